@@ -1,0 +1,123 @@
+// thumbnail_bench: median and p99 CPU time of RenderThumbnail (decode frame,
+// window, downscale, PNG encode) for three typical images built in memory:
+//   512x512 signed 16-bit CT with rescale and window,
+//   2048x2048 12-bit CR without window (min/max fallback),
+//   640x480x3-frame 8-bit RGB ultrasound (middle frame).
+// Not a test and not part of the build; see the thumbnail module's notes for
+// how to compile it. Usage: thumbnail_bench [iterations]
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcuid.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/thumbnail/thumbnail_renderer.h"
+
+namespace {
+
+using pixeldex::thumbnail::RenderThumbnail;
+using pixeldex::thumbnail::ThumbnailOptions;
+
+std::unique_ptr<DcmDataset> Header(int columns, int rows, int bits, int stored, bool is_signed,
+                                   int samples, const char* photometric, int frames) {
+  auto d = std::make_unique<DcmDataset>();
+  char uid[100];
+  d->putAndInsertString(DCM_SOPClassUID, UID_SecondaryCaptureImageStorage);
+  d->putAndInsertString(DCM_SOPInstanceUID, dcmGenerateUniqueIdentifier(uid));
+  d->putAndInsertUint16(DCM_Rows, rows);
+  d->putAndInsertUint16(DCM_Columns, columns);
+  d->putAndInsertUint16(DCM_BitsAllocated, bits);
+  d->putAndInsertUint16(DCM_BitsStored, stored);
+  d->putAndInsertUint16(DCM_HighBit, stored - 1);
+  d->putAndInsertUint16(DCM_PixelRepresentation, is_signed ? 1 : 0);
+  d->putAndInsertUint16(DCM_SamplesPerPixel, samples);
+  d->putAndInsertString(DCM_PhotometricInterpretation, photometric);
+  if (samples > 1) d->putAndInsertUint16(DCM_PlanarConfiguration, 0);
+  if (frames > 1) d->putAndInsertString(DCM_NumberOfFrames, std::to_string(frames).c_str());
+  return d;
+}
+
+std::unique_ptr<DcmDataset> Ct() {
+  auto d = Header(512, 512, 16, 16, true, 1, "MONOCHROME2", 1);
+  std::vector<Uint16> px(512 * 512);
+  uint32_t noise = 1;
+  for (int y = 0; y < 512; ++y) {
+    for (int x = 0; x < 512; ++x) {
+      noise = noise * 1103515245u + 12345u;
+      const int dx = x - 256, dy = y - 256;
+      const int hu = dx * dx + dy * dy < 200 * 200 ? 40 + (noise >> 26) : -1000;
+      px[y * 512 + x] = static_cast<Uint16>(static_cast<int16_t>(hu + 1024));
+    }
+  }
+  d->putAndInsertUint16Array(DCM_PixelData, px.data(), px.size());
+  d->putAndInsertString(DCM_RescaleIntercept, "-1024");
+  d->putAndInsertString(DCM_RescaleSlope, "1");
+  d->putAndInsertString(DCM_WindowCenter, "40");
+  d->putAndInsertString(DCM_WindowWidth, "400");
+  return d;
+}
+
+std::unique_ptr<DcmDataset> Cr() {
+  auto d = Header(2048, 2048, 16, 12, false, 1, "MONOCHROME1", 1);
+  std::vector<Uint16> px(2048 * 2048);
+  for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<Uint16>((i * 2654435761u >> 20) & 0xFFF);
+  d->putAndInsertUint16Array(DCM_PixelData, px.data(), px.size());
+  return d;
+}
+
+std::unique_ptr<DcmDataset> Us() {
+  auto d = Header(640, 480, 8, 8, false, 3, "RGB", 3);
+  std::vector<Uint8> px(640 * 480 * 3 * 3);
+  for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<Uint8>((i * 31) ^ (i >> 9));
+  d->putAndInsertUint8Array(DCM_PixelData, px.data(), px.size());
+  return d;
+}
+
+double CpuMilliseconds() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+void Bench(const char* name, DcmDataset& dataset, int iterations) {
+  ThumbnailOptions options;
+  std::vector<double> ms;
+  size_t png_bytes = 0;
+  for (int i = 0; i < iterations + 3; ++i) {
+    const double start = CpuMilliseconds();
+    pixeldex::ThumbnailRecord record = RenderThumbnail(dataset, EXS_LittleEndianExplicit, options);
+    const double elapsed = CpuMilliseconds() - start;
+    if (record.status != "ok") {
+      std::fprintf(stderr, "%s: %s\n", name, record.status.c_str());
+      std::exit(1);
+    }
+    png_bytes = record.png.size();
+    if (i >= 3) ms.push_back(elapsed);  // skip warm-up
+  }
+  std::sort(ms.begin(), ms.end());
+  const double median = ms[ms.size() / 2];
+  const double p99 = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+  std::printf("%-28s median %7.3f ms  p99 %7.3f ms  (%d runs, PNG %zu bytes)\n", name, median,
+              p99, iterations, png_bytes);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int iterations = argc > 1 ? std::max(1, std::atoi(argv[1])) : 200;
+  auto ct = Ct();
+  auto cr = Cr();
+  auto us = Us();
+  Bench("CT 512x512 s16 windowed", *ct, iterations);
+  Bench("CR 2048x2048 12-bit min/max", *cr, std::max(1, iterations / 4));
+  Bench("US 640x480 RGB, 3 frames", *us, iterations);
+  return 0;
+}

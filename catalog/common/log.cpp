@@ -1,0 +1,79 @@
+#include "catalog/common/log.h"
+
+#include "catalog/common/clock.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+
+namespace pixeldex {
+namespace {
+
+std::atomic<int> g_min_level{static_cast<int>(LogLevel::kInfo)};
+std::atomic<LogFormat> g_format{LogFormat::kText};
+
+const char* LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "DEBUG";
+    case LogLevel::kInfo: return "INFO";
+    case LogLevel::kWarning: return "WARN";
+    case LogLevel::kError: return "ERROR";
+  }
+  return "INFO";
+}
+
+void AppendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+        else out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+void ConfigureLog(LogLevel min_level, LogFormat format) {
+  g_min_level = static_cast<int>(min_level);
+  g_format = format;
+}
+
+bool ParseLogLevel(std::string_view text, LogLevel* level) {
+  if (text == "debug") *level = LogLevel::kDebug;
+  else if (text == "info") *level = LogLevel::kInfo;
+  else if (text == "warning" || text == "warn") *level = LogLevel::kWarning;
+  else if (text == "error") *level = LogLevel::kError;
+  else return false;
+  return true;
+}
+
+bool LogEnabled(LogLevel level) { return static_cast<int>(level) >= g_min_level.load(); }
+
+void WriteLogLine(LogLevel level, std::string_view message) {
+  std::string line;
+  if (g_format.load() == LogFormat::kJson) {
+    line = "{\"ts\":\"" + NowIso8601() + "\",\"level\":\"" + LevelName(level) + "\",\"msg\":";
+    AppendJsonString(line, message);
+    line += "}\n";
+  } else {
+    line = fmt::format("{} {:<5} {}\n", NowIso8601(), LevelName(level), message);
+  }
+  // One write(2) per line: atomic for lines below PIPE_BUF on pipes, and never
+  // interleaved mid-line with other threads' lines on regular files.
+  size_t off = 0;
+  while (off < line.size()) {
+    ssize_t n = ::write(STDERR_FILENO, line.data() + off, line.size() - off);
+    if (n <= 0) break;
+    off += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace pixeldex

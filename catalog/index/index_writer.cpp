@@ -1,0 +1,161 @@
+#include "catalog/index/index_writer.h"
+
+#include "catalog/common/clock.h"
+#include "catalog/index/record_statements.h"
+#include "catalog/index/schema.h"
+
+namespace pixeldex::index {
+
+struct IndexWriter::Job {
+  enum class Kind { kWrite, kRemove } kind = Kind::kWrite;
+  InstanceRecord record;      // kWrite
+  std::string sop_instance_uid;  // kRemove
+  std::promise<Result<WriteOutcome>> done;
+};
+
+Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path,
+                                                       IndexWriterOptions options) {
+  auto db = Db::Open(path, Db::Mode::kReadWrite);
+  if (!db.ok()) return db.status();
+  PIXELDEX_RETURN_IF_ERROR(PrepareForWriting(*db));
+  auto statements = RecordStatements::Prepare(*db);
+  if (!statements.ok()) return statements.status();
+  auto reader = Db::Open(path, Db::Mode::kReadOnly);
+  if (!reader.ok()) return reader.status();
+  PIXELDEX_RETURN_IF_ERROR(PrepareForReading(*reader));
+  std::unique_ptr<IndexWriter> writer(
+      new IndexWriter(std::move(db).value(), std::move(reader).value(), options));
+  writer->statements_ = std::make_unique<RecordStatements>(std::move(statements).value());
+  writer->thread_ = std::thread([w = writer.get()] { w->Run(); });
+  return writer;
+}
+
+IndexWriter::IndexWriter(Db db, Db reader, IndexWriterOptions options)
+    : db_(std::move(db)), reader_(std::move(reader)), options_(options) {}
+
+IndexWriter::~IndexWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  statements_.reset();  // finalize statements before the connection closes
+}
+
+Result<WriteOutcome> IndexWriter::Write(InstanceRecord record) {
+  auto job = std::make_unique<Job>();
+  job->record = std::move(record);
+  return Submit(std::move(job));
+}
+
+Status IndexWriter::Remove(const std::string& sop_instance_uid) {
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::kRemove;
+  job->sop_instance_uid = sop_instance_uid;
+  return Submit(std::move(job)).status();
+}
+
+Result<std::optional<std::string>> IndexWriter::FindPath(const std::string& sop_instance_uid) {
+  std::lock_guard lock(reader_mutex_);
+  auto stmt = reader_.Prepare("SELECT path FROM instances WHERE sop_instance_uid = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, sop_instance_uid);
+  std::optional<std::string> path;
+  if (stmt->Step()) path = stmt->Text(0);
+  if (!stmt->status().ok()) return stmt->status();
+  return path;
+}
+
+Result<WriteOutcome> IndexWriter::Submit(std::unique_ptr<Job> job) {
+  auto future = job->done.get_future();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return Status::Internal("index writer is stopping");
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+  return future.get();
+}
+
+void IndexWriter::Run() {
+  std::deque<std::unique_ptr<Job>> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      // Everything that queued while the previous batch committed goes into
+      // this one: that is the group commit.
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitBatch(batch);
+    batch.clear();
+  }
+}
+
+namespace {
+
+// Applies one job inside the open transaction.
+Result<WriteOutcome> ApplyJob(RecordStatements& s, const std::string& now, bool remove,
+                              const InstanceRecord& record, const std::string& remove_uid) {
+  const std::string& uid = remove ? remove_uid : record.instance.sop_instance_uid;
+  auto existing = s.Find(uid);
+  if (!existing.ok()) return existing.status();
+  WriteOutcome outcome;
+  if (remove && !existing->has_value()) return Status::NotFound("no instance " + uid);
+  if (existing->has_value()) {
+    PIXELDEX_RETURN_IF_ERROR(s.DeleteInstanceRow(**existing));
+    outcome.replaced = true;
+    outcome.replaced_path = (*existing)->path;
+  }
+  if (!remove) {
+    auto pk = s.Insert(record, now);
+    if (!pk.ok()) return pk.status();
+    outcome.instance_pk = *pk;
+  }
+  if (existing->has_value()) PIXELDEX_RETURN_IF_ERROR(s.DeleteEmptyParents(**existing));
+  return outcome;
+}
+
+}  // namespace
+
+void IndexWriter::CommitBatch(std::deque<std::unique_ptr<Job>>& batch) {
+  std::vector<Result<WriteOutcome>> results;
+  results.reserve(batch.size());
+  Status begin = db_.Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (auto& job : batch) job->done.set_value(begin);
+    return;
+  }
+  const std::string now = NowIso8601();
+  for (auto& job : batch) {
+    // Each job in its own savepoint: one bad record fails alone.
+    Status sp = db_.Exec("SAVEPOINT job");
+    Result<WriteOutcome> r =
+        sp.ok() ? ApplyJob(*statements_, now, job->kind == Job::Kind::kRemove, job->record,
+                           job->sop_instance_uid)
+                : Result<WriteOutcome>(sp);
+    if (r.ok()) {
+      db_.Exec("RELEASE job");
+    } else {
+      db_.Exec("ROLLBACK TO job");
+      db_.Exec("RELEASE job");
+    }
+    results.push_back(std::move(r));
+  }
+  Status commit = db_.Exec("COMMIT");
+  if (!commit.ok()) db_.Exec("ROLLBACK");
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (commit.ok()) {
+      batch[i]->done.set_value(std::move(results[i]));
+    } else {
+      batch[i]->done.set_value(commit);
+    }
+  }
+}
+
+}  // namespace pixeldex::index

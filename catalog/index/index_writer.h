@@ -1,0 +1,79 @@
+#pragma once
+// IndexWriter: the one writer of the SQLite index. Callers on any thread hand
+// it InstanceRecords; a single writer thread applies them in batches, one
+// transaction per batch (group commit), so that N concurrent stores cost one
+// WAL fsync instead of N. Write() returns only after the record's rows are
+// committed durably (synchronous=FULL) or have failed.
+//
+// A record replaces the rows of any instance with the same SOP Instance UID
+// atomically (the index never holds two rows for one SOP Instance UID); series,
+// studies and patients left without instances by a replacement are removed.
+
+#include <condition_variable>
+#include <deque>
+#include <vector>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "catalog/common/instance_record.h"
+#include "catalog/common/result.h"
+#include "catalog/index/sqlite_db.h"
+
+namespace pixeldex::index {
+
+class RecordStatements;
+
+struct WriteOutcome {
+  int64_t instance_pk = 0;
+  bool replaced = false;          // an instance with this SOP Instance UID existed
+  std::string replaced_path;      // its stored path, when replaced
+};
+
+struct IndexWriterOptions {
+  // Most records committed in one transaction.
+  size_t max_batch = 256;
+};
+
+class IndexWriter {
+ public:
+  // Opens or creates the index file, migrating its schema.
+  static Result<std::unique_ptr<IndexWriter>> Open(const std::string& path,
+                                                   IndexWriterOptions options = {});
+  // Drains pending writes, then stops the writer thread.
+  ~IndexWriter();
+
+  // Thread-safe. Blocks until the record is committed or has failed.
+  Result<WriteOutcome> Write(InstanceRecord record);
+
+  // Thread-safe. Deletes the instance's rows (and parents left empty).
+  // NotFound when there is no such instance.
+  Status Remove(const std::string& sop_instance_uid);
+
+  // Thread-safe. The committed path of an instance, if it is cataloged. Reads
+  // through its own connection, so it never waits for a batch to commit.
+  Result<std::optional<std::string>> FindPath(const std::string& sop_instance_uid);
+
+ private:
+  struct Job;
+  IndexWriter(Db db, Db reader, IndexWriterOptions options);
+  Result<WriteOutcome> Submit(std::unique_ptr<Job> job);
+  void Run();
+  void CommitBatch(std::deque<std::unique_ptr<Job>>& batch);
+
+  Db db_;
+  std::mutex reader_mutex_;
+  Db reader_;
+  IndexWriterOptions options_;
+  std::unique_ptr<RecordStatements> statements_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<Job>> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace pixeldex::index

@@ -1,0 +1,48 @@
+#pragma once
+// RecordStatements: the prepared statements that turn one InstanceRecord into
+// rows, and their inverse. Must be called inside a transaction on the writer's
+// connection; owned by IndexWriter and used only on its thread.
+
+#include <optional>
+#include <string>
+
+#include "catalog/common/instance_record.h"
+#include "catalog/common/result.h"
+#include "catalog/index/sqlite_db.h"
+
+namespace pixeldex::index {
+
+struct StoredInstance {
+  int64_t instance_pk = 0;
+  int64_t series_pk = 0;
+  int64_t study_pk = 0;
+  int64_t patient_pk = 0;
+  std::string path;
+};
+
+class RecordStatements {
+ public:
+  static Result<RecordStatements> Prepare(Db& db);
+
+  Result<std::optional<StoredInstance>> Find(const std::string& sop_instance_uid);
+  // Inserts the record's rows, creating or updating its patient, study and
+  // series. `now` is the ISO timestamp stored as updated_at.
+  Result<int64_t> Insert(const InstanceRecord& record, const std::string& now);
+  // Deletes the instance's rows (header and thumbnail cascade).
+  Status DeleteInstanceRow(const StoredInstance& stored);
+  // Deletes the instance's former series, study and patient if left empty.
+  Status DeleteEmptyParents(const StoredInstance& stored);
+
+ private:
+  RecordStatements() = default;
+  Result<int64_t> UpsertPatient(const PatientKeys& p, const std::string& now);
+  Result<int64_t> UpsertStudy(const StudyKeys& s, int64_t patient_pk, const std::string& now);
+  Result<int64_t> UpsertSeries(const SeriesKeys& s, int64_t study_pk, const std::string& now);
+  Result<int64_t> InsertInstance(const InstanceRecord& r, int64_t series_pk);
+
+  std::optional<Statement> find_, upsert_patient_, upsert_study_, upsert_series_,
+      insert_instance_, insert_header_, insert_thumbnail_, delete_instance_,
+      delete_empty_series_, delete_empty_study_, delete_empty_patient_;
+};
+
+}  // namespace pixeldex::index

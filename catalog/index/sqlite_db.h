@@ -1,0 +1,93 @@
+#pragma once
+// A thin RAII layer over the SQLite C API: Db owns a connection, Statement a
+// prepared statement. This is the one place where SQLite result codes become
+// Status values. Neither type is thread-safe; use one per thread (or guard it).
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "catalog/common/result.h"
+
+namespace pixeldex::index {
+
+class Statement;
+
+class Db {
+ public:
+  enum class Mode { kReadWrite, kReadOnly };
+  // Opens (and for kReadWrite creates) the database file. Sets a busy timeout
+  // so that readers and the writer wait for each other instead of failing.
+  static Result<Db> Open(const std::string& path, Mode mode);
+
+  Db(Db&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Db& operator=(Db&& other) noexcept;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db();
+
+  // Runs one or more statements that return no rows.
+  Status Exec(std::string_view sql);
+  Result<Statement> Prepare(std::string_view sql);
+  // Converts the connection's last error into a Status, prefixed by `context`.
+  Status LastError(std::string_view context) const;
+  sqlite3* handle() const { return db_; }
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binders take 1-based parameter indexes. Empty optional / nullopt bind NULL.
+  Statement& Bind(int index, std::string_view text);
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, const std::optional<int64_t>& value);
+  Statement& BindNull(int index);
+  // Binds text, or NULL when the text is empty (descriptive columns store
+  // absent and empty DICOM values alike as NULL).
+  Statement& BindTextOrNull(int index, std::string_view text);
+
+  // Advances; true when a row is available, false when done. Errors are
+  // reported through status() after Step returns false.
+  bool Step();
+  Status status() const { return status_; }
+  // Runs a statement that returns no rows (or ignores them) and resets it.
+  Status Run();
+  // Resets for re-execution and clears bindings.
+  void Reset();
+
+  int ColumnCount() const;
+  std::string ColumnName(int col) const;
+  bool IsNull(int col) const;
+  int64_t Int(int col) const;
+  double Double(int col) const;
+  std::string Text(int col) const;
+  int ColumnType(int col) const;  // SQLITE_INTEGER, SQLITE_TEXT, ...
+  // True when the statement cannot change the database (sqlite3_stmt_readonly).
+  bool IsReadOnly() const;
+  sqlite3_stmt* handle() const { return stmt_; }
+
+ private:
+  friend class Db;
+  Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  sqlite3_stmt* stmt_ = nullptr;
+  Status status_;
+};
+
+// Maps a SQLite result code to a Status: SQLITE_FULL/NOMEM/BUSY ->
+// kResourceExhausted, SQLITE_CONSTRAINT -> kAlreadyExists, ...
+Status SqliteStatus(int code, std::string_view message);
+
+}  // namespace pixeldex::index

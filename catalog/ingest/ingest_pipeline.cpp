@@ -1,0 +1,168 @@
+#include "catalog/ingest/ingest_pipeline.h"
+
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <functional>
+
+#include "catalog/common/clock.h"
+#include "catalog/metadata/metadata_extractor.h"
+#include "catalog/storage/sha256.h"
+
+namespace pixeldex::ingest {
+namespace {
+
+// Values longer than this stay on disk until something reads them, so that
+// parsing the header of a 500 MB multi-frame object costs no pixel I/O.
+constexpr Uint32 kLazyLoadThreshold = 4096;
+
+// Removes the incoming file on every path out of Ingest() unless released.
+class IncomingFileGuard {
+ public:
+  IncomingFileGuard(storage::FileStore& store, std::string path)
+      : store_(store), path_(std::move(path)) {}
+  ~IncomingFileGuard() {
+    if (!path_.empty()) store_.Discard(path_);
+  }
+  void Release() { path_.clear(); }
+
+ private:
+  storage::FileStore& store_;
+  std::string path_;
+};
+
+// PS3.4 B.2.3 / C.4.1.2: the identity of a composite instance.
+Status ValidateIdentity(const metadata::ExtractedMetadata& m, const IngestRequest& request) {
+  if (m.instance.sop_class_uid.empty()) return Status::InvalidArgument("missing SOP Class UID");
+  if (m.instance.sop_instance_uid.empty()) {
+    return Status::InvalidArgument("missing SOP Instance UID");
+  }
+  if (m.study.study_instance_uid.empty()) {
+    return Status::InvalidArgument("missing Study Instance UID");
+  }
+  if (m.series.series_instance_uid.empty()) {
+    return Status::InvalidArgument("missing Series Instance UID");
+  }
+  if (!request.expected_sop_class_uid.empty() &&
+      request.expected_sop_class_uid != m.instance.sop_class_uid) {
+    return Status::InvalidArgument("SOP Class UID " + m.instance.sop_class_uid +
+                                   " in the data set differs from " +
+                                   request.expected_sop_class_uid + " in the request");
+  }
+  if (!request.expected_sop_instance_uid.empty() &&
+      request.expected_sop_instance_uid != m.instance.sop_instance_uid) {
+    return Status::InvalidArgument("SOP Instance UID " + m.instance.sop_instance_uid +
+                                   " in the data set differs from " +
+                                   request.expected_sop_instance_uid + " in the request");
+  }
+  return Status::Ok();
+}
+
+Result<FileFacts> ComputeFileFacts(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "cannot stat " + path);
+  auto hash = storage::Sha256OfFile(path);
+  if (!hash.ok()) return hash.status();
+  FileFacts facts;
+  facts.size_bytes = st.st_size;
+  facts.sha256 = std::move(hash).value();
+  facts.file_mtime = ToIso8601(st.st_mtim);
+  facts.received_at = NowIso8601();
+  return facts;
+}
+
+}  // namespace
+
+IngestPipeline::IngestPipeline(storage::FileStore& store, index::IndexWriter& writer,
+                               IngestOptions options)
+    : store_(store), writer_(writer), options_(std::move(options)) {}
+
+std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {
+  return stripes_[std::hash<std::string>{}(sop_instance_uid) % stripes_.size()];
+}
+
+Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
+  IncomingFileGuard guard(store_, request.incoming_path);
+
+  // 1. validate
+  DcmFileFormat file;
+  const OFCondition loaded = file.loadFile(request.incoming_path.c_str(), EXS_Unknown,
+                                           EGL_noChange, kLazyLoadThreshold, ERM_autoDetect);
+  if (loaded.bad()) {
+    return Status::Corruption(std::string("cannot parse data set: ") + loaded.text());
+  }
+  // 2. extract
+  auto extracted = metadata::ExtractMetadata(file);
+  if (!extracted.ok()) return extracted.status();
+  metadata::ExtractedMetadata& m = *extracted;
+  PIXELDEX_RETURN_IF_ERROR(ValidateIdentity(m, request));
+
+  InstanceRecord record;
+  record.patient = std::move(m.patient);
+  record.study = std::move(m.study);
+  record.series = std::move(m.series);
+  record.instance = std::move(m.instance);
+  record.header_json = std::move(m.header_json);
+  record.provenance = request.provenance;
+  auto facts = ComputeFileFacts(request.incoming_path);
+  if (!facts.ok()) return facts.status();
+  record.file = std::move(facts).value();
+  record.file.relative_path = store_.layout().RelativePathFor(
+      record.study.study_instance_uid, record.series.series_instance_uid,
+      record.instance.sop_instance_uid);
+
+  // 3. thumbnail: rendered while the file is still private to us
+  if (options_.thumbnails) {
+    DcmDataset& ds = *file.getDataset();
+    record.thumbnail = thumbnail::RenderThumbnail(ds, ds.getOriginalXfer(), options_.thumbnail);
+  } else {
+    record.thumbnail = ThumbnailRecord{"disabled", 0, 0, {}};
+  }
+
+  IngestOutcome outcome;
+  outcome.sop_class_uid = record.instance.sop_class_uid;
+  outcome.sop_instance_uid = record.instance.sop_instance_uid;
+  outcome.relative_path = record.file.relative_path;
+  outcome.size_bytes = record.file.size_bytes;
+  outcome.thumbnail_status = record.thumbnail->status;
+  outcome.warning = m.warning;
+
+  std::lock_guard stripe(StripeFor(record.instance.sop_instance_uid));
+  if (options_.duplicates != DuplicatePolicy::kReplace) {
+    auto existing = writer_.FindPath(record.instance.sop_instance_uid);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      if (options_.duplicates == DuplicatePolicy::kReject) {
+        return Status::AlreadyExists("SOP Instance UID " + record.instance.sop_instance_uid +
+                                     " is already stored");
+      }
+      outcome.disposition = Disposition::kKeptExisting;
+      outcome.relative_path = **existing;
+      return outcome;
+    }
+  }
+
+  // 4. store
+  const std::filesystem::path target = store_.layout().Absolute(record.file.relative_path);
+  std::error_code ec;
+  const bool overwrote_file = std::filesystem::exists(target, ec);
+  PIXELDEX_RETURN_IF_ERROR(store_.Commit(request.incoming_path, record.file.relative_path));
+  guard.Release();
+
+  // 5. index
+  auto written = writer_.Write(std::move(record));
+  if (!written.ok()) {
+    // Rows failed: take back the file we made visible, unless it replaced an
+    // older copy whose rows still point at this path.
+    if (!overwrote_file) store_.Remove(outcome.relative_path);
+    return written.status();
+  }
+  if (written->replaced) {
+    outcome.disposition = Disposition::kReplaced;
+    if (written->replaced_path != outcome.relative_path) store_.Remove(written->replaced_path);
+  }
+  return outcome;
+}
+
+}  // namespace pixeldex::ingest

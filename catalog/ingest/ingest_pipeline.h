@@ -1,0 +1,85 @@
+#pragma once
+// IngestPipeline: the one path every instance takes into the catalog, whether
+// it arrived by C-STORE or from `pixeldex import`, so that both produce
+// identical rows. For one file it:
+//   1. validates   parses the dataset; SOP Class/Instance, Study and Series
+//                  UIDs present and equal to what the sender announced
+//   2. extracts    file facts and every header attribute (DICOM JSON)
+//   3. renders     the thumbnail (a failure is recorded, never fatal)
+//   4. stores      atomic, fsync'd move into the layout (FileStore::Commit)
+//   5. indexes     rows committed through the group-committing IndexWriter
+// and reports success only when 4 and 5 are durable. On any failure nothing
+// is left behind: the incoming file is discarded and a stored file whose rows
+// could not be written is removed again. Thread-safe; one pipeline serves all
+// associations and import workers.
+
+#include <array>
+#include <mutex>
+#include <string>
+
+#include "catalog/common/instance_record.h"
+#include "catalog/common/result.h"
+#include "catalog/index/index_writer.h"
+#include "catalog/storage/file_store.h"
+#include "catalog/thumbnail/thumbnail_renderer.h"
+
+namespace pixeldex::ingest {
+
+// What to do when an instance with the same SOP Instance UID is cataloged.
+enum class DuplicatePolicy {
+  kReplace,  // keep the newest copy: replace file and rows atomically (default)
+  kKeep,     // keep the first copy; report success and discard the new one
+  kReject,   // refuse the new copy (DIMSE 0111 Duplicate SOP Instance)
+};
+
+struct IngestOptions {
+  DuplicatePolicy duplicates = DuplicatePolicy::kReplace;
+  bool thumbnails = true;
+  thumbnail::ThumbnailOptions thumbnail;
+};
+
+struct IngestRequest {
+  // A file in the store's incoming directory; the pipeline moves it into the
+  // layout or discards it. Always consumed.
+  std::string incoming_path;
+  // From the C-STORE request; empty for imports (then not checked).
+  std::string expected_sop_class_uid;
+  std::string expected_sop_instance_uid;
+  Provenance provenance;
+};
+
+enum class Disposition { kStored, kReplaced, kKeptExisting };
+
+struct IngestOutcome {
+  Disposition disposition = Disposition::kStored;
+  std::string sop_class_uid;
+  std::string sop_instance_uid;
+  std::string relative_path;
+  int64_t size_bytes = 0;
+  std::string thumbnail_status;
+  std::string warning;  // non-fatal problem worth a log line
+};
+
+class IngestPipeline {
+ public:
+  IngestPipeline(storage::FileStore& store, index::IndexWriter& writer, IngestOptions options);
+
+  // Errors: kCorruption (not a readable dataset), kInvalidArgument (identity
+  // missing or not matching the request), kAlreadyExists (kReject policy),
+  // kResourceExhausted / kIoError (disk), kInternal.
+  Result<IngestOutcome> Ingest(const IngestRequest& request);
+
+  const IngestOptions& options() const { return options_; }
+
+ private:
+  std::mutex& StripeFor(const std::string& sop_instance_uid);
+
+  storage::FileStore& store_;
+  index::IndexWriter& writer_;
+  IngestOptions options_;
+  // Serialises work on one SOP Instance UID (duplicate check, move, index)
+  // without serialising unrelated instances.
+  std::array<std::mutex, 64> stripes_;
+};
+
+}  // namespace pixeldex::ingest

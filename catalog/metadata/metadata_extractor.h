@@ -1,0 +1,33 @@
+#pragma once
+// Extraction of an instance's header: the typed key attributes of the four
+// query levels and the full header as DICOM JSON, from a dataset loaded with
+// DCMTK. Values are converted to UTF-8 first when the dataset declares another
+// Specific Character Set (PS3.5 6.1), so that the index holds one encoding.
+
+#include <dcmtk/dcmdata/dcfilefo.h>
+
+#include <string>
+
+#include "catalog/common/instance_record.h"
+#include "catalog/common/result.h"
+
+namespace pixeldex::metadata {
+
+struct ExtractedMetadata {
+  PatientKeys patient;
+  StudyKeys study;
+  SeriesKeys series;
+  InstanceKeys instance;
+  std::string header_json;
+  // Non-fatal problems worth a log line (e.g. a character set that could not
+  // be converted, so values are kept as received).
+  std::string warning;
+};
+
+// Fills every key the dataset has. Fails only when the dataset cannot be
+// described at all (no SOP Instance UID is not a failure here; the ingest
+// pipeline validates identity). The dataset's text values are converted to
+// UTF-8 in memory; the stored file is not touched.
+Result<ExtractedMetadata> ExtractMetadata(DcmFileFormat& file);
+
+}  // namespace pixeldex::metadata

@@ -1,0 +1,49 @@
+#include "catalog/storage/storage_layout.h"
+
+#include "catalog/storage/sha256.h"
+
+namespace pixeldex::storage {
+namespace {
+
+// Shared by the two UID checks: digits and dots, 1..64 characters, no empty
+// component. `strict` also forbids leading zeros (PS3.5 9.1).
+bool CheckUid(std::string_view uid, bool strict) {
+  if (uid.empty() || uid.size() > 64) return false;
+  size_t component_start = 0;
+  for (size_t i = 0; i <= uid.size(); ++i) {
+    if (i == uid.size() || uid[i] == '.') {
+      const size_t len = i - component_start;
+      if (len == 0) return false;
+      if (strict && len > 1 && uid[component_start] == '0') return false;
+      component_start = i + 1;
+    } else if (uid[i] < '0' || uid[i] > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+StorageLayout::StorageLayout(std::filesystem::path root) : root_(std::move(root)) {}
+
+bool StorageLayout::IsPathSafeUid(std::string_view uid) { return CheckUid(uid, false); }
+
+bool IsValidDicomUid(std::string_view uid) { return CheckUid(uid, true); }
+
+std::string StorageLayout::ComponentFor(std::string_view uid) {
+  if (IsPathSafeUid(uid)) return std::string(uid);
+  return "x" + Sha256Hex(uid).substr(0, 32);
+}
+
+std::string StorageLayout::RelativePathFor(std::string_view study_uid, std::string_view series_uid,
+                                           std::string_view sop_instance_uid) const {
+  return ComponentFor(study_uid) + "/" + ComponentFor(series_uid) + "/" +
+         ComponentFor(sop_instance_uid) + ".dcm";
+}
+
+std::filesystem::path StorageLayout::Absolute(std::string_view relative_path) const {
+  return root_ / std::filesystem::path(relative_path);
+}
+
+}  // namespace pixeldex::storage

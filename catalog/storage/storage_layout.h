@@ -1,0 +1,44 @@
+#pragma once
+// StorageLayout: the one owner of on-disk names below the storage root.
+//
+//   <root>/<StudyInstanceUID>/<SeriesInstanceUID>/<SOPInstanceUID>.dcm
+//   <root>/.incoming/<unique>.part        files being received (temporary)
+//
+// A UID becomes a path component only if it is path-safe: 1 to 64 characters,
+// digits and dots only, no empty component (PS3.5 9.1; leading zeros, which
+// PS3.5 forbids but old devices send, are tolerated). Any other UID ("../..",
+// "a/b", 200 characters) is mapped to "x" followed by 32 hex digits of its
+// SHA-256, so nothing can ever name a path outside the root. Thread-safe.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace pixeldex::storage {
+
+class StorageLayout {
+ public:
+  explicit StorageLayout(std::filesystem::path root);
+
+  const std::filesystem::path& root() const { return root_; }
+  // Where received files wait until they are durable and validated.
+  std::filesystem::path IncomingDir() const { return root_ / ".incoming"; }
+  // '/'-separated path below the root for an instance.
+  std::string RelativePathFor(std::string_view study_uid, std::string_view series_uid,
+                              std::string_view sop_instance_uid) const;
+  std::filesystem::path Absolute(std::string_view relative_path) const;
+
+  // True for UIDs that may be used verbatim as a path component.
+  static bool IsPathSafeUid(std::string_view uid);
+  // The UID itself when path-safe, else its hashed stand-in.
+  static std::string ComponentFor(std::string_view uid);
+
+ private:
+  std::filesystem::path root_;
+};
+
+// True for a UID that is valid by PS3.5 9.1 (digits and dots, at most 64
+// characters, no empty component, no leading zero in a multi-digit component).
+bool IsValidDicomUid(std::string_view uid);
+
+}  // namespace pixeldex::storage

@@ -1,0 +1,30 @@
+#pragma once
+// Reads the samples of ONE frame of a dataset's Pixel Data, whatever the
+// transfer syntax, without loading or decompressing the other frames: native
+// data is read by byte range (lazily from the file), DCMTK codecs decode one
+// frame, JPEG 2000 frames go to OpenJPEG. DCMTK's OFCondition errors are
+// translated to Status here. Thread-safe for different datasets.
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdatset.h>
+
+#include "catalog/common/result.h"
+#include "catalog/thumbnail/codec_registry.h"
+#include "catalog/thumbnail/frame_layout.h"
+
+namespace pixeldex::thumbnail {
+
+// True when `dataset` has Pixel Data (7FE0,0010) with content: a non-empty
+// native value or an encapsulated sequence with at least one fragment.
+bool HasPixelData(DcmDataset& dataset);
+
+// Returns frame `frame_index` (0-based) of the Pixel Data of `dataset`, which
+// must exist, in host byte order. `kind` is the syntax family of the dataset's
+// pixel data (not kUnsupported). The returned layout's photometric is the
+// colour model of the returned bytes (e.g. "RGB" when the JPEG decoder
+// converted YCbCr). Errors: kUnsupported when the pixel data turns out to be in
+// a format no decoder handles; kCorruption when it is truncated or undecodable.
+Result<RawFrame> ReadFrame(DcmDataset& dataset, SyntaxKind kind, const FrameLayout& layout,
+                           int frame_index);
+
+}  // namespace pixeldex::thumbnail

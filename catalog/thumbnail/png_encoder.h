@@ -1,0 +1,18 @@
+#pragma once
+// PNG encoding with libpng into memory. All libpng errors are translated to
+// Status here. Thread-safe: each call owns its libpng state.
+
+#include <string>
+
+#include "catalog/common/result.h"
+#include "catalog/thumbnail/display_image.h"
+
+namespace pixeldex::thumbnail {
+
+// Encodes an 8-bit grey (1 channel) or RGB (3 channels) image as a PNG file,
+// favouring speed (zlib level 1, the SUB filter) over the last bytes of size.
+// kInvalidArgument for empty images or other channel counts; kInternal when
+// libpng fails.
+Result<std::string> EncodePng(const DisplayImage& image);
+
+}  // namespace pixeldex::thumbnail

@@ -1,0 +1,95 @@
+#include "catalog/thumbnail/thumbnail_renderer.h"
+
+#include <exception>
+#include <new>
+#include <string>
+
+#include "catalog/common/result.h"
+#include "catalog/thumbnail/box_downscaler.h"
+#include "catalog/thumbnail/codec_registry.h"
+#include "catalog/thumbnail/color_renderer.h"
+#include "catalog/thumbnail/frame_reader.h"
+#include "catalog/thumbnail/greyscale_renderer.h"
+#include "catalog/thumbnail/png_encoder.h"
+
+namespace pixeldex::thumbnail {
+namespace {
+
+constexpr char kOk[] = "ok";
+constexpr char kNoPixelData[] = "no_pixel_data";
+constexpr char kUnsupportedSyntax[] = "unsupported_syntax";
+
+ThumbnailRecord WithStatus(std::string status) {
+  ThumbnailRecord record;
+  record.status = std::move(status);
+  return record;
+}
+
+// The one place where a Status becomes a thumbnail status string.
+ThumbnailRecord FromError(const Status& status) {
+  if (status.code() == Status::Code::kUnsupported) return WithStatus(kUnsupportedSyntax);
+  if (status.code() == Status::Code::kNotFound) return WithStatus(kNoPixelData);
+  return WithStatus("decode_error: " + status.message());
+}
+
+Result<DisplayImage> RenderFrame(DcmDataset& dataset, const RawFrame& frame, int frame_index,
+                                 bool pixel_signed) {
+  if (frame.layout.IsMonochrome()) {
+    return RenderGreyscale(frame, ReadGreyscaleParameters(dataset, pixel_signed, frame_index));
+  }
+  if (frame.layout.photometric == "PALETTE COLOR") {
+    Result<PaletteLuts> palette = ReadPaletteLuts(dataset, pixel_signed);
+    if (!palette.ok()) return palette.status();
+    return RenderColor(frame, &*palette);
+  }
+  return RenderColor(frame, nullptr);
+}
+
+ThumbnailRecord Render(DcmDataset& dataset, E_TransferSyntax transfer_syntax,
+                       const ThumbnailOptions& options) {
+  if (!HasPixelData(dataset)) return WithStatus(kNoPixelData);
+  const SyntaxKind kind = ClassifyTransferSyntax(transfer_syntax);
+  if (kind == SyntaxKind::kUnsupported) return WithStatus(kUnsupportedSyntax);
+  EnsureDcmtkDecodersRegistered();
+
+  Result<FrameLayout> layout = ReadFrameLayout(dataset);
+  if (!layout.ok()) return FromError(layout.status());
+  const int frame_index = layout->number_of_frames / 2;
+  Result<RawFrame> frame = ReadFrame(dataset, kind, *layout, frame_index);
+  if (!frame.ok()) return FromError(frame.status());
+
+  Result<DisplayImage> image = RenderFrame(dataset, *frame, frame_index, layout->is_signed);
+  if (!image.ok()) return FromError(image.status());
+  frame->bytes = {};  // release the raw samples before scaling
+
+  const Size size = FitWithin(image->width, image->height, options.max_size);
+  if (size.width != image->width || size.height != image->height) {
+    image = DownscaleByAreaAveraging(*image, size);
+  }
+  Result<std::string> png = EncodePng(*image);
+  if (!png.ok()) return FromError(png.status());
+
+  ThumbnailRecord record = WithStatus(kOk);
+  record.width = image->width;
+  record.height = image->height;
+  record.png = std::move(*png);
+  return record;
+}
+
+}  // namespace
+
+ThumbnailRecord RenderThumbnail(DcmDataset& dataset, E_TransferSyntax transfer_syntax,
+                                const ThumbnailOptions& options) {
+  // Error boundary: nothing escapes to the ingest pipeline.
+  try {
+    return Render(dataset, transfer_syntax, options);
+  } catch (const std::bad_alloc&) {
+    return WithStatus("decode_error: out of memory");
+  } catch (const std::exception& e) {
+    return WithStatus(std::string("decode_error: ") + e.what());
+  } catch (...) {
+    return WithStatus("decode_error: unexpected exception");
+  }
+}
+
+}  // namespace pixeldex::thumbnail

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what pixeldex needs to build, run and test on Debian 12, using
+# Debian's packages only. Does nothing when everything is already there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libdcmtk-dev dcmtk          # DICOM networking, codecs, and the CLI clients the tests use
+  libsqlite3-dev sqlite3      # the index, and the shell people query it with
+  libpng-dev                  # thumbnails
+  libopenjp2-7-dev            # JPEG 2000 decoding for thumbnails (free DCMTK has none)
+  libssl-dev                  # SHA-256 content hashes
+  libboost-dev                # Boost.Asio
+  libfmt-dev
+  libgtest-dev libgmock-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "installing: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

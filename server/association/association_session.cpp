@@ -1,0 +1,138 @@
+#include "server/association/association_session.h"
+
+#include <dcmtk/dcmnet/dimse.h>
+
+#include "catalog/common/log.h"
+#include "server/association/presentation_contexts.h"
+#include "server/dimse/store_handler.h"
+
+namespace pixeldex::server {
+namespace {
+
+// Polling interval while idle, so that a stop request is noticed promptly.
+constexpr int kIdlePollSeconds = 1;
+
+void Reject(T_ASC_Association* assoc, T_ASC_RejectParametersResult result,
+            T_ASC_RejectParametersSource source, T_ASC_RejectParametersReason reason) {
+  T_ASC_RejectParameters rej{result, source, reason};
+  ASC_rejectAssociation(assoc, &rej);
+}
+
+}  // namespace
+
+void RejectOverLimit(T_ASC_Association* assoc) {
+  LogWarning("association from {} ({}) rejected: too many concurrent associations",
+             assoc->params->DULparams.callingAPTitle,
+             assoc->params->DULparams.callingPresentationAddress);
+  Reject(assoc, ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
+         ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED);
+  ASC_dropAssociation(assoc);
+  ASC_destroyAssociation(&assoc);
+}
+
+AssociationSession::AssociationSession(T_ASC_Association* assoc, const ServerContext& context)
+    : assoc_(assoc),
+      context_(context),
+      calling_aet_(assoc->params->DULparams.callingAPTitle),
+      called_aet_(assoc->params->DULparams.calledAPTitle),
+      peer_(assoc->params->DULparams.callingPresentationAddress) {}
+
+AssociationSession::~AssociationSession() {
+  ASC_dropAssociation(assoc_);
+  ASC_destroyAssociation(&assoc_);
+}
+
+void AssociationSession::Run() {
+  if (!Negotiate()) return;
+  const std::string ending = Serve();
+  LogInfo("association {} -> {} from {} ended ({}): {} stored, {} failed, {} bytes, {} C-FIND",
+          calling_aet_, called_aet_, peer_, ending, stats_.instances_stored,
+          stats_.store_failures, stats_.bytes_received, stats_.finds);
+}
+
+bool AssociationSession::Negotiate() {
+  const NetworkSettings& net = context_.settings.network;
+  if (net.require_called_aet && called_aet_ != net.aet) {
+    LogWarning("association {} -> {} from {} rejected: called AE title is not {}", calling_aet_,
+               called_aet_, peer_, net.aet);
+    Reject(assoc_, ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
+           ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED);
+    return false;
+  }
+  OFCondition cond = AcceptPresentationContexts(
+      assoc_->params, NegotiationPolicy{net.accept_unknown_sop_classes});
+  if (cond.good() && ASC_countAcceptedPresentationContexts(assoc_->params) == 0) {
+    LogWarning("association {} -> {} from {} rejected: no acceptable presentation context",
+               calling_aet_, called_aet_, peer_);
+    Reject(assoc_, ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_NOREASON);
+    return false;
+  }
+  if (cond.good()) cond = ASC_setAPTitles(assoc_->params, nullptr, nullptr, net.aet.c_str());
+  if (cond.good()) cond = ASC_acknowledgeAssociation(assoc_);
+  if (cond.bad()) {
+    LogError("association {} -> {} from {} failed during negotiation: {}", calling_aet_,
+             called_aet_, peer_, cond.text());
+    return false;
+  }
+  LogDebug("association {} -> {} from {} accepted, {} presentation contexts", calling_aet_,
+           called_aet_, peer_, ASC_countAcceptedPresentationContexts(assoc_->params));
+  return true;
+}
+
+std::string AssociationSession::Serve() {
+  int idle_seconds = 0;
+  for (;;) {
+    if (context_.stopping.load()) {
+      ASC_abortAssociation(assoc_);
+      return "server stopping";
+    }
+    T_DIMSE_Message message{};
+    T_ASC_PresentationContextID pres_id = 0;
+    OFCondition cond = DIMSE_receiveCommand(assoc_, DIMSE_NONBLOCKING, kIdlePollSeconds, &pres_id,
+                                            &message, nullptr);
+    if (cond == DIMSE_NODATAAVAILABLE) {
+      idle_seconds += kIdlePollSeconds;
+      if (idle_seconds >= context_.settings.network.dimse_timeout_seconds) {
+        ASC_abortAssociation(assoc_);
+        return "idle timeout";
+      }
+      continue;
+    }
+    idle_seconds = 0;
+    if (cond == DUL_PEERREQUESTEDRELEASE) {
+      ASC_acknowledgeRelease(assoc_);
+      return "released";
+    }
+    if (cond == DUL_PEERABORTEDASSOCIATION) return "aborted by peer";
+    if (cond.bad()) {
+      LogError("association {} from {}: cannot read DIMSE command: {}", calling_aet_, peer_,
+               cond.text());
+      ASC_abortAssociation(assoc_);
+      return "aborted: bad command";
+    }
+    cond = Dispatch(message, pres_id);
+    if (cond.bad()) {
+      ASC_abortAssociation(assoc_);
+      return std::string("aborted: ") + cond.text();
+    }
+  }
+}
+
+OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
+                                         T_ASC_PresentationContextID pres_id) {
+  switch (message.CommandField) {
+    case DIMSE_C_ECHO_RQ:
+      return DIMSE_sendEchoResponse(assoc_, pres_id, &message.msg.CEchoRQ, STATUS_Success,
+                                    nullptr);
+    case DIMSE_C_STORE_RQ:
+      return HandleStoreRequest(assoc_, message.msg.CStoreRQ, pres_id, context_, stats_);
+    default:
+      // PS3.7 9.3.1: a request for a service not negotiated; nothing sensible
+      // can be answered on this association.
+      LogError("association {} from {}: unsupported DIMSE command 0x{:04X}", calling_aet_, peer_,
+               static_cast<unsigned>(message.CommandField));
+      return DIMSE_BADCOMMANDTYPE;
+  }
+}
+
+}  // namespace pixeldex::server

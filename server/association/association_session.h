@@ -1,0 +1,44 @@
+#pragma once
+// AssociationSession: one accepted transport connection from A-ASSOCIATE-RQ to
+// release or abort, on its own thread. It negotiates (called AE title policy,
+// presentation contexts), then serves DIMSE requests one at a time until the
+// peer releases, the connection drops, the DIMSE timeout passes idle, or the
+// server stops (the current operation always finishes first). Logs one line
+// for the association and one per failure.
+
+#include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmnet/dimse.h>
+
+#include "server/association/server_context.h"
+
+namespace pixeldex::server {
+
+class AssociationSession {
+ public:
+  // Takes ownership of `assoc` (as returned by ASC_receiveAssociation).
+  AssociationSession(T_ASC_Association* assoc, const ServerContext& context);
+  ~AssociationSession();
+  AssociationSession(const AssociationSession&) = delete;
+  AssociationSession& operator=(const AssociationSession&) = delete;
+
+  void Run();
+
+ private:
+  bool Negotiate();
+  // Serves requests until the association ends; returns how it ended.
+  std::string Serve();
+  OFCondition Dispatch(T_DIMSE_Message& message, T_ASC_PresentationContextID pres_id);
+
+  T_ASC_Association* assoc_;
+  const ServerContext& context_;
+  AssociationStats stats_;
+  std::string calling_aet_;
+  std::string called_aet_;
+  std::string peer_;
+};
+
+// Rejects an association that arrived beyond the concurrency limit with
+// "local limit exceeded" (PS3.8 9.3.4, transient) and frees it.
+void RejectOverLimit(T_ASC_Association* assoc);
+
+}  // namespace pixeldex::server

@@ -1,0 +1,110 @@
+#include "server/association/presentation_contexts.h"
+
+#include <dcmtk/dcmdata/dcuid.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace pixeldex::server {
+
+const std::vector<const char*>& StorageTransferSyntaxes() {
+  static const std::vector<const char*> syntaxes = {
+      UID_LittleEndianExplicitTransferSyntax,
+      UID_LittleEndianImplicitTransferSyntax,
+      UID_BigEndianExplicitTransferSyntax,
+      UID_DeflatedExplicitVRLittleEndianTransferSyntax,
+      UID_JPEGProcess1TransferSyntax,
+      UID_JPEGProcess2_4TransferSyntax,
+      UID_JPEGProcess14TransferSyntax,
+      UID_JPEGProcess14SV1TransferSyntax,
+      UID_JPEGLSLosslessTransferSyntax,
+      UID_JPEGLSLossyTransferSyntax,
+      UID_JPEG2000LosslessOnlyTransferSyntax,
+      UID_JPEG2000TransferSyntax,
+      UID_JPEG2000Part2MulticomponentImageCompressionLosslessOnlyTransferSyntax,
+      UID_JPEG2000Part2MulticomponentImageCompressionTransferSyntax,
+      UID_RLELosslessTransferSyntax,
+      UID_MPEG2MainProfileAtMainLevelTransferSyntax,
+      UID_MPEG2MainProfileAtHighLevelTransferSyntax,
+      UID_MPEG4HighProfileLevel4_1TransferSyntax,
+      UID_MPEG4BDcompatibleHighProfileLevel4_1TransferSyntax,
+      UID_MPEG4HighProfileLevel4_2_For2DVideoTransferSyntax,
+      UID_MPEG4HighProfileLevel4_2_For3DVideoTransferSyntax,
+      UID_MPEG4StereoHighProfileLevel4_2TransferSyntax,
+      UID_HEVCMainProfileLevel5_1TransferSyntax,
+      UID_HEVCMain10ProfileLevel5_1TransferSyntax,
+  };
+  return syntaxes;
+}
+
+const std::vector<const char*>& UncompressedTransferSyntaxes() {
+  static const std::vector<const char*> syntaxes = {
+      UID_LittleEndianExplicitTransferSyntax,
+      UID_LittleEndianImplicitTransferSyntax,
+      UID_BigEndianExplicitTransferSyntax,
+  };
+  return syntaxes;
+}
+
+const std::vector<const char*>& ServiceSopClasses() {
+  static const std::vector<const char*> classes = {
+      UID_VerificationSOPClass,
+      UID_FINDPatientRootQueryRetrieveInformationModel,
+      UID_FINDStudyRootQueryRetrieveInformationModel,
+  };
+  return classes;
+}
+
+namespace {
+
+OFCondition Accept(T_ASC_Parameters* params, const std::vector<const char*>& abstract_syntaxes,
+                   const std::vector<const char*>& transfer_syntaxes) {
+  return ASC_acceptContextsWithPreferredTransferSyntaxes(
+      params, const_cast<const char**>(abstract_syntaxes.data()),
+      static_cast<int>(abstract_syntaxes.size()),
+      const_cast<const char**>(transfer_syntaxes.data()),
+      static_cast<int>(transfer_syntaxes.size()));
+}
+
+bool IsServiceClass(const char* uid) {
+  const auto& services = ServiceSopClasses();
+  return std::any_of(services.begin(), services.end(),
+                     [&](const char* s) { return std::strcmp(s, uid) == 0; });
+}
+
+// Accepts still-unaccepted contexts with any other abstract syntax as storage.
+OFCondition AcceptUnknownStorage(T_ASC_Parameters* params) {
+  const int count = ASC_countPresentationContexts(params);
+  for (int i = 0; i < count; ++i) {
+    T_ASC_PresentationContext pc;
+    OFCondition cond = ASC_getPresentationContext(params, i, &pc);
+    if (cond.bad()) return cond;
+    if (pc.resultReason == ASC_P_ACCEPTANCE || IsServiceClass(pc.abstractSyntax)) continue;
+    for (const char* ts : StorageTransferSyntaxes()) {
+      const bool proposed = std::any_of(
+          pc.proposedTransferSyntaxes, pc.proposedTransferSyntaxes + pc.transferSyntaxCount,
+          [&](const DIC_UI& p) { return std::strcmp(p, ts) == 0; });
+      if (proposed) {
+        cond = ASC_acceptPresentationContext(params, pc.presentationContextID, ts);
+        if (cond.bad()) return cond;
+        break;
+      }
+    }
+  }
+  return EC_Normal;
+}
+
+}  // namespace
+
+OFCondition AcceptPresentationContexts(T_ASC_Parameters* params, const NegotiationPolicy& policy) {
+  OFCondition cond = Accept(params, ServiceSopClasses(), UncompressedTransferSyntaxes());
+  if (cond.bad()) return cond;
+  std::vector<const char*> storage(dcmAllStorageSOPClassUIDs,
+                                   dcmAllStorageSOPClassUIDs + numberOfDcmAllStorageSOPClassUIDs);
+  cond = Accept(params, storage, StorageTransferSyntaxes());
+  if (cond.bad()) return cond;
+  if (policy.accept_unknown_sop_classes) return AcceptUnknownStorage(params);
+  return EC_Normal;
+}
+
+}  // namespace pixeldex::server

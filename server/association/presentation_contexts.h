@@ -1,0 +1,32 @@
+#pragma once
+// Presentation context negotiation (PS3.8 9.3.2.2, PS3.7 D.3.2): which
+// abstract syntaxes pixeldex serves and in which transfer syntaxes. Storage
+// instances are kept exactly as received, so every transfer syntax DCMTK can
+// write a Part-10 meta header for is accepted for storage; query models use
+// the uncompressed syntaxes only.
+
+#include <dcmtk/dcmnet/assoc.h>
+
+#include <string>
+#include <vector>
+
+namespace pixeldex::server {
+
+struct NegotiationPolicy {
+  // Accept storage of SOP classes DCMTK does not know (any valid UID proposed
+  // that is not one of the other services).
+  bool accept_unknown_sop_classes = false;
+};
+
+// Transfer syntaxes accepted for C-STORE, in order of preference.
+const std::vector<const char*>& StorageTransferSyntaxes();
+// Transfer syntaxes accepted for Verification and Query/Retrieve.
+const std::vector<const char*>& UncompressedTransferSyntaxes();
+// The non-storage services offered: Verification and the C-FIND models.
+const std::vector<const char*>& ServiceSopClasses();
+
+// Accepts the proposed contexts pixeldex supports and refuses the others
+// with the right reason (abstract syntax / transfer syntaxes not supported).
+OFCondition AcceptPresentationContexts(T_ASC_Parameters* params, const NegotiationPolicy& policy);
+
+}  // namespace pixeldex::server

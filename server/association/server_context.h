@@ -1,0 +1,36 @@
+#pragma once
+// ServerContext: what every association needs from the running server. Owned
+// by DicomServer, outlives every association thread, read-only after start
+// except for the stop flag.
+
+#include <atomic>
+#include <functional>
+
+#include "catalog/common/result.h"
+#include "catalog/index/sqlite_db.h"
+#include "catalog/ingest/ingest_pipeline.h"
+#include "catalog/storage/file_store.h"
+#include "server/config/settings.h"
+
+namespace pixeldex::server {
+
+struct ServerContext {
+  const Settings& settings;
+  ingest::IngestPipeline& pipeline;
+  storage::FileStore& store;
+  // Opens a read-only connection to the index (for C-FIND).
+  std::function<Result<index::Db>()> open_reader;
+  // Set when the server is stopping: associations finish their current
+  // operation, then end.
+  const std::atomic<bool>& stopping;
+};
+
+// Per-association counters for the association's log line.
+struct AssociationStats {
+  int instances_stored = 0;
+  int store_failures = 0;
+  int finds = 0;
+  int64_t bytes_received = 0;
+};
+
+}  // namespace pixeldex::server

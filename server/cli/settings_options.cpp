@@ -1,0 +1,43 @@
+#include "server/cli/settings_options.h"
+
+namespace pixeldex::server {
+
+void SettingsOptions::AddTo(ArgParser& parser) {
+  parser.Option("--config", "FILE", "read settings from FILE (see config/pixeldex.conf)",
+                [this](const std::string& v) {
+                  config_path_ = v;
+                  return Status::Ok();
+                });
+  parser.Option("--storage", "DIR", "storage root (storage.root)", [this](const std::string& v) {
+    Override("storage.root", v);
+    return Status::Ok();
+  });
+  parser.Option("--index", "FILE", "SQLite index file (storage.index)", [this](const std::string& v) {
+    Override("storage.index", v);
+    return Status::Ok();
+  });
+  parser.Option("--set", "SECTION.KEY=VALUE", "override any config key, e.g. --set log.level=debug",
+                [this](const std::string& v) {
+                  const size_t eq = v.find('=');
+                  if (eq == std::string::npos) {
+                    return Status::InvalidArgument("--set expects SECTION.KEY=VALUE, got " + v);
+                  }
+                  Override(v.substr(0, eq), v.substr(eq + 1));
+                  return Status::Ok();
+                });
+}
+
+void SettingsOptions::Override(std::string key, std::string value) {
+  overrides_.emplace_back(std::move(key), std::move(value));
+}
+
+Result<Settings> SettingsOptions::Resolve() const {
+  Settings settings;
+  if (!config_path_.empty()) PIXELDEX_RETURN_IF_ERROR(LoadSettingsFile(config_path_, settings));
+  for (const auto& [key, value] : overrides_) {
+    PIXELDEX_RETURN_IF_ERROR(ApplySetting(settings, key, value));
+  }
+  return settings;
+}
+
+}  // namespace pixeldex::server

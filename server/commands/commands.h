@@ -1,0 +1,10 @@
+#pragma once
+// The pixeldex subcommands. Each takes the full argv (argv[1] is its name),
+// prints its own --help, and returns the process exit code: 0 success,
+// 1 failure at run time, 2 bad usage.
+
+namespace pixeldex::server {
+
+int RunServe(int argc, char** argv);
+
+}  // namespace pixeldex::server

@@ -1,0 +1,82 @@
+#pragma once
+// Settings: every configurable value of pixeldex with its embedded default.
+// Values come, in increasing precedence, from the defaults below, the config
+// file (--config), and command-line flags. config/pixeldex.conf documents each
+// key; a test keeps that file and kSettingKeys in step.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "catalog/common/log.h"
+#include "catalog/common/status.h"
+#include "catalog/ingest/ingest_pipeline.h"
+
+namespace pixeldex::server {
+
+struct NetworkSettings {
+  std::string aet = "PIXELDEX";
+  int port = 11112;
+  int max_associations = 64;
+  uint32_t max_pdu = 131072;
+  int acse_timeout_seconds = 30;
+  int dimse_timeout_seconds = 60;
+  bool require_called_aet = false;
+  bool accept_unknown_sop_classes = false;
+
+  bool operator==(const NetworkSettings&) const = default;
+};
+
+struct StorageSettings {
+  std::string root = "./var/storage";
+  std::string index = "./var/index.db";
+  ingest::DuplicatePolicy duplicates = ingest::DuplicatePolicy::kReplace;
+
+  bool operator==(const StorageSettings&) const = default;
+};
+
+struct ThumbnailSettings {
+  bool enabled = true;
+  int max_size = 256;
+
+  bool operator==(const ThumbnailSettings&) const = default;
+};
+
+struct QuerySettings {
+  // PS3.4 C.2.2.2.1 leaves PN case sensitivity to the implementation.
+  bool pn_case_insensitive = true;
+  // Most C-FIND matches returned per request; 0 means no limit.
+  int64_t max_results = 0;
+
+  bool operator==(const QuerySettings&) const = default;
+};
+
+struct LogSettings {
+  LogLevel level = LogLevel::kInfo;
+  LogFormat format = LogFormat::kText;
+
+  bool operator==(const LogSettings&) const = default;
+};
+
+struct Settings {
+  NetworkSettings network;
+  StorageSettings storage;
+  ThumbnailSettings thumbnails;
+  QuerySettings query;
+  LogSettings log;
+
+  bool operator==(const Settings&) const = default;
+};
+
+// The keys a config file may hold, as "section.key".
+const std::vector<std::string>& SettingKeys();
+
+// Sets one "section.key" from its text form. InvalidArgument names the key
+// and says what values it takes.
+Status ApplySetting(Settings& settings, const std::string& key, const std::string& value);
+
+// Reads an INI-style file: "[section]" lines, "key = value" lines, comments
+// starting with '#' or ';'. Unknown keys are errors (typos must not pass).
+Status LoadSettingsFile(const std::string& path, Settings& settings);
+
+}  // namespace pixeldex::server

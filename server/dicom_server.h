@@ -1,0 +1,52 @@
+#pragma once
+// DicomServer: the DICOM listener. Start() opens the index and storage,
+// reconciles what a crash left behind, and binds the port; Run() accepts
+// associations, each served on its own thread, until Stop() is called (from
+// any thread or a signal handler's strand); then it waits for every
+// association to finish its current operation and returns.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+
+#include <dcmtk/dcmnet/assoc.h>
+
+#include "catalog/index/index_writer.h"
+#include "catalog/ingest/ingest_pipeline.h"
+#include "catalog/storage/file_store.h"
+#include "server/association/server_context.h"
+#include "server/config/settings.h"
+
+namespace pixeldex::server {
+
+class DicomServer {
+ public:
+  explicit DicomServer(Settings settings);
+  ~DicomServer();
+
+  // Prepares storage and index and listens; returns the bound port (useful
+  // with port 0).
+  Result<int> Start();
+  // Accepts and serves associations until Stop(); returns when all finished.
+  void Run();
+  // Thread-safe and async-signal-safe enough for an asio signal handler.
+  void Stop();
+
+ private:
+  void Serve(T_ASC_Association* assoc);
+
+  Settings settings_;
+  std::atomic<bool> stopping_{false};
+  std::unique_ptr<storage::FileStore> store_;
+  std::unique_ptr<index::IndexWriter> writer_;
+  std::unique_ptr<ingest::IngestPipeline> pipeline_;
+  std::unique_ptr<ServerContext> context_;
+  T_ASC_Network* network_ = nullptr;
+
+  std::mutex active_mutex_;
+  std::condition_variable active_changed_;
+  int active_associations_ = 0;
+};
+
+}  // namespace pixeldex::server

@@ -1,0 +1,108 @@
+#include "server/dimse/store_handler.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcostrmf.h>
+
+#include <memory>
+
+#include "catalog/common/log.h"
+#include "server/dimse/dimse_status.h"
+
+namespace pixeldex::server {
+namespace {
+
+OFCondition SendResponse(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id,
+                         const T_DIMSE_C_StoreRQ& request, Uint16 status,
+                         const std::string& error_comment) {
+  T_DIMSE_C_StoreRSP response{};
+  response.MessageIDBeingRespondedTo = request.MessageID;
+  response.DimseStatus = status;
+  response.DataSetType = DIMSE_DATASET_NULL;
+  OFStandard::strlcpy(response.AffectedSOPClassUID, request.AffectedSOPClassUID,
+                      sizeof(response.AffectedSOPClassUID));
+  OFStandard::strlcpy(response.AffectedSOPInstanceUID, request.AffectedSOPInstanceUID,
+                      sizeof(response.AffectedSOPInstanceUID));
+  response.opts = O_STORE_AFFECTEDSOPCLASSUID | O_STORE_AFFECTEDSOPINSTANCEUID;
+  std::unique_ptr<DcmDataset> detail;
+  if (!error_comment.empty()) {
+    // PS3.7 C.4: Error Comment (0000,0902), at most 64 characters (LO).
+    detail = std::make_unique<DcmDataset>();
+    detail->putAndInsertString(DCM_ErrorComment, error_comment.substr(0, 64).c_str());
+  }
+  return DIMSE_sendStoreResponse(assoc, pres_id, &request, &response, detail.get());
+}
+
+std::string PeerOf(T_ASC_Association* assoc) {
+  return assoc->params->DULparams.callingPresentationAddress;
+}
+
+}  // namespace
+
+OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ& request,
+                               T_ASC_PresentationContextID pres_id, const ServerContext& context,
+                               AssociationStats& stats) {
+  const std::string incoming = context.store.NewIncomingPath();
+  const int timeout = context.settings.network.dimse_timeout_seconds;
+  DcmOutputFileStream* raw_stream = nullptr;
+  OFCondition cond = DIMSE_createFilestream(incoming.c_str(), &request, assoc, pres_id,
+                                            OFTrue /* Part-10 meta header */, &raw_stream);
+  if (cond.bad()) {
+    // Cannot even create the file (disk full, permissions): the data set must
+    // still be read off the wire before the response can be sent.
+    ++stats.store_failures;
+    LogError("C-STORE from {} sop={}: cannot create incoming file: {}",
+             assoc->params->DULparams.callingAPTitle, request.AffectedSOPInstanceUID, cond.text());
+    OFCondition drained = DIMSE_ignoreDataSet(assoc, DIMSE_NONBLOCKING, timeout, nullptr, nullptr);
+    if (drained.bad()) return drained;
+    return SendResponse(assoc, pres_id, request, STATUS_STORE_Refused_OutOfResources,
+                        "cannot create file in storage");
+  }
+  std::unique_ptr<DcmOutputFileStream> stream(raw_stream);
+  T_ASC_PresentationContextID data_pres_id = 0;
+  cond = DIMSE_receiveDataSetInFile(assoc, DIMSE_NONBLOCKING, timeout, &data_pres_id, stream.get(),
+                                    nullptr, nullptr);
+  const OFCondition stream_status = stream->status();
+  stream.reset();  // flush and close before anything reads the file
+  if (cond.bad()) {
+    context.store.Discard(incoming);
+    ++stats.store_failures;
+    LogError("C-STORE from {} ({}) sop={}: receiving the data set failed: {}",
+             assoc->params->DULparams.callingAPTitle, PeerOf(assoc),
+             request.AffectedSOPInstanceUID, cond.text());
+    return cond;  // the association is no longer usable
+  }
+
+  ingest::IngestRequest ingest_request;
+  ingest_request.incoming_path = incoming;
+  ingest_request.expected_sop_class_uid = request.AffectedSOPClassUID;
+  ingest_request.expected_sop_instance_uid = request.AffectedSOPInstanceUID;
+  ingest_request.provenance.source = "network";
+  ingest_request.provenance.calling_aet = assoc->params->DULparams.callingAPTitle;
+  ingest_request.provenance.called_aet = assoc->params->DULparams.calledAPTitle;
+  ingest_request.provenance.peer_address = PeerOf(assoc);
+
+  Result<ingest::IngestOutcome> outcome =
+      stream_status.bad() ? Result<ingest::IngestOutcome>(Status::ResourceExhausted(
+                                std::string("writing the incoming file failed: ") +
+                                stream_status.text()))
+                          : context.pipeline.Ingest(ingest_request);
+  if (!outcome.ok()) {
+    context.store.Discard(incoming);
+    ++stats.store_failures;
+    const Uint16 status = StoreStatusFor(outcome.status());
+    LogError("C-STORE from {} ({}) sop={} class={}: status {:04X}: {}",
+             ingest_request.provenance.calling_aet, ingest_request.provenance.peer_address,
+             request.AffectedSOPInstanceUID, request.AffectedSOPClassUID, status,
+             outcome.status().ToString());
+    return SendResponse(assoc, pres_id, request, status, outcome.status().message());
+  }
+  ++stats.instances_stored;
+  stats.bytes_received += outcome->size_bytes;
+  if (!outcome->warning.empty()) {
+    LogWarning("C-STORE from {} sop={}: {}", ingest_request.provenance.calling_aet,
+               outcome->sop_instance_uid, outcome->warning);
+  }
+  return SendResponse(assoc, pres_id, request, STATUS_Success, {});
+}
+
+}  // namespace pixeldex::server

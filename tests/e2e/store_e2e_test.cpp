@@ -1,0 +1,91 @@
+// End-to-end: C-ECHO and C-STORE against the real binary with DCMTK clients.
+
+#include <filesystem>
+
+#include "tests/e2e/e2e_fixture.h"
+
+namespace pixeldex::testing {
+namespace {
+
+using StoreE2eTest = ServerTest;
+
+TEST_F(StoreE2eTest, EchoSucceeds) {
+  auto r = RunProcess({"echoscu", "-aet", "MODALITY", "-aec", "PIXELDEX", "127.0.0.1",
+                       server_->port_string()},
+                      FastClientEnv());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+TEST_F(StoreE2eTest, StoredFileKeepsTheSentBytesInThePredictableLayout) {
+  TestInstance t;
+  t.study_uid = UniqueUid("1.");
+  t.series_uid = UniqueUid("2.");
+  t.sop_instance_uid = UniqueUid("3.");
+  const std::string sent = MakeInstance(t, "one.dcm");
+
+  auto r = StoreScu({sent});
+  ASSERT_EQ(r.exit_code, 0) << r.output << server_->Log();
+
+  const std::string relative = t.study_uid + "/" + t.series_uid + "/" + t.sop_instance_uid + ".dcm";
+  ASSERT_TRUE(std::filesystem::exists(StoragePath(relative))) << server_->Log();
+  EXPECT_EQ(DatasetBytes(StoragePath(relative)), DatasetBytes(sent));
+  // Nothing left behind in the incoming directory.
+  EXPECT_TRUE(std::filesystem::is_empty(StoragePath(".incoming")));
+}
+
+TEST_F(StoreE2eTest, StoredInstanceIsIndexedAtEveryLevel) {
+  TestInstance t;
+  t.study_uid = UniqueUid("1.");
+  t.series_uid = UniqueUid("2.");
+  t.sop_instance_uid = UniqueUid("3.");
+  t.patient_id = "E2E-42";
+  t.patient_name = "Curie^Marie";
+  t.accession_number = "A-777";
+  t.modality = "MR";
+  t.rows = 32;
+  t.columns = 24;
+  const std::string sent = MakeInstance(t, "indexed.dcm");
+  ASSERT_EQ(StoreScu({sent}).exit_code, 0) << server_->Log();
+
+  auto rows = Index().Rows(
+      "SELECT patient_id, patient_name, accession_number, modality, rows, columns, "
+      "transfer_syntax_uid, calling_aet, source, size_bytes, length(sha256) "
+      "FROM instance_details WHERE sop_instance_uid = ?",
+      {t.sop_instance_uid});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (Row{"E2E-42", "Curie^Marie", "A-777", "MR", "32", "24",
+                          "1.2.840.10008.1.2.1", "MODALITY", "network",
+                          std::to_string(std::filesystem::file_size(StoragePath(
+                              t.study_uid + "/" + t.series_uid + "/" + t.sop_instance_uid +
+                              ".dcm"))),
+                          "64"}));
+  // The full header is queryable as DICOM JSON.
+  EXPECT_EQ(Index().Scalar("SELECT json_extract(h.json, '$.\"00180050\".Value[0]') FROM headers h "
+                           "JOIN instances i USING (instance_pk) WHERE i.sop_instance_uid = ?",
+                           {t.sop_instance_uid}),
+            "1.25");
+}
+
+TEST_F(StoreE2eTest, ResendingAnInstanceReplacesItAndKeepsOneRow) {
+  TestInstance t;
+  t.sop_instance_uid = UniqueUid("3.");
+  t.series_description = "first";
+  ASSERT_EQ(StoreScu({MakeInstance(t, "v1.dcm")}).exit_code, 0);
+  t.series_description = "second";
+  ASSERT_EQ(StoreScu({MakeInstance(t, "v2.dcm")}).exit_code, 0);
+
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?",
+                          {t.sop_instance_uid}),
+            1);
+  EXPECT_EQ(Index().Scalar("SELECT series_description FROM instance_details "
+                           "WHERE sop_instance_uid = ?",
+                           {t.sop_instance_uid}),
+            "second");
+}
+
+TEST_F(StoreE2eTest, SigtermStopsTheServerCleanly) {
+  EXPECT_EQ(server_->Stop(), 0) << server_->Log();
+}
+
+}  // namespace
+}  // namespace pixeldex::testing

@@ -1,0 +1,174 @@
+// The index writer: schema, rows at every level, replacement, group commit.
+
+#include "catalog/index/index_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "catalog/index/schema.h"
+#include "tests/support/index_probe.h"
+#include "tests/support/temp_dir.h"
+
+namespace pixeldex::index {
+namespace {
+
+using pixeldex::testing::IndexProbe;
+using pixeldex::testing::Row;
+
+InstanceRecord Record(const std::string& sop, const std::string& series = "1.2.2",
+                      const std::string& study = "1.2.1", const std::string& patient = "P1") {
+  InstanceRecord r;
+  r.patient.patient_id = patient;
+  r.patient.patient_name = "Doe^John";
+  r.study.study_instance_uid = study;
+  r.study.study_date = "20260101";
+  r.series.series_instance_uid = series;
+  r.series.modality = "CT";
+  r.series.series_number = 3;
+  r.instance.sop_instance_uid = sop;
+  r.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";
+  r.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
+  r.instance.rows = 512;
+  r.header_json = R"({"00080018":{"vr":"UI","Value":[")" + sop + R"("]}})";
+  r.file.relative_path = study + "/" + series + "/" + sop + ".dcm";
+  r.file.size_bytes = 1000;
+  r.file.sha256 = std::string(64, 'a');
+  r.file.received_at = "2026-11-25T10:00:00.000Z";
+  r.provenance.source = "network";
+  r.provenance.calling_aet = "MODALITY";
+  r.thumbnail = ThumbnailRecord{"ok", 2, 1, "PNGBYTES"};
+  return r;
+}
+
+class IndexWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto writer = IndexWriter::Open(path_);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    writer_ = std::move(writer).value();
+  }
+  pixeldex::testing::TempDir dir_;
+  std::string path_ = dir_ / "index.db";
+  std::unique_ptr<IndexWriter> writer_;
+  IndexProbe probe_{path_};
+};
+
+TEST_F(IndexWriterTest, NewIndexHasTheCurrentSchemaVersionInWalMode) {
+  EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
+  EXPECT_EQ(probe_.Scalar("PRAGMA journal_mode"), "wal");
+}
+
+TEST_F(IndexWriterTest, ReopeningAnExistingIndexKeepsItsRows) {
+  ASSERT_TRUE(writer_->Write(Record("1.2.3.1")).ok());
+  writer_.reset();
+  auto reopened = IndexWriter::Open(path_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 1);
+}
+
+TEST_F(IndexWriterTest, AnIndexFromANewerPixeldexIsRefused) {
+  writer_.reset();
+  {
+    auto db = Db::Open(path_, Db::Mode::kReadWrite);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec("PRAGMA user_version = 999").ok());
+  }
+  auto reopened = IndexWriter::Open(path_);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.status().code(), Status::Code::kUnsupported);
+}
+
+TEST_F(IndexWriterTest, WriteCreatesRowsAtEveryLevel) {
+  auto outcome = writer_->Write(Record("1.2.3.1"));
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_FALSE(outcome->replaced);
+  EXPECT_EQ(probe_.Rows("SELECT patient_id, patient_name, study_instance_uid, study_date, "
+                        "series_instance_uid, modality, series_number, sop_instance_uid, rows, "
+                        "columns, calling_aet FROM instance_details"),
+            (std::vector<Row>{{"P1", "Doe^John", "1.2.1", "20260101", "1.2.2", "CT", "3",
+                               "1.2.3.1", "512", "<null>", "MODALITY"}}));
+  EXPECT_EQ(probe_.Scalar("SELECT json_extract(json, '$.\"00080018\".Value[0]') FROM headers"),
+            "1.2.3.1");
+  EXPECT_EQ(probe_.Rows("SELECT status, width, height, png FROM thumbnails"),
+            (std::vector<Row>{{"ok", "2", "1", "PNGBYTES"}}));
+}
+
+TEST_F(IndexWriterTest, InstancesShareTheirSeriesStudyAndPatient) {
+  ASSERT_TRUE(writer_->Write(Record("1.2.3.1")).ok());
+  ASSERT_TRUE(writer_->Write(Record("1.2.3.2")).ok());
+  ASSERT_TRUE(writer_->Write(Record("1.2.3.3", "1.2.2.9")).ok());
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM patients"), 1);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM studies"), 1);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM series"), 2);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 3);
+}
+
+TEST_F(IndexWriterTest, RewritingAnInstanceReplacesItsRowsAndDropsEmptyParents) {
+  ASSERT_TRUE(writer_->Write(Record("1.2.3.1", "1.2.2", "1.2.1", "P1")).ok());
+  // Same SOP Instance UID, now in another series, study and patient.
+  auto outcome = writer_->Write(Record("1.2.3.1", "9.2", "9.1", "P2"));
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_TRUE(outcome->replaced);
+  EXPECT_EQ(outcome->replaced_path, "1.2.1/1.2.2/1.2.3.1.dcm");
+  EXPECT_EQ(probe_.Rows("SELECT patient_id, study_instance_uid, series_instance_uid FROM instance_details"),
+            (std::vector<Row>{{"P2", "9.1", "9.2"}}));
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM patients"), 1);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM studies"), 1);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM series"), 1);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM headers"), 1);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails"), 1);
+}
+
+TEST_F(IndexWriterTest, NewValuesUpdateAndAbsentValuesKeepParentAttributes) {
+  InstanceRecord first = Record("1.2.3.1");
+  first.study.accession_number = "ACC";
+  ASSERT_TRUE(writer_->Write(first).ok());
+  InstanceRecord second = Record("1.2.3.2");
+  second.patient.patient_name = "Doe^Johnny";
+  second.study.accession_number = "";
+  ASSERT_TRUE(writer_->Write(second).ok());
+  EXPECT_EQ(probe_.Scalar("SELECT patient_name FROM patients"), "Doe^Johnny");
+  EXPECT_EQ(probe_.Scalar("SELECT accession_number FROM studies"), "ACC");
+}
+
+TEST_F(IndexWriterTest, RemoveDeletesTheInstanceAndEmptyParents) {
+  ASSERT_TRUE(writer_->Write(Record("1.2.3.1")).ok());
+  ASSERT_TRUE(writer_->Remove("1.2.3.1").ok());
+  EXPECT_EQ(probe_.Count("SELECT (SELECT count(*) FROM instances) + (SELECT count(*) FROM series)"
+                         " + (SELECT count(*) FROM studies) + (SELECT count(*) FROM patients)"),
+            0);
+  EXPECT_EQ(writer_->Remove("1.2.3.1").code(), Status::Code::kNotFound);
+}
+
+TEST_F(IndexWriterTest, FindPathSeesCommittedInstances) {
+  auto missing = writer_->FindPath("1.2.3.1");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  ASSERT_TRUE(writer_->Write(Record("1.2.3.1")).ok());
+  auto found = writer_->FindPath("1.2.3.1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->value_or(""), "1.2.1/1.2.2/1.2.3.1.dcm");
+}
+
+TEST_F(IndexWriterTest, ConcurrentWritersAreGroupCommittedWithoutLoss) {
+  constexpr int kThreads = 8;
+  constexpr int kEach = 50;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string n = std::to_string(t) + "." + std::to_string(i);
+        if (!writer_->Write(Record("1.2.3." + n, "1.2.2." + std::to_string(t))).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), kThreads * kEach);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM series"), kThreads);
+}
+
+}  // namespace
+}  // namespace pixeldex::index

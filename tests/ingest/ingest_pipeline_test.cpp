@@ -1,0 +1,169 @@
+// The ingest pipeline without the network: validation, storage, indexing,
+// duplicate policies, and that failures leave nothing behind.
+
+#include "catalog/ingest/ingest_pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/dicom_factory.h"
+#include "tests/support/index_probe.h"
+#include "tests/support/temp_dir.h"
+
+namespace pixeldex::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+using pixeldex::testing::TestInstance;
+
+class IngestPipelineTest : public ::testing::Test {
+ protected:
+  void Open(IngestOptions options) {
+    ASSERT_TRUE(store_.Initialize().ok());
+    auto writer = index::IndexWriter::Open(dir_ / "index.db");
+    ASSERT_TRUE(writer.ok());
+    writer_ = std::move(writer).value();
+    pipeline_ = std::make_unique<IngestPipeline>(store_, *writer_, options);
+  }
+  void SetUp() override { Open({}); }
+
+  // Puts a generated instance into the incoming directory.
+  IngestRequest Incoming(const TestInstance& t) {
+    IngestRequest request;
+    request.incoming_path = store_.NewIncomingPath();
+    pixeldex::testing::WriteTestInstance(request.incoming_path, t);
+    request.provenance.source = "network";
+    return request;
+  }
+  bool IncomingIsEmpty() const { return fs::is_empty(store_.layout().IncomingDir()); }
+
+  pixeldex::testing::TempDir dir_;
+  storage::FileStore store_{storage::StorageLayout(dir_.path() / "storage")};
+  std::unique_ptr<index::IndexWriter> writer_;
+  std::unique_ptr<IngestPipeline> pipeline_;
+  pixeldex::testing::IndexProbe probe_{dir_ / "index.db"};
+};
+
+TEST_F(IngestPipelineTest, StoresIndexesAndRecordsTheThumbnail) {
+  TestInstance t;
+  auto outcome = pipeline_->Ingest(Incoming(t));
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(outcome->disposition, Disposition::kStored);
+  EXPECT_EQ(outcome->relative_path,
+            t.study_uid + "/" + t.series_uid + "/" + t.sop_instance_uid + ".dcm");
+  EXPECT_TRUE(fs::exists(store_.layout().Absolute(outcome->relative_path)));
+  EXPECT_TRUE(IncomingIsEmpty());
+  EXPECT_EQ(probe_.Rows("SELECT i.path, i.size_bytes, t.status FROM instances i "
+                        "JOIN thumbnails t USING (instance_pk)"),
+            (std::vector<pixeldex::testing::Row>{
+                {outcome->relative_path,
+                 std::to_string(fs::file_size(store_.layout().Absolute(outcome->relative_path))),
+                 "ok"}}));
+}
+
+TEST_F(IngestPipelineTest, MismatchWithTheRequestIsRejectedAndNothingIsKept) {
+  TestInstance t;
+  IngestRequest request = Incoming(t);
+  request.expected_sop_instance_uid = "1.2.3.4.5.6";
+  auto outcome = pipeline_->Ingest(request);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(IncomingIsEmpty());
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 0);
+}
+
+TEST_F(IngestPipelineTest, MissingIdentityIsRejected) {
+  TestInstance t;
+  t.series_uid = "";
+  IngestRequest request;
+  request.incoming_path = store_.NewIncomingPath();
+  pixeldex::testing::WriteTestInstance(request.incoming_path, t);
+  auto outcome = pipeline_->Ingest(request);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_NE(outcome.status().message().find("Series Instance UID"), std::string::npos);
+  EXPECT_TRUE(IncomingIsEmpty());
+}
+
+TEST_F(IngestPipelineTest, GarbageIsCorruptionAndLeavesNothing) {
+  IngestRequest request;
+  request.incoming_path = store_.NewIncomingPath();
+  std::ofstream(request.incoming_path) << "this is not DICOM at all";
+  auto outcome = pipeline_->Ingest(request);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), Status::Code::kCorruption);
+  EXPECT_TRUE(IncomingIsEmpty());
+}
+
+TEST_F(IngestPipelineTest, HostileUidsNeverLeaveTheStorageRoot) {
+  TestInstance t;
+  t.study_uid = "../../../../tmp";
+  t.series_uid = "/etc";
+  t.sop_instance_uid = "../escape";
+  auto outcome = pipeline_->Ingest(Incoming(t));
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  const fs::path stored = fs::weakly_canonical(store_.layout().Absolute(outcome->relative_path));
+  const fs::path root = fs::weakly_canonical(store_.layout().root());
+  EXPECT_EQ(stored.string().rfind(root.string() + "/", 0), 0u) << stored;
+  EXPECT_EQ(outcome->relative_path.find(".."), std::string::npos);
+  EXPECT_EQ(probe_.Scalar("SELECT sop_instance_uid FROM instances"), "../escape");
+}
+
+TEST_F(IngestPipelineTest, ReplacePolicyKeepsTheNewestCopy) {
+  TestInstance t;
+  t.series_description = "old";
+  ASSERT_TRUE(pipeline_->Ingest(Incoming(t)).ok());
+  t.series_description = "new";
+  auto outcome = pipeline_->Ingest(Incoming(t));
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(outcome->disposition, Disposition::kReplaced);
+  EXPECT_EQ(probe_.Scalar("SELECT series_description FROM instance_details"), "new");
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 1);
+}
+
+TEST_F(IngestPipelineTest, ReplacementInAnotherStudyRemovesTheOldFile) {
+  TestInstance t;
+  auto first = pipeline_->Ingest(Incoming(t));
+  ASSERT_TRUE(first.ok());
+  t.study_uid = "1.2.999";
+  auto second = pipeline_->Ingest(Incoming(t));
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(first->relative_path, second->relative_path);
+  EXPECT_FALSE(fs::exists(store_.layout().Absolute(first->relative_path)));
+  EXPECT_TRUE(fs::exists(store_.layout().Absolute(second->relative_path)));
+}
+
+TEST_F(IngestPipelineTest, KeepPolicyKeepsTheFirstCopy) {
+  pipeline_ = std::make_unique<IngestPipeline>(store_, *writer_, IngestOptions{DuplicatePolicy::kKeep});
+  TestInstance t;
+  t.series_description = "first";
+  ASSERT_TRUE(pipeline_->Ingest(Incoming(t)).ok());
+  t.series_description = "second";
+  auto outcome = pipeline_->Ingest(Incoming(t));
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(outcome->disposition, Disposition::kKeptExisting);
+  EXPECT_EQ(probe_.Scalar("SELECT series_description FROM instance_details"), "first");
+  EXPECT_TRUE(IncomingIsEmpty());
+}
+
+TEST_F(IngestPipelineTest, RejectPolicyRefusesTheSecondCopy) {
+  pipeline_ = std::make_unique<IngestPipeline>(store_, *writer_, IngestOptions{DuplicatePolicy::kReject});
+  TestInstance t;
+  ASSERT_TRUE(pipeline_->Ingest(Incoming(t)).ok());
+  auto outcome = pipeline_->Ingest(Incoming(t));
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), Status::Code::kAlreadyExists);
+  EXPECT_TRUE(IncomingIsEmpty());
+}
+
+TEST_F(IngestPipelineTest, ThumbnailsCanBeDisabled) {
+  IngestOptions options;
+  options.thumbnails = false;
+  pipeline_ = std::make_unique<IngestPipeline>(store_, *writer_, options);
+  ASSERT_TRUE(pipeline_->Ingest(Incoming({})).ok());
+  EXPECT_EQ(probe_.Scalar("SELECT status FROM thumbnails"), "disabled");
+}
+
+}  // namespace
+}  // namespace pixeldex::ingest

@@ -1,0 +1,118 @@
+// Storage layout, UID path safety and durable placement.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "catalog/storage/file_store.h"
+#include "catalog/storage/sha256.h"
+#include "catalog/storage/storage_layout.h"
+#include "tests/support/temp_dir.h"
+
+namespace pixeldex::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(StorageLayoutTest, ValidUidsBecomePathComponentsVerbatim) {
+  StorageLayout layout("/archive");
+  EXPECT_EQ(layout.RelativePathFor("1.2.3", "1.2.3.4", "1.2.3.4.5"), "1.2.3/1.2.3.4/1.2.3.4.5.dcm");
+}
+
+TEST(StorageLayoutTest, HostileUidsAreMappedToHashedNames) {
+  for (const std::string& uid : std::vector<std::string>{"../..", "..", ".", "a/b", "/etc/passwd", "1..2", ".1.2", "1.2.",
+                                "1.2.3\\4", "", std::string(65, '1'), "1.2.3 ", "1.2\n3"}) {
+    SCOPED_TRACE(uid);
+    EXPECT_FALSE(StorageLayout::IsPathSafeUid(uid));
+    const std::string component = StorageLayout::ComponentFor(uid);
+    EXPECT_EQ(component.size(), 33u);
+    EXPECT_EQ(component[0], 'x');
+    EXPECT_EQ(component.find_first_not_of("x0123456789abcdef"), std::string::npos);
+  }
+  // Different hostile UIDs do not collide.
+  EXPECT_NE(StorageLayout::ComponentFor("../a"), StorageLayout::ComponentFor("../b"));
+}
+
+TEST(StorageLayoutTest, DicomUidValidityFollowsPs35) {
+  EXPECT_TRUE(IsValidDicomUid("1.2.840.10008.1.2.1"));
+  EXPECT_TRUE(IsValidDicomUid("1.0.3"));  // a single zero is a valid component
+  EXPECT_FALSE(IsValidDicomUid("1.02.3"));  // leading zero
+  EXPECT_TRUE(StorageLayout::IsPathSafeUid("1.02.3"));  // but safe on disk
+  EXPECT_TRUE(IsValidDicomUid(std::string(64, '1')));
+  EXPECT_FALSE(IsValidDicomUid(std::string(65, '1')));
+}
+
+TEST(Sha256Test, MatchesTheKnownDigest) {
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  pixeldex::testing::TempDir dir;
+  std::ofstream(dir / "f") << "abc";
+  auto digest = Sha256OfFile(dir / "f");
+  ASSERT_TRUE(digest.ok());
+  EXPECT_EQ(*digest, Sha256Hex("abc"));
+  EXPECT_FALSE(Sha256OfFile(dir / "missing").ok());
+}
+
+class FileStoreTest : public ::testing::Test {
+ protected:
+  pixeldex::testing::TempDir dir_;
+  FileStore store_{StorageLayout(dir_.path() / "root")};
+};
+
+TEST_F(FileStoreTest, CommitMovesTheIncomingFileIntoPlace) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  const std::string incoming = store_.NewIncomingPath();
+  std::ofstream(incoming) << "payload";
+  ASSERT_TRUE(store_.Commit(incoming, "1.2/3.4/5.6.dcm").ok());
+  EXPECT_FALSE(fs::exists(incoming));
+  std::ifstream in(dir_.path() / "root/1.2/3.4/5.6.dcm");
+  std::string content;
+  in >> content;
+  EXPECT_EQ(content, "payload");
+}
+
+TEST_F(FileStoreTest, CommitReplacesAnExistingFileAtomically) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  for (const char* text : {"old", "new"}) {
+    const std::string incoming = store_.NewIncomingPath();
+    std::ofstream(incoming) << text;
+    ASSERT_TRUE(store_.Commit(incoming, "a/b.dcm").ok());
+  }
+  std::ifstream in(dir_.path() / "root/a/b.dcm");
+  std::string content;
+  in >> content;
+  EXPECT_EQ(content, "new");
+}
+
+TEST_F(FileStoreTest, CommitRefusesPathsThatLeaveTheRoot) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  for (const std::string& bad : std::vector<std::string>{"../escape.dcm", "a/../../escape.dcm", "/tmp/escape.dcm", ""}) {
+    const std::string incoming = store_.NewIncomingPath();
+    std::ofstream(incoming) << "x";
+    EXPECT_FALSE(store_.Commit(incoming, bad).ok()) << bad;
+  }
+  EXPECT_FALSE(fs::exists(dir_.path() / "escape.dcm"));
+}
+
+TEST_F(FileStoreTest, InitializeRemovesLeftoverIncomingFiles) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  std::ofstream(store_.NewIncomingPath()) << "half";
+  std::ofstream(store_.NewIncomingPath()) << "written";
+  auto removed = store_.Initialize();
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 2);
+  EXPECT_TRUE(fs::is_empty(store_.layout().IncomingDir()));
+}
+
+TEST_F(FileStoreTest, RemoveDeletesACommittedFile) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  const std::string incoming = store_.NewIncomingPath();
+  std::ofstream(incoming) << "x";
+  ASSERT_TRUE(store_.Commit(incoming, "s/i.dcm").ok());
+  EXPECT_TRUE(store_.Remove("s/i.dcm").ok());
+  EXPECT_FALSE(fs::exists(dir_.path() / "root/s/i.dcm"));
+  EXPECT_EQ(store_.Remove("s/i.dcm").code(), Status::Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace pixeldex::storage

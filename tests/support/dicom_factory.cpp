@@ -1,0 +1,134 @@
+#include "tests/support/dicom_factory.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+namespace pixeldex::testing {
+
+std::string UniqueUid(const std::string& suffix_prefix) {
+  static std::atomic<int> counter{0};
+  return "1.2.826.0.1.3680043.10.1234.9." + std::to_string(::getpid()) + "." + suffix_prefix +
+         std::to_string(++counter);
+}
+
+namespace {
+
+// Everything but Pixel Data.
+void PutAttributes(DcmDataset* ds, const TestInstance& t) {
+  auto put = [&](const DcmTagKey& tag, const std::string& value) {
+    if (ds->putAndInsertString(tag, value.c_str()).bad()) {
+      throw std::runtime_error("cannot put " + DcmTag(tag).toString() + " = " + value);
+    }
+  };
+  if (!t.specific_character_set.empty()) put(DCM_SpecificCharacterSet, t.specific_character_set);
+  put(DCM_SOPClassUID, t.sop_class_uid);
+  put(DCM_SOPInstanceUID, t.sop_instance_uid);
+  put(DCM_StudyInstanceUID, t.study_uid);
+  put(DCM_SeriesInstanceUID, t.series_uid);
+  put(DCM_PatientID, t.patient_id);
+  put(DCM_PatientName, t.patient_name);
+  put(DCM_PatientBirthDate, t.birth_date);
+  put(DCM_PatientSex, t.sex);
+  put(DCM_StudyDate, t.study_date);
+  put(DCM_StudyTime, t.study_time);
+  put(DCM_AccessionNumber, t.accession_number);
+  put(DCM_StudyDescription, t.study_description);
+  put(DCM_StudyID, "1");
+  put(DCM_ReferringPhysicianName, "Ref^Doctor");
+  put(DCM_Modality, t.modality);
+  put(DCM_SeriesDescription, t.series_description);
+  put(DCM_BodyPartExamined, t.body_part);
+  put(DCM_SeriesNumber, std::to_string(t.series_number));
+  put(DCM_InstanceNumber, std::to_string(t.instance_number));
+  put(DCM_Manufacturer, "pixeldex-tests");
+  put(DCM_SliceThickness, "1.25");
+  put(DCM_ImageType, "ORIGINAL\\PRIMARY\\AXIAL");
+  ds->putAndInsertUint16(DCM_Rows, t.rows);
+  ds->putAndInsertUint16(DCM_Columns, t.columns);
+  ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
+  put(DCM_PhotometricInterpretation, "MONOCHROME2");
+  ds->putAndInsertUint16(DCM_BitsAllocated, t.bits_allocated);
+  ds->putAndInsertUint16(DCM_BitsStored, t.bits_allocated);
+  ds->putAndInsertUint16(DCM_HighBit, static_cast<Uint16>(t.bits_allocated - 1));
+  ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
+}
+
+void Save(DcmFileFormat& file, const std::string& path, E_TransferSyntax xfer) {
+  const OFCondition cond = file.saveFile(path.c_str(), xfer);
+  if (cond.bad()) throw std::runtime_error("cannot write " + path + ": " + cond.text());
+}
+
+}  // namespace
+
+void WriteTestInstance(const std::string& path, const TestInstance& t, E_TransferSyntax xfer) {
+  DcmFileFormat file;
+  DcmDataset* ds = file.getDataset();
+  PutAttributes(ds, t);
+  const size_t count = static_cast<size_t>(t.rows) * t.columns;
+  if (t.bits_allocated == 8) {
+    std::vector<Uint8> pixels(count);
+    for (size_t i = 0; i < count; ++i) {
+      pixels[i] = static_cast<Uint8>(static_cast<int>(i) * t.pixel_step + t.pixel_offset);
+    }
+    ds->putAndInsertUint8Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(count));
+  } else {
+    std::vector<Uint16> pixels(count);
+    for (size_t i = 0; i < count; ++i) {
+      pixels[i] = static_cast<Uint16>(static_cast<int>(i) * t.pixel_step + t.pixel_offset);
+    }
+    ds->putAndInsertUint16Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(count));
+  }
+  Save(file, path, xfer);
+}
+
+void WriteEncapsulatedInstance(const std::string& path, const TestInstance& t,
+                               E_TransferSyntax xfer, const std::string& fragment) {
+  DcmFileFormat file;
+  DcmDataset* ds = file.getDataset();
+  PutAttributes(ds, t);
+  auto* sequence = new DcmPixelSequence(DcmTag(DCM_PixelData, EVR_OB));
+  sequence->insert(new DcmPixelItem(DcmTag(DCM_PixelItemTag)));  // empty basic offset table
+  auto* item = new DcmPixelItem(DcmTag(DCM_PixelItemTag));
+  std::string padded = fragment;
+  if (padded.size() % 2 != 0) padded.push_back('\0');
+  item->putUint8Array(reinterpret_cast<const Uint8*>(padded.data()),
+                      static_cast<unsigned long>(padded.size()));
+  sequence->insert(item);
+  auto* pixel_data = new DcmPixelData(DCM_PixelData);
+  pixel_data->putOriginalRepresentation(xfer, nullptr, sequence);
+  ds->insert(pixel_data, OFTrue);
+  Save(file, path, xfer);
+}
+
+std::string ReadFileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string DatasetBytes(const std::string& path) {
+  const std::string bytes = ReadFileBytes(path);
+  // Preamble (128) + "DICM" (4), then (0002,0000) UL: tag 4, VR 2, length 2,
+  // value 4 = the length of the rest of the meta group (PS3.10 7.1).
+  constexpr size_t kGroupLengthValue = 132 + 8;
+  if (bytes.size() < kGroupLengthValue + 4 || bytes.compare(128, 4, "DICM") != 0) {
+    throw std::runtime_error(path + " is not a Part-10 file");
+  }
+  uint32_t group_length = 0;
+  std::memcpy(&group_length, bytes.data() + kGroupLengthValue, 4);
+  return bytes.substr(kGroupLengthValue + 4 + group_length);
+}
+
+}  // namespace pixeldex::testing

@@ -1,0 +1,61 @@
+#pragma once
+// Generated DICOM test data: small but complete CT-like instances whose every
+// identifying value the test chooses, written as Part-10 files with DCMTK.
+
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include <cstdint>
+#include <string>
+
+namespace pixeldex::testing {
+
+struct TestInstance {
+  std::string sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";  // CT Image Storage
+  std::string sop_instance_uid = "1.2.826.0.1.3680043.10.1234.3.1";
+  std::string study_uid = "1.2.826.0.1.3680043.10.1234.1";
+  std::string series_uid = "1.2.826.0.1.3680043.10.1234.2";
+  std::string patient_id = "PID-1";
+  std::string patient_name = "Doe^John";
+  std::string birth_date = "19700101";
+  std::string sex = "M";
+  std::string study_date = "20260115";
+  std::string study_time = "101500";
+  std::string accession_number = "ACC-1";
+  std::string study_description = "CT Chest";
+  std::string modality = "CT";
+  std::string series_description = "Axial";
+  std::string body_part = "CHEST";
+  int series_number = 1;
+  int instance_number = 1;
+  std::string specific_character_set;  // empty: not written
+  uint16_t rows = 16;
+  uint16_t columns = 16;
+  uint16_t bits_allocated = 16;  // 8 or 16; Bits Stored equals it
+  // Pixel (r, c) = (r * columns + c) * pixel_step + pixel_offset (unsigned,
+  // wrapping at 2^bits_allocated).
+  int pixel_step = 1;
+  int pixel_offset = 0;
+};
+
+// A unique UID below the test root, e.g. UniqueUid("3.") for instances.
+std::string UniqueUid(const std::string& suffix_prefix = "");
+
+// Writes `instance` to `path` in `xfer` (uncompressed syntaxes only; use the
+// DCMTK command-line tools to compress). Throws std::runtime_error on failure.
+void WriteTestInstance(const std::string& path, const TestInstance& instance,
+                       E_TransferSyntax xfer = EXS_LittleEndianExplicit);
+
+// Writes `instance` with encapsulated Pixel Data (PS3.5 A.4): one frame whose
+// single fragment holds `fragment` verbatim, in the compressed syntax `xfer`
+// (e.g. EXS_JPEG2000LosslessOnly, EXS_MPEG2MainProfileAtMainLevel).
+void WriteEncapsulatedInstance(const std::string& path, const TestInstance& instance,
+                               E_TransferSyntax xfer, const std::string& fragment);
+
+// The bytes of a Part-10 file after its File Meta Information: what a
+// receiver must store exactly as sent.
+std::string DatasetBytes(const std::string& path);
+
+// The whole file's bytes.
+std::string ReadFileBytes(const std::string& path);
+
+}  // namespace pixeldex::testing

@@ -1,0 +1,111 @@
+#include "tests/support/server_process.h"
+
+#include "tests/support/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+namespace pixeldex::testing {
+namespace {
+
+constexpr int kReadyTimeoutMs = 30000;
+
+}  // namespace
+
+std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
+  std::unique_ptr<ServerProcess> server(new ServerProcess());
+  server->log_file_ = options.log_file;
+  std::vector<std::string> args = {PIXELDEX_BINARY, "serve", "--port", "0",
+                                    "--storage", options.storage, "--index", options.index};
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  std::vector<std::string> env = EnvironmentWith(options.env);
+  std::vector<char*> argv, envp;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  const int log_fd = ::open(options.log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, log_fd, STDERR_FILENO);
+  const int rc = ::posix_spawn(&server->pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  ::close(log_fd);
+  if (rc != 0) {
+    ::close(out[0]);
+    server->pid_ = -1;
+    throw std::runtime_error("cannot start " + args[0]);
+  }
+
+  // Wait for the readiness line on stdout.
+  std::string seen;
+  const std::regex ready(R"(listening on [^ ]*:(\d+))");
+  std::smatch match;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kReadyTimeoutMs);
+  while (!std::regex_search(seen, match, ready)) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now()).count();
+    pollfd pfd{out[0], POLLIN, 0};
+    if (left <= 0 || ::poll(&pfd, 1, static_cast<int>(left)) <= 0) break;
+    char buffer[512];
+    const ssize_t n = ::read(out[0], buffer, sizeof(buffer));
+    if (n <= 0) break;
+    seen.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(out[0]);  // later stdout lines go nowhere (the server writes only this one)
+  if (!std::regex_search(seen, match, ready)) {
+    server->Kill();
+    throw std::runtime_error("pixeldex did not become ready; stdout: " + seen +
+                             "\nlog:\n" + server->Log());
+  }
+  server->port_ = std::stoi(match[1]);
+  return server;
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) Kill();
+}
+
+int ServerProcess::Wait() {
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int ServerProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  return Wait();
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  Wait();
+}
+
+std::string ServerProcess::Log() const {
+  std::ifstream in(log_file_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace pixeldex::testing

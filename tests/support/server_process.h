@@ -1,0 +1,46 @@
+#pragma once
+// ServerProcess: the real pixeldex binary running `serve` on a free port in a
+// test's temp dir. Start() returns once the server printed its "listening"
+// line (readiness is awaited, never slept for); the destructor kills it if
+// the test did not stop it.
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pixeldex::testing {
+
+class ServerProcess {
+ public:
+  struct Options {
+    std::string storage;  // --storage
+    std::string index;    // --index
+    std::string log_file; // stderr goes here
+    std::vector<std::string> extra_args;
+    std::map<std::string, std::string> env;
+  };
+
+  // Throws std::runtime_error (with the server's log) when it does not come up.
+  static std::unique_ptr<ServerProcess> Start(const Options& options);
+  ~ServerProcess();
+
+  int port() const { return port_; }
+  std::string port_string() const { return std::to_string(port_); }
+  // Sends SIGTERM and waits; returns the exit code (-1 if killed by a signal).
+  int Stop();
+  // Sends SIGKILL and waits.
+  void Kill();
+  std::string Log() const;
+
+ private:
+  ServerProcess() = default;
+  int Wait();
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string log_file_;
+};
+
+}  // namespace pixeldex::testing

@@ -1,0 +1,24 @@
+#pragma once
+// TempDir: a fresh directory under $TMPDIR (or /tmp), removed with its
+// contents when the object goes away.
+
+#include <filesystem>
+#include <string>
+
+namespace pixeldex::testing {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace pixeldex::testing
