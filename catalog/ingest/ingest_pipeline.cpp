@@ -83,7 +83,7 @@ std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {
 }
 
 Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
-  IncomingFileGuard guard(store_, request.incoming_path);
+  IncomingFileGuard guard(store_, request.in_place ? std::string() : request.incoming_path);
 
   // 1. validate
   DcmFileFormat file;
@@ -108,9 +108,12 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   auto facts = ComputeFileFacts(request.incoming_path);
   if (!facts.ok()) return facts.status();
   record.file = std::move(facts).value();
-  record.file.relative_path = store_.layout().RelativePathFor(
-      record.study.study_instance_uid, record.series.series_instance_uid,
-      record.instance.sop_instance_uid);
+  record.file.relative_path =
+      request.in_place
+          ? std::filesystem::absolute(request.incoming_path).lexically_normal().string()
+          : store_.layout().RelativePathFor(record.study.study_instance_uid,
+                                            record.series.series_instance_uid,
+                                            record.instance.sop_instance_uid);
 
   // 3. thumbnail: rendered while the file is still private to us
   if (options_.thumbnails) {
@@ -143,12 +146,15 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
     }
   }
 
-  // 4. store
-  const std::filesystem::path target = store_.layout().Absolute(record.file.relative_path);
-  std::error_code ec;
-  const bool overwrote_file = std::filesystem::exists(target, ec);
-  PIXELDEX_RETURN_IF_ERROR(store_.Commit(request.incoming_path, record.file.relative_path));
-  guard.Release();
+  // 4. store (files cataloged in place stay where they are)
+  bool overwrote_file = true;
+  if (!request.in_place) {
+    std::error_code ec;
+    overwrote_file =
+        std::filesystem::exists(store_.layout().Absolute(record.file.relative_path), ec);
+    PIXELDEX_RETURN_IF_ERROR(store_.Commit(request.incoming_path, record.file.relative_path));
+    guard.Release();
+  }
 
   // 5. index
   auto written = writer_.Write(std::move(record));
@@ -160,7 +166,11 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   }
   if (written->replaced) {
     outcome.disposition = Disposition::kReplaced;
-    if (written->replaced_path != outcome.relative_path) store_.Remove(written->replaced_path);
+    // Only files inside the layout are ours to remove; in-place paths are absolute.
+    const bool old_is_ours = !std::filesystem::path(written->replaced_path).is_absolute();
+    if (old_is_ours && written->replaced_path != outcome.relative_path) {
+      store_.Remove(written->replaced_path);
+    }
   }
   return outcome;
 }

@@ -40,8 +40,11 @@ struct IngestOptions {
 
 struct IngestRequest {
   // A file in the store's incoming directory; the pipeline moves it into the
-  // layout or discards it. Always consumed.
+  // layout or discards it. Always consumed, unless `in_place`.
   std::string incoming_path;
+  // Catalog the file where it is (pixeldex import --in-place): nothing is
+  // moved or removed, and the index records its absolute path.
+  bool in_place = false;
   // From the C-STORE request; empty for imports (then not checked).
   std::string expected_sop_class_uid;
   std::string expected_sop_instance_uid;

@@ -1,0 +1,206 @@
+// RenderThumbnail's contract: sizes, status strings, robustness, threads.
+
+#include "catalog/thumbnail/thumbnail_renderer.h"
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+#include "tests/thumbnail/thumbnail_test_support.h"
+
+namespace pixeldex::thumbnail::testing {
+namespace {
+
+PixelSpec Mono8(int columns, int rows) {
+  PixelSpec spec;
+  spec.columns = columns;
+  spec.rows = rows;
+  return spec;
+}
+
+bool IsDecodeError(const ThumbnailRecord& record) {
+  return record.status.rfind("decode_error: ", 0) == 0 && record.png.empty() &&
+         record.status.size() > 14;
+}
+
+TEST(ThumbnailRenderer, CheckerboardDownscalesByAreaAveragingToMidGrey) {
+  // 512x256 one-pixel checkerboard of 0/255 -> 256x128: each target pixel
+  // averages two black and two white pixels (127.5), never 0 or 255.
+  const int w = 512, h = 256;
+  std::vector<uint32_t> samples(w * h);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) samples[y * w + x] = ((x + y) % 2) ? 255 : 0;
+  }
+  auto dataset = MakeDataset(Mono8(w, h), samples);
+  SetWindow(*dataset, 128, 256);  // identity
+  ThumbnailRecord record = RenderViaFile(*dataset);
+  ASSERT_EQ(record.status, "ok");
+  EXPECT_EQ(record.width, 256);
+  EXPECT_EQ(record.height, 128);
+  Png png = DecodePng(record.png);
+  ASSERT_EQ(png.width, 256);
+  ASSERT_EQ(png.height, 128);
+  for (uint8_t v : png.pixels) ASSERT_TRUE(v == 127 || v == 128) << int(v);
+}
+
+TEST(ThumbnailRenderer, DownscaleAveragesBlocksAndKeepsEdges) {
+  // Left half 0, right half 200, 8x4 -> 4x2 with max_size 4.
+  std::vector<uint32_t> samples;
+  for (int y = 0; y < 4; ++y) {
+    for (int x = 0; x < 8; ++x) samples.push_back(x < 4 ? 0 : 200);
+  }
+  auto dataset = MakeDataset(Mono8(8, 4), samples);
+  SetWindow(*dataset, 128, 256);
+  ThumbnailRecord record = RenderViaFile(*dataset, 4);
+  ASSERT_EQ(record.status, "ok");
+  Png png = DecodePng(record.png);
+  EXPECT_EQ(png.pixels, (std::vector<uint8_t>{0, 0, 200, 200, 0, 0, 200, 200}));
+}
+
+TEST(ThumbnailRenderer, NonIntegerRatioWeighsPartlyCoveredPixels) {
+  // 3 pixels -> 2: target 0 covers source 0 fully and half of 1.
+  auto dataset = MakeDataset(Mono8(3, 1), {0, 90, 210});
+  SetWindow(*dataset, 128, 256);
+  ThumbnailRecord record = RenderViaFile(*dataset, 2);
+  ASSERT_EQ(record.status, "ok");
+  Png png = DecodePng(record.png);
+  ASSERT_EQ(png.width, 2);
+  ASSERT_EQ(png.height, 1);  // 1 * 2/3 rounds to 1
+  EXPECT_EQ(png.At(0, 0), 30);   // (0 * 1 + 90 * 0.5) / 1.5
+  EXPECT_EQ(png.At(1, 0), 170);  // (90 * 0.5 + 210 * 1) / 1.5
+}
+
+TEST(ThumbnailRenderer, SmallImagesAreNotUpscaled) {
+  auto dataset = MakeDataset(Mono8(100, 50), std::vector<uint32_t>(5000, 7));
+  ThumbnailRecord record = RenderViaFile(*dataset);
+  ASSERT_EQ(record.status, "ok");
+  EXPECT_EQ(record.width, 100);
+  EXPECT_EQ(record.height, 50);
+}
+
+TEST(ThumbnailRenderer, LargeSixteenBitImageGetsA256PixelThumbnail) {
+  PixelSpec spec;
+  spec.columns = 4096;
+  spec.rows = 4096;
+  spec.bits_allocated = spec.bits_stored = 16;
+  spec.high_bit = 15;
+  std::vector<uint32_t> samples(static_cast<size_t>(4096) * 4096);
+  for (size_t i = 0; i < samples.size(); ++i) samples[i] = (i % 4096) * 16;  // horizontal ramp
+  auto dataset = MakeDataset(spec, samples);
+  ThumbnailRecord record = RenderViaFile(*dataset);
+  ASSERT_EQ(record.status, "ok");
+  EXPECT_EQ(record.width, 256);
+  EXPECT_EQ(record.height, 256);
+  Png png = DecodePng(record.png);
+  EXPECT_LT(png.At(0, 128), 5);      // ramp starts black...
+  EXPECT_GT(png.At(255, 128), 250);  // ...and ends white
+  EXPECT_NEAR(png.At(128, 128), 128, 2);
+}
+
+TEST(ThumbnailRenderer, NoPixelData) {
+  auto dataset = MakeHeader(Mono8(4, 4));
+  ThumbnailRecord record = RenderThumbnail(*dataset, EXS_LittleEndianExplicit, {});
+  EXPECT_EQ(record.status, "no_pixel_data");
+  EXPECT_TRUE(record.png.empty());
+  EXPECT_EQ(RenderViaFile(*dataset).status, "no_pixel_data");
+
+  auto empty = MakeHeader(Mono8(4, 4));
+  empty->putAndInsertUint8Array(DCM_PixelData, nullptr, 0);
+  EXPECT_EQ(RenderThumbnail(*empty, EXS_LittleEndianExplicit, {}).status, "no_pixel_data");
+}
+
+TEST(ThumbnailRenderer, VideoSyntaxesAreUnsupported) {
+  auto dataset = MakeHeader(Mono8(4, 4));
+  PutEncapsulated(*dataset, EXS_MPEG2MainProfileAtMainLevel, {{0x00, 0x00, 0x01, 0xB3}});
+  for (E_TransferSyntax syntax : {EXS_MPEG2MainProfileAtMainLevel, EXS_MPEG4HighProfileLevel4_1,
+                                  EXS_HEVCMainProfileLevel5_1}) {
+    ThumbnailRecord record = RenderThumbnail(*dataset, syntax, {});
+    EXPECT_EQ(record.status, "unsupported_syntax");
+    EXPECT_TRUE(record.png.empty());
+  }
+}
+
+TEST(ThumbnailRenderer, TruncatedNativePixelDataIsADecodeError) {
+  PixelSpec spec = Mono8(512, 512);
+  spec.bits_allocated = spec.bits_stored = 16;
+  spec.high_bit = 15;
+  auto dataset = MakeDataset(spec, std::vector<uint32_t>(500, 1));
+  ThumbnailRecord record = RenderViaFile(*dataset);
+  EXPECT_TRUE(IsDecodeError(record)) << record.status;
+  EXPECT_NE(record.status.find("truncated"), std::string::npos) << record.status;
+}
+
+TEST(ThumbnailRenderer, MissingMiddleFrameIsADecodeError) {
+  PixelSpec spec = Mono8(2, 2);
+  spec.frames = 5;  // claims 5 frames, holds 2: frame 2 is missing
+  auto dataset = MakeDataset(spec, std::vector<uint32_t>(8, 3));
+  EXPECT_TRUE(IsDecodeError(RenderViaFile(*dataset)));
+}
+
+TEST(ThumbnailRenderer, InconsistentImagePixelModuleIsADecodeError) {
+  PixelSpec spec = Mono8(2, 2);
+  spec.bits_stored = 12;  // more than Bits Allocated 8
+  auto dataset = MakeDataset(spec, {1, 2, 3, 4});
+  ThumbnailRecord record = RenderViaFile(*dataset);
+  EXPECT_TRUE(IsDecodeError(record)) << record.status;
+
+  auto no_rows = MakeDataset(Mono8(2, 2), {1, 2, 3, 4});
+  no_rows->findAndDeleteElement(DCM_Rows);
+  EXPECT_TRUE(IsDecodeError(RenderThumbnail(*no_rows, EXS_LittleEndianExplicit, {})));
+}
+
+TEST(ThumbnailRenderer, HugeClaimedFrameIsRefusedBeforeAllocating) {
+  // 65535 x 65535 RGB 16-bit would be 25 GB per frame.
+  PixelSpec spec = Mono8(65535, 65535);
+  spec.bits_allocated = spec.bits_stored = 16;
+  spec.high_bit = 15;
+  spec.samples_per_pixel = 3;
+  spec.photometric = "RGB";
+  auto dataset = MakeHeader(spec);
+  PutEncapsulated(*dataset, EXS_JPEGLSLossless, {std::vector<uint8_t>(64, 0xFF)});
+  ThumbnailRecord record = RenderThumbnail(*dataset, EXS_JPEGLSLossless, {});
+  EXPECT_TRUE(IsDecodeError(record)) << record.status;
+  EXPECT_NE(record.status.find("too large"), std::string::npos) << record.status;
+}
+
+TEST(ThumbnailRenderer, GarbageInEveryCompressedSyntaxIsADecodeError) {
+  const std::vector<uint8_t> garbage(300, 0xAB);
+  for (E_TransferSyntax syntax : {EXS_JPEGProcess1, EXS_JPEGProcess14SV1, EXS_JPEGLSLossless,
+                                  EXS_RLELossless, EXS_JPEG2000LosslessOnly, EXS_JPEG2000}) {
+    auto dataset = MakeHeader(Mono8(16, 16));
+    PutEncapsulated(*dataset, syntax, {garbage});
+    ThumbnailRecord record = RenderThumbnail(*dataset, syntax, {});
+    EXPECT_TRUE(IsDecodeError(record)) << DcmXfer(syntax).getXferName() << ": " << record.status;
+  }
+}
+
+TEST(ThumbnailRenderer, ConcurrentCallsGiveTheSameResultsAsSequentialOnes) {
+  constexpr int kImages = 8;
+  std::vector<std::unique_ptr<DcmDataset>> datasets;
+  std::vector<ThumbnailRecord> sequential;
+  for (int i = 0; i < kImages; ++i) {
+    PixelSpec spec = Mono8(300 + i, 200);
+    std::vector<uint32_t> samples(spec.columns * spec.rows);
+    for (size_t p = 0; p < samples.size(); ++p) samples[p] = (p * (i + 1)) % 256;
+    datasets.push_back(MakeDataset(spec, samples));
+    sequential.push_back(RenderThumbnail(*datasets.back(), EXS_LittleEndianExplicit, {}));
+    ASSERT_EQ(sequential.back().status, "ok");
+  }
+  std::vector<ThumbnailRecord> parallel(kImages);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kImages; ++i) {
+    threads.emplace_back([&, i] {
+      for (int round = 0; round < 5; ++round) {
+        parallel[i] = RenderThumbnail(*datasets[i], EXS_LittleEndianExplicit, {});
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kImages; ++i) EXPECT_EQ(parallel[i].png, sequential[i].png) << i;
+}
+
+}  // namespace
+}  // namespace pixeldex::thumbnail::testing
