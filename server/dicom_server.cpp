@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "catalog/common/log.h"
+#include "catalog/index/schema.h"
 #include "server/association/association_session.h"
 
 namespace pixeldex::server {
@@ -77,7 +78,11 @@ Result<int> DicomServer::Start() {
   const std::string index_path = settings_.storage.index;
   context_ = std::make_unique<ServerContext>(ServerContext{
       settings_, *pipeline_, *store_,
-      [index_path]() -> Result<index::Db> { return index::Db::Open(index_path, index::Db::Mode::kReadOnly); },
+      [index_path]() -> Result<index::Db> {
+        auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
+        if (db.ok()) PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
+        return db;
+      },
       stopping_});
 
   dcmConnectionTimeout.set(settings_.network.acse_timeout_seconds);

@@ -4,7 +4,9 @@
 
 #include "catalog/common/log.h"
 #include "server/association/presentation_contexts.h"
+#include "server/association/query_extended_negotiation.h"
 #include "server/dimse/store_handler.h"
+#include "server/find/find_handler.h"
 
 namespace pixeldex::server {
 namespace {
@@ -67,6 +69,7 @@ bool AssociationSession::Negotiate() {
     Reject(assoc_, ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_NOREASON);
     return false;
   }
+  if (cond.good()) combined_datetime_ = NegotiateQueryExtensions(assoc_->params);
   if (cond.good()) cond = ASC_setAPTitles(assoc_->params, nullptr, nullptr, net.aet.c_str());
   if (cond.good()) cond = ASC_acknowledgeAssociation(assoc_);
   if (cond.bad()) {
@@ -126,6 +129,16 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
                                     nullptr);
     case DIMSE_C_STORE_RQ:
       return HandleStoreRequest(assoc_, message.msg.CStoreRQ, pres_id, context_, stats_);
+    case DIMSE_C_FIND_RQ: {
+      ++stats_.finds;
+      FindContext find_context;
+      find_context.open_reader = context_.open_reader;
+      find_context.options.pn_case_insensitive = context_.settings.query.pn_case_insensitive;
+      find_context.options.max_results = static_cast<size_t>(context_.settings.query.max_results);
+      find_context.calling_ae = calling_aet_;
+      find_context.combined_datetime = combined_datetime_;
+      return HandleFindRequest(assoc_, message, pres_id, find_context);
+    }
     default:
       // PS3.7 9.3.1: a request for a service not negotiated; nothing sensible
       // can be answered on this association.

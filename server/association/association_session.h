@@ -35,6 +35,7 @@ class AssociationSession {
   std::string calling_aet_;
   std::string called_aet_;
   std::string peer_;
+  bool combined_datetime_ = false;  // PS3.4 C.5.1.1.1 byte 2 was negotiated
 };
 
 // Rejects an association that arrived beyond the concurrency limit with

@@ -1,0 +1,20 @@
+#pragma once
+// Options of the C-FIND engine. Plain struct; every default is documented.
+
+#include <cstddef>
+
+namespace pixeldex::query {
+
+struct FindOptions {
+  // PS3.4 C.2.2.2.1 lets an SCP match PN values "insensitive to some or all
+  // aspects of case". true (default): PN single-value and wildcard matching
+  // ignore the case of ASCII letters (SQLite NOCASE / LIKE semantics; letters
+  // outside ASCII still match case-sensitively). false: PN matches exactly.
+  // Every other VR always matches case-sensitively.
+  bool pn_case_insensitive = true;
+  // Most matches one request may return; 0 = unlimited. When more entities
+  // match, the engine stops after this many and reports limit_reached.
+  size_t max_results = 0;
+};
+
+}  // namespace pixeldex::query

@@ -1,0 +1,61 @@
+#pragma once
+// The SQL generator of the constraint model: appends WHERE-clause conditions
+// for a Constraint to a SqlWriter. Values always travel as bound parameters;
+// only fixed SQL text and column names chosen by pixeldex are spliced.
+// Semantics equal constraint_matcher.h (the reference), including: an empty
+// stored value ('' or NULL) matches nothing but universal matching.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/query/constraint.h"
+
+namespace pixeldex::query {
+
+struct SqlParam {
+  enum class Type { kText, kReal };
+  Type type = Type::kText;
+  std::string text;
+  double real = 0;
+};
+
+// Accumulates SQL text and the parameters of its '?' placeholders, in order.
+class SqlWriter {
+ public:
+  SqlWriter& Sql(std::string_view text) {
+    sql_ += text;
+    return *this;
+  }
+  SqlWriter& Text(std::string value);  // appends "?" bound to text
+  SqlWriter& Real(double value);       // appends "?" bound to a real
+  // A fresh alias for a nested table ("j1", "j2", ...).
+  std::string Alias() { return "j" + std::to_string(++aliases_); }
+  const std::string& sql() const { return sql_; }
+  const std::vector<SqlParam>& params() const { return params_; }
+
+ private:
+  std::string sql_;
+  std::vector<SqlParam> params_;
+  int aliases_ = 0;
+};
+
+// Condition that the single stored value `expr` passes one of the tests of a
+// non-universal, non-SQ constraint.
+void AppendValueTests(const Constraint& c, std::string_view expr, SqlWriter& w);
+
+// Condition on attribute c.tag of the DICOM JSON object `json_expr` (PS3.18
+// F.2): one of its values passes (PN: the Alphabetic group), or for SQ one of
+// its items satisfies every key of the request item. c must not be universal.
+void AppendJsonCondition(const Constraint& c, std::string_view json_expr, SqlWriter& w);
+
+// Condition that the stored date and time columns fall in a combined range
+// (PS3.4 C.2.2.2.5.1).
+void AppendDateTimeRange(const DateTimeRange& r, std::string_view date_expr,
+                         std::string_view time_expr, SqlWriter& w);
+
+// The JSON path of an attribute's Value array / of the attribute itself.
+std::string JsonValuePath(Tag tag);
+std::string JsonElementPath(Tag tag);
+
+}  // namespace pixeldex::query

@@ -1,0 +1,202 @@
+#include "catalog/query/sql_plan.h"
+
+#include <algorithm>
+#include <map>
+
+#include "catalog/query/attribute_catalog.h"
+#include "catalog/query/constraint.h"
+
+namespace pixeldex::query {
+namespace {
+
+// The tables of each level, children joined to their parents.
+const char* FromClause(QueryLevel level) {
+  switch (level) {
+    case QueryLevel::kPatient:
+      return " FROM patients p";
+    case QueryLevel::kStudy:
+      return " FROM studies st JOIN patients p ON p.patient_pk = st.patient_pk";
+    case QueryLevel::kSeries:
+      return " FROM series se JOIN studies st ON st.study_pk = se.study_pk"
+             " JOIN patients p ON p.patient_pk = st.patient_pk";
+    case QueryLevel::kImage:
+      return " FROM instances i JOIN series se ON se.series_pk = i.series_pk"
+             " JOIN studies st ON st.study_pk = se.study_pk"
+             " JOIN patients p ON p.patient_pk = st.patient_pk";
+  }
+  return "";
+}
+
+// Header attributes of an entity above the image level are read from its
+// first instance (lowest instance_pk): every instance of a series carries the
+// same patient, study and series attributes.
+const char* RepresentativeInstance(QueryLevel level) {
+  switch (level) {
+    case QueryLevel::kPatient:
+      return "(SELECT MIN(r3.instance_pk) FROM studies r1 JOIN series r2 ON r2.study_pk ="
+             " r1.study_pk JOIN instances r3 ON r3.series_pk = r2.series_pk"
+             " WHERE r1.patient_pk = p.patient_pk)";
+    case QueryLevel::kStudy:
+      return "(SELECT MIN(r2.instance_pk) FROM series r1 JOIN instances r2 ON r2.series_pk ="
+             " r1.series_pk WHERE r1.study_pk = st.study_pk)";
+    case QueryLevel::kSeries:
+      return "(SELECT MIN(r1.instance_pk) FROM instances r1 WHERE r1.series_pk = se.series_pk)";
+    case QueryLevel::kImage:
+      return "i.instance_pk";
+  }
+  return "";
+}
+
+std::string ComputedExpr(Computed computed) {
+  switch (computed) {
+    case Computed::kPatientStudies:
+      return "(SELECT COUNT(*) FROM studies c1 WHERE c1.patient_pk = p.patient_pk)";
+    case Computed::kPatientSeries:
+      return "(SELECT COUNT(*) FROM studies c1 JOIN series c2 ON c2.study_pk = c1.study_pk"
+             " WHERE c1.patient_pk = p.patient_pk)";
+    case Computed::kPatientInstances:
+      return "(SELECT COUNT(*) FROM studies c1 JOIN series c2 ON c2.study_pk = c1.study_pk"
+             " JOIN instances c3 ON c3.series_pk = c2.series_pk"
+             " WHERE c1.patient_pk = p.patient_pk)";
+    case Computed::kStudySeries:
+      return "(SELECT COUNT(*) FROM series c1 WHERE c1.study_pk = st.study_pk)";
+    case Computed::kStudyInstances:
+      return "(SELECT COUNT(*) FROM series c1 JOIN instances c2 ON c2.series_pk = c1.series_pk"
+             " WHERE c1.study_pk = st.study_pk)";
+    case Computed::kSeriesInstances:
+      return "(SELECT COUNT(*) FROM instances c1 WHERE c1.series_pk = se.series_pk)";
+    case Computed::kModalitiesInStudy:
+      return "(SELECT group_concat(DISTINCT c1.modality) FROM series c1"
+             " WHERE c1.study_pk = st.study_pk)";
+    case Computed::kSopClassesInStudy:
+      return "(SELECT group_concat(DISTINCT c2.sop_class_uid) FROM series c1"
+             " JOIN instances c2 ON c2.series_pk = c1.series_pk WHERE c1.study_pk = st.study_pk)";
+    case Computed::kNone:
+      break;
+  }
+  return "NULL";
+}
+
+// PS3.4 C.6.2.1.2 Modalities in Study / SOP Classes in Study: the study
+// matches when one of its series (instances) has a matching value.
+void AppendComputedListCondition(const Constraint& c, Computed computed, SqlWriter& w) {
+  if (computed == Computed::kModalitiesInStudy) {
+    w.Sql("EXISTS (SELECT 1 FROM series m1 WHERE m1.study_pk = st.study_pk AND ");
+    AppendValueTests(c, "m1.modality", w);
+  } else {
+    w.Sql("EXISTS (SELECT 1 FROM series m1 JOIN instances m2 ON m2.series_pk = m1.series_pk"
+          " WHERE m1.study_pk = st.study_pk AND ");
+    AppendValueTests(c, "m2.sop_class_uid", w);
+  }
+  w.Sql(")");
+}
+
+bool IsListComputed(Computed c) {
+  return c == Computed::kModalitiesInStudy || c == Computed::kSopClassesInStudy;
+}
+
+}  // namespace
+
+Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options) {
+  SqlPlan plan;
+  const QueryLevel level = request.level;
+  // Return keys: the unique keys of the query level and the levels above it
+  // (PS3.4 C.4.1.2.2), then every requested key, each once.
+  std::map<Tag, ReturnColumn> returns;
+  std::map<Tag, std::string> select_exprs;
+  bool need_header = false;
+  auto add_catalog_return = [&](const AttributeInfo& info) {
+    const bool list = IsListComputed(info.computed);
+    returns[info.tag] = {info.tag, info.vr,
+                         list ? ReturnColumn::Kind::kList : ReturnColumn::Kind::kText, {}};
+    select_exprs[info.tag] = info.column ? info.column : ComputedExpr(info.computed);
+  };
+  for (int l = static_cast<int>(TopLevel(request.model)); l <= static_cast<int>(level); ++l) {
+    add_catalog_return(*FindAttribute(UniqueKeyOf(static_cast<QueryLevel>(l))));
+  }
+
+  // Parse every key; pair DA/TM keys for combined date-time matching.
+  std::map<Tag, Constraint> constraints;
+  for (const QueryKey& key : request.keys) {
+    auto parsed = ParseConstraint(key, options);
+    if (!parsed.ok()) return parsed.status();
+    constraints[key.tag] = std::move(*parsed);
+    if (returns.count(key.tag)) continue;
+    if (const AttributeInfo* info = FindAttribute(key.tag)) {
+      add_catalog_return(*info);
+    } else {
+      ReturnColumn column{key.tag, key.vr, ReturnColumn::Kind::kHeader, {}};
+      if (!key.items.empty()) {
+        for (const QueryKey& sub : key.items.front()) column.item_tags.push_back(sub.tag);
+      }
+      returns[key.tag] = std::move(column);
+      need_header = true;
+    }
+  }
+
+  SqlWriter where;
+  std::vector<Tag> done;
+  bool first = true;
+  auto next_condition = [&] {
+    where.Sql(first ? " WHERE " : " AND ");
+    first = false;
+  };
+  if (request.combined_datetime) {
+    for (const auto& [tag, c] : constraints) {
+      const auto time_tag = PairedTimeTag(tag);
+      const AttributeInfo* date_info = FindAttribute(tag);
+      if (!time_tag || !constraints.count(*time_tag) || !date_info || !date_info->column) continue;
+      const AttributeInfo* time_info = FindAttribute(*time_tag);
+      if (!time_info || !time_info->column) continue;
+      const auto range = CombineDateTime(c, constraints.at(*time_tag));
+      if (!range) continue;
+      next_condition();
+      AppendDateTimeRange(*range, date_info->column, time_info->column, where);
+      done.push_back(tag);
+      done.push_back(*time_tag);
+    }
+  }
+  for (const auto& [tag, c] : constraints) {
+    if (c.universal || std::find(done.begin(), done.end(), tag) != done.end()) continue;
+    const AttributeInfo* info = FindAttribute(tag);
+    if (info && !info->matchable) {
+      plan.unsupported_matching = true;  // a return key only: value ignored
+      continue;
+    }
+    next_condition();
+    if (info && info->column) {
+      AppendValueTests(c, info->column, where);
+    } else if (info) {
+      AppendComputedListCondition(c, info->computed, where);
+    } else {
+      need_header = true;
+      AppendJsonCondition(c, "h.json", where);
+    }
+  }
+
+  // SELECT list; the JSON paths of header columns are parameters too, and
+  // they precede the WHERE clause's parameters.
+  SqlWriter select;
+  select.Sql("SELECT ");
+  bool first_column = true;
+  for (const auto& [tag, column] : returns) {
+    if (!first_column) select.Sql(", ");
+    first_column = false;
+    if (column.kind == ReturnColumn::Kind::kHeader) {
+      select.Sql("json_extract(h.json, ").Text(JsonElementPath(tag)).Sql(")");
+    } else {
+      select.Sql(select_exprs.at(tag));
+    }
+    plan.columns.push_back(column);
+  }
+  select.Sql(FromClause(level));
+  if (need_header) {
+    select.Sql(" LEFT JOIN headers h ON h.instance_pk = ").Sql(RepresentativeInstance(level));
+  }
+  plan.sql = select.sql() + where.sql();
+  plan.params = select.params();
+  plan.params.insert(plan.params.end(), where.params().begin(), where.params().end());
+  return plan;
+}
+
+}  // namespace pixeldex::query

@@ -1,0 +1,42 @@
+#pragma once
+// The matching plan of one FindRequest as one SELECT statement: the joins of
+// the query level, one condition per non-universal key (sql_constraint.h),
+// and one result column per return key. The plan is data; find_cursor.h
+// executes it. Values are bound parameters only.
+
+#include <string>
+#include <vector>
+
+#include "catalog/common/result.h"
+#include "catalog/query/find_options.h"
+#include "catalog/query/query_types.h"
+#include "catalog/query/sql_constraint.h"
+
+namespace pixeldex::query {
+
+// How to turn result column k into a response attribute.
+struct ReturnColumn {
+  enum class Kind {
+    kText,    // a single value (typed column or count); NULL = zero length
+    kList,    // distinct values joined by ',' (Modalities/SOP Classes in Study)
+    kHeader,  // the DICOM JSON of the attribute from headers.json, or NULL
+  };
+  Tag tag;
+  std::string vr;  // the standard's VR; for kHeader the JSON's vr wins
+  Kind kind = Kind::kText;
+  // kHeader SQ: the item keys requested (empty: return whole items).
+  std::vector<Tag> item_tags;
+};
+
+struct SqlPlan {
+  std::string sql;
+  std::vector<SqlParam> params;
+  std::vector<ReturnColumn> columns;  // one per SELECT column, in order
+  // A key carried a value the index cannot match on (the counts): it was
+  // treated as a return key; the bridge answers FF01 instead of FF00.
+  bool unsupported_matching = false;
+};
+
+Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options);
+
+}  // namespace pixeldex::query

@@ -1,0 +1,149 @@
+#include "server/find/find_handler.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcuid.h>
+
+#include <cstring>
+#include <optional>
+
+#include "catalog/common/log.h"
+#include "catalog/query/find_engine.h"
+#include "catalog/query/find_request.h"
+#include "server/find/find_identifier.h"
+
+namespace pixeldex::server {
+namespace {
+
+// The state of one C-FIND across the provider's callbacks.
+struct FindSession {
+  const FindContext* context = nullptr;
+  std::optional<index::Db> db;
+  std::optional<query::FindCursor> cursor;
+  std::string level = "-";
+  size_t matches = 0;
+  Uint16 final_status = STATUS_FIND_Success;
+  std::string comment;
+};
+
+// The one place a catalog Status becomes a C-FIND failure status.
+Uint16 FailureStatus(const Status& status) {
+  return status.code() == Status::Code::kInvalidArgument
+             ? STATUS_FIND_Error_DataSetDoesNotMatchSOPClass  // A900
+             : STATUS_FIND_Failed_UnableToProcess;            // C000
+}
+
+DcmDataset* ErrorComment(const std::string& text) {
+  auto* detail = new DcmDataset;
+  // Error Comment (0000,0902) is LO: at most 64 characters.
+  detail->putAndInsertString(DCM_ErrorComment, text.substr(0, 64).c_str());
+  return detail;
+}
+
+void Finish(FindSession& s, T_DIMSE_C_FindRSP* response, DcmDataset** detail, Uint16 status,
+            const std::string& comment) {
+  s.final_status = status;
+  s.comment = comment;
+  response->DimseStatus = status;
+  if (!comment.empty()) *detail = ErrorComment(comment);
+}
+
+// Opens the index and the cursor; a failure status when the request cannot run.
+Status Start(FindSession& s, const T_DIMSE_C_FindRQ& rq, DcmDataset* identifier,
+             Uint16* refused_status) {
+  query::InformationModel model;
+  if (strcmp(rq.AffectedSOPClassUID, UID_FINDPatientRootQueryRetrieveInformationModel) == 0) {
+    model = query::InformationModel::kPatientRoot;
+  } else if (strcmp(rq.AffectedSOPClassUID, UID_FINDStudyRootQueryRetrieveInformationModel) ==
+             0) {
+    model = query::InformationModel::kStudyRoot;
+  } else {
+    *refused_status = STATUS_FIND_Refused_SOPClassNotSupported;  // 0122, PS3.7 C.5.2
+    return Status::Unsupported(std::string("SOP class not supported: ") + rq.AffectedSOPClassUID);
+  }
+  if (identifier == nullptr) return Status::InvalidArgument("C-FIND without identifier");
+  auto keys = IdentifierToKeys(*identifier);
+  if (!keys.ok()) return keys.status();
+  auto request = query::MakeFindRequest(model, std::move(*keys), s.context->combined_datetime);
+  if (!request.ok()) return request.status();
+  s.level = query::QueryLevelName(request->level);
+  auto db = s.context->open_reader();
+  if (!db.ok()) return Status::Internal("index unavailable: " + db.status().message());
+  s.db.emplace(std::move(*db));
+  auto cursor = query::FindCursor::Open(*s.db, *request, s.context->options);
+  if (!cursor.ok()) return cursor.status();
+  s.cursor.emplace(std::move(*cursor));
+  return Status::Ok();
+}
+
+void FindCallback(void* data, OFBool cancelled, T_DIMSE_C_FindRQ* rq, DcmDataset* identifier,
+                  int response_count, T_DIMSE_C_FindRSP* response, DcmDataset** response_ids,
+                  DcmDataset** status_detail) {
+  auto& s = *static_cast<FindSession*>(data);
+  *response_ids = nullptr;
+  *status_detail = nullptr;
+  if (response_count == 1) {
+    Uint16 refused = 0;
+    const Status started = Start(s, *rq, identifier, &refused);
+    if (!started.ok()) {
+      Finish(s, response, status_detail, refused ? refused : FailureStatus(started),
+             started.message());
+      return;
+    }
+  }
+  if (cancelled) {  // C-CANCEL arrived before this response
+    Finish(s, response, status_detail, STATUS_FIND_Cancel_MatchingTerminatedDueToCancelRequest,
+           "");
+    return;
+  }
+  auto next = s.cursor->Next();
+  if (!next.ok()) {
+    Finish(s, response, status_detail, STATUS_FIND_Failed_UnableToProcess,
+           next.status().message());
+    return;
+  }
+  if (next->has_value()) {
+    auto dataset = MatchToDataset(**next);
+    if (!dataset.ok()) {
+      Finish(s, response, status_detail, STATUS_FIND_Failed_UnableToProcess,
+             dataset.status().message());
+      return;
+    }
+    ++s.matches;
+    *response_ids = dataset->release();  // DIMSE_findProvider deletes it after sending
+    response->DimseStatus = s.cursor->unsupported_matching()
+                                ? STATUS_FIND_Pending_WarningUnsupportedOptionalKeys  // FF01
+                                : STATUS_FIND_Pending_MatchesAreContinuing;           // FF00
+    return;
+  }
+  if (s.cursor->limit_reached()) {
+    // PS3.4 C.4.1.1.4: A700 Refused: Out of resources.
+    Finish(s, response, status_detail, STATUS_FIND_Refused_OutOfResources,
+           "result limit of " + std::to_string(s.context->options.max_results) + " reached");
+    return;
+  }
+  Finish(s, response, status_detail, STATUS_FIND_Success, "");
+}
+
+}  // namespace
+
+OFCondition HandleFindRequest(T_ASC_Association* assoc, T_DIMSE_Message& request,
+                              T_ASC_PresentationContextID pres_id, const FindContext& context) {
+  FindSession session;
+  session.context = &context;
+  const OFCondition cond = DIMSE_findProvider(assoc, pres_id, &request.msg.CFindRQ, FindCallback,
+                                              &session, DIMSE_BLOCKING, 0);
+  if (cond.bad()) {
+    LogWarning("C-FIND from {}: level {}, {} matches, DIMSE failure: {}", context.calling_ae,
+               session.level, session.matches, cond.text());
+  } else {
+    LogInfo("C-FIND from {}: level {}, {} matches, status 0x{:04X}{}{}", context.calling_ae,
+            session.level, session.matches, session.final_status,
+            session.comment.empty() ? "" : ": ", session.comment);
+  }
+  // The cursor's statement is finalised before its connection closes.
+  session.cursor.reset();
+  session.db.reset();
+  return cond;
+}
+
+}  // namespace pixeldex::server

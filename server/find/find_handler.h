@@ -1,0 +1,52 @@
+#pragma once
+// Answers one C-FIND request from the SQLite index (PS3.4 C.4.1, PS3.7
+// 9.1.2): parses and validates the identifier, streams one pending response
+// per match through DIMSE_findProvider (which checks for C-CANCEL between
+// responses) and sends exactly one final response, whatever fails.
+//
+// Statuses (PS3.4 C.4.1.1.4, PS3.7 C):
+//   FF00 / FF01  pending; FF01 when a key carried a value the index cannot
+//                match on (the "Number of ... Related ..." keys)
+//   0000         matching complete
+//   FE00         cancelled by C-CANCEL
+//   A900         identifier does not match SOP class (invalid level, keys
+//                below the level, malformed values), with Error Comment
+//   A700         refused, out of resources: more than options.max_results
+//                entities match; the first max_results were sent; the Error
+//                Comment says the result limit was reached (C-FIND has no
+//                warning status for a truncated result)
+//   C000         unable to process (index unavailable, SQLite error, unknown
+//                Specific Character Set), with Error Comment
+//   0122         SOP class not supported: only the Patient Root and Study
+//                Root Query/Retrieve Information Models - FIND are served
+// Runs on the association's thread; the index connection is opened per
+// request through FindContext::open_reader and closed when it ends.
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmnet/dimse.h>
+
+#include <functional>
+#include <string>
+
+#include "catalog/common/result.h"
+#include "catalog/index/sqlite_db.h"
+#include "catalog/query/find_options.h"
+
+namespace pixeldex::server {
+
+struct FindContext {
+  // Opens a read-only index connection (index::PrepareForReading applied).
+  std::function<Result<index::Db>()> open_reader;
+  query::FindOptions options;
+  // PS3.4 C.5.1.1: the SCU negotiated combined date-time range matching.
+  bool combined_datetime = false;
+  std::string calling_ae;  // for the log line
+};
+
+// `request` must hold a C-FIND-RQ received on `pres_id`. Returns the DIMSE
+// condition of the exchange (a network failure), not the C-FIND status.
+OFCondition HandleFindRequest(T_ASC_Association* assoc, T_DIMSE_Message& request,
+                              T_ASC_PresentationContextID pres_id, const FindContext& context);
+
+}  // namespace pixeldex::server

@@ -1,0 +1,180 @@
+// End-to-end C-FIND with DCMTK's findscu: both information models, every
+// level, cancellation and an illegal identifier, answered from the index.
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "tests/e2e/e2e_fixture.h"
+
+namespace pixeldex::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FindE2eTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    // Two patients; Doe has two studies (CT with two series, MR), Roe one.
+    std::vector<std::string> files;
+    auto add = [&](const std::string& pid, const std::string& name, const std::string& study,
+                   const std::string& series, const std::string& modality,
+                   const std::string& date, int instances) {
+      for (int i = 1; i <= instances; ++i) {
+        TestInstance t;
+        t.patient_id = pid;
+        t.patient_name = name;
+        t.study_uid = study;
+        t.series_uid = series;
+        t.modality = modality;
+        t.study_date = date;
+        t.instance_number = i;
+        t.accession_number = "ACC-" + study.substr(study.size() - 3);
+        t.sop_instance_uid = UniqueUid("3.");
+        files.push_back(MakeInstance(t, "f" + std::to_string(files.size()) + ".dcm"));
+      }
+    };
+    add("DOE1", "Doe^John", kStudyCt, kSeriesCtA, "CT", "20260110", 3);
+    add("DOE1", "Doe^John", kStudyCt, kSeriesCtB, "CT", "20260110", 2);
+    add("DOE1", "Doe^John", kStudyMr, kSeriesMr, "MR", "20260301", 1);
+    add("ROE2", "Roe^Jane", kStudyRoe, kSeriesRoe, "CR", "20251224", 1);
+    auto r = StoreScu(files);
+    ASSERT_EQ(r.exit_code, 0) << r.output << server_->Log();
+  }
+
+  // Runs findscu with `args` and keys; returns each response identifier.
+  std::vector<std::unique_ptr<DcmDataset>> Find(const std::vector<std::string>& args,
+                                                ProcessResult* result = nullptr) {
+    const std::string out = dir_ / ("responses" + std::to_string(++find_count_));
+    fs::create_directories(out);
+    std::vector<std::string> argv = {"findscu", "-aet", "VIEWER", "-aec", "PIXELDEX", "-X",
+                                     "-od", out};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("127.0.0.1");
+    argv.push_back(server_->port_string());
+    ProcessResult r = RunProcess(argv, FastClientEnv());
+    if (result) *result = r;
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(out)) names.push_back(entry.path().string());
+    std::sort(names.begin(), names.end());
+    std::vector<std::unique_ptr<DcmDataset>> responses;
+    for (const auto& name : names) {
+      DcmFileFormat file;
+      EXPECT_TRUE(file.loadFile(name.c_str()).good());
+      responses.emplace_back(new DcmDataset(*file.getDataset()));
+    }
+    return responses;
+  }
+
+  static std::set<std::string> Values(const std::vector<std::unique_ptr<DcmDataset>>& responses,
+                                      const DcmTagKey& tag) {
+    std::set<std::string> values;
+    for (const auto& ds : responses) {
+      OFString v;
+      ds->findAndGetOFStringArray(tag, v);
+      values.insert(v.c_str());
+    }
+    return values;
+  }
+
+  const std::string kStudyCt = UniqueUid("1.");
+  const std::string kStudyMr = UniqueUid("1.");
+  const std::string kStudyRoe = UniqueUid("1.");
+  const std::string kSeriesCtA = UniqueUid("2.");
+  const std::string kSeriesCtB = UniqueUid("2.");
+  const std::string kSeriesMr = UniqueUid("2.");
+  const std::string kSeriesRoe = UniqueUid("2.");
+  int find_count_ = 0;
+};
+
+TEST_F(FindE2eTest, StudyRootStudyLevelByPatientNameWildcard) {
+  ProcessResult r;
+  auto responses = Find({"-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "PatientName=doe*",
+                         "-k", "StudyInstanceUID", "-k", "ModalitiesInStudy",
+                         "-k", "NumberOfStudyRelatedInstances"},
+                        &r);
+  ASSERT_EQ(responses.size(), 2u) << r.output << server_->Log();
+  EXPECT_EQ(Values(responses, DCM_StudyInstanceUID), (std::set<std::string>{kStudyCt, kStudyMr}));
+  EXPECT_EQ(Values(responses, DCM_ModalitiesInStudy), (std::set<std::string>{"CT", "MR"}));
+  EXPECT_EQ(Values(responses, DCM_NumberOfStudyRelatedInstances),
+            (std::set<std::string>{"5", "1"}));
+}
+
+TEST_F(FindE2eTest, StudyRootStudyLevelByDateRange) {
+  auto responses = Find({"-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyDate=20260101-20261231",
+                         "-k", "StudyInstanceUID", "-k", "PatientID"});
+  EXPECT_EQ(Values(responses, DCM_StudyInstanceUID), (std::set<std::string>{kStudyCt, kStudyMr}));
+  EXPECT_EQ(Values(responses, DCM_PatientID), (std::set<std::string>{"DOE1"}));
+}
+
+TEST_F(FindE2eTest, PatientRootPatientLevel) {
+  auto responses = Find({"-P", "-k", "QueryRetrieveLevel=PATIENT", "-k", "PatientID",
+                         "-k", "PatientName", "-k", "NumberOfPatientRelatedStudies"});
+  ASSERT_EQ(responses.size(), 2u);
+  EXPECT_EQ(Values(responses, DCM_PatientName), (std::set<std::string>{"Doe^John", "Roe^Jane"}));
+  EXPECT_EQ(Values(responses, DCM_NumberOfPatientRelatedStudies), (std::set<std::string>{"2", "1"}));
+}
+
+TEST_F(FindE2eTest, SeriesLevelForOneStudy) {
+  auto responses = Find({"-S", "-k", "QueryRetrieveLevel=SERIES", "-k", "StudyInstanceUID=" + kStudyCt,
+                         "-k", "SeriesInstanceUID", "-k", "Modality",
+                         "-k", "NumberOfSeriesRelatedInstances"});
+  EXPECT_EQ(Values(responses, DCM_SeriesInstanceUID),
+            (std::set<std::string>{kSeriesCtA, kSeriesCtB}));
+  EXPECT_EQ(Values(responses, DCM_NumberOfSeriesRelatedInstances),
+            (std::set<std::string>{"3", "2"}));
+}
+
+TEST_F(FindE2eTest, PatientRootImageLevelForOneSeries) {
+  auto responses = Find({"-P", "-k", "QueryRetrieveLevel=IMAGE", "-k", "PatientID=DOE1",
+                         "-k", "StudyInstanceUID=" + kStudyCt, "-k", "SeriesInstanceUID=" + kSeriesCtA,
+                         "-k", "SOPInstanceUID", "-k", "InstanceNumber"});
+  EXPECT_EQ(responses.size(), 3u);
+  EXPECT_EQ(Values(responses, DCM_InstanceNumber), (std::set<std::string>{"1", "2", "3"}));
+}
+
+TEST_F(FindE2eTest, IllegalIdentifierGetsAFailureStatus) {
+  ProcessResult r;
+  // SERIES level in the Patient Root model without the patient's unique key
+  // is fine, but a key below the query level is not (PS3.4 C.4.1.2.1).
+  auto responses =
+      Find({"-v", "-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "SOPInstanceUID=1.2.3"}, &r);
+  EXPECT_TRUE(responses.empty());
+  EXPECT_NE(r.output.find("Error: DataSetDoesNotMatchSOPClass"), std::string::npos) << r.output;
+  // And the server keeps serving.
+  auto again = RunProcess({"echoscu", "-aec", "PIXELDEX", "127.0.0.1", server_->port_string()},
+                          FastClientEnv());
+  EXPECT_EQ(again.exit_code, 0);
+}
+
+// Many matches, so that the cancel arrives while responses are still pending.
+class FindCancelE2eTest : public ServerTest {};
+
+TEST_F(FindCancelE2eTest, CancelStopsTheAnswerAndTheServerGoesOn) {
+  constexpr int kInstances = 400;
+  std::vector<std::string> files;
+  TestInstance t;
+  t.rows = t.columns = 4;
+  for (int i = 0; i < kInstances; ++i) {
+    t.sop_instance_uid = UniqueUid("3.");
+    files.push_back(MakeInstance(t, "c" + std::to_string(i) + ".dcm"));
+  }
+  ASSERT_EQ(StoreScu(files).exit_code, 0);
+  auto r = RunProcess({"findscu", "-v", "-S", "--cancel", "2", "-aec", "PIXELDEX", "-k",
+                       "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID=" + t.study_uid, "-k",
+                       "SOPInstanceUID", "127.0.0.1", server_->port_string()},
+                      FastClientEnv());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Cancel: MatchingTerminatedDueToCancelRequest"), std::string::npos) << r.output;
+  EXPECT_NE(server_->Log().find("status 0xFE00"), std::string::npos) << server_->Log();
+  auto again = RunProcess({"echoscu", "-aec", "PIXELDEX", "127.0.0.1", server_->port_string()},
+                          FastClientEnv());
+  EXPECT_EQ(again.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace pixeldex::testing

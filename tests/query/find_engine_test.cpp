@@ -1,0 +1,179 @@
+// FindCursor / RunFind behaviour beyond matching: streaming with a stop
+// (C-CANCEL), the max_results limit, the FF01 flag, bound parameters only,
+// and reading DICOM JSON.
+
+#include <gtest/gtest.h>
+
+#include "catalog/index/schema.h"
+#include "catalog/query/dicom_json.h"
+#include "catalog/query/find_engine.h"
+#include "catalog/query/find_request.h"
+#include "tests/query/case_file.h"
+#include "tests/query/fixture_index.h"
+
+namespace pixeldex::query::testing {
+namespace {
+
+FixtureEntity Entity(QueryLevel level, std::string label, std::string parent,
+                     std::vector<ResponseAttribute> attributes = {}) {
+  return {level, std::move(label), std::move(parent), std::move(attributes)};
+}
+
+class FindEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto temp = TempIndex::Create();
+    ASSERT_TRUE(temp.ok());
+    temp_.emplace(std::move(*temp));
+    std::vector<FixtureEntity> fixture{Entity(QueryLevel::kPatient, "P1", "")};
+    for (int k = 1; k <= 5; ++k) {
+      const std::string uid = "1." + std::to_string(k);
+      fixture.push_back(Entity(QueryLevel::kStudy, uid, "P1",
+                               {{{0x0008, 0x0020}, "DA", {"2024010" + std::to_string(k)}, {}}}));
+      fixture.push_back(Entity(QueryLevel::kSeries, uid + ".1", uid));
+      fixture.push_back(Entity(QueryLevel::kImage, uid + ".1.1", uid + ".1",
+                               {{{0x0010, 0x0010}, "PN", {"Doe^John"}, {}}}));
+    }
+    ASSERT_TRUE(LoadFixture(temp_->db(), fixture).ok());
+  }
+  FindRequest Request(std::vector<QueryKey> keys) {
+    keys.push_back({kQueryRetrieveLevel, "CS", "STUDY", {}});
+    auto request = MakeFindRequest(InformationModel::kStudyRoot, std::move(keys));
+    EXPECT_TRUE(request.ok()) << request.status().ToString();
+    return *request;
+  }
+  std::optional<TempIndex> temp_;
+};
+
+TEST_F(FindEngineTest, StopsWhenTheCallbackReturnsFalse) {
+  size_t seen = 0;
+  auto outcome = RunFind(temp_->db(), Request({}), FindOptions{}, [&](const FindMatch&) {
+    return ++seen < 2;
+  });
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(seen, 2u);
+  EXPECT_EQ(outcome->matches, 2u);
+  EXPECT_TRUE(outcome->cancelled);
+  EXPECT_FALSE(outcome->limit_reached);
+}
+
+TEST_F(FindEngineTest, MaxResultsStopsAndReportsTheLimit) {
+  FindOptions options;
+  options.max_results = 3;
+  size_t seen = 0;
+  auto outcome = RunFind(temp_->db(), Request({}), options, [&](const FindMatch&) {
+    ++seen;
+    return true;
+  });
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(seen, 3u);
+  EXPECT_TRUE(outcome->limit_reached);
+}
+
+TEST_F(FindEngineTest, ExactlyMaxResultsMatchesIsNotALimit) {
+  FindOptions options;
+  options.max_results = 5;
+  auto outcome = RunFind(temp_->db(), Request({}), options, [](const FindMatch&) { return true; });
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(outcome->matches, 5u);
+  EXPECT_FALSE(outcome->limit_reached);
+}
+
+TEST_F(FindEngineTest, CursorYieldsOneMatchAtATime) {
+  auto cursor = FindCursor::Open(temp_->db(), Request({{{0x0008, 0x0020}, "DA", "20240102-", {}}}),
+                                 FindOptions{});
+  ASSERT_TRUE(cursor.ok());
+  size_t n = 0;
+  while (true) {
+    auto next = cursor->Next();
+    ASSERT_TRUE(next.ok());
+    if (!next->has_value()) break;
+    ++n;
+  }
+  EXPECT_EQ(n, 4u);
+  auto again = cursor->Next();  // stays finished
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->has_value());
+}
+
+TEST_F(FindEngineTest, ValueOnAReturnOnlyKeyIsFlaggedForFf01) {
+  auto with_value = FindCursor::Open(
+      temp_->db(), Request({{{0x0020, 0x1208}, "IS", "7", {}}}), FindOptions{});
+  ASSERT_TRUE(with_value.ok());
+  EXPECT_TRUE(with_value->unsupported_matching());
+  auto universal = FindCursor::Open(
+      temp_->db(), Request({{{0x0020, 0x1208}, "IS", "", {}}}), FindOptions{});
+  ASSERT_TRUE(universal.ok());
+  EXPECT_FALSE(universal->unsupported_matching());
+}
+
+TEST_F(FindEngineTest, ValuesAreBoundNeverSpliced) {
+  const std::string hostile = "x' OR '1'='1";
+  FindRequest request = Request({{{0x0008, 0x0050}, "SH", hostile, {}},
+                                 {{0x0010, 0x0010}, "PN", hostile + "*", {}},
+                                 {{0x0008, 0x1032}, "SQ", "", {{{{0x0008, 0x0100}, "SH", hostile, {}}}}}});
+  auto plan = BuildSqlPlan(request, FindOptions{});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->sql.find("OR '1'"), std::string::npos) << plan->sql;
+  EXPECT_EQ(plan->sql.find("x'"), std::string::npos) << plan->sql;
+  auto outcome = RunFind(temp_->db(), request, FindOptions{}, [](const FindMatch&) { return true; });
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(outcome->matches, 0u);
+}
+
+TEST_F(FindEngineTest, HeaderKeyReturnsTheVrOfTheJson) {
+  // Requested as UN (e.g. an SCU without the dictionary entry): the stored VR wins.
+  FindRequest request = Request({{{0x0010, 0x0010}, "PN", "", {}},
+                                 {{0x0008, 0x0020}, "DA", "20240103", {}},
+                                 {{0x0010, 0x1010}, "UN", "", {}}});
+  std::vector<FindMatch> matches;
+  auto outcome = RunFind(temp_->db(), request, FindOptions{}, [&](const FindMatch& m) {
+    matches.push_back(m);
+    return true;
+  });
+  ASSERT_TRUE(outcome.ok());
+  ASSERT_EQ(matches.size(), 1u);
+  const FindMatch& m = matches[0];
+  for (size_t k = 1; k < m.attributes.size(); ++k) {
+    EXPECT_LT(m.attributes[k - 1].tag, m.attributes[k].tag) << "sorted by tag, no duplicates";
+  }
+  ASSERT_NE(m.Find({0x0010, 0x0010}), nullptr);
+  EXPECT_EQ(m.Find({0x0010, 0x0010})->vr, "PN");
+  ASSERT_NE(m.Find({0x0010, 0x1010}), nullptr);
+  EXPECT_EQ(m.Find({0x0010, 0x1010})->vr, "UN");  // absent from the header: request VR
+  EXPECT_TRUE(m.Find({0x0010, 0x1010})->values.empty());
+  ASSERT_NE(m.Find(kStudyInstanceUid), nullptr);
+  EXPECT_EQ(m.Find(kStudyInstanceUid)->values, std::vector<std::string>{"1.3"});
+}
+
+TEST(DicomJsonTest, ReadsPersonNamesNumbersSequencesAndEscapes) {
+  auto pn = ParseDicomJsonAttribute(
+      {0x0010, 0x0010},
+      R"({"vr":"PN","Value":[{"Alphabetic":"Yamada^Tarou","Ideographic":"\u5c71\u7530^\u592a\u90ce"},{"Alphabetic":"Doe"}]})");
+  ASSERT_TRUE(pn.ok()) << pn.status().ToString();
+  EXPECT_EQ(pn->vr, "PN");
+  EXPECT_EQ(pn->values, (std::vector<std::string>{"Yamada^Tarou=山田^太郎", "Doe"}));
+
+  auto ds = ParseDicomJsonAttribute({0x0018, 0x0050}, R"({"vr":"DS","Value":[1.25,-3e2]})");
+  ASSERT_TRUE(ds.ok());
+  EXPECT_EQ(ds->values, (std::vector<std::string>{"1.25", "-3e2"}));
+
+  auto sq = ParseDicomJsonAttribute(
+      {0x0008, 0x1032},
+      R"({"vr":"SQ","Value":[{"00080104":{"vr":"LO","Value":["a \"b\""]},"00080100":{"vr":"SH","Value":["P1"]}}]})");
+  ASSERT_TRUE(sq.ok());
+  ASSERT_EQ(sq->items.size(), 1u);
+  ASSERT_EQ(sq->items[0].size(), 2u);
+  EXPECT_EQ(sq->items[0][0].tag, (Tag{0x0008, 0x0100}));  // sorted by tag
+  EXPECT_EQ(sq->items[0][1].values, std::vector<std::string>{"a \"b\""});
+
+  auto bulk = ParseDicomJsonAttribute({0x7FE0, 0x0010},
+                                      R"({"vr":"OW","BulkDataURI":"file:///x"})");
+  ASSERT_TRUE(bulk.ok());
+  EXPECT_TRUE(bulk->values.empty());
+
+  EXPECT_FALSE(ParseDicomJsonAttribute({0x0010, 0x0010}, R"({"vr":"PN","Value":[)").ok());
+}
+
+}  // namespace
+}  // namespace pixeldex::query::testing

@@ -1,0 +1,133 @@
+// The common C-FIND shapes must be served by indexes: EXPLAIN QUERY PLAN of
+// the generated SQL (with its parameters bound, as the LIKE optimisation
+// depends on them) searches the level's table through an index and scans no
+// table of the hierarchy.
+
+#include <gtest/gtest.h>
+
+#include "catalog/query/find_engine.h"
+#include "catalog/query/find_request.h"
+#include "catalog/query/sql_plan.h"
+#include "tests/query/fixture_index.h"
+
+namespace pixeldex::query::testing {
+namespace {
+
+std::string ExplainPlan(index::Db& db, InformationModel model,
+                        std::vector<QueryKey> identifier) {
+  auto request = MakeFindRequest(model, std::move(identifier));
+  EXPECT_TRUE(request.ok()) << request.status().ToString();
+  if (!request.ok()) return "";
+  auto plan = BuildSqlPlan(*request, FindOptions{});
+  EXPECT_TRUE(plan.ok());
+  plan->sql = "EXPLAIN QUERY PLAN " + plan->sql;
+  auto stmt = PrepareFind(db, *plan);
+  EXPECT_TRUE(stmt.ok()) << stmt.status().ToString();
+  std::string out;
+  while (stmt->Step()) out += stmt->Text(3) + "\n";
+  return out;
+}
+
+QueryKey Key(uint16_t g, uint16_t e, const char* vr, const char* value) {
+  return {{g, e}, vr, value, {}};
+}
+
+class QueryPlanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto temp = TempIndex::Create();
+    ASSERT_TRUE(temp.ok());
+    temp_.emplace(std::move(*temp));
+  }
+  std::optional<TempIndex> temp_;
+};
+
+// A plan uses an index for `table` and never scans any table of the hierarchy.
+// True when the plan searches `alias` through `index_and_terms` ("name
+// (column=?)"), with or without a covering index.
+bool Searches(const std::string& plan, const std::string& alias,
+              const std::string& index_and_terms) {
+  return plan.find("SEARCH " + alias + " USING INDEX " + index_and_terms) != std::string::npos ||
+         plan.find("SEARCH " + alias + " USING COVERING INDEX " + index_and_terms) !=
+             std::string::npos;
+}
+
+void ExpectIndexed(const std::string& plan, const std::string& alias,
+                   const std::string& index_and_terms) {
+  EXPECT_TRUE(Searches(plan, alias, index_and_terms)) << alias << " " << index_and_terms << "\n"
+                                                      << plan;
+  for (const char* alias : {"SCAN p", "SCAN st", "SCAN se", "SCAN i"}) {
+    const size_t at = plan.find(alias);
+    const bool scans = at != std::string::npos &&
+                       (at + strlen(alias) == plan.size() || plan[at + strlen(alias)] == '\n' ||
+                        plan[at + strlen(alias)] == ' ');
+    EXPECT_FALSE(scans) << alias << " in\n" << plan;
+  }
+  EXPECT_TRUE(plan.find("USING INDEX") != std::string::npos ||
+              plan.find("USING COVERING INDEX") != std::string::npos)
+      << plan;
+}
+
+TEST_F(QueryPlanTest, StudyByPatientIdUsesThePatientKey) {
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
+                                {Key(0x0008, 0x0052, "CS", "STUDY"),
+                                 Key(0x0010, 0x0020, "LO", "P1"), Key(0x0008, 0x0020, "DA", "")});
+  ExpectIndexed(plan, "p", "sqlite_autoindex_patients_1 (patient_id=?)");
+  EXPECT_TRUE(Searches(plan, "st", "studies_patient")) << plan;
+}
+
+TEST_F(QueryPlanTest, StudyByPatientNamePrefixUsesTheNocaseIndex) {
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
+                                {Key(0x0008, 0x0052, "CS", "STUDY"),
+                                 Key(0x0010, 0x0010, "PN", "Doe*")});
+  ExpectIndexed(plan, "p", "patients_name (patient_name>? AND patient_name<?)");
+}
+
+TEST_F(QueryPlanTest, StudyByDateRangeUsesTheDateIndex) {
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
+                                {Key(0x0008, 0x0052, "CS", "STUDY"),
+                                 Key(0x0008, 0x0020, "DA", "20240101-20240131"),
+                                 Key(0x0010, 0x0010, "PN", "")});
+  ExpectIndexed(plan, "st", "studies_date (study_date>? AND study_date<?)");
+}
+
+TEST_F(QueryPlanTest, StudyByAccessionNumberUsesItsIndex) {
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
+                                {Key(0x0008, 0x0052, "CS", "STUDY"),
+                                 Key(0x0008, 0x0050, "SH", "ACC1")});
+  ExpectIndexed(plan, "st", "studies_accession (accession_number=?)");
+}
+
+TEST_F(QueryPlanTest, SeriesOfOneStudyUseTheStudyKey) {
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
+                                {Key(0x0008, 0x0052, "CS", "SERIES"),
+                                 Key(0x0020, 0x000D, "UI", "1.2.3"),
+                                 Key(0x0008, 0x0060, "CS", ""),
+                                 Key(0x0020, 0x1209, "IS", "")});
+  ExpectIndexed(plan, "st", "sqlite_autoindex_studies_1 (study_instance_uid=?)");
+  EXPECT_TRUE(Searches(plan, "se", "series_study (study_pk=?)"))
+      << plan;
+}
+
+TEST_F(QueryPlanTest, ImagesOfOneSeriesUseTheSeriesKey) {
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
+                                {Key(0x0008, 0x0052, "CS", "IMAGE"),
+                                 Key(0x0020, 0x000D, "UI", "1.2.3"),
+                                 Key(0x0020, 0x000E, "UI", "1.2.3.4"),
+                                 Key(0x0020, 0x0013, "IS", ""),
+                                 Key(0x0008, 0x0008, "CS", "")});
+  ExpectIndexed(plan, "se", "sqlite_autoindex_series_1 (series_instance_uid=?)");
+  EXPECT_TRUE(Searches(plan, "i", "instances_series (series_pk=?)"))
+      << plan;
+}
+
+TEST_F(QueryPlanTest, PatientRootPatientByIdUsesThePatientKey) {
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kPatientRoot,
+                                {Key(0x0008, 0x0052, "CS", "PATIENT"),
+                                 Key(0x0010, 0x0020, "LO", "P1"),
+                                 Key(0x0020, 0x1200, "IS", "")});
+  ExpectIndexed(plan, "p", "sqlite_autoindex_patients_1 (patient_id=?)");
+}
+
+}  // namespace
+}  // namespace pixeldex::query::testing
