@@ -60,6 +60,10 @@ DicomServer::~DicomServer() {
 }
 
 Result<int> DicomServer::Start() {
+  auto access = AccessPolicy::Parse(settings_.access.allowed_callers,
+                                    settings_.access.store_callers, settings_.access.find_callers);
+  if (!access.ok()) return access.status();
+  access_ = std::move(access).value();
   store_ = std::make_unique<storage::FileStore>(storage::StorageLayout(settings_.storage.root));
   auto removed = store_->Initialize();
   if (!removed.ok()) return removed.status();
@@ -77,7 +81,7 @@ Result<int> DicomServer::Start() {
   pipeline_ = std::make_unique<ingest::IngestPipeline>(*store_, *writer_, options);
   const std::string index_path = settings_.storage.index;
   context_ = std::make_unique<ServerContext>(ServerContext{
-      settings_, *pipeline_, *store_,
+      settings_, access_, *pipeline_, *store_,
       [index_path]() -> Result<index::Db> {
         auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
         if (db.ok()) PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));

@@ -37,6 +37,7 @@ class DicomServer {
   void Serve(T_ASC_Association* assoc);
 
   Settings settings_;
+  AccessPolicy access_;
   std::atomic<bool> stopping_{false};
   std::unique_ptr<storage::FileStore> store_;
   std::unique_ptr<index::IndexWriter> writer_;

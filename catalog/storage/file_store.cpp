@@ -2,10 +2,10 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <random>
 
 namespace pixeldex::storage {
@@ -88,5 +88,17 @@ Status FileStore::Remove(const std::string& relative_path) {
 }
 
 void FileStore::Discard(const std::string& incoming_path) { ::unlink(incoming_path.c_str()); }
+
+}  // namespace pixeldex::storage
+
+namespace pixeldex::storage {
+
+Result<uint64_t> FileStore::FreeBytes() const {
+  struct statvfs fs_stats {};
+  if (::statvfs(layout_.root().c_str(), &fs_stats) != 0) {
+    return Status::FromErrno(errno, "cannot stat file system of " + layout_.root().string());
+  }
+  return static_cast<uint64_t>(fs_stats.f_bavail) * fs_stats.f_frsize;
+}
 
 }  // namespace pixeldex::storage

@@ -32,6 +32,8 @@ class FileStore {
   Status Remove(const std::string& relative_path);
   // Removes an incoming file; errors are ignored (it may not exist).
   void Discard(const std::string& incoming_path);
+  // Bytes available to this process on the storage file system.
+  Result<uint64_t> FreeBytes() const;
 
   const StorageLayout& layout() const { return layout_; }
 

@@ -61,8 +61,18 @@ bool AssociationSession::Negotiate() {
            ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED);
     return false;
   }
-  OFCondition cond = AcceptPresentationContexts(
-      assoc_->params, NegotiationPolicy{net.accept_unknown_sop_classes});
+  if (!context_.access.MayAssociate(calling_aet_, peer_)) {
+    LogWarning("association {} -> {} from {} rejected: calling AE title not allowed", calling_aet_,
+               called_aet_, peer_);
+    Reject(assoc_, ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
+           ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED);
+    return false;
+  }
+  NegotiationPolicy policy;
+  policy.accept_unknown_sop_classes = net.accept_unknown_sop_classes;
+  policy.allow_store = context_.access.MayStore(calling_aet_, peer_);
+  policy.allow_find = context_.access.MayFind(calling_aet_, peer_);
+  OFCondition cond = AcceptPresentationContexts(assoc_->params, policy);
   if (cond.good() && ASC_countAcceptedPresentationContexts(assoc_->params) == 0) {
     LogWarning("association {} -> {} from {} rejected: no acceptable presentation context",
                calling_aet_, called_aet_, peer_);

@@ -97,8 +97,13 @@ OFCondition AcceptUnknownStorage(T_ASC_Parameters* params) {
 }  // namespace
 
 OFCondition AcceptPresentationContexts(T_ASC_Parameters* params, const NegotiationPolicy& policy) {
-  OFCondition cond = Accept(params, ServiceSopClasses(), UncompressedTransferSyntaxes());
-  if (cond.bad()) return cond;
+  std::vector<const char*> services = {UID_VerificationSOPClass};
+  if (policy.allow_find) {
+    services.push_back(UID_FINDPatientRootQueryRetrieveInformationModel);
+    services.push_back(UID_FINDStudyRootQueryRetrieveInformationModel);
+  }
+  OFCondition cond = Accept(params, services, UncompressedTransferSyntaxes());
+  if (cond.bad() || !policy.allow_store) return cond;
   std::vector<const char*> storage(dcmAllStorageSOPClassUIDs,
                                    dcmAllStorageSOPClassUIDs + numberOfDcmAllStorageSOPClassUIDs);
   cond = Accept(params, storage, StorageTransferSyntaxes());

@@ -16,6 +16,9 @@ struct NegotiationPolicy {
   // Accept storage of SOP classes DCMTK does not know (any valid UID proposed
   // that is not one of the other services).
   bool accept_unknown_sop_classes = false;
+  // Services the caller is permitted (access control); Verification always is.
+  bool allow_store = true;
+  bool allow_find = true;
 };
 
 // Transfer syntaxes accepted for C-STORE, in order of preference.

@@ -10,12 +10,14 @@
 #include "catalog/index/sqlite_db.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/storage/file_store.h"
+#include "server/access/access_policy.h"
 #include "server/config/settings.h"
 
 namespace pixeldex::server {
 
 struct ServerContext {
   const Settings& settings;
+  const AccessPolicy& access;
   ingest::IngestPipeline& pipeline;
   storage::FileStore& store;
   // Opens a read-only connection to the index (for C-FIND).

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include <dcmtk/dcmnet/dcmtrans.h>
+#include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/oflog/oflog.h>
 
 #include "catalog/common/log.h"
@@ -61,6 +63,8 @@ int RunServe(int argc, char** argv) {
   // Also covers associations pixeldex opens itself (DCMTK reads it there).
   ::setenv("TCP_NODELAY", "1", 1);
   ::signal(SIGPIPE, SIG_IGN);
+  // Peers are logged and matched by IP address; no reverse DNS per association.
+  dcmDisableGethostbyaddr.set(OFTrue);
 
   const std::string aet = settings->network.aet;
   DicomServer server(std::move(settings).value());

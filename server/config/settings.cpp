@@ -1,5 +1,7 @@
 #include "server/config/settings.h"
 
+#include "server/access/access_policy.h"
+
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -59,6 +61,16 @@ Setter StringSetter(T Settings::*section_member, std::string T::*member, const s
   };
 }
 
+// Access lists are checked here so that a typo fails at start, not later.
+Setter AccessListSetter(std::string AccessSettings::*member, const std::string& key) {
+  return [=](Settings& s, const std::string& text) {
+    auto parsed = AccessPolicy::Parse(text, "", "");
+    if (!parsed.ok()) return Status::InvalidArgument(key + ": " + parsed.status().message());
+    s.access.*member = text;
+    return Status::Ok();
+  };
+}
+
 Status SetDuplicates(Settings& s, const std::string& text) {
   if (text == "replace") s.storage.duplicates = ingest::DuplicatePolicy::kReplace;
   else if (text == "keep") s.storage.duplicates = ingest::DuplicatePolicy::kKeep;
@@ -92,6 +104,10 @@ const std::map<std::string, Setter>& Setters() {
       {"network.dimse_timeout", IntSetter(&Settings::network, &NetworkSettings::dimse_timeout_seconds, 1, 86400, "network.dimse_timeout")},
       {"network.require_called_aet", BoolSetter(&Settings::network, &NetworkSettings::require_called_aet, "network.require_called_aet")},
       {"network.accept_unknown_sop_classes", BoolSetter(&Settings::network, &NetworkSettings::accept_unknown_sop_classes, "network.accept_unknown_sop_classes")},
+      {"access.allowed_callers", AccessListSetter(&AccessSettings::allowed_callers, "access.allowed_callers")},
+      {"access.store_callers", AccessListSetter(&AccessSettings::store_callers, "access.store_callers")},
+      {"access.find_callers", AccessListSetter(&AccessSettings::find_callers, "access.find_callers")},
+      {"storage.min_free_mb", IntSetter(&Settings::storage, &StorageSettings::min_free_mb, 0, 1000000000, "storage.min_free_mb")},
       {"storage.root", StringSetter(&Settings::storage, &StorageSettings::root, "storage.root", 4096)},
       {"storage.index", StringSetter(&Settings::storage, &StorageSettings::index, "storage.index", 4096)},
       {"storage.duplicates", SetDuplicates},

@@ -27,10 +27,21 @@ struct NetworkSettings {
   bool operator==(const NetworkSettings&) const = default;
 };
 
+struct AccessSettings {
+  // Lists of "AET" or "AET@address", comma- or space-separated; empty = anyone.
+  std::string allowed_callers;
+  std::string store_callers;
+  std::string find_callers;
+
+  bool operator==(const AccessSettings&) const = default;
+};
+
 struct StorageSettings {
   std::string root = "./var/storage";
   std::string index = "./var/index.db";
   ingest::DuplicatePolicy duplicates = ingest::DuplicatePolicy::kReplace;
+  // C-STOREs are refused (A700) while the storage file system has less free.
+  int64_t min_free_mb = 100;
 
   bool operator==(const StorageSettings&) const = default;
 };
@@ -60,6 +71,7 @@ struct LogSettings {
 
 struct Settings {
   NetworkSettings network;
+  AccessSettings access;
   StorageSettings storage;
   ThumbnailSettings thumbnails;
   QuerySettings query;

@@ -36,26 +36,48 @@ std::string PeerOf(T_ASC_Association* assoc) {
   return assoc->params->DULparams.callingPresentationAddress;
 }
 
+// Refuses the store without writing anything: the data set must still be
+// read off the wire before the response can be sent (PS3.7 9.3.1.2).
+OFCondition Refuse(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id,
+                   const T_DIMSE_C_StoreRQ& request, int timeout, const std::string& reason,
+                   AssociationStats& stats) {
+  ++stats.store_failures;
+  LogError("C-STORE from {} ({}) sop={}: status A700: {}", assoc->params->DULparams.callingAPTitle,
+           PeerOf(assoc), request.AffectedSOPInstanceUID, reason);
+  DIC_UL bytes_read = 0;
+  DIC_UL pdv_count = 0;
+  OFCondition drained =
+      DIMSE_ignoreDataSet(assoc, DIMSE_NONBLOCKING, timeout, &bytes_read, &pdv_count);
+  if (drained.bad()) return drained;
+  return SendResponse(assoc, pres_id, request, STATUS_STORE_Refused_OutOfResources, reason);
+}
+
+// True when the storage file system is below the configured free space.
+bool BelowFreeSpaceThreshold(const ServerContext& context) {
+  const int64_t min_free_mb = context.settings.storage.min_free_mb;
+  if (min_free_mb <= 0) return false;
+  auto free_bytes = context.store.FreeBytes();
+  return free_bytes.ok() && *free_bytes < static_cast<uint64_t>(min_free_mb) * 1024 * 1024;
+}
+
 }  // namespace
 
 OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ& request,
                                T_ASC_PresentationContextID pres_id, const ServerContext& context,
                                AssociationStats& stats) {
-  const std::string incoming = context.store.NewIncomingPath();
   const int timeout = context.settings.network.dimse_timeout_seconds;
+  if (BelowFreeSpaceThreshold(context)) {
+    return Refuse(assoc, pres_id, request, timeout, "storage is below its free-space threshold",
+                  stats);
+  }
+  const std::string incoming = context.store.NewIncomingPath();
   DcmOutputFileStream* raw_stream = nullptr;
   OFCondition cond = DIMSE_createFilestream(incoming.c_str(), &request, assoc, pres_id,
                                             OFTrue /* Part-10 meta header */, &raw_stream);
   if (cond.bad()) {
-    // Cannot even create the file (disk full, permissions): the data set must
-    // still be read off the wire before the response can be sent.
-    ++stats.store_failures;
-    LogError("C-STORE from {} sop={}: cannot create incoming file: {}",
-             assoc->params->DULparams.callingAPTitle, request.AffectedSOPInstanceUID, cond.text());
-    OFCondition drained = DIMSE_ignoreDataSet(assoc, DIMSE_NONBLOCKING, timeout, nullptr, nullptr);
-    if (drained.bad()) return drained;
-    return SendResponse(assoc, pres_id, request, STATUS_STORE_Refused_OutOfResources,
-                        "cannot create file in storage");
+    // Cannot even create the file (disk full, permissions).
+    return Refuse(assoc, pres_id, request, timeout,
+                  std::string("cannot create file in storage: ") + cond.text(), stats);
   }
   std::unique_ptr<DcmOutputFileStream> stream(raw_stream);
   T_ASC_PresentationContextID data_pres_id = 0;

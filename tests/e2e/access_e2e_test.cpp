@@ -1,0 +1,83 @@
+// End-to-end: access control (who may associate, store, query) and the
+// free-space threshold, each followed by proof that the server goes on.
+
+#include "tests/e2e/e2e_fixture.h"
+
+namespace pixeldex::testing {
+namespace {
+
+ProcessResult Echo(const ServerProcess& server, const std::string& aet) {
+  return RunProcess({"echoscu", "-aet", aet, "-aec", "PIXELDEX", "127.0.0.1", server.port_string()},
+                    FastClientEnv());
+}
+
+class AllowedCallersE2eTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--set", "access.allowed_callers=MODALITY, VIEWER@127.0.0.1, REMOTE@10.99.99.99"};
+  }
+};
+
+TEST_F(AllowedCallersE2eTest, OnlyListedCallersFromTheirAddressesMayAssociate) {
+  EXPECT_EQ(Echo(*server_, "MODALITY").exit_code, 0);
+  EXPECT_EQ(Echo(*server_, "VIEWER").exit_code, 0);
+  auto stranger = Echo(*server_, "STRANGER");
+  EXPECT_NE(stranger.exit_code, 0);
+  EXPECT_NE(stranger.output.find("Calling AE Title Not Recognized"), std::string::npos)
+      << stranger.output;
+  // REMOTE is allowed only from another address.
+  EXPECT_NE(Echo(*server_, "REMOTE").exit_code, 0);
+  EXPECT_NE(server_->Log().find("STRANGER -> PIXELDEX from 127.0.0.1 rejected"), std::string::npos)
+      << server_->Log();
+}
+
+class ServicePermissionsE2eTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--set", "access.store_callers=MODALITY", "--set", "access.find_callers=VIEWER"};
+  }
+};
+
+TEST_F(ServicePermissionsE2eTest, StoreAndFindAreGrantedSeparately) {
+  TestInstance t;
+  t.sop_instance_uid = UniqueUid("3.");
+  const std::string file = MakeInstance(t, "x.dcm");
+  auto refused = RunProcess({"storescu", "-aet", "VIEWER", "-aec", "PIXELDEX", "127.0.0.1",
+                             server_->port_string(), file},
+                            FastClientEnv());
+  EXPECT_NE(refused.exit_code, 0) << refused.output;
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 0);
+  EXPECT_EQ(StoreScu({file}).exit_code, 0);  // as MODALITY
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 1);
+
+  const std::vector<std::string> find_args = {"-S", "-k", "QueryRetrieveLevel=STUDY", "-k",
+                                              "StudyInstanceUID", "127.0.0.1",
+                                              server_->port_string()};
+  auto as = [&](const std::string& aet) {
+    std::vector<std::string> argv = {"findscu", "-aet", aet, "-aec", "PIXELDEX"};
+    argv.insert(argv.end(), find_args.begin(), find_args.end());
+    return RunProcess(argv, FastClientEnv());
+  };
+  EXPECT_EQ(as("VIEWER").exit_code, 0);
+  EXPECT_NE(as("MODALITY").exit_code, 0);
+}
+
+class FreeSpaceE2eTest : public ServerTest {
+ protected:
+  // More free space than any test machine has: every store must be refused.
+  std::vector<std::string> ServerArgs() const override {
+    return {"--set", "storage.min_free_mb=1000000000"};
+  }
+};
+
+TEST_F(FreeSpaceE2eTest, StoresAreRefusedBelowTheThresholdAndEchoStillWorks) {
+  TestInstance t;
+  auto r = StoreScu({MakeInstance(t, "x.dcm")}, {"-v"});
+  EXPECT_NE(r.output.find("Refused: OutOfResources"), std::string::npos) << r.output;
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 0);
+  EXPECT_NE(server_->Log().find("free-space threshold"), std::string::npos);
+  EXPECT_EQ(Echo(*server_, "MODALITY").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace pixeldex::testing
