@@ -1,0 +1,188 @@
+// End-to-end: hostile peers and data never crash the server nor write outside
+// the storage root; after each attack a C-ECHO and a C-STORE still succeed.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmnet/dcmtrans.h>
+#include <dcmtk/dcmnet/dimse.h>
+#include <dcmtk/dcmnet/dul.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/e2e/e2e_fixture.h"
+
+namespace pixeldex::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class HostileInputE2eTest : public ServerTest {
+ protected:
+  // Connects, sends `bytes`, optionally waits for the server to close, closes.
+  void SendRaw(const std::string& bytes, bool wait_for_close) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    ASSERT_EQ(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
+    if (wait_for_close) {
+      // The server must end a connection that speaks nonsense: read until EOF.
+      char buffer[256];
+      while (::recv(fd, buffer, sizeof(buffer), 0) > 0) {
+      }
+    }
+    ::close(fd);
+  }
+
+  void ExpectStillServing() {
+    auto echo = RunProcess({"echoscu", "-aec", "PIXELDEX", "127.0.0.1", server_->port_string()},
+                           FastClientEnv());
+    EXPECT_EQ(echo.exit_code, 0) << echo.output << server_->Log();
+    TestInstance t;
+    t.sop_instance_uid = UniqueUid("3.");
+    auto store = StoreScu({MakeInstance(t, "after" + std::to_string(++stores_) + ".dcm")});
+    EXPECT_EQ(store.exit_code, 0) << store.output << server_->Log();
+  }
+  int stores_ = 0;
+};
+
+TEST_F(HostileInputE2eTest, GarbageInsteadOfAnAssociationRequest) {
+  SendRaw(std::string(4096, '\x5a'), true);
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, AssociateRequestWithAHugeDeclaredLength) {
+  // PDU type 01, reserved, length 0xFFFFFFF0, then a few bytes and EOF.
+  SendRaw(std::string("\x01\x00\xff\xff\xff\xf0\x00\x01", 8) + "PIXELDEX", false);
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, TruncatedAssociateRequest) {
+  SendRaw(std::string("\x01\x00\x00\x00\x00\x44\x00\x01\x00\x00", 10), false);
+  ExpectStillServing();
+}
+
+// DcmTransportConnection::getSocket() is protected in DCMTK 3.6.7.
+struct SocketOf : DcmTransportConnection {
+  static int Get(T_ASC_Association* assoc) {
+    DcmNativeSocketType (DcmTransportConnection::*get)() = &SocketOf::getSocket;
+    return (DUL_getTransportConnection(assoc->DULassociation)->*get)();
+  }
+};
+
+struct CutAfter {
+  int fd;
+  unsigned long bytes;
+  bool cut = false;
+};
+
+// DIMSE progress callback: cuts the TCP connection once `bytes` were sent.
+void CutConnection(void* data, T_DIMSE_StoreProgress* progress, T_DIMSE_C_StoreRQ*) {
+  auto* cut = static_cast<CutAfter*>(data);
+  if (!cut->cut && progress->progressBytes > cut->bytes) {
+    ::shutdown(cut->fd, SHUT_RDWR);
+    cut->cut = true;
+  }
+}
+
+TEST_F(HostileInputE2eTest, ConnectionDroppedMidTransferLeavesNoFile) {
+  TestInstance big;
+  big.rows = big.columns = 2048;  // 8 MB of pixel data
+  big.sop_instance_uid = UniqueUid("3.");
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(MakeInstance(big, "big.dcm").c_str()).good());
+
+  T_ASC_Network* net = nullptr;
+  ASSERT_TRUE(ASC_initializeNetwork(NET_REQUESTOR, 0, 30, &net).good());
+  T_ASC_Parameters* params = nullptr;
+  ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
+  ASC_setAPTitles(params, "DROPPER", "PIXELDEX", nullptr);
+  const std::string peer = "127.0.0.1:" + server_->port_string();
+  ASC_setPresentationAddresses(params, "localhost", peer.c_str());
+  const char* syntaxes[] = {UID_LittleEndianExplicitTransferSyntax};
+  ASC_addPresentationContext(params, 1, UID_CTImageStorage, syntaxes, 1);
+  T_ASC_Association* assoc = nullptr;
+  ASSERT_TRUE(ASC_requestAssociation(net, params, &assoc).good());
+
+  T_DIMSE_C_StoreRQ request{};
+  request.MessageID = 1;
+  OFStandard::strlcpy(request.AffectedSOPClassUID, UID_CTImageStorage, sizeof(request.AffectedSOPClassUID));
+  OFStandard::strlcpy(request.AffectedSOPInstanceUID, big.sop_instance_uid.c_str(),
+                      sizeof(request.AffectedSOPInstanceUID));
+  request.DataSetType = DIMSE_DATASET_PRESENT;
+  request.Priority = DIMSE_PRIORITY_MEDIUM;
+  T_DIMSE_C_StoreRSP response{};
+  DcmDataset* detail = nullptr;
+  CutAfter cut{SocketOf::Get(assoc), 256 * 1024};
+  OFCondition cond = DIMSE_storeUser(assoc, 1, &request, nullptr, file.getDataset(), CutConnection,
+                                     &cut, DIMSE_BLOCKING, 0, &response, &detail);
+  EXPECT_TRUE(cut.cut);
+  EXPECT_TRUE(cond.bad());
+  delete detail;
+  ASC_dropAssociation(assoc);
+  ASC_destroyAssociation(&assoc);
+  ASC_dropNetwork(&net);
+
+  ExpectStillServing();
+  // Stopping waits for every association, the dropped one included.
+  EXPECT_EQ(server_->Stop(), 0);
+  EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?",
+                          {big.sop_instance_uid}),
+            0);
+}
+
+TEST_F(HostileInputE2eTest, PathTrickUidsStayInsideTheStorageRoot) {
+  TestInstance t;
+  t.study_uid = "../../../../../../tmp";
+  t.series_uid = "..";
+  t.sop_instance_uid = "1.2.3/../../../escape";
+  // -nuc: dcmsend would otherwise refuse to send such UIDs.
+  auto r = RunProcess({"dcmsend", "-nuc", "-aec", "PIXELDEX", "127.0.0.1", server_->port_string(),
+                       MakeInstance(t, "evil.dcm")},
+                      FastClientEnv());
+  EXPECT_EQ(r.exit_code, 0) << r.output << server_->Log();
+  const std::string root = fs::canonical(StoragePath("")).string();
+  for (const auto& entry : fs::recursive_directory_iterator(StoragePath(""))) {
+    EXPECT_EQ(fs::canonical(entry.path()).string().rfind(root, 0), 0u) << entry.path();
+  }
+  EXPECT_FALSE(fs::exists("/tmp/escape.dcm"));
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ? "
+                          "AND path NOT LIKE '%..%'",
+                          {t.sop_instance_uid}),
+            1);
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, MalformedDataSetGetsAnErrorStatus) {
+  // A Part-10 file whose data set is cut in the middle of an element.
+  TestInstance t;
+  t.sop_instance_uid = UniqueUid("3.");
+  const std::string whole = ReadFileBytes(MakeInstance(t, "whole.dcm"));
+  const std::string cut_path = dir_ / "cut.dcm";
+  {
+    std::ofstream out(cut_path, std::ios::binary);
+    out << whole.substr(0, whole.size() - 100);
+  }
+  auto r = RunProcess({"dcmsend", "-aec", "PIXELDEX", "127.0.0.1", server_->port_string(), cut_path},
+                      FastClientEnv());
+  // dcmsend may refuse to read the file itself; either way nothing is stored
+  // half, and the server answers the next association.
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?",
+                          {t.sop_instance_uid}),
+            0)
+      << r.output;
+  ExpectStillServing();
+}
+
+}  // namespace
+}  // namespace pixeldex::testing
