@@ -1,15 +1,18 @@
 // thumbnail_bench: median and p99 CPU time of RenderThumbnail (decode frame,
-// window, downscale, PNG encode) for three typical images built in memory:
-//   512x512 signed 16-bit CT with rescale and window,
+// window, downscale, PNG encode) -- the cost inline rendering adds to each
+// stored instance -- for typical images built in memory:
+//   512x512 signed 16-bit CT with rescale and window, native and in each
+//     lossless compressed syntax (JPEG SV1, JPEG-LS, RLE, JPEG 2000),
 //   2048x2048 12-bit CR without window (min/max fallback),
 //   640x480x3-frame 8-bit RGB ultrasound (middle frame).
-// Not a test and not part of the build; see the thumbnail module's notes for
-// how to compile it. Usage: thumbnail_bench [iterations]
+// Not a test. Build: cmake --build build --target thumbnail_bench; run:
+// build/bench/thumbnail_bench [iterations]. See bench/README.md "Thumbnails".
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/oflog/oflog.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -17,8 +20,10 @@
 #include <ctime>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "bench/thumbnail_bench_codecs.h"
 #include "catalog/thumbnail/thumbnail_renderer.h"
 
 namespace {
@@ -68,7 +73,8 @@ std::unique_ptr<DcmDataset> Ct() {
 std::unique_ptr<DcmDataset> Cr() {
   auto d = Header(2048, 2048, 16, 12, false, 1, "MONOCHROME1", 1);
   std::vector<Uint16> px(2048 * 2048);
-  for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<Uint16>((i * 2654435761u >> 20) & 0xFFF);
+  for (size_t i = 0; i < px.size(); ++i)
+    px[i] = static_cast<Uint16>((i * 2654435761u >> 20) & 0xFFF);
   d->putAndInsertUint16Array(DCM_PixelData, px.data(), px.size());
   return d;
 }
@@ -87,13 +93,14 @@ double CpuMilliseconds() {
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-void Bench(const char* name, DcmDataset& dataset, int iterations) {
+void Bench(const char* name, DcmDataset& dataset, int iterations,
+           E_TransferSyntax syntax = EXS_LittleEndianExplicit) {
   ThumbnailOptions options;
   std::vector<double> ms;
   size_t png_bytes = 0;
   for (int i = 0; i < iterations + 3; ++i) {
     const double start = CpuMilliseconds();
-    pixeldex::ThumbnailRecord record = RenderThumbnail(dataset, EXS_LittleEndianExplicit, options);
+    pixeldex::ThumbnailRecord record = RenderThumbnail(dataset, syntax, options);
     const double elapsed = CpuMilliseconds() - start;
     if (record.status != "ok") {
       std::fprintf(stderr, "%s: %s\n", name, record.status.c_str());
@@ -105,18 +112,29 @@ void Bench(const char* name, DcmDataset& dataset, int iterations) {
   std::sort(ms.begin(), ms.end());
   const double median = ms[ms.size() / 2];
   const double p99 = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
-  std::printf("%-28s median %7.3f ms  p99 %7.3f ms  (%d runs, PNG %zu bytes)\n", name, median,
-              p99, iterations, png_bytes);
+  std::printf("%-28s median %7.3f ms  p99 %7.3f ms  (%d runs, PNG %zu bytes)\n", name, median, p99,
+              iterations, png_bytes);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
   const int iterations = argc > 1 ? std::max(1, std::atoi(argv[1])) : 200;
   auto ct = Ct();
   auto cr = Cr();
   auto us = Us();
   Bench("CT 512x512 s16 windowed", *ct, iterations);
+  const std::pair<const char*, E_TransferSyntax> compressed[] = {
+      {"  same, JPEG lossless SV1", EXS_JPEGProcess14SV1},
+      {"  same, JPEG-LS lossless", EXS_JPEGLSLossless},
+      {"  same, RLE", EXS_RLELossless},
+      {"  same, JPEG 2000 lossless", EXS_JPEG2000LosslessOnly},
+  };
+  for (const auto& [name, syntax] : compressed) {
+    auto copy = pixeldex::bench::Compressed(*ct, syntax);
+    Bench(name, *copy->file->getDataset(), iterations, syntax);
+  }
   Bench("CR 2048x2048 12-bit min/max", *cr, std::max(1, iterations / 4));
   Bench("US 640x480 RGB, 3 frames", *us, iterations);
   return 0;

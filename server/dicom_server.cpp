@@ -73,6 +73,10 @@ Result<int> DicomServer::Start() {
   auto writer = index::IndexWriter::Open(settings_.storage.index);
   if (!writer.ok()) return writer.status();
   writer_ = std::move(writer).value();
+  if (settings_.storage.history_days > 0) {
+    Status pruned = writer_->PruneHistory(settings_.storage.history_days);
+    if (!pruned.ok()) LogWarning("cannot prune the operational history: {}", pruned.ToString());
+  }
 
   ingest::IngestOptions options;
   options.duplicates = settings_.storage.duplicates;
@@ -81,7 +85,7 @@ Result<int> DicomServer::Start() {
   pipeline_ = std::make_unique<ingest::IngestPipeline>(*store_, *writer_, options);
   const std::string index_path = settings_.storage.index;
   context_ = std::make_unique<ServerContext>(ServerContext{
-      settings_, access_, *pipeline_, *store_,
+      settings_, access_, *pipeline_, *store_, *writer_,
       [index_path]() -> Result<index::Db> {
         auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
         if (db.ok()) PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
@@ -125,7 +129,7 @@ void DicomServer::Run() {
     {
       std::lock_guard lock(active_mutex_);
       if (active_associations_ >= settings_.network.max_associations) {
-        RejectOverLimit(assoc);
+        RejectOverLimit(assoc, *writer_);
         continue;
       }
       ++active_associations_;

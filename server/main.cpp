@@ -16,6 +16,10 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"serve", "run the DICOM listener (C-ECHO, C-STORE, C-FIND)", pixeldex::server::RunServe},
+    {"import", "catalog existing folders of DICOM files, on all cores", pixeldex::server::RunImport},
+    {"thumbnail", "write the stored PNG thumbnail of one instance", pixeldex::server::RunThumbnail},
+    {"thumbnails", "render missing (or --all) thumbnails from stored files", pixeldex::server::RunThumbnails},
+    {"query", "run read-only SQL over the index (table, csv, json, jsonl)", pixeldex::server::RunQuery},
 };
 
 void PrintHelp() {

@@ -1,15 +1,22 @@
 #include "catalog/index/index_writer.h"
 
+#include <variant>
+
 #include "catalog/common/clock.h"
+#include "catalog/index/history_statements.h"
 #include "catalog/index/record_statements.h"
 #include "catalog/index/schema.h"
 
 namespace pixeldex::index {
 
 struct IndexWriter::Job {
-  enum class Kind { kWrite, kRemove } kind = Kind::kWrite;
-  InstanceRecord record;      // kWrite
-  std::string sop_instance_uid;  // kRemove
+  struct Remove {
+    std::string sop_instance_uid;
+  };
+  struct Prune {
+    std::string cutoff;
+  };
+  std::variant<InstanceRecord, Remove, AssociationRecord, EventRecord, Prune> what;
   std::promise<Result<WriteOutcome>> done;
 };
 
@@ -26,6 +33,9 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path,
   std::unique_ptr<IndexWriter> writer(
       new IndexWriter(std::move(db).value(), std::move(reader).value(), options));
   writer->statements_ = std::make_unique<RecordStatements>(std::move(statements).value());
+  auto history = HistoryStatements::Prepare(writer->db_);
+  if (!history.ok()) return history.status();
+  writer->history_ = std::make_unique<HistoryStatements>(std::move(history).value());
   writer->thread_ = std::thread([w = writer.get()] { w->Run(); });
   return writer;
 }
@@ -41,19 +51,45 @@ IndexWriter::~IndexWriter() {
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
   statements_.reset();  // finalize statements before the connection closes
+  history_.reset();
 }
 
 Result<WriteOutcome> IndexWriter::Write(InstanceRecord record) {
   auto job = std::make_unique<Job>();
-  job->record = std::move(record);
+  job->what = std::move(record);
   return Submit(std::move(job));
 }
 
 Status IndexWriter::Remove(const std::string& sop_instance_uid) {
   auto job = std::make_unique<Job>();
-  job->kind = Job::Kind::kRemove;
-  job->sop_instance_uid = sop_instance_uid;
+  job->what = Job::Remove{sop_instance_uid};
   return Submit(std::move(job)).status();
+}
+
+Status IndexWriter::Record(AssociationRecord record) {
+  auto job = std::make_unique<Job>();
+  job->what = std::move(record);
+  return Submit(std::move(job)).status();
+}
+
+Status IndexWriter::Record(EventRecord record) {
+  auto job = std::make_unique<Job>();
+  job->what = std::move(record);
+  return Submit(std::move(job)).status();
+}
+
+Status IndexWriter::PruneHistory(int days) {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  now.tv_sec -= static_cast<time_t>(days) * 86400;
+  auto job = std::make_unique<Job>();
+  job->what = Job::Prune{ToIso8601(now)};
+  return Submit(std::move(job)).status();
+}
+
+IndexWriterStats IndexWriter::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
 }
 
 Result<std::optional<std::string>> IndexWriter::FindPath(const std::string& sop_instance_uid) {
@@ -99,9 +135,9 @@ void IndexWriter::Run() {
 
 namespace {
 
-// Applies one job inside the open transaction.
-Result<WriteOutcome> ApplyJob(RecordStatements& s, const std::string& now, bool remove,
-                              const InstanceRecord& record, const std::string& remove_uid) {
+// Writes or removes one instance inside the open transaction.
+Result<WriteOutcome> ApplyInstance(RecordStatements& s, const std::string& now, bool remove,
+                                   const InstanceRecord& record, const std::string& remove_uid) {
   const std::string& uid = remove ? remove_uid : record.instance.sop_instance_uid;
   auto existing = s.Find(uid);
   if (!existing.ok()) return existing.status();
@@ -123,6 +159,25 @@ Result<WriteOutcome> ApplyJob(RecordStatements& s, const std::string& now, bool 
 
 }  // namespace
 
+Result<WriteOutcome> IndexWriter::Apply(const Job& job, const std::string& now) {
+  if (const auto* record = std::get_if<InstanceRecord>(&job.what)) {
+    return ApplyInstance(*statements_, now, false, *record, {});
+  }
+  if (const auto* remove = std::get_if<Job::Remove>(&job.what)) {
+    return ApplyInstance(*statements_, now, true, {}, remove->sop_instance_uid);
+  }
+  Status s;
+  if (const auto* association = std::get_if<AssociationRecord>(&job.what)) {
+    s = history_->Insert(*association);
+  } else if (const auto* event = std::get_if<EventRecord>(&job.what)) {
+    s = history_->Insert(*event, now);
+  } else {
+    s = history_->PruneBefore(std::get<Job::Prune>(job.what).cutoff);
+  }
+  if (!s.ok()) return s;
+  return WriteOutcome{};
+}
+
 void IndexWriter::CommitBatch(std::deque<std::unique_ptr<Job>>& batch) {
   std::vector<Result<WriteOutcome>> results;
   results.reserve(batch.size());
@@ -135,10 +190,7 @@ void IndexWriter::CommitBatch(std::deque<std::unique_ptr<Job>>& batch) {
   for (auto& job : batch) {
     // Each job in its own savepoint: one bad record fails alone.
     Status sp = db_.Exec("SAVEPOINT job");
-    Result<WriteOutcome> r =
-        sp.ok() ? ApplyJob(*statements_, now, job->kind == Job::Kind::kRemove, job->record,
-                           job->sop_instance_uid)
-                : Result<WriteOutcome>(sp);
+    Result<WriteOutcome> r = sp.ok() ? Apply(*job, now) : Result<WriteOutcome>(sp);
     if (r.ok()) {
       db_.Exec("RELEASE job");
     } else {
@@ -149,6 +201,11 @@ void IndexWriter::CommitBatch(std::deque<std::unique_ptr<Job>>& batch) {
   }
   Status commit = db_.Exec("COMMIT");
   if (!commit.ok()) db_.Exec("ROLLBACK");
+  if (commit.ok()) {
+    std::lock_guard lock(mutex_);
+    ++stats_.transactions;
+    stats_.jobs += batch.size();
+  }
   for (size_t i = 0; i < batch.size(); ++i) {
     if (commit.ok()) {
       batch[i]->done.set_value(std::move(results[i]));

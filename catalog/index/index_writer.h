@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "catalog/common/history_record.h"
 #include "catalog/common/instance_record.h"
 #include "catalog/common/result.h"
 #include "catalog/index/sqlite_db.h"
@@ -26,6 +27,7 @@
 namespace pixeldex::index {
 
 class RecordStatements;
+class HistoryStatements;
 
 struct WriteOutcome {
   int64_t instance_pk = 0;
@@ -36,6 +38,12 @@ struct WriteOutcome {
 struct IndexWriterOptions {
   // Most records committed in one transaction.
   size_t max_batch = 256;
+};
+
+// Counters that show the group commit at work.
+struct IndexWriterStats {
+  uint64_t transactions = 0;  // committed batches
+  uint64_t jobs = 0;          // writes, removals and history records in them
 };
 
 class IndexWriter {
@@ -53,6 +61,15 @@ class IndexWriter {
   // NotFound when there is no such instance.
   Status Remove(const std::string& sop_instance_uid);
 
+  // Thread-safe. Appends to the operational history (tables associations
+  // and events), through the same group commit as the instance rows.
+  Status Record(AssociationRecord record);
+  Status Record(EventRecord record);
+  // Thread-safe. Deletes history older than `days` days.
+  Status PruneHistory(int days);
+
+  IndexWriterStats stats() const;
+
   // Thread-safe. The committed path of an instance, if it is cataloged. Reads
   // through its own connection, so it never waits for a batch to commit.
   Result<std::optional<std::string>> FindPath(const std::string& sop_instance_uid);
@@ -63,13 +80,16 @@ class IndexWriter {
   Result<WriteOutcome> Submit(std::unique_ptr<Job> job);
   void Run();
   void CommitBatch(std::deque<std::unique_ptr<Job>>& batch);
+  Result<WriteOutcome> Apply(const Job& job, const std::string& now);
 
   Db db_;
   std::mutex reader_mutex_;
   Db reader_;
   IndexWriterOptions options_;
   std::unique_ptr<RecordStatements> statements_;
-  std::mutex mutex_;
+  std::unique_ptr<HistoryStatements> history_;
+  mutable std::mutex mutex_;
+  IndexWriterStats stats_;  // guarded by mutex_
   std::condition_variable wake_;
   std::deque<std::unique_ptr<Job>> queue_;
   bool stopping_ = false;

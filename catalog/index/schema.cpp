@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "catalog/index/dicom_dictionary.h"
+
 namespace pixeldex::index {
 namespace {
 
@@ -113,9 +115,159 @@ JOIN studies st ON st.study_pk = se.study_pk
 JOIN patients p ON p.patient_pk = st.patient_pk;
 )sql";
 
-// Migrations in order: entry k moves the schema from version k to k+1.
-const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> migrations = {kSchemaV1};
+// Version 2: the catalog as a product for analysts. Adds the tag dictionary
+// (loaded from dicom_dictionary.inc), the `associations` and `events` logs,
+// and the views documented in the README ("The index (SQL)"):
+// instance_details (recreated with more columns, v1 columns first and in
+// their v1 order), study_summary, series_summary, tags, thumbnail_images.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE dicom_dictionary (
+  tag      TEXT PRIMARY KEY,  -- 8 upper-case hex digits as in DICOM JSON; '60xx0010' for repeating groups
+  keyword  TEXT NOT NULL,     -- PS3.6 keyword, e.g. SliceThickness
+  vr       TEXT,              -- e.g. 'DS', 'US or SS'; NULL for items and delimiters
+  name     TEXT NOT NULL,     -- the keyword split into words
+  retired  INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX dicom_dictionary_keyword ON dicom_dictionary(keyword);
+
+-- One row per DICOM association (filled by the server).
+CREATE TABLE associations (
+  association_pk     INTEGER PRIMARY KEY,
+  calling_aet        TEXT,
+  called_aet         TEXT,
+  peer_address       TEXT,              -- "host:port"
+  started_at         TEXT NOT NULL,     -- ISO 8601 UTC
+  ended_at           TEXT,              -- NULL while open
+  accepted_contexts  INTEGER NOT NULL DEFAULT 0,
+  rejected_contexts  INTEGER NOT NULL DEFAULT 0,
+  instances          INTEGER NOT NULL DEFAULT 0,  -- instances stored
+  bytes              INTEGER NOT NULL DEFAULT 0,  -- bytes stored
+  outcome            TEXT               -- 'released', 'aborted', 'rejected', ...; NULL while open
+);
+CREATE INDEX associations_started ON associations(started_at);
+CREATE INDEX associations_calling ON associations(calling_aet, started_at);
+
+-- Things that went wrong or were worth noting, one row each.
+CREATE TABLE events (
+  event_pk          INTEGER PRIMARY KEY,
+  at                TEXT NOT NULL,      -- ISO 8601 UTC
+  kind              TEXT NOT NULL,      -- 'store_failed', 'duplicate_replaced', 'thumbnail_failed', 'import_failed', ...
+  sop_instance_uid  TEXT,
+  calling_aet       TEXT,
+  status_code       INTEGER,            -- DIMSE status sent, e.g. 42752 (0xA700)
+  detail            TEXT
+);
+CREATE INDEX events_at ON events(at);
+CREATE INDEX events_kind_at ON events(kind, at);
+
+DROP VIEW instance_details;
+CREATE VIEW instance_details AS
+SELECT i.sop_instance_uid, i.sop_class_uid, i.instance_number, i.transfer_syntax_uid,
+       i.rows, i.columns, i.number_of_frames, i.path, i.size_bytes, i.sha256, i.received_at,
+       i.calling_aet, i.source,
+       se.series_instance_uid, se.modality, se.series_number, se.series_description,
+       se.body_part_examined, se.manufacturer,
+       st.study_instance_uid, st.study_date, st.study_time, st.accession_number,
+       st.study_id, st.study_description,
+       p.patient_id, p.patient_name, p.patient_birth_date, p.patient_sex,
+       i.instance_pk, se.series_pk, st.study_pk, p.patient_pk,
+       p.issuer_of_patient_id, st.referring_physician_name,
+       se.series_date, se.series_time, se.institution_name, se.station_name,
+       i.content_date, i.content_time, i.specific_character_set, i.file_mtime,
+       i.called_aet, i.peer_address
+FROM instances i
+JOIN series se ON se.series_pk = i.series_pk
+JOIN studies st ON st.study_pk = se.study_pk
+JOIN patients p ON p.patient_pk = st.patient_pk;
+
+CREATE VIEW study_summary AS
+SELECT p.patient_id, p.patient_name,
+       st.study_instance_uid, st.study_date, st.study_time, st.accession_number,
+       st.study_description,
+       (SELECT group_concat(modality, '\') FROM
+          (SELECT DISTINCT modality FROM series m
+           WHERE m.study_pk = st.study_pk AND m.modality IS NOT NULL ORDER BY modality)) AS modalities,
+       count(DISTINCT se.series_pk) AS series_count,
+       count(i.instance_pk) AS instance_count,
+       coalesce(sum(i.size_bytes), 0) AS total_bytes,
+       min(i.received_at) AS first_received,
+       max(i.received_at) AS last_received,
+       st.study_pk, p.patient_pk
+FROM studies st
+JOIN patients p ON p.patient_pk = st.patient_pk
+LEFT JOIN series se ON se.study_pk = st.study_pk
+LEFT JOIN instances i ON i.series_pk = se.series_pk
+GROUP BY st.study_pk;
+
+CREATE VIEW series_summary AS
+SELECT p.patient_id, st.study_instance_uid, st.study_date,
+       se.series_instance_uid, se.modality, se.series_number, se.series_description,
+       se.body_part_examined, se.series_date, se.manufacturer, se.institution_name,
+       se.station_name,
+       count(i.instance_pk) AS instance_count,
+       coalesce(sum(i.size_bytes), 0) AS total_bytes,
+       min(i.received_at) AS first_received,
+       max(i.received_at) AS last_received,
+       se.series_pk, st.study_pk, p.patient_pk
+FROM series se
+JOIN studies st ON st.study_pk = se.study_pk
+JOIN patients p ON p.patient_pk = st.patient_pk
+LEFT JOIN instances i ON i.series_pk = se.series_pk
+GROUP BY se.series_pk;
+
+-- The top-level attributes of every header, one row each (PS3.18 F.2 JSON).
+-- value: the first value; DS/IS as numbers, PN as its Alphabetic group (else
+-- Ideographic, Phonetic), inline binary as base64, NULL for sequences, bulk
+-- data and empty attributes. value_count: the number of values (items for
+-- SQ, 1 for binary, 0 when empty).
+CREATE VIEW tags AS
+SELECT i.sop_instance_uid,
+       e.key AS tag,
+       coalesce(d.keyword, r.keyword) AS keyword,
+       json_extract(e.value, '$.vr') AS vr,
+       CASE
+         WHEN json_extract(e.value, '$.vr') = 'SQ' THEN NULL
+         WHEN json_extract(e.value, '$.vr') = 'PN' THEN
+           coalesce(json_extract(e.value, '$.Value[0].Alphabetic'),
+                    json_extract(e.value, '$.Value[0].Ideographic'),
+                    json_extract(e.value, '$.Value[0].Phonetic'))
+         WHEN json_extract(e.value, '$.vr') IN ('DS', 'IS')
+              AND json_type(e.value, '$.Value[0]') = 'text' THEN
+           CAST(trim(json_extract(e.value, '$.Value[0]')) AS NUMERIC)
+         WHEN json_type(e.value, '$.Value') = 'array' THEN json_extract(e.value, '$.Value[0]')
+         ELSE json_extract(e.value, '$.InlineBinary')
+       END AS value,
+       CASE
+         WHEN json_type(e.value, '$.Value') = 'array' THEN json_array_length(e.value, '$.Value')
+         WHEN json_type(e.value, '$.InlineBinary') IS NOT NULL
+              OR json_type(e.value, '$.BulkDataURI') IS NOT NULL THEN 1
+         ELSE 0
+       END AS value_count,
+       i.instance_pk
+FROM instances i
+JOIN headers h ON h.instance_pk = i.instance_pk
+JOIN json_each(h.json) e
+LEFT JOIN dicom_dictionary d ON d.tag = e.key
+LEFT JOIN dicom_dictionary r
+       ON r.tag = substr(e.key, 1, 2) || 'xx' || substr(e.key, 5)
+      AND d.tag IS NULL
+      AND substr(e.key, 1, 2) IN ('50', '60', '7F')
+      AND substr(e.key, 4, 1) IN ('0', '2', '4', '6', '8', 'A', 'C', 'E');
+
+CREATE VIEW thumbnail_images AS
+SELECT i.sop_instance_uid, t.status, t.width, t.height, t.png, i.instance_pk
+FROM thumbnails t
+JOIN instances i ON i.instance_pk = t.instance_pk;
+)sql";
+
+// Migrations in order: entry k moves the schema from version k to k+1. The
+// version number of a file is the count of entries applied to it, kept in
+// PRAGMA user_version; this list is the only place that knows it.
+const std::vector<std::string>& Migrations() {
+  static const std::vector<std::string> migrations = {
+      kSchemaV1,
+      std::string(kSchemaV2) + DicomDictionaryInserts(),
+  };
   return migrations;
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "catalog/common/clock.h"
+#include "catalog/common/log.h"
 #include "catalog/metadata/metadata_extractor.h"
 #include "catalog/storage/sha256.h"
 
@@ -78,6 +79,17 @@ IngestPipeline::IngestPipeline(storage::FileStore& store, index::IndexWriter& wr
                                IngestOptions options)
     : store_(store), writer_(writer), options_(std::move(options)) {}
 
+void IngestPipeline::RecordEvent(const std::string& kind, const IngestOutcome& outcome,
+                                 const IngestRequest& request, const std::string& detail) {
+  EventRecord event;
+  event.kind = kind;
+  event.sop_instance_uid = outcome.sop_instance_uid;
+  event.calling_aet = request.provenance.calling_aet;
+  event.detail = detail;
+  Status s = writer_.Record(std::move(event));
+  if (!s.ok()) LogWarning("cannot record {} event: {}", kind, s.ToString());
+}
+
 std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {
   return stripes_[std::hash<std::string>{}(sop_instance_uid) % stripes_.size()];
 }
@@ -142,6 +154,7 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
       }
       outcome.disposition = Disposition::kKeptExisting;
       outcome.relative_path = **existing;
+      RecordEvent("duplicate_kept", outcome, request, "new copy discarded (duplicates = keep)");
       return outcome;
     }
   }
@@ -164,8 +177,12 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
     if (!overwrote_file) store_.Remove(outcome.relative_path);
     return written.status();
   }
+  if (outcome.thumbnail_status.rfind("decode_error", 0) == 0) {
+    RecordEvent("thumbnail_failed", outcome, request, outcome.thumbnail_status);
+  }
   if (written->replaced) {
     outcome.disposition = Disposition::kReplaced;
+    RecordEvent("duplicate_replaced", outcome, request, "previous copy: " + written->replaced_path);
     // Only files inside the layout are ours to remove; in-place paths are absolute.
     const bool old_is_ours = !std::filesystem::path(written->replaced_path).is_absolute();
     if (old_is_ours && written->replaced_path != outcome.relative_path) {

@@ -8,7 +8,8 @@
 //   3. renders     the thumbnail (a failure is recorded, never fatal)
 //   4. stores      atomic, fsync'd move into the layout (FileStore::Commit)
 //   5. indexes     rows committed through the group-committing IndexWriter
-// and reports success only when 4 and 5 are durable. On any failure nothing
+// and reports success only when 4 and 5 are durable. Replaced and kept
+// duplicates and thumbnail decode errors are recorded as events. On any failure nothing
 // is left behind: the incoming file is discarded and a stored file whose rows
 // could not be written is removed again. Thread-safe; one pipeline serves all
 // associations and import workers.
@@ -76,6 +77,9 @@ class IngestPipeline {
 
  private:
   std::mutex& StripeFor(const std::string& sop_instance_uid);
+  // Appends an event to the index's history; a failure is logged, not fatal.
+  void RecordEvent(const std::string& kind, const IngestOutcome& outcome,
+                   const IngestRequest& request, const std::string& detail);
 
   storage::FileStore& store_;
   index::IndexWriter& writer_;

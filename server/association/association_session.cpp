@@ -2,6 +2,7 @@
 
 #include <dcmtk/dcmnet/dimse.h>
 
+#include "catalog/common/clock.h"
 #include "catalog/common/log.h"
 #include "server/association/presentation_contexts.h"
 #include "server/association/query_extended_negotiation.h"
@@ -20,14 +21,35 @@ void Reject(T_ASC_Association* assoc, T_ASC_RejectParametersResult result,
   ASC_rejectAssociation(assoc, &rej);
 }
 
+// The history row of an association that never got past negotiation.
+AssociationRecord RejectedRecord(T_ASC_Association* assoc, const std::string& started_at,
+                                 const std::string& why) {
+  AssociationRecord record;
+  record.calling_aet = assoc->params->DULparams.callingAPTitle;
+  record.called_aet = assoc->params->DULparams.calledAPTitle;
+  record.peer_address = assoc->params->DULparams.callingPresentationAddress;
+  record.started_at = started_at;
+  record.ended_at = NowIso8601();
+  record.rejected_contexts = ASC_countPresentationContexts(assoc->params);
+  record.outcome = "rejected: " + why;
+  return record;
+}
+
+void RecordOrWarn(index::IndexWriter& writer, AssociationRecord record) {
+  Status s = writer.Record(std::move(record));
+  if (!s.ok()) LogWarning("cannot record association in the history: {}", s.ToString());
+}
+
 }  // namespace
 
-void RejectOverLimit(T_ASC_Association* assoc) {
-  LogWarning("association from {} ({}) rejected: too many concurrent associations",
-             assoc->params->DULparams.callingAPTitle,
-             assoc->params->DULparams.callingPresentationAddress);
+void RejectOverLimit(T_ASC_Association* assoc, index::IndexWriter& writer) {
+  const std::string why = "too many concurrent associations";
+  LogWarning("association {} -> {} from {} rejected: {}", assoc->params->DULparams.callingAPTitle,
+             assoc->params->DULparams.calledAPTitle,
+             assoc->params->DULparams.callingPresentationAddress, why);
   Reject(assoc, ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
          ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED);
+  RecordOrWarn(writer, RejectedRecord(assoc, NowIso8601(), why));
   ASC_dropAssociation(assoc);
   ASC_destroyAssociation(&assoc);
 }
@@ -37,7 +59,8 @@ AssociationSession::AssociationSession(T_ASC_Association* assoc, const ServerCon
       context_(context),
       calling_aet_(assoc->params->DULparams.callingAPTitle),
       called_aet_(assoc->params->DULparams.calledAPTitle),
-      peer_(assoc->params->DULparams.callingPresentationAddress) {}
+      peer_(assoc->params->DULparams.callingPresentationAddress),
+      started_at_(NowIso8601()) {}
 
 AssociationSession::~AssociationSession() {
   ASC_dropAssociation(assoc_);
@@ -47,25 +70,46 @@ AssociationSession::~AssociationSession() {
 void AssociationSession::Run() {
   if (!Negotiate()) return;
   const std::string ending = Serve();
+  RecordAssociation(ending);
   LogInfo("association {} -> {} from {} ended ({}): {} stored, {} failed, {} bytes, {} C-FIND",
           calling_aet_, called_aet_, peer_, ending, stats_.instances_stored,
           stats_.store_failures, stats_.bytes_received, stats_.finds);
 }
 
+void AssociationSession::RejectWith(T_ASC_RejectParametersResult result,
+                                    T_ASC_RejectParametersSource source,
+                                    T_ASC_RejectParametersReason reason, const std::string& why) {
+  LogWarning("association {} -> {} from {} rejected: {}", calling_aet_, called_aet_, peer_, why);
+  Reject(assoc_, result, source, reason);
+  RecordOrWarn(context_.writer, RejectedRecord(assoc_, started_at_, why));
+}
+
+void AssociationSession::RecordAssociation(const std::string& outcome) {
+  AssociationRecord record;
+  record.calling_aet = calling_aet_;
+  record.called_aet = called_aet_;
+  record.peer_address = peer_;
+  record.started_at = started_at_;
+  record.ended_at = NowIso8601();
+  record.accepted_contexts = ASC_countAcceptedPresentationContexts(assoc_->params);
+  record.rejected_contexts =
+      ASC_countPresentationContexts(assoc_->params) - record.accepted_contexts;
+  record.instances = stats_.instances_stored;
+  record.bytes = stats_.bytes_received;
+  record.outcome = outcome;
+  RecordOrWarn(context_.writer, std::move(record));
+}
+
 bool AssociationSession::Negotiate() {
   const NetworkSettings& net = context_.settings.network;
   if (net.require_called_aet && called_aet_ != net.aet) {
-    LogWarning("association {} -> {} from {} rejected: called AE title is not {}", calling_aet_,
-               called_aet_, peer_, net.aet);
-    Reject(assoc_, ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
-           ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED);
+    RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
+               ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED, "called AE title is not " + net.aet);
     return false;
   }
   if (!context_.access.MayAssociate(calling_aet_, peer_)) {
-    LogWarning("association {} -> {} from {} rejected: calling AE title not allowed", calling_aet_,
-               called_aet_, peer_);
-    Reject(assoc_, ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
-           ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED);
+    RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
+               ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED, "calling AE title not allowed");
     return false;
   }
   NegotiationPolicy policy;
@@ -74,9 +118,8 @@ bool AssociationSession::Negotiate() {
   policy.allow_find = context_.access.MayFind(calling_aet_, peer_);
   OFCondition cond = AcceptPresentationContexts(assoc_->params, policy);
   if (cond.good() && ASC_countAcceptedPresentationContexts(assoc_->params) == 0) {
-    LogWarning("association {} -> {} from {} rejected: no acceptable presentation context",
-               calling_aet_, called_aet_, peer_);
-    Reject(assoc_, ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_NOREASON);
+    RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_NOREASON,
+               "no acceptable presentation context");
     return false;
   }
   if (cond.good()) combined_datetime_ = NegotiateQueryExtensions(assoc_->params);

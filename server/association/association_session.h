@@ -25,6 +25,10 @@ class AssociationSession {
 
  private:
   bool Negotiate();
+  // Rejects the association, logs why, and records it in the history.
+  void RejectWith(T_ASC_RejectParametersResult result, T_ASC_RejectParametersSource source,
+                  T_ASC_RejectParametersReason reason, const std::string& why);
+  void RecordAssociation(const std::string& outcome);
   // Serves requests until the association ends; returns how it ended.
   std::string Serve();
   OFCondition Dispatch(T_DIMSE_Message& message, T_ASC_PresentationContextID pres_id);
@@ -35,11 +39,12 @@ class AssociationSession {
   std::string calling_aet_;
   std::string called_aet_;
   std::string peer_;
+  std::string started_at_;
   bool combined_datetime_ = false;  // PS3.4 C.5.1.1.1 byte 2 was negotiated
 };
 
 // Rejects an association that arrived beyond the concurrency limit with
-// "local limit exceeded" (PS3.8 9.3.4, transient) and frees it.
-void RejectOverLimit(T_ASC_Association* assoc);
+// "local limit exceeded" (PS3.8 9.3.4, transient), records it, and frees it.
+void RejectOverLimit(T_ASC_Association* assoc, index::IndexWriter& writer);
 
 }  // namespace pixeldex::server

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "catalog/common/result.h"
+#include "catalog/index/index_writer.h"
 #include "catalog/index/sqlite_db.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/storage/file_store.h"
@@ -20,6 +21,8 @@ struct ServerContext {
   const AccessPolicy& access;
   ingest::IngestPipeline& pipeline;
   storage::FileStore& store;
+  // For the operational history (associations, events).
+  index::IndexWriter& writer;
   // Opens a read-only connection to the index (for C-FIND).
   std::function<Result<index::Db>()> open_reader;
   // Set when the server is stopping: associations finish their current

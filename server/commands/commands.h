@@ -6,5 +6,9 @@
 namespace pixeldex::server {
 
 int RunServe(int argc, char** argv);
+int RunImport(int argc, char** argv);
+int RunThumbnail(int argc, char** argv);
+int RunThumbnails(int argc, char** argv);
+int RunQuery(int argc, char** argv);
 
 }  // namespace pixeldex::server

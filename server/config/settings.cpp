@@ -107,6 +107,7 @@ const std::map<std::string, Setter>& Setters() {
       {"access.allowed_callers", AccessListSetter(&AccessSettings::allowed_callers, "access.allowed_callers")},
       {"access.store_callers", AccessListSetter(&AccessSettings::store_callers, "access.store_callers")},
       {"access.find_callers", AccessListSetter(&AccessSettings::find_callers, "access.find_callers")},
+      {"storage.history_days", IntSetter(&Settings::storage, &StorageSettings::history_days, 0, 36500, "storage.history_days")},
       {"storage.min_free_mb", IntSetter(&Settings::storage, &StorageSettings::min_free_mb, 0, 1000000000, "storage.min_free_mb")},
       {"storage.root", StringSetter(&Settings::storage, &StorageSettings::root, "storage.root", 4096)},
       {"storage.index", StringSetter(&Settings::storage, &StorageSettings::index, "storage.index", 4096)},

@@ -42,6 +42,8 @@ struct StorageSettings {
   ingest::DuplicatePolicy duplicates = ingest::DuplicatePolicy::kReplace;
   // C-STOREs are refused (A700) while the storage file system has less free.
   int64_t min_free_mb = 100;
+  // Days of operational history (associations, events) kept; 0 keeps all.
+  int history_days = 90;
 
   bool operator==(const StorageSettings&) const = default;
 };

@@ -36,12 +36,28 @@ std::string PeerOf(T_ASC_Association* assoc) {
   return assoc->params->DULparams.callingPresentationAddress;
 }
 
+// Records a refused or failed store in the history; a failure is logged only.
+void RecordStoreFailure(const ServerContext& context, T_ASC_Association* assoc,
+                        const T_DIMSE_C_StoreRQ& request, Uint16 status,
+                        const std::string& reason) {
+  EventRecord event;
+  event.kind = "store_failed";
+  event.sop_instance_uid = request.AffectedSOPInstanceUID;
+  event.calling_aet = assoc->params->DULparams.callingAPTitle;
+  event.status_code = status;
+  event.detail = reason;
+  Status s = context.writer.Record(std::move(event));
+  if (!s.ok()) LogWarning("cannot record store_failed event: {}", s.ToString());
+}
+
 // Refuses the store without writing anything: the data set must still be
 // read off the wire before the response can be sent (PS3.7 9.3.1.2).
 OFCondition Refuse(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id,
-                   const T_DIMSE_C_StoreRQ& request, int timeout, const std::string& reason,
-                   AssociationStats& stats) {
+                   const T_DIMSE_C_StoreRQ& request, const ServerContext& context,
+                   const std::string& reason, AssociationStats& stats) {
+  const int timeout = context.settings.network.dimse_timeout_seconds;
   ++stats.store_failures;
+  RecordStoreFailure(context, assoc, request, STATUS_STORE_Refused_OutOfResources, reason);
   LogError("C-STORE from {} ({}) sop={}: status A700: {}", assoc->params->DULparams.callingAPTitle,
            PeerOf(assoc), request.AffectedSOPInstanceUID, reason);
   DIC_UL bytes_read = 0;
@@ -67,7 +83,7 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
                                AssociationStats& stats) {
   const int timeout = context.settings.network.dimse_timeout_seconds;
   if (BelowFreeSpaceThreshold(context)) {
-    return Refuse(assoc, pres_id, request, timeout, "storage is below its free-space threshold",
+    return Refuse(assoc, pres_id, request, context, "storage is below its free-space threshold",
                   stats);
   }
   const std::string incoming = context.store.NewIncomingPath();
@@ -76,7 +92,7 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
                                             OFTrue /* Part-10 meta header */, &raw_stream);
   if (cond.bad()) {
     // Cannot even create the file (disk full, permissions).
-    return Refuse(assoc, pres_id, request, timeout,
+    return Refuse(assoc, pres_id, request, context,
                   std::string("cannot create file in storage: ") + cond.text(), stats);
   }
   std::unique_ptr<DcmOutputFileStream> stream(raw_stream);
@@ -91,6 +107,8 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
     LogError("C-STORE from {} ({}) sop={}: receiving the data set failed: {}",
              assoc->params->DULparams.callingAPTitle, PeerOf(assoc),
              request.AffectedSOPInstanceUID, cond.text());
+    RecordStoreFailure(context, assoc, request, 0,
+                       std::string("receiving the data set failed: ") + cond.text());
     return cond;  // the association is no longer usable
   }
 
@@ -116,6 +134,7 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
              ingest_request.provenance.calling_aet, ingest_request.provenance.peer_address,
              request.AffectedSOPInstanceUID, request.AffectedSOPClassUID, status,
              outcome.status().ToString());
+    RecordStoreFailure(context, assoc, request, status, outcome.status().ToString());
     return SendResponse(assoc, pres_id, request, status, outcome.status().message());
   }
   ++stats.instances_stored;

@@ -29,6 +29,9 @@ TEST_F(AllowedCallersE2eTest, OnlyListedCallersFromTheirAddressesMayAssociate) {
   EXPECT_NE(Echo(*server_, "REMOTE").exit_code, 0);
   EXPECT_NE(server_->Log().find("STRANGER -> PIXELDEX from 127.0.0.1 rejected"), std::string::npos)
       << server_->Log();
+  ASSERT_EQ(server_->Stop(), 0);
+  EXPECT_EQ(Index().Scalar("SELECT outcome FROM associations WHERE calling_aet = 'STRANGER'"),
+            "rejected: calling AE title not allowed");
 }
 
 class ServicePermissionsE2eTest : public ServerTest {
@@ -77,6 +80,9 @@ TEST_F(FreeSpaceE2eTest, StoresAreRefusedBelowTheThresholdAndEchoStillWorks) {
   EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 0);
   EXPECT_NE(server_->Log().find("free-space threshold"), std::string::npos);
   EXPECT_EQ(Echo(*server_, "MODALITY").exit_code, 0);
+  EXPECT_EQ(Index().Rows("SELECT kind, status_code, detail FROM events"),
+            (std::vector<Row>{{"store_failed", std::to_string(0xA700),
+                               "storage is below its free-space threshold"}}));
 }
 
 }  // namespace

@@ -41,9 +41,10 @@ TEST_F(NoDelayE2eTest, ThreeHundredSmallImagesRunAtHundredsPerSecond) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(r.exit_code, 0) << r.output;
   ASSERT_EQ(Index().Count("SELECT count(*) FROM instances"), kImages);
-  // 100/s is 4x what a Nagle-stalled exchange allows and far below what a
-  // healthy loopback push reaches, so a loaded CI machine does not flake.
-  EXPECT_GT(kImages / seconds, 100.0) << kImages << " images took " << seconds << " s";
+  // A Nagle-stalled exchange allows at most 25/s (18/s measured); a healthy
+  // push reaches ~330/s on a quiet 2-core machine. The bound sits at twice
+  // the stalled rate so that an fsync-heavy, loaded machine does not flake.
+  EXPECT_GT(kImages / seconds, 50.0) << kImages << " images took " << seconds << " s";
   std::printf("%d small images in %.2f s (%.0f/s)\n", kImages, seconds, kImages / seconds);
 }
 

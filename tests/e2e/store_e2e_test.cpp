@@ -83,6 +83,21 @@ TEST_F(StoreE2eTest, ResendingAnInstanceReplacesItAndKeepsOneRow) {
             "second");
 }
 
+TEST_F(StoreE2eTest, AssociationsAndReplacementsAreInTheHistory) {
+  TestInstance t;
+  t.sop_instance_uid = UniqueUid("3.");
+  ASSERT_EQ(StoreScu({MakeInstance(t, "h1.dcm")}).exit_code, 0);
+  ASSERT_EQ(StoreScu({MakeInstance(t, "h2.dcm")}).exit_code, 0);
+  // Stopping waits for every association, so both rows are written.
+  ASSERT_EQ(server_->Stop(), 0);
+  EXPECT_EQ(Index().Rows("SELECT calling_aet, called_aet, outcome, instances, accepted_contexts > 0, "
+                         "ended_at >= started_at FROM associations"),
+            (std::vector<Row>{{"MODALITY", "PIXELDEX", "released", "1", "1", "1"},
+                              {"MODALITY", "PIXELDEX", "released", "1", "1", "1"}}));
+  EXPECT_EQ(Index().Rows("SELECT kind, sop_instance_uid, calling_aet FROM events"),
+            (std::vector<Row>{{"duplicate_replaced", t.sop_instance_uid, "MODALITY"}}));
+}
+
 TEST_F(StoreE2eTest, SigtermStopsTheServerCleanly) {
   EXPECT_EQ(server_->Stop(), 0) << server_->Log();
 }

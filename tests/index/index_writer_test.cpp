@@ -168,6 +168,30 @@ TEST_F(IndexWriterTest, ConcurrentWritersAreGroupCommittedWithoutLoss) {
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), kThreads * kEach);
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM series"), kThreads);
+  // Group commit: concurrent writers shared transactions.
+  const IndexWriterStats stats = writer_->stats();
+  EXPECT_EQ(stats.jobs, static_cast<uint64_t>(kThreads * kEach));
+  EXPECT_LT(stats.transactions, stats.jobs) << "one transaction per record: no group commit";
+}
+
+TEST_F(IndexWriterTest, HistoryIsRecordedAndPruned) {
+  AssociationRecord association;
+  association.calling_aet = "CT1";
+  association.started_at = "2001-01-01T00:00:00.000Z";
+  association.outcome = "released";
+  ASSERT_TRUE(writer_->Record(association).ok());
+  association.started_at = "2999-01-01T00:00:00.000Z";
+  ASSERT_TRUE(writer_->Record(association).ok());
+  EventRecord event;
+  event.kind = "store_failed";
+  event.status_code = 0xA700;
+  ASSERT_TRUE(writer_->Record(event).ok());
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM associations"), 2);
+  EXPECT_EQ(probe_.Scalar("SELECT status_code FROM events"), std::to_string(0xA700));
+  ASSERT_TRUE(writer_->PruneHistory(30).ok());
+  EXPECT_EQ(probe_.Scalar("SELECT group_concat(started_at) FROM associations"),
+            "2999-01-01T00:00:00.000Z");
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM events"), 1);  // recorded just now
 }
 
 }  // namespace

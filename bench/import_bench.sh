@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Bulk import benchmark (bench/README.md "Import").
+#
+#   bench/import_bench.sh [--files N] [--size PIXELS] [--corpus DIR] [--build DIR]
+#                         [--work DIR] [--jobs-max J]
+#
+# 1. writes a corpus of N CT-like files (SIZE x SIZE x 16 bit, default 2000 of
+#    512x512) with make_corpus, unless DIR already holds one;
+# 2. reads it once so every run below starts from a warm page cache;
+# 3. baseline: a single-threaded pass that reads each file's header with DCMTK
+#    (`dcmdump -q -M +P 0010,0020` over all files, pixel data skipped);
+# 4. `pixeldex import` into a fresh archive: --jobs 1 and --jobs J (default
+#    nproc), with and without thumbnails, copying; --jobs 2J; in place, and
+#    again in place (all skipped unchanged: stat + lookup); then the copying
+#    import again over a copied archive (all skipped unchanged: SHA-256);
+# 5. prints wall time, files/s, MB/s, CPU time and the ratios to the baseline and
+#    to --jobs 1.
+# Needs the project built (cmake --build DIR) and DCMTK's dcmdump.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+files=2000
+size=512
+build="$root/build"
+corpus=""
+work=""
+jobs_max=$(nproc)
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --files) files=$2; shift 2 ;;
+    --size) size=$2; shift 2 ;;
+    --corpus) corpus=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --jobs-max) jobs_max=$2; shift 2 ;;
+    *) sed -n '2,18p' "$0"; exit 2 ;;
+  esac
+done
+pixeldex="$build/pixeldex"
+make_corpus="$build/bench/make_corpus"
+for tool in "$pixeldex" "$make_corpus"; do
+  [[ -x "$tool" ]] || { echo "missing $tool: run cmake --build $build first" >&2; exit 1; }
+done
+command -v dcmdump >/dev/null || { echo "dcmdump (DCMTK) not found" >&2; exit 1; }
+[[ -n "$corpus" ]] || corpus="$build/bench/import-corpus-$files-$size"
+[[ -n "$work" ]] || work="$build/bench/import-work"
+
+mkdir -p "$work"
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+     "$(date -u +%Y-%m-%dT%H:%MZ), archive on $(df -T "$work" | awk 'NR==2 {print $2}')," \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ ! -d "$corpus" ]]; then
+  echo "== writing $files files of ${size}x${size}x16 to $corpus"
+  "$make_corpus" --out "$corpus" --files "$files" --size "$size"
+fi
+count=$(find "$corpus" -type f | wc -l)
+bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+echo "== corpus: $count files, $(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}') MB (warming the page cache)"
+find "$corpus" -type f -print0 | xargs -0 cat > /dev/null
+
+# timed OUT ARGS...: runs ARGS with stdout to OUT; sets wall and cpu (seconds).
+timed() {
+  local out=$1; shift
+  local TIMEFORMAT="%R %U %S"
+  { time "$@" > "$out" 2> "$out.stderr"; } 2> "$out.time"
+  read -r wall user sys < "$out.time"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')
+}
+
+baseline_seconds=""
+jobs1_seconds=""
+# report LABEL SECONDS [CPU_SECONDS]: one row of the table.
+report() {
+  awk -v label="$1" -v s="$2" -v cpu="${3:-}" -v n="$count" -v b="$bytes" \
+      -v base="$baseline_seconds" -v j1="$jobs1_seconds" 'BEGIN {
+    vs_base = base == "" ? "-" : sprintf("%.2fx", base / s)
+    vs_j1 = j1 == "" ? "-" : sprintf("%.2fx", j1 / s)
+    cpu_text = cpu == "" ? "-" : sprintf("%.1f s", cpu)
+    printf "%-40s %8.2f s %9.1f %8.1f %10s %8s %8s\n", label, s, n / s, b / 1e6 / s, cpu_text, vs_base, vs_j1
+  }'
+}
+printf "%-40s %10s %9s %8s %10s %8s %8s\n" "run" "wall" "files/s" "MB/s" "cpu (u+s)" "vs base" "vs j1"
+
+listing="$work/files.txt"
+find "$corpus" -type f | sort > "$listing"
+timed "$work/baseline.txt" xargs -a "$listing" -d '\n' dcmdump -q -M +P 0010,0020
+baseline_seconds=$wall
+report "baseline: dcmdump header, 1 thread" "$baseline_seconds" "$cpu"
+
+# run_import LABEL ARGS...: a fresh archive, then one import, timed.
+run_import() {
+  local label=$1; shift
+  rm -rf "$work"
+  mkdir -p "$work"
+  timed "$work/summary.txt" "$pixeldex" import --storage "$work/storage" \
+    --index "$work/index.db" "$@" "$corpus"
+  grep -q "imported *$count\$" "$work/summary.txt" || { cat "$work/summary.txt"; exit 1; }
+  last_seconds=$wall
+  report "$label" "$wall" "$cpu"
+}
+
+run_import "import --jobs 1" --jobs 1
+jobs1_seconds=$last_seconds
+run_import "import --jobs $jobs_max" --jobs "$jobs_max"
+run_import "import --jobs 1 --no-thumbnails" --jobs 1 --no-thumbnails
+run_import "import --jobs $jobs_max --no-thumbnails" --jobs "$jobs_max" --no-thumbnails
+run_import "import --jobs $((2 * jobs_max)) (2 per core)" --jobs "$((2 * jobs_max))"
+run_import "import --jobs $jobs_max --in-place" --jobs "$jobs_max" --in-place
+timed "$work/summary.txt" "$pixeldex" import --storage "$work/storage" --index "$work/index.db" \
+  --jobs "$jobs_max" --in-place "$corpus"
+grep -q "skipped unchanged *$count\$" "$work/summary.txt" || { cat "$work/summary.txt"; exit 1; }
+report "re-run in place: all skipped unchanged" "$wall" "$cpu"
+run_import "import --jobs $jobs_max (copy, for the re-run)" --jobs "$jobs_max"
+timed "$work/summary.txt" "$pixeldex" import --storage "$work/storage" --index "$work/index.db" \
+  --jobs "$jobs_max" "$corpus"
+grep -q "skipped unchanged *$count\$" "$work/summary.txt" || { cat "$work/summary.txt"; exit 1; }
+report "re-run: all skipped unchanged (SHA-256)" "$wall" "$cpu"
+rm -rf "$work"

@@ -1,0 +1,49 @@
+#pragma once
+// Recognising DICOM files by their content, not their name (archives are full
+// of files called "IM0001" or "1.2.840...." without an extension).
+//
+//   Part-10 file   a 128-byte preamble followed by "DICM" (PS3.10 7.1).
+//   raw data set   no preamble and no File Meta Information, only the data
+//                  set in Little Endian (Implicit or Explicit VR), as some old
+//                  modalities and tools write. Accepted only where that is a
+//                  safe guess: the file must start with an element of group
+//                  0008 (where every composite instance's first attributes
+//                  live: Specific Character Set, Image Type, SOP Class UID),
+//                  and the first few elements must parse consistently under
+//                  one of the two encodings: a known VR (explicit), tags in
+//                  ascending order, lengths that fit in the file. Text, images
+//                  in other formats and archives fail this at the first or
+//                  second element. DCMTK then reads the file with the
+//                  transfer syntax detected (EXS_Unknown).
+//   not DICOM      anything else, including empty files and Big Endian raw
+//                  data sets (retired, and too easily confused).
+//
+// Recognition says nothing about whether the rest of the file is intact: a
+// truncated Part-10 file is still recognised, and fails later in ingest.
+// Pure functions; thread-safe.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "catalog/common/result.h"
+
+namespace pixeldex::import {
+
+enum class DicomKind { kPart10, kRawDataset, kNotDicom };
+
+// How many leading bytes ClassifyDicomFile() reads.
+inline constexpr size_t kSniffBytes = 1024;
+
+// Classifies a file from its first bytes (`head`, at most kSniffBytes) and
+// its total size.
+DicomKind ClassifyDicomPrefix(std::string_view head, int64_t file_size);
+
+// Reads the first kSniffBytes of `path` and classifies it. IoError when the
+// file cannot be opened or read.
+Result<DicomKind> ClassifyDicomFile(const std::string& path);
+
+// "Part-10", "raw data set" or "not DICOM".
+const char* DicomKindName(DicomKind kind);
+
+}  // namespace pixeldex::import

@@ -1,0 +1,81 @@
+#include "catalog/import/file_copy.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+namespace pixeldex::import {
+namespace {
+
+constexpr size_t kChunkBytes = 1 << 20;
+
+// Closes a descriptor on every path out of the copy.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  // Closes now, reporting the error (NFS reports write errors here).
+  int Close() {
+    const int rc = ::close(fd_);
+    fd_ = -1;
+    return rc;
+  }
+
+ private:
+  int fd_;
+};
+
+Status WriteAll(int fd, const char* data, size_t size, const std::string& to) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::FromErrno(errno, "cannot write " + to);
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+Status Copy(int in, int out, const std::string& from, const std::string& to) {
+  // copy_file_range lets the kernel copy (or reflink) without a round trip
+  // through user space; it is refused across some filesystems, and then the
+  // plain loop below does the work.
+  for (;;) {
+    const ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, kChunkBytes, 0);
+    if (n == 0) return Status::Ok();
+    if (n > 0) continue;
+    if (errno == EINTR) continue;
+    if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) break;
+    return Status::FromErrno(errno, "cannot copy " + from + " to " + to);
+  }
+  std::vector<char> buffer(kChunkBytes);
+  for (;;) {
+    const ssize_t n = ::read(in, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::FromErrno(errno, "cannot read " + from);
+    if (n == 0) return Status::Ok();
+    PIXELDEX_RETURN_IF_ERROR(WriteAll(out, buffer.data(), static_cast<size_t>(n), to));
+  }
+}
+
+}  // namespace
+
+Status CopyFileContents(const std::string& from, const std::string& to) {
+  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (in.get() < 0) return Status::FromErrno(errno, "cannot open " + from);
+  Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (out.get() < 0) return Status::FromErrno(errno, "cannot create " + to);
+  Status status = Copy(in.get(), out.get(), from, to);
+  if (out.Close() != 0 && status.ok()) status = Status::FromErrno(errno, "cannot write " + to);
+  if (!status.ok()) ::unlink(to.c_str());
+  return status;
+}
+
+}  // namespace pixeldex::import

@@ -1,0 +1,86 @@
+#include "catalog/import/file_importer.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "catalog/common/clock.h"
+#include "catalog/common/log.h"
+#include "catalog/import/dicom_sniffer.h"
+#include "catalog/import/file_copy.h"
+#include "catalog/storage/sha256.h"
+
+namespace pixeldex::import {
+namespace {
+
+FileResult FromDisposition(ingest::Disposition disposition) {
+  switch (disposition) {
+    case ingest::Disposition::kStored:
+      return FileResult::kImported;
+    case ingest::Disposition::kReplaced:
+      return FileResult::kReplaced;
+    case ingest::Disposition::kKeptExisting:
+      return FileResult::kDuplicateKept;
+  }
+  return FileResult::kImported;
+}
+
+ingest::IngestRequest RequestFor(std::string path, bool in_place) {
+  ingest::IngestRequest request;
+  request.incoming_path = std::move(path);
+  request.in_place = in_place;
+  request.provenance.source = "import";
+  return request;
+}
+
+}  // namespace
+
+void FileImporter::Import(const WalkedFile& file) {
+  Result<FileResult> result = FileResult::kNotDicom;
+  if (auto kind = ClassifyDicomFile(file.path); !kind.ok()) {
+    result = kind.status();
+  } else if (*kind != DicomKind::kNotDicom) {
+    result = context_.in_place ? InPlace(file.path) : Copied(file.path);
+  }
+  if (result.ok()) {
+    context_.tally.Record(*result, file.size_bytes);
+    return;
+  }
+  LogDebug("import {}: {}", file.path, result.status().ToString());
+  context_.tally.RecordFailure(file.path, result.status().ToString(), file.size_bytes);
+}
+
+Result<FileResult> FileImporter::InPlace(const std::string& path) {
+  // The same form of the path the pipeline records (ingest_pipeline.cpp).
+  const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
+  struct stat st {};
+  if (::stat(absolute.c_str(), &st) != 0) return Status::FromErrno(errno, "cannot stat " + path);
+  auto unchanged = lookup_.IsCatalogedUnchanged(absolute, st.st_size, ToIso8601(st.st_mtim));
+  if (!unchanged.ok()) return unchanged.status();
+  if (*unchanged) return FileResult::kUnchanged;
+  return Ingest(RequestFor(absolute, /*in_place=*/true), path);
+}
+
+Result<FileResult> FileImporter::Copied(const std::string& path) {
+  auto sha256 = storage::Sha256OfFile(path);
+  if (!sha256.ok()) return sha256.status();
+  if (context_.known_contents.Contains(*sha256)) return FileResult::kUnchanged;
+  const std::string incoming = context_.store.NewIncomingPath();
+  PIXELDEX_RETURN_IF_ERROR(CopyFileContents(path, incoming));
+  // From here the pipeline owns (and on failure removes) the incoming copy.
+  auto result = Ingest(RequestFor(incoming, /*in_place=*/false), path);
+  if (result.ok() && *result != FileResult::kDuplicateKept) {
+    context_.known_contents.Insert(*sha256);
+  }
+  return result;
+}
+
+Result<FileResult> FileImporter::Ingest(const ingest::IngestRequest& request,
+                                        const std::string& source_path) {
+  auto outcome = context_.pipeline.Ingest(request);
+  if (!outcome.ok()) return outcome.status();
+  if (!outcome->warning.empty()) LogDebug("import {}: {}", source_path, outcome->warning);
+  return FromDisposition(outcome->disposition);
+}
+
+}  // namespace pixeldex::import

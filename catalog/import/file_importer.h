@@ -1,0 +1,56 @@
+#pragma once
+// FileImporter: what one import worker does with one file.
+//   1. recognise     DICOM by content (dicom_sniffer.h); others are counted
+//                    as "not DICOM" and left alone
+//   2. skip          files cataloged before and unchanged since:
+//                      in place  the index records this absolute path with
+//                                the same size and modification time
+//                      copying   the index holds an instance with the same
+//                                SHA-256 (a copied file is stored byte for
+//                                byte, so its hash is the source's)
+//   3. ingest        copying: copy into the store's incoming directory, then
+//                    IngestPipeline::Ingest (which moves it into the layout);
+//                    in place: Ingest with in_place = true and the source path
+// and records the result in the tally. Never throws; a failure is a result.
+// One FileImporter per worker thread (it owns a read connection); the
+// pipeline, store, hash set and tally are shared.
+
+#include <string>
+
+#include "catalog/import/catalog_lookup.h"
+#include "catalog/import/content_hash_set.h"
+#include "catalog/import/folder_walker.h"
+#include "catalog/import/import_tally.h"
+#include "catalog/ingest/ingest_pipeline.h"
+#include "catalog/storage/file_store.h"
+
+namespace pixeldex::import {
+
+// What the workers of one import share.
+struct ImportContext {
+  ingest::IngestPipeline& pipeline;
+  storage::FileStore& store;
+  ImportTally& tally;
+  // Contents cataloged so far; used (and grown) by copying imports only.
+  ContentHashSet& known_contents;
+  bool in_place = false;
+};
+
+class FileImporter {
+ public:
+  FileImporter(const ImportContext& context, CatalogLookup lookup)
+      : context_(context), lookup_(std::move(lookup)) {}
+
+  // Imports one walked file and records its result.
+  void Import(const WalkedFile& file);
+
+ private:
+  Result<FileResult> InPlace(const std::string& path);
+  Result<FileResult> Copied(const std::string& path);
+  Result<FileResult> Ingest(const ingest::IngestRequest& request, const std::string& source_path);
+
+  const ImportContext& context_;
+  CatalogLookup lookup_;
+};
+
+}  // namespace pixeldex::import

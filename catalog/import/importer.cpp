@@ -1,0 +1,139 @@
+#include "catalog/import/importer.h"
+
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "catalog/import/bounded_queue.h"
+#include "catalog/import/file_importer.h"
+#include "catalog/import/progress_printer.h"
+
+namespace pixeldex::import {
+namespace {
+
+// Queue slots per worker: enough that a worker never waits for the walk,
+// few enough that the walk stays close to the work.
+constexpr size_t kQueueSlotsPerJob = 4;
+
+// Counts the files and bytes below the roots on its own thread, for the ETA.
+class TotalsCounter {
+ public:
+  TotalsCounter(const std::vector<std::string>& roots, bool follow_symlinks,
+                std::vector<std::string> skip)
+      : thread_([this, roots, follow_symlinks, skip] {
+          FolderWalker walker(WalkOptions{follow_symlinks, &stop_, skip});
+          int64_t files = 0, bytes = 0;
+          walker.Walk(
+              roots,
+              [&](const WalkedFile& f) {
+                ++files;
+                bytes += f.size_bytes;
+                return true;
+              },
+              [](const std::string&, const Status&) {});
+          if (stop_.load()) return;
+          total_bytes_.store(bytes);
+          total_files_.store(files);  // last: readers check files first
+        }) {}
+  ~TotalsCounter() {
+    stop_.store(true);
+    thread_.join();
+  }
+  // Fills the totals into `snapshot` once known.
+  void FillIn(ProgressSnapshot& snapshot) const {
+    const int64_t files = total_files_.load();
+    if (files < 0) return;
+    snapshot.total_files = files;
+    snapshot.total_bytes = total_bytes_.load();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> total_files_{-1};
+  std::atomic<int64_t> total_bytes_{-1};
+  std::thread thread_;  // last: starts after the atomics exist
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Importer::Importer(ingest::IngestPipeline& pipeline, storage::FileStore& store,
+                   std::string index_path, ImportOptions options)
+    : pipeline_(pipeline), store_(store), index_path_(std::move(index_path)), options_(options) {}
+
+int Importer::Jobs() const {
+  if (options_.jobs > 0) return options_.jobs;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+Result<ImportSummary> Importer::Run(const std::vector<std::string>& roots) {
+  const auto start = std::chrono::steady_clock::now();
+  const int jobs = Jobs();
+
+  // Everything that can fail for the import as a whole happens before any
+  // file is touched.
+  std::vector<CatalogLookup> lookups;
+  for (int i = 0; i < jobs; ++i) {
+    auto lookup = CatalogLookup::Open(index_path_);
+    if (!lookup.ok()) return lookup.status();
+    lookups.push_back(std::move(lookup).value());
+  }
+  ContentHashSet known_contents;
+  if (!options_.in_place) {
+    PIXELDEX_RETURN_IF_ERROR(lookups.front().ForEachContentHash(
+        [&](std::string_view sha256) { known_contents.Insert(sha256); }));
+  }
+
+  ImportTally tally(options_.max_failures_listed);
+  const ImportContext context{pipeline_, store_, tally, known_contents, options_.in_place};
+  BoundedQueue<WalkedFile> queue(static_cast<size_t>(jobs) * kQueueSlotsPerJob);
+  std::vector<std::thread> workers;
+  for (int i = 0; i < jobs; ++i) {
+    workers.emplace_back([this, &queue, &context, lookup = std::move(lookups[i])]() mutable {
+      FileImporter importer(context, std::move(lookup));
+      while (std::optional<WalkedFile> file = queue.Pop()) {
+        if (!Cancelled()) importer.Import(*file);
+      }
+    });
+  }
+
+  // Files arriving in the store are never someone's folder to import.
+  const std::vector<std::string> skip = {store_.layout().IncomingDir().string()};
+  std::optional<TotalsCounter> totals;
+  std::optional<ProgressPrinter> printer;
+  if (options_.progress != nullptr) {
+    totals.emplace(roots, options_.follow_symlinks, skip);
+    printer.emplace(
+        options_.progress,
+        [&] {
+          ProgressSnapshot snapshot;
+          snapshot.counts = tally.Snapshot();
+          snapshot.elapsed_seconds = SecondsSince(start);
+          totals->FillIn(snapshot);
+          return snapshot;
+        },
+        options_.progress_interval);
+  }
+
+  FolderWalker walker(WalkOptions{options_.follow_symlinks, options_.cancel, skip});
+  ImportSummary summary;
+  summary.walk = walker.Walk(
+      roots, [&](WalkedFile file) { return queue.Push(std::move(file)); },
+      [&](const std::string& path, const Status& error) {
+        tally.RecordFailure(path, error.ToString(), 0);
+      });
+  queue.Close();
+  for (std::thread& worker : workers) worker.join();
+  if (printer) printer->Stop();
+
+  summary.counts = tally.Snapshot();
+  summary.failures = tally.Failures();
+  summary.elapsed_seconds = SecondsSince(start);
+  summary.cancelled = Cancelled();
+  return summary;
+}
+
+}  // namespace pixeldex::import

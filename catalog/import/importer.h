@@ -1,0 +1,66 @@
+#pragma once
+// Importer: bulk cataloging of existing folders on all cores (`pixeldex
+// import`). The calling thread walks the roots (folder_walker.h) and feeds a
+// bounded queue; `jobs` worker threads take files from it and run each
+// through FileImporter, i.e. the same IngestPipeline the network path uses.
+// A second, cheap walk counts files and bytes ahead of the work so that the
+// progress line can show an ETA. Files already cataloged unchanged are
+// skipped, so an interrupted import resumes where it stopped when re-run.
+//
+// Safe while a server writes the same index: reads use their own WAL
+// connections and the IndexWriter waits for the write lock (busy timeout).
+// One Run() at a time.
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "catalog/common/result.h"
+#include "catalog/import/import_report.h"
+#include "catalog/ingest/ingest_pipeline.h"
+#include "catalog/storage/file_store.h"
+
+namespace pixeldex::import {
+
+struct ImportOptions {
+  // Worker threads; 0 means one per hardware thread.
+  int jobs = 0;
+  // Catalog files where they are (recording absolute paths) instead of
+  // copying them into the store.
+  bool in_place = false;
+  // Follow symbolic links, also out of the tree (folder_walker.h).
+  bool follow_symlinks = false;
+  // Failures listed in the summary with path and reason; all are counted.
+  size_t max_failures_listed = 20;
+  // A terminal to draw the progress line on, or nullptr for none.
+  std::FILE* progress = nullptr;
+  std::chrono::milliseconds progress_interval{250};
+  // When set and true, the import stops taking new files, finishes the ones
+  // in progress and returns a summary marked cancelled.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+class Importer {
+ public:
+  // `pipeline` must write into `store` and the index at `index_path`.
+  Importer(ingest::IngestPipeline& pipeline, storage::FileStore& store, std::string index_path,
+           ImportOptions options);
+
+  // Imports every file below `roots` (directories or files). Fails only when
+  // the import cannot start (index unreadable); per-file problems are counted
+  // in the summary.
+  Result<ImportSummary> Run(const std::vector<std::string>& roots);
+
+ private:
+  int Jobs() const;
+  bool Cancelled() const { return options_.cancel != nullptr && options_.cancel->load(); }
+
+  ingest::IngestPipeline& pipeline_;
+  storage::FileStore& store_;
+  std::string index_path_;
+  ImportOptions options_;
+};
+
+}  // namespace pixeldex::import

@@ -1,0 +1,55 @@
+#include "catalog/index/history_statements.h"
+
+namespace pixeldex::index {
+
+Result<HistoryStatements> HistoryStatements::Prepare(Db& db) {
+  HistoryStatements s;
+  const std::pair<std::optional<Statement>*, const char*> entries[] = {
+      {&s.insert_association_,
+       "INSERT INTO associations (calling_aet, called_aet, peer_address, started_at, ended_at, "
+       "accepted_contexts, rejected_contexts, instances, bytes, outcome) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
+      {&s.insert_event_,
+       "INSERT INTO events (at, kind, sop_instance_uid, calling_aet, status_code, detail) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&s.prune_associations_, "DELETE FROM associations WHERE started_at < ?1"},
+      {&s.prune_events_, "DELETE FROM events WHERE at < ?1"},
+  };
+  for (const auto& [slot, sql] : entries) {
+    auto stmt = db.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    slot->emplace(std::move(stmt).value());
+  }
+  return s;
+}
+
+Status HistoryStatements::Insert(const AssociationRecord& r) {
+  return insert_association_->BindTextOrNull(1, r.calling_aet)
+      .BindTextOrNull(2, r.called_aet)
+      .BindTextOrNull(3, r.peer_address)
+      .Bind(4, r.started_at)
+      .BindTextOrNull(5, r.ended_at)
+      .Bind(6, r.accepted_contexts)
+      .Bind(7, r.rejected_contexts)
+      .Bind(8, r.instances)
+      .Bind(9, r.bytes)
+      .BindTextOrNull(10, r.outcome)
+      .Run();
+}
+
+Status HistoryStatements::Insert(const EventRecord& r, const std::string& now) {
+  return insert_event_->Bind(1, now)
+      .Bind(2, r.kind)
+      .BindTextOrNull(3, r.sop_instance_uid)
+      .BindTextOrNull(4, r.calling_aet)
+      .Bind(5, r.status_code)
+      .BindTextOrNull(6, r.detail)
+      .Run();
+}
+
+Status HistoryStatements::PruneBefore(const std::string& cutoff) {
+  PIXELDEX_RETURN_IF_ERROR(prune_associations_->Bind(1, cutoff).Run());
+  return prune_events_->Bind(1, cutoff).Run();
+}
+
+}  // namespace pixeldex::index

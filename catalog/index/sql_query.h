@@ -1,0 +1,78 @@
+#pragma once
+// ReadOnlyQuery: runs an analyst's SQL statement (`pixeldex query`) against an
+// index file and guarantees that it cannot change anything, whatever the SQL
+// says. Four independent locks:
+//   1. the file is opened with SQLITE_OPEN_READONLY (and defensive mode, no
+//      extension loading, no attached databases);
+//   2. PRAGMA query_only=ON;
+//   3. an authorizer that allows only reads (SELECT, reading tables and
+//      views, functions, recursive CTEs) and the read-only PRAGMAs of an
+//      allowlist called without a value; ATTACH, DETACH, writes, schema
+//      changes, transactions and every other PRAGMA are denied;
+//   4. a prepared statement for which sqlite3_stmt_readonly() is false is
+//      refused before it runs.
+// Exactly one statement per Run (trailing whitespace, comments and ';' are
+// fine), so that every statement executed is one that was checked.
+//
+// The connection waits for the writer (busy timeout) and reads in WAL mode,
+// so queries run while a server ingests. One ReadOnlyQuery per thread.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/common/result.h"
+#include "catalog/index/sqlite_db.h"
+
+namespace pixeldex::index {
+
+// One value of a result row, typed as SQLite returned it.
+struct SqlValue {
+  enum class Type { kNull, kInteger, kReal, kText, kBlob };
+  Type type = Type::kNull;
+  int64_t integer = 0;
+  double real = 0;
+  std::string bytes;  // kText (UTF-8 as stored) or kBlob
+};
+
+// Receives a result as it is produced: Begin once, Row per row, End once
+// (only after the last row was read without error). A non-ok Status stops
+// the query and is returned by ReadOnlyQuery::Run.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  virtual Status Begin(const std::vector<std::string>& columns) = 0;
+  virtual Status Row(const std::vector<SqlValue>& values) = 0;
+  virtual Status End(int64_t row_count) = 0;
+};
+
+// The message of every refusal starts with this.
+inline constexpr std::string_view kReadOnlyRefusal = "refused: pixeldex query is read-only";
+
+class ReadOnlyQuery {
+ public:
+  // Opens an existing index file. Errors: kIoError / kInvalidArgument (not
+  // there, not readable), kCorruption (not an SQLite database).
+  static Result<ReadOnlyQuery> Open(const std::string& index_path);
+
+  ReadOnlyQuery(ReadOnlyQuery&&) noexcept;
+  ReadOnlyQuery& operator=(ReadOnlyQuery&&) noexcept;
+  ~ReadOnlyQuery();
+
+  // Runs one statement, streaming its rows into `sink`. Errors:
+  // kUnsupported with kReadOnlyRefusal (the statement could write),
+  // kInvalidArgument (SQL error, empty SQL, more than one statement; the
+  // message is SQLite's), kResourceExhausted (the writer held the lock past
+  // the busy timeout), or whatever the sink returned.
+  Status Run(std::string_view sql, RowSink& sink);
+
+ private:
+  struct Guard;
+  ReadOnlyQuery(Db db, std::unique_ptr<Guard> guard);
+  Db db_;
+  std::unique_ptr<Guard> guard_;  // the authorizer's state; its address is registered
+};
+
+}  // namespace pixeldex::index

@@ -1,0 +1,104 @@
+#include "catalog/index/thumbnail_store.h"
+
+namespace pixeldex::index {
+namespace {
+
+// Rolls back the open transaction unless committed; keeps the first error.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Db& db) : db_(db) {}
+  ~WriteTransaction() {
+    if (open_) db_.Exec("ROLLBACK");
+  }
+  // IMMEDIATE takes the write lock up front, so a busy server makes us wait
+  // (busy timeout) at BEGIN instead of failing half-way through the batch.
+  Status Begin() {
+    PIXELDEX_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+    open_ = true;
+    return Status::Ok();
+  }
+  Status Commit() {
+    PIXELDEX_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+    open_ = false;
+    return Status::Ok();
+  }
+
+ private:
+  Db& db_;
+  bool open_ = false;
+};
+
+}  // namespace
+
+Result<ThumbnailLookup> FindThumbnail(Db& db, std::string_view sop_instance_uid) {
+  auto stmt = db.Prepare(
+      "SELECT t.instance_pk IS NOT NULL, t.status, t.width, t.height, t.png "
+      "FROM instances i LEFT JOIN thumbnails t ON t.instance_pk = i.instance_pk "
+      "WHERE i.sop_instance_uid = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, sop_instance_uid);
+  ThumbnailLookup lookup;
+  if (stmt->Step()) {
+    lookup.instance_found = true;
+    if (stmt->Int(0) != 0) {
+      ThumbnailRecord t;
+      t.status = stmt->Text(1);
+      t.width = static_cast<int>(stmt->Int(2));
+      t.height = static_cast<int>(stmt->Int(3));
+      if (const void* png = sqlite3_column_blob(stmt->handle(), 4)) {
+        t.png.assign(static_cast<const char*>(png),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt->handle(), 4)));
+      }
+      lookup.thumbnail = std::move(t);
+    }
+  }
+  if (!stmt->status().ok()) return stmt->status();
+  return lookup;
+}
+
+Result<std::vector<ThumbnailTarget>> ListThumbnailTargets(Db& db, ThumbnailSelection selection,
+                                                          int64_t after_instance_pk, int limit) {
+  auto stmt = db.Prepare(
+      "SELECT i.instance_pk, i.sop_instance_uid, i.path, i.sha256 FROM instances i "
+      "LEFT JOIN thumbnails t ON t.instance_pk = i.instance_pk "
+      "WHERE i.instance_pk > ?1 AND (?2 OR t.instance_pk IS NULL OR t.status = 'disabled') "
+      "ORDER BY i.instance_pk LIMIT ?3");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, after_instance_pk)
+      .Bind(2, int64_t{selection == ThumbnailSelection::kAll ? 1 : 0})
+      .Bind(3, int64_t{limit});
+  std::vector<ThumbnailTarget> targets;
+  while (stmt->Step()) {
+    targets.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3)});
+  }
+  if (!stmt->status().ok()) return stmt->status();
+  return targets;
+}
+
+Result<std::vector<bool>> ReplaceThumbnails(Db& db, const std::vector<ThumbnailUpdate>& updates) {
+  auto stmt = db.Prepare(
+      "INSERT INTO thumbnails (instance_pk, status, width, height, png) "
+      "SELECT instance_pk, ?2, ?3, ?4, ?5 FROM instances WHERE instance_pk = ?1 AND sha256 = ?6 "
+      "ON CONFLICT (instance_pk) DO UPDATE SET status = excluded.status, "
+      "width = excluded.width, height = excluded.height, png = excluded.png");
+  if (!stmt.ok()) return stmt.status();
+  WriteTransaction transaction(db);
+  PIXELDEX_RETURN_IF_ERROR(transaction.Begin());
+  std::vector<bool> written;
+  written.reserve(updates.size());
+  for (const ThumbnailUpdate& u : updates) {
+    stmt->Bind(1, u.target.instance_pk).Bind(2, u.thumbnail.status).Bind(6, u.target.sha256);
+    // As at ingest: size and PNG only for a rendered thumbnail, else NULL.
+    if (u.thumbnail.status == "ok") {
+      stmt->Bind(3, int64_t{u.thumbnail.width})
+          .Bind(4, int64_t{u.thumbnail.height})
+          .BindBlob(5, u.thumbnail.png);
+    }
+    PIXELDEX_RETURN_IF_ERROR(stmt->Run());
+    written.push_back(sqlite3_changes(db.handle()) > 0);
+  }
+  PIXELDEX_RETURN_IF_ERROR(transaction.Commit());
+  return written;
+}
+
+}  // namespace pixeldex::index

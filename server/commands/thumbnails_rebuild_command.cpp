@@ -1,0 +1,259 @@
+// pixeldex thumbnails: renders the thumbnails of instances already in the
+// index from their stored files -- those received with thumbnails off, those
+// cataloged before thumbnails existed, or (--all) every one, e.g. after
+// changing thumbnails.max_size. Safe beside a running server: it pages
+// through the index, renders a batch on --jobs threads, and writes the batch
+// in one short BEGIN IMMEDIATE transaction on its own connection.
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/oflog/oflog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "catalog/index/schema.h"
+#include "catalog/index/sqlite_db.h"
+#include "catalog/index/thumbnail_store.h"
+#include "catalog/thumbnail/thumbnail_renderer.h"
+#include "server/cli/settings_options.h"
+#include "server/commands/commands.h"
+
+namespace pixeldex::server {
+namespace {
+
+constexpr char kDescription[] =
+    R"(Render thumbnails for instances already in the index, from their stored files,
+exactly as the server does when an image arrives (middle frame, VOI window or
+min/max fallback, area-averaged down to thumbnails.max_size, PNG). Files are
+read from the storage root (storage.root) or, for in-place imports, from their
+absolute path.
+
+By default (--missing) only instances without a thumbnail are rendered: those
+received while the server ran with --no-thumbnails (status 'disabled') and
+those that have no thumbnail row. --all renders every instance again, e.g.
+after changing thumbnails.max_size.
+
+The server may keep running: instances are rendered in batches of 64 and each
+batch is written in one short transaction, so an interrupted run keeps what it
+finished and can simply be started again. An instance replaced or deleted
+while its batch was rendering keeps its new state (counted as 'skipped').
+
+Prints one summary line, e.g.
+  thumbnails: 120 rendered, 3 failed (decode_error 1, no_pixel_data 2), 0 skipped, 0 unreadable
+'failed' thumbnails are recorded with their status (see 'pixeldex thumbnail');
+'unreadable' files (missing, no permission) are listed on stderr and left as
+they were.
+
+Exit status: 0 every selected instance was rendered or recorded; 1 some files
+were unreadable, or the index could not be used; 2 bad usage.)";
+
+constexpr int kBatchSize = 64;
+// Values longer than this stay on disk until the renderer reads them; the
+// same threshold as ingest, so a 500 MB multi-frame object costs one frame.
+constexpr Uint32 kLazyLoadThreshold = 4096;
+
+struct Rendered {
+  bool readable = false;
+  std::string error;  // why the file could not be read
+  ThumbnailRecord thumbnail;
+};
+
+// Reads one stored file and renders it as the ingest pipeline does.
+Rendered RenderStoredFile(const std::filesystem::path& path,
+                          const thumbnail::ThumbnailOptions& options) {
+  Rendered out;
+  // A file we cannot open is not a fact about the image: report, don't record.
+  if (std::ifstream probe(path, std::ios::binary); !probe) {
+    out.error = Status::FromErrno(errno, "cannot read " + path.string()).message();
+    return out;
+  }
+  out.readable = true;
+  DcmFileFormat file;
+  const OFCondition loaded =
+      file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kLazyLoadThreshold, ERM_autoDetect);
+  if (loaded.bad()) {
+    out.thumbnail.status = std::string("decode_error: cannot parse data set: ") + loaded.text();
+    return out;
+  }
+  DcmDataset& dataset = *file.getDataset();
+  out.thumbnail = thumbnail::RenderThumbnail(dataset, dataset.getOriginalXfer(), options);
+  return out;
+}
+
+std::filesystem::path StoredPath(const std::string& root, const std::string& path) {
+  const std::filesystem::path p(path);
+  return p.is_absolute() ? p : std::filesystem::path(root) / p;
+}
+
+// Renders `targets` on up to `jobs` threads; results in the same order.
+std::vector<Rendered> RenderBatch(const std::vector<index::ThumbnailTarget>& targets,
+                                  const std::string& root,
+                                  const thumbnail::ThumbnailOptions& options, int jobs) {
+  std::vector<Rendered> results(targets.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < targets.size(); i = next++) {
+      results[i] = RenderStoredFile(StoredPath(root, targets[i].path), options);
+    }
+  };
+  std::vector<std::jthread> threads;
+  const int count = std::min<int>(jobs, static_cast<int>(targets.size()));
+  for (int t = 1; t < count; ++t) threads.emplace_back(work);
+  work();
+  return results;
+}
+
+struct Tally {
+  int64_t rendered = 0;
+  std::map<std::string, int64_t> failed;  // by status kind, e.g. "decode_error"
+  int64_t skipped = 0;
+  int64_t unreadable = 0;
+
+  std::string Summary() const {
+    int64_t failed_total = 0;
+    std::string kinds;
+    for (const auto& [kind, n] : failed) {
+      failed_total += n;
+      kinds += (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(n);
+    }
+    std::string line = "thumbnails: " + std::to_string(rendered) + " rendered, " +
+                       std::to_string(failed_total) + " failed";
+    if (!kinds.empty()) line += " (" + kinds + ")";
+    return line + ", " + std::to_string(skipped) + " skipped, " + std::to_string(unreadable) +
+           " unreadable";
+  }
+};
+
+// Renders and writes every selected instance. Errors: the index failed.
+Status Rebuild(index::Db& db, index::ThumbnailSelection selection, const Settings& settings,
+               int jobs, Tally& tally) {
+  thumbnail::ThumbnailOptions options;
+  options.max_size = settings.thumbnails.max_size;
+  int64_t after = 0;
+  for (;;) {
+    auto targets = index::ListThumbnailTargets(db, selection, after, kBatchSize);
+    if (!targets.ok()) return targets.status();
+    if (targets->empty()) return Status::Ok();
+    after = targets->back().instance_pk;
+
+    std::vector<Rendered> rendered = RenderBatch(*targets, settings.storage.root, options, jobs);
+    std::vector<index::ThumbnailUpdate> updates;
+    for (size_t i = 0; i < targets->size(); ++i) {
+      if (!rendered[i].readable) {
+        ++tally.unreadable;
+        std::fprintf(stderr, "pixeldex thumbnails: %s: %s\n",
+                     (*targets)[i].sop_instance_uid.c_str(), rendered[i].error.c_str());
+        continue;
+      }
+      updates.push_back({(*targets)[i], std::move(rendered[i].thumbnail)});
+    }
+    auto written = index::ReplaceThumbnails(db, updates);
+    if (!written.ok()) return written.status();
+    for (size_t i = 0; i < updates.size(); ++i) {
+      const std::string& status = updates[i].thumbnail.status;
+      if (!(*written)[i]) {
+        ++tally.skipped;
+      } else if (status == "ok") {
+        ++tally.rendered;
+      } else {
+        ++tally.failed[status.substr(0, status.find(':'))];
+      }
+    }
+  }
+}
+
+Status ParseJobs(const std::string& text, int* jobs) {
+  try {
+    size_t used = 0;
+    const int value = std::stoi(text, &used);
+    if (used == text.size() && value >= 1 && value <= 256) {
+      *jobs = value;
+      return Status::Ok();
+    }
+  } catch (const std::exception&) {
+  }
+  return Status::InvalidArgument("--jobs expects a number from 1 to 256, got '" + text + "'");
+}
+
+}  // namespace
+
+int RunThumbnails(int argc, char** argv) {
+  ArgParser parser(
+      "pixeldex thumbnails [--config FILE | --index FILE --storage DIR] "
+      "[--missing | --all] [--max-size N] [--jobs N]",
+      kDescription);
+  SettingsOptions settings_options;
+  settings_options.AddTo(parser);
+  index::ThumbnailSelection selection = index::ThumbnailSelection::kMissing;
+  int selections = 0;
+  parser.Flag("--missing",
+              "render instances without a thumbnail or with status 'disabled' "
+              "(the default)",
+              [&] {
+                selection = index::ThumbnailSelection::kMissing;
+                ++selections;
+                return Status::Ok();
+              });
+  parser.Flag("--all", "render every instance again, replacing existing thumbnails", [&] {
+    selection = index::ThumbnailSelection::kAll;
+    ++selections;
+    return Status::Ok();
+  });
+  parser.Option("--max-size", "N", "longest thumbnail side in pixels (thumbnails.max_size)",
+                [&](const std::string& v) {
+                  settings_options.Override("thumbnails.max_size", v);
+                  return Status::Ok();
+                });
+  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  parser.Option("--jobs", "N", "render on N threads (default: one per CPU)",
+                [&](const std::string& v) { return ParseJobs(v, &jobs); });
+
+  std::vector<std::string> positional;
+  bool help = false;
+  Status parsed = parser.Parse(argc, argv, 2, &positional, &help);
+  if (help) {
+    std::fputs(parser.Help().c_str(), stdout);
+    return 0;
+  }
+  if (parsed.ok() && !positional.empty()) {
+    parsed = Status::InvalidArgument("unexpected argument " + positional.front());
+  }
+  if (parsed.ok() && selections > 1) {
+    parsed = Status::InvalidArgument("--missing and --all exclude each other");
+  }
+  auto settings = parsed.ok() ? settings_options.Resolve() : Result<Settings>(parsed);
+  if (!settings.ok()) {
+    std::fprintf(stderr, "pixeldex thumbnails: %s\n(see 'pixeldex thumbnails --help')\n",
+                 settings.status().message().c_str());
+    return 2;
+  }
+  OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
+
+  // Opening read-write would create an empty index: refuse a wrong path instead.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(settings->storage.index, ec)) {
+    std::fprintf(stderr, "pixeldex thumbnails: no index at %s\n", settings->storage.index.c_str());
+    return 1;
+  }
+  auto db = index::Db::Open(settings->storage.index, index::Db::Mode::kReadWrite);
+  Status status = db.ok() ? index::PrepareForWriting(*db) : db.status();
+  Tally tally;
+  if (status.ok()) status = Rebuild(*db, selection, *settings, jobs, tally);
+  std::printf("%s\n", tally.Summary().c_str());
+  if (!status.ok()) {
+    std::fprintf(stderr, "pixeldex thumbnails: %s\n", status.message().c_str());
+    return 1;
+  }
+  return tally.unreadable > 0 ? 1 : 0;
+}
+
+}  // namespace pixeldex::server

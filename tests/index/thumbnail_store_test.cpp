@@ -1,0 +1,220 @@
+// Thumbnail rows outside ingest: lookup by SOP Instance UID on a read-only
+// connection, selection of instances to (re)render, and batched replacement
+// that never attaches a thumbnail to the wrong file.
+
+#include "catalog/index/thumbnail_store.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+
+#include "catalog/index/index_writer.h"
+#include "catalog/index/schema.h"
+#include "tests/support/index_probe.h"
+#include "tests/support/temp_dir.h"
+
+namespace pixeldex::index {
+namespace {
+
+using pixeldex::testing::IndexProbe;
+
+// PNG-like bytes with an embedded NUL, to prove blobs round-trip verbatim.
+const std::string kPng = std::string("\x89PNG\r\n\x1a\n\0tail", 13);
+
+InstanceRecord Record(const std::string& sop, std::optional<ThumbnailRecord> thumbnail) {
+  InstanceRecord r;
+  r.patient.patient_id = "P1";
+  r.study.study_instance_uid = "1.2.1";
+  r.series.series_instance_uid = "1.2.2";
+  r.instance.sop_instance_uid = sop;
+  r.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";
+  r.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
+  r.header_json = "{}";
+  r.file.relative_path = "1.2.1/1.2.2/" + sop + ".dcm";
+  r.file.size_bytes = 10;
+  r.file.sha256 = "sha-of-" + sop;
+  r.file.received_at = "2026-11-25T10:00:00.000Z";
+  r.provenance.source = "network";
+  r.thumbnail = std::move(thumbnail);
+  return r;
+}
+
+class ThumbnailStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto writer = IndexWriter::Open(path_);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    writer_ = std::move(writer).value();
+    Add("1.1", ThumbnailRecord{"ok", 4, 2, kPng});
+    Add("1.2", std::nullopt);  // cataloged before thumbnails existed: no row
+    Add("1.3", ThumbnailRecord{"disabled", 0, 0, {}});
+    Add("1.4", ThumbnailRecord{"decode_error: truncated fragment", 0, 0, {}});
+    Add("1.5", ThumbnailRecord{"no_pixel_data", 0, 0, {}});
+  }
+
+  void Add(const std::string& sop, std::optional<ThumbnailRecord> thumbnail) {
+    auto written = writer_->Write(Record(sop, std::move(thumbnail)));
+    ASSERT_TRUE(written.ok()) << written.status().ToString();
+    pk_[sop] = written->instance_pk;
+  }
+
+  Db Reader() {
+    auto db = Db::Open(path_, Db::Mode::kReadOnly);
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    EXPECT_TRUE(PrepareForReading(*db).ok());
+    return std::move(db).value();
+  }
+
+  Db Writer() {
+    auto db = Db::Open(path_, Db::Mode::kReadWrite);
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    EXPECT_TRUE(PrepareForWriting(*db).ok());
+    return std::move(db).value();
+  }
+
+  std::vector<std::string> Listed(ThumbnailSelection selection, int64_t after = 0,
+                                  int limit = 100) {
+    Db db = Writer();
+    auto targets = ListThumbnailTargets(db, selection, after, limit);
+    EXPECT_TRUE(targets.ok()) << targets.status().ToString();
+    std::vector<std::string> sops;
+    if (targets.ok()) {
+      for (const ThumbnailTarget& t : *targets) sops.push_back(t.sop_instance_uid);
+    }
+    return sops;
+  }
+
+  ThumbnailTarget Target(const std::string& sop) {
+    return {pk_[sop], sop, "1.2.1/1.2.2/" + sop + ".dcm", "sha-of-" + sop};
+  }
+
+  pixeldex::testing::TempDir dir_;
+  std::string path_ = dir_ / "index.db";
+  std::unique_ptr<IndexWriter> writer_;
+  std::map<std::string, int64_t> pk_;
+  IndexProbe probe_{path_};
+};
+
+TEST_F(ThumbnailStoreTest, FindsTheStoredPngBytesVerbatimOnAReadOnlyConnection) {
+  Db db = Reader();
+  auto found = FindThumbnail(db, "1.1");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_TRUE(found->instance_found);
+  ASSERT_TRUE(found->thumbnail.has_value());
+  EXPECT_EQ(found->thumbnail->status, "ok");
+  EXPECT_EQ(found->thumbnail->width, 4);
+  EXPECT_EQ(found->thumbnail->height, 2);
+  EXPECT_EQ(found->thumbnail->png, kPng);
+}
+
+TEST_F(ThumbnailStoreTest, ReportsTheRecordedReasonWhenThereIsNoPng) {
+  Db db = Reader();
+  auto found = FindThumbnail(db, "1.4");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->thumbnail.has_value());
+  EXPECT_EQ(found->thumbnail->status, "decode_error: truncated fragment");
+  EXPECT_TRUE(found->thumbnail->png.empty());
+}
+
+TEST_F(ThumbnailStoreTest, TellsAMissingRowFromAMissingInstance) {
+  Db db = Reader();
+  auto no_row = FindThumbnail(db, "1.2");
+  ASSERT_TRUE(no_row.ok());
+  EXPECT_TRUE(no_row->instance_found);
+  EXPECT_FALSE(no_row->thumbnail.has_value());
+
+  auto unknown = FindThumbnail(db, "9.9.9");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->instance_found);
+  EXPECT_FALSE(unknown->thumbnail.has_value());
+}
+
+TEST_F(ThumbnailStoreTest, MissingSelectsInstancesWithoutARowOrDisabled) {
+  EXPECT_EQ(Listed(ThumbnailSelection::kMissing), (std::vector<std::string>{"1.2", "1.3"}));
+  EXPECT_EQ(Listed(ThumbnailSelection::kAll),
+            (std::vector<std::string>{"1.1", "1.2", "1.3", "1.4", "1.5"}));
+}
+
+TEST_F(ThumbnailStoreTest, PagesInKeyOrder) {
+  EXPECT_EQ(Listed(ThumbnailSelection::kAll, 0, 2), (std::vector<std::string>{"1.1", "1.2"}));
+  EXPECT_EQ(Listed(ThumbnailSelection::kAll, pk_["1.2"], 2),
+            (std::vector<std::string>{"1.3", "1.4"}));
+  EXPECT_EQ(Listed(ThumbnailSelection::kAll, pk_["1.5"], 2), std::vector<std::string>{});
+  Db db = Writer();
+  auto targets = ListThumbnailTargets(db, ThumbnailSelection::kMissing, 0, 1);
+  ASSERT_TRUE(targets.ok());
+  ASSERT_EQ(targets->size(), 1u);
+  EXPECT_EQ((*targets)[0].instance_pk, pk_["1.2"]);
+  EXPECT_EQ((*targets)[0].path, "1.2.1/1.2.2/1.2.dcm");
+  EXPECT_EQ((*targets)[0].sha256, "sha-of-1.2");
+}
+
+TEST_F(ThumbnailStoreTest, ReplaceInsertsAndOverwritesRowsInOneBatch) {
+  Db db = Writer();
+  const std::string other_png = std::string("other\0png", 9);
+  auto written = ReplaceThumbnails(
+      db, {{Target("1.2"), ThumbnailRecord{"ok", 8, 6, other_png}},
+           {Target("1.3"), ThumbnailRecord{"no_pixel_data", 0, 0, {}}},
+           {Target("1.1"), ThumbnailRecord{"decode_error: bad", 3, 3, "ignored"}}});
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(*written, (std::vector<bool>{true, true, true}));
+
+  Db reader = Reader();
+  auto inserted = FindThumbnail(reader, "1.2");
+  ASSERT_TRUE(inserted.ok() && inserted->thumbnail.has_value());
+  EXPECT_EQ(inserted->thumbnail->png, other_png);
+  EXPECT_EQ(inserted->thumbnail->width, 8);
+  EXPECT_EQ(
+      probe_.Rows("SELECT status, width, height, png FROM thumbnails WHERE instance_pk = ?",
+                  {std::to_string(pk_["1.1"])}),
+      (std::vector<pixeldex::testing::Row>{{"decode_error: bad", "<null>", "<null>", "<null>"}}));
+  EXPECT_EQ(probe_.Scalar("SELECT status FROM thumbnails WHERE instance_pk = ?",
+                          {std::to_string(pk_["1.3"])}),
+            "no_pixel_data");
+  EXPECT_EQ(Listed(ThumbnailSelection::kMissing), std::vector<std::string>{});
+}
+
+TEST_F(ThumbnailStoreTest, SkipsInstancesRemovedOrReplacedSinceListing) {
+  ASSERT_TRUE(writer_->Remove("1.2").ok());
+  InstanceRecord replaced = Record("1.3", ThumbnailRecord{"disabled", 0, 0, {}});
+  replaced.file.sha256 = "sha-of-a-newer-file";
+  auto rewritten = writer_->Write(replaced);
+  ASSERT_TRUE(rewritten.ok());
+  // The listed key now names a different file (SQLite may even reuse keys):
+  // only the checksum can tell, so give the stale target the current key.
+  ThumbnailTarget stale = Target("1.3");
+  stale.instance_pk = rewritten->instance_pk;
+
+  Db db = Writer();
+  auto written = ReplaceThumbnails(db, {{Target("1.2"), ThumbnailRecord{"ok", 1, 1, "a"}},
+                                        {stale, ThumbnailRecord{"ok", 1, 1, "b"}},
+                                        {Target("1.5"), ThumbnailRecord{"ok", 1, 1, "c"}}});
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(*written, (std::vector<bool>{false, false, true}));
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails t JOIN instances i USING (instance_pk) "
+                         "WHERE i.sop_instance_uid = '1.3' AND t.status = 'disabled'"),
+            1);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails t JOIN instances i USING (instance_pk) "
+                         "WHERE i.sop_instance_uid = '1.5' AND t.status = 'ok'"),
+            1);
+}
+
+TEST_F(ThumbnailStoreTest, AFailingRowLeavesTheWholeBatchUnwritten) {
+  Db db = Writer();
+  ASSERT_TRUE(db.Exec("CREATE TEMP TRIGGER fail_boom BEFORE INSERT ON main.thumbnails "
+                      "WHEN NEW.status = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END")
+                  .ok());
+  auto written = ReplaceThumbnails(db, {{Target("1.3"), ThumbnailRecord{"ok", 1, 1, "a"}},
+                                        {Target("1.2"), ThumbnailRecord{"boom", 0, 0, {}}}});
+  ASSERT_FALSE(written.ok());
+  EXPECT_NE(written.status().message().find("injected"), std::string::npos);
+  EXPECT_EQ(Listed(ThumbnailSelection::kMissing), (std::vector<std::string>{"1.2", "1.3"}));
+  // The connection is usable again: the failed transaction was rolled back.
+  auto retried = ReplaceThumbnails(db, {{Target("1.2"), ThumbnailRecord{"ok", 1, 1, "a"}}});
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  EXPECT_EQ(*retried, std::vector<bool>{true});
+}
+
+}  // namespace
+}  // namespace pixeldex::index
