@@ -48,6 +48,10 @@ void FileImporter::Import(const WalkedFile& file) {
   }
   LogDebug("import {}: {}", file.path, result.status().ToString());
   context_.tally.RecordFailure(file.path, result.status().ToString(), file.size_bytes);
+  EventRecord event;
+  event.kind = "import_failed";
+  event.detail = file.path + ": " + result.status().ToString();
+  context_.pipeline.RecordEvent(std::move(event));
 }
 
 Result<FileResult> FileImporter::InPlace(const std::string& path) {

@@ -312,7 +312,9 @@ Status PrepareForWriting(Db& db) {
 }
 
 Status PrepareForReading(Db& db) {
-  return db.Exec("PRAGMA foreign_keys=ON; PRAGMA query_only=ON;");
+  // A 32 MiB page cache per reader: range queries over a large index touch
+  // thousands of pages, and readers are kept for a whole association.
+  return db.Exec("PRAGMA foreign_keys=ON; PRAGMA query_only=ON; PRAGMA cache_size=-32768;");
 }
 
 }  // namespace pixeldex::index

@@ -79,6 +79,12 @@ IngestPipeline::IngestPipeline(storage::FileStore& store, index::IndexWriter& wr
                                IngestOptions options)
     : store_(store), writer_(writer), options_(std::move(options)) {}
 
+void IngestPipeline::RecordEvent(EventRecord event) {
+  const std::string kind = event.kind;
+  Status s = writer_.Record(std::move(event));
+  if (!s.ok()) LogWarning("cannot record {} event: {}", kind, s.ToString());
+}
+
 void IngestPipeline::RecordEvent(const std::string& kind, const IngestOutcome& outcome,
                                  const IngestRequest& request, const std::string& detail) {
   EventRecord event;
@@ -86,8 +92,7 @@ void IngestPipeline::RecordEvent(const std::string& kind, const IngestOutcome& o
   event.sop_instance_uid = outcome.sop_instance_uid;
   event.calling_aet = request.provenance.calling_aet;
   event.detail = detail;
-  Status s = writer_.Record(std::move(event));
-  if (!s.ok()) LogWarning("cannot record {} event: {}", kind, s.ToString());
+  RecordEvent(std::move(event));
 }
 
 std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {

@@ -75,9 +75,12 @@ class IngestPipeline {
 
   const IngestOptions& options() const { return options_; }
 
+  // Appends an event to the index's history (e.g. an import failure found
+  // before the pipeline ran); a failure to record is logged, not returned.
+  void RecordEvent(EventRecord event);
+
  private:
   std::mutex& StripeFor(const std::string& sop_instance_uid);
-  // Appends an event to the index's history; a failure is logged, not fatal.
   void RecordEvent(const std::string& kind, const IngestOutcome& outcome,
                    const IngestRequest& request, const std::string& detail);
 

@@ -100,6 +100,15 @@ void AssociationSession::RecordAssociation(const std::string& outcome) {
   RecordOrWarn(context_.writer, std::move(record));
 }
 
+Result<index::Db*> AssociationSession::Reader() {
+  if (!reader_) {
+    auto db = context_.open_reader();
+    if (!db.ok()) return db.status();
+    reader_.emplace(std::move(db).value());
+  }
+  return &*reader_;
+}
+
 bool AssociationSession::Negotiate() {
   const NetworkSettings& net = context_.settings.network;
   if (net.require_called_aet && called_aet_ != net.aet) {
@@ -185,7 +194,7 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
     case DIMSE_C_FIND_RQ: {
       ++stats_.finds;
       FindContext find_context;
-      find_context.open_reader = context_.open_reader;
+      find_context.reader = [this] { return Reader(); };
       find_context.options.pn_case_insensitive = context_.settings.query.pn_case_insensitive;
       find_context.options.max_results = static_cast<size_t>(context_.settings.query.max_results);
       find_context.calling_ae = calling_aet_;

@@ -9,6 +9,9 @@
 #include <dcmtk/dcmnet/assoc.h>
 #include <dcmtk/dcmnet/dimse.h>
 
+#include <optional>
+#include <string>
+
 #include "server/association/server_context.h"
 
 namespace pixeldex::server {
@@ -29,6 +32,8 @@ class AssociationSession {
   void RejectWith(T_ASC_RejectParametersResult result, T_ASC_RejectParametersSource source,
                   T_ASC_RejectParametersReason reason, const std::string& why);
   void RecordAssociation(const std::string& outcome);
+  // The association's read-only index connection, opened on first use.
+  Result<index::Db*> Reader();
   // Serves requests until the association ends; returns how it ended.
   std::string Serve();
   OFCondition Dispatch(T_DIMSE_Message& message, T_ASC_PresentationContextID pres_id);
@@ -40,6 +45,7 @@ class AssociationSession {
   std::string called_aet_;
   std::string peer_;
   std::string started_at_;
+  std::optional<index::Db> reader_;
   bool combined_datetime_ = false;  // PS3.4 C.5.1.1.1 byte 2 was negotiated
 };
 

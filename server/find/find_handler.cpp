@@ -17,7 +17,7 @@ namespace {
 // The state of one C-FIND across the provider's callbacks.
 struct FindSession {
   const FindContext* context = nullptr;
-  std::optional<index::Db> db;
+  index::Db* db = nullptr;
   std::optional<query::FindCursor> cursor;
   std::string level = "-";
   size_t matches = 0;
@@ -66,9 +66,9 @@ Status Start(FindSession& s, const T_DIMSE_C_FindRQ& rq, DcmDataset* identifier,
   auto request = query::MakeFindRequest(model, std::move(*keys), s.context->combined_datetime);
   if (!request.ok()) return request.status();
   s.level = query::QueryLevelName(request->level);
-  auto db = s.context->open_reader();
+  auto db = s.context->reader();
   if (!db.ok()) return Status::Internal("index unavailable: " + db.status().message());
-  s.db.emplace(std::move(*db));
+  s.db = *db;
   auto cursor = query::FindCursor::Open(*s.db, *request, s.context->options);
   if (!cursor.ok()) return cursor.status();
   s.cursor.emplace(std::move(*cursor));
@@ -140,9 +140,6 @@ OFCondition HandleFindRequest(T_ASC_Association* assoc, T_DIMSE_Message& request
             session.level, session.matches, session.final_status,
             session.comment.empty() ? "" : ": ", session.comment);
   }
-  // The cursor's statement is finalised before its connection closes.
-  session.cursor.reset();
-  session.db.reset();
   return cond;
 }
 

@@ -19,8 +19,9 @@
 //                Specific Character Set), with Error Comment
 //   0122         SOP class not supported: only the Patient Root and Study
 //                Root Query/Retrieve Information Models - FIND are served
-// Runs on the association's thread; the index connection is opened per
-// request through FindContext::open_reader and closed when it ends.
+// Runs on the association's thread, on the read-only index connection that
+// FindContext::reader lends (the association keeps it between requests, so
+// its page cache stays warm).
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmnet/assoc.h>
@@ -36,8 +37,9 @@
 namespace pixeldex::server {
 
 struct FindContext {
-  // Opens a read-only index connection (index::PrepareForReading applied).
-  std::function<Result<index::Db>()> open_reader;
+  // Lends a read-only index connection (index::PrepareForReading applied),
+  // valid for the whole request.
+  std::function<Result<index::Db*>()> reader;
   query::FindOptions options;
   // PS3.4 C.5.1.1: the SCU negotiated combined date-time range matching.
   bool combined_datetime = false;

@@ -83,6 +83,9 @@ TEST_P(ImporterJobsTest, CatalogsAGeneratedFolderAndCountsEveryKindOfFile) {
   std::set<std::string> failed;
   for (const ImportFailure& f : s.failures) failed.insert(f.path);
   EXPECT_EQ(failed, std::set<std::string>(corpus.broken.begin(), corpus.broken.end()));
+  // "Which files failed and why" is an SQL question too.
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM events WHERE kind = 'import_failed'"),
+            static_cast<long long>(corpus.broken.size()));
 
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM patients"), 2);
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM studies"), 3);
