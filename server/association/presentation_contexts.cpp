@@ -66,30 +66,56 @@ OFCondition Accept(T_ASC_Parameters* params, const std::vector<const char*>& abs
       static_cast<int>(transfer_syntaxes.size()));
 }
 
-bool IsServiceClass(const char* uid) {
-  const auto& services = ServiceSopClasses();
-  return std::any_of(services.begin(), services.end(),
+bool Proposed(const T_ASC_PresentationContext& pc, const char* ts) {
+  return std::any_of(pc.proposedTransferSyntaxes,
+                     pc.proposedTransferSyntaxes + pc.transferSyntaxCount,
+                     [&](const DIC_UI& p) { return std::strcmp(p, ts) == 0; });
+}
+
+bool IsIn(const std::vector<const char*>& list, const char* uid) {
+  return std::any_of(list.begin(), list.end(),
                      [&](const char* s) { return std::strcmp(s, uid) == 0; });
 }
 
-// Accepts still-unaccepted contexts with any other abstract syntax as storage.
-OFCondition AcceptUnknownStorage(T_ASC_Parameters* params) {
+bool IsServiceClass(const char* uid) { return IsIn(ServiceSopClasses(), uid); }
+
+// The storage transfer syntax to accept from a context's proposal, or null.
+// PS3.8 9.3.2.2 leaves the choice to the acceptor. An archive keeps what the
+// modality encoded: when the sender's first supported choice is a compressed
+// syntax, it is taken (choosing an uncompressed one would make the sender
+// transcode, and for lossy syntaxes store a decompressed copy of the lossy
+// image). Otherwise our uncompressed preference applies (Explicit VR Little
+// Endian first, since it keeps the VRs).
+const char* ChooseStorageSyntax(const T_ASC_PresentationContext& pc) {
+  for (int i = 0; i < pc.transferSyntaxCount; ++i) {
+    const char* ts = pc.proposedTransferSyntaxes[i];
+    if (!IsIn(StorageTransferSyntaxes(), ts)) continue;
+    if (!IsIn(UncompressedTransferSyntaxes(), ts)) return ts;
+    break;
+  }
+  for (const char* ts : StorageTransferSyntaxes()) {
+    if (Proposed(pc, ts)) return ts;
+  }
+  return nullptr;
+}
+
+// Gives every accepted storage context, and (when `unknown_classes`) every
+// still-unaccepted one with another abstract syntax, the syntax
+// ChooseStorageSyntax picks, keeping the role negotiated for it.
+OFCondition ChooseStorageSyntaxes(T_ASC_Parameters* params, bool unknown_classes) {
   const int count = ASC_countPresentationContexts(params);
   for (int i = 0; i < count; ++i) {
     T_ASC_PresentationContext pc;
     OFCondition cond = ASC_getPresentationContext(params, i, &pc);
     if (cond.bad()) return cond;
-    if (pc.resultReason == ASC_P_ACCEPTANCE || IsServiceClass(pc.abstractSyntax)) continue;
-    for (const char* ts : StorageTransferSyntaxes()) {
-      const bool proposed = std::any_of(
-          pc.proposedTransferSyntaxes, pc.proposedTransferSyntaxes + pc.transferSyntaxCount,
-          [&](const DIC_UI& p) { return std::strcmp(p, ts) == 0; });
-      if (proposed) {
-        cond = ASC_acceptPresentationContext(params, pc.presentationContextID, ts);
-        if (cond.bad()) return cond;
-        break;
-      }
-    }
+    if (IsServiceClass(pc.abstractSyntax)) continue;
+    if (pc.resultReason != ASC_P_ACCEPTANCE && !unknown_classes) continue;
+    const char* ts = ChooseStorageSyntax(pc);
+    if (ts == nullptr) continue;
+    const T_ASC_SC_ROLE role =
+        pc.resultReason == ASC_P_ACCEPTANCE ? pc.acceptedRole : ASC_SC_ROLE_DEFAULT;
+    cond = ASC_acceptPresentationContext(params, pc.presentationContextID, ts, role);
+    if (cond.bad()) return cond;
   }
   return EC_Normal;
 }
@@ -108,8 +134,7 @@ OFCondition AcceptPresentationContexts(T_ASC_Parameters* params, const Negotiati
                                    dcmAllStorageSOPClassUIDs + numberOfDcmAllStorageSOPClassUIDs);
   cond = Accept(params, storage, StorageTransferSyntaxes());
   if (cond.bad()) return cond;
-  if (policy.accept_unknown_sop_classes) return AcceptUnknownStorage(params);
-  return EC_Normal;
+  return ChooseStorageSyntaxes(params, policy.accept_unknown_sop_classes);
 }
 
 }  // namespace pixeldex::server

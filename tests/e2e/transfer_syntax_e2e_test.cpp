@@ -130,6 +130,41 @@ TEST_F(TransferSyntaxE2eTest, EveryCommonSyntaxIsStoredExactlyAsSent) {
   }
 }
 
+// A sender that offers its compressed syntax first, with uncompressed ones as
+// fallback in the same context (dcmsend's default), keeps its encoding: the
+// server picks the compressed syntax, the sender does not transcode.
+TEST_F(TransferSyntaxE2eTest, SendersCompressedFirstChoiceIsKept) {
+  TestInstance t;
+  const std::string raw = Base("jls_raw.dcm", false, &t);
+  const std::string file = dir_ / "jls.dcm";
+  Convert({"dcmcjpls", "+el"}, raw, file);
+  auto r = RunProcess({"dcmsend", "-v", "-aec", "PIXELDEX", "127.0.0.1", server_->port_string(),
+                       file},
+                      FastClientEnv());
+  ASSERT_EQ(r.exit_code, 0) << r.output << server_->Log();
+  EXPECT_EQ(r.output.find("Converting transfer syntax"), std::string::npos) << r.output;
+  auto rows = Index().Rows("SELECT transfer_syntax_uid, path FROM instances WHERE sop_instance_uid = ?",
+                           {t.sop_instance_uid});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "1.2.840.10008.1.2.4.80");
+  EXPECT_TRUE(DatasetBytes(StoragePath(rows[0][1])) == DatasetBytes(file));
+}
+
+// Of several uncompressed syntaxes, Explicit VR Little Endian is chosen
+// whatever the sender's order.
+TEST_F(TransferSyntaxE2eTest, ExplicitLittleEndianIsPreferredAmongUncompressed) {
+  TestInstance t;
+  t.sop_instance_uid = UniqueUid("3.");
+  const std::string file = MakeInstance(t, "big_first.dcm");
+  // -xb: all uncompressed syntaxes in one context, Explicit VR Big Endian first.
+  auto r = StoreScu({file}, {"-xb"});
+  ASSERT_EQ(r.exit_code, 0) << r.output << server_->Log();
+  auto rows = Index().Rows("SELECT transfer_syntax_uid FROM instances WHERE sop_instance_uid = ?",
+                           {t.sop_instance_uid});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "1.2.840.10008.1.2.1");
+}
+
 // Implicit VR Little Endian, when it is all the sender offers, is taken as is.
 TEST_F(TransferSyntaxE2eTest, ImplicitLittleEndianOnlyIsStoredImplicit) {
   TestInstance t;
