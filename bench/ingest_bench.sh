@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Ingest benchmark: pixeldex (full cataloging: fsync, index, DICOM JSON,
-# thumbnails) against DCMTK's storescp (writes files, no fsync, nothing else)
-# on the same corpus, in the same run, alternating, with 1 and 4 concurrent
-# dcmsend senders, for big (512x512x16 CT) and tiny images.
+# thumbnails) against two peers on the same corpus, in the same run,
+# alternating, with 1 and 4 concurrent dcmsend senders, for big (512x512x16
+# CT) and tiny images:
+#   - DCMTK's storescp (writes files, no fsync, nothing else; --fork for 4);
+#   - Orthanc (Debian's 1.10.1, SQLite index, defaults: files fsynced, no
+#     thumbnails), installed by this script when missing; --no-orthanc skips it.
 #
-#   bench/ingest_bench.sh [--big N] [--tiny N] [--rounds R] [--work DIR]
+#   bench/ingest_bench.sh [--big N] [--tiny N] [--rounds R] [--work DIR] [--no-orthanc]
 #
 # Prints one line per measurement and a ratio line per configuration:
 # instances/s, MB/s, receiver CPU ms per instance, receiver peak RSS.
@@ -15,16 +18,26 @@ big=1000
 tiny=1000
 rounds=2
 work=/tmp/pixeldex-ingest-bench
+orthanc=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --big) big=$2; shift 2 ;;
     --tiny) tiny=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
-    *) echo "usage: $0 [--big N] [--tiny N] [--rounds R] [--work DIR]" >&2; exit 2 ;;
+    --no-orthanc) orthanc=0; shift ;;
+    *) echo "usage: $0 [--big N] [--tiny N] [--rounds R] [--work DIR] [--no-orthanc]" >&2; exit 2 ;;
   esac
 done
 
+if [ "$orthanc" = 1 ] && ! command -v Orthanc >/dev/null; then
+  # policy-rc.d keeps the package from starting its own service.
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  $SUDO apt-get install -y -qq --no-install-recommends orthanc >/dev/null
+  $SUDO rm -f /usr/sbin/policy-rc.d
+fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target pixeldex make_corpus >/dev/null
 mkdir -p "$work"
@@ -80,17 +93,25 @@ run() {
   bytes=$(find "$corpus" -type f ! -name '.done-*' -printf '%s\n' | awk '{s+=$1} END {print s}')
   rm -rf "$out" && mkdir -p "$out"
   port=$(free_port)
+  local aet=PIXELDEX
   if [ "$receiver" = pixeldex ]; then
     build/pixeldex serve --port "$port" --storage "$out/storage" --index "$out/index.db" \
       >/dev/null 2>"$out/log" &
+  elif [ "$receiver" = orthanc ]; then
+    aet=ORTHANC
+    cat > "$out/orthanc.json" <<JSON
+{ "Name": "bench", "StorageDirectory": "$out/storage", "IndexDirectory": "$out/index",
+  "DicomAet": "ORTHANC", "DicomPort": $port, "HttpPort": $(free_port),
+  "RemoteAccessAllowed": false, "AuthenticationEnabled": false, "Plugins": [] }
+JSON
+    TCP_NODELAY=1 Orthanc "$out/orthanc.json" >/dev/null 2>"$out/log" &
   else
+    aet=ANY-SCP
     local fork=""
     [ "$senders" -gt 1 ] && fork="--fork"
     TCP_NODELAY=1 storescp $fork -od "$out" -fe .dcm "$port" >/dev/null 2>&1 &
   fi
   local pid=$!
-  local aet=PIXELDEX
-  [ "$receiver" = storescp ] && aet=ANY-SCP
   wait_for_echo "$port" "$aet"
   local cpu0 t0 t1 cpu1 rss
   cpu0=$(cpu_seconds "$pid")
@@ -109,20 +130,25 @@ run() {
     'BEGIN { d = t1 - t0; printf "%.1f %.1f %.2f %.0f\n", n / d, b / d / 1e6, (c1 - c0) * 1000 / n, r }'
 }
 
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores; big=$big tiny=$tiny rounds=$rounds"
+receivers="pixeldex storescp"
+[ "$orthanc" = 1 ] && receivers="$receivers orthanc"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores; big=$big tiny=$tiny rounds=$rounds; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# config receiver: inst/s MB/s cpu_ms/inst peak_rss_MB (storescp CPU/RSS exclude --fork children's RSS)"
 for kind in big tiny; do
   for senders in 1 4; do
-    p_sum=0; s_sum=0
+    declare -A sum=()
     for round in $(seq 1 "$rounds"); do
-      p=$(run pixeldex "$kind" "$senders")
-      s=$(run storescp "$kind" "$senders")
-      echo "$kind x$senders pixeldex: $p"
-      echo "$kind x$senders storescp: $s"
-      p_sum=$(awk -v a="$p_sum" -v b="${p%% *}" 'BEGIN { print a + b }')
-      s_sum=$(awk -v a="$s_sum" -v b="${s%% *}" 'BEGIN { print a + b }')
+      for receiver in $receivers; do
+        r=$(run "$receiver" "$kind" "$senders")
+        echo "$kind x$senders $receiver: $r"
+        sum[$receiver]=$(awk -v a="${sum[$receiver]:-0}" -v b="${r%% *}" 'BEGIN { print a + b }')
+      done
     done
-    awk -v p="$p_sum" -v s="$s_sum" -v k="$kind" -v n="$senders" \
-      'BEGIN { printf "RATIO %s x%s: pixeldex/storescp = %.2f\n", k, n, p / s }'
+    for peer in $receivers; do
+      [ "$peer" = pixeldex ] && continue
+      awk -v p="${sum[pixeldex]}" -v s="${sum[$peer]}" -v k="$kind" -v n="$senders" -v peer="$peer" \
+        'BEGIN { printf "RATIO %s x%s: pixeldex/%s = %.2f\n", k, n, peer, p / s }'
+    done
+    unset sum
   done
 done

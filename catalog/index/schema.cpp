@@ -285,8 +285,11 @@ int CurrentSchemaVersion() { return static_cast<int>(Migrations().size()); }
 Status PrepareForWriting(Db& db) {
   // WAL: readers (sqlite3 shell, C-FIND) never block the writer. FULL: a
   // committed transaction survives power loss, which a C-STORE success needs.
+  // temp_store=MEMORY: the statement journals of the writer's per-record
+  // savepoints stay in memory instead of temporary files (each record's
+  // header and thumbnail pages were written there once more, by syscall).
   PIXELDEX_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                   "PRAGMA foreign_keys=ON;"));
+                                   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"));
   PIXELDEX_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   auto version = ReadUserVersion(db);
   if (!version.ok()) {

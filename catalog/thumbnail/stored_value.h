@@ -20,12 +20,12 @@ class StoredValueDecoder {
         mask_(layout.bits_stored >= 32 ? 0xFFFFFFFFu : (1u << layout.bits_stored) - 1),
         sign_bit_(layout.is_signed ? (1u << (layout.bits_stored - 1)) : 0) {}
 
+  // Branch-free (it runs once per pixel): flipping the sign bit and
+  // subtracting it sign-extends a two's complement value of Bits Stored bits,
+  // and is the identity when unsigned (sign_bit_ == 0).
   int64_t operator()(uint32_t container) const {
     const uint32_t value = (container >> shift_) & mask_;
-    if (sign_bit_ != 0 && (value & sign_bit_) != 0) {
-      return static_cast<int64_t>(value) - (static_cast<int64_t>(mask_) + 1);
-    }
-    return value;
+    return static_cast<int64_t>(value ^ sign_bit_) - static_cast<int64_t>(sign_bit_);
   }
 
   // Smallest and largest value Bits Stored can hold.
