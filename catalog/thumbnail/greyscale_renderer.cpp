@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "catalog/thumbnail/stored_value.h"
@@ -113,15 +114,35 @@ class GreyMapper {
   double min_ = 0, max_ = 0;
 };
 
+// The smallest and largest stored value among `samples`. 8- and 16-bit
+// containers decode in 32-bit arithmetic so that the loop vectorises.
+template <typename T>
+std::pair<int64_t, int64_t> StoredRange(const T* samples, size_t count,
+                                        const StoredValueDecoder& decode) {
+  if constexpr (sizeof(T) <= 2) {
+    const StoredValueDecoder::Narrow narrow = decode.narrow();
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t i = 0; i < count; ++i) {
+      const int32_t s = narrow(samples[i]);
+      lo = std::min(lo, s);
+      hi = std::max(hi, s);
+    }
+    return {lo, hi};
+  } else {
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 0; i < count; ++i) {
+      const int64_t s = decode(samples[i]);
+      lo = std::min(lo, s);
+      hi = std::max(hi, s);
+    }
+    return {lo, hi};
+  }
+}
+
 template <typename T>
 void RenderSamples(const T* samples, size_t count, const StoredValueDecoder& decode,
                    GreyMapper& mapper, bool needs_range, uint8_t* out) {
-  int64_t lo = INT64_MAX, hi = INT64_MIN;
-  for (size_t i = 0; i < count; ++i) {
-    const int64_t s = decode(samples[i]);
-    lo = std::min(lo, s);
-    hi = std::max(hi, s);
-  }
+  const auto [lo, hi] = StoredRange(samples, count, decode);
   if (needs_range) {
     mapper.SetRange(lo, hi);
     if (mapper.RangeIsFlat()) mapper.SetRange(decode.MinPossible(), decode.MaxPossible());
@@ -131,7 +152,13 @@ void RenderSamples(const T* samples, size_t count, const StoredValueDecoder& dec
     // One evaluation per distinct stored value, then a table lookup per pixel.
     std::vector<uint8_t> table(static_cast<size_t>(span));
     for (int64_t s = lo; s <= hi; ++s) table[static_cast<size_t>(s - lo)] = mapper.Display(s);
-    for (size_t i = 0; i < count; ++i) out[i] = table[static_cast<size_t>(decode(samples[i]) - lo)];
+    if constexpr (sizeof(T) <= 2) {
+      const StoredValueDecoder::Narrow narrow = decode.narrow();
+      const int32_t base = static_cast<int32_t>(lo);
+      for (size_t i = 0; i < count; ++i) out[i] = table[static_cast<uint32_t>(narrow(samples[i]) - base)];
+    } else {
+      for (size_t i = 0; i < count; ++i) out[i] = table[static_cast<size_t>(decode(samples[i]) - lo)];
+    }
   } else {
     for (size_t i = 0; i < count; ++i) out[i] = mapper.Display(decode(samples[i]));
   }

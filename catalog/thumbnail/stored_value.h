@@ -28,6 +28,17 @@ class StoredValueDecoder {
     return static_cast<int64_t>(value ^ sign_bit_) - static_cast<int64_t>(sign_bit_);
   }
 
+  // The same decoding in 32-bit arithmetic, for 8- and 16-bit containers
+  // (Bits Stored <= 16), where it lets the compiler vectorise pixel loops.
+  struct Narrow {
+    uint32_t shift, mask, sign_bit;
+    int32_t operator()(uint32_t container) const {
+      return static_cast<int32_t>(((container >> shift) & mask) ^ sign_bit) -
+             static_cast<int32_t>(sign_bit);
+    }
+  };
+  Narrow narrow() const { return {static_cast<uint32_t>(shift_), mask_, sign_bit_}; }
+
   // Smallest and largest value Bits Stored can hold.
   int64_t MinPossible() const { return sign_bit_ ? -static_cast<int64_t>(sign_bit_) : 0; }
   int64_t MaxPossible() const {
