@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -114,35 +115,44 @@ class GreyMapper {
   double min_ = 0, max_ = 0;
 };
 
-// The smallest and largest stored value among `samples`. 8- and 16-bit
-// containers decode in 32-bit arithmetic so that the loop vectorises.
-template <typename T>
-std::pair<int64_t, int64_t> StoredRange(const T* samples, size_t count,
-                                        const StoredValueDecoder& decode) {
+// The smallest and largest stored value among `samples`, decoded as V.
+template <typename V, typename T, typename Decode>
+std::pair<int64_t, int64_t> MinMaxOf(const T* samples, size_t count, const Decode& decode) {
+  V lo = std::numeric_limits<V>::max(), hi = std::numeric_limits<V>::min();
+  for (size_t i = 0; i < count; ++i) {
+    const V s = decode(samples[i]);
+    lo = std::min(lo, s);
+    hi = std::max(hi, s);
+  }
+  return {lo, hi};
+}
+
+// out[i] = table[stored value of samples[i] - lo].
+template <typename V, typename T, typename Decode>
+void LookUp(const T* samples, size_t count, const Decode& decode, int64_t lo,
+            const std::vector<uint8_t>& table, uint8_t* out) {
+  const V base = static_cast<V>(lo);
+  for (size_t i = 0; i < count; ++i) out[i] = table[static_cast<size_t>(decode(samples[i]) - base)];
+}
+
+// Calls fn.template operator()<V>(decoder) with the decoder for T's
+// containers: 8- and 16-bit ones decode in 32-bit arithmetic, so that the
+// per-pixel loops vectorise.
+template <typename T, typename Fn>
+auto WithDecoder(const StoredValueDecoder& decode, Fn&& fn) {
   if constexpr (sizeof(T) <= 2) {
-    const StoredValueDecoder::Narrow narrow = decode.narrow();
-    int32_t lo = INT32_MAX, hi = INT32_MIN;
-    for (size_t i = 0; i < count; ++i) {
-      const int32_t s = narrow(samples[i]);
-      lo = std::min(lo, s);
-      hi = std::max(hi, s);
-    }
-    return {lo, hi};
+    return fn.template operator()<int32_t>(decode.narrow());
   } else {
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t i = 0; i < count; ++i) {
-      const int64_t s = decode(samples[i]);
-      lo = std::min(lo, s);
-      hi = std::max(hi, s);
-    }
-    return {lo, hi};
+    return fn.template operator()<int64_t>(decode);
   }
 }
 
 template <typename T>
 void RenderSamples(const T* samples, size_t count, const StoredValueDecoder& decode,
                    GreyMapper& mapper, bool needs_range, uint8_t* out) {
-  const auto [lo, hi] = StoredRange(samples, count, decode);
+  const auto [lo, hi] = WithDecoder<T>(decode, [&]<typename V>(const auto& d) {
+    return MinMaxOf<V>(samples, count, d);
+  });
   if (needs_range) {
     mapper.SetRange(lo, hi);
     if (mapper.RangeIsFlat()) mapper.SetRange(decode.MinPossible(), decode.MaxPossible());
@@ -152,13 +162,9 @@ void RenderSamples(const T* samples, size_t count, const StoredValueDecoder& dec
     // One evaluation per distinct stored value, then a table lookup per pixel.
     std::vector<uint8_t> table(static_cast<size_t>(span));
     for (int64_t s = lo; s <= hi; ++s) table[static_cast<size_t>(s - lo)] = mapper.Display(s);
-    if constexpr (sizeof(T) <= 2) {
-      const StoredValueDecoder::Narrow narrow = decode.narrow();
-      const int32_t base = static_cast<int32_t>(lo);
-      for (size_t i = 0; i < count; ++i) out[i] = table[static_cast<uint32_t>(narrow(samples[i]) - base)];
-    } else {
-      for (size_t i = 0; i < count; ++i) out[i] = table[static_cast<size_t>(decode(samples[i]) - lo)];
-    }
+    WithDecoder<T>(decode, [&]<typename V>(const auto& d) {
+      LookUp<V>(samples, count, d, lo, table, out);
+    });
   } else {
     for (size_t i = 0; i < count; ++i) out[i] = mapper.Display(decode(samples[i]));
   }
