@@ -110,6 +110,23 @@ TEST(GreyscaleRendering, WithoutWindowTheFrameMinimumAndMaximumSpanTheRange) {
   EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 26, 51, 255}));
 }
 
+TEST(GreyscaleRendering, ThirtyTwoBitUnsignedDoseLikeRtDose) {
+  // RT Dose stores 32-bit unsigned values (PS3.3 C.8.8.3.4.3), no window:
+  // min/max of the frame span the range. Values above 2^31 must not turn
+  // negative: 0 -> 0, 2^31 -> 127.5, 3 * 2^30 -> 191.25, 2^32 - 1 -> 255.
+  auto dataset = MakeDataset(Mono(4, 32, 32, 31, false),
+                             {0, 0x80000000u, 0xC0000000u, 0xFFFFFFFFu});
+  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 128, 191, 255}));
+}
+
+TEST(GreyscaleRendering, SignedEightBitsAreSignExtended) {
+  // 8 bits stored, signed, window c=0 w=256: ((x + 0.5) / 255 + 0.5) * 255:
+  // 0x80 -> -128 -> 0; 0xFF -> -1 -> 127; 0 -> 128; 0x7F -> 127 -> 255.
+  auto dataset = MakeDataset(Mono(4, 8, 8, 7, true), {0x80, 0xFF, 0, 0x7F});
+  SetWindow(*dataset, 0, 256);
+  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 127, 128, 255}));
+}
+
 TEST(GreyscaleRendering, ConstantFrameWithoutWindowUsesTheBitsStoredRange) {
   auto black = MakeDataset(Mono(2, 16, 12, 11, false), {0, 0});
   EXPECT_EQ(Row(RenderOk(*black)), (std::vector<int>{0, 0}));

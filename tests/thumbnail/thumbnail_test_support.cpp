@@ -52,8 +52,17 @@ std::unique_ptr<DcmDataset> MakeDataset(const PixelSpec& spec,
   if (spec.bits_allocated == 8) {
     std::vector<Uint8> bytes(samples.begin(), samples.end());
     dataset->putAndInsertUint8Array(DCM_PixelData, bytes.data(), bytes.size());
-  } else {
+  } else if (spec.bits_allocated == 16) {
     std::vector<Uint16> words(samples.begin(), samples.end());
+    dataset->putAndInsertUint16Array(DCM_PixelData, words.data(), words.size());
+  } else {
+    // 32 bits allocated: OW, each sample as its low word then its high word
+    // (Little Endian byte order, PS3.5 7.3).
+    std::vector<Uint16> words;
+    for (uint32_t sample : samples) {
+      words.push_back(static_cast<Uint16>(sample & 0xFFFF));
+      words.push_back(static_cast<Uint16>(sample >> 16));
+    }
     dataset->putAndInsertUint16Array(DCM_PixelData, words.data(), words.size());
   }
   return dataset;
