@@ -2,10 +2,8 @@
 // through the same ingest pipeline as the network path (catalog/import).
 
 #include <dcmtk/oflog/oflog.h>
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -13,11 +11,9 @@
 
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
-#include "catalog/index/index_writer.h"
-#include "catalog/ingest/ingest_pipeline.h"
-#include "catalog/storage/file_store.h"
 #include "server/cli/settings_options.h"
 #include "server/commands/commands.h"
+#include "server/commands/writable_archive.h"
 
 namespace pixeldex::server {
 namespace {
@@ -64,56 +60,11 @@ constexpr const char* kEpilogue =
     "  pixeldex import --config /etc/pixeldex.conf /mnt/old-pacs\n"
     "  pixeldex import --in-place --jobs 4 --storage var/storage --index var/index.db ./scans\n";
 
-// Set by SIGINT/SIGTERM; read by the importer between files.
-std::atomic<bool> g_cancel{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "used from a signal handler");
-
-void OnSignal(int) { g_cancel.store(true); }
-
-void InstallSignalHandlers() {
-  struct sigaction action {};
-  action.sa_handler = OnSignal;
-  sigemptyset(&action.sa_mask);
-  ::sigaction(SIGINT, &action, nullptr);
-  ::sigaction(SIGTERM, &action, nullptr);
-}
-
-Status ParseJobs(const std::string& text, int* jobs) {
-  try {
-    size_t used = 0;
-    const int n = std::stoi(text, &used);
-    if (used == text.size() && n >= 1 && n <= 1024) {
-      *jobs = n;
-      return Status::Ok();
-    }
-  } catch (const std::exception&) {
-  }
-  return Status::InvalidArgument("--jobs expects a number from 1 to 1024, got " + text);
-}
-
-// Opens the archive the way the server does, except that the incoming
-// directory is not cleaned: a running server may be receiving into it.
 int Import(const Settings& settings, const std::vector<std::string>& roots,
            import::ImportOptions options) {
-  storage::FileStore store{storage::StorageLayout(settings.storage.root)};
-  std::error_code ec;
-  std::filesystem::create_directories(store.layout().IncomingDir(), ec);
-  if (ec) {
-    LogError("cannot create {}: {}", store.layout().IncomingDir().string(), ec.message());
-    return 1;
-  }
-  auto writer = index::IndexWriter::Open(settings.storage.index);
-  if (!writer.ok()) {
-    LogError("cannot open the index {}: {}", settings.storage.index, writer.status().ToString());
-    return 1;
-  }
-  ingest::IngestOptions ingest_options;
-  ingest_options.duplicates = settings.storage.duplicates;
-  ingest_options.thumbnails = settings.thumbnails.enabled;
-  ingest_options.thumbnail.max_size = settings.thumbnails.max_size;
-  ingest::IngestPipeline pipeline(store, **writer, ingest_options);
-
-  import::Importer importer(pipeline, store, settings.storage.index, options);
+  auto archive = OpenWritableArchive(settings);
+  if (archive == nullptr) return 1;
+  import::Importer importer(*archive->pipeline, *archive->store, settings.storage.index, options);
   auto summary = importer.Run(roots);
   if (!summary.ok()) {
     LogError("import failed: {}", summary.status().ToString());
@@ -173,8 +124,7 @@ int RunImport(int argc, char** argv) {
   // about them would only be noise, unless debugging.
   OFLog::configure(settings->log.level == LogLevel::kDebug ? OFLogger::INFO_LOG_LEVEL
                                                            : OFLogger::FATAL_LOG_LEVEL);
-  InstallSignalHandlers();
-  options.cancel = &g_cancel;
+  options.cancel = CancelOnSignals();
   if (::isatty(STDERR_FILENO)) options.progress = stderr;
   return Import(*settings, roots, options);
 }
