@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "catalog/import/folder_walker.h"
 #include "catalog/index/schema.h"
@@ -13,6 +14,10 @@ namespace pixeldex::reconcile {
 namespace {
 
 namespace fs = std::filesystem;
+
+// How long a problem must last to be reported: longer than a store takes
+// from "file in place" to "rows committed" on a busy server.
+constexpr auto kConfirmationGrace = std::chrono::seconds(2);
 
 struct Row {
   std::string sop_instance_uid;
@@ -103,6 +108,25 @@ bool SameFinding(const Finding& a, const Finding& b) {
   return a.problem == b.problem && a.sop_instance_uid == b.sop_instance_uid && a.path == b.path;
 }
 
+// The candidates that are still problems, verified again.
+Result<std::vector<Finding>> ConfirmOnce(FileVerifier& verifier,
+                                         const std::vector<Finding>& candidates) {
+  std::vector<Finding> confirmed;
+  for (const Finding& candidate : candidates) {
+    if (candidate.problem == Problem::kUnreadable) {
+      confirmed.push_back(candidate);
+      continue;
+    }
+    int64_t ignored = 0;
+    auto now = verifier.Verify(candidate.path, &ignored);
+    if (!now.ok()) return now.status();
+    for (Finding& f : *now) {
+      if (SameFinding(f, candidate)) confirmed.push_back(std::move(f));
+    }
+  }
+  return confirmed;
+}
+
 }  // namespace
 
 const char* ProblemName(Problem problem) {
@@ -159,19 +183,16 @@ Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
     PIXELDEX_RETURN_IF_ERROR(rows->status());
   }
 
-  // Confirm each candidate against the index as it is now.
-  for (const Finding& candidate : candidates) {
-    if (candidate.problem == Problem::kUnreadable) {
-      report.findings.push_back(candidate);
-      continue;
-    }
-    int64_t ignored = 0;
-    auto now = verifier->Verify(candidate.path, &ignored);
-    if (!now.ok()) return now.status();
-    for (Finding& f : *now) {
-      if (SameFinding(f, candidate)) report.findings.push_back(std::move(f));
-    }
+  // Confirm each candidate against the index as it is now, and what is left
+  // once more after a grace period: a store in progress (file in place, rows
+  // waiting for the group commit) is not a problem.
+  auto confirmed = ConfirmOnce(*verifier, candidates);
+  if (confirmed.ok() && !confirmed->empty()) {
+    std::this_thread::sleep_for(kConfirmationGrace);
+    confirmed = ConfirmOnce(*verifier, *confirmed);
   }
+  if (!confirmed.ok()) return confirmed.status();
+  report.findings = std::move(confirmed).value();
   return report;
 }
 
