@@ -73,8 +73,8 @@ class FileVerifier {
       if (row.sha256 == *sha256 && row.size_bytes == size) continue;
       findings.push_back({Problem::kMismatch, row.sop_instance_uid, recorded_path,
                           "index: " + std::to_string(row.size_bytes) + " bytes, sha256 " +
-                              row.sha256 + "; file: " + std::to_string(size) +
-                              " bytes, sha256 " + *sha256});
+                              row.sha256 + "; file: " + std::to_string(size) + " bytes, sha256 " +
+                              *sha256});
     }
     return findings;
   }
@@ -131,10 +131,14 @@ Result<std::vector<Finding>> ConfirmOnce(FileVerifier& verifier,
 
 const char* ProblemName(Problem problem) {
   switch (problem) {
-    case Problem::kMissing: return "missing";
-    case Problem::kExtra: return "extra";
-    case Problem::kMismatch: return "mismatch";
-    case Problem::kUnreadable: return "unreadable";
+    case Problem::kMissing:
+      return "missing";
+    case Problem::kExtra:
+      return "extra";
+    case Problem::kMismatch:
+      return "mismatch";
+    case Problem::kUnreadable:
+      return "unreadable";
   }
   return "unknown";
 }
@@ -148,7 +152,9 @@ Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
   Status failed;
 
   // The files below the root.
-  import::FolderWalker walker(import::WalkOptions{false, nullptr, {layout.IncomingDir().string()}});
+  import::FolderWalker walker(import::WalkOptions{false,
+                                                  nullptr,
+                                                  { layout.IncomingDir().string() }});
   walker.Walk(
       {layout.root().string()},
       [&](const import::WalkedFile& file) {

@@ -9,8 +9,8 @@
 // Files cataloged in place outside the root are checked through their rows.
 // Each finding is confirmed against the index and the file again after the
 // walk, and once more two seconds later, so the stores of a server running
-// meanwhile (file placed, rows not yet committed) are not reported. Reads through its own WAL connection; never
-// blocks a writer. Single-threaded: hashing is bound by the disk.
+// meanwhile (file placed, rows not yet committed) are not reported. Reads through its own WAL
+// connection; never blocks a writer. Single-threaded: hashing is bound by the disk.
 
 #include <cstdint>
 #include <functional>

@@ -70,8 +70,8 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
     bool removed = false;
     if (options.remove_missing_rows) {
       Status s = writer.Remove(candidate.sop_instance_uid);
-      if (!s.ok()) LogWarning("cannot remove the rows of {}: {}", candidate.sop_instance_uid,
-                              s.ToString());
+      if (!s.ok())
+        LogWarning("cannot remove the rows of {}: {}", candidate.sop_instance_uid, s.ToString());
       removed = s.ok();
       if (removed) ++report.rows_removed;
     }
@@ -89,11 +89,11 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
 
 void LogReport(const ReconcileReport& report, const std::string& when) {
   const import::ImportCounts& c = report.cataloged.counts;
-  const int64_t cataloged = c.Of(import::FileResult::kImported) +
-                            c.Of(import::FileResult::kReplaced);
+  const int64_t cataloged =
+      c.Of(import::FileResult::kImported) + c.Of(import::FileResult::kReplaced);
   const int64_t failed = c.Of(import::FileResult::kFailed);
-  const int64_t other = c.Of(import::FileResult::kNotDicom) +
-                        c.Of(import::FileResult::kDuplicateKept);
+  const int64_t other =
+      c.Of(import::FileResult::kNotDicom) + c.Of(import::FileResult::kDuplicateKept);
   const bool clean = cataloged == 0 && failed == 0 && other == 0 && report.missing.empty();
   Log(clean ? LogLevel::kInfo : LogLevel::kWarning,
       "reconciled the archive at {}: {} files ({} unchanged), {} cataloged, {} left uncataloged "

@@ -6,7 +6,7 @@
 
 #include "catalog/index/result_formatter.h"
 #include "catalog/reconcile/archive_checker.h"
-#include "server/cli/settings_options.h"
+#include "server/cli/command_line.h"
 #include "server/commands/commands.h"
 
 namespace pixeldex::server {
@@ -55,11 +55,11 @@ Status Print(const reconcile::CheckReport& report, index::OutputFormat format) {
   }
   PIXELDEX_RETURN_IF_ERROR(sink->End(static_cast<int64_t>(report.findings.size())));
   std::cout.flush();
-  const std::string totals = fmt::format(
-      "pixeldex check: {} files, {} rows, {:.1f} MB hashed: {}\n", report.files, report.rows,
-      static_cast<double>(report.bytes_hashed) / 1e6,
-      report.findings.empty() ? std::string("files and index agree")
-                              : fmt::format("{} problem(s)", report.findings.size()));
+  const std::string totals =
+      fmt::format("pixeldex check: {} files, {} rows, {:.1f} MB hashed: {}\n", report.files,
+                  report.rows, static_cast<double>(report.bytes_hashed) / 1e6,
+                  report.findings.empty() ? std::string("files and index agree")
+                                          : fmt::format("{} problem(s)", report.findings.size()));
   std::fputs(totals.c_str(), format == index::OutputFormat::kTable ? stdout : stderr);
   return Status::Ok();
 }
@@ -79,24 +79,12 @@ int RunCheck(int argc, char** argv) {
                   return Status::Ok();
                 });
 
-  std::vector<std::string> positional;
-  bool help = false;
-  Status parsed = parser.Parse(argc, argv, 2, &positional, &help);
-  if (help) {
-    std::fputs((parser.Help() + kEpilogue).c_str(), stdout);
-    return 0;
-  }
-  if (parsed.ok() && !positional.empty()) {
-    parsed = Status::InvalidArgument("unexpected argument " + positional.front());
-  }
-  auto settings = parsed.ok() ? settings_options.Resolve() : Result<Settings>(parsed);
-  if (!settings.ok()) {
-    std::fprintf(stderr, "pixeldex check: %s\n(see 'pixeldex check --help')\n",
-                 settings.status().message().c_str());
-    return 2;
-  }
-  auto report = reconcile::CheckArchive(storage::StorageLayout(settings->storage.root),
-                                        settings->storage.index);
+  ParsedCommandLine command_line =
+      ParseCommandLine(parser, settings_options, argc, argv, "check", kEpilogue);
+  if (!command_line.settings) return command_line.exit_code;
+  const Settings& settings = *command_line.settings;
+  auto report = reconcile::CheckArchive(storage::StorageLayout(settings.storage.root),
+                                        settings.storage.index);
   Status printed = report.ok() ? Print(*report, format) : report.status();
   if (!printed.ok()) {
     std::fprintf(stderr, "pixeldex check: %s\n", printed.ToString().c_str());

@@ -1,7 +1,6 @@
 // `pixeldex import`: catalog existing folders of DICOM files, on all cores,
 // through the same ingest pipeline as the network path (catalog/import).
 
-#include <dcmtk/oflog/oflog.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,7 +10,7 @@
 
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
-#include "server/cli/settings_options.h"
+#include "server/cli/command_line.h"
 #include "server/commands/commands.h"
 #include "server/commands/writable_archive.h"
 
@@ -86,7 +85,7 @@ int RunImport(int argc, char** argv) {
   import::ImportOptions options;
   parser.Option("--jobs", "N", "worker threads (default: one per hardware thread)",
                 [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
-  parser.Flag("--in-place", "catalog files where they are; record absolute paths, copy nothing",
+  parser.Flag("--in-place", "catalog files where they are; record their paths, copy nothing",
               [&] {
                 options.in_place = true;
                 return Status::Ok();
@@ -100,34 +99,23 @@ int RunImport(int argc, char** argv) {
     return Status::Ok();
   });
 
-  std::vector<std::string> roots;
-  bool help = false;
-  Status parsed = parser.Parse(argc, argv, 2, &roots, &help);
-  if (help) {
-    std::fputs((parser.Help() + kEpilogue).c_str(), stdout);
-    return 0;
-  }
-  if (parsed.ok() && roots.empty()) parsed = Status::InvalidArgument("no DIR to import");
-  for (const std::string& root : roots) {
-    std::error_code ec;
-    if (parsed.ok() && !std::filesystem::exists(root, ec)) {
-      parsed = Status::InvalidArgument(root + " does not exist");
-    }
-  }
-  auto settings = parsed.ok() ? settings_options.Resolve() : Result<Settings>(parsed);
-  if (!settings.ok()) {
-    std::fprintf(stderr, "pixeldex import: %s\n(see 'pixeldex import --help')\n",
-                 settings.status().message().c_str());
-    return 2;
-  }
-  ConfigureLog(settings->log.level, settings->log.format);
-  // Unreadable files are reported in the summary; DCMTK's own complaints
-  // about them would only be noise, unless debugging.
-  OFLog::configure(settings->log.level == LogLevel::kDebug ? OFLogger::INFO_LOG_LEVEL
-                                                           : OFLogger::FATAL_LOG_LEVEL);
+  ParsedCommandLine command_line = ParseCommandLine(
+      parser, settings_options, argc, argv, "import", kEpilogue,
+      [](const std::vector<std::string>& roots) {
+        if (roots.empty()) return Status::InvalidArgument("no DIR to import");
+        for (const std::string& root : roots) {
+          std::error_code ec;
+          if (!std::filesystem::exists(root, ec)) {
+            return Status::InvalidArgument(root + " does not exist");
+          }
+        }
+        return Status::Ok();
+      });
+  if (!command_line.settings) return command_line.exit_code;
+  ConfigureBatchLog(*command_line.settings);
   options.cancel = CancelOnSignals();
   if (::isatty(STDERR_FILENO)) options.progress = stderr;
-  return Import(*settings, roots, options);
+  return Import(*command_line.settings, command_line.positional, options);
 }
 
 }  // namespace pixeldex::server

@@ -1,14 +1,13 @@
 // `pixeldex reindex`: rebuild the index from the storage tree, in place,
 // while a server may keep running (catalog/reconcile).
 
-#include <dcmtk/oflog/oflog.h>
 #include <unistd.h>
 
 #include <cstdio>
 
 #include "catalog/common/log.h"
 #include "catalog/reconcile/reconciler.h"
-#include "server/cli/settings_options.h"
+#include "server/cli/command_line.h"
 #include "server/commands/commands.h"
 #include "server/commands/writable_archive.h"
 
@@ -85,28 +84,13 @@ int RunReindex(int argc, char** argv) {
   parser.Option("--jobs", "N", "worker threads (default: one per hardware thread)",
                 [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
 
-  std::vector<std::string> positional;
-  bool help = false;
-  Status parsed = parser.Parse(argc, argv, 2, &positional, &help);
-  if (help) {
-    std::fputs((parser.Help() + kEpilogue).c_str(), stdout);
-    return 0;
-  }
-  if (parsed.ok() && !positional.empty()) {
-    parsed = Status::InvalidArgument("unexpected argument " + positional.front());
-  }
-  auto settings = parsed.ok() ? settings_options.Resolve() : Result<Settings>(parsed);
-  if (!settings.ok()) {
-    std::fprintf(stderr, "pixeldex reindex: %s\n(see 'pixeldex reindex --help')\n",
-                 settings.status().message().c_str());
-    return 2;
-  }
-  ConfigureLog(settings->log.level, settings->log.format);
-  OFLog::configure(settings->log.level == LogLevel::kDebug ? OFLogger::INFO_LOG_LEVEL
-                                                           : OFLogger::FATAL_LOG_LEVEL);
+  ParsedCommandLine command_line =
+      ParseCommandLine(parser, settings_options, argc, argv, "reindex", kEpilogue);
+  if (!command_line.settings) return command_line.exit_code;
+  ConfigureBatchLog(*command_line.settings);
   options.cancel = CancelOnSignals();
   if (::isatty(STDERR_FILENO)) options.progress = stderr;
-  return Reindex(*settings, options);
+  return Reindex(*command_line.settings, options);
 }
 
 }  // namespace pixeldex::server

@@ -1,5 +1,6 @@
 #include "server/commands/writable_archive.h"
 
+#include <dcmtk/oflog/oflog.h>
 #include <signal.h>
 
 #include <filesystem>
@@ -31,8 +32,7 @@ std::unique_ptr<WritableArchive> OpenWritableArchive(const Settings& settings) {
   std::error_code ec;
   std::filesystem::create_directories(archive->store->layout().IncomingDir(), ec);
   if (ec) {
-    LogError("cannot create {}: {}", archive->store->layout().IncomingDir().string(),
-             ec.message());
+    LogError("cannot create {}: {}", archive->store->layout().IncomingDir().string(), ec.message());
     return nullptr;
   }
   auto writer = index::IndexWriter::Open(settings.storage.index);
@@ -41,22 +41,15 @@ std::unique_ptr<WritableArchive> OpenWritableArchive(const Settings& settings) {
     return nullptr;
   }
   archive->writer = std::move(writer).value();
-  archive->pipeline = std::make_unique<ingest::IngestPipeline>(
-      *archive->store, *archive->writer, IngestOptionsFrom(settings));
+  archive->pipeline = std::make_unique<ingest::IngestPipeline>(*archive->store, *archive->writer,
+                                                               IngestOptionsFrom(settings));
   return archive;
 }
 
-Status ParseJobs(const std::string& text, int* jobs) {
-  try {
-    size_t used = 0;
-    const int n = std::stoi(text, &used);
-    if (used == text.size() && n >= 1 && n <= 1024) {
-      *jobs = n;
-      return Status::Ok();
-    }
-  } catch (const std::exception&) {
-  }
-  return Status::InvalidArgument("--jobs expects a number from 1 to 1024, got " + text);
+void ConfigureBatchLog(const Settings& settings) {
+  ConfigureLog(settings.log.level, settings.log.format);
+  OFLog::configure(settings.log.level == LogLevel::kDebug ? OFLogger::INFO_LOG_LEVEL
+                                                          : OFLogger::FATAL_LOG_LEVEL);
 }
 
 const std::atomic<bool>* CancelOnSignals() {

@@ -2,7 +2,7 @@
 // What the subcommands that write an archive beside a running server share
 // (`import`, `reindex`): the archive opened the way the server opens it,
 // except that the incoming directory is not cleaned (a running server may be
-// receiving into it); --jobs; and SIGINT/SIGTERM as a cancel flag.
+// receiving into it); their logging; and SIGINT/SIGTERM as a cancel flag.
 
 #include <atomic>
 #include <memory>
@@ -30,8 +30,10 @@ ingest::IngestOptions IngestOptionsFrom(const Settings& settings);
 // index. Logs the reason and returns nullptr when that fails.
 std::unique_ptr<WritableArchive> OpenWritableArchive(const Settings& settings);
 
-// Parses --jobs: a number from 1 to 1024.
-Status ParseJobs(const std::string& text, int* jobs);
+// pixeldex's log as the settings say; DCMTK's own log only when debugging
+// (unreadable files are reported by the command, DCMTK's complaints would be
+// noise).
+void ConfigureBatchLog(const Settings& settings);
 
 // Installs SIGINT and SIGTERM handlers that set the returned flag (and
 // nothing else), for work that stops between files.

@@ -124,9 +124,8 @@ class CrashE2eTest : public ::testing::Test {
       t.sop_instance_uid = UniqueUid("3.");
       t.instance_number = i + 1;
       t.rows = t.columns = (rng() % 4 == 0) ? 512 : 16;
-      const std::string path =
-          dir_ / ("r" + std::to_string(round) + "-s" + std::to_string(sender) + "-" +
-                  std::to_string(i) + ".dcm");
+      const std::string path = dir_ / ("r" + std::to_string(round) + "-s" + std::to_string(sender) +
+                                       "-" + std::to_string(i) + ".dcm");
       WriteTestInstance(path, t);
       files.push_back({path, t.sop_class_uid, t.sop_instance_uid});
     }
@@ -150,8 +149,7 @@ class CrashE2eTest : public ::testing::Test {
     EXPECT_TRUE(audit.Consistent()) << audit.Describe();
     IndexProbe index(index_);
     for (const std::string& uid : acknowledged) {
-      EXPECT_EQ(index.Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?1", {uid}),
-                1)
+      EXPECT_EQ(index.Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?1", {uid}), 1)
           << "acknowledged but not cataloged: " << uid;
     }
     EXPECT_GE(audit.rows, static_cast<long long>(acknowledged.size()));
@@ -201,9 +199,10 @@ TEST_F(CrashE2eTest, AcknowledgedInstancesSurviveSigkillAtRandomMoments) {
     EXPECT_GE(acknowledged, 1) << "the senders never got going";
     // What the kill left for the next start to reconcile (for the record).
     const ArchiveAudit left = AuditArchive(storage_, index_);
-    std::printf("round %d: killed after %d acknowledged; left %zu file(s) without rows, %zu "
-                "temporary file(s)\n",
-                round, acknowledged, left.files_without_row.size(), left.temporary_files.size());
+    std::printf(
+        "round %d: killed after %d acknowledged; left %zu file(s) without rows, %zu "
+        "temporary file(s)\n",
+        round, acknowledged, left.files_without_row.size(), left.temporary_files.size());
   }
 
   auto server = StartServer(kRounds);

@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 class ReconcileE2eTest : public ServerTest {
  protected:
   ProcessResult Pixeldex(const std::string& command, std::vector<std::string> args = {}) const {
-    std::vector<std::string> argv = {PIXELDEX_BINARY, command, "--storage", dir_ / "storage",
-                                     "--index", dir_ / "index.db"};
+    std::vector<std::string> argv = {PIXELDEX_BINARY,  command,   "--storage",
+                                     dir_ / "storage", "--index", dir_ / "index.db"};
     argv.insert(argv.end(), args.begin(), args.end());
     return RunProcess(argv);
   }
@@ -77,8 +77,8 @@ TEST_F(ReconcileE2eTest, TheServerReconcilesWhenItStarts) {
   // rows, a half-received file, a row whose file is gone.
   TestInstance orphan;
   orphan.sop_instance_uid = UniqueUid("3.");
-  const std::string orphan_path = StoragePath(
-      orphan.study_uid + "/" + orphan.series_uid + "/" + orphan.sop_instance_uid + ".dcm");
+  const std::string orphan_path = StoragePath(orphan.study_uid + "/" + orphan.series_uid + "/" +
+                                              orphan.sop_instance_uid + ".dcm");
   fs::create_directories(fs::path(orphan_path).parent_path());
   WriteTestInstance(orphan_path, orphan);
   std::ofstream(StoragePath(".incoming/12345678-1-0.part")) << "half a data set";
@@ -157,7 +157,8 @@ TEST_F(ReconcileE2eTest, CheckAndReindexWorkWhileTheServerStores) {
   EXPECT_NE(reindexed.output.find("missing " + gone), std::string::npos) << reindexed.output;
   EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 12 + 60 + 12 - 1);
   EXPECT_EQ(Index().Scalar("SELECT series_description FROM instance_details "
-                           "WHERE sop_instance_uid = ?1", {changed}),
+                           "WHERE sop_instance_uid = ?1",
+                           {changed}),
             "edited behind the index's back");
   auto after = Pixeldex("check");
   EXPECT_EQ(after.exit_code, 1) << after.output;  // only the stray file remains

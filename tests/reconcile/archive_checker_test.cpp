@@ -73,9 +73,10 @@ TEST_F(ArchiveCheckerTest, FindsMissingExtraAndMismatchedFiles) {
   EXPECT_EQ(report.rows, 3);
   for (const auto& f : report.findings) {
     if (f.problem == Problem::kMismatch) {
-      EXPECT_NE(f.detail.find(probe_.Scalar("SELECT sha256 FROM instances WHERE sop_instance_uid = ?1",
-                                            {changed.sop_instance_uid})),
-                std::string::npos)
+      EXPECT_NE(
+          f.detail.find(probe_.Scalar("SELECT sha256 FROM instances WHERE sop_instance_uid = ?1",
+                                      {changed.sop_instance_uid})),
+          std::string::npos)
           << f.detail;
     }
   }
@@ -91,8 +92,9 @@ TEST_F(ArchiveCheckerTest, FilesCatalogedInPlaceOutsideTheRootAreCheckedThroughT
   ASSERT_TRUE(pipeline_->Ingest(request).ok());
   EXPECT_TRUE(Check().findings.empty());
   fs::remove(outside);
-  EXPECT_EQ(Summary(Check()), (std::vector<std::string>{"missing " + TestInstance{}.sop_instance_uid +
-                                                        " " + outside}));
+  EXPECT_EQ(
+      Summary(Check()),
+      (std::vector<std::string>{"missing " + TestInstance{}.sop_instance_uid + " " + outside}));
 }
 
 TEST_F(ArchiveCheckerTest, ReindexRepairsWhatCheckFinds) {

@@ -48,8 +48,8 @@ TEST_P(StoreStepFaultTest, FailsCleanlyAndAStoreAfterwardsSucceeds) {
   faults_.FailOnce(step.op, step.skip, step.err);
   auto failed = Ingest(t);
   ASSERT_FALSE(failed.ok()) << "the fault was not hit";
-  EXPECT_EQ(failed.status().code(), step.err == ENOSPC ? Status::Code::kResourceExhausted
-                                                       : Status::Code::kIoError)
+  EXPECT_EQ(failed.status().code(),
+            step.err == ENOSPC ? Status::Code::kResourceExhausted : Status::Code::kIoError)
       << failed.status().ToString();
   EXPECT_NE(failed.status().message().find("injected fault"), std::string::npos);
   ArchiveAudit audit = Audit();
@@ -75,8 +75,9 @@ class IngestFaultTest : public ArchiveFixture {};
 TEST_F(IngestFaultTest, AFailedIndexTransactionTakesTheFileBack) {
   TestInstance t;
   // The index refuses the instance's rows (as a full or failing disk would).
-  ExecSql("CREATE TRIGGER refuse BEFORE INSERT ON instances BEGIN "
-          "SELECT RAISE(FAIL, 'injected index failure'); END");
+  ExecSql(
+      "CREATE TRIGGER refuse BEFORE INSERT ON instances BEGIN "
+      "SELECT RAISE(FAIL, 'injected index failure'); END");
   auto failed = Ingest(t);
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.status().message().find("injected index failure"), std::string::npos);

@@ -1,11 +1,10 @@
 // Reconcile: files without rows are cataloged in place, changed files again,
 // rows without files reported (or removed), nothing stored is ever deleted.
 
-#include "catalog/reconcile/reconciler.h"
-
 #include <filesystem>
 #include <fstream>
 
+#include "catalog/reconcile/reconciler.h"
 #include "tests/reconcile/archive_fixture.h"
 
 namespace pixeldex::testing {
@@ -14,7 +13,21 @@ namespace {
 namespace fs = std::filesystem;
 using import::FileResult;
 
-class ReconcileTest : public ArchiveFixture {};
+class ReconcileTest : public ArchiveFixture {
+ protected:
+  // Stores an instance, then copies (or moves) its file to `to` below the
+  // root; returns the path it was stored at.
+  std::string StoredThenPlacedAt(const std::string& to, bool keep_original) {
+    const std::string from = Stored(TestInstance{});
+    fs::create_directories(fs::path(FileOf(to)).parent_path());
+    if (keep_original) {
+      fs::copy_file(FileOf(from), FileOf(to));
+    } else {
+      fs::rename(FileOf(from), FileOf(to));
+    }
+    return from;
+  }
+};
 
 TEST_F(ReconcileTest, AConsistentArchiveNeedsNothing) {
   Stored(TestInstance{});
@@ -100,11 +113,8 @@ TEST_F(ReconcileTest, ReindexRemovesRowsWithoutFileAndRecatalogsEverything) {
 }
 
 TEST_F(ReconcileTest, ASecondCopyInTheLayoutIsLeftAloneAndReported) {
-  TestInstance t;
-  const std::string path = Stored(t);
   const std::string copy = "elsewhere/copy.dcm";
-  fs::create_directories(fs::path(FileOf(copy)).parent_path());
-  fs::copy_file(FileOf(path), FileOf(copy));
+  const std::string path = StoredThenPlacedAt(copy, /*keep_original=*/true);
 
   const auto report = Reconcile();
   EXPECT_EQ(Count(report, FileResult::kDuplicateKept), 1);
@@ -117,11 +127,8 @@ TEST_F(ReconcileTest, ASecondCopyInTheLayoutIsLeftAloneAndReported) {
 }
 
 TEST_F(ReconcileTest, TheCopyWhoseCatalogedTwinIsGoneTakesOver) {
-  TestInstance t;
-  const std::string path = Stored(t);
   const std::string moved = "moved/here.dcm";
-  fs::create_directories(fs::path(FileOf(moved)).parent_path());
-  fs::rename(FileOf(path), FileOf(moved));
+  StoredThenPlacedAt(moved, /*keep_original=*/false);
 
   const auto report = Reconcile();
   EXPECT_EQ(Count(report, FileResult::kReplaced), 1);

@@ -34,8 +34,9 @@ ArchiveAudit AuditArchive(const std::string& storage_root, const std::string& in
   ArchiveAudit audit;
   const fs::path root(storage_root);
   std::set<std::string> recorded;
-  for (const Row& row : IndexProbe(index_path).Rows(
-           "SELECT sop_instance_uid, path, sha256, size_bytes FROM instances")) {
+  for (const Row& row :
+       IndexProbe(index_path)
+           .Rows("SELECT sop_instance_uid, path, sha256, size_bytes FROM instances")) {
     ++audit.rows;
     recorded.insert(row[1]);
     const fs::path file = root / row[1];

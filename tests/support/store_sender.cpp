@@ -39,8 +39,8 @@ int StoreSender::Send(const std::vector<SentFile>& files, const OnAcknowledged& 
   }
   int acknowledged = 0;
   for (const SentFile& f : files) {
-    const T_ASC_PresentationContextID context =
-        scu.findPresentationContextID(f.sop_class_uid.c_str(), UID_LittleEndianExplicitTransferSyntax);
+    const T_ASC_PresentationContextID context = scu.findPresentationContextID(
+        f.sop_class_uid.c_str(), UID_LittleEndianExplicitTransferSyntax);
     Uint16 status = 0xFFFF;
     cond = scu.sendSTORERequest(context, f.path.c_str(), nullptr, status);
     if (cond.bad() || status != 0x0000) {

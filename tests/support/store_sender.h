@@ -23,7 +23,8 @@ class StoreSender {
   // Called with each SOP Instance UID acknowledged with status 0000, at once.
   using OnAcknowledged = std::function<void(const std::string& sop_instance_uid)>;
 
-  StoreSender(std::string calling_aet, int port) : calling_aet_(std::move(calling_aet)), port_(port) {}
+  StoreSender(std::string calling_aet, int port)
+      : calling_aet_(std::move(calling_aet)), port_(port) {}
 
   // Opens one association (Explicit VR Little Endian for every SOP class of
   // `files`) and sends them in order until one is not acknowledged or the
