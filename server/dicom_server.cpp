@@ -11,6 +11,7 @@
 
 #include "catalog/common/log.h"
 #include "catalog/index/schema.h"
+#include "catalog/reconcile/reconciler.h"
 #include "server/association/association_session.h"
 
 namespace pixeldex::server {
@@ -83,6 +84,11 @@ Result<int> DicomServer::Start() {
   options.thumbnails = settings_.thumbnails.enabled;
   options.thumbnail.max_size = settings_.thumbnails.max_size;
   pipeline_ = std::make_unique<ingest::IngestPipeline>(*store_, *writer_, options);
+  // Before listening: catalog files a crash left without rows, report rows
+  // whose file is gone.
+  auto reconciled = reconcile::Reconcile(*pipeline_, *store_, *writer_, settings_.storage.index, {});
+  if (!reconciled.ok()) return reconciled.status();
+  reconcile::LogReport(*reconciled, "start-up");
   const std::string index_path = settings_.storage.index;
   context_ = std::make_unique<ServerContext>(ServerContext{
       settings_, access_, *pipeline_, *store_, *writer_,

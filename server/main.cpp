@@ -20,6 +20,8 @@ constexpr Command kCommands[] = {
     {"thumbnail", "write the stored PNG thumbnail of one instance", pixeldex::server::RunThumbnail},
     {"thumbnails", "render missing (or --all) thumbnails from stored files", pixeldex::server::RunThumbnails},
     {"query", "run read-only SQL over the index (table, csv, json, jsonl)", pixeldex::server::RunQuery},
+    {"reindex", "rebuild the index from the storage tree (server may keep running)", pixeldex::server::RunReindex},
+    {"check", "verify stored files against the index: missing, extra, hash mismatch", pixeldex::server::RunCheck},
 };
 
 void PrintHelp() {

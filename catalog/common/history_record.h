@@ -24,7 +24,9 @@ struct AssociationRecord {
 
 // Something that went wrong or is worth noting about one instance.
 struct EventRecord {
-  std::string kind;  // store_failed, duplicate_replaced, duplicate_kept, thumbnail_failed, import_failed
+  // store_failed, duplicate_replaced, duplicate_kept, duplicate_in_layout,
+  // thumbnail_failed, import_failed, file_missing
+  std::string kind;
   std::string sop_instance_uid;
   std::string calling_aet;
   std::optional<int64_t> status_code;  // the DIMSE status sent, when there was one

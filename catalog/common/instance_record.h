@@ -70,7 +70,7 @@ struct FileFacts {
 
 // Who delivered the instance, and how.
 struct Provenance {
-  std::string source;        // "network" or "import"
+  std::string source;        // "network", "import" or "reconcile"
   std::string calling_aet;   // empty for imports
   std::string called_aet;
   std::string peer_address;  // "host:port", empty for imports

@@ -25,11 +25,11 @@ FileResult FromDisposition(ingest::Disposition disposition) {
   return FileResult::kImported;
 }
 
-ingest::IngestRequest RequestFor(std::string path, bool in_place) {
+ingest::IngestRequest RequestFor(std::string path, bool in_place, const std::string& source) {
   ingest::IngestRequest request;
   request.incoming_path = std::move(path);
   request.in_place = in_place;
-  request.provenance.source = "import";
+  request.provenance.source = source;
   return request;
 }
 
@@ -55,14 +55,17 @@ void FileImporter::Import(const WalkedFile& file) {
 }
 
 Result<FileResult> FileImporter::InPlace(const std::string& path) {
-  // The same form of the path the pipeline records (ingest_pipeline.cpp).
   const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
   struct stat st {};
   if (::stat(absolute.c_str(), &st) != 0) return Status::FromErrno(errno, "cannot stat " + path);
-  auto unchanged = lookup_.IsCatalogedUnchanged(absolute, st.st_size, ToIso8601(st.st_mtim));
-  if (!unchanged.ok()) return unchanged.status();
-  if (*unchanged) return FileResult::kUnchanged;
-  return Ingest(RequestFor(absolute, /*in_place=*/true), path);
+  if (!context_.recatalog_unchanged) {
+    // The same form of the path the pipeline records.
+    const std::string recorded = context_.store.layout().RecordedPath(absolute);
+    auto unchanged = lookup_.IsCatalogedUnchanged(recorded, st.st_size, ToIso8601(st.st_mtim));
+    if (!unchanged.ok()) return unchanged.status();
+    if (*unchanged) return FileResult::kUnchanged;
+  }
+  return Ingest(RequestFor(absolute, /*in_place=*/true, context_.source), path);
 }
 
 Result<FileResult> FileImporter::Copied(const std::string& path) {
@@ -72,7 +75,7 @@ Result<FileResult> FileImporter::Copied(const std::string& path) {
   const std::string incoming = context_.store.NewIncomingPath();
   PIXELDEX_RETURN_IF_ERROR(CopyFileContents(path, incoming));
   // From here the pipeline owns (and on failure removes) the incoming copy.
-  auto result = Ingest(RequestFor(incoming, /*in_place=*/false), path);
+  auto result = Ingest(RequestFor(incoming, /*in_place=*/false, context_.source), path);
   if (result.ok() && *result != FileResult::kDuplicateKept) {
     context_.known_contents.Insert(*sha256);
   }

@@ -3,8 +3,9 @@
 //   1. recognise     DICOM by content (dicom_sniffer.h); others are counted
 //                    as "not DICOM" and left alone
 //   2. skip          files cataloged before and unchanged since:
-//                      in place  the index records this absolute path with
-//                                the same size and modification time
+//                      in place  the index records this path (relative to
+//                                the storage root for a file below it, else
+//                                absolute) with the same size and mtime
 //                      copying   the index holds an instance with the same
 //                                SHA-256 (a copied file is stored byte for
 //                                byte, so its hash is the source's)
@@ -34,6 +35,10 @@ struct ImportContext {
   // Contents cataloged so far; used (and grown) by copying imports only.
   ContentHashSet& known_contents;
   bool in_place = false;
+  // In place: catalog files again even when unchanged (`pixeldex reindex`).
+  bool recatalog_unchanged = false;
+  // Provenance.source of the rows written.
+  std::string source = "import";
 };
 
 class FileImporter {

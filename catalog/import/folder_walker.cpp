@@ -43,7 +43,7 @@ class TreeWalk {
       : options_(options), on_file_(on_file), on_error_(on_error) {
     for (const std::string& dir : options.skip_directories) {
       struct stat st {};
-      if (::stat(dir.c_str(), &st) == 0) dirs_.insert({st.st_dev, st.st_ino});
+      if (::stat(dir.c_str(), &st) == 0) skipped_.insert({st.st_dev, st.st_ino});
     }
   }
 
@@ -69,6 +69,7 @@ class TreeWalk {
   bool Cancelled() const { return options_.cancel != nullptr && options_.cancel->load(); }
 
   bool FirstVisit(std::set<FileId>& seen, const struct stat& st) {
+    if (skipped_.count({st.st_dev, st.st_ino}) > 0) return false;  // not a revisit
     if (seen.insert({st.st_dev, st.st_ino}).second) return true;
     ++stats_.revisits_avoided;
     return false;
@@ -129,6 +130,7 @@ class TreeWalk {
   const WalkOptions& options_;
   const FolderWalker::FileFn& on_file_;
   const FolderWalker::ErrorFn& on_error_;
+  std::set<FileId> skipped_;  // WalkOptions::skip_directories
   std::set<FileId> dirs_;
   std::set<FileId> files_;
   WalkStats stats_;

@@ -42,10 +42,10 @@ std::string FormatProgressLine(const ProgressSnapshot& s) {
   return line;
 }
 
-std::string FormatSummary(const ImportSummary& s) {
+std::string FormatSummary(const ImportSummary& s, std::string_view command) {
   const ImportCounts& c = s.counts;
   std::string out = fmt::format(
-      "pixeldex import{}: {} files ({:.1f} MB) in {:.1f} s: {:.0f} files/s, {:.1f} MB/s\n",
+      "{}{}: {} files ({:.1f} MB) in {:.1f} s: {:.0f} files/s, {:.1f} MB/s\n", command,
       s.cancelled ? " (interrupted)" : "", c.files_done, c.bytes_done / kMegabyte,
       s.elapsed_seconds, Rate(static_cast<double>(c.files_done), s.elapsed_seconds),
       Rate(static_cast<double>(c.bytes_done), s.elapsed_seconds) / kMegabyte);

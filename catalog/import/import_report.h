@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/import/folder_walker.h"
@@ -34,7 +35,8 @@ struct ImportSummary {
 };
 
 // Counts per result, throughput, walk notes, and the failures listed (with
-// "first N of M" when not all are).
-std::string FormatSummary(const ImportSummary& summary);
+// "first N of M" when not all are), under a first line naming `command`.
+std::string FormatSummary(const ImportSummary& summary,
+                          std::string_view command = "pixeldex import");
 
 }  // namespace pixeldex::import

@@ -30,6 +30,11 @@ struct ImportOptions {
   // Catalog files where they are (recording absolute paths) instead of
   // copying them into the store.
   bool in_place = false;
+  // In place: catalog files again even when their rows say they are
+  // unchanged (`pixeldex reindex`).
+  bool recatalog_unchanged = false;
+  // Provenance.source of the rows written.
+  std::string source = "import";
   // Follow symbolic links, also out of the tree (folder_walker.h).
   bool follow_symlinks = false;
   // Failures listed in the summary with path and reason; all are counted.

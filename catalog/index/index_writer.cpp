@@ -92,15 +92,20 @@ IndexWriterStats IndexWriter::stats() const {
   return stats_;
 }
 
-Result<std::optional<std::string>> IndexWriter::FindPath(const std::string& sop_instance_uid) {
+Result<std::optional<CatalogedCopy>> IndexWriter::FindCopy(const std::string& sop_instance_uid) {
   std::lock_guard lock(reader_mutex_);
-  auto stmt = reader_.Prepare("SELECT path FROM instances WHERE sop_instance_uid = ?1");
+  auto stmt = reader_.Prepare(
+      "SELECT path, received_at, source, calling_aet, called_aet, peer_address "
+      "FROM instances WHERE sop_instance_uid = ?1");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, sop_instance_uid);
-  std::optional<std::string> path;
-  if (stmt->Step()) path = stmt->Text(0);
+  std::optional<CatalogedCopy> copy;
+  if (stmt->Step()) {
+    copy = CatalogedCopy{stmt->Text(0), stmt->Text(1),
+                         Provenance{stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5)}};
+  }
   if (!stmt->status().ok()) return stmt->status();
-  return path;
+  return copy;
 }
 
 Result<WriteOutcome> IndexWriter::Submit(std::unique_ptr<Job> job) {

@@ -35,6 +35,13 @@ struct WriteOutcome {
   std::string replaced_path;      // its stored path, when replaced
 };
 
+// What the index says about the cataloged copy of an instance.
+struct CatalogedCopy {
+  std::string path;  // as recorded: relative to the storage root, or absolute
+  std::string received_at;
+  Provenance provenance;
+};
+
 struct IndexWriterOptions {
   // Most records committed in one transaction.
   size_t max_batch = 256;
@@ -70,9 +77,9 @@ class IndexWriter {
 
   IndexWriterStats stats() const;
 
-  // Thread-safe. The committed path of an instance, if it is cataloged. Reads
+  // Thread-safe. The committed copy of an instance, if it is cataloged. Reads
   // through its own connection, so it never waits for a batch to commit.
-  Result<std::optional<std::string>> FindPath(const std::string& sop_instance_uid);
+  Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid);
 
  private:
   struct Job;

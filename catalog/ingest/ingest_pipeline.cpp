@@ -95,6 +95,25 @@ void IngestPipeline::RecordEvent(const std::string& kind, const IngestOutcome& o
   RecordEvent(std::move(event));
 }
 
+bool IngestPipeline::KeepsOtherCopy(const index::CatalogedCopy& existing, InstanceRecord& record,
+                                    IngestOutcome& outcome, const IngestRequest& request) {
+  if (existing.path == record.file.relative_path) {
+    // The same file cataloged again: the facts of its reception stay.
+    record.file.received_at = existing.received_at;
+    record.provenance = existing.provenance;
+    return false;
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(store_.layout().FileOf(existing.path), ec)) return false;
+  outcome.disposition = Disposition::kKeptExisting;
+  outcome.warning = "another copy of this instance is cataloged at " + existing.path +
+                    "; this file is left alone, uncataloged";
+  RecordEvent("duplicate_in_layout", outcome, request,
+              record.file.relative_path + " left uncataloged; cataloged copy: " + existing.path);
+  outcome.relative_path = existing.path;
+  return true;
+}
+
 std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {
   return stripes_[std::hash<std::string>{}(sop_instance_uid) % stripes_.size()];
 }
@@ -126,11 +145,12 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   if (!facts.ok()) return facts.status();
   record.file = std::move(facts).value();
   record.file.relative_path =
-      request.in_place
-          ? std::filesystem::absolute(request.incoming_path).lexically_normal().string()
-          : store_.layout().RelativePathFor(record.study.study_instance_uid,
-                                            record.series.series_instance_uid,
-                                            record.instance.sop_instance_uid);
+      request.in_place ? store_.layout().RecordedPath(request.incoming_path)
+                       : store_.layout().RelativePathFor(record.study.study_instance_uid,
+                                                         record.series.series_instance_uid,
+                                                         record.instance.sop_instance_uid);
+  const bool in_layout =
+      request.in_place && !std::filesystem::path(record.file.relative_path).is_absolute();
 
   // 3. thumbnail: rendered while the file is still private to us
   if (options_.thumbnails) {
@@ -149,16 +169,18 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   outcome.warning = m.warning;
 
   std::lock_guard stripe(StripeFor(record.instance.sop_instance_uid));
-  if (options_.duplicates != DuplicatePolicy::kReplace) {
-    auto existing = writer_.FindPath(record.instance.sop_instance_uid);
+  if (in_layout || options_.duplicates != DuplicatePolicy::kReplace) {
+    auto existing = writer_.FindCopy(record.instance.sop_instance_uid);
     if (!existing.ok()) return existing.status();
-    if (existing->has_value()) {
+    if (existing->has_value() && in_layout) {
+      if (KeepsOtherCopy(**existing, record, outcome, request)) return outcome;
+    } else if (existing->has_value()) {
       if (options_.duplicates == DuplicatePolicy::kReject) {
         return Status::AlreadyExists("SOP Instance UID " + record.instance.sop_instance_uid +
                                      " is already stored");
       }
       outcome.disposition = Disposition::kKeptExisting;
-      outcome.relative_path = **existing;
+      outcome.relative_path = (*existing)->path;
       RecordEvent("duplicate_kept", outcome, request, "new copy discarded (duplicates = keep)");
       return outcome;
     }
@@ -190,7 +212,7 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
     RecordEvent("duplicate_replaced", outcome, request, "previous copy: " + written->replaced_path);
     // Only files inside the layout are ours to remove; in-place paths are absolute.
     const bool old_is_ours = !std::filesystem::path(written->replaced_path).is_absolute();
-    if (old_is_ours && written->replaced_path != outcome.relative_path) {
+    if (!in_layout && old_is_ours && written->replaced_path != outcome.relative_path) {
       store_.Remove(written->replaced_path);
     }
   }

@@ -43,8 +43,15 @@ struct IngestRequest {
   // A file in the store's incoming directory; the pipeline moves it into the
   // layout or discards it. Always consumed, unless `in_place`.
   std::string incoming_path;
-  // Catalog the file where it is (pixeldex import --in-place): nothing is
-  // moved or removed, and the index records its absolute path.
+  // Catalog the file where it is (pixeldex import --in-place, reconcile):
+  // nothing is moved or removed. The index records the path relative to the
+  // storage root for a file below it (StorageLayout::RecordedPath), else its
+  // absolute path. A file below the root is already part of the archive, so
+  // storage.duplicates does not apply to it: cataloged again at the same
+  // path, its rows are replaced but keep their reception facts (received_at,
+  // who sent it); when the instance is cataloged at another path whose file
+  // exists, that copy stays cataloged and this file is left alone (event
+  // duplicate_in_layout). Files are never deleted for it.
   bool in_place = false;
   // From the C-STORE request; empty for imports (then not checked).
   std::string expected_sop_class_uid;
@@ -81,6 +88,10 @@ class IngestPipeline {
 
  private:
   std::mutex& StripeFor(const std::string& sop_instance_uid);
+  // For a file below the root cataloged in place, with `existing` the row
+  // of its SOP Instance UID: true when that row stays (outcome filled in).
+  bool KeepsOtherCopy(const index::CatalogedCopy& existing, InstanceRecord& record,
+                      IngestOutcome& outcome, const IngestRequest& request);
   void RecordEvent(const std::string& kind, const IngestOutcome& outcome,
                    const IngestRequest& request, const std::string& detail);
 

@@ -1,7 +1,6 @@
 #include "catalog/storage/file_store.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
+#include <signal.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -12,17 +11,23 @@ namespace pixeldex::storage {
 
 namespace fs = std::filesystem;
 
-Status FsyncPath(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno(errno, "cannot open " + path + " to sync");
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return Status::FromErrno(err, "fsync " + path);
-  return Status::Ok();
+namespace {
+
+// Incoming names start with the pid of the process receiving into them
+// (NewIncomingPath). True when that is another process that is still alive.
+bool BelongsToAnotherLiveProcess(const fs::path& incoming_file) {
+  const std::string name = incoming_file.filename().string();
+  const size_t dash = name.find('-');
+  if (dash == 0 || dash == std::string::npos) return false;
+  if (name.find_first_not_of("0123456789") != dash) return false;
+  const pid_t pid = static_cast<pid_t>(std::stol(name.substr(0, dash)));
+  return pid != ::getpid() && (::kill(pid, 0) == 0 || errno == EPERM);
 }
 
-FileStore::FileStore(StorageLayout layout) : layout_(std::move(layout)) {
+}  // namespace
+
+FileStore::FileStore(StorageLayout layout, FileSystem& file_system)
+    : layout_(std::move(layout)), fs_(file_system) {
   std::random_device rd;
   name_prefix_ = std::to_string(::getpid()) + "-" + std::to_string(rd() & 0xffffff) + "-";
 }
@@ -33,10 +38,11 @@ Result<int> FileStore::Initialize() {
   if (ec) return Status::FromErrno(ec.value(), "cannot create " + layout_.IncomingDir().string());
   int removed = 0;
   for (const auto& entry : fs::directory_iterator(layout_.IncomingDir(), ec)) {
-    if (entry.is_regular_file() && fs::remove(entry.path(), ec)) ++removed;
+    if (!entry.is_regular_file() || BelongsToAnotherLiveProcess(entry.path())) continue;
+    if (fs::remove(entry.path(), ec)) ++removed;
   }
   if (ec) return Status::FromErrno(ec.value(), "cannot clean " + layout_.IncomingDir().string());
-  PIXELDEX_RETURN_IF_ERROR(FsyncPath(layout_.IncomingDir().string()));
+  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(layout_.IncomingDir().string()));
   return removed;
 }
 
@@ -50,11 +56,12 @@ Status FileStore::EnsureDirectories(const fs::path& relative_dir) {
   for (const auto& part : relative_dir) {
     const fs::path parent = current;
     current /= part;
-    if (::mkdir(current.c_str(), 0755) == 0) {
+    Status created = fs_.CreateDirectory(current.string());
+    if (created.ok()) {
       // A new directory entry is durable only once its parent is synced.
-      PIXELDEX_RETURN_IF_ERROR(FsyncPath(parent.string()));
-    } else if (errno != EEXIST) {
-      return Status::FromErrno(errno, "cannot create directory " + current.string());
+      PIXELDEX_RETURN_IF_ERROR(fs_.Sync(parent.string()));
+    } else if (created.code() != Status::Code::kAlreadyExists) {
+      return created;
     }
   }
   return Status::Ok();
@@ -70,28 +77,24 @@ Status FileStore::Commit(const std::string& incoming_path, const std::string& re
       return Status::InvalidArgument("storage path leaves the root: " + relative_path);
     }
   }
-  PIXELDEX_RETURN_IF_ERROR(FsyncPath(incoming_path));
+  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(incoming_path));
   PIXELDEX_RETURN_IF_ERROR(EnsureDirectories(relative.parent_path()));
   const fs::path target = layout_.root() / relative;
-  if (::rename(incoming_path.c_str(), target.c_str()) != 0) {
-    return Status::FromErrno(errno, "cannot move file into " + target.string());
-  }
-  return FsyncPath(target.parent_path().string());
+  std::error_code ec;
+  const bool replaces = fs::exists(target, ec);
+  PIXELDEX_RETURN_IF_ERROR(fs_.Rename(incoming_path, target.string()));
+  Status synced = fs_.Sync(target.parent_path().string());
+  if (!synced.ok() && !replaces) fs_.RemoveFile(target.string());
+  return synced;
 }
 
 Status FileStore::Remove(const std::string& relative_path) {
   const fs::path target = layout_.Absolute(relative_path);
-  if (::unlink(target.c_str()) != 0) {
-    return Status::FromErrno(errno, "cannot remove " + target.string());
-  }
-  return FsyncPath(target.parent_path().string());
+  PIXELDEX_RETURN_IF_ERROR(fs_.RemoveFile(target.string()));
+  return fs_.Sync(target.parent_path().string());
 }
 
-void FileStore::Discard(const std::string& incoming_path) { ::unlink(incoming_path.c_str()); }
-
-}  // namespace pixeldex::storage
-
-namespace pixeldex::storage {
+void FileStore::Discard(const std::string& incoming_path) { fs_.RemoveFile(incoming_path); }
 
 Result<uint64_t> FileStore::FreeBytes() const {
   struct statvfs fs_stats {};

@@ -7,26 +7,35 @@
 // replacing an older file of the same name), fsync the directory. After Commit
 // returns ok the file survives a crash or power loss; before, a crash leaves at
 // most a temporary file, which Initialize() removes on the next start.
-// Thread-safe: concurrent commits to different or equal names are fine.
+// Every step goes through a FileSystem (file_system.h), so tests can make any
+// one of them fail. Thread-safe: concurrent commits to different or equal
+// names are fine.
 
 #include <atomic>
 #include <cstdint>
 #include <string>
 
 #include "catalog/common/result.h"
+#include "catalog/storage/file_system.h"
 #include "catalog/storage/storage_layout.h"
 
 namespace pixeldex::storage {
 
 class FileStore {
  public:
-  explicit FileStore(StorageLayout layout);
+  // `file_system` must outlive the store.
+  explicit FileStore(StorageLayout layout, FileSystem& file_system = RealFileSystem());
 
   // Creates the root and incoming directory; removes temporary files a crash
-  // left behind, returning how many.
+  // left behind, returning how many. Files of another live process (a
+  // `pixeldex import` receiving into the same store) are left alone.
   Result<int> Initialize();
   // A fresh path in the incoming directory; nothing is created yet.
   std::string NewIncomingPath();
+  // Makes the incoming file durable at `relative_path`. On error nothing new
+  // is visible there: a failure after the rename unlinks the moved file again,
+  // unless it replaced an older file (whose content is then gone; reconcile
+  // re-catalogs the path because its size and mtime no longer match the row).
   Status Commit(const std::string& incoming_path, const std::string& relative_path);
   // Removes a committed file durably (unlink, fsync directory).
   Status Remove(const std::string& relative_path);
@@ -41,11 +50,9 @@ class FileStore {
   Status EnsureDirectories(const std::filesystem::path& relative_dir);
 
   StorageLayout layout_;
+  FileSystem& fs_;
   std::atomic<uint64_t> counter_{0};
   std::string name_prefix_;
 };
-
-// fsyncs a file or a directory.
-Status FsyncPath(const std::string& path);
 
 }  // namespace pixeldex::storage

@@ -46,4 +46,19 @@ std::filesystem::path StorageLayout::Absolute(std::string_view relative_path) co
   return root_ / std::filesystem::path(relative_path);
 }
 
+std::string StorageLayout::RecordedPath(const std::filesystem::path& file) const {
+  const std::filesystem::path absolute = std::filesystem::absolute(file).lexically_normal();
+  std::filesystem::path root = std::filesystem::absolute(root_).lexically_normal();
+  if (!root.has_filename()) root = root.parent_path();  // "root/" names "root"
+  const std::filesystem::path relative = absolute.lexically_relative(root);
+  const bool below_root = !relative.empty() && *relative.begin() != ".." && relative != "." &&
+                          *relative.begin() != IncomingDir().filename();
+  return below_root ? relative.generic_string() : absolute.string();
+}
+
+std::filesystem::path StorageLayout::FileOf(std::string_view recorded_path) const {
+  const std::filesystem::path path(recorded_path);
+  return path.is_absolute() ? path : root_ / path;
+}
+
 }  // namespace pixeldex::storage

@@ -27,6 +27,13 @@ class StorageLayout {
   std::string RelativePathFor(std::string_view study_uid, std::string_view series_uid,
                               std::string_view sop_instance_uid) const;
   std::filesystem::path Absolute(std::string_view relative_path) const;
+  // How the index records where a cataloged file is: for a file below the
+  // root (outside the incoming directory) its '/'-separated path relative to
+  // the root, else its absolute, lexically normal path. Lexical: symbolic
+  // links are not resolved.
+  std::string RecordedPath(const std::filesystem::path& file) const;
+  // The file a recorded path names (the inverse of RecordedPath).
+  std::filesystem::path FileOf(std::string_view recorded_path) const;
 
   // True for UIDs that may be used verbatim as a path component.
   static bool IsPathSafeUid(std::string_view uid);

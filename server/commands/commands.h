@@ -10,5 +10,7 @@ int RunImport(int argc, char** argv);
 int RunThumbnail(int argc, char** argv);
 int RunThumbnails(int argc, char** argv);
 int RunQuery(int argc, char** argv);
+int RunReindex(int argc, char** argv);
+int RunCheck(int argc, char** argv);
 
 }  // namespace pixeldex::server

@@ -1,11 +1,8 @@
 // `pixeldex import`: catalog existing folders of DICOM files, on all cores,
 // through the same ingest pipeline as the network path (catalog/import).
 
-#include <dcmtk/oflog/oflog.h>
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -13,11 +10,9 @@
 
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
-#include "catalog/index/index_writer.h"
-#include "catalog/ingest/ingest_pipeline.h"
-#include "catalog/storage/file_store.h"
-#include "server/cli/settings_options.h"
+#include "server/cli/command_line.h"
 #include "server/commands/commands.h"
+#include "server/commands/writable_archive.h"
 
 namespace pixeldex::server {
 namespace {
@@ -30,7 +25,8 @@ constexpr const char* kDescription =
     "\n"
     "By default each file is copied into the storage layout; the folder is left as it\n"
     "is. With --in-place nothing is copied: the index records each file's absolute\n"
-    "path, and the files must stay where they are.\n"
+    "path (relative to the storage root for files below it), and the files must stay\n"
+    "where they are.\n"
     "\n"
     "Files are recognised by content, not by name: a Part-10 file (128-byte preamble\n"
     "and \"DICM\"), or a raw Little Endian data set without File Meta Information whose\n"
@@ -64,56 +60,11 @@ constexpr const char* kEpilogue =
     "  pixeldex import --config /etc/pixeldex.conf /mnt/old-pacs\n"
     "  pixeldex import --in-place --jobs 4 --storage var/storage --index var/index.db ./scans\n";
 
-// Set by SIGINT/SIGTERM; read by the importer between files.
-std::atomic<bool> g_cancel{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "used from a signal handler");
-
-void OnSignal(int) { g_cancel.store(true); }
-
-void InstallSignalHandlers() {
-  struct sigaction action {};
-  action.sa_handler = OnSignal;
-  sigemptyset(&action.sa_mask);
-  ::sigaction(SIGINT, &action, nullptr);
-  ::sigaction(SIGTERM, &action, nullptr);
-}
-
-Status ParseJobs(const std::string& text, int* jobs) {
-  try {
-    size_t used = 0;
-    const int n = std::stoi(text, &used);
-    if (used == text.size() && n >= 1 && n <= 1024) {
-      *jobs = n;
-      return Status::Ok();
-    }
-  } catch (const std::exception&) {
-  }
-  return Status::InvalidArgument("--jobs expects a number from 1 to 1024, got " + text);
-}
-
-// Opens the archive the way the server does, except that the incoming
-// directory is not cleaned: a running server may be receiving into it.
 int Import(const Settings& settings, const std::vector<std::string>& roots,
            import::ImportOptions options) {
-  storage::FileStore store{storage::StorageLayout(settings.storage.root)};
-  std::error_code ec;
-  std::filesystem::create_directories(store.layout().IncomingDir(), ec);
-  if (ec) {
-    LogError("cannot create {}: {}", store.layout().IncomingDir().string(), ec.message());
-    return 1;
-  }
-  auto writer = index::IndexWriter::Open(settings.storage.index);
-  if (!writer.ok()) {
-    LogError("cannot open the index {}: {}", settings.storage.index, writer.status().ToString());
-    return 1;
-  }
-  ingest::IngestOptions ingest_options;
-  ingest_options.duplicates = settings.storage.duplicates;
-  ingest_options.thumbnails = settings.thumbnails.enabled;
-  ingest_options.thumbnail.max_size = settings.thumbnails.max_size;
-  ingest::IngestPipeline pipeline(store, **writer, ingest_options);
-
-  import::Importer importer(pipeline, store, settings.storage.index, options);
+  auto archive = OpenWritableArchive(settings);
+  if (archive == nullptr) return 1;
+  import::Importer importer(*archive->pipeline, *archive->store, settings.storage.index, options);
   auto summary = importer.Run(roots);
   if (!summary.ok()) {
     LogError("import failed: {}", summary.status().ToString());
@@ -134,7 +85,7 @@ int RunImport(int argc, char** argv) {
   import::ImportOptions options;
   parser.Option("--jobs", "N", "worker threads (default: one per hardware thread)",
                 [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
-  parser.Flag("--in-place", "catalog files where they are; record absolute paths, copy nothing",
+  parser.Flag("--in-place", "catalog files where they are; record their paths, copy nothing",
               [&] {
                 options.in_place = true;
                 return Status::Ok();
@@ -148,35 +99,23 @@ int RunImport(int argc, char** argv) {
     return Status::Ok();
   });
 
-  std::vector<std::string> roots;
-  bool help = false;
-  Status parsed = parser.Parse(argc, argv, 2, &roots, &help);
-  if (help) {
-    std::fputs((parser.Help() + kEpilogue).c_str(), stdout);
-    return 0;
-  }
-  if (parsed.ok() && roots.empty()) parsed = Status::InvalidArgument("no DIR to import");
-  for (const std::string& root : roots) {
-    std::error_code ec;
-    if (parsed.ok() && !std::filesystem::exists(root, ec)) {
-      parsed = Status::InvalidArgument(root + " does not exist");
-    }
-  }
-  auto settings = parsed.ok() ? settings_options.Resolve() : Result<Settings>(parsed);
-  if (!settings.ok()) {
-    std::fprintf(stderr, "pixeldex import: %s\n(see 'pixeldex import --help')\n",
-                 settings.status().message().c_str());
-    return 2;
-  }
-  ConfigureLog(settings->log.level, settings->log.format);
-  // Unreadable files are reported in the summary; DCMTK's own complaints
-  // about them would only be noise, unless debugging.
-  OFLog::configure(settings->log.level == LogLevel::kDebug ? OFLogger::INFO_LOG_LEVEL
-                                                           : OFLogger::FATAL_LOG_LEVEL);
-  InstallSignalHandlers();
-  options.cancel = &g_cancel;
+  ParsedCommandLine command_line = ParseCommandLine(
+      parser, settings_options, argc, argv, "import", kEpilogue,
+      [](const std::vector<std::string>& roots) {
+        if (roots.empty()) return Status::InvalidArgument("no DIR to import");
+        for (const std::string& root : roots) {
+          std::error_code ec;
+          if (!std::filesystem::exists(root, ec)) {
+            return Status::InvalidArgument(root + " does not exist");
+          }
+        }
+        return Status::Ok();
+      });
+  if (!command_line.settings) return command_line.exit_code;
+  ConfigureBatchLog(*command_line.settings);
+  options.cancel = CancelOnSignals();
   if (::isatty(STDERR_FILENO)) options.progress = stderr;
-  return Import(*settings, roots, options);
+  return Import(*command_line.settings, command_line.positional, options);
 }
 
 }  // namespace pixeldex::server

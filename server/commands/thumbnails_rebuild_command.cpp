@@ -24,7 +24,7 @@
 #include "catalog/index/sqlite_db.h"
 #include "catalog/index/thumbnail_store.h"
 #include "catalog/thumbnail/thumbnail_renderer.h"
-#include "server/cli/settings_options.h"
+#include "server/cli/command_line.h"
 #include "server/commands/commands.h"
 
 namespace pixeldex::server {
@@ -169,19 +169,6 @@ Status Rebuild(index::Db& db, index::ThumbnailSelection selection, const Setting
       }
     }
   }
-}
-
-Status ParseJobs(const std::string& text, int* jobs) {
-  try {
-    size_t used = 0;
-    const int value = std::stoi(text, &used);
-    if (used == text.size() && value >= 1 && value <= 256) {
-      *jobs = value;
-      return Status::Ok();
-    }
-  } catch (const std::exception&) {
-  }
-  return Status::InvalidArgument("--jobs expects a number from 1 to 256, got '" + text + "'");
 }
 
 }  // namespace

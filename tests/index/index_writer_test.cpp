@@ -141,14 +141,20 @@ TEST_F(IndexWriterTest, RemoveDeletesTheInstanceAndEmptyParents) {
   EXPECT_EQ(writer_->Remove("1.2.3.1").code(), Status::Code::kNotFound);
 }
 
-TEST_F(IndexWriterTest, FindPathSeesCommittedInstances) {
-  auto missing = writer_->FindPath("1.2.3.1");
+TEST_F(IndexWriterTest, FindCopySeesCommittedInstances) {
+  auto missing = writer_->FindCopy("1.2.3.1");
   ASSERT_TRUE(missing.ok());
   EXPECT_FALSE(missing->has_value());
-  ASSERT_TRUE(writer_->Write(Record("1.2.3.1")).ok());
-  auto found = writer_->FindPath("1.2.3.1");
+  InstanceRecord record = Record("1.2.3.1");
+  record.provenance = Provenance{"network", "MODALITY", "PIXELDEX", "127.0.0.1:4000"};
+  ASSERT_TRUE(writer_->Write(record).ok());
+  auto found = writer_->FindCopy("1.2.3.1");
   ASSERT_TRUE(found.ok());
-  EXPECT_EQ(found->value_or(""), "1.2.1/1.2.2/1.2.3.1.dcm");
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->path, "1.2.1/1.2.2/1.2.3.1.dcm");
+  EXPECT_EQ((*found)->received_at, record.file.received_at);
+  EXPECT_EQ((*found)->provenance.calling_aet, "MODALITY");
+  EXPECT_EQ((*found)->provenance.peer_address, "127.0.0.1:4000");
 }
 
 TEST_F(IndexWriterTest, ConcurrentWritersAreGroupCommittedWithoutLoss) {

@@ -1,0 +1,205 @@
+#include "catalog/reconcile/archive_checker.h"
+
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "catalog/import/folder_walker.h"
+#include "catalog/index/schema.h"
+#include "catalog/index/sqlite_db.h"
+#include "catalog/storage/sha256.h"
+
+namespace pixeldex::reconcile {
+namespace {
+
+namespace fs = std::filesystem;
+
+// How long a problem must last to be reported: longer than a store takes
+// from "file in place" to "rows committed" on a busy server.
+constexpr auto kConfirmationGrace = std::chrono::seconds(2);
+
+struct Row {
+  std::string sop_instance_uid;
+  std::string sha256;
+  int64_t size_bytes = 0;
+};
+
+// Compares files with the rows that record them, through one read connection.
+class FileVerifier {
+ public:
+  static Result<FileVerifier> Open(const storage::StorageLayout& layout,
+                                   const std::string& index_path) {
+    auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
+    if (!db.ok()) return db.status();
+    PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
+    FileVerifier verifier(layout, std::move(db).value());
+    auto stmt = verifier.db_.Prepare(
+        "SELECT sop_instance_uid, sha256, size_bytes FROM instances WHERE path = ?1");
+    if (!stmt.ok()) return stmt.status();
+    verifier.by_path_.emplace(std::move(stmt).value());
+    return verifier;
+  }
+
+  index::Db& db() { return db_; }
+
+  // The findings for the file at `recorded_path` and the rows naming it.
+  Result<std::vector<Finding>> Verify(const std::string& recorded_path, int64_t* bytes_hashed) {
+    auto rows = RowsAt(recorded_path);
+    if (!rows.ok()) return rows.status();
+    std::vector<Finding> findings;
+    const fs::path file = layout_.FileOf(recorded_path);
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+      for (const Row& row : *rows) {
+        findings.push_back({Problem::kMissing, row.sop_instance_uid, recorded_path,
+                            "the index records this file; it is not there"});
+      }
+      return findings;
+    }
+    if (rows->empty()) {
+      findings.push_back({Problem::kExtra, "", recorded_path, "no row records this file"});
+      return findings;
+    }
+    auto sha256 = storage::Sha256OfFile(file.string());
+    const auto size = static_cast<int64_t>(fs::file_size(file, ec));
+    if (!sha256.ok() || ec) {
+      findings.push_back({Problem::kUnreadable, rows->front().sop_instance_uid, recorded_path,
+                          sha256.ok() ? ec.message() : sha256.status().ToString()});
+      return findings;
+    }
+    *bytes_hashed += size;
+    for (const Row& row : *rows) {
+      if (row.sha256 == *sha256 && row.size_bytes == size) continue;
+      findings.push_back({Problem::kMismatch, row.sop_instance_uid, recorded_path,
+                          "index: " + std::to_string(row.size_bytes) + " bytes, sha256 " +
+                              row.sha256 + "; file: " + std::to_string(size) + " bytes, sha256 " +
+                              *sha256});
+    }
+    return findings;
+  }
+
+ private:
+  FileVerifier(const storage::StorageLayout& layout, index::Db db)
+      : layout_(layout), db_(std::move(db)) {}
+
+  Result<std::vector<Row>> RowsAt(const std::string& recorded_path) {
+    index::Statement& stmt = *by_path_;
+    stmt.Reset();
+    stmt.Bind(1, recorded_path);
+    std::vector<Row> rows;
+    while (stmt.Step()) rows.push_back(Row{stmt.Text(0), stmt.Text(1), stmt.Int(2)});
+    Status status = stmt.status();
+    stmt.Reset();
+    if (!status.ok()) return status;
+    return rows;
+  }
+
+  const storage::StorageLayout& layout_;
+  index::Db db_;  // declared first: outlives the statement
+  std::optional<index::Statement> by_path_;
+};
+
+void Append(std::vector<Finding>& to, std::vector<Finding> findings) {
+  for (Finding& f : findings) to.push_back(std::move(f));
+}
+
+bool SameFinding(const Finding& a, const Finding& b) {
+  return a.problem == b.problem && a.sop_instance_uid == b.sop_instance_uid && a.path == b.path;
+}
+
+// The candidates that are still problems, verified again.
+Result<std::vector<Finding>> ConfirmOnce(FileVerifier& verifier,
+                                         const std::vector<Finding>& candidates) {
+  std::vector<Finding> confirmed;
+  for (const Finding& candidate : candidates) {
+    if (candidate.problem == Problem::kUnreadable) {
+      confirmed.push_back(candidate);
+      continue;
+    }
+    int64_t ignored = 0;
+    auto now = verifier.Verify(candidate.path, &ignored);
+    if (!now.ok()) return now.status();
+    for (Finding& f : *now) {
+      if (SameFinding(f, candidate)) confirmed.push_back(std::move(f));
+    }
+  }
+  return confirmed;
+}
+
+}  // namespace
+
+const char* ProblemName(Problem problem) {
+  switch (problem) {
+    case Problem::kMissing:
+      return "missing";
+    case Problem::kExtra:
+      return "extra";
+    case Problem::kMismatch:
+      return "mismatch";
+    case Problem::kUnreadable:
+      return "unreadable";
+  }
+  return "unknown";
+}
+
+Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
+                                 const std::string& index_path) {
+  auto verifier = FileVerifier::Open(layout, index_path);
+  if (!verifier.ok()) return verifier.status();
+  CheckReport report;
+  std::vector<Finding> candidates;
+  Status failed;
+
+  // The files below the root.
+  import::FolderWalker walker(import::WalkOptions{false,
+                                                  nullptr,
+                                                  { layout.IncomingDir().string() }});
+  walker.Walk(
+      {layout.root().string()},
+      [&](const import::WalkedFile& file) {
+        ++report.files;
+        auto findings = verifier->Verify(layout.RecordedPath(file.path), &report.bytes_hashed);
+        if (!findings.ok()) failed = findings.status();
+        if (findings.ok()) Append(candidates, std::move(findings).value());
+        return findings.ok();
+      },
+      [&](const std::string& path, const Status& error) {
+        candidates.push_back(
+            {Problem::kUnreadable, "", layout.RecordedPath(path), error.ToString()});
+      });
+  PIXELDEX_RETURN_IF_ERROR(failed);
+
+  // The rows the walk cannot have covered: files gone, or cataloged in place
+  // outside the root.
+  {
+    auto rows = verifier->db().Prepare("SELECT path FROM instances ORDER BY path");
+    if (!rows.ok()) return rows.status();
+    std::set<std::string> verified;
+    while (rows->Step()) {
+      ++report.rows;
+      const std::string path = rows->Text(0);
+      std::error_code ec;
+      const bool covered = !fs::path(path).is_absolute() && fs::exists(layout.FileOf(path), ec);
+      if (covered || !verified.insert(path).second) continue;
+      auto findings = verifier->Verify(path, &report.bytes_hashed);
+      if (!findings.ok()) return findings.status();
+      Append(candidates, std::move(findings).value());
+    }
+    PIXELDEX_RETURN_IF_ERROR(rows->status());
+  }
+
+  // Confirm each candidate against the index as it is now, and what is left
+  // once more after a grace period: a store in progress (file in place, rows
+  // waiting for the group commit) is not a problem.
+  auto confirmed = ConfirmOnce(*verifier, candidates);
+  if (confirmed.ok() && !confirmed->empty()) {
+    std::this_thread::sleep_for(kConfirmationGrace);
+    confirmed = ConfirmOnce(*verifier, *confirmed);
+  }
+  if (!confirmed.ok()) return confirmed.status();
+  report.findings = std::move(confirmed).value();
+  return report;
+}
+
+}  // namespace pixeldex::reconcile

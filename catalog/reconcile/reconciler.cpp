@@ -1,0 +1,110 @@
+#include "catalog/reconcile/reconciler.h"
+
+#include <filesystem>
+
+#include "catalog/common/log.h"
+#include "catalog/import/importer.h"
+#include "catalog/index/schema.h"
+
+namespace pixeldex::reconcile {
+namespace {
+
+bool FileExists(const storage::StorageLayout& layout, const std::string& recorded_path) {
+  std::error_code ec;
+  return std::filesystem::exists(layout.FileOf(recorded_path), ec);
+}
+
+// Rows whose file is not there, as read from one snapshot of the index.
+Result<std::vector<MissingFile>> RowsWithoutFile(const storage::StorageLayout& layout,
+                                                 const std::string& index_path,
+                                                 int64_t* rows_checked) {
+  auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
+  if (!db.ok()) return db.status();
+  PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
+  auto stmt = db->Prepare("SELECT sop_instance_uid, path FROM instances ORDER BY path");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<MissingFile> missing;
+  while (stmt->Step()) {
+    ++*rows_checked;
+    std::string path = stmt->Text(1);
+    if (!FileExists(layout, path)) missing.push_back(MissingFile{stmt->Text(0), std::move(path)});
+  }
+  if (!stmt->status().ok()) return stmt->status();
+  return missing;
+}
+
+// True when the instance's current row still names `missing.path` and the
+// file is still not there (a server may have replaced the copy meanwhile).
+Result<bool> StillMissing(index::IndexWriter& writer, const storage::StorageLayout& layout,
+                          const MissingFile& missing) {
+  auto copy = writer.FindCopy(missing.sop_instance_uid);
+  if (!copy.ok()) return copy.status();
+  return copy->has_value() && (*copy)->path == missing.path && !FileExists(layout, missing.path);
+}
+
+}  // namespace
+
+Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::FileStore& store,
+                                  index::IndexWriter& writer, const std::string& index_path,
+                                  const ReconcileOptions& options) {
+  ReconcileReport report;
+  import::ImportOptions import_options;
+  import_options.jobs = options.jobs;
+  import_options.in_place = true;
+  import_options.recatalog_unchanged = options.recatalog_all;
+  import_options.source = "reconcile";
+  import_options.progress = options.progress;
+  import_options.cancel = options.cancel;
+  import::Importer importer(pipeline, store, index_path, import_options);
+  auto cataloged = importer.Run({store.layout().root().string()});
+  if (!cataloged.ok()) return cataloged.status();
+  report.cataloged = std::move(cataloged).value();
+  if (report.cataloged.cancelled) return report;
+
+  auto candidates = RowsWithoutFile(store.layout(), index_path, &report.rows_checked);
+  if (!candidates.ok()) return candidates.status();
+  for (MissingFile& candidate : *candidates) {
+    auto missing = StillMissing(writer, store.layout(), candidate);
+    if (!missing.ok()) return missing.status();
+    if (!*missing) continue;
+    bool removed = false;
+    if (options.remove_missing_rows) {
+      Status s = writer.Remove(candidate.sop_instance_uid);
+      if (!s.ok())
+        LogWarning("cannot remove the rows of {}: {}", candidate.sop_instance_uid, s.ToString());
+      removed = s.ok();
+      if (removed) ++report.rows_removed;
+    }
+    LogWarning("sop={}: the stored file {} is missing{}", candidate.sop_instance_uid,
+               candidate.path, removed ? "; its rows were removed" : "");
+    EventRecord event;
+    event.kind = "file_missing";
+    event.sop_instance_uid = candidate.sop_instance_uid;
+    event.detail = candidate.path + (removed ? " (rows removed)" : "");
+    pipeline.RecordEvent(std::move(event));
+    report.missing.push_back(std::move(candidate));
+  }
+  return report;
+}
+
+void LogReport(const ReconcileReport& report, const std::string& when) {
+  const import::ImportCounts& c = report.cataloged.counts;
+  const int64_t cataloged =
+      c.Of(import::FileResult::kImported) + c.Of(import::FileResult::kReplaced);
+  const int64_t failed = c.Of(import::FileResult::kFailed);
+  const int64_t other =
+      c.Of(import::FileResult::kNotDicom) + c.Of(import::FileResult::kDuplicateKept);
+  const bool clean = cataloged == 0 && failed == 0 && other == 0 && report.missing.empty();
+  Log(clean ? LogLevel::kInfo : LogLevel::kWarning,
+      "reconciled the archive at {}: {} files ({} unchanged), {} cataloged, {} left uncataloged "
+      "(not DICOM or another copy cataloged), {} failed; {} rows, {} with a missing file ({} "
+      "removed); {:.1f} s",
+      when, c.files_done, c.Of(import::FileResult::kUnchanged), cataloged, other, failed,
+      report.rows_checked, report.missing.size(), report.rows_removed,
+      report.cataloged.elapsed_seconds);
+  for (const import::ImportFailure& f : report.cataloged.failures) {
+    LogWarning("reconcile: cannot catalog {}: {}", f.path, f.reason);
+  }
+}
+
+}  // namespace pixeldex::reconcile

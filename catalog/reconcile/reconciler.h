@@ -1,0 +1,71 @@
+#pragma once
+// Reconcile: brings the index back in step with the storage tree, which is
+// the source of truth. The ingest order (file durable first, rows second)
+// means a crash can leave a stored file without rows, never rows without
+// their file; rows can still lose their file to a person or a failing disk.
+// One call:
+//   1. catalogs, in place, every file below the storage root that has no row
+//      or whose row no longer matches its size and modification time, with
+//      the import machinery (catalog/import: walk, all cores, the one
+//      IngestPipeline), so paths are recorded relative to the root; with
+//      `recatalog_all` every file, unchanged or not (`pixeldex reindex`);
+//   2. checks that the file of every row exists. Each missing one is logged
+//      and recorded as an event `file_missing`; with `remove_missing_rows`
+//      its rows are deleted too (reindex).
+// Stored files are never deleted or changed. Safe while a server writes the
+// same archive: every instance's rows are replaced atomically (readers see
+// the old rows or the new ones, never none), and a missing file is confirmed
+// against the instance's current row before it is reported.
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "catalog/common/result.h"
+#include "catalog/import/import_report.h"
+#include "catalog/index/index_writer.h"
+#include "catalog/ingest/ingest_pipeline.h"
+#include "catalog/storage/file_store.h"
+
+namespace pixeldex::reconcile {
+
+struct ReconcileOptions {
+  // Catalog every file again, not only those without matching rows.
+  bool recatalog_all = false;
+  // Delete the rows of instances whose file is missing.
+  bool remove_missing_rows = false;
+  // Worker threads for step 1; 0 means one per hardware thread.
+  int jobs = 0;
+  // A terminal for the progress line of step 1, or nullptr.
+  std::FILE* progress = nullptr;
+  // When set and true, step 1 stops after the files in progress; step 2
+  // is skipped.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct MissingFile {
+  std::string sop_instance_uid;
+  std::string path;  // as recorded
+};
+
+struct ReconcileReport {
+  import::ImportSummary cataloged;  // step 1
+  int64_t rows_checked = 0;         // step 2
+  std::vector<MissingFile> missing;
+  int64_t rows_removed = 0;
+};
+
+// `pipeline` must write into `store` and, through `writer`, the index at
+// `index_path`. Fails only when reconciling cannot start or the index cannot
+// be read; per-file problems are in the report.
+Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::FileStore& store,
+                                  index::IndexWriter& writer, const std::string& index_path,
+                                  const ReconcileOptions& options);
+
+// One log line for the report (info when nothing needed doing, else warning)
+// plus one warning per failed file listed; `when` says what ran ("start-up").
+void LogReport(const ReconcileReport& report, const std::string& when);
+
+}  // namespace pixeldex::reconcile

@@ -1,0 +1,96 @@
+// `pixeldex reindex`: rebuild the index from the storage tree, in place,
+// while a server may keep running (catalog/reconcile).
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "catalog/common/log.h"
+#include "catalog/reconcile/reconciler.h"
+#include "server/cli/command_line.h"
+#include "server/commands/commands.h"
+#include "server/commands/writable_archive.h"
+
+namespace pixeldex::server {
+namespace {
+
+constexpr const char* kDescription =
+    "Rebuild the index from the storage tree, which is the source of truth. Every file\n"
+    "below the storage root (except .incoming/) is cataloged again through the same\n"
+    "pipeline as a received instance, on every core: header, key attributes, file facts\n"
+    "and thumbnail are extracted anew, and its path is recorded relative to the root.\n"
+    "When and from whom an instance was received is kept from its old row. Then the rows\n"
+    "of instances whose file is gone are deleted (each logged, and recorded as an event\n"
+    "file_missing). Stored files are never changed or deleted. A file whose SOP Instance\n"
+    "UID is already cataloged at another path that exists is left uncataloged (event\n"
+    "duplicate_in_layout); 'pixeldex check' lists it as extra.\n"
+    "\n"
+    "The index is rebuilt in place, one instance at a time, so it is safe while\n"
+    "'pixeldex serve' runs on the same archive: each instance's rows are replaced in one\n"
+    "transaction, and C-FIND and sqlite3 readers see every instance throughout (its old\n"
+    "rows until the new ones commit). A missing index file is created; if the index file\n"
+    "itself is damaged, stop the server, move index.db (and index.db-wal) aside, and run\n"
+    "reindex to build a new one. Rows of files imported with --in-place from outside the\n"
+    "storage root are kept while their file exists (re-run that import to refresh them).";
+
+constexpr const char* kEpilogue =
+    "\noutput:\n"
+    "  On a terminal, stderr shows a progress line. At the end stdout gets the summary:\n"
+    "  files cataloged, not DICOM, left uncataloged and failed (with the first failures),\n"
+    "  then the rows removed because their file is missing.\n"
+    "\n"
+    "exit status:\n"
+    "  0  every file below the root was cataloged\n"
+    "  1  some files failed, or the archive could not be opened\n"
+    "  2  usage error\n"
+    "  130  interrupted by a signal (the index is consistent; re-run to finish)\n"
+    "\n"
+    "examples:\n"
+    "  pixeldex reindex --config /etc/pixeldex.conf\n"
+    "  pixeldex reindex --jobs 4 --storage var/storage --index var/index.db\n";
+
+int Reindex(const Settings& settings, reconcile::ReconcileOptions options) {
+  auto archive = OpenWritableArchive(settings);
+  if (archive == nullptr) return 1;
+  auto report = reconcile::Reconcile(*archive->pipeline, *archive->store, *archive->writer,
+                                     settings.storage.index, options);
+  if (!report.ok()) {
+    LogError("reindex failed: {}", report.status().ToString());
+    return 1;
+  }
+  std::string out = import::FormatSummary(report->cataloged, "pixeldex reindex");
+  if (!report->cataloged.cancelled) {
+    out += fmt::format("rows: {} checked, {} removed (file missing)\n", report->rows_checked,
+                       report->rows_removed);
+    for (const reconcile::MissingFile& m : report->missing) {
+      out += fmt::format("  missing {} {}\n", m.sop_instance_uid, m.path);
+    }
+  }
+  std::fputs(out.c_str(), stdout);
+  std::fflush(stdout);
+  if (report->cataloged.cancelled) return 130;
+  return report->cataloged.counts.Of(import::FileResult::kFailed) > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int RunReindex(int argc, char** argv) {
+  ArgParser parser("pixeldex reindex [options]", kDescription);
+  SettingsOptions settings_options;
+  settings_options.AddTo(parser);
+  reconcile::ReconcileOptions options;
+  options.recatalog_all = true;
+  options.remove_missing_rows = true;
+  parser.Option("--jobs", "N", "worker threads (default: one per hardware thread)",
+                [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
+
+  ParsedCommandLine command_line =
+      ParseCommandLine(parser, settings_options, argc, argv, "reindex", kEpilogue);
+  if (!command_line.settings) return command_line.exit_code;
+  ConfigureBatchLog(*command_line.settings);
+  options.cancel = CancelOnSignals();
+  if (::isatty(STDERR_FILENO)) options.progress = stderr;
+  return Reindex(*command_line.settings, options);
+}
+
+}  // namespace pixeldex::server

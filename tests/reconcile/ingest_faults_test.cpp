@@ -1,0 +1,146 @@
+// Fault injection: each step that makes a stored instance durable fails in
+// turn (fsync of the file, mkdir, fsync of a parent, rename, fsync of the
+// directory, the index transaction). Whatever fails: no success, no file
+// without rows, no rows without their file, no temporary file left, and
+// reconcile finds the archive consistent (or makes it so).
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/reconcile/archive_fixture.h"
+
+namespace pixeldex::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Op = FaultyFileSystem::Op;
+
+struct Step {
+  const char* name;
+  Op op;
+  int skip;  // calls of `op` that succeed first, for a new study
+  int err;
+};
+
+// FileStore::Commit of an instance of a new study and series calls, in order:
+// Sync(file), CreateDirectory(study), Sync(root), CreateDirectory(series),
+// Sync(study dir), Rename, Sync(series dir).
+const Step kSteps[] = {
+    {"fsync_of_the_file", Op::kSync, 0, EIO},
+    {"mkdir_of_the_study", Op::kCreateDirectory, 0, EIO},
+    {"fsync_of_the_root", Op::kSync, 1, EIO},
+    {"mkdir_of_the_series", Op::kCreateDirectory, 1, ENOSPC},
+    {"fsync_of_the_study_directory", Op::kSync, 2, EIO},
+    {"rename_disk_full", Op::kRename, 0, ENOSPC},
+    {"rename_io_error", Op::kRename, 0, EIO},
+    {"fsync_of_the_directory_after_rename", Op::kSync, 3, EIO},
+};
+
+void PrintTo(const Step& step, std::ostream* os) { *os << step.name; }
+
+class StoreStepFaultTest : public ArchiveFixture, public ::testing::WithParamInterface<Step> {};
+
+TEST_P(StoreStepFaultTest, FailsCleanlyAndAStoreAfterwardsSucceeds) {
+  const Step& step = GetParam();
+  TestInstance t;
+  faults_.FailOnce(step.op, step.skip, step.err);
+  auto failed = Ingest(t);
+  ASSERT_FALSE(failed.ok()) << "the fault was not hit";
+  EXPECT_EQ(failed.status().code(),
+            step.err == ENOSPC ? Status::Code::kResourceExhausted : Status::Code::kIoError)
+      << failed.status().ToString();
+  EXPECT_NE(failed.status().message().find("injected fault"), std::string::npos);
+  ArchiveAudit audit = Audit();
+  EXPECT_TRUE(audit.Consistent()) << audit.Describe();
+  EXPECT_EQ(audit.rows, 0);
+
+  const auto report = Reconcile();
+  EXPECT_EQ(report.cataloged.counts.files_done, 0);
+  EXPECT_TRUE(report.missing.empty());
+
+  // The fault was transient: the sender's retry is stored.
+  ASSERT_TRUE(Ingest(t).ok());
+  audit = Audit();
+  EXPECT_TRUE(audit.Consistent()) << audit.Describe();
+  EXPECT_EQ(audit.rows, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(EachStep, StoreStepFaultTest, ::testing::ValuesIn(kSteps),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+class IngestFaultTest : public ArchiveFixture {};
+
+TEST_F(IngestFaultTest, AFailedIndexTransactionTakesTheFileBack) {
+  TestInstance t;
+  // The index refuses the instance's rows (as a full or failing disk would).
+  ExecSql(
+      "CREATE TRIGGER refuse BEFORE INSERT ON instances BEGIN "
+      "SELECT RAISE(FAIL, 'injected index failure'); END");
+  auto failed = Ingest(t);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("injected index failure"), std::string::npos);
+  ArchiveAudit audit = Audit();
+  EXPECT_TRUE(audit.Consistent()) << audit.Describe();
+  EXPECT_EQ(audit.rows, 0);
+
+  ExecSql("DROP TRIGGER refuse");
+  EXPECT_EQ(Reconcile().cataloged.counts.files_done, 0);
+  ASSERT_TRUE(Ingest(t).ok());
+  EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
+}
+
+TEST_F(IngestFaultTest, AnInterruptedReplacementIsRepairedByReconcile) {
+  TestInstance t;
+  t.series_description = "first copy";
+  Stored(t);
+  // Replacing at the same path: the rename succeeds, the directory fsync
+  // after it fails. The new content is in place but the rows are the old
+  // copy's: no success was sent, and reconcile must bring them in step.
+  t.series_description = "second copy, a little longer";
+  faults_.FailOnce(Op::kSync, 1);
+  ASSERT_FALSE(Ingest(t).ok());
+  EXPECT_EQ(Audit().hash_mismatches.size(), 1u);
+
+  const auto report = Reconcile();
+  EXPECT_EQ(Count(report, import::FileResult::kReplaced), 1);
+  EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
+  EXPECT_EQ(probe_.Scalar("SELECT series_description FROM instance_details"),
+            "second copy, a little longer");
+}
+
+TEST_F(IngestFaultTest, AShortWriteIsRefusedAndLeavesNothing) {
+  // A receive that stopped half-way (disk full while writing): the file in
+  // .incoming is cut short in the middle of Pixel Data.
+  TestInstance t;
+  t.rows = 64;
+  t.columns = 64;
+  ingest::IngestRequest request;
+  request.incoming_path = store_.NewIncomingPath();
+  WriteTestInstance(request.incoming_path, t);
+  fs::resize_file(request.incoming_path, fs::file_size(request.incoming_path) - 2000);
+  auto failed = pipeline_->Ingest(request);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), Status::Code::kCorruption) << failed.status().ToString();
+  ArchiveAudit audit = Audit();
+  EXPECT_TRUE(audit.Consistent()) << audit.Describe();
+  EXPECT_EQ(audit.rows, 0);
+}
+
+TEST_F(IngestFaultTest, TemporaryFilesOfACrashAreRemovedButNotThoseOfALiveProcess) {
+  const std::string dead = (store_.layout().IncomingDir() / "999999999-1-0.part").string();
+  const std::string ours_before = store_.NewIncomingPath();  // this pid: a previous incarnation
+  const std::string live =
+      (store_.layout().IncomingDir() / (std::to_string(::getppid()) + "-1-0.part")).string();
+  for (const std::string& path : {dead, ours_before, live}) std::ofstream(path) << "partial";
+  auto removed = store_.Initialize();
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 2);
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_FALSE(fs::exists(ours_before));
+  EXPECT_TRUE(fs::exists(live)) << "an import running beside the server keeps its files";
+}
+
+}  // namespace
+}  // namespace pixeldex::testing

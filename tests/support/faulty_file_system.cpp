@@ -1,0 +1,47 @@
+#include "tests/support/faulty_file_system.h"
+
+namespace pixeldex::testing {
+
+void FaultyFileSystem::FailOnce(Op op, int skip, int err) {
+  std::lock_guard lock(mutex_);
+  armed_[op] = Fault{skip, err};
+}
+
+int FaultyFileSystem::Calls(Op op) const {
+  std::lock_guard lock(mutex_);
+  auto it = calls_.find(op);
+  return it == calls_.end() ? 0 : it->second;
+}
+
+Status FaultyFileSystem::Injected(Op op, const std::string& path) {
+  std::lock_guard lock(mutex_);
+  ++calls_[op];
+  auto it = armed_.find(op);
+  if (it == armed_.end()) return Status::Ok();
+  if (it->second.skip-- > 0) return Status::Ok();
+  const int err = it->second.err;
+  armed_.erase(it);
+  return Status::FromErrno(err, "injected fault on " + path);
+}
+
+Status FaultyFileSystem::Sync(const std::string& path) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kSync, path));
+  return storage::RealFileSystem().Sync(path);
+}
+
+Status FaultyFileSystem::CreateDirectory(const std::string& path) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kCreateDirectory, path));
+  return storage::RealFileSystem().CreateDirectory(path);
+}
+
+Status FaultyFileSystem::Rename(const std::string& from, const std::string& to) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kRename, to));
+  return storage::RealFileSystem().Rename(from, to);
+}
+
+Status FaultyFileSystem::RemoveFile(const std::string& path) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kRemoveFile, path));
+  return storage::RealFileSystem().RemoveFile(path);
+}
+
+}  // namespace pixeldex::testing

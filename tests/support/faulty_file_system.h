@@ -1,0 +1,43 @@
+#pragma once
+// FaultyFileSystem: the real file system, except that the calls a test arms
+// fail (with the errno it chooses) instead of running. Used to fail each step
+// of making a stored file durable (fsync, mkdir, rename, directory fsync) and
+// check that no failure leaves a visible half-done file. Thread-safe.
+
+#include <cerrno>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "catalog/storage/file_system.h"
+
+namespace pixeldex::testing {
+
+class FaultyFileSystem final : public storage::FileSystem {
+ public:
+  enum class Op { kSync, kCreateDirectory, kRename, kRemoveFile };
+
+  // The call of `op` after `skip` successful ones fails with `err`, once.
+  void FailOnce(Op op, int skip = 0, int err = EIO);
+  // How many calls of `op` ran or failed so far.
+  int Calls(Op op) const;
+
+  Status Sync(const std::string& path) override;
+  Status CreateDirectory(const std::string& path) override;
+  Status Rename(const std::string& from, const std::string& to) override;
+  Status RemoveFile(const std::string& path) override;
+
+ private:
+  struct Fault {
+    int skip = 0;
+    int err = 0;
+  };
+  // The injected error for this call of `op`, or ok to run it for real.
+  Status Injected(Op op, const std::string& path);
+
+  mutable std::mutex mutex_;
+  std::map<Op, Fault> armed_;
+  std::map<Op, int> calls_;
+};
+
+}  // namespace pixeldex::testing
