@@ -35,6 +35,7 @@ struct AssociationStats {
   int instances_stored = 0;
   int store_failures = 0;
   int finds = 0;
+  int retrieves = 0;  // C-GET and C-MOVE requests
   int64_t bytes_received = 0;
 };
 

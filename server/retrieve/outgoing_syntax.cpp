@@ -1,0 +1,86 @@
+#include "server/retrieve/outgoing_syntax.h"
+
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "catalog/thumbnail/codec_registry.h"
+
+namespace pixeldex::server {
+namespace {
+
+// Uncompressed targets, in order of preference.
+constexpr std::array<E_TransferSyntax, 4> kUncompressed = {
+    EXS_LittleEndianExplicit, EXS_LittleEndianImplicit, EXS_DeflatedLittleEndianExplicit,
+    EXS_BigEndianExplicit};
+
+bool IsUncompressed(E_TransferSyntax ts) {
+  return std::find(kUncompressed.begin(), kUncompressed.end(), ts) != kUncompressed.end();
+}
+
+// PS3.5 A.4: DCMTK decodes JPEG, JPEG-LS and RLE; the others stay as stored.
+bool CanDecompress(E_TransferSyntax ts) {
+  return thumbnail::ClassifyTransferSyntax(ts) == thumbnail::SyntaxKind::kDcmtkCodec;
+}
+
+bool MaySendStores(const T_ASC_PresentationContext& pc, StoreSender sender) {
+  if (sender == StoreSender::kRequestor) return true;
+  return pc.acceptedRole == ASC_SC_ROLE_SCP || pc.acceptedRole == ASC_SC_ROLE_SCUSCP;
+}
+
+}  // namespace
+
+Result<OutgoingContext> ChooseOutgoingContext(T_ASC_Association* assoc,
+                                              const std::string& sop_class_uid,
+                                              E_TransferSyntax stored, StoreSender sender) {
+  OutgoingContext best;
+  int best_rank = -1;  // higher is better
+  bool class_accepted = false;
+  const int count = ASC_countPresentationContexts(assoc->params);
+  for (int i = 0; i < count; ++i) {
+    T_ASC_PresentationContext pc;
+    if (ASC_getPresentationContext(assoc->params, i, &pc).bad()) continue;
+    if (pc.resultReason != ASC_P_ACCEPTANCE || sop_class_uid != pc.abstractSyntax) continue;
+    if (!MaySendStores(pc, sender)) continue;
+    class_accepted = true;
+    const E_TransferSyntax ts = DcmXfer(pc.acceptedTransferSyntax).getXfer();
+    int rank = -1;
+    if (ts == stored && ts != EXS_Unknown) {
+      rank = 100;
+    } else if (IsUncompressed(ts) && (IsUncompressed(stored) || CanDecompress(stored))) {
+      rank = 50 - static_cast<int>(std::find(kUncompressed.begin(), kUncompressed.end(), ts) -
+                                   kUncompressed.begin());
+    }
+    if (rank > best_rank) {
+      best_rank = rank;
+      best = {pc.presentationContextID, ts, ts != stored};
+    }
+  }
+  if (best_rank >= 0) return best;
+  if (!class_accepted) {
+    return Status::NotFound(sender == StoreSender::kAcceptor
+                                ? "the requestor accepted no SCP role for SOP class " + sop_class_uid
+                                : "the destination accepted no context for SOP class " + sop_class_uid);
+  }
+  return Status::NotFound(std::string("no accepted transfer syntax can carry an instance stored in ") +
+                          DcmXfer(stored).getXferName());
+}
+
+Status ConvertForSending(DcmDataset& dataset, E_TransferSyntax target) {
+  thumbnail::EnsureDcmtkDecodersRegistered();
+  // Decoders work on Pixel Data in memory; uncompressed values are read from
+  // the file as they are written.
+  if (!IsUncompressed(dataset.getOriginalXfer())) dataset.loadAllDataIntoMemory();
+  const OFCondition cond = dataset.chooseRepresentation(target, nullptr);
+  if (cond.bad() || !dataset.canWriteXfer(target)) {
+    return Status::Unsupported(std::string("cannot convert from ") +
+                               DcmXfer(dataset.getOriginalXfer()).getXferName() + " to " +
+                               DcmXfer(target).getXferName() +
+                               (cond.bad() ? std::string(": ") + cond.text() : std::string()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace pixeldex::server

@@ -1,0 +1,124 @@
+#pragma once
+// RetrieveOperation: the state of one C-GET or C-MOVE between the DIMSE
+// provider's callbacks, shared by both services (PS3.4 C.4.2, C.4.3): the
+// identifier -> instance list, the sub-operation counters, the Failed SOP
+// Instance UID List, the final status, and the one log line and history
+// event (`events`, kind "retrieve") that record the retrieve.
+//
+// Statuses (PS3.4 C.4.2.1.5, C.4.3.1.4; PS3.7 C):
+//   FF00  pending, with remaining/completed/failed/warning counts
+//   0000  every sub-operation completed
+//   B000  sub-operations complete, one or more failed or had warnings
+//   A702  out of resources, unable to perform sub-operations: every one
+//         failed, or the move destination could not be reached
+//   A701  out of resources, unable to calculate the number of matches
+//   A801  move destination unknown (C-MOVE)
+//   A900  identifier does not match the SOP class (retrieve_request.h)
+//   C000  unable to process (index unreadable, unknown character set)
+//   FE00  cancelled by C-CANCEL (checked between sub-operations)
+//   0122  SOP class not supported
+// One operation per request; not thread-safe (the association's thread).
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmnet/dimse.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/query/retrieve_request.h"
+#include "server/association/server_context.h"
+#include "server/retrieve/store_sub_operation.h"
+
+namespace pixeldex::server {
+
+struct RetrieveContext {
+  const ServerContext* server = nullptr;
+  // Lends the association's read-only index connection.
+  std::function<Result<index::Db*>()> reader;
+  std::string calling_ae;
+};
+
+class RetrieveOperation {
+ public:
+  // `service` names it in logs: "C-GET" or "C-MOVE".
+  RetrieveOperation(std::string service, const RetrieveContext& context);
+
+  // Validates the request and lists its instances. False when the request is
+  // refused; final_status() and comment() then say why.
+  bool Start(const char* sop_class_uid, DcmDataset* identifier);
+  // Refuses or fails the whole request.
+  void Refuse(Uint16 status, std::string comment);
+
+  bool HasNext() const { return next_ < instances_.size(); }
+  // The next sub-operation's instance and file; advances.
+  SubOperation NextSubOperation();
+  // Counts a finished sub-operation; a failure or warning is logged and
+  // recorded as a "retrieve_failed" event.
+  void Record(const query::RetrieveInstance& instance, const SubOperationResult& result);
+  // Counts every instance not yet sent as failed (the destination is gone).
+  void FailRemaining(const std::string& reason);
+  void Cancel() { cancelled_ = true; }
+  bool cancelled() const { return cancelled_; }
+  size_t instance_count() const { return instances_.size(); }
+  const std::vector<query::RetrieveInstance>& instances() const { return instances_; }
+  const std::string& destination() const { return destination_; }
+  void set_destination(std::string aet) { destination_ = std::move(aet); }
+
+  // The status of the final response (see above).
+  Uint16 final_status() const;
+  const std::string& comment() const { return comment_; }
+  // Fills the counters of a pending (true) or final response. T is
+  // T_DIMSE_C_GetRSP or T_DIMSE_C_MoveRSP (same fields, same option bits).
+  template <typename Response>
+  void FillCounts(Response* response, bool pending) const;
+  // Error Comment for a refusal, nullptr otherwise (caller owns).
+  DcmDataset* StatusDetail() const;
+  // The final response identifier: Failed SOP Instance UID List (0008,0058)
+  // when sub-operations failed, else nullptr (caller owns).
+  DcmDataset* FailedUidIdentifier() const;
+
+  // Logs the retrieve's line and records its history event; call once.
+  void Report() const;
+
+ private:
+  std::string service_;
+  const RetrieveContext& context_;
+  std::string level_ = "-";
+  std::string what_;  // the retrieve-level unique key's value
+  std::string destination_;
+  std::vector<query::RetrieveInstance> instances_;
+  size_t next_ = 0;
+  int completed_ = 0, failed_ = 0, warning_ = 0, converted_ = 0;
+  std::vector<std::string> failed_uids_;
+  bool cancelled_ = false;
+  Uint16 refused_status_ = 0;  // nonzero: the request was refused
+  std::string comment_;
+};
+
+// PS3.7 C: counts are US; a larger retrieve reports 65535.
+inline DIC_US CountValue(size_t n) { return static_cast<DIC_US>(n > 0xFFFF ? 0xFFFF : n); }
+
+template <typename Response>
+void RetrieveOperation::FillCounts(Response* response, bool pending) const {
+  static_assert(O_GET_NUMBEROFREMAININGSUBOPERATIONS == O_MOVE_NUMBEROFREMAININGSUBOPERATIONS &&
+                O_GET_NUMBEROFCOMPLETEDSUBOPERATIONS == O_MOVE_NUMBEROFCOMPLETEDSUBOPERATIONS &&
+                O_GET_NUMBEROFFAILEDSUBOPERATIONS == O_MOVE_NUMBEROFFAILEDSUBOPERATIONS &&
+                O_GET_NUMBEROFWARNINGSUBOPERATIONS == O_MOVE_NUMBEROFWARNINGSUBOPERATIONS);
+  if (refused_status_ != 0) return;  // a refusal carries no counts
+  response->NumberOfCompletedSubOperations = CountValue(completed_);
+  response->NumberOfFailedSubOperations = CountValue(failed_);
+  response->NumberOfWarningSubOperations = CountValue(warning_);
+  response->opts |= O_GET_NUMBEROFCOMPLETEDSUBOPERATIONS | O_GET_NUMBEROFFAILEDSUBOPERATIONS |
+                    O_GET_NUMBEROFWARNINGSUBOPERATIONS;
+  // PS3.4 C.4.2.1.5: Remaining is sent in pending responses and after a cancel.
+  if (pending || cancelled_) {
+    response->NumberOfRemainingSubOperations = CountValue(instances_.size() - next_);
+    response->opts |= O_GET_NUMBEROFREMAININGSUBOPERATIONS;
+  }
+}
+
+}  // namespace pixeldex::server
