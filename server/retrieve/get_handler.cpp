@@ -39,10 +39,12 @@ void GetCallback(void* data, OFBool cancelled, T_DIMSE_C_GetRQ* rq, DcmDataset* 
   SubOperationResult result;
   s.network = RunSubOperation(s.assoc, sub, &result);
   op.Record(*sub.instance, result);
-  if (result.cancel_received) op.Cancel();
   if (s.network.bad()) {
     // The association is gone: nothing more can be sent on it.
     op.FailRemaining("association lost");
+  }
+  if (result.cancel_received) op.Cancel();  // while the C-STORE-RSP was awaited
+  if (s.network.bad() || op.cancelled()) {
     Final(s, response, detail, ids);
     return;
   }

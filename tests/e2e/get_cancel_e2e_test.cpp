@@ -1,0 +1,142 @@
+// End-to-end C-CANCEL of a C-GET (PS3.4 C.4.3.2, PS3.7 9.3.2.3): getscu cannot
+// cancel, so this test is the SCU itself, with plain DIMSE calls. It sends
+// C-CANCEL-RQ when the second C-STORE-RQ arrives, before answering it, so the
+// server must stop after that sub-operation: exactly two instances arrive and
+// the final response is FE00 with one sub-operation remaining.
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmnet/dimse.h>
+
+#include <memory>
+
+#include "tests/e2e/retrieve_fixture.h"
+
+namespace pixeldex::testing {
+namespace {
+
+constexpr int kTimeoutSeconds = 30;
+constexpr T_ASC_PresentationContextID kGetContext = 1;
+constexpr T_ASC_PresentationContextID kStoreContext = 3;
+
+struct GetOutcome {
+  int stores_received = 0;
+  Uint16 final_status = 0;
+  T_DIMSE_C_GetRSP final_response{};
+  std::string error;  // a DIMSE failure
+};
+
+// C-GET of one study on a fresh association; cancels on the `cancel_at`th
+// C-STORE-RQ.
+GetOutcome GetAndCancel(int port, const std::string& study_uid, int cancel_at) {
+  GetOutcome outcome;
+  T_ASC_Network* net = nullptr;
+  T_ASC_Parameters* params = nullptr;
+  T_ASC_Association* assoc = nullptr;
+  ASC_initializeNetwork(NET_REQUESTOR, 0, kTimeoutSeconds, &net);
+  ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
+  ASC_setAPTitles(params, "CANCELER", "PIXELDEX", nullptr);
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+  ASC_setPresentationAddresses(params, "localhost", address.c_str());
+  const char* syntaxes[] = {UID_LittleEndianExplicitTransferSyntax};
+  ASC_addPresentationContext(params, kGetContext, UID_GETStudyRootQueryRetrieveInformationModel,
+                             syntaxes, 1);
+  // PS3.7 D.3.3.4: we act as Storage SCP for the sub-operations.
+  ASC_addPresentationContext(params, kStoreContext, UID_CTImageStorage, syntaxes, 1,
+                             ASC_SC_ROLE_SCP);
+  OFCondition cond = ASC_requestAssociation(net, params, &assoc);
+  if (cond.bad()) {
+    outcome.error = std::string("association: ") + cond.text();
+    ASC_dropNetwork(&net);
+    return outcome;
+  }
+  T_DIMSE_Message request{};
+  request.CommandField = DIMSE_C_GET_RQ;
+  T_DIMSE_C_GetRQ& get = request.msg.CGetRQ;
+  get.MessageID = assoc->nextMsgID++;
+  OFStandard::strlcpy(get.AffectedSOPClassUID, UID_GETStudyRootQueryRetrieveInformationModel,
+                      sizeof(get.AffectedSOPClassUID));
+  get.Priority = DIMSE_PRIORITY_MEDIUM;
+  get.DataSetType = DIMSE_DATASET_PRESENT;
+  DcmDataset identifier;
+  identifier.putAndInsertString(DCM_QueryRetrieveLevel, "STUDY");
+  identifier.putAndInsertString(DCM_StudyInstanceUID, study_uid.c_str());
+  cond = DIMSE_sendMessageUsingMemoryData(assoc, kGetContext, &request, nullptr, &identifier,
+                                          nullptr, nullptr);
+  while (cond.good()) {
+    T_DIMSE_Message in{};
+    T_ASC_PresentationContextID pres_id = 0;
+    cond = DIMSE_receiveCommand(assoc, DIMSE_NONBLOCKING, kTimeoutSeconds, &pres_id, &in, nullptr);
+    if (cond.bad()) break;
+    DcmDataset* data = nullptr;
+    const bool has_data = (in.CommandField == DIMSE_C_STORE_RQ &&
+                           in.msg.CStoreRQ.DataSetType != DIMSE_DATASET_NULL) ||
+                          (in.CommandField == DIMSE_C_GET_RSP &&
+                           in.msg.CGetRSP.DataSetType != DIMSE_DATASET_NULL);
+    if (has_data) {
+      cond = DIMSE_receiveDataSetInMemory(assoc, DIMSE_NONBLOCKING, kTimeoutSeconds, &pres_id,
+                                          &data, nullptr, nullptr);
+    }
+    std::unique_ptr<DcmDataset> data_owner(data);
+    if (cond.bad()) break;
+    if (in.CommandField == DIMSE_C_STORE_RQ) {
+      if (++outcome.stores_received == cancel_at) {
+        cond = DIMSE_sendCancelRequest(assoc, kGetContext, get.MessageID);
+        if (cond.bad()) break;
+      }
+      T_DIMSE_C_StoreRSP rsp{};
+      rsp.MessageIDBeingRespondedTo = in.msg.CStoreRQ.MessageID;
+      rsp.DimseStatus = STATUS_Success;
+      rsp.DataSetType = DIMSE_DATASET_NULL;
+      OFStandard::strlcpy(rsp.AffectedSOPClassUID, in.msg.CStoreRQ.AffectedSOPClassUID,
+                          sizeof(rsp.AffectedSOPClassUID));
+      OFStandard::strlcpy(rsp.AffectedSOPInstanceUID, in.msg.CStoreRQ.AffectedSOPInstanceUID,
+                          sizeof(rsp.AffectedSOPInstanceUID));
+      rsp.opts = O_STORE_AFFECTEDSOPCLASSUID | O_STORE_AFFECTEDSOPINSTANCEUID;
+      cond = DIMSE_sendStoreResponse(assoc, pres_id, &in.msg.CStoreRQ, &rsp, nullptr);
+    } else if (in.CommandField == DIMSE_C_GET_RSP) {
+      if (in.msg.CGetRSP.DimseStatus != STATUS_Pending) {
+        outcome.final_status = in.msg.CGetRSP.DimseStatus;
+        outcome.final_response = in.msg.CGetRSP;
+        break;
+      }
+    } else {
+      outcome.error = "unexpected command";
+      break;
+    }
+  }
+  if (cond.bad()) outcome.error = cond.text();
+  if (cond.good() && ASC_releaseAssociation(assoc).bad()) ASC_abortAssociation(assoc);
+  if (cond.bad()) ASC_abortAssociation(assoc);
+  ASC_destroyAssociation(&assoc);
+  ASC_dropNetwork(&net);
+  return outcome;
+}
+
+using GetCancelE2eTest = RetrieveTest;
+
+TEST_F(GetCancelE2eTest, CancelStopsBetweenSubOperations) {
+  const GetOutcome outcome = GetAndCancel(server_->port(), uid_["A"], 2);
+  ASSERT_TRUE(outcome.error.empty()) << outcome.error << "\n" << server_->Log();
+  EXPECT_EQ(outcome.stores_received, 2);
+  EXPECT_EQ(outcome.final_status, STATUS_GET_Cancel_SubOperationsTerminatedDueToCancelIndication);
+  const T_DIMSE_C_GetRSP& rsp = outcome.final_response;
+  ASSERT_TRUE(rsp.opts & O_GET_NUMBEROFREMAININGSUBOPERATIONS);
+  EXPECT_EQ(rsp.NumberOfRemainingSubOperations, 1);
+  EXPECT_EQ(rsp.NumberOfCompletedSubOperations, 2);
+  EXPECT_EQ(rsp.NumberOfFailedSubOperations, 0);
+  EXPECT_EQ(Index().Scalar("SELECT status_code FROM events WHERE kind = 'retrieve'"),
+            std::to_string(0xFE00));
+}
+
+TEST_F(GetCancelE2eTest, WithoutCancelEveryInstanceArrives) {
+  const GetOutcome outcome = GetAndCancel(server_->port(), uid_["A"], 0);
+  ASSERT_TRUE(outcome.error.empty()) << outcome.error << "\n" << server_->Log();
+  EXPECT_EQ(outcome.stores_received, 3);
+  EXPECT_EQ(outcome.final_status, STATUS_Success);
+  EXPECT_EQ(outcome.final_response.NumberOfCompletedSubOperations, 3);
+}
+
+}  // namespace
+}  // namespace pixeldex::testing
