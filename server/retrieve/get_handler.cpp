@@ -11,13 +11,6 @@ struct GetSession {
   OFCondition network = EC_Normal;  // a failed sub-operation exchange
 };
 
-void Final(GetSession& s, T_DIMSE_C_GetRSP* response, DcmDataset** detail, DcmDataset** ids) {
-  response->DimseStatus = s.operation->final_status();
-  s.operation->FillCounts(response, false);
-  *detail = s.operation->StatusDetail();
-  *ids = s.operation->FailedUidIdentifier();
-}
-
 void GetCallback(void* data, OFBool cancelled, T_DIMSE_C_GetRQ* rq, DcmDataset* identifier,
                  int response_count, T_DIMSE_C_GetRSP* response, DcmDataset** detail,
                  DcmDataset** ids) {
@@ -26,30 +19,17 @@ void GetCallback(void* data, OFBool cancelled, T_DIMSE_C_GetRQ* rq, DcmDataset* 
   *ids = nullptr;
   RetrieveOperation& op = *s.operation;
   if (response_count == 1 && !op.Start(rq->AffectedSOPClassUID, identifier)) {
-    Final(s, response, detail, ids);
+    op.FillFinal(response, detail, ids);
     return;
   }
-  if (cancelled) op.Cancel();  // PS3.4 C.4.3.2: stop between sub-operations
-  if (op.cancelled() || !op.HasNext()) {
-    Final(s, response, detail, ids);
-    return;
-  }
-  SubOperation sub = op.NextSubOperation();
-  sub.sender = StoreSender::kAcceptor;
-  SubOperationResult result;
-  s.network = RunSubOperation(s.assoc, sub, &result);
-  op.Record(*sub.instance, result);
-  if (s.network.bad()) {
-    // The association is gone: nothing more can be sent on it.
-    op.FailRemaining("association lost");
-  }
-  if (result.cancel_received) op.Cancel();  // while the C-STORE-RSP was awaited
-  if (s.network.bad() || op.cancelled()) {
-    Final(s, response, detail, ids);
-    return;
-  }
-  response->DimseStatus = STATUS_Pending;  // FF00, with the counts
-  op.FillCounts(response, true);
+  op.Advance(cancelled,
+             [&s](const SubOperation& sub, SubOperationResult* result) {
+               SubOperation on_this_association = sub;
+               on_this_association.sender = StoreSender::kAcceptor;
+               s.network = RunSubOperation(s.assoc, on_this_association, result);
+               return s.network;
+             },
+             response, detail, ids);
 }
 
 }  // namespace

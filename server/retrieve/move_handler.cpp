@@ -15,14 +15,6 @@ struct MoveSession {
   std::unique_ptr<StoreAssociation> destination;
 };
 
-void Final(MoveSession& s, T_DIMSE_C_MoveRSP* response, DcmDataset** detail, DcmDataset** ids) {
-  response->DimseStatus = s.operation->final_status();
-  s.operation->FillCounts(response, false);
-  *detail = s.operation->StatusDetail();
-  *ids = s.operation->FailedUidIdentifier();
-  s.destination.reset();  // release before the final response goes out
-}
-
 // Resolves the destination and opens the sub-association; false when the
 // request is refused.
 bool Start(MoveSession& s, const T_DIMSE_C_MoveRQ& rq, DcmDataset* identifier) {
@@ -62,29 +54,23 @@ void MoveCallback(void* data, OFBool cancelled, T_DIMSE_C_MoveRQ* rq, DcmDataset
   *ids = nullptr;
   RetrieveOperation& op = *s.operation;
   if (response_count == 1 && !Start(s, *rq, identifier)) {
-    Final(s, response, detail, ids);
-    return;
+    op.FillFinal(response, detail, ids);
+  } else {
+    op.Advance(cancelled,
+               [&s, rq](const SubOperation& sub, SubOperationResult* result) {
+                 SubOperation to_destination = sub;
+                 to_destination.sender = StoreSender::kRequestor;
+                 to_destination.move_originator_aet = s.context->calling_ae;
+                 to_destination.move_originator_message_id = rq->MessageID;
+                 const OFCondition cond = RunSubOperation(s.destination->get(), to_destination, result);
+                 if (cond.bad()) s.destination->MarkBroken();
+                 return cond;
+               },
+               response, detail, ids);
   }
-  if (cancelled) op.Cancel();  // PS3.4 C.4.2.2: stop between sub-operations
-  if (op.cancelled() || !op.HasNext()) {
-    Final(s, response, detail, ids);
-    return;
-  }
-  SubOperation sub = op.NextSubOperation();
-  sub.sender = StoreSender::kRequestor;
-  sub.move_originator_aet = s.context->calling_ae;
-  sub.move_originator_message_id = rq->MessageID;
-  SubOperationResult result;
-  const OFCondition cond = RunSubOperation(s.destination->get(), sub, &result);
-  op.Record(*sub.instance, result);
-  if (cond.bad()) {
-    s.destination->MarkBroken();
-    op.FailRemaining("association to " + op.destination() + " lost");
-    Final(s, response, detail, ids);
-    return;
-  }
-  response->DimseStatus = STATUS_Pending;  // FF00, with the counts
-  op.FillCounts(response, true);
+  // Release the destination before the final response goes out, so that
+  // the originator sees it only once everything arrived.
+  if (response->DimseStatus != STATUS_Pending) s.destination.reset();
 }
 
 }  // namespace

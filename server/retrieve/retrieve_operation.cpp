@@ -41,6 +41,9 @@ std::string Hex(Uint16 status) {
   return text;
 }
 
+// PS3.7 C: counts are US; a larger retrieve reports 65535.
+DIC_US CountValue(size_t n) { return static_cast<DIC_US>(n > 0xFFFF ? 0xFFFF : n); }
+
 }  // namespace
 
 RetrieveOperation::RetrieveOperation(std::string service, const RetrieveContext& context)
@@ -183,5 +186,60 @@ void RetrieveOperation::Report() const {
   Status s = context_.server->writer.Record(std::move(event));
   if (!s.ok()) LogWarning("cannot record {} in the history: {}", service_, s.ToString());
 }
+
+template <typename Response>
+void RetrieveOperation::FillCounts(Response* response, bool pending) const {
+  static_assert(O_GET_NUMBEROFREMAININGSUBOPERATIONS == O_MOVE_NUMBEROFREMAININGSUBOPERATIONS &&
+                O_GET_NUMBEROFCOMPLETEDSUBOPERATIONS == O_MOVE_NUMBEROFCOMPLETEDSUBOPERATIONS &&
+                O_GET_NUMBEROFFAILEDSUBOPERATIONS == O_MOVE_NUMBEROFFAILEDSUBOPERATIONS &&
+                O_GET_NUMBEROFWARNINGSUBOPERATIONS == O_MOVE_NUMBEROFWARNINGSUBOPERATIONS);
+  if (refused_status_ != 0) return;  // a refusal carries no counts
+  response->NumberOfCompletedSubOperations = CountValue(completed_);
+  response->NumberOfFailedSubOperations = CountValue(failed_);
+  response->NumberOfWarningSubOperations = CountValue(warning_);
+  response->opts |= O_GET_NUMBEROFCOMPLETEDSUBOPERATIONS | O_GET_NUMBEROFFAILEDSUBOPERATIONS |
+                    O_GET_NUMBEROFWARNINGSUBOPERATIONS;
+  // PS3.4 C.4.2.1.5: Remaining is sent in pending responses and after a cancel.
+  if (pending || cancelled_) {
+    response->NumberOfRemainingSubOperations = CountValue(instances_.size() - next_);
+    response->opts |= O_GET_NUMBEROFREMAININGSUBOPERATIONS;
+  }
+}
+
+template <typename Response>
+void RetrieveOperation::Advance(bool cancelled, const Sender& send, Response* response,
+                                DcmDataset** detail, DcmDataset** ids) {
+  if (cancelled) Cancel();  // PS3.4 C.4.2.2, C.4.3.2: stop between sub-operations
+  if (!cancelled_ && HasNext()) {
+    const SubOperation sub = NextSubOperation();
+    SubOperationResult result;
+    const OFCondition cond = send(sub, &result);
+    Record(*sub.instance, result);
+    if (cond.bad()) FailRemaining(std::string("association lost: ") + cond.text());
+    if (result.cancel_received) Cancel();  // arrived while the C-STORE-RSP was awaited
+    if (cond.good() && !cancelled_) {
+      response->DimseStatus = STATUS_Pending;  // FF00, with the counts
+      FillCounts(response, true);
+      return;
+    }
+  }
+  FillFinal(response, detail, ids);
+}
+
+template <typename Response>
+void RetrieveOperation::FillFinal(Response* response, DcmDataset** detail, DcmDataset** ids) const {
+  response->DimseStatus = final_status();
+  FillCounts(response, false);
+  *detail = StatusDetail();
+  *ids = FailedUidIdentifier();
+}
+
+// The two responses these templates serve.
+template void RetrieveOperation::Advance(bool, const Sender&, T_DIMSE_C_GetRSP*, DcmDataset**,
+                                         DcmDataset**);
+template void RetrieveOperation::Advance(bool, const Sender&, T_DIMSE_C_MoveRSP*, DcmDataset**,
+                                         DcmDataset**);
+template void RetrieveOperation::FillFinal(T_DIMSE_C_GetRSP*, DcmDataset**, DcmDataset**) const;
+template void RetrieveOperation::FillFinal(T_DIMSE_C_MoveRSP*, DcmDataset**, DcmDataset**) const;
 
 }  // namespace pixeldex::server

@@ -71,20 +71,31 @@ class RetrieveOperation {
   // The status of the final response (see above).
   Uint16 final_status() const;
   const std::string& comment() const { return comment_; }
-  // Fills the counters of a pending (true) or final response. T is
-  // T_DIMSE_C_GetRSP or T_DIMSE_C_MoveRSP (same fields, same option bits).
+  // One callback of the DIMSE provider once Start() succeeded: unless
+  // cancelled or done, runs the next sub-operation through `send` (a bad
+  // condition: the association carrying them is lost, every remaining one
+  // fails) and fills a pending response; otherwise fills the final one.
+  // Response is T_DIMSE_C_GetRSP or T_DIMSE_C_MoveRSP (same fields and bits).
+  using Sender = std::function<OFCondition(const SubOperation&, SubOperationResult*)>;
   template <typename Response>
-  void FillCounts(Response* response, bool pending) const;
-  // Error Comment for a refusal, nullptr otherwise (caller owns).
-  DcmDataset* StatusDetail() const;
-  // The final response identifier: Failed SOP Instance UID List (0008,0058)
-  // when sub-operations failed, else nullptr (caller owns).
-  DcmDataset* FailedUidIdentifier() const;
-
+  void Advance(bool cancelled, const Sender& send, Response* response, DcmDataset** detail,
+               DcmDataset** ids);
+  // Fills the final response: status, counts, Error Comment, Failed SOP
+  // Instance UID List (the provider deletes what it gets).
+  template <typename Response>
+  void FillFinal(Response* response, DcmDataset** detail, DcmDataset** ids) const;
   // Logs the retrieve's line and records its history event; call once.
   void Report() const;
 
  private:
+  template <typename Response>
+  void FillCounts(Response* response, bool pending) const;
+  // Error Comment for a refusal, nullptr otherwise (caller owns).
+  DcmDataset* StatusDetail() const;
+  // Failed SOP Instance UID List (0008,0058) when sub-operations failed, else
+  // nullptr (caller owns).
+  DcmDataset* FailedUidIdentifier() const;
+
   std::string service_;
   const RetrieveContext& context_;
   std::string level_ = "-";
@@ -98,27 +109,5 @@ class RetrieveOperation {
   Uint16 refused_status_ = 0;  // nonzero: the request was refused
   std::string comment_;
 };
-
-// PS3.7 C: counts are US; a larger retrieve reports 65535.
-inline DIC_US CountValue(size_t n) { return static_cast<DIC_US>(n > 0xFFFF ? 0xFFFF : n); }
-
-template <typename Response>
-void RetrieveOperation::FillCounts(Response* response, bool pending) const {
-  static_assert(O_GET_NUMBEROFREMAININGSUBOPERATIONS == O_MOVE_NUMBEROFREMAININGSUBOPERATIONS &&
-                O_GET_NUMBEROFCOMPLETEDSUBOPERATIONS == O_MOVE_NUMBEROFCOMPLETEDSUBOPERATIONS &&
-                O_GET_NUMBEROFFAILEDSUBOPERATIONS == O_MOVE_NUMBEROFFAILEDSUBOPERATIONS &&
-                O_GET_NUMBEROFWARNINGSUBOPERATIONS == O_MOVE_NUMBEROFWARNINGSUBOPERATIONS);
-  if (refused_status_ != 0) return;  // a refusal carries no counts
-  response->NumberOfCompletedSubOperations = CountValue(completed_);
-  response->NumberOfFailedSubOperations = CountValue(failed_);
-  response->NumberOfWarningSubOperations = CountValue(warning_);
-  response->opts |= O_GET_NUMBEROFCOMPLETEDSUBOPERATIONS | O_GET_NUMBEROFFAILEDSUBOPERATIONS |
-                    O_GET_NUMBEROFWARNINGSUBOPERATIONS;
-  // PS3.4 C.4.2.1.5: Remaining is sent in pending responses and after a cancel.
-  if (pending || cancelled_) {
-    response->NumberOfRemainingSubOperations = CountValue(instances_.size() - next_);
-    response->opts |= O_GET_NUMBEROFREMAININGSUBOPERATIONS;
-  }
-}
 
 }  // namespace pixeldex::server

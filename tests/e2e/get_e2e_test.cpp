@@ -37,14 +37,28 @@ class GetE2eTest : public RetrieveTest {
   std::string Key(const std::string& keyword, const std::string& value) const {
     return keyword + "=" + value;
   }
-};
 
-TEST_F(GetE2eTest, PatientRootAtEveryLevel) {
   struct Case {
     std::vector<std::string> keys;
     std::set<std::string> expected;
   };
-  const std::vector<Case> cases = {
+  // One getscu per case in `model` ("-P" or "-S"), each into its own directory.
+  void ExpectGets(const std::string& model, const std::vector<Case>& cases) {
+    int n = 0;
+    for (const Case& c : cases) {
+      const std::string out = NewDir("get" + model + std::to_string(n++));
+      std::vector<std::string> args = {model};
+      for (const auto& k : c.keys) args.insert(args.end(), {"-k", k});
+      auto r = GetScu(out, args);
+      EXPECT_EQ(r.exit_code, 0) << r.output;
+      EXPECT_NE(r.output.find("Received C-GET Response (Success)"), std::string::npos) << r.output;
+      ExpectReceived(out, c.expected);
+    }
+  }
+};
+
+TEST_F(GetE2eTest, PatientRootAtEveryLevel) {
+  ExpectGets("-P", {
       {{"QueryRetrieveLevel=PATIENT", "PatientID=P1"}, {"a1", "a2", "a3", "b1"}},
       {{"QueryRetrieveLevel=STUDY", "PatientID=P1", Key("StudyInstanceUID", uid_["A"])},
        {"a1", "a2", "a3"}},
@@ -54,25 +68,11 @@ TEST_F(GetE2eTest, PatientRootAtEveryLevel) {
       {{"QueryRetrieveLevel=IMAGE", "PatientID=P2", Key("StudyInstanceUID", uid_["C"]),
         Key("SeriesInstanceUID", uid_["C1"]), Key("SOPInstanceUID", uid_["c1"])},
        {"c1"}},
-  };
-  int n = 0;
-  for (const Case& c : cases) {
-    const std::string out = NewDir("patient_root_" + std::to_string(n++));
-    std::vector<std::string> args = {"-P"};
-    for (const auto& k : c.keys) args.insert(args.end(), {"-k", k});
-    auto r = GetScu(out, args);
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_NE(r.output.find("Received C-GET Response (Success)"), std::string::npos) << r.output;
-    ExpectReceived(out, c.expected);
-  }
+  });
 }
 
 TEST_F(GetE2eTest, StudyRootAtEveryLevelWithUidLists) {
-  struct Case {
-    std::vector<std::string> keys;
-    std::set<std::string> expected;
-  };
-  const std::vector<Case> cases = {
+  ExpectGets("-S", {
       {{"QueryRetrieveLevel=STUDY", Key("StudyInstanceUID", uid_["B"] + "\\" + uid_["C"])},
        {"b1", "c1"}},
       {{"QueryRetrieveLevel=SERIES", Key("StudyInstanceUID", uid_["A"]),
@@ -80,16 +80,7 @@ TEST_F(GetE2eTest, StudyRootAtEveryLevelWithUidLists) {
        {"a1", "a2", "a3"}},
       {{"QueryRetrieveLevel=IMAGE", Key("SOPInstanceUID", uid_["a2"] + "\\" + uid_["b1"])},
        {"a2", "b1"}},
-  };
-  int n = 0;
-  for (const Case& c : cases) {
-    const std::string out = NewDir("study_root_" + std::to_string(n++));
-    std::vector<std::string> args = {"-S"};
-    for (const auto& k : c.keys) args.insert(args.end(), {"-k", k});
-    auto r = GetScu(out, args);
-    EXPECT_NE(r.output.find("Received C-GET Response (Success)"), std::string::npos) << r.output;
-    ExpectReceived(out, c.expected);
-  }
+  });
 }
 
 TEST_F(GetE2eTest, CompressedInstanceIsDecompressedForAnUncompressedPeer) {

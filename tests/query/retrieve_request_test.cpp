@@ -10,37 +10,31 @@
 namespace pixeldex::query::testing {
 namespace {
 
-FixtureEntity Entity(QueryLevel level, std::string label, std::string parent,
-                     std::vector<ResponseAttribute> attributes = {}) {
-  return {level, std::move(label), std::move(parent), std::move(attributes)};
-}
-
 QueryKey Key(Tag tag, std::string vr, std::string value) { return {tag, std::move(vr), std::move(value), {}}; }
 QueryKey Level(const char* level) { return Key(kQueryRetrieveLevel, "CS", level); }
 
-class RetrieveRequestTest : public ::testing::Test {
+class RetrieveRequestTest : public TempIndexTest {
  protected:
   // Two patients; P1 has studies 1.1 (series 1.1.1 with 2 images, 1.1.2 with
   // 1) and 1.2 (one series, one image); P2 has study 2.1 with one image.
   void SetUp() override {
-    auto temp = TempIndex::Create();
-    ASSERT_TRUE(temp.ok());
-    temp_.emplace(std::move(*temp));
+    TempIndexTest::SetUp();
+    using E = FixtureEntity;
     const std::vector<FixtureEntity> fixture{
-        Entity(QueryLevel::kPatient, "P1", ""),
-        Entity(QueryLevel::kStudy, "1.1", "P1"),
-        Entity(QueryLevel::kSeries, "1.1.1", "1.1"),
-        Entity(QueryLevel::kImage, "1.1.1.1", "1.1.1", {{{0x0020, 0x0013}, "IS", {"1"}, {}}}),
-        Entity(QueryLevel::kImage, "1.1.1.2", "1.1.1", {{{0x0020, 0x0013}, "IS", {"2"}, {}}}),
-        Entity(QueryLevel::kSeries, "1.1.2", "1.1"),
-        Entity(QueryLevel::kImage, "1.1.2.1", "1.1.2"),
-        Entity(QueryLevel::kStudy, "1.2", "P1"),
-        Entity(QueryLevel::kSeries, "1.2.1", "1.2"),
-        Entity(QueryLevel::kImage, "1.2.1.1", "1.2.1"),
-        Entity(QueryLevel::kPatient, "P2", ""),
-        Entity(QueryLevel::kStudy, "2.1", "P2"),
-        Entity(QueryLevel::kSeries, "2.1.1", "2.1"),
-        Entity(QueryLevel::kImage, "2.1.1.1", "2.1.1"),
+        E{QueryLevel::kPatient, "P1", ""},
+        E{QueryLevel::kStudy, "1.1", "P1"},
+        E{QueryLevel::kSeries, "1.1.1", "1.1"},
+        E{QueryLevel::kImage, "1.1.1.1", "1.1.1", {{{0x0020, 0x0013}, "IS", {"1"}, {}}}},
+        E{QueryLevel::kImage, "1.1.1.2", "1.1.1", {{{0x0020, 0x0013}, "IS", {"2"}, {}}}},
+        E{QueryLevel::kSeries, "1.1.2", "1.1"},
+        E{QueryLevel::kImage, "1.1.2.1", "1.1.2"},
+        E{QueryLevel::kStudy, "1.2", "P1"},
+        E{QueryLevel::kSeries, "1.2.1", "1.2"},
+        E{QueryLevel::kImage, "1.2.1.1", "1.2.1"},
+        E{QueryLevel::kPatient, "P2", ""},
+        E{QueryLevel::kStudy, "2.1", "P2"},
+        E{QueryLevel::kSeries, "2.1.1", "2.1"},
+        E{QueryLevel::kImage, "2.1.1.1", "2.1.1"},
     };
     ASSERT_TRUE(LoadFixture(temp_->db(), fixture).ok());
   }
@@ -55,8 +49,6 @@ class RetrieveRequestTest : public ::testing::Test {
     for (const auto& i : *instances) uids.push_back(i.sop_instance_uid);
     return uids;
   }
-
-  std::optional<TempIndex> temp_;
 };
 
 using Uids = std::vector<std::string>;
