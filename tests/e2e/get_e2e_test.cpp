@@ -162,7 +162,9 @@ TEST_F(GetE2eTest, RetrievesAreRecordedInTheHistory) {
 class GetPermissionE2eTest : public RetrieveTest {
  protected:
   std::vector<std::string> ServerArgs() const override {
-    return {"--set", "access.retrieve_callers=VIEWER"};
+    // VIEWER may retrieve but not store: the SCP role it takes for C-GET
+    // does not let it store.
+    return {"--set", "access.retrieve_callers=VIEWER", "--set", "access.store_callers=MODALITY"};
   }
 };
 
@@ -181,6 +183,15 @@ TEST_F(GetPermissionE2eTest, OnlyRetrieveCallersMayGet) {
   EXPECT_NE(allowed.output.find("Received C-GET Response (Success)"), std::string::npos)
       << allowed.output;
   EXPECT_EQ(InstancesIn(dir_ / "viewer").size(), 1u);
+  TestInstance t;
+  t.sop_instance_uid = UniqueUid("3.");
+  auto store = RunProcess({"storescu", "-aet", "VIEWER", "-aec", "PIXELDEX", "127.0.0.1",
+                           server_->port_string(), MakeInstance(t, "from_viewer.dcm")},
+                          FastClientEnv());
+  EXPECT_NE(store.exit_code, 0) << store.output;
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?",
+                          {t.sop_instance_uid}),
+            0);
 }
 
 }  // namespace
