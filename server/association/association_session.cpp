@@ -219,6 +219,12 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
     case DIMSE_C_MOVE_RQ:
       ++stats_.retrieves;
       return HandleMoveRequest(assoc_, message, pres_id, MakeRetrieveContext());
+    case DIMSE_C_CANCEL_RQ:
+      // PS3.7 9.3.2.3, 9.3.3.3, 9.3.4.3: C-CANCEL has no response; one that
+      // arrives after its operation's final response has nothing to cancel.
+      LogDebug("association {} from {}: C-CANCEL for finished message {} ignored", calling_aet_,
+               peer_, message.msg.CCancelRQ.MessageIDBeingRespondedTo);
+      return EC_Normal;
     default:
       // PS3.7 9.3.1: a request for a service not negotiated; nothing sensible
       // can be answered on this association.

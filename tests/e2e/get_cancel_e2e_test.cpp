@@ -28,7 +28,8 @@ struct GetOutcome {
 };
 
 // C-GET of one study on a fresh association; cancels on the `cancel_at`th
-// C-STORE-RQ.
+// C-STORE-RQ, or after the final response with `cancel_at` < 0. The
+// association is released at the end.
 GetOutcome GetAndCancel(int port, const std::string& study_uid, int cancel_at) {
   GetOutcome outcome;
   T_ASC_Network* net = nullptr;
@@ -106,9 +107,14 @@ GetOutcome GetAndCancel(int port, const std::string& study_uid, int cancel_at) {
       break;
     }
   }
-  if (cond.bad()) outcome.error = cond.text();
-  if (cond.good() && ASC_releaseAssociation(assoc).bad()) ASC_abortAssociation(assoc);
-  if (cond.bad()) ASC_abortAssociation(assoc);
+  if (cond.good() && cancel_at < 0) {
+    cond = DIMSE_sendCancelRequest(assoc, kGetContext, get.MessageID);
+  }
+  if (cond.good()) cond = ASC_releaseAssociation(assoc);
+  if (cond.bad()) {
+    outcome.error = cond.text();
+    ASC_abortAssociation(assoc);
+  }
   ASC_destroyAssociation(&assoc);
   ASC_dropNetwork(&net);
   return outcome;
@@ -136,6 +142,14 @@ TEST_F(GetCancelE2eTest, WithoutCancelEveryInstanceArrives) {
   EXPECT_EQ(outcome.stores_received, 3);
   EXPECT_EQ(outcome.final_status, STATUS_Success);
   EXPECT_EQ(outcome.final_response.NumberOfCompletedSubOperations, 3);
+}
+
+TEST_F(GetCancelE2eTest, ACancelAfterTheFinalResponseIsIgnored) {
+  const GetOutcome outcome = GetAndCancel(server_->port(), uid_["B"], -1);
+  // The release succeeds: the server did not abort over the late C-CANCEL.
+  EXPECT_TRUE(outcome.error.empty()) << outcome.error << "\n" << server_->Log();
+  EXPECT_EQ(outcome.final_status, STATUS_Success);
+  EXPECT_EQ(outcome.stores_received, 1);
 }
 
 }  // namespace
