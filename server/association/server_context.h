@@ -23,7 +23,7 @@ struct ServerContext {
   storage::FileStore& store;
   // For the operational history (associations, events).
   index::IndexWriter& writer;
-  // Opens a read-only connection to the index (for C-FIND).
+  // Opens a read-only connection to the index (for C-FIND and retrieves).
   std::function<Result<index::Db>()> open_reader;
   // Set when the server is stopping: associations finish their current
   // operation, then end.

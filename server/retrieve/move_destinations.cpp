@@ -19,9 +19,6 @@ Result<MoveDestination> ParseEntry(const std::string& entry) {
   MoveDestination d;
   d.aet = entry.substr(0, eq);
   d.host = entry.substr(eq + 1, colon - eq - 1);
-  if (d.host.size() >= 2 && d.host.front() == '[' && d.host.back() == ']') {
-    d.host = d.host.substr(1, d.host.size() - 2);
-  }
   // PS3.8 9.3.1: an AE title is 1 to 16 characters.
   if (d.aet.empty() || d.aet.size() > 16) return bad("AE title must be 1 to 16 characters");
   if (d.host.empty()) return bad("no host");

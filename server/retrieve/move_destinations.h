@@ -3,8 +3,8 @@
 // listen (PS3.4 C.4.2.1.3: the SCP must know the Move Destination's address;
 // an unknown one is answered A801). Text form, as in move.destinations and
 // --move-destination: "AET=host:port" entries, comma- or space-separated;
-// an IPv6 host goes in brackets ("AET=[::1]:104"). Plain values; parsing is
-// stateless and safe from any thread.
+// the host is a name or an IPv4 address (DCMTK 3.6.7 networking is IPv4).
+// Plain values; parsing is stateless and safe from any thread.
 
 #include <string>
 #include <vector>

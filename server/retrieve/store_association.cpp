@@ -65,9 +65,7 @@ Result<std::unique_ptr<StoreAssociation>> StoreAssociation::Open(
   if (cond.good()) {
     cond = ASC_setAPTitles(params, options.calling_aet.c_str(), destination.aet.c_str(), nullptr);
   }
-  const std::string address = destination.host.find(':') != std::string::npos
-                                  ? "[" + destination.host + "]:" + std::to_string(destination.port)
-                                  : destination.host + ":" + std::to_string(destination.port);
+  const std::string address = destination.host + ":" + std::to_string(destination.port);
   if (cond.good()) cond = ASC_setPresentationAddresses(params, "localhost", address.c_str());
   if (cond.good()) cond = Propose(params, instances);
   T_ASC_Association* assoc = nullptr;
