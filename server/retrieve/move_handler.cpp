@@ -31,7 +31,7 @@ bool Start(MoveSession& s, const T_DIMSE_C_MoveRQ& rq, DcmDataset* identifier) {
     return false;
   }
   if (!op.Start(rq.AffectedSOPClassUID, identifier)) return false;
-  if (op.instance_count() == 0) return true;
+  if (op.instances().empty()) return true;
   StoreAssociationOptions options;
   options.calling_aet = settings.network.aet;
   options.max_pdu = settings.network.max_pdu;

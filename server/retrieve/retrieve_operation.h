@@ -48,29 +48,14 @@ class RetrieveOperation {
   RetrieveOperation(std::string service, const RetrieveContext& context);
 
   // Validates the request and lists its instances. False when the request is
-  // refused; final_status() and comment() then say why.
+  // refused; FillFinal() then answers why.
   bool Start(const char* sop_class_uid, DcmDataset* identifier);
   // Refuses or fails the whole request.
   void Refuse(Uint16 status, std::string comment);
 
-  bool HasNext() const { return next_ < instances_.size(); }
-  // The next sub-operation's instance and file; advances.
-  SubOperation NextSubOperation();
-  // Counts a finished sub-operation; a failure or warning is logged and
-  // recorded as a "retrieve_failed" event.
-  void Record(const query::RetrieveInstance& instance, const SubOperationResult& result);
-  // Counts every instance not yet sent as failed (the destination is gone).
-  void FailRemaining(const std::string& reason);
-  void Cancel() { cancelled_ = true; }
-  bool cancelled() const { return cancelled_; }
-  size_t instance_count() const { return instances_.size(); }
   const std::vector<query::RetrieveInstance>& instances() const { return instances_; }
-  const std::string& destination() const { return destination_; }
   void set_destination(std::string aet) { destination_ = std::move(aet); }
 
-  // The status of the final response (see above).
-  Uint16 final_status() const;
-  const std::string& comment() const { return comment_; }
   // One callback of the DIMSE provider once Start() succeeded: unless
   // cancelled or done, runs the next sub-operation through `send` (a bad
   // condition: the association carrying them is lost, every remaining one
@@ -88,6 +73,17 @@ class RetrieveOperation {
   void Report() const;
 
  private:
+  bool HasNext() const { return next_ < instances_.size(); }
+  // The next sub-operation's instance and file; advances.
+  SubOperation NextSubOperation();
+  // Counts a finished sub-operation; a failure or warning is logged and
+  // recorded as a "retrieve_failed" / "retrieve_warning" event.
+  void Record(const query::RetrieveInstance& instance, const SubOperationResult& result);
+  // Counts every instance not yet sent as failed (the association is gone).
+  void FailRemaining(const std::string& reason);
+  void Cancel() { cancelled_ = true; }
+  // The status of the final response (see above).
+  Uint16 final_status() const;
   template <typename Response>
   void FillCounts(Response* response, bool pending) const;
   // Error Comment for a refusal, nullptr otherwise (caller owns).
