@@ -114,6 +114,31 @@ TEST_F(GetE2eTest, CompressedInstanceIsDecompressedForAnUncompressedPeer) {
   EXPECT_NE(server_->Log().find("1 converted"), std::string::npos) << server_->Log();
 }
 
+TEST_F(GetE2eTest, AnInstanceNoAcceptedSyntaxCanCarryFailsAndTheRestArrives) {
+  // JPEG 2000 next to study B's uncompressed b1; DCMTK cannot decode it, and
+  // getscu accepts uncompressed syntaxes only.
+  TestInstance t;
+  t.patient_id = "P1";
+  t.study_uid = uid_["B"];
+  t.series_uid = uid_["B1"];
+  t.sop_instance_uid = uid_["j2k"] = UniqueUid("3.");
+  const std::string j2k = dir_ / "j2k.dcm";
+  WriteEncapsulatedInstance(j2k, t, EXS_JPEG2000LosslessOnly, "stored verbatim, never decoded");
+  auto sent = RunProcess({"dcmsend", "-aet", "MODALITY", "-aec", "PIXELDEX", "-dn", "127.0.0.1",
+                          server_->port_string(), j2k},
+                         FastClientEnv());
+  ASSERT_EQ(sent.exit_code, 0) << sent.output;
+  const std::string out = NewDir("j2k");
+  auto r = GetScu(out, {"-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + uid_["B"]});
+  EXPECT_NE(r.output.find("SubOperationsCompleteOneOrMoreFailures"), std::string::npos) << r.output;
+  ExpectReceived(out, {"b1"});
+  EXPECT_NE(server_->Log().find("cannot send " + uid_["j2k"] +
+                                ": no accepted transfer syntax can carry an instance stored in "
+                                "JPEG 2000"),
+            std::string::npos)
+      << server_->Log();
+}
+
 TEST_F(GetE2eTest, AMissingFileIsAFailedSubOperationAndTheRestArrives) {
   std::filesystem::remove(StoredFile("a2"));
   const std::string out = NewDir("missing");
