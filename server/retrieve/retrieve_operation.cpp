@@ -115,27 +115,34 @@ void RetrieveOperation::Record(const query::RetrieveInstance& instance,
   } else {
     ++warning_;
   }
-  LogWarning("{} from {}{}{}: {} {}: {}", service_, context_.calling_ae,
-             destination_.empty() ? "" : " to ", destination_,
-             failed ? "cannot send" : "warning for", instance.sop_instance_uid, result.reason);
-  EventRecord event;
-  event.kind = failed ? "retrieve_failed" : "retrieve_warning";
-  event.sop_instance_uid = instance.sop_instance_uid;
-  event.calling_aet = context_.calling_ae;
-  if (result.store_status != 0) event.status_code = result.store_status;
-  event.detail = service_ + (destination_.empty() ? "" : " to " + destination_) + ": " +
-                 result.reason;
-  Status s = context_.server->writer.Record(std::move(event));
-  if (!s.ok()) LogWarning("cannot record {} event: {}", service_, s.ToString());
+  Note(failed ? "retrieve_failed" : "retrieve_warning", instance.sop_instance_uid,
+       result.store_status != 0 ? std::optional<int64_t>(result.store_status) : std::nullopt,
+       (failed ? "cannot send " : "warning for ") + instance.sop_instance_uid + ": " +
+           result.reason);
 }
 
 void RetrieveOperation::FailRemaining(const std::string& reason) {
-  while (HasNext()) {
-    const query::RetrieveInstance& instance = instances_[next_++];
-    SubOperationResult failed;
-    failed.reason = reason;
-    Record(instance, failed);
-  }
+  if (!HasNext()) return;
+  const size_t count = instances_.size() - next_;
+  for (; next_ < instances_.size(); ++next_) failed_uids_.push_back(instances_[next_].sop_instance_uid);
+  failed_ += static_cast<int>(count);
+  // One line and one event for all of them, however many there are.
+  Note("retrieve_failed", "", std::nullopt,
+       std::to_string(count) + " sub-operations not attempted: " + reason);
+}
+
+void RetrieveOperation::Note(const char* kind, const std::string& sop_instance_uid,
+                             std::optional<int64_t> status, const std::string& what) const {
+  const std::string to = destination_.empty() ? "" : " to " + destination_;
+  LogWarning("{} from {}{}: {}", service_, context_.calling_ae, to, what);
+  EventRecord event;
+  event.kind = kind;
+  event.sop_instance_uid = sop_instance_uid;
+  event.calling_aet = context_.calling_ae;
+  event.status_code = status;
+  event.detail = service_ + to + ": " + what;
+  Status s = context_.server->writer.Record(std::move(event));
+  if (!s.ok()) LogWarning("cannot record {} event: {}", service_, s.ToString());
 }
 
 Uint16 RetrieveOperation::final_status() const {
@@ -210,6 +217,9 @@ template <typename Response>
 void RetrieveOperation::Advance(bool cancelled, const Sender& send, Response* response,
                                 DcmDataset** detail, DcmDataset** ids) {
   if (cancelled) Cancel();  // PS3.4 C.4.2.2, C.4.3.2: stop between sub-operations
+  // A stopping server answers now: what was not sent is failed, so the
+  // requestor knows exactly what to retrieve again.
+  if (!cancelled_ && context_.server->stopping.load()) FailRemaining("server stopping");
   if (!cancelled_ && HasNext()) {
     const SubOperation sub = NextSubOperation();
     SubOperationResult result;

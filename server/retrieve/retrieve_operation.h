@@ -26,6 +26,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,9 +80,13 @@ class RetrieveOperation {
   // Counts a finished sub-operation; a failure or warning is logged and
   // recorded as a "retrieve_failed" / "retrieve_warning" event.
   void Record(const query::RetrieveInstance& instance, const SubOperationResult& result);
-  // Counts every instance not yet sent as failed (the association is gone).
+  // Counts every instance not yet sent as failed (the association is gone,
+  // the server stops), with one log line and one event for all of them.
   void FailRemaining(const std::string& reason);
   void Cancel() { cancelled_ = true; }
+  // Logs a failure or warning and records it as an event of `kind`.
+  void Note(const char* kind, const std::string& sop_instance_uid, std::optional<int64_t> status,
+            const std::string& what) const;
   // The status of the final response (see above).
   Uint16 final_status() const;
   template <typename Response>

@@ -1,8 +1,8 @@
 // End-to-end C-GET with DCMTK's getscu: every level of both information
 // models, UID lists, a compressed instance for a peer that accepts only
 // uncompressed syntaxes, a missing file, a bad identifier, the retrieve
-// permission and the history. C-CANCEL is sent by a small DIMSE client in
-// get_cancel_e2e_test.cpp.
+// permission and the history. C-CANCEL and a server stop during a C-GET are
+// in get_interrupt_e2e_test.cpp.
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>

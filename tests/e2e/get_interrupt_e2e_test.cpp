@@ -1,15 +1,18 @@
-// End-to-end C-CANCEL of a C-GET (PS3.4 C.4.3.2, PS3.7 9.3.2.3): getscu cannot
-// cancel, so this test is the SCU itself, with plain DIMSE calls. It sends
-// C-CANCEL-RQ when the second C-STORE-RQ arrives, before answering it, so the
-// server must stop after that sub-operation: exactly two instances arrive and
-// the final response is FE00 with one sub-operation remaining.
+// End-to-end interruptions of a C-GET: C-CANCEL (PS3.4 C.4.3.2, PS3.7
+// 9.3.3.3) and a server stop. getscu cannot cancel, so this test is the SCU
+// itself, with plain DIMSE calls. It interrupts when the second C-STORE-RQ
+// arrives, before answering it, so the server must stop after that
+// sub-operation: exactly two of study A's three instances arrive.
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/assoc.h>
 #include <dcmtk/dcmnet/dimse.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <thread>
 
 #include "tests/e2e/retrieve_fixture.h"
 
@@ -27,10 +30,19 @@ struct GetOutcome {
   std::string error;  // a DIMSE failure
 };
 
-// C-GET of one study on a fresh association; cancels on the `cancel_at`th
-// C-STORE-RQ, or after the final response with `cancel_at` < 0. The
-// association is released at the end.
-GetOutcome GetAndCancel(int port, const std::string& study_uid, int cancel_at) {
+// What the client does at its chosen moment, given the association and the
+// C-GET's message ID.
+using Interrupt = std::function<OFCondition(T_ASC_Association*, DIC_US)>;
+
+OFCondition Cancel(T_ASC_Association* assoc, DIC_US get_message_id) {
+  return DIMSE_sendCancelRequest(assoc, kGetContext, get_message_id);
+}
+
+// C-GET of one study on a fresh association; interrupts on the `at`th
+// C-STORE-RQ (before answering it), or after the final response with `at` <
+// 0. The association is released at the end.
+GetOutcome GetAndInterrupt(int port, const std::string& study_uid, int at,
+                           const Interrupt& interrupt) {
   GetOutcome outcome;
   T_ASC_Network* net = nullptr;
   T_ASC_Parameters* params = nullptr;
@@ -82,8 +94,8 @@ GetOutcome GetAndCancel(int port, const std::string& study_uid, int cancel_at) {
     std::unique_ptr<DcmDataset> data_owner(data);
     if (cond.bad()) break;
     if (in.CommandField == DIMSE_C_STORE_RQ) {
-      if (++outcome.stores_received == cancel_at) {
-        cond = DIMSE_sendCancelRequest(assoc, kGetContext, get.MessageID);
+      if (++outcome.stores_received == at) {
+        cond = interrupt(assoc, get.MessageID);
         if (cond.bad()) break;
       }
       T_DIMSE_C_StoreRSP rsp{};
@@ -107,9 +119,7 @@ GetOutcome GetAndCancel(int port, const std::string& study_uid, int cancel_at) {
       break;
     }
   }
-  if (cond.good() && cancel_at < 0) {
-    cond = DIMSE_sendCancelRequest(assoc, kGetContext, get.MessageID);
-  }
+  if (cond.good() && at < 0) cond = interrupt(assoc, get.MessageID);
   if (cond.good()) cond = ASC_releaseAssociation(assoc);
   if (cond.bad()) {
     outcome.error = cond.text();
@@ -120,10 +130,10 @@ GetOutcome GetAndCancel(int port, const std::string& study_uid, int cancel_at) {
   return outcome;
 }
 
-using GetCancelE2eTest = RetrieveTest;
+using GetInterruptE2eTest = RetrieveTest;
 
-TEST_F(GetCancelE2eTest, CancelStopsBetweenSubOperations) {
-  const GetOutcome outcome = GetAndCancel(server_->port(), uid_["A"], 2);
+TEST_F(GetInterruptE2eTest, CancelStopsBetweenSubOperations) {
+  const GetOutcome outcome = GetAndInterrupt(server_->port(), uid_["A"], 2, Cancel);
   ASSERT_TRUE(outcome.error.empty()) << outcome.error << "\n" << server_->Log();
   EXPECT_EQ(outcome.stores_received, 2);
   EXPECT_EQ(outcome.final_status, STATUS_GET_Cancel_SubOperationsTerminatedDueToCancelIndication);
@@ -136,20 +146,43 @@ TEST_F(GetCancelE2eTest, CancelStopsBetweenSubOperations) {
             std::to_string(0xFE00));
 }
 
-TEST_F(GetCancelE2eTest, WithoutCancelEveryInstanceArrives) {
-  const GetOutcome outcome = GetAndCancel(server_->port(), uid_["A"], 0);
+TEST_F(GetInterruptE2eTest, WithoutCancelEveryInstanceArrives) {
+  const GetOutcome outcome = GetAndInterrupt(server_->port(), uid_["A"], 0, Cancel);
   ASSERT_TRUE(outcome.error.empty()) << outcome.error << "\n" << server_->Log();
   EXPECT_EQ(outcome.stores_received, 3);
   EXPECT_EQ(outcome.final_status, STATUS_Success);
   EXPECT_EQ(outcome.final_response.NumberOfCompletedSubOperations, 3);
 }
 
-TEST_F(GetCancelE2eTest, ACancelAfterTheFinalResponseIsIgnored) {
-  const GetOutcome outcome = GetAndCancel(server_->port(), uid_["B"], -1);
+TEST_F(GetInterruptE2eTest, ACancelAfterTheFinalResponseIsIgnored) {
+  const GetOutcome outcome = GetAndInterrupt(server_->port(), uid_["B"], -1, Cancel);
   // The release succeeds: the server did not abort over the late C-CANCEL.
   EXPECT_TRUE(outcome.error.empty()) << outcome.error << "\n" << server_->Log();
   EXPECT_EQ(outcome.final_status, STATUS_Success);
   EXPECT_EQ(outcome.stores_received, 1);
+}
+
+TEST_F(GetInterruptE2eTest, AStoppingServerAnswersWithWhatWasNotSent) {
+  const GetOutcome outcome =
+      GetAndInterrupt(server_->port(), uid_["A"], 2, [&](T_ASC_Association*, DIC_US) {
+        server_->Terminate();
+        // Answer the C-STORE only once the server has taken the signal.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (server_->Log().find("signal 15 received") == std::string::npos &&
+               std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return EC_Normal;
+      });
+  EXPECT_EQ(outcome.stores_received, 2);
+  // B000: two completed, the third failed because it was never sent.
+  EXPECT_EQ(outcome.final_status, STATUS_GET_Warning_SubOperationsCompleteOneOrMoreFailures);
+  EXPECT_EQ(outcome.final_response.NumberOfCompletedSubOperations, 2);
+  EXPECT_EQ(outcome.final_response.NumberOfFailedSubOperations, 1);
+  EXPECT_EQ(server_->Stop(), 0);
+  EXPECT_NE(server_->Log().find("1 sub-operations not attempted: server stopping"),
+            std::string::npos)
+      << server_->Log();
 }
 
 }  // namespace
