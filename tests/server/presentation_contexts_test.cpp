@@ -10,14 +10,13 @@
 
 #include <vector>
 
+#include "tests/server/association_params_test_base.h"
+
 namespace pixeldex::server {
 namespace {
 
-class PresentationContextsTest : public ::testing::Test {
+class PresentationContextsTest : public AssociationParamsTest {
  protected:
-  void SetUp() override { ASSERT_TRUE(ASC_createAssociationParameters(&params_, 16384).good()); }
-  void TearDown() override { ASC_destroyAssociationParameters(&params_); }
-
   // Proposes a context; returns its ID.
   T_ASC_PresentationContextID Propose(const char* abstract_syntax,
                                       std::vector<const char*> syntaxes,
@@ -39,7 +38,6 @@ class PresentationContextsTest : public ::testing::Test {
     return pc;
   }
 
-  T_ASC_Parameters* params_ = nullptr;
   int next_id_ = 1;
 };
 
