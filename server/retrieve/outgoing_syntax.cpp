@@ -1,10 +1,14 @@
 #include "server/retrieve/outgoing_syntax.h"
 
+#include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmjpeg/djencode.h>
+#include <dcmtk/dcmjpls/djencode.h>
 
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <mutex>
 
 #include "catalog/thumbnail/codec_registry.h"
 
@@ -20,9 +24,42 @@ bool IsUncompressed(E_TransferSyntax ts) {
   return std::find(kUncompressed.begin(), kUncompressed.end(), ts) != kUncompressed.end();
 }
 
+// Lossless compressed targets DCMTK can encode (PS3.5 A.4.1 JPEG lossless,
+// A.4.2 RLE, A.4.3 JPEG-LS lossless), in order of preference.
+constexpr std::array<E_TransferSyntax, 4> kLosslessEncodable = {
+    EXS_JPEGProcess14SV1, EXS_JPEGLSLossless, EXS_RLELossless, EXS_JPEGProcess14};
+
 // PS3.5 A.4: DCMTK decodes JPEG, JPEG-LS and RLE; the others stay as stored.
 bool CanDecompress(E_TransferSyntax ts) {
   return thumbnail::ClassifyTransferSyntax(ts) == thumbnail::SyntaxKind::kDcmtkCodec;
+}
+
+// Registers DCMTK's lossless encoders once per process. SOP Instance UIDs are
+// kept: lossless encoding loses nothing (EUC_default makes new UIDs only for
+// lossy compression, which pixeldex never does).
+void EnsureEncodersRegistered() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    DJEncoderRegistration::registerCodecs();
+    DJLSEncoderRegistration::registerCodecs();
+    DcmRLEEncoderRegistration::registerCodecs();
+  });
+}
+
+// Where a target ranks for an instance stored in `stored` (higher is
+// better); negative when it cannot carry it.
+int Rank(E_TransferSyntax target, E_TransferSyntax stored) {
+  if (target == stored && target != EXS_Unknown) return 100;
+  if (!IsUncompressed(stored) && !CanDecompress(stored)) return -1;
+  const auto uncompressed = std::find(kUncompressed.begin(), kUncompressed.end(), target);
+  if (uncompressed != kUncompressed.end()) {
+    return 50 - static_cast<int>(uncompressed - kUncompressed.begin());
+  }
+  const auto lossless = std::find(kLosslessEncodable.begin(), kLosslessEncodable.end(), target);
+  if (lossless != kLosslessEncodable.end()) {
+    return 10 - static_cast<int>(lossless - kLosslessEncodable.begin());
+  }
+  return -1;
 }
 
 bool MaySendStores(const T_ASC_PresentationContext& pc, StoreSender sender) {
@@ -46,13 +83,7 @@ Result<OutgoingContext> ChooseOutgoingContext(T_ASC_Association* assoc,
     if (!MaySendStores(pc, sender)) continue;
     class_accepted = true;
     const E_TransferSyntax ts = DcmXfer(pc.acceptedTransferSyntax).getXfer();
-    int rank = -1;
-    if (ts == stored && ts != EXS_Unknown) {
-      rank = 100;
-    } else if (IsUncompressed(ts) && (IsUncompressed(stored) || CanDecompress(stored))) {
-      rank = 50 - static_cast<int>(std::find(kUncompressed.begin(), kUncompressed.end(), ts) -
-                                   kUncompressed.begin());
-    }
+    const int rank = Rank(ts, stored);
     if (rank > best_rank) {
       best_rank = rank;
       best = {pc.presentationContextID, ts, ts != stored};
@@ -70,9 +101,12 @@ Result<OutgoingContext> ChooseOutgoingContext(T_ASC_Association* assoc,
 
 Status ConvertForSending(DcmDataset& dataset, E_TransferSyntax target) {
   thumbnail::EnsureDcmtkDecodersRegistered();
-  // Decoders work on Pixel Data in memory; uncompressed values are read from
-  // the file as they are written.
-  if (!IsUncompressed(dataset.getOriginalXfer())) dataset.loadAllDataIntoMemory();
+  EnsureEncodersRegistered();
+  // Codecs work on Pixel Data in memory; uncompressed values going out
+  // uncompressed are read from the file as they are written.
+  if (!IsUncompressed(dataset.getOriginalXfer()) || !IsUncompressed(target)) {
+    dataset.loadAllDataIntoMemory();
+  }
   const OFCondition cond = dataset.chooseRepresentation(target, nullptr);
   if (cond.bad() || !dataset.canWriteXfer(target)) {
     return Status::Unsupported(std::string("cannot convert from ") +

@@ -2,11 +2,12 @@
 // In which presentation context, and so in which transfer syntax, one stored
 // instance goes out as a C-STORE sub-operation, and the conversion that takes.
 // Preference: the stored syntax itself (sent unchanged), then Explicit VR
-// Little Endian, Implicit VR Little Endian, Deflated, Explicit VR Big Endian.
-// Conversions are between uncompressed syntaxes, or decompression of the JPEG,
-// JPEG-LS and RLE families with DCMTK's decoders; pixeldex never compresses
-// on the way out (no silent lossy re-encoding), and JPEG 2000 and video are
-// sent only in their stored syntax. Stateless; safe from any thread.
+// Little Endian, Implicit VR Little Endian, Deflated, Explicit VR Big Endian,
+// then the lossless compressed syntaxes DCMTK encodes (JPEG lossless SV1,
+// JPEG-LS lossless, RLE, JPEG lossless). The source must be uncompressed or
+// decodable by DCMTK (JPEG, JPEG-LS, RLE); pixeldex never compresses lossily
+// on the way out, and JPEG 2000 and video are sent only in their stored
+// syntax. Stateless; safe from any thread.
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdatset.h>
@@ -36,8 +37,9 @@ Result<OutgoingContext> ChooseOutgoingContext(T_ASC_Association* assoc,
                                               const std::string& sop_class_uid,
                                               E_TransferSyntax stored, StoreSender sender);
 
-// Converts `dataset` to `target` in memory when needed (Pixel Data is loaded
-// and decompressed); Unsupported when DCMTK cannot.
+// Converts `dataset` to `target` in memory when needed (Pixel Data is loaded,
+// decompressed, and compressed losslessly again if the target asks it);
+// Unsupported when DCMTK cannot.
 Status ConvertForSending(DcmDataset& dataset, E_TransferSyntax target);
 
 }  // namespace pixeldex::server

@@ -2,7 +2,7 @@
 // models, UID lists, a compressed instance for a peer that accepts only
 // uncompressed syntaxes, a missing file, a bad identifier, the retrieve
 // permission and the history. C-CANCEL and a server stop during a C-GET are
-// in get_interrupt_e2e_test.cpp.
+// in get_client_e2e_test.cpp.
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
