@@ -1,7 +1,6 @@
 #include "server/dicom_server.h"
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <dcmtk/dcmnet/dcmtrans.h>
@@ -13,33 +12,13 @@
 #include "catalog/index/schema.h"
 #include "catalog/reconcile/reconciler.h"
 #include "server/association/association_session.h"
+#include "server/association/tcp_nodelay.h"
 
 namespace pixeldex::server {
 namespace {
 
 // How often the accept loop wakes up to notice Stop().
 constexpr int kAcceptPollSeconds = 1;
-
-// DcmTransportConnection::getSocket() is protected in DCMTK 3.6.7; a derived
-// class may name it, and the member pointer it yields works on any connection.
-struct SocketAccess : DcmTransportConnection {
-  static DcmNativeSocketType Of(DcmTransportConnection* connection) {
-    DcmNativeSocketType (DcmTransportConnection::*get)() = &SocketAccess::getSocket;
-    return (connection->*get)();
-  }
-};
-
-// DCMTK disables Nagle only when the TCP_NODELAY environment variable is set;
-// without it every DIMSE exchange stalls ~40 ms on delayed ACKs. pixeldex sets
-// the option on each accepted socket itself, whatever the environment says.
-void DisableNagle(T_ASC_Association* assoc) {
-  DcmTransportConnection* connection = DUL_getTransportConnection(assoc->DULassociation);
-  if (connection == nullptr) return;
-  const int one = 1;
-  if (::setsockopt(SocketAccess::Of(connection), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
-    LogWarning("cannot set TCP_NODELAY on an accepted connection");
-  }
-}
 
 // Reads the port the listening socket is bound to (for port 0).
 int BoundPort(T_ASC_Network* network) {
@@ -62,7 +41,8 @@ DicomServer::~DicomServer() {
 
 Result<int> DicomServer::Start() {
   auto access = AccessPolicy::Parse(settings_.access.allowed_callers,
-                                    settings_.access.store_callers, settings_.access.find_callers);
+                                    settings_.access.store_callers, settings_.access.find_callers,
+                                    settings_.access.retrieve_callers);
   if (!access.ok()) return access.status();
   access_ = std::move(access).value();
   store_ = std::make_unique<storage::FileStore>(storage::StorageLayout(settings_.storage.root));

@@ -199,4 +199,28 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
   return plan;
 }
 
+Result<SqlPlan> BuildInstanceListPlan(const FindRequest& request) {
+  SqlWriter w;
+  w.Sql("SELECT i.sop_class_uid, i.sop_instance_uid, i.transfer_syntax_uid, i.path");
+  w.Sql(FromClause(QueryLevel::kImage));
+  bool first = true;
+  for (const QueryKey& key : request.keys) {
+    const AttributeInfo* info = FindAttribute(key.tag);
+    if (info == nullptr || info->column == nullptr) {
+      return Status::InvalidArgument(key.tag.ToString() + " cannot select instances to retrieve");
+    }
+    auto c = ParseConstraint(key, FindOptions{});
+    if (!c.ok()) return c.status();
+    if (c->universal) continue;
+    w.Sql(first ? " WHERE " : " AND ");
+    first = false;
+    AppendValueTests(*c, info->column, w);
+  }
+  w.Sql(" ORDER BY i.series_pk, i.instance_number, i.instance_pk");
+  SqlPlan plan;
+  plan.sql = w.sql();
+  plan.params = w.params();
+  return plan;
+}
+
 }  // namespace pixeldex::query

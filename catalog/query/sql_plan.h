@@ -39,4 +39,12 @@ struct SqlPlan {
 
 Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options);
 
+// The instances below the entities a retrieve request matches (PS3.4
+// C.4.2.2.1, C.4.3.2.1): the request's keys are matched at their own levels
+// and every instance under a matching entity is selected, with the columns
+// sop_class_uid, sop_instance_uid, transfer_syntax_uid, path, in series and
+// instance order. Keys must be typed-column keys (retrieve_request.h keeps
+// only unique keys); others are InvalidArgument.
+Result<SqlPlan> BuildInstanceListPlan(const FindRequest& request);
+
 }  // namespace pixeldex::query

@@ -29,7 +29,7 @@ Result<AccessPolicy::List> AccessPolicy::ParseList(const std::string& text) {
 }
 
 Result<AccessPolicy> AccessPolicy::Parse(const std::string& associate, const std::string& store,
-                                         const std::string& find) {
+                                         const std::string& find, const std::string& retrieve) {
   AccessPolicy policy;
   auto a = ParseList(associate);
   if (!a.ok()) return a.status();
@@ -37,9 +37,12 @@ Result<AccessPolicy> AccessPolicy::Parse(const std::string& associate, const std
   if (!s.ok()) return s.status();
   auto f = ParseList(find);
   if (!f.ok()) return f.status();
+  auto r = ParseList(retrieve);
+  if (!r.ok()) return r.status();
   policy.associate_ = std::move(a).value();
   policy.store_ = std::move(s).value();
   policy.find_ = std::move(f).value();
+  policy.retrieve_ = std::move(r).value();
   return policy;
 }
 
@@ -61,6 +64,10 @@ bool AccessPolicy::MayStore(const std::string& aet, const std::string& address) 
 
 bool AccessPolicy::MayFind(const std::string& aet, const std::string& address) const {
   return MayAssociate(aet, address) && Allows(find_, aet, address);
+}
+
+bool AccessPolicy::MayRetrieve(const std::string& aet, const std::string& address) const {
+  return MayAssociate(aet, address) && Allows(retrieve_, aet, address);
 }
 
 }  // namespace pixeldex::server

@@ -1,8 +1,8 @@
 #pragma once
-// AccessPolicy: who may associate, store and query. Each list is a comma- or
+// AccessPolicy: who may associate, store, query and retrieve. Each list is a comma- or
 // space-separated set of entries "AET" or "AET@address" (address: the peer's
-// IP address as it connects); an empty list means "anyone". The store and
-// find lists restrict further the callers the association list admits.
+// IP address as it connects); an empty list means "anyone". The store, find
+// and retrieve lists restrict further the callers the association list admits.
 // Immutable after Parse(); safe to read from any thread.
 
 #include <string>
@@ -18,11 +18,13 @@ class AccessPolicy {
   AccessPolicy() = default;
   // InvalidArgument names the malformed entry.
   static Result<AccessPolicy> Parse(const std::string& associate, const std::string& store,
-                                    const std::string& find);
+                                    const std::string& find, const std::string& retrieve);
 
   bool MayAssociate(const std::string& aet, const std::string& address) const;
   bool MayStore(const std::string& aet, const std::string& address) const;
   bool MayFind(const std::string& aet, const std::string& address) const;
+  // C-GET and C-MOVE (the Query/Retrieve GET and MOVE models).
+  bool MayRetrieve(const std::string& aet, const std::string& address) const;
 
  private:
   struct Entry {
@@ -33,7 +35,7 @@ class AccessPolicy {
   static Result<List> ParseList(const std::string& text);
   static bool Allows(const List& list, const std::string& aet, const std::string& address);
 
-  List associate_, store_, find_;
+  List associate_, store_, find_, retrieve_;
 };
 
 }  // namespace pixeldex::server

@@ -8,6 +8,8 @@
 #include "server/association/query_extended_negotiation.h"
 #include "server/dimse/store_handler.h"
 #include "server/find/find_handler.h"
+#include "server/retrieve/get_handler.h"
+#include "server/retrieve/move_handler.h"
 
 namespace pixeldex::server {
 namespace {
@@ -71,9 +73,10 @@ void AssociationSession::Run() {
   if (!Negotiate()) return;
   const std::string ending = Serve();
   RecordAssociation(ending);
-  LogInfo("association {} -> {} from {} ended ({}): {} stored, {} failed, {} bytes, {} C-FIND",
+  LogInfo("association {} -> {} from {} ended ({}): {} stored, {} failed, {} bytes, {} C-FIND, "
+          "{} C-GET/C-MOVE",
           calling_aet_, called_aet_, peer_, ending, stats_.instances_stored,
-          stats_.store_failures, stats_.bytes_received, stats_.finds);
+          stats_.store_failures, stats_.bytes_received, stats_.finds, stats_.retrieves);
 }
 
 void AssociationSession::RejectWith(T_ASC_RejectParametersResult result,
@@ -109,6 +112,14 @@ Result<index::Db*> AssociationSession::Reader() {
   return &*reader_;
 }
 
+RetrieveContext AssociationSession::MakeRetrieveContext() {
+  RetrieveContext retrieve;
+  retrieve.server = &context_;
+  retrieve.reader = [this] { return Reader(); };
+  retrieve.calling_ae = calling_aet_;
+  return retrieve;
+}
+
 bool AssociationSession::Negotiate() {
   const NetworkSettings& net = context_.settings.network;
   if (net.require_called_aet && called_aet_ != net.aet) {
@@ -125,6 +136,7 @@ bool AssociationSession::Negotiate() {
   policy.accept_unknown_sop_classes = net.accept_unknown_sop_classes;
   policy.allow_store = context_.access.MayStore(calling_aet_, peer_);
   policy.allow_find = context_.access.MayFind(calling_aet_, peer_);
+  policy.allow_retrieve = context_.access.MayRetrieve(calling_aet_, peer_);
   OFCondition cond = AcceptPresentationContexts(assoc_->params, policy);
   if (cond.good() && ASC_countAcceptedPresentationContexts(assoc_->params) == 0) {
     RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_NOREASON,
@@ -201,6 +213,18 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
       find_context.combined_datetime = combined_datetime_;
       return HandleFindRequest(assoc_, message, pres_id, find_context);
     }
+    case DIMSE_C_GET_RQ:
+      ++stats_.retrieves;
+      return HandleGetRequest(assoc_, message, pres_id, MakeRetrieveContext());
+    case DIMSE_C_MOVE_RQ:
+      ++stats_.retrieves;
+      return HandleMoveRequest(assoc_, message, pres_id, MakeRetrieveContext());
+    case DIMSE_C_CANCEL_RQ:
+      // PS3.7 9.3.2.3, 9.3.3.3, 9.3.4.3: C-CANCEL has no response; one that
+      // arrives after its operation's final response has nothing to cancel.
+      LogDebug("association {} from {}: C-CANCEL for finished message {} ignored", calling_aet_,
+               peer_, message.msg.CCancelRQ.MessageIDBeingRespondedTo);
+      return EC_Normal;
     default:
       // PS3.7 9.3.1: a request for a service not negotiated; nothing sensible
       // can be answered on this association.

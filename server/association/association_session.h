@@ -13,6 +13,7 @@
 #include <string>
 
 #include "server/association/server_context.h"
+#include "server/retrieve/retrieve_operation.h"
 
 namespace pixeldex::server {
 
@@ -37,6 +38,7 @@ class AssociationSession {
   // Serves requests until the association ends; returns how it ended.
   std::string Serve();
   OFCondition Dispatch(T_DIMSE_Message& message, T_ASC_PresentationContextID pres_id);
+  RetrieveContext MakeRetrieveContext();
 
   T_ASC_Association* assoc_;
   const ServerContext& context_;

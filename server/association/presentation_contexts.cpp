@@ -51,6 +51,10 @@ const std::vector<const char*>& ServiceSopClasses() {
       UID_VerificationSOPClass,
       UID_FINDPatientRootQueryRetrieveInformationModel,
       UID_FINDStudyRootQueryRetrieveInformationModel,
+      UID_GETPatientRootQueryRetrieveInformationModel,
+      UID_GETStudyRootQueryRetrieveInformationModel,
+      UID_MOVEPatientRootQueryRetrieveInformationModel,
+      UID_MOVEStudyRootQueryRetrieveInformationModel,
   };
   return classes;
 }
@@ -120,6 +124,34 @@ OFCondition ChooseStorageSyntaxes(T_ASC_Parameters* params, bool unknown_classes
   return EC_Normal;
 }
 
+// PS3.7 D.3.3.4 SCP/SCU role selection for C-GET: a storage context whose
+// requestor proposes to be SCP is accepted with that role, in the first
+// syntax of StorageTransferSyntaxes() it proposes. One context carries one
+// syntax, so uncompressed comes first: every instance DCMTK can decode fits
+// it; a requestor that wants compressed instances unchanged proposes a
+// context with only that syntax. Without the store permission the requestor
+// gets the SCP role only.
+OFCondition AcceptRetrieveRoles(T_ASC_Parameters* params, const NegotiationPolicy& policy) {
+  const int count = ASC_countPresentationContexts(params);
+  for (int i = 0; i < count; ++i) {
+    T_ASC_PresentationContext pc;
+    OFCondition cond = ASC_getPresentationContext(params, i, &pc);
+    if (cond.bad()) return cond;
+    if (pc.proposedRole != ASC_SC_ROLE_SCP && pc.proposedRole != ASC_SC_ROLE_SCUSCP) continue;
+    if (IsServiceClass(pc.abstractSyntax)) continue;
+    if (!policy.accept_unknown_sop_classes && !dcmIsaStorageSOPClassUID(pc.abstractSyntax)) continue;
+    const auto& ours = StorageTransferSyntaxes();
+    const auto chosen_it =
+        std::find_if(ours.begin(), ours.end(), [&](const char* ts) { return Proposed(pc, ts); });
+    const char* chosen = chosen_it == ours.end() ? nullptr : *chosen_it;
+    if (chosen == nullptr) continue;
+    const T_ASC_SC_ROLE role = policy.allow_store ? pc.proposedRole : ASC_SC_ROLE_SCP;
+    cond = ASC_acceptPresentationContext(params, pc.presentationContextID, chosen, role);
+    if (cond.bad()) return cond;
+  }
+  return EC_Normal;
+}
+
 }  // namespace
 
 OFCondition AcceptPresentationContexts(T_ASC_Parameters* params, const NegotiationPolicy& policy) {
@@ -128,13 +160,23 @@ OFCondition AcceptPresentationContexts(T_ASC_Parameters* params, const Negotiati
     services.push_back(UID_FINDPatientRootQueryRetrieveInformationModel);
     services.push_back(UID_FINDStudyRootQueryRetrieveInformationModel);
   }
+  if (policy.allow_retrieve) {
+    services.push_back(UID_GETPatientRootQueryRetrieveInformationModel);
+    services.push_back(UID_GETStudyRootQueryRetrieveInformationModel);
+    services.push_back(UID_MOVEPatientRootQueryRetrieveInformationModel);
+    services.push_back(UID_MOVEStudyRootQueryRetrieveInformationModel);
+  }
   OFCondition cond = Accept(params, services, UncompressedTransferSyntaxes());
-  if (cond.bad() || !policy.allow_store) return cond;
-  std::vector<const char*> storage(dcmAllStorageSOPClassUIDs,
-                                   dcmAllStorageSOPClassUIDs + numberOfDcmAllStorageSOPClassUIDs);
-  cond = Accept(params, storage, StorageTransferSyntaxes());
   if (cond.bad()) return cond;
-  return ChooseStorageSyntaxes(params, policy.accept_unknown_sop_classes);
+  if (policy.allow_store) {
+    std::vector<const char*> storage(dcmAllStorageSOPClassUIDs,
+                                     dcmAllStorageSOPClassUIDs + numberOfDcmAllStorageSOPClassUIDs);
+    cond = Accept(params, storage, StorageTransferSyntaxes());
+    if (cond.good()) cond = ChooseStorageSyntaxes(params, policy.accept_unknown_sop_classes);
+    if (cond.bad()) return cond;
+  }
+  if (policy.allow_retrieve) return AcceptRetrieveRoles(params, policy);
+  return EC_Normal;
 }
 
 }  // namespace pixeldex::server

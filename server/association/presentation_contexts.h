@@ -3,7 +3,10 @@
 // abstract syntaxes pixeldex serves and in which transfer syntaxes. Storage
 // instances are kept exactly as received, so every transfer syntax DCMTK can
 // write a Part-10 meta header for is accepted for storage; query models use
-// the uncompressed syntaxes only.
+// the uncompressed syntaxes only. For C-GET, storage contexts proposed with
+// the SCP role for the requestor (PS3.7 D.3.3.4) are accepted with that role
+// (uncompressed preferred, like storage),
+// so that C-STORE sub-operations can go back on the same association.
 
 #include <dcmtk/dcmnet/assoc.h>
 
@@ -19,13 +22,15 @@ struct NegotiationPolicy {
   // Services the caller is permitted (access control); Verification always is.
   bool allow_store = true;
   bool allow_find = true;
+  bool allow_retrieve = true;
 };
 
 // Transfer syntaxes accepted for C-STORE, in order of preference.
 const std::vector<const char*>& StorageTransferSyntaxes();
 // Transfer syntaxes accepted for Verification and Query/Retrieve.
 const std::vector<const char*>& UncompressedTransferSyntaxes();
-// The non-storage services offered: Verification and the C-FIND models.
+// The non-storage services offered: Verification and the C-FIND, C-GET and
+// C-MOVE models (Patient Root and Study Root).
 const std::vector<const char*>& ServiceSopClasses();
 
 // Accepts the proposed contexts pixeldex supports and refuses the others

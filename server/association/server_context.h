@@ -23,7 +23,7 @@ struct ServerContext {
   storage::FileStore& store;
   // For the operational history (associations, events).
   index::IndexWriter& writer;
-  // Opens a read-only connection to the index (for C-FIND).
+  // Opens a read-only connection to the index (for C-FIND and retrieves).
   std::function<Result<index::Db>()> open_reader;
   // Set when the server is stopping: associations finish their current
   // operation, then end.
@@ -35,6 +35,7 @@ struct AssociationStats {
   int instances_stored = 0;
   int store_failures = 0;
   int finds = 0;
+  int retrieves = 0;  // C-GET and C-MOVE requests
   int64_t bytes_received = 0;
 };
 

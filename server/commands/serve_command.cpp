@@ -20,7 +20,7 @@ namespace pixeldex::server {
 int RunServe(int argc, char** argv) {
   ArgParser parser("pixeldex serve [options]",
                    "Run the DICOM listener: C-ECHO, C-STORE into the archive, C-FIND from the "
-                   "index.\nPrints 'pixeldex listening on ADDR:PORT as AET' on stdout when ready; "
+                   "index,\nC-GET and C-MOVE from the archive.\nPrints 'pixeldex listening on ADDR:PORT as AET' on stdout when ready; "
                    "SIGTERM or SIGINT\nstop it after in-flight operations finish.");
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
@@ -36,6 +36,16 @@ int RunServe(int argc, char** argv) {
   parser.Option("--log-level", "LEVEL", "debug, info, warning or error (log.level)",
                 override_with("log.level"));
   parser.Option("--log-format", "FORMAT", "text or json (log.format)", override_with("log.format"));
+  // Repeatable: every occurrence adds a destination; together they replace
+  // move.destinations.
+  std::string move_destinations;
+  parser.Option("--move-destination", "AET=HOST:PORT",
+                "a C-MOVE destination; repeatable, replaces move.destinations",
+                [&](const std::string& v) {
+                  move_destinations += (move_destinations.empty() ? "" : " ") + v;
+                  settings_options.Override("move.destinations", move_destinations);
+                  return Status::Ok();
+                });
   parser.Flag("--no-thumbnails", "do not render thumbnails inline (thumbnails.enabled=false)", [&] {
     settings_options.Override("thumbnails.enabled", "false");
     return Status::Ok();

@@ -1,6 +1,7 @@
 #include "server/config/settings.h"
 
 #include "server/access/access_policy.h"
+#include "server/retrieve/move_destinations.h"
 
 #include <charconv>
 #include <fstream>
@@ -64,7 +65,7 @@ Setter StringSetter(T Settings::*section_member, std::string T::*member, const s
 // Access lists are checked here so that a typo fails at start, not later.
 Setter AccessListSetter(std::string AccessSettings::*member, const std::string& key) {
   return [=](Settings& s, const std::string& text) {
-    auto parsed = AccessPolicy::Parse(text, "", "");
+    auto parsed = AccessPolicy::Parse(text, "", "", "");
     if (!parsed.ok()) return Status::InvalidArgument(key + ": " + parsed.status().message());
     s.access.*member = text;
     return Status::Ok();
@@ -76,6 +77,13 @@ Status SetDuplicates(Settings& s, const std::string& text) {
   else if (text == "keep") s.storage.duplicates = ingest::DuplicatePolicy::kKeep;
   else if (text == "reject") s.storage.duplicates = ingest::DuplicatePolicy::kReject;
   else return Status::InvalidArgument("storage.duplicates: expected replace, keep or reject, got '" + text + "'");
+  return Status::Ok();
+}
+
+Status SetMoveDestinations(Settings& s, const std::string& text) {
+  auto parsed = ParseMoveDestinations(text);
+  if (!parsed.ok()) return Status::InvalidArgument("move.destinations: " + parsed.status().message());
+  s.move.destinations = text;
   return Status::Ok();
 }
 
@@ -107,6 +115,8 @@ const std::map<std::string, Setter>& Setters() {
       {"access.allowed_callers", AccessListSetter(&AccessSettings::allowed_callers, "access.allowed_callers")},
       {"access.store_callers", AccessListSetter(&AccessSettings::store_callers, "access.store_callers")},
       {"access.find_callers", AccessListSetter(&AccessSettings::find_callers, "access.find_callers")},
+      {"access.retrieve_callers", AccessListSetter(&AccessSettings::retrieve_callers, "access.retrieve_callers")},
+      {"move.destinations", SetMoveDestinations},
       {"storage.history_days", IntSetter(&Settings::storage, &StorageSettings::history_days, 0, 36500, "storage.history_days")},
       {"storage.min_free_mb", IntSetter(&Settings::storage, &StorageSettings::min_free_mb, 0, 1000000000, "storage.min_free_mb")},
       {"storage.root", StringSetter(&Settings::storage, &StorageSettings::root, "storage.root", 4096)},

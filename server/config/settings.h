@@ -32,8 +32,17 @@ struct AccessSettings {
   std::string allowed_callers;
   std::string store_callers;
   std::string find_callers;
+  std::string retrieve_callers;  // C-GET and C-MOVE
 
   bool operator==(const AccessSettings&) const = default;
+};
+
+struct MoveSettings {
+  // C-MOVE destinations, "AET=host:port" entries, comma- or space-separated
+  // (parsed by server/retrieve/move_destinations.h).
+  std::string destinations;
+
+  bool operator==(const MoveSettings&) const = default;
 };
 
 struct StorageSettings {
@@ -77,6 +86,7 @@ struct Settings {
   StorageSettings storage;
   ThumbnailSettings thumbnails;
   QuerySettings query;
+  MoveSettings move;
   LogSettings log;
 
   bool operator==(const Settings&) const = default;

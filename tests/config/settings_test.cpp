@@ -65,6 +65,10 @@ TEST(SettingsTest, UnknownKeysAndBadValuesAreRefused) {
   EXPECT_FALSE(ApplySetting(s, "thumbnails.enabled", "maybe").ok());
   EXPECT_TRUE(ApplySetting(s, "thumbnails.enabled", "false").ok());
   EXPECT_FALSE(s.thumbnails.enabled);
+  EXPECT_FALSE(ApplySetting(s, "move.destinations", "VIEWER=host").ok());
+  EXPECT_TRUE(ApplySetting(s, "move.destinations", "VIEWER=host:104").ok());
+  EXPECT_EQ(s.move.destinations, "VIEWER=host:104");
+  EXPECT_FALSE(ApplySetting(s, "access.retrieve_callers", "VIEWER@").ok());
 }
 
 }  // namespace

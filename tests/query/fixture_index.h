@@ -4,6 +4,9 @@
 // instance's headers.json built (DICOM JSON, PS3.18 F.2) from the attributes
 // of the instance and its series, study and patient.
 
+#include <gtest/gtest.h>
+
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,17 @@ class TempIndex {
 };
 
 Status LoadFixture(index::Db& db, const std::vector<FixtureEntity>& fixture);
+
+// A GoogleTest fixture whose temp_ holds a fresh, empty TempIndex.
+class TempIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto temp = TempIndex::Create();
+    ASSERT_TRUE(temp.ok()) << temp.status().ToString();
+    temp_.emplace(std::move(*temp));
+  }
+  std::optional<TempIndex> temp_;
+};
 
 // The DICOM JSON object of a list of attributes.
 std::string ToDicomJson(const std::vector<ResponseAttribute>& attributes);

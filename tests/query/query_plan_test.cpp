@@ -7,18 +7,21 @@
 
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
+#include "catalog/query/retrieve_request.h"
 #include "catalog/query/sql_plan.h"
 #include "tests/query/fixture_index.h"
 
 namespace pixeldex::query::testing {
 namespace {
 
-std::string ExplainPlan(index::Db& db, InformationModel model,
-                        std::vector<QueryKey> identifier) {
-  auto request = MakeFindRequest(model, std::move(identifier));
+// The plan of the C-FIND SQL, or with `retrieve` of the retrieve's instance list.
+std::string ExplainPlan(index::Db& db, InformationModel model, std::vector<QueryKey> identifier,
+                        bool retrieve = false) {
+  auto request = retrieve ? MakeRetrieveRequest(model, std::move(identifier))
+                          : MakeFindRequest(model, std::move(identifier));
   EXPECT_TRUE(request.ok()) << request.status().ToString();
   if (!request.ok()) return "";
-  auto plan = BuildSqlPlan(*request, FindOptions{});
+  auto plan = retrieve ? BuildInstanceListPlan(*request) : BuildSqlPlan(*request, FindOptions{});
   EXPECT_TRUE(plan.ok());
   plan->sql = "EXPLAIN QUERY PLAN " + plan->sql;
   auto stmt = PrepareFind(db, *plan);
@@ -127,6 +130,29 @@ TEST_F(QueryPlanTest, PatientRootPatientByIdUsesThePatientKey) {
                                  Key(0x0010, 0x0020, "LO", "P1"),
                                  Key(0x0020, 0x1200, "IS", "")});
   ExpectIndexed(plan, "p", "sqlite_autoindex_patients_1 (patient_id=?)");
+}
+
+// Retrieves select their instances through the unique key of the level and
+// the parent indexes below it.
+TEST_F(QueryPlanTest, RetrieveInstanceListsUseTheUniqueKeys) {
+  constexpr bool kRetrieve = true;
+  auto plan = ExplainPlan(temp_->db(), InformationModel::kPatientRoot,
+                          {Key(0x0008, 0x0052, "CS", "PATIENT"), Key(0x0010, 0x0020, "LO", "P1")},
+                          kRetrieve);
+  ExpectIndexed(plan, "p", "sqlite_autoindex_patients_1 (patient_id=?)");
+  EXPECT_TRUE(Searches(plan, "i", "instances_series (series_pk=?)")) << plan;
+  plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
+                     {Key(0x0008, 0x0052, "CS", "STUDY"), Key(0x0020, 0x000D, "UI", "1.2\\1.3")},
+                     kRetrieve);
+  ExpectIndexed(plan, "st", "sqlite_autoindex_studies_1 (study_instance_uid=?)");
+  plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
+                     {Key(0x0008, 0x0052, "CS", "SERIES"), Key(0x0020, 0x000E, "UI", "1.2.3")},
+                     kRetrieve);
+  ExpectIndexed(plan, "se", "sqlite_autoindex_series_1 (series_instance_uid=?)");
+  plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
+                     {Key(0x0008, 0x0052, "CS", "IMAGE"), Key(0x0008, 0x0018, "UI", "1.2.3.4")},
+                     kRetrieve);
+  ExpectIndexed(plan, "i", "sqlite_autoindex_instances_1 (sop_instance_uid=?)");
 }
 
 }  // namespace

@@ -7,14 +7,13 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/extneg.h>
 
+#include "tests/server/association_params_test_base.h"
+
 namespace pixeldex::server {
 namespace {
 
-class ExtendedNegotiationTest : public ::testing::Test {
+class ExtendedNegotiationTest : public AssociationParamsTest {
  protected:
-  void SetUp() override { ASSERT_TRUE(ASC_createAssociationParameters(&params_, 16384).good()); }
-  void TearDown() override { ASC_destroyAssociationParameters(&params_); }
-
   void Request(const char* sop_class, std::vector<unsigned char> info) {
     if (requested_ == nullptr) {
       requested_ = new SOPClassExtendedNegotiationSubItemList;
@@ -40,7 +39,6 @@ class ExtendedNegotiationTest : public ::testing::Test {
     return {};
   }
 
-  T_ASC_Parameters* params_ = nullptr;
   SOPClassExtendedNegotiationSubItemList* requested_ = nullptr;
 };
 

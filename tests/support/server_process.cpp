@@ -91,8 +91,12 @@ int ServerProcess::Wait() {
 
 int ServerProcess::Stop() {
   if (pid_ <= 0) return -1;
-  ::kill(pid_, SIGTERM);
+  Terminate();
   return Wait();
+}
+
+void ServerProcess::Terminate() {
+  if (pid_ > 0) ::kill(pid_, SIGTERM);
 }
 
 void ServerProcess::Kill() {

@@ -31,6 +31,8 @@ class ServerProcess {
   std::string port_string() const { return std::to_string(port_); }
   // Sends SIGTERM and waits; returns the exit code (-1 if killed by a signal).
   int Stop();
+  // Sends SIGTERM without waiting (Stop() then waits for the exit).
+  void Terminate();
   // Sends SIGKILL and waits.
   void Kill();
   std::string Log() const;

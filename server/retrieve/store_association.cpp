@@ -1,0 +1,103 @@
+#include "server/retrieve/store_association.h"
+
+#include <dcmtk/dcmdata/dcuid.h>
+
+#include <map>
+#include <set>
+
+#include "server/association/tcp_nodelay.h"
+
+namespace pixeldex::server {
+namespace {
+
+// PS3.8 9.3.2.2: presentation context IDs are odd numbers 1 to 255.
+constexpr int kMaxContexts = 128;
+
+bool IsUncompressedUid(const std::string& uid) {
+  return uid == UID_LittleEndianExplicitTransferSyntax ||
+         uid == UID_LittleEndianImplicitTransferSyntax;
+}
+
+// The contexts to propose: per SOP class the uncompressed syntaxes first (any
+// instance DCMTK can decode can go in them), then each other stored syntax.
+std::vector<std::pair<std::string, std::vector<std::string>>> Proposals(
+    const std::vector<query::RetrieveInstance>& instances) {
+  std::map<std::string, std::set<std::string>> syntaxes_by_class;
+  for (const auto& i : instances) syntaxes_by_class[i.sop_class_uid].insert(i.transfer_syntax_uid);
+  std::vector<std::pair<std::string, std::vector<std::string>>> proposals;
+  for (const auto& [sop_class, syntaxes] : syntaxes_by_class) {
+    proposals.push_back({sop_class,
+                         {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax}});
+  }
+  for (const auto& [sop_class, syntaxes] : syntaxes_by_class) {
+    for (const std::string& ts : syntaxes) {
+      if (!IsUncompressedUid(ts)) proposals.push_back({sop_class, {ts}});
+    }
+  }
+  if (proposals.size() > kMaxContexts) proposals.resize(kMaxContexts);
+  return proposals;
+}
+
+OFCondition Propose(T_ASC_Parameters* params, const std::vector<query::RetrieveInstance>& instances) {
+  int id = 1;
+  for (const auto& [sop_class, syntaxes] : Proposals(instances)) {
+    std::vector<const char*> ts;
+    for (const std::string& s : syntaxes) ts.push_back(s.c_str());
+    OFCondition cond = ASC_addPresentationContext(params, static_cast<T_ASC_PresentationContextID>(id),
+                                                  sop_class.c_str(), ts.data(),
+                                                  static_cast<int>(ts.size()));
+    if (cond.bad()) return cond;
+    id += 2;
+  }
+  return EC_Normal;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<StoreAssociation>> StoreAssociation::Open(
+    const MoveDestination& destination, const std::vector<query::RetrieveInstance>& instances,
+    const StoreAssociationOptions& options) {
+  T_ASC_Network* network = nullptr;
+  OFCondition cond = ASC_initializeNetwork(NET_REQUESTOR, 0, options.acse_timeout_seconds, &network);
+  if (cond.bad()) return Status::IoError(std::string("cannot initialize network: ") + cond.text());
+  T_ASC_Parameters* params = nullptr;
+  cond = ASC_createAssociationParameters(&params, options.max_pdu);
+  if (cond.good()) {
+    cond = ASC_setAPTitles(params, options.calling_aet.c_str(), destination.aet.c_str(), nullptr);
+  }
+  const std::string address = destination.host + ":" + std::to_string(destination.port);
+  if (cond.good()) cond = ASC_setPresentationAddresses(params, "localhost", address.c_str());
+  if (cond.good()) cond = Propose(params, instances);
+  T_ASC_Association* assoc = nullptr;
+  if (cond.good()) {
+    cond = ASC_requestAssociation(network, params, &assoc);  // takes ownership of params
+    params = nullptr;
+  }
+  if (params != nullptr) ASC_destroyAssociationParameters(&params);
+  if (cond.good() && ASC_countAcceptedPresentationContexts(assoc->params) == 0) {
+    cond = makeOFCondition(0, 1, OF_error, "no presentation context accepted");
+  }
+  if (cond.bad()) {
+    if (assoc != nullptr) {
+      ASC_abortAssociation(assoc);
+      ASC_destroyAssociation(&assoc);
+    }
+    ASC_dropNetwork(&network);
+    return Status::IoError("cannot associate with " + destination.aet + " at " + address +
+                               ": " + cond.text());
+  }
+  DisableNagle(assoc);
+  return std::unique_ptr<StoreAssociation>(new StoreAssociation(network, assoc));
+}
+
+StoreAssociation::~StoreAssociation() {
+  if (broken_) {
+    ASC_abortAssociation(assoc_);
+  } else if (ASC_releaseAssociation(assoc_).bad()) {
+    ASC_abortAssociation(assoc_);
+  }
+  ASC_destroyAssociation(&assoc_);
+  ASC_dropNetwork(&network_);
+}
+
+}  // namespace pixeldex::server

@@ -1,0 +1,53 @@
+#pragma once
+// StoreAssociation: the association pixeldex requests to a C-MOVE destination
+// to carry the C-STORE sub-operations (PS3.4 C.4.2.2). It proposes, for each
+// SOP class to send, one context with the uncompressed syntaxes and one per
+// other stored syntax (so instances can go unchanged), at most 128 in all
+// (PS3.8 9.3.2.2: odd context IDs 1-255). TCP_NODELAY is set on its socket.
+// The transport is plain TCP; a TLS layer plugs in at Open(), where the
+// network is created (ASC_setTransportLayer), without touching the callers.
+// Owned by one thread; the destructor releases the association.
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmnet/assoc.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/common/result.h"
+#include "catalog/query/retrieve_request.h"
+#include "server/retrieve/move_destinations.h"
+
+namespace pixeldex::server {
+
+struct StoreAssociationOptions {
+  std::string calling_aet;  // ours
+  uint32_t max_pdu = 131072;
+  int acse_timeout_seconds = 30;
+};
+
+class StoreAssociation {
+ public:
+  // Connects and negotiates; IoError (with DCMTK's reason) when the
+  // destination cannot be reached or accepts none of the contexts.
+  static Result<std::unique_ptr<StoreAssociation>> Open(
+      const MoveDestination& destination, const std::vector<query::RetrieveInstance>& instances,
+      const StoreAssociationOptions& options);
+  ~StoreAssociation();
+  StoreAssociation(const StoreAssociation&) = delete;
+  StoreAssociation& operator=(const StoreAssociation&) = delete;
+
+  T_ASC_Association* get() const { return assoc_; }
+  // After a network failure: abort instead of releasing.
+  void MarkBroken() { broken_ = true; }
+
+ private:
+  StoreAssociation(T_ASC_Network* network, T_ASC_Association* assoc)
+      : network_(network), assoc_(assoc) {}
+  T_ASC_Network* network_ = nullptr;
+  T_ASC_Association* assoc_ = nullptr;
+  bool broken_ = false;
+};
+
+}  // namespace pixeldex::server
