@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <functional>
+#include <future>
+#include <optional>
 
 #include "catalog/common/clock.h"
 #include "catalog/common/log.h"
@@ -60,6 +62,13 @@ Status ValidateIdentity(const metadata::ExtractedMetadata& m, const IngestReques
   return Status::Ok();
 }
 
+// What is learnt from the finished file's bytes alone.
+struct FileWork {
+  Result<FileFacts> facts;
+  // The fsync of a received file; absent when cataloging in place.
+  std::optional<Result<storage::FileStore::SyncedIncoming>> synced;
+};
+
 Result<FileFacts> ComputeFileFacts(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "cannot stat " + path);
@@ -71,6 +80,14 @@ Result<FileFacts> ComputeFileFacts(const std::string& path) {
   facts.file_mtime = ToIso8601(st.st_mtim);
   facts.received_at = NowIso8601();
   return facts;
+}
+
+// Hashes the file, then (unless in place) fsyncs it: both only read or flush
+// the finished file, so Ingest() runs them on another core meanwhile.
+FileWork HashAndSync(storage::FileStore& store, const IngestRequest& request) {
+  FileWork work{ComputeFileFacts(request.incoming_path), std::nullopt};
+  if (!request.in_place) work.synced = store.SyncIncoming(request.incoming_path);
+  return work;
 }
 
 }  // namespace
@@ -120,6 +137,11 @@ std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {
 
 Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   IncomingFileGuard guard(store_, request.in_place ? std::string() : request.incoming_path);
+  // File facts and fsync on a second core while this one parses, extracts and
+  // renders; joined (at the latest by the future's destructor) before the
+  // guard may remove the file.
+  std::future<FileWork> file_work = std::async(
+      std::launch::async, [this, &request] { return HashAndSync(store_, request); });
 
   // 1. validate
   DcmFileFormat file;
@@ -141,16 +163,13 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   record.instance = std::move(m.instance);
   record.header_json = std::move(m.header_json);
   record.provenance = request.provenance;
-  auto facts = ComputeFileFacts(request.incoming_path);
-  if (!facts.ok()) return facts.status();
-  record.file = std::move(facts).value();
-  record.file.relative_path =
+  std::string relative_path =
       request.in_place ? store_.layout().RecordedPath(request.incoming_path)
                        : store_.layout().RelativePathFor(record.study.study_instance_uid,
                                                          record.series.series_instance_uid,
                                                          record.instance.sop_instance_uid);
   const bool in_layout =
-      request.in_place && !std::filesystem::path(record.file.relative_path).is_absolute();
+      request.in_place && !std::filesystem::path(relative_path).is_absolute();
 
   // 3. thumbnail: rendered while the file is still private to us
   if (options_.thumbnails) {
@@ -159,6 +178,10 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   } else {
     record.thumbnail = ThumbnailRecord{"disabled", 0, 0, {}};
   }
+  FileWork work = file_work.get();
+  if (!work.facts.ok()) return work.facts.status();
+  record.file = std::move(work.facts).value();
+  record.file.relative_path = std::move(relative_path);
 
   IngestOutcome outcome;
   outcome.sop_class_uid = record.instance.sop_class_uid;
@@ -192,7 +215,8 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
     std::error_code ec;
     overwrote_file =
         std::filesystem::exists(store_.layout().Absolute(record.file.relative_path), ec);
-    PIXELDEX_RETURN_IF_ERROR(store_.Commit(request.incoming_path, record.file.relative_path));
+    if (!work.synced->ok()) return work.synced->status();
+    PIXELDEX_RETURN_IF_ERROR(store_.Commit(**work.synced, record.file.relative_path));
     guard.Release();
   }
 

@@ -67,7 +67,13 @@ Status FileStore::EnsureDirectories(const fs::path& relative_dir) {
   return Status::Ok();
 }
 
-Status FileStore::Commit(const std::string& incoming_path, const std::string& relative_path) {
+Result<FileStore::SyncedIncoming> FileStore::SyncIncoming(const std::string& incoming_path) {
+  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(incoming_path));
+  return SyncedIncoming(incoming_path);
+}
+
+Status FileStore::Commit(const SyncedIncoming& incoming, const std::string& relative_path) {
+  const std::string& incoming_path = incoming.path();
   const fs::path relative(relative_path);
   if (relative.is_absolute() || relative.empty()) {
     return Status::InvalidArgument("not a relative storage path: " + relative_path);
@@ -77,7 +83,6 @@ Status FileStore::Commit(const std::string& incoming_path, const std::string& re
       return Status::InvalidArgument("storage path leaves the root: " + relative_path);
     }
   }
-  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(incoming_path));
   PIXELDEX_RETURN_IF_ERROR(EnsureDirectories(relative.parent_path()));
   const fs::path target = layout_.root() / relative;
   std::error_code ec;

@@ -1,12 +1,15 @@
 #pragma once
 // FileStore: durable, atomic placement of files in the storage layout.
 //
-// A file arrives under IncomingDir() (NewIncomingPath), is validated, then
-// Commit() makes it durable and visible in one step: fsync the file, create
-// missing directories (fsyncing each parent), rename into place (atomically
-// replacing an older file of the same name), fsync the directory. After Commit
-// returns ok the file survives a crash or power loss; before, a crash leaves at
-// most a temporary file, which Initialize() removes on the next start.
+// A file arrives under IncomingDir() (NewIncomingPath) and is validated;
+// SyncIncoming() fsyncs its bytes (it may run on another thread while the file
+// is being read), then Commit() makes it visible durably: create missing
+// directories (fsyncing each parent), rename into place (atomically replacing
+// an older file of the same name), fsync the directory. Commit() takes the
+// proof that SyncIncoming() succeeded, so an unsynced file can never be moved
+// into the layout. After Commit returns ok the file survives a crash or power
+// loss; before, a crash leaves at most a temporary file, which Initialize()
+// removes on the next start.
 // Every step goes through a FileSystem (file_system.h), so tests can make any
 // one of them fail. Thread-safe: concurrent commits to different or equal
 // names are fine.
@@ -14,6 +17,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "catalog/common/result.h"
 #include "catalog/storage/file_system.h"
@@ -32,11 +36,26 @@ class FileStore {
   Result<int> Initialize();
   // A fresh path in the incoming directory; nothing is created yet.
   std::string NewIncomingPath();
-  // Makes the incoming file durable at `relative_path`. On error nothing new
-  // is visible there: a failure after the rename unlinks the moved file again,
-  // unless it replaced an older file (whose content is then gone; reconcile
-  // re-catalogs the path because its size and mtime no longer match the row).
-  Status Commit(const std::string& incoming_path, const std::string& relative_path);
+  // Proof that an incoming file's bytes are durable; only SyncIncoming()
+  // makes one.
+  class SyncedIncoming {
+   public:
+    const std::string& path() const { return path_; }
+
+   private:
+    friend class FileStore;
+    explicit SyncedIncoming(std::string path) : path_(std::move(path)) {}
+    std::string path_;
+  };
+  // fsyncs a complete incoming file. Thread-safe; the file may be read
+  // meanwhile.
+  Result<SyncedIncoming> SyncIncoming(const std::string& incoming_path);
+  // Makes the synced incoming file durable at `relative_path`. On error
+  // nothing new is visible there: a failure after the rename unlinks the moved
+  // file again, unless it replaced an older file (whose content is then gone;
+  // reconcile re-catalogs the path because its size and mtime no longer match
+  // the row).
+  Status Commit(const SyncedIncoming& incoming, const std::string& relative_path);
   // Removes a committed file durably (unlink, fsync directory).
   Status Remove(const std::string& relative_path);
   // Removes an incoming file; errors are ignored (it may not exist).

@@ -55,6 +55,13 @@ TEST(Sha256Test, MatchesTheKnownDigest) {
 
 class FileStoreTest : public ::testing::Test {
  protected:
+  // The pipeline's order: fsync the incoming file, then commit it.
+  Status SyncAndCommit(const std::string& incoming, const std::string& relative_path) {
+    auto synced = store_.SyncIncoming(incoming);
+    if (!synced.ok()) return synced.status();
+    return store_.Commit(*synced, relative_path);
+  }
+
   pixeldex::testing::TempDir dir_;
   FileStore store_{StorageLayout(dir_.path() / "root")};
 };
@@ -63,7 +70,7 @@ TEST_F(FileStoreTest, CommitMovesTheIncomingFileIntoPlace) {
   ASSERT_TRUE(store_.Initialize().ok());
   const std::string incoming = store_.NewIncomingPath();
   std::ofstream(incoming) << "payload";
-  ASSERT_TRUE(store_.Commit(incoming, "1.2/3.4/5.6.dcm").ok());
+  ASSERT_TRUE(SyncAndCommit(incoming, "1.2/3.4/5.6.dcm").ok());
   EXPECT_FALSE(fs::exists(incoming));
   std::ifstream in(dir_.path() / "root/1.2/3.4/5.6.dcm");
   std::string content;
@@ -76,7 +83,7 @@ TEST_F(FileStoreTest, CommitReplacesAnExistingFileAtomically) {
   for (const char* text : {"old", "new"}) {
     const std::string incoming = store_.NewIncomingPath();
     std::ofstream(incoming) << text;
-    ASSERT_TRUE(store_.Commit(incoming, "a/b.dcm").ok());
+    ASSERT_TRUE(SyncAndCommit(incoming, "a/b.dcm").ok());
   }
   std::ifstream in(dir_.path() / "root/a/b.dcm");
   std::string content;
@@ -89,9 +96,15 @@ TEST_F(FileStoreTest, CommitRefusesPathsThatLeaveTheRoot) {
   for (const std::string& bad : std::vector<std::string>{"../escape.dcm", "a/../../escape.dcm", "/tmp/escape.dcm", ""}) {
     const std::string incoming = store_.NewIncomingPath();
     std::ofstream(incoming) << "x";
-    EXPECT_FALSE(store_.Commit(incoming, bad).ok()) << bad;
+    EXPECT_FALSE(SyncAndCommit(incoming, bad).ok()) << bad;
   }
   EXPECT_FALSE(fs::exists(dir_.path() / "escape.dcm"));
+}
+
+TEST_F(FileStoreTest, SyncIncomingOfAMissingFileFails) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  EXPECT_EQ(store_.SyncIncoming(store_.NewIncomingPath()).status().code(),
+            Status::Code::kNotFound);
 }
 
 TEST_F(FileStoreTest, InitializeRemovesLeftoverIncomingFiles) {
@@ -108,7 +121,7 @@ TEST_F(FileStoreTest, RemoveDeletesACommittedFile) {
   ASSERT_TRUE(store_.Initialize().ok());
   const std::string incoming = store_.NewIncomingPath();
   std::ofstream(incoming) << "x";
-  ASSERT_TRUE(store_.Commit(incoming, "s/i.dcm").ok());
+  ASSERT_TRUE(SyncAndCommit(incoming, "s/i.dcm").ok());
   EXPECT_TRUE(store_.Remove("s/i.dcm").ok());
   EXPECT_FALSE(fs::exists(dir_.path() / "root/s/i.dcm"));
   EXPECT_EQ(store_.Remove("s/i.dcm").code(), Status::Code::kNotFound);
