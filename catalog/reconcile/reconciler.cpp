@@ -1,6 +1,8 @@
 #include "catalog/reconcile/reconciler.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
@@ -49,7 +51,9 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
                                   const ReconcileOptions& options) {
   ReconcileReport report;
   import::ImportOptions import_options;
-  import_options.jobs = options.jobs;
+  const int hardware = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  import_options.jobs =
+      options.jobs > 0 ? options.jobs : std::min(64, kJobsPerHardwareThread * hardware);
   import_options.in_place = true;
   import_options.recatalog_unchanged = options.recatalog_all;
   import_options.source = "reconcile";
