@@ -57,6 +57,7 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
   import_options.in_place = true;
   import_options.recatalog_unchanged = options.recatalog_all;
   import_options.source = "reconcile";
+  import_options.skip_files = IndexFiles(index_path);
   import_options.progress = options.progress;
   import_options.cancel = options.cancel;
   import::Importer importer(pipeline, store, index_path, import_options);
@@ -89,6 +90,10 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
     report.missing.push_back(std::move(candidate));
   }
   return report;
+}
+
+std::vector<std::string> IndexFiles(const std::string& index_path) {
+  return {index_path, index_path + "-wal", index_path + "-shm", index_path + "-journal"};
 }
 
 void LogReport(const ReconcileReport& report, const std::string& when) {

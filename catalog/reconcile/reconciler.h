@@ -70,6 +70,10 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
                                   index::IndexWriter& writer, const std::string& index_path,
                                   const ReconcileOptions& options);
 
+// The index file and its SQLite companions (-wal, -shm, -journal): what a
+// walk of a storage root that holds the index must leave out.
+std::vector<std::string> IndexFiles(const std::string& index_path);
+
 // One log line for the report (info when nothing needed doing, else warning)
 // plus one warning per failed file listed; `when` says what ran ("start-up").
 void LogReport(const ReconcileReport& report, const std::string& when);
