@@ -1,6 +1,6 @@
 // Fault injection: each step that makes a stored instance durable fails in
 // turn (fsync of the file, mkdir, fsync of a parent, rename, fsync of the
-// directory, the index transaction). Whatever fails: no success, no file
+// directory, a statement of the index transaction, its COMMIT). Whatever fails: no success, no file
 // without rows, no rows without their file, no temporary file left, and
 // reconcile finds the archive consistent (or makes it so).
 
@@ -86,6 +86,29 @@ TEST_F(IngestFaultTest, AFailedIndexTransactionTakesTheFileBack) {
   EXPECT_EQ(audit.rows, 0);
 
   ExecSql("DROP TRIGGER refuse");
+  EXPECT_EQ(Reconcile().cataloged.counts.files_done, 0);
+  ASSERT_TRUE(Ingest(t).ok());
+  EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
+}
+
+TEST_F(IngestFaultTest, AFailedCommitTakesTheFileBack) {
+  TestInstance t;
+  // Every statement succeeds, then COMMIT itself fails: a deferred foreign key
+  // is left dangling by a trigger, and SQLite refuses the transaction.
+  ExecSql("CREATE TABLE fault_parent (id INTEGER PRIMARY KEY); "
+          "CREATE TABLE fault_child (parent REFERENCES fault_parent(id) "
+          "  DEFERRABLE INITIALLY DEFERRED); "
+          "CREATE TRIGGER dangle AFTER INSERT ON instances BEGIN "
+          "INSERT INTO fault_child VALUES (42); END");
+  auto failed = Ingest(t);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("FOREIGN KEY"), std::string::npos)
+      << failed.status().ToString();
+  ArchiveAudit audit = Audit();
+  EXPECT_TRUE(audit.Consistent()) << audit.Describe();
+  EXPECT_EQ(audit.rows, 0);
+
+  ExecSql("DROP TRIGGER dangle");
   EXPECT_EQ(Reconcile().cataloged.counts.files_done, 0);
   ASSERT_TRUE(Ingest(t).ok());
   EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
