@@ -44,6 +44,26 @@ Result<bool> StillMissing(index::IndexWriter& writer, const storage::StorageLayo
   return copy->has_value() && (*copy)->path == missing.path && !FileExists(layout, missing.path);
 }
 
+// Deletes the rows of an instance whose file is gone; true when done.
+bool RemoveRows(index::IndexWriter& writer, const MissingFile& missing) {
+  Status s = writer.Remove(missing.sop_instance_uid);
+  if (!s.ok()) {
+    LogWarning("cannot remove the rows of {}: {}", missing.sop_instance_uid, s.ToString());
+  }
+  return s.ok();
+}
+
+// One log line and one event per missing file.
+void ReportMissing(ingest::IngestPipeline& pipeline, const MissingFile& missing, bool removed) {
+  LogWarning("sop={}: the stored file {} is missing{}", missing.sop_instance_uid, missing.path,
+             removed ? "; its rows were removed" : "");
+  EventRecord event;
+  event.kind = "file_missing";
+  event.sop_instance_uid = missing.sop_instance_uid;
+  event.detail = missing.path + (removed ? " (rows removed)" : "");
+  pipeline.RecordEvent(std::move(event));
+}
+
 }  // namespace
 
 Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::FileStore& store,
@@ -72,21 +92,9 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
     auto missing = StillMissing(writer, store.layout(), candidate);
     if (!missing.ok()) return missing.status();
     if (!*missing) continue;
-    bool removed = false;
-    if (options.remove_missing_rows) {
-      Status s = writer.Remove(candidate.sop_instance_uid);
-      if (!s.ok())
-        LogWarning("cannot remove the rows of {}: {}", candidate.sop_instance_uid, s.ToString());
-      removed = s.ok();
-      if (removed) ++report.rows_removed;
-    }
-    LogWarning("sop={}: the stored file {} is missing{}", candidate.sop_instance_uid,
-               candidate.path, removed ? "; its rows were removed" : "");
-    EventRecord event;
-    event.kind = "file_missing";
-    event.sop_instance_uid = candidate.sop_instance_uid;
-    event.detail = candidate.path + (removed ? " (rows removed)" : "");
-    pipeline.RecordEvent(std::move(event));
+    const bool removed = options.remove_missing_rows && RemoveRows(writer, candidate);
+    if (removed) ++report.rows_removed;
+    ReportMissing(pipeline, candidate, removed);
     report.missing.push_back(std::move(candidate));
   }
   return report;
