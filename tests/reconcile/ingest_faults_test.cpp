@@ -70,49 +70,58 @@ TEST_P(StoreStepFaultTest, FailsCleanlyAndAStoreAfterwardsSucceeds) {
 INSTANTIATE_TEST_SUITE_P(EachStep, StoreStepFaultTest, ::testing::ValuesIn(kSteps),
                          [](const auto& info) { return std::string(info.param.name); });
 
-class IngestFaultTest : public ArchiveFixture {};
+// The index step fails, installed as SQL on the index from outside.
+struct IndexFault {
+  const char* name;
+  const char* install;
+  const char* message;  // part of the error the pipeline returns
+  const char* remove;
+};
 
-TEST_F(IngestFaultTest, AFailedIndexTransactionTakesTheFileBack) {
+const IndexFault kIndexFaults[] = {
+    // A statement of the transaction fails (as on a full or failing disk).
+    {"statement",
+     "CREATE TRIGGER refuse BEFORE INSERT ON instances BEGIN "
+     "SELECT RAISE(FAIL, 'injected index failure'); END",
+     "injected index failure", "DROP TRIGGER refuse"},
+    // Every statement succeeds, then COMMIT itself fails: a trigger leaves a
+    // deferred foreign key dangling, and SQLite refuses the transaction.
+    {"commit",
+     "CREATE TABLE fault_parent (id INTEGER PRIMARY KEY); "
+     "CREATE TABLE fault_child (parent REFERENCES fault_parent(id) "
+     "  DEFERRABLE INITIALLY DEFERRED); "
+     "CREATE TRIGGER dangle AFTER INSERT ON instances BEGIN "
+     "INSERT INTO fault_child VALUES (42); END",
+     "FOREIGN KEY", "DROP TRIGGER dangle"},
+};
+
+void PrintTo(const IndexFault& fault, std::ostream* os) { *os << fault.name; }
+
+class IndexStepFaultTest : public ArchiveFixture,
+                           public ::testing::WithParamInterface<IndexFault> {};
+
+TEST_P(IndexStepFaultTest, AFailedIndexStepTakesTheFileBack) {
+  const IndexFault& fault = GetParam();
   TestInstance t;
-  // The index refuses the instance's rows (as a full or failing disk would).
-  ExecSql(
-      "CREATE TRIGGER refuse BEFORE INSERT ON instances BEGIN "
-      "SELECT RAISE(FAIL, 'injected index failure'); END");
+  ExecSql(fault.install);
   auto failed = Ingest(t);
   ASSERT_FALSE(failed.ok());
-  EXPECT_NE(failed.status().message().find("injected index failure"), std::string::npos);
-  ArchiveAudit audit = Audit();
-  EXPECT_TRUE(audit.Consistent()) << audit.Describe();
-  EXPECT_EQ(audit.rows, 0);
-
-  ExecSql("DROP TRIGGER refuse");
-  EXPECT_EQ(Reconcile().cataloged.counts.files_done, 0);
-  ASSERT_TRUE(Ingest(t).ok());
-  EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
-}
-
-TEST_F(IngestFaultTest, AFailedCommitTakesTheFileBack) {
-  TestInstance t;
-  // Every statement succeeds, then COMMIT itself fails: a deferred foreign key
-  // is left dangling by a trigger, and SQLite refuses the transaction.
-  ExecSql("CREATE TABLE fault_parent (id INTEGER PRIMARY KEY); "
-          "CREATE TABLE fault_child (parent REFERENCES fault_parent(id) "
-          "  DEFERRABLE INITIALLY DEFERRED); "
-          "CREATE TRIGGER dangle AFTER INSERT ON instances BEGIN "
-          "INSERT INTO fault_child VALUES (42); END");
-  auto failed = Ingest(t);
-  ASSERT_FALSE(failed.ok());
-  EXPECT_NE(failed.status().message().find("FOREIGN KEY"), std::string::npos)
+  EXPECT_NE(failed.status().message().find(fault.message), std::string::npos)
       << failed.status().ToString();
   ArchiveAudit audit = Audit();
   EXPECT_TRUE(audit.Consistent()) << audit.Describe();
   EXPECT_EQ(audit.rows, 0);
 
-  ExecSql("DROP TRIGGER dangle");
+  ExecSql(fault.remove);
   EXPECT_EQ(Reconcile().cataloged.counts.files_done, 0);
   ASSERT_TRUE(Ingest(t).ok());
   EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
 }
+
+INSTANTIATE_TEST_SUITE_P(EachFault, IndexStepFaultTest, ::testing::ValuesIn(kIndexFaults),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+class IngestFaultTest : public ArchiveFixture {};
 
 TEST_F(IngestFaultTest, AnInterruptedReplacementIsRepairedByReconcile) {
   TestInstance t;
