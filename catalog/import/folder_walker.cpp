@@ -41,9 +41,11 @@ class TreeWalk {
   TreeWalk(const WalkOptions& options, const FolderWalker::FileFn& on_file,
            const FolderWalker::ErrorFn& on_error)
       : options_(options), on_file_(on_file), on_error_(on_error) {
-    for (const std::string& dir : options.skip_directories) {
-      struct stat st {};
-      if (::stat(dir.c_str(), &st) == 0) skipped_.insert({st.st_dev, st.st_ino});
+    for (const auto* paths : {&options.skip_directories, &options.skip_files}) {
+      for (const std::string& path : *paths) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) == 0) skipped_.insert({st.st_dev, st.st_ino});
+      }
     }
   }
 
@@ -76,6 +78,7 @@ class TreeWalk {
   }
 
   void File(const std::string& path, const struct stat& st) {
+    if (skipped_.count({st.st_dev, st.st_ino}) > 0) return;
     // Without links a file has one path in the tree (hard links aside), so
     // the bookkeeping is needed only when following them.
     if (options_.follow_symlinks && !FirstVisit(files_, st)) return;
@@ -130,7 +133,7 @@ class TreeWalk {
   const WalkOptions& options_;
   const FolderWalker::FileFn& on_file_;
   const FolderWalker::ErrorFn& on_error_;
-  std::set<FileId> skipped_;  // WalkOptions::skip_directories
+  std::set<FileId> skipped_;  // WalkOptions::skip_directories and skip_files
   std::set<FileId> dirs_;
   std::set<FileId> files_;
   WalkStats stats_;

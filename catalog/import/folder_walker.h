@@ -31,6 +31,9 @@ struct WalkOptions {
   // Directories never entered (e.g. the store's own incoming directory),
   // recognised by device and inode whatever path leads to them.
   std::vector<std::string> skip_directories;
+  // Files never reported (e.g. the index's own files below a storage root),
+  // recognised the same way.
+  std::vector<std::string> skip_files;
 };
 
 struct WalkedFile {

@@ -18,10 +18,10 @@ constexpr size_t kQueueSlotsPerJob = 4;
 // Counts the files and bytes below the roots on its own thread, for the ETA.
 class TotalsCounter {
  public:
-  TotalsCounter(const std::vector<std::string>& roots, bool follow_symlinks,
-                std::vector<std::string> skip)
-      : thread_([this, roots, follow_symlinks, skip] {
-          FolderWalker walker(WalkOptions{follow_symlinks, &stop_, skip});
+  TotalsCounter(const std::vector<std::string>& roots, WalkOptions options)
+      : thread_([this, roots, options]() mutable {
+          options.cancel = &stop_;
+          FolderWalker walker(options);
           int64_t files = 0, bytes = 0;
           walker.Walk(
               roots,
@@ -102,11 +102,12 @@ Result<ImportSummary> Importer::Run(const std::vector<std::string>& roots) {
   }
 
   // Files arriving in the store are never someone's folder to import.
-  const std::vector<std::string> skip = {store_.layout().IncomingDir().string()};
+  const WalkOptions walk_options{options_.follow_symlinks, options_.cancel,
+                                 {store_.layout().IncomingDir().string()}, options_.skip_files};
   std::optional<TotalsCounter> totals;
   std::optional<ProgressPrinter> printer;
   if (options_.progress != nullptr) {
-    totals.emplace(roots, options_.follow_symlinks, skip);
+    totals.emplace(roots, walk_options);
     printer.emplace(
         options_.progress,
         [&] {
@@ -119,7 +120,7 @@ Result<ImportSummary> Importer::Run(const std::vector<std::string>& roots) {
         options_.progress_interval);
   }
 
-  FolderWalker walker(WalkOptions{options_.follow_symlinks, options_.cancel, skip});
+  FolderWalker walker(walk_options);
   ImportSummary summary;
   summary.walk = walker.Walk(
       roots, [&](WalkedFile file) { return queue.Push(std::move(file)); },

@@ -37,6 +37,8 @@ struct ImportOptions {
   std::string source = "import";
   // Follow symbolic links, also out of the tree (folder_walker.h).
   bool follow_symlinks = false;
+  // Files never imported (WalkOptions::skip_files).
+  std::vector<std::string> skip_files;
   // Failures listed in the summary with path and reason; all are counted.
   size_t max_failures_listed = 20;
   // A terminal to draw the progress line on, or nullptr for none.

@@ -8,6 +8,7 @@
 #include "catalog/import/folder_walker.h"
 #include "catalog/index/schema.h"
 #include "catalog/index/sqlite_db.h"
+#include "catalog/reconcile/reconciler.h"
 #include "catalog/storage/sha256.h"
 
 namespace pixeldex::reconcile {
@@ -130,17 +131,9 @@ Result<std::vector<Finding>> ConfirmOnce(FileVerifier& verifier,
 }  // namespace
 
 const char* ProblemName(Problem problem) {
-  switch (problem) {
-    case Problem::kMissing:
-      return "missing";
-    case Problem::kExtra:
-      return "extra";
-    case Problem::kMismatch:
-      return "mismatch";
-    case Problem::kUnreadable:
-      return "unreadable";
-  }
-  return "unknown";
+  // In the order of the enumerators.
+  static constexpr const char* kNames[] = {"missing", "extra", "mismatch", "unreadable"};
+  return kNames[static_cast<size_t>(problem)];
 }
 
 Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
@@ -152,9 +145,10 @@ Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
   Status failed;
 
   // The files below the root.
-  import::FolderWalker walker(import::WalkOptions{false,
-                                                  nullptr,
-                                                  { layout.IncomingDir().string() }});
+  import::WalkOptions walk;
+  walk.skip_directories = {layout.IncomingDir().string()};
+  walk.skip_files = IndexFiles(index_path);
+  import::FolderWalker walker(walk);
   walker.Walk(
       {layout.root().string()},
       [&](const import::WalkedFile& file) {

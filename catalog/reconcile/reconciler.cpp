@@ -1,6 +1,8 @@
 #include "catalog/reconcile/reconciler.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
@@ -42,6 +44,26 @@ Result<bool> StillMissing(index::IndexWriter& writer, const storage::StorageLayo
   return copy->has_value() && (*copy)->path == missing.path && !FileExists(layout, missing.path);
 }
 
+// Deletes the rows of an instance whose file is gone; true when done.
+bool RemoveRows(index::IndexWriter& writer, const MissingFile& missing) {
+  Status s = writer.Remove(missing.sop_instance_uid);
+  if (!s.ok()) {
+    LogWarning("cannot remove the rows of {}: {}", missing.sop_instance_uid, s.ToString());
+  }
+  return s.ok();
+}
+
+// One log line and one event per missing file.
+void ReportMissing(ingest::IngestPipeline& pipeline, const MissingFile& missing, bool removed) {
+  LogWarning("sop={}: the stored file {} is missing{}", missing.sop_instance_uid, missing.path,
+             removed ? "; its rows were removed" : "");
+  EventRecord event;
+  event.kind = "file_missing";
+  event.sop_instance_uid = missing.sop_instance_uid;
+  event.detail = missing.path + (removed ? " (rows removed)" : "");
+  pipeline.RecordEvent(std::move(event));
+}
+
 }  // namespace
 
 Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::FileStore& store,
@@ -49,10 +71,13 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
                                   const ReconcileOptions& options) {
   ReconcileReport report;
   import::ImportOptions import_options;
-  import_options.jobs = options.jobs;
+  const int hardware = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  import_options.jobs =
+      options.jobs > 0 ? options.jobs : std::min(64, kJobsPerHardwareThread * hardware);
   import_options.in_place = true;
   import_options.recatalog_unchanged = options.recatalog_all;
   import_options.source = "reconcile";
+  import_options.skip_files = IndexFiles(index_path);
   import_options.progress = options.progress;
   import_options.cancel = options.cancel;
   import::Importer importer(pipeline, store, index_path, import_options);
@@ -67,24 +92,16 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
     auto missing = StillMissing(writer, store.layout(), candidate);
     if (!missing.ok()) return missing.status();
     if (!*missing) continue;
-    bool removed = false;
-    if (options.remove_missing_rows) {
-      Status s = writer.Remove(candidate.sop_instance_uid);
-      if (!s.ok())
-        LogWarning("cannot remove the rows of {}: {}", candidate.sop_instance_uid, s.ToString());
-      removed = s.ok();
-      if (removed) ++report.rows_removed;
-    }
-    LogWarning("sop={}: the stored file {} is missing{}", candidate.sop_instance_uid,
-               candidate.path, removed ? "; its rows were removed" : "");
-    EventRecord event;
-    event.kind = "file_missing";
-    event.sop_instance_uid = candidate.sop_instance_uid;
-    event.detail = candidate.path + (removed ? " (rows removed)" : "");
-    pipeline.RecordEvent(std::move(event));
+    const bool removed = options.remove_missing_rows && RemoveRows(writer, candidate);
+    if (removed) ++report.rows_removed;
+    ReportMissing(pipeline, candidate, removed);
     report.missing.push_back(std::move(candidate));
   }
   return report;
+}
+
+std::vector<std::string> IndexFiles(const std::string& index_path) {
+  return {index_path, index_path + "-wal", index_path + "-shm", index_path + "-journal"};
 }
 
 void LogReport(const ReconcileReport& report, const std::string& when) {

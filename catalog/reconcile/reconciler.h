@@ -31,12 +31,18 @@
 
 namespace pixeldex::reconcile {
 
+inline constexpr int kJobsPerHardwareThread = 8;
+
 struct ReconcileOptions {
   // Catalog every file again, not only those without matching rows.
   bool recatalog_all = false;
   // Delete the rows of instances whose file is missing.
   bool remove_missing_rows = false;
-  // Worker threads for step 1; 0 means one per hardware thread.
+  // Worker threads for step 1; 0 means kJobsPerHardwareThread per hardware
+  // thread (at most 64). Re-cataloging in place is bound by index commits,
+  // not CPU: the more workers wait on one commit, the more rows it carries
+  // (20,000 small files: 189 files/s with 2 workers, 880 with 8, 1,514 with
+  // 16 on 2 cores).
   int jobs = 0;
   // A terminal for the progress line of step 1, or nullptr.
   std::FILE* progress = nullptr;
@@ -63,6 +69,10 @@ struct ReconcileReport {
 Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::FileStore& store,
                                   index::IndexWriter& writer, const std::string& index_path,
                                   const ReconcileOptions& options);
+
+// The index file and its SQLite companions (-wal, -shm, -journal): what a
+// walk of a storage root that holds the index must leave out.
+std::vector<std::string> IndexFiles(const std::string& index_path);
 
 // One log line for the report (info when nothing needed doing, else warning)
 // plus one warning per failed file listed; `when` says what ran ("start-up").

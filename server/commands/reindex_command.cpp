@@ -81,7 +81,7 @@ int RunReindex(int argc, char** argv) {
   reconcile::ReconcileOptions options;
   options.recatalog_all = true;
   options.remove_missing_rows = true;
-  parser.Option("--jobs", "N", "worker threads (default: one per hardware thread)",
+  parser.Option("--jobs", "N", "worker threads (default: 8 per hardware thread, at most 64)",
                 [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
 
   ParsedCommandLine command_line =

@@ -50,22 +50,30 @@ void RecordStoreFailure(const ServerContext& context, T_ASC_Association* assoc,
   if (!s.ok()) LogWarning("cannot record store_failed event: {}", s.ToString());
 }
 
+// Answers A700 out of resources (PS3.4 B.2.3) to a store whose data set has
+// been read off the wire, and records why.
+OFCondition AnswerOutOfResources(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id,
+                                 const T_DIMSE_C_StoreRQ& request, const ServerContext& context,
+                                 const std::string& reason, AssociationStats& stats) {
+  ++stats.store_failures;
+  RecordStoreFailure(context, assoc, request, STATUS_STORE_Refused_OutOfResources, reason);
+  LogError("C-STORE from {} ({}) sop={}: status A700: {}", assoc->params->DULparams.callingAPTitle,
+           PeerOf(assoc), request.AffectedSOPInstanceUID, reason);
+  return SendResponse(assoc, pres_id, request, STATUS_STORE_Refused_OutOfResources, reason);
+}
+
 // Refuses the store without writing anything: the data set must still be
 // read off the wire before the response can be sent (PS3.7 9.3.1.2).
 OFCondition Refuse(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id,
                    const T_DIMSE_C_StoreRQ& request, const ServerContext& context,
                    const std::string& reason, AssociationStats& stats) {
   const int timeout = context.settings.network.dimse_timeout_seconds;
-  ++stats.store_failures;
-  RecordStoreFailure(context, assoc, request, STATUS_STORE_Refused_OutOfResources, reason);
-  LogError("C-STORE from {} ({}) sop={}: status A700: {}", assoc->params->DULparams.callingAPTitle,
-           PeerOf(assoc), request.AffectedSOPInstanceUID, reason);
   DIC_UL bytes_read = 0;
   DIC_UL pdv_count = 0;
   OFCondition drained =
       DIMSE_ignoreDataSet(assoc, DIMSE_NONBLOCKING, timeout, &bytes_read, &pdv_count);
   if (drained.bad()) return drained;
-  return SendResponse(assoc, pres_id, request, STATUS_STORE_Refused_OutOfResources, reason);
+  return AnswerOutOfResources(assoc, pres_id, request, context, reason, stats);
 }
 
 // True when the storage file system is below the configured free space.
@@ -101,6 +109,14 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
                                     nullptr, nullptr);
   const OFCondition stream_status = stream->status();
   stream.reset();  // flush and close before anything reads the file
+  if (cond == DIMSE_OUTOFRESOURCES) {
+    // The file could not be written (disk full, I/O error); DCMTK has read the
+    // rest of the data set off the wire, so the association is still usable.
+    context.store.Discard(incoming);
+    return AnswerOutOfResources(
+        assoc, pres_id, request, context,
+        std::string("writing the incoming file failed: ") + cond.text(), stats);
+  }
   if (cond.bad()) {
     context.store.Discard(incoming);
     ++stats.store_failures;

@@ -3,7 +3,11 @@
 // I/O error during a store answers A700, leaves nothing, and the server goes
 // on serving C-ECHO and C-FIND.
 
+#include <signal.h>
+#include <sys/resource.h>
+
 #include <atomic>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -185,6 +189,55 @@ TEST_F(ReconcileE2eTest, AnIoErrorAnswersA700LeavesNothingAndServingGoesOn) {
 
   fs::remove(StoragePath(t.study_uid));
   EXPECT_EQ(StoreScu({MakeInstance(t, "x.dcm")}).exit_code, 0);
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 1);
+}
+
+// Starts a server whose files cannot grow beyond `limit` bytes (RLIMIT_FSIZE,
+// with SIGXFSZ ignored, both inherited by the child): writing a larger
+// incoming file fails half-way with EFBIG, as it would on a full disk.
+std::unique_ptr<ServerProcess> StartWithFileSizeLimit(const ServerProcess::Options& options,
+                                                      rlim_t limit) {
+  struct rlimit saved_limit {};
+  ::getrlimit(RLIMIT_FSIZE, &saved_limit);
+  struct sigaction ignore {
+  }, saved_action{};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGXFSZ, &ignore, &saved_action);
+  const struct rlimit small = {limit, saved_limit.rlim_max};
+  ::setrlimit(RLIMIT_FSIZE, &small);
+  std::unique_ptr<ServerProcess> server;
+  std::exception_ptr failure;
+  try {
+    server = ServerProcess::Start(options);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &saved_limit);
+  ::sigaction(SIGXFSZ, &saved_action, nullptr);
+  if (failure) std::rethrow_exception(failure);
+  return server;
+}
+
+TEST_F(ReconcileE2eTest, AWriteFailureWhileReceivingAnswersA700AndServingGoesOn) {
+  ASSERT_EQ(server_->Stop(), 0);
+  ServerProcess::Options options;
+  options.storage = dir_ / "storage";
+  options.index = dir_ / "index.db";
+  options.log_file = dir_ / "limited.log";
+  server_ = StartWithFileSizeLimit(options, 8 << 20);
+  TestInstance big;
+  big.sop_instance_uid = UniqueUid("3.");
+  big.rows = 2048;
+  big.columns = 4096;  // 16 MB of pixels: the write stops at 8 MB
+  auto stored = StoreScu({MakeInstance(big, "big.dcm")}, {"-v"});
+  EXPECT_NE(stored.output.find("Refused: OutOfResources"), std::string::npos) << stored.output;
+  EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 0);
+  EXPECT_EQ(Index().Rows("SELECT kind, sop_instance_uid, status_code FROM events"),
+            (std::vector<Row>{{"store_failed", big.sop_instance_uid, std::to_string(0xA700)}}));
+  EXPECT_EQ(Echo().exit_code, 0);
+  EXPECT_EQ(FindStudies().exit_code, 0);
+  EXPECT_EQ(StoreScu({MakeInstance(TestInstance{}, "small.dcm")}).exit_code, 0);
   EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 1);
 }
 

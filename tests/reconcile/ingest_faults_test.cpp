@@ -1,6 +1,6 @@
 // Fault injection: each step that makes a stored instance durable fails in
 // turn (fsync of the file, mkdir, fsync of a parent, rename, fsync of the
-// directory, the index transaction). Whatever fails: no success, no file
+// directory, a statement of the index transaction, its COMMIT). Whatever fails: no success, no file
 // without rows, no rows without their file, no temporary file left, and
 // reconcile finds the archive consistent (or makes it so).
 
@@ -70,26 +70,58 @@ TEST_P(StoreStepFaultTest, FailsCleanlyAndAStoreAfterwardsSucceeds) {
 INSTANTIATE_TEST_SUITE_P(EachStep, StoreStepFaultTest, ::testing::ValuesIn(kSteps),
                          [](const auto& info) { return std::string(info.param.name); });
 
-class IngestFaultTest : public ArchiveFixture {};
+// The index step fails, installed as SQL on the index from outside.
+struct IndexFault {
+  const char* name;
+  const char* install;
+  const char* message;  // part of the error the pipeline returns
+  const char* remove;
+};
 
-TEST_F(IngestFaultTest, AFailedIndexTransactionTakesTheFileBack) {
+const IndexFault kIndexFaults[] = {
+    // A statement of the transaction fails (as on a full or failing disk).
+    {"statement",
+     "CREATE TRIGGER refuse BEFORE INSERT ON instances BEGIN "
+     "SELECT RAISE(FAIL, 'injected index failure'); END",
+     "injected index failure", "DROP TRIGGER refuse"},
+    // Every statement succeeds, then COMMIT itself fails: a trigger leaves a
+    // deferred foreign key dangling, and SQLite refuses the transaction.
+    {"commit",
+     "CREATE TABLE fault_parent (id INTEGER PRIMARY KEY); "
+     "CREATE TABLE fault_child (parent REFERENCES fault_parent(id) "
+     "  DEFERRABLE INITIALLY DEFERRED); "
+     "CREATE TRIGGER dangle AFTER INSERT ON instances BEGIN "
+     "INSERT INTO fault_child VALUES (42); END",
+     "FOREIGN KEY", "DROP TRIGGER dangle"},
+};
+
+void PrintTo(const IndexFault& fault, std::ostream* os) { *os << fault.name; }
+
+class IndexStepFaultTest : public ArchiveFixture,
+                           public ::testing::WithParamInterface<IndexFault> {};
+
+TEST_P(IndexStepFaultTest, AFailedIndexStepTakesTheFileBack) {
+  const IndexFault& fault = GetParam();
   TestInstance t;
-  // The index refuses the instance's rows (as a full or failing disk would).
-  ExecSql(
-      "CREATE TRIGGER refuse BEFORE INSERT ON instances BEGIN "
-      "SELECT RAISE(FAIL, 'injected index failure'); END");
+  ExecSql(fault.install);
   auto failed = Ingest(t);
   ASSERT_FALSE(failed.ok());
-  EXPECT_NE(failed.status().message().find("injected index failure"), std::string::npos);
+  EXPECT_NE(failed.status().message().find(fault.message), std::string::npos)
+      << failed.status().ToString();
   ArchiveAudit audit = Audit();
   EXPECT_TRUE(audit.Consistent()) << audit.Describe();
   EXPECT_EQ(audit.rows, 0);
 
-  ExecSql("DROP TRIGGER refuse");
+  ExecSql(fault.remove);
   EXPECT_EQ(Reconcile().cataloged.counts.files_done, 0);
   ASSERT_TRUE(Ingest(t).ok());
   EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
 }
+
+INSTANTIATE_TEST_SUITE_P(EachFault, IndexStepFaultTest, ::testing::ValuesIn(kIndexFaults),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+class IngestFaultTest : public ArchiveFixture {};
 
 TEST_F(IngestFaultTest, AnInterruptedReplacementIsRepairedByReconcile) {
   TestInstance t;

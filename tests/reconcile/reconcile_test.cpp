@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "catalog/reconcile/archive_checker.h"
 #include "catalog/reconcile/reconciler.h"
 #include "tests/reconcile/archive_fixture.h"
 
@@ -144,6 +145,21 @@ TEST_F(ReconcileTest, NonDicomFilesInTheTreeAreCountedAndLeftAlone) {
   EXPECT_EQ(Count(report, FileResult::kNotDicom), 1);
   EXPECT_TRUE(fs::exists(FileOf("README.txt")));
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 1);
+}
+
+TEST_F(ReconcileTest, AnIndexKeptBelowTheStorageRootIsNotPartOfTheArchive) {
+  // storage.index = <root>/index.db: the walk must not take it for a stray file.
+  const std::string inside = FileOf("index.db");
+  auto writer = index::IndexWriter::Open(inside);
+  ASSERT_TRUE(writer.ok());
+  ingest::IngestPipeline pipeline(store_, **writer, ingest::IngestOptions{});
+  auto report = reconcile::Reconcile(pipeline, store_, **writer, inside, {});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->cataloged.counts.files_done, 0);
+  auto check = reconcile::CheckArchive(store_.layout(), inside);
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->findings.empty());
+  EXPECT_EQ(check->files, 0);
 }
 
 }  // namespace

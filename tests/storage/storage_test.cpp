@@ -34,6 +34,25 @@ TEST(StorageLayoutTest, HostileUidsAreMappedToHashedNames) {
   EXPECT_NE(StorageLayout::ComponentFor("../a"), StorageLayout::ComponentFor("../b"));
 }
 
+TEST(StorageLayoutTest, RecordedPathsAreRelativeBelowTheRootAndAbsoluteElsewhere) {
+  for (const std::string root : {"/archive/storage", "/archive/storage/"}) {
+    SCOPED_TRACE(root);
+    StorageLayout layout(root);
+    EXPECT_EQ(layout.RecordedPath("/archive/storage/1.2/3.4/5.6.dcm"), "1.2/3.4/5.6.dcm");
+    EXPECT_EQ(layout.RecordedPath("/archive/storage/a/../b/./c.dcm"), "b/c.dcm");
+    EXPECT_EQ(layout.RecordedPath("/archive/elsewhere/c.dcm"), "/archive/elsewhere/c.dcm");
+    EXPECT_EQ(layout.RecordedPath("/archive/storage/../storage2/c.dcm"),
+              "/archive/storage2/c.dcm");
+    EXPECT_EQ(layout.RecordedPath("/archive/storage/.incoming/1-2-3.part"),
+              "/archive/storage/.incoming/1-2-3.part");
+    EXPECT_EQ(layout.FileOf("1.2/3.4/5.6.dcm"), fs::path(root) / "1.2/3.4/5.6.dcm");
+    EXPECT_EQ(layout.FileOf("/archive/elsewhere/c.dcm"), fs::path("/archive/elsewhere/c.dcm"));
+  }
+  // A relative root is taken relative to the working directory.
+  StorageLayout relative("var/storage");
+  EXPECT_EQ(relative.RecordedPath(fs::current_path() / "var/storage/x.dcm"), "x.dcm");
+}
+
 TEST(StorageLayoutTest, DicomUidValidityFollowsPs35) {
   EXPECT_TRUE(IsValidDicomUid("1.2.840.10008.1.2.1"));
   EXPECT_TRUE(IsValidDicomUid("1.0.3"));  // a single zero is a valid component
