@@ -82,6 +82,22 @@ Result<FileFacts> ComputeFileFacts(const std::string& path) {
   return facts;
 }
 
+// The one place an index failure becomes an ingest failure. What the index
+// reports as a constraint ("already exists"), bad SQL ("invalid argument") or
+// corruption says nothing about the data set, so it must not reach the sender
+// as a duplicate (0111) or a data set error (A900, C000): it is an internal
+// failure, except running out of resources or I/O, which stay what they are
+// (A700).
+Status IndexFailure(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kResourceExhausted:
+    case Status::Code::kIoError:
+      return status;
+    default:
+      return Status::Internal("index: " + status.message());
+  }
+}
+
 // Hashes the file, then (unless in place) fsyncs it: both only read or flush
 // the finished file, so Ingest() runs them on another core meanwhile.
 FileWork HashAndSync(storage::FileStore& store, const IngestRequest& request) {
@@ -226,7 +242,7 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
     // Rows failed: take back the file we made visible, unless it replaced an
     // older copy whose rows still point at this path.
     if (!overwrote_file) store_.Remove(outcome.relative_path);
-    return written.status();
+    return IndexFailure(written.status());
   }
   if (outcome.thumbnail_status.rfind("decode_error", 0) == 0) {
     RecordEvent("thumbnail_failed", outcome, request, outcome.thumbnail_status);

@@ -108,6 +108,8 @@ TEST_P(IndexStepFaultTest, AFailedIndexStepTakesTheFileBack) {
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.status().message().find(fault.message), std::string::npos)
       << failed.status().ToString();
+  // Not a duplicate (0111) nor a data set error (A900/C000): the index failed.
+  EXPECT_EQ(failed.status().code(), Status::Code::kInternal) << failed.status().ToString();
   ArchiveAudit audit = Audit();
   EXPECT_TRUE(audit.Consistent()) << audit.Describe();
   EXPECT_EQ(audit.rows, 0);
