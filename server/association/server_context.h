@@ -13,6 +13,7 @@
 #include "catalog/storage/file_store.h"
 #include "server/access/access_policy.h"
 #include "server/config/settings.h"
+#include "server/metrics/server_metrics.h"
 
 namespace pixeldex::server {
 
@@ -28,6 +29,8 @@ struct ServerContext {
   // Set when the server is stopping: associations finish their current
   // operation, then end.
   const std::atomic<bool>& stopping;
+  // Counters for /metrics; updated from every association.
+  metrics::ServerMetrics& metrics;
 };
 
 // Per-association counters for the association's log line.

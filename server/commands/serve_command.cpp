@@ -14,6 +14,7 @@
 #include "server/cli/settings_options.h"
 #include "server/commands/commands.h"
 #include "server/dicom_server.h"
+#include "server/http/observability_routes.h"
 
 namespace pixeldex::server {
 
@@ -36,6 +37,8 @@ int RunServe(int argc, char** argv) {
   parser.Option("--log-level", "LEVEL", "debug, info, warning or error (log.level)",
                 override_with("log.level"));
   parser.Option("--log-format", "FORMAT", "text or json (log.format)", override_with("log.format"));
+  parser.Option("--http", "ADDR:PORT", "serve /healthz and /metrics over HTTP (http.listen)",
+                override_with("http.listen"));
   parser.Flag("--no-thumbnails", "do not render thumbnails inline (thumbnails.enabled=false)", [&] {
     settings_options.Override("thumbnails.enabled", "false");
     return Status::Ok();
@@ -67,11 +70,24 @@ int RunServe(int argc, char** argv) {
   dcmDisableGethostbyaddr.set(OFTrue);
 
   const std::string aet = settings->network.aet;
+  const std::string http_listen = settings->http.listen;
   DicomServer server(std::move(settings).value());
   auto port = server.Start();
   if (!port.ok()) {
     LogError("cannot start: {}", port.status().ToString());
     return 1;
+  }
+  std::unique_ptr<HttpServer> http;
+  if (!http_listen.empty()) {
+    auto started = HttpServer::Start(*ParseListenAddress(http_listen), ObservabilityRoutes(server));
+    if (!started.ok()) {
+      LogError("cannot start: {}", started.status().ToString());
+      return 1;
+    }
+    http = std::move(started).value();
+    // Printed before the DICOM line, so that line means everything is ready.
+    std::printf("pixeldex http listening on %s\n", http->BoundAddress().c_str());
+    LogInfo("http listening on {} (/healthz, /metrics)", http->BoundAddress());
   }
 
   boost::asio::io_context signals_context;
@@ -87,6 +103,7 @@ int RunServe(int argc, char** argv) {
   std::fflush(stdout);
   LogInfo("listening on port {} as {}", *port, aet);
   server.Run();
+  if (http) http->Stop();
 
   signals_context.stop();
   signal_thread.join();

@@ -71,6 +71,13 @@ struct LogSettings {
   bool operator==(const LogSettings&) const = default;
 };
 
+struct HttpSettings {
+  // "ADDR:PORT" of the /healthz and /metrics endpoint; empty = off.
+  std::string listen;
+
+  bool operator==(const HttpSettings&) const = default;
+};
+
 struct Settings {
   NetworkSettings network;
   AccessSettings access;
@@ -78,6 +85,7 @@ struct Settings {
   ThumbnailSettings thumbnails;
   QuerySettings query;
   LogSettings log;
+  HttpSettings http;
 
   bool operator==(const Settings&) const = default;
 };
