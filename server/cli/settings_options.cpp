@@ -1,5 +1,10 @@
 #include "server/cli/settings_options.h"
 
+#include <cstdio>
+#include <cstdlib>
+
+#include "server/config/environment_settings.h"
+
 namespace pixeldex::server {
 
 void SettingsOptions::AddTo(ArgParser& parser) {
@@ -33,7 +38,18 @@ void SettingsOptions::Override(std::string key, std::string value) {
 
 Result<Settings> SettingsOptions::Resolve() const {
   Settings settings;
-  if (!config_path_.empty()) PIXELDEX_RETURN_IF_ERROR(LoadSettingsFile(config_path_, settings));
+  const char* config_from_environment = std::getenv(kConfigFileVariable);
+  const std::string config_path = !config_path_.empty()   ? config_path_
+                                  : config_from_environment ? config_from_environment
+                                                            : "";
+  if (!config_path.empty()) PIXELDEX_RETURN_IF_ERROR(LoadSettingsFile(config_path, settings));
+  std::vector<std::string> unknown;
+  PIXELDEX_RETURN_IF_ERROR(ApplyEnvironment(ProcessEnvironment(), settings, &unknown));
+  for (const std::string& name : unknown) {
+    // Before logging is configured: stderr is where the log would go.
+    std::fprintf(stderr, "pixeldex: warning: ignoring environment variable %s: no such setting\n",
+                 name.c_str());
+  }
   for (const auto& [key, value] : overrides_) {
     PIXELDEX_RETURN_IF_ERROR(ApplySetting(settings, key, value));
   }

@@ -1,7 +1,9 @@
 #pragma once
 // The options every subcommand that touches an archive shares: --config FILE,
 // --storage DIR, --index FILE and --set section.key=value. Values apply in
-// order of precedence: embedded defaults, then the config file, then flags.
+// order of precedence: embedded defaults, then the config file (--config, or
+// $PIXELDEX_CONFIG), then PIXELDEX_<SECTION>_<KEY> environment variables,
+// then flags.
 
 #include <string>
 #include <utility>

@@ -1,7 +1,8 @@
 #pragma once
 // Settings: every configurable value of pixeldex with its embedded default.
 // Values come, in increasing precedence, from the defaults below, the config
-// file (--config), and command-line flags. config/pixeldex.conf documents each
+// file (--config), environment variables (environment_settings.h) and
+// command-line flags. config/pixeldex.conf documents each
 // key; a test keeps that file and kSettingKeys in step.
 
 #include <cstdint>

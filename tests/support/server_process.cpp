@@ -54,7 +54,7 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
 
   // Wait for the readiness line on stdout.
   std::string seen;
-  const std::regex ready(R"(listening on [^ ]*:(\d+))");
+  const std::regex ready(R"(pixeldex listening on [^ ]*:(\d+))");
   std::smatch match;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kReadyTimeoutMs);
   while (!std::regex_search(seen, match, ready)) {
@@ -74,6 +74,8 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
                              "\nlog:\n" + server->Log());
   }
   server->port_ = std::stoi(match[1]);
+  const std::regex http_ready(R"(http listening on [^ ]*:(\d+))");
+  if (std::regex_search(seen, match, http_ready)) server->http_port_ = std::stoi(match[1]);
   return server;
 }
 
