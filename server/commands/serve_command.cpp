@@ -15,6 +15,7 @@
 #include "server/commands/commands.h"
 #include "server/dicom_server.h"
 #include "server/http/observability_routes.h"
+#include "server/service_notify.h"
 
 namespace pixeldex::server {
 
@@ -95,6 +96,7 @@ int RunServe(int argc, char** argv) {
   signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
     LogInfo("signal {} received: finishing in-flight operations, then stopping", signal_number);
+    NotifyServiceManager("STOPPING=1");
     server.Stop();
   });
   std::thread signal_thread([&] { signals_context.run(); });
@@ -102,6 +104,7 @@ int RunServe(int argc, char** argv) {
   std::printf("pixeldex listening on 0.0.0.0:%d as %s\n", *port, aet.c_str());
   std::fflush(stdout);
   LogInfo("listening on port {} as {}", *port, aet);
+  NotifyServiceManager("READY=1");
   server.Run();
   if (http) http->Stop();
 

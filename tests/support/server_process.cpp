@@ -25,8 +25,9 @@ constexpr int kReadyTimeoutMs = 30000;
 std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
   std::unique_ptr<ServerProcess> server(new ServerProcess());
   server->log_file_ = options.log_file;
-  std::vector<std::string> args = {PIXELDEX_BINARY, "serve", "--port", "0",
-                                    "--storage", options.storage, "--index", options.index};
+  std::vector<std::string> args = {PIXELDEX_BINARY, "serve", "--port", "0"};
+  if (!options.storage.empty()) args.insert(args.end(), {"--storage", options.storage});
+  if (!options.index.empty()) args.insert(args.end(), {"--index", options.index});
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   std::vector<std::string> env = EnvironmentWith(options.env);
   std::vector<char*> argv, envp;

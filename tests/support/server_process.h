@@ -17,8 +17,8 @@ namespace pixeldex::testing {
 class ServerProcess {
  public:
   struct Options {
-    std::string storage;  // --storage
-    std::string index;    // --index
+    std::string storage;  // --storage (left out when empty)
+    std::string index;    // --index (left out when empty)
     std::string log_file; // stderr goes here
     std::vector<std::string> extra_args;
     std::map<std::string, std::string> env;
