@@ -1,7 +1,8 @@
 #include "server/cli/settings_options.h"
 
-#include <cstdio>
 #include <cstdlib>
+
+#include "catalog/common/log.h"
 
 #include "server/config/environment_settings.h"
 
@@ -45,13 +46,12 @@ Result<Settings> SettingsOptions::Resolve() const {
   if (!config_path.empty()) PIXELDEX_RETURN_IF_ERROR(LoadSettingsFile(config_path, settings));
   std::vector<std::string> unknown;
   PIXELDEX_RETURN_IF_ERROR(ApplyEnvironment(ProcessEnvironment(), settings, &unknown));
-  for (const std::string& name : unknown) {
-    // Before logging is configured: stderr is where the log would go.
-    std::fprintf(stderr, "pixeldex: warning: ignoring environment variable %s: no such setting\n",
-                 name.c_str());
-  }
   for (const auto& [key, value] : overrides_) {
     PIXELDEX_RETURN_IF_ERROR(ApplySetting(settings, key, value));
+  }
+  ConfigureLog(settings.log.level, settings.log.format);
+  for (const std::string& name : unknown) {
+    LogWarning("ignoring environment variable {}: no such setting", name);
   }
   return settings;
 }

@@ -21,7 +21,9 @@ class SettingsOptions {
   void AddTo(ArgParser& parser);
   // Records an override of "section.key" (for subcommand-specific flags).
   void Override(std::string key, std::string value);
-  // Builds the effective settings.
+  // Builds the effective settings and configures the process log from them
+  // (log.level, log.format); then warns about PIXELDEX_ environment
+  // variables that name no setting.
   Result<Settings> Resolve() const;
 
  private:

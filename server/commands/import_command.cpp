@@ -168,7 +168,6 @@ int RunImport(int argc, char** argv) {
                  settings.status().message().c_str());
     return 2;
   }
-  ConfigureLog(settings->log.level, settings->log.format);
   // Unreadable files are reported in the summary; DCMTK's own complaints
   // about them would only be noise, unless debugging.
   OFLog::configure(settings->log.level == LogLevel::kDebug ? OFLogger::INFO_LOG_LEVEL
