@@ -69,10 +69,7 @@ DicomServer::~DicomServer() {
 }
 
 Result<int> DicomServer::Start() {
-  auto access = AccessPolicy::Parse(settings_.access.allowed_callers,
-                                    settings_.access.store_callers, settings_.access.find_callers);
-  if (!access.ok()) return access.status();
-  access_ = std::move(access).value();
+  PIXELDEX_RETURN_IF_ERROR(ReloadAccess(settings_.access));
   store_ = std::make_unique<storage::FileStore>(storage::StorageLayout(settings_.storage.root));
   auto removed = store_->Initialize();
   if (!removed.ok()) return removed.status();
@@ -162,6 +159,13 @@ void DicomServer::Serve(T_ASC_Association* assoc) {
   std::lock_guard lock(active_mutex_);
   --active_associations_;
   active_changed_.notify_all();
+}
+
+Status DicomServer::ReloadAccess(const AccessSettings& lists) {
+  auto policy = AccessPolicy::Parse(lists.allowed_callers, lists.store_callers, lists.find_callers);
+  if (!policy.ok()) return policy.status();
+  access_.Replace(std::move(policy).value());
+  return Status::Ok();
 }
 
 Status DicomServer::CheckHealth() const {

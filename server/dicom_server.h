@@ -34,6 +34,10 @@ class DicomServer {
   // Thread-safe and async-signal-safe enough for an asio signal handler.
   void Stop();
 
+  // Replaces the access lists (for SIGHUP); associations already accepted
+  // keep the lists they were negotiated with. Thread-safe; on error the
+  // current lists stay.
+  Status ReloadAccess(const AccessSettings& lists);
   // Ok when the accept loop runs (it polled within the last few seconds and
   // is not stopping), the index can be read, and storage is above its
   // free-space threshold; otherwise says which is not. Thread-safe.
@@ -47,7 +51,7 @@ class DicomServer {
   void AddComputedMetrics();
 
   Settings settings_;
-  AccessPolicy access_;
+  AccessControl access_;
   metrics::ServerMetrics metrics_;
   std::atomic<bool> stopping_{false};
   // steady_clock seconds of the accept loop's last poll (for CheckHealth).

@@ -119,15 +119,16 @@ bool AssociationSession::Negotiate() {
                ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED, "called AE title is not " + net.aet);
     return false;
   }
-  if (!context_.access.MayAssociate(calling_aet_, peer_)) {
+  const std::shared_ptr<const AccessPolicy> access = context_.access.Current();
+  if (!access->MayAssociate(calling_aet_, peer_)) {
     RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
                ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED, "calling AE title not allowed");
     return false;
   }
   NegotiationPolicy policy;
   policy.accept_unknown_sop_classes = net.accept_unknown_sop_classes;
-  policy.allow_store = context_.access.MayStore(calling_aet_, peer_);
-  policy.allow_find = context_.access.MayFind(calling_aet_, peer_);
+  policy.allow_store = access->MayStore(calling_aet_, peer_);
+  policy.allow_find = access->MayFind(calling_aet_, peer_);
   OFCondition cond = AcceptPresentationContexts(assoc_->params, policy);
   if (cond.good() && ASC_countAcceptedPresentationContexts(assoc_->params) == 0) {
     RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_NOREASON,

@@ -11,7 +11,7 @@
 #include "catalog/index/sqlite_db.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/storage/file_store.h"
-#include "server/access/access_policy.h"
+#include "server/access/access_control.h"
 #include "server/config/settings.h"
 #include "server/metrics/server_metrics.h"
 
@@ -19,7 +19,8 @@ namespace pixeldex::server {
 
 struct ServerContext {
   const Settings& settings;
-  const AccessPolicy& access;
+  // Who may associate, store, query; reloaded on SIGHUP.
+  const AccessControl& access;
   ingest::IngestPipeline& pipeline;
   storage::FileStore& store;
   // For the operational history (associations, events).

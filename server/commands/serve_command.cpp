@@ -52,6 +52,9 @@ signals:
   SIGTERM, SIGINT  stop accepting, finish the operations in flight (their
                    responses are sent), exit 0. Under systemd (Type=notify)
                    READY=1 and STOPPING=1 go to $NOTIFY_SOCKET.
+  SIGHUP           read the settings again and apply the [access] lists
+                   (and log.level, log.format) to new associations; a bad
+                   file is logged and the current lists stay.
 
 exit status:
   0  stopped by a signal
@@ -63,6 +66,27 @@ examples:
   pixeldex serve --port 104 --aet ARCHIVE --http 127.0.0.1:8080 --log-format json
   PIXELDEX_NETWORK_AET=ARCHIVE pixeldex serve --storage /data/storage --index /data/index.db
 )";
+
+// SIGHUP: resolves the settings again (config file, environment, flags) and
+// applies the new [access] lists (and, through Resolve, log.level and
+// log.format); nothing else changes while running. Re-arms itself.
+void ReloadOnHangup(boost::asio::signal_set& hangup, const SettingsOptions& options,
+                    DicomServer& server) {
+  hangup.async_wait([&hangup, &options, &server](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    auto settings = options.Resolve();
+    const Status reloaded = settings.ok() ? server.ReloadAccess(settings->access) : settings.status();
+    if (reloaded.ok()) {
+      LogInfo("SIGHUP: access lists reloaded (allowed_callers '{}', store_callers '{}', "
+              "find_callers '{}')",
+              settings->access.allowed_callers, settings->access.store_callers,
+              settings->access.find_callers);
+    } else {
+      LogError("SIGHUP: reload failed, the current access lists stay: {}", reloaded.message());
+    }
+    ReloadOnHangup(hangup, options, server);
+  });
+}
 
 }  // namespace
 
@@ -145,6 +169,8 @@ int RunServe(int argc, char** argv) {
     NotifyServiceManager("STOPPING=1");
     server.Stop();
   });
+  boost::asio::signal_set hangup(signals_context, SIGHUP);
+  ReloadOnHangup(hangup, settings_options, server);
   std::thread signal_thread([&] { signals_context.run(); });
 
   std::printf("pixeldex listening on 0.0.0.0:%d as %s\n", *port, aet.c_str());

@@ -6,6 +6,7 @@
 // settings from environment variables.
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "tests/e2e/e2e_fixture.h"
 
@@ -257,6 +259,53 @@ TEST(EnvironmentE2eTest, BadOrUnknownVariablesAreReportedByName) {
   };
   EXPECT_EQ(echo("ENV_AE"), 0);
   EXPECT_NE(echo("PIXELDEX"), 0);
+}
+
+// Waits (bounded) until the server's log contains `text` `count` times.
+bool LogShows(const ServerProcess& server, const std::string& text, int count) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    const std::string log = server.Log();
+    int seen = 0;
+    for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++seen;
+    if (seen >= count) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::yield();
+  }
+}
+
+TEST(ReloadE2eTest, SighupSwapsTheAccessListsAndKeepsThemOnABadFile) {
+  TempDir dir;
+  const std::string conf = dir / "pixeldex.conf";
+  std::ofstream(conf) << "[access]\nallowed_callers = MODALITY\n";
+  ServerProcess::Options options;
+  options.storage = dir / "storage";
+  options.index = dir / "index.db";
+  options.log_file = dir / "server.log";
+  options.extra_args = {"--config", conf};
+  auto server = ServerProcess::Start(options);
+  auto echo_as = [&](const std::string& aet) {
+    return RunProcess({"echoscu", "-aet", aet, "-aec", "PIXELDEX", "127.0.0.1",
+                       server->port_string()},
+                      FastClientEnv())
+        .exit_code;
+  };
+  EXPECT_EQ(echo_as("MODALITY"), 0);
+  EXPECT_NE(echo_as("VIEWER"), 0);
+
+  std::ofstream(conf) << "[access]\nallowed_callers = VIEWER\n";
+  server->Signal(SIGHUP);
+  ASSERT_TRUE(LogShows(*server, "SIGHUP: access lists reloaded (allowed_callers 'VIEWER'", 1))
+      << server->Log();
+  EXPECT_EQ(echo_as("VIEWER"), 0);
+  EXPECT_NE(echo_as("MODALITY"), 0);
+
+  std::ofstream(conf) << "[access]\nallowed_callers = AN_AE_TITLE_LONGER_THAN_16\n";
+  server->Signal(SIGHUP);
+  ASSERT_TRUE(LogShows(*server, "SIGHUP: reload failed, the current access lists stay", 1))
+      << server->Log();
+  EXPECT_EQ(echo_as("VIEWER"), 0);
+  EXPECT_EQ(server->Stop(), 0);
 }
 
 }  // namespace

@@ -104,6 +104,10 @@ void ServerProcess::Kill() {
   Wait();
 }
 
+void ServerProcess::Signal(int signal_number) const {
+  if (pid_ > 0) ::kill(pid_, signal_number);
+}
+
 std::string ServerProcess::Log() const {
   std::ifstream in(log_file_);
   std::stringstream ss;

@@ -36,6 +36,8 @@ class ServerProcess {
   int Stop();
   // Sends SIGKILL and waits.
   void Kill();
+  // Sends `signal_number` (e.g. SIGHUP) without waiting.
+  void Signal(int signal_number) const;
   std::string Log() const;
 
  private:
