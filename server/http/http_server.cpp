@@ -1,6 +1,7 @@
 #include "server/http/http_server.h"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -119,6 +120,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 struct HttpServer::Impl {
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
+  asio::steady_timer retry{io};
   Shared shared;
   std::thread thread;
   std::string bound_address;
@@ -127,15 +129,22 @@ struct HttpServer::Impl {
   void Accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
-      if (!ec) {
-        if (shared.connections.load() >= shared.options.max_connections) {
-          LogWarning("http: connection from {} refused: {} connections open",
-                     socket.remote_endpoint(ec).address().to_string(),
-                     shared.options.max_connections);
-          socket.close(ec);
-        } else {
-          std::make_shared<Connection>(std::move(socket), shared)->ReadRequest();
-        }
+      if (ec) {
+        // E.g. out of file descriptors: try again shortly rather than spin.
+        LogWarning("http: accept failed: {}", ec.message());
+        retry.expires_after(std::chrono::milliseconds(100));
+        retry.async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec) Accept();
+        });
+        return;
+      }
+      if (shared.connections.load() >= shared.options.max_connections) {
+        LogWarning("http: connection from {} refused: {} connections open",
+                   socket.remote_endpoint(ec).address().to_string(),
+                   shared.options.max_connections);
+        socket.close(ec);
+      } else {
+        std::make_shared<Connection>(std::move(socket), shared)->ReadRequest();
       }
       Accept();
     });

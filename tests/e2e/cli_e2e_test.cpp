@@ -109,10 +109,7 @@ TEST_F(JsonLogE2eTest, LogLevelFiltersLines) {
   ASSERT_EQ(server_->Stop(), 0);
   EXPECT_NE(server_->Log().find("\"level\":\"DEBUG\""), std::string::npos);
   TempDir dir;
-  ServerProcess::Options options;
-  options.storage = dir / "s";
-  options.index = dir / "i.db";
-  options.log_file = dir / "log";
+  ServerProcess::Options options = ArchiveIn(dir);
   options.extra_args = {"--log-level", "warning"};
   auto quiet = ServerProcess::Start(options);
   ASSERT_EQ(echo(*quiet), 0);

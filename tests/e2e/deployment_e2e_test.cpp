@@ -103,7 +103,7 @@ TEST(DockerfileTest, RuntimeStageIsNonRootWithVolumePortsAndHealthcheck) {
 
 class DeploymentE2eTest : public ServerTest {};
 
-TEST(ContainerEnvironmentTest, TheDockerfilesEnvironmentRunsTheServer) {
+TEST(ContainerEnvironmentE2eTest, TheDockerfilesEnvironmentRunsTheServer) {
   // The image's ENV, with its paths moved into a temp dir and a free HTTP port.
   TempDir dir;
   const std::string data = dir / "var-lib-pixeldex";
@@ -217,13 +217,10 @@ class NotifySocket {
   int fd_ = -1;
 };
 
-TEST(ServiceNotifyTest, ReadyWhenListeningAndStoppingOnSigterm) {
+TEST(ServiceNotifyE2eTest, ReadyWhenListeningAndStoppingOnSigterm) {
   TempDir dir;
   NotifySocket socket(dir / "notify");
-  ServerProcess::Options options;
-  options.storage = dir / "storage";
-  options.index = dir / "index.db";
-  options.log_file = dir / "server.log";
+  ServerProcess::Options options = ArchiveIn(dir);
   options.env = {{"NOTIFY_SOCKET", dir / "notify"}};
   auto server = ServerProcess::Start(options);
   EXPECT_EQ(socket.Receive(), "READY=1");
@@ -238,10 +235,7 @@ TEST(EnvironmentE2eTest, BadOrUnknownVariablesAreReportedByName) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.output.find("PIXELDEX_NETWORK_MAX_ASSOCIATIONS"), std::string::npos) << bad.output;
 
-  ServerProcess::Options options;
-  options.storage = dir / "storage";
-  options.index = dir / "index.db";
-  options.log_file = dir / "server.log";
+  ServerProcess::Options options = ArchiveIn(dir);
   // The flag (--port 0 from ServerProcess) wins over the environment's port.
   options.env = {{"PIXELDEX_NETWRK_AET", "TYPO"},
                  {"PIXELDEX_NETWORK_PORT", "1"},
@@ -278,10 +272,7 @@ TEST(ReloadE2eTest, SighupSwapsTheAccessListsAndKeepsThemOnABadFile) {
   TempDir dir;
   const std::string conf = dir / "pixeldex.conf";
   std::ofstream(conf) << "[access]\nallowed_callers = MODALITY\n";
-  ServerProcess::Options options;
-  options.storage = dir / "storage";
-  options.index = dir / "index.db";
-  options.log_file = dir / "server.log";
+  ServerProcess::Options options = ArchiveIn(dir);
   options.extra_args = {"--config", conf};
   auto server = ServerProcess::Start(options);
   auto echo_as = [&](const std::string& aet) {

@@ -17,16 +17,23 @@
 
 namespace pixeldex::testing {
 
+// Options for a server whose archive (storage/, index.db) and log
+// (server.log) live in `dir`.
+inline ServerProcess::Options ArchiveIn(const TempDir& dir) {
+  ServerProcess::Options options;
+  options.storage = dir / "storage";
+  options.index = dir / "index.db";
+  options.log_file = dir / "server.log";
+  return options;
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   // Extra `pixeldex serve` arguments for the fixture's server.
   virtual std::vector<std::string> ServerArgs() const { return {}; }
 
   void SetUp() override {
-    ServerProcess::Options options;
-    options.storage = dir_ / "storage";
-    options.index = dir_ / "index.db";
-    options.log_file = dir_ / "server.log";
+    ServerProcess::Options options = ArchiveIn(dir_);
     options.extra_args = ServerArgs();
     server_ = ServerProcess::Start(options);
   }
