@@ -2,6 +2,10 @@
 // number of C-ECHOs, C-STOREs and C-FINDs by DCMTK's clients, /healthz for a
 // usable and an unusable server, and the HTTP server's strictness.
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <regex>
@@ -76,18 +80,23 @@ TEST_F(ObservabilityE2eTest, MetricsCountWhatTheClientsDid) {
   StoreScu({files[0]});  // a duplicate: refused with 0111 (counted below)
   ASSERT_EQ(FindStudies().exit_code, 0);
   ASSERT_EQ(FindStudies().exit_code, 0);
+  // A failing C-FIND: a level the model does not have (A900).
+  RunProcess({"findscu", "-S", "-aet", "VIEWER", "-aec", "PIXELDEX", "-k",
+              "QueryRetrieveLevel=NONSENSE", "127.0.0.1", server_->port_string()},
+             FastClientEnv());
   ASSERT_EQ(Echo("PIXELDEX").exit_code, 0);
   EXPECT_NE(Echo("SOMEONE_ELSE").exit_code, 0);  // require_called_aet rejects it
 
   auto m = SettledMetrics();
   EXPECT_EQ(m["pixeldex_associations_active"], 0);
-  EXPECT_EQ(m["pixeldex_associations_total"], 5);
+  EXPECT_EQ(m["pixeldex_associations_total"], 6);
   EXPECT_EQ(m["pixeldex_associations_rejected_total"], 1);
   EXPECT_EQ(m["pixeldex_cecho_requests_total"], 1);
   EXPECT_EQ(m["pixeldex_instances_stored_total"], 3);
   EXPECT_EQ(m[R"(pixeldex_cstore_responses_total{status="0000"})"], 3);
   EXPECT_EQ(m[R"(pixeldex_cstore_responses_total{status="0111"})"], 1);
   EXPECT_EQ(m[R"(pixeldex_cfind_responses_total{status="0000"})"], 2);
+  EXPECT_EQ(m[R"(pixeldex_cfind_responses_total{status="A900"})"], 1);
   EXPECT_EQ(m["pixeldex_thumbnail_failures_total"], 0);
   EXPECT_EQ(m["pixeldex_received_bytes_total"],
             Index().Count("SELECT sum(size_bytes) FROM instances"));
@@ -175,6 +184,30 @@ TEST(HealthzE2eTest, ServiceUnavailableWhileStorageIsBelowItsThreshold) {
   const HttpReply reply = HttpRequest(server->http_port(), "GET", "/healthz");
   EXPECT_EQ(reply.status, 503);
   EXPECT_EQ(reply.body.rfind("storage: ", 0), 0u) << reply.body;
+}
+
+TEST(HttpStartE2eTest, ABadOrBusyHttpAddressStopsTheStart) {
+  TempDir dir;
+  auto bad = RunProcess({PIXELDEX_BINARY, "serve", "--port", "0", "--storage", dir / "s", "--index",
+                         dir / "i.db", "--http", "localhost:8080"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("http.listen: expected ADDR:PORT"), std::string::npos) << bad.output;
+
+  // A port someone else listens on.
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(addr);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length), 0);
+  const std::string taken = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  auto busy = RunProcess({PIXELDEX_BINARY, "serve", "--port", "0", "--storage", dir / "s",
+                          "--index", dir / "i.db", "--http", taken});
+  ::close(fd);
+  EXPECT_EQ(busy.exit_code, 1);
+  EXPECT_NE(busy.output.find("cannot listen on " + taken), std::string::npos) << busy.output;
 }
 
 }  // namespace
