@@ -101,6 +101,25 @@ TEST(DockerfileTest, RuntimeStageIsNonRootWithVolumePortsAndHealthcheck) {
   }
 }
 
+TEST(DockerfileTest, BuildContextLeavesHostBuildTreesOut) {
+  const std::string ignore = ReadText(kSource + "/.dockerignore");
+  EXPECT_NE(ignore.find("\nbuild/\n"), std::string::npos) << ignore;
+}
+
+// docker/compose.yaml and the Dockerfile name the same things.
+TEST(ComposeFileTest, AgreesWithTheDockerfile) {
+  const std::string compose = ReadText(kSource + "/docker/compose.yaml");
+  const std::string dockerfile = ReadText(kSource + "/docker/Dockerfile");
+  EXPECT_NE(compose.find("dockerfile: docker/Dockerfile"), std::string::npos);
+  EXPECT_NE(compose.find("pixeldex-data:/var/lib/pixeldex"), std::string::npos);
+  EXPECT_NE(compose.find("profiles: [\"demo\"]"), std::string::npos);
+  EXPECT_NE(compose.find("condition: service_healthy"), std::string::npos);
+  EXPECT_NE(compose.find("entrypoint: [\"pixeldex-demo-sender\"]"), std::string::npos);
+  EXPECT_NE(dockerfile.find("COPY docker/demo-sender.sh /usr/local/bin/pixeldex-demo-sender"),
+            std::string::npos);
+  EXPECT_NE(dockerfile.find("VOLUME [\"/var/lib/pixeldex\"]"), std::string::npos);
+}
+
 class DeploymentE2eTest : public ServerTest {};
 
 TEST(ContainerEnvironmentE2eTest, TheDockerfilesEnvironmentRunsTheServer) {

@@ -68,7 +68,7 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
     if (n <= 0) break;
     seen.append(buffer, static_cast<size_t>(n));
   }
-  ::close(out[0]);  // later stdout lines go nowhere (the server writes only this one)
+  ::close(out[0]);  // the server writes nothing to stdout after its "listening" line
   if (!std::regex_search(seen, match, ready)) {
     server->Kill();
     throw std::runtime_error("pixeldex did not become ready; stdout: " + seen +
