@@ -73,7 +73,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Send(http::status::not_found, "not found\n", head, keep_alive);
       return;
     }
-    HttpResponse answer = route->second();
+    HttpResponse answer;
+    try {
+      answer = route->second();
+    } catch (const std::exception& e) {  // e.g. out of memory: answer, do not die
+      LogError("http: {} failed: {}", target, e.what());
+      answer = {500, "text/plain; charset=utf-8", "internal error\n"};
+    }
     Send(static_cast<http::status>(answer.status), std::move(answer.body), head, keep_alive,
          answer.content_type);
   }

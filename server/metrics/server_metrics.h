@@ -21,6 +21,9 @@ inline const std::vector<double> kIngestSecondsBuckets = {0.005, 0.01, 0.025, 0.
                                                           0.5,   1,    2.5,   5,    10};
 
 struct ServerMetrics {
+  // Success counts start at 0, so that rates exist before the first request.
+  ServerMetrics();
+
   MetricsRegistry registry;
 
   Gauge& associations_active = registry.AddGauge(

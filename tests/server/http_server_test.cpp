@@ -29,6 +29,7 @@ std::unique_ptr<HttpServer> StartServer(HttpServerOptions options = {}) {
   HttpRoutes routes;
   routes["/hello"] = [] { return HttpResponse{200, "text/plain", "hi\n"}; };
   routes["/busy"] = [] { return HttpResponse{503, "text/plain", "busy\n"}; };
+  routes["/broken"] = []() -> HttpResponse { throw std::runtime_error("handler failed"); };
   auto server = HttpServer::Start(*ParseListenAddress("127.0.0.1:0"), routes, options);
   EXPECT_TRUE(server.ok()) << server.status().ToString();
   return std::move(server).value();
@@ -63,6 +64,9 @@ TEST(HttpServerTest, AnswersRoutesWithTheirStatusAndBody) {
   EXPECT_EQ(HttpRequest(port, "GET", "/busy").status, 503);
   EXPECT_EQ(HttpRequest(port, "GET", "/hello/").status, 404);
   EXPECT_EQ(HttpRequest(port, "PUT", "/hello").status, 405);
+  // A handler that throws gets a 500, and the server goes on.
+  EXPECT_EQ(HttpRequest(port, "GET", "/broken").status, 500);
+  EXPECT_EQ(HttpRequest(port, "GET", "/hello").status, 200);
 }
 
 TEST(HttpServerTest, ClosesAConnectionThatSendsNothingAfterTheTimeout) {

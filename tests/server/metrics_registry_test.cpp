@@ -96,9 +96,11 @@ TEST(MetricsRegistryTest, UpdatesFromManyThreadsAreNotLost) {
   EXPECT_EQ(m.associations_active.value(), 0);
 }
 
-TEST(MetricsRegistryTest, EveryServerMetricIsNamedPixeldex) {
+TEST(MetricsRegistryTest, EveryServerMetricIsNamedPixeldexAndSuccessStartsAtZero) {
   ServerMetrics m;
   const std::string page = m.registry.RenderPrometheus();
+  EXPECT_NE(page.find("pixeldex_cstore_responses_total{status=\"0000\"} 0\n"), std::string::npos);
+  EXPECT_NE(page.find("pixeldex_cfind_responses_total{status=\"0000\"} 0\n"), std::string::npos);
   size_t types = 0;
   for (size_t at = page.find("# TYPE "); at != std::string::npos; at = page.find("# TYPE ", at + 1)) {
     EXPECT_EQ(page.compare(at + 7, 9, "pixeldex_"), 0) << page.substr(at, 60);
