@@ -162,14 +162,17 @@ void DicomServer::Serve(T_ASC_Association* assoc) {
 }
 
 Status DicomServer::ReloadAccess(const AccessSettings& lists) {
-  auto policy = AccessPolicy::Parse(lists.allowed_callers, lists.store_callers, lists.find_callers);
+  auto policy =
+      AccessPolicy::Parse(lists.allowed_callers, lists.store_callers, lists.find_callers);
   if (!policy.ok()) return policy.status();
   access_.Replace(std::move(policy).value());
   return Status::Ok();
 }
 
 Status DicomServer::CheckHealth() const {
-  if (context_ == nullptr || stopping_.load()) return Status::Internal("dicom: not accepting associations");
+  if (context_ == nullptr || stopping_.load()) {
+    return Status::Internal("dicom: not accepting associations");
+  }
   // The accept loop polls every kAcceptPollSeconds, but reading one
   // A-ASSOCIATE-RQ may take up to the ACSE timeout.
   const int64_t allowed = settings_.network.acse_timeout_seconds + 2 * kAcceptPollSeconds;
@@ -180,7 +183,8 @@ Status DicomServer::CheckHealth() const {
   Status readable = db.ok() ? db->Exec("SELECT 1 FROM instances LIMIT 1") : db.status();
   if (!readable.ok()) return Status::IoError("index: " + readable.message());
   if (BelowFreeSpaceThreshold(*context_)) {
-    return Status::ResourceExhausted("storage: below its free-space threshold (storage.min_free_mb)");
+    return Status::ResourceExhausted(
+        "storage: below its free-space threshold (storage.min_free_mb)");
   }
   return Status::Ok();
 }

@@ -75,7 +75,8 @@ void ReloadOnHangup(boost::asio::signal_set& hangup, const SettingsOptions& opti
   hangup.async_wait([&hangup, &options, &server](const boost::system::error_code& ec, int) {
     if (ec) return;
     auto settings = options.Resolve();
-    const Status reloaded = settings.ok() ? server.ReloadAccess(settings->access) : settings.status();
+    const Status reloaded =
+        settings.ok() ? server.ReloadAccess(settings->access) : settings.status();
     if (reloaded.ok()) {
       LogInfo("SIGHUP: access lists reloaded (allowed_callers '{}', store_callers '{}', "
               "find_callers '{}')",

@@ -50,7 +50,8 @@ Status ApplyEnvironment(const std::vector<std::string>& environment, Settings& s
       continue;
     }
     Status s = ApplySetting(settings, key->second, entry.substr(eq + 1));
-    if (!s.ok()) return Status::InvalidArgument("environment variable " + name + ": " + s.message());
+    if (!s.ok())
+      return Status::InvalidArgument("environment variable " + name + ": " + s.message());
   }
   return Status::Ok();
 }

@@ -1,11 +1,10 @@
 #include "server/http/http_server.h"
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
 #include <optional>
 #include <thread>
 
@@ -40,8 +39,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_->header_limit(static_cast<uint32_t>(shared_.options.max_header_bytes));
     parser_->body_limit(0);  // GET and HEAD carry no body
     stream_.expires_after(shared_.options.request_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
  private:
@@ -181,8 +181,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ListenAddress& addre
   }
   const tcp::endpoint bound = impl->acceptor.local_endpoint(ec);
   const std::string host = bound.address().to_string();
-  impl->bound_address = (bound.address().is_v6() ? "[" + host + "]" : host) + ":" +
-                        std::to_string(bound.port());
+  impl->bound_address =
+      (bound.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(bound.port());
   impl->Accept();
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] { raw->io.run(); });

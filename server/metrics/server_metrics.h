@@ -26,29 +26,30 @@ struct ServerMetrics {
 
   MetricsRegistry registry;
 
-  Gauge& associations_active = registry.AddGauge(
-      "pixeldex_associations_active", "DICOM associations being served now.");
-  Counter& associations_total = registry.AddCounter(
-      "pixeldex_associations_total", "DICOM associations accepted since start.");
+  Gauge& associations_active =
+      registry.AddGauge("pixeldex_associations_active", "DICOM associations being served now.");
+  Counter& associations_total = registry.AddCounter("pixeldex_associations_total",
+                                                    "DICOM associations accepted since start.");
   Counter& associations_rejected = registry.AddCounter(
       "pixeldex_associations_rejected_total",
       "DICOM associations rejected (access control, called AE title, no usable context, limit).");
-  Counter& echoes = registry.AddCounter("pixeldex_cecho_requests_total",
-                                        "C-ECHO requests answered.");
+  Counter& echoes =
+      registry.AddCounter("pixeldex_cecho_requests_total", "C-ECHO requests answered.");
   LabeledCounter& stores = registry.AddLabeledCounter(
       "pixeldex_cstore_responses_total", "C-STORE responses sent, by DIMSE status.", "status");
   Counter& instances_stored = registry.AddCounter(
       "pixeldex_instances_stored_total", "Instances stored and indexed (C-STORE status 0000).");
-  Counter& bytes_received = registry.AddCounter(
-      "pixeldex_received_bytes_total", "Bytes of instances stored (file sizes).");
+  Counter& bytes_received = registry.AddCounter("pixeldex_received_bytes_total",
+                                                "Bytes of instances stored (file sizes).");
   Histogram& ingest_seconds = registry.AddHistogram(
       "pixeldex_ingest_duration_seconds",
       "Time from a received data set to its durable file and index rows.", kIngestSecondsBuckets);
-  Counter& thumbnail_failures = registry.AddCounter(
-      "pixeldex_thumbnail_failures_total", "Stored instances whose thumbnail could not be rendered.");
-  LabeledCounter& finds = registry.AddLabeledCounter(
-      "pixeldex_cfind_responses_total", "C-FIND requests answered, by final DIMSE status.",
-      "status");
+  Counter& thumbnail_failures =
+      registry.AddCounter("pixeldex_thumbnail_failures_total",
+                          "Stored instances whose thumbnail could not be rendered.");
+  LabeledCounter& finds =
+      registry.AddLabeledCounter("pixeldex_cfind_responses_total",
+                                 "C-FIND requests answered, by final DIMSE status.", "status");
 };
 
 }  // namespace pixeldex::server::metrics

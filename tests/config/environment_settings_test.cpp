@@ -74,8 +74,8 @@ TEST(EnvironmentSettingsTest, PrecedenceIsDefaultsFileEnvironmentFlags) {
   ASSERT_TRUE(settings.ok()) << settings.status().ToString();
   EXPECT_EQ(settings->network.max_associations, 7);  // file over default
   EXPECT_EQ(settings->storage.root, "/from/file");
-  EXPECT_EQ(settings->network.aet, "ENV_AE");         // environment over file
-  EXPECT_EQ(settings->network.port, 3333);            // flag over environment
+  EXPECT_EQ(settings->network.aet, "ENV_AE");  // environment over file
+  EXPECT_EQ(settings->network.port, 3333);     // flag over environment
   EXPECT_EQ(settings->network.dimse_timeout_seconds, Settings{}.network.dimse_timeout_seconds);
 }
 

@@ -45,8 +45,9 @@ TEST(CliTest, EveryCommandHasAManualPageHelp) {
 TEST(CliTest, VersionUnknownCommandsAndNoArguments) {
   auto version = RunProcess({PIXELDEX_BINARY, "--version"});
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_TRUE(std::regex_match(version.output,
-                               std::regex(R"(pixeldex \d+\.\d+\.\d+ \(DCMTK 3\.\d+\.\d+, SQLite 3\.\d+\.\d+\)\n)")))
+  EXPECT_TRUE(std::regex_match(
+      version.output,
+      std::regex(R"(pixeldex \d+\.\d+\.\d+ \(DCMTK 3\.\d+\.\d+, SQLite 3\.\d+\.\d+\)\n)")))
       << version.output;
   auto unknown = RunProcess({PIXELDEX_BINARY, "frobnicate"});
   EXPECT_EQ(unknown.exit_code, 2);
@@ -61,8 +62,8 @@ TEST(CliTest, VersionUnknownCommandsAndNoArguments) {
 class JsonLogE2eTest : public ServerTest {
  protected:
   std::vector<std::string> ServerArgs() const override {
-    return {"--log-format", "json", "--log-level", "debug", "--set",
-            "access.allowed_callers=MODALITY ECHOSCU"};
+    return {"--log-format=json", "--log-level=debug",
+            "--set=access.allowed_callers=MODALITY ECHOSCU"};
   }
 };
 
@@ -71,11 +72,7 @@ TEST_F(JsonLogE2eTest, EveryLogLineIsOneJsonObjectWithTimeLevelAndMessage) {
   t.sop_instance_uid = UniqueUid("3.");
   ASSERT_EQ(StoreScu({MakeInstance(t, "a.dcm")}).exit_code, 0);
   // A failure, too: an association from a caller not allowed.
-  EXPECT_NE(RunProcess({"echoscu", "-aet", "STRANGER", "-aec", "PIXELDEX", "127.0.0.1",
-                        server_->port_string()},
-                       FastClientEnv())
-                .exit_code,
-            0);
+  EXPECT_NE(EchoScu(*server_, "STRANGER").exit_code, 0);
   ASSERT_EQ(server_->Stop(), 0);
   std::istringstream in(server_->Log());
   const std::regex line_shape(
@@ -100,19 +97,14 @@ TEST_F(JsonLogE2eTest, EveryLogLineIsOneJsonObjectWithTimeLevelAndMessage) {
 }
 
 TEST_F(JsonLogE2eTest, LogLevelFiltersLines) {
-  auto echo = [](const ServerProcess& server) {
-    return RunProcess({"echoscu", "-aec", "PIXELDEX", "127.0.0.1", server.port_string()},
-                      FastClientEnv())
-        .exit_code;
-  };
-  ASSERT_EQ(echo(*server_), 0);
+  ASSERT_EQ(EchoScu(*server_, "ECHOSCU").exit_code, 0);
   ASSERT_EQ(server_->Stop(), 0);
   EXPECT_NE(server_->Log().find("\"level\":\"DEBUG\""), std::string::npos);
   TempDir dir;
   ServerProcess::Options options = ArchiveIn(dir);
   options.extra_args = {"--log-level", "warning"};
   auto quiet = ServerProcess::Start(options);
-  ASSERT_EQ(echo(*quiet), 0);
+  ASSERT_EQ(EchoScu(*quiet, "ECHOSCU").exit_code, 0);
   ASSERT_EQ(quiet->Stop(), 0);
   EXPECT_EQ(quiet->Log().find("INFO"), std::string::npos) << quiet->Log();
 }

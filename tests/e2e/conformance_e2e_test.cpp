@@ -63,7 +63,8 @@ std::vector<std::string> Negotiate(int port, const std::vector<Proposal>& propos
   for (size_t i = 0; i < proposals.size(); ++i) {
     std::vector<const char*> syntaxes;
     for (const auto& ts : proposals[i].transfer_syntaxes) syntaxes.push_back(ts.c_str());
-    EXPECT_TRUE(ASC_addPresentationContext(params, static_cast<T_ASC_PresentationContextID>(2 * i + 1),
+    EXPECT_TRUE(ASC_addPresentationContext(params,
+                                           static_cast<T_ASC_PresentationContextID>(2 * i + 1),
                                            proposals[i].abstract_syntax.c_str(), syntaxes.data(),
                                            static_cast<int>(syntaxes.size()))
                     .good());
@@ -95,8 +96,8 @@ TEST(ConformanceStatementTest, StorageSopClassTableIsEveryStorageClassDcmtkKnows
   std::set<std::string> served(dcmAllStorageSOPClassUIDs,
                                dcmAllStorageSOPClassUIDs + numberOfDcmAllStorageSOPClassUIDs);
   for (const auto& uid : served) {
-    EXPECT_TRUE(documented.count(uid)) << "undocumented: | " << dcmFindNameOfUID(uid.c_str(), "?")
-                                       << " | `" << uid << "` | SCP |";
+    EXPECT_TRUE(documented.count(uid))
+        << "undocumented: | " << dcmFindNameOfUID(uid.c_str(), "?") << " | `" << uid << "` | SCP |";
   }
   for (const auto& uid : documented) EXPECT_TRUE(served.count(uid)) << "not served: " << uid;
 }

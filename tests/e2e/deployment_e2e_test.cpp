@@ -72,7 +72,8 @@ TEST(RuntimePackagesTest, ALibraryWhosePackageIsMissingIsCaught) {
   auto r = RunProcess(
       {"bash", kSource + "/docker/check-runtime-packages.sh", PIXELDEX_BINARY, dir / "list.txt"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.output.find("libsqlite3.so.0 comes from libsqlite3-0"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("libsqlite3.so.0 comes from libsqlite3-0"), std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("not an installed package: no-such-package-xyz"), std::string::npos)
       << r.output;
 }
@@ -164,9 +165,9 @@ class HealthcheckE2eTest : public ServerTest {
     return {"--aet", "HEALTHY_AE", "--set", "network.require_called_aet=true"};
   }
   ProcessResult Healthcheck(const std::string& aet) const {
-    return RunProcess({"sh", kSource + "/docker/healthcheck.sh"},
-                      {{"PIXELDEX_NETWORK_AET", aet},
-                       {"PIXELDEX_NETWORK_PORT", server_->port_string()}});
+    return RunProcess(
+        {"sh", kSource + "/docker/healthcheck.sh"},
+        {{"PIXELDEX_NETWORK_AET", aet}, {"PIXELDEX_NETWORK_PORT", server_->port_string()}});
   }
 };
 
@@ -181,11 +182,11 @@ TEST_F(HealthcheckE2eTest, EchoSucceedsOnlyAgainstTheLiveServerAndItsAeTitle) {
 }
 
 TEST_F(DeploymentE2eTest, DemoSenderStoresAndFindsItsStudy) {
-  auto r = RunProcess({"sh", kSource + "/docker/demo-sender.sh"},
-                      {{"DEMO_TARGET", "127.0.0.1"},
-                       {"DEMO_PORT", server_->port_string()},
-                       {"DEMO_COUNT", "3"},
-                       {"TCP_NODELAY", "1"}});
+  const std::map<std::string, std::string> env = {{"DEMO_TARGET", "127.0.0.1"},
+                                                  {"DEMO_PORT", server_->port_string()},
+                                                  {"DEMO_COUNT", "3"},
+                                                  {"TCP_NODELAY", "1"}};
+  auto r = RunProcess({"sh", kSource + "/docker/demo-sender.sh"}, env);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(Index().Count("SELECT count(*) FROM instance_details WHERE patient_id = 'DEMO-1'"), 3);
   EXPECT_NE(r.output.find("(0020,1208) IS [3 ]"), std::string::npos) << r.output;
@@ -194,16 +195,17 @@ TEST_F(DeploymentE2eTest, DemoSenderStoresAndFindsItsStudy) {
 TEST(SystemdUnitTest, VerifiesOfflineAndIsHardened) {
   TempDir dir;
   // systemd-analyze checks that ExecStart= names an executable: the built one.
-  const std::string unit = std::regex_replace(ReadText(kSource + "/config/pixeldex.service"),
-                                              std::regex("/usr/local/bin/pixeldex"),
-                                              std::string(PIXELDEX_BINARY));
+  const std::string unit =
+      std::regex_replace(ReadText(kSource + "/config/pixeldex.service"),
+                         std::regex("/usr/local/bin/pixeldex"), std::string(PIXELDEX_BINARY));
   const std::string path = dir / "pixeldex.service";
   std::ofstream(path) << unit;
   auto verify = RunProcess({"systemd-analyze", "verify", path});
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
   EXPECT_EQ(verify.output, "") << "warnings mean ignored or misspelled settings";
   // Exposure score of `systemd-analyze security` at most 2.0 ("OK") of 10.
-  auto security = RunProcess({"systemd-analyze", "security", "--offline=true", "--threshold=20", path});
+  auto security =
+      RunProcess({"systemd-analyze", "security", "--offline=true", "--threshold=20", path});
   EXPECT_EQ(security.exit_code, 0) << security.output;
   for (const char* setting : {"Type=notify", "User=pixeldex", "NoNewPrivileges=yes",
                               "ProtectSystem=strict", "ReadWritePaths=/var/lib/pixeldex"}) {
@@ -265,13 +267,8 @@ TEST(EnvironmentE2eTest, BadOrUnknownVariablesAreReportedByName) {
   EXPECT_NE(server->Log().find("ignoring environment variable PIXELDEX_NETWRK_AET"),
             std::string::npos)
       << server->Log();
-  auto echo = [&](const std::string& called) {
-    return RunProcess({"echoscu", "-aec", called, "127.0.0.1", server->port_string()},
-                      FastClientEnv())
-        .exit_code;
-  };
-  EXPECT_EQ(echo("ENV_AE"), 0);
-  EXPECT_NE(echo("PIXELDEX"), 0);
+  EXPECT_EQ(EchoScu(*server, "ECHOSCU", "ENV_AE").exit_code, 0);
+  EXPECT_NE(EchoScu(*server, "ECHOSCU", "PIXELDEX").exit_code, 0);
 }
 
 // Waits (bounded) until the server's log contains `text` `count` times.
@@ -294,12 +291,7 @@ TEST(ReloadE2eTest, SighupSwapsTheAccessListsAndKeepsThemOnABadFile) {
   ServerProcess::Options options = ArchiveIn(dir);
   options.extra_args = {"--config", conf};
   auto server = ServerProcess::Start(options);
-  auto echo_as = [&](const std::string& aet) {
-    return RunProcess({"echoscu", "-aet", aet, "-aec", "PIXELDEX", "127.0.0.1",
-                       server->port_string()},
-                      FastClientEnv())
-        .exit_code;
-  };
+  auto echo_as = [&](const std::string& aet) { return EchoScu(*server, aet).exit_code; };
   EXPECT_EQ(echo_as("MODALITY"), 0);
   EXPECT_NE(echo_as("VIEWER"), 0);
 

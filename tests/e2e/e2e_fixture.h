@@ -27,6 +27,14 @@ inline ServerProcess::Options ArchiveIn(const TempDir& dir) {
   return options;
 }
 
+// One C-ECHO by DCMTK's echoscu to `server`; its exit code is 0 on success.
+inline ProcessResult EchoScu(const ServerProcess& server, const std::string& calling_aet,
+                             const std::string& called_aet = "PIXELDEX") {
+  return RunProcess({"echoscu", "-aet", calling_aet, "-aec", called_aet, "127.0.0.1",
+                     server.port_string()},
+                    FastClientEnv());
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   // Extra `pixeldex serve` arguments for the fixture's server.

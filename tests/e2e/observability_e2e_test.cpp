@@ -36,21 +36,16 @@ std::map<std::string, double> Samples(const std::string& page) {
 class ObservabilityE2eTest : public ServerTest {
  protected:
   std::vector<std::string> ServerArgs() const override {
-    return {"--http", "127.0.0.1:0", "--set", "storage.duplicates=reject", "--set",
-            "network.require_called_aet=true"};
-  }
-
-  ProcessResult Echo(const std::string& called_aet) const {
-    return RunProcess({"echoscu", "-aet", "PROBE", "-aec", called_aet, "127.0.0.1",
-                       server_->port_string()},
-                      FastClientEnv());
+    return {"--http", "127.0.0.1:0",
+            "--set",  "storage.duplicates=reject",
+            "--set",  "network.require_called_aet=true"};
   }
 
   ProcessResult FindStudies() const {
-    return RunProcess({"findscu", "-S", "-aet", "VIEWER", "-aec", "PIXELDEX", "-k",
-                       "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID", "127.0.0.1",
-                       server_->port_string()},
-                      FastClientEnv());
+    return RunProcess(
+        {"findscu", "-S", "-aet", "VIEWER", "-aec", "PIXELDEX", "-k", "QueryRetrieveLevel=STUDY",
+         "-k", "StudyInstanceUID", "127.0.0.1", server_->port_string()},
+        FastClientEnv());
   }
 
   // /metrics once the server has finished every association (the gauge of
@@ -84,8 +79,9 @@ TEST_F(ObservabilityE2eTest, MetricsCountWhatTheClientsDid) {
   RunProcess({"findscu", "-S", "-aet", "VIEWER", "-aec", "PIXELDEX", "-k",
               "QueryRetrieveLevel=NONSENSE", "127.0.0.1", server_->port_string()},
              FastClientEnv());
-  ASSERT_EQ(Echo("PIXELDEX").exit_code, 0);
-  EXPECT_NE(Echo("SOMEONE_ELSE").exit_code, 0);  // require_called_aet rejects it
+  ASSERT_EQ(EchoScu(*server_, "PROBE").exit_code, 0);
+  // Rejected: require_called_aet.
+  EXPECT_NE(EchoScu(*server_, "PROBE", "SOMEONE_ELSE").exit_code, 0);
 
   auto m = SettledMetrics();
   EXPECT_EQ(m["pixeldex_associations_active"], 0);
@@ -115,7 +111,8 @@ TEST_F(ObservabilityE2eTest, MetricsPageIsPrometheusTextFormat) {
   EXPECT_EQ(reply.headers.at("content-type"), "text/plain; version=0.0.4; charset=utf-8");
   // Exposition format 0.0.4: HELP and TYPE before a metric's samples, then
   // "name{label="value"} number" lines.
-  const std::regex sample(R"(^(pixeldex_[a-z_]+?)(_bucket|_sum|_count)?(\{[a-z]+="[^"]*"\})? [0-9.e+-]+$)");
+  const std::regex sample(
+      R"(^(pixeldex_[a-z_]+?)(_bucket|_sum|_count)?(\{[a-z]+="[^"]*"\})? [0-9.e+-]+$)");
   const std::regex type(R"(^# TYPE (pixeldex_[a-z_]+) (counter|gauge|histogram)$)");
   std::set<std::string> typed;
   std::istringstream in(reply.body);
@@ -127,8 +124,8 @@ TEST_F(ObservabilityE2eTest, MetricsPageIsPrometheusTextFormat) {
       typed.insert(match[1]);
     } else if (line.rfind("# HELP pixeldex_", 0) != 0) {
       ASSERT_TRUE(std::regex_match(line, match, sample)) << line;
-      const bool declared = typed.count(match[1].str()) > 0 ||
-                            typed.count(match[1].str() + match[2].str()) > 0;
+      const bool declared =
+          typed.count(match[1].str()) > 0 || typed.count(match[1].str() + match[2].str()) > 0;
       EXPECT_TRUE(declared) << "sample before its TYPE line: " << line;
       ++samples;
     }
@@ -141,7 +138,8 @@ TEST_F(ObservabilityE2eTest, HealthzIsOkUntilTheIndexGoesAway) {
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, "ok\n");
   EXPECT_EQ(HttpRequest(server_->http_port(), "GET", "/healthz?verbose=1").status, 200);
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(dir_ / (std::string("index.db") + suffix));
+  for (const char* suffix : {"", "-wal", "-shm"})
+    fs::remove(dir_ / (std::string("index.db") + suffix));
   reply = HttpRequest(server_->http_port(), "GET", "/healthz");
   EXPECT_EQ(reply.status, 503);
   EXPECT_EQ(reply.body.rfind("index: ", 0), 0u) << reply.body;
@@ -160,9 +158,10 @@ TEST_F(ObservabilityE2eTest, OnlyGetAndHeadOnKnownPaths) {
   EXPECT_GT(std::stoi(reply.headers.at("content-length")), 100);
   // Garbage, an oversized head, and a body are refused, and the server goes on.
   EXPECT_EQ(HttpExchange(port, "NOT HTTP AT ALL\r\n\r\n").status, 400);
-  EXPECT_EQ(HttpExchange(port, "GET /metrics HTTP/1.1\r\nX-Big: " + std::string(20000, 'a') +
-                                   "\r\n\r\n").status,
-            413);
+  EXPECT_EQ(
+      HttpExchange(port, "GET /metrics HTTP/1.1\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n")
+          .status,
+      413);
   EXPECT_EQ(HttpExchange(port, "GET /metrics HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello").status,
             413);
   EXPECT_EQ(HttpRequest(port, "GET", "/healthz").status, 200);

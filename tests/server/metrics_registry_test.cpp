@@ -2,12 +2,13 @@
 // the Prometheus text rendering.
 
 #include "server/metrics/metrics_registry.h"
-#include "server/metrics/server_metrics.h"
 
 #include <gtest/gtest.h>
 
 #include <thread>
 #include <vector>
+
+#include "server/metrics/server_metrics.h"
 
 namespace pixeldex::server::metrics {
 namespace {
@@ -70,8 +71,7 @@ TEST(MetricsRegistryTest, ComputedGaugeIsReadAtRenderingAndOmittedWithoutValue) 
   level = 42;
   EXPECT_NE(registry.RenderPrometheus().find("pixeldex_level 42\n"), std::string::npos);
   level = -1;
-  EXPECT_EQ(registry.RenderPrometheus(),
-            "# HELP pixeldex_level L.\n# TYPE pixeldex_level gauge\n");
+  EXPECT_EQ(registry.RenderPrometheus(), "# HELP pixeldex_level L.\n# TYPE pixeldex_level gauge\n");
 }
 
 TEST(MetricsRegistryTest, UpdatesFromManyThreadsAreNotLost) {
@@ -102,7 +102,8 @@ TEST(MetricsRegistryTest, EveryServerMetricIsNamedPixeldexAndSuccessStartsAtZero
   EXPECT_NE(page.find("pixeldex_cstore_responses_total{status=\"0000\"} 0\n"), std::string::npos);
   EXPECT_NE(page.find("pixeldex_cfind_responses_total{status=\"0000\"} 0\n"), std::string::npos);
   size_t types = 0;
-  for (size_t at = page.find("# TYPE "); at != std::string::npos; at = page.find("# TYPE ", at + 1)) {
+  for (size_t at = page.find("# TYPE "); at != std::string::npos;
+       at = page.find("# TYPE ", at + 1)) {
     EXPECT_EQ(page.compare(at + 7, 9, "pixeldex_"), 0) << page.substr(at, 60);
     ++types;
   }

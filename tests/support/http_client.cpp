@@ -52,7 +52,8 @@ HttpReply HttpExchange(int port, const std::string& raw_request, int timeout_ms)
   }
   size_t sent = 0;
   while (sent < raw_request.size()) {
-    const ssize_t n = ::send(fd, raw_request.data() + sent, raw_request.size() - sent, MSG_NOSIGNAL);
+    const ssize_t n =
+        ::send(fd, raw_request.data() + sent, raw_request.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;  // the server may answer (413) and close before reading it all
     sent += static_cast<size_t>(n);
   }
@@ -60,7 +61,8 @@ HttpReply HttpExchange(int port, const std::string& raw_request, int timeout_ms)
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          deadline - std::chrono::steady_clock::now()).count();
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
     pollfd pfd{fd, POLLIN, 0};
     if (left <= 0 || ::poll(&pfd, 1, static_cast<int>(left)) <= 0) break;
     char buffer[4096];
@@ -73,8 +75,8 @@ HttpReply HttpExchange(int port, const std::string& raw_request, int timeout_ms)
 }
 
 HttpReply HttpRequest(int port, const std::string& method, const std::string& path) {
-  return HttpExchange(port, method + " " + path +
-                                " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  return HttpExchange(
+      port, method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
 }
 
 }  // namespace pixeldex::testing
