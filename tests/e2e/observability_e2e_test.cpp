@@ -73,6 +73,16 @@ TEST_F(ObservabilityE2eTest, MetricsCountWhatTheClientsDid) {
   }
   ASSERT_EQ(StoreScu(files).exit_code, 0);
   StoreScu({files[0]});  // a duplicate: refused with 0111 (counted below)
+  // Stored, but its thumbnail cannot be rendered: not a JPEG 2000 codestream.
+  TestInstance broken;
+  broken.sop_instance_uid = UniqueUid("3.");
+  const std::string j2k = dir_ / "broken_j2k.dcm";
+  WriteEncapsulatedInstance(j2k, broken, EXS_JPEG2000LosslessOnly, "not a codestream");
+  ASSERT_EQ(
+      RunProcess({"dcmsend", "-aec", "PIXELDEX", "-dn", "127.0.0.1", server_->port_string(), j2k},
+                 FastClientEnv())
+          .exit_code,
+      0);
   ASSERT_EQ(FindStudies().exit_code, 0);
   ASSERT_EQ(FindStudies().exit_code, 0);
   // A failing C-FIND: a level the model does not have (A900).
@@ -85,20 +95,20 @@ TEST_F(ObservabilityE2eTest, MetricsCountWhatTheClientsDid) {
 
   auto m = SettledMetrics();
   EXPECT_EQ(m["pixeldex_associations_active"], 0);
-  EXPECT_EQ(m["pixeldex_associations_total"], 6);
+  EXPECT_EQ(m["pixeldex_associations_total"], 7);
   EXPECT_EQ(m["pixeldex_associations_rejected_total"], 1);
   EXPECT_EQ(m["pixeldex_cecho_requests_total"], 1);
-  EXPECT_EQ(m["pixeldex_instances_stored_total"], 3);
-  EXPECT_EQ(m[R"(pixeldex_cstore_responses_total{status="0000"})"], 3);
+  EXPECT_EQ(m["pixeldex_instances_stored_total"], 4);
+  EXPECT_EQ(m[R"(pixeldex_cstore_responses_total{status="0000"})"], 4);
   EXPECT_EQ(m[R"(pixeldex_cstore_responses_total{status="0111"})"], 1);
   EXPECT_EQ(m[R"(pixeldex_cfind_responses_total{status="0000"})"], 2);
   EXPECT_EQ(m[R"(pixeldex_cfind_responses_total{status="A900"})"], 1);
-  EXPECT_EQ(m["pixeldex_thumbnail_failures_total"], 0);
+  EXPECT_EQ(m["pixeldex_thumbnail_failures_total"], 1);
   EXPECT_EQ(m["pixeldex_received_bytes_total"],
             Index().Count("SELECT sum(size_bytes) FROM instances"));
   // Every ingest attempt is timed, the refused duplicate too.
-  EXPECT_EQ(m["pixeldex_ingest_duration_seconds_count"], 4);
-  EXPECT_EQ(m[R"(pixeldex_ingest_duration_seconds_bucket{le="+Inf"})"], 4);
+  EXPECT_EQ(m["pixeldex_ingest_duration_seconds_count"], 5);
+  EXPECT_EQ(m[R"(pixeldex_ingest_duration_seconds_bucket{le="+Inf"})"], 5);
   EXPECT_GT(m["pixeldex_ingest_duration_seconds_sum"], 0);
   // The index (with WAL) holds the schema and rows: many pages of 4 KiB.
   EXPECT_GT(m["pixeldex_index_size_bytes"], 16 * 4096);
