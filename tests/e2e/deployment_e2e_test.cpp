@@ -181,6 +181,23 @@ TEST_F(HealthcheckE2eTest, EchoSucceedsOnlyAgainstTheLiveServerAndItsAeTitle) {
   EXPECT_NE(Healthcheck("HEALTHY_AE").exit_code, 0);
 }
 
+TEST(HealthcheckConfigE2eTest, AeTitleAndPortComeFromTheConfigFileWithoutEnvironment) {
+  TempDir dir;
+  ServerProcess::Options options = ArchiveIn(dir);
+  options.extra_args = {"--aet", "FILE_AE", "--set", "network.require_called_aet=true"};
+  auto server = ServerProcess::Start(options);
+  const std::string conf = dir / "pixeldex.conf";
+  auto check = [&] {
+    return RunProcess({"sh", kSource + "/docker/healthcheck.sh"}, {{"PIXELDEX_CONFIG", conf}})
+        .exit_code;
+  };
+  std::ofstream(conf) << "[storage]\nport = 1\n[network]\n  aet = FILE_AE\nport=" << server->port()
+                      << "\n[log]\naet = NOT_THIS\n";
+  EXPECT_EQ(check(), 0);
+  std::ofstream(conf) << "[network]\naet = OTHER_AE\nport = " << server->port() << "\n";
+  EXPECT_NE(check(), 0);
+}
+
 TEST_F(DeploymentE2eTest, DemoSenderStoresAndFindsItsStudy) {
   const std::map<std::string, std::string> env = {{"DEMO_TARGET", "127.0.0.1"},
                                                   {"DEMO_PORT", server_->port_string()},
