@@ -71,6 +71,16 @@ OFCondition Refuse(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id
                       context);
 }
 
+// Runs the pipeline and records how long it took (pixeldex_ingest_duration_seconds).
+Result<ingest::IngestOutcome> TimedIngest(const ServerContext& context,
+                                          const ingest::IngestRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  Result<ingest::IngestOutcome> outcome = context.pipeline.Ingest(request);
+  context.metrics.ingest_seconds.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return outcome;
+}
+
 }  // namespace
 
 bool BelowFreeSpaceThreshold(const ServerContext& context) {
@@ -123,14 +133,11 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   ingest_request.provenance.called_aet = assoc->params->DULparams.calledAPTitle;
   ingest_request.provenance.peer_address = PeerOf(assoc);
 
-  const auto ingest_started = std::chrono::steady_clock::now();
   Result<ingest::IngestOutcome> outcome =
       stream_status.bad() ? Result<ingest::IngestOutcome>(Status::ResourceExhausted(
                                 std::string("writing the incoming file failed: ") +
                                 stream_status.text()))
-                          : context.pipeline.Ingest(ingest_request);
-  context.metrics.ingest_seconds.Observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - ingest_started).count());
+                          : TimedIngest(context, ingest_request);
   if (!outcome.ok()) {
     context.store.Discard(incoming);
     ++stats.store_failures;
