@@ -207,6 +207,14 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
       find_context.responses = &context_.metrics.finds;
       return HandleFindRequest(assoc_, message, pres_id, find_context);
     }
+    case DIMSE_C_CANCEL_RQ:
+      // PS3.7 9.3.2.3: C-CANCEL asks to end an operation in progress; one
+      // whose final response has gone out (the SCU sent it while the last
+      // responses were in flight) has nothing to cancel, and a C-CANCEL
+      // gets no response.
+      LogDebug("association {} from {}: C-CANCEL for finished message {} ignored", calling_aet_,
+               peer_, message.msg.CCancelRQ.MessageIDBeingRespondedTo);
+      return EC_Normal;
     default:
       // PS3.7 9.3.1: a request for a service not negotiated; nothing sensible
       // can be answered on this association.
