@@ -297,7 +297,7 @@ bool LogShows(const ServerProcess& server, const std::string& text, int count) {
     for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++seen;
     if (seen >= count) return true;
     if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poll, bounded above
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,10 +40,13 @@ class ServerTest : public ::testing::Test {
  protected:
   // Extra `pixeldex serve` arguments for the fixture's server.
   virtual std::vector<std::string> ServerArgs() const { return {}; }
+  // Extra environment variables for the fixture's server.
+  virtual std::map<std::string, std::string> ServerEnv() const { return {}; }
 
   void SetUp() override {
     ServerProcess::Options options = ArchiveIn(dir_);
     options.extra_args = ServerArgs();
+    options.env = ServerEnv();
     server_ = ServerProcess::Start(options);
   }
 

@@ -152,7 +152,16 @@ TEST_F(FindE2eTest, IllegalIdentifierGetsAFailureStatus) {
 }
 
 // Many matches, so that the cancel arrives while responses are still pending.
-class FindCancelE2eTest : public ServerTest {};
+class FindCancelE2eTest : public ServerTest {
+ protected:
+  // Small socket buffers on both ends (DCMTK reads TCP_BUFFER_LENGTH) keep
+  // the server from pushing every match into the connection before findscu,
+  // slow on a busy machine, sends its C-CANCEL: the server has to wait for
+  // findscu to read, and so sees the cancel between two responses.
+  std::map<std::string, std::string> ServerEnv() const override {
+    return {{"TCP_BUFFER_LENGTH", "4096"}};
+  }
+};
 
 TEST_F(FindCancelE2eTest, CancelStopsTheAnswerAndTheServerGoesOn) {
   constexpr int kInstances = 400;
@@ -164,10 +173,12 @@ TEST_F(FindCancelE2eTest, CancelStopsTheAnswerAndTheServerGoesOn) {
     files.push_back(MakeInstance(t, "c" + std::to_string(i) + ".dcm"));
   }
   ASSERT_EQ(StoreScu(files).exit_code, 0);
+  auto env = FastClientEnv();
+  env["TCP_BUFFER_LENGTH"] = "4096";
   auto r = RunProcess({"findscu", "-v", "-S", "--cancel", "2", "-aec", "PIXELDEX", "-k",
                        "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID=" + t.study_uid, "-k",
                        "SOPInstanceUID", "127.0.0.1", server_->port_string()},
-                      FastClientEnv());
+                      env);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("Cancel: MatchingTerminatedDueToCancelRequest"), std::string::npos) << r.output;
   EXPECT_NE(server_->Log().find("status 0xFE00"), std::string::npos) << server_->Log();

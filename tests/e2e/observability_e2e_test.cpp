@@ -56,7 +56,7 @@ class ObservabilityE2eTest : public ServerTest {
     do {
       samples = Samples(HttpRequest(server_->http_port(), "GET", "/metrics").body);
       if (samples["pixeldex_associations_active"] == 0) break;
-      std::this_thread::yield();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poll, bounded above
     } while (std::chrono::steady_clock::now() < deadline);
     return samples;
   }
