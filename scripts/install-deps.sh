@@ -13,6 +13,7 @@ packages=(
   libboost-dev                # Boost.Asio
   libfmt-dev
   libgtest-dev libgmock-dev
+  systemd                     # systemd-analyze, to verify config/pixeldex.service offline in a test
 )
 
 missing=()

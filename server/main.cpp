@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include <dcmtk/dcmdata/dcuid.h>
+#include <sqlite3.h>
+
 #include "server/commands/commands.h"
 
 namespace {
@@ -27,24 +30,43 @@ constexpr Command kCommands[] = {
 void PrintHelp() {
   std::printf("usage: pixeldex <command> [options]\n\ncommands:\n");
   for (const Command& c : kCommands) std::printf("  %-12s %s\n", c.name, c.summary);
-  std::printf("\n'pixeldex <command> --help' describes a command's options.\n");
+  std::printf("\n'pixeldex help <command>' or 'pixeldex <command> --help' describes a command;\n"
+              "'pixeldex --version' prints the version. docs/conformance.md is the DICOM\n"
+              "Conformance Statement.\n");
+}
+
+const Command* FindCommand(const char* name) {
+  for (const Command& c : kCommands) {
+    if (std::strcmp(name, c.name) == 0) return &c;
+  }
+  return nullptr;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // 'pixeldex help COMMAND' is 'pixeldex COMMAND --help'.
+  if (argc == 3 && std::strcmp(argv[1], "help") == 0) {
+    const Command* command = FindCommand(argv[2]);
+    if (command == nullptr) {
+      std::fprintf(stderr, "pixeldex: unknown command '%s' (see 'pixeldex help')\n", argv[2]);
+      return 2;
+    }
+    char help_flag[] = "--help";
+    char* help_argv[] = {argv[0], argv[2], help_flag, nullptr};
+    return command->run(3, help_argv);
+  }
   if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0 ||
       std::strcmp(argv[1], "-h") == 0) {
     PrintHelp();
     return argc < 2 ? 2 : 0;
   }
-  if (std::strcmp(argv[1], "--version") == 0) {
-    std::printf("pixeldex %s\n", PIXELDEX_VERSION);
+  if (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0) {
+    std::printf("pixeldex %s (DCMTK %s, SQLite %s)\n", PIXELDEX_VERSION, OFFIS_DCMTK_VERSION_STRING,
+                sqlite3_libversion());
     return 0;
   }
-  for (const Command& c : kCommands) {
-    if (std::strcmp(argv[1], c.name) == 0) return c.run(argc, argv);
-  }
+  if (const Command* command = FindCommand(argv[1])) return command->run(argc, argv);
   std::fprintf(stderr, "pixeldex: unknown command '%s' (see 'pixeldex help')\n", argv[1]);
   return 2;
 }

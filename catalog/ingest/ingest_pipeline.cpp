@@ -244,7 +244,7 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
     if (!overwrote_file) store_.Remove(outcome.relative_path);
     return IndexFailure(written.status());
   }
-  if (outcome.thumbnail_status.rfind("decode_error", 0) == 0) {
+  if (outcome.thumbnail_failed()) {
     RecordEvent("thumbnail_failed", outcome, request, outcome.thumbnail_status);
   }
   if (written->replaced) {

@@ -69,6 +69,9 @@ struct IngestOutcome {
   int64_t size_bytes = 0;
   std::string thumbnail_status;
   std::string warning;  // non-fatal problem worth a log line
+
+  // The instance has pixel data whose thumbnail could not be rendered.
+  bool thumbnail_failed() const { return thumbnail_status.rfind("decode_error", 0) == 0; }
 };
 
 class IngestPipeline {

@@ -44,14 +44,15 @@ void RecordOrWarn(index::IndexWriter& writer, AssociationRecord record) {
 
 }  // namespace
 
-void RejectOverLimit(T_ASC_Association* assoc, index::IndexWriter& writer) {
+void RejectOverLimit(T_ASC_Association* assoc, const ServerContext& context) {
   const std::string why = "too many concurrent associations";
   LogWarning("association {} -> {} from {} rejected: {}", assoc->params->DULparams.callingAPTitle,
              assoc->params->DULparams.calledAPTitle,
              assoc->params->DULparams.callingPresentationAddress, why);
   Reject(assoc, ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
          ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED);
-  RecordOrWarn(writer, RejectedRecord(assoc, NowIso8601(), why));
+  context.metrics.associations_rejected.Increment();
+  RecordOrWarn(context.writer, RejectedRecord(assoc, NowIso8601(), why));
   ASC_dropAssociation(assoc);
   ASC_destroyAssociation(&assoc);
 }
@@ -71,6 +72,7 @@ AssociationSession::~AssociationSession() {
 
 void AssociationSession::Run() {
   if (!Negotiate()) return;
+  context_.metrics.associations_total.Increment();
   const std::string ending = Serve();
   RecordAssociation(ending);
   LogInfo("association {} -> {} from {} ended ({}): {} stored, {} failed, {} bytes, {} C-FIND, "
@@ -83,6 +85,7 @@ void AssociationSession::RejectWith(T_ASC_RejectParametersResult result,
                                     T_ASC_RejectParametersSource source,
                                     T_ASC_RejectParametersReason reason, const std::string& why) {
   LogWarning("association {} -> {} from {} rejected: {}", calling_aet_, called_aet_, peer_, why);
+  context_.metrics.associations_rejected.Increment();
   Reject(assoc_, result, source, reason);
   RecordOrWarn(context_.writer, RejectedRecord(assoc_, started_at_, why));
 }
@@ -127,16 +130,17 @@ bool AssociationSession::Negotiate() {
                ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED, "called AE title is not " + net.aet);
     return false;
   }
-  if (!context_.access.MayAssociate(calling_aet_, peer_)) {
+  const std::shared_ptr<const AccessPolicy> access = context_.access.Current();
+  if (!access->MayAssociate(calling_aet_, peer_)) {
     RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
                ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED, "calling AE title not allowed");
     return false;
   }
   NegotiationPolicy policy;
   policy.accept_unknown_sop_classes = net.accept_unknown_sop_classes;
-  policy.allow_store = context_.access.MayStore(calling_aet_, peer_);
-  policy.allow_find = context_.access.MayFind(calling_aet_, peer_);
-  policy.allow_retrieve = context_.access.MayRetrieve(calling_aet_, peer_);
+  policy.allow_store = access->MayStore(calling_aet_, peer_);
+  policy.allow_find = access->MayFind(calling_aet_, peer_);
+  policy.allow_retrieve = access->MayRetrieve(calling_aet_, peer_);
   OFCondition cond = AcceptPresentationContexts(assoc_->params, policy);
   if (cond.good() && ASC_countAcceptedPresentationContexts(assoc_->params) == 0) {
     RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_NOREASON,
@@ -199,6 +203,7 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
                                          T_ASC_PresentationContextID pres_id) {
   switch (message.CommandField) {
     case DIMSE_C_ECHO_RQ:
+      context_.metrics.echoes.Increment();
       return DIMSE_sendEchoResponse(assoc_, pres_id, &message.msg.CEchoRQ, STATUS_Success,
                                     nullptr);
     case DIMSE_C_STORE_RQ:
@@ -211,6 +216,7 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
       find_context.options.max_results = static_cast<size_t>(context_.settings.query.max_results);
       find_context.calling_ae = calling_aet_;
       find_context.combined_datetime = combined_datetime_;
+      find_context.responses = &context_.metrics.finds;
       return HandleFindRequest(assoc_, message, pres_id, find_context);
     }
     case DIMSE_C_GET_RQ:

@@ -53,6 +53,6 @@ class AssociationSession {
 
 // Rejects an association that arrived beyond the concurrency limit with
 // "local limit exceeded" (PS3.8 9.3.4, transient), records it, and frees it.
-void RejectOverLimit(T_ASC_Association* assoc, index::IndexWriter& writer);
+void RejectOverLimit(T_ASC_Association* assoc, const ServerContext& context);
 
 }  // namespace pixeldex::server

@@ -11,14 +11,16 @@
 #include "catalog/index/sqlite_db.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/storage/file_store.h"
-#include "server/access/access_policy.h"
+#include "server/access/access_control.h"
 #include "server/config/settings.h"
+#include "server/metrics/server_metrics.h"
 
 namespace pixeldex::server {
 
 struct ServerContext {
   const Settings& settings;
-  const AccessPolicy& access;
+  // Who may associate, store, query; reloaded on SIGHUP.
+  const AccessControl& access;
   ingest::IngestPipeline& pipeline;
   storage::FileStore& store;
   // For the operational history (associations, events).
@@ -28,6 +30,8 @@ struct ServerContext {
   // Set when the server is stopping: associations finish their current
   // operation, then end.
   const std::atomic<bool>& stopping;
+  // Counters for /metrics; updated from every association.
+  metrics::ServerMetrics& metrics;
 };
 
 // Per-association counters for the association's log line.

@@ -1,5 +1,11 @@
 #include "server/cli/settings_options.h"
 
+#include <cstdlib>
+
+#include "catalog/common/log.h"
+
+#include "server/config/environment_settings.h"
+
 namespace pixeldex::server {
 
 void SettingsOptions::AddTo(ArgParser& parser) {
@@ -33,9 +39,19 @@ void SettingsOptions::Override(std::string key, std::string value) {
 
 Result<Settings> SettingsOptions::Resolve() const {
   Settings settings;
-  if (!config_path_.empty()) PIXELDEX_RETURN_IF_ERROR(LoadSettingsFile(config_path_, settings));
+  const char* config_from_environment = std::getenv(kConfigFileVariable);
+  const std::string config_path = !config_path_.empty()   ? config_path_
+                                  : config_from_environment ? config_from_environment
+                                                            : "";
+  if (!config_path.empty()) PIXELDEX_RETURN_IF_ERROR(LoadSettingsFile(config_path, settings));
+  std::vector<std::string> unknown;
+  PIXELDEX_RETURN_IF_ERROR(ApplyEnvironment(ProcessEnvironment(), settings, &unknown));
   for (const auto& [key, value] : overrides_) {
     PIXELDEX_RETURN_IF_ERROR(ApplySetting(settings, key, value));
+  }
+  ConfigureLog(settings.log.level, settings.log.format);
+  for (const std::string& name : unknown) {
+    LogWarning("ignoring environment variable {}: no such setting", name);
   }
   return settings;
 }

@@ -1,7 +1,9 @@
 #pragma once
 // The options every subcommand that touches an archive shares: --config FILE,
 // --storage DIR, --index FILE and --set section.key=value. Values apply in
-// order of precedence: embedded defaults, then the config file, then flags.
+// order of precedence: embedded defaults, then the config file (--config, or
+// $PIXELDEX_CONFIG), then PIXELDEX_<SECTION>_<KEY> environment variables,
+// then flags.
 
 #include <string>
 #include <utility>
@@ -19,7 +21,9 @@ class SettingsOptions {
   void AddTo(ArgParser& parser);
   // Records an override of "section.key" (for subcommand-specific flags).
   void Override(std::string key, std::string value);
-  // Builds the effective settings.
+  // Builds the effective settings and configures the process log from them
+  // (log.level, log.format); then warns about PIXELDEX_ environment
+  // variables that name no setting.
   Result<Settings> Resolve() const;
 
  private:

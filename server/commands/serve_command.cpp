@@ -14,14 +14,86 @@
 #include "server/cli/settings_options.h"
 #include "server/commands/commands.h"
 #include "server/dicom_server.h"
+#include "server/http/observability_routes.h"
+#include "server/service_notify.h"
 
 namespace pixeldex::server {
+namespace {
+
+constexpr const char* kDescription = R"(Run the DICOM listener (SCP): C-ECHO, C-STORE into the archive, C-FIND from
+the index, C-GET and C-MOVE from the archive. docs/conformance.md is its DICOM
+Conformance Statement. Each instance is stored and indexed before its success
+response is sent.
+
+Settings, lowest precedence first: the embedded defaults, the config file
+(--config FILE, or $PIXELDEX_CONFIG), environment variables
+PIXELDEX_<SECTION>_<KEY> (e.g. PIXELDEX_NETWORK_AET, PIXELDEX_STORAGE_ROOT,
+PIXELDEX_HTTP_LISTEN), then the flags below.)";
+
+constexpr const char* kEpilogue = R"(
+output:
+  stdout gets 'pixeldex http listening on ADDR:PORT' (with --http) and then
+  'pixeldex listening on 0.0.0.0:PORT as AET' once associations are accepted.
+  stderr gets the log: one line per association and per failure, with AE
+  titles and UIDs; --log-format json makes each line one JSON object
+  {"ts","level","msg"}.
+
+http (--http ADDR:PORT, http.listen; no authentication, bind it to loopback
+or a monitoring network):
+  GET /healthz  200 "ok" when the DICOM listener accepts associations, the
+                index is readable and storage is above storage.min_free_mb;
+                503 with the reason otherwise
+  GET /metrics  Prometheus text format: pixeldex_associations_*,
+                pixeldex_cstore_responses_total{status}, pixeldex_cfind_*,
+                pixeldex_instances_stored_total, pixeldex_received_bytes_total,
+                pixeldex_ingest_duration_seconds, pixeldex_index_size_bytes,
+                pixeldex_storage_free_bytes, ...
+
+signals:
+  SIGTERM, SIGINT  stop accepting, finish the operations in flight (their
+                   responses are sent), exit 0. Under systemd (Type=notify)
+                   READY=1 and STOPPING=1 go to $NOTIFY_SOCKET.
+  SIGHUP           read the settings again and apply the [access] lists
+                   (and log.level, log.format) to new associations; a bad
+                   file is logged and the current lists stay.
+
+exit status:
+  0  stopped by a signal
+  1  could not start (port in use, storage or index unusable)
+  2  usage error (unknown option, bad setting or environment variable)
+
+examples:
+  pixeldex serve --config /etc/pixeldex/pixeldex.conf
+  pixeldex serve --port 104 --aet ARCHIVE --http 127.0.0.1:8080 --log-format json
+  PIXELDEX_NETWORK_AET=ARCHIVE pixeldex serve --storage /data/storage --index /data/index.db
+)";
+
+// SIGHUP: resolves the settings again (config file, environment, flags) and
+// applies the new [access] lists (and, through Resolve, log.level and
+// log.format); nothing else changes while running. Re-arms itself.
+void ReloadOnHangup(boost::asio::signal_set& hangup, const SettingsOptions& options,
+                    DicomServer& server) {
+  hangup.async_wait([&hangup, &options, &server](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    auto settings = options.Resolve();
+    const Status reloaded =
+        settings.ok() ? server.ReloadAccess(settings->access) : settings.status();
+    if (reloaded.ok()) {
+      LogInfo("SIGHUP: access lists reloaded (allowed_callers '{}', store_callers '{}', "
+              "find_callers '{}')",
+              settings->access.allowed_callers, settings->access.store_callers,
+              settings->access.find_callers);
+    } else {
+      LogError("SIGHUP: reload failed, the current access lists stay: {}", reloaded.message());
+    }
+    ReloadOnHangup(hangup, options, server);
+  });
+}
+
+}  // namespace
 
 int RunServe(int argc, char** argv) {
-  ArgParser parser("pixeldex serve [options]",
-                   "Run the DICOM listener: C-ECHO, C-STORE into the archive, C-FIND from the "
-                   "index,\nC-GET and C-MOVE from the archive.\nPrints 'pixeldex listening on ADDR:PORT as AET' on stdout when ready; "
-                   "SIGTERM or SIGINT\nstop it after in-flight operations finish.");
+  ArgParser parser("pixeldex serve [options]", kDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
   auto override_with = [&](const char* key) {
@@ -46,6 +118,8 @@ int RunServe(int argc, char** argv) {
                   settings_options.Override("move.destinations", move_destinations);
                   return Status::Ok();
                 });
+  parser.Option("--http", "ADDR:PORT", "serve /healthz and /metrics over HTTP (http.listen)",
+                override_with("http.listen"));
   parser.Flag("--no-thumbnails", "do not render thumbnails inline (thumbnails.enabled=false)", [&] {
     settings_options.Override("thumbnails.enabled", "false");
     return Status::Ok();
@@ -55,7 +129,7 @@ int RunServe(int argc, char** argv) {
   bool help = false;
   Status parsed = parser.Parse(argc, argv, 2, &positional, &help);
   if (help) {
-    std::fputs(parser.Help().c_str(), stdout);
+    std::fputs((parser.Help() + kEpilogue).c_str(), stdout);
     return 0;
   }
   if (parsed.ok() && !positional.empty()) {
@@ -66,10 +140,12 @@ int RunServe(int argc, char** argv) {
     std::fprintf(stderr, "pixeldex serve: %s\n", settings.status().message().c_str());
     return 2;
   }
-  ConfigureLog(settings->log.level, settings->log.format);
-  // DCMTK's own log only for errors, unless debugging.
-  OFLog::configure(settings->log.level == LogLevel::kDebug ? OFLogger::INFO_LOG_LEVEL
-                                                           : OFLogger::ERROR_LOG_LEVEL);
+  // DCMTK's own log only for errors, unless debugging; none with JSON logs,
+  // where every stderr line must be one JSON object (pixeldex logs each
+  // failure itself, with DCMTK's reason).
+  OFLog::configure(settings->log.format == LogFormat::kJson ? OFLogger::OFF_LOG_LEVEL
+                   : settings->log.level == LogLevel::kDebug ? OFLogger::INFO_LOG_LEVEL
+                                                             : OFLogger::ERROR_LOG_LEVEL);
   // Also covers associations pixeldex opens itself (DCMTK reads it there).
   ::setenv("TCP_NODELAY", "1", 1);
   ::signal(SIGPIPE, SIG_IGN);
@@ -77,11 +153,24 @@ int RunServe(int argc, char** argv) {
   dcmDisableGethostbyaddr.set(OFTrue);
 
   const std::string aet = settings->network.aet;
+  const std::string http_listen = settings->http.listen;
   DicomServer server(std::move(settings).value());
   auto port = server.Start();
   if (!port.ok()) {
     LogError("cannot start: {}", port.status().ToString());
     return 1;
+  }
+  std::unique_ptr<HttpServer> http;
+  if (!http_listen.empty()) {
+    auto started = HttpServer::Start(*ParseListenAddress(http_listen), ObservabilityRoutes(server));
+    if (!started.ok()) {
+      LogError("cannot start: {}", started.status().ToString());
+      return 1;
+    }
+    http = std::move(started).value();
+    // Printed before the DICOM line, so that line means everything is ready.
+    std::printf("pixeldex http listening on %s\n", http->BoundAddress().c_str());
+    LogInfo("http listening on {} (/healthz, /metrics)", http->BoundAddress());
   }
 
   boost::asio::io_context signals_context;
@@ -89,14 +178,19 @@ int RunServe(int argc, char** argv) {
   signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
     LogInfo("signal {} received: finishing in-flight operations, then stopping", signal_number);
+    NotifyServiceManager("STOPPING=1");
     server.Stop();
   });
+  boost::asio::signal_set hangup(signals_context, SIGHUP);
+  ReloadOnHangup(hangup, settings_options, server);
   std::thread signal_thread([&] { signals_context.run(); });
 
   std::printf("pixeldex listening on 0.0.0.0:%d as %s\n", *port, aet.c_str());
   std::fflush(stdout);
   LogInfo("listening on port {} as {}", *port, aet);
+  NotifyServiceManager("READY=1");
   server.Run();
+  if (http) http->Stop();
 
   signals_context.stop();
   signal_thread.join();

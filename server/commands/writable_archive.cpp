@@ -47,7 +47,6 @@ std::unique_ptr<WritableArchive> OpenWritableArchive(const Settings& settings) {
 }
 
 void ConfigureBatchLog(const Settings& settings) {
-  ConfigureLog(settings.log.level, settings.log.format);
   OFLog::configure(settings.log.level == LogLevel::kDebug ? OFLogger::INFO_LOG_LEVEL
                                                           : OFLogger::FATAL_LOG_LEVEL);
 }

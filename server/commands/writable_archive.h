@@ -30,9 +30,9 @@ ingest::IngestOptions IngestOptionsFrom(const Settings& settings);
 // index. Logs the reason and returns nullptr when that fails.
 std::unique_ptr<WritableArchive> OpenWritableArchive(const Settings& settings);
 
-// pixeldex's log as the settings say; DCMTK's own log only when debugging
-// (unreadable files are reported by the command, DCMTK's complaints would be
-// noise).
+// DCMTK's own log only when debugging (unreadable files are reported by the
+// command, DCMTK's complaints would be noise); SettingsOptions::Resolve has
+// already configured pixeldex's log.
 void ConfigureBatchLog(const Settings& settings);
 
 // Installs SIGINT and SIGTERM handlers that set the returned flag (and

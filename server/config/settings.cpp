@@ -1,6 +1,7 @@
 #include "server/config/settings.h"
 
 #include "server/access/access_policy.h"
+#include "server/http/listen_address.h"
 #include "server/retrieve/move_destinations.h"
 
 #include <charconv>
@@ -101,6 +102,15 @@ Status SetLogFormat(Settings& s, const std::string& text) {
   return Status::Ok();
 }
 
+Status SetHttpListen(Settings& s, const std::string& text) {
+  if (!text.empty()) {
+    auto address = ParseListenAddress(text);
+    if (!address.ok()) return Status::InvalidArgument("http.listen: " + address.status().message());
+  }
+  s.http.listen = text;
+  return Status::Ok();
+}
+
 const std::map<std::string, Setter>& Setters() {
   static const std::map<std::string, Setter> setters = {
       // PS3.8 9.3.1: AE titles are 1 to 16 characters.
@@ -128,6 +138,7 @@ const std::map<std::string, Setter>& Setters() {
       {"query.max_results", IntSetter(&Settings::query, &QuerySettings::max_results, 0, 1000000000, "query.max_results")},
       {"log.level", SetLogLevel},
       {"log.format", SetLogFormat},
+      {"http.listen", SetHttpListen},
   };
   return setters;
 }

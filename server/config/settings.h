@@ -1,7 +1,8 @@
 #pragma once
 // Settings: every configurable value of pixeldex with its embedded default.
 // Values come, in increasing precedence, from the defaults below, the config
-// file (--config), and command-line flags. config/pixeldex.conf documents each
+// file (--config), environment variables (environment_settings.h) and
+// command-line flags. config/pixeldex.conf documents each
 // key; a test keeps that file and kSettingKeys in step.
 
 #include <cstdint>
@@ -80,6 +81,13 @@ struct LogSettings {
   bool operator==(const LogSettings&) const = default;
 };
 
+struct HttpSettings {
+  // "ADDR:PORT" of the /healthz and /metrics endpoint; empty = off.
+  std::string listen;
+
+  bool operator==(const HttpSettings&) const = default;
+};
+
 struct Settings {
   NetworkSettings network;
   AccessSettings access;
@@ -88,6 +96,7 @@ struct Settings {
   QuerySettings query;
   MoveSettings move;
   LogSettings log;
+  HttpSettings http;
 
   bool operator==(const Settings&) const = default;
 };

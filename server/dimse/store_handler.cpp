@@ -3,6 +3,7 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcostrmf.h>
 
+#include <chrono>
 #include <memory>
 
 #include "catalog/common/log.h"
@@ -13,7 +14,8 @@ namespace {
 
 OFCondition SendResponse(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id,
                          const T_DIMSE_C_StoreRQ& request, Uint16 status,
-                         const std::string& error_comment) {
+                         const std::string& error_comment, const ServerContext& context) {
+  context.metrics.stores.Increment(metrics::StatusLabel(status));
   T_DIMSE_C_StoreRSP response{};
   response.MessageIDBeingRespondedTo = request.MessageID;
   response.DimseStatus = status;
@@ -59,7 +61,8 @@ OFCondition AnswerOutOfResources(T_ASC_Association* assoc, T_ASC_PresentationCon
   RecordStoreFailure(context, assoc, request, STATUS_STORE_Refused_OutOfResources, reason);
   LogError("C-STORE from {} ({}) sop={}: status A700: {}", assoc->params->DULparams.callingAPTitle,
            PeerOf(assoc), request.AffectedSOPInstanceUID, reason);
-  return SendResponse(assoc, pres_id, request, STATUS_STORE_Refused_OutOfResources, reason);
+  return SendResponse(assoc, pres_id, request, STATUS_STORE_Refused_OutOfResources, reason,
+                      context);
 }
 
 // Refuses the store without writing anything: the data set must still be
@@ -76,15 +79,24 @@ OFCondition Refuse(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id
   return AnswerOutOfResources(assoc, pres_id, request, context, reason, stats);
 }
 
-// True when the storage file system is below the configured free space.
+// Runs the pipeline and records how long it took (pixeldex_ingest_duration_seconds).
+Result<ingest::IngestOutcome> TimedIngest(const ServerContext& context,
+                                          const ingest::IngestRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  Result<ingest::IngestOutcome> outcome = context.pipeline.Ingest(request);
+  context.metrics.ingest_seconds.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return outcome;
+}
+
+}  // namespace
+
 bool BelowFreeSpaceThreshold(const ServerContext& context) {
   const int64_t min_free_mb = context.settings.storage.min_free_mb;
   if (min_free_mb <= 0) return false;
   auto free_bytes = context.store.FreeBytes();
   return free_bytes.ok() && *free_bytes < static_cast<uint64_t>(min_free_mb) * 1024 * 1024;
 }
-
-}  // namespace
 
 OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ& request,
                                T_ASC_PresentationContextID pres_id, const ServerContext& context,
@@ -141,7 +153,7 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
       stream_status.bad() ? Result<ingest::IngestOutcome>(Status::ResourceExhausted(
                                 std::string("writing the incoming file failed: ") +
                                 stream_status.text()))
-                          : context.pipeline.Ingest(ingest_request);
+                          : TimedIngest(context, ingest_request);
   if (!outcome.ok()) {
     context.store.Discard(incoming);
     ++stats.store_failures;
@@ -151,7 +163,7 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
              request.AffectedSOPInstanceUID, request.AffectedSOPClassUID, status,
              outcome.status().ToString());
     RecordStoreFailure(context, assoc, request, status, outcome.status().ToString());
-    return SendResponse(assoc, pres_id, request, status, outcome.status().message());
+    return SendResponse(assoc, pres_id, request, status, outcome.status().message(), context);
   }
   ++stats.instances_stored;
   stats.bytes_received += outcome->size_bytes;
@@ -159,7 +171,10 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
     LogWarning("C-STORE from {} sop={}: {}", ingest_request.provenance.calling_aet,
                outcome->sop_instance_uid, outcome->warning);
   }
-  return SendResponse(assoc, pres_id, request, STATUS_Success, {});
+  context.metrics.instances_stored.Increment();
+  context.metrics.bytes_received.Increment(static_cast<uint64_t>(outcome->size_bytes));
+  if (outcome->thumbnail_failed()) context.metrics.thumbnail_failures.Increment();
+  return SendResponse(assoc, pres_id, request, STATUS_Success, {}, context);
 }
 
 }  // namespace pixeldex::server

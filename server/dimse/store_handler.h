@@ -17,4 +17,8 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
                                T_ASC_PresentationContextID pres_id, const ServerContext& context,
                                AssociationStats& stats);
 
+// True when the storage file system has less free space than
+// storage.min_free_mb (C-STOREs are then refused with A700).
+bool BelowFreeSpaceThreshold(const ServerContext& context);
+
 }  // namespace pixeldex::server

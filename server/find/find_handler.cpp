@@ -10,6 +10,7 @@
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
 #include "server/find/find_identifier.h"
+#include "server/metrics/server_metrics.h"
 
 namespace pixeldex::server {
 namespace {
@@ -136,6 +137,9 @@ OFCondition HandleFindRequest(T_ASC_Association* assoc, T_DIMSE_Message& request
     LogWarning("C-FIND from {}: level {}, {} matches, DIMSE failure: {}", context.calling_ae,
                session.level, session.matches, cond.text());
   } else {
+    if (context.responses != nullptr) {
+      context.responses->Increment(metrics::StatusLabel(session.final_status));
+    }
     LogInfo("C-FIND from {}: level {}, {} matches, status 0x{:04X}{}{}", context.calling_ae,
             session.level, session.matches, session.final_status,
             session.comment.empty() ? "" : ": ", session.comment);

@@ -33,6 +33,7 @@
 #include "catalog/common/result.h"
 #include "catalog/index/sqlite_db.h"
 #include "catalog/query/find_options.h"
+#include "server/metrics/metric_types.h"
 
 namespace pixeldex::server {
 
@@ -44,6 +45,8 @@ struct FindContext {
   // PS3.4 C.5.1.1: the SCU negotiated combined date-time range matching.
   bool combined_datetime = false;
   std::string calling_ae;  // for the log line
+  // Counts the final status of each answered request, when set.
+  metrics::LabeledCounter* responses = nullptr;
 };
 
 // `request` must hold a C-FIND-RQ received on `pres_id`. Returns the DIMSE

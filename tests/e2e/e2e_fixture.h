@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,17 +18,35 @@
 
 namespace pixeldex::testing {
 
+// Options for a server whose archive (storage/, index.db) and log
+// (server.log) live in `dir`.
+inline ServerProcess::Options ArchiveIn(const TempDir& dir) {
+  ServerProcess::Options options;
+  options.storage = dir / "storage";
+  options.index = dir / "index.db";
+  options.log_file = dir / "server.log";
+  return options;
+}
+
+// One C-ECHO by DCMTK's echoscu to `server`; its exit code is 0 on success.
+inline ProcessResult EchoScu(const ServerProcess& server, const std::string& calling_aet,
+                             const std::string& called_aet = "PIXELDEX") {
+  return RunProcess({"echoscu", "-aet", calling_aet, "-aec", called_aet, "127.0.0.1",
+                     server.port_string()},
+                    FastClientEnv());
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   // Extra `pixeldex serve` arguments for the fixture's server.
   virtual std::vector<std::string> ServerArgs() const { return {}; }
+  // Extra environment variables for the fixture's server.
+  virtual std::map<std::string, std::string> ServerEnv() const { return {}; }
 
   void SetUp() override {
-    ServerProcess::Options options;
-    options.storage = dir_ / "storage";
-    options.index = dir_ / "index.db";
-    options.log_file = dir_ / "server.log";
+    ServerProcess::Options options = ArchiveIn(dir_);
     options.extra_args = ServerArgs();
+    options.env = ServerEnv();
     server_ = ServerProcess::Start(options);
   }
 

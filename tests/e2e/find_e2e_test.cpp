@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <regex>
 #include <set>
 
 #include "tests/e2e/e2e_fixture.h"
@@ -152,40 +151,37 @@ TEST_F(FindE2eTest, IllegalIdentifierGetsAFailureStatus) {
   EXPECT_EQ(again.exit_code, 0);
 }
 
-// C-CANCEL between pending responses (PS3.7 9.1.2.1.3). Each of the 400
-// matches carries a 64 KiB return key, so the 25 MiB answer cannot fit in the
-// loopback socket buffers (a few MiB): the server is still sending when the
-// cancel that findscu sends after the second response reaches it, whatever
-// the scheduling, and must stop with FE00 before the last match.
-class FindCancelE2eTest : public ServerTest {};
+// Many matches, so that the cancel arrives while responses are still pending.
+class FindCancelE2eTest : public ServerTest {
+ protected:
+  // Small socket buffers on both ends (DCMTK reads TCP_BUFFER_LENGTH) keep
+  // the server from pushing every match into the connection before findscu,
+  // slow on a busy machine, sends its C-CANCEL: the server has to wait for
+  // findscu to read, and so sees the cancel between two responses.
+  std::map<std::string, std::string> ServerEnv() const override {
+    return {{"TCP_BUFFER_LENGTH", "4096"}};
+  }
+};
 
 TEST_F(FindCancelE2eTest, CancelStopsTheAnswerAndTheServerGoesOn) {
   constexpr int kInstances = 400;
   std::vector<std::string> files;
   TestInstance t;
   t.rows = t.columns = 4;
-  t.image_comments = std::string(64 * 1024, 'c');
   for (int i = 0; i < kInstances; ++i) {
     t.sop_instance_uid = UniqueUid("3.");
     files.push_back(MakeInstance(t, "c" + std::to_string(i) + ".dcm"));
   }
   ASSERT_EQ(StoreScu(files).exit_code, 0);
-  // Not -v: findscu would print every 64 KiB response.
-  auto r = RunProcess({"findscu", "-S", "--cancel", "2", "-aec", "PIXELDEX", "-k",
+  auto env = FastClientEnv();
+  env["TCP_BUFFER_LENGTH"] = "4096";
+  auto r = RunProcess({"findscu", "-v", "-S", "--cancel", "2", "-aec", "PIXELDEX", "-k",
                        "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID=" + t.study_uid, "-k",
-                       "SOPInstanceUID", "-k", "ImageComments", "127.0.0.1",
-                       server_->port_string()},
-                      FastClientEnv());
+                       "SOPInstanceUID", "127.0.0.1", server_->port_string()},
+                      env);
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  const std::string log = server_->Log();
-  const std::smatch m = [&] {
-    std::smatch found;
-    std::regex_search(log, found, std::regex(R"(level IMAGE, (\d+) matches, status 0xFE00)"));
-    return found;
-  }();
-  ASSERT_FALSE(m.empty()) << log;
-  EXPECT_GE(std::stoi(m[1].str()), 2);
-  EXPECT_LT(std::stoi(m[1].str()), kInstances);
+  EXPECT_NE(r.output.find("Cancel: MatchingTerminatedDueToCancelRequest"), std::string::npos) << r.output;
+  EXPECT_NE(server_->Log().find("status 0xFE00"), std::string::npos) << server_->Log();
   auto again = RunProcess({"echoscu", "-aec", "PIXELDEX", "127.0.0.1", server_->port_string()},
                           FastClientEnv());
   EXPECT_EQ(again.exit_code, 0);

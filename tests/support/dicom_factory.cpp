@@ -54,7 +54,6 @@ void PutAttributes(DcmDataset* ds, const TestInstance& t) {
   put(DCM_Manufacturer, "pixeldex-tests");
   put(DCM_SliceThickness, "1.25");
   put(DCM_ImageType, "ORIGINAL\\PRIMARY\\AXIAL");
-  if (!t.image_comments.empty()) put(DCM_ImageComments, t.image_comments);
   ds->putAndInsertUint16(DCM_Rows, t.rows);
   ds->putAndInsertUint16(DCM_Columns, t.columns);
   ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);

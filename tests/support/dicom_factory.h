@@ -28,7 +28,6 @@ struct TestInstance {
   int series_number = 1;
   int instance_number = 1;
   std::string specific_character_set;  // empty: not written
-  std::string image_comments;          // (0020,4000); empty: not written
   uint16_t rows = 16;
   uint16_t columns = 16;
   uint16_t bits_allocated = 16;  // 8 or 16; Bits Stored equals it

@@ -25,8 +25,9 @@ constexpr int kReadyTimeoutMs = 30000;
 std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
   std::unique_ptr<ServerProcess> server(new ServerProcess());
   server->log_file_ = options.log_file;
-  std::vector<std::string> args = {PIXELDEX_BINARY, "serve", "--port", "0",
-                                    "--storage", options.storage, "--index", options.index};
+  std::vector<std::string> args = {PIXELDEX_BINARY, "serve", "--port", "0"};
+  if (!options.storage.empty()) args.insert(args.end(), {"--storage", options.storage});
+  if (!options.index.empty()) args.insert(args.end(), {"--index", options.index});
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   std::vector<std::string> env = EnvironmentWith(options.env);
   std::vector<char*> argv, envp;
@@ -54,7 +55,7 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
 
   // Wait for the readiness line on stdout.
   std::string seen;
-  const std::regex ready(R"(listening on [^ ]*:(\d+))");
+  const std::regex ready(R"(pixeldex listening on [^ ]*:(\d+))");
   std::smatch match;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kReadyTimeoutMs);
   while (!std::regex_search(seen, match, ready)) {
@@ -67,13 +68,15 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
     if (n <= 0) break;
     seen.append(buffer, static_cast<size_t>(n));
   }
-  ::close(out[0]);  // later stdout lines go nowhere (the server writes only this one)
+  ::close(out[0]);  // the server writes nothing to stdout after its "listening" line
   if (!std::regex_search(seen, match, ready)) {
     server->Kill();
     throw std::runtime_error("pixeldex did not become ready; stdout: " + seen +
                              "\nlog:\n" + server->Log());
   }
   server->port_ = std::stoi(match[1]);
+  const std::regex http_ready(R"(http listening on [^ ]*:(\d+))");
+  if (std::regex_search(seen, match, http_ready)) server->http_port_ = std::stoi(match[1]);
   return server;
 }
 
@@ -103,6 +106,10 @@ void ServerProcess::Kill() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);
   Wait();
+}
+
+void ServerProcess::Signal(int signal_number) const {
+  if (pid_ > 0) ::kill(pid_, signal_number);
 }
 
 std::string ServerProcess::Log() const {

@@ -2,7 +2,8 @@
 // ServerProcess: the real pixeldex binary running `serve` on a free port in a
 // test's temp dir. Start() returns once the server printed its "listening"
 // line (readiness is awaited, never slept for); the destructor kills it if
-// the test did not stop it.
+// the test did not stop it. With --http among the extra arguments, the
+// "http listening" line printed before it gives http_port().
 
 #include <sys/types.h>
 
@@ -16,8 +17,8 @@ namespace pixeldex::testing {
 class ServerProcess {
  public:
   struct Options {
-    std::string storage;  // --storage
-    std::string index;    // --index
+    std::string storage;  // --storage (left out when empty)
+    std::string index;    // --index (left out when empty)
     std::string log_file; // stderr goes here
     std::vector<std::string> extra_args;
     std::map<std::string, std::string> env;
@@ -29,12 +30,16 @@ class ServerProcess {
 
   int port() const { return port_; }
   std::string port_string() const { return std::to_string(port_); }
+  // The HTTP endpoint's port; 0 when the server was started without --http.
+  int http_port() const { return http_port_; }
   // Sends SIGTERM and waits; returns the exit code (-1 if killed by a signal).
   int Stop();
   // Sends SIGTERM without waiting (Stop() then waits for the exit).
   void Terminate();
   // Sends SIGKILL and waits.
   void Kill();
+  // Sends `signal_number` (e.g. SIGHUP) without waiting.
+  void Signal(int signal_number) const;
   std::string Log() const;
 
  private:
@@ -42,6 +47,7 @@ class ServerProcess {
   int Wait();
   pid_t pid_ = -1;
   int port_ = 0;
+  int http_port_ = 0;
   std::string log_file_;
 };
 

@@ -1,0 +1,55 @@
+#pragma once
+// ServerMetrics: every metric `pixeldex serve` exposes on /metrics, declared
+// in one place. A new metric is one member line here plus one update where
+// the event happens, e.g.
+//   Counter& moves = registry.AddCounter("pixeldex_cmove_requests_total", "...");
+//   context.metrics.moves.Increment();
+// Members are updated from any thread; the struct lives as long as the server.
+
+#include <cstdint>
+#include <string>
+
+#include "server/metrics/metrics_registry.h"
+
+namespace pixeldex::server::metrics {
+
+// A DIMSE status as a label value: four upper-case hex digits ("0000", "A700").
+std::string StatusLabel(uint16_t status);
+
+// Upper bounds, in seconds, of the ingest latency histogram's buckets.
+inline const std::vector<double> kIngestSecondsBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                          0.5,   1,    2.5,   5,    10};
+
+struct ServerMetrics {
+  // Success counts start at 0, so that rates exist before the first request.
+  ServerMetrics();
+
+  MetricsRegistry registry;
+
+  Gauge& associations_active =
+      registry.AddGauge("pixeldex_associations_active", "DICOM associations being served now.");
+  Counter& associations_total = registry.AddCounter("pixeldex_associations_total",
+                                                    "DICOM associations accepted since start.");
+  Counter& associations_rejected = registry.AddCounter(
+      "pixeldex_associations_rejected_total",
+      "DICOM associations rejected (access control, called AE title, no usable context, limit).");
+  Counter& echoes =
+      registry.AddCounter("pixeldex_cecho_requests_total", "C-ECHO requests answered.");
+  LabeledCounter& stores = registry.AddLabeledCounter(
+      "pixeldex_cstore_responses_total", "C-STORE responses sent, by DIMSE status.", "status");
+  Counter& instances_stored = registry.AddCounter(
+      "pixeldex_instances_stored_total", "Instances stored and indexed (C-STORE status 0000).");
+  Counter& bytes_received = registry.AddCounter("pixeldex_received_bytes_total",
+                                                "Bytes of instances stored (file sizes).");
+  Histogram& ingest_seconds = registry.AddHistogram(
+      "pixeldex_ingest_duration_seconds",
+      "Time from a received data set to its durable file and index rows.", kIngestSecondsBuckets);
+  Counter& thumbnail_failures =
+      registry.AddCounter("pixeldex_thumbnail_failures_total",
+                          "Stored instances whose thumbnail could not be rendered.");
+  LabeledCounter& finds =
+      registry.AddLabeledCounter("pixeldex_cfind_responses_total",
+                                 "C-FIND requests answered, by final DIMSE status.", "status");
+};
+
+}  // namespace pixeldex::server::metrics

@@ -1,0 +1,82 @@
+#include "tests/support/http_client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <sstream>
+#include <stdexcept>
+
+namespace pixeldex::testing {
+namespace {
+
+HttpReply Parse(const std::string& raw) {
+  HttpReply reply;
+  const size_t head_end = raw.find("\r\n\r\n");
+  std::istringstream head(raw.substr(0, head_end));
+  std::string line;
+  if (std::getline(head, line)) {
+    std::istringstream status_line(line);
+    std::string version;
+    status_line >> version >> reply.status;
+  }
+  while (std::getline(head, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    reply.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
+  }
+  if (head_end != std::string::npos) reply.body = raw.substr(head_end + 4);
+  return reply;
+}
+
+}  // namespace
+
+HttpReply HttpExchange(int port, const std::string& raw_request, int timeout_ms) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
+  }
+  size_t sent = 0;
+  while (sent < raw_request.size()) {
+    const ssize_t n =
+        ::send(fd, raw_request.data() + sent, raw_request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may answer (413) and close before reading it all
+    sent += static_cast<size_t>(n);
+  }
+  std::string raw;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    pollfd pfd{fd, POLLIN, 0};
+    if (left <= 0 || ::poll(&pfd, 1, static_cast<int>(left)) <= 0) break;
+    char buffer[4096];
+    const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) break;
+    raw.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return Parse(raw);
+}
+
+HttpReply HttpRequest(int port, const std::string& method, const std::string& path) {
+  return HttpExchange(
+      port, method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+}
+
+}  // namespace pixeldex::testing

@@ -1,0 +1,24 @@
+#pragma once
+// A tiny HTTP/1.1 client for tests: one request to 127.0.0.1 over a plain
+// socket, the reply read until the server closes the connection (requests
+// say "Connection: close"), within a bounded deadline.
+
+#include <map>
+#include <string>
+
+namespace pixeldex::testing {
+
+struct HttpReply {
+  int status = 0;                              // 0 when no status line arrived
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+};
+
+// Sends `raw_request` as is and parses what comes back. Throws
+// std::runtime_error when it cannot connect.
+HttpReply HttpExchange(int port, const std::string& raw_request, int timeout_ms = 10000);
+
+// `method` `path` with Connection: close.
+HttpReply HttpRequest(int port, const std::string& method, const std::string& path);
+
+}  // namespace pixeldex::testing
