@@ -19,6 +19,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
 instances=1000000
 index=""
 repeat=1000
@@ -37,12 +39,11 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 bin="$build/bench"
-for tool in "$bin/build_find_index" "$bin/find_sql_bench" "$bin/find_client" "$build/pixeldex"; do
-  [[ -x "$tool" ]] || { echo "missing $tool: run cmake --build $build first" >&2; exit 1; }
-done
+bench_require_built "$build" "$bin/build_find_index" "$bin/find_sql_bench" "$bin/find_client" \
+  "$build/pixeldex"
 [[ -n "$index" ]] || index="$bin/find-index-$instances.db"
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+echo "== machine: $(bench_machine)," \
      "$(date -u +%Y-%m-%dT%H:%MZ), SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?')"
 
 if [[ ! -f "$index" ]]; then

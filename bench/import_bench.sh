@@ -20,6 +20,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
 files=2000
 size=512
 build="$root/build"
@@ -39,15 +41,13 @@ while [[ $# -gt 0 ]]; do
 done
 pixeldex="$build/pixeldex"
 make_corpus="$build/bench/make_corpus"
-for tool in "$pixeldex" "$make_corpus"; do
-  [[ -x "$tool" ]] || { echo "missing $tool: run cmake --build $build first" >&2; exit 1; }
-done
+bench_require_built "$build" "$pixeldex" "$make_corpus"
 command -v dcmdump >/dev/null || { echo "dcmdump (DCMTK) not found" >&2; exit 1; }
 [[ -n "$corpus" ]] || corpus="$build/bench/import-corpus-$files-$size"
 [[ -n "$work" ]] || work="$build/bench/import-work"
 
 mkdir -p "$work"
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+echo "== machine: $(bench_machine)," \
      "$(date -u +%Y-%m-%dT%H:%MZ), archive on $(df -T "$work" | awk 'NR==2 {print $2}')," \
      "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ ! -d "$corpus" ]]; then

@@ -1,9 +1,6 @@
 #include "bench/thumbnail_bench_codecs.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcpixel.h>
-#include <dcmtk/dcmdata/dcpixseq.h>
-#include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmdata/dcrlerp.h>
 #include <dcmtk/dcmjpeg/djencode.h>
@@ -11,15 +8,16 @@
 #include <dcmtk/dcmjpeg/djrploss.h>
 #include <dcmtk/dcmjpls/djencode.h>
 #include <dcmtk/dcmjpls/djrparam.h>
-#include <openjpeg.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
+#include <exception>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "tests/support/codecs/compressed_pixels.h"
 
 namespace pixeldex::bench {
 namespace {
@@ -37,31 +35,6 @@ void RegisterEncoders() {
     return true;
   }();
   (void)registered;
-}
-
-struct MemoryStream {
-  std::vector<uint8_t> bytes;
-  size_t position = 0;
-};
-
-OPJ_SIZE_T Write(void* buffer, OPJ_SIZE_T n, void* user) {
-  auto* s = static_cast<MemoryStream*>(user);
-  if (s->position + n > s->bytes.size()) s->bytes.resize(s->position + n);
-  std::memcpy(s->bytes.data() + s->position, buffer, n);
-  s->position += n;
-  return n;
-}
-OPJ_OFF_T Skip(OPJ_OFF_T n, void* user) {
-  auto* s = static_cast<MemoryStream*>(user);
-  s->position += static_cast<size_t>(n);
-  if (s->position > s->bytes.size()) s->bytes.resize(s->position);
-  return n;
-}
-OPJ_BOOL Seek(OPJ_OFF_T n, void* user) {
-  auto* s = static_cast<MemoryStream*>(user);
-  s->position = static_cast<size_t>(n);
-  if (s->position > s->bytes.size()) s->bytes.resize(s->position);
-  return OPJ_TRUE;
 }
 
 // A reversible (lossless) J2K codestream of a monochrome 8/16-bit frame.
@@ -85,53 +58,11 @@ std::vector<uint8_t> EncodeJpeg2000(DcmDataset& dataset) {
       samples[i] = signed_pixels ? static_cast<int16_t>(p[i]) : static_cast<int32_t>(p[i]);
     }
   }
-  opj_cparameters_t parameters;
-  opj_set_default_encoder_parameters(&parameters);
-  parameters.tcp_numlayers = 1;
-  parameters.cp_disto_alloc = 1;
-  parameters.tcp_rates[0] = 0;  // lossless
-  parameters.irreversible = 0;
-  parameters.numresolution = 6;
-  opj_image_cmptparm_t component;
-  std::memset(&component, 0, sizeof(component));
-  component.dx = component.dy = 1;
-  component.w = columns;
-  component.h = rows;
-  component.prec = stored;
-  component.sgnd = signed_pixels;
-  opj_image_t* image = opj_image_create(1, &component, OPJ_CLRSPC_GRAY);
-  image->x1 = columns;
-  image->y1 = rows;
-  std::copy(samples.begin(), samples.end(), image->comps[0].data);
-  opj_codec_t* codec = opj_create_compress(OPJ_CODEC_J2K);
-  MemoryStream out;
-  opj_stream_t* stream = opj_stream_create(1 << 16, OPJ_FALSE);
-  opj_stream_set_write_function(stream, Write);
-  opj_stream_set_skip_function(stream, Skip);
-  opj_stream_set_seek_function(stream, Seek);
-  opj_stream_set_user_data(stream, &out, nullptr);
-  const bool ok = opj_setup_encoder(codec, &parameters, image) &&
-                  opj_start_compress(codec, image, stream) && opj_encode(codec, stream) &&
-                  opj_end_compress(codec, stream);
-  opj_stream_destroy(stream);
-  opj_destroy_codec(codec);
-  opj_image_destroy(image);
-  if (!ok) Fail("OpenJPEG encoding failed");
-  if (out.bytes.size() % 2 != 0) out.bytes.push_back(0);
-  return out.bytes;
-}
-
-// Replaces Pixel Data by one encapsulated frame with an empty offset table.
-void PutEncapsulated(DcmDataset& dataset, E_TransferSyntax syntax, std::vector<uint8_t> frame) {
-  auto* sequence = new DcmPixelSequence(DcmTag(DCM_PixelData, EVR_OB));
-  sequence->insert(new DcmPixelItem(DcmTag(DCM_Item, EVR_OB)));
-  auto* item = new DcmPixelItem(DcmTag(DCM_Item, EVR_OB));
-  item->putUint8Array(frame.data(), static_cast<unsigned long>(frame.size()));
-  sequence->insert(item);
-  dataset.findAndDeleteElement(DCM_PixelData);
-  auto* pixel_data = new DcmPixelData(DCM_PixelData);
-  pixel_data->putOriginalRepresentation(syntax, nullptr, sequence);
-  dataset.insert(pixel_data, true);
+  std::vector<uint8_t> codestream =
+      thumbnail::testing::EncodeJpeg2000(samples, columns, rows, 1, stored, signed_pixels != 0,
+                                         /*lossless=*/true, /*mct=*/false);
+  if (codestream.size() % 2 != 0) codestream.push_back(0);
+  return codestream;
 }
 
 }  // namespace
@@ -146,7 +77,11 @@ std::unique_ptr<CompressedFile> Compressed(DcmDataset& dataset, E_TransferSyntax
   DcmFileFormat file(&dataset);  // deep copy
   DcmDataset& copy = *file.getDataset();
   if (syntax == EXS_JPEG2000LosslessOnly) {
-    PutEncapsulated(copy, syntax, EncodeJpeg2000(copy));
+    try {
+      thumbnail::testing::PutEncapsulated(copy, syntax, {EncodeJpeg2000(copy)});
+    } catch (const std::exception& e) {
+      Fail(e.what());
+    }
   } else {
     DJ_RPLossy lossy(90);
     DJ_RPLossless lossless;

@@ -73,6 +73,17 @@ class ServerTest : public ::testing::Test {
     WriteTestInstance(path, instance, xfer);
     return path;
   }
+  // `count` instances of `instance`'s series, each with a fresh SOP Instance
+  // UID, written as <prefix><i>.dcm; returns their paths.
+  std::vector<std::string> MakeInstances(TestInstance instance, int count,
+                                         const std::string& prefix) const {
+    std::vector<std::string> files;
+    for (int i = 0; i < count; ++i) {
+      instance.sop_instance_uid = UniqueUid("3.");
+      files.push_back(MakeInstance(instance, prefix + std::to_string(i) + ".dcm"));
+    }
+    return files;
+  }
 
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;

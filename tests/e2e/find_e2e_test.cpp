@@ -165,14 +165,9 @@ class FindCancelE2eTest : public ServerTest {
 
 TEST_F(FindCancelE2eTest, CancelStopsTheAnswerAndTheServerGoesOn) {
   constexpr int kInstances = 400;
-  std::vector<std::string> files;
   TestInstance t;
   t.rows = t.columns = 4;
-  for (int i = 0; i < kInstances; ++i) {
-    t.sop_instance_uid = UniqueUid("3.");
-    files.push_back(MakeInstance(t, "c" + std::to_string(i) + ".dcm"));
-  }
-  ASSERT_EQ(StoreScu(files).exit_code, 0);
+  ASSERT_EQ(StoreScu(MakeInstances(t, kInstances, "c")).exit_code, 0);
   auto env = FastClientEnv();
   env["TCP_BUFFER_LENGTH"] = "4096";
   auto r = RunProcess({"findscu", "-v", "-S", "--cancel", "2", "-aec", "PIXELDEX", "-k",

@@ -28,13 +28,9 @@ class NoDelayE2eTest : public ServerTest {
 
 TEST_F(NoDelayE2eTest, ThreeHundredSmallImagesRunAtHundredsPerSecond) {
   constexpr int kImages = 300;
-  std::vector<std::string> files;
   TestInstance t;
   t.rows = t.columns = 8;
-  for (int i = 0; i < kImages; ++i) {
-    t.sop_instance_uid = UniqueUid("3.");
-    files.push_back(MakeInstance(t, "small" + std::to_string(i) + ".dcm"));
-  }
+  const std::vector<std::string> files = MakeInstances(t, kImages, "small");
   const auto start = std::chrono::steady_clock::now();
   auto r = StoreScu(files);
   const double seconds =

@@ -32,12 +32,7 @@ class ReconcileE2eTest : public ServerTest {
     TestInstance t;
     t.study_uid = UniqueUid("1.");
     t.series_uid = UniqueUid("2.");
-    std::vector<std::string> files;
-    for (int i = 0; i < count; ++i) {
-      t.sop_instance_uid = UniqueUid("3.");
-      files.push_back(MakeInstance(t, name + std::to_string(i) + ".dcm"));
-    }
-    return files;
+    return MakeInstances(t, count, name);
   }
   std::string PathOf(const std::string& sop_instance_uid) const {
     return StoragePath(Index().Scalar("SELECT path FROM instances WHERE sop_instance_uid = ?1",

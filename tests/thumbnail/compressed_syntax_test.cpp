@@ -120,20 +120,19 @@ class CompressedSyntax : public ::testing::Test {
     EXPECT_TRUE(file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096).good());
     return file.getDataset()->getOriginalXfer();
   }
-  static void ExpectWithin(const Png& actual, const Png& expected, double mean_tolerance,
-                           int max_tolerance) {
-    ASSERT_EQ(actual.width, expected.width);
-    ASSERT_EQ(actual.height, expected.height);
-    ASSERT_EQ(actual.channels, expected.channels);
-    double sum = 0;
-    int worst = 0;
-    for (size_t i = 0; i < actual.pixels.size(); ++i) {
-      const int d = std::abs(actual.pixels[i] - expected.pixels[i]);
-      sum += d;
-      worst = std::max(worst, d);
-    }
-    EXPECT_LE(sum / actual.pixels.size(), mean_tolerance);
-    EXPECT_LE(worst, max_tolerance);
+  // `tool` compresses a CT and an RGB image into `syntax` (PS3.5 A.4), and
+  // both render exactly as their originals.
+  void ExpectExactForGreyAndColour(const std::string& tool, E_TransferSyntax syntax) {
+    auto ct = CtDataset(1);
+    const std::string ct_path = SaveNative(*ct, "ct.dcm");
+    const std::string ct_compressed = Compress(tool, ct_path);
+    ASSERT_EQ(SyntaxOf(ct_compressed), syntax);
+    EXPECT_EQ(RenderOk(ct_compressed).pixels, RenderOk(ct_path).pixels);
+
+    auto rgb = RgbDataset();
+    const std::string rgb_path = SaveNative(*rgb, "rgb.dcm");
+    const std::string rgb_compressed = Compress(tool, rgb_path);
+    EXPECT_EQ(RenderOk(rgb_compressed).pixels, RenderOk(rgb_path).pixels);
   }
 
   TempDir dir_;
@@ -167,29 +166,11 @@ TEST_F(CompressedSyntax, JpegLosslessSv1IsExact) {
 }
 
 TEST_F(CompressedSyntax, JpegLsLosslessIsExactForGreyAndColour) {
-  auto ct = CtDataset(1);
-  const std::string ct_path = SaveNative(*ct, "ct.dcm");
-  const std::string ct_jls = Compress("dcmcjpls", ct_path);
-  ASSERT_EQ(SyntaxOf(ct_jls), EXS_JPEGLSLossless);
-  EXPECT_EQ(RenderOk(ct_jls).pixels, RenderOk(ct_path).pixels);
-
-  auto rgb = RgbDataset();
-  const std::string rgb_path = SaveNative(*rgb, "rgb.dcm");
-  const std::string rgb_jls = Compress("dcmcjpls", rgb_path);
-  EXPECT_EQ(RenderOk(rgb_jls).pixels, RenderOk(rgb_path).pixels);
+  ExpectExactForGreyAndColour("dcmcjpls", EXS_JPEGLSLossless);
 }
 
 TEST_F(CompressedSyntax, RleIsExactForGreyAndColour) {
-  auto ct = CtDataset(1);
-  const std::string ct_path = SaveNative(*ct, "ct.dcm");
-  const std::string ct_rle = Compress("dcmcrle", ct_path);
-  ASSERT_EQ(SyntaxOf(ct_rle), EXS_RLELossless);
-  EXPECT_EQ(RenderOk(ct_rle).pixels, RenderOk(ct_path).pixels);
-
-  auto rgb = RgbDataset();
-  const std::string rgb_path = SaveNative(*rgb, "rgb.dcm");
-  const std::string rgb_rle = Compress("dcmcrle", rgb_path);
-  EXPECT_EQ(RenderOk(rgb_rle).pixels, RenderOk(rgb_path).pixels);
+  ExpectExactForGreyAndColour("dcmcrle", EXS_RLELossless);
 }
 
 TEST_F(CompressedSyntax, DeflatedAndBigEndianAreExact) {
@@ -237,13 +218,26 @@ std::string SaveJpeg2000(DcmDataset& original, E_TransferSyntax syntax,
   return path;
 }
 
+// Each of the `frame_count` frames of `stored` (the signed 16-bit CT phantom)
+// as its own lossless JPEG 2000 codestream.
+std::vector<std::vector<uint8_t>> CtJpeg2000Frames(const std::vector<int32_t>& stored,
+                                                   int frame_count) {
+  const size_t frame_size = stored.size() / frame_count;
+  std::vector<std::vector<uint8_t>> frames;
+  for (int f = 0; f < frame_count; ++f) {
+    std::vector<int32_t> frame(stored.begin() + f * frame_size,
+                               stored.begin() + (f + 1) * frame_size);
+    frames.push_back(EncodeJpeg2000(frame, kColumns, kRows, 1, 16, true, true, false));
+  }
+  return frames;
+}
+
 TEST_F(CompressedSyntax, Jpeg2000LosslessSignedGreyIsExact) {
   std::vector<int32_t> stored;
   auto dataset = CtDataset(1, &stored);
   const std::string original = SaveNative(*dataset, "ct.dcm");
-  const auto codestream = EncodeJpeg2000(stored, kColumns, kRows, 1, 16, true, true, false);
-  const std::string j2k = SaveJpeg2000(*dataset, EXS_JPEG2000LosslessOnly, {codestream},
-                                       dir_.Path("ct_j2k.dcm"));
+  const std::string j2k = SaveJpeg2000(*dataset, EXS_JPEG2000LosslessOnly,
+                                       CtJpeg2000Frames(stored, 1), dir_.Path("ct_j2k.dcm"));
   ASSERT_EQ(SyntaxOf(j2k), EXS_JPEG2000LosslessOnly);
   EXPECT_EQ(RenderOk(j2k).pixels, RenderOk(original).pixels);
 }
@@ -274,13 +268,7 @@ TEST_F(CompressedSyntax, Jpeg2000MultiFrameUsesTheMiddleFrameWithOrWithoutOffset
   std::vector<int32_t> stored;
   auto dataset = CtDataset(3, &stored);
   const std::string original = SaveNative(*dataset, "ct3.dcm");
-  const size_t frame_size = stored.size() / 3;
-  std::vector<std::vector<uint8_t>> frames;
-  for (int f = 0; f < 3; ++f) {
-    std::vector<int32_t> frame(stored.begin() + f * frame_size,
-                               stored.begin() + (f + 1) * frame_size);
-    frames.push_back(EncodeJpeg2000(frame, kColumns, kRows, 1, 16, true, true, false));
-  }
+  const auto frames = CtJpeg2000Frames(stored, 3);
   const Png expected = RenderOk(original);
   // One fragment per frame, empty offset table.
   EXPECT_EQ(RenderOk(SaveJpeg2000(*dataset, EXS_JPEG2000LosslessOnly, frames,
@@ -303,9 +291,8 @@ TEST_F(CompressedSyntax, HtJ2kTransferSyntaxUnknownToDcmtkIsDecodedByOpenJpeg) {
   std::vector<int32_t> stored;
   auto dataset = CtDataset(1, &stored);
   const std::string original = SaveNative(*dataset, "ct.dcm");
-  const auto codestream = EncodeJpeg2000(stored, kColumns, kRows, 1, 16, true, true, false);
-  const std::string j2k = SaveJpeg2000(*dataset, EXS_JPEG2000LosslessOnly, {codestream},
-                                       dir_.Path("ct_j2k.dcm"));
+  const std::string j2k = SaveJpeg2000(*dataset, EXS_JPEG2000LosslessOnly,
+                                       CtJpeg2000Frames(stored, 1), dir_.Path("ct_j2k.dcm"));
   DcmFileFormat file;
   ASSERT_TRUE(file.loadFile(j2k.c_str()).good());
   file.getMetaInfo()->putAndInsertString(DCM_TransferSyntaxUID, "1.2.840.10008.1.2.4.201");
@@ -320,13 +307,7 @@ TEST_F(CompressedSyntax, ConcurrentDecodingOfCompressedFilesIsConsistent) {
   std::vector<int32_t> stored;
   auto ct = CtDataset(3, &stored);
   const std::string native = SaveNative(*ct, "ct3.dcm");
-  std::vector<std::vector<uint8_t>> frames;
-  const size_t frame_size = stored.size() / 3;
-  for (int f = 0; f < 3; ++f) {
-    std::vector<int32_t> frame(stored.begin() + f * frame_size,
-                               stored.begin() + (f + 1) * frame_size);
-    frames.push_back(EncodeJpeg2000(frame, kColumns, kRows, 1, 16, true, true, false));
-  }
+  const auto frames = CtJpeg2000Frames(stored, 3);
   const std::vector<std::string> paths = {
       Compress("dcmcjpls", native), Compress("dcmcrle", native), Compress("dcmcjpeg +e1", native),
       SaveJpeg2000(*ct, EXS_JPEG2000LosslessOnly, frames, dir_.Path("ct3_j2k.dcm"))};
@@ -348,9 +329,9 @@ TEST_F(CompressedSyntax, ConcurrentDecodingOfCompressedFilesIsConsistent) {
 TEST_F(CompressedSyntax, TruncatedCodestreamsAreDecodeErrors) {
   std::vector<int32_t> stored;
   auto dataset = CtDataset(1, &stored);
-  auto codestream = EncodeJpeg2000(stored, kColumns, kRows, 1, 16, true, true, false);
-  codestream.resize(codestream.size() / 2);
-  const std::string j2k = SaveJpeg2000(*dataset, EXS_JPEG2000LosslessOnly, {codestream},
+  auto codestreams = CtJpeg2000Frames(stored, 1);
+  codestreams[0].resize(codestreams[0].size() / 2);
+  const std::string j2k = SaveJpeg2000(*dataset, EXS_JPEG2000LosslessOnly, codestreams,
                                        dir_.Path("truncated_j2k.dcm"));
   ThumbnailRecord record = RenderFile(j2k);
   EXPECT_EQ(record.status.rfind("decode_error: ", 0), 0u) << record.status;

@@ -1,8 +1,8 @@
 #pragma once
 // Test data for the thumbnail tests, built in code: datasets from a pixel
 // spec, Part-10 files in a temporary directory, compressed variants made by
-// DCMTK's command-line codecs or by OpenJPEG, and a PNG decoder to check the
-// output pixel by pixel.
+// DCMTK's command-line codecs or by OpenJPEG (tests/support/codecs), and a
+// PNG decoder to check the output pixel by pixel.
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdatset.h>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "catalog/common/instance_record.h"
+#include "tests/support/codecs/compressed_pixels.h"
 
 namespace pixeldex::thumbnail::testing {
 
@@ -47,6 +48,10 @@ struct Png {
   int At(int x, int y, int c = 0) const { return pixels[(static_cast<size_t>(y) * width + x) * channels + c]; }
 };
 Png DecodePng(const std::string& bytes);
+// Expects `actual` to have `expected`'s size and channels and to differ from
+// it by at most `mean_tolerance` on average and `max_tolerance` anywhere;
+// returns the worst difference (-1 when the sizes differ).
+int ExpectWithin(const Png& actual, const Png& expected, double mean_tolerance, int max_tolerance);
 
 // A fresh temporary directory, removed with the object.
 class TempDir {
@@ -67,17 +72,5 @@ ThumbnailRecord RenderFile(const std::string& path, int max_size = 256);
 ThumbnailRecord RenderViaFile(DcmDataset& dataset, int max_size = 256);
 // Runs a shell command; returns its exit status.
 int RunCommand(const std::string& command);
-
-// Encodes interleaved samples as a JPEG 2000 codestream with OpenJPEG.
-// `mct`: apply the reversible/irreversible colour transform (3 components).
-std::vector<uint8_t> EncodeJpeg2000(const std::vector<int32_t>& samples, int width, int height,
-                                    int components, int precision, bool is_signed, bool lossless,
-                                    bool mct);
-// Replaces the Pixel Data of `dataset` by an encapsulated pixel sequence with
-// one fragment per frame and an empty Basic Offset Table; with
-// `max_fragment_kbytes` > 0, frames are split into fragments of at most that
-// many KiB and the Basic Offset Table is filled in.
-void PutEncapsulated(DcmDataset& dataset, E_TransferSyntax transfer_syntax,
-                     const std::vector<std::vector<uint8_t>>& frames, int max_fragment_kbytes = 0);
 
 }  // namespace pixeldex::thumbnail::testing
