@@ -35,22 +35,6 @@ class MoveE2eTest : public RetrieveTest {
             "--move-destination", "GONE=127.0.0.1:" + std::to_string(unreachable_port_)};
   }
 
-  ProcessResult MoveScu(const std::string& destination, const std::vector<std::string>& args,
-                        const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> argv = {"movescu", "-v", "-aet", "MOVER", "-aec", "PIXELDEX",
-                                     "-aem", destination};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back("127.0.0.1");
-    argv.push_back(server_->port_string());
-    return RunProcess(argv, FastClientEnv());
-  }
-  static std::vector<std::string> Keys(const std::string& model,
-                                       const std::vector<std::string>& keys) {
-    std::vector<std::string> args = {model};
-    for (const auto& k : keys) args.insert(args.end(), {"-k", k});
-    return args;
-  }
   static void Clear(const std::string& dir) {
     for (const auto& entry : fs::directory_iterator(dir)) fs::remove_all(entry.path());
   }
