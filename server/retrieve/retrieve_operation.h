@@ -8,7 +8,8 @@
 // Every retrieve also counts in /metrics: its final status (the responses
 // counter it is given), its sub-operations by result, the bytes sent.
 //
-// Statuses (PS3.4 C.4.2.1.5, C.4.3.1.4; PS3.7 C):
+// Statuses (PS3.4 C.4.2.1.5, C.4.3.1.4; PS3.7 C; docs/conformance.md 4.2.5,
+// whose table a test keeps equal to the constants this code answers with):
 //   FF00  pending, with remaining/completed/failed/warning counts
 //   0000  every sub-operation completed
 //   B000  sub-operations complete, one or more failed or had warnings
