@@ -77,6 +77,20 @@ class RetrieveTest : public ServerTest {
     return args;
   }
 
+  // Stores instance "rle" of a new study "R" in RLE Lossless (uid_ gets
+  // both); returns the path of its uncompressed original. Failures are
+  // recorded as test failures.
+  std::string StoreRleInstance() {
+    TestInstance t;
+    t.sop_instance_uid = uid_["rle"] = UniqueUid("3.");
+    t.study_uid = uid_["R"] = UniqueUid("1.");
+    const std::string plain = MakeInstance(t, "plain.dcm");
+    const std::string rle = dir_ / "rle.dcm";
+    EXPECT_EQ(RunProcess({"dcmcrle", plain, rle}).exit_code, 0);
+    EXPECT_EQ(StoreScu({rle}, {"-xr"}).exit_code, 0);
+    return plain;
+  }
+
   // A new empty directory below the test's temp dir.
   std::string NewDir(const std::string& name) const {
     const std::string path = dir_ / name;

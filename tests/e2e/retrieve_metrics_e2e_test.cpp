@@ -1,7 +1,9 @@
 // End-to-end: /metrics counts C-GETs and C-MOVEs by DCMTK's getscu and
 // movescu exactly: each request by its final status (0000, B000, A801,
 // A900), the sub-operations by result as the responses count them, and the
-// data set bytes sent, which equal the stored data sets (sent unchanged).
+// data set bytes sent: those of the stored data sets when they go unchanged,
+// those of the converted data set (as the destination received it) when an
+// instance had to be decompressed.
 
 #include <filesystem>
 
@@ -92,6 +94,23 @@ TEST_F(RetrieveMetricsE2eTest, CountEveryRetrieveItsSubOperationsAndTheBytesSent
     }
   }
   EXPECT_EQ(get_and_move_statuses, 5);
+}
+
+TEST_F(RetrieveMetricsE2eTest, AConvertedInstanceCountsTheBytesItWasSentIn) {
+  StoreRleInstance();
+  ASSERT_FALSE(HasFailure());
+  // DEST accepts uncompressed syntaxes only: the RLE instance is decompressed.
+  auto r = MoveScu("DEST", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["R"]}));
+  ASSERT_NE(r.output.find("Received Final Move Response (Success)"), std::string::npos)
+      << r.output;
+  const auto received = InstancesIn(dest_dir_);
+  ASSERT_EQ(received.count(uid_["rle"]), 1u);
+  auto m = SettledMetrics(server_->http_port());
+  EXPECT_EQ(m[kCompleted], 1);
+  // storescp +B writes the data set as it came over the wire.
+  const double sent = static_cast<double>(DatasetBytes(received.at(uid_["rle"])).size());
+  EXPECT_EQ(m[kBytesSent], sent);
+  EXPECT_GT(sent, StoredDatasetBytes({"rle"}));  // not the stored RLE data set
 }
 
 }  // namespace
