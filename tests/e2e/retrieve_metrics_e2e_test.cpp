@@ -46,7 +46,8 @@ constexpr const char* kBytesSent = "pixeldex_retrieve_sent_bytes_total";
 
 TEST_F(RetrieveMetricsE2eTest, StartAtZero) {
   auto m = SettledMetrics(server_->http_port());
-  for (const char* sample : {kGetSuccess, kMoveSuccess, kCompleted, kFailed, kWarning, kBytesSent}) {
+  for (const char* sample :
+       {kGetSuccess, kMoveSuccess, kCompleted, kFailed, kWarning, kBytesSent}) {
     ASSERT_EQ(m.count(sample), 1u) << sample;
     EXPECT_EQ(m[sample], 0) << sample;
   }
@@ -54,16 +55,15 @@ TEST_F(RetrieveMetricsE2eTest, StartAtZero) {
 
 TEST_F(RetrieveMetricsE2eTest, CountEveryRetrieveItsSubOperationsAndTheBytesSent) {
   // A C-GET of study A: a1, a2, a3 completed.
-  auto r = GetScu(NewDir("got"), Keys("-S", {"QueryRetrieveLevel=STUDY",
-                                             "StudyInstanceUID=" + uid_["A"]}));
+  auto r = GetScu(NewDir("got"),
+                  Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["A"]}));
   ASSERT_NE(r.output.find("Received C-GET Response (Success)"), std::string::npos) << r.output;
   // A C-GET without a unique key: A900, no sub-operations.
   r = GetScu(NewDir("bad"), Keys("-S", {"QueryRetrieveLevel=STUDY"}));
   ASSERT_NE(r.output.find("DataSetDoesNotMatchSOPClass"), std::string::npos) << r.output;
   // A C-MOVE of study C: c1 completed.
   r = MoveScu("DEST", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["C"]}));
-  ASSERT_NE(r.output.find("Received Final Move Response (Success)"), std::string::npos)
-      << r.output;
+  ASSERT_NE(r.output.find("Received Final Move Response (Success)"), std::string::npos) << r.output;
   // A C-MOVE to a destination nobody configured: A801.
   r = MoveScu("NOWHERE", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["B"]}));
   ASSERT_NE(r.output.find("Refused: MoveDestinationUnknown"), std::string::npos) << r.output;
@@ -100,9 +100,9 @@ TEST_F(RetrieveMetricsE2eTest, AConvertedInstanceCountsTheBytesItWasSentIn) {
   StoreRleInstance();
   ASSERT_FALSE(HasFailure());
   // DEST accepts uncompressed syntaxes only: the RLE instance is decompressed.
-  auto r = MoveScu("DEST", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["R"]}));
-  ASSERT_NE(r.output.find("Received Final Move Response (Success)"), std::string::npos)
-      << r.output;
+  auto r =
+      MoveScu("DEST", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["R"]}));
+  ASSERT_NE(r.output.find("Received Final Move Response (Success)"), std::string::npos) << r.output;
   const auto received = InstancesIn(dest_dir_);
   ASSERT_EQ(received.count(uid_["rle"]), 1u);
   auto m = SettledMetrics(server_->http_port());
