@@ -45,6 +45,7 @@ or a monitoring network):
                 503 with the reason otherwise
   GET /metrics  Prometheus text format: pixeldex_associations_*,
                 pixeldex_cstore_responses_total{status}, pixeldex_cfind_*,
+                pixeldex_cget_*, pixeldex_cmove_*, pixeldex_retrieve_*,
                 pixeldex_instances_stored_total, pixeldex_received_bytes_total,
                 pixeldex_ingest_duration_seconds, pixeldex_index_size_bytes,
                 pixeldex_storage_free_bytes, ...

@@ -16,6 +16,12 @@ namespace pixeldex::server::metrics {
 // A DIMSE status as a label value: four upper-case hex digits ("0000", "A700").
 std::string StatusLabel(uint16_t status);
 
+// The result label values of pixeldex_retrieve_suboperations_total: the
+// three sub-operation counts of a C-GET/C-MOVE response (PS3.4 C.4.2.1.5).
+inline constexpr const char* kSubOperationCompleted = "completed";
+inline constexpr const char* kSubOperationWarning = "warning";
+inline constexpr const char* kSubOperationFailed = "failed";
+
 // Upper bounds, in seconds, of the ingest latency histogram's buckets.
 inline const std::vector<double> kIngestSecondsBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                           0.5,   1,    2.5,   5,    10};
@@ -50,6 +56,19 @@ struct ServerMetrics {
   LabeledCounter& finds =
       registry.AddLabeledCounter("pixeldex_cfind_responses_total",
                                  "C-FIND requests answered, by final DIMSE status.", "status");
+  LabeledCounter& gets = registry.AddLabeledCounter(
+      "pixeldex_cget_responses_total", "C-GET requests answered, by final DIMSE status.", "status");
+  LabeledCounter& moves =
+      registry.AddLabeledCounter("pixeldex_cmove_responses_total",
+                                 "C-MOVE requests answered, by final DIMSE status.", "status");
+  // Label values: kSubOperationCompleted, kSubOperationWarning, kSubOperationFailed.
+  LabeledCounter& retrieve_suboperations = registry.AddLabeledCounter(
+      "pixeldex_retrieve_suboperations_total",
+      "C-STORE sub-operations of C-GETs and C-MOVEs, by result (as counted in their responses).",
+      "result");
+  Counter& bytes_sent = registry.AddCounter(
+      "pixeldex_retrieve_sent_bytes_total",
+      "Bytes of data sets sent by C-STORE sub-operations, as encoded on the wire.");
 };
 
 }  // namespace pixeldex::server::metrics

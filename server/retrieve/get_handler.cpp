@@ -36,7 +36,7 @@ void GetCallback(void* data, OFBool cancelled, T_DIMSE_C_GetRQ* rq, DcmDataset* 
 
 OFCondition HandleGetRequest(T_ASC_Association* assoc, T_DIMSE_Message& request,
                              T_ASC_PresentationContextID pres_id, const RetrieveContext& context) {
-  RetrieveOperation operation("C-GET", context);
+  RetrieveOperation operation("C-GET", context.server->metrics.gets, context);
   GetSession session{assoc, &operation};
   OFCondition cond = DIMSE_getProvider(assoc, pres_id, &request.msg.CGetRQ, GetCallback, &session,
                                        DIMSE_BLOCKING, 0);

@@ -77,7 +77,7 @@ void MoveCallback(void* data, OFBool cancelled, T_DIMSE_C_MoveRQ* rq, DcmDataset
 
 OFCondition HandleMoveRequest(T_ASC_Association* assoc, T_DIMSE_Message& request,
                               T_ASC_PresentationContextID pres_id, const RetrieveContext& context) {
-  RetrieveOperation operation("C-MOVE", context);
+  RetrieveOperation operation("C-MOVE", context.server->metrics.moves, context);
   MoveSession session{&context, &operation, nullptr};
   const OFCondition cond = DIMSE_moveProvider(assoc, pres_id, &request.msg.CMoveRQ, MoveCallback,
                                               &session, DIMSE_BLOCKING, 0);

@@ -69,6 +69,12 @@ bool MaySendStores(const T_ASC_PresentationContext& pc, StoreSender sender) {
 
 }  // namespace
 
+std::vector<E_TransferSyntax> ConversionSyntaxes() {
+  std::vector<E_TransferSyntax> syntaxes(kUncompressed.begin(), kUncompressed.end());
+  syntaxes.insert(syntaxes.end(), kLosslessEncodable.begin(), kLosslessEncodable.end());
+  return syntaxes;
+}
+
 Result<OutgoingContext> ChooseOutgoingContext(T_ASC_Association* assoc,
                                               const std::string& sop_class_uid,
                                               E_TransferSyntax stored, StoreSender sender) {

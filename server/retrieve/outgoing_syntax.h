@@ -14,6 +14,7 @@
 #include <dcmtk/dcmnet/assoc.h>
 
 #include <string>
+#include <vector>
 
 #include "catalog/common/result.h"
 
@@ -30,6 +31,11 @@ enum class StoreSender {
   kRequestor,  // C-MOVE: pixeldex opened the association
   kAcceptor,   // C-GET: the peer must have accepted the SCP role (PS3.7 D.3.3.4)
 };
+
+// The syntaxes an instance can be converted to when the peer did not accept
+// its stored one, in order of preference: the uncompressed ones, then the
+// lossless compressed ones DCMTK encodes. docs/conformance.md lists them.
+std::vector<E_TransferSyntax> ConversionSyntaxes();
 
 // The best accepted context for `sop_class_uid` that can carry an instance
 // stored in `stored`; NotFound (with the reason, for the log) when none can.

@@ -46,8 +46,9 @@ DIC_US CountValue(size_t n) { return static_cast<DIC_US>(n > 0xFFFF ? 0xFFFF : n
 
 }  // namespace
 
-RetrieveOperation::RetrieveOperation(std::string service, const RetrieveContext& context)
-    : service_(std::move(service)), context_(context) {}
+RetrieveOperation::RetrieveOperation(std::string service, metrics::LabeledCounter& responses,
+                                     const RetrieveContext& context)
+    : service_(std::move(service)), responses_(responses), context_(context) {}
 
 void RetrieveOperation::Refuse(Uint16 status, std::string comment) {
   refused_status_ = status;
@@ -103,9 +104,12 @@ SubOperation RetrieveOperation::NextSubOperation() {
 
 void RetrieveOperation::Record(const query::RetrieveInstance& instance,
                                const SubOperationResult& result) {
+  metrics::ServerMetrics& counters = context_.server->metrics;
+  counters.bytes_sent.Increment(result.bytes_sent);
   if (result.converted) ++converted_;
   if (result.outcome == SubOperationResult::Outcome::kCompleted) {
     ++completed_;
+    counters.retrieve_suboperations.Increment(metrics::kSubOperationCompleted);
     return;
   }
   const bool failed = result.outcome == SubOperationResult::Outcome::kFailed;
@@ -115,6 +119,8 @@ void RetrieveOperation::Record(const query::RetrieveInstance& instance,
   } else {
     ++warning_;
   }
+  counters.retrieve_suboperations.Increment(failed ? metrics::kSubOperationFailed
+                                                   : metrics::kSubOperationWarning);
   Note(failed ? "retrieve_failed" : "retrieve_warning", instance.sop_instance_uid,
        result.store_status != 0 ? std::optional<int64_t>(result.store_status) : std::nullopt,
        (failed ? "cannot send " : "warning for ") + instance.sop_instance_uid + ": " +
@@ -126,6 +132,7 @@ void RetrieveOperation::FailRemaining(const std::string& reason) {
   const size_t count = instances_.size() - next_;
   for (; next_ < instances_.size(); ++next_) failed_uids_.push_back(instances_[next_].sop_instance_uid);
   failed_ += static_cast<int>(count);
+  context_.server->metrics.retrieve_suboperations.Increment(metrics::kSubOperationFailed, count);
   // One line and one event for all of them, however many there are.
   Note("retrieve_failed", "", std::nullopt,
        std::to_string(count) + " sub-operations not attempted: " + reason);
@@ -176,6 +183,7 @@ DcmDataset* RetrieveOperation::FailedUidIdentifier() const {
 
 void RetrieveOperation::Report() const {
   const Uint16 status = final_status();
+  responses_.Increment(metrics::StatusLabel(status));
   const std::string counts = std::to_string(instances_.size()) + " instances: " +
                              std::to_string(completed_) + " completed (" +
                              std::to_string(converted_) + " converted), " +

@@ -5,7 +5,11 @@
 // Instance UID List, the final status, and the one log line and history
 // event (`events`, kind "retrieve") that record the retrieve.
 //
-// Statuses (PS3.4 C.4.2.1.5, C.4.3.1.4; PS3.7 C):
+// Every retrieve also counts in /metrics: its final status (the responses
+// counter it is given), its sub-operations by result, the bytes sent.
+//
+// Statuses (PS3.4 C.4.2.1.5, C.4.3.1.4; PS3.7 C; docs/conformance.md 4.2.5,
+// whose table a test keeps equal to the constants this code answers with):
 //   FF00  pending, with remaining/completed/failed/warning counts
 //   0000  every sub-operation completed
 //   B000  sub-operations complete, one or more failed or had warnings
@@ -45,8 +49,10 @@ struct RetrieveContext {
 
 class RetrieveOperation {
  public:
-  // `service` names it in logs: "C-GET" or "C-MOVE".
-  RetrieveOperation(std::string service, const RetrieveContext& context);
+  // `service` names it in logs: "C-GET" or "C-MOVE"; `responses` counts its
+  // final status (context.server->metrics.gets or .moves).
+  RetrieveOperation(std::string service, metrics::LabeledCounter& responses,
+                    const RetrieveContext& context);
 
   // Validates the request and lists its instances. False when the request is
   // refused; FillFinal() then answers why.
@@ -77,8 +83,8 @@ class RetrieveOperation {
   bool HasNext() const { return next_ < instances_.size(); }
   // The next sub-operation's instance and file; advances.
   SubOperation NextSubOperation();
-  // Counts a finished sub-operation; a failure or warning is logged and
-  // recorded as a "retrieve_failed" / "retrieve_warning" event.
+  // Counts a finished sub-operation (and in /metrics); a failure or warning
+  // is logged and recorded as a "retrieve_failed" / "retrieve_warning" event.
   void Record(const query::RetrieveInstance& instance, const SubOperationResult& result);
   // Counts every instance not yet sent as failed (the association is gone,
   // the server stops), with one log line and one event for all of them.
@@ -98,6 +104,7 @@ class RetrieveOperation {
   DcmDataset* FailedUidIdentifier() const;
 
   std::string service_;
+  metrics::LabeledCounter& responses_;
   const RetrieveContext& context_;
   std::string level_ = "-";
   std::string what_;  // the retrieve-level unique key's value

@@ -86,6 +86,11 @@ void Classify(const T_DIMSE_C_StoreRSP& rsp, DcmDataset* detail, SubOperationRes
   }
 }
 
+// DIMSE reports the bytes of the data set written so far, after each PDV.
+void CountSentBytes(void* bytes_sent, T_DIMSE_StoreProgress* progress, T_DIMSE_C_StoreRQ*) {
+  *static_cast<uint64_t*>(bytes_sent) = static_cast<uint64_t>(progress->progressBytes);
+}
+
 }  // namespace
 
 OFCondition RunSubOperation(T_ASC_Association* assoc, const SubOperation& op,
@@ -116,9 +121,9 @@ OFCondition RunSubOperation(T_ASC_Association* assoc, const SubOperation& op,
   DcmDataset* detail = nullptr;
   T_DIMSE_DetectedCancelParameters cancel{};
   const OFCondition cond =
-      DIMSE_storeUser(assoc, context->id, &rq, nullptr, dataset, nullptr, nullptr,
-                      DIMSE_NONBLOCKING, op.dimse_timeout_seconds, &rsp, &detail,
-                      op.sender == StoreSender::kAcceptor ? &cancel : nullptr);
+      DIMSE_storeUser(assoc, context->id, &rq, nullptr, dataset, CountSentBytes,
+                      &result->bytes_sent, DIMSE_NONBLOCKING, op.dimse_timeout_seconds, &rsp,
+                      &detail, op.sender == StoreSender::kAcceptor ? &cancel : nullptr);
   std::unique_ptr<DcmDataset> detail_owner(detail);
   result->cancel_received = cancel.cancelEncountered;
   if (cond.bad()) {

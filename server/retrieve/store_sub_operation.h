@@ -12,6 +12,7 @@
 #include <dcmtk/dcmnet/assoc.h>
 #include <dcmtk/dcmnet/dimse.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -36,6 +37,7 @@ struct SubOperationResult {
   Uint16 store_status = 0;  // the peer's C-STORE status, when it answered
   std::string reason;       // for failures and warnings
   bool converted = false;   // sent in another syntax than stored
+  uint64_t bytes_sent = 0;  // of the data set, as written to the network
   // C-GET: a C-CANCEL-RQ arrived while waiting for the C-STORE-RSP.
   bool cancel_received = false;
 };

@@ -2,17 +2,24 @@
 // syntax tables equal the lists in server/association/presentation_contexts,
 // and a real association proposing each of them gets each one accepted
 // (while what the statement leaves out is refused). A SOP class or transfer
-// syntax added to the server is a row added to its table.
+// syntax added to the server is a row added to its table. The retrieve
+// tables equal the conversion order of server/retrieve/outgoing_syntax and
+// the status constants the C-GET/C-MOVE code answers with.
 
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmnet/dimse.h>
 
+#include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <set>
 
 #include "server/association/presentation_contexts.h"
+#include "server/retrieve/outgoing_syntax.h"
 #include "tests/e2e/e2e_fixture.h"
 
 namespace pixeldex::testing {
@@ -20,24 +27,28 @@ namespace {
 
 const std::string kStatement = std::string(PIXELDEX_SOURCE_DIR) + "/docs/conformance.md";
 
-// The UIDs (first `backticked` cell) of the rows of the table that follows
-// "<!-- conformance-table: NAME -->", in order.
-std::vector<std::string> TableUids(const std::string& name) {
+// The first match of `cell` (its first group) in each row of the table that
+// follows "<!-- conformance-table: NAME -->", in order.
+std::vector<std::string> TableCells(const std::string& name, const std::regex& cell) {
   std::ifstream in(kStatement);
   std::string line;
   const std::string marker = "<!-- conformance-table: " + name + " -->";
   while (std::getline(in, line) && line != marker) {
   }
-  const std::regex uid_cell(R"(`([0-9.]+)`)");
-  std::vector<std::string> uids;
+  std::vector<std::string> cells;
   int rows = 0;
   while (std::getline(in, line)) {
     if (line.empty() && rows == 0) continue;
     if (line.rfind('|', 0) != 0) break;
     std::smatch m;
-    if (++rows > 2 && std::regex_search(line, m, uid_cell)) uids.push_back(m[1]);  // past head
+    if (++rows > 2 && std::regex_search(line, m, cell)) cells.push_back(m[1]);  // past head
   }
-  return uids;
+  return cells;
+}
+
+// The UIDs (first `backticked` cell) of a table's rows, in order.
+std::vector<std::string> TableUids(const std::string& name) {
+  return TableCells(name, std::regex(R"(`([0-9.]+)`)"));
 }
 
 std::vector<std::string> Strings(const std::vector<const char*>& uids) {
@@ -106,6 +117,53 @@ TEST(ConformanceStatementTest, TransferSyntaxTablesAreTheServersInPreferenceOrde
   EXPECT_EQ(TableUids("storage-transfer-syntaxes"), Strings(server::StorageTransferSyntaxes()));
   EXPECT_EQ(TableUids("service-transfer-syntaxes"),
             Strings(server::UncompressedTransferSyntaxes()));
+}
+
+TEST(ConformanceStatementTest, RetrieveConversionTableIsTheServersPreferenceOrder) {
+  std::vector<std::string> uids;
+  for (E_TransferSyntax ts : server::ConversionSyntaxes()) uids.push_back(DcmXfer(ts).getXferID());
+  EXPECT_EQ(TableUids("retrieve-conversion-syntaxes"), uids);
+}
+
+// The DIMSE status constants the C-GET and C-MOVE code may answer with, by
+// name; a constant the code starts to use must be added here and documented.
+const std::map<std::string, Uint16>& KnownRetrieveStatuses() {
+#define PIXELDEX_STATUS(name) {#name, name}
+  static const std::map<std::string, Uint16> statuses = {
+      PIXELDEX_STATUS(STATUS_Pending),
+      PIXELDEX_STATUS(STATUS_Success),
+      PIXELDEX_STATUS(STATUS_MOVE_Warning_SubOperationsCompleteOneOrMoreFailures),
+      PIXELDEX_STATUS(STATUS_MOVE_Refused_OutOfResourcesSubOperations),
+      PIXELDEX_STATUS(STATUS_MOVE_Refused_OutOfResourcesNumberOfMatches),
+      PIXELDEX_STATUS(STATUS_MOVE_Refused_MoveDestinationUnknown),
+      PIXELDEX_STATUS(STATUS_MOVE_Error_DataSetDoesNotMatchSOPClass),
+      PIXELDEX_STATUS(STATUS_MOVE_Failed_UnableToProcess),
+      PIXELDEX_STATUS(STATUS_MOVE_Cancel_SubOperationsTerminatedDueToCancelIndication),
+      PIXELDEX_STATUS(STATUS_MOVE_Refused_SOPClassNotSupported),
+  };
+#undef PIXELDEX_STATUS
+  return statuses;
+}
+
+TEST(ConformanceStatementTest, RetrieveStatusTableIsEveryStatusTheRetrieveCodeAnswers) {
+  // The files that fill C-GET and C-MOVE responses (store_sub_operation.cpp
+  // reads C-STORE statuses and is not one of them).
+  std::set<std::string> used;
+  for (const char* file : {"retrieve_operation.cpp", "get_handler.cpp", "move_handler.cpp"}) {
+    std::ifstream in(std::string(PIXELDEX_SOURCE_DIR) + "/server/retrieve/" + file);
+    ASSERT_TRUE(in) << file;
+    const std::string code((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::regex constant(R"(\bSTATUS_[A-Za-z0-9_]+)");
+    for (std::sregex_iterator it(code.begin(), code.end(), constant), end; it != end; ++it) {
+      const std::string name = it->str();
+      const auto known = KnownRetrieveStatuses().find(name);
+      ASSERT_NE(known, KnownRetrieveStatuses().end()) << file << " answers " << name;
+      char hex[8];
+      std::snprintf(hex, sizeof(hex), "%04X", known->second);
+      used.insert(hex);
+    }
+  }
+  EXPECT_EQ(AsSet(TableCells("retrieve-statuses", std::regex("`([0-9A-F]{4})`"))), used);
 }
 
 class ConformanceE2eTest : public ServerTest {};

@@ -24,16 +24,6 @@ std::vector<Uint16> PixelWords(const std::string& path) {
 
 class GetE2eTest : public RetrieveTest {
  protected:
-  // getscu with `keys` into a new directory; -v prints every response.
-  ProcessResult GetScu(const std::string& out_dir, const std::vector<std::string>& args,
-                       const std::string& aet = "VIEWER") const {
-    std::vector<std::string> argv = {"getscu", "-v", "+B", "-aet", aet, "-aec", "PIXELDEX",
-                                     "-od", out_dir};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back("127.0.0.1");
-    argv.push_back(server_->port_string());
-    return RunProcess(argv, FastClientEnv());
-  }
   std::string Key(const std::string& keyword, const std::string& value) const {
     return keyword + "=" + value;
   }
@@ -47,9 +37,7 @@ class GetE2eTest : public RetrieveTest {
     int n = 0;
     for (const Case& c : cases) {
       const std::string out = NewDir("get" + model + std::to_string(n++));
-      std::vector<std::string> args = {model};
-      for (const auto& k : c.keys) args.insert(args.end(), {"-k", k});
-      auto r = GetScu(out, args);
+      auto r = GetScu(out, Keys(model, c.keys));
       EXPECT_EQ(r.exit_code, 0) << r.output;
       EXPECT_NE(r.output.find("Received C-GET Response (Success)"), std::string::npos) << r.output;
       ExpectReceived(out, c.expected);

@@ -35,22 +35,6 @@ class MoveE2eTest : public RetrieveTest {
             "--move-destination", "GONE=127.0.0.1:" + std::to_string(unreachable_port_)};
   }
 
-  ProcessResult MoveScu(const std::string& destination, const std::vector<std::string>& args,
-                        const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> argv = {"movescu", "-v", "-aet", "MOVER", "-aec", "PIXELDEX",
-                                     "-aem", destination};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back("127.0.0.1");
-    argv.push_back(server_->port_string());
-    return RunProcess(argv, FastClientEnv());
-  }
-  static std::vector<std::string> Keys(const std::string& model,
-                                       const std::vector<std::string>& keys) {
-    std::vector<std::string> args = {model};
-    for (const auto& k : keys) args.insert(args.end(), {"-k", k});
-    return args;
-  }
   static void Clear(const std::string& dir) {
     for (const auto& entry : fs::directory_iterator(dir)) fs::remove_all(entry.path());
   }
@@ -101,13 +85,8 @@ TEST_F(MoveE2eTest, SubOperationsNameTheMoveOriginator) {
 }
 
 TEST_F(MoveE2eTest, CompressedInstancesGoUnchangedOrDecompressedAsTheDestinationAccepts) {
-  TestInstance t;
-  t.sop_instance_uid = uid_["rle"] = UniqueUid("3.");
-  t.study_uid = uid_["R"] = UniqueUid("1.");
-  const std::string plain = MakeInstance(t, "plain.dcm");
-  const std::string rle = dir_ / "rle.dcm";
-  ASSERT_EQ(RunProcess({"dcmcrle", plain, rle}).exit_code, 0);
-  ASSERT_EQ(StoreScu({rle}, {"-xr"}).exit_code, 0);
+  const std::string plain = StoreRleInstance();
+  ASSERT_FALSE(HasFailure());
   const auto keys = Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["R"]});
 
   // DEST accepts RLE: the stored data set arrives bit-identical.
@@ -115,16 +94,16 @@ TEST_F(MoveE2eTest, CompressedInstancesGoUnchangedOrDecompressedAsTheDestination
   EXPECT_NE(r.output.find("(Success)"), std::string::npos) << r.output;
   ExpectReceived(dest_dir_, {"rle"});
   DcmFileFormat unchanged;
-  ASSERT_TRUE(unchanged.loadFile(InstancesIn(dest_dir_).at(t.sop_instance_uid).c_str()).good());
+  ASSERT_TRUE(unchanged.loadFile(InstancesIn(dest_dir_).at(uid_["rle"]).c_str()).good());
   EXPECT_EQ(unchanged.getDataset()->getOriginalXfer(), EXS_RLELossless);
 
   // PLAIN accepts uncompressed syntaxes only: decompressed, same pixels.
   r = MoveScu("PLAIN", keys);
   EXPECT_NE(r.output.find("(Success)"), std::string::npos) << r.output;
   const auto received = InstancesIn(plain_dir_);
-  ASSERT_EQ(received.count(t.sop_instance_uid), 1u) << r.output << server_->Log();
+  ASSERT_EQ(received.count(uid_["rle"]), 1u) << r.output << server_->Log();
   DcmFileFormat decompressed, original;
-  ASSERT_TRUE(decompressed.loadFile(received.at(t.sop_instance_uid).c_str()).good());
+  ASSERT_TRUE(decompressed.loadFile(received.at(uid_["rle"]).c_str()).good());
   ASSERT_TRUE(original.loadFile(plain.c_str()).good());
   EXPECT_EQ(decompressed.getDataset()->getOriginalXfer(), EXS_LittleEndianExplicit);
   const Uint16 *got = nullptr, *want = nullptr;

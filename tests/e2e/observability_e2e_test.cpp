@@ -6,32 +6,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 #include <regex>
 #include <sstream>
-#include <thread>
 
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/support/http_client.h"
+#include "tests/support/metrics_scrape.h"
 
 namespace pixeldex::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-// "name{labels}" -> value, for every sample line of a Prometheus text page.
-std::map<std::string, double> Samples(const std::string& page) {
-  std::map<std::string, double> samples;
-  std::istringstream in(page);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const size_t space = line.rfind(' ');
-    samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
-  }
-  return samples;
-}
 
 class ObservabilityE2eTest : public ServerTest {
  protected:
@@ -46,19 +32,6 @@ class ObservabilityE2eTest : public ServerTest {
         {"findscu", "-S", "-aet", "VIEWER", "-aec", "PIXELDEX", "-k", "QueryRetrieveLevel=STUDY",
          "-k", "StudyInstanceUID", "127.0.0.1", server_->port_string()},
         FastClientEnv());
-  }
-
-  // /metrics once the server has finished every association (the gauge of
-  // active associations drops just after the client has gone).
-  std::map<std::string, double> SettledMetrics() const {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    std::map<std::string, double> samples;
-    do {
-      samples = Samples(HttpRequest(server_->http_port(), "GET", "/metrics").body);
-      if (samples["pixeldex_associations_active"] == 0) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poll, bounded above
-    } while (std::chrono::steady_clock::now() < deadline);
-    return samples;
   }
 };
 
@@ -93,7 +66,7 @@ TEST_F(ObservabilityE2eTest, MetricsCountWhatTheClientsDid) {
   // Rejected: require_called_aet.
   EXPECT_NE(EchoScu(*server_, "PROBE", "SOMEONE_ELSE").exit_code, 0);
 
-  auto m = SettledMetrics();
+  auto m = SettledMetrics(server_->http_port());
   EXPECT_EQ(m["pixeldex_associations_active"], 0);
   EXPECT_EQ(m["pixeldex_associations_total"], 7);
   EXPECT_EQ(m["pixeldex_associations_rejected_total"], 1);

@@ -5,7 +5,8 @@
 //   patient P2: study C (series C1: c1)
 // `uid_` maps those short names to the generated UIDs; ExpectReceived
 // checks a receiving directory holds exactly the named instances, each
-// data set bit-identical to pixeldex's stored copy.
+// data set bit-identical to pixeldex's stored copy. GetScu and MoveScu run
+// DCMTK's getscu and movescu against the server.
 
 #include <filesystem>
 #include <map>
@@ -41,6 +42,53 @@ class RetrieveTest : public ServerTest {
     add("c1", "P2", "C", "C1", 1);
     auto stored = StoreScu(files);
     ASSERT_EQ(stored.exit_code, 0) << stored.output;
+  }
+
+  // getscu (calling AE `aet`) with `args` (model and -k keys) into `out_dir`;
+  // -v prints every response.
+  ProcessResult GetScu(const std::string& out_dir, const std::vector<std::string>& args,
+                       const std::string& aet = "VIEWER") const {
+    std::vector<std::string> argv = {"getscu", "-v", "+B", "-aet", aet, "-aec", "PIXELDEX",
+                                     "-od", out_dir};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("127.0.0.1");
+    argv.push_back(server_->port_string());
+    return RunProcess(argv, FastClientEnv());
+  }
+
+  // movescu (calling AE MOVER) to `destination` with `args` (model and -k
+  // keys) and `extra` options; -v prints every response.
+  ProcessResult MoveScu(const std::string& destination, const std::vector<std::string>& args,
+                        const std::vector<std::string>& extra = {}) const {
+    std::vector<std::string> argv = {"movescu", "-v", "-aet", "MOVER", "-aec", "PIXELDEX",
+                                     "-aem", destination};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("127.0.0.1");
+    argv.push_back(server_->port_string());
+    return RunProcess(argv, FastClientEnv());
+  }
+
+  // The arguments for model `model` ("-P" or "-S") and `keys` ("Keyword=value").
+  static std::vector<std::string> Keys(const std::string& model,
+                                       const std::vector<std::string>& keys) {
+    std::vector<std::string> args = {model};
+    for (const auto& k : keys) args.insert(args.end(), {"-k", k});
+    return args;
+  }
+
+  // Stores instance "rle" of a new study "R" in RLE Lossless (uid_ gets
+  // both); returns the path of its uncompressed original. Failures are
+  // recorded as test failures.
+  std::string StoreRleInstance() {
+    TestInstance t;
+    t.sop_instance_uid = uid_["rle"] = UniqueUid("3.");
+    t.study_uid = uid_["R"] = UniqueUid("1.");
+    const std::string plain = MakeInstance(t, "plain.dcm");
+    const std::string rle = dir_ / "rle.dcm";
+    EXPECT_EQ(RunProcess({"dcmcrle", plain, rle}).exit_code, 0);
+    EXPECT_EQ(StoreScu({rle}, {"-xr"}).exit_code, 0);
+    return plain;
   }
 
   // A new empty directory below the test's temp dir.

@@ -101,6 +101,14 @@ TEST(MetricsRegistryTest, EveryServerMetricIsNamedPixeldexAndSuccessStartsAtZero
   const std::string page = m.registry.RenderPrometheus();
   EXPECT_NE(page.find("pixeldex_cstore_responses_total{status=\"0000\"} 0\n"), std::string::npos);
   EXPECT_NE(page.find("pixeldex_cfind_responses_total{status=\"0000\"} 0\n"), std::string::npos);
+  EXPECT_NE(page.find("pixeldex_cget_responses_total{status=\"0000\"} 0\n"), std::string::npos);
+  EXPECT_NE(page.find("pixeldex_cmove_responses_total{status=\"0000\"} 0\n"), std::string::npos);
+  for (const char* result : {"completed", "warning", "failed"}) {
+    EXPECT_NE(page.find(std::string("pixeldex_retrieve_suboperations_total{result=\"") + result +
+                        "\"} 0\n"),
+              std::string::npos)
+        << result;
+  }
   size_t types = 0;
   for (size_t at = page.find("# TYPE "); at != std::string::npos;
        at = page.find("# TYPE ", at + 1)) {
