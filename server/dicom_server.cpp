@@ -2,11 +2,13 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <dcmtk/dcmnet/dcmtrans.h>
 #include <dcmtk/dcmnet/dul.h>
 
+#include <chrono>
 #include <thread>
 
 #include "catalog/common/log.h"
@@ -17,25 +19,15 @@ namespace pixeldex::server {
 namespace {
 
 // How often the accept loop wakes up to notice Stop().
-constexpr int kAcceptPollSeconds = 1;
-
-// DcmTransportConnection::getSocket() is protected in DCMTK 3.6.7; a derived
-// class may name it, and the member pointer it yields works on any connection.
-struct SocketAccess : DcmTransportConnection {
-  static DcmNativeSocketType Of(DcmTransportConnection* connection) {
-    DcmNativeSocketType (DcmTransportConnection::*get)() = &SocketAccess::getSocket;
-    return (connection->*get)();
-  }
-};
+constexpr int kAcceptPollMs = 1000;
 
 // DCMTK disables Nagle only when the TCP_NODELAY environment variable is set;
 // without it every DIMSE exchange stalls ~40 ms on delayed ACKs. pixeldex sets
-// the option on each accepted socket itself, whatever the environment says.
-void DisableNagle(T_ASC_Association* assoc) {
-  DcmTransportConnection* connection = DUL_getTransportConnection(assoc->DULassociation);
-  if (connection == nullptr) return;
+// the option on each accepted socket itself (plain and TLS, before the
+// handshake), whatever the environment says.
+void DisableNagle(DcmNativeSocketType socket) {
   const int one = 1;
-  if (::setsockopt(SocketAccess::Of(connection), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
+  if (::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
     LogWarning("cannot set TCP_NODELAY on an accepted connection");
   }
 }
@@ -57,6 +49,7 @@ DicomServer::DicomServer(Settings settings) : settings_(std::move(settings)) {}
 
 DicomServer::~DicomServer() {
   if (network_ != nullptr) ASC_dropNetwork(&network_);
+  if (tls_network_ != nullptr) ASC_dropNetwork(&tls_network_);
 }
 
 Result<int> DicomServer::Start() {
@@ -94,50 +87,134 @@ Result<int> DicomServer::Start() {
       stopping_});
 
   dcmConnectionTimeout.set(settings_.network.acse_timeout_seconds);
-  OFCondition cond = ASC_initializeNetwork(NET_ACCEPTOR, settings_.network.port,
-                                           settings_.network.acse_timeout_seconds, &network_);
-  if (cond.bad()) {
-    return Status::IoError("cannot listen on port " + std::to_string(settings_.network.port) +
-                           ": " + cond.text());
-  }
+  auto network = Listen(settings_.network.port, plain_layer_, plain_hook_);
+  if (!network.ok()) return network.status();
+  network_ = *network;
+  PIXELDEX_RETURN_IF_ERROR(StartTls());
   return BoundPort(network_);
+}
+
+Result<T_ASC_Network*> DicomServer::Listen(int port, DcmTransportLayer& inner,
+                                           std::unique_ptr<AcceptNotifyingLayer>& hook) {
+  T_ASC_Network* network = nullptr;
+  OFCondition cond = ASC_initializeNetwork(NET_ACCEPTOR, port,
+                                           settings_.network.acse_timeout_seconds, &network);
+  if (cond.bad()) {
+    return Status::IoError("cannot listen on port " + std::to_string(port) + ": " + cond.text());
+  }
+  hook = std::make_unique<AcceptNotifyingLayer>(inner);
+  cond = ASC_setTransportLayer(network, hook.get(), 0);
+  if (cond.bad()) {
+    ASC_dropNetwork(&network);
+    return Status::Internal(std::string("cannot install the transport layer: ") + cond.text());
+  }
+  return network;
+}
+
+Status DicomServer::StartTls() {
+  if (!settings_.tls.enabled) return Status::Ok();
+  auto transport = TlsTransport::Create(settings_.tls, NET_ACCEPTOR);
+  if (!transport.ok()) return transport.status();
+  tls_ = std::move(transport).value();
+  auto network = Listen(settings_.tls.port, tls_->layer(), tls_hook_);
+  if (!network.ok()) return Status::IoError("TLS: " + network.status().message());
+  tls_network_ = *network;
+  tls_port_ = BoundPort(tls_network_);
+  return Status::Ok();
 }
 
 void DicomServer::Stop() { stopping_.store(true); }
 
+// The accept loop waits for the thread it started until that thread has
+// accepted its connection (or found none), so that only one thread at a time
+// waits on the listening socket.
+struct DicomServer::Handoff {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool done = false;
+
+  void Signal() {
+    std::lock_guard lock(mutex);
+    done = true;
+    changed.notify_all();
+  }
+  void Wait() {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [this] { return done; });
+  }
+};
+
 void DicomServer::Run() {
+  std::thread tls_loop;
+  if (tls_network_ != nullptr) tls_loop = std::thread([this] { AcceptLoop(tls_network_); });
+  AcceptLoop(network_);
+  if (tls_loop.joinable()) tls_loop.join();
+  std::unique_lock lock(active_mutex_);
+  active_changed_.wait(lock, [this] { return active_associations_ == 0 && negotiating_ == 0; });
+}
+
+void DicomServer::AcceptLoop(T_ASC_Network* network) {
+  const int listen_fd = DUL_networkSocket(network->network);
   while (!stopping_.load()) {
-    T_ASC_Association* assoc = nullptr;
-    OFCondition cond = ASC_receiveAssociation(network_, &assoc, settings_.network.max_pdu, nullptr,
-                                              nullptr, OFFalse, DUL_NOBLOCK, kAcceptPollSeconds);
-    if (cond == DUL_NOASSOCIATIONREQUEST) {
-      ASC_destroyAssociation(&assoc);
-      continue;
-    }
-    if (cond.bad()) {
-      if (assoc != nullptr) {
-        LogWarning("association request from {} failed: {}",
-                   assoc->params->DULparams.callingPresentationAddress, cond.text());
-        ASC_dropAssociation(assoc);
-        ASC_destroyAssociation(&assoc);
-      } else {
-        LogWarning("association request failed: {}", cond.text());
-      }
-      continue;
-    }
-    DisableNagle(assoc);
     {
-      std::lock_guard lock(active_mutex_);
-      if (active_associations_ >= settings_.network.max_associations) {
-        RejectOverLimit(assoc, *writer_);
+      // Bounds the threads a flood of silent connections can cost.
+      std::unique_lock lock(active_mutex_);
+      if (!active_changed_.wait_for(lock, std::chrono::milliseconds(kAcceptPollMs), [this] {
+            return negotiating_ < settings_.network.max_associations;
+          })) {
         continue;
       }
-      ++active_associations_;
     }
-    std::thread([this, assoc] { Serve(assoc); }).detach();
+    pollfd incoming{listen_fd, POLLIN, 0};
+    if (::poll(&incoming, 1, kAcceptPollMs) <= 0) continue;
+    {
+      std::lock_guard lock(active_mutex_);
+      ++negotiating_;
+    }
+    auto handoff = std::make_shared<Handoff>();
+    std::thread([this, network, handoff] { ReceiveAndServe(network, handoff); }).detach();
+    handoff->Wait();
   }
-  std::unique_lock lock(active_mutex_);
-  active_changed_.wait(lock, [this] { return active_associations_ == 0; });
+}
+
+void DicomServer::ReceiveAndServe(T_ASC_Network* network, std::shared_ptr<Handoff> handoff) {
+  AcceptNotifyingLayer::OnAcceptOnThisThread([handoff](DcmNativeSocketType socket) {
+    DisableNagle(socket);
+    handoff->Signal();
+  });
+  const bool use_tls = network == tls_network_;
+  const char* label = use_tls ? "TLS " : "";
+  T_ASC_Association* assoc = nullptr;
+  // The connection is pending: accept returns at once, then the A-ASSOCIATE-RQ
+  // (and, on the TLS port, the handshake) may take up to network.acse_timeout.
+  OFCondition cond = ASC_receiveAssociation(network, &assoc, settings_.network.max_pdu, nullptr,
+                                            nullptr, use_tls, DUL_NOBLOCK, kAcceptPollMs / 1000);
+  AcceptNotifyingLayer::OnAcceptOnThisThread(nullptr);
+  handoff->Signal();  // also when no connection was there after all
+  bool serve = false;
+  if (cond == DUL_NOASSOCIATIONREQUEST) {
+    ASC_destroyAssociation(&assoc);
+  } else if (cond.bad()) {
+    if (assoc != nullptr) {
+      LogWarning("{}association request from {} failed: {}", label,
+                 assoc->params->DULparams.callingPresentationAddress, cond.text());
+      ASC_dropAssociation(assoc);
+      ASC_destroyAssociation(&assoc);
+    } else {
+      LogWarning("{}association request failed: {}", label, cond.text());
+    }
+  } else {
+    std::lock_guard lock(active_mutex_);
+    serve = active_associations_ < settings_.network.max_associations;
+    if (serve) ++active_associations_;
+  }
+  if (assoc != nullptr && !serve) RejectOverLimit(assoc, *writer_);
+  {
+    std::lock_guard lock(active_mutex_);
+    --negotiating_;
+    active_changed_.notify_all();
+  }
+  if (serve) Serve(assoc);
 }
 
 void DicomServer::Serve(T_ASC_Association* assoc) {

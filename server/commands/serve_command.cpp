@@ -20,7 +20,8 @@ namespace pixeldex::server {
 int RunServe(int argc, char** argv) {
   ArgParser parser("pixeldex serve [options]",
                    "Run the DICOM listener: C-ECHO, C-STORE into the archive, C-FIND from the "
-                   "index.\nPrints 'pixeldex listening on ADDR:PORT as AET' on stdout when ready; "
+                   "index.\nPrints 'pixeldex listening on ADDR:PORT as AET' on stdout when ready (and "
+                   "'pixeldex tls listening\non ADDR:PORT as AET' when tls.enabled); "
                    "SIGTERM or SIGINT\nstop it after in-flight operations finish.");
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
@@ -84,8 +85,12 @@ int RunServe(int argc, char** argv) {
   std::thread signal_thread([&] { signals_context.run(); });
 
   std::printf("pixeldex listening on 0.0.0.0:%d as %s\n", *port, aet.c_str());
+  if (server.tls_port() >= 0) {
+    std::printf("pixeldex tls listening on 0.0.0.0:%d as %s\n", server.tls_port(), aet.c_str());
+  }
   std::fflush(stdout);
   LogInfo("listening on port {} as {}", *port, aet);
+  if (server.tls_port() >= 0) LogInfo("listening for TLS on port {} as {}", server.tls_port(), aet);
   server.Run();
 
   signals_context.stop();

@@ -61,6 +61,14 @@ Setter StringSetter(T Settings::*section_member, std::string T::*member, const s
   };
 }
 
+// A file path that may be left empty (the feature using it is then off).
+Setter OptionalPathSetter(std::string TlsSettings::*member) {
+  return [=](Settings& s, const std::string& text) {
+    s.tls.*member = text;
+    return Status::Ok();
+  };
+}
+
 // Access lists are checked here so that a typo fails at start, not later.
 Setter AccessListSetter(std::string AccessSettings::*member, const std::string& key) {
   return [=](Settings& s, const std::string& text) {
@@ -76,6 +84,21 @@ Status SetDuplicates(Settings& s, const std::string& text) {
   else if (text == "keep") s.storage.duplicates = ingest::DuplicatePolicy::kKeep;
   else if (text == "reject") s.storage.duplicates = ingest::DuplicatePolicy::kReject;
   else return Status::InvalidArgument("storage.duplicates: expected replace, keep or reject, got '" + text + "'");
+  return Status::Ok();
+}
+
+Status SetVerifyPeer(Settings& s, const std::string& text) {
+  if (text == "none") s.tls.verify_peer = PeerVerification::kNone;
+  else if (text == "request") s.tls.verify_peer = PeerVerification::kRequest;
+  else if (text == "require") s.tls.verify_peer = PeerVerification::kRequire;
+  else return Status::InvalidArgument("tls.verify_peer: expected none, request or require, got '" + text + "'");
+  return Status::Ok();
+}
+
+Status SetTlsProfile(Settings& s, const std::string& text) {
+  if (text == "bcp195-nd") s.tls.profile = TlsProfile::kBcp195NonDowngrading;
+  else if (text == "bcp195") s.tls.profile = TlsProfile::kBcp195;
+  else return Status::InvalidArgument("tls.profile: expected bcp195-nd or bcp195, got '" + text + "'");
   return Status::Ok();
 }
 
@@ -116,6 +139,13 @@ const std::map<std::string, Setter>& Setters() {
       {"thumbnails.max_size", IntSetter(&Settings::thumbnails, &ThumbnailSettings::max_size, 16, 4096, "thumbnails.max_size")},
       {"query.pn_case_insensitive", BoolSetter(&Settings::query, &QuerySettings::pn_case_insensitive, "query.pn_case_insensitive")},
       {"query.max_results", IntSetter(&Settings::query, &QuerySettings::max_results, 0, 1000000000, "query.max_results")},
+      {"tls.enabled", BoolSetter(&Settings::tls, &TlsSettings::enabled, "tls.enabled")},
+      {"tls.port", IntSetter(&Settings::tls, &TlsSettings::port, 0, 65535, "tls.port")},
+      {"tls.certificate", OptionalPathSetter(&TlsSettings::certificate)},
+      {"tls.private_key", OptionalPathSetter(&TlsSettings::private_key)},
+      {"tls.ca_file", OptionalPathSetter(&TlsSettings::ca_file)},
+      {"tls.verify_peer", SetVerifyPeer},
+      {"tls.profile", SetTlsProfile},
       {"log.level", SetLogLevel},
       {"log.format", SetLogFormat},
   };

@@ -21,6 +21,8 @@ class ServerTest : public ::testing::Test {
  protected:
   // Extra `pixeldex serve` arguments for the fixture's server.
   virtual std::vector<std::string> ServerArgs() const { return {}; }
+  // True when ServerArgs() turn the TLS listener on (SetUp waits for it).
+  virtual bool ServerSpeaksTls() const { return false; }
 
   void SetUp() override {
     ServerProcess::Options options;
@@ -28,6 +30,7 @@ class ServerTest : public ::testing::Test {
     options.index = dir_ / "index.db";
     options.log_file = dir_ / "server.log";
     options.extra_args = ServerArgs();
+    options.expect_tls = ServerSpeaksTls();
     server_ = ServerProcess::Start(options);
   }
 

@@ -1,8 +1,8 @@
 #pragma once
 // ServerProcess: the real pixeldex binary running `serve` on a free port in a
 // test's temp dir. Start() returns once the server printed its "listening"
-// line (readiness is awaited, never slept for); the destructor kills it if
-// the test did not stop it.
+// line (and, with expect_tls, its "tls listening" line: readiness is awaited,
+// never slept for); the destructor kills it if the test did not stop it.
 
 #include <sys/types.h>
 
@@ -21,6 +21,7 @@ class ServerProcess {
     std::string log_file; // stderr goes here
     std::vector<std::string> extra_args;
     std::map<std::string, std::string> env;
+    bool expect_tls = false;  // wait for the TLS listener's line too
   };
 
   // Throws std::runtime_error (with the server's log) when it does not come up.
@@ -29,17 +30,24 @@ class ServerProcess {
 
   int port() const { return port_; }
   std::string port_string() const { return std::to_string(port_); }
+  // The TLS port (only with expect_tls).
+  int tls_port() const { return tls_port_; }
+  std::string tls_port_string() const { return std::to_string(tls_port_); }
   // Sends SIGTERM and waits; returns the exit code (-1 if killed by a signal).
   int Stop();
   // Sends SIGKILL and waits.
   void Kill();
   std::string Log() const;
+  // Polls the log until it contains `text` or `timeout_ms` pass; returns
+  // whether it appeared (for lines the server writes after answering).
+  bool WaitForLog(const std::string& text, int timeout_ms = 10000) const;
 
  private:
   ServerProcess() = default;
   int Wait();
   pid_t pid_ = -1;
   int port_ = 0;
+  int tls_port_ = 0;
   std::string log_file_;
 };
 
