@@ -9,6 +9,7 @@
 #include "catalog/common/clock.h"
 #include "catalog/common/log.h"
 #include "catalog/metadata/metadata_extractor.h"
+#include "catalog/metadata/sequence_depth.h"
 #include "catalog/storage/sha256.h"
 
 namespace pixeldex::ingest {
@@ -102,7 +103,8 @@ std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {
 Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   IncomingFileGuard guard(store_, request.in_place ? std::string() : request.incoming_path);
 
-  // 1. validate
+  // 1. validate (nesting first: DCMTK's parser recurses per level)
+  PIXELDEX_RETURN_IF_ERROR(metadata::CheckSequenceDepth(request.incoming_path));
   DcmFileFormat file;
   const OFCondition loaded = file.loadFile(request.incoming_path.c_str(), EXS_Unknown,
                                            EGL_noChange, kLazyLoadThreshold, ERM_autoDetect);

@@ -1,8 +1,6 @@
 // End-to-end: hostile peers and data never crash the server nor write outside
 // the storage root; after each attack a C-ECHO and a C-STORE still succeed.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +14,7 @@
 #include <fstream>
 
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/raw_store_client.h"
 
 namespace pixeldex::testing {
 namespace {
@@ -26,13 +25,8 @@ class HostileInputE2eTest : public ServerTest {
  protected:
   // Connects, sends `bytes`, optionally waits for the server to close, closes.
   void SendRaw(const std::string& bytes, bool wait_for_close) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int fd = ConnectLoopback(server_->port());
     ASSERT_GE(fd, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
     ASSERT_EQ(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
     if (wait_for_close) {
       // The server must end a connection that speaks nonsense: read until EOF.
@@ -43,17 +37,43 @@ class HostileInputE2eTest : public ServerTest {
     ::close(fd);
   }
 
-  void ExpectStillServing() {
-    auto echo = RunProcess({"echoscu", "-aec", "PIXELDEX", "127.0.0.1", server_->port_string()},
-                           FastClientEnv());
-    EXPECT_EQ(echo.exit_code, 0) << echo.output << server_->Log();
+  // The data set bytes (Explicit VR Little Endian) of a fresh test instance
+  // with `tail` appended, sent by a raw C-STORE; returns the response status.
+  int StoreWithTail(const std::string& uid, const std::string& tail) {
     TestInstance t;
-    t.sop_instance_uid = UniqueUid("3.");
-    auto store = StoreScu({MakeInstance(t, "after" + std::to_string(++stores_) + ".dcm")});
-    EXPECT_EQ(store.exit_code, 0) << store.output << server_->Log();
+    t.sop_instance_uid = uid;
+    const std::string dataset = DatasetBytes(MakeInstance(t, "base" + std::to_string(++bases_) + ".dcm"));
+    return RawStore(server_->port(), t.sop_class_uid, uid, dataset + tail);
   }
-  int stores_ = 0;
+  int64_t Stored(const std::string& uid) {
+    return Index().Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?", {uid});
+  }
+  int bases_ = 0;
 };
+
+std::string Le16(uint16_t v) { return std::string{char(v & 0xff), char(v >> 8)}; }
+std::string Le32(uint32_t v) { return Le16(v & 0xffff) + Le16(v >> 16); }
+// PS3.8 9.3: PDU and PDV lengths are big endian.
+std::string Be32(uint32_t v) { return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; }
+
+// An Explicit VR Little Endian element header with a 4-byte length (OB, SQ, UN).
+std::string LongHeader(uint16_t group, uint16_t element, const char* vr, uint32_t length) {
+  return Le16(group) + Le16(element) + vr + std::string(2, '\0') + Le32(length);
+}
+
+// `depth` Digital Signatures Sequences (FFFA,FFFA; the last tag a data set may
+// hold), each the only item of the one above, all of undefined length.
+std::string NestedSequences(int depth) {
+  const std::string open = LongHeader(0xFFFA, 0xFFFA, "SQ", 0xFFFFFFFF) +
+                           Le16(0xFFFE) + Le16(0xE000) + Le32(0xFFFFFFFF);
+  const std::string close = Le16(0xFFFE) + Le16(0xE00D) + Le32(0) +  // item delimiter
+                            Le16(0xFFFE) + Le16(0xE0DD) + Le32(0);   // sequence delimiter
+  std::string out;
+  out.reserve(static_cast<size_t>(depth) * (open.size() + close.size()));
+  for (int i = 0; i < depth; ++i) out += open;
+  for (int i = 0; i < depth; ++i) out += close;
+  return out;
+}
 
 TEST_F(HostileInputE2eTest, GarbageInsteadOfAnAssociationRequest) {
   SendRaw(std::string(4096, '\x5a'), true);
@@ -71,14 +91,6 @@ TEST_F(HostileInputE2eTest, TruncatedAssociateRequest) {
   ExpectStillServing();
 }
 
-// DcmTransportConnection::getSocket() is protected in DCMTK 3.6.7.
-struct SocketOf : DcmTransportConnection {
-  static int Get(T_ASC_Association* assoc) {
-    DcmNativeSocketType (DcmTransportConnection::*get)() = &SocketOf::getSocket;
-    return (DUL_getTransportConnection(assoc->DULassociation)->*get)();
-  }
-};
-
 struct CutAfter {
   int fd;
   unsigned long bytes;
@@ -88,10 +100,63 @@ struct CutAfter {
 // DIMSE progress callback: cuts the TCP connection once `bytes` were sent.
 void CutConnection(void* data, T_DIMSE_StoreProgress* progress, T_DIMSE_C_StoreRQ*) {
   auto* cut = static_cast<CutAfter*>(data);
-  if (!cut->cut && progress->progressBytes > cut->bytes) {
+  if (!cut->cut && static_cast<unsigned long>(progress->progressBytes) > cut->bytes) {
     ::shutdown(cut->fd, SHUT_RDWR);
     cut->cut = true;
   }
+}
+
+TEST_F(HostileInputE2eTest, DeeplyNestedSequencesAreRefusedNotRecursedInto) {
+  // 100 000 levels in 3.6 MB overflowed DCMTK's recursive parser (a crash);
+  // nesting beyond 128 is now refused with C000 before it is parsed.
+  const std::string deep = UniqueUid("3.");
+  EXPECT_EQ(StoreWithTail(deep, NestedSequences(100000)), 0xC000) << server_->Log();
+  EXPECT_EQ(Stored(deep), 0);
+  EXPECT_TRUE(server_->WaitForLog("nests sequences more than 128 deep")) << server_->Log();
+  EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
+  // Real-world nesting is stored as usual.
+  const std::string nested = UniqueUid("3.");
+  EXPECT_EQ(StoreWithTail(nested, NestedSequences(100)), 0) << server_->Log();
+  EXPECT_EQ(Stored(nested), 1);
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, ElementLongerThanTheDataSetIsRefused) {
+  // Declares 1000 bytes of Pixel Data padding, then the data set ends.
+  const std::string uid = UniqueUid("3.");
+  const int status = StoreWithTail(uid, LongHeader(0xFFFC, 0xFFFC, "OB", 1000) + "0123456789");
+  EXPECT_GE(status, 0xA000) << server_->Log();
+  EXPECT_EQ(Stored(uid), 0);
+  EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, HugeDeclaredElementLengthIsRefused) {
+  const std::string uid = UniqueUid("3.");
+  const int status = StoreWithTail(uid, LongHeader(0xFFFC, 0xFFFC, "OB", 0xFFFFFFF0) + "xx");
+  EXPECT_GE(status, 0xA000) << server_->Log();
+  EXPECT_EQ(Stored(uid), 0);
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, UnterminatedSequenceIsRefused) {
+  const std::string uid = UniqueUid("3.");
+  const std::string nested = NestedSequences(50);
+  const int status = StoreWithTail(uid, nested.substr(0, nested.size() / 2 + 4));
+  EXPECT_GE(status, 0xA000) << server_->Log();
+  EXPECT_EQ(Stored(uid), 0);
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, GarbageDimseCommandAbortsTheAssociation) {
+  RawStoreClient client(server_->port(), UID_CTImageStorage);
+  ASSERT_TRUE(client.connected());
+  // A well-framed P-DATA-TF PDU whose command PDV holds no command set.
+  const std::string garbage(64, '\x42');
+  const std::string pdv = Be32(garbage.size() + 2) + std::string{'\x01', '\x03'} + garbage;
+  ASSERT_TRUE(client.SendRawBytes(std::string{'\x04', '\x00'} + Be32(pdv.size()) + pdv));
+  EXPECT_TRUE(client.EndedByServerWithin(30)) << server_->Log();
+  ExpectStillServing();
 }
 
 TEST_F(HostileInputE2eTest, ConnectionDroppedMidTransferLeavesNoFile) {
@@ -122,7 +187,7 @@ TEST_F(HostileInputE2eTest, ConnectionDroppedMidTransferLeavesNoFile) {
   request.Priority = DIMSE_PRIORITY_MEDIUM;
   T_DIMSE_C_StoreRSP response{};
   DcmDataset* detail = nullptr;
-  CutAfter cut{SocketOf::Get(assoc), 256 * 1024};
+  CutAfter cut{AssociationSocket(assoc), 256 * 1024};
   OFCondition cond = DIMSE_storeUser(assoc, 1, &request, nullptr, file.getDataset(), CutConnection,
                                      &cut, DIMSE_BLOCKING, 0, &response, &detail);
   EXPECT_TRUE(cut.cut);
