@@ -87,6 +87,11 @@ Result<int> DicomServer::Start() {
       stopping_});
 
   dcmConnectionTimeout.set(settings_.network.acse_timeout_seconds);
+  // DCMTK reads the rest of a PDU whose header arrived in blocking mode, bound
+  // only by the socket timeouts (60 s by default): a peer that stalls inside a
+  // PDU, or stops reading our responses, is dropped after the DIMSE timeout.
+  dcmSocketReceiveTimeout.set(settings_.network.dimse_timeout_seconds);
+  dcmSocketSendTimeout.set(settings_.network.dimse_timeout_seconds);
   auto network = Listen(settings_.network.port, plain_layer_, plain_hook_);
   if (!network.ok()) return network.status();
   network_ = *network;

@@ -1,9 +1,12 @@
 // End-to-end: DICOM over TLS (PS3.15 Annex B) beside the plain listener, with
 // certificates made by the test, and DCMTK's TLS-enabled clients.
 
+#include <unistd.h>
+
 #include <memory>
 
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/raw_store_client.h"
 #include "tests/support/test_pki.h"
 
 namespace pixeldex::testing {
@@ -85,6 +88,14 @@ TEST_F(TlsE2eTest, TlsClientOnThePlainPortFails) {
   auto r = RunProcess(argv, FastClientEnv());
   EXPECT_NE(r.exit_code, 0) << r.output;
   ExpectBothListenersServe();
+}
+
+TEST_F(TlsE2eTest, SilentConnectionOnTheTlsPortDoesNotBlockIt) {
+  // Connects and never sends its ClientHello: the handshake waits on its own thread.
+  const int silent = ConnectLoopback(server_->tls_port());
+  ASSERT_GE(silent, 0);
+  ExpectBothListenersServe();
+  ::close(silent);
 }
 
 TEST_F(TlsE2eTest, ClientCertificateFromAnotherCaIsRefused) {

@@ -32,15 +32,18 @@ struct SocketAccess : DcmTransportConnection {
   }
 };
 
-// PS3.7 9.3.1.1: the C-STORE-RQ command set, Implicit VR Little Endian.
-std::string StoreCommand(const std::string& sop_class, const std::string& sop_instance_uid) {
+// PS3.7 9.3.1.1 / 9.3.2.1: a C-STORE-RQ (or, without an instance UID,
+// C-FIND-RQ) command set with a data set, Implicit VR Little Endian.
+std::string RequestCommand(const std::string& sop_class, const std::string& sop_instance_uid) {
   DcmDataset command;
   command.putAndInsertString(DCM_AffectedSOPClassUID, sop_class.c_str());
-  command.putAndInsertUint16(DCM_CommandField, 0x0001);
+  command.putAndInsertUint16(DCM_CommandField, sop_instance_uid.empty() ? 0x0020 : 0x0001);
   command.putAndInsertUint16(DCM_MessageID, 1);
   command.putAndInsertUint16(DCM_Priority, 0);
   command.putAndInsertUint16(DCM_CommandDataSetType, 0x0000);
-  command.putAndInsertString(DCM_AffectedSOPInstanceUID, sop_instance_uid.c_str());
+  if (!sop_instance_uid.empty()) {
+    command.putAndInsertString(DCM_AffectedSOPInstanceUID, sop_instance_uid.c_str());
+  }
   command.computeGroupLengthAndPadding(EGL_recalcGL, EPD_noChange, EXS_LittleEndianImplicit);
   std::vector<char> buffer(command.calcElementLength(EXS_LittleEndianImplicit, EET_ExplicitLength) + 64);
   DcmOutputBufferStream out(buffer.data(), buffer.size());
@@ -80,7 +83,7 @@ RawStoreClient::~RawStoreClient() {
 }
 
 bool RawStoreClient::SendCommand(const std::string& sop_instance_uid) {
-  std::string command = StoreCommand(sop_class_, sop_instance_uid);
+  std::string command = RequestCommand(sop_class_, sop_instance_uid);
   DUL_PDV pdv{command.size(), kContextId, DUL_COMMANDPDV, OFTrue, command.data()};
   DUL_PDVLIST list{1, nullptr, 0, {}, &pdv};
   return DUL_WritePDVs(&assoc_->DULassociation, &list).good();
@@ -88,7 +91,7 @@ bool RawStoreClient::SendCommand(const std::string& sop_instance_uid) {
 
 bool RawStoreClient::SendData(const std::string& bytes, bool last) {
   // PS3.8 9.3.5: a PDV fits the peer's maximum PDU with its 6-byte headers.
-  const size_t max_fragment = std::max<unsigned long>(assoc_->sendPDVLength, 1024) - 12;
+  const size_t max_fragment = (std::max<unsigned long>(assoc_->sendPDVLength, 1024) - 12) & ~size_t{1};
   size_t offset = 0;
   do {
     const size_t n = std::min(max_fragment, bytes.size() - offset);

@@ -20,7 +20,8 @@ class RawStoreClient {
   RawStoreClient& operator=(const RawStoreClient&) = delete;
 
   bool connected() const { return assoc_ != nullptr; }
-  // Sends the C-STORE-RQ command set for `sop_instance_uid`.
+  // Sends the C-STORE-RQ command set for `sop_instance_uid` (or, when it is
+  // empty, a C-FIND-RQ command set).
   bool SendCommand(const std::string& sop_instance_uid);
   // Sends `bytes` as data set PDVs, the last flagged as last when `last`.
   bool SendData(const std::string& bytes, bool last);

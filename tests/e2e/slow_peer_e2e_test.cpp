@@ -1,0 +1,113 @@
+// End-to-end: slow, silent and stalling peers are dropped after the
+// configured timeouts (network.acse_timeout while negotiating,
+// network.dimse_timeout once associated), and never delay other callers.
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <dcmtk/dcmdata/dcuid.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/support/raw_store_client.h"
+
+namespace pixeldex::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kAcseTimeout = 8;
+constexpr int kDimseTimeout = 3;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Whether the peer of `fd` has closed it, waiting up to `timeout_ms`.
+bool ClosedWithin(int fd, int timeout_ms) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, timeout_ms) <= 0) return false;
+  char byte;
+  return ::recv(fd, &byte, 1, 0) <= 0;
+}
+
+class SlowPeerE2eTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--set", "network.acse_timeout=" + std::to_string(kAcseTimeout), "--set",
+            "network.dimse_timeout=" + std::to_string(kDimseTimeout)};
+  }
+  int64_t Stored(const std::string& uid) {
+    return Index().Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?", {uid});
+  }
+};
+
+TEST_F(SlowPeerE2eTest, SilentConnectionsDoNotDelayOthersAndAreDroppedAfterTheAcseTimeout) {
+  // Eight peers connect and never send their A-ASSOCIATE-RQ.
+  const auto start = Clock::now();
+  std::vector<int> silent;
+  for (int i = 0; i < 8; ++i) {
+    silent.push_back(ConnectLoopback(server_->port()));
+    ASSERT_GE(silent.back(), 0);
+  }
+  ExpectStillServing();
+  ASSERT_LT(SecondsSince(start), kAcseTimeout) << "machine too slow to tell";
+  for (int fd : silent) EXPECT_FALSE(ClosedWithin(fd, 0)) << "dropped before the timeout";
+  for (int fd : silent) {
+    EXPECT_TRUE(ClosedWithin(fd, 30000));
+    ::close(fd);
+  }
+  EXPECT_GE(SecondsSince(start), kAcseTimeout - 1);
+  EXPECT_TRUE(server_->WaitForLog("association request from 127.0.0.1 failed")) << server_->Log();
+  ExpectStillServing();
+}
+
+TEST_F(SlowPeerE2eTest, IdleAssociationIsAbortedAfterTheDimseTimeout) {
+  const auto start = Clock::now();
+  RawStoreClient idle(server_->port(), UID_CTImageStorage);
+  ASSERT_TRUE(idle.connected());
+  ExpectStillServing();
+  EXPECT_TRUE(idle.EndedByServerWithin(30));
+  EXPECT_GE(SecondsSince(start), kDimseTimeout - 1);
+  EXPECT_TRUE(server_->WaitForLog("RAWSENDER -> PIXELDEX from 127.0.0.1 ended (idle timeout)"))
+      << server_->Log();
+  ExpectStillServing();
+}
+
+TEST_F(SlowPeerE2eTest, SenderThatStallsMidDataSetIsDroppedAndLeavesNothing) {
+  TestInstance t;
+  t.sop_instance_uid = UniqueUid("3.");
+  const std::string dataset = DatasetBytes(MakeInstance(t, "stalled.dcm"));
+  {
+    RawStoreClient stalled(server_->port(), t.sop_class_uid);
+    ASSERT_TRUE(stalled.connected());
+    ASSERT_TRUE(stalled.SendCommand(t.sop_instance_uid));
+    ASSERT_TRUE(stalled.SendData(dataset.substr(0, dataset.size() / 2 & ~size_t{1}), false));
+    const auto start = Clock::now();
+    ExpectStillServing();
+    EXPECT_TRUE(stalled.EndedByServerWithin(30));
+    EXPECT_GE(SecondsSince(start), kDimseTimeout - 1);
+  }
+  EXPECT_EQ(server_->Stop(), 0);  // waits for every association
+  EXPECT_EQ(Stored(t.sop_instance_uid), 0);
+  EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
+}
+
+TEST_F(SlowPeerE2eTest, SenderThatStallsInsideAPduIsDropped) {
+  RawStoreClient stalled(server_->port(), UID_CTImageStorage);
+  ASSERT_TRUE(stalled.connected());
+  // A P-DATA-TF PDU header that announces 1000 bytes, then 10 of them.
+  ASSERT_TRUE(stalled.SendRawBytes(std::string("\x04\x00\x00\x00\x03\xe8", 6) + std::string(10, '\0')));
+  const auto start = Clock::now();
+  ExpectStillServing();
+  EXPECT_TRUE(stalled.EndedByServerWithin(30));
+  EXPECT_GE(SecondsSince(start), kDimseTimeout - 1);
+  EXPECT_LE(SecondsSince(start), 4 * kDimseTimeout) << "dropped by another, longer timeout";
+  ExpectStillServing();
+}
+
+}  // namespace
+}  // namespace pixeldex::testing
