@@ -29,6 +29,7 @@ class ServerProcess {
   ~ServerProcess();
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string port_string() const { return std::to_string(port_); }
   // The TLS port (only with expect_tls).
   int tls_port() const { return tls_port_; }
