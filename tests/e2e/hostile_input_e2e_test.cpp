@@ -51,29 +51,8 @@ class HostileInputE2eTest : public ServerTest {
   int bases_ = 0;
 };
 
-std::string Le16(uint16_t v) { return std::string{char(v & 0xff), char(v >> 8)}; }
-std::string Le32(uint32_t v) { return Le16(v & 0xffff) + Le16(v >> 16); }
 // PS3.8 9.3: PDU and PDV lengths are big endian.
 std::string Be32(uint32_t v) { return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; }
-
-// An Explicit VR Little Endian element header with a 4-byte length (OB, SQ, UN).
-std::string LongHeader(uint16_t group, uint16_t element, const char* vr, uint32_t length) {
-  return Le16(group) + Le16(element) + vr + std::string(2, '\0') + Le32(length);
-}
-
-// `depth` Digital Signatures Sequences (FFFA,FFFA; the last tag a data set may
-// hold), each the only item of the one above, all of undefined length.
-std::string NestedSequences(int depth) {
-  const std::string open = LongHeader(0xFFFA, 0xFFFA, "SQ", 0xFFFFFFFF) +
-                           Le16(0xFFFE) + Le16(0xE000) + Le32(0xFFFFFFFF);
-  const std::string close = Le16(0xFFFE) + Le16(0xE00D) + Le32(0) +  // item delimiter
-                            Le16(0xFFFE) + Le16(0xE0DD) + Le32(0);   // sequence delimiter
-  std::string out;
-  out.reserve(static_cast<size_t>(depth) * (open.size() + close.size()));
-  for (int i = 0; i < depth; ++i) out += open;
-  for (int i = 0; i < depth; ++i) out += close;
-  return out;
-}
 
 TEST_F(HostileInputE2eTest, GarbageInsteadOfAnAssociationRequest) {
   SendRaw(std::string(4096, '\x5a'), true);
@@ -110,13 +89,13 @@ TEST_F(HostileInputE2eTest, DeeplyNestedSequencesAreRefusedNotRecursedInto) {
   // 100 000 levels in 3.6 MB overflowed DCMTK's recursive parser (a crash);
   // nesting beyond 128 is now refused with C000 before it is parsed.
   const std::string deep = UniqueUid("3.");
-  EXPECT_EQ(StoreWithTail(deep, NestedSequences(100000)), 0xC000) << server_->Log();
+  EXPECT_EQ(StoreWithTail(deep, NestedSequenceBytes(100000)), 0xC000) << server_->Log();
   EXPECT_EQ(Stored(deep), 0);
   EXPECT_TRUE(server_->WaitForLog("nests sequences more than 128 deep")) << server_->Log();
   EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
   // Real-world nesting is stored as usual.
   const std::string nested = UniqueUid("3.");
-  EXPECT_EQ(StoreWithTail(nested, NestedSequences(100)), 0) << server_->Log();
+  EXPECT_EQ(StoreWithTail(nested, NestedSequenceBytes(100)), 0) << server_->Log();
   EXPECT_EQ(Stored(nested), 1);
   ExpectStillServing();
 }
@@ -124,7 +103,7 @@ TEST_F(HostileInputE2eTest, DeeplyNestedSequencesAreRefusedNotRecursedInto) {
 TEST_F(HostileInputE2eTest, ElementLongerThanTheDataSetIsRefused) {
   // Declares 1000 bytes of Pixel Data padding, then the data set ends.
   const std::string uid = UniqueUid("3.");
-  const int status = StoreWithTail(uid, LongHeader(0xFFFC, 0xFFFC, "OB", 1000) + "0123456789");
+  const int status = StoreWithTail(uid, LongElementHeader(0xFFFC, 0xFFFC, "OB", 1000) + "0123456789");
   EXPECT_GE(status, 0xA000) << server_->Log();
   EXPECT_EQ(Stored(uid), 0);
   EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
@@ -133,7 +112,7 @@ TEST_F(HostileInputE2eTest, ElementLongerThanTheDataSetIsRefused) {
 
 TEST_F(HostileInputE2eTest, HugeDeclaredElementLengthIsRefused) {
   const std::string uid = UniqueUid("3.");
-  const int status = StoreWithTail(uid, LongHeader(0xFFFC, 0xFFFC, "OB", 0xFFFFFFF0) + "xx");
+  const int status = StoreWithTail(uid, LongElementHeader(0xFFFC, 0xFFFC, "OB", 0xFFFFFFF0) + "xx");
   EXPECT_GE(status, 0xA000) << server_->Log();
   EXPECT_EQ(Stored(uid), 0);
   ExpectStillServing();
@@ -141,7 +120,7 @@ TEST_F(HostileInputE2eTest, HugeDeclaredElementLengthIsRefused) {
 
 TEST_F(HostileInputE2eTest, UnterminatedSequenceIsRefused) {
   const std::string uid = UniqueUid("3.");
-  const std::string nested = NestedSequences(50);
+  const std::string nested = NestedSequenceBytes(50);
   const int status = StoreWithTail(uid, nested.substr(0, nested.size() / 2 + 4));
   EXPECT_GE(status, 0xA000) << server_->Log();
   EXPECT_EQ(Stored(uid), 0);
