@@ -23,7 +23,7 @@ using pixeldex::testing::TestInstance;
 
 // Indexes into dataset_fuzzer.cpp's kSyntaxes.
 enum Syntax : char { kExplicit = 0, kImplicit = 1, kJpegBaseline = 2, kJpegLossless = 3,
-                     kJpegLs = 4, kRle = 5 };
+                     kJpegLs = 4, kRle = 5, kBigEndian = 8, kDeflated = 9 };
 
 void WriteSeed(const fs::path& dir, const std::string& name, Syntax syntax, const std::string& part10) {
   std::ofstream(dir / name, std::ios::binary) << syntax << pixeldex::testing::DatasetBytes(part10);
@@ -74,6 +74,12 @@ int main(int argc, char** argv) {
   const std::string implicit8 = (work / "grey8.dcm").string();
   pixeldex::testing::WriteTestInstance(implicit8, grey8, EXS_LittleEndianImplicit);
   WriteSeed(dir, "grey8_implicit", kImplicit, implicit8);
+  const std::string big_endian = (work / "grey16_be.dcm").string();
+  pixeldex::testing::WriteTestInstance(big_endian, grey, EXS_BigEndianExplicit);
+  WriteSeed(dir, "grey16_big_endian", kBigEndian, big_endian);
+  const std::string deflated = (work / "grey8_deflated.dcm").string();
+  pixeldex::testing::WriteTestInstance(deflated, grey8, EXS_DeflatedLittleEndianExplicit);
+  WriteSeed(dir, "grey8_deflated", kDeflated, deflated);
 
   const struct { const char* tool; const char* option; Syntax syntax; const char* name; } codecs[] = {
       {"dcmcjpeg", "+eb", kJpegBaseline, "jpeg_baseline"},

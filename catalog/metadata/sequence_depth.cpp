@@ -116,7 +116,13 @@ class InflateSource : public ByteSource {
 struct Syntax {
   bool implicit_vr = false;
   bool big_endian = false;
+  // Deflated: DCMTK cannot leave values on disk and allocates each declared
+  // length, so lengths must fit in what the stream holds, and the whole must
+  // fit in kMaxInflatedBytes.
+  bool in_memory = false;
 };
+
+constexpr uint64_t kMaxInflatedBytes = uint64_t{256} << 20;
 
 // PS3.5 7.1.2: explicit VRs whose length field has 4 bytes.
 bool HasLongLength(const char vr[2]) {
@@ -144,6 +150,10 @@ class DepthScanner {
       if (too_deep_) {
         return Status::Corruption("data set nests sequences more than " +
                                   std::to_string(max_depth_) + " deep");
+      }
+      if (syntax_.in_memory && (overrun_ || in_.position() > kMaxInflatedBytes)) {
+        return Status::Corruption("deflated data set declares more than it holds, or inflates "
+                                  "beyond " + std::to_string(kMaxInflatedBytes >> 20) + " MiB");
       }
       if (!keep_going) return Status::Ok();
     }
@@ -188,7 +198,7 @@ class DepthScanner {
     if (!U32(length)) return false;
     const Kind top = stack_.empty() ? Kind::kItem : stack_.back().kind;
     if (element == 0xE000) {
-      if (top == Kind::kFragments) return length != kUndefinedLength && in_.Skip(length);
+      if (top == Kind::kFragments) return length != kUndefinedLength && SkipValue(length);
       if (top != Kind::kSequence) return false;  // an item outside a sequence: DCMTK's call
       stack_.push_back({Kind::kItem, EndAfter(length), ImplicitHere()});
       return true;
@@ -233,7 +243,13 @@ class DepthScanner {
       stack_.push_back({Kind::kFragments, kNoEnd, ImplicitHere()});
       return true;
     }
-    return in_.Skip(length);
+    return SkipValue(length);
+  }
+
+  bool SkipValue(uint32_t length) {
+    if (in_.Skip(length)) return true;
+    overrun_ = true;
+    return false;
   }
 
   ByteSource& in_;
@@ -241,6 +257,7 @@ class DepthScanner {
   int max_depth_;
   int depth_ = 0;
   bool too_deep_ = false;
+  bool overrun_ = false;  // a value ran past the end of the stream
   std::vector<Frame> stack_;
 };
 
@@ -286,7 +303,7 @@ Status CheckSequenceDepth(const std::string& path, int max_depth) {
     const std::string ts = ReadMetaTransferSyntax(in);
     if (ts == "1.2.840.10008.1.2.1.99") {
       InflateSource inflated(in);
-      return DepthScanner(inflated, Syntax{}, max_depth).Run();
+      return DepthScanner(inflated, Syntax{false, false, true}, max_depth).Run();
     }
     Syntax syntax;
     syntax.implicit_vr = ts == "1.2.840.10008.1.2";

@@ -5,8 +5,11 @@
 // of a file without recursion and without reading values (they are skipped),
 // before DCMTK is let near it.
 //
-// It only ever refuses what it positively sees nest too deep: framing it cannot
-// follow (garbage, truncation) is left for DCMTK to report as it always did.
+// It only ever refuses what it positively sees nest too deep, and, in a
+// Deflated data set (which DCMTK must inflate into memory whole, allocating
+// each declared length up front), a value longer than what the stream holds
+// or more than 256 MiB inflated: a deflate bomb. Framing it cannot follow
+// otherwise (garbage, truncation) is left for DCMTK to report as it always did.
 
 #include <string>
 
@@ -19,7 +22,7 @@ namespace pixeldex::metadata {
 constexpr int kMaxSequenceDepth = 128;
 
 // Corruption when the Part-10 file (or bare data set) at `path` nests
-// sequences more than `max_depth` deep; ok otherwise.
+// sequences more than `max_depth` deep or is a deflate bomb; ok otherwise.
 Status CheckSequenceDepth(const std::string& path, int max_depth = kMaxSequenceDepth);
 
 // The same for data set bytes in memory, in Explicit (or, when `implicit_vr`,

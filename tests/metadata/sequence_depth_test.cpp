@@ -8,6 +8,9 @@
 #include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcsequen.h>
 
+#include <zlib.h>
+
+#include <fstream>
 #include <string>
 
 #include "catalog/metadata/sequence_depth.h"
@@ -94,6 +97,39 @@ TEST(SequenceDepthBytesTest, UnknownVrOfUndefinedLengthIsASequence) {
   const std::string bytes = un + item + implicit_sq + item + item_end + seq_end + item_end + seq_end;
   EXPECT_TRUE(CheckSequenceDepthOfBytes(bytes, false, 2).ok());
   EXPECT_EQ(CheckSequenceDepthOfBytes(bytes, false, 1).code(), Status::Code::kCorruption);
+}
+
+// Raw deflate (PS3.5 A.5) of `bytes`.
+std::string Deflate(const std::string& bytes) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, bytes.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+TEST(SequenceDepthBytesTest, DeflatedValueLongerThanTheStreamIsRefused) {
+  // DCMTK would allocate the declared 2 GiB before finding the stream short.
+  testing::TempDir dir;
+  const std::string deflated = dir / "deflated.dcm";
+  const std::string plain = dir / "plain.dcm";
+  testing::WriteTestInstance(deflated, testing::TestInstance{}, EXS_DeflatedLittleEndianExplicit);
+  testing::WriteTestInstance(plain, testing::TestInstance{}, EXS_LittleEndianExplicit);
+  EXPECT_TRUE(CheckSequenceDepth(deflated).ok());
+  // The same meta header, then a deflated data set that ends in a lie.
+  const std::string whole = testing::ReadFileBytes(deflated);
+  const std::string meta = whole.substr(0, whole.size() - testing::DatasetBytes(deflated).size());
+  const std::string lie = testing::LongElementHeader(0xFFFC, 0xFFFC, "OB", 0x7FFFFFF0) + "xx";
+  std::ofstream(deflated, std::ios::binary | std::ios::trunc)
+      << meta << Deflate(testing::DatasetBytes(plain) + lie);
+  const Status refused = CheckSequenceDepth(deflated);
+  EXPECT_EQ(refused.code(), Status::Code::kCorruption) << refused.ToString();
 }
 
 TEST(SequenceDepthBytesTest, GarbageIsLeftForTheParser) {
