@@ -3,12 +3,14 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include <dcmtk/dcmnet/dcmtrans.h>
 #include <dcmtk/dcmnet/dul.h>
 
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "catalog/common/log.h"
@@ -20,6 +22,33 @@ namespace {
 
 // How often the accept loop wakes up to notice Stop().
 constexpr int kAcceptPollMs = 1000;
+
+// Association threads get a 64 MiB stack (address space; pages are used only
+// as touched): DCMTK's parser recurses per nested sequence level (~2 KiB a
+// level), and PduInspector bounds in-memory request data sets so that their
+// nesting fits in it several times over.
+constexpr size_t kAssociationStackBytes = size_t{64} << 20;
+
+// Runs `task` on a new detached thread with kAssociationStackBytes of stack.
+bool StartAssociationThread(std::function<void()> task) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, kAssociationStackBytes);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  auto* owned = new std::function<void()>(std::move(task));
+  pthread_t thread;
+  const int rc = ::pthread_create(
+      &thread, &attr,
+      [](void* arg) -> void* {
+        std::unique_ptr<std::function<void()>> run(static_cast<std::function<void()>*>(arg));
+        (*run)();
+        return nullptr;
+      },
+      owned);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) delete owned;
+  return rc == 0;
+}
 
 // DCMTK disables Nagle only when the TCP_NODELAY environment variable is set;
 // without it every DIMSE exchange stalls ~40 ms on delayed ACKs. pixeldex sets
@@ -177,8 +206,15 @@ void DicomServer::AcceptLoop(T_ASC_Network* network) {
       ++negotiating_;
     }
     auto handoff = std::make_shared<Handoff>();
-    std::thread([this, network, handoff] { ReceiveAndServe(network, handoff); }).detach();
-    handoff->Wait();
+    if (StartAssociationThread([this, network, handoff] { ReceiveAndServe(network, handoff); })) {
+      handoff->Wait();
+      continue;
+    }
+    LogError("cannot start a thread for an incoming connection; retrying");
+    std::unique_lock lock(active_mutex_);
+    --negotiating_;
+    // Back off until an association ends (or a poll interval passes).
+    active_changed_.wait_for(lock, std::chrono::milliseconds(kAcceptPollMs));
   }
 }
 

@@ -1,5 +1,7 @@
 #include "server/listener/accept_notifying_layer.h"
 
+#include "server/listener/guarded_connection.h"
+
 namespace pixeldex::server {
 namespace {
 
@@ -10,7 +12,9 @@ thread_local std::function<void(DcmNativeSocketType)> on_accept;
 DcmTransportConnection* AcceptNotifyingLayer::createConnection(DcmNativeSocketType socket,
                                                                OFBool secure) {
   if (on_accept) on_accept(socket);
-  return inner_.createConnection(socket, secure);
+  DcmTransportConnection* connection = inner_.createConnection(socket, secure);
+  if (connection == nullptr) return nullptr;
+  return new GuardedConnection(socket, connection);
 }
 
 void AcceptNotifyingLayer::OnAcceptOnThisThread(std::function<void(DcmNativeSocketType)> callback) {

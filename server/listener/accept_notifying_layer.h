@@ -5,8 +5,10 @@
 // handshake starts. DicomServer installs one on each listening network: the
 // callback sets TCP_NODELAY and hands the listening socket on to the next
 // thread, so that a peer that is slow to send its A-ASSOCIATE-RQ (or its TLS
-// ClientHello) never holds up other callers. Thread-safe: the callback is
-// per thread; the wrapped layer must be too (both of DCMTK's are).
+// ClientHello) never holds up other callers. Every connection it creates is
+// a GuardedConnection (guarded_connection.h) around the wrapped layer's.
+// Thread-safe: the callback is per thread; the wrapped layer must be too
+// (both of DCMTK's are).
 
 #include <functional>
 

@@ -127,6 +127,47 @@ TEST_F(HostileInputE2eTest, UnterminatedSequenceIsRefused) {
   ExpectStillServing();
 }
 
+TEST_F(HostileInputE2eTest, DeeplyNestedFindIdentifierAbortsTheAssociation) {
+  // 100 000 levels (3.6 MB) crashed the server in DCMTK's in-memory parser.
+  RawStoreClient client(server_->port(), UID_FINDStudyRootQueryRetrieveInformationModel);
+  ASSERT_TRUE(client.connected());
+  ASSERT_TRUE(client.SendCommand(""));  // C-FIND-RQ
+  const std::string level = std::string("\x08\x00\x52\x00", 4) + "CS" + std::string("\x06\x00", 2) + "STUDY ";
+  client.SendData(level + NestedSequenceBytes(100000), true);  // fails part-way once refused
+  EXPECT_TRUE(client.EndedByServerWithin(30));
+  EXPECT_TRUE(server_->WaitForLog("dropped: request data set (not a C-STORE's) larger than 128 KiB"))
+      << server_->Log();
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, FindIdentifierNestingJustUnderTheSizeLimitDoesNotCrash) {
+  // 6 000 opened, never closed levels in 120 KiB: deeper than an 8 MiB stack
+  // survives in DCMTK's parser, within the association thread's 64 MiB.
+  RawStoreClient client(server_->port(), UID_FINDStudyRootQueryRetrieveInformationModel);
+  ASSERT_TRUE(client.connected());
+  ASSERT_TRUE(client.SendCommand(""));
+  const std::string open = NestedSequenceBytes(1).substr(0, 20);  // SQ + item headers
+  std::string nested;
+  for (int i = 0; i < 6000; ++i) nested += open;
+  ASSERT_LT(nested.size(), 128u * 1024);
+  ASSERT_TRUE(client.SendData(nested, true));
+  client.EndedByServerWithin(10);  // whatever it answers
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, CommandSetWithASequenceAbortsTheAssociation) {
+  RawStoreClient client(server_->port(), UID_CTImageStorage);
+  ASSERT_TRUE(client.connected());
+  // (0000,1234) of undefined length: DCMTK would parse it as a sequence.
+  const std::string command = std::string("\x00\x00\x34\x12\xff\xff\xff\xff", 8) + NestedSequenceBytes(3);
+  const std::string pdv = Be32(command.size() + 2) + std::string{'\x01', '\x03'} + command;
+  client.SendRawBytes(std::string{'\x04', '\x00'} + Be32(pdv.size()) + pdv);
+  EXPECT_TRUE(client.EndedByServerWithin(30));
+  EXPECT_TRUE(server_->WaitForLog("command set holds an element of undefined length"))
+      << server_->Log();
+  ExpectStillServing();
+}
+
 TEST_F(HostileInputE2eTest, GarbageDimseCommandAbortsTheAssociation) {
   RawStoreClient client(server_->port(), UID_CTImageStorage);
   ASSERT_TRUE(client.connected());
