@@ -15,6 +15,7 @@ packages=(
   libboost-dev                # Boost.Asio
   libfmt-dev
   libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev    # the fuzz target's libFuzzer smoke test (ctest fuzz_smoke)
 )
 
 missing=()

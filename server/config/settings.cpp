@@ -61,6 +61,23 @@ Setter StringSetter(T Settings::*section_member, std::string T::*member, const s
   };
 }
 
+// One of a fixed set of words; the error lists them.
+template <typename T, typename E>
+Setter ChoiceSetter(T Settings::*section_member, E T::*member, const std::string& key,
+                    std::vector<std::pair<std::string, E>> choices) {
+  return [=](Settings& s, const std::string& text) {
+    std::string names;
+    for (const auto& [name, value] : choices) {
+      if (name == text) {
+        (s.*section_member).*member = value;
+        return Status::Ok();
+      }
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    return Status::InvalidArgument(key + ": expected one of " + names + ", got '" + text + "'");
+  };
+}
+
 // A file path that may be left empty (the feature using it is then off).
 Setter OptionalPathSetter(std::string TlsSettings::*member) {
   return [=](Settings& s, const std::string& text) {
@@ -84,21 +101,6 @@ Status SetDuplicates(Settings& s, const std::string& text) {
   else if (text == "keep") s.storage.duplicates = ingest::DuplicatePolicy::kKeep;
   else if (text == "reject") s.storage.duplicates = ingest::DuplicatePolicy::kReject;
   else return Status::InvalidArgument("storage.duplicates: expected replace, keep or reject, got '" + text + "'");
-  return Status::Ok();
-}
-
-Status SetVerifyPeer(Settings& s, const std::string& text) {
-  if (text == "none") s.tls.verify_peer = PeerVerification::kNone;
-  else if (text == "request") s.tls.verify_peer = PeerVerification::kRequest;
-  else if (text == "require") s.tls.verify_peer = PeerVerification::kRequire;
-  else return Status::InvalidArgument("tls.verify_peer: expected none, request or require, got '" + text + "'");
-  return Status::Ok();
-}
-
-Status SetTlsProfile(Settings& s, const std::string& text) {
-  if (text == "bcp195-nd") s.tls.profile = TlsProfile::kBcp195NonDowngrading;
-  else if (text == "bcp195") s.tls.profile = TlsProfile::kBcp195;
-  else return Status::InvalidArgument("tls.profile: expected bcp195-nd or bcp195, got '" + text + "'");
   return Status::Ok();
 }
 
@@ -144,8 +146,13 @@ const std::map<std::string, Setter>& Setters() {
       {"tls.certificate", OptionalPathSetter(&TlsSettings::certificate)},
       {"tls.private_key", OptionalPathSetter(&TlsSettings::private_key)},
       {"tls.ca_file", OptionalPathSetter(&TlsSettings::ca_file)},
-      {"tls.verify_peer", SetVerifyPeer},
-      {"tls.profile", SetTlsProfile},
+      {"tls.verify_peer", ChoiceSetter(&Settings::tls, &TlsSettings::verify_peer, "tls.verify_peer",
+                                       {{"none", PeerVerification::kNone},
+                                        {"request", PeerVerification::kRequest},
+                                        {"require", PeerVerification::kRequire}})},
+      {"tls.profile", ChoiceSetter(&Settings::tls, &TlsSettings::profile, "tls.profile",
+                                   {{"bcp195-nd", TlsProfile::kBcp195NonDowngrading},
+                                    {"bcp195", TlsProfile::kBcp195}})},
       {"log.level", SetLogLevel},
       {"log.format", SetLogFormat},
   };

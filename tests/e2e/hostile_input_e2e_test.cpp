@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/support/raw_store_client.h"
@@ -45,14 +46,19 @@ class HostileInputE2eTest : public ServerTest {
     const std::string dataset = DatasetBytes(MakeInstance(t, "base" + std::to_string(++bases_) + ".dcm"));
     return RawStore(server_->port(), t.sop_class_uid, uid, dataset + tail);
   }
+  // A raw association that has sent a Study Root C-FIND-RQ command set.
+  std::unique_ptr<RawStoreClient> StartFind() {
+    auto client = std::make_unique<RawStoreClient>(server_->port(),
+                                                   UID_FINDStudyRootQueryRetrieveInformationModel);
+    EXPECT_TRUE(client->connected());
+    EXPECT_TRUE(client->connected() && client->SendCommand(""));  // C-FIND-RQ
+    return client;
+  }
   int64_t Stored(const std::string& uid) {
     return Index().Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?", {uid});
   }
   int bases_ = 0;
 };
-
-// PS3.8 9.3: PDU and PDV lengths are big endian.
-std::string Be32(uint32_t v) { return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; }
 
 TEST_F(HostileInputE2eTest, GarbageInsteadOfAnAssociationRequest) {
   SendRaw(std::string(4096, '\x5a'), true);
@@ -129,12 +135,10 @@ TEST_F(HostileInputE2eTest, UnterminatedSequenceIsRefused) {
 
 TEST_F(HostileInputE2eTest, DeeplyNestedFindIdentifierAbortsTheAssociation) {
   // 100 000 levels (3.6 MB) crashed the server in DCMTK's in-memory parser.
-  RawStoreClient client(server_->port(), UID_FINDStudyRootQueryRetrieveInformationModel);
-  ASSERT_TRUE(client.connected());
-  ASSERT_TRUE(client.SendCommand(""));  // C-FIND-RQ
+  auto client = StartFind();
   const std::string level = std::string("\x08\x00\x52\x00", 4) + "CS" + std::string("\x06\x00", 2) + "STUDY ";
-  client.SendData(level + NestedSequenceBytes(100000), true);  // fails part-way once refused
-  EXPECT_TRUE(client.EndedByServerWithin(30));
+  client->SendData(level + NestedSequenceBytes(100000), true);  // fails part-way once refused
+  EXPECT_TRUE(client->EndedByServerWithin(30));
   EXPECT_TRUE(server_->WaitForLog("dropped: request data set (not a C-STORE's) larger than 128 KiB"))
       << server_->Log();
   ExpectStillServing();
@@ -143,15 +147,13 @@ TEST_F(HostileInputE2eTest, DeeplyNestedFindIdentifierAbortsTheAssociation) {
 TEST_F(HostileInputE2eTest, FindIdentifierNestingJustUnderTheSizeLimitDoesNotCrash) {
   // 6 000 opened, never closed levels in 120 KiB: deeper than an 8 MiB stack
   // survives in DCMTK's parser, within the association thread's 64 MiB.
-  RawStoreClient client(server_->port(), UID_FINDStudyRootQueryRetrieveInformationModel);
-  ASSERT_TRUE(client.connected());
-  ASSERT_TRUE(client.SendCommand(""));
+  auto client = StartFind();
   const std::string open = NestedSequenceBytes(1).substr(0, 20);  // SQ + item headers
   std::string nested;
   for (int i = 0; i < 6000; ++i) nested += open;
   ASSERT_LT(nested.size(), 128u * 1024);
-  ASSERT_TRUE(client.SendData(nested, true));
-  client.EndedByServerWithin(10);  // whatever it answers
+  ASSERT_TRUE(client->SendData(nested, true));
+  client->EndedByServerWithin(10);  // whatever it answers
   ExpectStillServing();
 }
 
@@ -159,9 +161,8 @@ TEST_F(HostileInputE2eTest, CommandSetWithASequenceAbortsTheAssociation) {
   RawStoreClient client(server_->port(), UID_CTImageStorage);
   ASSERT_TRUE(client.connected());
   // (0000,1234) of undefined length: DCMTK would parse it as a sequence.
-  const std::string command = std::string("\x00\x00\x34\x12\xff\xff\xff\xff", 8) + NestedSequenceBytes(3);
-  const std::string pdv = Be32(command.size() + 2) + std::string{'\x01', '\x03'} + command;
-  client.SendRawBytes(std::string{'\x04', '\x00'} + Be32(pdv.size()) + pdv);
+  ASSERT_TRUE(client.SendCommandBytes(std::string("\x00\x00\x34\x12\xff\xff\xff\xff", 8) +
+                                      NestedSequenceBytes(3)));
   EXPECT_TRUE(client.EndedByServerWithin(30));
   EXPECT_TRUE(server_->WaitForLog("command set holds an element of undefined length"))
       << server_->Log();
@@ -172,9 +173,7 @@ TEST_F(HostileInputE2eTest, GarbageDimseCommandAbortsTheAssociation) {
   RawStoreClient client(server_->port(), UID_CTImageStorage);
   ASSERT_TRUE(client.connected());
   // A well-framed P-DATA-TF PDU whose command PDV holds no command set.
-  const std::string garbage(64, '\x42');
-  const std::string pdv = Be32(garbage.size() + 2) + std::string{'\x01', '\x03'} + garbage;
-  ASSERT_TRUE(client.SendRawBytes(std::string{'\x04', '\x00'} + Be32(pdv.size()) + pdv));
+  ASSERT_TRUE(client.SendCommandBytes(std::string(64, '\x42')));
   EXPECT_TRUE(client.EndedByServerWithin(30)) << server_->Log();
   ExpectStillServing();
 }

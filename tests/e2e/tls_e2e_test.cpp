@@ -5,6 +5,10 @@
 
 #include <memory>
 
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmnet/dimse.h>
+
+#include "server/tls/tls_transport.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/support/raw_store_client.h"
 #include "tests/support/test_pki.h"
@@ -117,6 +121,39 @@ TEST_F(TlsE2eTest, ClientThatDoesNotTrustTheServerGivesUp) {
                                pki_->rogue_certificate()});
   EXPECT_NE(r.exit_code, 0) << r.output;
   ExpectBothListenersServe();
+}
+
+// The helper for associations pixeldex opens itself (C-MOVE, later): the
+// same settings, requestor side, against our own TLS listener.
+TEST_F(TlsE2eTest, RequestorHelperOpensAVerifiedTlsAssociation) {
+  server::TlsSettings tls;
+  tls.certificate = pki_->client_certificate();
+  tls.private_key = pki_->client_key();
+  tls.ca_file = pki_->ca_certificate();
+  tls.verify_peer = server::PeerVerification::kRequire;
+  auto transport = server::TlsTransport::Create(tls, NET_REQUESTOR);
+  ASSERT_TRUE(transport.ok()) << transport.status().ToString();
+  T_ASC_Network* net = nullptr;
+  ASSERT_TRUE(ASC_initializeNetwork(NET_REQUESTOR, 0, 30, &net).good());
+  ASSERT_TRUE((*transport)->InstallOn(net).ok());
+  T_ASC_Parameters* params = nullptr;
+  ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
+  ASSERT_TRUE(server::TlsTransport::UseFor(params).ok());
+  ASC_setAPTitles(params, "MOVER", "PIXELDEX", nullptr);
+  const std::string peer = "127.0.0.1:" + server_->tls_port_string();
+  ASC_setPresentationAddresses(params, "localhost", peer.c_str());
+  const char* syntaxes[] = {UID_LittleEndianExplicitTransferSyntax};
+  ASC_addPresentationContext(params, 1, UID_VerificationSOPClass, syntaxes, 1);
+  T_ASC_Association* assoc = nullptr;
+  ASSERT_TRUE(ASC_requestAssociation(net, params, &assoc).good()) << server_->Log();
+  DIC_US status = 0;
+  DcmDataset* detail = nullptr;
+  EXPECT_TRUE(DIMSE_echoUser(assoc, 1, DIMSE_BLOCKING, 0, &status, &detail).good());
+  delete detail;
+  EXPECT_EQ(status, STATUS_Success);
+  ASC_releaseAssociation(assoc);
+  ASC_destroyAssociation(&assoc);
+  ASC_dropNetwork(&net);
 }
 
 // With verify_peer = none any client certificate is accepted.

@@ -83,7 +83,10 @@ RawStoreClient::~RawStoreClient() {
 }
 
 bool RawStoreClient::SendCommand(const std::string& sop_instance_uid) {
-  std::string command = RequestCommand(sop_class_, sop_instance_uid);
+  return SendCommandBytes(RequestCommand(sop_class_, sop_instance_uid));
+}
+
+bool RawStoreClient::SendCommandBytes(std::string command) {
   DUL_PDV pdv{command.size(), kContextId, DUL_COMMANDPDV, OFTrue, command.data()};
   DUL_PDVLIST list{1, nullptr, 0, {}, &pdv};
   return DUL_WritePDVs(&assoc_->DULassociation, &list).good();

@@ -23,6 +23,8 @@ class RawStoreClient {
   // Sends the C-STORE-RQ command set for `sop_instance_uid` (or, when it is
   // empty, a C-FIND-RQ command set).
   bool SendCommand(const std::string& sop_instance_uid);
+  // Sends `command` verbatim as one last command PDV, whatever it holds.
+  bool SendCommandBytes(std::string command);
   // Sends `bytes` as data set PDVs, the last flagged as last when `last`.
   bool SendData(const std::string& bytes, bool last);
   // Writes `bytes` straight to the socket, bypassing the PDU layer.
