@@ -57,6 +57,15 @@ class HostileInputE2eTest : public ServerTest {
   int64_t Stored(const std::string& uid) {
     return Index().Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?", {uid});
   }
+  // A C-STORE whose data set ends in `tail` gets an error status, stores
+  // nothing, leaves nothing in .incoming, and the server serves on.
+  void ExpectRefused(const std::string& tail) {
+    const std::string uid = UniqueUid("3.");
+    EXPECT_GE(StoreWithTail(uid, tail), 0xA000) << server_->Log();
+    EXPECT_EQ(Stored(uid), 0);
+    EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
+    ExpectStillServing();
+  }
   int bases_ = 0;
 };
 
@@ -107,30 +116,17 @@ TEST_F(HostileInputE2eTest, DeeplyNestedSequencesAreRefusedNotRecursedInto) {
 }
 
 TEST_F(HostileInputE2eTest, ElementLongerThanTheDataSetIsRefused) {
-  // Declares 1000 bytes of Pixel Data padding, then the data set ends.
-  const std::string uid = UniqueUid("3.");
-  const int status = StoreWithTail(uid, LongElementHeader(0xFFFC, 0xFFFC, "OB", 1000) + "0123456789");
-  EXPECT_GE(status, 0xA000) << server_->Log();
-  EXPECT_EQ(Stored(uid), 0);
-  EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
-  ExpectStillServing();
+  // Declares 1000 bytes of Data Set Trailing Padding, then the data set ends.
+  ExpectRefused(LongElementHeader(0xFFFC, 0xFFFC, "OB", 1000) + "0123456789");
 }
 
 TEST_F(HostileInputE2eTest, HugeDeclaredElementLengthIsRefused) {
-  const std::string uid = UniqueUid("3.");
-  const int status = StoreWithTail(uid, LongElementHeader(0xFFFC, 0xFFFC, "OB", 0xFFFFFFF0) + "xx");
-  EXPECT_GE(status, 0xA000) << server_->Log();
-  EXPECT_EQ(Stored(uid), 0);
-  ExpectStillServing();
+  ExpectRefused(LongElementHeader(0xFFFC, 0xFFFC, "OB", 0xFFFFFFF0) + "xx");
 }
 
 TEST_F(HostileInputE2eTest, UnterminatedSequenceIsRefused) {
-  const std::string uid = UniqueUid("3.");
   const std::string nested = NestedSequenceBytes(50);
-  const int status = StoreWithTail(uid, nested.substr(0, nested.size() / 2 + 4));
-  EXPECT_GE(status, 0xA000) << server_->Log();
-  EXPECT_EQ(Stored(uid), 0);
-  ExpectStillServing();
+  ExpectRefused(nested.substr(0, nested.size() / 2 + 4));
 }
 
 TEST_F(HostileInputE2eTest, DeeplyNestedFindIdentifierAbortsTheAssociation) {
@@ -187,13 +183,7 @@ TEST_F(HostileInputE2eTest, ConnectionDroppedMidTransferLeavesNoFile) {
 
   T_ASC_Network* net = nullptr;
   ASSERT_TRUE(ASC_initializeNetwork(NET_REQUESTOR, 0, 30, &net).good());
-  T_ASC_Parameters* params = nullptr;
-  ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
-  ASC_setAPTitles(params, "DROPPER", "PIXELDEX", nullptr);
-  const std::string peer = "127.0.0.1:" + server_->port_string();
-  ASC_setPresentationAddresses(params, "localhost", peer.c_str());
-  const char* syntaxes[] = {UID_LittleEndianExplicitTransferSyntax};
-  ASC_addPresentationContext(params, 1, UID_CTImageStorage, syntaxes, 1);
+  T_ASC_Parameters* params = LoopbackAssociationParameters(server_->port(), "DROPPER", UID_CTImageStorage);
   T_ASC_Association* assoc = nullptr;
   ASSERT_TRUE(ASC_requestAssociation(net, params, &assoc).good());
 

@@ -136,14 +136,9 @@ TEST_F(TlsE2eTest, RequestorHelperOpensAVerifiedTlsAssociation) {
   T_ASC_Network* net = nullptr;
   ASSERT_TRUE(ASC_initializeNetwork(NET_REQUESTOR, 0, 30, &net).good());
   ASSERT_TRUE((*transport)->InstallOn(net).ok());
-  T_ASC_Parameters* params = nullptr;
-  ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
+  T_ASC_Parameters* params =
+      LoopbackAssociationParameters(server_->tls_port(), "MOVER", UID_VerificationSOPClass);
   ASSERT_TRUE(server::TlsTransport::UseFor(params).ok());
-  ASC_setAPTitles(params, "MOVER", "PIXELDEX", nullptr);
-  const std::string peer = "127.0.0.1:" + server_->tls_port_string();
-  ASC_setPresentationAddresses(params, "localhost", peer.c_str());
-  const char* syntaxes[] = {UID_LittleEndianExplicitTransferSyntax};
-  ASC_addPresentationContext(params, 1, UID_VerificationSOPClass, syntaxes, 1);
   T_ASC_Association* assoc = nullptr;
   ASSERT_TRUE(ASC_requestAssociation(net, params, &assoc).good()) << server_->Log();
   DIC_US status = 0;

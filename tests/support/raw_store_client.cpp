@@ -60,13 +60,7 @@ std::string RequestCommand(const std::string& sop_class, const std::string& sop_
 
 RawStoreClient::RawStoreClient(int port, const std::string& sop_class) : sop_class_(sop_class) {
   ASC_initializeNetwork(NET_REQUESTOR, 0, 30, &net_);
-  T_ASC_Parameters* params = nullptr;
-  ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
-  ASC_setAPTitles(params, "RAWSENDER", "PIXELDEX", nullptr);
-  const std::string peer = "127.0.0.1:" + std::to_string(port);
-  ASC_setPresentationAddresses(params, "localhost", peer.c_str());
-  const char* syntaxes[] = {UID_LittleEndianExplicitTransferSyntax};
-  ASC_addPresentationContext(params, kContextId, sop_class.c_str(), syntaxes, 1);
+  T_ASC_Parameters* params = LoopbackAssociationParameters(port, "RAWSENDER", sop_class.c_str());
   if (ASC_requestAssociation(net_, params, &assoc_).bad() ||
       ASC_countAcceptedPresentationContexts(params) != 1) {
     if (assoc_ != nullptr) ASC_destroyAssociation(&assoc_);
@@ -147,6 +141,18 @@ bool RawStoreClient::EndedByServerWithin(int timeout_seconds) {
     if (n <= 0) return true;  // EOF or reset
     received.append(buffer, static_cast<size_t>(n));
   }
+}
+
+T_ASC_Parameters* LoopbackAssociationParameters(int port, const char* calling_aet,
+                                                const char* sop_class) {
+  T_ASC_Parameters* params = nullptr;
+  ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
+  ASC_setAPTitles(params, calling_aet, "PIXELDEX", nullptr);
+  const std::string peer = "127.0.0.1:" + std::to_string(port);
+  ASC_setPresentationAddresses(params, "localhost", peer.c_str());
+  const char* syntaxes[] = {UID_LittleEndianExplicitTransferSyntax};
+  ASC_addPresentationContext(params, kContextId, sop_class, syntaxes, 1);
+  return params;
 }
 
 int ConnectLoopback(int port) {

@@ -41,6 +41,11 @@ class RawStoreClient {
   std::string sop_class_;
 };
 
+// Association parameters from `calling_aet` to PIXELDEX at 127.0.0.1:`port`
+// proposing `sop_class` in Explicit VR Little Endian as presentation context 1.
+T_ASC_Parameters* LoopbackAssociationParameters(int port, const char* calling_aet,
+                                                const char* sop_class);
+
 // A TCP connection to 127.0.0.1:`port`, or -1.
 int ConnectLoopback(int port);
 
