@@ -109,5 +109,36 @@ TEST_F(SlowPeerE2eTest, SenderThatStallsInsideAPduIsDropped) {
   ExpectStillServing();
 }
 
+// network.max_pdu is what the server announces, and a PDU beyond it is refused.
+class MaxPduE2eTest : public SlowPeerE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override { return {"--set", "network.max_pdu=16384"}; }
+};
+
+TEST_F(MaxPduE2eTest, IsAnnouncedAndEnforced) {
+  TestInstance t;
+  t.rows = t.columns = 128;  // a 33 KB data set
+  t.sop_instance_uid = UniqueUid("3.");
+  const std::string path = MakeInstance(t, "big.dcm");
+  const std::string dataset = DatasetBytes(path);
+  RawStoreClient client(server_->port(), t.sop_class_uid);
+  ASSERT_TRUE(client.connected());
+  EXPECT_EQ(client.server_max_pdu(), 16384u);
+  ASSERT_TRUE(client.SendCommand(t.sop_instance_uid));
+  // The whole data set as one PDV in one P-DATA-TF PDU, twice the maximum.
+  auto be32 = [](size_t v) {
+    return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+  };
+  const std::string pdv = be32(dataset.size() + 2) + std::string("\x01\x02", 2) + dataset;
+  client.SendRawBytes(std::string("\x04\x00", 2) + be32(pdv.size()) + pdv);
+  EXPECT_TRUE(client.EndedByServerWithin(30)) << server_->Log();
+  EXPECT_EQ(Stored(t.sop_instance_uid), 0);
+  // A client that respects it stores the same instance (storescu fragments).
+  auto r = StoreScu({path});
+  EXPECT_EQ(r.exit_code, 0) << r.output << server_->Log();
+  EXPECT_EQ(Stored(t.sop_instance_uid), 1);
+  ExpectStillServing();
+}
+
 }  // namespace
 }  // namespace pixeldex::testing

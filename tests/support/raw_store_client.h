@@ -20,6 +20,8 @@ class RawStoreClient {
   RawStoreClient& operator=(const RawStoreClient&) = delete;
 
   bool connected() const { return assoc_ != nullptr; }
+  // The largest PDU the server said it receives (its A-ASSOCIATE-AC).
+  unsigned long server_max_pdu() const { return assoc_->params->DULparams.peerMaxPDU; }
   // Sends the C-STORE-RQ command set for `sop_instance_uid` (or, when it is
   // empty, a C-FIND-RQ command set).
   bool SendCommand(const std::string& sop_instance_uid);
