@@ -91,6 +91,7 @@ TEST_F(SlowPeerE2eTest, SenderThatStallsMidDataSetIsDroppedAndLeavesNothing) {
     EXPECT_TRUE(stalled.EndedByServerWithin(30));
     EXPECT_GE(SecondsSince(start), kDimseTimeout - 1);
   }
+  ExpectStillServing();
   EXPECT_EQ(server_->Stop(), 0);  // waits for every association
   EXPECT_EQ(Stored(t.sop_instance_uid), 0);
   EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
@@ -101,6 +102,18 @@ TEST_F(SlowPeerE2eTest, SenderThatStallsInsideAPduIsDropped) {
   ASSERT_TRUE(stalled.connected());
   // A P-DATA-TF PDU header that announces 1000 bytes, then 10 of them.
   ASSERT_TRUE(stalled.SendRawBytes(std::string("\x04\x00\x00\x00\x03\xe8", 6) + std::string(10, '\0')));
+  const auto start = Clock::now();
+  ExpectStillServing();
+  EXPECT_TRUE(stalled.EndedByServerWithin(30));
+  EXPECT_GE(SecondsSince(start), kDimseTimeout - 1);
+  EXPECT_LE(SecondsSince(start), 4 * kDimseTimeout) << "dropped by another, longer timeout";
+  ExpectStillServing();
+}
+
+TEST_F(SlowPeerE2eTest, FindRequestWhoseIdentifierNeverComesIsDropped) {
+  RawStoreClient stalled(server_->port(), UID_FINDStudyRootQueryRetrieveInformationModel);
+  ASSERT_TRUE(stalled.connected());
+  ASSERT_TRUE(stalled.SendCommand(""));  // C-FIND-RQ announcing an identifier
   const auto start = Clock::now();
   ExpectStillServing();
   EXPECT_TRUE(stalled.EndedByServerWithin(30));

@@ -60,9 +60,10 @@ class TlsE2eTest : public ServerTest {
 
 TestPki* TlsE2eTest::pki_ = nullptr;
 
-TEST_F(TlsE2eTest, ListensOnBothPorts) {
+TEST_F(TlsE2eTest, ListensOnBothPortsAndStopsGracefully) {
   EXPECT_NE(server_->port(), server_->tls_port());
   ExpectBothListenersServe();
+  EXPECT_EQ(server_->Stop(), 0);
 }
 
 TEST_F(TlsE2eTest, StoresOverTlsAndIndexesTheInstance) {
