@@ -237,6 +237,34 @@ TEST_F(HostileInputE2eTest, PathTrickUidsStayInsideTheStorageRoot) {
   ExpectStillServing();
 }
 
+TEST_F(HostileInputE2eTest, UidInTheDataSetDifferentFromTheCommandGetsA900) {
+  TestInstance t;
+  t.sop_instance_uid = UniqueUid("3.");
+  const std::string dataset = DatasetBytes(MakeInstance(t, "mismatch.dcm"));
+  const std::string claimed = UniqueUid("3.");
+  EXPECT_EQ(RawStore(server_->port(), t.sop_class_uid, claimed, dataset), 0xA900) << server_->Log();
+  EXPECT_EQ(Stored(t.sop_instance_uid) + Stored(claimed), 0);
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, InvalidUidsAreStoredUnderHashedNames) {
+  // Letters, spaces and 200 characters: not a UID (PS3.5 9.1), still archived.
+  TestInstance t;
+  t.study_uid = "1.2.3.study uid with spaces";
+  t.series_uid = "1.2." + std::string(196, '7');
+  t.sop_instance_uid = "not-a-uid.ABC";
+  const std::string dataset = DatasetBytes(MakeInstance(t, "invalid.dcm"));
+  EXPECT_EQ(RawStore(server_->port(), t.sop_class_uid, t.sop_instance_uid, dataset), 0)
+      << server_->Log();
+  const std::string path = Index().Scalar("SELECT path FROM instances WHERE sop_instance_uid = ?",
+                                          {t.sop_instance_uid});
+  EXPECT_EQ(path.find("not-a-uid"), std::string::npos) << path;
+  EXPECT_EQ(path.find("spaces"), std::string::npos) << path;
+  EXPECT_EQ(path.find("7777"), std::string::npos) << path;
+  EXPECT_TRUE(fs::exists(StoragePath(path))) << path;
+  ExpectStillServing();
+}
+
 TEST_F(HostileInputE2eTest, MalformedDataSetGetsAnErrorStatus) {
   // A Part-10 file whose data set is cut in the middle of an element.
   TestInstance t;
