@@ -166,15 +166,20 @@ struct DicomServer::Handoff {
   std::mutex mutex;
   std::condition_variable changed;
   bool done = false;
+  bool accepted = false;
 
-  void Signal() {
+  void Signal(bool connection_accepted) {
     std::lock_guard lock(mutex);
+    if (done) return;
     done = true;
+    accepted = connection_accepted;
     changed.notify_all();
   }
-  void Wait() {
+  // Returns whether a connection was accepted.
+  bool Wait() {
     std::unique_lock lock(mutex);
     changed.wait(lock, [this] { return done; });
+    return accepted;
   }
 };
 
@@ -206,14 +211,17 @@ void DicomServer::AcceptLoop(T_ASC_Network* network) {
       ++negotiating_;
     }
     auto handoff = std::make_shared<Handoff>();
-    if (StartAssociationThread([this, network, handoff] { ReceiveAndServe(network, handoff); })) {
-      handoff->Wait();
-      continue;
-    }
-    LogError("cannot start a thread for an incoming connection; retrying");
+    const bool started =
+        StartAssociationThread([this, network, handoff] { ReceiveAndServe(network, handoff); });
+    if (started && handoff->Wait()) continue;
     std::unique_lock lock(active_mutex_);
-    --negotiating_;
-    // Back off until an association ends (or a poll interval passes).
+    if (!started) {
+      LogError("cannot start a thread for an incoming connection; retrying");
+      --negotiating_;
+    }
+    // Nothing was accepted (no thread, or accept failed, e.g. out of file
+    // descriptors): back off until an association ends or a poll interval
+    // passes, rather than spin on a socket that stays readable.
     active_changed_.wait_for(lock, std::chrono::milliseconds(kAcceptPollMs));
   }
 }
@@ -221,7 +229,7 @@ void DicomServer::AcceptLoop(T_ASC_Network* network) {
 void DicomServer::ReceiveAndServe(T_ASC_Network* network, std::shared_ptr<Handoff> handoff) {
   AcceptNotifyingLayer::OnAcceptOnThisThread([handoff](DcmNativeSocketType socket) {
     DisableNagle(socket);
-    handoff->Signal();
+    handoff->Signal(true);
   });
   const bool use_tls = network == tls_network_;
   const char* label = use_tls ? "TLS " : "";
@@ -231,7 +239,7 @@ void DicomServer::ReceiveAndServe(T_ASC_Network* network, std::shared_ptr<Handof
   OFCondition cond = ASC_receiveAssociation(network, &assoc, settings_.network.max_pdu, nullptr,
                                             nullptr, use_tls, DUL_NOBLOCK, kAcceptPollMs / 1000);
   AcceptNotifyingLayer::OnAcceptOnThisThread(nullptr);
-  handoff->Signal();  // also when no connection was there after all
+  handoff->Signal(false);  // when no connection was accepted after all
   bool serve = false;
   if (cond == DUL_NOASSOCIATIONREQUEST) {
     ASC_destroyAssociation(&assoc);
