@@ -122,6 +122,31 @@ TEST_F(SlowPeerE2eTest, FindRequestWhoseIdentifierNeverComesIsDropped) {
   ExpectStillServing();
 }
 
+// At most network.max_associations connections negotiate at once; the rest
+// wait in the kernel's backlog (threads stay bounded whatever a flood sends).
+class NegotiationLimitE2eTest : public SlowPeerE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--set", "network.max_associations=2", "--set", "network.acse_timeout=3"};
+  }
+};
+
+TEST_F(NegotiationLimitE2eTest, SilentConnectionsBeyondTheLimitWaitTheirTurn) {
+  const auto start = Clock::now();
+  std::vector<int> silent;
+  for (int i = 0; i < 2; ++i) silent.push_back(ConnectLoopback(server_->port()));
+  // Both slots are taken by silent peers: this C-ECHO waits until they time out.
+  auto echo = RunProcess({"echoscu", "-aec", "PIXELDEX", "127.0.0.1", server_->port_string()},
+                         FastClientEnv());
+  EXPECT_EQ(echo.exit_code, 0) << echo.output << server_->Log();
+  EXPECT_GE(SecondsSince(start), 3 - 1) << "served before a negotiation slot was free";
+  for (int fd : silent) {
+    EXPECT_TRUE(ClosedWithin(fd, 30000));
+    ::close(fd);
+  }
+  ExpectStillServing();
+}
+
 // network.max_pdu is what the server announces, and a PDU beyond it is refused.
 class MaxPduE2eTest : public SlowPeerE2eTest {
  protected:
