@@ -64,8 +64,7 @@ struct QuerySettings {
   bool operator==(const QuerySettings&) const = default;
 };
 
-// Who must show a client certificate on the TLS port (PS3.15 B.9: peer
-// authentication is optional for the association acceptor).
+// Who must show a client certificate on the TLS port.
 enum class PeerVerification { kNone, kRequest, kRequire };
 // Which DICOM TLS profile negotiates protocol versions and cipher suites.
 enum class TlsProfile { kBcp195NonDowngrading, kBcp195 };
@@ -73,7 +72,7 @@ enum class TlsProfile { kBcp195NonDowngrading, kBcp195 };
 struct TlsSettings {
   // A second listener that speaks DICOM over TLS, beside the plain one.
   bool enabled = false;
-  int port = 2762;  // PS3.15 B.1 / IANA "dicom-tls"
+  int port = 2762;  // IANA "dicom-tls"
   // PEM files: our certificate (chain) and its private key (unencrypted).
   std::string certificate;
   std::string private_key;
