@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <dcmtk/dcmnet/dcmtrans.h>
 #include <dcmtk/dcmnet/dul.h>
@@ -59,6 +60,14 @@ void DisableNagle(DcmNativeSocketType socket) {
   if (::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
     LogWarning("cannot set TCP_NODELAY on an accepted connection");
   }
+}
+
+// DCMTK does the TLS handshake, and reads the rest of a PDU whose header has
+// arrived, in blocking mode, bounded only by these socket timeouts.
+void SetSocketTimeouts(DcmNativeSocketType socket, int seconds) {
+  const timeval limit{seconds, 0};
+  ::setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+  ::setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
 }
 
 // Reads the port the listening socket is bound to (for port 0).
@@ -116,11 +125,12 @@ Result<int> DicomServer::Start() {
       stopping_});
 
   dcmConnectionTimeout.set(settings_.network.acse_timeout_seconds);
-  // DCMTK reads the rest of a PDU whose header arrived in blocking mode, bound
-  // only by the socket timeouts (60 s by default): a peer that stalls inside a
-  // PDU, or stops reading our responses, is dropped after the DIMSE timeout.
-  dcmSocketReceiveTimeout.set(settings_.network.dimse_timeout_seconds);
-  dcmSocketSendTimeout.set(settings_.network.dimse_timeout_seconds);
+  // Socket timeouts (60 s by default) bound DCMTK's TLS handshake and its
+  // blocking reads and writes inside a PDU. DCMTK applies these to each
+  // accepted socket: the ACSE timeout while negotiating; ReceiveAndServe then
+  // sets the DIMSE timeout on the socket of an accepted association.
+  dcmSocketReceiveTimeout.set(settings_.network.acse_timeout_seconds);
+  dcmSocketSendTimeout.set(settings_.network.acse_timeout_seconds);
   auto network = Listen(settings_.network.port, plain_layer_, plain_hook_);
   if (!network.ok()) return network.status();
   network_ = *network;
@@ -227,7 +237,10 @@ void DicomServer::AcceptLoop(T_ASC_Network* network) {
 }
 
 void DicomServer::ReceiveAndServe(T_ASC_Network* network, std::shared_ptr<Handoff> handoff) {
-  AcceptNotifyingLayer::OnAcceptOnThisThread([handoff](DcmNativeSocketType socket) {
+  const NetworkSettings& net = settings_.network;
+  DcmNativeSocketType accepted = DCMNET_INVALID_SOCKET;
+  AcceptNotifyingLayer::OnAcceptOnThisThread([&, handoff](DcmNativeSocketType socket) {
+    accepted = socket;
     DisableNagle(socket);
     handoff->Signal(true);
   });
@@ -236,10 +249,13 @@ void DicomServer::ReceiveAndServe(T_ASC_Network* network, std::shared_ptr<Handof
   T_ASC_Association* assoc = nullptr;
   // The connection is pending: accept returns at once, then the A-ASSOCIATE-RQ
   // (and, on the TLS port, the handshake) may take up to network.acse_timeout.
-  OFCondition cond = ASC_receiveAssociation(network, &assoc, settings_.network.max_pdu, nullptr,
-                                            nullptr, use_tls, DUL_NOBLOCK, kAcceptPollMs / 1000);
+  OFCondition cond = ASC_receiveAssociation(network, &assoc, net.max_pdu, nullptr, nullptr,
+                                            use_tls, DUL_NOBLOCK, kAcceptPollMs / 1000);
   AcceptNotifyingLayer::OnAcceptOnThisThread(nullptr);
   handoff->Signal(false);  // when no connection was accepted after all
+  // A peer that stalls inside a PDU, or stops reading our responses, is
+  // dropped after the DIMSE timeout from now on.
+  if (cond.good()) SetSocketTimeouts(accepted, net.dimse_timeout_seconds);
   bool serve = false;
   if (cond == DUL_NOASSOCIATIONREQUEST) {
     ASC_destroyAssociation(&assoc);
@@ -254,7 +270,7 @@ void DicomServer::ReceiveAndServe(T_ASC_Network* network, std::shared_ptr<Handof
     }
   } else {
     std::lock_guard lock(active_mutex_);
-    serve = active_associations_ < settings_.network.max_associations;
+    serve = active_associations_ < net.max_associations;
     if (serve) ++active_associations_;
   }
   if (assoc != nullptr && !serve) RejectOverLimit(assoc, *writer_);

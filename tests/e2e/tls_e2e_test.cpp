@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <memory>
 
 #include <dcmtk/dcmdata/dcuid.h>
@@ -150,6 +151,32 @@ TEST_F(TlsE2eTest, RequestorHelperOpensAVerifiedTlsAssociation) {
   ASC_releaseAssociation(assoc);
   ASC_destroyAssociation(&assoc);
   ASC_dropNetwork(&net);
+}
+
+// A peer that never completes its TLS handshake is dropped after the ACSE
+// timeout (not the longer DIMSE one).
+class TlsHandshakeTimeoutE2eTest : public TlsE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    auto args = TlsE2eTest::ServerArgs();
+    for (const char* s : {"network.acse_timeout=2", "network.dimse_timeout=60"}) {
+      args.push_back("--set");
+      args.push_back(s);
+    }
+    return args;
+  }
+};
+
+TEST_F(TlsHandshakeTimeoutE2eTest, SilentPeerIsDroppedAfterTheAcseTimeout) {
+  const auto start = std::chrono::steady_clock::now();
+  const int silent = ConnectLoopback(server_->tls_port());
+  ASSERT_GE(silent, 0);
+  EXPECT_TRUE(PeerClosedWithin(silent, 20000));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_GE(seconds, 1.0);
+  ::close(silent);
+  ExpectBothListenersServe();
 }
 
 // With verify_peer = none any client certificate is accepted.

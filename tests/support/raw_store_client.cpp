@@ -169,6 +169,13 @@ int ConnectLoopback(int port) {
   return fd;
 }
 
+bool PeerClosedWithin(int fd, int timeout_ms) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, timeout_ms) <= 0) return false;
+  char byte;
+  return ::recv(fd, &byte, 1, 0) <= 0;
+}
+
 int AssociationSocket(T_ASC_Association* assoc) {
   return SocketAccess::Of(DUL_getTransportConnection(assoc->DULassociation));
 }

@@ -51,6 +51,10 @@ T_ASC_Parameters* LoopbackAssociationParameters(int port, const char* calling_ae
 // A TCP connection to 127.0.0.1:`port`, or -1.
 int ConnectLoopback(int port);
 
+// Whether the peer of socket `fd` closes it within `timeout_ms` (data it
+// sends first counts as not closed).
+bool PeerClosedWithin(int fd, int timeout_ms);
+
 // The TCP socket under `assoc` (DCMTK 3.6.7 keeps it protected).
 int AssociationSocket(T_ASC_Association* assoc);
 
