@@ -20,9 +20,9 @@ namespace pixeldex::server {
 int RunServe(int argc, char** argv) {
   ArgParser parser("pixeldex serve [options]",
                    "Run the DICOM listener: C-ECHO, C-STORE into the archive, C-FIND from the "
-                   "index.\nPrints 'pixeldex listening on ADDR:PORT as AET' on stdout when ready (and "
-                   "'pixeldex tls listening\non ADDR:PORT as AET' when tls.enabled); "
-                   "SIGTERM or SIGINT\nstop it after in-flight operations finish.");
+                   "index.\nPrints 'pixeldex listening on ADDR:PORT as AET' on stdout when ready, "
+                   "then, with tls.enabled,\n'pixeldex tls listening on ADDR:PORT as AET'. "
+                   "SIGTERM or SIGINT stop it after in-flight\noperations finish.");
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
   auto override_with = [&](const char* key) {
