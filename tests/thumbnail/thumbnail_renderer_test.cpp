@@ -183,6 +183,15 @@ TEST(ThumbnailRenderer, FramesAbove256MiBAreRefusedBeforeDecoding) {
             std::string::npos);
 }
 
+TEST(ThumbnailRenderer, JpegStreamThatHangsDcmtkIsADecodeError) {
+  // Found by fuzzing: DCMTK 3.6.7's bit-depth scan never passes FF01 (TEM).
+  auto dataset = MakeHeader(Mono8(16, 16));
+  PutEncapsulated(*dataset, EXS_JPEGProcess1,
+                  {std::vector<uint8_t>{0xFF, 0xD8, 0xFF, 0x01, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00}});
+  ThumbnailRecord record = RenderThumbnail(*dataset, EXS_JPEGProcess1, {});
+  EXPECT_NE(record.status.find("TEM marker"), std::string::npos) << record.status;
+}
+
 TEST(ThumbnailRenderer, GarbageInEveryCompressedSyntaxIsADecodeError) {
   const std::vector<uint8_t> garbage(300, 0xAB);
   for (E_TransferSyntax syntax : {EXS_JPEGProcess1, EXS_JPEGProcess14SV1, EXS_JPEGLSLossless,
