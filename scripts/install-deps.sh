@@ -9,11 +9,14 @@ packages=(
   libsqlite3-dev sqlite3      # the index, and the shell people query it with
   libpng-dev                  # thumbnails
   libopenjp2-7-dev            # JPEG 2000 decoding for thumbnails (free DCMTK has none)
-  libssl-dev                  # SHA-256 content hashes
+  libssl-dev                  # SHA-256 content hashes; DICOM TLS (via DCMTK's dcmtls)
+  openssl                     # the TLS tests make their certificates with it
+  zlib1g-dev                  # inflating Deflated data sets for the nesting guard
   libboost-dev                # Boost.Asio
   libfmt-dev
   libgtest-dev libgmock-dev
   systemd                     # systemd-analyze, to verify config/pixeldex.service offline in a test
+  clang libclang-rt-14-dev    # the fuzz target's libFuzzer smoke test (ctest fuzz_smoke)
 )
 
 missing=()

@@ -1,9 +1,16 @@
 #pragma once
 // DicomServer: the DICOM listener. Start() opens the index and storage,
-// reconciles what a crash left behind, and binds the port; Run() accepts
-// associations, each served on its own thread, until Stop() is called (from
-// any thread or a signal handler's strand); then it waits for every
+// reconciles what a crash left behind, and binds the port (and the TLS port
+// when tls.enabled); Run() accepts associations on both until Stop() is
+// called (from any thread or a signal handler's strand), then waits for every
 // association to finish its current operation and returns.
+//
+// Each accepted connection gets its own thread at once, before its
+// A-ASSOCIATE-RQ is read: a peer that is slow to negotiate (bounded by
+// network.acse_timeout) never delays other callers. At most
+// network.max_associations connections negotiate at a time and at most as
+// many associations are served; further callers wait in the kernel's backlog
+// or are rejected (transient, local limit exceeded).
 
 #include <atomic>
 #include <condition_variable>
@@ -11,13 +18,16 @@
 #include <mutex>
 
 #include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmnet/dcmlayer.h>
 
 #include "catalog/index/index_writer.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/storage/file_store.h"
 #include "server/association/server_context.h"
 #include "server/config/settings.h"
+#include "server/listener/accept_notifying_layer.h"
 #include "server/metrics/server_metrics.h"
+#include "server/tls/tls_transport.h"
 
 namespace pixeldex::server {
 
@@ -29,6 +39,8 @@ class DicomServer {
   // Prepares storage and index and listens; returns the bound port (useful
   // with port 0).
   Result<int> Start();
+  // The bound TLS port after Start(), or -1 when TLS is off.
+  int tls_port() const { return tls_port_; }
   // Accepts and serves associations until Stop(); returns when all finished.
   void Run();
   // Thread-safe and async-signal-safe enough for an asio signal handler.
@@ -46,6 +58,16 @@ class DicomServer {
   const metrics::ServerMetrics& metrics() const { return metrics_; }
 
  private:
+  struct Handoff;
+  // Opens a listening network on `port` whose connections `inner` creates.
+  Result<T_ASC_Network*> Listen(int port, DcmTransportLayer& inner,
+                                std::unique_ptr<AcceptNotifyingLayer>& hook);
+  // Opens the TLS listener (PS3.15 Annex B) when tls.enabled.
+  Status StartTls();
+  // Hands each incoming connection of `network` to a new thread until Stop().
+  void AcceptLoop(T_ASC_Network* network);
+  // On its own thread: accepts one connection, negotiates, serves.
+  void ReceiveAndServe(T_ASC_Network* network, std::shared_ptr<Handoff> handoff);
   void Serve(T_ASC_Association* assoc);
   // Index size and free disk, read when the metrics are rendered.
   void AddComputedMetrics();
@@ -60,10 +82,17 @@ class DicomServer {
   std::unique_ptr<index::IndexWriter> writer_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
   std::unique_ptr<ServerContext> context_;
+  DcmTransportLayer plain_layer_;
+  std::unique_ptr<AcceptNotifyingLayer> plain_hook_;
   T_ASC_Network* network_ = nullptr;
+  std::unique_ptr<TlsTransport> tls_;
+  std::unique_ptr<AcceptNotifyingLayer> tls_hook_;
+  T_ASC_Network* tls_network_ = nullptr;
+  int tls_port_ = -1;
 
   std::mutex active_mutex_;
   std::condition_variable active_changed_;
+  int negotiating_ = 0;  // connections whose association is not yet accepted
   int active_associations_ = 0;
 };
 

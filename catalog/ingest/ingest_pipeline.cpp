@@ -11,6 +11,7 @@
 #include "catalog/common/clock.h"
 #include "catalog/common/log.h"
 #include "catalog/metadata/metadata_extractor.h"
+#include "catalog/metadata/sequence_depth.h"
 #include "catalog/storage/sha256.h"
 
 namespace pixeldex::ingest {
@@ -159,7 +160,8 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   std::future<FileWork> file_work = std::async(
       std::launch::async, [this, &request] { return HashAndSync(store_, request); });
 
-  // 1. validate
+  // 1. validate (nesting first: DCMTK's parser recurses per level)
+  PIXELDEX_RETURN_IF_ERROR(metadata::CheckSequenceDepth(request.incoming_path));
   DcmFileFormat file;
   const OFCondition loaded = file.loadFile(request.incoming_path.c_str(), EXS_Unknown,
                                            EGL_noChange, kLazyLoadThreshold, ERM_autoDetect);

@@ -14,14 +14,24 @@ struct Json {
   Type type = Type::kNull;
   std::string text;  // string value, or number/bool text
   std::vector<Json> array;
-  std::vector<std::pair<std::string, Json>> object;
-  const Json* Get(std::string_view key) const {
-    for (const auto& [k, v] : object) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  }
+  // A member of an object; defined below, where Json is complete (a
+  // std::pair<std::string, Json> here does not compile with clang).
+  struct Member;
+  std::vector<Member> object;
+  const Json* Get(std::string_view key) const;
 };
+
+struct Json::Member {
+  std::string key;
+  Json value;
+};
+
+const Json* Json::Get(std::string_view key) const {
+  for (const auto& [k, v] : object) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
 
 class Parser {
  public:
@@ -138,7 +148,7 @@ class Parser {
         Json child;
         if (!Value(&child, depth + 1)) return false;
         if (is_object) {
-          out->object.emplace_back(std::move(key), std::move(child));
+          out->object.push_back({std::move(key), std::move(child)});
         } else {
           out->array.push_back(std::move(child));
         }

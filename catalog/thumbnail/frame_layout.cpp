@@ -75,8 +75,11 @@ Result<FrameLayout> ReadFrameLayout(DcmItem& dataset) {
     return Status::InvalidArgument(
         fmt::format("unsupported Samples per Pixel {}", layout.samples_per_pixel));
   }
-  // A header can claim any size; refuse before allocating (bounded memory).
-  constexpr size_t kMaxFrameBytes = size_t{1} << 30;
+  // A header can claim any size (a 500-byte JPEG claimed 35344x16400 to the
+  // fuzzer); refuse before decoding or allocating. 256 MiB holds an 8192x8192
+  // 16-bit image twice over, and bounds a server's worst case at one such
+  // frame (plus the decoder's copy) per association.
+  constexpr size_t kMaxFrameBytes = size_t{256} << 20;
   if (layout.FrameBytes() > kMaxFrameBytes) {
     return Status::InvalidArgument(fmt::format("frame of {}x{}x{} samples is too large",
                                                layout.columns, layout.rows,

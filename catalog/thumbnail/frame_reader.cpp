@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "catalog/thumbnail/encapsulated_frame.h"
+#include "catalog/thumbnail/jpeg_marker_guard.h"
 #include "catalog/thumbnail/jpeg2000_decoder.h"
 
 namespace pixeldex::thumbnail {
@@ -68,9 +69,28 @@ Result<RawFrame> ReadNativeFrame(DcmPixelData& pixel_data, const FrameLayout& la
   return frame;
 }
 
+// DCMTK's JPEG decoder (A.4.1) can hang on a crafted stream: check first.
+Status CheckDcmtkJpegFrame(DcmPixelData& pixel_data, const FrameLayout& layout,
+                           int frame_index) {
+  E_TransferSyntax xfer = EXS_Unknown;
+  const DcmRepresentationParameter* parameter = nullptr;
+  pixel_data.getOriginalRepresentationKey(xfer, parameter);
+  if (xfer < EXS_JPEGProcess1 || xfer > EXS_JPEGProcess14SV1) return Status::Ok();
+  Result<DcmPixelSequence*> sequence = OriginalPixelSequence(pixel_data);
+  if (!sequence.ok()) return sequence.status();
+  Result<std::vector<uint8_t>> stream =
+      ExtractEncapsulatedFrame(**sequence, layout.number_of_frames, frame_index);
+  if (!stream.ok()) return stream.status();
+  if (!DcmtkJpegScanTerminates(stream->data(), stream->size())) {
+    return Status::Corruption("JPEG stream with a TEM marker before its frame header");
+  }
+  return Status::Ok();
+}
+
 // Decodes one frame with the DCMTK codec registered for the syntax.
 Result<RawFrame> ReadDcmtkCodecFrame(DcmDataset& dataset, DcmPixelData& pixel_data,
                                      const FrameLayout& layout, int frame_index) {
+  PIXELDEX_RETURN_IF_ERROR(CheckDcmtkJpegFrame(pixel_data, layout, frame_index));
   Uint32 dcmtk_size = 0;
   if (pixel_data.getUncompressedFrameSize(&dataset, dcmtk_size).bad()) dcmtk_size = 0;
   // The decoders write full-resolution samples; leave room for the pad byte.

@@ -150,9 +150,9 @@ auto WithDecoder(const StoredValueDecoder& decode, Fn&& fn) {
 template <typename T>
 void RenderSamples(const T* samples, size_t count, const StoredValueDecoder& decode,
                    GreyMapper& mapper, bool needs_range, uint8_t* out) {
-  const auto [lo, hi] = WithDecoder<T>(decode, [&]<typename V>(const auto& d) {
-    return MinMaxOf<V>(samples, count, d);
-  });
+  const std::pair<int64_t, int64_t> range = WithDecoder<T>(
+      decode, [&]<typename V>(const auto& d) { return MinMaxOf<V>(samples, count, d); });
+  const int64_t lo = range.first, hi = range.second;
   if (needs_range) {
     mapper.SetRange(lo, hi);
     if (mapper.RangeIsFlat()) mapper.SetRange(decode.MinPossible(), decode.MaxPossible());

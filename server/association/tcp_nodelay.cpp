@@ -25,9 +25,12 @@ struct SocketAccess : DcmTransportConnection {
 
 void DisableNagle(T_ASC_Association* assoc) {
   DcmTransportConnection* connection = DUL_getTransportConnection(assoc->DULassociation);
-  if (connection == nullptr) return;
+  if (connection != nullptr) DisableNagle(SocketAccess::Of(connection));
+}
+
+void DisableNagle(DcmNativeSocketType socket) {
   const int one = 1;
-  if (::setsockopt(SocketAccess::Of(connection), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
+  if (::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
     LogWarning("cannot set TCP_NODELAY on an association's socket");
   }
 }

@@ -5,11 +5,14 @@
 // the option on each socket itself, whatever the environment says.
 
 #include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmnet/dcmtrans.h>
 
 namespace pixeldex::server {
 
 // Sets TCP_NODELAY on the association's transport socket; logs a warning
 // when it cannot. Safe on any association that has a transport connection.
 void DisableNagle(T_ASC_Association* assoc);
+// The same on a socket, e.g. one just accepted, before a TLS handshake.
+void DisableNagle(DcmNativeSocketType socket);
 
 }  // namespace pixeldex::server

@@ -32,8 +32,9 @@ PIXELDEX_HTTP_LISTEN), then the flags below.)";
 
 constexpr const char* kEpilogue = R"(
 output:
-  stdout gets 'pixeldex http listening on ADDR:PORT' (with --http) and then
-  'pixeldex listening on 0.0.0.0:PORT as AET' once associations are accepted.
+  stdout gets 'pixeldex http listening on ADDR:PORT' (with --http), then
+  'pixeldex listening on 0.0.0.0:PORT as AET' once associations are accepted,
+  then, with tls.enabled, 'pixeldex tls listening on 0.0.0.0:PORT as AET'.
   stderr gets the log: one line per association and per failure, with AE
   titles and UIDs; --log-format json makes each line one JSON object
   {"ts","level","msg"}.
@@ -187,8 +188,12 @@ int RunServe(int argc, char** argv) {
   std::thread signal_thread([&] { signals_context.run(); });
 
   std::printf("pixeldex listening on 0.0.0.0:%d as %s\n", *port, aet.c_str());
+  if (server.tls_port() >= 0) {
+    std::printf("pixeldex tls listening on 0.0.0.0:%d as %s\n", server.tls_port(), aet.c_str());
+  }
   std::fflush(stdout);
   LogInfo("listening on port {} as {}", *port, aet);
+  if (server.tls_port() >= 0) LogInfo("listening for TLS on port {} as {}", server.tls_port(), aet);
   NotifyServiceManager("READY=1");
   server.Run();
   if (http) http->Stop();

@@ -63,6 +63,31 @@ Setter StringSetter(T Settings::*section_member, std::string T::*member, const s
   };
 }
 
+// One of a fixed set of words; the error lists them.
+template <typename T, typename E>
+Setter ChoiceSetter(T Settings::*section_member, E T::*member, const std::string& key,
+                    std::vector<std::pair<std::string, E>> choices) {
+  return [=](Settings& s, const std::string& text) {
+    std::string names;
+    for (const auto& [name, value] : choices) {
+      if (name == text) {
+        (s.*section_member).*member = value;
+        return Status::Ok();
+      }
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    return Status::InvalidArgument(key + ": expected one of " + names + ", got '" + text + "'");
+  };
+}
+
+// A file path that may be left empty (the feature using it is then off).
+Setter OptionalPathSetter(std::string TlsSettings::*member) {
+  return [=](Settings& s, const std::string& text) {
+    s.tls.*member = text;
+    return Status::Ok();
+  };
+}
+
 // Access lists are checked here so that a typo fails at start, not later.
 Setter AccessListSetter(std::string AccessSettings::*member, const std::string& key) {
   return [=](Settings& s, const std::string& text) {
@@ -136,6 +161,18 @@ const std::map<std::string, Setter>& Setters() {
       {"thumbnails.max_size", IntSetter(&Settings::thumbnails, &ThumbnailSettings::max_size, 16, 4096, "thumbnails.max_size")},
       {"query.pn_case_insensitive", BoolSetter(&Settings::query, &QuerySettings::pn_case_insensitive, "query.pn_case_insensitive")},
       {"query.max_results", IntSetter(&Settings::query, &QuerySettings::max_results, 0, 1000000000, "query.max_results")},
+      {"tls.enabled", BoolSetter(&Settings::tls, &TlsSettings::enabled, "tls.enabled")},
+      {"tls.port", IntSetter(&Settings::tls, &TlsSettings::port, 0, 65535, "tls.port")},
+      {"tls.certificate", OptionalPathSetter(&TlsSettings::certificate)},
+      {"tls.private_key", OptionalPathSetter(&TlsSettings::private_key)},
+      {"tls.ca_file", OptionalPathSetter(&TlsSettings::ca_file)},
+      {"tls.verify_peer", ChoiceSetter(&Settings::tls, &TlsSettings::verify_peer, "tls.verify_peer",
+                                       {{"none", PeerVerification::kNone},
+                                        {"request", PeerVerification::kRequest},
+                                        {"require", PeerVerification::kRequire}})},
+      {"tls.profile", ChoiceSetter(&Settings::tls, &TlsSettings::profile, "tls.profile",
+                                   {{"bcp195-nd", TlsProfile::kBcp195NonDowngrading},
+                                    {"bcp195", TlsProfile::kBcp195}})},
       {"log.level", SetLogLevel},
       {"log.format", SetLogFormat},
       {"http.listen", SetHttpListen},

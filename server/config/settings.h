@@ -74,6 +74,26 @@ struct QuerySettings {
   bool operator==(const QuerySettings&) const = default;
 };
 
+// Who must show a client certificate on the TLS port.
+enum class PeerVerification { kNone, kRequest, kRequire };
+// Which DICOM TLS profile negotiates protocol versions and cipher suites.
+enum class TlsProfile { kBcp195NonDowngrading, kBcp195 };
+
+struct TlsSettings {
+  // A second listener that speaks DICOM over TLS, beside the plain one.
+  bool enabled = false;
+  int port = 2762;  // IANA "dicom-tls"
+  // PEM files: our certificate (chain) and its private key (unencrypted).
+  std::string certificate;
+  std::string private_key;
+  // PEM file of the certification authorities peers' certificates must chain to.
+  std::string ca_file;
+  PeerVerification verify_peer = PeerVerification::kNone;
+  TlsProfile profile = TlsProfile::kBcp195NonDowngrading;
+
+  bool operator==(const TlsSettings&) const = default;
+};
+
 struct LogSettings {
   LogLevel level = LogLevel::kInfo;
   LogFormat format = LogFormat::kText;
@@ -95,6 +115,7 @@ struct Settings {
   ThumbnailSettings thumbnails;
   QuerySettings query;
   MoveSettings move;
+  TlsSettings tls;
   LogSettings log;
   HttpSettings http;
 

@@ -71,5 +71,18 @@ TEST(SettingsTest, UnknownKeysAndBadValuesAreRefused) {
   EXPECT_FALSE(ApplySetting(s, "access.retrieve_callers", "VIEWER@").ok());
 }
 
+TEST(SettingsTest, TlsChoicesAreCheckedAndListed) {
+  Settings s;
+  const Status bad = ApplySetting(s, "tls.verify_peer", "sometimes");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("none, request, require"), std::string::npos) << bad.message();
+  EXPECT_TRUE(ApplySetting(s, "tls.verify_peer", "require").ok());
+  EXPECT_EQ(s.tls.verify_peer, PeerVerification::kRequire);
+  EXPECT_TRUE(ApplySetting(s, "tls.profile", "bcp195").ok());
+  EXPECT_EQ(s.tls.profile, TlsProfile::kBcp195);
+  EXPECT_FALSE(ApplySetting(s, "tls.profile", "tls10").ok());
+  EXPECT_TRUE(ApplySetting(s, "tls.ca_file", "").ok()) << "paths may be left empty";
+}
+
 }  // namespace
 }  // namespace pixeldex::server

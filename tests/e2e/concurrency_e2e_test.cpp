@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/raw_store_client.h"
 
 namespace pixeldex::testing {
 namespace {
@@ -40,35 +41,6 @@ TEST_F(ConcurrencyE2eTest, ThirtyTwoConcurrentSendersAreAllStoredAndIndexedOnce)
   EXPECT_EQ(Index().Count("SELECT count(*) FROM patients"), kSenders);
 }
 
-// Holds one association open from inside the test process.
-class HeldAssociation {
- public:
-  explicit HeldAssociation(int port) {
-    ASC_initializeNetwork(NET_REQUESTOR, 0, 30, &net_);
-    T_ASC_Parameters* params = nullptr;
-    ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
-    ASC_setAPTitles(params, "HOLDER", "PIXELDEX", nullptr);
-    const std::string peer = "127.0.0.1:" + std::to_string(port);
-    ASC_setPresentationAddresses(params, "localhost", peer.c_str());
-    const char* syntaxes[] = {UID_LittleEndianExplicitTransferSyntax};
-    ASC_addPresentationContext(params, 1, UID_VerificationSOPClass, syntaxes, 1);
-    ok_ = ASC_requestAssociation(net_, params, &assoc_).good();
-  }
-  ~HeldAssociation() {
-    if (assoc_ != nullptr) {
-      ASC_releaseAssociation(assoc_);
-      ASC_destroyAssociation(&assoc_);
-    }
-    ASC_dropNetwork(&net_);
-  }
-  bool ok() const { return ok_; }
-
- private:
-  T_ASC_Network* net_ = nullptr;
-  T_ASC_Association* assoc_ = nullptr;
-  bool ok_ = false;
-};
-
 class LimitE2eTest : public ServerTest {
  protected:
   std::vector<std::string> ServerArgs() const override {
@@ -80,15 +52,15 @@ TEST_F(LimitE2eTest, AssociationsBeyondTheLimitAreRejectedThenAcceptedAgain) {
   const std::vector<std::string> echo = {"echoscu", "-aec", "PIXELDEX", "127.0.0.1",
                                          server_->port_string()};
   {
-    HeldAssociation held(server_->port());
-    ASSERT_TRUE(held.ok());
+    RawStoreClient held(server_->port(), UID_VerificationSOPClass);  // one association open
+    ASSERT_TRUE(held.connected());
     auto rejected = RunProcess(echo, FastClientEnv());
     EXPECT_NE(rejected.exit_code, 0);
     EXPECT_NE(rejected.output.find("Rejected"), std::string::npos) << rejected.output;
     EXPECT_NE(server_->Log().find("too many concurrent associations"), std::string::npos);
   }
-  // The held association is released; the slot frees as soon as the server
-  // has processed the release, which echoscu may race: retry a bounded number
+  // The held association is aborted; the slot frees as soon as the server
+  // has processed the abort, which echoscu may race: retry a bounded number
   // of times on rejection only.
   ProcessResult accepted;
   for (int attempt = 0; attempt < 50; ++attempt) {

@@ -42,11 +42,14 @@ class ServerTest : public ::testing::Test {
   virtual std::vector<std::string> ServerArgs() const { return {}; }
   // Extra environment variables for the fixture's server.
   virtual std::map<std::string, std::string> ServerEnv() const { return {}; }
+  // True when ServerArgs() turn the TLS listener on (SetUp waits for it).
+  virtual bool ServerSpeaksTls() const { return false; }
 
   void SetUp() override {
     ServerProcess::Options options = ArchiveIn(dir_);
     options.extra_args = ServerArgs();
     options.env = ServerEnv();
+    options.expect_tls = ServerSpeaksTls();
     server_ = ServerProcess::Start(options);
   }
 
@@ -85,8 +88,20 @@ class ServerTest : public ::testing::Test {
     return files;
   }
 
+  // After an attack: a C-ECHO and a C-STORE (of a fresh instance) succeed.
+  void ExpectStillServing() {
+    auto echo = RunProcess({"echoscu", "-aec", "PIXELDEX", "127.0.0.1", server_->port_string()},
+                           FastClientEnv());
+    EXPECT_EQ(echo.exit_code, 0) << echo.output << server_->Log();
+    TestInstance t;
+    t.sop_instance_uid = UniqueUid("3.");
+    auto store = StoreScu({MakeInstance(t, "after" + std::to_string(++stores_) + ".dcm")});
+    EXPECT_EQ(store.exit_code, 0) << store.output << server_->Log();
+  }
+
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;
+  int stores_ = 0;
 };
 
 }  // namespace pixeldex::testing

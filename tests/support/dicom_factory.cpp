@@ -131,4 +131,26 @@ std::string DatasetBytes(const std::string& path) {
   return bytes.substr(kGroupLengthValue + 4 + group_length);
 }
 
+namespace {
+std::string Le16(uint16_t v) { return {char(v & 0xff), char(v >> 8)}; }
+std::string Le32(uint32_t v) { return Le16(v & 0xffff) + Le16(v >> 16); }
+}  // namespace
+
+std::string LongElementHeader(uint16_t group, uint16_t element, const char* vr, uint32_t length) {
+  return Le16(group) + Le16(element) + vr + std::string(2, '\0') + Le32(length);
+}
+
+std::string NestedSequenceBytes(int depth) {
+  // PS3.5 7.5: items and delimiters are (FFFE,xxxx) with a 4-byte length.
+  const std::string open = LongElementHeader(0xFFFA, 0xFFFA, "SQ", 0xFFFFFFFF) + Le16(0xFFFE) +
+                           Le16(0xE000) + Le32(0xFFFFFFFF);
+  const std::string close = Le16(0xFFFE) + Le16(0xE00D) + Le32(0) +  // item delimiter
+                            Le16(0xFFFE) + Le16(0xE0DD) + Le32(0);   // sequence delimiter
+  std::string out;
+  out.reserve(static_cast<size_t>(depth) * (open.size() + close.size()));
+  for (int i = 0; i < depth; ++i) out += open;
+  for (int i = 0; i < depth; ++i) out += close;
+  return out;
+}
+
 }  // namespace pixeldex::testing

@@ -55,6 +55,15 @@ void WriteEncapsulatedInstance(const std::string& path, const TestInstance& inst
 // receiver must store exactly as sent.
 std::string DatasetBytes(const std::string& path);
 
+// Explicit VR Little Endian bytes of an element header with a 4-byte length
+// field (VR OB, SQ, UN, ...): for hand-built hostile data sets.
+std::string LongElementHeader(uint16_t group, uint16_t element, const char* vr, uint32_t length);
+
+// `depth` Digital Signatures Sequences (FFFA,FFFA: the last tag a data set
+// may hold, so this can follow any data set), each the only item of the one
+// above, all of undefined length; Explicit VR Little Endian.
+std::string NestedSequenceBytes(int depth);
+
 // The whole file's bytes.
 std::string ReadFileBytes(const std::string& path);
 

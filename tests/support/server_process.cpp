@@ -14,6 +14,7 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace pixeldex::testing {
 namespace {
@@ -53,12 +54,17 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
     throw std::runtime_error("cannot start " + args[0]);
   }
 
-  // Wait for the readiness line on stdout.
+  // Wait for the readiness line(s) on stdout.
   std::string seen;
   const std::regex ready(R"(pixeldex listening on [^ ]*:(\d+))");
-  std::smatch match;
+  const std::regex tls_ready(R"(pixeldex tls listening on [^ ]*:(\d+))");
+  std::smatch match, tls_match;
+  auto is_ready = [&] {
+    return std::regex_search(seen, match, ready) &&
+           (!options.expect_tls || std::regex_search(seen, tls_match, tls_ready));
+  };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kReadyTimeoutMs);
-  while (!std::regex_search(seen, match, ready)) {
+  while (!is_ready()) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                           deadline - std::chrono::steady_clock::now()).count();
     pollfd pfd{out[0], POLLIN, 0};
@@ -68,13 +74,14 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
     if (n <= 0) break;
     seen.append(buffer, static_cast<size_t>(n));
   }
-  ::close(out[0]);  // the server writes nothing to stdout after its "listening" line
-  if (!std::regex_search(seen, match, ready)) {
+  ::close(out[0]);  // later stdout lines go nowhere (the server writes only these)
+  if (!is_ready()) {
     server->Kill();
     throw std::runtime_error("pixeldex did not become ready; stdout: " + seen +
                              "\nlog:\n" + server->Log());
   }
   server->port_ = std::stoi(match[1]);
+  if (options.expect_tls) server->tls_port_ = std::stoi(tls_match[1]);
   const std::regex http_ready(R"(http listening on [^ ]*:(\d+))");
   if (std::regex_search(seen, match, http_ready)) server->http_port_ = std::stoi(match[1]);
   return server;
@@ -117,6 +124,15 @@ std::string ServerProcess::Log() const {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+bool ServerProcess::WaitForLog(const std::string& text, int timeout_ms) const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    if (Log().find(text) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 }  // namespace pixeldex::testing

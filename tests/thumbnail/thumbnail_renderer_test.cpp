@@ -166,6 +166,32 @@ TEST(ThumbnailRenderer, HugeClaimedFrameIsRefusedBeforeAllocating) {
   EXPECT_NE(record.status.find("too large"), std::string::npos) << record.status;
 }
 
+TEST(ThumbnailRenderer, FramesAbove256MiBAreRefusedBeforeDecoding) {
+  // Found by fuzzing: 35344 x 16400 8-bit (553 MiB) from a 500-byte JPEG took
+  // 1.1 GB and 1.7 s to decode.
+  auto dataset = MakeHeader(Mono8(35344, 16400));
+  PutEncapsulated(*dataset, EXS_JPEGProcess1, {std::vector<uint8_t>(64, 0xFF)});
+  ThumbnailRecord record = RenderThumbnail(*dataset, EXS_JPEGProcess1, {});
+  EXPECT_NE(record.status.find("too large"), std::string::npos) << record.status;
+  // 8192 x 8192 16-bit (128 MiB) is still rendered... as far as its data goes.
+  PixelSpec big = Mono8(8192, 8192);
+  big.bits_allocated = big.bits_stored = 16;
+  big.high_bit = 15;
+  auto allowed = MakeHeader(big);
+  PutEncapsulated(*allowed, EXS_JPEGProcess1, {std::vector<uint8_t>(64, 0xFF)});
+  EXPECT_EQ(RenderThumbnail(*allowed, EXS_JPEGProcess1, {}).status.find("too large"),
+            std::string::npos);
+}
+
+TEST(ThumbnailRenderer, JpegStreamThatHangsDcmtkIsADecodeError) {
+  // Found by fuzzing: DCMTK 3.6.7's bit-depth scan never passes FF01 (TEM).
+  auto dataset = MakeHeader(Mono8(16, 16));
+  PutEncapsulated(*dataset, EXS_JPEGProcess1,
+                  {std::vector<uint8_t>{0xFF, 0xD8, 0xFF, 0x01, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00}});
+  ThumbnailRecord record = RenderThumbnail(*dataset, EXS_JPEGProcess1, {});
+  EXPECT_NE(record.status.find("TEM marker"), std::string::npos) << record.status;
+}
+
 TEST(ThumbnailRenderer, GarbageInEveryCompressedSyntaxIsADecodeError) {
   const std::vector<uint8_t> garbage(300, 0xAB);
   for (E_TransferSyntax syntax : {EXS_JPEGProcess1, EXS_JPEGProcess14SV1, EXS_JPEGLSLossless,

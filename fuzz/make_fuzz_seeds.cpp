@@ -1,0 +1,111 @@
+// Writes the fuzzer's seed corpus into the directory given: generated
+// instances in each transfer syntax the target knows (compressed with DCMTK's
+// command-line encoders), C-FIND identifiers, and nested sequences. Each seed
+// is one syntax byte (dataset_fuzzer.cpp's table) followed by a data set.
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcitem.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+#include "tests/support/dicom_factory.h"
+#include "tests/support/process.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using pixeldex::testing::TestInstance;
+
+// Indexes into dataset_fuzzer.cpp's kSyntaxes.
+enum Syntax : char { kExplicit = 0, kImplicit = 1, kJpegBaseline = 2, kJpegLossless = 3,
+                     kJpegLs = 4, kRle = 5, kBigEndian = 8, kDeflated = 9 };
+
+void WriteSeed(const fs::path& dir, const std::string& name, Syntax syntax, const std::string& part10) {
+  std::ofstream(dir / name, std::ios::binary) << syntax << pixeldex::testing::DatasetBytes(part10);
+}
+
+// A C-FIND identifier as a Part-10 file (Explicit VR Little Endian).
+std::string WriteIdentifier(const fs::path& path, const char* level, bool with_sequence) {
+  DcmFileFormat file;
+  DcmDataset* ds = file.getDataset();
+  ds->putAndInsertString(DCM_QueryRetrieveLevel, level);
+  ds->putAndInsertString(DCM_PatientName, "DOE*");
+  ds->putAndInsertString(DCM_StudyDate, "20200101-20261231");
+  ds->putAndInsertString(DCM_StudyTime, "1030-");
+  ds->putAndInsertString(DCM_StudyInstanceUID, "");
+  ds->putAndInsertString(DCM_ModalitiesInStudy, "CT\\MR");
+  ds->putAndInsertString(DCM_NumberOfStudyRelatedInstances, "");
+  ds->putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 100");
+  if (with_sequence) {
+    DcmItem* item = nullptr;
+    ds->findOrCreateSequenceItem(DCM_ReferencedStudySequence, item, -2);
+    if (item != nullptr) item->putAndInsertString(DCM_ReferencedSOPClassUID, "1.2.840.10008.3.1.2.3.1");
+  }
+  if (file.saveFile(path.c_str(), EXS_LittleEndianExplicit).bad()) {
+    throw std::runtime_error("cannot write " + path.string());
+  }
+  return path.string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: make_fuzz_seeds DIR\n");
+    return 2;
+  }
+  const fs::path dir = argv[1];
+  fs::create_directories(dir);
+  const fs::path work = dir / ".work";
+  fs::create_directories(work);
+
+  TestInstance grey;
+  const std::string explicit16 = (work / "grey16.dcm").string();
+  pixeldex::testing::WriteTestInstance(explicit16, grey, EXS_LittleEndianExplicit);
+  WriteSeed(dir, "grey16_explicit", kExplicit, explicit16);
+  TestInstance grey8 = grey;
+  grey8.bits_allocated = 8;
+  grey8.specific_character_set = "ISO_IR 100";
+  const std::string implicit8 = (work / "grey8.dcm").string();
+  pixeldex::testing::WriteTestInstance(implicit8, grey8, EXS_LittleEndianImplicit);
+  WriteSeed(dir, "grey8_implicit", kImplicit, implicit8);
+  const std::string big_endian = (work / "grey16_be.dcm").string();
+  pixeldex::testing::WriteTestInstance(big_endian, grey, EXS_BigEndianExplicit);
+  WriteSeed(dir, "grey16_big_endian", kBigEndian, big_endian);
+  const std::string deflated = (work / "grey8_deflated.dcm").string();
+  pixeldex::testing::WriteTestInstance(deflated, grey8, EXS_DeflatedLittleEndianExplicit);
+  WriteSeed(dir, "grey8_deflated", kDeflated, deflated);
+
+  const struct { const char* tool; const char* option; Syntax syntax; const char* name; } codecs[] = {
+      {"dcmcjpeg", "+eb", kJpegBaseline, "jpeg_baseline"},
+      {"dcmcjpeg", "+e1", kJpegLossless, "jpeg_lossless"},
+      {"dcmcjpls", "+el", kJpegLs, "jpegls"},
+      {"dcmcrle", "+ff", kRle, "rle"},
+  };
+  for (const auto& c : codecs) {
+    const std::string source = c.syntax == kJpegBaseline ? implicit8 : explicit16;
+    const std::string out = (work / (std::string(c.name) + ".dcm")).string();
+    auto r = pixeldex::testing::RunProcess({c.tool, c.option, source, out});
+    if (r.exit_code != 0) {
+      std::fprintf(stderr, "%s failed: %s\n", c.tool, r.output.c_str());
+      return 1;
+    }
+    WriteSeed(dir, c.name, c.syntax, out);
+  }
+  WriteSeed(dir, "find_study", kExplicit, WriteIdentifier(work / "find_study.dcm", "STUDY", false));
+  WriteSeed(dir, "find_image_sq", kExplicit, WriteIdentifier(work / "find_image.dcm", "IMAGE", true));
+  // Nesting the guard lets through, and nesting it refuses.
+  for (int depth : {8, 5000}) {
+    std::ofstream(dir / ("nested_" + std::to_string(depth)), std::ios::binary)
+        << kExplicit << pixeldex::testing::DatasetBytes(explicit16)
+        << pixeldex::testing::NestedSequenceBytes(depth);
+  }
+  fs::remove_all(work);
+  std::printf("seeds written to %s\n", dir.c_str());
+  return 0;
+}

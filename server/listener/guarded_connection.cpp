@@ -1,0 +1,47 @@
+#include "server/listener/guarded_connection.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "catalog/common/log.h"
+
+namespace pixeldex::server {
+namespace {
+
+std::string PeerAddress(DcmNativeSocketType socket) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof(addr);
+  char text[INET6_ADDRSTRLEN] = "?";
+  if (::getpeername(socket, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    const void* ip = addr.ss_family == AF_INET6
+                         ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&addr)->sin6_addr)
+                         : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&addr)->sin_addr);
+    ::inet_ntop(addr.ss_family, ip, text, sizeof(text));
+  }
+  return text;
+}
+
+}  // namespace
+
+GuardedConnection::GuardedConnection(DcmNativeSocketType socket, DcmTransportConnection* inner)
+    : DcmTransportConnection(socket), inner_(inner) {}
+
+GuardedConnection::~GuardedConnection() = default;
+
+ssize_t GuardedConnection::read(void* buf, size_t nbyte) {
+  const ssize_t n = inner_->read(buf, nbyte);
+  if (n <= 0) return n;
+  const Status checked = inspector_.Feed(static_cast<const char*>(buf), static_cast<size_t>(n));
+  if (checked.ok()) return n;
+  if (!reported_) {
+    LogWarning("association from {} dropped: {}", PeerAddress(getSocket()), checked.message());
+    reported_ = true;
+  }
+  errno = EPROTO;
+  return -1;
+}
+
+}  // namespace pixeldex::server
