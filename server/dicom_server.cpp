@@ -122,8 +122,9 @@ Result<int> DicomServer::Start() {
   dcmConnectionTimeout.set(settings_.network.acse_timeout_seconds);
   // Socket timeouts (60 s by default) bound DCMTK's TLS handshake and its
   // blocking reads and writes inside a PDU. DCMTK applies these to each
-  // accepted socket: the ACSE timeout while negotiating; ReceiveAndServe then
-  // sets the DIMSE timeout on the socket of an accepted association.
+  // accepted socket, and to each it connects (C-MOVE sub-associations): the
+  // ACSE timeout while negotiating; ReceiveAndServe and StoreAssociation then
+  // set the DIMSE timeout on the socket of an established association.
   dcmSocketReceiveTimeout.set(settings_.network.acse_timeout_seconds);
   dcmSocketSendTimeout.set(settings_.network.acse_timeout_seconds);
   auto network = Listen(settings_.network.port, plain_layer_, plain_hook_);

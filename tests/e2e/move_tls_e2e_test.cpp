@@ -1,23 +1,34 @@
 // End-to-end C-MOVE to destinations reached over TLS (PS3.15 B.1): storescp
 // +tls destinations started by the test with certificates it makes, and
 // pixeldex's [tls] settings as the requestor's (client certificate, CA,
-// verify_peer = require), without its own TLS listener.
+// verify_peer = require), without its own TLS listener; and the socket
+// timeouts of the association StoreAssociation opens.
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <dcmtk/dcmdata/dcuid.h>
+
+#include "server/association/association_socket.h"
+#include "server/retrieve/store_association.h"
 #include "tests/e2e/retrieve_fixture.h"
 #include "tests/support/test_pki.h"
 
 namespace pixeldex::testing {
 namespace {
 
-// One PKI for the whole suite: RSA key generation is the slow part.
-class MoveTlsE2eTest : public RetrieveTest {
- public:
-  static void SetUpTestSuite() { pki_ = new TestPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
+// storescp `aet` receiving into `dir` over TLS with `key` and `certificate`,
+// requiring a client certificate from the test CA; its readiness probe does
+// not check the server's certificate (-ic).
+std::unique_ptr<StoreScp> StartTlsScp(const std::string& aet, const std::string& dir,
+                                      const std::string& key, const std::string& certificate) {
+  const TestPki& pki = SharedTestPki();
+  return StoreScp::Start({aet, dir, dir + ".log",
+                          {"+B", "+tls", key, certificate, "+cf", pki.ca_certificate()},
+                          {"+tls", pki.client_key(), pki.client_certificate(), "-ic"}});
+}
 
+class MoveTlsE2eTest : public RetrieveTest {
  protected:
   void SetUp() override {
     // SECURE has a certificate our CA signed; ROGUE one from another CA. Both
@@ -36,21 +47,10 @@ class MoveTlsE2eTest : public RetrieveTest {
             "--set", "tls.verify_peer=require"};
   }
 
-  // storescp speaking TLS with `key` and `certificate`, trusting the test CA;
-  // its readiness probe skips checking the server certificate (-ic).
-  std::unique_ptr<StoreScp> StartTlsScp(const std::string& aet, const std::string& dir,
-                                        const std::string& key, const std::string& certificate) {
-    return StoreScp::Start({aet, dir, dir_ / (aet + ".log"),
-                            {"+B", "+tls", key, certificate, "+cf", pki_->ca_certificate()},
-                            {"+tls", pki_->client_key(), pki_->client_certificate(), "-ic"}});
-  }
-
   std::string secure_dir_;
+  const TestPki* const pki_ = &SharedTestPki();
   std::unique_ptr<StoreScp> secure_, rogue_;
-  static TestPki* pki_;
 };
-
-TestPki* MoveTlsE2eTest::pki_ = nullptr;
 
 TEST_F(MoveTlsE2eTest, InstancesArriveBitIdenticalOverTls) {
   auto r = MoveScu("SECURE", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["A"]}));
@@ -81,6 +81,49 @@ TEST(MoveTlsConfigurationE2eTest, ATlsDestinationWithoutTheCaFileIsAStartError) 
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("tls.ca_file"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("move.destinations"), std::string::npos) << r.output;
+}
+
+int TimeoutSeconds(DcmNativeSocketType socket, int option) {
+  timeval limit{};
+  socklen_t size = sizeof(limit);
+  if (::getsockopt(socket, SOL_SOCKET, option, &limit, &size) != 0) return -1;
+  return static_cast<int>(limit.tv_sec);
+}
+
+// Once associated, the outgoing socket's reads and writes time out after the
+// DIMSE timeout, not DCMTK's global socket timeout.
+TEST(StoreAssociationTlsTest, SocketTimeoutsAreTheDimseTimeoutOnceAssociated) {
+  const TestPki& pki = SharedTestPki();
+  TempDir dir;
+  std::filesystem::create_directories(dir / "in");
+  auto scp = StartTlsScp("SECURE", dir / "in", pki.server_key(), pki.server_certificate());
+  server::TlsSettings tls;
+  tls.certificate = pki.client_certificate();
+  tls.private_key = pki.client_key();
+  tls.ca_file = pki.ca_certificate();
+  tls.verify_peer = server::PeerVerification::kRequire;
+  auto transport = server::TlsTransport::Create(tls, NET_REQUESTOR);
+  ASSERT_TRUE(transport.ok()) << transport.status().ToString();
+  server::StoreAssociationOptions options;
+  options.calling_aet = "PIXELDEX";
+  options.dimse_timeout_seconds = 7;
+  options.tls = transport->get();
+  const server::MoveDestination secure{"SECURE", "127.0.0.1", scp->port(), true};
+  const std::vector<query::RetrieveInstance> instances = {
+      {UID_CTImageStorage, "1.2.3", UID_LittleEndianExplicitTransferSyntax, "x.dcm"}};
+  auto opened = server::StoreAssociation::Open(secure, instances, options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString() << scp->Log();
+  const DcmNativeSocketType socket = server::SocketOf((*opened)->get());
+  EXPECT_EQ(TimeoutSeconds(socket, SO_RCVTIMEO), 7);
+  EXPECT_EQ(TimeoutSeconds(socket, SO_SNDTIMEO), 7);
+
+  // Without the requestor transport a tls:// destination is an error, not a
+  // plain connection.
+  options.tls = nullptr;
+  auto refused = server::StoreAssociation::Open(secure, instances, options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("no TLS transport"), std::string::npos)
+      << refused.status().ToString();
 }
 
 }  // namespace
