@@ -164,6 +164,9 @@ Status DicomServer::StartMoveTls() {
                                    transport.status().message());
   }
   move_tls_ = std::move(transport).value();
+  if (settings_.tls.verify_peer == PeerVerification::kNone) {
+    LogWarning("tls:// move destinations are not authenticated (tls.verify_peer = none)");
+  }
   return Status::Ok();
 }
 

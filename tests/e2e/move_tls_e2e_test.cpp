@@ -1,7 +1,7 @@
 // End-to-end C-MOVE to destinations reached over TLS (PS3.15 B.1): storescp
 // +tls destinations started by the test with certificates it makes, and
 // pixeldex's [tls] settings as the requestor's (client certificate, CA,
-// verify_peer = require), without its own TLS listener; and the socket
+// verify_peer = require or none), without its own TLS listener; and the socket
 // timeouts of the association StoreAssociation opens.
 
 #include <sys/socket.h>
@@ -38,13 +38,14 @@ class MoveTlsE2eTest : public RetrieveTest {
     rogue_ = StartTlsScp("ROGUE", NewDir("rogue"), pki_->rogue_key(), pki_->rogue_certificate());
     RetrieveTest::SetUp();
   }
+  virtual std::string VerifyPeer() const { return "require"; }
   std::vector<std::string> ServerArgs() const override {
     return {"--move-destination", "SECURE=tls://127.0.0.1:" + std::to_string(secure_->port()),
             "--move-destination", "ROGUE=tls://127.0.0.1:" + std::to_string(rogue_->port()),
             "--set", "tls.certificate=" + pki_->client_certificate(),
             "--set", "tls.private_key=" + pki_->client_key(),
             "--set", "tls.ca_file=" + pki_->ca_certificate(),
-            "--set", "tls.verify_peer=require"};
+            "--set", "tls.verify_peer=" + VerifyPeer()};
   }
 
   std::string secure_dir_;
@@ -53,7 +54,8 @@ class MoveTlsE2eTest : public RetrieveTest {
 };
 
 TEST_F(MoveTlsE2eTest, InstancesArriveBitIdenticalOverTls) {
-  auto r = MoveScu("SECURE", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["A"]}));
+  auto r =
+      MoveScu("SECURE", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["A"]}));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("Received Final Move Response (Success)"), std::string::npos)
       << r.output << server_->Log() << secure_->Log();
@@ -61,7 +63,8 @@ TEST_F(MoveTlsE2eTest, InstancesArriveBitIdenticalOverTls) {
 }
 
 TEST_F(MoveTlsE2eTest, AnUntrustedDestinationIsA702AndTheServerCarriesOn) {
-  auto r = MoveScu("ROGUE", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["B"]}));
+  auto r =
+      MoveScu("ROGUE", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["B"]}));
   EXPECT_NE(r.output.find("Refused: OutOfResourcesSubOperations"), std::string::npos) << r.output;
   const std::string log = server_->Log();
   EXPECT_NE(log.find("C-MOVE from MOVER to ROGUE"), std::string::npos) << log;
@@ -69,6 +72,21 @@ TEST_F(MoveTlsE2eTest, AnUntrustedDestinationIsA702AndTheServerCarriesOn) {
   r = MoveScu("SECURE", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["B"]}));
   EXPECT_NE(r.output.find("(Success)"), std::string::npos) << r.output;
   ExpectReceived(secure_dir_, {"b1"});
+}
+
+// With verify_peer = none the destination's certificate is not checked.
+class MoveTlsWithoutVerificationE2eTest : public MoveTlsE2eTest {
+ protected:
+  std::string VerifyPeer() const override { return "none"; }
+};
+
+TEST_F(MoveTlsWithoutVerificationE2eTest, AnyDestinationCertificateIsAcceptedWithAWarning) {
+  EXPECT_NE(server_->Log().find("tls:// move destinations are not authenticated"),
+            std::string::npos)
+      << server_->Log();
+  auto r =
+      MoveScu("ROGUE", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["B"]}));
+  EXPECT_NE(r.output.find("(Success)"), std::string::npos) << r.output << server_->Log();
 }
 
 // A tls:// destination whose [tls] settings cannot work stops the server at
