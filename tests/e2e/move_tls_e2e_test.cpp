@@ -9,6 +9,8 @@
 
 #include <dcmtk/dcmdata/dcuid.h>
 
+#include <future>
+
 #include "server/association/association_socket.h"
 #include "server/retrieve/store_association.h"
 #include "tests/e2e/retrieve_fixture.h"
@@ -72,6 +74,21 @@ TEST_F(MoveTlsE2eTest, AnUntrustedDestinationIsA702AndTheServerCarriesOn) {
   r = MoveScu("SECURE", Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_["B"]}));
   EXPECT_NE(r.output.find("(Success)"), std::string::npos) << r.output;
   ExpectReceived(secure_dir_, {"b1"});
+}
+
+// One requestor TLS transport serves concurrent sub-associations.
+TEST_F(MoveTlsE2eTest, ConcurrentMovesShareTheTlsTransport) {
+  std::vector<std::future<ProcessResult>> moves;
+  for (const char* study : {"A", "B", "C"}) {
+    const auto keys = Keys("-S", {"QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + uid_[study]});
+    moves.push_back(
+        std::async(std::launch::async, [this, keys] { return MoveScu("SECURE", keys); }));
+  }
+  for (auto& move : moves) {
+    const ProcessResult r = move.get();
+    EXPECT_NE(r.output.find("(Success)"), std::string::npos) << r.output << server_->Log();
+  }
+  ExpectReceived(secure_dir_, {"a1", "a2", "a3", "b1", "c1"});
 }
 
 // With verify_peer = none the destination's certificate is not checked.
