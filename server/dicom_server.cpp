@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <dcmtk/dcmnet/dcmtrans.h>
 #include <dcmtk/dcmnet/dul.h>
@@ -18,8 +17,10 @@
 #include "catalog/index/schema.h"
 #include "catalog/reconcile/reconciler.h"
 #include "server/association/association_session.h"
+#include "server/association/association_socket.h"
 #include "server/association/tcp_nodelay.h"
 #include "server/dimse/store_handler.h"
+#include "server/retrieve/move_destinations.h"
 
 namespace pixeldex::server {
 namespace {
@@ -58,14 +59,6 @@ int64_t SteadySeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-// DCMTK does the TLS handshake, and reads the rest of a PDU whose header has
-// arrived, in blocking mode, bounded only by these socket timeouts.
-void SetSocketTimeouts(DcmNativeSocketType socket, int seconds) {
-  const timeval limit{seconds, 0};
-  ::setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-  ::setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
 }
 
 // Reads the port the listening socket is bound to (for port 0).
@@ -114,6 +107,7 @@ Result<int> DicomServer::Start() {
   auto reconciled = reconcile::Reconcile(*pipeline_, *store_, *writer_, settings_.storage.index, {});
   if (!reconciled.ok()) return reconciled.status();
   reconcile::LogReport(*reconciled, "start-up");
+  PIXELDEX_RETURN_IF_ERROR(StartMoveTls());
   const std::string index_path = settings_.storage.index;
   context_ = std::make_unique<ServerContext>(ServerContext{
       settings_, access_, *pipeline_, *store_, *writer_,
@@ -122,14 +116,15 @@ Result<int> DicomServer::Start() {
         if (db.ok()) PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
         return db;
       },
-      stopping_, metrics_});
+      stopping_, metrics_, move_tls_.get()});
   AddComputedMetrics();
 
   dcmConnectionTimeout.set(settings_.network.acse_timeout_seconds);
   // Socket timeouts (60 s by default) bound DCMTK's TLS handshake and its
   // blocking reads and writes inside a PDU. DCMTK applies these to each
-  // accepted socket: the ACSE timeout while negotiating; ReceiveAndServe then
-  // sets the DIMSE timeout on the socket of an accepted association.
+  // accepted socket, and to each it connects (C-MOVE sub-associations): the
+  // ACSE timeout while negotiating; ReceiveAndServe and StoreAssociation then
+  // set the DIMSE timeout on the socket of an established association.
   dcmSocketReceiveTimeout.set(settings_.network.acse_timeout_seconds);
   dcmSocketSendTimeout.set(settings_.network.acse_timeout_seconds);
   auto network = Listen(settings_.network.port, plain_layer_, plain_hook_);
@@ -155,6 +150,24 @@ Result<T_ASC_Network*> DicomServer::Listen(int port, DcmTransportLayer& inner,
     return Status::Internal(std::string("cannot install the transport layer: ") + cond.text());
   }
   return network;
+}
+
+Status DicomServer::StartMoveTls() {
+  auto destinations = ParseMoveDestinations(settings_.move.destinations);
+  if (!destinations.ok()) return destinations.status();
+  if (!AnyUsesTls(*destinations)) return Status::Ok();
+  // PS3.15 B.1: the requestor offers our certificate (when tls.certificate is
+  // set) and verifies the destination's per tls.verify_peer.
+  auto transport = TlsTransport::Create(settings_.tls, NET_REQUESTOR);
+  if (!transport.ok()) {
+    return Status::InvalidArgument("move.destinations has a tls:// destination, but " +
+                                   transport.status().message());
+  }
+  move_tls_ = std::move(transport).value();
+  if (settings_.tls.verify_peer == PeerVerification::kNone) {
+    LogWarning("tls:// move destinations are not authenticated (tls.verify_peer = none)");
+  }
+  return Status::Ok();
 }
 
 Status DicomServer::StartTls() {

@@ -64,6 +64,8 @@ class DicomServer {
                                 std::unique_ptr<AcceptNotifyingLayer>& hook);
   // Opens the TLS listener (PS3.15 Annex B) when tls.enabled.
   Status StartTls();
+  // Builds the requestor TLS transport when a move destination uses TLS.
+  Status StartMoveTls();
   // Hands each incoming connection of `network` to a new thread until Stop().
   void AcceptLoop(T_ASC_Network* network);
   // On its own thread: accepts one connection, negotiates, serves.
@@ -89,6 +91,7 @@ class DicomServer {
   std::unique_ptr<AcceptNotifyingLayer> tls_hook_;
   T_ASC_Network* tls_network_ = nullptr;
   int tls_port_ = -1;
+  std::unique_ptr<TlsTransport> move_tls_;  // for tls:// move destinations
 
   std::mutex active_mutex_;
   std::condition_variable active_changed_;

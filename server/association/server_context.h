@@ -14,6 +14,7 @@
 #include "server/access/access_control.h"
 #include "server/config/settings.h"
 #include "server/metrics/server_metrics.h"
+#include "server/tls/tls_transport.h"
 
 namespace pixeldex::server {
 
@@ -32,6 +33,9 @@ struct ServerContext {
   const std::atomic<bool>& stopping;
   // Counters for /metrics; updated from every association.
   metrics::ServerMetrics& metrics;
+  // The requestor TLS transport for C-MOVE destinations marked tls://; null
+  // when none is. Built once at start, shared by every sub-association.
+  TlsTransport* move_tls = nullptr;
 };
 
 // Per-association counters for the association's log line.

@@ -4,28 +4,14 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#include <dcmtk/dcmnet/dcmtrans.h>
-#include <dcmtk/dcmnet/dul.h>
-
 #include "catalog/common/log.h"
+#include "server/association/association_socket.h"
 
 namespace pixeldex::server {
-namespace {
-
-// DcmTransportConnection::getSocket() is protected in DCMTK 3.6.7; a derived
-// class may name it, and the member pointer it yields works on any connection.
-struct SocketAccess : DcmTransportConnection {
-  static DcmNativeSocketType Of(DcmTransportConnection* connection) {
-    DcmNativeSocketType (DcmTransportConnection::*get)() = &SocketAccess::getSocket;
-    return (connection->*get)();
-  }
-};
-
-}  // namespace
 
 void DisableNagle(T_ASC_Association* assoc) {
-  DcmTransportConnection* connection = DUL_getTransportConnection(assoc->DULassociation);
-  if (connection != nullptr) DisableNagle(SocketAccess::Of(connection));
+  const DcmNativeSocketType socket = SocketOf(assoc);
+  if (socket != DCMNET_INVALID_SOCKET) DisableNagle(socket);
 }
 
 void DisableNagle(DcmNativeSocketType socket) {

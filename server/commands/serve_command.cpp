@@ -113,8 +113,9 @@ int RunServe(int argc, char** argv) {
   // Repeatable: every occurrence adds a destination; together they replace
   // move.destinations.
   std::string move_destinations;
-  parser.Option("--move-destination", "AET=HOST:PORT",
-                "a C-MOVE destination; repeatable, replaces move.destinations",
+  parser.Option("--move-destination", "AET=[tls://]HOST:PORT",
+                "a C-MOVE destination (tls:// for DICOM TLS); repeatable, replaces "
+                "move.destinations",
                 [&](const std::string& v) {
                   move_destinations += (move_destinations.empty() ? "" : " ") + v;
                   settings_options.Override("move.destinations", move_destinations);

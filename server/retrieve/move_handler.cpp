@@ -36,6 +36,8 @@ bool Start(MoveSession& s, const T_DIMSE_C_MoveRQ& rq, DcmDataset* identifier) {
   options.calling_aet = settings.network.aet;
   options.max_pdu = settings.network.max_pdu;
   options.acse_timeout_seconds = settings.network.acse_timeout_seconds;
+  options.dimse_timeout_seconds = settings.network.dimse_timeout_seconds;
+  options.tls = s.context->server->move_tls;
   auto opened = StoreAssociation::Open(*destination, op.instances(), options);
   if (!opened.ok()) {
     op.Refuse(STATUS_MOVE_Refused_OutOfResourcesSubOperations,  // A702

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "server/association/association_socket.h"
 #include "server/association/tcp_nodelay.h"
 
 namespace pixeldex::server {
@@ -38,6 +39,15 @@ std::vector<std::pair<std::string, std::vector<std::string>>> Proposals(
   return proposals;
 }
 
+// Makes `network` and `params` speak TLS when `destination` asks for it.
+Status UseTlsIfAsked(const MoveDestination& destination, TlsTransport* tls, T_ASC_Network* network,
+                     T_ASC_Parameters* params) {
+  if (!destination.tls) return Status::Ok();
+  if (tls == nullptr) return Status::Internal("no TLS transport for a tls:// destination");
+  PIXELDEX_RETURN_IF_ERROR(tls->InstallOn(network));
+  return TlsTransport::UseFor(params);
+}
+
 OFCondition Propose(T_ASC_Parameters* params, const std::vector<query::RetrieveInstance>& instances) {
   int id = 1;
   for (const auto& [sop_class, syntaxes] : Proposals(instances)) {
@@ -68,6 +78,10 @@ Result<std::unique_ptr<StoreAssociation>> StoreAssociation::Open(
   const std::string address = destination.host + ":" + std::to_string(destination.port);
   if (cond.good()) cond = ASC_setPresentationAddresses(params, "localhost", address.c_str());
   if (cond.good()) cond = Propose(params, instances);
+  if (cond.good()) {
+    const Status tls = UseTlsIfAsked(destination, options.tls, network, params);
+    if (!tls.ok()) cond = makeOFCondition(0, 2, OF_error, tls.message().c_str());
+  }
   T_ASC_Association* assoc = nullptr;
   if (cond.good()) {
     cond = ASC_requestAssociation(network, params, &assoc);  // takes ownership of params
@@ -83,10 +97,15 @@ Result<std::unique_ptr<StoreAssociation>> StoreAssociation::Open(
       ASC_destroyAssociation(&assoc);
     }
     ASC_dropNetwork(&network);
-    return Status::IoError("cannot associate with " + destination.aet + " at " + address +
-                               ": " + cond.text());
+    return Status::IoError("cannot associate with " + destination.aet + " at " +
+                           (destination.tls ? "tls://" : "") + address + ": " + cond.text());
   }
   DisableNagle(assoc);
+  // The global socket timeouts (network.acse_timeout) bounded connecting and
+  // negotiating; a destination that stalls inside a PDU, or stops reading
+  // ours, is dropped after the DIMSE timeout from now on.
+  const DcmNativeSocketType socket = SocketOf(assoc);
+  if (socket != DCMNET_INVALID_SOCKET) SetSocketTimeouts(socket, options.dimse_timeout_seconds);
   return std::unique_ptr<StoreAssociation>(new StoreAssociation(network, assoc));
 }
 

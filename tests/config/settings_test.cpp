@@ -68,6 +68,8 @@ TEST(SettingsTest, UnknownKeysAndBadValuesAreRefused) {
   EXPECT_FALSE(ApplySetting(s, "move.destinations", "VIEWER=host").ok());
   EXPECT_TRUE(ApplySetting(s, "move.destinations", "VIEWER=host:104").ok());
   EXPECT_EQ(s.move.destinations, "VIEWER=host:104");
+  EXPECT_TRUE(ApplySetting(s, "move.destinations", "VIEWER=tls://host:2762").ok());
+  EXPECT_FALSE(ApplySetting(s, "move.destinations", "VIEWER=tls://host").ok());
   EXPECT_FALSE(ApplySetting(s, "access.retrieve_callers", "VIEWER@").ok());
 }
 

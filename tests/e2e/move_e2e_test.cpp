@@ -24,8 +24,8 @@ class MoveE2eTest : public RetrieveTest {
     // gets, PLAIN accepts uncompressed syntaxes only (storescp's default).
     dest_dir_ = NewDir("dest");
     plain_dir_ = NewDir("plain");
-    dest_ = StoreScp::Start({"DEST", dest_dir_, dir_ / "dest.log", {"+B", "+xa", "-d"}});
-    plain_ = StoreScp::Start({"PLAIN", plain_dir_, dir_ / "plain.log", {"+B"}});
+    dest_ = StoreScp::Start({"DEST", dest_dir_, dir_ / "dest.log", {"+B", "+xa", "-d"}, {}});
+    plain_ = StoreScp::Start({"PLAIN", plain_dir_, dir_ / "plain.log", {"+B"}, {}});
     unreachable_port_ = FreeTcpPort();
     RetrieveTest::SetUp();
   }

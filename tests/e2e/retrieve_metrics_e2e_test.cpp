@@ -18,7 +18,7 @@ class RetrieveMetricsE2eTest : public RetrieveTest {
   void SetUp() override {
     // The destination listens before pixeldex starts: its port is an argument.
     dest_dir_ = NewDir("dest");
-    dest_ = StoreScp::Start({"DEST", dest_dir_, dir_ / "dest.log", {"+B"}});
+    dest_ = StoreScp::Start({"DEST", dest_dir_, dir_ / "dest.log", {"+B"}, {}});
     RetrieveTest::SetUp();
   }
   std::vector<std::string> ServerArgs() const override {

@@ -17,15 +17,7 @@
 namespace pixeldex::testing {
 namespace {
 
-// One PKI for the whole suite: RSA key generation is the slow part.
 class TlsE2eTest : public ServerTest {
- public:
-  static void SetUpTestSuite() { pki_ = new TestPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-
  protected:
   virtual std::string VerifyPeer() const { return "require"; }
   std::vector<std::string> ServerArgs() const override { return pki_->ServerArgs(VerifyPeer()); }
@@ -56,10 +48,8 @@ class TlsE2eTest : public ServerTest {
     EXPECT_EQ(tls.exit_code, 0) << tls.output << server_->Log();
   }
 
-  static TestPki* pki_;
+  const TestPki* const pki_ = &SharedTestPki();
 };
-
-TestPki* TlsE2eTest::pki_ = nullptr;
 
 TEST_F(TlsE2eTest, ListensOnBothPortsAndStopsGracefully) {
   EXPECT_NE(server_->port(), server_->tls_port());

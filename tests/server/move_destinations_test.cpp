@@ -20,6 +20,21 @@ TEST(MoveDestinationsTest, ParsesEntriesSeparatedByCommasOrSpaces) {
   EXPECT_EQ(FindMoveDestination(*parsed, "viewer"), nullptr);  // AE titles are case-sensitive
 }
 
+TEST(MoveDestinationsTest, ATlsSchemeMarksADestinationReachedOverTls) {
+  auto parsed = ParseMoveDestinations("SECURE=tls://pacs.local:2762, PLAIN=10.0.0.5:104");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const MoveDestination* secure = FindMoveDestination(*parsed, "SECURE");
+  ASSERT_NE(secure, nullptr);
+  EXPECT_TRUE(secure->tls);
+  EXPECT_EQ(secure->host, "pacs.local");
+  EXPECT_EQ(secure->port, 2762);
+  EXPECT_FALSE(FindMoveDestination(*parsed, "PLAIN")->tls);
+  EXPECT_TRUE(AnyUsesTls(*parsed));
+  auto plain_only = ParseMoveDestinations("PLAIN=10.0.0.5:104");
+  ASSERT_TRUE(plain_only.ok());
+  EXPECT_FALSE(AnyUsesTls(*plain_only));
+}
+
 TEST(MoveDestinationsTest, EmptyTextMeansNoDestinations) {
   auto parsed = ParseMoveDestinations("  ");
   ASSERT_TRUE(parsed.ok());
@@ -29,7 +44,8 @@ TEST(MoveDestinationsTest, EmptyTextMeansNoDestinations) {
 TEST(MoveDestinationsTest, MalformedEntriesAreRefusedByName) {
   for (const char* bad : {"VIEWER", "VIEWER=host", "=host:104", "VIEWER=:104", "VIEWER=host:0",
                           "VIEWER=host:70000", "VIEWER=host:12x", "SEVENTEEN_CHARS_X=h:1",
-                          "A=h:1 A=g:2"}) {
+                          "A=h:1 A=g:2", "VIEWER=tls://host", "VIEWER=tls://:104",
+                          "VIEWER=tls:/host:104", "VIEWER=ssl://host:104"}) {
     auto parsed = ParseMoveDestinations(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
   }

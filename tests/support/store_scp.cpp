@@ -88,8 +88,10 @@ std::unique_ptr<StoreScp> StoreScp::Start(const Options& options) {
         scp->pid_ = -1;
         break;
       }
-      auto echo = RunProcess({"echoscu", "-aec", options.aet, "127.0.0.1", std::to_string(scp->port_)},
-                             FastClientEnv());
+      std::vector<std::string> probe = {"echoscu", "-aec", options.aet};
+      probe.insert(probe.end(), options.probe_args.begin(), options.probe_args.end());
+      probe.insert(probe.end(), {"127.0.0.1", std::to_string(scp->port_)});
+      auto echo = RunProcess(probe, FastClientEnv());
       if (echo.exit_code == 0) return scp;
       std::this_thread::sleep_for(kProbeInterval);
     }

@@ -24,6 +24,7 @@ class StoreScp {
     std::string output_dir;                // must exist
     std::string log_file;                  // storescp's stdout and stderr
     std::vector<std::string> extra_args;   // e.g. {"+xa"} to accept compressed syntaxes
+    std::vector<std::string> probe_args;   // echoscu's for the readiness probe, e.g. TLS ones
   };
   // Throws std::runtime_error (with storescp's log) when it does not come up.
   static std::unique_ptr<StoreScp> Start(const Options& options);

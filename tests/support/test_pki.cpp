@@ -52,4 +52,9 @@ std::vector<std::string> TestPki::ClientArgs(const std::string& key,
   return {"+tls", key, certificate, "+cf", ca_certificate()};
 }
 
+const TestPki& SharedTestPki() {
+  static const TestPki pki;
+  return pki;
+}
+
 }  // namespace pixeldex::testing

@@ -38,4 +38,8 @@ class TestPki {
   TempDir dir_;
 };
 
+// One PKI for every test of this process, made on first use (RSA key
+// generation is the slow part) and removed at exit.
+const TestPki& SharedTestPki();
+
 }  // namespace pixeldex::testing
