@@ -9,6 +9,7 @@
 
 #include "catalog/index/result_formatter.h"
 #include "catalog/index/sql_query.h"
+#include "server/cli/command_line.h"
 #include "server/cli/settings_options.h"
 #include "server/commands/commands.h"
 
@@ -112,24 +113,16 @@ int RunQuery(int argc, char** argv) {
                   return Status::Ok();
                 });
 
-  std::vector<std::string> positional;
-  bool help = false;
-  Status parsed = parser.Parse(argc, argv, 2, &positional, &help);
-  if (help) {
-    std::fputs((parser.Help() + kExamples).c_str(), stdout);
-    return 0;
-  }
-  if (parsed.ok() && positional.size() != 1) {
-    parsed = Status::InvalidArgument(positional.empty() ? "missing the SQL statement"
-                                                        : "expected one SQL argument; quote it");
-  }
-  auto settings = parsed.ok() ? settings_options.Resolve() : Result<Settings>(parsed);
-  if (!settings.ok()) {
-    std::fprintf(stderr, "pixeldex query: %s\n(see 'pixeldex query --help')\n",
-                 settings.status().message().c_str());
-    return 2;
-  }
-  std::string sql = positional.front();
+  ParsedCommandLine command_line = ParseCommandLine(
+      parser, settings_options, argc, argv, "query", kExamples,
+      [](const std::vector<std::string>& positional) {
+        if (positional.size() == 1) return Status::Ok();
+        return Status::InvalidArgument(positional.empty() ? "missing the SQL statement"
+                                                          : "expected one SQL argument; quote it");
+      });
+  if (!command_line.settings) return command_line.exit_code;
+  const std::optional<Settings>& settings = command_line.settings;
+  std::string sql = command_line.positional.front();
   if (sql == "-") {
     sql.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }

@@ -11,6 +11,7 @@
 #include <dcmtk/oflog/oflog.h>
 
 #include "catalog/common/log.h"
+#include "server/cli/command_line.h"
 #include "server/cli/settings_options.h"
 #include "server/commands/commands.h"
 #include "server/dicom_server.h"
@@ -128,21 +129,10 @@ int RunServe(int argc, char** argv) {
     return Status::Ok();
   });
 
-  std::vector<std::string> positional;
-  bool help = false;
-  Status parsed = parser.Parse(argc, argv, 2, &positional, &help);
-  if (help) {
-    std::fputs((parser.Help() + kEpilogue).c_str(), stdout);
-    return 0;
-  }
-  if (parsed.ok() && !positional.empty()) {
-    parsed = Status::InvalidArgument("unexpected argument " + positional.front());
-  }
-  auto settings = parsed.ok() ? settings_options.Resolve() : Result<Settings>(parsed);
-  if (!settings.ok()) {
-    std::fprintf(stderr, "pixeldex serve: %s\n", settings.status().message().c_str());
-    return 2;
-  }
+  ParsedCommandLine command_line =
+      ParseCommandLine(parser, settings_options, argc, argv, "serve", kEpilogue);
+  if (!command_line.settings) return command_line.exit_code;
+  const std::optional<Settings>& settings = command_line.settings;
   // DCMTK's own log only for errors, unless debugging; none with JSON logs,
   // where every stderr line must be one JSON object (pixeldex logs each
   // failure itself, with DCMTK's reason).

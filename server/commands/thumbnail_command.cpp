@@ -10,6 +10,7 @@
 #include "catalog/index/schema.h"
 #include "catalog/index/sqlite_db.h"
 #include "catalog/index/thumbnail_store.h"
+#include "server/cli/command_line.h"
 #include "server/cli/settings_options.h"
 #include "server/commands/commands.h"
 
@@ -95,25 +96,19 @@ int RunThumbnail(int argc, char** argv) {
                 });
 
   std::vector<char*> args = ExpandShortOptions(argc, argv);
-  std::vector<std::string> positional;
-  bool help = false;
-  Status parsed = parser.Parse(argc, args.data(), 2, &positional, &help);
-  if (help) {
-    std::fputs(parser.Help().c_str(), stdout);
-    return 0;
-  }
-  if (parsed.ok() && positional.size() != 1) {
-    parsed = Status::InvalidArgument(positional.empty() ? "missing SOP_INSTANCE_UID"
-                                                        : "expected one SOP_INSTANCE_UID");
-  }
-  if (parsed.ok() && output.empty()) parsed = Status::InvalidArgument("missing -o FILE");
-  auto settings = parsed.ok() ? settings_options.Resolve() : Result<Settings>(parsed);
-  if (!settings.ok()) {
-    std::fprintf(stderr, "pixeldex thumbnail: %s\n(see 'pixeldex thumbnail --help')\n",
-                 settings.status().message().c_str());
-    return 2;
-  }
-  const std::string& uid = positional.front();
+  ParsedCommandLine command_line = ParseCommandLine(
+      parser, settings_options, argc, args.data(), "thumbnail", "",
+      [&output](const std::vector<std::string>& positional) {
+        if (positional.size() != 1) {
+          return Status::InvalidArgument(positional.empty() ? "missing SOP_INSTANCE_UID"
+                                                            : "expected one SOP_INSTANCE_UID");
+        }
+        if (output.empty()) return Status::InvalidArgument("missing -o FILE");
+        return Status::Ok();
+      });
+  if (!command_line.settings) return command_line.exit_code;
+  const std::optional<Settings>& settings = command_line.settings;
+  const std::string& uid = command_line.positional.front();
 
   auto db = index::Db::Open(settings->storage.index, index::Db::Mode::kReadOnly);
   Status opened = db.ok() ? index::PrepareForReading(*db) : db.status();

@@ -204,25 +204,17 @@ int RunThumbnails(int argc, char** argv) {
   parser.Option("--jobs", "N", "render on N threads (default: one per CPU)",
                 [&](const std::string& v) { return ParseJobs(v, &jobs); });
 
-  std::vector<std::string> positional;
-  bool help = false;
-  Status parsed = parser.Parse(argc, argv, 2, &positional, &help);
-  if (help) {
-    std::fputs(parser.Help().c_str(), stdout);
-    return 0;
-  }
-  if (parsed.ok() && !positional.empty()) {
-    parsed = Status::InvalidArgument("unexpected argument " + positional.front());
-  }
-  if (parsed.ok() && selections > 1) {
-    parsed = Status::InvalidArgument("--missing and --all exclude each other");
-  }
-  auto settings = parsed.ok() ? settings_options.Resolve() : Result<Settings>(parsed);
-  if (!settings.ok()) {
-    std::fprintf(stderr, "pixeldex thumbnails: %s\n(see 'pixeldex thumbnails --help')\n",
-                 settings.status().message().c_str());
-    return 2;
-  }
+  ParsedCommandLine command_line = ParseCommandLine(
+      parser, settings_options, argc, argv, "thumbnails", "",
+      [&selections](const std::vector<std::string>& positional) {
+        PIXELDEX_RETURN_IF_ERROR(NoPositionalArguments(positional));
+        if (selections > 1) {
+          return Status::InvalidArgument("--missing and --all exclude each other");
+        }
+        return Status::Ok();
+      });
+  if (!command_line.settings) return command_line.exit_code;
+  const std::optional<Settings>& settings = command_line.settings;
   OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
 
   // Opening read-write would create an empty index: refuse a wrong path instead.
