@@ -1,6 +1,7 @@
 #pragma once
-// PNG encoding with libpng into memory. All libpng errors are translated to
-// Status here. Thread-safe: each call owns its libpng state.
+// PNG encoding into memory: libpng writes the file, libdeflate compresses its
+// image data. All libpng errors are translated to Status here. Thread-safe:
+// each call owns its libpng and libdeflate state.
 
 #include <string>
 
@@ -10,7 +11,8 @@
 namespace pixeldex::thumbnail {
 
 // Encodes an 8-bit grey (1 channel) or RGB (3 channels) image as a PNG file,
-// favouring speed (zlib level 1, the SUB filter) over the last bytes of size.
+// favouring speed (libdeflate's level 1, the SUB filter) over the last bytes
+// of size.
 // kInvalidArgument for empty images or other channel counts; kInternal when
 // libpng fails.
 Result<std::string> EncodePng(const DisplayImage& image);
