@@ -1,17 +1,13 @@
 #pragma once
-// Area-averaging downscaler: every target pixel is the mean of the source
-// area it covers, partially covered source pixels weighted by their covered
-// fraction (a box filter), so fine detail averages to its mean grey instead of
-// aliasing as nearest-neighbour sampling would. Pure functions; thread-safe.
+// Thumbnail sizes, and area averaging (area_average.h) of 8-bit display
+// images: the colour path shrinks rendered RGB; greyscale frames are shrunk
+// as stored values before rendering (greyscale_renderer.h). Pure functions;
+// thread-safe.
 
+#include "catalog/thumbnail/area_average.h"
 #include "catalog/thumbnail/display_image.h"
 
 namespace pixeldex::thumbnail {
-
-struct Size {
-  int width = 0;
-  int height = 0;
-};
 
 // The size that fits within max_size x max_size with the aspect ratio of
 // width x height (each side at least 1). Never larger than the source: images

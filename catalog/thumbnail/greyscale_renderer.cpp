@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -115,24 +116,23 @@ class GreyMapper {
   double min_ = 0, max_ = 0;
 };
 
-// The smallest and largest stored value among `samples`, decoded as V.
-template <typename V, typename T, typename Decode>
-std::pair<int64_t, int64_t> MinMaxOf(const T* samples, size_t count, const Decode& decode) {
+// The smallest and largest of `values`.
+template <typename V>
+std::pair<int64_t, int64_t> MinMaxOf(const std::vector<V>& values) {
   V lo = std::numeric_limits<V>::max(), hi = std::numeric_limits<V>::min();
-  for (size_t i = 0; i < count; ++i) {
-    const V s = decode(samples[i]);
-    lo = std::min(lo, s);
-    hi = std::max(hi, s);
+  for (const V v : values) {
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
   }
   return {lo, hi};
 }
 
-// out[i] = table[stored value of samples[i] - lo].
-template <typename V, typename T, typename Decode>
-void LookUp(const T* samples, size_t count, const Decode& decode, int64_t lo,
-            const std::vector<uint8_t>& table, uint8_t* out) {
+// out[i] = table[values[i] - lo].
+template <typename V>
+void LookUp(const std::vector<V>& values, int64_t lo, const std::vector<uint8_t>& table,
+            uint8_t* out) {
   const V base = static_cast<V>(lo);
-  for (size_t i = 0; i < count; ++i) out[i] = table[static_cast<size_t>(decode(samples[i]) - base)];
+  for (size_t i = 0; i < values.size(); ++i) out[i] = table[static_cast<size_t>(values[i] - base)];
 }
 
 // Calls fn.template operator()<V>(decoder) with the decoder for T's
@@ -147,12 +147,11 @@ auto WithDecoder(const StoredValueDecoder& decode, Fn&& fn) {
   }
 }
 
-template <typename T>
-void RenderSamples(const T* samples, size_t count, const StoredValueDecoder& decode,
-                   GreyMapper& mapper, bool needs_range, uint8_t* out) {
-  const std::pair<int64_t, int64_t> range = WithDecoder<T>(
-      decode, [&]<typename V>(const auto& d) { return MinMaxOf<V>(samples, count, d); });
-  const int64_t lo = range.first, hi = range.second;
+// Maps (averaged) stored values to display bytes.
+template <typename V>
+void RenderValues(const std::vector<V>& values, const StoredValueDecoder& decode,
+                  GreyMapper& mapper, bool needs_range, uint8_t* out) {
+  const auto [lo, hi] = MinMaxOf(values);
   if (needs_range) {
     mapper.SetRange(lo, hi);
     if (mapper.RangeIsFlat()) mapper.SetRange(decode.MinPossible(), decode.MaxPossible());
@@ -162,11 +161,9 @@ void RenderSamples(const T* samples, size_t count, const StoredValueDecoder& dec
     // One evaluation per distinct stored value, then a table lookup per pixel.
     std::vector<uint8_t> table(static_cast<size_t>(span));
     for (int64_t s = lo; s <= hi; ++s) table[static_cast<size_t>(s - lo)] = mapper.Display(s);
-    WithDecoder<T>(decode, [&]<typename V>(const auto& d) {
-      LookUp<V>(samples, count, d, lo, table, out);
-    });
+    LookUp(values, lo, table, out);
   } else {
-    for (size_t i = 0; i < count; ++i) out[i] = mapper.Display(decode(samples[i]));
+    for (size_t i = 0; i < values.size(); ++i) out[i] = mapper.Display(values[i]);
   }
 }
 
@@ -213,21 +210,33 @@ GreyscaleParameters ReadGreyscaleParameters(DcmItem& dataset, bool pixel_signed,
   return params;
 }
 
-Result<DisplayImage> RenderGreyscale(const RawFrame& frame, const GreyscaleParameters& params) {
+Result<DisplayImage> RenderGreyscale(const RawFrame& frame, const GreyscaleParameters& params,
+                                     Size size) {
   const FrameLayout& layout = frame.layout;
   if (!layout.IsMonochrome() || layout.samples_per_pixel != 1) {
     return Status::InvalidArgument("greyscale rendering needs a MONOCHROME1/2 frame");
   }
-  DisplayImage image(layout.columns, layout.rows, 1);
   const size_t count = static_cast<size_t>(layout.columns) * layout.rows;
   if (frame.bytes.size() < count * layout.BytesPerSample()) {
     return Status::Corruption("frame shorter than its layout");
   }
+  if (size.width < 1 || size.height < 1 || size.width > layout.columns ||
+      size.height > layout.rows) {
+    return Status::InvalidArgument("greyscale rendering cannot upscale");
+  }
+  DisplayImage image(size.width, size.height, 1);
   GreyMapper mapper(params, layout.photometric == "MONOCHROME1");
   const bool needs_range = !params.window && !params.voi_lut;
   const StoredValueDecoder decode(layout);
+  // Stored values are averaged first, so the per-pixel mapping runs on the
+  // thumbnail's pixels only (a quarter of a 512x512 frame's).
   WithContainers(frame, [&](const auto* samples) {
-    RenderSamples(samples, count, decode, mapper, needs_range, image.pixels.data());
+    using T = std::remove_cv_t<std::remove_pointer_t<decltype(samples)>>;
+    WithDecoder<T>(decode, [&]<typename V>(const auto& d) {
+      const std::vector<V> values = AverageByArea<V>(
+          layout.columns, layout.rows, 1, size, [&](size_t i) -> V { return d(samples[i]); });
+      RenderValues(values, decode, mapper, needs_range, image.pixels.data());
+    });
   });
   return image;
 }

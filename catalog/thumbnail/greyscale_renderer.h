@@ -1,8 +1,9 @@
 #pragma once
 // Greyscale rendering the way a diagnostic viewer shows an image: stored
 // values -> Modality LUT (PS3.3 C.11.1) -> VOI LUT or window (C.11.2) ->
-// presentation (MONOCHROME1 inverted, C.7.6.3.1.2) -> 8-bit grey. Pure
-// functions of their inputs; thread-safe.
+// presentation (MONOCHROME1 inverted, C.7.6.3.1.2) -> 8-bit grey, shrinking
+// the stored values to the thumbnail's size first. Pure functions of their
+// inputs; thread-safe.
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcitem.h>
@@ -10,6 +11,7 @@
 #include <optional>
 
 #include "catalog/common/result.h"
+#include "catalog/thumbnail/area_average.h"
 #include "catalog/thumbnail/display_image.h"
 #include "catalog/thumbnail/frame_layout.h"
 #include "catalog/thumbnail/lookup_table.h"
@@ -44,8 +46,11 @@ struct GreyscaleParameters {
 GreyscaleParameters ReadGreyscaleParameters(DcmItem& dataset, bool pixel_signed,
                                             int frame_index);
 
-// Renders a MONOCHROME1/2 frame to an 8-bit grey image of the same size.
-// kInvalidArgument if the frame is not monochrome.
-Result<DisplayImage> RenderGreyscale(const RawFrame& frame, const GreyscaleParameters& params);
+// Renders a MONOCHROME1/2 frame to an 8-bit grey image of `size` (at most the
+// frame's): stored values are area-averaged (area_average.h) to that size
+// first, then mapped. kInvalidArgument if the frame is not monochrome or
+// `size` is larger than it.
+Result<DisplayImage> RenderGreyscale(const RawFrame& frame, const GreyscaleParameters& params,
+                                     Size size);
 
 }  // namespace pixeldex::thumbnail

@@ -32,17 +32,27 @@ ThumbnailRecord FromError(const Status& status) {
   return WithStatus("decode_error: " + status.message());
 }
 
-Result<DisplayImage> RenderFrame(DcmDataset& dataset, const RawFrame& frame, int frame_index,
-                                 bool pixel_signed) {
-  if (frame.layout.IsMonochrome()) {
-    return RenderGreyscale(frame, ReadGreyscaleParameters(dataset, pixel_signed, frame_index));
-  }
+Result<DisplayImage> RenderColorFrame(DcmDataset& dataset, const RawFrame& frame,
+                                      bool pixel_signed) {
   if (frame.layout.photometric == "PALETTE COLOR") {
     Result<PaletteLuts> palette = ReadPaletteLuts(dataset, pixel_signed);
     if (!palette.ok()) return palette.status();
     return RenderColor(frame, &*palette);
   }
   return RenderColor(frame, nullptr);
+}
+
+// The frame rendered at `size`: greyscale frames are shrunk as stored values
+// before the VOI mapping, colour frames after conversion to RGB.
+Result<DisplayImage> RenderFrame(DcmDataset& dataset, const RawFrame& frame, int frame_index,
+                                 bool pixel_signed, Size size) {
+  if (frame.layout.IsMonochrome()) {
+    return RenderGreyscale(frame, ReadGreyscaleParameters(dataset, pixel_signed, frame_index),
+                           size);
+  }
+  Result<DisplayImage> rgb = RenderColorFrame(dataset, frame, pixel_signed);
+  if (!rgb.ok()) return rgb.status();
+  return DownscaleByAreaAveraging(*rgb, size);
 }
 
 ThumbnailRecord Render(DcmDataset& dataset, E_TransferSyntax transfer_syntax,
@@ -58,14 +68,9 @@ ThumbnailRecord Render(DcmDataset& dataset, E_TransferSyntax transfer_syntax,
   Result<RawFrame> frame = ReadFrame(dataset, kind, *layout, frame_index);
   if (!frame.ok()) return FromError(frame.status());
 
-  Result<DisplayImage> image = RenderFrame(dataset, *frame, frame_index, layout->is_signed);
+  const Size size = FitWithin(layout->columns, layout->rows, options.max_size);
+  Result<DisplayImage> image = RenderFrame(dataset, *frame, frame_index, layout->is_signed, size);
   if (!image.ok()) return FromError(image.status());
-  frame->bytes = {};  // release the raw samples before scaling
-
-  const Size size = FitWithin(image->width, image->height, options.max_size);
-  if (size.width != image->width || size.height != image->height) {
-    image = DownscaleByAreaAveraging(*image, size);
-  }
   Result<std::string> png = EncodePng(*image);
   if (!png.ok()) return FromError(png.status());
 
