@@ -30,40 +30,60 @@ struct AxisWeights {
 };
 AxisWeights ComputeAxisWeights(int source, int target);
 
-// Resamples a `width` x `height` plane of `channels` interleaved samples,
-// sample i read as read(i), to `target` (each side <= the source's, >= 1).
-// Results are rounded to the nearest V (halves away from zero) and stay within
-// the range of the inputs. Whole-number ratios (512 -> 256) take an exact
-// integer path that the compiler vectorises.
-template <typename V, typename Read>
-std::vector<V> AverageByArea(int width, int height, int channels, Size target, const Read& read) {
+// sum / divisor rounded to nearest, halves away from zero. A power-of-two
+// divisor (2x2, 4x4, 8x8 blocks) becomes a shift: one per thumbnail pixel,
+// where a 64-bit division would cost more than summing its block.
+class RoundedDivider {
+ public:
+  explicit RoundedDivider(int64_t divisor) : divisor_(divisor), half_(divisor / 2) {
+    while ((int64_t{1} << shift_) < divisor) ++shift_;
+    if ((int64_t{1} << shift_) != divisor) shift_ = -1;
+  }
+  int64_t operator()(int64_t sum) const {
+    const int64_t magnitude = sum >= 0 ? sum + half_ : half_ - sum;
+    const int64_t quotient = shift_ >= 0 ? magnitude >> shift_ : magnitude / divisor_;
+    return sum >= 0 ? quotient : -quotient;
+  }
+
+ private:
+  int64_t divisor_;
+  int64_t half_;
+  int shift_ = 0;
+};
+
+// Exact path for whole-number ratios (512 -> 256, 2048 -> 256): integer sums
+// over fx x fy blocks, which the compiler vectorises; Sum must hold a block's.
+template <typename Sum, typename V, typename Read>
+void AverageWholeBlocks(int width, int height, int channels, Size target, const Read& read,
+                        V* out) {
   const size_t stride = static_cast<size_t>(width) * channels;
   const size_t target_stride = static_cast<size_t>(target.width) * channels;
-  std::vector<V> out(target_stride * target.height);
-  if (width % target.width == 0 && height % target.height == 0) {
-    const int fx = width / target.width, fy = height / target.height;
-    const int64_t area = int64_t{fx} * fy;
-    std::vector<int64_t> column_sums(stride);
-    for (int t = 0; t < target.height; ++t) {
-      std::fill(column_sums.begin(), column_sums.end(), 0);
-      for (int i = 0; i < fy; ++i) {
-        const size_t row = (static_cast<size_t>(t) * fy + i) * stride;
-        for (size_t v = 0; v < stride; ++v) column_sums[v] += read(row + v);
-      }
-      V* line = out.data() + t * target_stride;
-      for (int x = 0; x < target.width; ++x) {
-        for (int c = 0; c < channels; ++c) {
-          const int64_t* sums = column_sums.data() + static_cast<size_t>(x) * fx * channels + c;
-          int64_t sum = 0;
-          for (int i = 0; i < fx; ++i) sum += sums[i * channels];
-          const int64_t half = area / 2;
-          line[x * channels + c] =
-              static_cast<V>(sum >= 0 ? (sum + half) / area : -((half - sum) / area));
-        }
+  const int fx = width / target.width, fy = height / target.height;
+  const RoundedDivider mean(int64_t{fx} * fy);
+  std::vector<Sum> column_sums(stride);
+  for (int t = 0; t < target.height; ++t) {
+    std::fill(column_sums.begin(), column_sums.end(), Sum{0});
+    for (int i = 0; i < fy; ++i) {
+      const size_t row = (static_cast<size_t>(t) * fy + i) * stride;
+      for (size_t v = 0; v < stride; ++v) column_sums[v] += static_cast<Sum>(read(row + v));
+    }
+    V* line = out + t * target_stride;
+    for (int x = 0; x < target.width; ++x) {
+      for (int c = 0; c < channels; ++c) {
+        const Sum* sums = column_sums.data() + static_cast<size_t>(x) * fx * channels + c;
+        Sum sum = 0;
+        for (int i = 0; i < fx; ++i) sum += sums[i * channels];
+        line[x * channels + c] = static_cast<V>(mean(sum));
       }
     }
-    return out;
   }
+}
+
+// Any other ratio: partly covered samples weighted by their covered fraction.
+template <typename V, typename Read>
+void AverageWeighted(int width, int height, int channels, Size target, const Read& read, V* out) {
+  const size_t stride = static_cast<size_t>(width) * channels;
+  const size_t target_stride = static_cast<size_t>(target.width) * channels;
   // Vertical pass into one row of sums, then horizontal pass: each source row
   // is read at most twice. float holds values of up to 24 bits exactly enough
   // for rounding (8- and 16-bit samples) and vectorises twice as wide.
@@ -81,7 +101,7 @@ std::vector<V> AverageByArea(int width, int height, int channels, Size target, c
       const Acc weight = static_cast<Acc>(y.weight[y.offset[t] + i]);
       for (size_t v = 0; v < stride; ++v) column_sums[v] += weight * static_cast<Acc>(read(row + v));
     }
-    V* line = out.data() + t * target_stride;
+    V* line = out + t * target_stride;
     for (int tx = 0; tx < target.width; ++tx) {
       const Acc* src = column_sums.data() + static_cast<size_t>(x.first[tx]) * channels;
       const Acc* w = x_weight.data() + x.offset[tx];
@@ -93,6 +113,25 @@ std::vector<V> AverageByArea(int width, int height, int channels, Size target, c
         line[tx * channels + c] = static_cast<V>(std::clamp(rounded, lo, hi));
       }
     }
+  }
+}
+
+// Resamples a `width` x `height` plane of `channels` interleaved samples,
+// sample i read as read(i) and within [-value_bound, value_bound], to
+// `target` (each side <= the source's, >= 1). Results are rounded to the
+// nearest V (halves away from zero) and stay within the range of the inputs.
+template <typename V, typename Read>
+std::vector<V> AverageByArea(int width, int height, int channels, Size target,
+                             int64_t value_bound, const Read& read) {
+  std::vector<V> out(static_cast<size_t>(target.width) * target.height * channels);
+  if (width % target.width != 0 || height % target.height != 0) {
+    AverageWeighted(width, height, channels, target, read, out.data());
+  } else if (const int64_t area = int64_t{width / target.width} * (height / target.height);
+             value_bound <= INT32_MAX / area) {
+    // 32-bit sums vectorise twice as wide as 64-bit ones.
+    AverageWholeBlocks<int32_t>(width, height, channels, target, read, out.data());
+  } else {
+    AverageWholeBlocks<int64_t>(width, height, channels, target, read, out.data());
   }
   return out;
 }

@@ -21,7 +21,7 @@ DisplayImage DownscaleByAreaAveraging(const DisplayImage& source, Size target) {
   DisplayImage result(target.width, target.height, source.channels);
   const uint8_t* pixels = source.pixels.data();
   result.pixels = AverageByArea<uint8_t>(source.width, source.height, source.channels, target,
-                                         [pixels](size_t i) { return pixels[i]; });
+                                         255, [pixels](size_t i) { return pixels[i]; });
   return result;
 }
 

@@ -228,13 +228,15 @@ Result<DisplayImage> RenderGreyscale(const RawFrame& frame, const GreyscaleParam
   GreyMapper mapper(params, layout.photometric == "MONOCHROME1");
   const bool needs_range = !params.window && !params.voi_lut;
   const StoredValueDecoder decode(layout);
+  const int64_t bound = std::max(-decode.MinPossible(), decode.MaxPossible());
   // Stored values are averaged first, so the per-pixel mapping runs on the
   // thumbnail's pixels only (a quarter of a 512x512 frame's).
   WithContainers(frame, [&](const auto* samples) {
     using T = std::remove_cv_t<std::remove_pointer_t<decltype(samples)>>;
     WithDecoder<T>(decode, [&]<typename V>(const auto& d) {
-      const std::vector<V> values = AverageByArea<V>(
-          layout.columns, layout.rows, 1, size, [&](size_t i) -> V { return d(samples[i]); });
+      const std::vector<V> values =
+          AverageByArea<V>(layout.columns, layout.rows, 1, size, bound,
+                           [&](size_t i) -> V { return d(samples[i]); });
       RenderValues(values, decode, mapper, needs_range, image.pixels.data());
     });
   });
