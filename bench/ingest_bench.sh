@@ -8,9 +8,12 @@
 #     thumbnails), installed by this script when missing; --no-orthanc skips it.
 #
 #   bench/ingest_bench.sh [--big N] [--tiny N] [--rounds R] [--work DIR] [--no-orthanc]
+#                         [--senders "1 4"]   (--big 0 or --tiny 0 skips that corpus)
 #
 # Prints one line per measurement and a ratio line per configuration:
 # instances/s, MB/s, receiver CPU ms per instance, receiver peak RSS.
+# --senders lists the sender counts to run (e.g. "32" for issue 7's memory
+# bound with 32 concurrent senders).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +22,7 @@ tiny=1000
 rounds=2
 work=/tmp/pixeldex-ingest-bench
 orthanc=1
+sender_counts="1 4"
 while [ $# -gt 0 ]; do
   case "$1" in
     --big) big=$2; shift 2 ;;
@@ -26,7 +30,8 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --no-orthanc) orthanc=0; shift ;;
-    *) echo "usage: $0 [--big N] [--tiny N] [--rounds R] [--work DIR] [--no-orthanc]" >&2; exit 2 ;;
+    --senders) sender_counts=$2; shift 2 ;;
+    *) echo "usage: $0 [--big N] [--tiny N] [--rounds R] [--work DIR] [--no-orthanc] [--senders \"1 4\"]" >&2; exit 2 ;;
   esac
 done
 
@@ -41,8 +46,11 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target pixeldex make_corpus >/dev/null
 mkdir -p "$work"
+kinds=""
 for kind in big tiny; do
   count=${!kind}
+  [ "$count" -gt 0 ] || continue  # --tiny 0: big images only
+  kinds="$kinds $kind"
   size=512
   [ "$kind" = tiny ] && size=64
   if [ ! -f "$work/corpus-$kind/.done-$count" ]; then
@@ -134,8 +142,8 @@ receivers="pixeldex storescp"
 [ "$orthanc" = 1 ] && receivers="$receivers orthanc"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores; big=$big tiny=$tiny rounds=$rounds; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# config receiver: inst/s MB/s cpu_ms/inst peak_rss_MB (storescp CPU/RSS exclude --fork children's RSS)"
-for kind in big tiny; do
-  for senders in 1 4; do
+for kind in $kinds; do
+  for senders in $sender_counts; do
     declare -A sum=()
     for round in $(seq 1 "$rounds"); do
       for receiver in $receivers; do
