@@ -21,6 +21,19 @@ namespace {
 // parsing the header of a 500 MB multi-frame object costs no pixel I/O.
 constexpr Uint32 kLazyLoadThreshold = 4096;
 
+// Waits on every path out of Ingest() for a task that uses its locals.
+template <typename T>
+class JoinOnExit {
+ public:
+  explicit JoinOnExit(std::future<T>& future) : future_(future) {}
+  ~JoinOnExit() {
+    if (future_.valid()) future_.wait();
+  }
+
+ private:
+  std::future<T>& future_;
+};
+
 // Removes the incoming file on every path out of Ingest() unless released.
 class IncomingFileGuard {
  public:
@@ -155,10 +168,10 @@ std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {
 Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   IncomingFileGuard guard(store_, request.in_place ? std::string() : request.incoming_path);
   // File facts and fsync on a second core while this one parses, extracts and
-  // renders; joined (at the latest by the future's destructor) before the
-  // guard may remove the file.
-  std::future<FileWork> file_work = std::async(
-      std::launch::async, [this, &request] { return HashAndSync(store_, request); });
+  // renders; joined before the guard may remove the file.
+  std::future<FileWork> file_work =
+      file_workers_.Submit([this, &request] { return HashAndSync(store_, request); });
+  JoinOnExit join_file_work(file_work);
 
   // 1. validate (nesting first: DCMTK's parser recurses per level)
   PIXELDEX_RETURN_IF_ERROR(metadata::CheckSequenceDepth(request.incoming_path));

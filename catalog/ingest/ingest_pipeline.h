@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "catalog/common/cached_thread_pool.h"
 #include "catalog/common/instance_record.h"
 #include "catalog/common/result.h"
 #include "catalog/index/index_writer.h"
@@ -104,6 +105,9 @@ class IngestPipeline {
   // Serialises work on one SOP Instance UID (duplicate check, move, index)
   // without serialising unrelated instances.
   std::array<std::mutex, 64> stripes_;
+  // Hash and fsync each file beside the thread that ingests it (one worker
+  // per concurrent ingest, reused across instances).
+  CachedThreadPool file_workers_;
 };
 
 }  // namespace pixeldex::ingest

@@ -1,0 +1,70 @@
+#include "catalog/common/cached_thread_pool.h"
+
+#include <thread>
+
+namespace pixeldex {
+
+CachedThreadPool::CachedThreadPool(std::chrono::milliseconds idle_timeout)
+    : idle_timeout_(idle_timeout) {}
+
+CachedThreadPool::~CachedThreadPool() {
+  std::unique_lock lock(mutex_);
+  stopping_ = true;
+  work_.notify_all();
+  retired_.wait(lock, [this] { return workers_ == 0; });
+}
+
+int CachedThreadPool::WorkerCount() const {
+  std::lock_guard lock(mutex_);
+  return workers_;
+}
+
+int CachedThreadPool::IdleCount() const {
+  std::lock_guard lock(mutex_);
+  return idle_;
+}
+
+void CachedThreadPool::Post(std::function<void()> task) {
+  std::lock_guard lock(mutex_);
+  queue_.push_back(std::move(task));
+  // Every queued task needs a worker of its own: wake an idle one if there
+  // are more idle workers than tasks already waiting for them, else start one.
+  if (idle_ >= static_cast<int>(queue_.size())) {
+    work_.notify_one();
+    return;
+  }
+  ++workers_;
+  try {
+    std::thread([this] { WorkerLoop(); }).detach();
+  } catch (...) {  // no thread to be had: the task is not taken
+    --workers_;
+    queue_.pop_back();
+    throw;
+  }
+}
+
+void CachedThreadPool::WorkerLoop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (!queue_.empty()) {
+      std::function<void()> task = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      task();  // a packaged_task: exceptions land in its future
+      lock.lock();
+      continue;
+    }
+    if (stopping_) break;
+    ++idle_;
+    const bool woken = work_.wait_for(lock, idle_timeout_,
+                                      [this] { return !queue_.empty() || stopping_; });
+    --idle_;
+    if (!woken) break;  // idle too long
+  }
+  --workers_;
+  // Notified under the lock: the destructor cannot return (and free the
+  // condition variable) before this worker has let go of the mutex.
+  retired_.notify_all();
+}
+
+}  // namespace pixeldex
