@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <memory>
-#include <vector>
 
 namespace pixeldex::storage {
 namespace {
@@ -38,9 +37,10 @@ Result<std::string> Sha256OfFile(const std::string& path) {
   if (fd < 0) return Status::FromErrno(errno, "cannot open " + path);
   DigestContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  std::vector<char> buffer(1 << 17);
+  constexpr size_t kBufferSize = 1 << 17;
+  const std::unique_ptr<char[]> buffer(new char[kBufferSize]);  // not zeroed: read() fills it
   for (;;) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    const ssize_t n = ::read(fd, buffer.get(), kBufferSize);
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
@@ -48,7 +48,7 @@ Result<std::string> Sha256OfFile(const std::string& path) {
       return Status::FromErrno(err, "cannot read " + path);
     }
     if (n == 0) break;
-    EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n));
+    EVP_DigestUpdate(ctx.get(), buffer.get(), static_cast<size_t>(n));
   }
   ::close(fd);
   unsigned char digest[EVP_MAX_MD_SIZE];

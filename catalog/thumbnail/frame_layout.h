@@ -8,7 +8,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/common/result.h"
@@ -36,12 +39,34 @@ struct FrameLayout {
   bool IsMonochrome() const;
 };
 
+// An allocator that leaves elements default-initialised (for bytes: not
+// written), so that resizing a frame buffer a decoder fills right after costs
+// no pass of zeroes over it.
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0) {
+      ::new (static_cast<void*>(p)) U;
+    } else {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+  }
+};
+
 // Samples of one frame, in host byte order, laid out as `layout` says.
 // `layout.photometric` names the colour model of these bytes, which can differ
 // from the dataset's (a JPEG decoder may already have converted YCbCr to RGB).
 struct RawFrame {
   FrameLayout layout;
-  std::vector<uint8_t> bytes;
+  std::vector<uint8_t, UninitializedAllocator<uint8_t>> bytes;
 };
 
 // Reads and validates the Image Pixel Module of `dataset`. Fails with
