@@ -113,13 +113,13 @@ Result<RawFrame> ReadDcmtkCodecFrame(DcmDataset& dataset, DcmPixelData& pixel_da
 }
 
 Result<RawFrame> ReadJpeg2000Frame(DcmPixelData& pixel_data, const FrameLayout& layout,
-                                   int frame_index) {
+                                   int frame_index, Size at_least) {
   Result<DcmPixelSequence*> sequence = OriginalPixelSequence(pixel_data);
   if (!sequence.ok()) return sequence.status();
   Result<std::vector<uint8_t>> codestream =
       ExtractEncapsulatedFrame(**sequence, layout.number_of_frames, frame_index);
   if (!codestream.ok()) return codestream.status();
-  return DecodeJpeg2000Frame(*codestream, layout);
+  return DecodeJpeg2000Frame(*codestream, layout, at_least);
 }
 
 // A syntax DCMTK does not know (HTJ2K in DCMTK 3.6.7, which it reads as
@@ -149,7 +149,7 @@ bool HasPixelData(DcmDataset& dataset) {
 }
 
 Result<RawFrame> ReadFrame(DcmDataset& dataset, SyntaxKind kind, const FrameLayout& layout,
-                           int frame_index) {
+                           int frame_index, Size at_least) {
   DcmPixelData* pixel_data = FindPixelData(dataset);
   if (pixel_data == nullptr) return Status::NotFound("no Pixel Data");
   if (frame_index < 0 || frame_index >= layout.number_of_frames) {
@@ -170,7 +170,7 @@ Result<RawFrame> ReadFrame(DcmDataset& dataset, SyntaxKind kind, const FrameLayo
       return ReadDcmtkCodecFrame(dataset, *pixel_data, layout, frame_index);
     case SyntaxKind::kJpeg2000:
       if (!IsEncapsulated(*pixel_data)) return ReadNativeFrame(*pixel_data, layout, frame_index);
-      return ReadJpeg2000Frame(*pixel_data, layout, frame_index);
+      return ReadJpeg2000Frame(*pixel_data, layout, frame_index, at_least);
     default:
       return Status::Unsupported("transfer syntax not decodable");
   }

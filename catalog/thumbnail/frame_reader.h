@@ -9,6 +9,7 @@
 #include <dcmtk/dcmdata/dcdatset.h>
 
 #include "catalog/common/result.h"
+#include "catalog/thumbnail/area_average.h"
 #include "catalog/thumbnail/codec_registry.h"
 #include "catalog/thumbnail/frame_layout.h"
 
@@ -24,7 +25,10 @@ bool HasPixelData(DcmDataset& dataset);
 // colour model of the returned bytes (e.g. "RGB" when the JPEG decoder
 // converted YCbCr). Errors: kUnsupported when the pixel data turns out to be in
 // a format no decoder handles; kCorruption when it is truncated or undecodable.
+// A syntax that can decode a smaller frame more cheaply (JPEG 2000) returns
+// one no smaller than `at_least` (rows/columns in the returned layout); the
+// others return the whole frame.
 Result<RawFrame> ReadFrame(DcmDataset& dataset, SyntaxKind kind, const FrameLayout& layout,
-                           int frame_index);
+                           int frame_index, Size at_least = {});
 
 }  // namespace pixeldex::thumbnail

@@ -93,10 +93,38 @@ void Pack(const opj_image_t& image, int width, int height, uint8_t* out) {
   }
 }
 
-}  // namespace
+// How many resolution levels may be left out: as many as keep both sides of
+// the frame at least as large as `at_least`, and fewer than the codestream's
+// main header codes for every component (ISO/IEC 15444-1 A.6.1, COD/COC).
+OPJ_UINT32 LevelsToDiscard(opj_codec_t* codec, const FrameLayout& declared, Size at_least) {
+  if (at_least.width <= 0 || at_least.height <= 0) return 0;
+  opj_codestream_info_v2_t* info = opj_get_cstr_info(codec);
+  if (info == nullptr) return 0;
+  OPJ_UINT32 coded_levels = 0;
+  if (info->m_default_tile_info.tccp_info != nullptr && info->nbcomps > 0) {
+    coded_levels = info->m_default_tile_info.tccp_info[0].numresolutions;
+    for (OPJ_UINT32 c = 1; c < info->nbcomps; ++c) {
+      coded_levels = std::min(coded_levels, info->m_default_tile_info.tccp_info[c].numresolutions);
+    }
+  }
+  opj_destroy_cstr_info(&info);
+  OPJ_UINT32 levels = 0;
+  // Side of the frame at level r: ceil(side / 2^r).
+  const auto side_at = [](int side, OPJ_UINT32 r) { return (side + (1 << r) - 1) >> r; };
+  while (levels + 1 < coded_levels && levels < 16 &&
+         side_at(declared.columns, levels + 1) >= at_least.width &&
+         side_at(declared.rows, levels + 1) >= at_least.height) {
+    ++levels;
+  }
+  return levels;
+}
 
-Result<RawFrame> DecodeJpeg2000Frame(const std::vector<uint8_t>& codestream,
-                                     const FrameLayout& declared) {
+using ImagePtr = std::unique_ptr<opj_image_t, ImageDeleter>;
+
+// Runs OpenJPEG over the whole codestream, leaving out the resolution levels
+// `at_least` does not need.
+Result<ImagePtr> DecodeImage(const std::vector<uint8_t>& codestream, const FrameLayout& declared,
+                             Size at_least) {
   std::string error;
   std::unique_ptr<opj_codec_t, CodecDeleter> codec(
       opj_create_decompress(IsJp2File(codestream) ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K));
@@ -125,17 +153,35 @@ Result<RawFrame> DecodeJpeg2000Frame(const std::vector<uint8_t>& codestream,
     opj_image_destroy(raw_image);
     return OpenJpegError("header", error);
   }
-  std::unique_ptr<opj_image_t, ImageDeleter> image(raw_image);
+  ImagePtr image(raw_image);
+  const OPJ_UINT32 discarded = LevelsToDiscard(codec.get(), declared, at_least);
+  if (discarded > 0 && !opj_set_decoded_resolution_factor(codec.get(), discarded)) {
+    return OpenJpegError("setup", error);
+  }
   if (!opj_decode(codec.get(), stream.get(), image.get()) ||
       !opj_end_decompress(codec.get(), stream.get())) {
     return OpenJpegError("decoding", error);
   }
+  return image;
+}
 
-  const int width = static_cast<int>(image->x1 - image->x0);
-  const int height = static_cast<int>(image->y1 - image->y0);
-  if (width != declared.columns || height != declared.rows) {
-    return Status::Corruption(fmt::format("JPEG 2000 frame is {}x{}, dataset says {}x{}", width,
-                                          height, declared.columns, declared.rows));
+}  // namespace
+
+Result<RawFrame> DecodeJpeg2000Frame(const std::vector<uint8_t>& codestream,
+                                     const FrameLayout& declared, Size at_least) {
+  Result<ImagePtr> decoded = DecodeImage(codestream, declared, at_least);
+  // A tile may code fewer levels than the main header says; OpenJPEG then
+  // refuses the reduction, and the whole frame is decoded instead.
+  if (!decoded.ok() && at_least.width > 0) decoded = DecodeImage(codestream, declared, {});
+  if (!decoded.ok()) return decoded.status();
+  const ImagePtr& image = *decoded;
+
+  const int full_width = static_cast<int>(image->x1 - image->x0);
+  const int full_height = static_cast<int>(image->y1 - image->y0);
+  if (full_width != declared.columns || full_height != declared.rows) {
+    return Status::Corruption(fmt::format("JPEG 2000 frame is {}x{}, dataset says {}x{}",
+                                          full_width, full_height, declared.columns,
+                                          declared.rows));
   }
   if (static_cast<int>(image->numcomps) != declared.samples_per_pixel) {
     return Status::Corruption(fmt::format("JPEG 2000 frame has {} components, dataset says {}",
@@ -143,6 +189,13 @@ Result<RawFrame> DecodeJpeg2000Frame(const std::vector<uint8_t>& codestream,
   }
   for (OPJ_UINT32 c = 0; c < image->numcomps; ++c) {
     if (image->comps[c].data == nullptr) return OpenJpegError("decoding", "component missing");
+  }
+  // The decoded size is the first component's: Pack upsamples the others to
+  // its grid.
+  const int width = static_cast<int>(image->comps[0].w);
+  const int height = static_cast<int>(image->comps[0].h);
+  if (width < 1 || height < 1 || width > full_width || height > full_height) {
+    return OpenJpegError("decoding", "decoded size out of range");
   }
 
   // The samples keep their decoded precision and sign (PS3.5 A.4.4 requires
@@ -156,6 +209,8 @@ Result<RawFrame> DecodeJpeg2000Frame(const std::vector<uint8_t>& codestream,
   frame.layout.planar_configuration = 0;
   frame.layout.chroma_subsampled = false;
   frame.layout.number_of_frames = 1;
+  frame.layout.columns = width;
+  frame.layout.rows = height;
   // PS3.3 C.7.6.3.1.2: YBR_RCT / YBR_ICT are undone by the decoder (inverse MCT).
   if (declared.photometric == "YBR_RCT" || declared.photometric == "YBR_ICT") {
     frame.layout.photometric = "RGB";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "catalog/common/result.h"
+#include "catalog/thumbnail/area_average.h"
 #include "catalog/thumbnail/frame_layout.h"
 
 namespace pixeldex::thumbnail {
@@ -20,7 +21,15 @@ namespace pixeldex::thumbnail {
 // inverted it, so the frame is reported as "RGB". Fails with kCorruption
 // carrying OpenJPEG's message when the codestream cannot be decoded, or when
 // its size or component count contradicts the dataset.
+//
+// Only as much resolution as `at_least` needs is decoded: JPEG 2000 codes an
+// image as a pyramid of resolution levels (ISO/IEC 15444-1 Annex B), and each
+// level left out halves both sides and skips that level's code-blocks. The
+// frame comes back at the smallest level still covering `at_least` (a
+// 512x512 CT for a 256-pixel thumbnail: 256x256, about a quarter of the
+// decoding work), with its layout's rows and columns set to that size.
+// `at_least` of {0, 0} or as large as the frame decodes it whole.
 Result<RawFrame> DecodeJpeg2000Frame(const std::vector<uint8_t>& codestream,
-                                     const FrameLayout& declared);
+                                     const FrameLayout& declared, Size at_least = {});
 
 }  // namespace pixeldex::thumbnail

@@ -65,10 +65,10 @@ ThumbnailRecord Render(DcmDataset& dataset, E_TransferSyntax transfer_syntax,
   Result<FrameLayout> layout = ReadFrameLayout(dataset);
   if (!layout.ok()) return FromError(layout.status());
   const int frame_index = layout->number_of_frames / 2;
-  Result<RawFrame> frame = ReadFrame(dataset, kind, *layout, frame_index);
+  const Size size = FitWithin(layout->columns, layout->rows, options.max_size);
+  Result<RawFrame> frame = ReadFrame(dataset, kind, *layout, frame_index, size);
   if (!frame.ok()) return FromError(frame.status());
 
-  const Size size = FitWithin(layout->columns, layout->rows, options.max_size);
   Result<DisplayImage> image = RenderFrame(dataset, *frame, frame_index, layout->is_signed, size);
   if (!image.ok()) return FromError(image.status());
   Result<std::string> png = EncodePng(*image);

@@ -1,0 +1,105 @@
+// JPEG 2000 frames are decoded only down to the resolution level the
+// thumbnail needs (ISO/IEC 15444-1 Annex B): the decoder's contract, and the
+// thumbnail it gives against the one of the same image stored natively.
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "catalog/thumbnail/frame_layout.h"
+#include "catalog/thumbnail/jpeg2000_decoder.h"
+#include "tests/thumbnail/thumbnail_test_support.h"
+
+namespace pixeldex::thumbnail::testing {
+namespace {
+
+constexpr int kColumns = 600;
+constexpr int kRows = 400;
+
+// 12-bit unsigned samples: a smooth gradient with rings, so that every
+// resolution level carries detail.
+std::vector<int32_t> Rings() {
+  std::vector<int32_t> samples;
+  for (int y = 0; y < kRows; ++y) {
+    for (int x = 0; x < kColumns; ++x) {
+      const double r = std::hypot(x - kColumns / 2.0, y - kRows / 2.0);
+      samples.push_back(static_cast<int32_t>(2048 + 1000 * std::sin(r / 12.0) + x));
+    }
+  }
+  return samples;
+}
+
+PixelSpec Grey12() {
+  PixelSpec spec;
+  spec.columns = kColumns;
+  spec.rows = kRows;
+  spec.bits_allocated = 16;
+  spec.bits_stored = 12;
+  spec.high_bit = 11;
+  return spec;
+}
+
+FrameLayout Layout() {
+  auto dataset = MakeHeader(Grey12());
+  Result<FrameLayout> layout = ReadFrameLayout(*dataset);
+  EXPECT_TRUE(layout.ok()) << layout.status().ToString();
+  return *layout;
+}
+
+TEST(Jpeg2000Resolution, DecodesTheSmallestLevelThatStillCoversTheRequest) {
+  const std::vector<uint8_t> codestream =
+      EncodeJpeg2000(Rings(), kColumns, kRows, 1, 12, false, true, false);
+  struct Case {
+    Size at_least;
+    int columns, rows;
+  };
+  for (const Case& c : {Case{{0, 0}, 600, 400}, Case{{600, 400}, 600, 400},
+                        Case{{300, 200}, 300, 200}, Case{{301, 200}, 600, 400},
+                        Case{{256, 171}, 300, 200}, Case{{128, 85}, 150, 100},
+                        Case{{75, 50}, 75, 50}, Case{{38, 25}, 38, 25}}) {
+    Result<RawFrame> frame = DecodeJpeg2000Frame(codestream, Layout(), c.at_least);
+    ASSERT_TRUE(frame.ok()) << frame.status().ToString();
+    EXPECT_EQ(frame->layout.columns, c.columns) << c.at_least.width;
+    EXPECT_EQ(frame->layout.rows, c.rows) << c.at_least.height;
+    EXPECT_EQ(frame->bytes.size(), static_cast<size_t>(c.columns) * c.rows * 2);
+  }
+}
+
+TEST(Jpeg2000Resolution, ThumbnailMatchesTheNativeImagesClosely) {
+  const std::vector<int32_t> samples = Rings();
+  std::vector<uint32_t> stored(samples.begin(), samples.end());
+  auto native = MakeDataset(Grey12(), stored);
+  SetWindow(*native, 2048, 3000);
+  TempDir dir;
+  SaveFile(*native, dir.Path("native.dcm"), EXS_LittleEndianExplicit);
+  DcmDataset j2k(*native);
+  PutEncapsulated(j2k, EXS_JPEG2000LosslessOnly,
+                  {EncodeJpeg2000(samples, kColumns, kRows, 1, 12, false, true, false)});
+  SaveFile(j2k, dir.Path("j2k.dcm"), EXS_JPEG2000LosslessOnly);
+
+  // Mean and largest difference allowed per thumbnail size (measured: 2.0 / 6
+  // and 6.0 / 17). A level's sample grid sits half a pixel of the level above
+  // off the box mean's, and the wavelet's low-pass is a wider kernel: on
+  // these rings (up to 7 grey levels per source pixel) a few grey levels.
+  struct Case {
+    int max_size;
+    double mean;
+    int max;
+  };
+  for (const Case& c : {Case{256, 3.0, 12}, Case{128, 8.0, 30}}) {
+    const int max_size = c.max_size;
+    ThumbnailRecord expected = RenderFile(dir.Path("native.dcm"), max_size);
+    ThumbnailRecord actual = RenderFile(dir.Path("j2k.dcm"), max_size);
+    ASSERT_EQ(expected.status, "ok");
+    ASSERT_EQ(actual.status, "ok");
+    EXPECT_EQ(actual.width, expected.width);
+    EXPECT_EQ(actual.height, expected.height);
+    ExpectWithin(DecodePng(actual.png), DecodePng(expected.png), c.mean, c.max);
+  }
+}
+
+}  // namespace
+}  // namespace pixeldex::thumbnail::testing
