@@ -136,6 +136,9 @@ int main(int argc, char** argv) {
     Bench(name, *copy->file->getDataset(), iterations, syntax);
   }
   Bench("CR 2048x2048 12-bit min/max", *cr, std::max(1, iterations / 4));
+  auto cr_j2k = pixeldex::bench::Compressed(*cr, EXS_JPEG2000LosslessOnly);
+  Bench("  same, JPEG 2000 lossless", *cr_j2k->file->getDataset(), std::max(1, iterations / 4),
+        EXS_JPEG2000LosslessOnly);
   Bench("US 640x480 RGB, 3 frames", *us, iterations);
   return 0;
 }
