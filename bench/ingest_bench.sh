@@ -11,7 +11,8 @@
 #                         [--senders "1 4"]   (--big 0 or --tiny 0 skips that corpus)
 #
 # Prints one line per measurement and a ratio line per configuration:
-# instances/s, MB/s, receiver CPU ms per instance, receiver peak RSS.
+# instances/s, MB/s, receiver CPU ms per instance, receiver peak RSS, and the
+# senders' CPU ms per instance (on the same cores: what the receiver cannot use).
 # --senders lists the sender counts to run (e.g. "32" for issue 7's memory
 # bound with 32 concurrent senders).
 set -euo pipefail
@@ -64,6 +65,13 @@ ticks=$(getconf CLK_TCK)
 # CPU seconds of a process and its reaped children.
 cpu_seconds() {
   awk -v t="$ticks" '{ print ($14 + $15 + $16 + $17) / t }' "/proc/$1/stat"
+}
+# CPU seconds of this shell's reaped children (bash's `times`, second line),
+# into file $1: `times` must run in this shell, not in a $(...) subshell.
+children_cpu_seconds() {
+  times > "$1.times"
+  awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' \
+    "$1.times" > "$1"
 }
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -122,11 +130,14 @@ JSON
   local pid=$!
   wait_for_echo "$port" "$aet"
   local cpu0 t0 t1 cpu1 rss
+  local sender0 sender1
   cpu0=$(cpu_seconds "$pid")
+  children_cpu_seconds "$work/sender0"; sender0=$(cat "$work/sender0")
   t0=$(date +%s.%N)
   send "$senders" "$corpus" "$port" "$aet"
   t1=$(date +%s.%N)
   cpu1=$(cpu_seconds "$pid")
+  children_cpu_seconds "$work/sender1"; sender1=$(cat "$work/sender1")
   rss=$(awk '/VmHWM/ { print $2 / 1024 }' "/proc/$pid/status")
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   if [ "$receiver" = pixeldex ]; then
@@ -135,13 +146,15 @@ JSON
     [ "$indexed" -eq "$count" ] || echo "WARNING: pixeldex indexed $indexed of $count" >&2
   fi
   awk -v n="$count" -v b="$bytes" -v t0="$t0" -v t1="$t1" -v c0="$cpu0" -v c1="$cpu1" -v r="$rss" \
-    'BEGIN { d = t1 - t0; printf "%.1f %.1f %.2f %.0f\n", n / d, b / d / 1e6, (c1 - c0) * 1000 / n, r }'
+      -v s0="$sender0" -v s1="$sender1" \
+    'BEGIN { d = t1 - t0; printf "%.1f %.1f %.2f %.0f %.2f\n", n / d, b / d / 1e6, (c1 - c0) * 1000 / n, r,
+             (s1 - s0) * 1000 / n }'
 }
 
 receivers="pixeldex storescp"
 [ "$orthanc" = 1 ] && receivers="$receivers orthanc"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores; big=$big tiny=$tiny rounds=$rounds; load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# config receiver: inst/s MB/s cpu_ms/inst peak_rss_MB (storescp CPU/RSS exclude --fork children's RSS)"
+echo "# config receiver: inst/s MB/s cpu_ms/inst peak_rss_MB sender_cpu_ms/inst (storescp's RSS excludes its --fork children)"
 for kind in $kinds; do
   for senders in $sender_counts; do
     declare -A sum=()
