@@ -20,6 +20,24 @@ struct IndexWriter::Job {
   std::promise<Result<WriteOutcome>> done;
 };
 
+// The transaction control of a batch, prepared once: run through sqlite3_exec
+// they would be parsed again for every record.
+struct IndexWriter::TransactionStatements {
+  Statement begin, commit, rollback, savepoint, release, rollback_to;
+
+  static Result<std::unique_ptr<TransactionStatements>> Prepare(Db& db) {
+    Result<Statement> statements[] = {db.Prepare("BEGIN IMMEDIATE"), db.Prepare("COMMIT"),
+                                      db.Prepare("ROLLBACK"),        db.Prepare("SAVEPOINT job"),
+                                      db.Prepare("RELEASE job"),     db.Prepare("ROLLBACK TO job")};
+    for (const auto& statement : statements) {
+      if (!statement.ok()) return statement.status();
+    }
+    return std::unique_ptr<TransactionStatements>(new TransactionStatements{
+        std::move(*statements[0]), std::move(*statements[1]), std::move(*statements[2]),
+        std::move(*statements[3]), std::move(*statements[4]), std::move(*statements[5])});
+  }
+};
+
 Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path,
                                                        IndexWriterOptions options) {
   auto db = Db::Open(path, Db::Mode::kReadWrite);
@@ -36,6 +54,9 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path,
   auto history = HistoryStatements::Prepare(writer->db_);
   if (!history.ok()) return history.status();
   writer->history_ = std::make_unique<HistoryStatements>(std::move(history).value());
+  auto transactions = TransactionStatements::Prepare(writer->db_);
+  if (!transactions.ok()) return transactions.status();
+  writer->transactions_ = std::move(transactions).value();
   writer->thread_ = std::thread([w = writer.get()] { w->Run(); });
   return writer;
 }
@@ -184,9 +205,10 @@ Result<WriteOutcome> IndexWriter::Apply(const Job& job, const std::string& now) 
 }
 
 void IndexWriter::CommitBatch(std::deque<std::unique_ptr<Job>>& batch) {
+  TransactionStatements& tx = *transactions_;
   std::vector<Result<WriteOutcome>> results;
   results.reserve(batch.size());
-  Status begin = db_.Exec("BEGIN IMMEDIATE");
+  Status begin = tx.begin.Run();
   if (!begin.ok()) {
     for (auto& job : batch) job->done.set_value(begin);
     return;
@@ -194,18 +216,18 @@ void IndexWriter::CommitBatch(std::deque<std::unique_ptr<Job>>& batch) {
   const std::string now = NowIso8601();
   for (auto& job : batch) {
     // Each job in its own savepoint: one bad record fails alone.
-    Status sp = db_.Exec("SAVEPOINT job");
+    Status sp = tx.savepoint.Run();
     Result<WriteOutcome> r = sp.ok() ? Apply(*job, now) : Result<WriteOutcome>(sp);
     if (r.ok()) {
-      db_.Exec("RELEASE job");
+      tx.release.Run();
     } else {
-      db_.Exec("ROLLBACK TO job");
-      db_.Exec("RELEASE job");
+      tx.rollback_to.Run();
+      tx.release.Run();
     }
     results.push_back(std::move(r));
   }
-  Status commit = db_.Exec("COMMIT");
-  if (!commit.ok()) db_.Exec("ROLLBACK");
+  Status commit = tx.commit.Run();
+  if (!commit.ok()) tx.rollback.Run();
   if (commit.ok()) {
     std::lock_guard lock(mutex_);
     ++stats_.transactions;

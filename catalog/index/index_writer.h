@@ -83,6 +83,7 @@ class IndexWriter {
 
  private:
   struct Job;
+  struct TransactionStatements;
   IndexWriter(Db db, Db reader, IndexWriterOptions options);
   Result<WriteOutcome> Submit(std::unique_ptr<Job> job);
   void Run();
@@ -95,6 +96,7 @@ class IndexWriter {
   IndexWriterOptions options_;
   std::unique_ptr<RecordStatements> statements_;
   std::unique_ptr<HistoryStatements> history_;
+  std::unique_ptr<TransactionStatements> transactions_;
   mutable std::mutex mutex_;
   IndexWriterStats stats_;  // guarded by mutex_
   std::condition_variable wake_;

@@ -124,7 +124,9 @@ template <typename V, typename Read>
 std::vector<V> AverageByArea(int width, int height, int channels, Size target,
                              int64_t value_bound, const Read& read) {
   std::vector<V> out(static_cast<size_t>(target.width) * target.height * channels);
-  if (width % target.width != 0 || height % target.height != 0) {
+  if (width == target.width && height == target.height) {
+    for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<V>(read(i));  // small images
+  } else if (width % target.width != 0 || height % target.height != 0) {
     AverageWeighted(width, height, channels, target, read, out.data());
   } else if (const int64_t area = int64_t{width / target.width} * (height / target.height);
              value_bound <= INT32_MAX / area) {

@@ -107,7 +107,7 @@ class GreyMapper {
     }
     v = std::clamp(v, 0.0, 1.0);
     if (invert_) v = 1.0 - v;  // PS3.3 C.7.6.3.1.2: MONOCHROME1, minimum is white
-    return static_cast<uint8_t>(std::lround(v * 255.0));
+    return static_cast<uint8_t>(v * 255.0 + 0.5);  // v >= 0: rounds like lround, inline
   }
 
  private:
