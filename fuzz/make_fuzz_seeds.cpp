@@ -1,7 +1,8 @@
 // Writes the fuzzer's seed corpus into the directory given: generated
 // instances in each transfer syntax the target knows (compressed with DCMTK's
-// command-line encoders), C-FIND identifiers, and nested sequences. Each seed
-// is one syntax byte (dataset_fuzzer.cpp's table) followed by a data set.
+// command-line encoders, JPEG 2000 with OpenJPEG), C-FIND identifiers, and
+// nested sequences. Each seed is one syntax byte (dataset_fuzzer.cpp's table)
+// followed by a data set.
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -12,7 +13,9 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "tests/support/codecs/compressed_pixels.h"
 #include "tests/support/dicom_factory.h"
 #include "tests/support/process.h"
 
@@ -23,7 +26,7 @@ using pixeldex::testing::TestInstance;
 
 // Indexes into dataset_fuzzer.cpp's kSyntaxes.
 enum Syntax : char { kExplicit = 0, kImplicit = 1, kJpegBaseline = 2, kJpegLossless = 3,
-                     kJpegLs = 4, kRle = 5, kBigEndian = 8, kDeflated = 9 };
+                     kJpegLs = 4, kRle = 5, kJpeg2000Lossless = 6, kBigEndian = 8, kDeflated = 9 };
 
 void WriteSeed(const fs::path& dir, const std::string& name, Syntax syntax, const std::string& part10) {
   std::ofstream(dir / name, std::ios::binary) << syntax << pixeldex::testing::DatasetBytes(part10);
@@ -97,6 +100,27 @@ int main(int argc, char** argv) {
     }
     WriteSeed(dir, c.name, c.syntax, out);
   }
+  // 512x512 JPEG 2000 (a smooth 8-bit gradient: a few kB), large enough that
+  // the thumbnail decodes it one resolution level down.
+  TestInstance wide = grey;
+  wide.rows = wide.columns = 512;
+  wide.bits_allocated = 8;
+  wide.pixel_step = 0;
+  const std::string j2k_source = (work / "wide.dcm").string();
+  pixeldex::testing::WriteTestInstance(j2k_source, wide, EXS_LittleEndianExplicit);
+  DcmFileFormat j2k;
+  std::vector<int32_t> gradient;
+  for (int r = 0; r < 512; ++r) {
+    for (int c = 0; c < 512; ++c) gradient.push_back((r + c) / 4);
+  }
+  if (j2k.loadFile(j2k_source.c_str()).bad()) return 1;
+  pixeldex::thumbnail::testing::PutEncapsulated(
+      *j2k.getDataset(), EXS_JPEG2000LosslessOnly,
+      {pixeldex::thumbnail::testing::EncodeJpeg2000(gradient, 512, 512, 1, 8, false, true, false)});
+  const std::string j2k_path = (work / "wide_j2k.dcm").string();
+  if (j2k.saveFile(j2k_path.c_str(), EXS_JPEG2000LosslessOnly).bad()) return 1;
+  WriteSeed(dir, "jpeg2000_512", kJpeg2000Lossless, j2k_path);
+
   WriteSeed(dir, "find_study", kExplicit, WriteIdentifier(work / "find_study.dcm", "STUDY", false));
   WriteSeed(dir, "find_image_sq", kExplicit, WriteIdentifier(work / "find_image.dcm", "IMAGE", true));
   // Nesting the guard lets through, and nesting it refuses.
