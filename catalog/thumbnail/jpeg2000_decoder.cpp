@@ -121,6 +121,32 @@ OPJ_UINT32 LevelsToDiscard(opj_codec_t* codec, const FrameLayout& declared, Size
 
 using ImagePtr = std::unique_ptr<opj_image_t, ImageDeleter>;
 
+// The codestream's image must be the frame the dataset declares: same size,
+// same number of components, each subsampled by at most 4 (real codestreams
+// use 1 or 2) with at most 32 bits: what OpenJPEG allocates follows these
+// numbers.
+Status CheckHeaderAgainst(const opj_image_t& image, const FrameLayout& declared) {
+  const int64_t width = static_cast<int64_t>(image.x1) - image.x0;
+  const int64_t height = static_cast<int64_t>(image.y1) - image.y0;
+  if (width != declared.columns || height != declared.rows) {
+    return Status::Corruption(fmt::format("JPEG 2000 frame is {}x{}, dataset says {}x{}", width,
+                                          height, declared.columns, declared.rows));
+  }
+  if (static_cast<int>(image.numcomps) != declared.samples_per_pixel) {
+    return Status::Corruption(fmt::format("JPEG 2000 frame has {} components, dataset says {}",
+                                          image.numcomps, declared.samples_per_pixel));
+  }
+  for (OPJ_UINT32 c = 0; c < image.numcomps; ++c) {
+    const opj_image_comp_t& comp = image.comps[c];
+    if (comp.dx < 1 || comp.dx > 4 || comp.dy < 1 || comp.dy > 4 || comp.prec < 1 ||
+        comp.prec > 32) {
+      return Status::Corruption(fmt::format(
+          "JPEG 2000 component {} is subsampled {}x{} with {} bits", c, comp.dx, comp.dy, comp.prec));
+    }
+  }
+  return Status::Ok();
+}
+
 // Runs OpenJPEG over the whole codestream, leaving out the resolution levels
 // `at_least` does not need.
 Result<ImagePtr> DecodeImage(const std::vector<uint8_t>& codestream, const FrameLayout& declared,
@@ -154,6 +180,10 @@ Result<ImagePtr> DecodeImage(const std::vector<uint8_t>& codestream, const Frame
     return OpenJpegError("header", error);
   }
   ImagePtr image(raw_image);
+  // Checked before decoding: OpenJPEG allocates what the codestream's SIZ
+  // marker (ISO/IEC 15444-1 A.5.1) declares, whatever the dataset says, and
+  // the frame size cap (frame_layout.h) applies to the dataset's numbers.
+  PIXELDEX_RETURN_IF_ERROR(CheckHeaderAgainst(*image, declared));
   const OPJ_UINT32 discarded = LevelsToDiscard(codec.get(), declared, at_least);
   if (discarded > 0 && !opj_set_decoded_resolution_factor(codec.get(), discarded)) {
     return OpenJpegError("setup", error);
@@ -178,15 +208,6 @@ Result<RawFrame> DecodeJpeg2000Frame(const std::vector<uint8_t>& codestream,
 
   const int full_width = static_cast<int>(image->x1 - image->x0);
   const int full_height = static_cast<int>(image->y1 - image->y0);
-  if (full_width != declared.columns || full_height != declared.rows) {
-    return Status::Corruption(fmt::format("JPEG 2000 frame is {}x{}, dataset says {}x{}",
-                                          full_width, full_height, declared.columns,
-                                          declared.rows));
-  }
-  if (static_cast<int>(image->numcomps) != declared.samples_per_pixel) {
-    return Status::Corruption(fmt::format("JPEG 2000 frame has {} components, dataset says {}",
-                                          image->numcomps, declared.samples_per_pixel));
-  }
   for (OPJ_UINT32 c = 0; c < image->numcomps; ++c) {
     if (image->comps[c].data == nullptr) return OpenJpegError("decoding", "component missing");
   }
