@@ -68,6 +68,25 @@ TEST(Jpeg2000Resolution, DecodesTheSmallestLevelThatStillCoversTheRequest) {
   }
 }
 
+TEST(Jpeg2000Resolution, ACodestreamOfAnotherSizeIsRefusedWhateverIsAsked) {
+  // The dataset says 600x400; the codestream is 1200x800 (OpenJPEG would
+  // allocate for the latter).
+  std::vector<int32_t> big;
+  for (int i = 0; i < 4; ++i) {
+    const std::vector<int32_t> part = Rings();
+    big.insert(big.end(), part.begin(), part.end());
+  }
+  const std::vector<uint8_t> codestream =
+      EncodeJpeg2000(big, 2 * kColumns, 2 * kRows, 1, 12, false, true, false);
+  for (Size at_least : {Size{0, 0}, Size{256, 171}}) {
+    Result<RawFrame> frame = DecodeJpeg2000Frame(codestream, Layout(), at_least);
+    ASSERT_FALSE(frame.ok());
+    EXPECT_EQ(frame.status().code(), Status::Code::kCorruption);
+    EXPECT_NE(frame.status().message().find("dataset says 600x400"), std::string::npos)
+        << frame.status().message();
+  }
+}
+
 TEST(Jpeg2000Resolution, ThumbnailMatchesTheNativeImagesClosely) {
   const std::vector<int32_t> samples = Rings();
   std::vector<uint32_t> stored(samples.begin(), samples.end());
