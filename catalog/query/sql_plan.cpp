@@ -51,15 +51,14 @@ std::string ComputedExpr(Computed computed) {
   switch (computed) {
     case Computed::kPatientStudies:
       return "(SELECT COUNT(*) FROM studies c1 WHERE c1.patient_pk = p.patient_pk)";
+    // The studies' own counts, kept by the schema's triggers (schema.cpp,
+    // version 3): read (and summed over a patient's studies), not counted.
     case Computed::kPatientSeries:
-      return "(SELECT COUNT(*) FROM studies c1 JOIN series c2 ON c2.study_pk = c1.study_pk"
+      return "(SELECT coalesce(sum(c1.number_of_series), 0) FROM studies c1"
              " WHERE c1.patient_pk = p.patient_pk)";
     case Computed::kPatientInstances:
-      return "(SELECT COUNT(*) FROM studies c1 JOIN series c2 ON c2.study_pk = c1.study_pk"
-             " JOIN instances c3 ON c3.series_pk = c2.series_pk"
+      return "(SELECT coalesce(sum(c1.number_of_instances), 0) FROM studies c1"
              " WHERE c1.patient_pk = p.patient_pk)";
-    // The study's own counts, kept by the schema's triggers (schema.cpp,
-    // version 3): read, not counted, for each matching study.
     case Computed::kStudySeries:
       return "st.number_of_series";
     case Computed::kStudyInstances:
