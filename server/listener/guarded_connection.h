@@ -29,8 +29,16 @@ class GuardedConnection : public DcmTransportConnection {
   OFCondition serverSideHandshake() override { return inner_->serverSideHandshake(); }
   OFCondition clientSideHandshake() override { return inner_->clientSideHandshake(); }
   OFCondition renegotiate(const char* suite) override { return inner_->renegotiate(suite); }
-  void close() override { inner_->close(); }
-  void closeTransportConnection() override { inner_->closeTransportConnection(); }
+  // Bytes still kept (an A-ABORT DCMTK wrote while a C-FIND held its
+  // responses back) go out before the connection closes.
+  void close() override {
+    writes_.Release();
+    inner_->close();
+  }
+  void closeTransportConnection() override {
+    writes_.Release();
+    inner_->closeTransportConnection();
+  }
   unsigned long getPeerCertificateLength() override { return inner_->getPeerCertificateLength(); }
   unsigned long getPeerCertificate(void* buf, unsigned long length) override {
     return inner_->getPeerCertificate(buf, length);

@@ -1,6 +1,6 @@
 // GuardedConnection's outgoing side over a real socket pair: held writes are
-// not on the wire until released, then arrive whole and in order, and what
-// is written after the release arrives at once.
+// not on the wire until released (or the connection closes), then arrive
+// whole and in order, and what is written after the release arrives at once.
 
 #include "server/listener/guarded_connection.h"
 
@@ -65,6 +65,14 @@ TEST_F(GuardedConnectionTest, HeldWritesWaitForTheReleaseThenTheFinalOneGoesStra
   Write("final");
   ASSERT_TRUE(PeerHasData());
   EXPECT_EQ(PeerRead(5), "final");
+}
+
+TEST_F(GuardedConnectionTest, HeldBytesGoOutBeforeTheConnectionCloses) {
+  connection_->writes().Hold();
+  Write("abort");
+  EXPECT_FALSE(PeerHasData());
+  connection_->close();
+  EXPECT_EQ(PeerRead(16), "abort");  // then end of stream
 }
 
 }  // namespace
