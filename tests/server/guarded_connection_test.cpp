@@ -41,6 +41,11 @@ class GuardedConnectionTest : public ::testing::Test {
     bytes.resize(done);
     return bytes;
   }
+  // `expected` is readable at once, without waiting.
+  void ExpectPeerGets(const std::string& expected) const {
+    ASSERT_TRUE(PeerHasData());
+    EXPECT_EQ(PeerRead(expected.size()), expected);
+  }
   void Write(std::string bytes) {
     ASSERT_EQ(connection_->write(bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
   }
@@ -51,8 +56,7 @@ class GuardedConnectionTest : public ::testing::Test {
 
 TEST_F(GuardedConnectionTest, WritesGoStraightOutWhenNotHeld) {
   Write("ping");
-  ASSERT_TRUE(PeerHasData());
-  EXPECT_EQ(PeerRead(4), "ping");
+  ExpectPeerGets("ping");
 }
 
 TEST_F(GuardedConnectionTest, HeldWritesWaitForTheReleaseThenTheFinalOneGoesStraightOut) {
@@ -61,11 +65,9 @@ TEST_F(GuardedConnectionTest, HeldWritesWaitForTheReleaseThenTheFinalOneGoesStra
   Write("pending-2|");
   EXPECT_FALSE(PeerHasData());
   connection_->writes().Release();
-  ASSERT_TRUE(PeerHasData());
-  EXPECT_EQ(PeerRead(20), "pending-1|pending-2|");
+  ExpectPeerGets("pending-1|pending-2|");
   Write("final");
-  ASSERT_TRUE(PeerHasData());
-  EXPECT_EQ(PeerRead(5), "final");
+  ExpectPeerGets("final");
 }
 
 TEST_F(GuardedConnectionTest, HeldBytesGoOutBeforeTheConnectionCloses) {
