@@ -167,4 +167,17 @@ std::string Statement::Text(int col) const {
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
+ProgressCallback::ProgressCallback(Db& db, int instructions, std::function<void()> callback)
+    : db_(db.handle()), callback_(std::move(callback)) {
+  sqlite3_progress_handler(
+      db_, instructions,
+      [](void* self) {
+        static_cast<ProgressCallback*>(self)->callback_();
+        return 0;  // go on: a non-zero value would interrupt the statement
+      },
+      this);
+}
+
+ProgressCallback::~ProgressCallback() { sqlite3_progress_handler(db_, 0, nullptr, nullptr); }
+
 }  // namespace pixeldex::index

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -84,6 +85,22 @@ class Statement {
   Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
   sqlite3_stmt* stmt_ = nullptr;
   Status status_;
+};
+
+// While it lives, SQLite calls `callback` about every `instructions` virtual
+// machine instructions of whatever statement `db` runs (sqlite3_progress_handler),
+// so that a long step leaves room for other work of the same thread. The
+// callback must not use `db`; `db` must outlive this object.
+class ProgressCallback {
+ public:
+  ProgressCallback(Db& db, int instructions, std::function<void()> callback);
+  ProgressCallback(const ProgressCallback&) = delete;
+  ProgressCallback& operator=(const ProgressCallback&) = delete;
+  ~ProgressCallback();
+
+ private:
+  sqlite3* db_;
+  std::function<void()> callback_;
 };
 
 // Maps a SQLite result code to a Status: SQLITE_FULL/NOMEM/BUSY ->

@@ -87,6 +87,7 @@ Result<std::optional<FindMatch>> FindCursor::Next() {
 
 Result<FindMatch> FindCursor::ReadRow() const {
   FindMatch match;
+  match.attributes.reserve(plan_.columns.size() + 2);
   match.attributes.push_back({kSpecificCharacterSet, "CS", {"ISO_IR 192"}, {}});
   match.attributes.push_back({kQueryRetrieveLevel, "CS", {QueryLevelName(request_.level)}, {}});
   for (size_t k = 0; k < plan_.columns.size(); ++k) {

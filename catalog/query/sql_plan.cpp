@@ -51,23 +51,22 @@ std::string ComputedExpr(Computed computed) {
   switch (computed) {
     case Computed::kPatientStudies:
       return "(SELECT COUNT(*) FROM studies c1 WHERE c1.patient_pk = p.patient_pk)";
+    // The studies' own counts, kept by the schema's triggers (schema.cpp,
+    // version 3): read (and summed over a patient's studies), not counted.
     case Computed::kPatientSeries:
-      return "(SELECT COUNT(*) FROM studies c1 JOIN series c2 ON c2.study_pk = c1.study_pk"
+      return "(SELECT coalesce(sum(c1.number_of_series), 0) FROM studies c1"
              " WHERE c1.patient_pk = p.patient_pk)";
     case Computed::kPatientInstances:
-      return "(SELECT COUNT(*) FROM studies c1 JOIN series c2 ON c2.study_pk = c1.study_pk"
-             " JOIN instances c3 ON c3.series_pk = c2.series_pk"
+      return "(SELECT coalesce(sum(c1.number_of_instances), 0) FROM studies c1"
              " WHERE c1.patient_pk = p.patient_pk)";
     case Computed::kStudySeries:
-      return "(SELECT COUNT(*) FROM series c1 WHERE c1.study_pk = st.study_pk)";
+      return "st.number_of_series";
     case Computed::kStudyInstances:
-      return "(SELECT COUNT(*) FROM series c1 JOIN instances c2 ON c2.series_pk = c1.series_pk"
-             " WHERE c1.study_pk = st.study_pk)";
+      return "st.number_of_instances";
     case Computed::kSeriesInstances:
       return "(SELECT COUNT(*) FROM instances c1 WHERE c1.series_pk = se.series_pk)";
     case Computed::kModalitiesInStudy:
-      return "(SELECT group_concat(DISTINCT c1.modality) FROM series c1"
-             " WHERE c1.study_pk = st.study_pk)";
+      return "st.modalities_in_study";
     case Computed::kSopClassesInStudy:
       return "(SELECT group_concat(DISTINCT c2.sop_class_uid) FROM series c1"
              " JOIN instances c2 ON c2.series_pk = c1.series_pk WHERE c1.study_pk = st.study_pk)";

@@ -10,15 +10,26 @@
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
 #include "server/find/find_identifier.h"
+#include "server/listener/guarded_connection.h"
 #include "server/metrics/server_metrics.h"
 
 namespace pixeldex::server {
 namespace {
 
+// SQLite VM instructions between two looks at the kept responses (a few
+// microseconds of work).
+constexpr int kProgressInstructions = 1000;
+
 // The state of one C-FIND across the provider's callbacks.
 struct FindSession {
   const FindContext* context = nullptr;
+  // Gathers the pending responses into few writes; nullptr when the
+  // connection has none.
+  WriteCoalescer* writes = nullptr;
   index::Db* db = nullptr;
+  // While SQLite looks for the next match, writes out the responses kept too
+  // long (WriteCoalescer::kMaxHold).
+  std::optional<index::ProgressCallback> progress;
   std::optional<query::FindCursor> cursor;
   std::string level = "-";
   size_t matches = 0;
@@ -40,8 +51,11 @@ DcmDataset* ErrorComment(const std::string& text) {
   return detail;
 }
 
+// Sets the final response; the pending ones kept so far are written first,
+// and the final one goes out the moment DCMTK writes it.
 void Finish(FindSession& s, T_DIMSE_C_FindRSP* response, DcmDataset** detail, Uint16 status,
             const std::string& comment) {
+  if (s.writes != nullptr) s.writes->Release();
   s.final_status = status;
   s.comment = comment;
   response->DimseStatus = status;
@@ -70,6 +84,9 @@ Status Start(FindSession& s, const T_DIMSE_C_FindRQ& rq, DcmDataset* identifier,
   auto db = s.context->reader();
   if (!db.ok()) return Status::Internal("index unavailable: " + db.status().message());
   s.db = *db;
+  if (s.writes != nullptr) {
+    s.progress.emplace(*s.db, kProgressInstructions, [w = s.writes] { w->FlushIfStale(); });
+  }
   auto cursor = query::FindCursor::Open(*s.db, *request, s.context->options);
   if (!cursor.ok()) return cursor.status();
   s.cursor.emplace(std::move(*cursor));
@@ -131,8 +148,13 @@ OFCondition HandleFindRequest(T_ASC_Association* assoc, T_DIMSE_Message& request
                               T_ASC_PresentationContextID pres_id, const FindContext& context) {
   FindSession session;
   session.context = &context;
+  session.writes = WriteCoalescerOf(assoc);
+  if (session.writes != nullptr) session.writes->Hold();
   const OFCondition cond = DIMSE_findProvider(assoc, pres_id, &request.msg.CFindRQ, FindCallback,
                                               &session, DIMSE_BLOCKING, 0);
+  // A network failure can end the exchange before Finish: either way, the
+  // association's later messages go straight out.
+  if (session.writes != nullptr) session.writes->Release();
   if (cond.bad()) {
     LogWarning("C-FIND from {}: level {}, {} matches, DIMSE failure: {}", context.calling_ae,
                session.level, session.matches, cond.text());

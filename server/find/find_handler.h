@@ -2,7 +2,9 @@
 // Answers one C-FIND request from the SQLite index (PS3.4 C.4.1, PS3.7
 // 9.1.2): parses and validates the identifier, streams one pending response
 // per match through DIMSE_findProvider (which checks for C-CANCEL between
-// responses) and sends exactly one final response, whatever fails.
+// responses) and sends exactly one final response, whatever fails. Pending
+// responses are gathered into few socket writes (WriteCoalescer, at most
+// ~2 ms late); the final response is written at once.
 //
 // Statuses (PS3.4 C.4.1.1.4, PS3.7 C):
 //   FF00 / FF01  pending; FF01 when a key carried a value the index cannot

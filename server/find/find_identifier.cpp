@@ -37,8 +37,9 @@ std::vector<query::QueryKey> ItemToKeys(DcmItem& item) {
 
 Status FillItem(DcmItem& item, const std::vector<query::ResponseAttribute>& attributes) {
   for (const query::ResponseAttribute& a : attributes) {
-    DcmTag tag(a.tag.group, a.tag.element);
-    if (!a.vr.empty()) tag.setVR(DcmVR(a.vr.c_str()));
+    // With a VR given, no dictionary look-up (a shared, locked map) is needed.
+    const DcmTagKey key(a.tag.group, a.tag.element);
+    DcmTag tag = a.vr.empty() ? DcmTag(key) : DcmTag(key, DcmVR(a.vr.c_str()));
     if (tag.getEVR() == EVR_SQ) {
       auto sequence = std::make_unique<DcmSequenceOfItems>(tag);
       for (const auto& item_attributes : a.items) {

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 
+#include <dcmtk/dcmnet/dul.h>
+
 #include "catalog/common/log.h"
 
 namespace pixeldex::server {
@@ -27,7 +29,11 @@ std::string PeerAddress(DcmNativeSocketType socket) {
 }  // namespace
 
 GuardedConnection::GuardedConnection(DcmNativeSocketType socket, DcmTransportConnection* inner)
-    : DcmTransportConnection(socket), inner_(inner) {}
+    : DcmTransportConnection(socket),
+      inner_(inner),
+      writes_([this](const char* data, size_t size) {
+        return inner_->write(const_cast<char*>(data), size);
+      }) {}
 
 GuardedConnection::~GuardedConnection() = default;
 
@@ -42,6 +48,12 @@ ssize_t GuardedConnection::read(void* buf, size_t nbyte) {
   }
   errno = EPROTO;
   return -1;
+}
+
+WriteCoalescer* WriteCoalescerOf(T_ASC_Association* assoc) {
+  auto* guarded =
+      dynamic_cast<GuardedConnection*>(DUL_getTransportConnection(assoc->DULassociation));
+  return guarded != nullptr ? &guarded->writes() : nullptr;
 }
 
 }  // namespace pixeldex::server

@@ -182,5 +182,33 @@ TEST_F(FindCancelE2eTest, CancelStopsTheAnswerAndTheServerGoesOn) {
   EXPECT_EQ(again.exit_code, 0);
 }
 
+// The responses of a large answer are gathered into few writes on the
+// server (WriteCoalescer): every one of them still arrives, each match once,
+// before the final response, and the association goes on.
+TEST_F(FindCancelE2eTest, ManyPendingResponsesAllArriveBeforeTheFinalOne) {
+  constexpr int kInstances = 400;  // ~100 KB of responses: several write-outs
+  TestInstance t;
+  t.rows = t.columns = 4;
+  ASSERT_EQ(StoreScu(MakeInstances(t, kInstances, "m")).exit_code, 0);
+  auto env = FastClientEnv();
+  env["TCP_BUFFER_LENGTH"] = "4096";
+  auto r = RunProcess({"findscu", "-v", "-S", "-aec", "PIXELDEX", "-k", "QueryRetrieveLevel=IMAGE",
+                       "-k", "StudyInstanceUID=" + t.study_uid, "-k", "SOPInstanceUID",
+                       "-k", "InstanceNumber", "127.0.0.1", server_->port_string()},
+                      env);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Find Response: " + std::to_string(kInstances) + " (Pending)"),
+            std::string::npos);
+  EXPECT_EQ(r.output.find("Find Response: " + std::to_string(kInstances + 1) + " "),
+            std::string::npos);
+  const size_t final_response = r.output.find("Received Final Find Response (Success)");
+  ASSERT_NE(final_response, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("(Pending)", final_response), std::string::npos);
+  EXPECT_NE(server_->Log().find(std::to_string(kInstances) + " matches, status 0x0000"),
+            std::string::npos)
+      << server_->Log();
+  EXPECT_EQ(EchoScu(*server_, "AFTER").exit_code, 0);
+}
+
 }  // namespace
 }  // namespace pixeldex::testing

@@ -68,6 +68,25 @@ TEST_F(TlsE2eTest, StoresOverTlsAndIndexesTheInstance) {
             1);
 }
 
+// Pending C-FIND responses gathered into few TLS writes (WriteCoalescer
+// under the TLS connection) all arrive, then the final one.
+TEST_F(TlsE2eTest, FindsOverTlsWithEveryPendingResponse) {
+  constexpr int kInstances = 100;  // ~25 KB of responses: more than one write-out
+  TestInstance t;
+  t.rows = t.columns = 4;
+  ASSERT_EQ(StoreScu(MakeInstances(t, kInstances, "f")).exit_code, 0);
+  std::vector<std::string> args = {"-v", "-S", "-k", "QueryRetrieveLevel=IMAGE",
+                                   "-k", "StudyInstanceUID=" + t.study_uid, "-k", "SOPInstanceUID"};
+  const std::vector<std::string> tls = TrustedClient();
+  args.insert(args.end(), tls.begin(), tls.end());
+  auto r = OverTls("findscu", args);
+  ASSERT_EQ(r.exit_code, 0) << r.output << server_->Log();
+  EXPECT_NE(r.output.find("Find Response: " + std::to_string(kInstances) + " (Pending)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("Received Final Find Response (Success)"), std::string::npos);
+}
+
 TEST_F(TlsE2eTest, PlainClientOnTheTlsPortFails) {
   auto r = RunProcess({"echoscu", "-to", "10", "-aec", "PIXELDEX", "127.0.0.1",
                        server_->tls_port_string()},

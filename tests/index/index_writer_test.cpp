@@ -120,6 +120,39 @@ TEST_F(IndexWriterTest, RewritingAnInstanceReplacesItsRowsAndDropsEmptyParents) 
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails"), 1);
 }
 
+// Schema version 3 keeps each study's counts and modalities in its row (for
+// C-FIND): they follow every write, rewrite and removal.
+TEST_F(IndexWriterTest, StudyCountsFollowWritesRewritesAndRemovals) {
+  auto counts = [&] {
+    return probe_.Rows("SELECT study_instance_uid, number_of_series, number_of_instances, "
+                       "modalities_in_study FROM studies ORDER BY 1");
+  };
+  InstanceRecord mr = Record("1.2.3.3", "1.2.2.9");
+  mr.series.modality = "MR";
+  ASSERT_TRUE(writer_->Write(Record("1.2.3.1")).ok());
+  ASSERT_TRUE(writer_->Write(Record("1.2.3.2")).ok());
+  ASSERT_TRUE(writer_->Write(mr).ok());
+  EXPECT_EQ(counts(), (std::vector<Row>{{"1.2.1", "2", "3", "CT,MR"}}));
+
+  // Rewritten into another study: both studies change.
+  ASSERT_TRUE(writer_->Write(Record("1.2.3.2", "9.2", "9.1")).ok());
+  EXPECT_EQ(counts(), (std::vector<Row>{{"1.2.1", "2", "2", "CT,MR"}, {"9.1", "1", "1", "CT"}}));
+
+  // A later instance brings its series another modality.
+  InstanceRecord us = Record("1.2.3.4", "1.2.2.9");
+  us.series.modality = "US";
+  ASSERT_TRUE(writer_->Write(us).ok());
+  EXPECT_EQ(counts(), (std::vector<Row>{{"1.2.1", "2", "3", "CT,US"}, {"9.1", "1", "1", "CT"}}));
+
+  // Removing the series' last instances removes the series from the counts.
+  ASSERT_TRUE(writer_->Remove("1.2.3.3").ok());
+  ASSERT_TRUE(writer_->Remove("1.2.3.4").ok());
+  EXPECT_EQ(counts(), (std::vector<Row>{{"1.2.1", "1", "1", "CT"}, {"9.1", "1", "1", "CT"}}));
+  EXPECT_EQ(probe_.Rows("SELECT study_instance_uid, series_count, instance_count FROM "
+                        "study_summary ORDER BY 1"),
+            (std::vector<Row>{{"1.2.1", "1", "1"}, {"9.1", "1", "1"}}));
+}
+
 TEST_F(IndexWriterTest, NewValuesUpdateAndAbsentValuesKeepParentAttributes) {
   InstanceRecord first = Record("1.2.3.1");
   first.study.accession_number = "ACC";

@@ -57,7 +57,7 @@ TEST_F(MigrationTest, TheFixtureIsAVersion1Index) {
 TEST_F(MigrationTest, OpeningAVersion1IndexUpgradesItInPlace) {
   Migrate();
   EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
-  EXPECT_EQ(CurrentSchemaVersion(), 2);
+  EXPECT_EQ(CurrentSchemaVersion(), 3);
   EXPECT_EQ(probe_.Rows("SELECT * FROM instances ORDER BY instance_pk"), v1_instances_);
   EXPECT_EQ(probe_.Rows("SELECT * FROM headers ORDER BY instance_pk"), v1_headers_);
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails WHERE status = 'ok'"), 3);
@@ -99,13 +99,24 @@ TEST_F(MigrationTest, TheNewViewsWorkOnMigratedRows) {
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM associations"), 0);
 }
 
+TEST_F(MigrationTest, StudiesOfAVersion1IndexGetTheirCounts) {
+  Migrate();
+  EXPECT_EQ(probe_.Rows("SELECT p.patient_id, number_of_series, number_of_instances, "
+                        "modalities_in_study FROM studies JOIN patients p USING (patient_pk) "
+                        "ORDER BY 1"),
+            (std::vector<Row>{{"PAT-1", "1", "2", "CT"}, {"PAT-2", "1", "1", "MR"}}));
+}
+
 TEST_F(MigrationTest, AMigratedIndexTakesNewWritesAndReopensWithoutMigrating) {
   Migrate();
   {
     auto writer = IndexWriter::Open(path_);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     ASSERT_TRUE((*writer)->Remove("1.2.826.0.1.3680043.10.9.3.3").ok());
+    ASSERT_TRUE((*writer)->Remove("1.2.826.0.1.3680043.10.9.3.2").ok());
   }
+  EXPECT_EQ(probe_.Rows("SELECT number_of_series, number_of_instances FROM studies"),
+            (std::vector<Row>{{"1", "1"}}));
   EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM study_summary"), 1);
   EXPECT_GT(probe_.Count("SELECT count(*) FROM dicom_dictionary"), 4000);

@@ -94,6 +94,18 @@ TEST_F(QueryPlanTest, StudyByDateRangeUsesTheDateIndex) {
   ExpectIndexed(plan, "st", "studies_date (study_date>? AND study_date<?)");
 }
 
+// A study browser's computed keys come from the study's row (schema v3),
+// not from a subquery per matching study over its series and instances.
+TEST_F(QueryPlanTest, StudyCountsAndModalitiesAreReadNotCounted) {
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
+                                {Key(0x0008, 0x0052, "CS", "STUDY"),
+                                 Key(0x0008, 0x0020, "DA", "20240101-20240131"),
+                                 Key(0x0008, 0x0061, "CS", ""), Key(0x0020, 0x1206, "IS", ""),
+                                 Key(0x0020, 0x1208, "IS", "")});
+  ExpectIndexed(plan, "st", "studies_date (study_date>? AND study_date<?)");
+  EXPECT_EQ(plan.find("SUBQUERY"), std::string::npos) << plan;
+}
+
 TEST_F(QueryPlanTest, StudyByAccessionNumberUsesItsIndex) {
   const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
                                 {Key(0x0008, 0x0052, "CS", "STUDY"),
