@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <thread>
+#include <unordered_set>
 
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
@@ -53,6 +54,25 @@ bool RemoveRows(index::IndexWriter& writer, const MissingFile& missing) {
   return s.ok();
 }
 
+std::string ReportKey(const std::string& sop_instance_uid, const std::string& detail) {
+  return sop_instance_uid + '\n' + detail;
+}
+
+// The instances and paths that `file_missing` events already report, so that
+// a file which stays missing is reported once, not again at every start.
+Result<std::unordered_set<std::string>> AlreadyReported(const std::string& index_path) {
+  auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
+  if (!db.ok()) return db.status();
+  PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
+  auto stmt =
+      db->Prepare("SELECT sop_instance_uid, detail FROM events WHERE kind = 'file_missing'");
+  if (!stmt.ok()) return stmt.status();
+  std::unordered_set<std::string> reported;
+  while (stmt->Step()) reported.insert(ReportKey(stmt->Text(0), stmt->Text(1)));
+  if (!stmt->status().ok()) return stmt->status();
+  return reported;
+}
+
 // One log line and one event per missing file.
 void ReportMissing(ingest::IngestPipeline& pipeline, const MissingFile& missing, bool removed) {
   LogWarning("sop={}: the stored file {} is missing{}", missing.sop_instance_uid, missing.path,
@@ -88,13 +108,23 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
 
   auto candidates = RowsWithoutFile(store.layout(), index_path, &report.rows_checked);
   if (!candidates.ok()) return candidates.status();
+  std::unordered_set<std::string> reported;
+  if (!candidates->empty()) {
+    auto already = AlreadyReported(index_path);
+    if (!already.ok()) return already.status();
+    reported = std::move(already).value();
+  }
   for (MissingFile& candidate : *candidates) {
     auto missing = StillMissing(writer, store.layout(), candidate);
     if (!missing.ok()) return missing.status();
     if (!*missing) continue;
     const bool removed = options.remove_missing_rows && RemoveRows(writer, candidate);
     if (removed) ++report.rows_removed;
-    ReportMissing(pipeline, candidate, removed);
+    if (removed || !reported.contains(ReportKey(candidate.sop_instance_uid, candidate.path))) {
+      ReportMissing(pipeline, candidate, removed);
+    } else {
+      ++report.missing_reported_before;
+    }
     report.missing.push_back(std::move(candidate));
   }
   return report;
@@ -115,10 +145,10 @@ void LogReport(const ReconcileReport& report, const std::string& when) {
   Log(clean ? LogLevel::kInfo : LogLevel::kWarning,
       "reconciled the archive at {}: {} files ({} unchanged), {} cataloged, {} left uncataloged "
       "(not DICOM or another copy cataloged), {} failed; {} rows, {} with a missing file ({} "
-      "removed); {:.1f} s",
+      "removed, {} reported before); {:.1f} s",
       when, c.files_done, c.Of(import::FileResult::kUnchanged), cataloged, other, failed,
       report.rows_checked, report.missing.size(), report.rows_removed,
-      report.cataloged.elapsed_seconds);
+      report.missing_reported_before, report.cataloged.elapsed_seconds);
   for (const import::ImportFailure& f : report.cataloged.failures) {
     LogWarning("reconcile: cannot catalog {}: {}", f.path, f.reason);
   }

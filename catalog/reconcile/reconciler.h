@@ -10,8 +10,11 @@
 //      IngestPipeline), so paths are recorded relative to the root; with
 //      `recatalog_all` every file, unchanged or not (`pixeldex reindex`);
 //   2. checks that the file of every row exists. Each missing one is logged
-//      and recorded as an event `file_missing`; with `remove_missing_rows`
-//      its rows are deleted too (reindex).
+//      and recorded as an event `file_missing` when it is found missing
+//      first: one that a `file_missing` event already reports (same instance
+//      and path) is only counted, so a file that stays missing is not
+//      reported again at every start. With `remove_missing_rows` its rows are
+//      deleted too (reindex), and that is always reported.
 // Stored files are never deleted or changed. Safe while a server writes the
 // same archive: every instance's rows are replaced atomically (readers see
 // the old rows or the new ones, never none), and a missing file is confirmed
@@ -59,7 +62,8 @@ struct MissingFile {
 struct ReconcileReport {
   import::ImportSummary cataloged;  // step 1
   int64_t rows_checked = 0;         // step 2
-  std::vector<MissingFile> missing;
+  std::vector<MissingFile> missing;  // all, reported now or before
+  int64_t missing_reported_before = 0;  // of those, not logged nor recorded again
   int64_t rows_removed = 0;
 };
 

@@ -87,6 +87,29 @@ TEST_F(ReconcileTest, ARowWithoutFileIsReportedAndKept) {
             (std::vector<Row>{{"file_missing", t.sop_instance_uid, path}}));
 }
 
+TEST_F(ReconcileTest, AFileThatStaysMissingIsReportedOnce) {
+  TestInstance t;
+  const std::string path = Stored(t);
+  fs::remove(FileOf(path));
+
+  EXPECT_EQ(Reconcile().missing_reported_before, 0);
+  const auto second = Reconcile();
+  ASSERT_EQ(second.missing.size(), 1u);
+  EXPECT_EQ(second.missing_reported_before, 1);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM events WHERE kind = 'file_missing'"), 1);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 1);
+
+  // Missing under another path (the instance was stored again meanwhile):
+  // that is news, and reported.
+  t.series_uid = UniqueUid("2.");
+  const std::string other = Stored(t);
+  ASSERT_NE(other, path);
+  fs::remove(FileOf(other));
+  EXPECT_EQ(Reconcile().missing_reported_before, 0);
+  EXPECT_EQ(probe_.Rows("SELECT detail FROM events WHERE kind = 'file_missing' ORDER BY event_pk"),
+            (std::vector<Row>{{path}, {other}}));
+}
+
 TEST_F(ReconcileTest, ReindexRemovesRowsWithoutFileAndRecatalogsEverything) {
   TestInstance kept, lost;
   kept.sop_instance_uid = UniqueUid("3.");
