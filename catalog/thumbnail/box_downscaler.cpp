@@ -16,7 +16,7 @@ Size FitWithin(int width, int height, int max_size) {
           std::clamp(static_cast<int>(std::lround(height * scale)), 1, max_size)};
 }
 
-DisplayImage DownscaleByAreaAveraging(const DisplayImage& source, Size target) {
+DisplayImage DownscaleByAreaAveraging(DisplayImage source, Size target) {
   if (target.width == source.width && target.height == source.height) return source;
   DisplayImage result(target.width, target.height, source.channels);
   const uint8_t* pixels = source.pixels.data();

@@ -15,8 +15,8 @@ namespace pixeldex::thumbnail {
 Size FitWithin(int width, int height, int max_size);
 
 // Returns `source` resampled to `target` (each side <= the source's, >= 1) by
-// area averaging, with the same channel count. Returns a copy when the sizes
-// are equal.
-DisplayImage DownscaleByAreaAveraging(const DisplayImage& source, Size target);
+// area averaging, with the same channel count; `source` itself when the sizes
+// are equal (pass an rvalue to spare the copy).
+DisplayImage DownscaleByAreaAveraging(DisplayImage source, Size target);
 
 }  // namespace pixeldex::thumbnail

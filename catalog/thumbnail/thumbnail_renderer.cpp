@@ -3,6 +3,7 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <utility>
 
 #include "catalog/common/result.h"
 #include "catalog/thumbnail/box_downscaler.h"
@@ -52,7 +53,7 @@ Result<DisplayImage> RenderFrame(DcmDataset& dataset, const RawFrame& frame, int
   }
   Result<DisplayImage> rgb = RenderColorFrame(dataset, frame, pixel_signed);
   if (!rgb.ok()) return rgb.status();
-  return DownscaleByAreaAveraging(*rgb, size);
+  return DownscaleByAreaAveraging(std::move(*rgb), size);
 }
 
 ThumbnailRecord Render(DcmDataset& dataset, E_TransferSyntax transfer_syntax,
