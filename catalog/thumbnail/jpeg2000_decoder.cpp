@@ -148,7 +148,8 @@ Status CheckHeaderAgainst(const opj_image_t& image, const FrameLayout& declared)
 }
 
 // Runs OpenJPEG over the whole codestream, leaving out the resolution levels
-// `at_least` does not need.
+// `at_least` does not need. The header has been checked against `declared`,
+// so the decoded image's full size is the declared one.
 Result<ImagePtr> DecodeImage(const std::vector<uint8_t>& codestream, const FrameLayout& declared,
                              Size at_least) {
   std::string error;
@@ -185,14 +186,15 @@ Result<ImagePtr> DecodeImage(const std::vector<uint8_t>& codestream, const Frame
   // the frame size cap (frame_layout.h) applies to the dataset's numbers.
   PIXELDEX_RETURN_IF_ERROR(CheckHeaderAgainst(*image, declared));
   const OPJ_UINT32 discarded = LevelsToDiscard(codec.get(), declared, at_least);
-  if (discarded > 0 && !opj_set_decoded_resolution_factor(codec.get(), discarded)) {
-    return OpenJpegError("setup", error);
-  }
-  if (!opj_decode(codec.get(), stream.get(), image.get()) ||
-      !opj_end_decompress(codec.get(), stream.get())) {
-    return OpenJpegError("decoding", error);
-  }
-  return image;
+  const bool decoded =
+      (discarded == 0 || opj_set_decoded_resolution_factor(codec.get(), discarded)) &&
+      opj_decode(codec.get(), stream.get(), image.get()) &&
+      opj_end_decompress(codec.get(), stream.get());
+  if (decoded) return image;
+  // A tile may code fewer levels than the main header says; OpenJPEG then
+  // refuses the reduction, and the whole frame is decoded instead.
+  if (discarded > 0) return DecodeImage(codestream, declared, {});
+  return OpenJpegError("decoding", error);
 }
 
 }  // namespace
@@ -200,14 +202,9 @@ Result<ImagePtr> DecodeImage(const std::vector<uint8_t>& codestream, const Frame
 Result<RawFrame> DecodeJpeg2000Frame(const std::vector<uint8_t>& codestream,
                                      const FrameLayout& declared, Size at_least) {
   Result<ImagePtr> decoded = DecodeImage(codestream, declared, at_least);
-  // A tile may code fewer levels than the main header says; OpenJPEG then
-  // refuses the reduction, and the whole frame is decoded instead.
-  if (!decoded.ok() && at_least.width > 0) decoded = DecodeImage(codestream, declared, {});
   if (!decoded.ok()) return decoded.status();
   const ImagePtr& image = *decoded;
 
-  const int full_width = static_cast<int>(image->x1 - image->x0);
-  const int full_height = static_cast<int>(image->y1 - image->y0);
   for (OPJ_UINT32 c = 0; c < image->numcomps; ++c) {
     if (image->comps[c].data == nullptr) return OpenJpegError("decoding", "component missing");
   }
@@ -215,7 +212,7 @@ Result<RawFrame> DecodeJpeg2000Frame(const std::vector<uint8_t>& codestream,
   // its grid.
   const int width = static_cast<int>(image->comps[0].w);
   const int height = static_cast<int>(image->comps[0].h);
-  if (width < 1 || height < 1 || width > full_width || height > full_height) {
+  if (width < 1 || height < 1 || width > declared.columns || height > declared.rows) {
     return OpenJpegError("decoding", "decoded size out of range");
   }
 
