@@ -12,6 +12,7 @@
 #include "catalog/common/log.h"
 #include "catalog/metadata/metadata_extractor.h"
 #include "catalog/metadata/sequence_depth.h"
+#include "catalog/metadata/unknown_vr.h"
 #include "catalog/storage/sha256.h"
 
 namespace pixeldex::ingest {
@@ -124,7 +125,11 @@ FileWork HashAndSync(storage::FileStore& store, const IngestRequest& request) {
 
 IngestPipeline::IngestPipeline(storage::FileStore& store, index::IndexWriter& writer,
                                IngestOptions options)
-    : store_(store), writer_(writer), options_(std::move(options)) {}
+    : store_(store), writer_(writer), options_(std::move(options)) {
+  // Every path into the catalog reads a known attribute encoded as UN with
+  // its dictionary VR (PS3.5 6.2.2), so C-STORE and import agree on it.
+  metadata::ReadKnownAttributesWithDictionaryVr();
+}
 
 void IngestPipeline::RecordEvent(EventRecord event) {
   const std::string kind = event.kind;
@@ -221,6 +226,7 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   outcome.size_bytes = record.file.size_bytes;
   outcome.thumbnail_status = record.thumbnail->status;
   outcome.warning = m.warning;
+  const std::string text_problem = m.warning;
 
   std::lock_guard stripe(StripeFor(record.instance.sop_instance_uid));
   if (in_layout || options_.duplicates != DuplicatePolicy::kReplace) {
@@ -262,6 +268,8 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   if (outcome.thumbnail_failed()) {
     RecordEvent("thumbnail_failed", outcome, request, outcome.thumbnail_status);
   }
+  // PS3.5 6.1: text stored with U+FFFD where the bytes were undecodable.
+  if (!text_problem.empty()) RecordEvent("text_undecodable", outcome, request, text_problem);
   if (written->replaced) {
     outcome.disposition = Disposition::kReplaced;
     RecordEvent("duplicate_replaced", outcome, request, "previous copy: " + written->replaced_path);

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <optional>
 
+#include "catalog/metadata/dataset_text.h"
 #include "catalog/metadata/dicom_json.h"
 
 namespace pixeldex::metadata {
@@ -41,23 +42,14 @@ std::optional<int64_t> GetUnsigned16(DcmItem& item, const DcmTagKey& tag) {
   return value;
 }
 
-bool NeedsUtf8Conversion(const std::string& charset) {
-  return !charset.empty() && charset != "ISO_IR 192" && charset != "ISO_IR 6";
-}
-
 }  // namespace
 
 Result<ExtractedMetadata> ExtractMetadata(DcmFileFormat& file) {
   DcmDataset& ds = *file.getDataset();
   ExtractedMetadata out;
-  out.instance.specific_character_set = GetString(ds, DCM_SpecificCharacterSet);
-  if (NeedsUtf8Conversion(out.instance.specific_character_set)) {
-    const OFCondition cond = ds.convertToUTF8();
-    if (cond.bad()) {
-      out.warning = "character set '" + out.instance.specific_character_set +
-                    "' not converted to UTF-8: " + cond.text();
-    }
-  }
+  const TextDecodingReport text = DecodeTextToUtf8(ds);
+  out.instance.specific_character_set = text.declared_character_set;
+  out.warning = text.Describe();
 
   PatientKeys& p = out.patient;
   p.patient_id = GetString(ds, DCM_PatientID);

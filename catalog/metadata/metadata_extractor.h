@@ -1,8 +1,9 @@
 #pragma once
 // Extraction of an instance's header: the typed key attributes of the four
 // query levels and the full header as DICOM JSON, from a dataset loaded with
-// DCMTK. Values are converted to UTF-8 first when the dataset declares another
-// Specific Character Set (PS3.5 6.1), so that the index holds one encoding.
+// DCMTK. Every text value is decoded to UTF-8 first, by the Specific
+// Character Set its item declares (PS3.5 6.1; catalog/metadata/dataset_text.h),
+// so that the index holds one encoding and nothing else.
 
 #include <dcmtk/dcmdata/dcfilefo.h>
 
@@ -19,14 +20,15 @@ struct ExtractedMetadata {
   SeriesKeys series;
   InstanceKeys instance;
   std::string header_json;
-  // Non-fatal problems worth a log line (e.g. a character set that could not
-  // be converted, so values are kept as received).
+  // Non-fatal problems worth a log line and an event: text that could not
+  // be decoded faithfully (bytes replaced by U+FFFD, unknown character set
+  // terms). Empty when every value was decoded.
   std::string warning;
 };
 
 // Fills every key the dataset has. Fails only when the dataset cannot be
 // described at all (no SOP Instance UID is not a failure here; the ingest
-// pipeline validates identity). The dataset's text values are converted to
+// pipeline validates identity). The dataset's text values are decoded to
 // UTF-8 in memory; the stored file is not touched.
 Result<ExtractedMetadata> ExtractMetadata(DcmFileFormat& file);
 
