@@ -12,7 +12,6 @@
 #include "catalog/common/log.h"
 #include "catalog/metadata/metadata_extractor.h"
 #include "catalog/metadata/sequence_depth.h"
-#include "catalog/metadata/unknown_vr.h"
 #include "catalog/storage/sha256.h"
 
 namespace pixeldex::ingest {
@@ -50,7 +49,11 @@ class IncomingFileGuard {
   std::string path_;
 };
 
-// PS3.4 B.2.3 / C.4.1.2: the identity of a composite instance.
+// PS3.4 B.2.3 / C.4.1.2: the identity of a composite instance. The data
+// set's UIDs must be those of the C-STORE request, unless they were encoded
+// as UN: a sender that does not apply the dictionary VR (PS3.5 6.2.2) reads
+// them as bytes (dcmsend names such an instance "31"), and the data set is
+// what import would catalog.
 Status ValidateIdentity(const metadata::ExtractedMetadata& m, const IngestRequest& request) {
   if (m.instance.sop_class_uid.empty()) return Status::InvalidArgument("missing SOP Class UID");
   if (m.instance.sop_instance_uid.empty()) {
@@ -62,6 +65,7 @@ Status ValidateIdentity(const metadata::ExtractedMetadata& m, const IngestReques
   if (m.series.series_instance_uid.empty()) {
     return Status::InvalidArgument("missing Series Instance UID");
   }
+  if (m.identity_encoded_as_un) return Status::Ok();
   if (!request.expected_sop_class_uid.empty() &&
       request.expected_sop_class_uid != m.instance.sop_class_uid) {
     return Status::InvalidArgument("SOP Class UID " + m.instance.sop_class_uid +
@@ -125,11 +129,7 @@ FileWork HashAndSync(storage::FileStore& store, const IngestRequest& request) {
 
 IngestPipeline::IngestPipeline(storage::FileStore& store, index::IndexWriter& writer,
                                IngestOptions options)
-    : store_(store), writer_(writer), options_(std::move(options)) {
-  // Every path into the catalog reads a known attribute encoded as UN with
-  // its dictionary VR (PS3.5 6.2.2), so C-STORE and import agree on it.
-  metadata::ReadKnownAttributesWithDictionaryVr();
-}
+    : store_(store), writer_(writer), options_(std::move(options)) {}
 
 void IngestPipeline::RecordEvent(EventRecord event) {
   const std::string kind = event.kind;
@@ -227,6 +227,12 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   outcome.thumbnail_status = record.thumbnail->status;
   outcome.warning = m.warning;
   const std::string text_problem = m.warning;
+  if (m.identity_encoded_as_un && !request.expected_sop_instance_uid.empty() &&
+      request.expected_sop_instance_uid != outcome.sop_instance_uid) {
+    if (!outcome.warning.empty()) outcome.warning += "; ";
+    outcome.warning += "the request named the instance '" + request.expected_sop_instance_uid +
+                       "': its UIDs are encoded as UN, the data set's are used";
+  }
 
   std::lock_guard stripe(StripeFor(record.instance.sop_instance_uid));
   if (in_layout || options_.duplicates != DuplicatePolicy::kReplace) {

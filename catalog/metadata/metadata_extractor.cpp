@@ -10,6 +10,7 @@
 
 #include "catalog/metadata/dataset_text.h"
 #include "catalog/metadata/dicom_json.h"
+#include "catalog/metadata/unknown_vr.h"
 
 namespace pixeldex::metadata {
 namespace {
@@ -47,6 +48,9 @@ std::optional<int64_t> GetUnsigned16(DcmItem& item, const DcmTagKey& tag) {
 Result<ExtractedMetadata> ExtractMetadata(DcmFileFormat& file) {
   DcmDataset& ds = *file.getDataset();
   ExtractedMetadata out;
+  for (const DcmTagKey& tag : ReadUnknownVrWithDictionaryVr(ds, ds.getOriginalXfer())) {
+    if (tag == DCM_SOPClassUID || tag == DCM_SOPInstanceUID) out.identity_encoded_as_un = true;
+  }
   const TextDecodingReport text = DecodeTextToUtf8(ds);
   out.instance.specific_character_set = text.declared_character_set;
   out.warning = text.Describe();

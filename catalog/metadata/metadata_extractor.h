@@ -24,12 +24,17 @@ struct ExtractedMetadata {
   // be decoded faithfully (bytes replaced by U+FFFD, unknown character set
   // terms). Empty when every value was decoded.
   std::string warning;
+  // SOP Class or SOP Instance UID was encoded with VR UN (read with its
+  // dictionary VR, PS3.5 6.2.2): a sender that does not know the dictionary
+  // may have named the instance differently in its request.
+  bool identity_encoded_as_un = false;
 };
 
 // Fills every key the dataset has. Fails only when the dataset cannot be
 // described at all (no SOP Instance UID is not a failure here; the ingest
-// pipeline validates identity). The dataset's text values are decoded to
-// UTF-8 in memory; the stored file is not touched.
+// pipeline validates identity). Known attributes encoded as UN are re-read
+// with their dictionary VR (unknown_vr.h) and text values decoded to UTF-8,
+// in memory; the stored file is not touched.
 Result<ExtractedMetadata> ExtractMetadata(DcmFileFormat& file);
 
 }  // namespace pixeldex::metadata

@@ -85,6 +85,20 @@ TEST_F(IngestPipelineTest, UidsEncodedAsUnAreReadWithTheirDictionaryVr) {
             (std::vector<pixeldex::testing::Row>{{"UI", t.sop_instance_uid}}));
 }
 
+// A sender that reads those UN bytes as bytes names the instance "31" (as
+// dcmsend does); the data set is what import catalogs, so C-STORE takes it.
+TEST_F(IngestPipelineTest, ARequestNamingUnEncodedUidsAsBytesIsAccepted) {
+  TestInstance t;
+  t.uids_as_un = true;
+  IngestRequest request = Incoming(t);
+  request.expected_sop_class_uid = t.sop_class_uid;
+  request.expected_sop_instance_uid = "31";
+  auto outcome = pipeline_->Ingest(request);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(outcome->sop_instance_uid, t.sop_instance_uid);
+  EXPECT_NE(outcome->warning.find("encoded as UN"), std::string::npos) << outcome->warning;
+}
+
 // PS3.5 6.1: undecodable text is stored with U+FFFD, the instance is stored,
 // and an event says which attribute.
 TEST_F(IngestPipelineTest, UndecodableTextIsReplacedAndRecorded) {
