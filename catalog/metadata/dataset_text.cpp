@@ -4,6 +4,7 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcsequen.h>
 
+#include <cstdio>
 #include <optional>
 #include <string_view>
 
