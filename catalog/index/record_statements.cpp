@@ -30,11 +30,19 @@ Result<RecordStatements> RecordStatements::Prepare(Db& db) {
       {&s.upsert_patient_,
        "INSERT INTO patients (patient_id, issuer_of_patient_id, patient_name, patient_birth_date, "
        "patient_sex, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-       "ON CONFLICT (patient_id, issuer_of_patient_id) DO UPDATE SET "
+       "ON CONFLICT (patient_id, issuer_of_patient_id) WHERE patient_id <> '' DO UPDATE SET "
        "patient_name = coalesce(excluded.patient_name, patient_name), "
        "patient_birth_date = coalesce(excluded.patient_birth_date, patient_birth_date), "
        "patient_sex = coalesce(excluded.patient_sex, patient_sex), updated_at = excluded.updated_at "
        "RETURNING patient_pk"},
+      // The patient of a study without a Patient ID (patient_identity.h).
+      {&s.find_anonymous_patient_,
+       "SELECT p.patient_pk FROM studies st JOIN patients p ON p.patient_pk = st.patient_pk "
+       "WHERE st.study_instance_uid = ?1 AND p.patient_id = '' AND p.issuer_of_patient_id = ?2"},
+      {&s.update_patient_,
+       "UPDATE patients SET patient_name = coalesce(?2, patient_name), "
+       "patient_birth_date = coalesce(?3, patient_birth_date), "
+       "patient_sex = coalesce(?4, patient_sex), updated_at = ?5 WHERE patient_pk = ?1"},
       {&s.upsert_study_,
        "INSERT INTO studies (patient_pk, study_instance_uid, study_date, study_time, "
        "accession_number, study_id, study_description, referring_physician_name, updated_at) "
@@ -106,7 +114,29 @@ Result<std::optional<StoredInstance>> RecordStatements::Find(const std::string& 
   return found;
 }
 
-Result<int64_t> RecordStatements::UpsertPatient(const PatientKeys& p, const std::string& now) {
+Result<int64_t> RecordStatements::UpsertPatient(const PatientKeys& p, const std::string& study_uid,
+                                                const std::string& now) {
+  // PS3.3 C.7.1.1: an empty Patient ID identifies nobody; such an instance's
+  // patient is its study's own (created with the study's first instance).
+  if (p.patient_id.empty()) {
+    find_anonymous_patient_->Bind(1, study_uid).Bind(2, p.issuer_of_patient_id);
+    const bool found = find_anonymous_patient_->Step();
+    const int64_t patient_pk = found ? find_anonymous_patient_->Int(0) : 0;
+    Status status = find_anonymous_patient_->status();
+    find_anonymous_patient_->Reset();
+    if (!status.ok()) return status;
+    if (found) {
+      PIXELDEX_RETURN_IF_ERROR(update_patient_->Bind(1, patient_pk)
+                                   .BindTextOrNull(2, p.patient_name)
+                                   .BindTextOrNull(3, p.birth_date)
+                                   .BindTextOrNull(4, p.sex)
+                                   .Bind(5, now)
+                                   .Run());
+      return patient_pk;
+    }
+  }
+  // A new anonymous patient, or the patient of this Patient ID and Issuer
+  // (the upsert's conflict target covers non-empty Patient IDs only).
   upsert_patient_->Bind(1, p.patient_id)
       .Bind(2, p.issuer_of_patient_id)
       .BindTextOrNull(3, p.patient_name)
@@ -173,7 +203,7 @@ Result<int64_t> RecordStatements::InsertInstance(const InstanceRecord& r, int64_
 }
 
 Result<int64_t> RecordStatements::Insert(const InstanceRecord& record, const std::string& now) {
-  auto patient_pk = UpsertPatient(record.patient, now);
+  auto patient_pk = UpsertPatient(record.patient, record.study.study_instance_uid, now);
   if (!patient_pk.ok()) return patient_pk.status();
   auto study_pk = UpsertStudy(record.study, *patient_pk, now);
   if (!study_pk.ok()) return study_pk.status();

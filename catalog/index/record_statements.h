@@ -35,12 +35,14 @@ class RecordStatements {
 
  private:
   RecordStatements() = default;
-  Result<int64_t> UpsertPatient(const PatientKeys& p, const std::string& now);
+  Result<int64_t> UpsertPatient(const PatientKeys& p, const std::string& study_uid,
+                                const std::string& now);
   Result<int64_t> UpsertStudy(const StudyKeys& s, int64_t patient_pk, const std::string& now);
   Result<int64_t> UpsertSeries(const SeriesKeys& s, int64_t study_pk, const std::string& now);
   Result<int64_t> InsertInstance(const InstanceRecord& r, int64_t series_pk);
 
-  std::optional<Statement> find_, upsert_patient_, upsert_study_, upsert_series_,
+  std::optional<Statement> find_, upsert_patient_, find_anonymous_patient_, update_patient_,
+      upsert_study_, upsert_series_,
       insert_instance_, insert_header_, insert_thumbnail_, delete_instance_,
       delete_empty_series_, delete_empty_study_, delete_empty_patient_;
 };

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "catalog/index/dicom_dictionary.h"
+#include "catalog/index/patient_identity.h"
 
 namespace pixeldex::index {
 namespace {
@@ -322,6 +323,8 @@ const std::vector<std::string>& Migrations() {
       kSchemaV1,
       std::string(kSchemaV2) + DicomDictionaryInserts(),
       SchemaV3(),
+      // Version 4: patient identity (patient_identity.h).
+      PatientIdentityMigration(),
   };
   return migrations;
 }
@@ -331,6 +334,25 @@ Result<int> ReadUserVersion(Db& db) {
   if (!stmt.ok()) return stmt.status();
   if (!stmt->Step()) return db.LastError("reading schema version");
   return static_cast<int>(stmt->Int(0));
+}
+
+Result<int64_t> CountForeignKeyViolations(Db& db) {
+  auto stmt = db.Prepare("SELECT count(*) FROM pragma_foreign_key_check");
+  if (!stmt.ok()) return stmt.status();
+  if (!stmt->Step()) return db.LastError("checking foreign keys");
+  return stmt->Int(0);
+}
+
+// A migration must not leave a row without its parent (foreign keys are off
+// while it runs); rows a person broke before are not its business.
+Status CheckForeignKeys(Db& db, int64_t violations_before) {
+  auto violations = CountForeignKeyViolations(db);
+  if (!violations.ok()) return violations.status();
+  if (*violations > violations_before) {
+    return Status::Corruption(std::to_string(*violations - violations_before) +
+                              " rows lost their parent row");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -343,8 +365,10 @@ Status PrepareForWriting(Db& db) {
   // temp_store=MEMORY: the statement journals of the writer's per-record
   // savepoints stay in memory instead of temporary files (each record's
   // header and thumbnail pages were written there once more, by syscall).
+  // Foreign keys are off while migrations rebuild tables (SQLite ignores the
+  // pragma inside a transaction), checked before COMMIT, and on afterwards.
   PIXELDEX_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"));
+                                   "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;"));
   PIXELDEX_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   auto version = ReadUserVersion(db);
   if (!version.ok()) {
@@ -357,16 +381,27 @@ Status PrepareForWriting(Db& db) {
                                " is newer than this pixeldex understands (" +
                                std::to_string(CurrentSchemaVersion()) + ")");
   }
+  int64_t violations_before = 0;
+  if (*version < CurrentSchemaVersion()) {
+    auto counted = CountForeignKeyViolations(db);
+    if (!counted.ok()) {
+      db.Exec("ROLLBACK");
+      return counted.status();
+    }
+    violations_before = *counted;
+  }
   for (int v = *version; v < CurrentSchemaVersion(); ++v) {
     Status s = db.Exec(Migrations()[v]);
     if (s.ok()) s = db.Exec("PRAGMA user_version=" + std::to_string(v + 1));
+    if (s.ok()) s = CheckForeignKeys(db, violations_before);
     if (!s.ok()) {
       db.Exec("ROLLBACK");
       return Status::Internal("schema migration to version " + std::to_string(v + 1) +
                               " failed: " + s.message());
     }
   }
-  return db.Exec("COMMIT");
+  PIXELDEX_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  return db.Exec("PRAGMA foreign_keys=ON");
 }
 
 Status PrepareForReading(Db& db) {

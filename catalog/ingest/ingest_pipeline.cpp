@@ -49,7 +49,11 @@ class IncomingFileGuard {
   std::string path_;
 };
 
-// PS3.4 B.2.3 / C.4.1.2: the identity of a composite instance.
+// PS3.4 B.2.3 / C.4.1.2: the identity of a composite instance. The data
+// set's UIDs must be those of the C-STORE request, unless they were encoded
+// as UN: a sender that does not apply the dictionary VR (PS3.5 6.2.2) reads
+// them as bytes (dcmsend names such an instance "31"), and the data set is
+// what import would catalog.
 Status ValidateIdentity(const metadata::ExtractedMetadata& m, const IngestRequest& request) {
   if (m.instance.sop_class_uid.empty()) return Status::InvalidArgument("missing SOP Class UID");
   if (m.instance.sop_instance_uid.empty()) {
@@ -61,6 +65,7 @@ Status ValidateIdentity(const metadata::ExtractedMetadata& m, const IngestReques
   if (m.series.series_instance_uid.empty()) {
     return Status::InvalidArgument("missing Series Instance UID");
   }
+  if (m.identity_encoded_as_un) return Status::Ok();
   if (!request.expected_sop_class_uid.empty() &&
       request.expected_sop_class_uid != m.instance.sop_class_uid) {
     return Status::InvalidArgument("SOP Class UID " + m.instance.sop_class_uid +
@@ -221,6 +226,13 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   outcome.size_bytes = record.file.size_bytes;
   outcome.thumbnail_status = record.thumbnail->status;
   outcome.warning = m.warning;
+  const std::string text_problem = m.warning;
+  if (m.identity_encoded_as_un && !request.expected_sop_instance_uid.empty() &&
+      request.expected_sop_instance_uid != outcome.sop_instance_uid) {
+    if (!outcome.warning.empty()) outcome.warning += "; ";
+    outcome.warning += "the request named the instance '" + request.expected_sop_instance_uid +
+                       "': its UIDs are encoded as UN, the data set's are used";
+  }
 
   std::lock_guard stripe(StripeFor(record.instance.sop_instance_uid));
   if (in_layout || options_.duplicates != DuplicatePolicy::kReplace) {
@@ -262,6 +274,8 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   if (outcome.thumbnail_failed()) {
     RecordEvent("thumbnail_failed", outcome, request, outcome.thumbnail_status);
   }
+  // PS3.5 6.1: text stored with U+FFFD where the bytes were undecodable.
+  if (!text_problem.empty()) RecordEvent("text_undecodable", outcome, request, text_problem);
   if (written->replaced) {
     outcome.disposition = Disposition::kReplaced;
     RecordEvent("duplicate_replaced", outcome, request, "previous copy: " + written->replaced_path);

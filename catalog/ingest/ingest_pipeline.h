@@ -8,7 +8,7 @@
 //   3. renders     the thumbnail (a failure is recorded, never fatal)
 //   4. stores      atomic, fsync'd move into the layout (FileStore::Commit)
 //   5. indexes     rows committed through the group-committing IndexWriter
-// and reports success only when 4 and 5 are durable. Replaced and kept
+// and reports success only when 4 and 5 are durable. Undecodable text, replaced and kept
 // duplicates and thumbnail decode errors are recorded as events. On any failure nothing
 // is left behind: the incoming file is discarded and a stored file whose rows
 // could not be written is removed again. Thread-safe; one pipeline serves all

@@ -8,7 +8,9 @@
 #include <charconv>
 #include <optional>
 
+#include "catalog/metadata/dataset_text.h"
 #include "catalog/metadata/dicom_json.h"
+#include "catalog/metadata/unknown_vr.h"
 
 namespace pixeldex::metadata {
 namespace {
@@ -41,23 +43,17 @@ std::optional<int64_t> GetUnsigned16(DcmItem& item, const DcmTagKey& tag) {
   return value;
 }
 
-bool NeedsUtf8Conversion(const std::string& charset) {
-  return !charset.empty() && charset != "ISO_IR 192" && charset != "ISO_IR 6";
-}
-
 }  // namespace
 
 Result<ExtractedMetadata> ExtractMetadata(DcmFileFormat& file) {
   DcmDataset& ds = *file.getDataset();
   ExtractedMetadata out;
-  out.instance.specific_character_set = GetString(ds, DCM_SpecificCharacterSet);
-  if (NeedsUtf8Conversion(out.instance.specific_character_set)) {
-    const OFCondition cond = ds.convertToUTF8();
-    if (cond.bad()) {
-      out.warning = "character set '" + out.instance.specific_character_set +
-                    "' not converted to UTF-8: " + cond.text();
-    }
+  for (const DcmTagKey& tag : ReadUnknownVrWithDictionaryVr(ds, ds.getOriginalXfer())) {
+    if (tag == DCM_SOPClassUID || tag == DCM_SOPInstanceUID) out.identity_encoded_as_un = true;
   }
+  const TextDecodingReport text = DecodeTextToUtf8(ds);
+  out.instance.specific_character_set = text.declared_character_set;
+  out.warning = text.Describe();
 
   PatientKeys& p = out.patient;
   p.patient_id = GetString(ds, DCM_PatientID);

@@ -8,6 +8,8 @@
 
 #include <string>
 
+#include "catalog/metadata/dataset_text.h"
+
 namespace pixeldex::server {
 namespace {
 
@@ -78,13 +80,11 @@ Status FillItem(DcmItem& item, const std::vector<query::ResponseAttribute>& attr
 
 Result<std::vector<query::QueryKey>> IdentifierToKeys(DcmDataset& identifier) {
   // PS3.5 6.1: values arrive in the identifier's character set; the query
-  // module works in UTF-8.
-  const OFCondition cond = identifier.convertToUTF8();
-  if (cond.bad()) {
-    OFString charset;
-    identifier.findAndGetOFStringArray(DCM_SpecificCharacterSet, charset);
-    return Status::Unsupported("cannot convert Specific Character Set '" +
-                               std::string(charset.c_str()) + "' to UTF-8: " + cond.text());
+  // module works in UTF-8, decoded as stored instances are.
+  const metadata::TextDecodingReport text = metadata::DecodeTextToUtf8(identifier);
+  if (!text.unknown_terms.empty()) {
+    return Status::Unsupported("cannot decode Specific Character Set '" +
+                               text.declared_character_set + "': " + text.Describe());
   }
   return ItemToKeys(identifier);
 }

@@ -15,10 +15,11 @@
 
 namespace pixeldex::server {
 
-// Converts the identifier to UTF-8 in place, honouring its Specific Character
-// Set (0008,0005), then lists its attributes as keys (multi-valued values
-// joined by '\', padding removed, sequences item by item). An unknown or
-// unconvertible character set is Status::Unsupported (-> C000).
+// Decodes the identifier to UTF-8 in place, honouring its Specific Character
+// Set (0008,0005) as stored instances are (catalog/metadata/dataset_text.h),
+// then lists its attributes as keys (multi-valued values joined by '\',
+// padding removed, sequences item by item). A defined term this build does
+// not know is Status::Unsupported (-> C000); undecodable bytes become U+FFFD.
 Result<std::vector<query::QueryKey>> IdentifierToKeys(DcmDataset& identifier);
 
 // The response identifier of one match, with the VRs of the match; it

@@ -3,10 +3,14 @@
 // free port with a fresh archive in a temp dir, and offers DCMTK's clients
 // and a read-only view of the index.
 
+#include <dcmtk/dcmdata/dcfilefo.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -99,9 +103,48 @@ class ServerTest : public ::testing::Test {
     EXPECT_EQ(store.exit_code, 0) << store.output << server_->Log();
   }
 
+  // Runs findscu with `args` and keys; returns each response identifier, in
+  // the order findscu wrote them.
+  std::vector<std::unique_ptr<DcmDataset>> Find(const std::vector<std::string>& args,
+                                                ProcessResult* result = nullptr) {
+    const std::string out = dir_ / ("responses" + std::to_string(++find_count_));
+    std::filesystem::create_directories(out);
+    std::vector<std::string> argv = {"findscu", "-aet", "VIEWER", "-aec", "PIXELDEX", "-X",
+                                     "-od", out};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("127.0.0.1");
+    argv.push_back(server_->port_string());
+    ProcessResult r = RunProcess(argv, FastClientEnv());
+    if (result) *result = r;
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(out)) {
+      names.push_back(entry.path().string());
+    }
+    std::sort(names.begin(), names.end());
+    std::vector<std::unique_ptr<DcmDataset>> responses;
+    for (const auto& name : names) {
+      DcmFileFormat file;
+      EXPECT_TRUE(file.loadFile(name.c_str()).good());
+      responses.emplace_back(new DcmDataset(*file.getDataset()));
+    }
+    return responses;
+  }
+
+  static std::set<std::string> Values(const std::vector<std::unique_ptr<DcmDataset>>& responses,
+                                      const DcmTagKey& tag) {
+    std::set<std::string> values;
+    for (const auto& ds : responses) {
+      OFString v;
+      ds->findAndGetOFStringArray(tag, v);
+      values.insert(v.c_str());
+    }
+    return values;
+  }
+
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;
   int stores_ = 0;
+  int find_count_ = 0;
 };
 
 }  // namespace pixeldex::testing

@@ -46,41 +46,6 @@ class FindE2eTest : public ServerTest {
     ASSERT_EQ(r.exit_code, 0) << r.output << server_->Log();
   }
 
-  // Runs findscu with `args` and keys; returns each response identifier.
-  std::vector<std::unique_ptr<DcmDataset>> Find(const std::vector<std::string>& args,
-                                                ProcessResult* result = nullptr) {
-    const std::string out = dir_ / ("responses" + std::to_string(++find_count_));
-    fs::create_directories(out);
-    std::vector<std::string> argv = {"findscu", "-aet", "VIEWER", "-aec", "PIXELDEX", "-X",
-                                     "-od", out};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back("127.0.0.1");
-    argv.push_back(server_->port_string());
-    ProcessResult r = RunProcess(argv, FastClientEnv());
-    if (result) *result = r;
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(out)) names.push_back(entry.path().string());
-    std::sort(names.begin(), names.end());
-    std::vector<std::unique_ptr<DcmDataset>> responses;
-    for (const auto& name : names) {
-      DcmFileFormat file;
-      EXPECT_TRUE(file.loadFile(name.c_str()).good());
-      responses.emplace_back(new DcmDataset(*file.getDataset()));
-    }
-    return responses;
-  }
-
-  static std::set<std::string> Values(const std::vector<std::unique_ptr<DcmDataset>>& responses,
-                                      const DcmTagKey& tag) {
-    std::set<std::string> values;
-    for (const auto& ds : responses) {
-      OFString v;
-      ds->findAndGetOFStringArray(tag, v);
-      values.insert(v.c_str());
-    }
-    return values;
-  }
-
   const std::string kStudyCt = UniqueUid("1.");
   const std::string kStudyMr = UniqueUid("1.");
   const std::string kStudyRoe = UniqueUid("1.");
@@ -88,7 +53,6 @@ class FindE2eTest : public ServerTest {
   const std::string kSeriesCtB = UniqueUid("2.");
   const std::string kSeriesMr = UniqueUid("2.");
   const std::string kSeriesRoe = UniqueUid("2.");
-  int find_count_ = 0;
 };
 
 TEST_F(FindE2eTest, StudyRootStudyLevelByPatientNameWildcard) {

@@ -1,6 +1,8 @@
 // Schema migrations: an index written by schema version 1 (a checked-in
 // `sqlite3 .dump`, tests/index/fixtures/schema_v1.sql) is upgraded in place
-// by IndexWriter::Open, keeps every row, and gains the v2 tables and views.
+// by IndexWriter::Open, keeps every row, gains the v2 tables and views, the
+// v3 study counts, and v4's patient identity (studies joined under an empty
+// Patient ID split).
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -22,18 +24,23 @@ class MigrationTest : public ::testing::Test {
   void SetUp() override {
     const std::string dump = pixeldex::testing::ReadFileBytes(
         std::string(PIXELDEX_SOURCE_DIR) + "/tests/index/fixtures/schema_v1.sql");
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, dump.c_str(), nullptr, nullptr, &error);
-    const std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    ASSERT_EQ(rc, SQLITE_OK) << message;
+    ExecSql(dump);
     ASSERT_EQ(probe_.Scalar("PRAGMA user_version"), "1");
     v1_instances_ = probe_.Rows("SELECT * FROM instances ORDER BY instance_pk");
     v1_headers_ = probe_.Rows("SELECT * FROM headers ORDER BY instance_pk");
     v1_details_ = probe_.Rows("SELECT * FROM instance_details ORDER BY instance_pk");
+  }
+
+  // Runs `sql` on the index file with a connection of its own.
+  void ExecSql(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    const std::string message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << message;
   }
 
   void Migrate() {
@@ -57,7 +64,7 @@ TEST_F(MigrationTest, TheFixtureIsAVersion1Index) {
 TEST_F(MigrationTest, OpeningAVersion1IndexUpgradesItInPlace) {
   Migrate();
   EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
-  EXPECT_EQ(CurrentSchemaVersion(), 3);
+  EXPECT_EQ(CurrentSchemaVersion(), 4);
   EXPECT_EQ(probe_.Rows("SELECT * FROM instances ORDER BY instance_pk"), v1_instances_);
   EXPECT_EQ(probe_.Rows("SELECT * FROM headers ORDER BY instance_pk"), v1_headers_);
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails WHERE status = 'ok'"), 3);
@@ -105,6 +112,48 @@ TEST_F(MigrationTest, StudiesOfAVersion1IndexGetTheirCounts) {
                         "modalities_in_study FROM studies JOIN patients p USING (patient_pk) "
                         "ORDER BY 1"),
             (std::vector<Row>{{"PAT-1", "1", "2", "CT"}, {"PAT-2", "1", "1", "MR"}}));
+}
+
+// Before version 4 every study with an empty Patient ID shared one patient
+// row (the first one's name). Upgraded, each study has a patient of its own
+// with what its own header says (PS3.3 C.7.1.1; patient_identity.h).
+TEST_F(MigrationTest, StudiesMergedUnderAnEmptyPatientIdAreSplit) {
+  ASSERT_EQ(probe_.Count("SELECT count(*) FROM patients"), 2);
+  ExecSql("UPDATE headers SET json = json_set(json, '$.\"00100020\"', json('{\"vr\":\"LO\"}'));"
+          "UPDATE studies SET patient_pk = 1;"
+          "DELETE FROM patients WHERE patient_pk = 2;"
+          "UPDATE patients SET patient_id = '' WHERE patient_pk = 1;");
+  ASSERT_EQ(probe_.Count("SELECT count(DISTINCT patient_name) FROM instance_details"), 1);
+  Migrate();
+  EXPECT_EQ(probe_.Rows("SELECT s.study_instance_uid, p.patient_id, p.patient_name, "
+                        "p.patient_sex FROM study_summary s JOIN patients p USING (patient_pk) "
+                        "ORDER BY 1"),
+            (std::vector<Row>{{"1.2.826.0.1.3680043.10.9.1.1", "", "Müller^Jürgen", "O"},
+                              {"1.2.826.0.1.3680043.10.9.1.2", "", "Doe^Jane", "O"}}));
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM patients"), 2);
+  EXPECT_EQ(probe_.Count("SELECT count(DISTINCT patient_pk) FROM instance_details"), 2);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  EXPECT_EQ(probe_.Scalar("PRAGMA integrity_check"), "ok");
+  // The rule holds for what is written next: one more study without a
+  // Patient ID is a third patient; a second instance of a study joins its own.
+  auto writer = IndexWriter::Open(path_);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  InstanceRecord record;
+  record.patient.patient_name = "Roe^Richard";
+  record.study.study_instance_uid = "1.2.826.0.1.3680043.10.9.1.3";
+  record.series.series_instance_uid = "1.2.826.0.1.3680043.10.9.2.3";
+  record.instance.sop_instance_uid = "1.2.826.0.1.3680043.10.9.3.4";
+  record.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";
+  record.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
+  record.file = {"a.dcm", 1, "00", "2026-12-05T07:00:00.000Z", ""};
+  record.provenance.source = "import";
+  ASSERT_TRUE((*writer)->Write(record).ok());
+  record.instance.sop_instance_uid = "1.2.826.0.1.3680043.10.9.3.5";
+  record.file.relative_path = "b.dcm";
+  ASSERT_TRUE((*writer)->Write(record).ok());
+  EXPECT_EQ(probe_.Rows("SELECT patient_name, count(*) FROM instance_details "
+                        "GROUP BY patient_pk ORDER BY 1"),
+            (std::vector<Row>{{"Doe^Jane", "1"}, {"Müller^Jürgen", "2"}, {"Roe^Richard", "2"}}));
 }
 
 TEST_F(MigrationTest, AMigratedIndexTakesNewWritesAndReopensWithoutMigrating) {

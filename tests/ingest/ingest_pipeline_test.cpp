@@ -63,6 +63,57 @@ TEST_F(IngestPipelineTest, StoresIndexesAndRecordsTheThumbnail) {
                  "ok"}}));
 }
 
+// PS3.5 6.2.2: known attributes encoded as UN are read with their dictionary
+// VR, so the UIDs are the real ones (not "31\2e\39...", not a hashed folder)
+// and a C-STORE naming the instance is accepted.
+TEST_F(IngestPipelineTest, UidsEncodedAsUnAreReadWithTheirDictionaryVr) {
+  TestInstance t;
+  t.uids_as_un = true;
+  IngestRequest request = Incoming(t);
+  request.expected_sop_class_uid = t.sop_class_uid;
+  request.expected_sop_instance_uid = t.sop_instance_uid;
+  auto outcome = pipeline_->Ingest(request);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(outcome->sop_instance_uid, t.sop_instance_uid);
+  EXPECT_EQ(outcome->relative_path,
+            t.study_uid + "/" + t.series_uid + "/" + t.sop_instance_uid + ".dcm");
+  EXPECT_EQ(probe_.Rows("SELECT st.study_instance_uid, i.sop_instance_uid FROM instances i "
+                        "JOIN series se USING (series_pk) JOIN studies st USING (study_pk)"),
+            (std::vector<pixeldex::testing::Row>{{t.study_uid, t.sop_instance_uid}}));
+  EXPECT_EQ(probe_.Rows("SELECT json_extract(json, '$.\"00080018\".vr'), "
+                        "json_extract(json, '$.\"00080018\".Value[0]') FROM headers"),
+            (std::vector<pixeldex::testing::Row>{{"UI", t.sop_instance_uid}}));
+}
+
+// A sender that reads those UN bytes as bytes names the instance "31" (as
+// dcmsend does); the data set is what import catalogs, so C-STORE takes it.
+TEST_F(IngestPipelineTest, ARequestNamingUnEncodedUidsAsBytesIsAccepted) {
+  TestInstance t;
+  t.uids_as_un = true;
+  IngestRequest request = Incoming(t);
+  request.expected_sop_class_uid = t.sop_class_uid;
+  request.expected_sop_instance_uid = "31";
+  auto outcome = pipeline_->Ingest(request);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(outcome->sop_instance_uid, t.sop_instance_uid);
+  EXPECT_NE(outcome->warning.find("encoded as UN"), std::string::npos) << outcome->warning;
+}
+
+// PS3.5 6.1: undecodable text is stored with U+FFFD, the instance is stored,
+// and an event says which attribute.
+TEST_F(IngestPipelineTest, UndecodableTextIsReplacedAndRecorded) {
+  TestInstance t;
+  t.patient_name = "M\xfcller^Hans";  // Latin-1 byte, no character set declared
+  auto outcome = pipeline_->Ingest(Incoming(t));
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(probe_.Rows("SELECT patient_name FROM patients"),
+            (std::vector<pixeldex::testing::Row>{{"M\xEF\xBF\xBDller^Hans"}}));
+  EXPECT_EQ(probe_.Rows("SELECT kind, sop_instance_uid, detail FROM events"),
+            (std::vector<pixeldex::testing::Row>{
+                {"text_undecodable", t.sop_instance_uid,
+                 "character set '': undecodable bytes replaced by U+FFFD in (0010,0010)"}}));
+}
+
 TEST_F(IngestPipelineTest, MismatchWithTheRequestIsRejectedAndNothingIsKept) {
   TestInstance t;
   IngestRequest request = Incoming(t);

@@ -99,5 +99,53 @@ TEST_F(MetadataTest, Latin1ValuesAreConvertedToUtf8) {
             "M\xC3\xBCller^J\xC3\xBCrgen");
 }
 
+// PS3.5 H.3.2: ISO 2022 IR 13 with ISO 2022 IR 87, decoded in the keys and
+// in the DICOM JSON (whose (0008,0005) then says what the values are).
+TEST_F(MetadataTest, JapaneseWithCodeExtensionsIsDecoded) {
+  pixeldex::testing::TestInstance t;
+  t.specific_character_set = "ISO 2022 IR 13\\ISO 2022 IR 87";
+  t.patient_name =
+      "\xd4\xcf\xc0\xde^\xc0\xdb\xb3="
+      "\x1b$B\x3b\x33\x45\x44\x1b(J^\x1b$B\x42\x40\x4f\x3a\x1b(J="
+      "\x1b$B\x24\x64\x24\x5e\x24\x40\x1b(J^\x1b$B\x24\x3f\x24\x6d\x24\x26\x1b(J";
+  t.study_description = "\x1b$B\x3b\x33\x1b(J CT";
+  ExtractedMetadata m = Extract(t);
+  EXPECT_EQ(m.patient.patient_name, "ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう");
+  EXPECT_EQ(m.study.study_description, "山 CT");
+  EXPECT_EQ(m.instance.specific_character_set, "ISO 2022 IR 13\\ISO 2022 IR 87");
+  EXPECT_TRUE(m.warning.empty()) << m.warning;
+  EXPECT_EQ(JsonEval(m.header_json, "json_extract(j, '$.\"00100010\".Value[0].Ideographic')"),
+            "山田^太郎");
+  EXPECT_EQ(JsonEval(m.header_json, "json_extract(j, '$.\"00100010\".Value[0].Alphabetic')"),
+            "ﾔﾏﾀﾞ^ﾀﾛｳ");
+  EXPECT_EQ(JsonEval(m.header_json, "json_extract(j, '$.\"00080005\".Value[0]')"),
+            "ISO_IR 192");
+}
+
+// PS3.5 6.1.2.5.4 (items): an item may declare its own character set;
+// otherwise it inherits the data set's.
+TEST_F(MetadataTest, SequenceItemsUseTheirOwnOrTheInheritedCharacterSet) {
+  const std::string path = dir_ / "seq.dcm";
+  pixeldex::testing::TestInstance t;
+  t.specific_character_set = "ISO_IR 100";
+  pixeldex::testing::WriteTestInstance(path, t);
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(path.c_str()).good());
+  DcmItem* inherits = nullptr;
+  DcmItem* own = nullptr;
+  DcmDataset& ds = *file.getDataset();
+  ASSERT_TRUE(ds.findOrCreateSequenceItem(DCM_OtherPatientIDsSequence, inherits, -2).good());
+  ASSERT_TRUE(ds.findOrCreateSequenceItem(DCM_OtherPatientIDsSequence, own, -2).good());
+  inherits->putAndInsertString(DCM_PatientID, "J\xe9r\xf4me");
+  own->putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 126");
+  own->putAndInsertString(DCM_PatientID, "\xc4\xe9\xef");
+  auto m = ExtractMetadata(file);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(JsonEval(m->header_json, "json_extract(j, '$.\"00101002\".Value[0].\"00100020\".Value[0]')"),
+            "Jérôme");
+  EXPECT_EQ(JsonEval(m->header_json, "json_extract(j, '$.\"00101002\".Value[1].\"00100020\".Value[0]')"),
+            "Διο");
+}
+
 }  // namespace
 }  // namespace pixeldex::metadata

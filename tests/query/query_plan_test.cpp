@@ -75,7 +75,7 @@ TEST_F(QueryPlanTest, StudyByPatientIdUsesThePatientKey) {
   const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
                                 {Key(0x0008, 0x0052, "CS", "STUDY"),
                                  Key(0x0010, 0x0020, "LO", "P1"), Key(0x0008, 0x0020, "DA", "")});
-  ExpectIndexed(plan, "p", "sqlite_autoindex_patients_1 (patient_id=?)");
+  ExpectIndexed(plan, "p", "patients_id (patient_id=?)");
   EXPECT_TRUE(Searches(plan, "st", "studies_patient")) << plan;
 }
 
@@ -141,7 +141,7 @@ TEST_F(QueryPlanTest, PatientRootPatientByIdUsesThePatientKey) {
                                 {Key(0x0008, 0x0052, "CS", "PATIENT"),
                                  Key(0x0010, 0x0020, "LO", "P1"),
                                  Key(0x0020, 0x1200, "IS", "")});
-  ExpectIndexed(plan, "p", "sqlite_autoindex_patients_1 (patient_id=?)");
+  ExpectIndexed(plan, "p", "patients_id (patient_id=?)");
 }
 
 // Retrieves select their instances through the unique key of the level and
@@ -151,7 +151,7 @@ TEST_F(QueryPlanTest, RetrieveInstanceListsUseTheUniqueKeys) {
   auto plan = ExplainPlan(temp_->db(), InformationModel::kPatientRoot,
                           {Key(0x0008, 0x0052, "CS", "PATIENT"), Key(0x0010, 0x0020, "LO", "P1")},
                           kRetrieve);
-  ExpectIndexed(plan, "p", "sqlite_autoindex_patients_1 (patient_id=?)");
+  ExpectIndexed(plan, "p", "patients_id (patient_id=?)");
   EXPECT_TRUE(Searches(plan, "i", "instances_series (series_pk=?)")) << plan;
   plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
                      {Key(0x0008, 0x0052, "CS", "STUDY"), Key(0x0020, 0x000D, "UI", "1.2\\1.3")},

@@ -2,9 +2,11 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
+#include <dcmtk/dcmdata/dcvrobow.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -64,6 +66,18 @@ void PutAttributes(DcmDataset* ds, const TestInstance& t) {
   ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
 }
 
+// Re-encodes `tag`'s value with VR UN: the same bytes, padded to even length.
+void EncodeAsUn(DcmDataset* ds, const DcmTagKey& tag) {
+  const char* value = nullptr;
+  ds->findAndGetString(tag, value);
+  std::string bytes = value != nullptr ? value : "";
+  if (bytes.size() % 2 != 0) bytes.push_back('\0');
+  auto* un = new DcmOtherByteOtherWord(DcmTag(tag, EVR_UN));
+  un->putUint8Array(reinterpret_cast<const Uint8*>(bytes.data()),
+                    static_cast<unsigned long>(bytes.size()));
+  ds->insert(un, OFTrue);
+}
+
 void Save(DcmFileFormat& file, const std::string& path, E_TransferSyntax xfer) {
   const OFCondition cond = file.saveFile(path.c_str(), xfer);
   if (cond.bad()) throw std::runtime_error("cannot write " + path + ": " + cond.text());
@@ -75,6 +89,13 @@ void WriteTestInstance(const std::string& path, const TestInstance& t, E_Transfe
   DcmFileFormat file;
   DcmDataset* ds = file.getDataset();
   PutAttributes(ds, t);
+  if (t.uids_as_un) {
+    DcmMetaInfo* meta = file.getMetaInfo();
+    meta->putAndInsertString(DCM_MediaStorageSOPClassUID, t.sop_class_uid.c_str());
+    meta->putAndInsertString(DCM_MediaStorageSOPInstanceUID, t.sop_instance_uid.c_str());
+    EncodeAsUn(ds, DCM_SOPInstanceUID);
+    EncodeAsUn(ds, DCM_StudyInstanceUID);
+  }
   const size_t count = static_cast<size_t>(t.rows) * t.columns;
   if (t.bits_allocated == 8) {
     std::vector<Uint8> pixels(count);

@@ -28,6 +28,9 @@ struct TestInstance {
   int series_number = 1;
   int instance_number = 1;
   std::string specific_character_set;  // empty: not written
+  // SOP Instance UID and Study Instance UID written with VR UN (seen in
+  // the wild; PS3.5 6.2.2); the meta header still names the instance.
+  bool uids_as_un = false;
   uint16_t rows = 16;
   uint16_t columns = 16;
   uint16_t bits_allocated = 16;  // 8 or 16; Bits Stored equals it
