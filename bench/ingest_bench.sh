@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
     --senders) sender_counts=$2; shift 2 ;;
     --modes) modes=$2; shift 2 ;;
     --receivers) receivers=$2; shift 2 ;;
-    *) sed -n '10,14p' "$0" >&2; exit 2 ;;
+    *) sed -n '10,12p' "$0" >&2; exit 2 ;;
   esac
 done
 
