@@ -97,11 +97,13 @@ TEST_F(NoDelayE2eTest, OverTlsToo) {
 }
 
 // Without quick ACKs a Nagle sender is held ~40 ms per exchange by our
-// delayed ACKs: ~0.1x of the TCP_NODELAY rate (22/s vs 272/s measured with
-// dcmsend). With them the two are within a few per cent on a quiet machine;
-// bench/ingest_bench.sh asserts the real target (0.8x). Half is asserted
-// here because the two modes are timed a second apart on a shared 2-core
-// machine whose load can swing one of them, and any stall still fails it.
+// delayed ACKs: ~0.1x of the TCP_NODELAY rate on a quiet machine (22/s vs
+// 272/s measured with dcmsend), 0.36-0.38x on a loaded one where fsync makes
+// each instance slow anyway (13/s vs 36/s, re-arming removed). With them the
+// two are alike (0.82-1.1x measured loaded); bench/ingest_bench.sh asserts
+// the real target (0.8x). Half is asserted here because the two modes are
+// timed a second apart on a shared 2-core machine whose load can swing one
+// of them.
 constexpr double kMinNagleRatio = 0.5;
 
 TEST_F(NoDelayE2eTest, SenderThatLeavesNagleOnKeepsPace) {
