@@ -1,5 +1,7 @@
 #include "catalog/index/reader_pool.h"
 
+#include <sys/stat.h>
+
 #include <utility>
 
 #include "catalog/index/schema.h"
@@ -23,6 +25,13 @@ Result<std::pair<int64_t, int64_t>> ReadVersion(Statement& query) {
   return version;
 }
 
+// The file now at `path` (device and inode), or nullopt when there is none.
+std::optional<std::pair<dev_t, ino_t>> FileIdentity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return std::make_pair(st.st_dev, st.st_ino);
+}
+
 // True when no statement but `own` exists on `db`, no transaction is open and
 // the last call succeeded: the connection is fit for another user.
 bool Reusable(sqlite3* db, sqlite3_stmt* own) {
@@ -40,6 +49,7 @@ struct PooledReader::Connection {
   Db db;
   Statement version_query;
   std::pair<int64_t, int64_t> version;
+  std::optional<std::pair<dev_t, ino_t>> file;  // what was opened
 };
 
 PooledReader::PooledReader(ReaderPool* pool, std::unique_ptr<Connection> connection)
@@ -74,6 +84,7 @@ ReaderPool::ReaderPool(std::string index_path, size_t max_idle)
 ReaderPool::~ReaderPool() = default;
 
 Result<std::unique_ptr<PooledReader::Connection>> ReaderPool::OpenConnection() {
+  const auto file = FileIdentity(index_path_);
   auto db = Db::Open(index_path_, Db::Mode::kReadOnly);
   if (!db.ok()) return db.status();
   PIXELDEX_RETURN_IF_ERROR(PrepareForReading(*db));
@@ -86,7 +97,7 @@ Result<std::unique_ptr<PooledReader::Connection>> ReaderPool::OpenConnection() {
     ++opened_;
   }
   return std::make_unique<PooledReader::Connection>(
-      PooledReader::Connection{std::move(db).value(), std::move(query).value(), *version});
+      PooledReader::Connection{std::move(db).value(), std::move(query).value(), *version, file});
 }
 
 Result<PooledReader> ReaderPool::Acquire() {
@@ -97,6 +108,13 @@ Result<PooledReader> ReaderPool::Acquire() {
       if (idle_.empty()) break;
       connection = std::move(idle_.back());  // the most recently used: warmest cache
       idle_.pop_back();
+    }
+    if (FileIdentity(index_path_) != connection->file) {
+      // The index file was removed or replaced: the open connections still
+      // read the old one. Close them all; a new connection tells the truth.
+      std::lock_guard lock(mutex_);
+      idle_.clear();
+      continue;
     }
     const auto version = ReadVersion(connection->version_query);
     if (version.ok() && *version == connection->version) {

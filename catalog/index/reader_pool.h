@@ -16,7 +16,9 @@
 // instead of pooled when, on return, a statement is still active or a
 // transaction open, or its last call failed; and on Acquire when the
 // database's schema changed since it was opened (schema_version or
-// user_version, i.e. a migration or DDL by another process).
+// user_version, i.e. a migration or DDL by another process) or the index
+// path no longer names the file it opened (removed or replaced: every idle
+// connection is closed, and the new one reports what is there now).
 //
 // Thread-safe; one PooledReader is used by one thread at a time. The pool
 // must outlive every PooledReader it handed out.
@@ -25,6 +27,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -125,6 +126,30 @@ TEST_F(ReaderPoolTest, AMigrationRetiresPooledConnections) {
   ASSERT_TRUE(writer_->Exec("PRAGMA user_version=99").ok());
   ASSERT_TRUE(pool_.Acquire().ok());
   EXPECT_EQ(pool_.opened(), 2);
+}
+
+TEST_F(ReaderPoolTest, AReplacedIndexFileRetiresPooledConnections) {
+  { ASSERT_TRUE(pool_.Acquire().ok()); }
+  {
+    auto other = Db::Open(dir_ / "other.db", Db::Mode::kReadWrite);
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE(other->Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3)").ok());
+  }
+  writer_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  std::filesystem::rename(dir_ / "other.db", path_);
+  auto reader = pool_.Acquire();
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(pool_.opened(), 2);
+  EXPECT_EQ(Count(reader->db()), 3);
+}
+
+TEST_F(ReaderPoolTest, ARemovedIndexFileIsAnErrorNotAnOldAnswer) {
+  { ASSERT_TRUE(pool_.Acquire().ok()); }
+  writer_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  EXPECT_FALSE(pool_.Acquire().ok());
+  EXPECT_EQ(pool_.idle(), 0u);
 }
 
 }  // namespace
