@@ -8,7 +8,16 @@
 #     thumbnails), installed by this script when missing; --no-orthanc skips it.
 #
 #   bench/ingest_bench.sh [--big N] [--tiny N] [--rounds R] [--work DIR] [--no-orthanc]
-#                         [--senders "1 4"]   (--big 0 or --tiny 0 skips that corpus)
+#                         [--senders "1 4"] [--modes "nodelay nagle"] [--receivers "..."]
+#   (--big 0 or --tiny 0 skips that corpus)
+#
+# --modes lists the sender modes: `nodelay` runs dcmsend with TCP_NODELAY=1,
+# `nagle` with TCP_NODELAY=0, Nagle's algorithm left on as a stock
+# DCMTK-based sender or PACS has it (README "Performance rules"). With both,
+# a NAGLE line per configuration gives pixeldex's nagle/nodelay rate, and the
+# script exits 1 when one is below issue 20's target of 0.8.
+# --receivers narrows "pixeldex storescp orthanc" (storescp and Orthanc crawl
+# at ~10 instances/s in nagle mode: they have no quick ACKs).
 #
 # Prints one line per measurement and a ratio line per configuration:
 # instances/s, MB/s, receiver CPU ms per instance, receiver peak RSS, and the
@@ -24,6 +33,8 @@ rounds=2
 work=/tmp/pixeldex-ingest-bench
 orthanc=1
 sender_counts="1 4"
+modes="nodelay nagle"
+receivers=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --big) big=$2; shift 2 ;;
@@ -32,10 +43,17 @@ while [ $# -gt 0 ]; do
     --work) work=$2; shift 2 ;;
     --no-orthanc) orthanc=0; shift ;;
     --senders) sender_counts=$2; shift 2 ;;
-    *) echo "usage: $0 [--big N] [--tiny N] [--rounds R] [--work DIR] [--no-orthanc] [--senders \"1 4\"]" >&2; exit 2 ;;
+    --modes) modes=$2; shift 2 ;;
+    --receivers) receivers=$2; shift 2 ;;
+    *) sed -n '10,12p' "$0" >&2; exit 2 ;;
   esac
 done
 
+if [ -z "$receivers" ]; then
+  receivers="pixeldex storescp"
+  [ "$orthanc" = 1 ] && receivers="$receivers orthanc"
+fi
+case " $receivers " in *" orthanc "*) ;; *) orthanc=0 ;; esac
 if [ "$orthanc" = 1 ] && ! command -v Orthanc >/dev/null; then
   # policy-rc.d keeps the package from starting its own service.
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
@@ -84,14 +102,16 @@ wait_for_echo() {
   return 1
 }
 
-# send SENDERS CORPUS PORT AET: splits the corpus over SENDERS dcmsend processes.
+# send SENDERS CORPUS PORT AET MODE: splits the corpus over SENDERS dcmsend
+# processes; MODE nagle leaves their Nagle algorithm on.
 send() {
-  local senders=$1 corpus=$2 port=$3 aet=$4
+  local senders=$1 corpus=$2 port=$3 aet=$4 nodelay=1
+  [ "$5" = nagle ] && nodelay=0
   find "$corpus" -type f ! -name '.done-*' | sort > "$work/files"
   split -n "l/$senders" "$work/files" "$work/part."
   local pids=()
   for part in "$work"/part.*; do
-    TCP_NODELAY=1 xargs -a "$part" dcmsend -aec "$aet" 127.0.0.1 "$port" >/dev/null 2>&1 &
+    TCP_NODELAY=$nodelay xargs -a "$part" dcmsend -aec "$aet" 127.0.0.1 "$port" >/dev/null 2>&1 &
     pids+=($!)
   done
   local rc=0
@@ -100,9 +120,9 @@ send() {
   return $rc
 }
 
-# run RECEIVER KIND SENDERS: prints "inst/s MB/s cpu_ms_per_inst rss_mb".
+# run RECEIVER KIND SENDERS MODE: prints "inst/s MB/s cpu_ms_per_inst rss_mb".
 run() {
-  local receiver=$1 kind=$2 senders=$3
+  local receiver=$1 kind=$2 senders=$3 mode=$4
   local corpus="$work/corpus-$kind" out="$work/out-$receiver" port
   local count bytes
   count=$(find "$corpus" -type f ! -name '.done-*' | wc -l)
@@ -134,7 +154,7 @@ JSON
   cpu0=$(cpu_seconds "$pid")
   children_cpu_seconds "$work/sender0"; sender0=$(cat "$work/sender0")
   t0=$(date +%s.%N)
-  send "$senders" "$corpus" "$port" "$aet"
+  send "$senders" "$corpus" "$port" "$aet" "$mode"
   t1=$(date +%s.%N)
   cpu1=$(cpu_seconds "$pid")
   children_cpu_seconds "$work/sender1"; sender1=$(cat "$work/sender1")
@@ -151,25 +171,43 @@ JSON
              (s1 - s0) * 1000 / n }'
 }
 
-receivers="pixeldex storescp"
-[ "$orthanc" = 1 ] && receivers="$receivers orthanc"
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores; big=$big tiny=$tiny rounds=$rounds; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores; big=$big tiny=$tiny rounds=$rounds; modes: $modes; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# config receiver: inst/s MB/s cpu_ms/inst peak_rss_MB sender_cpu_ms/inst (storescp's RSS excludes its --fork children)"
+below_target=0
 for kind in $kinds; do
   for senders in $sender_counts; do
     declare -A sum=()
     for round in $(seq 1 "$rounds"); do
-      for receiver in $receivers; do
-        r=$(run "$receiver" "$kind" "$senders")
-        echo "$kind x$senders $receiver: $r"
-        sum[$receiver]=$(awk -v a="${sum[$receiver]:-0}" -v b="${r%% *}" 'BEGIN { print a + b }')
+      for mode in $modes; do
+        for receiver in $receivers; do
+          r=$(run "$receiver" "$kind" "$senders" "$mode")
+          echo "$kind x$senders $mode $receiver: $r"
+          sum[$mode/$receiver]=$(awk -v a="${sum[$mode/$receiver]:-0}" -v b="${r%% *}" 'BEGIN { print a + b }')
+        done
       done
     done
-    for peer in $receivers; do
-      [ "$peer" = pixeldex ] && continue
-      awk -v p="${sum[pixeldex]}" -v s="${sum[$peer]}" -v k="$kind" -v n="$senders" -v peer="$peer" \
-        'BEGIN { printf "RATIO %s x%s: pixeldex/%s = %.2f\n", k, n, peer, p / s }'
+    for mode in $modes; do
+      for peer in $receivers; do
+        [ "$peer" = pixeldex ] && continue
+        [ -n "${sum[$mode/pixeldex]:-}" ] || continue
+        awk -v p="${sum[$mode/pixeldex]}" -v s="${sum[$mode/$peer]}" -v k="$kind" -v n="$senders" \
+            -v m="$mode" -v peer="$peer" \
+          'BEGIN { printf "RATIO %s x%s %s: pixeldex/%s = %.2f\n", k, n, m, peer, p / s }'
+      done
+    done
+    for receiver in $receivers; do
+      [ -n "${sum[nagle/$receiver]:-}" ] && [ -n "${sum[nodelay/$receiver]:-}" ] || continue
+      line=$(awk -v a="${sum[nagle/$receiver]}" -v b="${sum[nodelay/$receiver]}" -v k="$kind" \
+               -v n="$senders" -v r="$receiver" \
+        'BEGIN { printf "NAGLE %s x%s: %s nagle/nodelay = %.2f", k, n, r, a / b }')
+      if [ "$receiver" = pixeldex ] && awk -v a="${sum[nagle/$receiver]}" -v b="${sum[nodelay/$receiver]}" \
+           'BEGIN { exit !(a / b < 0.8) }'; then
+        line="$line BELOW TARGET 0.8"
+        below_target=1
+      fi
+      echo "$line"
     done
     unset sum
   done
 done
+exit $below_target

@@ -108,14 +108,9 @@ Result<int> DicomServer::Start() {
   if (!reconciled.ok()) return reconciled.status();
   reconcile::LogReport(*reconciled, "start-up");
   PIXELDEX_RETURN_IF_ERROR(StartMoveTls());
-  const std::string index_path = settings_.storage.index;
+  readers_ = std::make_unique<index::ReaderPool>(settings_.storage.index);
   context_ = std::make_unique<ServerContext>(ServerContext{
-      settings_, access_, *pipeline_, *store_, *writer_,
-      [index_path]() -> Result<index::Db> {
-        auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
-        if (db.ok()) PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
-        return db;
-      },
+      settings_, access_, *pipeline_, *store_, *writer_, [this] { return readers_->Acquire(); },
       stopping_, metrics_, move_tls_.get()});
   AddComputedMetrics();
 
@@ -330,7 +325,7 @@ Status DicomServer::CheckHealth() const {
     return Status::Internal("dicom: the accept loop is stalled");
   }
   auto db = context_->open_reader();
-  Status readable = db.ok() ? db->Exec("SELECT 1 FROM instances LIMIT 1") : db.status();
+  Status readable = db.ok() ? db->db().Exec("SELECT 1 FROM instances LIMIT 1") : db.status();
   if (!readable.ok()) return Status::IoError("index: " + readable.message());
   if (BelowFreeSpaceThreshold(*context_)) {
     return Status::ResourceExhausted(

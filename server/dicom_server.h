@@ -21,6 +21,7 @@
 #include <dcmtk/dcmnet/dcmlayer.h>
 
 #include "catalog/index/index_writer.h"
+#include "catalog/index/reader_pool.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/storage/file_store.h"
 #include "server/association/server_context.h"
@@ -83,6 +84,8 @@ class DicomServer {
   std::unique_ptr<storage::FileStore> store_;
   std::unique_ptr<index::IndexWriter> writer_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
+  // Read-only index connections, shared by associations (outlives context_).
+  std::unique_ptr<index::ReaderPool> readers_;
   std::unique_ptr<ServerContext> context_;
   DcmTransportLayer plain_layer_;
   std::unique_ptr<AcceptNotifyingLayer> plain_hook_;

@@ -6,7 +6,10 @@
 //
 // Usage: find_client --port P --instances N [--host H (127.0.0.1)]
 //                    [--aec AET (PIXELDEX)] [--repeat R (1000)] [--shapes a,b]
-//                    [--header 0|1]
+//                    [--header 0|1] [--fresh-associations 0|1]
+// --fresh-associations 1: a new association for every query (as findscu and
+// many PACS do), each query still timed from its C-FIND-RQ on; this includes
+// what the server does at an association's first C-FIND (its index reader).
 // Set TCP_NODELAY=1 in the environment (DCMTK disables Nagle only then).
 
 #include <dcmtk/config/osconfig.h>
@@ -36,7 +39,7 @@ DcmDataset ToDataset(const bench::ShapeQuery& q) {
 int Usage() {
   std::fprintf(stderr,
                "usage: find_client --port P --instances N [--host H] [--aec AET] [--repeat R] "
-               "[--shapes a,b,...] [--header 0|1]\n");
+               "[--shapes a,b,...] [--header 0|1] [--fresh-associations 0|1]\n");
   return 2;
 }
 
@@ -44,7 +47,7 @@ int Usage() {
 
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1", aec = "PIXELDEX", shapes_arg;
-  int port = 0, repeat = 1000, header = 1;
+  int port = 0, repeat = 1000, header = 1, fresh_associations = 0;
   int64_t instances = 0;
   for (int a = 1; a + 1 < argc; a += 2) {
     const std::string arg = argv[a], value = argv[a + 1];
@@ -55,6 +58,7 @@ int main(int argc, char** argv) {
     else if (arg == "--repeat") repeat = std::stoi(value);
     else if (arg == "--shapes") shapes_arg = value;
     else if (arg == "--header") header = std::stoi(value);
+    else if (arg == "--fresh-associations") fresh_associations = std::stoi(value);
     else return Usage();
   }
   if (argc % 2 == 0 || port <= 0 || instances <= 0 || repeat <= 0) return Usage();
@@ -84,12 +88,13 @@ int main(int argc, char** argv) {
 
   const bench::SyntheticArchive archive(instances);
   if (header) {
-    std::printf("C-FIND over DIMSE (DcmSCU, one association, %s:%d), %lld instances, %d queries "
+    std::printf("C-FIND over DIMSE (DcmSCU, %s, %s:%d), %lld instances, %d queries "
                 "per shape\n",
-                host.c_str(), port, static_cast<long long>(instances), repeat);
+                fresh_associations ? "one association per query" : "one association", host.c_str(), port, static_cast<long long>(instances), repeat);
     std::printf("%-26s %9s %9s %9s %9s %9s %6s\n", "shape", "median_ms", "p90_ms", "p99_ms",
                 "max_ms", "matches", "empty");
   }
+  bool first_query = true;  // the association negotiated above serves it
   for (bench::Shape shape : bench::ParseShapes(shapes_arg)) {
     std::vector<double> micros;
     size_t total = 0, empty = 0;
@@ -99,6 +104,16 @@ int main(int argc, char** argv) {
       const auto query = bench::MakeQuery(archive, shape, k < 0 ? k + warmup : k);
       DcmDataset ds = ToDataset(query);
       OFList<QRResponse*> responses;
+      if (fresh_associations && !first_query) {
+        scu.releaseAssociation();  // which also drops DcmSCU's network
+        cond = scu.initNetwork();
+        if (cond.good()) cond = scu.negotiateAssociation();
+        if (cond.bad()) {
+          std::fprintf(stderr, "find_client: association failed: %s\n", cond.text());
+          return 1;
+        }
+      }
+      first_query = false;
       const auto start = Clock::now();
       cond = scu.sendFINDRequest(query.patient_root ? patient_root : study_root, &ds, &responses);
       const double us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();

@@ -2,17 +2,20 @@
 // query::RunFind against an index built by build_find_index, without DICOM
 // networking, to separate SQL/engine time from DIMSE time. For each shape it
 // prints EXPLAIN QUERY PLAN (parameters bound, as the LIKE optimisation
-// depends on them) and the latency of two variants:
-//   fresh: open a read-only connection per query, as the server does
-//          (FindContext::open_reader per C-FIND), then RunFind;
-//   warm:  RunFind on one connection kept open (SQLite page cache warm).
+// depends on them) and the latency of three variants:
+//   fresh:  open a read-only connection per query, as the server did for
+//           each association before its reader pool, then RunFind;
+//   pooled: take a connection from an index::ReaderPool per query and give
+//           it back, as the server does for each association now;
+//   warm:   RunFind on one connection kept open (SQLite page cache warm).
 // Every match is materialised as a FindMatch, as for the server.
 //
 // Usage: find_sql_bench --index PATH --instances N [--repeat R (1000)]
-//                       [--shapes a,b,...] [--conn fresh|warm|both] [--sql]
+//                       [--shapes a,b,...] [--conn fresh|pooled|warm|all] [--sql]
 //                       [--pragmas "PRAGMA mmap_size=...; ..."]
 // --pragmas runs extra statements on every reader connection after
-// index::PrepareForReading, to measure proposed reader settings.
+// index::PrepareForReading, to measure proposed reader settings (not on the
+// pooled variant's connections, which the pool prepares itself).
 
 #include <time.h>
 
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "bench/find_bench/find_shapes.h"
+#include "catalog/index/reader_pool.h"
 #include "catalog/index/schema.h"
 #include "catalog/index/sqlite_db.h"
 #include "catalog/query/find_engine.h"
@@ -72,22 +76,35 @@ double ThreadCpuMicros() {
   return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
-// Runs one query; returns its wall-clock latency in microseconds (and its
-// CPU time in *cpu_us), or -1 on error.
-double TimeOne(idx::Db* warm, const std::string& path, const query::FindRequest& request,
-               size_t* matches, double* cpu_us) {
+const char* const kVariants[] = {"fresh", "pooled", "warm"};
+
+// Runs one query with a connection of `variant` (fresh: opened from `path`;
+// pooled: from `pool`; warm: `warm`); returns its wall-clock latency in
+// microseconds (and its CPU time in *cpu_us), or -1 on error.
+double TimeOne(const std::string& variant, idx::Db* warm, idx::ReaderPool& pool,
+               const std::string& path, const query::FindRequest& request, size_t* matches,
+               double* cpu_us) {
   const double cpu_start = ThreadCpuMicros();
   const auto start = Clock::now();
   std::optional<idx::Db> fresh;
+  std::optional<idx::PooledReader> pooled;
   idx::Db* db = warm;
-  if (db == nullptr) {
-    auto opened = OpenReader(path);
-    if (!opened.ok()) {
-      std::fprintf(stderr, "%s\n", opened.status().ToString().c_str());
+  if (variant != "warm") {
+    pixeldex::Status status;
+    if (variant == "fresh") {
+      auto opened = OpenReader(path);
+      if (opened.ok()) fresh.emplace(std::move(*opened));
+      status = opened.status();
+    } else {
+      auto acquired = pool.Acquire();
+      if (acquired.ok()) pooled.emplace(std::move(*acquired));
+      status = acquired.status();
+    }
+    if (!status.ok()) {
+      std::fprintf(stderr, "%s\n", status.ToString().c_str());
       return -1;
     }
-    fresh.emplace(std::move(*opened));
-    db = &*fresh;
+    db = fresh ? &*fresh : &pooled->db();
   }
   size_t attributes = 0;
   auto outcome = query::RunFind(*db, request, query::FindOptions{}, [&](const auto& match) {
@@ -95,6 +112,7 @@ double TimeOne(idx::Db* warm, const std::string& path, const query::FindRequest&
     return true;
   });
   fresh.reset();
+  pooled.reset();
   const double us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
   *cpu_us = ThreadCpuMicros() - cpu_start;
   if (!outcome.ok()) {
@@ -108,14 +126,14 @@ double TimeOne(idx::Db* warm, const std::string& path, const query::FindRequest&
 int Usage() {
   std::fprintf(stderr,
                "usage: find_sql_bench --index PATH --instances N [--repeat R] "
-               "[--shapes a,b,...] [--conn fresh|warm|both] [--sql] [--pragmas SQL]\n");
+               "[--shapes a,b,...] [--conn fresh|pooled|warm|all] [--sql] [--pragmas SQL]\n");
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string path, shapes_arg, conn = "both";
+  std::string path, shapes_arg, conn = "all";
   int64_t instances = 0;
   int repeat = 1000;
   bool with_sql = false;
@@ -142,6 +160,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", warm.status().ToString().c_str());
     return 1;
   }
+  idx::ReaderPool pool(path);
 
   std::printf("in-process RunFind, %lld instances, %d queries per shape and variant%s%s\n\n",
               static_cast<long long>(instances), repeat, g_pragmas.empty() ? "" : ", reader: ",
@@ -162,8 +181,8 @@ int main(int argc, char** argv) {
       if (!r.ok()) return 1;
       requests.push_back(std::move(*r));
     }
-    for (const bool fresh : {true, false}) {
-      if (conn != "both" && conn != (fresh ? "fresh" : "warm")) continue;
+    for (const std::string variant : kVariants) {
+      if (conn != "all" && conn != variant) continue;
       std::vector<double> micros, cpu_micros;
       size_t total_matches = 0, empty = 0;
       for (int pass = 0; pass < 2; ++pass) {  // pass 0 warms the OS and SQLite caches
@@ -171,7 +190,7 @@ int main(int argc, char** argv) {
           size_t matches = 0;
           double cpu_us = 0;
           const double us =
-              TimeOne(fresh ? nullptr : &*warm, path, requests[k], &matches, &cpu_us);
+              TimeOne(variant, &*warm, pool, path, requests[k], &matches, &cpu_us);
           if (us < 0) return 1;
           if (pass == 0) continue;
           micros.push_back(us);
@@ -185,7 +204,7 @@ int main(int argc, char** argv) {
       char line[256];
       std::snprintf(line, sizeof(line),
                     "%-26s %-6s %9.3f %9.3f %9.3f %9.3f %9.3f %9.1f %6zu",
-                    bench::ShapeName(shape), fresh ? "fresh" : "warm", s.median_us / 1000,
+                    bench::ShapeName(shape), variant.c_str(), s.median_us / 1000,
                     s.p90_us / 1000, s.p99_us / 1000, c.median_us / 1000, c.p99_us / 1000,
                     static_cast<double>(total_matches) / repeat, empty);
       table.push_back(line);

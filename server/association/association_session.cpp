@@ -112,7 +112,7 @@ Result<index::Db*> AssociationSession::Reader() {
     if (!db.ok()) return db.status();
     reader_.emplace(std::move(db).value());
   }
-  return &*reader_;
+  return &reader_->db();
 }
 
 RetrieveContext AssociationSession::MakeRetrieveContext() {

@@ -47,7 +47,7 @@ class AssociationSession {
   std::string called_aet_;
   std::string peer_;
   std::string started_at_;
-  std::optional<index::Db> reader_;
+  std::optional<index::PooledReader> reader_;
   bool combined_datetime_ = false;  // PS3.4 C.5.1.1.1 byte 2 was negotiated
 };
 

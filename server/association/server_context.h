@@ -8,6 +8,7 @@
 
 #include "catalog/common/result.h"
 #include "catalog/index/index_writer.h"
+#include "catalog/index/reader_pool.h"
 #include "catalog/index/sqlite_db.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/storage/file_store.h"
@@ -26,8 +27,9 @@ struct ServerContext {
   storage::FileStore& store;
   // For the operational history (associations, events).
   index::IndexWriter& writer;
-  // Opens a read-only connection to the index (for C-FIND and retrieves).
-  std::function<Result<index::Db>()> open_reader;
+  // A read-only connection to the index (for C-FIND and retrieves), from
+  // the server's pool; it goes back when the PooledReader is destroyed.
+  std::function<Result<index::PooledReader>()> open_reader;
   // Set when the server is stopping: associations finish their current
   // operation, then end.
   const std::atomic<bool>& stopping;

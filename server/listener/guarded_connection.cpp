@@ -9,6 +9,7 @@
 #include <dcmtk/dcmnet/dul.h>
 
 #include "catalog/common/log.h"
+#include "server/listener/quick_ack.h"
 
 namespace pixeldex::server {
 namespace {
@@ -40,6 +41,7 @@ GuardedConnection::~GuardedConnection() = default;
 ssize_t GuardedConnection::read(void* buf, size_t nbyte) {
   const ssize_t n = inner_->read(buf, nbyte);
   if (n <= 0) return n;
+  RearmQuickAck(getSocket());  // a peer that leaves Nagle on waits for our ACK
   const Status checked = inspector_.Feed(static_cast<const char*>(buf), static_cast<size_t>(n));
   if (checked.ok()) return n;
   if (!reported_) {

@@ -7,6 +7,7 @@
 
 #include "server/association/association_socket.h"
 #include "server/association/tcp_nodelay.h"
+#include "server/listener/quick_ack_layer.h"
 
 namespace pixeldex::server {
 namespace {
@@ -39,13 +40,18 @@ std::vector<std::pair<std::string, std::vector<std::string>>> Proposals(
   return proposals;
 }
 
-// Makes `network` and `params` speak TLS when `destination` asks for it.
-Status UseTlsIfAsked(const MoveDestination& destination, TlsTransport* tls, T_ASC_Network* network,
-                     T_ASC_Parameters* params) {
-  if (!destination.tls) return Status::Ok();
-  if (tls == nullptr) return Status::Internal("no TLS transport for a tls:// destination");
-  PIXELDEX_RETURN_IF_ERROR(tls->InstallOn(network));
-  return TlsTransport::UseFor(params);
+// Installs the transport layer of `network`: every connection re-arms quick
+// ACKs (quick_ack_layer.h), and speaks TLS when `destination` asks for it.
+Status InstallTransport(const MoveDestination& destination, TlsTransport* tls,
+                        T_ASC_Network* network, T_ASC_Parameters* params) {
+  if (destination.tls && tls == nullptr) {
+    return Status::Internal("no TLS transport for a tls:// destination");
+  }
+  auto layer = std::make_unique<QuickAckLayer>(destination.tls ? &tls->layer() : nullptr);
+  const OFCondition cond = ASC_setTransportLayer(network, layer.get(), OFTrue);
+  if (cond.bad()) return Status::Internal(std::string("cannot set the transport: ") + cond.text());
+  layer.release();  // the network owns it now
+  return destination.tls ? TlsTransport::UseFor(params) : Status::Ok();
 }
 
 OFCondition Propose(T_ASC_Parameters* params, const std::vector<query::RetrieveInstance>& instances) {
@@ -79,8 +85,8 @@ Result<std::unique_ptr<StoreAssociation>> StoreAssociation::Open(
   if (cond.good()) cond = ASC_setPresentationAddresses(params, "localhost", address.c_str());
   if (cond.good()) cond = Propose(params, instances);
   if (cond.good()) {
-    const Status tls = UseTlsIfAsked(destination, options.tls, network, params);
-    if (!tls.ok()) cond = makeOFCondition(0, 2, OF_error, tls.message().c_str());
+    const Status transport = InstallTransport(destination, options.tls, network, params);
+    if (!transport.ok()) cond = makeOFCondition(0, 2, OF_error, transport.message().c_str());
   }
   T_ASC_Association* assoc = nullptr;
   if (cond.good()) {

@@ -4,7 +4,8 @@
 // SOP class to send, one context with the uncompressed syntaxes and one per
 // other stored syntax (so instances can go unchanged), at most 128 in all
 // (PS3.8 9.3.2.2: odd context IDs 1-255). TCP_NODELAY is set on its socket,
-// and once associated its reads and writes time out after the DIMSE timeout.
+// its reads re-arm quick ACKs (a destination that leaves Nagle on answers
+// without waiting for our delayed ACKs, quick_ack.h), and once associated its reads and writes time out after the DIMSE timeout.
 // A destination marked tls:// is reached over TLS (PS3.15 B.1) through the
 // shared requestor TlsTransport; others over plain TCP.
 // Owned by one thread; the destructor releases the association.

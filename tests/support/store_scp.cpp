@@ -28,9 +28,10 @@ constexpr auto kReadyTimeout = std::chrono::seconds(30);
 constexpr auto kProbeInterval = std::chrono::milliseconds(20);
 constexpr int kPortAttempts = 5;
 
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log_file) {
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log_file, bool nagle) {
   std::vector<std::string> copy = args;
-  std::vector<std::string> env = EnvironmentWith(FastClientEnv());
+  std::vector<std::string> env = EnvironmentWith(
+      nagle ? std::map<std::string, std::string>{{"TCP_NODELAY", "0"}} : FastClientEnv());
   std::vector<char*> argv, envp;
   for (auto& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -81,7 +82,7 @@ std::unique_ptr<StoreScp> StoreScp::Start(const Options& options) {
     std::vector<std::string> args = {"storescp", "-aet", options.aet, "-od", options.output_dir};
     args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
     args.push_back(std::to_string(scp->port_));
-    scp->pid_ = Spawn(args, options.log_file);
+    scp->pid_ = Spawn(args, options.log_file, options.nagle);
     const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
     while (std::chrono::steady_clock::now() < deadline) {
       if (Exited(scp->pid_)) {

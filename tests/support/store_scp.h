@@ -25,6 +25,9 @@ class StoreScp {
     std::string log_file;                  // storescp's stdout and stderr
     std::vector<std::string> extra_args;   // e.g. {"+xa"} to accept compressed syntaxes
     std::vector<std::string> probe_args;   // echoscu's for the readiness probe, e.g. TLS ones
+    // Leave Nagle's algorithm on (TCP_NODELAY=0), as a stock DCMTK-based
+    // destination does; by default storescp gets TCP_NODELAY=1.
+    bool nagle = false;
   };
   // Throws std::runtime_error (with storescp's log) when it does not come up.
   static std::unique_ptr<StoreScp> Start(const Options& options);

@@ -1,0 +1,156 @@
+// The server's pool of read-only index connections: reuse, its bound, and
+// the connections it must not keep (an open statement or transaction, a
+// failed call, a changed schema); a pooled connection pins no WAL snapshot.
+
+#include "catalog/index/reader_pool.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/temp_dir.h"
+
+namespace pixeldex::index {
+namespace {
+
+class ReaderPoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = Db::Open(path_, Db::Mode::kReadWrite);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    writer_.emplace(std::move(db).value());
+    ASSERT_TRUE(writer_->Exec("PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1)").ok());
+  }
+
+  int64_t Count(Db& db) {
+    auto stmt = db.Prepare("SELECT count(*) FROM t");
+    EXPECT_TRUE(stmt.ok()) << stmt.status().ToString();
+    if (!stmt.ok() || !stmt->Step()) return -1;
+    return stmt->Int(0);
+  }
+
+  // A passive checkpoint on the writer: true when it copied the whole WAL
+  // back, which a reader still on an older snapshot prevents.
+  bool CheckpointCompletes() {
+    auto stmt = writer_->Prepare("PRAGMA wal_checkpoint(PASSIVE)");
+    EXPECT_TRUE(stmt.ok());
+    return stmt.ok() && stmt->Step() && stmt->Int(0) == 0 && stmt->Int(1) == stmt->Int(2);
+  }
+
+  pixeldex::testing::TempDir dir_;
+  std::string path_ = dir_ / "index.db";
+  std::optional<Db> writer_;
+  ReaderPool pool_{path_, 2};
+};
+
+TEST_F(ReaderPoolTest, AReturnedConnectionIsReusedAndSeesLaterCommits) {
+  {
+    auto reader = pool_.Acquire();
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    EXPECT_EQ(Count(reader->db()), 1);
+  }
+  EXPECT_EQ(pool_.idle(), 1u);
+  ASSERT_TRUE(writer_->Exec("INSERT INTO t VALUES (2)").ok());
+  auto reader = pool_.Acquire();
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(Count(reader->db()), 2);
+  EXPECT_EQ(pool_.opened(), 1);
+  EXPECT_EQ(pool_.idle(), 0u);
+}
+
+TEST_F(ReaderPoolTest, UsersAreNeverLimitedButAtMostMaxIdleWait) {
+  {
+    std::vector<PooledReader> readers;
+    for (int i = 0; i < 5; ++i) {
+      auto reader = pool_.Acquire();
+      ASSERT_TRUE(reader.ok());
+      readers.push_back(std::move(reader).value());
+    }
+    EXPECT_EQ(pool_.opened(), 5);
+  }
+  EXPECT_EQ(pool_.idle(), 2u);
+}
+
+TEST_F(ReaderPoolTest, APooledConnectionPinsNoSnapshot) {
+  {
+    auto reader = pool_.Acquire();
+    ASSERT_TRUE(reader.ok());
+    EXPECT_EQ(Count(reader->db()), 1);
+  }
+  ASSERT_EQ(pool_.idle(), 1u);
+  ASSERT_TRUE(writer_->Exec("INSERT INTO t VALUES (2)").ok());
+  EXPECT_TRUE(CheckpointCompletes());
+}
+
+TEST_F(ReaderPoolTest, AConnectionReturnedInsideAReadIsClosed) {
+  std::optional<Statement> stmt;
+  {
+    auto reader = pool_.Acquire();
+    ASSERT_TRUE(reader.ok());
+    auto prepared = reader->db().Prepare("SELECT x FROM t");
+    ASSERT_TRUE(prepared.ok());
+    stmt.emplace(std::move(prepared).value());
+    ASSERT_TRUE(stmt->Step());  // a read transaction is open
+    ASSERT_TRUE(writer_->Exec("INSERT INTO t VALUES (2)").ok());
+    EXPECT_FALSE(CheckpointCompletes());  // its snapshot is pinned while it reads
+  }
+  EXPECT_EQ(pool_.idle(), 0u);
+  stmt.reset();  // the last user lets go: the connection closes
+  EXPECT_TRUE(CheckpointCompletes());
+}
+
+TEST_F(ReaderPoolTest, AConnectionWhoseLastCallFailedIsClosed) {
+  {
+    auto reader = pool_.Acquire();
+    ASSERT_TRUE(reader.ok());
+    EXPECT_FALSE(reader->db().Exec("SELECT * FROM no_such_table").ok());
+  }
+  EXPECT_EQ(pool_.idle(), 0u);
+}
+
+TEST_F(ReaderPoolTest, AChangedSchemaRetiresPooledConnections) {
+  { ASSERT_TRUE(pool_.Acquire().ok()); }
+  ASSERT_EQ(pool_.idle(), 1u);
+  ASSERT_TRUE(writer_->Exec("CREATE TABLE u(y)").ok());
+  auto reader = pool_.Acquire();
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(pool_.opened(), 2);
+  EXPECT_TRUE(reader->db().Exec("SELECT y FROM u").ok());
+}
+
+TEST_F(ReaderPoolTest, AMigrationRetiresPooledConnections) {
+  { ASSERT_TRUE(pool_.Acquire().ok()); }
+  ASSERT_TRUE(writer_->Exec("PRAGMA user_version=99").ok());
+  ASSERT_TRUE(pool_.Acquire().ok());
+  EXPECT_EQ(pool_.opened(), 2);
+}
+
+TEST_F(ReaderPoolTest, AReplacedIndexFileRetiresPooledConnections) {
+  { ASSERT_TRUE(pool_.Acquire().ok()); }
+  {
+    auto other = Db::Open(dir_ / "other.db", Db::Mode::kReadWrite);
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE(other->Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3)").ok());
+  }
+  writer_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  std::filesystem::rename(dir_ / "other.db", path_);
+  auto reader = pool_.Acquire();
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(pool_.opened(), 2);
+  EXPECT_EQ(Count(reader->db()), 3);
+}
+
+TEST_F(ReaderPoolTest, ARemovedIndexFileIsAnErrorNotAnOldAnswer) {
+  { ASSERT_TRUE(pool_.Acquire().ok()); }
+  writer_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  EXPECT_FALSE(pool_.Acquire().ok());
+  EXPECT_EQ(pool_.idle(), 0u);
+}
+
+}  // namespace
+}  // namespace pixeldex::index
