@@ -8,6 +8,7 @@
 
 #include "catalog/common/log.h"
 #include "server/dimse/dimse_status.h"
+#include "server/dimse/request_refusal.h"
 
 namespace pixeldex::server {
 namespace {
@@ -25,12 +26,7 @@ OFCondition SendResponse(T_ASC_Association* assoc, T_ASC_PresentationContextID p
   OFStandard::strlcpy(response.AffectedSOPInstanceUID, request.AffectedSOPInstanceUID,
                       sizeof(response.AffectedSOPInstanceUID));
   response.opts = O_STORE_AFFECTEDSOPCLASSUID | O_STORE_AFFECTEDSOPINSTANCEUID;
-  std::unique_ptr<DcmDataset> detail;
-  if (!error_comment.empty()) {
-    // PS3.7 C.4: Error Comment (0000,0902), at most 64 characters (LO).
-    detail = std::make_unique<DcmDataset>();
-    detail->putAndInsertString(DCM_ErrorComment, error_comment.substr(0, 64).c_str());
-  }
+  const std::unique_ptr<DcmDataset> detail = ErrorCommentDetail(error_comment);
   return DIMSE_sendStoreResponse(assoc, pres_id, &request, &response, detail.get());
 }
 
