@@ -28,6 +28,14 @@ bool AnnouncesDataSet(const T_DIMSE_Message& request) {
 
 }  // namespace
 
+T_DIMSE_C_StoreRSP StoreResponseTo(const T_DIMSE_C_StoreRQ& request, Uint16 status) {
+  auto response = ResponseTo<T_DIMSE_C_StoreRSP>(request, status);
+  OFStandard::strlcpy(response.AffectedSOPInstanceUID, request.AffectedSOPInstanceUID,
+                      sizeof(response.AffectedSOPInstanceUID));
+  response.opts = O_STORE_AFFECTEDSOPCLASSUID | O_STORE_AFFECTEDSOPINSTANCEUID;
+  return response;
+}
+
 std::unique_ptr<DcmDataset> ErrorCommentDetail(const std::string& comment) {
   if (comment.empty()) return nullptr;
   auto detail = std::make_unique<DcmDataset>();
@@ -51,10 +59,7 @@ OFCondition RefuseRequest(T_ASC_Association* assoc, T_ASC_PresentationContextID 
     case DIMSE_C_ECHO_RQ:
       return DIMSE_sendEchoResponse(assoc, pres_id, &m.CEchoRQ, status, detail.get());
     case DIMSE_C_STORE_RQ: {
-      auto response = ResponseTo<T_DIMSE_C_StoreRSP>(m.CStoreRQ, status);
-      OFStandard::strlcpy(response.AffectedSOPInstanceUID, m.CStoreRQ.AffectedSOPInstanceUID,
-                          sizeof(response.AffectedSOPInstanceUID));
-      response.opts = O_STORE_AFFECTEDSOPCLASSUID | O_STORE_AFFECTEDSOPINSTANCEUID;
+      auto response = StoreResponseTo(m.CStoreRQ, status);
       return DIMSE_sendStoreResponse(assoc, pres_id, &m.CStoreRQ, &response, detail.get());
     }
     case DIMSE_C_FIND_RQ: {

@@ -17,15 +17,7 @@ OFCondition SendResponse(T_ASC_Association* assoc, T_ASC_PresentationContextID p
                          const T_DIMSE_C_StoreRQ& request, Uint16 status,
                          const std::string& error_comment, const ServerContext& context) {
   context.metrics.stores.Increment(metrics::StatusLabel(status));
-  T_DIMSE_C_StoreRSP response{};
-  response.MessageIDBeingRespondedTo = request.MessageID;
-  response.DimseStatus = status;
-  response.DataSetType = DIMSE_DATASET_NULL;
-  OFStandard::strlcpy(response.AffectedSOPClassUID, request.AffectedSOPClassUID,
-                      sizeof(response.AffectedSOPClassUID));
-  OFStandard::strlcpy(response.AffectedSOPInstanceUID, request.AffectedSOPInstanceUID,
-                      sizeof(response.AffectedSOPInstanceUID));
-  response.opts = O_STORE_AFFECTEDSOPCLASSUID | O_STORE_AFFECTEDSOPINSTANCEUID;
+  T_DIMSE_C_StoreRSP response = StoreResponseTo(request, status);
   const std::unique_ptr<DcmDataset> detail = ErrorCommentDetail(error_comment);
   return DIMSE_sendStoreResponse(assoc, pres_id, &request, &response, detail.get());
 }
