@@ -39,6 +39,32 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// Text lines carry peer-chosen text (AE titles, UIDs, DCMTK's messages): a
+// control character could end the line and forge the next one, or drive the
+// terminal that shows it. C0 controls and DEL become \n, \r, \t or \xHH;
+// C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F) become \u00HH. Other
+// UTF-8 passes unchanged.
+void AppendEscapedText(std::string& out, std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      out += fmt::format("\\u{:04x}", next);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+}
+
 }  // namespace
 
 void ConfigureLog(LogLevel min_level, LogFormat format) {
@@ -64,7 +90,9 @@ void WriteLogLine(LogLevel level, std::string_view message) {
     AppendJsonString(line, message);
     line += "}\n";
   } else {
-    line = fmt::format("{} {:<5} {}\n", NowIso8601(), LevelName(level), message);
+    line = fmt::format("{} {:<5} ", NowIso8601(), LevelName(level));
+    AppendEscapedText(line, message);
+    line += '\n';
   }
   // One write(2) per line: atomic for lines below PIPE_BUF on pipes, and never
   // interleaved mid-line with other threads' lines on regular files.

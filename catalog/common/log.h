@@ -2,7 +2,10 @@
 // The process-wide log: one line per event on stderr, written atomically so
 // lines from concurrent associations never interleave. Safe from any thread.
 // Format: "2026-11-25T10:00:00.123Z INFO  message" or, with LogFormat::kJson,
-// one JSON object per line {"ts":...,"level":...,"msg":...}.
+// one JSON object per line {"ts":...,"level":...,"msg":...}. Either way a
+// message stays on its line: control characters in it are escaped (text:
+// \n, \xHH, \u00HH; JSON: the JSON escapes), so peer-chosen text in a
+// message cannot forge lines.
 
 #include <fmt/format.h>
 

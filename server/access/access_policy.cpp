@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "server/access/ae_title.h"
+
 namespace pixeldex::server {
 
 Result<AccessPolicy::List> AccessPolicy::ParseList(const std::string& text) {
@@ -17,8 +19,8 @@ Result<AccessPolicy::List> AccessPolicy::ParseList(const std::string& text) {
     const size_t at = word.find('@');
     entry.aet = word.substr(0, at);
     if (at != std::string::npos) entry.address = word.substr(at + 1);
-    // PS3.8 9.3.1: an AE title is 1 to 16 characters.
-    if (entry.aet.empty() || entry.aet.size() > 16 ||
+    // PS3.5 6.2: 1 to 16 characters, no control characters nor backslash.
+    if (SignificantAeTitle(entry.aet) != entry.aet ||
         (at != std::string::npos && entry.address.empty())) {
       return Status::InvalidArgument("malformed access entry '" + word +
                                      "' (expected AET or AET@address)");

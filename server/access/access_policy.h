@@ -3,6 +3,7 @@
 // space-separated set of entries "AET" or "AET@address" (address: the peer's
 // IP address as it connects); an empty list means "anyone". The store, find
 // and retrieve lists restrict further the callers the association list admits.
+// Callers give titles as SignificantAeTitle (ae_title.h) returns them.
 // Immutable after Parse(); safe to read from any thread.
 
 #include <string>

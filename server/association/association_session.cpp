@@ -4,8 +4,11 @@
 
 #include "catalog/common/clock.h"
 #include "catalog/common/log.h"
+#include "server/access/ae_title.h"
+#include "server/association/command_admission.h"
 #include "server/association/presentation_contexts.h"
 #include "server/association/query_extended_negotiation.h"
+#include "server/dimse/request_refusal.h"
 #include "server/dimse/store_handler.h"
 #include "server/find/find_handler.h"
 #include "server/retrieve/get_handler.h"
@@ -60,8 +63,8 @@ void RejectOverLimit(T_ASC_Association* assoc, const ServerContext& context) {
 AssociationSession::AssociationSession(T_ASC_Association* assoc, const ServerContext& context)
     : assoc_(assoc),
       context_(context),
-      calling_aet_(assoc->params->DULparams.callingAPTitle),
-      called_aet_(assoc->params->DULparams.calledAPTitle),
+      calling_aet_(SignificantAeTitle(assoc->params->DULparams.callingAPTitle).value_or("")),
+      called_aet_(SignificantAeTitle(assoc->params->DULparams.calledAPTitle).value_or("")),
       peer_(assoc->params->DULparams.callingPresentationAddress),
       started_at_(NowIso8601()) {}
 
@@ -131,17 +134,18 @@ bool AssociationSession::Negotiate() {
     return false;
   }
   const std::shared_ptr<const AccessPolicy> access = context_.access.Current();
-  if (!access->MayAssociate(calling_aet_, peer_)) {
+  // The PduInspector refuses invalid AE titles before DCMTK reads them; an
+  // empty title here means DCMTK's copy was not one either.
+  if (calling_aet_.empty() || !access->MayAssociate(calling_aet_, peer_)) {
     RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
                ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED, "calling AE title not allowed");
     return false;
   }
-  NegotiationPolicy policy;
-  policy.accept_unknown_sop_classes = net.accept_unknown_sop_classes;
-  policy.allow_store = access->MayStore(calling_aet_, peer_);
-  policy.allow_find = access->MayFind(calling_aet_, peer_);
-  policy.allow_retrieve = access->MayRetrieve(calling_aet_, peer_);
-  OFCondition cond = AcceptPresentationContexts(assoc_->params, policy);
+  allowed_.accept_unknown_sop_classes = net.accept_unknown_sop_classes;
+  allowed_.allow_store = access->MayStore(calling_aet_, peer_);
+  allowed_.allow_find = access->MayFind(calling_aet_, peer_);
+  allowed_.allow_retrieve = access->MayRetrieve(calling_aet_, peer_);
+  OFCondition cond = AcceptPresentationContexts(assoc_->params, allowed_);
   if (cond.good() && ASC_countAcceptedPresentationContexts(assoc_->params) == 0) {
     RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_NOREASON,
                "no acceptable presentation context");
@@ -199,8 +203,38 @@ std::string AssociationSession::Serve() {
   }
 }
 
+std::optional<CommandRefusal> AssociationSession::Admit(const T_DIMSE_Message& message,
+                                                       T_ASC_PresentationContextID pres_id) const {
+  T_ASC_PresentationContext pc;
+  if (ASC_findAcceptedPresentationContext(assoc_->params, pres_id, &pc).bad()) {
+    return CommandRefusal{kStatusSopClassNotSupported, "no accepted presentation context"};
+  }
+  const char* sop_class = "";
+  const auto& m = message.msg;
+  switch (message.CommandField) {
+    case DIMSE_C_ECHO_RQ: sop_class = m.CEchoRQ.AffectedSOPClassUID; break;
+    case DIMSE_C_STORE_RQ: sop_class = m.CStoreRQ.AffectedSOPClassUID; break;
+    case DIMSE_C_FIND_RQ: sop_class = m.CFindRQ.AffectedSOPClassUID; break;
+    case DIMSE_C_GET_RQ: sop_class = m.CGetRQ.AffectedSOPClassUID; break;
+    case DIMSE_C_MOVE_RQ: sop_class = m.CMoveRQ.AffectedSOPClassUID; break;
+    default: break;
+  }
+  // PS3.7 D.3.3.4: accepted with the SCP role only, the requestor may not
+  // be the context's SCU.
+  const ArrivedOn arrived{pc.abstractSyntax, pc.acceptedRole != ASC_SC_ROLE_SCP};
+  return AdmitCommand(static_cast<uint16_t>(message.CommandField), sop_class, arrived, allowed_);
+}
+
 OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
                                          T_ASC_PresentationContextID pres_id) {
+  if (const std::optional<CommandRefusal> refusal = Admit(message, pres_id)) {
+    LogWarning("association {} from {}: command 0x{:04X} on presentation context {} refused "
+               "with status {:04X}: {}",
+               calling_aet_, peer_, static_cast<unsigned>(message.CommandField), pres_id,
+               refusal->status, refusal->reason);
+    return RefuseRequest(assoc_, pres_id, message, refusal->status, refusal->reason,
+                         context_.settings.network.dimse_timeout_seconds);
+  }
   switch (message.CommandField) {
     case DIMSE_C_ECHO_RQ:
       context_.metrics.echoes.Increment();

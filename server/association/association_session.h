@@ -1,7 +1,8 @@
 #pragma once
 // AssociationSession: one accepted transport connection from A-ASSOCIATE-RQ to
 // release or abort, on its own thread. It negotiates (called AE title policy,
-// presentation contexts), then serves DIMSE requests one at a time until the
+// presentation contexts), then serves DIMSE requests one at a time, each
+// only on a context that admits it (command_admission.h), until the
 // peer releases, the connection drops, the DIMSE timeout passes idle, or the
 // server stops (the current operation always finishes first). Logs one line
 // for the association and one per failure.
@@ -12,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "server/association/command_admission.h"
+#include "server/association/presentation_contexts.h"
 #include "server/association/server_context.h"
 #include "server/retrieve/retrieve_operation.h"
 
@@ -37,7 +40,10 @@ class AssociationSession {
   Result<index::Db*> Reader();
   // Serves requests until the association ends; returns how it ended.
   std::string Serve();
+  // Serves a request, or refuses it when its context does not admit it.
   OFCondition Dispatch(T_DIMSE_Message& message, T_ASC_PresentationContextID pres_id);
+  std::optional<CommandRefusal> Admit(const T_DIMSE_Message& message,
+                                      T_ASC_PresentationContextID pres_id) const;
   RetrieveContext MakeRetrieveContext();
 
   T_ASC_Association* assoc_;
@@ -49,6 +55,7 @@ class AssociationSession {
   std::string started_at_;
   std::optional<index::PooledReader> reader_;
   bool combined_datetime_ = false;  // PS3.4 C.5.1.1.1 byte 2 was negotiated
+  NegotiationPolicy allowed_;       // what the caller may do, fixed at negotiation
 };
 
 // Rejects an association that arrived beyond the concurrency limit with

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "server/association/service_classes.h"
+
 namespace pixeldex::server {
 
 const std::vector<const char*>& StorageTransferSyntaxes() {
@@ -47,15 +49,11 @@ const std::vector<const char*>& UncompressedTransferSyntaxes() {
 }
 
 const std::vector<const char*>& ServiceSopClasses() {
-  static const std::vector<const char*> classes = {
-      UID_VerificationSOPClass,
-      UID_FINDPatientRootQueryRetrieveInformationModel,
-      UID_FINDStudyRootQueryRetrieveInformationModel,
-      UID_GETPatientRootQueryRetrieveInformationModel,
-      UID_GETStudyRootQueryRetrieveInformationModel,
-      UID_MOVEPatientRootQueryRetrieveInformationModel,
-      UID_MOVEStudyRootQueryRetrieveInformationModel,
-  };
+  static const std::vector<const char*> classes = [] {
+    std::vector<const char*> uids;
+    for (const ServiceClass& c : ServiceClasses()) uids.push_back(c.uid);
+    return uids;
+  }();
   return classes;
 }
 
@@ -81,7 +79,7 @@ bool IsIn(const std::vector<const char*>& list, const char* uid) {
                      [&](const char* s) { return std::strcmp(s, uid) == 0; });
 }
 
-bool IsServiceClass(const char* uid) { return IsIn(ServiceSopClasses(), uid); }
+bool IsServiceClass(const char* uid) { return ServiceOf(uid) != Service::kStorage; }
 
 // The storage transfer syntax to accept from a context's proposal, or null.
 // PS3.8 9.3.2.2 leaves the choice to the acceptor. An archive keeps what the

@@ -8,6 +8,7 @@
 
 #include "catalog/common/log.h"
 #include "server/dimse/dimse_status.h"
+#include "server/dimse/request_refusal.h"
 
 namespace pixeldex::server {
 namespace {
@@ -16,21 +17,8 @@ OFCondition SendResponse(T_ASC_Association* assoc, T_ASC_PresentationContextID p
                          const T_DIMSE_C_StoreRQ& request, Uint16 status,
                          const std::string& error_comment, const ServerContext& context) {
   context.metrics.stores.Increment(metrics::StatusLabel(status));
-  T_DIMSE_C_StoreRSP response{};
-  response.MessageIDBeingRespondedTo = request.MessageID;
-  response.DimseStatus = status;
-  response.DataSetType = DIMSE_DATASET_NULL;
-  OFStandard::strlcpy(response.AffectedSOPClassUID, request.AffectedSOPClassUID,
-                      sizeof(response.AffectedSOPClassUID));
-  OFStandard::strlcpy(response.AffectedSOPInstanceUID, request.AffectedSOPInstanceUID,
-                      sizeof(response.AffectedSOPInstanceUID));
-  response.opts = O_STORE_AFFECTEDSOPCLASSUID | O_STORE_AFFECTEDSOPINSTANCEUID;
-  std::unique_ptr<DcmDataset> detail;
-  if (!error_comment.empty()) {
-    // PS3.7 C.4: Error Comment (0000,0902), at most 64 characters (LO).
-    detail = std::make_unique<DcmDataset>();
-    detail->putAndInsertString(DCM_ErrorComment, error_comment.substr(0, 64).c_str());
-  }
+  T_DIMSE_C_StoreRSP response = StoreResponseTo(request, status);
+  const std::unique_ptr<DcmDataset> detail = ErrorCommentDetail(error_comment);
   return DIMSE_sendStoreResponse(assoc, pres_id, &request, &response, detail.get());
 }
 

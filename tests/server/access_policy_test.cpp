@@ -44,6 +44,8 @@ TEST(AccessPolicyTest, MalformedEntriesAreRefused) {
   EXPECT_FALSE(AccessPolicy::Parse("@10.0.0.1", "", "", "").ok());
   EXPECT_FALSE(AccessPolicy::Parse("SEVENTEEN_CHARS_X", "", "", "").ok());
   EXPECT_FALSE(AccessPolicy::Parse("", "", "", "VIEWER@").ok());
+  EXPECT_FALSE(AccessPolicy::Parse("A\\B", "", "", "").ok());
+  EXPECT_FALSE(AccessPolicy::Parse("", "BAD\x01", "", "").ok());
 }
 
 }  // namespace

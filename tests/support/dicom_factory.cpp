@@ -1,5 +1,7 @@
 #include "tests/support/dicom_factory.h"
 
+#include "tests/support/upper_layer_bytes.h"
+
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
@@ -152,10 +154,6 @@ std::string DatasetBytes(const std::string& path) {
   return bytes.substr(kGroupLengthValue + 4 + group_length);
 }
 
-namespace {
-std::string Le16(uint16_t v) { return {char(v & 0xff), char(v >> 8)}; }
-std::string Le32(uint32_t v) { return Le16(v & 0xffff) + Le16(v >> 16); }
-}  // namespace
 
 std::string LongElementHeader(uint16_t group, uint16_t element, const char* vr, uint32_t length) {
   return Le16(group) + Le16(element) + vr + std::string(2, '\0') + Le32(length);

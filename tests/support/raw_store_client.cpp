@@ -58,11 +58,22 @@ std::string RequestCommand(const std::string& sop_class, const std::string& sop_
 
 }  // namespace
 
-RawStoreClient::RawStoreClient(int port, const std::string& sop_class) : sop_class_(sop_class) {
+RawStoreClient::RawStoreClient(int port, const std::string& sop_class)
+    : RawStoreClient(port, {{sop_class}}, "RAWSENDER") {}
+
+RawStoreClient::RawStoreClient(int port, const std::vector<Context>& contexts,
+                               const std::string& calling_aet)
+    : sop_class_(contexts.front().sop_class) {
   ASC_initializeNetwork(NET_REQUESTOR, 0, 30, &net_);
-  T_ASC_Parameters* params = LoopbackAssociationParameters(port, "RAWSENDER", sop_class.c_str());
+  T_ASC_Parameters* params = LoopbackAssociationParameters(port, calling_aet.c_str(),
+                                                           sop_class_.c_str(), contexts.front().role);
+  const char* syntaxes[] = {UID_LittleEndianExplicitTransferSyntax};
+  for (size_t i = 1; i < contexts.size(); ++i) {
+    ASC_addPresentationContext(params, static_cast<T_ASC_PresentationContextID>(2 * i + 1),
+                               contexts[i].sop_class.c_str(), syntaxes, 1, contexts[i].role);
+  }
   if (ASC_requestAssociation(net_, params, &assoc_).bad() ||
-      ASC_countAcceptedPresentationContexts(params) != 1) {
+      ASC_countAcceptedPresentationContexts(params) != static_cast<int>(contexts.size())) {
     if (assoc_ != nullptr) ASC_destroyAssociation(&assoc_);
     else ASC_destroyAssociationParameters(&params);
   }
@@ -80,13 +91,14 @@ bool RawStoreClient::SendCommand(const std::string& sop_instance_uid) {
   return SendCommandBytes(RequestCommand(sop_class_, sop_instance_uid));
 }
 
-bool RawStoreClient::SendCommandBytes(std::string command) {
-  DUL_PDV pdv{command.size(), kContextId, DUL_COMMANDPDV, OFTrue, command.data()};
+bool RawStoreClient::SendCommandBytes(std::string command, T_ASC_PresentationContextID context) {
+  DUL_PDV pdv{command.size(), context, DUL_COMMANDPDV, OFTrue, command.data()};
   DUL_PDVLIST list{1, nullptr, 0, {}, &pdv};
   return DUL_WritePDVs(&assoc_->DULassociation, &list).good();
 }
 
-bool RawStoreClient::SendData(const std::string& bytes, bool last) {
+bool RawStoreClient::SendData(const std::string& bytes, bool last,
+                              T_ASC_PresentationContextID context) {
   // PS3.8 9.3.5: a PDV fits the peer's maximum PDU with its 6-byte headers.
   const size_t max_fragment = (std::max<unsigned long>(assoc_->sendPDVLength, 1024) - 12) & ~size_t{1};
   size_t offset = 0;
@@ -95,7 +107,7 @@ bool RawStoreClient::SendData(const std::string& bytes, bool last) {
     std::string fragment = bytes.substr(offset, n);
     offset += n;
     const bool is_last = last && offset == bytes.size();
-    DUL_PDV pdv{fragment.size(), kContextId, DUL_DATASETPDV, is_last ? OFTrue : OFFalse,
+    DUL_PDV pdv{fragment.size(), context, DUL_DATASETPDV, is_last ? OFTrue : OFFalse,
                 fragment.data()};
     DUL_PDVLIST list{1, nullptr, 0, {}, &pdv};
     if (DUL_WritePDVs(&assoc_->DULassociation, &list).bad()) return false;
@@ -144,14 +156,14 @@ bool RawStoreClient::EndedByServerWithin(int timeout_seconds) {
 }
 
 T_ASC_Parameters* LoopbackAssociationParameters(int port, const char* calling_aet,
-                                                const char* sop_class) {
+                                                const char* sop_class, T_ASC_SC_ROLE role) {
   T_ASC_Parameters* params = nullptr;
   ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
   ASC_setAPTitles(params, calling_aet, "PIXELDEX", nullptr);
   const std::string peer = "127.0.0.1:" + std::to_string(port);
   ASC_setPresentationAddresses(params, "localhost", peer.c_str());
   const char* syntaxes[] = {UID_LittleEndianExplicitTransferSyntax};
-  ASC_addPresentationContext(params, kContextId, sop_class, syntaxes, 1);
+  ASC_addPresentationContext(params, kContextId, sop_class, syntaxes, 1, role);
   return params;
 }
 

@@ -7,14 +7,22 @@
 #include <dcmtk/dcmnet/assoc.h>
 
 #include <string>
+#include <vector>
 
 namespace pixeldex::testing {
 
 class RawStoreClient {
  public:
+  struct Context {
+    std::string sop_class;
+    T_ASC_SC_ROLE role = ASC_SC_ROLE_DEFAULT;
+  };
   // Opens an association to 127.0.0.1:`port` proposing `sop_class` in
   // Explicit VR Little Endian; connected() says whether it was accepted.
   RawStoreClient(int port, const std::string& sop_class);
+  // Opens one from `calling_aet` proposing `contexts` as presentation
+  // contexts 1, 3, 5, ...; connected() says whether all were accepted.
+  RawStoreClient(int port, const std::vector<Context>& contexts, const std::string& calling_aet);
   ~RawStoreClient();
   RawStoreClient(const RawStoreClient&) = delete;
   RawStoreClient& operator=(const RawStoreClient&) = delete;
@@ -26,9 +34,9 @@ class RawStoreClient {
   // empty, a C-FIND-RQ command set).
   bool SendCommand(const std::string& sop_instance_uid);
   // Sends `command` verbatim as one last command PDV, whatever it holds.
-  bool SendCommandBytes(std::string command);
+  bool SendCommandBytes(std::string command, T_ASC_PresentationContextID context = 1);
   // Sends `bytes` as data set PDVs, the last flagged as last when `last`.
-  bool SendData(const std::string& bytes, bool last);
+  bool SendData(const std::string& bytes, bool last, T_ASC_PresentationContextID context = 1);
   // Writes `bytes` straight to the socket, bypassing the PDU layer.
   bool SendRawBytes(const std::string& bytes);
   // The C-STORE-RSP status, or -1 when none arrives within `timeout_seconds`.
@@ -36,6 +44,8 @@ class RawStoreClient {
   // Whether the server aborts the association (A-ABORT) or closes the
   // connection within `timeout_seconds`; other PDUs are read and discarded.
   bool EndedByServerWithin(int timeout_seconds);
+  // For DIMSE calls on the association (DIMSE_storeUser, DIMSE_moveUser...).
+  T_ASC_Association* association() const { return assoc_; }
 
  private:
   T_ASC_Network* net_ = nullptr;
@@ -44,9 +54,11 @@ class RawStoreClient {
 };
 
 // Association parameters from `calling_aet` to PIXELDEX at 127.0.0.1:`port`
-// proposing `sop_class` in Explicit VR Little Endian as presentation context 1.
+// proposing `sop_class` in Explicit VR Little Endian as presentation context 1
+// (with `role`: PS3.7 D.3.3.4).
 T_ASC_Parameters* LoopbackAssociationParameters(int port, const char* calling_aet,
-                                                const char* sop_class);
+                                                const char* sop_class,
+                                                T_ASC_SC_ROLE role = ASC_SC_ROLE_DEFAULT);
 
 // A TCP connection to 127.0.0.1:`port`, or -1.
 int ConnectLoopback(int port);

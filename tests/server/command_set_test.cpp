@@ -1,0 +1,72 @@
+// ParseCommandSet: a command set is read only when it has one reading, and
+// that reading is DCMTK's (DCMTK keeps the first of a repeated tag and sorts
+// tags that do not ascend, so both are refused).
+
+#include "server/listener/command_set.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/upper_layer_bytes.h"
+
+namespace pixeldex::server {
+namespace {
+
+using testing::CommandElement;
+using testing::Le16;
+using testing::Le32;
+using testing::RequestCommandSet;
+
+constexpr const char* kCt = "1.2.840.10008.5.1.4.1.1.2";
+
+void ExpectRefused(const std::string& bytes, const std::string& why) {
+  auto parsed = ParseCommandSet(bytes);
+  ASSERT_FALSE(parsed.ok()) << why;
+  EXPECT_NE(parsed.status().message().find(why), std::string::npos) << parsed.status().message();
+}
+
+TEST(CommandSetTest, ReadsTheCommandFieldAndWhetherADataSetFollows) {
+  auto find = ParseCommandSet(RequestCommandSet(0x0020, kCt));
+  ASSERT_TRUE(find.ok()) << find.status().message();
+  EXPECT_EQ(find->command_field, 0x0020);
+  EXPECT_TRUE(find->has_data_set);
+  auto echo = ParseCommandSet(CommandElement(0x0000, Le32(0)) + RequestCommandSet(0x0030, kCt, false));
+  ASSERT_TRUE(echo.ok()) << echo.status().message();
+  EXPECT_EQ(echo->command_field, 0x0030);
+  EXPECT_FALSE(echo->has_data_set);
+}
+
+TEST(CommandSetTest, ARepeatedCommandFieldIsRefused) {
+  // The attack: DCMTK reads C-FIND-RQ (the first), a last-wins reader C-STORE-RQ.
+  ExpectRefused(CommandElement(0x0002, kCt) + CommandElement(0x0100, Le16(0x0020)) +
+                    CommandElement(0x0100, Le16(0x0001)) + CommandElement(0x0800, Le16(0)),
+                "repeats (0000,0100)");
+}
+
+TEST(CommandSetTest, TagsOutOfOrderAreRefused) {
+  ExpectRefused(CommandElement(0x0800, Le16(0)) + CommandElement(0x0100, Le16(0x0001)),
+                "not in ascending tag order at (0000,0100)");
+}
+
+TEST(CommandSetTest, ElementsOutsideGroup0000AreRefused) {
+  const std::string sequence = Le16(0x0008) + Le16(0x1115) + Le32(0);
+  ExpectRefused(RequestCommandSet(0x0020, kCt) + sequence, "outside group 0000");
+  ExpectRefused(Le16(0xFFFE) + Le16(0xE000) + Le32(0) + RequestCommandSet(0x0020, kCt),
+                "outside group 0000");
+}
+
+TEST(CommandSetTest, MalformedLayoutsAreRefused) {
+  ExpectRefused(RequestCommandSet(0x0020, kCt) + Le16(0) + Le16(0x0900) + Le32(0xFFFFFFFF),
+                "undefined length");
+  ExpectRefused(RequestCommandSet(0x0020, kCt) + Le16(0) + Le16(0x0900) + Le32(100) + "xx",
+                "runs past its end");
+  ExpectRefused(RequestCommandSet(0x0020, kCt) + "abc", "ends inside an element header");
+  ExpectRefused("", "has no Command Field");
+  ExpectRefused(CommandElement(0x0002, kCt) + CommandElement(0x0100, Le16(0x0020)),
+                "has no Command Data Set Type");
+  // Two values: DCMTK reads the first, so no value but one is read at all.
+  ExpectRefused(CommandElement(0x0100, Le16(0x0020) + Le16(0x0001)) + CommandElement(0x0800, Le16(0)),
+                "(0000,0100) is not one US value");
+}
+
+}  // namespace
+}  // namespace pixeldex::server
