@@ -21,11 +21,9 @@ namespace fs = std::filesystem;
 
 class IntegrityE2eTest : public ServerTest {
  protected:
-  ProcessResult Pixeldex(const std::string& command, std::vector<std::string> args = {}) const {
-    std::vector<std::string> argv = {PIXELDEX_BINARY,  command,   "--storage",
-                                     dir_ / "storage", "--index", dir_ / "index.db"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunProcess(argv);
+  ProcessResult Pixeldex(const std::string& command,
+                         const std::vector<std::string>& args = {}) const {
+    return PixeldexOn(dir_, command, args);
   }
   static long long SummaryCount(const std::string& output, const std::string& label) {
     std::smatch m;

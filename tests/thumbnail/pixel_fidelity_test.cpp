@@ -55,14 +55,19 @@ std::vector<Uint8> PackBits(int frames) {
   return bytes;
 }
 
-TEST(PixelFidelity, OneBitFramesAreUnpackedBitByBit) {
+// Three frames: the middle one starts at bit 70, inside byte 8.
+PixelSpec OneBitSpec() {
   PixelSpec spec;
   spec.columns = kBitColumns;
   spec.rows = kBitRows;
   spec.bits_allocated = spec.bits_stored = 1;
   spec.high_bit = 0;
-  spec.frames = 3;  // the middle frame starts at bit 70, inside byte 8
-  auto dataset = MakeHeader(spec);
+  spec.frames = 3;
+  return spec;
+}
+
+TEST(PixelFidelity, OneBitFramesAreUnpackedBitByBit) {
+  auto dataset = MakeHeader(OneBitSpec());
   const std::vector<Uint8> bits = PackBits(3);
   dataset->putAndInsertUint8Array(DCM_PixelData, bits.data(), bits.size());
   TempDir dir;
@@ -82,13 +87,7 @@ TEST(PixelFidelity, OneBitFramesAreUnpackedBitByBit) {
 }
 
 TEST(PixelFidelity, TruncatedOneBitDataIsADecodeError) {
-  PixelSpec spec;
-  spec.columns = kBitColumns;
-  spec.rows = kBitRows;
-  spec.bits_allocated = spec.bits_stored = 1;
-  spec.high_bit = 0;
-  spec.frames = 3;
-  auto dataset = MakeHeader(spec);
+  auto dataset = MakeHeader(OneBitSpec());
   std::vector<Uint8> bits = PackBits(3);
   bits.resize(14);  // the middle frame ends in byte 17
   dataset->putAndInsertUint8Array(DCM_PixelData, bits.data(), bits.size());
