@@ -102,11 +102,6 @@ Result<int> DicomServer::Start() {
   options.thumbnails = settings_.thumbnails.enabled;
   options.thumbnail.max_size = settings_.thumbnails.max_size;
   pipeline_ = std::make_unique<ingest::IngestPipeline>(*store_, *writer_, options);
-  // Before listening: catalog files a crash left without rows, report rows
-  // whose file is gone.
-  auto reconciled = reconcile::Reconcile(*pipeline_, *store_, *writer_, settings_.storage.index, {});
-  if (!reconciled.ok()) return reconciled.status();
-  reconcile::LogReport(*reconciled, "start-up");
   PIXELDEX_RETURN_IF_ERROR(StartMoveTls());
   readers_ = std::make_unique<index::ReaderPool>(settings_.storage.index);
   context_ = std::make_unique<ServerContext>(ServerContext{
@@ -126,6 +121,16 @@ Result<int> DicomServer::Start() {
   if (!network.ok()) return network.status();
   network_ = *network;
   PIXELDEX_RETURN_IF_ERROR(StartTls());
+  // Bound first, so that a busy port fails the start at once; connections
+  // wait in the backlog until Run() accepts them, after reconciling: catalog
+  // files a crash left without rows, report rows whose file is gone.
+  if (auto shortfall = FreeSpaceShortfall(*store_, settings_.storage.min_free_mb)) {
+    LogWarning("storage {}: {}; C-STOREs are refused (A700) until space is freed",
+               settings_.storage.root, *shortfall);
+  }
+  auto reconciled = reconcile::Reconcile(*pipeline_, *store_, *writer_, settings_.storage.index, {});
+  if (!reconciled.ok()) return reconciled.status();
+  reconcile::LogReport(*reconciled, "start-up");
   last_accept_poll_.store(SteadySeconds());
   return BoundPort(network_);
 }
@@ -327,9 +332,8 @@ Status DicomServer::CheckHealth() const {
   auto db = context_->open_reader();
   Status readable = db.ok() ? db->db().Exec("SELECT 1 FROM instances LIMIT 1") : db.status();
   if (!readable.ok()) return Status::IoError("index: " + readable.message());
-  if (BelowFreeSpaceThreshold(*context_)) {
-    return Status::ResourceExhausted(
-        "storage: below its free-space threshold (storage.min_free_mb)");
+  if (auto shortfall = FreeSpaceShortfall(*store_, settings_.storage.min_free_mb)) {
+    return Status::ResourceExhausted("storage: " + *shortfall);
   }
   return Status::Ok();
 }

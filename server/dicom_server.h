@@ -1,7 +1,8 @@
 #pragma once
 // DicomServer: the DICOM listener. Start() opens the index and storage,
-// reconciles what a crash left behind, and binds the port (and the TLS port
-// when tls.enabled); Run() accepts associations on both until Stop() is
+// binds the port (and the TLS port when tls.enabled; a busy port fails at
+// once), then reconciles what a crash left behind; Run() accepts
+// associations on both (none before reconciling is done) until Stop() is
 // called (from any thread or a signal handler's strand), then waits for every
 // association to finish its current operation and returns.
 //

@@ -12,19 +12,27 @@ Result<CatalogLookup> CatalogLookup::Open(const std::string& index_path) {
   // Served by the index instances_path; a path is recorded at most once per
   // instance, but the same path may appear for two UIDs after an edit.
   auto stmt = lookup.db_.Prepare(
-      "SELECT 1 FROM instances WHERE path = ?1 AND size_bytes = ?2 AND file_mtime = ?3 LIMIT 1");
+      "SELECT sop_instance_uid, sha256, size_bytes, file_mtime FROM instances WHERE path = ?1 "
+      "LIMIT 1");
   if (!stmt.ok()) return stmt.status();
   lookup.by_path_.emplace(std::move(stmt).value());
+  auto events =
+      lookup.db_.Prepare("SELECT sop_instance_uid, detail FROM events WHERE kind = 'file_corrupt'");
+  if (!events.ok()) return events.status();
+  while (events->Step()) {
+    lookup.corrupt_instances_.insert(events->Text(0));
+    lookup.corrupt_reports_.insert(events->Text(0) + '\n' + events->Text(1));
+  }
+  PIXELDEX_RETURN_IF_ERROR(events->status());
   return lookup;
 }
 
-Result<bool> CatalogLookup::IsCatalogedUnchanged(const std::string& absolute_path,
-                                                 int64_t size_bytes,
-                                                 const std::string& file_mtime) {
+Result<std::optional<RecordedFile>> CatalogLookup::RecordedAt(const std::string& recorded_path) {
   index::Statement& stmt = *by_path_;
   stmt.Reset();
-  stmt.Bind(1, absolute_path).Bind(2, size_bytes).Bind(3, file_mtime);
-  const bool found = stmt.Step();
+  stmt.Bind(1, recorded_path);
+  std::optional<RecordedFile> found;
+  if (stmt.Step()) found = RecordedFile{stmt.Text(0), stmt.Text(1), stmt.Int(2), stmt.Text(3)};
   Status status = stmt.status();
   stmt.Reset();
   if (!status.ok()) return status;

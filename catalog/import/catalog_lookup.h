@@ -2,7 +2,9 @@
 // CatalogLookup: the questions an import asks the index before doing any
 // work on a file, through its own read-only connection (a WAL reader: it
 // never blocks the writer, and sees what was committed before each query).
-//   - was this file cataloged in place, unchanged since? (path, size, mtime)
+//   - what does the index record for this path? (instance, SHA-256, size, mtime)
+//   - was a corruption of this instance's file reported? (file_corrupt events,
+//     read once at Open)
 //   - which contents are cataloged? (every instance's SHA-256, read once)
 // One lookup per thread: a connection is not shared.
 
@@ -11,22 +13,38 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "catalog/common/result.h"
 #include "catalog/index/sqlite_db.h"
 
 namespace pixeldex::import {
 
+// What an instance row records about its file.
+struct RecordedFile {
+  std::string sop_instance_uid;
+  std::string sha256;      // lowercase hex
+  int64_t size_bytes = 0;
+  std::string file_mtime;  // ISO 8601 UTC with milliseconds (catalog/common/clock.h)
+};
+
 class CatalogLookup {
  public:
   // Opens `index_path` read-only; the file must exist (IndexWriter creates it).
   static Result<CatalogLookup> Open(const std::string& index_path);
 
-  // True when an instance row records `absolute_path` with exactly this size
-  // and modification time (ISO 8601 UTC with milliseconds, as the ingest
-  // pipeline writes it: catalog/common/clock.h).
-  Result<bool> IsCatalogedUnchanged(const std::string& absolute_path, int64_t size_bytes,
-                                    const std::string& file_mtime);
+  // The row that records `recorded_path` (as the pipeline records it), if any.
+  Result<std::optional<RecordedFile>> RecordedAt(const std::string& recorded_path);
+
+  // True when a `file_corrupt` event reports a file of this instance: such a
+  // file is verified again at every reconcile until a person resolves it.
+  bool CorruptionReported(const std::string& sop_instance_uid) const {
+    return corrupt_instances_.contains(sop_instance_uid);
+  }
+  // True when exactly this report (instance and detail) was recorded before.
+  bool CorruptionReported(const std::string& sop_instance_uid, const std::string& detail) const {
+    return corrupt_reports_.contains(sop_instance_uid + '\n' + detail);
+  }
 
   // Calls `fn` with the lowercase hex SHA-256 of every cataloged instance.
   Status ForEachContentHash(const std::function<void(std::string_view)>& fn);
@@ -36,6 +54,8 @@ class CatalogLookup {
 
   index::Db db_;  // declared first: outlives the statement
   std::optional<index::Statement> by_path_;
+  std::unordered_set<std::string> corrupt_instances_;
+  std::unordered_set<std::string> corrupt_reports_;  // sop_instance_uid '\n' detail
 };
 
 }  // namespace pixeldex::import

@@ -85,11 +85,62 @@ bool PlausibleDataset(std::string_view head, int64_t file_size, bool explicit_vr
   return true;
 }
 
+// Media Storage SOP Classes of Part-10 files that hold no composite instance.
+struct NonInstanceClass {
+  std::string_view uid;
+  const char* name;
+};
+constexpr NonInstanceClass kNonInstanceClasses[] = {
+    {"1.2.840.10008.1.3.10", "DICOMDIR"},  // Media Storage Directory Storage, PS3.10 8.6
+};
+
+// The Media Storage SOP Class UID (0002,0002) of the File Meta Information
+// that follows the prefix (PS3.10 7.1: group 0002, Explicit VR Little
+// Endian); empty when it is not within `head`.
+std::string_view MediaStorageSopClass(std::string_view head) {
+  size_t at = kPreambleBytes + kMagic.size();
+  while (at + 8 <= head.size() && Le16(head, at) == 0x0002) {
+    const uint16_t element = Le16(head, at + 2);
+    const int field = LengthFieldBytes(head.substr(at + 4, 2));
+    if (field == 0) return {};
+    uint64_t length = 0;
+    size_t value_at = 0;
+    if (field == 2) {
+      length = Le16(head, at + 6);
+      value_at = at + 8;
+    } else {
+      if (at + 12 > head.size()) return {};
+      length = Le32(head, at + 8);
+      value_at = at + 12;
+    }
+    if (value_at + length > head.size()) return {};
+    if (element == 0x0002) {
+      std::string_view uid = head.substr(value_at, static_cast<size_t>(length));
+      while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) uid.remove_suffix(1);
+      return uid;
+    }
+    at = value_at + static_cast<size_t>(length);
+  }
+  return {};
+}
+
+const char* NonInstanceName(std::string_view head) {
+  const std::string_view uid = MediaStorageSopClass(head);
+  for (const NonInstanceClass& c : kNonInstanceClasses) {
+    if (c.uid == uid) return c.name;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
-DicomKind ClassifyDicomPrefix(std::string_view head, int64_t file_size) {
+DicomKind ClassifyDicomPrefix(std::string_view head, int64_t file_size, std::string* what) {
   if (head.size() >= kPreambleBytes + kMagic.size() &&
       head.substr(kPreambleBytes, kMagic.size()) == kMagic) {
+    if (const char* name = NonInstanceName(head)) {
+      if (what != nullptr) *what = name;
+      return DicomKind::kNotInstance;
+    }
     return DicomKind::kPart10;
   }
   if (PlausibleDataset(head, file_size, /*explicit_vr=*/true) ||
@@ -99,7 +150,7 @@ DicomKind ClassifyDicomPrefix(std::string_view head, int64_t file_size) {
   return DicomKind::kNotDicom;
 }
 
-Result<DicomKind> ClassifyDicomFile(const std::string& path) {
+Result<DicomKind> ClassifyDicomFile(const std::string& path, std::string* what) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return Status::FromErrno(errno, "cannot open " + path);
   std::array<char, kSniffBytes> buffer{};
@@ -118,7 +169,7 @@ Result<DicomKind> ClassifyDicomFile(const std::string& path) {
   const off_t size = ::lseek(fd, 0, SEEK_END);
   ::close(fd);
   if (size < 0) return Status::IoError("cannot determine the size of " + path);
-  return ClassifyDicomPrefix(std::string_view(buffer.data(), filled), size);
+  return ClassifyDicomPrefix(std::string_view(buffer.data(), filled), size, what);
 }
 
 const char* DicomKindName(DicomKind kind) {
@@ -127,6 +178,8 @@ const char* DicomKindName(DicomKind kind) {
       return "Part-10";
     case DicomKind::kRawDataset:
       return "raw data set";
+    case DicomKind::kNotInstance:
+      return "not an instance";
     case DicomKind::kNotDicom:
       return "not DICOM";
   }

@@ -15,6 +15,10 @@
 //                  in other formats and archives fail this at the first or
 //                  second element. DCMTK then reads the file with the
 //                  transfer syntax detected (EXS_Unknown).
+//   not an instance  a Part-10 file whose File Meta Information names a
+//                  Media Storage SOP Class that is not a composite instance
+//                  (PS3.10 7.1, PS3.4 Annex F: a DICOMDIR); nothing to catalog,
+//                  and no failure either.
 //   not DICOM      anything else, including empty files and Big Endian raw
 //                  data sets (retired, and too easily confused).
 //
@@ -30,20 +34,22 @@
 
 namespace pixeldex::import {
 
-enum class DicomKind { kPart10, kRawDataset, kNotDicom };
+enum class DicomKind { kPart10, kRawDataset, kNotInstance, kNotDicom };
 
 // How many leading bytes ClassifyDicomFile() reads.
 inline constexpr size_t kSniffBytes = 1024;
 
 // Classifies a file from its first bytes (`head`, at most kSniffBytes) and
-// its total size.
-DicomKind ClassifyDicomPrefix(std::string_view head, int64_t file_size);
+// its total size. For kNotInstance, `what` (when given) receives what the
+// file is instead, e.g. "DICOMDIR".
+DicomKind ClassifyDicomPrefix(std::string_view head, int64_t file_size,
+                              std::string* what = nullptr);
 
 // Reads the first kSniffBytes of `path` and classifies it. IoError when the
 // file cannot be opened or read.
-Result<DicomKind> ClassifyDicomFile(const std::string& path);
+Result<DicomKind> ClassifyDicomFile(const std::string& path, std::string* what = nullptr);
 
-// "Part-10", "raw data set" or "not DICOM".
+// "Part-10", "raw data set", "not an instance" or "not DICOM".
 const char* DicomKindName(DicomKind kind);
 
 }  // namespace pixeldex::import

@@ -21,6 +21,8 @@ FileResult FromDisposition(ingest::Disposition disposition) {
       return FileResult::kReplaced;
     case ingest::Disposition::kKeptExisting:
       return FileResult::kDuplicateKept;
+    case ingest::Disposition::kRecataloged:
+      return FileResult::kRebuilt;
   }
   return FileResult::kImported;
 }
@@ -37,8 +39,12 @@ ingest::IngestRequest RequestFor(std::string path, bool in_place, const std::str
 
 void FileImporter::Import(const WalkedFile& file) {
   Result<FileResult> result = FileResult::kNotDicom;
-  if (auto kind = ClassifyDicomFile(file.path); !kind.ok()) {
+  std::string what;
+  if (auto kind = ClassifyDicomFile(file.path, &what); !kind.ok()) {
     result = kind.status();
+  } else if (*kind == DicomKind::kNotInstance) {
+    LogInfo("import {}: not an instance: {}", file.path, what);
+    result = FileResult::kNotInstance;
   } else if (*kind != DicomKind::kNotDicom) {
     result = context_.in_place ? InPlace(file.path) : Copied(file.path);
   }
@@ -58,14 +64,46 @@ Result<FileResult> FileImporter::InPlace(const std::string& path) {
   const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
   struct stat st {};
   if (::stat(absolute.c_str(), &st) != 0) return Status::FromErrno(errno, "cannot stat " + path);
-  if (!context_.recatalog_unchanged) {
-    // The same form of the path the pipeline records.
-    const std::string recorded = context_.store.layout().RecordedPath(absolute);
-    auto unchanged = lookup_.IsCatalogedUnchanged(recorded, st.st_size, ToIso8601(st.st_mtim));
-    if (!unchanged.ok()) return unchanged.status();
-    if (*unchanged) return FileResult::kUnchanged;
+  // The same form of the path the pipeline records.
+  const std::string recorded = context_.store.layout().RecordedPath(absolute);
+  auto row = lookup_.RecordedAt(recorded);
+  if (!row.ok()) return row.status();
+  ingest::IngestRequest request = RequestFor(absolute, /*in_place=*/true, context_.source);
+  if (row->has_value()) {
+    const RecordedFile& recorded_file = **row;
+    const bool same_stat = recorded_file.size_bytes == st.st_size &&
+                           recorded_file.file_mtime == ToIso8601(st.st_mtim);
+    const bool skip_if_intact = same_stat && !context_.recatalog_unchanged;
+    // A clean start hashes nothing: only files whose size or time changed,
+    // files to catalog again, and files reported corrupt before.
+    if (skip_if_intact && !lookup_.CorruptionReported(recorded_file.sop_instance_uid)) {
+      return FileResult::kUnchanged;
+    }
+    auto sha256 = storage::Sha256OfFile(absolute);
+    if (!sha256.ok()) return sha256.status();
+    if (*sha256 != recorded_file.sha256 && !context_.accept_changed) {
+      ReportCorrupt(recorded_file, recorded, *sha256);
+      return FileResult::kCorrupt;
+    }
+    if (skip_if_intact && *sha256 == recorded_file.sha256) return FileResult::kUnchanged;
+    request.sha256 = std::move(sha256).value();
   }
-  return Ingest(RequestFor(absolute, /*in_place=*/true, context_.source), path);
+  return Ingest(request, path);
+}
+
+void FileImporter::ReportCorrupt(const RecordedFile& row, const std::string& recorded_path,
+                                 const std::string& sha256) {
+  const std::string detail = recorded_path + ": recorded sha256 " + row.sha256 + ", file sha256 " +
+                             sha256;
+  LogWarning("sop={}: the stored file {} no longer matches its recorded SHA-256 ({}); left as "
+             "it is, not cataloged again",
+             row.sop_instance_uid, recorded_path, detail.substr(recorded_path.size() + 2));
+  if (lookup_.CorruptionReported(row.sop_instance_uid, detail)) return;
+  EventRecord event;
+  event.kind = "file_corrupt";
+  event.sop_instance_uid = row.sop_instance_uid;
+  event.detail = detail;
+  context_.pipeline.RecordEvent(std::move(event));
 }
 
 Result<FileResult> FileImporter::Copied(const std::string& path) {

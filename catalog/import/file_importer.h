@@ -1,15 +1,25 @@
 #pragma once
 // FileImporter: what one import worker does with one file.
 //   1. recognise     DICOM by content (dicom_sniffer.h); others are counted
-//                    as "not DICOM" and left alone
+//                    as "not DICOM", DICOM files that are no instance (a
+//                    DICOMDIR) as "not an instance", and left alone
 //   2. skip          files cataloged before and unchanged since:
 //                      in place  the index records this path (relative to
 //                                the storage root for a file below it, else
-//                                absolute) with the same size and mtime
+//                                absolute) with the same size and mtime, and
+//                                no corruption of it was reported (such a file
+//                                is hashed again until resolved)
 //                      copying   the index holds an instance with the same
 //                                SHA-256 (a copied file is stored byte for
 //                                byte, so its hash is the source's)
-//   3. ingest        copying: copy into the store's incoming directory, then
+//   3. verify        in place, a file the index records that is to be
+//                    cataloged again is hashed first: content that no longer
+//                    matches the recorded SHA-256 is never cataloged silently.
+//                    It is counted "corrupt", logged and recorded as an event
+//                    file_corrupt (once per finding), and its rows stay as
+//                    they were, unless `accept_changed` says a person accepts
+//                    the file as it is now
+//   4. ingest        copying: copy into the store's incoming directory, then
 //                    IngestPipeline::Ingest (which moves it into the layout);
 //                    in place: Ingest with in_place = true and the source path
 // and records the result in the tally. Never throws; a failure is a result.
@@ -37,6 +47,9 @@ struct ImportContext {
   bool in_place = false;
   // In place: catalog files again even when unchanged (`pixeldex reindex`).
   bool recatalog_unchanged = false;
+  // In place: catalog a file whose content no longer matches its recorded
+  // SHA-256 as it is now (`pixeldex reindex --accept-changed`).
+  bool accept_changed = false;
   // Provenance.source of the rows written.
   std::string source = "import";
 };
@@ -52,6 +65,9 @@ class FileImporter {
  private:
   Result<FileResult> InPlace(const std::string& path);
   Result<FileResult> Copied(const std::string& path);
+  // Logs and (once per finding) records the file_corrupt event.
+  void ReportCorrupt(const RecordedFile& row, const std::string& recorded_path,
+                     const std::string& sha256);
   Result<FileResult> Ingest(const ingest::IngestRequest& request, const std::string& source_path);
 
   const ImportContext& context_;

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
+#include <span>
 
 namespace pixeldex::import {
 namespace {
@@ -42,21 +43,22 @@ std::string FormatProgressLine(const ProgressSnapshot& s) {
   return line;
 }
 
-std::string FormatSummary(const ImportSummary& s, std::string_view command) {
+namespace {
+
+struct SummaryRow {
+  const char* label;
+  FileResult result;
+};
+
+// The summary with `rows` as the words for the results.
+std::string FormatSummaryWith(const ImportSummary& s, std::string_view command,
+                              std::span<const SummaryRow> rows) {
   const ImportCounts& c = s.counts;
   std::string out = fmt::format(
       "{}{}: {} files ({:.1f} MB) in {:.1f} s: {:.0f} files/s, {:.1f} MB/s\n", command,
       s.cancelled ? " (interrupted)" : "", c.files_done, c.bytes_done / kMegabyte,
       s.elapsed_seconds, Rate(static_cast<double>(c.files_done), s.elapsed_seconds),
       Rate(static_cast<double>(c.bytes_done), s.elapsed_seconds) / kMegabyte);
-  const std::pair<const char*, FileResult> rows[] = {
-      {"imported", FileResult::kImported},
-      {"replaced", FileResult::kReplaced},
-      {"skipped unchanged", FileResult::kUnchanged},
-      {"duplicates kept", FileResult::kDuplicateKept},
-      {"not DICOM", FileResult::kNotDicom},
-      {"failed", FileResult::kFailed},
-  };
   for (const auto& [label, result] : rows) {
     out += fmt::format("  {:<18} {:>9}\n", label, c.Of(result));
   }
@@ -81,6 +83,38 @@ std::string FormatSummary(const ImportSummary& s, std::string_view command) {
     for (const ImportFailure& f : s.failures) out += fmt::format("  {}: {}\n", f.path, f.reason);
   }
   return out;
+}
+
+}  // namespace
+
+std::string FormatSummary(const ImportSummary& s) {
+  static constexpr SummaryRow kRows[] = {
+      {"imported", FileResult::kImported},
+      {"replaced", FileResult::kReplaced},
+      {"rebuilt", FileResult::kRebuilt},
+      {"skipped unchanged", FileResult::kUnchanged},
+      {"duplicates kept", FileResult::kDuplicateKept},
+      {"corrupt", FileResult::kCorrupt},
+      {"not DICOM", FileResult::kNotDicom},
+      {"not an instance", FileResult::kNotInstance},
+      {"failed", FileResult::kFailed},
+  };
+  return FormatSummaryWith(s, "pixeldex import", kRows);
+}
+
+std::string FormatReindexSummary(const ImportSummary& s) {
+  static constexpr SummaryRow kRows[] = {
+      {"rebuilt", FileResult::kRebuilt},
+      {"new", FileResult::kImported},
+      {"moved", FileResult::kReplaced},
+      {"unchanged", FileResult::kUnchanged},
+      {"corrupt", FileResult::kCorrupt},
+      {"left uncataloged", FileResult::kDuplicateKept},
+      {"not DICOM", FileResult::kNotDicom},
+      {"not an instance", FileResult::kNotInstance},
+      {"failed", FileResult::kFailed},
+  };
+  return FormatSummaryWith(s, "pixeldex reindex", kRows);
 }
 
 }  // namespace pixeldex::import

@@ -35,8 +35,11 @@ struct ImportSummary {
 };
 
 // Counts per result, throughput, walk notes, and the failures listed (with
-// "first N of M" when not all are), under a first line naming `command`.
-std::string FormatSummary(const ImportSummary& summary,
-                          std::string_view command = "pixeldex import");
+// "first N of M" when not all are), under a first line naming the command.
+std::string FormatSummary(const ImportSummary& summary);
+// The same for `pixeldex reindex`, in its own words: rebuilt (cataloged again
+// at the path its row records), new, moved, unchanged, corrupt, left
+// uncataloged (another copy is cataloged), not DICOM, not an instance, failed.
+std::string FormatReindexSummary(const ImportSummary& summary);
 
 }  // namespace pixeldex::import

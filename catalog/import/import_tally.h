@@ -20,8 +20,11 @@ enum class FileResult {
   kDuplicateKept,  // same UID cataloged before; storage.duplicates=keep kept that one
   kNotDicom,       // not recognised as DICOM: skipped
   kFailed,         // recognised but not cataloged (unreadable, corrupt, invalid)
+  kNotInstance,    // DICOM, but not a composite instance (a DICOMDIR): skipped
+  kRebuilt,        // cataloged in place again at the path its row records
+  kCorrupt,        // in place: content no longer matches the recorded SHA-256; left as is
 };
-inline constexpr size_t kFileResultCount = 6;
+inline constexpr size_t kFileResultCount = 9;
 
 struct ImportFailure {
   std::string path;
@@ -34,6 +37,8 @@ struct ImportCounts {
   int64_t bytes_done = 0;  // sizes of the files done, as walked
 
   int64_t Of(FileResult r) const { return by_result[static_cast<size_t>(r)]; }
+  // Files that need a person: failed or corrupt (the command exits 1).
+  int64_t NeedingAttention() const { return Of(FileResult::kFailed) + Of(FileResult::kCorrupt); }
 };
 
 class ImportTally {

@@ -33,6 +33,9 @@ struct ImportOptions {
   // In place: catalog files again even when their rows say they are
   // unchanged (`pixeldex reindex`).
   bool recatalog_unchanged = false;
+  // In place: catalog files whose content no longer matches their recorded
+  // SHA-256 as they are now, instead of reporting them (file_importer.h).
+  bool accept_changed = false;
   // Provenance.source of the rows written.
   std::string source = "import";
   // Follow symbolic links, also out of the tree (folder_walker.h).

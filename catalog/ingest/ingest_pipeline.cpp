@@ -88,10 +88,10 @@ struct FileWork {
   std::optional<Result<storage::FileStore::SyncedIncoming>> synced;
 };
 
-Result<FileFacts> ComputeFileFacts(const std::string& path) {
+Result<FileFacts> ComputeFileFacts(const std::string& path, const std::string& known_sha256) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "cannot stat " + path);
-  auto hash = storage::Sha256OfFile(path);
+  auto hash = known_sha256.empty() ? storage::Sha256OfFile(path) : Result<std::string>(known_sha256);
   if (!hash.ok()) return hash.status();
   FileFacts facts;
   facts.size_bytes = st.st_size;
@@ -120,7 +120,8 @@ Status IndexFailure(const Status& status) {
 // Hashes the file, then (unless in place) fsyncs it: both only read or flush
 // the finished file, so Ingest() runs them on another core meanwhile.
 FileWork HashAndSync(storage::FileStore& store, const IngestRequest& request) {
-  FileWork work{ComputeFileFacts(request.incoming_path), std::nullopt};
+  FileWork work{ComputeFileFacts(request.incoming_path, request.in_place ? request.sha256 : ""),
+                std::nullopt};
   if (!request.in_place) work.synced = store.SyncIncoming(request.incoming_path);
   return work;
 }
@@ -276,7 +277,9 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   }
   // PS3.5 6.1: text stored with U+FFFD where the bytes were undecodable.
   if (!text_problem.empty()) RecordEvent("text_undecodable", outcome, request, text_problem);
-  if (written->replaced) {
+  if (written->replaced && request.in_place && written->replaced_path == outcome.relative_path) {
+    outcome.disposition = Disposition::kRecataloged;  // its own rows, rebuilt
+  } else if (written->replaced) {
     outcome.disposition = Disposition::kReplaced;
     RecordEvent("duplicate_replaced", outcome, request, "previous copy: " + written->replaced_path);
     // Only files inside the layout are ours to remove; in-place paths are absolute.

@@ -54,13 +54,18 @@ struct IngestRequest {
   // exists, that copy stays cataloged and this file is left alone (event
   // duplicate_in_layout). Files are never deleted for it.
   bool in_place = false;
+  // In place: the file's SHA-256 (lowercase hex) when the caller has just
+  // computed it, so that it is not hashed twice; empty otherwise.
+  std::string sha256;
   // From the C-STORE request; empty for imports (then not checked).
   std::string expected_sop_class_uid;
   std::string expected_sop_instance_uid;
   Provenance provenance;
 };
 
-enum class Disposition { kStored, kReplaced, kKeptExisting };
+// kRecataloged: cataloged in place at the very path the instance's row
+// recorded (reindex, reconcile): its rows are rebuilt; nothing was replaced.
+enum class Disposition { kStored, kReplaced, kKeptExisting, kRecataloged };
 
 struct IngestOutcome {
   Disposition disposition = Disposition::kStored;

@@ -1,10 +1,12 @@
 #include "catalog/reconcile/archive_checker.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <set>
 #include <thread>
 
+#include "catalog/import/dicom_sniffer.h"
 #include "catalog/import/folder_walker.h"
 #include "catalog/index/schema.h"
 #include "catalog/index/sqlite_db.h"
@@ -19,6 +21,20 @@ namespace fs = std::filesystem;
 // How long a problem must last to be reported: longer than a store takes
 // from "file in place" to "rows committed" on a busy server.
 constexpr auto kConfirmationGrace = std::chrono::seconds(2);
+
+// A file no row records: an instance left uncataloged (extra), or a file
+// that is no instance at all (foreign).
+Finding Unrecorded(const std::string& file, const std::string& recorded_path) {
+  std::string what;
+  auto kind = import::ClassifyDicomFile(file, &what);
+  if (kind.ok() && *kind == import::DicomKind::kNotDicom) {
+    return {Problem::kForeign, "", recorded_path, "not DICOM"};
+  }
+  if (kind.ok() && *kind == import::DicomKind::kNotInstance) {
+    return {Problem::kForeign, "", recorded_path, "not an instance: " + what};
+  }
+  return {Problem::kExtra, "", recorded_path, "no row records this file"};
+}
 
 struct Row {
   std::string sop_instance_uid;
@@ -59,7 +75,7 @@ class FileVerifier {
       return findings;
     }
     if (rows->empty()) {
-      findings.push_back({Problem::kExtra, "", recorded_path, "no row records this file"});
+      findings.push_back(Unrecorded(file.string(), recorded_path));
       return findings;
     }
     auto sha256 = storage::Sha256OfFile(file.string());
@@ -109,12 +125,18 @@ bool SameFinding(const Finding& a, const Finding& b) {
   return a.problem == b.problem && a.sop_instance_uid == b.sop_instance_uid && a.path == b.path;
 }
 
+// Unreadable and foreign files are what they are; the rest may be a store in
+// progress.
+bool NeedsConfirmation(const Finding& finding) {
+  return finding.problem != Problem::kUnreadable && !IsWarning(finding.problem);
+}
+
 // The candidates that are still problems, verified again.
 Result<std::vector<Finding>> ConfirmOnce(FileVerifier& verifier,
                                          const std::vector<Finding>& candidates) {
   std::vector<Finding> confirmed;
   for (const Finding& candidate : candidates) {
-    if (candidate.problem == Problem::kUnreadable) {
+    if (!NeedsConfirmation(candidate)) {
       confirmed.push_back(candidate);
       continue;
     }
@@ -132,9 +154,12 @@ Result<std::vector<Finding>> ConfirmOnce(FileVerifier& verifier,
 
 const char* ProblemName(Problem problem) {
   // In the order of the enumerators.
-  static constexpr const char* kNames[] = {"missing", "extra", "mismatch", "unreadable"};
+  static constexpr const char* kNames[] = {"missing", "extra", "mismatch", "unreadable",
+                                           "foreign"};
   return kNames[static_cast<size_t>(problem)];
 }
+
+bool IsWarning(Problem problem) { return problem == Problem::kForeign; }
 
 Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
                                  const std::string& index_path) {
@@ -187,7 +212,7 @@ Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
   // once more after a grace period: a store in progress (file in place, rows
   // waiting for the group commit) is not a problem.
   auto confirmed = ConfirmOnce(*verifier, candidates);
-  if (confirmed.ok() && !confirmed->empty()) {
+  if (confirmed.ok() && std::any_of(confirmed->begin(), confirmed->end(), NeedsConfirmation)) {
     std::this_thread::sleep_for(kConfirmationGrace);
     confirmed = ConfirmOnce(*verifier, *confirmed);
   }

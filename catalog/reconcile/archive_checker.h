@@ -3,9 +3,12 @@
 // either (`pixeldex check`). It walks the storage tree (leaving out the
 // incoming directory), hashes every file, and reads every row:
 //   missing   a row whose file is not there
-//   extra     a file below the root that no row records
+//   extra     a DICOM instance file below the root that no row records
 //   mismatch  a file whose SHA-256 or size differs from its row's
 //   unreadable  a file or directory that cannot be read
+//   foreign   a file below the root that is not DICOM, or DICOM but not an
+//             instance (a DICOMDIR): nothing to catalog; a warning, not a
+//             problem with the archive
 // Files cataloged in place outside the root are checked through their rows.
 // Each finding is confirmed against the index and the file again after the
 // walk, and once more two seconds later, so the stores of a server running
@@ -22,10 +25,14 @@
 
 namespace pixeldex::reconcile {
 
-enum class Problem { kMissing, kExtra, kMismatch, kUnreadable };
+enum class Problem { kMissing, kExtra, kMismatch, kUnreadable, kForeign };
 
-// "missing", "extra", "mismatch" or "unreadable".
+// "missing", "extra", "mismatch", "unreadable" or "foreign".
 const char* ProblemName(Problem problem);
+
+// True for findings that are worth a look but say nothing is wrong with the
+// archive (kForeign).
+bool IsWarning(Problem problem);
 
 struct Finding {
   Problem problem = Problem::kMissing;

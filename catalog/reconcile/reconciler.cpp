@@ -96,6 +96,7 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
       options.jobs > 0 ? options.jobs : std::min(64, kJobsPerHardwareThread * hardware);
   import_options.in_place = true;
   import_options.recatalog_unchanged = options.recatalog_all;
+  import_options.accept_changed = options.accept_changed;
   import_options.source = "reconcile";
   import_options.skip_files = IndexFiles(index_path);
   import_options.progress = options.progress;
@@ -136,17 +137,22 @@ std::vector<std::string> IndexFiles(const std::string& index_path) {
 
 void LogReport(const ReconcileReport& report, const std::string& when) {
   const import::ImportCounts& c = report.cataloged.counts;
-  const int64_t cataloged =
-      c.Of(import::FileResult::kImported) + c.Of(import::FileResult::kReplaced);
+  const int64_t cataloged = c.Of(import::FileResult::kImported) +
+                            c.Of(import::FileResult::kReplaced) +
+                            c.Of(import::FileResult::kRebuilt);
   const int64_t failed = c.Of(import::FileResult::kFailed);
-  const int64_t other =
-      c.Of(import::FileResult::kNotDicom) + c.Of(import::FileResult::kDuplicateKept);
-  const bool clean = cataloged == 0 && failed == 0 && other == 0 && report.missing.empty();
+  const int64_t corrupt = c.Of(import::FileResult::kCorrupt);
+  const int64_t other = c.Of(import::FileResult::kNotDicom) +
+                        c.Of(import::FileResult::kNotInstance) +
+                        c.Of(import::FileResult::kDuplicateKept);
+  const bool clean =
+      cataloged == 0 && failed == 0 && corrupt == 0 && other == 0 && report.missing.empty();
   Log(clean ? LogLevel::kInfo : LogLevel::kWarning,
-      "reconciled the archive at {}: {} files ({} unchanged), {} cataloged, {} left uncataloged "
-      "(not DICOM or another copy cataloged), {} failed; {} rows, {} with a missing file ({} "
+      "reconciled the archive at {}: {} files ({} unchanged), {} cataloged, {} corrupt (content "
+      "differs from the recorded SHA-256; left as is), {} left uncataloged (not DICOM, not an "
+      "instance or another copy cataloged), {} failed; {} rows, {} with a missing file ({} "
       "removed, {} reported before); {:.1f} s",
-      when, c.files_done, c.Of(import::FileResult::kUnchanged), cataloged, other, failed,
+      when, c.files_done, c.Of(import::FileResult::kUnchanged), cataloged, corrupt, other, failed,
       report.rows_checked, report.missing.size(), report.rows_removed,
       report.missing_reported_before, report.cataloged.elapsed_seconds);
   for (const import::ImportFailure& f : report.cataloged.failures) {

@@ -8,7 +8,13 @@
 //      or whose row no longer matches its size and modification time, with
 //      the import machinery (catalog/import: walk, all cores, the one
 //      IngestPipeline), so paths are recorded relative to the root; with
-//      `recatalog_all` every file, unchanged or not (`pixeldex reindex`);
+//      `recatalog_all` every file, unchanged or not (`pixeldex reindex`).
+//      A file a row records is hashed before it is cataloged again (and only
+//      then: a clean start hashes nothing but files reported corrupt before);
+//      one whose content no longer matches the recorded SHA-256 is counted
+//      corrupt, logged and recorded as an event file_corrupt, and its rows
+//      stay, until a person decides: `accept_changed`, or the instance
+//      received again (catalog/import/file_importer.h);
 //   2. checks that the file of every row exists. Each missing one is logged
 //      and recorded as an event `file_missing` when it is found missing
 //      first: one that a `file_missing` event already reports (same instance
@@ -41,6 +47,9 @@ struct ReconcileOptions {
   bool recatalog_all = false;
   // Delete the rows of instances whose file is missing.
   bool remove_missing_rows = false;
+  // Catalog files whose content no longer matches their recorded SHA-256 as
+  // they are now (`pixeldex reindex --accept-changed`).
+  bool accept_changed = false;
   // Worker threads for step 1; 0 means kJobsPerHardwareThread per hardware
   // thread (at most 64). Re-cataloging in place is bound by index commits,
   // not CPU: the more workers wait on one commit, the more rows it carries

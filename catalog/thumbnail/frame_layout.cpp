@@ -20,6 +20,7 @@ size_t FrameLayout::FrameBytes() const {
   const size_t pixels = static_cast<size_t>(rows) * columns;
   // Subsampled YBR: Y1 Y2 Cb Cr per two pixels, i.e. two samples per pixel.
   const size_t samples = chroma_subsampled ? pixels * 2 : pixels * samples_per_pixel;
+  if (bits_allocated == 1) return (samples + 7) / 8;
   return samples * BytesPerSample();
 }
 
@@ -60,7 +61,12 @@ Result<FrameLayout> ReadFrameLayout(DcmItem& dataset) {
     return Status::InvalidArgument(
         fmt::format("invalid image size {}x{}", layout.columns, layout.rows));
   }
-  if (layout.bits_allocated != 8 && layout.bits_allocated != 16 &&
+  // PS3.3 C.7.6.3.1.1: 1 bit allocated (segmentations, overlays-as-image)
+  // holds one-sample monochrome pixels.
+  if (layout.bits_allocated == 1 && layout.samples_per_pixel != 1) {
+    return Status::InvalidArgument("Bits Allocated 1 with more than one sample per pixel");
+  }
+  if (layout.bits_allocated != 1 && layout.bits_allocated != 8 && layout.bits_allocated != 16 &&
       layout.bits_allocated != 32) {
     return Status::InvalidArgument(
         fmt::format("unsupported Bits Allocated {}", layout.bits_allocated));

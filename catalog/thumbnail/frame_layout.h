@@ -22,7 +22,7 @@ struct FrameLayout {
   int rows = 0;
   int columns = 0;
   int samples_per_pixel = 1;
-  int bits_allocated = 0;   // 8, 16 or 32
+  int bits_allocated = 0;   // 1 (native only, bit-packed), 8, 16 or 32
   int bits_stored = 0;      // 1..bits_allocated
   int high_bit = 0;         // bits_stored - 1 .. bits_allocated - 1
   bool is_signed = false;   // Pixel Representation 1: two's complement
@@ -34,7 +34,8 @@ struct FrameLayout {
   bool chroma_subsampled = false;
 
   int BytesPerSample() const { return bits_allocated / 8; }
-  // Bytes of one frame in this layout.
+  // Bytes of one frame in this layout; with 1 bit allocated, the bytes that
+  // hold its bits (PS3.5 8.1.1: frames of bits need not start on a byte).
   size_t FrameBytes() const;
   bool IsMonochrome() const;
 };

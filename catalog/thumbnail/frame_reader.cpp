@@ -8,10 +8,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 #include "catalog/thumbnail/encapsulated_frame.h"
 #include "catalog/thumbnail/jpeg_marker_guard.h"
 #include "catalog/thumbnail/jpeg2000_decoder.h"
+#include "catalog/thumbnail/packed_bits.h"
 
 namespace pixeldex::thumbnail {
 namespace {
@@ -45,27 +48,76 @@ Result<DcmPixelSequence*> OriginalPixelSequence(DcmPixelData& pixel_data) {
 
 bool IsEncapsulated(DcmPixelData& pixel_data) { return OriginalPixelSequence(pixel_data).ok(); }
 
-// PS3.5 8.1: native pixel data; frame i occupies bytes [i*size, (i+1)*size).
-Result<RawFrame> ReadNativeFrame(DcmPixelData& pixel_data, const FrameLayout& layout,
-                                 int frame_index) {
-  RawFrame frame;
-  frame.layout = layout;
-  // PS3.3 C.7.6.3.1.2: native YBR_FULL_422 stores Y1 Y2 Cb Cr per pixel pair.
-  frame.layout.chroma_subsampled =
-      layout.photometric == "YBR_FULL_422" || layout.photometric == "YBR_PARTIAL_422";
-  const size_t size = frame.layout.FrameBytes();
-  const uint64_t offset = static_cast<uint64_t>(size) * frame_index;
+// Reads `size` bytes at `offset` of native pixel data, as DCMTK holds them:
+// in host byte order, swapped in units of the element's VR (2 for OW).
+Status ReadNativeBytes(DcmPixelData& pixel_data, uint64_t offset, size_t size, int frame_index,
+                       uint8_t* out) {
   const uint64_t available = pixel_data.getLength();
   if (offset + size > available) {
     return Status::Corruption(fmt::format("pixel data truncated: frame {} needs bytes {}..{}, "
                                           "only {} present",
                                           frame_index, offset, offset + size, available));
   }
-  frame.bytes.resize(size);
-  OFCondition condition = pixel_data.getPartialValue(frame.bytes.data(),
-                                                     static_cast<Uint32>(offset),
+  OFCondition condition = pixel_data.getPartialValue(out, static_cast<Uint32>(offset),
                                                      static_cast<Uint32>(size));
   if (condition.bad()) return DcmtkError("reading native pixel data", condition);
+  return Status::Ok();
+}
+
+// PS3.5 7.3: a Big Endian 32-bit sample is stored most significant byte
+// first. DCMTK swaps OW values in 16-bit units (and OB not at all), which
+// leaves each sample's halves (or bytes) reversed; finish the swap.
+void FinishBigEndianSwap(DcmEVR vr, RawFrame& frame) {
+  if (vr == EVR_OL) return;  // swapped in 32-bit units already
+  for (size_t i = 0; i + 4 <= frame.bytes.size(); i += 4) {
+    uint8_t* sample = frame.bytes.data() + i;
+    if (vr == EVR_OW) {
+      std::swap(sample[0], sample[2]);
+      std::swap(sample[1], sample[3]);
+    } else {
+      std::reverse(sample, sample + 4);
+    }
+  }
+}
+
+// PS3.5 8.1.1: 1 bit allocated; frame i is bits [i*pixels, (i+1)*pixels) of
+// the stream. Returned as 8-bit containers holding 0 or 1.
+Result<RawFrame> ReadBitPackedFrame(DcmPixelData& pixel_data, const FrameLayout& layout,
+                                    int frame_index) {
+  const size_t pixels = static_cast<size_t>(layout.rows) * layout.columns;
+  const uint64_t first_bit = static_cast<uint64_t>(pixels) * frame_index;
+  // Whole 16-bit units, so that an OW value is never read from half a word.
+  const uint64_t first_byte = first_bit / 16 * 2;
+  const uint64_t end_byte = (first_bit + pixels + 7) / 8;
+  std::vector<uint8_t> packed(end_byte - first_byte);
+  PIXELDEX_RETURN_IF_ERROR(
+      ReadNativeBytes(pixel_data, first_byte, packed.size(), frame_index, packed.data()));
+  RawFrame frame;
+  frame.layout = layout;
+  frame.layout.bits_allocated = 8;
+  frame.layout.bits_stored = 1;
+  frame.layout.high_bit = 0;
+  frame.bytes.resize(pixels);
+  UnpackBits(packed.data(), first_bit - first_byte * 8, pixels, frame.bytes.data());
+  return frame;
+}
+
+// PS3.5 8.1: native pixel data; frame i occupies bytes [i*size, (i+1)*size).
+Result<RawFrame> ReadNativeFrame(DcmDataset& dataset, DcmPixelData& pixel_data,
+                                 const FrameLayout& layout, int frame_index) {
+  if (layout.bits_allocated == 1) return ReadBitPackedFrame(pixel_data, layout, frame_index);
+  RawFrame frame;
+  frame.layout = layout;
+  // PS3.3 C.7.6.3.1.2: native YBR_FULL_422 stores Y1 Y2 Cb Cr per pixel pair.
+  frame.layout.chroma_subsampled =
+      layout.photometric == "YBR_FULL_422" || layout.photometric == "YBR_PARTIAL_422";
+  const size_t size = frame.layout.FrameBytes();
+  frame.bytes.resize(size);
+  PIXELDEX_RETURN_IF_ERROR(ReadNativeBytes(pixel_data, static_cast<uint64_t>(size) * frame_index,
+                                           size, frame_index, frame.bytes.data()));
+  if (layout.bits_allocated == 32 && dataset.getOriginalXfer() == EXS_BigEndianExplicit) {
+    FinishBigEndianSwap(pixel_data.getVR(), frame);
+  }
   return frame;
 }
 
@@ -156,6 +208,10 @@ Result<RawFrame> ReadFrame(DcmDataset& dataset, SyntaxKind kind, const FrameLayo
     return Status::InvalidArgument(fmt::format("no frame {}", frame_index));
   }
 
+  // PS3.5 8.1.1: bit-packed frames exist only in native encodings.
+  if (layout.bits_allocated == 1 && IsEncapsulated(*pixel_data)) {
+    return Status::Unsupported("encapsulated pixel data with 1 bit allocated");
+  }
   if (kind == SyntaxKind::kUnknown ||
       (kind == SyntaxKind::kNative && IsEncapsulated(*pixel_data))) {
     Result<SyntaxKind> sniffed = SniffKind(*pixel_data, layout);
@@ -164,12 +220,16 @@ Result<RawFrame> ReadFrame(DcmDataset& dataset, SyntaxKind kind, const FrameLayo
   }
   switch (kind) {
     case SyntaxKind::kNative:
-      return ReadNativeFrame(*pixel_data, layout, frame_index);
+      return ReadNativeFrame(dataset, *pixel_data, layout, frame_index);
     case SyntaxKind::kDcmtkCodec:
-      if (!IsEncapsulated(*pixel_data)) return ReadNativeFrame(*pixel_data, layout, frame_index);
+      if (!IsEncapsulated(*pixel_data)) {
+        return ReadNativeFrame(dataset, *pixel_data, layout, frame_index);
+      }
       return ReadDcmtkCodecFrame(dataset, *pixel_data, layout, frame_index);
     case SyntaxKind::kJpeg2000:
-      if (!IsEncapsulated(*pixel_data)) return ReadNativeFrame(*pixel_data, layout, frame_index);
+      if (!IsEncapsulated(*pixel_data)) {
+        return ReadNativeFrame(dataset, *pixel_data, layout, frame_index);
+      }
       return ReadJpeg2000Frame(*pixel_data, layout, frame_index, at_least);
     default:
       return Status::Unsupported("transfer syntax not decodable");

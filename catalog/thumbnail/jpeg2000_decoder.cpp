@@ -216,14 +216,16 @@ Result<RawFrame> DecodeJpeg2000Frame(const std::vector<uint8_t>& codestream,
     return OpenJpegError("decoding", "decoded size out of range");
   }
 
-  // The samples keep their decoded precision and sign (PS3.5 A.4.4 requires
-  // them to match Bits Stored / Pixel Representation); use the codestream's.
+  // The samples keep their decoded precision (PS3.5 8.2.4 requires it to
+  // match Bits Stored). Their sign is the data set's Pixel Representation even
+  // when the codestream's SIZ says otherwise (real scanners write unsigned
+  // codestreams of signed CT): the decoded bits are reinterpreted, as GDCM
+  // and pydicom do, so air stays dark.
   RawFrame frame;
   frame.layout = declared;
   const opj_image_comp_t& first = image->comps[0];
   frame.layout.bits_stored = std::clamp<int>(first.prec, 1, declared.bits_allocated);
   frame.layout.high_bit = frame.layout.bits_stored - 1;
-  frame.layout.is_signed = first.sgnd != 0;
   frame.layout.planar_configuration = 0;
   frame.layout.chroma_subsampled = false;
   frame.layout.number_of_frames = 1;

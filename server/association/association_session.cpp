@@ -146,6 +146,9 @@ bool AssociationSession::Negotiate() {
   allowed_.allow_find = access->MayFind(calling_aet_, peer_);
   allowed_.allow_retrieve = access->MayRetrieve(calling_aet_, peer_);
   OFCondition cond = AcceptPresentationContexts(assoc_->params, allowed_);
+  if (const std::string rejected = DescribeRejectedContexts(assoc_->params); !rejected.empty()) {
+    LogInfo("association {} -> {} from {}: {}", calling_aet_, called_aet_, peer_, rejected);
+  }
   if (cond.good() && ASC_countAcceptedPresentationContexts(assoc_->params) == 0) {
     RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_NOREASON,
                "no acceptable presentation context");

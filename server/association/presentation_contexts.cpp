@@ -1,6 +1,8 @@
 #include "server/association/presentation_contexts.h"
 
 #include <dcmtk/dcmdata/dcuid.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstring>
@@ -150,7 +152,47 @@ OFCondition AcceptRetrieveRoles(T_ASC_Parameters* params, const NegotiationPolic
   return EC_Normal;
 }
 
+// "Name (UID)", or the UID alone when DCMTK does not know it.
+std::string NamedUid(const char* uid) {
+  const char* name = dcmFindNameOfUID(uid, nullptr);
+  return name == nullptr ? std::string(uid) : fmt::format("{} ({})", name, uid);
+}
+
+// PS3.8 9.3.3.2: the result/reason of a presentation context not accepted.
+const char* RejectionReason(T_ASC_P_ResultReason reason) {
+  switch (reason) {
+    case ASC_P_USERREJECTION:
+      return "rejected by pixeldex";
+    case ASC_P_ABSTRACTSYNTAXNOTSUPPORTED:
+      return "abstract syntax not supported";
+    case ASC_P_TRANSFERSYNTAXESNOTSUPPORTED:
+      return "none of the proposed transfer syntaxes is supported";
+    default:
+      return "not offered to this caller (service not permitted)";
+  }
+}
+
 }  // namespace
+
+std::string DescribeRejectedContexts(T_ASC_Parameters* params) {
+  std::vector<std::string> rejected;
+  const int count = ASC_countPresentationContexts(params);
+  for (int i = 0; i < count; ++i) {
+    T_ASC_PresentationContext pc;
+    if (ASC_getPresentationContext(params, i, &pc).bad()) continue;
+    if (pc.resultReason == ASC_P_ACCEPTANCE) continue;
+    std::vector<std::string> syntaxes;
+    for (int t = 0; t < pc.transferSyntaxCount; ++t) {
+      syntaxes.push_back(NamedUid(pc.proposedTransferSyntaxes[t]));
+    }
+    rejected.push_back(fmt::format("#{} {} in [{}]: {}", pc.presentationContextID,
+                                   NamedUid(pc.abstractSyntax), fmt::join(syntaxes, ", "),
+                                   RejectionReason(pc.resultReason)));
+  }
+  if (rejected.empty()) return {};
+  return fmt::format("{} of {} presentation contexts rejected: {}", rejected.size(), count,
+                     fmt::join(rejected, "; "));
+}
 
 OFCondition AcceptPresentationContexts(T_ASC_Parameters* params, const NegotiationPolicy& policy) {
   std::vector<const char*> services = {UID_VerificationSOPClass};

@@ -37,4 +37,13 @@ const std::vector<const char*>& ServiceSopClasses();
 // with the right reason (abstract syntax / transfer syntaxes not supported).
 OFCondition AcceptPresentationContexts(T_ASC_Parameters* params, const NegotiationPolicy& policy);
 
+// After AcceptPresentationContexts: the contexts not accepted, one entry
+// each as storescu -v names them (PS3.8 9.3.3.2 result/reason), e.g.
+//   "1 of 2 presentation contexts rejected: #3
+//    FINDModalityWorklistInformationModel (1.2.840.10008.5.1.4.31) in
+//    [LittleEndianExplicit (1.2.840.10008.1.2.1)]: abstract syntax not
+//    supported"
+// Empty when every context was accepted.
+std::string DescribeRejectedContexts(T_ASC_Parameters* params);
+
 }  // namespace pixeldex::server

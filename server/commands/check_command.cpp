@@ -1,6 +1,7 @@
 // `pixeldex check`: verify the stored files against the index, read-only
 // (catalog/reconcile/archive_checker.h).
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -19,10 +20,15 @@ constexpr const char* kDescription =
     "  extra       a file below the storage root (outside .incoming/) no row records\n"
     "  mismatch    a file whose SHA-256 or size differs from its row's\n"
     "  unreadable  a file or directory that cannot be read\n"
+    "and one warning:\n"
+    "  foreign     a file below the storage root that is not DICOM, or not an instance\n"
+    "              (a DICOMDIR): nothing to catalog, listed for a person to look at\n"
     "Safe while 'pixeldex serve' or 'pixeldex import' write the same archive: each\n"
     "problem is confirmed against the index again after the walk, so an instance being\n"
-    "stored at that moment is not reported. 'pixeldex reindex' repairs missing and\n"
-    "mismatched rows; the server catalogs extra files when it starts.";
+    "stored at that moment is not reported. 'pixeldex reindex' removes the rows of\n"
+    "missing files and catalogs extra files (so does the server when it starts); a\n"
+    "mismatch is never repaired silently: restore the file, have the instance sent\n"
+    "again, or accept the file as it is with 'pixeldex reindex --accept-changed'.";
 
 constexpr const char* kEpilogue =
     "\noutput:\n"
@@ -31,7 +37,7 @@ constexpr const char* kEpilogue =
     "  rows, MB hashed, problems); with the other formats that line goes to stderr.\n"
     "\n"
     "exit status:\n"
-    "  0  files and index agree\n"
+    "  0  files and index agree (warnings alone, listed, do not change that)\n"
     "  1  problems were found (listed), or the index could not be read\n"
     "  2  usage error\n"
     "\n"
@@ -46,6 +52,11 @@ index::SqlValue Text(std::string text) {
   return value;
 }
 
+int64_t Problems(const reconcile::CheckReport& report) {
+  return std::count_if(report.findings.begin(), report.findings.end(),
+                       [](const reconcile::Finding& f) { return !reconcile::IsWarning(f.problem); });
+}
+
 Status Print(const reconcile::CheckReport& report, index::OutputFormat format) {
   auto sink = index::MakeResultFormatter(format, std::cout);
   PIXELDEX_RETURN_IF_ERROR(sink->Begin({"problem", "sop_instance_uid", "path", "detail"}));
@@ -55,11 +66,14 @@ Status Print(const reconcile::CheckReport& report, index::OutputFormat format) {
   }
   PIXELDEX_RETURN_IF_ERROR(sink->End(static_cast<int64_t>(report.findings.size())));
   std::cout.flush();
+  const int64_t problems = Problems(report);
+  const int64_t warnings = static_cast<int64_t>(report.findings.size()) - problems;
+  std::string verdict = problems == 0 ? std::string("files and index agree")
+                                      : fmt::format("{} problem(s)", problems);
+  if (warnings > 0) verdict += fmt::format(", {} warning(s)", warnings);
   const std::string totals =
       fmt::format("pixeldex check: {} files, {} rows, {:.1f} MB hashed: {}\n", report.files,
-                  report.rows, static_cast<double>(report.bytes_hashed) / 1e6,
-                  report.findings.empty() ? std::string("files and index agree")
-                                          : fmt::format("{} problem(s)", report.findings.size()));
+                  report.rows, static_cast<double>(report.bytes_hashed) / 1e6, verdict);
   std::fputs(totals.c_str(), format == index::OutputFormat::kTable ? stdout : stderr);
   return Status::Ok();
 }
@@ -90,7 +104,7 @@ int RunCheck(int argc, char** argv) {
     std::fprintf(stderr, "pixeldex check: %s\n", printed.ToString().c_str());
     return 1;
   }
-  return report->findings.empty() ? 0 : 1;
+  return Problems(*report) == 0 ? 0 : 1;
 }
 
 }  // namespace pixeldex::server

@@ -31,7 +31,9 @@ constexpr const char* kDescription =
     "Files are recognised by content, not by name: a Part-10 file (128-byte preamble\n"
     "and \"DICM\"), or a raw Little Endian data set without File Meta Information whose\n"
     "first elements parse consistently starting in group 0008. Anything else is\n"
-    "counted as \"not DICOM\" and left alone. Symbolic links are not followed unless\n"
+    "counted as \"not DICOM\" and left alone; a DICOMDIR (a CD's directory, not an\n"
+    "instance) is counted as \"not an instance\", not as a failure, so importing a\n"
+    "CD folder exits 0. Symbolic links are not followed unless\n"
     "--follow-symlinks is given; a directory is never entered twice, so link cycles\n"
     "end.\n"
     "\n"
@@ -46,13 +48,15 @@ constexpr const char* kDescription =
 constexpr const char* kEpilogue =
     "\noutput:\n"
     "  On a terminal, stderr shows one progress line: files done, files/s, MB/s, ETA and\n"
-    "  failures. At the end stdout gets the summary: files imported, replaced, skipped\n"
-    "  unchanged, duplicates kept, not DICOM and failed, then the first failures with\n"
-    "  path and reason. SIGINT or SIGTERM stop the import after the files in progress.\n"
+    "  failures. At the end stdout gets the summary: files imported, replaced, rebuilt\n"
+    "  (in place, at the path their row records), skipped unchanged, duplicates kept,\n"
+    "  corrupt (in place: content differs from the recorded SHA-256, see reindex), not\n"
+    "  DICOM, not an instance and failed, then the first failures with path and reason. SIGINT or SIGTERM stop the import after the files in progress.\n"
     "\n"
     "exit status:\n"
     "  0  every DICOM file was cataloged (or skipped unchanged)\n"
-    "  1  some files or directories failed (listed), or the archive could not be opened\n"
+    "  1  some files or directories failed (listed) or are corrupt, or the archive could\n"
+    "     not be opened\n"
     "  2  usage error (unknown option, missing or nonexistent DIR)\n"
     "  130  interrupted by a signal\n"
     "\n"
@@ -73,7 +77,7 @@ int Import(const Settings& settings, const std::vector<std::string>& roots,
   std::fputs(import::FormatSummary(*summary).c_str(), stdout);
   std::fflush(stdout);
   if (summary->cancelled) return 130;
-  return summary->counts.Of(import::FileResult::kFailed) > 0 ? 1 : 0;
+  return summary->counts.NeedingAttention() > 0 ? 1 : 0;
 }
 
 }  // namespace

@@ -25,6 +25,13 @@ constexpr const char* kDescription =
     "UID is already cataloged at another path that exists is left uncataloged (event\n"
     "duplicate_in_layout); 'pixeldex check' lists it as extra.\n"
     "\n"
+    "Integrity is never rewritten silently: a file whose content no longer matches the\n"
+    "SHA-256 its row records (a flipped bit, a truncation, an edit) is not cataloged\n"
+    "again. It is reported as corrupt (logged, event file_corrupt, exit status 1), its\n"
+    "rows stay as they were, and it is reported again by every reindex, check and server\n"
+    "start until a person decides: restore the file from a copy, have the instance sent\n"
+    "again, or accept the file as it is now with --accept-changed.\n"
+    "\n"
     "The index is rebuilt in place, one instance at a time, so it is safe while\n"
     "'pixeldex serve' runs on the same archive: each instance's rows are replaced in one\n"
     "transaction, and C-FIND and sqlite3 readers see every instance throughout (its old\n"
@@ -36,12 +43,14 @@ constexpr const char* kDescription =
 constexpr const char* kEpilogue =
     "\noutput:\n"
     "  On a terminal, stderr shows a progress line. At the end stdout gets the summary:\n"
-    "  files cataloged, not DICOM, left uncataloged and failed (with the first failures),\n"
-    "  then the rows removed because their file is missing.\n"
+    "  files rebuilt (cataloged again where their rows said), new (no row before), moved\n"
+    "  (found at another path than recorded), corrupt, left uncataloged, not DICOM, not\n"
+    "  an instance (a DICOMDIR) and failed (with the first failures), then the rows\n"
+    "  checked, the rows removed because their file is missing, and each missing file.\n"
     "\n"
     "exit status:\n"
     "  0  every file below the root was cataloged\n"
-    "  1  some files failed, or the archive could not be opened\n"
+    "  1  some files failed or are corrupt, or the archive could not be opened\n"
     "  2  usage error\n"
     "  130  interrupted by a signal (the index is consistent; re-run to finish)\n"
     "\n"
@@ -58,10 +67,10 @@ int Reindex(const Settings& settings, reconcile::ReconcileOptions options) {
     LogError("reindex failed: {}", report.status().ToString());
     return 1;
   }
-  std::string out = import::FormatSummary(report->cataloged, "pixeldex reindex");
+  std::string out = import::FormatReindexSummary(report->cataloged);
   if (!report->cataloged.cancelled) {
-    out += fmt::format("rows: {} checked, {} removed (file missing)\n", report->rows_checked,
-                       report->rows_removed);
+    out += fmt::format("rows: {} checked, {} missing, {} removed (file missing)\n",
+                       report->rows_checked, report->missing.size(), report->rows_removed);
     for (const reconcile::MissingFile& m : report->missing) {
       out += fmt::format("  missing {} {}\n", m.sop_instance_uid, m.path);
     }
@@ -69,7 +78,7 @@ int Reindex(const Settings& settings, reconcile::ReconcileOptions options) {
   std::fputs(out.c_str(), stdout);
   std::fflush(stdout);
   if (report->cataloged.cancelled) return 130;
-  return report->cataloged.counts.Of(import::FileResult::kFailed) > 0 ? 1 : 0;
+  return report->cataloged.counts.NeedingAttention() > 0 ? 1 : 0;
 }
 
 }  // namespace
@@ -81,6 +90,13 @@ int RunReindex(int argc, char** argv) {
   reconcile::ReconcileOptions options;
   options.recatalog_all = true;
   options.remove_missing_rows = true;
+  parser.Flag("--accept-changed",
+              "catalog files whose content no longer matches their recorded SHA-256 as they "
+              "are now, instead of reporting them as corrupt",
+              [&] {
+                options.accept_changed = true;
+                return Status::Ok();
+              });
   parser.Option("--jobs", "N", "worker threads (default: 8 per hardware thread, at most 64)",
                 [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
 

@@ -3,6 +3,8 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcostrmf.h>
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <memory>
 
@@ -79,20 +81,23 @@ Result<ingest::IngestOutcome> TimedIngest(const ServerContext& context,
 
 }  // namespace
 
-bool BelowFreeSpaceThreshold(const ServerContext& context) {
-  const int64_t min_free_mb = context.settings.storage.min_free_mb;
-  if (min_free_mb <= 0) return false;
-  auto free_bytes = context.store.FreeBytes();
-  return free_bytes.ok() && *free_bytes < static_cast<uint64_t>(min_free_mb) * 1024 * 1024;
+std::optional<std::string> FreeSpaceShortfall(const storage::FileStore& store,
+                                              int64_t min_free_mb) {
+  if (min_free_mb <= 0) return std::nullopt;
+  auto free_bytes = store.FreeBytes();
+  if (!free_bytes.ok() || *free_bytes >= static_cast<uint64_t>(min_free_mb) * 1024 * 1024) {
+    return std::nullopt;
+  }
+  return fmt::format("free space {} MB is below storage.min_free_mb {}", *free_bytes >> 20,
+                     min_free_mb);
 }
 
 OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ& request,
                                T_ASC_PresentationContextID pres_id, const ServerContext& context,
                                AssociationStats& stats) {
   const int timeout = context.settings.network.dimse_timeout_seconds;
-  if (BelowFreeSpaceThreshold(context)) {
-    return Refuse(assoc, pres_id, request, context, "storage is below its free-space threshold",
-                  stats);
+  if (auto shortfall = FreeSpaceShortfall(context.store, context.settings.storage.min_free_mb)) {
+    return Refuse(assoc, pres_id, request, context, *shortfall, stats);
   }
   const std::string incoming = context.store.NewIncomingPath();
   DcmOutputFileStream* raw_stream = nullptr;

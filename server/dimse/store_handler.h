@@ -7,6 +7,11 @@
 #include <dcmtk/dcmnet/assoc.h>
 #include <dcmtk/dcmnet/dimse.h>
 
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "catalog/storage/file_store.h"
 #include "server/association/server_context.h"
 
 namespace pixeldex::server {
@@ -17,8 +22,12 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
                                T_ASC_PresentationContextID pres_id, const ServerContext& context,
                                AssociationStats& stats);
 
-// True when the storage file system has less free space than
-// storage.min_free_mb (C-STOREs are then refused with A700).
-bool BelowFreeSpaceThreshold(const ServerContext& context);
+// When the storage file system has less free space than `min_free_mb`
+// (storage.min_free_mb; C-STOREs are then refused with A700): says so with
+// the numbers, e.g. "free space 12 MB is below storage.min_free_mb 500", in
+// at most 64 characters (it is the A700's Error Comment, PS3.7 C.4).
+// Nothing when there is enough, the threshold is 0, or the space is unknown.
+std::optional<std::string> FreeSpaceShortfall(const storage::FileStore& store,
+                                              int64_t min_free_mb);
 
 }  // namespace pixeldex::server

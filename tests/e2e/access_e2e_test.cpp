@@ -1,6 +1,8 @@
 // End-to-end: access control (who may associate, store, query) and the
 // free-space threshold, each followed by proof that the server goes on.
 
+#include <regex>
+
 #include "tests/e2e/e2e_fixture.h"
 
 namespace pixeldex::testing {
@@ -78,11 +80,21 @@ TEST_F(FreeSpaceE2eTest, StoresAreRefusedBelowTheThresholdAndEchoStillWorks) {
   auto r = StoreScu({MakeInstance(t, "x.dcm")}, {"-v"});
   EXPECT_NE(r.output.find("Refused: OutOfResources"), std::string::npos) << r.output;
   EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 0);
-  EXPECT_NE(server_->Log().find("free-space threshold"), std::string::npos);
+  // The log, the event and the A700's Error Comment give the numbers.
+  const std::regex numbers("free space [0-9]+ MB is below storage.min_free_mb 1000000000");
+  EXPECT_TRUE(std::regex_search(server_->Log(), numbers)) << server_->Log();
   EXPECT_EQ(Echo(*server_, "MODALITY").exit_code, 0);
-  EXPECT_EQ(Index().Rows("SELECT kind, status_code, detail FROM events"),
-            (std::vector<Row>{{"store_failed", std::to_string(0xA700),
-                               "storage is below its free-space threshold"}}));
+  const auto events = Index().Rows("SELECT kind, status_code, detail FROM events");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0][0], "store_failed");
+  EXPECT_EQ(events[0][1], std::to_string(0xA700));
+  EXPECT_TRUE(std::regex_match(events[0][2], numbers)) << events[0][2];
+  t.sop_instance_uid = UniqueUid("3.");
+  auto debug = StoreScu({MakeInstance(t, "y.dcm")}, {"-d"});  // -d shows the response
+  EXPECT_TRUE(std::regex_search(
+      debug.output, std::regex("\\(0000,0902\\) LO \\[free space [0-9]+ MB is below "
+                               "storage.min_free_mb 1000000000\\]")))
+      << debug.output;
 }
 
 }  // namespace

@@ -40,6 +40,15 @@ inline ProcessResult EchoScu(const ServerProcess& server, const std::string& cal
                     FastClientEnv());
 }
 
+// `pixeldex <command> args...` on the archive ArchiveIn(dir) describes.
+inline ProcessResult PixeldexOn(const TempDir& dir, const std::string& command,
+                                const std::vector<std::string>& args = {}) {
+  std::vector<std::string> argv = {PIXELDEX_BINARY, command,   "--storage",
+                                   dir / "storage", "--index", dir / "index.db"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProcess(argv);
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   // Extra `pixeldex serve` arguments for the fixture's server.

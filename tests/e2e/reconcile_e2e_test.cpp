@@ -21,11 +21,9 @@ namespace fs = std::filesystem;
 
 class ReconcileE2eTest : public ServerTest {
  protected:
-  ProcessResult Pixeldex(const std::string& command, std::vector<std::string> args = {}) const {
-    std::vector<std::string> argv = {PIXELDEX_BINARY,  command,   "--storage",
-                                     dir_ / "storage", "--index", dir_ / "index.db"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunProcess(argv);
+  ProcessResult Pixeldex(const std::string& command,
+                         const std::vector<std::string>& args = {}) const {
+    return PixeldexOn(dir_, command, args);
   }
   // `count` fresh instances of one series, written into the temp dir.
   std::vector<std::string> MakeSeries(const std::string& name, int count) const {
@@ -139,30 +137,41 @@ TEST_F(ReconcileE2eTest, CheckAndReindexWorkWhileTheServerStores) {
   EXPECT_NE(damaged.output.find(R"({"problem":"mismatch","sop_instance_uid":")" + changed),
             std::string::npos)
       << damaged.output;
-  EXPECT_NE(damaged.output.find(R"({"problem":"extra","sop_instance_uid":null,"path":"stray.bin")"),
+  // A file that is not DICOM is foreign: listed as a warning, not a problem.
+  EXPECT_NE(damaged.output.find(R"({"problem":"foreign","sop_instance_uid":null,"path":"stray.bin")"),
             std::string::npos)
       << damaged.output;
-  EXPECT_NE(damaged.output.find("3 problem(s)"), std::string::npos) << damaged.output;
+  EXPECT_NE(damaged.output.find("2 problem(s), 1 warning(s)"), std::string::npos)
+      << damaged.output;
 
-  // Reindex while another sender stores; the stray file is not DICOM and stays.
+  // Reindex while another sender stores; the stray file is not DICOM and
+  // stays; the changed file is reported, not cataloged again.
   const auto more_batch = MakeSeries("c", 12);
   std::thread more([&] { sent = StoreScu(more_batch); });
   auto reindexed = Pixeldex("reindex");
   more.join();
   ASSERT_EQ(sent.exit_code, 0) << sent.output;
-  EXPECT_EQ(reindexed.exit_code, 0) << reindexed.output;
+  EXPECT_EQ(reindexed.exit_code, 1) << reindexed.output;
   EXPECT_NE(reindexed.output.find("1 removed (file missing)"), std::string::npos)
       << reindexed.output;
   EXPECT_NE(reindexed.output.find("missing " + gone), std::string::npos) << reindexed.output;
+  EXPECT_NE(reindexed.output.find("\n  corrupt                    1\n"), std::string::npos)
+      << reindexed.output;
   EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 12 + 60 + 12 - 1);
-  EXPECT_EQ(Index().Scalar("SELECT series_description FROM instance_details "
-                           "WHERE sop_instance_uid = ?1",
-                           {changed}),
-            "edited behind the index's back");
+  const std::string description_sql =
+      "SELECT series_description FROM instance_details WHERE sop_instance_uid = ?1";
+  EXPECT_NE(Index().Scalar(description_sql, {changed}), "edited behind the index's back");
+  EXPECT_EQ(Pixeldex("check").exit_code, 1);
+
+  // A person accepts the edited file.
+  auto accepted = Pixeldex("reindex", {"--accept-changed"});
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.output;
+  EXPECT_EQ(Index().Scalar(description_sql, {changed}), "edited behind the index's back");
   auto after = Pixeldex("check");
-  EXPECT_EQ(after.exit_code, 1) << after.output;  // only the stray file remains
+  EXPECT_EQ(after.exit_code, 0) << after.output;  // only the stray file remains: a warning
   EXPECT_NE(after.output.find("stray.bin"), std::string::npos) << after.output;
-  EXPECT_NE(after.output.find("1 problem(s)"), std::string::npos) << after.output;
+  EXPECT_NE(after.output.find("files and index agree, 1 warning(s)"), std::string::npos)
+      << after.output;
   EXPECT_EQ(Echo().exit_code, 0);
 }
 

@@ -7,6 +7,7 @@
 #include <dcmtk/dcmdata/dcmetinf.h>
 
 #include <map>
+#include <regex>
 
 #include "tests/e2e/e2e_fixture.h"
 
@@ -177,6 +178,24 @@ TEST_F(TransferSyntaxE2eTest, ImplicitLittleEndianOnlyIsStoredImplicit) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][0], "1.2.840.10008.1.2");
   EXPECT_TRUE(DatasetBytes(StoragePath(rows[0][1])) == DatasetBytes(file));
+}
+
+// Before: a sender whose contexts were all refused left only "0 stored, 0
+// failed" in the log, even at debug.
+TEST_F(TransferSyntaxE2eTest, RejectedPresentationContextsAreLoggedWithTheirReasons) {
+  // A query model pixeldex does not serve: every context refused.
+  auto worklist = RunProcess({"findscu", "-W", "-aet", "RIS", "-aec", "PIXELDEX", "-k",
+                              "PatientName", "127.0.0.1", server_->port_string()},
+                             FastClientEnv());
+  EXPECT_NE(worklist.exit_code, 0);
+  ASSERT_TRUE(server_->WaitForLog("association RIS -> PIXELDEX")) << server_->Log();
+  const std::string log = server_->Log();
+  EXPECT_TRUE(std::regex_search(
+      log, std::regex("association RIS -> PIXELDEX from 127\\.0\\.0\\.1[^ ]*: 1 of 1 presentation "
+                      "contexts rejected: #1 FINDModalityWorklistInformationModel "
+                      "\\(1\\.2\\.840\\.10008\\.5\\.1\\.4\\.31\\) in \\[.*\\(1\\.2\\.840\\."
+                      "10008\\.1\\.2\\.1\\).*\\]: abstract syntax not supported")))
+      << log;
 }
 
 }  // namespace

@@ -34,6 +34,17 @@ TEST(DicomSnifferTest, Part10FilesInEveryUncompressedSyntax) {
   }
 }
 
+TEST(DicomSnifferTest, ADicomdirIsDicomButNotAnInstance) {
+  TempDir dir;
+  const std::string dicomdir = pixeldex::testing::WriteCdFolder(dir.path().string(), 1);
+  std::string what;
+  auto kind = ClassifyDicomFile(dicomdir, &what);
+  ASSERT_TRUE(kind.ok());
+  EXPECT_EQ(*kind, DicomKind::kNotInstance);
+  EXPECT_EQ(what, "DICOMDIR");
+  EXPECT_EQ(Classify(dir / "IMG1"), DicomKind::kPart10);
+}
+
 TEST(DicomSnifferTest, RawDatasetsInImplicitAndExplicitLittleEndian) {
   TempDir dir;
   for (E_TransferSyntax xfer : {EXS_LittleEndianImplicit, EXS_LittleEndianExplicit}) {

@@ -86,6 +86,18 @@ TEST_F(ImportCommandTest, NoThumbnailsFlagIsHonoured) {
   EXPECT_EQ(Index("a").Count("SELECT count(*) FROM thumbnails WHERE status = 'disabled'"), 24);
 }
 
+TEST_F(ImportCommandTest, ACdFolderWithItsDicomdirImportsCleanly) {
+  // Before: the DICOMDIR counted as "failed: missing SOP Class UID", exit 1.
+  fs::create_directories(source_);
+  pixeldex::testing::WriteCdFolder(source_, 2);
+  auto imported = Import("a", {source_});
+  EXPECT_EQ(imported.exit_code, 0) << imported.output;
+  EXPECT_EQ(Count(imported.output, "imported"), 2) << imported.output;
+  EXPECT_EQ(Count(imported.output, "not an instance"), 1) << imported.output;
+  EXPECT_EQ(Count(imported.output, "failed"), 0) << imported.output;
+  EXPECT_EQ(Index("a").Count("SELECT count(*) FROM events WHERE kind = 'import_failed'"), 0);
+}
+
 // Everything the index says about an instance, minus the facts of reception
 // (when, from whom, by which path) and the File Meta dependent file facts.
 const char* kComparableRows =

@@ -49,7 +49,8 @@ class ImporterTest : public ::testing::Test {
 
   static std::vector<int64_t> Counts(const ImportSummary& s) {
     std::vector<int64_t> counts(s.counts.by_result.begin(), s.counts.by_result.end());
-    return counts;  // imported, replaced, unchanged, duplicates kept, not DICOM, failed
+    return counts;  // imported, replaced, unchanged, duplicates kept, not DICOM, failed,
+                    // not an instance, rebuilt, corrupt
   }
 
   std::set<std::string> FilesBelow(const fs::path& dir) const {
@@ -78,7 +79,7 @@ TEST_P(ImporterJobsTest, CatalogsAGeneratedFolderAndCountsEveryKindOfFile) {
   options.jobs = GetParam();
   const ImportSummary s = Import({source_}, options);
 
-  EXPECT_EQ(Counts(s), (std::vector<int64_t>{24, 0, 0, 0, 4, 3}));
+  EXPECT_EQ(Counts(s), (std::vector<int64_t>{24, 0, 0, 0, 4, 3, 0, 0, 0}));
   EXPECT_FALSE(s.cancelled);
   std::set<std::string> failed;
   for (const ImportFailure& f : s.failures) failed.insert(f.path);
@@ -116,7 +117,7 @@ TEST_F(ImporterTest, ReRunningSkipsEverythingUnchanged) {
   const auto before = probe_.Rows("SELECT sop_instance_uid, received_at FROM instances ORDER BY 1");
 
   const ImportSummary again = Import({source_});
-  EXPECT_EQ(Counts(again), (std::vector<int64_t>{0, 0, 24, 0, 4, 3}));
+  EXPECT_EQ(Counts(again), (std::vector<int64_t>{0, 0, 24, 0, 4, 3, 0, 0, 0}));
   EXPECT_EQ(probe_.Rows("SELECT sop_instance_uid, received_at FROM instances ORDER BY 1"), before);
 }
 
@@ -127,7 +128,7 @@ TEST_F(ImporterTest, AnInterruptedImportResumesWhereItStopped) {
   pixeldex::testing::MakeImportCorpus(source_, shape);
   // patient0 holds studies 0 and 2: 16 instances, as if the first run stopped there.
   EXPECT_EQ(Counts(Import({source_ + "/patient0"}))[0], 16);
-  EXPECT_EQ(Counts(Import({source_})), (std::vector<int64_t>{8, 0, 16, 0, 0, 0}));
+  EXPECT_EQ(Counts(Import({source_})), (std::vector<int64_t>{8, 0, 16, 0, 0, 0, 0, 0, 0}));
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 24);
 }
 
@@ -140,7 +141,7 @@ TEST_F(ImporterTest, AChangedFileReplacesItsInstance) {
   changed.series_description = "edited";
   pixeldex::testing::WriteTestInstance(corpus.paths[1], changed);
 
-  EXPECT_EQ(Counts(Import({source_})), (std::vector<int64_t>{0, 1, 23, 0, 4, 0}));
+  EXPECT_EQ(Counts(Import({source_})), (std::vector<int64_t>{0, 1, 23, 0, 4, 0, 0, 0, 0}));
   EXPECT_EQ(probe_.Scalar("SELECT series_description FROM instance_details "
                           "WHERE sop_instance_uid = ?",
                           {changed.sop_instance_uid}),
@@ -160,7 +161,7 @@ TEST_F(ImporterTest, InPlaceRecordsAbsolutePathsAndCopiesNothing) {
   const ImportSummary s = Import({"export"}, options);
   fs::current_path(cwd);
 
-  EXPECT_EQ(Counts(s), (std::vector<int64_t>{24, 0, 0, 0, 4, 0}));
+  EXPECT_EQ(Counts(s), (std::vector<int64_t>{24, 0, 0, 0, 4, 0, 0, 0, 0}));
   for (size_t i = 0; i < corpus.instances.size(); ++i) {
     EXPECT_EQ(probe_.Scalar("SELECT path FROM instances WHERE sop_instance_uid = ?",
                             {corpus.instances[i].sop_instance_uid}),
@@ -170,10 +171,12 @@ TEST_F(ImporterTest, InPlaceRecordsAbsolutePathsAndCopiesNothing) {
   EXPECT_EQ(FilesBelow(source_), source_files_before) << "nothing moved or removed";
 
   // Unchanged files are skipped; a touched one (new mtime) is cataloged again.
-  EXPECT_EQ(Counts(Import({source_}, options)), (std::vector<int64_t>{0, 0, 24, 0, 4, 0}));
+  EXPECT_EQ(Counts(Import({source_}, options)), (std::vector<int64_t>{0, 0, 24, 0, 4, 0, 0, 0, 0}));
   const timespec times[2] = {{0, UTIME_OMIT}, {1700000000, 0}};
   ASSERT_EQ(::utimensat(AT_FDCWD, corpus.paths[3].c_str(), times, 0), 0);
-  EXPECT_EQ(Counts(Import({source_}, options)), (std::vector<int64_t>{0, 1, 23, 0, 4, 0}));
+  // Cataloged again at the path its row records: rebuilt, not a replacement.
+  EXPECT_EQ(Counts(Import({source_}, options)),
+            (std::vector<int64_t>{0, 0, 23, 0, 4, 0, 0, 1, 0}));
   EXPECT_EQ(probe_.Scalar("SELECT file_mtime FROM instances WHERE sop_instance_uid = ?",
                           {corpus.instances[3].sop_instance_uid}),
             "2023-11-14T22:13:20.000Z");
@@ -196,7 +199,7 @@ TEST_F(ImporterTest, DuplicatesFollowTheKeepPolicy) {
     other.series_description = "re-exported";
     pixeldex::testing::WriteTestInstance(dir_ / ("second/" + std::to_string(i)), other);
   }
-  EXPECT_EQ(Counts(Import({dir_ / "second"})), (std::vector<int64_t>{0, 0, 0, 5, 0, 0}));
+  EXPECT_EQ(Counts(Import({dir_ / "second"})), (std::vector<int64_t>{0, 0, 0, 5, 0, 0, 0, 0, 0}));
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM series WHERE series_description = 're-exported'"),
             0);
 }

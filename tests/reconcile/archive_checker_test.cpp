@@ -59,7 +59,9 @@ TEST_F(ArchiveCheckerTest, FindsMissingExtraAndMismatchedFiles) {
     f.seekp(-3, std::ios::end);
     f.put('\x5a');
   }
-  std::ofstream(FileOf("stray.dcm")) << "a file nobody cataloged";
+  TestInstance stray;  // an instance nobody cataloged
+  stray.sop_instance_uid = UniqueUid("3.");
+  WriteTestInstance(FileOf("stray.dcm"), stray);
   std::ofstream(FileOf(".incoming/receiving.part")) << "being received: not a finding";
 
   const auto report = Check();
@@ -107,11 +109,31 @@ TEST_F(ArchiveCheckerTest, ReindexRepairsWhatCheckFinds) {
   WriteTestInstance(FileOf(changed_path), changed);
   ASSERT_EQ(Check().findings.size(), 2u);
 
+  // reindex removes the missing file's rows; the changed content is reported,
+  // not blessed, until a person accepts it.
   reconcile::ReconcileOptions reindex;
   reindex.recatalog_all = true;
   reindex.remove_missing_rows = true;
   Reconcile(reindex);
+  EXPECT_EQ(Summary(Check()), (std::vector<std::string>{"mismatch " + changed.sop_instance_uid +
+                                                        " " + changed_path}));
+  reindex.accept_changed = true;
+  Reconcile(reindex);
   EXPECT_TRUE(Check().findings.empty()) << ::testing::PrintToString(Summary(Check()));
+}
+
+TEST_F(ArchiveCheckerTest, ForeignFilesAreWarningsNotProblems) {
+  Stored(TestInstance{});
+  std::ofstream(FileOf("notes.txt")) << "notes about this archive";
+  // A CD's DICOMDIR copied into the tree (its instances are not).
+  fs::create_directories(dir_ / "cd");
+  fs::copy_file(WriteCdFolder(dir_ / "cd", 1), FileOf("DICOMDIR"));
+  const auto report = Check();
+  EXPECT_EQ(Summary(report), (std::vector<std::string>{"foreign  DICOMDIR", "foreign  notes.txt"}));
+  for (const auto& f : report.findings) {
+    EXPECT_TRUE(reconcile::IsWarning(f.problem));
+    EXPECT_EQ(f.detail, f.path == "DICOMDIR" ? "not an instance: DICOMDIR" : "not DICOM");
+  }
 }
 
 }  // namespace

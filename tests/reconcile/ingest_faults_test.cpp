@@ -125,20 +125,24 @@ INSTANTIATE_TEST_SUITE_P(EachFault, IndexStepFaultTest, ::testing::ValuesIn(kInd
 
 class IngestFaultTest : public ArchiveFixture {};
 
-TEST_F(IngestFaultTest, AnInterruptedReplacementIsRepairedByReconcile) {
+TEST_F(IngestFaultTest, AnInterruptedReplacementIsReportedUntilTheInstanceIsReceivedAgain) {
   TestInstance t;
   t.series_description = "first copy";
   Stored(t);
   // Replacing at the same path: the rename succeeds, the directory fsync
   // after it fails. The new content is in place but the rows are the old
-  // copy's: no success was sent, and reconcile must bring them in step.
+  // copy's: no success was sent. Reconcile cannot tell this from a file
+  // damaged behind its back, so it reports it (never rewriting the recorded
+  // SHA-256 silently); the sender, told of the failure, sends it again.
   t.series_description = "second copy, a little longer";
   faults_.FailOnce(Op::kSync, 1);
   ASSERT_FALSE(Ingest(t).ok());
   EXPECT_EQ(Audit().hash_mismatches.size(), 1u);
 
   const auto report = Reconcile();
-  EXPECT_EQ(Count(report, import::FileResult::kReplaced), 1);
+  EXPECT_EQ(Count(report, import::FileResult::kCorrupt), 1);
+  EXPECT_EQ(probe_.Scalar("SELECT series_description FROM instance_details"), "first copy");
+  Stored(t);
   EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
   EXPECT_EQ(probe_.Scalar("SELECT series_description FROM instance_details"),
             "second copy, a little longer");

@@ -55,17 +55,25 @@ TEST_F(ReconcileTest, AFileWithoutRowsIsCatalogedWithItsPathBelowTheRoot) {
   EXPECT_EQ(probe_.Scalar("SELECT status FROM thumbnails"), "ok");
 }
 
-TEST_F(ReconcileTest, AChangedFileIsCatalogedAgainAndKeepsWhoSentIt) {
+TEST_F(ReconcileTest, AChangedFileIsReportedAndCatalogedAgainOnlyWhenAcceptedKeepingWhoSentIt) {
   TestInstance t;
   t.series_description = "before";
   const std::string path = Stored(t);
   const std::string received_at = probe_.Scalar("SELECT received_at FROM instances");
-  // The file is replaced behind the index's back (an interrupted replacement).
+  // The file is rewritten behind the index's back: its content no longer
+  // matches the recorded SHA-256, which is never rewritten silently.
   t.series_description = "after, and longer";
   WriteTestInstance(FileOf(path), t);
 
-  const auto report = Reconcile();
-  EXPECT_EQ(Count(report, FileResult::kReplaced), 1);
+  auto report = Reconcile();
+  EXPECT_EQ(Count(report, FileResult::kCorrupt), 1);
+  EXPECT_EQ(probe_.Scalar("SELECT series_description FROM instance_details"), "before");
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM events WHERE kind = 'file_corrupt'"), 1);
+
+  reconcile::ReconcileOptions accept;
+  accept.accept_changed = true;
+  report = Reconcile(accept);
+  EXPECT_EQ(Count(report, FileResult::kRebuilt), 1);
   EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
   EXPECT_EQ(probe_.Rows("SELECT series_description, calling_aet, source, received_at "
                         "FROM instance_details"),
@@ -125,7 +133,7 @@ TEST_F(ReconcileTest, ReindexRemovesRowsWithoutFileAndRecatalogsEverything) {
   options.recatalog_all = true;
   options.remove_missing_rows = true;
   const auto report = Reconcile(options);
-  EXPECT_EQ(Count(report, FileResult::kReplaced), 1);
+  EXPECT_EQ(Count(report, FileResult::kRebuilt), 1);
   EXPECT_EQ(Count(report, FileResult::kUnchanged), 0);
   EXPECT_EQ(report.rows_removed, 1);
   EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();

@@ -9,6 +9,8 @@
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcvrobow.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,6 +19,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <vector>
+
+#include "tests/support/process.h"
 
 namespace pixeldex::testing {
 
@@ -170,6 +174,39 @@ std::string NestedSequenceBytes(int depth) {
   for (int i = 0; i < depth; ++i) out += open;
   for (int i = 0; i < depth; ++i) out += close;
   return out;
+}
+
+void FlipByteKeepingTimes(const std::string& path) {
+  struct stat before {};
+  if (::stat(path.c_str(), &before) != 0) throw std::runtime_error("cannot stat " + path);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(-3, std::ios::end);
+    const char old = static_cast<char>(f.get());
+    f.seekp(-3, std::ios::end);
+    f.put(static_cast<char>(old ^ 0x5a));
+    if (!f) throw std::runtime_error("cannot change a byte of " + path);
+  }
+  const timespec times[2] = {before.st_atim, before.st_mtim};
+  if (::utimensat(AT_FDCWD, path.c_str(), times, 0) != 0) {
+    throw std::runtime_error("cannot restore the times of " + path);
+  }
+}
+
+std::string WriteCdFolder(const std::string& directory, int count) {
+  std::vector<std::string> argv = {"dcmmkdir", "--invent", "--input-directory", directory,
+                                   "--output-file", directory + "/DICOMDIR"};
+  for (int i = 1; i <= count; ++i) {
+    TestInstance instance;
+    instance.sop_instance_uid = UniqueUid("3.");
+    instance.instance_number = i;
+    const std::string name = "IMG" + std::to_string(i);
+    WriteTestInstance(directory + "/" + name, instance);
+    argv.push_back(name);
+  }
+  const ProcessResult made = RunProcess(argv);
+  if (made.exit_code != 0) throw std::runtime_error("dcmmkdir failed: " + made.output);
+  return directory + "/DICOMDIR";
 }
 
 }  // namespace pixeldex::testing

@@ -70,4 +70,13 @@ std::string NestedSequenceBytes(int depth);
 // The whole file's bytes.
 std::string ReadFileBytes(const std::string& path);
 
+// Bit rot: changes one byte near the end of `path`, keeping its size and
+// modification time. Throws std::runtime_error on failure.
+void FlipByteKeepingTimes(const std::string& path);
+
+// A CD folder as a modality burns it: `count` instances as IMG1, IMG2, ...
+// in `directory` and a DICOMDIR listing them (PS3.10 8.6, made by DCMTK's
+// dcmmkdir); returns the DICOMDIR's path. Throws std::runtime_error on failure.
+std::string WriteCdFolder(const std::string& directory, int count);
+
 }  // namespace pixeldex::testing

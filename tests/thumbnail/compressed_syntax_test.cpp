@@ -14,7 +14,9 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "catalog/thumbnail/thumbnail_renderer.h"
@@ -103,9 +105,10 @@ class CompressedSyntax : public ::testing::Test {
     SaveFile(dataset, path, EXS_LittleEndianExplicit);
     return path;
   }
-  // Runs a DCMTK codec tool on `input`, returns the output path.
+  // Runs a DCMTK codec tool on `input`, returns the output path (a new one
+  // per call).
   std::string Compress(const std::string& tool_and_options, const std::string& input) {
-    const std::string output = input + ".compressed.dcm";
+    const std::string output = input + "." + std::to_string(++outputs_) + ".dcm";
     EXPECT_EQ(RunCommand(tool_and_options + " " + input + " " + output), 0) << tool_and_options;
     return output;
   }
@@ -136,6 +139,7 @@ class CompressedSyntax : public ::testing::Test {
   }
 
   TempDir dir_;
+  int outputs_ = 0;
 };
 
 TEST_F(CompressedSyntax, JpegBaselineGreyIsCloseToTheOriginal) {
@@ -204,6 +208,32 @@ TEST_F(CompressedSyntax, MultiFrameRleAndJpegLsDecodeOnlyTheMiddleFrame) {
   EXPECT_EQ(RenderOk(path).pixels, expected.pixels);
   EXPECT_EQ(RenderOk(Compress("dcmcrle", path)).pixels, expected.pixels);
   EXPECT_EQ(RenderOk(Compress("dcmcjpls", path)).pixels, expected.pixels);
+}
+
+TEST_F(CompressedSyntax, LosslessVariantsOfOneImageGiveIdenticalThumbnails) {
+  std::vector<int32_t> stored;
+  auto ct = CtDataset(1, &stored);
+  const std::string native = SaveNative(*ct, "ct.dcm");
+  DcmDataset j2k(*ct);
+  PutEncapsulated(j2k, EXS_JPEG2000LosslessOnly,
+                  {EncodeJpeg2000(stored, kColumns, kRows, 1, 16, true, true, false)});
+  const std::string j2k_path = dir_.Path("ct_j2k.dcm");
+  SaveFile(j2k, j2k_path, EXS_JPEG2000LosslessOnly);
+  const std::vector<std::pair<std::string, E_TransferSyntax>> variants = {
+      {Compress("dcmconv +ti", native), EXS_LittleEndianImplicit},
+      {Compress("dcmconv +tb", native), EXS_BigEndianExplicit},
+      {Compress("dcmconv +td", native), EXS_DeflatedLittleEndianExplicit},
+      {Compress("dcmcrle", native), EXS_RLELossless},
+      {Compress("dcmcjpls", native), EXS_JPEGLSLossless},
+      {Compress("dcmcjpeg +el", native), EXS_JPEGProcess14},
+      {Compress("dcmcjpeg +e1", native), EXS_JPEGProcess14SV1},
+      {j2k_path, EXS_JPEG2000LosslessOnly}};
+  const Png expected = RenderOk(native);
+  ASSERT_EQ(expected.width, 256);
+  for (const auto& [path, syntax] : variants) {
+    ASSERT_EQ(SyntaxOf(path), syntax) << path;
+    EXPECT_EQ(RenderOk(path).pixels, expected.pixels) << path;
+  }
 }
 
 // --- JPEG 2000, encoded with OpenJPEG -------------------------------------
