@@ -39,7 +39,9 @@ Status CheckSequenceDepth(const std::string& path, int max_depth = kMaxSequenceD
 
 // Elements (items and delimiters included) in a stored data set. Real
 // instances stay far below (a large RT Structure Set has a few hundred
-// thousand); DCMTK parses this many empty elements in about a second.
+// thousand); DCMTK reads and writes this many empty, ascending elements in
+// about 2 s of CPU (dcmconv, measured), where 20 MB of (0000,0000) elements
+// cost it 40 s.
 constexpr uint64_t kMaxDataSetElements = uint64_t{1} << 20;
 
 // Corruption when the file at `path` fails CheckSequenceDepth or the
