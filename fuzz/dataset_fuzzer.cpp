@@ -100,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     out << MetaHeader(xfer);
     out.write(reinterpret_cast<const char*>(data) + 1, static_cast<std::streamsize>(size - 1));
   }
-  if (!pixeldex::metadata::CheckSequenceDepth(path).ok()) {
+  if (!pixeldex::metadata::CheckStoredDataSet(path).ok()) {
     return 0;  // refused before parsing, as the ingest pipeline does
   }
   DcmFileFormat file;

@@ -8,6 +8,7 @@
 #include "catalog/common/log.h"
 #include "catalog/import/dicom_sniffer.h"
 #include "catalog/import/file_copy.h"
+#include "catalog/metadata/sequence_depth.h"
 #include "catalog/storage/sha256.h"
 
 namespace pixeldex::import {
@@ -107,6 +108,10 @@ void FileImporter::ReportCorrupt(const RecordedFile& row, const std::string& rec
 }
 
 Result<FileResult> FileImporter::Copied(const std::string& path) {
+  // Before the source is hashed and copied: a huge sparse file (a few header
+  // bytes, then a hole of zeros) would be read whole and written densely
+  // into .incoming, only for ingest to refuse the copy.
+  PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(path));
   auto sha256 = storage::Sha256OfFile(path);
   if (!sha256.ok()) return sha256.status();
   if (context_.known_contents.Contains(*sha256)) return FileResult::kUnchanged;

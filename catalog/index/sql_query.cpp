@@ -27,6 +27,11 @@ constexpr std::array kPragmasReadOnly = {
     "compile_options", "auto_vacuum",  "synchronous",    "cache_size",
 };
 
+// Functions with effects beyond their result: fts3_tokenizer returns the
+// address of a tokenizer module (a heap pointer) and, with two arguments,
+// installs one from a pointer; load_extension runs a shared library.
+constexpr std::array kDeniedFunctions = {"fts3_tokenizer", "load_extension"};
+
 template <size_t N>
 bool Contains(const std::array<const char*, N>& names, const std::string& name) {
   return std::find_if(names.begin(), names.end(),
@@ -40,7 +45,7 @@ std::string Lower(const char* text) {
 }
 
 // What the authorizer denied, for the refusal message.
-std::string DescribeAction(int action, const char* arg1) {
+std::string DescribeAction(int action, const char* arg1, const char* arg2) {
   switch (action) {
     case SQLITE_INSERT: return std::string("INSERT into ") + (arg1 ? arg1 : "?");
     case SQLITE_UPDATE: return std::string("UPDATE of ") + (arg1 ? arg1 : "?");
@@ -51,6 +56,7 @@ std::string DescribeAction(int action, const char* arg1) {
     case SQLITE_TRANSACTION: return "transaction control";
     case SQLITE_SAVEPOINT: return "SAVEPOINT";
     case SQLITE_ANALYZE: return "ANALYZE";
+    case SQLITE_FUNCTION: return "the function " + Lower(arg2);
     default: return "a statement that changes the schema or the data";
   }
 }
@@ -106,9 +112,11 @@ struct ReadOnlyQuery::Guard {
     switch (action) {
       case SQLITE_SELECT:
       case SQLITE_READ:
-      case SQLITE_FUNCTION:
       case SQLITE_RECURSIVE:
         return SQLITE_OK;
+      case SQLITE_FUNCTION:
+        if (!Contains(kDeniedFunctions, Lower(arg2))) return SQLITE_OK;
+        break;
       case SQLITE_UPDATE:
         // Table-valued PRAGMAs (SELECT * FROM pragma_table_info('series'))
         // declare their virtual table with an UPDATE of sqlite_master while the
@@ -126,7 +134,7 @@ struct ReadOnlyQuery::Guard {
       default:
         break;
     }
-    if (guard->denied.empty()) guard->denied = DescribeAction(action, arg1);
+    if (guard->denied.empty()) guard->denied = DescribeAction(action, arg1, arg2);
     return SQLITE_DENY;
   }
 };
@@ -143,6 +151,12 @@ Result<ReadOnlyQuery> ReadOnlyQuery::Open(const std::string& index_path) {
   sqlite3* handle = db->handle();
   sqlite3_db_config(handle, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(handle, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_db_config(handle, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
+  // trusted_schema stays on: SQLite 3.40 does not mark its JSON functions
+  // innocuous, so with it off the documented views (tags) stop working. A
+  // view in a hostile index file gains little by it: SQLite never lets a
+  // view call a direct-only function (fts3_tokenizer, load_extension), and
+  // the authorizer sees every function a view calls, as if it were typed.
   sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0);
   PIXELDEX_RETURN_IF_ERROR(PrepareForReading(*db));
   auto guard = std::make_unique<Guard>();

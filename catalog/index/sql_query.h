@@ -3,12 +3,13 @@
 // index file and guarantees that it cannot change anything, whatever the SQL
 // says. Four independent locks:
 //   1. the file is opened with SQLITE_OPEN_READONLY (and defensive mode, no
-//      extension loading, no attached databases);
+//      extension loading, no attached databases, no FTS3 tokenizer pointers);
 //   2. PRAGMA query_only=ON;
 //   3. an authorizer that allows only reads (SELECT, reading tables and
-//      views, functions, recursive CTEs) and the read-only PRAGMAs of an
-//      allowlist called without a value; ATTACH, DETACH, writes, schema
-//      changes, transactions and every other PRAGMA are denied;
+//      views, functions except fts3_tokenizer and load_extension, recursive
+//      CTEs; also in the file's own views) and the read-only PRAGMAs of an
+//      allowlist called without a value; ATTACH, DETACH, writes, schema changes, transactions and every
+//      other PRAGMA are denied;
 //   4. a prepared statement for which sqlite3_stmt_readonly() is false is
 //      refused before it runs.
 // Exactly one statement per Run (trailing whitespace, comments and ';' are

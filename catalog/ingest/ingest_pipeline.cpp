@@ -173,14 +173,16 @@ std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {
 
 Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   IncomingFileGuard guard(store_, request.in_place ? std::string() : request.incoming_path);
+  // 1. validate, the framing first (DCMTK's parser recurses per nesting level
+  // and spends CPU per element far beyond its bytes); it reads headers only,
+  // so a refused file is not hashed either (a sparse file's hole would be).
+  PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(request.incoming_path));
   // File facts and fsync on a second core while this one parses, extracts and
   // renders; joined before the guard may remove the file.
   std::future<FileWork> file_work =
       file_workers_.Submit([this, &request] { return HashAndSync(store_, request); });
   JoinOnExit join_file_work(file_work);
 
-  // 1. validate (nesting first: DCMTK's parser recurses per level)
-  PIXELDEX_RETURN_IF_ERROR(metadata::CheckSequenceDepth(request.incoming_path));
   DcmFileFormat file;
   const OFCondition loaded = file.loadFile(request.incoming_path.c_str(), EXS_Unknown,
                                            EGL_noChange, kLazyLoadThreshold, ERM_autoDetect);

@@ -4,11 +4,14 @@
 
 #include <dcmtk/dcmdata/dctag.h>
 
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace pixeldex::metadata {
 namespace {
@@ -124,6 +127,12 @@ struct Syntax {
 
 constexpr uint64_t kMaxInflatedBytes = uint64_t{256} << 20;
 
+struct Checks {
+  int max_depth = kMaxSequenceDepth;
+  bool structure = false;  // order, groups 0000/0002 and the element count
+  uint64_t max_elements = UINT64_MAX;
+};
+
 // PS3.5 7.1.2: explicit VRs whose length field has 4 bytes.
 bool HasLongLength(const char vr[2]) {
   static const char* const kLong[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ",
@@ -136,16 +145,18 @@ bool HasLongLength(const char vr[2]) {
 
 class DepthScanner {
  public:
-  DepthScanner(ByteSource& source, Syntax syntax, int max_depth)
-      : in_(source), syntax_(syntax), max_depth_(max_depth) {}
+  DepthScanner(ByteSource& source, Syntax syntax, Checks checks)
+      : in_(source), syntax_(syntax), checks_(checks), max_depth_(checks.max_depth) {}
 
-  // Corruption once nesting exceeds max_depth; Ok at the end of the framing
-  // it can follow.
+  // Corruption once nesting exceeds max_depth (or, with checks.structure, at
+  // the first element out of order or over the count); Ok at the end of the
+  // framing it can follow.
   Status Run() {
     for (;;) {
       PopFinished();
       uint16_t group = 0, element = 0;
       if (!U16(group) || !U16(element)) return Status::Ok();
+      if (checks_.structure && !Ordered(group, element)) return Status::Corruption(refused_);
       const bool keep_going = group == 0xFFFE ? Delimiter(element) : Element(group, element);
       if (too_deep_) {
         return Status::Corruption("data set nests sequences more than " +
@@ -165,7 +176,38 @@ class DepthScanner {
     Kind kind;
     uint64_t end;      // kNoEnd: undefined length, ends at a delimiter
     bool implicit_vr;  // the encoding of the elements inside
+    int64_t last_tag = -1;  // of the elements read directly inside (items)
   };
+
+  // PS3.5 7.1: a data set (and every item) holds each tag at most once, in
+  // ascending order; PS3.10 7.1: group 0002 is the File Meta Information
+  // only; PS3.7 6.3.1: group 0000 is the command set only. DCMTK reads
+  // each such element (a zero byte run is a stream of (0000,0000)) at a cost
+  // far beyond its few bytes, so a data set that has one is refused whole.
+  bool Ordered(uint16_t group, uint16_t element) {
+    if (++elements_ > checks_.max_elements) {
+      return Refuse("data set holds more than " + std::to_string(checks_.max_elements) +
+                    " elements");
+    }
+    if (group == 0xFFFE) return true;  // items and delimiters are framing
+    if (group == 0x0000) return Refuse("data set holds a command (group 0000) element");
+    if (group == 0x0002) {
+      return Refuse("data set holds a File Meta Information (group 0002) element");
+    }
+    const int64_t tag = int64_t{group} << 16 | element;
+    int64_t& last = stack_.empty() ? top_last_tag_ : stack_.back().last_tag;
+    if (tag <= last) {
+      return Refuse(fmt::format("data set holds ({:04X},{:04X}) {} ({:04X},{:04X})", group,
+                                element, tag == last ? "twice, after" : "out of order, after",
+                                static_cast<uint16_t>(last >> 16), static_cast<uint16_t>(last)));
+    }
+    last = tag;
+    return true;
+  }
+  bool Refuse(std::string reason) {
+    refused_ = std::move(reason);
+    return false;
+  }
 
   bool U16(uint16_t& v) {
     unsigned char b[2];
@@ -247,14 +289,21 @@ class DepthScanner {
   }
 
   bool SkipValue(uint32_t length) {
-    if (in_.Skip(length)) return true;
+    // Inflating a value only to skip it costs as much as keeping it.
+    const bool over_budget =
+        syntax_.in_memory && in_.position() + length > kMaxInflatedBytes;
+    if (!over_budget && in_.Skip(length)) return true;
     overrun_ = true;
     return false;
   }
 
   ByteSource& in_;
   Syntax syntax_;
+  Checks checks_;
   int max_depth_;
+  uint64_t elements_ = 0;
+  int64_t top_last_tag_ = -1;
+  std::string refused_;
   int depth_ = 0;
   bool too_deep_ = false;
   bool overrun_ = false;  // a value ran past the end of the stream
@@ -292,9 +341,18 @@ std::string ReadMetaTransferSyntax(FileSource& in) {
   return syntax;
 }
 
-}  // namespace
+// Explicit VR when the first element's VR bytes are two capital letters,
+// as DCMTK guesses for a data set without meta header (PS3.5 7.1.2).
+bool LooksExplicit(FileSource& in) {
+  char head[6];
+  const bool explicit_vr =
+      in.Read(head, sizeof(head)) && std::isupper(static_cast<unsigned char>(head[4])) &&
+      std::isupper(static_cast<unsigned char>(head[5]));
+  in.Seek(0);
+  return explicit_vr;
+}
 
-Status CheckSequenceDepth(const std::string& path, int max_depth) {
+Status CheckFile(const std::string& path, Checks checks) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!file) return Status::Ok();  // the parser will report it
   FileSource in(file.get());
@@ -303,24 +361,46 @@ Status CheckSequenceDepth(const std::string& path, int max_depth) {
     const std::string ts = ReadMetaTransferSyntax(in);
     if (ts == "1.2.840.10008.1.2.1.99") {
       InflateSource inflated(in);
-      return DepthScanner(inflated, Syntax{false, false, true}, max_depth).Run();
+      return DepthScanner(inflated, Syntax{false, false, true}, checks).Run();
     }
     Syntax syntax;
     syntax.implicit_vr = ts == "1.2.840.10008.1.2";
     syntax.big_endian = ts == "1.2.840.10008.1.2.2";
-    return DepthScanner(in, syntax, max_depth).Run();
+    return DepthScanner(in, syntax, checks).Run();
   }
-  // A bare data set: its encoding is guessed by the parser, so try both.
+  // A bare data set: its encoding is guessed by the parser, so nesting is
+  // checked under both, the structure under the guess the parser makes.
+  if (!in.Seek(0)) return Status::Ok();
+  const bool guessed_implicit = !LooksExplicit(in);
   for (bool implicit_vr : {false, true}) {
+    Checks these = checks;
+    these.structure = checks.structure && implicit_vr == guessed_implicit;
     if (!in.Seek(0)) return Status::Ok();
-    PIXELDEX_RETURN_IF_ERROR(DepthScanner(in, Syntax{implicit_vr, false}, max_depth).Run());
+    PIXELDEX_RETURN_IF_ERROR(DepthScanner(in, Syntax{implicit_vr, false}, these).Run());
   }
   return Status::Ok();
 }
 
+}  // namespace
+
+Status CheckSequenceDepth(const std::string& path, int max_depth) {
+  return CheckFile(path, Checks{max_depth});
+}
+
+Status CheckStoredDataSet(const std::string& path) {
+  return CheckFile(path, Checks{kMaxSequenceDepth, true, kMaxDataSetElements});
+}
+
 Status CheckSequenceDepthOfBytes(const std::string& dataset, bool implicit_vr, int max_depth) {
   MemorySource in(dataset);
-  return DepthScanner(in, Syntax{implicit_vr, false}, max_depth).Run();
+  return DepthScanner(in, Syntax{implicit_vr, false}, Checks{max_depth}).Run();
+}
+
+Status CheckStoredDataSetOfBytes(const std::string& dataset, bool implicit_vr) {
+  MemorySource in(dataset);
+  return DepthScanner(in, Syntax{implicit_vr, false},
+                      Checks{kMaxSequenceDepth, true, kMaxDataSetElements})
+      .Run();
 }
 
 }  // namespace pixeldex::metadata

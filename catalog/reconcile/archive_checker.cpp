@@ -198,8 +198,10 @@ Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
     while (rows->Step()) {
       ++report.rows;
       const std::string path = rows->Text(0);
+      const bool outside_root = fs::path(path).is_absolute();
+      if (outside_root) ++report.rows_outside_root;
       std::error_code ec;
-      const bool covered = !fs::path(path).is_absolute() && fs::exists(layout.FileOf(path), ec);
+      const bool covered = !outside_root && fs::exists(layout.FileOf(path), ec);
       if (covered || !verified.insert(path).second) continue;
       auto findings = verifier->Verify(path, &report.bytes_hashed);
       if (!findings.ok()) return findings.status();

@@ -9,7 +9,8 @@
 //   foreign   a file below the root that is not DICOM, or DICOM but not an
 //             instance (a DICOMDIR): nothing to catalog; a warning, not a
 //             problem with the archive
-// Files cataloged in place outside the root are checked through their rows.
+// Files cataloged in place outside the root (pixeldex import --in-place) are
+// checked through their rows, and counted apart.
 // Each finding is confirmed against the index and the file again after the
 // walk, and once more two seconds later, so the stores of a server running
 // meanwhile (file placed, rows not yet committed) are not reported. Reads through its own WAL
@@ -44,6 +45,7 @@ struct Finding {
 struct CheckReport {
   int64_t files = 0;  // files below the root (outside the incoming directory)
   int64_t rows = 0;   // instance rows
+  int64_t rows_outside_root = 0;  // of them, cataloged in place outside the root
   int64_t bytes_hashed = 0;
   std::vector<Finding> findings;  // in walk order, then row order
 };

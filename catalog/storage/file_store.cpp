@@ -36,13 +36,19 @@ Result<int> FileStore::Initialize() {
   std::error_code ec;
   fs::create_directories(layout_.IncomingDir(), ec);
   if (ec) return Status::FromErrno(ec.value(), "cannot create " + layout_.IncomingDir().string());
+  // Received bytes are written into it by path: it must be the directory
+  // itself, not a link to somewhere else.
+  if (fs::is_symlink(layout_.IncomingDir(), ec)) {
+    return Status::IoError(layout_.IncomingDir().string() +
+                           " is a symbolic link: pixeldex never writes through one");
+  }
   int removed = 0;
   for (const auto& entry : fs::directory_iterator(layout_.IncomingDir(), ec)) {
     if (!entry.is_regular_file() || BelongsToAnotherLiveProcess(entry.path())) continue;
     if (fs::remove(entry.path(), ec)) ++removed;
   }
   if (ec) return Status::FromErrno(ec.value(), "cannot clean " + layout_.IncomingDir().string());
-  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(layout_.IncomingDir().string()));
+  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(InTree(layout_.IncomingDir().filename())));
   return removed;
 }
 
@@ -51,24 +57,34 @@ std::string FileStore::NewIncomingPath() {
       .string();
 }
 
+TreePath FileStore::InTree(const fs::path& relative) const {
+  return TreePath{layout_.root(), relative};
+}
+
+TreePath FileStore::IncomingInTree(const std::string& incoming_path) const {
+  return TreePath{layout_.root(), fs::path(incoming_path).lexically_relative(layout_.root())};
+}
+
 Status FileStore::EnsureDirectories(const fs::path& relative_dir) {
-  fs::path current = layout_.root();
+  fs::path current;
   for (const auto& part : relative_dir) {
     const fs::path parent = current;
     current /= part;
-    Status created = fs_.CreateDirectory(current.string());
-    if (created.ok()) {
-      // A new directory entry is durable only once its parent is synced.
-      PIXELDEX_RETURN_IF_ERROR(fs_.Sync(parent.string()));
-    } else if (created.code() != Status::Code::kAlreadyExists) {
-      return created;
+    Status created = fs_.CreateDirectory(InTree(current));
+    if (!created.ok() && created.code() != Status::Code::kAlreadyExists) return created;
+    // A new directory entry is durable only once its parent is synced. When
+    // it already existed, another commit may have made it and not synced
+    // yet (or failed to), so the parent is synced unless that is known done.
+    if (created.ok() || !durable_directories_.Contains(current.string())) {
+      PIXELDEX_RETURN_IF_ERROR(fs_.Sync(InTree(parent)));
+      durable_directories_.Insert(current.string());
     }
   }
   return Status::Ok();
 }
 
 Result<FileStore::SyncedIncoming> FileStore::SyncIncoming(const std::string& incoming_path) {
-  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(incoming_path));
+  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(IncomingInTree(incoming_path)));
   return SyncedIncoming(incoming_path);
 }
 
@@ -84,22 +100,21 @@ Status FileStore::Commit(const SyncedIncoming& incoming, const std::string& rela
     }
   }
   PIXELDEX_RETURN_IF_ERROR(EnsureDirectories(relative.parent_path()));
-  const fs::path target = layout_.root() / relative;
   std::error_code ec;
-  const bool replaces = fs::exists(target, ec);
-  PIXELDEX_RETURN_IF_ERROR(fs_.Rename(incoming_path, target.string()));
-  Status synced = fs_.Sync(target.parent_path().string());
-  if (!synced.ok() && !replaces) fs_.RemoveFile(target.string());
+  const bool replaces = fs::exists(layout_.root() / relative, ec);
+  PIXELDEX_RETURN_IF_ERROR(fs_.Rename(IncomingInTree(incoming_path), InTree(relative)));
+  Status synced = fs_.Sync(InTree(relative.parent_path()));
+  if (!synced.ok() && !replaces) fs_.RemoveFile(InTree(relative));
   return synced;
 }
 
 Status FileStore::Remove(const std::string& relative_path) {
-  const fs::path target = layout_.Absolute(relative_path);
-  PIXELDEX_RETURN_IF_ERROR(fs_.RemoveFile(target.string()));
-  return fs_.Sync(target.parent_path().string());
+  const fs::path relative(relative_path);
+  PIXELDEX_RETURN_IF_ERROR(fs_.RemoveFile(InTree(relative)));
+  return fs_.Sync(InTree(relative.parent_path()));
 }
 
-void FileStore::Discard(const std::string& incoming_path) { fs_.RemoveFile(incoming_path); }
+void FileStore::Discard(const std::string& incoming_path) { fs_.RemoveFile(IncomingInTree(incoming_path)); }
 
 Result<uint64_t> FileStore::FreeBytes() const {
   struct statvfs fs_stats {};

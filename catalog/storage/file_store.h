@@ -4,15 +4,18 @@
 // A file arrives under IncomingDir() (NewIncomingPath) and is validated;
 // SyncIncoming() fsyncs its bytes (it may run on another thread while the file
 // is being read), then Commit() makes it visible durably: create missing
-// directories (fsyncing each parent), rename into place (atomically replacing
+// directories (fsyncing each parent, also of a directory another commit
+// created and this store has not seen synced), rename into place (atomically replacing
 // an older file of the same name), fsync the directory. Commit() takes the
 // proof that SyncIncoming() succeeded, so an unsynced file can never be moved
 // into the layout. After Commit returns ok the file survives a crash or power
 // loss; before, a crash leaves at most a temporary file, which Initialize()
 // removes on the next start.
 // Every step goes through a FileSystem (file_system.h), so tests can make any
-// one of them fail. Thread-safe: concurrent commits to different or equal
-// names are fine.
+// one of them fail, and none follows a symbolic link inside the tree: a
+// planted link makes the commit fail (IoError naming it), never redirects it.
+// Initialize() refuses an incoming directory that is a symbolic link.
+// Thread-safe: concurrent commits to different or equal names are fine.
 
 #include <atomic>
 #include <cstdint>
@@ -20,6 +23,7 @@
 #include <utility>
 
 #include "catalog/common/result.h"
+#include "catalog/storage/durable_directories.h"
 #include "catalog/storage/file_system.h"
 #include "catalog/storage/storage_layout.h"
 
@@ -66,10 +70,14 @@ class FileStore {
   const StorageLayout& layout() const { return layout_; }
 
  private:
+  // A path relative to the root, or an incoming file's path, for fs_.
+  TreePath InTree(const std::filesystem::path& relative) const;
+  TreePath IncomingInTree(const std::string& incoming_path) const;
   Status EnsureDirectories(const std::filesystem::path& relative_dir);
 
   StorageLayout layout_;
   FileSystem& fs_;
+  DurableDirectories durable_directories_;
   std::atomic<uint64_t> counter_{0};
   std::string name_prefix_;
 };

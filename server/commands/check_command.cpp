@@ -15,7 +15,8 @@ namespace {
 
 constexpr const char* kDescription =
     "Verify the archive: walk the storage tree, hash every file and compare it with the\n"
-    "index, and check that the file of every row exists. Nothing is changed. Problems:\n"
+    "index, and check that the file of every row exists, also of files imported with\n"
+    "--in-place from outside the storage root. Nothing is changed. Problems:\n"
     "  missing     a row whose file is not there\n"
     "  extra       a file below the storage root (outside .incoming/) no row records\n"
     "  mismatch    a file whose SHA-256 or size differs from its row's\n"
@@ -72,8 +73,13 @@ Status Print(const reconcile::CheckReport& report, index::OutputFormat format) {
                                       : fmt::format("{} problem(s)", problems);
   if (warnings > 0) verdict += fmt::format(", {} warning(s)", warnings);
   const std::string totals =
-      fmt::format("pixeldex check: {} files, {} rows, {:.1f} MB hashed: {}\n", report.files,
-                  report.rows, static_cast<double>(report.bytes_hashed) / 1e6, verdict);
+      fmt::format("pixeldex check: {} files, {} rows{}, {:.1f} MB hashed: {}\n", report.files,
+                  report.rows,
+                  report.rows_outside_root == 0
+                      ? std::string()
+                      : fmt::format(" ({} of files outside the storage root, checked too)",
+                                    report.rows_outside_root),
+                  static_cast<double>(report.bytes_hashed) / 1e6, verdict);
   std::fputs(totals.c_str(), format == index::OutputFormat::kTable ? stdout : stderr);
   return Status::Ok();
 }

@@ -23,6 +23,7 @@
 #include "catalog/index/schema.h"
 #include "catalog/index/sqlite_db.h"
 #include "catalog/index/thumbnail_store.h"
+#include "catalog/metadata/sequence_depth.h"
 #include "catalog/thumbnail/thumbnail_renderer.h"
 #include "server/cli/command_line.h"
 #include "server/commands/commands.h"
@@ -77,6 +78,12 @@ Rendered RenderStoredFile(const std::filesystem::path& path,
     return out;
   }
   out.readable = true;
+  // As at ingest: DCMTK must not recurse into deep nesting nor spend seconds
+  // on (0000,0000) padding of a file changed since it was stored.
+  if (Status framed = metadata::CheckStoredDataSet(path.string()); !framed.ok()) {
+    out.thumbnail.status = "decode_error: " + framed.message();
+    return out;
+  }
   DcmFileFormat file;
   const OFCondition loaded =
       file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kLazyLoadThreshold, ERM_autoDetect);

@@ -97,7 +97,7 @@ bool RetrieveOperation::Start(const char* sop_class_uid, DcmDataset* identifier)
 SubOperation RetrieveOperation::NextSubOperation() {
   SubOperation op;
   op.instance = &instances_[next_++];
-  op.file = context_.server->store.layout().Absolute(op.instance->path);
+  op.file = context_.server->store.layout().FileOf(op.instance->path);
   op.dimse_timeout_seconds = context_.server->settings.network.dimse_timeout_seconds;
   return op;
 }

@@ -6,6 +6,8 @@
 #include <memory>
 #include <system_error>
 
+#include "catalog/metadata/sequence_depth.h"
+
 namespace pixeldex::server {
 namespace {
 
@@ -21,19 +23,24 @@ void Fail(SubOperationResult* result, std::string reason) {
 
 // Loads the stored file and checks that it holds the instance the index says.
 Status Load(const SubOperation& op, DcmFileFormat& file) {
-  // Index paths are relative and below the root; anything else is refused
-  // rather than read (an edited index must not make pixeldex send /etc/...).
-  const std::filesystem::path relative(op.instance->path);
-  for (const auto& part : relative) {
+  // Index paths are relative and below the root, or absolute for files
+  // cataloged in place outside it (pixeldex import --in-place); a relative
+  // path that climbs out is refused rather than read. Whatever the path, only
+  // a regular file that passes the stored data set checks and holds the SOP
+  // Instance UID of its row is sent (an edited index must not make pixeldex
+  // send /etc/...).
+  const std::filesystem::path recorded(op.instance->path);
+  for (const auto& part : recorded) {
     if (part == "..") return Status::InvalidArgument("stored path " + op.instance->path + " leaves the storage root");
   }
-  if (relative.empty() || relative.is_absolute()) {
-    return Status::InvalidArgument("stored path '" + op.instance->path + "' is not below the storage root");
-  }
+  if (recorded.empty()) return Status::InvalidArgument("empty stored path");
   std::error_code ec;
   if (!std::filesystem::is_regular_file(op.file, ec)) {
     return Status::NotFound("stored file " + op.instance->path + " is missing");
   }
+  // A file stored before these checks, or changed since, costs no more to
+  // refuse than to read its headers.
+  PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(op.file.string()));
   const OFCondition cond = file.loadFile(op.file.c_str(), EXS_Unknown, EGL_noChange,
                                          kMaxReadLength, ERM_autoDetect);
   if (cond.bad()) {

@@ -23,7 +23,7 @@ namespace pixeldex::server {
 
 struct SubOperation {
   const query::RetrieveInstance* instance = nullptr;
-  std::filesystem::path file;  // absolute path of the stored file
+  std::filesystem::path file;  // absolute path of the stored file (StorageLayout::FileOf)
   StoreSender sender = StoreSender::kRequestor;
   // PS3.7 9.3.1.1 C-STORE-RQ of a C-MOVE: the originator and its message.
   std::string move_originator_aet;  // empty for C-GET

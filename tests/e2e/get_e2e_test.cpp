@@ -7,6 +7,8 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 
+#include <fstream>
+
 #include "tests/e2e/retrieve_fixture.h"
 
 namespace pixeldex::testing {
@@ -144,6 +146,58 @@ TEST_F(GetE2eTest, AMissingFileIsAFailedSubOperationAndTheRestArrives) {
   // The server is still serving.
   auto echo = RunProcess({"echoscu", "-aec", "PIXELDEX", "127.0.0.1", server_->port_string()});
   EXPECT_EQ(echo.exit_code, 0) << echo.output;
+}
+
+TEST_F(GetE2eTest, AStoredZeroPaddedFileIsRefusedBeforeItIsParsed) {
+  // A file stored before data sets were checked, or changed since: zero
+  // bytes would cost DCMTK ~0.3 s per MB at every retrieve.
+  std::ofstream(StoredFile("a2"), std::ios::binary | std::ios::app) << std::string(1 << 20, '\0');
+  const std::string out = NewDir("padded");
+  auto r = GetScu(out, {"-S", "-k", "QueryRetrieveLevel=STUDY", "-k",
+                        "StudyInstanceUID=" + uid_["A"]});
+  EXPECT_NE(r.output.find("Number of Failed Suboperations    : 1"), std::string::npos) << r.output;
+  ExpectReceived(out, {"a1", "a3"});
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM events WHERE kind = 'retrieve_failed' AND "
+                          "sop_instance_uid = ? AND detail LIKE '%group 0000%'",
+                          {uid_["a2"]}),
+            1);
+}
+
+TEST_F(GetE2eTest, InstancesImportedInPlaceFromOutsideTheRootAreRetrievedAndChecked) {
+  // pixeldex import --in-place records files outside the root by absolute
+  // path; C-GET answered A702 "not below the storage root" for them.
+  const std::string outside = NewDir("outside");
+  TestInstance t;
+  t.study_uid = UniqueUid("1.");
+  t.sop_instance_uid = UniqueUid("3.");
+  WriteTestInstance(outside + "/o1.dcm", t);
+  const std::vector<std::string> archive = {"--storage", dir_ / "storage", "--index",
+                                            dir_ / "index.db"};
+  auto pixeldex = [&](const std::string& command, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {PIXELDEX_BINARY, command};
+    argv.insert(argv.end(), archive.begin(), archive.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunProcess(argv);
+  };
+  auto imported = pixeldex("import", {"--in-place", outside});
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  ASSERT_EQ(Index().Scalar("SELECT path FROM instances WHERE sop_instance_uid = ?",
+                           {t.sop_instance_uid}),
+            outside + "/o1.dcm");  // recorded by absolute path
+
+  const std::string out = NewDir("got-outside");
+  auto r = GetScu(out, {"-S", "-k", "QueryRetrieveLevel=STUDY", "-k",
+                        "StudyInstanceUID=" + t.study_uid});
+  EXPECT_NE(r.output.find("Received C-GET Response (Success)"), std::string::npos) << r.output;
+  const auto received = InstancesIn(out);
+  ASSERT_EQ(received.count(t.sop_instance_uid), 1u) << r.output << server_->Log();
+  EXPECT_EQ(DatasetBytes(received.at(t.sop_instance_uid)), DatasetBytes(outside + "/o1.dcm"));
+
+  auto checked = pixeldex("check", {});
+  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+  EXPECT_NE(checked.output.find("6 rows (1 of files outside the storage root, checked too)"),
+            std::string::npos)
+      << checked.output;
 }
 
 TEST_F(GetE2eTest, BadIdentifiersAreRefusedWithA900) {

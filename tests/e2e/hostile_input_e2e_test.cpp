@@ -115,6 +115,24 @@ TEST_F(HostileInputE2eTest, DeeplyNestedSequencesAreRefusedNotRecursedInto) {
   ExpectStillServing();
 }
 
+TEST_F(HostileInputE2eTest, ZeroPaddedDataSetIsRefusedBeforeItIsParsed) {
+  // 20 MB of zero bytes parse as (0000,0000) elements: 9 s of DCMTK CPU,
+  // then stored, and the same again at every C-GET, reindex and reconcile.
+  const std::string uid = UniqueUid("3.");
+  EXPECT_EQ(StoreWithTail(uid, std::string(20 << 20, '\0')), 0xC000) << server_->Log();
+  EXPECT_EQ(Stored(uid), 0);
+  EXPECT_TRUE(server_->WaitForLog("data set holds a command (group 0000) element"))
+      << server_->Log();
+  EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, RepeatedOrDescendingTagsAreRefused) {
+  // After Pixel Data (7FE0,0010), the data set's last element: Modality again.
+  ExpectRefused(LongElementHeader(0x0008, 0x0060, "UN", 2) + "CT");
+  ExpectRefused(LongElementHeader(0x7FE0, 0x0010, "OB", 2) + "xx");
+}
+
 TEST_F(HostileInputE2eTest, ElementLongerThanTheDataSetIsRefused) {
   // Declares 1000 bytes of Data Set Trailing Padding, then the data set ends.
   ExpectRefused(LongElementHeader(0xFFFC, 0xFFFC, "OB", 1000) + "0123456789");
@@ -234,6 +252,25 @@ TEST_F(HostileInputE2eTest, PathTrickUidsStayInsideTheStorageRoot) {
                           "AND path NOT LIKE '%..%'",
                           {t.sop_instance_uid}),
             1);
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, ASymbolicLinkPlantedInTheTreeIsNeverWrittenThrough) {
+  // Someone with access to the storage tree links a study directory to
+  // elsewhere: stores into that study used to land there.
+  const std::string outside = dir_ / "outside";
+  fs::create_directories(outside);
+  TestInstance t;
+  t.study_uid = UniqueUid("1.");
+  t.sop_instance_uid = UniqueUid("3.");
+  fs::create_directory_symlink(outside, StoragePath(t.study_uid));
+  const std::string dataset = DatasetBytes(MakeInstance(t, "linked.dcm"));
+  EXPECT_EQ(RawStore(server_->port(), t.sop_class_uid, t.sop_instance_uid, dataset), 0xA700)
+      << server_->Log();
+  EXPECT_TRUE(fs::is_empty(outside));
+  EXPECT_EQ(Stored(t.sop_instance_uid), 0);
+  EXPECT_TRUE(server_->WaitForLog("symbolic link in the storage tree")) << server_->Log();
+  EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
   ExpectStillServing();
 }
 

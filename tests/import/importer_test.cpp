@@ -7,8 +7,10 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "catalog/storage/sha256.h"
@@ -181,6 +183,39 @@ TEST_F(ImporterTest, InPlaceRecordsAbsolutePathsAndCopiesNothing) {
                           {corpus.instances[3].sop_instance_uid}),
             "2023-11-14T22:13:20.000Z");
   EXPECT_TRUE(fs::exists(corpus.paths[3])) << "an in-place file is never removed";
+}
+
+// Bytes this process has read through read(2) and its kin (/proc/self/io).
+int64_t BytesReadByThisProcess() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  int64_t value = 0;
+  while (io >> key >> value) {
+    if (key == "rchar:") return value;
+  }
+  return -1;
+}
+
+TEST_F(ImporterTest, AHugeSparseFileIsRefusedBeforeItIsReadOrCopied) {
+  // A valid small instance, then a 2 GiB hole: it used to be hashed, copied
+  // densely into .incoming and parsed as (0000,0000) elements for minutes.
+  fs::create_directories(source_);
+  const std::string sparse = source_ + "/sparse.dcm";
+  pixeldex::testing::WriteTestInstance(sparse, pixeldex::testing::TestInstance{});
+  ASSERT_EQ(::truncate(sparse.c_str(), fs::file_size(sparse) + (int64_t{2} << 30)), 0);
+  for (bool in_place : {false, true}) {
+    SCOPED_TRACE(in_place ? "in place" : "copied");
+    ImportOptions options;
+    options.in_place = in_place;
+    const int64_t read_before = BytesReadByThisProcess();
+    const ImportSummary s = Import({source_}, options);
+    EXPECT_LT(BytesReadByThisProcess() - read_before, int64_t{64} << 20);
+    EXPECT_EQ(Counts(s), (std::vector<int64_t>{0, 0, 0, 0, 0, 1}));
+    ASSERT_EQ(s.failures.size(), 1u);
+    EXPECT_NE(s.failures[0].reason.find("group 0000"), std::string::npos) << s.failures[0].reason;
+    EXPECT_TRUE(fs::is_empty(store_.layout().IncomingDir()));
+    EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 0);
+  }
 }
 
 TEST_F(ImporterTest, DuplicatesFollowTheKeepPolicy) {

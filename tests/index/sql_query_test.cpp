@@ -9,6 +9,7 @@
 
 #include "catalog/index/index_writer.h"
 #include "catalog/index/schema.h"
+#include "catalog/index/sqlite_db.h"
 #include "tests/support/dicom_factory.h"
 #include "tests/support/temp_dir.h"
 
@@ -145,6 +146,35 @@ TEST_F(SqlQueryTest, EveryKindOfWriteIsRefusedAndTheFileIsUnchanged) {
   Collector c;
   ASSERT_TRUE(Run("SELECT count(*) FROM instances", &c).ok());
   EXPECT_EQ(c.rows_[0][0], "2");
+}
+
+TEST_F(SqlQueryTest, FunctionsWithEffectsAreRefused) {
+  // fts3_tokenizer('simple') answered the address of a module (a heap
+  // pointer); with two arguments it installs a tokenizer from a pointer.
+  for (const char* sql : {"SELECT fts3_tokenizer('simple')",
+                          "SELECT hex(FTS3_TOKENIZER('porter'))",
+                          "SELECT fts3_tokenizer('x', x'0000000000000000')",
+                          "SELECT load_extension('/tmp/nothing.so')",
+                          "SELECT 1 FROM instances WHERE load_extension('x') IS NULL"}) {
+    const Status s = Run(sql);
+    EXPECT_EQ(s.code(), Status::Code::kUnsupported) << sql << ": " << s.ToString();
+    EXPECT_NE(s.message().find("the function"), std::string::npos) << sql << ": " << s.message();
+  }
+  // Functions without effects stay available.
+  EXPECT_TRUE(Run("SELECT json_extract('{\"a\":1}', '$.a'), hex(randomblob(4)), sqrt(4)").ok());
+}
+
+TEST_F(SqlQueryTest, AViewOfAHostileIndexFileCannotCallThemEither) {
+  {
+    auto db = Db::Open(path_, Db::Mode::kReadWrite);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec("CREATE VIEW leak AS SELECT fts3_tokenizer('simple') AS p").ok());
+  }
+  // Refused either way: SQLite does not let a view call this direct-only
+  // function, and the authorizer denies it wherever it appears.
+  const Status s = Run("SELECT * FROM leak");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("fts3_tokenizer"), std::string::npos) << s.message();
 }
 
 TEST_F(SqlQueryTest, AWriteHiddenBehindAFirstStatementIsRefused) {

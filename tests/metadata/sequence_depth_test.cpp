@@ -1,5 +1,8 @@
-// The sequence nesting guard: counts nesting like DCMTK's parser would see it,
-// in every uncompressed transfer syntax, with defined and undefined lengths.
+// The data set framing guards: the sequence nesting guard counts nesting like
+// DCMTK's parser would see it, in every uncompressed transfer syntax, with
+// defined and undefined lengths; the structure check refuses command and meta
+// elements, repeated or descending tags and absurd element counts, also in
+// the inflated stream of a Deflated data set.
 
 #include <gtest/gtest.h>
 
@@ -10,6 +13,7 @@
 
 #include <zlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -66,6 +70,11 @@ TEST_P(SequenceDepthTest, SiblingSequencesDoNotAddUp) {
   }
   ASSERT_TRUE(file.saveFile(path.c_str(), GetParam().xfer, GetParam().lengths).good());
   EXPECT_TRUE(CheckSequenceDepth(path, 2).ok());
+}
+
+TEST_P(SequenceDepthTest, RealDataSetsPassTheStructureCheck) {
+  const std::string path = Write(5);
+  EXPECT_TRUE(CheckStoredDataSet(path).ok()) << CheckStoredDataSet(path).ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -141,6 +150,127 @@ TEST(SequenceDepthBytesTest, GarbageIsLeftForTheParser) {
 TEST(SequenceDepthBytesTest, HundredThousandLevelsAreRefusedWithoutRecursion) {
   EXPECT_EQ(CheckSequenceDepthOfBytes(testing::NestedSequenceBytes(100000), false).code(),
             Status::Code::kCorruption);
+}
+
+// Explicit VR Little Endian bytes of an element with a 2-byte length field.
+std::string ShortElement(uint16_t group, uint16_t element, const char* vr, const std::string& value) {
+  std::string out = testing::LongElementHeader(group, element, vr, 0).substr(0, 6);
+  out += static_cast<char>(value.size() & 0xFF);
+  out += static_cast<char>(value.size() >> 8);
+  return out + value;
+}
+
+std::string Refusal(const std::string& dataset) {
+  const Status s = CheckStoredDataSetOfBytes(dataset, false);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption) << s.ToString();
+  return s.message();
+}
+
+// `meta` followed by the raw deflate of `dataset`, as a Part-10 file in
+// Deflated Explicit VR Little Endian would hold it.
+std::string WriteDeflated(const testing::TempDir& dir, const std::string& dataset) {
+  const std::string path = dir / "deflated-with-tail.dcm";
+  testing::WriteTestInstance(path, testing::TestInstance{}, EXS_DeflatedLittleEndianExplicit);
+  const std::string whole = testing::ReadFileBytes(path);
+  const std::string meta = whole.substr(0, whole.size() - testing::DatasetBytes(path).size());
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << meta << Deflate(dataset);
+  return path;
+}
+
+TEST(StoredDataSetTest, ZeroTailIsRefusedAsCommandElements) {
+  // Zero bytes parse as (0000,0000) elements, at ~0.3 s of DCMTK CPU per MB.
+  testing::TempDir dir;
+  for (E_TransferSyntax xfer : {EXS_LittleEndianExplicit, EXS_LittleEndianImplicit}) {
+    const std::string path = dir / "zeros.dcm";
+    testing::WriteTestInstance(path, testing::TestInstance{}, xfer);
+    ASSERT_TRUE(CheckStoredDataSet(path).ok());
+    std::ofstream(path, std::ios::binary | std::ios::app) << std::string(1 << 20, '\0');
+    const Status refused = CheckStoredDataSet(path);
+    EXPECT_EQ(refused.code(), Status::Code::kCorruption);
+    EXPECT_NE(refused.message().find("group 0000"), std::string::npos) << refused.message();
+  }
+}
+
+TEST(StoredDataSetTest, DeflatedZeroTailIsRefusedOnTheInflatedStream) {
+  // 64 MiB of zeros deflate to about 64 kB: 18 s of parsing per read before.
+  testing::TempDir dir;
+  const std::string plain = dir / "plain.dcm";
+  testing::WriteTestInstance(plain, testing::TestInstance{}, EXS_LittleEndianExplicit);
+  const std::string dataset = testing::DatasetBytes(plain);
+  EXPECT_TRUE(CheckStoredDataSet(WriteDeflated(dir, dataset)).ok());
+  const std::string path = WriteDeflated(dir, dataset + std::string(64 << 20, '\0'));
+  EXPECT_LT(std::filesystem::file_size(path), 100'000u);
+  const Status refused = CheckStoredDataSet(path);
+  EXPECT_EQ(refused.code(), Status::Code::kCorruption);
+  EXPECT_NE(refused.message().find("group 0000"), std::string::npos) << refused.message();
+}
+
+TEST(StoredDataSetTest, BareDataSetIsCheckedInTheEncodingTheParserGuesses) {
+  testing::TempDir dir;
+  const std::string part10 = dir / "part10.dcm";
+  for (E_TransferSyntax xfer : {EXS_LittleEndianExplicit, EXS_LittleEndianImplicit}) {
+    testing::WriteTestInstance(part10, testing::TestInstance{}, xfer);
+    const std::string bare = dir / "bare.dcm";
+    std::ofstream(bare, std::ios::binary | std::ios::trunc) << testing::DatasetBytes(part10);
+    EXPECT_TRUE(CheckStoredDataSet(bare).ok()) << CheckStoredDataSet(bare).ToString();
+    std::ofstream(bare, std::ios::binary | std::ios::app) << std::string(4096, '\0');
+    EXPECT_EQ(CheckStoredDataSet(bare).code(), Status::Code::kCorruption);
+  }
+}
+
+TEST(StoredDataSetTest, RepeatedAndDescendingTagsAreRefused) {
+  const std::string modality = ShortElement(0x0008, 0x0060, "CS", "CT");
+  const std::string id = ShortElement(0x0010, 0x0020, "LO", "ID");
+  EXPECT_TRUE(CheckStoredDataSetOfBytes(modality + id, false).ok());
+  EXPECT_NE(Refusal(modality + modality).find("(0008,0060) twice"), std::string::npos);
+  EXPECT_NE(Refusal(id + modality).find("(0008,0060) out of order, after (0010,0020)"),
+            std::string::npos);
+}
+
+TEST(StoredDataSetTest, OrderIsKeptPerItem) {
+  // Each item starts afresh; after the sequence, its tag is the last one.
+  const std::string item = ShortElement(0x0008, 0x1150, "UI", "1.2") +
+                           ShortElement(0x0008, 0x1155, "UI", "1.2.3.");
+  const std::string sequence = testing::LongElementHeader(0x0008, 0x1140, "SQ", 0xFFFFFFFF) +
+                               std::string("\xFE\xFF\x00\xE0\xFF\xFF\xFF\xFF", 8) + item +
+                               std::string("\xFE\xFF\x0D\xE0\0\0\0\0", 8) +
+                               std::string("\xFE\xFF\x00\xE0\xFF\xFF\xFF\xFF", 8) + item +
+                               std::string("\xFE\xFF\x0D\xE0\0\0\0\0", 8) +
+                               std::string("\xFE\xFF\xDD\xE0\0\0\0\0", 8);
+  const std::string after = ShortElement(0x0010, 0x0020, "LO", "ID");
+  EXPECT_TRUE(CheckStoredDataSetOfBytes(sequence + after, false).ok());
+  const std::string before = ShortElement(0x0008, 0x0060, "CS", "CT");
+  EXPECT_NE(Refusal(sequence + before).find("out of order"), std::string::npos);
+  // Inside an item, too.
+  const std::string swapped = ShortElement(0x0008, 0x1155, "UI", "1.2.3.") +
+                              ShortElement(0x0008, 0x1150, "UI", "1.2");
+  const std::string bad_item = testing::LongElementHeader(0x0008, 0x1140, "SQ", 0xFFFFFFFF) +
+                               std::string("\xFE\xFF\x00\xE0\xFF\xFF\xFF\xFF", 8) + swapped;
+  EXPECT_NE(Refusal(bad_item).find("out of order"), std::string::npos);
+}
+
+TEST(StoredDataSetTest, CommandAndMetaElementsAreRefused) {
+  const std::string modality = ShortElement(0x0008, 0x0060, "CS", "CT");
+  EXPECT_NE(Refusal(ShortElement(0x0000, 0x0100, "US", "\x01\x00") + modality).find("group 0000"),
+            std::string::npos);
+  EXPECT_NE(Refusal(ShortElement(0x0002, 0x0010, "UI", "1.2.840.10008.1.2") + modality)
+                .find("group 0002"),
+            std::string::npos);
+}
+
+TEST(StoredDataSetTest, ElementCountIsBounded) {
+  // Private elements (0009,xxxx), (0011,xxxx)...: ascending, empty, 8 bytes each.
+  auto empties = [](uint64_t count) {
+    std::string out;
+    out.reserve(count * 8);
+    for (uint64_t i = 0; i < count; ++i) {
+      out += ShortElement(static_cast<uint16_t>(0x0009 + 2 * (i >> 16)), static_cast<uint16_t>(i),
+                          "LO", "");
+    }
+    return out;
+  };
+  EXPECT_TRUE(CheckStoredDataSetOfBytes(empties(kMaxDataSetElements), false).ok());
+  EXPECT_NE(Refusal(empties(kMaxDataSetElements + 1)).find("more than"), std::string::npos);
 }
 
 }  // namespace

@@ -92,7 +92,12 @@ TEST_F(ArchiveCheckerTest, FilesCatalogedInPlaceOutsideTheRootAreCheckedThroughT
   request.in_place = true;
   request.provenance.source = "import";
   ASSERT_TRUE(pipeline_->Ingest(request).ok());
-  EXPECT_TRUE(Check().findings.empty());
+  const auto report = Check();
+  EXPECT_TRUE(report.findings.empty());
+  EXPECT_EQ(report.files, 0);
+  EXPECT_EQ(report.rows, 1);
+  EXPECT_EQ(report.rows_outside_root, 1);
+  EXPECT_EQ(report.bytes_hashed, static_cast<int64_t>(fs::file_size(outside)));
   fs::remove(outside);
   EXPECT_EQ(
       Summary(Check()),

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "catalog/storage/file_store.h"
 #include "catalog/storage/sha256.h"
 #include "catalog/storage/storage_layout.h"
+#include "tests/support/faulty_file_system.h"
 #include "tests/support/temp_dir.h"
 
 namespace pixeldex::storage {
@@ -144,6 +146,121 @@ TEST_F(FileStoreTest, RemoveDeletesACommittedFile) {
   EXPECT_TRUE(store_.Remove("s/i.dcm").ok());
   EXPECT_FALSE(fs::exists(dir_.path() / "root/s/i.dcm"));
   EXPECT_EQ(store_.Remove("s/i.dcm").code(), Status::Code::kNotFound);
+}
+
+// A symbolic link planted inside the tree, pointing outside it.
+class FileStoreSymlinkTest : public FileStoreTest {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(store_.Initialize().ok());
+    fs::create_directories(outside_);
+  }
+  bool OutsideIsEmpty() const { return fs::is_empty(outside_); }
+  std::string Incoming(const std::string& text) {
+    const std::string incoming = store_.NewIncomingPath();
+    std::ofstream(incoming) << text;
+    return incoming;
+  }
+  static void ExpectNamesTheLink(const Status& s) {
+    EXPECT_EQ(s.code(), Status::Code::kIoError) << s.ToString();
+    EXPECT_NE(s.message().find("symbolic link in the storage tree"), std::string::npos)
+        << s.ToString();
+  }
+  fs::path root_ = dir_.path() / "root";
+  fs::path outside_ = dir_.path() / "outside";
+};
+
+TEST_F(FileStoreSymlinkTest, ALinkedStudyOrSeriesDirectoryIsNeverWrittenThrough) {
+  fs::create_directory_symlink(outside_, root_ / "1.2");
+  ExpectNamesTheLink(SyncAndCommit(Incoming("x"), "1.2/3.4/5.6.dcm"));
+  fs::create_directories(root_ / "7.8");
+  fs::create_directory_symlink(outside_, root_ / "7.8/9.10");
+  ExpectNamesTheLink(SyncAndCommit(Incoming("x"), "7.8/9.10/11.dcm"));
+  EXPECT_TRUE(OutsideIsEmpty());
+}
+
+TEST_F(FileStoreSymlinkTest, ALinkInPlaceOfTheFileIsReplacedNotWrittenThrough) {
+  fs::create_directories(root_ / "1.2/3.4");
+  std::ofstream(outside_ / "victim") << "precious";
+  fs::create_symlink(outside_ / "victim", root_ / "1.2/3.4/5.6.dcm");
+  ASSERT_TRUE(SyncAndCommit(Incoming("stored"), "1.2/3.4/5.6.dcm").ok());
+  EXPECT_FALSE(fs::is_symlink(root_ / "1.2/3.4/5.6.dcm"));
+  std::string content;
+  std::ifstream(outside_ / "victim") >> content;
+  EXPECT_EQ(content, "precious");
+}
+
+TEST_F(FileStoreSymlinkTest, RemoveDoesNotFollowALink) {
+  fs::create_directories(outside_ / "3.4");
+  std::ofstream(outside_ / "3.4/5.6.dcm") << "precious";
+  fs::create_directory_symlink(outside_, root_ / "1.2");
+  ExpectNamesTheLink(store_.Remove("1.2/3.4/5.6.dcm"));
+  EXPECT_TRUE(fs::exists(outside_ / "3.4/5.6.dcm"));
+}
+
+TEST_F(FileStoreSymlinkTest, AnIncomingDirectoryThatIsALinkStopsTheStart) {
+  fs::remove_all(root_ / ".incoming");
+  fs::create_directory_symlink(outside_, root_ / ".incoming");
+  const auto started = store_.Initialize();
+  EXPECT_EQ(started.status().code(), Status::Code::kIoError);
+  EXPECT_NE(started.status().message().find("symbolic link"), std::string::npos);
+}
+
+TEST_F(FileStoreSymlinkTest, ARootThatIsALinkIsFine) {
+  // The operator chose the root; only links below it are refused.
+  FileStore linked{StorageLayout(dir_.path() / "root-link")};
+  fs::create_directory_symlink(root_, dir_.path() / "root-link");
+  ASSERT_TRUE(linked.Initialize().ok());
+  const std::string incoming = linked.NewIncomingPath();
+  std::ofstream(incoming) << "x";
+  auto synced = linked.SyncIncoming(incoming);
+  ASSERT_TRUE(synced.ok());
+  EXPECT_TRUE(linked.Commit(*synced, "1.2/3.4/5.6.dcm").ok());
+  EXPECT_TRUE(fs::exists(root_ / "1.2/3.4/5.6.dcm"));
+}
+
+class FileStoreDurabilityTest : public ::testing::Test {
+ protected:
+  Status Store(const std::string& relative_path) {
+    const std::string incoming = store_.NewIncomingPath();
+    std::ofstream(incoming) << "x";
+    auto synced = store_.SyncIncoming(incoming);
+    if (!synced.ok()) return synced.status();
+    return store_.Commit(*synced, relative_path);
+  }
+  int SyncsOf(const fs::path& path) const {
+    const auto synced = fs_.SyncedPaths();
+    return static_cast<int>(std::count(synced.begin(), synced.end(), path.string()));
+  }
+
+  pixeldex::testing::TempDir dir_;
+  pixeldex::testing::FaultyFileSystem fs_;
+  fs::path root_ = dir_.path() / "root";
+  FileStore store_{StorageLayout(root_), fs_};
+};
+
+TEST_F(FileStoreDurabilityTest, ADirectoryAnotherCommitCreatedHasItsParentSynced) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  // Another association's mkdir won the race (EEXIST here) and has not
+  // synced the root yet: answering this commit must not wait on it.
+  ASSERT_TRUE(fs::create_directory(root_ / "1.2"));
+  ASSERT_TRUE(Store("1.2/3.4/5.dcm").ok());
+  EXPECT_EQ(SyncsOf(root_), 1);
+  EXPECT_EQ(SyncsOf(root_ / "1.2"), 1);  // for the new series directory
+  // Once known durable, a directory's parent is not synced again.
+  ASSERT_TRUE(Store("1.2/3.4/6.dcm").ok());
+  ASSERT_TRUE(Store("1.2/7.8/9.dcm").ok());
+  EXPECT_EQ(SyncsOf(root_), 1);
+  EXPECT_EQ(SyncsOf(root_ / "1.2"), 2);
+}
+
+TEST_F(FileStoreDurabilityTest, AFailedParentSyncIsRetriedByTheNextCommit) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  fs_.FailOnce(pixeldex::testing::FaultyFileSystem::Op::kSync, /*skip=*/1);  // after the file's
+  EXPECT_FALSE(Store("1.2/3.4/5.dcm").ok());
+  ASSERT_TRUE(fs::exists(root_ / "1.2"));  // made, but its entry may not be durable
+  ASSERT_TRUE(Store("1.2/3.4/6.dcm").ok());
+  EXPECT_EQ(SyncsOf(root_), 2);  // the failed sync, then the retry
 }
 
 }  // namespace

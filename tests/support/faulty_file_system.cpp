@@ -13,6 +13,11 @@ int FaultyFileSystem::Calls(Op op) const {
   return it == calls_.end() ? 0 : it->second;
 }
 
+std::vector<std::string> FaultyFileSystem::SyncedPaths() const {
+  std::lock_guard lock(mutex_);
+  return synced_paths_;
+}
+
 Status FaultyFileSystem::Injected(Op op, const std::string& path) {
   std::lock_guard lock(mutex_);
   ++calls_[op];
@@ -24,23 +29,27 @@ Status FaultyFileSystem::Injected(Op op, const std::string& path) {
   return Status::FromErrno(err, "injected fault on " + path);
 }
 
-Status FaultyFileSystem::Sync(const std::string& path) {
-  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kSync, path));
+Status FaultyFileSystem::Sync(const storage::TreePath& path) {
+  {
+    std::lock_guard lock(mutex_);
+    synced_paths_.push_back(path.Full());
+  }
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kSync, path.Full()));
   return storage::RealFileSystem().Sync(path);
 }
 
-Status FaultyFileSystem::CreateDirectory(const std::string& path) {
-  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kCreateDirectory, path));
+Status FaultyFileSystem::CreateDirectory(const storage::TreePath& path) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kCreateDirectory, path.Full()));
   return storage::RealFileSystem().CreateDirectory(path);
 }
 
-Status FaultyFileSystem::Rename(const std::string& from, const std::string& to) {
-  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kRename, to));
+Status FaultyFileSystem::Rename(const storage::TreePath& from, const storage::TreePath& to) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kRename, to.Full()));
   return storage::RealFileSystem().Rename(from, to);
 }
 
-Status FaultyFileSystem::RemoveFile(const std::string& path) {
-  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kRemoveFile, path));
+Status FaultyFileSystem::RemoveFile(const storage::TreePath& path) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kRemoveFile, path.Full()));
   return storage::RealFileSystem().RemoveFile(path);
 }
 

@@ -2,12 +2,14 @@
 // FaultyFileSystem: the real file system, except that the calls a test arms
 // fail (with the errno it chooses) instead of running. Used to fail each step
 // of making a stored file durable (fsync, mkdir, rename, directory fsync) and
-// check that no failure leaves a visible half-done file. Thread-safe.
+// check that no failure leaves a visible half-done file; it also records which
+// paths were synced. Thread-safe.
 
 #include <cerrno>
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "catalog/storage/file_system.h"
 
@@ -21,11 +23,13 @@ class FaultyFileSystem final : public storage::FileSystem {
   void FailOnce(Op op, int skip = 0, int err = EIO);
   // How many calls of `op` ran or failed so far.
   int Calls(Op op) const;
+  // The paths (TreePath::Full) of every Sync call so far, in order.
+  std::vector<std::string> SyncedPaths() const;
 
-  Status Sync(const std::string& path) override;
-  Status CreateDirectory(const std::string& path) override;
-  Status Rename(const std::string& from, const std::string& to) override;
-  Status RemoveFile(const std::string& path) override;
+  Status Sync(const storage::TreePath& path) override;
+  Status CreateDirectory(const storage::TreePath& path) override;
+  Status Rename(const storage::TreePath& from, const storage::TreePath& to) override;
+  Status RemoveFile(const storage::TreePath& path) override;
 
  private:
   struct Fault {
@@ -38,6 +42,7 @@ class FaultyFileSystem final : public storage::FileSystem {
   mutable std::mutex mutex_;
   std::map<Op, Fault> armed_;
   std::map<Op, int> calls_;
+  std::vector<std::string> synced_paths_;
 };
 
 }  // namespace pixeldex::testing
