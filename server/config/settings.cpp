@@ -145,6 +145,8 @@ const std::map<std::string, Setter>& Setters() {
       {"network.max_pdu", IntSetter(&Settings::network, &NetworkSettings::max_pdu, 4096, 131072, "network.max_pdu")},
       {"network.acse_timeout", IntSetter(&Settings::network, &NetworkSettings::acse_timeout_seconds, 1, 3600, "network.acse_timeout")},
       {"network.dimse_timeout", IntSetter(&Settings::network, &NetworkSettings::dimse_timeout_seconds, 1, 86400, "network.dimse_timeout")},
+      {"network.max_negotiating_per_peer", IntSetter(&Settings::network, &NetworkSettings::max_negotiating_per_peer, 1, 4096, "network.max_negotiating_per_peer")},
+      {"network.associate_request_timeout", IntSetter(&Settings::network, &NetworkSettings::associate_request_timeout_seconds, 1, 3600, "network.associate_request_timeout")},
       {"network.require_called_aet", BoolSetter(&Settings::network, &NetworkSettings::require_called_aet, "network.require_called_aet")},
       {"network.accept_unknown_sop_classes", BoolSetter(&Settings::network, &NetworkSettings::accept_unknown_sop_classes, "network.accept_unknown_sop_classes")},
       {"access.allowed_callers", AccessListSetter(&AccessSettings::allowed_callers, "access.allowed_callers")},

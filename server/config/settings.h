@@ -22,6 +22,12 @@ struct NetworkSettings {
   uint32_t max_pdu = 131072;
   int acse_timeout_seconds = 30;
   int dimse_timeout_seconds = 60;
+  // Of the max_associations connections negotiating on a port, how many one
+  // peer address may hold.
+  int max_negotiating_per_peer = 16;
+  // Seconds a new connection has to deliver its whole A-ASSOCIATE-RQ (PS3.8
+  // 9.2 ARTIM timer; on the TLS port, the handshake included).
+  int associate_request_timeout_seconds = 5;
   bool require_called_aet = false;
   bool accept_unknown_sop_classes = false;
 
