@@ -343,8 +343,13 @@ Status PrepareForWriting(Db& db) {
   // temp_store=MEMORY: the statement journals of the writer's per-record
   // savepoints stay in memory instead of temporary files (each record's
   // header and thumbnail pages were written there once more, by syscall).
+  // journal_size_limit: once a checkpoint has caught up, the WAL file is cut
+  // back to kWalSizeLimitBytes; without it, a WAL a long reader made grow
+  // (writes pile up behind its snapshot) keeps its largest size for good.
   PIXELDEX_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"));
+                                   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+                                   "PRAGMA journal_size_limit=" +
+                                   std::to_string(kWalSizeLimitBytes) + ";"));
   PIXELDEX_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   auto version = ReadUserVersion(db);
   if (!version.ok()) {

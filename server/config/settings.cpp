@@ -162,6 +162,8 @@ const std::map<std::string, Setter>& Setters() {
       {"thumbnails.enabled", BoolSetter(&Settings::thumbnails, &ThumbnailSettings::enabled, "thumbnails.enabled")},
       {"thumbnails.max_size", IntSetter(&Settings::thumbnails, &ThumbnailSettings::max_size, 16, 4096, "thumbnails.max_size")},
       {"query.pn_case_insensitive", BoolSetter(&Settings::query, &QuerySettings::pn_case_insensitive, "query.pn_case_insensitive")},
+      {"query.time_limit", IntSetter(&Settings::query, &QuerySettings::time_limit_seconds, 0, 86400, "query.time_limit")},
+      {"query.max_keys", IntSetter(&Settings::query, &QuerySettings::max_keys, 0, 100000, "query.max_keys")},
       {"query.max_results", IntSetter(&Settings::query, &QuerySettings::max_results, 0, 1000000000, "query.max_results")},
       {"tls.enabled", BoolSetter(&Settings::tls, &TlsSettings::enabled, "tls.enabled")},
       {"tls.port", IntSetter(&Settings::tls, &TlsSettings::port, 0, 65535, "tls.port")},

@@ -75,7 +75,11 @@ struct QuerySettings {
   // PS3.4 C.2.2.2.1 leaves PN case sensitivity to the implementation.
   bool pn_case_insensitive = true;
   // Most C-FIND matches returned per request; 0 means no limit.
-  int64_t max_results = 0;
+  int64_t max_results = 10000;
+  // Seconds one C-FIND may take, reading its responses included; 0: no limit.
+  int time_limit_seconds = 30;
+  // Most keys in one C-FIND identifier (sequence item keys included); 0: no limit.
+  int max_keys = 256;
 
   bool operator==(const QuerySettings&) const = default;
 };
