@@ -7,7 +7,9 @@
 
 #include <dcmtk/dcmnet/dcmtrans.h>
 #include <dcmtk/dcmnet/dul.h>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -120,6 +122,7 @@ Result<int> DicomServer::Start() {
   auto network = Listen(settings_.network.port, plain_layer_, plain_hook_);
   if (!network.ok()) return network.status();
   network_ = *network;
+  plain_budget_ = std::make_unique<NegotiationBudget>(NegotiationLimits());
   PIXELDEX_RETURN_IF_ERROR(StartTls());
   // Bound first, so that a busy port fails the start at once; connections
   // wait in the backlog until Run() accepts them, after reconciling: catalog
@@ -178,6 +181,7 @@ Status DicomServer::StartTls() {
   auto network = Listen(settings_.tls.port, tls_->layer(), tls_hook_);
   if (!network.ok()) return Status::IoError("TLS: " + network.status().message());
   tls_network_ = *network;
+  tls_budget_ = std::make_unique<NegotiationBudget>(NegotiationLimits());
   tls_port_ = BoundPort(tls_network_);
   return Status::Ok();
 }
@@ -210,79 +214,105 @@ struct DicomServer::Handoff {
 
 void DicomServer::Run() {
   std::thread tls_loop;
-  if (tls_network_ != nullptr) tls_loop = std::thread([this] { AcceptLoop(tls_network_); });
-  AcceptLoop(network_);
+  if (tls_network_ != nullptr) {
+    tls_loop = std::thread([this] { AcceptLoop(tls_network_, *tls_budget_); });
+  }
+  AcceptLoop(network_, *plain_budget_);
   if (tls_loop.joinable()) tls_loop.join();
+  // Connections still negotiating end by their request deadline.
+  for (NegotiationBudget* budget : {plain_budget_.get(), tls_budget_.get()}) {
+    while (budget != nullptr &&
+           !budget->WaitUntilIdle(std::chrono::milliseconds(kAcceptPollMs))) {
+      budget->CloseOverdue(NegotiationBudget::Clock::now());
+    }
+  }
   std::unique_lock lock(active_mutex_);
-  active_changed_.wait(lock, [this] { return active_associations_ == 0 && negotiating_ == 0; });
+  active_changed_.wait(lock, [this] { return active_associations_ == 0; });
 }
 
-void DicomServer::AcceptLoop(T_ASC_Network* network) {
+NegotiationBudget::Limits DicomServer::NegotiationLimits() const {
+  const NetworkSettings& net = settings_.network;
+  return {net.max_associations, std::min(net.max_negotiating_per_peer, net.max_associations),
+          std::chrono::seconds(net.associate_request_timeout_seconds)};
+}
+
+void DicomServer::AcceptLoop(T_ASC_Network* network, NegotiationBudget& budget) {
   const int listen_fd = DUL_networkSocket(network->network);
   while (!stopping_.load()) {
     last_accept_poll_.store(SteadySeconds());
-    {
-      // Bounds the threads a flood of silent connections can cost.
-      std::unique_lock lock(active_mutex_);
-      if (!active_changed_.wait_for(lock, std::chrono::milliseconds(kAcceptPollMs), [this] {
-            return negotiating_ < settings_.network.max_associations;
-          })) {
-        continue;
-      }
-    }
+    budget.CloseOverdue(NegotiationBudget::Clock::now());
+    // Bounds the threads a flood of silent connections can cost.
+    if (!budget.WaitForSlot(std::chrono::milliseconds(kAcceptPollMs))) continue;
     pollfd incoming{listen_fd, POLLIN, 0};
     if (::poll(&incoming, 1, kAcceptPollMs) <= 0) continue;
-    {
-      std::lock_guard lock(active_mutex_);
-      ++negotiating_;
-    }
+    const NegotiationBudget::SlotId slot = budget.Reserve();
     auto handoff = std::make_shared<Handoff>();
-    const bool started =
-        StartAssociationThread([this, network, handoff] { ReceiveAndServe(network, handoff); });
+    const bool started = StartAssociationThread(
+        [this, network, &budget, slot, handoff] { ReceiveAndServe(network, budget, slot, handoff); });
     if (started && handoff->Wait()) continue;
-    std::unique_lock lock(active_mutex_);
     if (!started) {
       LogError("cannot start a thread for an incoming connection; retrying");
-      --negotiating_;
+      budget.Release(slot);
     }
     // Nothing was accepted (no thread, or accept failed, e.g. out of file
     // descriptors): back off until an association ends or a poll interval
     // passes, rather than spin on a socket that stays readable.
+    std::unique_lock lock(active_mutex_);
     active_changed_.wait_for(lock, std::chrono::milliseconds(kAcceptPollMs));
   }
 }
 
-void DicomServer::ReceiveAndServe(T_ASC_Network* network, std::shared_ptr<Handoff> handoff) {
+void DicomServer::ReceiveAndServe(T_ASC_Network* network, NegotiationBudget& budget,
+                                  NegotiationBudget::SlotId slot,
+                                  std::shared_ptr<Handoff> handoff) {
   const NetworkSettings& net = settings_.network;
   DcmNativeSocketType accepted = DCMNET_INVALID_SOCKET;
+  std::string peer;
+  bool refused = false;
   AcceptNotifyingLayer::OnAcceptOnThisThread([&, handoff](DcmNativeSocketType socket) {
     accepted = socket;
     DisableNagle(socket);
+    peer = PeerAddressOf(socket);
+    // Over its address's share: its reads (and TLS handshake) end at once.
+    refused = !budget.Admit(slot, socket, peer, NegotiationBudget::Clock::now());
+    if (refused) ::shutdown(socket, SHUT_RDWR);
     handoff->Signal(true);
   });
   const bool use_tls = network == tls_network_;
   const char* label = use_tls ? "TLS " : "";
   T_ASC_Association* assoc = nullptr;
   // The connection is pending: accept returns at once, then the A-ASSOCIATE-RQ
-  // (and, on the TLS port, the handshake) may take up to network.acse_timeout.
+  // (and, on the TLS port, the handshake) must arrive before the slot's
+  // deadline (and each read within network.acse_timeout).
   OFCondition cond = ASC_receiveAssociation(network, &assoc, net.max_pdu, nullptr, nullptr,
                                             use_tls, DUL_NOBLOCK, kAcceptPollMs / 1000);
   AcceptNotifyingLayer::OnAcceptOnThisThread(nullptr);
   handoff->Signal(false);  // when no connection was accepted after all
+  const bool overdue = budget.Disarm(slot);
   // A peer that stalls inside a PDU, or stops reading our responses, is
   // dropped after the DIMSE timeout from now on.
-  if (cond.good()) SetSocketTimeouts(accepted, net.dimse_timeout_seconds);
+  if (cond.good() && !refused && !overdue) SetSocketTimeouts(accepted, net.dimse_timeout_seconds);
   bool serve = false;
   if (cond == DUL_NOASSOCIATIONREQUEST) {
     ASC_destroyAssociation(&assoc);
-  } else if (cond.bad()) {
-    if (assoc != nullptr) {
+  } else if (refused || overdue || cond.bad()) {
+    if (refused) {
+      LogWarning("{}connection from {} refused: {} connections from that address are negotiating"
+                 " (network.max_negotiating_per_peer)",
+                 label, peer, budget.limits().per_peer);
+    } else if (overdue) {
+      LogWarning("{}connection from {} closed: no association request within {} s"
+                 " (network.associate_request_timeout)",
+                 label, peer, settings_.network.associate_request_timeout_seconds);
+    } else if (assoc != nullptr) {
       LogWarning("{}association request from {} failed: {}", label,
                  assoc->params->DULparams.callingPresentationAddress, cond.text());
-      ASC_dropAssociation(assoc);
-      ASC_destroyAssociation(&assoc);
     } else {
       LogWarning("{}association request failed: {}", label, cond.text());
+    }
+    if (assoc != nullptr) {
+      ASC_dropAssociation(assoc);
+      ASC_destroyAssociation(&assoc);
     }
   } else {
     std::lock_guard lock(active_mutex_);
@@ -290,9 +320,9 @@ void DicomServer::ReceiveAndServe(T_ASC_Network* network, std::shared_ptr<Handof
     if (serve) ++active_associations_;
   }
   if (assoc != nullptr && !serve) RejectOverLimit(assoc, *context_);
+  budget.Release(slot);
   {
     std::lock_guard lock(active_mutex_);
-    --negotiating_;
     active_changed_.notify_all();
   }
   if (serve) Serve(assoc);
@@ -328,6 +358,18 @@ Status DicomServer::CheckHealth() const {
   const int64_t allowed = settings_.network.acse_timeout_seconds + 2 * kAcceptPollMs / 1000;
   if (SteadySeconds() - last_accept_poll_.load() > allowed) {
     return Status::Internal("dicom: the accept loop is stalled");
+  }
+  // Connections that have not sent their A-ASSOCIATE-RQ hold every slot of
+  // a port: new callers wait (until network.associate_request_timeout frees
+  // slots).
+  for (const auto& [budget, port] : {std::pair{plain_budget_.get(), "DICOM"},
+                                     std::pair{tls_budget_.get(), "DICOM TLS"}}) {
+    if (budget != nullptr && budget->Exhausted()) {
+      return Status::ResourceExhausted(
+          fmt::format("dicom: all {} negotiation slots of the {} port are taken by connections"
+                      " that have not sent their association request",
+                      budget->limits().per_port, port));
+    }
   }
   auto db = context_->open_reader();
   Status readable = db.ok() ? db->db().Exec("SELECT 1 FROM instances LIMIT 1") : db.status();

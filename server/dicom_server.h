@@ -7,11 +7,14 @@
 // association to finish its current operation and returns.
 //
 // Each accepted connection gets its own thread at once, before its
-// A-ASSOCIATE-RQ is read: a peer that is slow to negotiate (bounded by
-// network.acse_timeout) never delays other callers. At most
-// network.max_associations connections negotiate at a time and at most as
-// many associations are served; further callers wait in the kernel's backlog
-// or are rejected (transient, local limit exceeded).
+// A-ASSOCIATE-RQ is read: a peer that is slow to negotiate never delays other
+// callers. Each port has its own NegotiationBudget (listener/
+// negotiation_budget.h): at most network.max_associations connections
+// negotiate on it at a time, at most network.max_negotiating_per_peer of them
+// from one address, and each must deliver its A-ASSOCIATE-RQ within
+// network.associate_request_timeout. At most network.max_associations
+// associations are served; further callers wait in the kernel's backlog or
+// are rejected (transient, local limit exceeded).
 
 #include <atomic>
 #include <condition_variable>
@@ -28,6 +31,7 @@
 #include "server/association/server_context.h"
 #include "server/config/settings.h"
 #include "server/listener/accept_notifying_layer.h"
+#include "server/listener/negotiation_budget.h"
 #include "server/metrics/server_metrics.h"
 #include "server/tls/tls_transport.h"
 
@@ -53,8 +57,9 @@ class DicomServer {
   // current lists stay.
   Status ReloadAccess(const AccessSettings& lists);
   // Ok when the accept loop runs (it polled within the last few seconds and
-  // is not stopping), the index can be read, and storage is above its
-  // free-space threshold; otherwise says which is not. Thread-safe.
+  // is not stopping), no port has all its negotiation slots taken, the index
+  // can be read, and storage is above its free-space threshold; otherwise
+  // says which is not. Thread-safe.
   Status CheckHealth() const;
   // What the server counts; valid from construction, updated from any thread.
   const metrics::ServerMetrics& metrics() const { return metrics_; }
@@ -68,10 +73,15 @@ class DicomServer {
   Status StartTls();
   // Builds the requestor TLS transport when a move destination uses TLS.
   Status StartMoveTls();
-  // Hands each incoming connection of `network` to a new thread until Stop().
-  void AcceptLoop(T_ASC_Network* network);
-  // On its own thread: accepts one connection, negotiates, serves.
-  void ReceiveAndServe(T_ASC_Network* network, std::shared_ptr<Handoff> handoff);
+  // Hands each incoming connection of `network` to a new thread until Stop(),
+  // within the port's `budget`.
+  void AcceptLoop(T_ASC_Network* network, NegotiationBudget& budget);
+  // On its own thread: accepts one connection in the reserved `slot`,
+  // negotiates, serves.
+  void ReceiveAndServe(T_ASC_Network* network, NegotiationBudget& budget,
+                       NegotiationBudget::SlotId slot, std::shared_ptr<Handoff> handoff);
+  // The negotiation limits of one port.
+  NegotiationBudget::Limits NegotiationLimits() const;
   void Serve(T_ASC_Association* assoc);
   // Index size and free disk, read when the metrics are rendered.
   void AddComputedMetrics();
@@ -91,15 +101,16 @@ class DicomServer {
   DcmTransportLayer plain_layer_;
   std::unique_ptr<AcceptNotifyingLayer> plain_hook_;
   T_ASC_Network* network_ = nullptr;
+  std::unique_ptr<NegotiationBudget> plain_budget_;
   std::unique_ptr<TlsTransport> tls_;
   std::unique_ptr<AcceptNotifyingLayer> tls_hook_;
   T_ASC_Network* tls_network_ = nullptr;
+  std::unique_ptr<NegotiationBudget> tls_budget_;
   int tls_port_ = -1;
   std::unique_ptr<TlsTransport> move_tls_;  // for tls:// move destinations
 
   std::mutex active_mutex_;
   std::condition_variable active_changed_;
-  int negotiating_ = 0;  // connections whose association is not yet accepted
   int active_associations_ = 0;
 };
 

@@ -367,8 +367,13 @@ Status PrepareForWriting(Db& db) {
   // header and thumbnail pages were written there once more, by syscall).
   // Foreign keys are off while migrations rebuild tables (SQLite ignores the
   // pragma inside a transaction), checked before COMMIT, and on afterwards.
+  // journal_size_limit: once a checkpoint has caught up, the WAL file is cut
+  // back to kWalSizeLimitBytes; without it, a WAL a long reader made grow
+  // (writes pile up behind its snapshot) keeps its largest size for good.
   PIXELDEX_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                   "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;"));
+                                   "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; "
+                                   "PRAGMA journal_size_limit=" +
+                                   std::to_string(kWalSizeLimitBytes) + ";"));
   PIXELDEX_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   auto version = ReadUserVersion(db);
   if (!version.ok()) {

@@ -17,6 +17,11 @@ int CurrentSchemaVersion();
 // file whose version is newer than this build knows.
 Status PrepareForWriting(Db& db);
 
+// The size the writer cuts the write-ahead log back to after a checkpoint
+// (PRAGMA journal_size_limit): four times what SQLite's automatic checkpoint
+// (1000 pages) lets it reach between checkpoints.
+inline constexpr int64_t kWalSizeLimitBytes = int64_t{16} << 20;
+
 // Settings for a read connection (foreign keys, query-only).
 Status PrepareForReading(Db& db);
 

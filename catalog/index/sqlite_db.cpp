@@ -13,6 +13,7 @@ Status SqliteStatus(int code, std::string_view message) {
     case SQLITE_NOMEM:
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
+    case SQLITE_INTERRUPT:  // a progress callback's limit (ProgressCallback)
       return Status::ResourceExhausted(msg);
     case SQLITE_CONSTRAINT:
       return Status::AlreadyExists(msg);
@@ -167,14 +168,11 @@ std::string Statement::Text(int col) const {
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
-ProgressCallback::ProgressCallback(Db& db, int instructions, std::function<void()> callback)
+ProgressCallback::ProgressCallback(Db& db, int instructions, std::function<bool()> callback)
     : db_(db.handle()), callback_(std::move(callback)) {
   sqlite3_progress_handler(
       db_, instructions,
-      [](void* self) {
-        static_cast<ProgressCallback*>(self)->callback_();
-        return 0;  // go on: a non-zero value would interrupt the statement
-      },
+      [](void* self) { return static_cast<ProgressCallback*>(self)->callback_() ? 1 : 0; },
       this);
 }
 

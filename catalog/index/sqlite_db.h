@@ -89,21 +89,23 @@ class Statement {
 
 // While it lives, SQLite calls `callback` about every `instructions` virtual
 // machine instructions of whatever statement `db` runs (sqlite3_progress_handler),
-// so that a long step leaves room for other work of the same thread. The
-// callback must not use `db`; `db` must outlive this object.
+// so that a long step leaves room for other work of the same thread. When the
+// callback returns true the statement is interrupted: its step fails with
+// SQLITE_INTERRUPT (kResourceExhausted). The callback must not use `db`;
+// `db` must outlive this object.
 class ProgressCallback {
  public:
-  ProgressCallback(Db& db, int instructions, std::function<void()> callback);
+  ProgressCallback(Db& db, int instructions, std::function<bool()> callback);
   ProgressCallback(const ProgressCallback&) = delete;
   ProgressCallback& operator=(const ProgressCallback&) = delete;
   ~ProgressCallback();
 
  private:
   sqlite3* db_;
-  std::function<void()> callback_;
+  std::function<bool()> callback_;
 };
 
-// Maps a SQLite result code to a Status: SQLITE_FULL/NOMEM/BUSY ->
+// Maps a SQLite result code to a Status: SQLITE_FULL/NOMEM/BUSY/INTERRUPT ->
 // kResourceExhausted, SQLITE_CONSTRAINT -> kAlreadyExists, ...
 Status SqliteStatus(int code, std::string_view message);
 

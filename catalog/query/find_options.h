@@ -15,6 +15,10 @@ struct FindOptions {
   // Most matches one request may return; 0 = unlimited. When more entities
   // match, the engine stops after this many and reports limit_reached.
   size_t max_results = 0;
+  // Most keys one request may carry, counting the keys inside sequence items
+  // (Query/Retrieve Level is the request's level, not a key); 0 = unlimited. Each key is a result column of every response, so
+  // this bounds the cost of one match. More keys: kResourceExhausted.
+  size_t max_keys = 0;
 };
 
 }  // namespace pixeldex::query

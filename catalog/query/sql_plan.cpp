@@ -90,6 +90,15 @@ void AppendComputedListCondition(const Constraint& c, Computed computed, SqlWrit
   w.Sql(")");
 }
 
+// The keys of an identifier, with those inside sequence items.
+size_t CountKeys(const std::vector<QueryKey>& keys) {
+  size_t count = keys.size();
+  for (const QueryKey& key : keys) {
+    for (const auto& item : key.items) count += CountKeys(item);
+  }
+  return count;
+}
+
 bool IsListComputed(Computed c) {
   return c == Computed::kModalitiesInStudy || c == Computed::kSopClassesInStudy;
 }
@@ -97,6 +106,10 @@ bool IsListComputed(Computed c) {
 }  // namespace
 
 Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options) {
+  if (options.max_keys > 0 && CountKeys(request.keys) > options.max_keys) {
+    return Status::ResourceExhausted("more than " + std::to_string(options.max_keys) +
+                                     " keys in the identifier");
+  }
   SqlPlan plan;
   const QueryLevel level = request.level;
   // Return keys: the unique keys of the query level and the levels above it

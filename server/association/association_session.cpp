@@ -251,6 +251,8 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
       find_context.reader = [this] { return Reader(); };
       find_context.options.pn_case_insensitive = context_.settings.query.pn_case_insensitive;
       find_context.options.max_results = static_cast<size_t>(context_.settings.query.max_results);
+      find_context.options.max_keys = static_cast<size_t>(context_.settings.query.max_keys);
+      find_context.time_limit = std::chrono::seconds(context_.settings.query.time_limit_seconds);
       find_context.calling_ae = calling_aet_;
       find_context.combined_datetime = combined_datetime_;
       find_context.responses = &context_.metrics.finds;

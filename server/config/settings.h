@@ -22,6 +22,12 @@ struct NetworkSettings {
   uint32_t max_pdu = 131072;
   int acse_timeout_seconds = 30;
   int dimse_timeout_seconds = 60;
+  // Of the max_associations connections negotiating on a port, how many one
+  // peer address may hold.
+  int max_negotiating_per_peer = 16;
+  // Seconds a new connection has to deliver its whole A-ASSOCIATE-RQ (PS3.8
+  // 9.2 ARTIM timer; on the TLS port, the handshake included).
+  int associate_request_timeout_seconds = 5;
   bool require_called_aet = false;
   bool accept_unknown_sop_classes = false;
 
@@ -69,7 +75,11 @@ struct QuerySettings {
   // PS3.4 C.2.2.2.1 leaves PN case sensitivity to the implementation.
   bool pn_case_insensitive = true;
   // Most C-FIND matches returned per request; 0 means no limit.
-  int64_t max_results = 0;
+  int64_t max_results = 10000;
+  // Seconds one C-FIND may take, reading its responses included; 0: no limit.
+  int time_limit_seconds = 30;
+  // Most keys in one C-FIND identifier (sequence item keys included); 0: no limit.
+  int max_keys = 256;
 
   bool operator==(const QuerySettings&) const = default;
 };

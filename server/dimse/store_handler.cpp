@@ -10,6 +10,7 @@
 
 #include "catalog/common/log.h"
 #include "server/dimse/dimse_status.h"
+#include "server/dimse/latched_output_stream.h"
 #include "server/dimse/request_refusal.h"
 
 namespace pixeldex::server {
@@ -109,19 +110,14 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
                   std::string("cannot create file in storage: ") + cond.text(), stats);
   }
   std::unique_ptr<DcmOutputFileStream> stream(raw_stream);
+  // A failed write does not stop the receive: the data set is read to its
+  // last fragment, then answered A700 at once (latched_output_stream.h).
+  LatchedOutputStream latched(*stream);
   T_ASC_PresentationContextID data_pres_id = 0;
-  cond = DIMSE_receiveDataSetInFile(assoc, DIMSE_NONBLOCKING, timeout, &data_pres_id, stream.get(),
+  cond = DIMSE_receiveDataSetInFile(assoc, DIMSE_NONBLOCKING, timeout, &data_pres_id, &latched,
                                     nullptr, nullptr);
-  const OFCondition stream_status = stream->status();
+  const OFCondition written = latched.failure().bad() ? latched.failure() : stream->status();
   stream.reset();  // flush and close before anything reads the file
-  if (cond == DIMSE_OUTOFRESOURCES) {
-    // The file could not be written (disk full, I/O error); DCMTK has read the
-    // rest of the data set off the wire, so the association is still usable.
-    context.store.Discard(incoming);
-    return AnswerOutOfResources(
-        assoc, pres_id, request, context,
-        std::string("writing the incoming file failed: ") + cond.text(), stats);
-  }
   if (cond.bad()) {
     context.store.Discard(incoming);
     ++stats.store_failures;
@@ -131,6 +127,14 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
     RecordStoreFailure(context, assoc, request, 0,
                        std::string("receiving the data set failed: ") + cond.text());
     return cond;  // the association is no longer usable
+  }
+  if (written.bad()) {
+    // The file could not be written (disk full, I/O error); the whole data
+    // set has been read off the wire, so the association is still usable.
+    context.store.Discard(incoming);
+    return AnswerOutOfResources(assoc, pres_id, request, context,
+                                std::string("writing the incoming file failed: ") + written.text(),
+                                stats);
   }
 
   ingest::IngestRequest ingest_request;
@@ -142,11 +146,7 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   ingest_request.provenance.called_aet = assoc->params->DULparams.calledAPTitle;
   ingest_request.provenance.peer_address = PeerOf(assoc);
 
-  Result<ingest::IngestOutcome> outcome =
-      stream_status.bad() ? Result<ingest::IngestOutcome>(Status::ResourceExhausted(
-                                std::string("writing the incoming file failed: ") +
-                                stream_status.text()))
-                          : TimedIngest(context, ingest_request);
+  Result<ingest::IngestOutcome> outcome = TimedIngest(context, ingest_request);
   if (!outcome.ok()) {
     context.store.Discard(incoming);
     ++stats.store_failures;

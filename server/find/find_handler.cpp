@@ -3,12 +3,16 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <cstring>
 #include <optional>
 
 #include "catalog/common/log.h"
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
+#include "server/association/association_socket.h"
 #include "server/find/find_identifier.h"
 #include "server/listener/guarded_connection.h"
 #include "server/metrics/server_metrics.h"
@@ -16,8 +20,8 @@
 namespace pixeldex::server {
 namespace {
 
-// SQLite VM instructions between two looks at the kept responses (a few
-// microseconds of work).
+// SQLite VM instructions between two looks at the kept responses and the
+// clock (a few microseconds of work).
 constexpr int kProgressInstructions = 1000;
 
 // The state of one C-FIND across the provider's callbacks.
@@ -27,21 +31,35 @@ struct FindSession {
   // connection has none.
   WriteCoalescer* writes = nullptr;
   index::Db* db = nullptr;
+  // When FindContext::time_limit runs out.
+  std::chrono::steady_clock::time_point deadline;
   // While SQLite looks for the next match, writes out the responses kept too
-  // long (WriteCoalescer::kMaxHold).
+  // long (WriteCoalescer::kMaxHold), and interrupts it past the deadline.
   std::optional<index::ProgressCallback> progress;
   std::optional<query::FindCursor> cursor;
   std::string level = "-";
   size_t matches = 0;
   Uint16 final_status = STATUS_FIND_Success;
   std::string comment;
+
+  bool TimedOut() const {
+    return context->time_limit.count() > 0 && std::chrono::steady_clock::now() >= deadline;
+  }
+  std::string TimeLimitComment() const {
+    return "time limit of " + std::to_string(context->time_limit.count()) + " s reached";
+  }
 };
 
 // The one place a catalog Status becomes a C-FIND failure status.
 Uint16 FailureStatus(const Status& status) {
-  return status.code() == Status::Code::kInvalidArgument
-             ? STATUS_FIND_Error_DataSetDoesNotMatchSOPClass  // A900
-             : STATUS_FIND_Failed_UnableToProcess;            // C000
+  switch (status.code()) {
+    case Status::Code::kInvalidArgument:
+      return STATUS_FIND_Error_DataSetDoesNotMatchSOPClass;  // A900
+    case Status::Code::kResourceExhausted:
+      return STATUS_FIND_Refused_OutOfResources;  // A700
+    default:
+      return STATUS_FIND_Failed_UnableToProcess;  // C000
+  }
 }
 
 DcmDataset* ErrorComment(const std::string& text) {
@@ -53,8 +71,16 @@ DcmDataset* ErrorComment(const std::string& text) {
 
 // Sets the final response; the pending ones kept so far are written first,
 // and the final one goes out the moment DCMTK writes it.
+// The statement ends here, before the final response goes out: a caller that
+// is slow to read it no longer holds a snapshot of the index.
 void Finish(FindSession& s, T_DIMSE_C_FindRSP* response, DcmDataset** detail, Uint16 status,
             const std::string& comment) {
+  s.cursor.reset();
+  s.progress.reset();
+  if (status == STATUS_FIND_Refused_OutOfResources) {
+    LogWarning("C-FIND from {}: {}; ending it after {} matches", s.context->calling_ae, comment,
+               s.matches);
+  }
   if (s.writes != nullptr) s.writes->Release();
   s.final_status = status;
   s.comment = comment;
@@ -84,9 +110,10 @@ Status Start(FindSession& s, const T_DIMSE_C_FindRQ& rq, DcmDataset* identifier,
   auto db = s.context->reader();
   if (!db.ok()) return Status::Internal("index unavailable: " + db.status().message());
   s.db = *db;
-  if (s.writes != nullptr) {
-    s.progress.emplace(*s.db, kProgressInstructions, [w = s.writes] { w->FlushIfStale(); });
-  }
+  s.progress.emplace(*s.db, kProgressInstructions, [&s] {
+    if (s.writes != nullptr) s.writes->FlushIfStale();
+    return s.TimedOut();
+  });
   auto cursor = query::FindCursor::Open(*s.db, *request, s.context->options);
   if (!cursor.ok()) return cursor.status();
   s.cursor.emplace(std::move(*cursor));
@@ -113,10 +140,21 @@ void FindCallback(void* data, OFBool cancelled, T_DIMSE_C_FindRQ* rq, DcmDataset
            "");
     return;
   }
+  // The time limit, between responses (a peer that reads slowly) and inside
+  // SQLite's steps (the progress handler interrupts them).
+  if (s.TimedOut()) {
+    Finish(s, response, status_detail, STATUS_FIND_Refused_OutOfResources, s.TimeLimitComment());
+    return;
+  }
   auto next = s.cursor->Next();
   if (!next.ok()) {
-    Finish(s, response, status_detail, STATUS_FIND_Failed_UnableToProcess,
-           next.status().message());
+    if (s.TimedOut()) {
+      Finish(s, response, status_detail, STATUS_FIND_Refused_OutOfResources,
+             s.TimeLimitComment());
+    } else {
+      Finish(s, response, status_detail, STATUS_FIND_Failed_UnableToProcess,
+             next.status().message());
+    }
     return;
   }
   if (next->has_value()) {
@@ -142,20 +180,58 @@ void FindCallback(void* data, OFBool cancelled, T_DIMSE_C_FindRQ* rq, DcmDataset
   Finish(s, response, status_detail, STATUS_FIND_Success, "");
 }
 
+// While it lives, a write to the association's socket that blocks (the
+// caller does not read its responses) gives up after the C-FIND's time limit
+// instead of network.dimse_timeout, so that the request, and the index
+// snapshot it reads, end then; the association is aborted.
+class SendTimeLimit {
+ public:
+  SendTimeLimit(T_ASC_Association* assoc, std::chrono::seconds limit) : socket_(SocketOf(assoc)) {
+    socklen_t size = sizeof(saved_);
+    if (limit.count() <= 0 || socket_ == DCMNET_INVALID_SOCKET ||
+        ::getsockopt(socket_, SOL_SOCKET, SO_SNDTIMEO, &saved_, &size) != 0) {
+      socket_ = DCMNET_INVALID_SOCKET;
+      return;
+    }
+    const timeval bounded{static_cast<time_t>(limit.count()), 0};
+    ::setsockopt(socket_, SOL_SOCKET, SO_SNDTIMEO, &bounded, sizeof(bounded));
+  }
+  ~SendTimeLimit() {
+    if (socket_ != DCMNET_INVALID_SOCKET) {
+      ::setsockopt(socket_, SOL_SOCKET, SO_SNDTIMEO, &saved_, sizeof(saved_));
+    }
+  }
+  SendTimeLimit(const SendTimeLimit&) = delete;
+  SendTimeLimit& operator=(const SendTimeLimit&) = delete;
+
+ private:
+  DcmNativeSocketType socket_;
+  timeval saved_{};
+};
+
 }  // namespace
 
 OFCondition HandleFindRequest(T_ASC_Association* assoc, T_DIMSE_Message& request,
                               T_ASC_PresentationContextID pres_id, const FindContext& context) {
   FindSession session;
   session.context = &context;
+  session.deadline = std::chrono::steady_clock::now() + context.time_limit;
   session.writes = WriteCoalescerOf(assoc);
   if (session.writes != nullptr) session.writes->Hold();
-  const OFCondition cond = DIMSE_findProvider(assoc, pres_id, &request.msg.CFindRQ, FindCallback,
-                                              &session, DIMSE_BLOCKING, 0);
+  OFCondition cond;
+  {
+    SendTimeLimit send_limit(assoc, context.time_limit);
+    cond = DIMSE_findProvider(assoc, pres_id, &request.msg.CFindRQ, FindCallback, &session,
+                              DIMSE_BLOCKING, 0);
+  }
   // A network failure can end the exchange before Finish: either way, the
   // association's later messages go straight out.
   if (session.writes != nullptr) session.writes->Release();
-  if (cond.bad()) {
+  if (cond.bad() && session.TimedOut()) {
+    LogWarning("C-FIND from {}: level {}, {} matches, {} while the caller was not reading: {}",
+               context.calling_ae, session.level, session.matches, session.TimeLimitComment(),
+               cond.text());
+  } else if (cond.bad()) {
     LogWarning("C-FIND from {}: level {}, {} matches, DIMSE failure: {}", context.calling_ae,
                session.level, session.matches, cond.text());
   } else {

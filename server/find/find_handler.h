@@ -13,10 +13,14 @@
 //   FE00         cancelled by C-CANCEL
 //   A900         identifier does not match SOP class (invalid level, keys
 //                below the level, malformed values), with Error Comment
-//   A700         refused, out of resources: more than options.max_results
-//                entities match; the first max_results were sent; the Error
-//                Comment says the result limit was reached (C-FIND has no
-//                warning status for a truncated result)
+//   A700         refused, out of resources, with an Error Comment saying
+//                which limit: more than options.max_results entities match
+//                (the first max_results were sent), the request ran longer
+//                than time_limit (the matches found so far were sent), or
+//                the identifier has more than options.max_keys keys. C-FIND
+//                has no warning status for a truncated result, and 0000
+//                means "matching is complete" (PS3.4 C.4.1.1.4, Table
+//                C.4-1), so a truncated answer must end in a failure.
 //   C000         unable to process (index unavailable, SQLite error, unknown
 //                Specific Character Set), with Error Comment
 //   0122         SOP class not supported: only the Patient Root and Study
@@ -29,6 +33,7 @@
 #include <dcmtk/dcmnet/assoc.h>
 #include <dcmtk/dcmnet/dimse.h>
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -44,6 +49,11 @@ struct FindContext {
   // valid for the whole request.
   std::function<Result<index::Db*>()> reader;
   query::FindOptions options;
+  // How long one request may take, from its arrival to its final response,
+  // counting SQLite's work (its progress handler interrupts a step) and the
+  // time the peer takes to read the responses; 0 = no limit. The index
+  // snapshot a request reads is held at most this long.
+  std::chrono::seconds time_limit{0};
   // PS3.4 C.5.1.1: the SCU negotiated combined date-time range matching.
   bool combined_datetime = false;
   std::string calling_ae;  // for the log line

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/raw_store_client.h"
 
 namespace pixeldex::testing {
 namespace {
@@ -243,6 +244,35 @@ TEST_F(ReconcileE2eTest, AWriteFailureWhileReceivingAnswersA700AndServingGoesOn)
   EXPECT_EQ(FindStudies().exit_code, 0);
   EXPECT_EQ(StoreScu({MakeInstance(TestInstance{}, "small.dcm")}).exit_code, 0);
   EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 1);
+}
+
+// Issue 13, finding 9: the write fails on the data set's last fragment. The
+// whole data set has arrived, so A700 is due at once; DCMTK used to wait for
+// a further fragment until the DIMSE timeout, then abort.
+TEST_F(ReconcileE2eTest, AWriteFailureOnTheLastFragmentAnswersA700AtOnce) {
+  ASSERT_EQ(server_->Stop(), 0);
+  ServerProcess::Options options = ArchiveIn(dir_);
+  options.log_file = dir_ / "limited.log";
+  // Far longer than the wait for the status below: a stall cannot pass.
+  options.extra_args = {"--set", "network.dimse_timeout=600"};
+  server_ = StartWithFileSizeLimit(options, 8 << 20);
+  TestInstance t;
+  t.sop_instance_uid = UniqueUid("3.");
+  t.rows = 2048;
+  t.columns = 2056;  // 8 MiB + 32 KiB of pixels: the file outgrows 8 MiB at the end
+  const std::string dataset = DatasetBytes(MakeInstance(t, "edge.dcm"));
+  const size_t head = (8 << 20) - (64 << 10);  // fits, with the meta header
+  ASSERT_GT(dataset.size(), size_t{8} << 20);
+  RawStoreClient client(server_->port(), t.sop_class_uid);
+  ASSERT_TRUE(client.connected());
+  ASSERT_GT(client.server_max_pdu(), dataset.size() - head) << "the tail must be one fragment";
+  ASSERT_TRUE(client.SendCommand(t.sop_instance_uid));
+  ASSERT_TRUE(client.SendData(dataset.substr(0, head), false));
+  ASSERT_TRUE(client.SendData(dataset.substr(head), true));
+  EXPECT_EQ(client.ReceiveStatus(120), 0xA700) << server_->Log();
+  EXPECT_TRUE(fs::is_empty(StoragePath(".incoming")));
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM instances"), 0);
+  EXPECT_EQ(Echo().exit_code, 0);
 }
 
 }  // namespace

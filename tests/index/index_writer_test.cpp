@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "catalog/index/schema.h"
@@ -57,6 +58,33 @@ class IndexWriterTest : public ::testing::Test {
 TEST_F(IndexWriterTest, NewIndexHasTheCurrentSchemaVersionInWalMode) {
   EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
   EXPECT_EQ(probe_.Scalar("PRAGMA journal_mode"), "wal");
+}
+
+// Issue 13, finding 6: a reader that keeps its snapshot while the writer
+// goes on (a C-FIND whose caller reads slowly) makes the WAL grow; once the
+// reader is done, the WAL file shrinks back to kWalSizeLimitBytes (PRAGMA
+// journal_size_limit) instead of keeping its largest size for good.
+TEST_F(IndexWriterTest, TheWalShrinksBackOnceALongReaderIsDone) {
+  namespace fs = std::filesystem;
+  ASSERT_TRUE(writer_->Write(Record("1.1")).ok());
+  auto reader = Db::Open(path_, Db::Mode::kReadOnly);
+  ASSERT_TRUE(reader.ok());
+  auto held = reader->Prepare("SELECT sop_instance_uid FROM instances");
+  ASSERT_TRUE(held.ok());
+  ASSERT_TRUE(held->Step());  // its snapshot lives while the statement is open
+  const std::string comment(256 << 10, 'x');
+  for (int i = 0; i < 100; ++i) {  // 25 MiB of headers
+    InstanceRecord r = Record("2." + std::to_string(i));
+    r.header_json = R"({"00204000":{"vr":"LT","Value":[")" + comment + R"("]}})";
+    ASSERT_TRUE(writer_->Write(std::move(r)).ok());
+  }
+  ASSERT_GT(fs::file_size(path_ + "-wal"), static_cast<uintmax_t>(kWalSizeLimitBytes))
+      << "the reader did not keep the WAL from being checkpointed";
+  held->Reset();  // the reader is done
+  for (int i = 0; i < 3; ++i) {  // checkpointed, then the WAL restarts
+    ASSERT_TRUE(writer_->Write(Record("3." + std::to_string(i))).ok());
+  }
+  EXPECT_LE(fs::file_size(path_ + "-wal"), static_cast<uintmax_t>(kWalSizeLimitBytes));
 }
 
 TEST_F(IndexWriterTest, ReopeningAnExistingIndexKeepsItsRows) {

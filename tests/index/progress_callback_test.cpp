@@ -25,13 +25,31 @@ TEST(ProgressCallbackTest, RunsDuringALongStepAndStopsWithItsScope) {
   ASSERT_TRUE(db.ok()) << db.status().message();
   int calls = 0;
   {
-    ProgressCallback progress(*db, 1000, [&] { ++calls; });
+    ProgressCallback progress(*db, 1000, [&] {
+      ++calls;
+      return false;
+    });
     EXPECT_EQ(CountRows(*db), 100000);  // the statement itself goes on
     EXPECT_GT(calls, 100);
   }
   const int after_scope = calls;
   EXPECT_EQ(CountRows(*db), 100000);
   EXPECT_EQ(calls, after_scope);
+}
+
+TEST(ProgressCallbackTest, InterruptsTheStatementWhenItSaysSo) {
+  auto db = Db::Open(":memory:", Db::Mode::kReadWrite);
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  int calls = 0;
+  {
+    ProgressCallback progress(*db, 1000, [&] { return ++calls == 10; });
+    auto stmt = db->Prepare(kLongStep);
+    ASSERT_TRUE(stmt.ok());
+    EXPECT_FALSE(stmt->Step());
+    EXPECT_EQ(stmt->status().code(), Status::Code::kResourceExhausted) << stmt->status().message();
+    EXPECT_EQ(calls, 10) << "interrupted at once";
+  }
+  EXPECT_EQ(CountRows(*db), 100000) << "the next statement runs to its end";
 }
 
 }  // namespace

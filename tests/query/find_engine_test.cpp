@@ -1,6 +1,6 @@
 // FindCursor / RunFind behaviour beyond matching: streaming with a stop
-// (C-CANCEL), the max_results limit, the FF01 flag, bound parameters only,
-// and reading DICOM JSON.
+// (C-CANCEL), the max_results and max_keys limits, interruption by a progress
+// callback, the FF01 flag, bound parameters only, and reading DICOM JSON.
 
 #include <gtest/gtest.h>
 
@@ -77,6 +77,62 @@ TEST_F(FindEngineTest, ExactlyMaxResultsMatchesIsNotALimit) {
   ASSERT_TRUE(outcome.ok());
   EXPECT_EQ(outcome->matches, 5u);
   EXPECT_FALSE(outcome->limit_reached);
+}
+
+TEST_F(FindEngineTest, MaxKeysRefusesALargerIdentifierCountingItemKeys) {
+  FindOptions options;
+  options.max_keys = 2;  // StudyDate, the sequence and its item key make 3
+  const QueryKey date{{0x0008, 0x0020}, "DA", "", {}};
+  QueryKey sequence{{0x0008, 0x1032}, "SQ", "", {{{{0x0008, 0x0100}, "SH", "", {}}}}};
+  auto refused = FindCursor::Open(temp_->db(), Request({date, sequence}), options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kResourceExhausted);
+  EXPECT_NE(refused.status().message().find("more than 2 keys"), std::string::npos)
+      << refused.status().message();
+  options.max_keys = 3;
+  EXPECT_TRUE(FindCursor::Open(temp_->db(), Request({date, sequence}), options).ok());
+}
+
+// A generated index of 2,000 instances, and an IMAGE-level request whose key
+// is matched in every instance's JSON header and matches none: one Next()
+// walks them all, unless the progress callback interrupts it.
+TEST(FindEngineCostTest, AProgressCallbackPastItsDeadlineInterruptsTheSearch) {
+  auto temp = TempIndex::Create();
+  ASSERT_TRUE(temp.ok());
+  std::vector<FixtureEntity> fixture{Entity(QueryLevel::kPatient, "P1", ""),
+                                     Entity(QueryLevel::kStudy, "9.1", "P1"),
+                                     Entity(QueryLevel::kSeries, "9.1.1", "9.1")};
+  for (int i = 0; i < 2000; ++i) {
+    fixture.push_back(Entity(QueryLevel::kImage, "9.1.1." + std::to_string(i), "9.1.1",
+                             {{{0x0020, 0x4000}, "LT", {"comment " + std::to_string(i)}, {}}}));
+  }
+  ASSERT_TRUE(LoadFixture(temp->db(), fixture).ok());
+  auto request = MakeFindRequest(InformationModel::kStudyRoot,
+                                 {{kQueryRetrieveLevel, "CS", "IMAGE", {}},
+                                  {{0x0020, 0x000D}, "UI", "9.1", {}},
+                                  {{0x0020, 0x000E}, "UI", "9.1.1", {}},
+                                  {{0x0020, 0x4000}, "LT", "*no such comment*", {}}});
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+
+  auto search = [&](int interrupt_at_call, int* calls) {
+    index::ProgressCallback progress(temp->db(), 1000,
+                                     [&] { return ++*calls == interrupt_at_call; });
+    auto cursor = FindCursor::Open(temp->db(), *request, FindOptions{});
+    EXPECT_TRUE(cursor.ok());
+    return cursor->Next();
+  };
+  int full_calls = 0;
+  auto complete = search(0, &full_calls);
+  ASSERT_TRUE(complete.ok()) << complete.status().ToString();
+  EXPECT_FALSE(complete->has_value()) << "nothing matches";
+  ASSERT_GT(full_calls, 20) << "the search is too cheap to show an interruption";
+
+  int calls = 0;
+  auto interrupted = search(5, &calls);
+  ASSERT_FALSE(interrupted.ok());
+  EXPECT_EQ(interrupted.status().code(), Status::Code::kResourceExhausted)
+      << interrupted.status().ToString();
+  EXPECT_EQ(calls, 5) << "the step ended when the callback said so";
 }
 
 TEST_F(FindEngineTest, CursorYieldsOneMatchAtATime) {

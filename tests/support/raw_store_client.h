@@ -60,8 +60,10 @@ T_ASC_Parameters* LoopbackAssociationParameters(int port, const char* calling_ae
                                                 const char* sop_class,
                                                 T_ASC_SC_ROLE role = ASC_SC_ROLE_DEFAULT);
 
-// A TCP connection to 127.0.0.1:`port`, or -1.
-int ConnectLoopback(int port);
+// A TCP connection to 127.0.0.1:`port`, or -1. With `from` (another
+// loopback address, e.g. "127.0.0.2"), the connection comes from there: a
+// second peer address on one machine.
+int ConnectLoopback(int port, const char* from = nullptr);
 
 // Whether the peer of socket `fd` closes it within `timeout_ms` (data it
 // sends first counts as not closed).
