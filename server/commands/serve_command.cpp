@@ -40,8 +40,10 @@ output:
   titles and UIDs; --log-format json makes each line one JSON object
   {"ts","level","msg"}.
 
-http (--http ADDR:PORT, http.listen; no authentication, bind it to loopback
-or a monitoring network):
+http (--http ADDR:PORT, http.listen; /healthz and /metrics without
+authentication; DICOMweb QIDO-RS under /dicom-web for http.users and
+http.tokens, see 'pixeldex hash-password'; on a non-loopback address without
+them serve refuses to start unless http.allow_anonymous = true):
   GET /healthz  200 "ok" when the DICOM listener accepts associations, the
                 index is readable and storage is above storage.min_free_mb;
                 503 with the reason otherwise

@@ -80,7 +80,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   void ReadRequest() {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.max_header_bytes));
-    parser_->body_limit(shared_->options.max_body_bytes);
+    parser_->body_limit(shared_->options.max_body_bytes);  // narrowed per method in ReadBody
     received_at_ = std::chrono::steady_clock::now();
     timed_out_ = false;
     // Our own deadline rather than the stream's: a stream timeout closes the
@@ -92,6 +92,30 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       self->timed_out_ = true;
       beast::get_lowest_layer(self->stream_).socket().cancel(ec);
     });
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) {
+                                self->OnRead(ec);
+                                return;
+                              }
+                              self->ReadBody();
+                            });
+  }
+
+  // Only methods that carry content may send a body (RFC 9110 9.3.1: a GET
+  // body has no meaning), and then at most max_body_bytes.
+  void ReadBody() {
+    const http::verb method = parser_->get().method();
+    const bool takes_body = method == http::verb::post || method == http::verb::put;
+    const uint64_t limit = takes_body ? shared_->options.max_body_bytes : 0;
+    // The parser compares Content-Length with its limit while reading the
+    // head, before the method is known: compare here; chunks are counted as
+    // they arrive.
+    if (parser_->content_length().value_or(0) > limit || (parser_->chunked() && limit == 0)) {
+      OnRead(http::error::body_limit);
+      return;
+    }
+    parser_->body_limit(limit);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
                        self->OnRead(ec);

@@ -4,8 +4,9 @@
 // complete request goes to one handler (a RequestPipeline) on a worker
 // thread, so a slow search never holds up other connections. Limits, each
 // answered as RFC 9110 says:
-//   - a request head over max_header_bytes or a body over max_body_bytes:
-//     413 Content Too Large, connection closed
+//   - a request head over max_header_bytes, a body over max_body_bytes, or
+//     any body on a method other than POST and PUT: 413 Content Too Large,
+//     connection closed
 //   - more than max_concurrent_requests handlers running: 429 Too Many
 //     Requests with Retry-After (RFC 6585 4)
 //   - a request not complete within request_timeout: 408 Request Timeout
@@ -30,7 +31,7 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 struct HttpServerOptions {
   std::chrono::milliseconds request_timeout{10000};
   size_t max_header_bytes = 8192;
-  size_t max_body_bytes = 0;  // GET-only endpoints take no body
+  size_t max_body_bytes = 0;  // for POST and PUT (STOW-RS); other methods take none
   int max_connections = 32;
   int max_concurrent_requests = 16;
   // Non-null: every connection speaks TLS with this context (http_tls.h).

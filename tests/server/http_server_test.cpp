@@ -142,6 +142,8 @@ TEST(HttpServerTest, RefusesAHeadOrBodyOverItsLimitWith413) {
   EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello", {"X-Filler: " + std::string(2000, 'x')}).status,
             413);
   EXPECT_EQ(testing::HttpRequest(port, "POST", "/echo", {}, std::string(17, 'b')).status, 413);
+  // A GET has no body to give, whatever the limit.
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello", {}, "x").status, 413);
   auto small = testing::HttpRequest(port, "POST", "/echo", {}, std::string(16, 'b'));
   EXPECT_EQ(small.status, 200);
   EXPECT_EQ(small.body, std::string(16, 'b'));
