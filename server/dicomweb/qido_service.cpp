@@ -5,6 +5,7 @@
 
 #include "catalog/common/log.h"
 #include "catalog/query/find_engine.h"
+#include "server/dicomweb/accept_header.h"
 #include "server/dicomweb/dicom_json_writer.h"
 #include "server/dicomweb/qido_search.h"
 #include "server/dicomweb/uid_segment.h"
@@ -17,27 +18,6 @@ using query::Tag;
 
 constexpr Tag kInstanceAvailability{0x0008, 0x0056};
 constexpr Tag kRetrieveUrl{0x0008, 0x1190};
-
-// PS3.18 8.3.3.1 / 10.6.1: QIDO answers in DICOM JSON; XML is not offered.
-bool AcceptsDicomJson(const std::string& accept) {
-  if (accept.empty()) return true;
-  size_t start = 0;
-  while (start <= accept.size()) {
-    size_t end = accept.find(',', start);
-    if (end == std::string::npos) end = accept.size();
-    std::string range = accept.substr(start, end - start);
-    range = range.substr(0, range.find(';'));
-    range.erase(std::remove(range.begin(), range.end(), ' '), range.end());
-    std::transform(range.begin(), range.end(), range.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (range == "application/dicom+json" || range == "application/json" || range == "*/*" ||
-        range == "application/*") {
-      return true;
-    }
-    start = end + 1;
-  }
-  return false;
-}
 
 // The authority the client used, when it is a plain host[:port].
 std::string Authority(const HttpRequest& request) {

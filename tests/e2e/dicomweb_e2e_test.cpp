@@ -271,6 +271,36 @@ TEST_F(DicomwebE2eTest, AnswersCorsPreflightsForTheConfiguredOrigin) {
   EXPECT_EQ(other.headers.count("access-control-allow-origin"), 0u);
 }
 
+TEST_F(DicomwebE2eTest, ServesMetadataFromTheIndex) {
+  auto study = Get("/dicom-web/studies/" + studies_[0] + "/metadata");
+  ASSERT_EQ(study.status, 200) << study.body;
+  EXPECT_EQ(study.headers["content-type"], "application/dicom+json");
+  const json instances = json::parse(study.body);
+  ASSERT_EQ(instances.size(), 5u);
+  for (const json& instance : instances) {
+    EXPECT_EQ(instance["0020000D"]["Value"][0], studies_[0]);
+    EXPECT_EQ(instance["00100010"]["Value"][0]["Alphabetic"], "Doe^John");
+  }
+  const std::string series_path = "/dicom-web/studies/" + studies_[0] + "/series/" + series_[0];
+  EXPECT_EQ(json::parse(Get(series_path + "/metadata").body).size(), 3u);
+  const auto sops = QidoValues(Get(series_path + "/instances"), "00080018");
+  ASSERT_EQ(sops.size(), 3u);
+  auto one = Get(series_path + "/instances/" + *sops.begin() + "/metadata");
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(json::parse(one.body)[0]["00080018"]["Value"][0], *sops.begin());
+  // The instance must belong to the series the URL names.
+  EXPECT_EQ(Get("/dicom-web/studies/" + studies_[0] + "/series/" + series_[1] + "/instances/" +
+                *sops.begin() + "/metadata")
+                .status,
+            404);
+  EXPECT_EQ(Get("/dicom-web/studies/1.2.3.4.5/metadata").status, 404);
+  EXPECT_EQ(Get("/dicom-web/studies/1.2.x/metadata").status, 400);
+  EXPECT_EQ(HttpRequest(server_->http_port(), "GET",
+                        "/dicom-web/studies/" + studies_[0] + "/metadata")
+                .status,
+            401);
+}
+
 TEST(DicomwebExposureE2eTest, RefusesToStartAnonymousDicomwebOnAllInterfaces) {
   TempDir dir;
   auto refused = RunProcess({PIXELDEX_BINARY, "serve", "--port", "0", "--storage", dir / "s",
