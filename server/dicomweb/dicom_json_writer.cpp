@@ -1,6 +1,6 @@
 #include "server/dicomweb/dicom_json_writer.h"
 
-#include <cstdio>
+#include "catalog/common/json_string.h"
 
 namespace pixeldex::server {
 namespace {
@@ -97,28 +97,6 @@ std::vector<std::string> SplitMultiValue(const std::string& vr, const std::strin
 }
 
 }  // namespace
-
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
 
 void AppendDicomJsonObject(std::string& out,
                            const std::vector<query::ResponseAttribute>& attributes) {

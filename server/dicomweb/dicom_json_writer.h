@@ -21,9 +21,6 @@
 
 namespace pixeldex::server {
 
-// Appends `text` as a JSON string literal (RFC 8259 7) to `out`.
-void AppendJsonString(std::string& out, std::string_view text);
-
 // Appends the JSON object of one match (or one sequence item) to `out`.
 void AppendDicomJsonObject(std::string& out, const std::vector<query::ResponseAttribute>& attributes);
 
