@@ -1,5 +1,7 @@
 #include "catalog/common/log.h"
 
+#include "catalog/common/json_string.h"
+
 #include "catalog/common/clock.h"
 
 #include <unistd.h>
@@ -21,22 +23,6 @@ const char* LevelName(LogLevel level) {
     case LogLevel::kError: return "ERROR";
   }
   return "INFO";
-}
-
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += static_cast<char>(c);
-    }
-  }
-  out += '"';
 }
 
 // Text lines carry peer-chosen text (AE titles, UIDs, DCMTK's messages): a

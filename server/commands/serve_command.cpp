@@ -15,7 +15,7 @@
 #include "server/cli/settings_options.h"
 #include "server/commands/commands.h"
 #include "server/dicom_server.h"
-#include "server/http/observability_routes.h"
+#include "server/http/http_endpoint.h"
 #include "server/service_notify.h"
 
 namespace pixeldex::server {
@@ -40,8 +40,10 @@ output:
   titles and UIDs; --log-format json makes each line one JSON object
   {"ts","level","msg"}.
 
-http (--http ADDR:PORT, http.listen; no authentication, bind it to loopback
-or a monitoring network):
+http (--http ADDR:PORT, http.listen; /healthz and /metrics without
+authentication; DICOMweb QIDO-RS under /dicom-web for http.users and
+http.tokens, see 'pixeldex hash-password'; on a non-loopback address without
+them serve refuses to start unless http.allow_anonymous = true):
   GET /healthz  200 "ok" when the DICOM listener accepts associations, the
                 index is readable and storage is above storage.min_free_mb;
                 503 with the reason otherwise
@@ -122,7 +124,7 @@ int RunServe(int argc, char** argv) {
                   settings_options.Override("move.destinations", move_destinations);
                   return Status::Ok();
                 });
-  parser.Option("--http", "ADDR:PORT", "serve /healthz and /metrics over HTTP (http.listen)",
+  parser.Option("--http", "ADDR:PORT", "serve /healthz, /metrics and DICOMweb over HTTP (http.listen)",
                 override_with("http.listen"));
   parser.Flag("--no-thumbnails", "do not render thumbnails inline (thumbnails.enabled=false)", [&] {
     settings_options.Override("thumbnails.enabled", "false");
@@ -146,7 +148,11 @@ int RunServe(int argc, char** argv) {
   dcmDisableGethostbyaddr.set(OFTrue);
 
   const std::string aet = settings->network.aet;
-  const std::string http_listen = settings->http.listen;
+  const Settings http_settings = *settings;
+  if (Status exposure = CheckHttpExposure(http_settings.http); !exposure.ok()) {
+    LogError("cannot start: {}", exposure.message());
+    return 1;
+  }
   DicomServer server(std::move(settings).value());
   auto port = server.Start();
   if (!port.ok()) {
@@ -154,8 +160,8 @@ int RunServe(int argc, char** argv) {
     return 1;
   }
   std::unique_ptr<HttpServer> http;
-  if (!http_listen.empty()) {
-    auto started = HttpServer::Start(*ParseListenAddress(http_listen), ObservabilityRoutes(server));
+  if (!http_settings.http.listen.empty()) {
+    auto started = StartHttpEndpoint(http_settings, server);
     if (!started.ok()) {
       LogError("cannot start: {}", started.status().ToString());
       return 1;
@@ -163,7 +169,8 @@ int RunServe(int argc, char** argv) {
     http = std::move(started).value();
     // Printed before the DICOM line, so that line means everything is ready.
     std::printf("pixeldex http listening on %s\n", http->BoundAddress().c_str());
-    LogInfo("http listening on {} (/healthz, /metrics)", http->BoundAddress());
+    LogInfo("http{} listening on {} (/healthz, /metrics{})", http_settings.http.tls ? "s" : "",
+            http->BoundAddress(), http_settings.http.dicomweb ? ", /dicom-web" : "");
   }
 
   boost::asio::io_context signals_context;

@@ -1,6 +1,8 @@
 #include "server/config/settings.h"
 
 #include "server/access/access_policy.h"
+#include "server/http/authenticator.h"
+#include "server/http/cors_policy.h"
 #include "server/http/listen_address.h"
 #include "server/retrieve/move_destinations.h"
 
@@ -136,6 +138,23 @@ Status SetHttpListen(Settings& s, const std::string& text) {
   return Status::Ok();
 }
 
+// http.users, http.tokens: every entry is checked at load.
+Setter CredentialsSetter(std::string HttpSettings::*member, const std::string& key) {
+  return [=](Settings& s, const std::string& text) {
+    auto parsed = ParseCredentials(text);
+    if (!parsed.ok()) return Status::InvalidArgument(key + ": " + parsed.status().message());
+    s.http.*member = text;
+    return Status::Ok();
+  };
+}
+
+Status SetCorsOrigins(Settings& s, const std::string& text) {
+  auto parsed = CorsPolicy::Parse(text);
+  if (!parsed.ok()) return Status::InvalidArgument("http.cors_origins: " + parsed.status().message());
+  s.http.cors_origins = text;
+  return Status::Ok();
+}
+
 const std::map<std::string, Setter>& Setters() {
   static const std::map<std::string, Setter> setters = {
       // PS3.8 9.3.1: AE titles are 1 to 16 characters.
@@ -180,6 +199,17 @@ const std::map<std::string, Setter>& Setters() {
       {"log.level", SetLogLevel},
       {"log.format", SetLogFormat},
       {"http.listen", SetHttpListen},
+      {"http.dicomweb", BoolSetter(&Settings::http, &HttpSettings::dicomweb, "http.dicomweb")},
+      {"http.users", CredentialsSetter(&HttpSettings::users, "http.users")},
+      {"http.tokens", CredentialsSetter(&HttpSettings::tokens, "http.tokens")},
+      {"http.allow_anonymous", BoolSetter(&Settings::http, &HttpSettings::allow_anonymous, "http.allow_anonymous")},
+      {"http.tls", BoolSetter(&Settings::http, &HttpSettings::tls, "http.tls")},
+      {"http.cors_origins", SetCorsOrigins},
+      {"http.max_header_bytes", IntSetter(&Settings::http, &HttpSettings::max_header_bytes, 1024, 1048576, "http.max_header_bytes")},
+      {"http.max_body_mb", IntSetter(&Settings::http, &HttpSettings::max_body_mb, 0, 1048576, "http.max_body_mb")},
+      {"http.max_connections", IntSetter(&Settings::http, &HttpSettings::max_connections, 1, 65536, "http.max_connections")},
+      {"http.max_requests", IntSetter(&Settings::http, &HttpSettings::max_requests, 1, 4096, "http.max_requests")},
+      {"http.request_timeout", IntSetter(&Settings::http, &HttpSettings::request_timeout_seconds, 1, 3600, "http.request_timeout")},
   };
   return setters;
 }

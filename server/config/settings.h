@@ -112,8 +112,25 @@ struct LogSettings {
 };
 
 struct HttpSettings {
-  // "ADDR:PORT" of the /healthz and /metrics endpoint; empty = off.
+  // "ADDR:PORT" of the HTTP listener (/healthz, /metrics, /dicom-web); empty = off.
   std::string listen;
+  // Serve DICOMweb (PS3.18) under /dicom-web.
+  bool dicomweb = true;
+  // "NAME:HASH:rw|ro" entries (server/http/authenticator.h); HASH from
+  // `pixeldex hash-password`.
+  std::string users;
+  std::string tokens;
+  // Lets DICOMweb listen on a non-loopback address without users or tokens.
+  bool allow_anonymous = false;
+  // HTTPS with [tls] certificate and private_key.
+  bool tls = false;
+  // Origins allowed by CORS (server/http/cors_policy.h); empty = none.
+  std::string cors_origins;
+  int max_header_bytes = 8192;
+  int max_body_mb = 1;
+  int max_connections = 64;
+  int max_requests = 16;  // handlers running at once; more get 429
+  int request_timeout_seconds = 30;
 
   bool operator==(const HttpSettings&) const = default;
 };

@@ -1,42 +1,48 @@
 #pragma once
-// HttpServer: a small HTTP/1.1 server for operational endpoints (/healthz,
-// /metrics), built on Boost.Beast and running on its own thread. It serves
-// GET and HEAD only (other methods get 405 with an Allow header, unknown
-// paths 404), reads at most max_header_bytes of request head and no body
-// (413 otherwise), gives each request request_timeout to arrive and be
-// answered, and keeps at most max_connections open (more are closed at once).
-// Handlers run on the server's thread, one at a time; they must be quick.
+// HttpServer: a small HTTP/1.1 server built on Boost.Beast, plain or over TLS
+// (Asio SSL, OpenSSL), accepting and reading on its own thread. Every
+// complete request goes to one handler (a RequestPipeline) on a worker
+// thread, so a slow search never holds up other connections. Limits, each
+// answered as RFC 9110 says:
+//   - a request head over max_header_bytes, a body over max_body_bytes, or
+//     any body on a method other than POST and PUT: 413 Content Too Large,
+//     connection closed
+//   - more than max_concurrent_requests handlers running: 429 Too Many
+//     Requests with Retry-After (RFC 6585 4)
+//   - a request not complete within request_timeout: 408 Request Timeout
+//     when part of it arrived; a connection that sent nothing is closed
+//   - more than max_connections open connections: closed at once
+// Handlers must be thread-safe.
 
+#include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 
 #include "catalog/common/result.h"
+#include "server/http/http_message.h"
 #include "server/http/listen_address.h"
 
 namespace pixeldex::server {
 
-struct HttpResponse {
-  unsigned status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
-  std::string body;
-};
-
-// Exact request paths (the query string is ignored) and what answers them.
-using HttpRoutes = std::map<std::string, std::function<HttpResponse()>>;
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpServerOptions {
   std::chrono::milliseconds request_timeout{10000};
   size_t max_header_bytes = 8192;
+  size_t max_body_bytes = 0;  // for POST and PUT (STOW-RS); other methods take none
   int max_connections = 32;
+  int max_concurrent_requests = 16;
+  // Non-null: every connection speaks TLS with this context (http_tls.h).
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 class HttpServer {
  public:
-  // Binds `address` (port 0 picks a free port) and starts serving `routes`.
-  static Result<std::unique_ptr<HttpServer>> Start(const ListenAddress& address, HttpRoutes routes,
+  // Binds `address` (port 0 picks a free port) and starts serving.
+  static Result<std::unique_ptr<HttpServer>> Start(const ListenAddress& address,
+                                                   HttpHandler handler,
                                                    HttpServerOptions options = {});
   // Stops serving (see Stop()).
   ~HttpServer();
@@ -45,8 +51,8 @@ class HttpServer {
 
   // The bound address, e.g. "127.0.0.1:40123" ("[::1]:40123" for IPv6).
   std::string BoundAddress() const;
-  // Stops answering and joins the server's thread; idempotent. Open
-  // connections are closed when the server is destroyed.
+  // Stops answering and joins the server's thread, after the handlers
+  // running finish; idempotent.
   void Stop();
 
  private:

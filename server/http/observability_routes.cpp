@@ -2,18 +2,15 @@
 
 namespace pixeldex::server {
 
-HttpRoutes ObservabilityRoutes(const DicomServer& server) {
-  HttpRoutes routes;
-  routes["/healthz"] = [&server] {
+void AddObservabilityRoutes(Router& router, const DicomServer& server) {
+  router.Add("GET", "/healthz", RouteAccess::kPublic, [&server](const HttpRequest&, const PathParams&) {
     const Status health = server.CheckHealth();
-    return health.ok() ? HttpResponse{200, "text/plain; charset=utf-8", "ok\n"}
-                       : HttpResponse{503, "text/plain; charset=utf-8", health.message() + "\n"};
-  };
-  routes["/metrics"] = [&server] {
+    return health.ok() ? HttpResponse::Text(200, "ok") : HttpResponse::Text(503, health.message());
+  });
+  router.Add("GET", "/metrics", RouteAccess::kPublic, [&server](const HttpRequest&, const PathParams&) {
     return HttpResponse{200, metrics::kPrometheusContentType,
                         server.metrics().registry.RenderPrometheus()};
-  };
-  return routes;
+  });
 }
 
 }  // namespace pixeldex::server

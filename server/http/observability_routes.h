@@ -1,16 +1,17 @@
 #pragma once
-// The operational endpoints of `pixeldex serve --http`:
+// The operational endpoints of `pixeldex serve --http`, public (no
+// authentication, as before DICOMweb existed):
 //   /healthz  200 "ok" when the DICOM listener accepts associations and the
 //             index can be read (and storage is above its free-space
 //             threshold); 503 with the reason otherwise
 //   /metrics  every ServerMetrics metric, Prometheus text format 0.0.4
 
 #include "server/dicom_server.h"
-#include "server/http/http_server.h"
+#include "server/http/router.h"
 
 namespace pixeldex::server {
 
-// `server` must outlive the routes.
-HttpRoutes ObservabilityRoutes(const DicomServer& server);
+// `server` must outlive the router.
+void AddObservabilityRoutes(Router& router, const DicomServer& server);
 
 }  // namespace pixeldex::server

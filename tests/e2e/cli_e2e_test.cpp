@@ -17,7 +17,7 @@ std::vector<std::string> ListedCommands() {
   std::vector<std::string> commands;
   std::istringstream in(r.output.substr(r.output.find("commands:")));
   std::string line;
-  const std::regex entry(R"(^  ([a-z]+) +\S)");
+  const std::regex entry(R"(^  ([a-z-]+) +\S)");
   std::smatch m;
   while (std::getline(in, line)) {
     if (std::regex_search(line, m, entry)) commands.push_back(m[1]);

@@ -1,7 +1,10 @@
-// HttpServer on loopback: routing, the request timeout, the connection
-// limit, and listen addresses.
+// HttpServer on loopback: routing through a RequestPipeline, the request
+// limits (timeout, header and body size, concurrent requests, connections),
+// HTTPS, and listen addresses.
 
 #include "server/http/http_server.h"
+#include "server/http/http_tls.h"
+#include "server/http/request_pipeline.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -11,25 +14,46 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <future>
+#include <thread>
 
 #include "tests/support/http_client.h"
+#include "tests/support/process.h"
+#include "tests/support/test_pki.h"
 
 namespace pixeldex::server {
 namespace {
 
-using testing::HttpRequest;
 
 int PortOf(const HttpServer& server) {
   const std::string bound = server.BoundAddress();
   return std::stoi(bound.substr(bound.rfind(':') + 1));
 }
 
-std::unique_ptr<HttpServer> StartServer(HttpServerOptions options = {}) {
-  HttpRoutes routes;
-  routes["/hello"] = [] { return HttpResponse{200, "text/plain", "hi\n"}; };
-  routes["/busy"] = [] { return HttpResponse{503, "text/plain", "busy\n"}; };
-  routes["/broken"] = []() -> HttpResponse { throw std::runtime_error("handler failed"); };
-  auto server = HttpServer::Start(*ParseListenAddress("127.0.0.1:0"), routes, options);
+HttpResponse Answer(unsigned status, const std::string& body) {
+  return HttpResponse{status, "text/plain", body};
+}
+
+Router TestRoutes() {
+  Router routes;
+  routes.Add("GET", "/hello", RouteAccess::kPublic,
+             [](const HttpRequest&, const PathParams&) { return Answer(200, "hi\n"); });
+  routes.Add("GET", "/busy", RouteAccess::kPublic,
+             [](const HttpRequest&, const PathParams&) { return Answer(503, "busy\n"); });
+  routes.Add("GET", "/broken", RouteAccess::kPublic,
+             [](const HttpRequest&, const PathParams&) -> HttpResponse {
+               throw std::runtime_error("handler failed");
+             });
+  routes.Add("POST", "/echo", RouteAccess::kPublic,
+             [](const HttpRequest& request, const PathParams&) { return Answer(200, request.body); });
+  return routes;
+}
+
+std::unique_ptr<HttpServer> StartServer(HttpServerOptions options = {}, Router routes = TestRoutes()) {
+  auto pipeline = std::make_shared<RequestPipeline>(std::move(routes), nullptr, CorsPolicy());
+  auto server = HttpServer::Start(
+      *ParseListenAddress("127.0.0.1:0"),
+      [pipeline](const HttpRequest& request) { return pipeline->Handle(request); }, options);
   EXPECT_TRUE(server.ok()) << server.status().ToString();
   return std::move(server).value();
 }
@@ -56,16 +80,16 @@ bool ClosedWithin(int fd, int timeout_ms) {
 TEST(HttpServerTest, AnswersRoutesWithTheirStatusAndBody) {
   auto server = StartServer();
   const int port = PortOf(*server);
-  auto reply = HttpRequest(port, "GET", "/hello");
+  auto reply = testing::HttpRequest(port, "GET", "/hello");
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, "hi\n");
   EXPECT_EQ(reply.headers["content-type"], "text/plain");
-  EXPECT_EQ(HttpRequest(port, "GET", "/busy").status, 503);
-  EXPECT_EQ(HttpRequest(port, "GET", "/hello/").status, 404);
-  EXPECT_EQ(HttpRequest(port, "PUT", "/hello").status, 405);
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/busy").status, 503);
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello/").status, 404);
+  EXPECT_EQ(testing::HttpRequest(port, "PUT", "/hello").status, 405);
   // A handler that throws gets a 500, and the server goes on.
-  EXPECT_EQ(HttpRequest(port, "GET", "/broken").status, 500);
-  EXPECT_EQ(HttpRequest(port, "GET", "/hello").status, 200);
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/broken").status, 500);
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello").status, 200);
 }
 
 TEST(HttpServerTest, ClosesAConnectionThatSendsNothingAfterTheTimeout) {
@@ -95,7 +119,7 @@ TEST(HttpServerTest, RefusesConnectionsBeyondTheLimitAndServesAgainAfter) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   int status = 0;
   while (status != 200 && std::chrono::steady_clock::now() < deadline) {
-    status = HttpRequest(port, "GET", "/hello").status;
+    status = testing::HttpRequest(port, "GET", "/hello").status;
   }
   EXPECT_EQ(status, 200);
 }
@@ -106,7 +130,94 @@ TEST(HttpServerTest, StopIsIdempotentAndFreesThePort) {
   server->Stop();
   server->Stop();
   server.reset();
-  EXPECT_THROW(HttpRequest(port, "GET", "/hello"), std::runtime_error);
+  EXPECT_THROW(testing::HttpRequest(port, "GET", "/hello"), std::runtime_error);
+}
+
+TEST(HttpServerTest, RefusesAHeadOrBodyOverItsLimitWith413) {
+  HttpServerOptions options;
+  options.max_header_bytes = 1024;
+  options.max_body_bytes = 16;
+  auto server = StartServer(options);
+  const int port = PortOf(*server);
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello", {"X-Filler: " + std::string(2000, 'x')}).status,
+            413);
+  EXPECT_EQ(testing::HttpRequest(port, "POST", "/echo", {}, std::string(17, 'b')).status, 413);
+  // A GET has no body to give, whatever the limit.
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello", {}, "x").status, 413);
+  auto small = testing::HttpRequest(port, "POST", "/echo", {}, std::string(16, 'b'));
+  EXPECT_EQ(small.status, 200);
+  EXPECT_EQ(small.body, std::string(16, 'b'));
+}
+
+TEST(HttpServerTest, AnswersAnIncompleteRequest408AfterTheTimeout) {
+  HttpServerOptions options;
+  options.request_timeout = std::chrono::milliseconds(200);
+  auto server = StartServer(options);
+  auto reply = testing::HttpExchange(PortOf(*server), "GET /hello HTTP/1.1\r\nHost: x\r\n");
+  EXPECT_EQ(reply.status, 408);
+  EXPECT_EQ(testing::HttpRequest(PortOf(*server), "GET", "/hello").status, 200);
+}
+
+TEST(HttpServerTest, AnswersRequestsBeyondTheConcurrencyLimitWith429) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  Router routes = TestRoutes();
+  routes.Add("GET", "/slow", RouteAccess::kPublic, [&](const HttpRequest&, const PathParams&) {
+    entered.set_value();
+    released.wait();
+    return Answer(200, "done\n");
+  });
+  HttpServerOptions options;
+  options.max_concurrent_requests = 1;
+  auto server = StartServer(options, std::move(routes));
+  const int port = PortOf(*server);
+  auto slow = std::async(std::launch::async, [port] { return testing::HttpRequest(port, "GET", "/slow"); });
+  entered.get_future().wait();
+  // The one handler slot is taken: a second request is refused, not queued.
+  auto refused = testing::HttpRequest(port, "GET", "/hello");
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.headers["retry-after"], "1");
+  release.set_value();
+  EXPECT_EQ(slow.get().status, 200);
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello").status, 200);
+}
+
+TEST(HttpServerTest, ServesHttpsWithTheTlsCertificate) {
+  testing::TestPki pki;
+  TlsSettings tls;
+  tls.certificate = pki.server_certificate();
+  tls.private_key = pki.server_key();
+  auto context = MakeHttpTlsContext(tls);
+  ASSERT_TRUE(context.ok()) << context.status().ToString();
+  HttpServerOptions options;
+  options.tls = *context;
+  auto server = StartServer(options);
+  const std::string url = "https://localhost:" + std::to_string(PortOf(*server)) + "/hello";
+  auto curl = testing::RunProcess({"curl", "-sS", "--cacert", pki.ca_certificate(), "--resolve",
+                                   "localhost:" + std::to_string(PortOf(*server)) + ":127.0.0.1",
+                                   url});
+  EXPECT_EQ(curl.exit_code, 0) << curl.output;
+  EXPECT_EQ(curl.output, "hi\n");
+  // TLS 1.1 is refused (BCP 195).
+  auto old = testing::RunProcess({"curl", "-sS", "--cacert", pki.ca_certificate(), "--tlsv1.1",
+                                  "--tls-max", "1.1", "--resolve",
+                                  "localhost:" + std::to_string(PortOf(*server)) + ":127.0.0.1",
+                                  url});
+  EXPECT_NE(old.exit_code, 0) << old.output;
+  // Plain HTTP on the TLS port gets no answer.
+  EXPECT_EQ(testing::HttpRequest(PortOf(*server), "GET", "/hello").status, 0);
+}
+
+TEST(HttpTlsTest, NamesAMissingOrMismatchedKey) {
+  testing::TestPki pki;
+  TlsSettings tls;
+  EXPECT_FALSE(MakeHttpTlsContext(tls).ok());
+  tls.certificate = pki.server_certificate();
+  tls.private_key = pki.client_key();
+  auto mismatched = MakeHttpTlsContext(tls);
+  ASSERT_FALSE(mismatched.ok());
+  EXPECT_NE(mismatched.status().message().find("tls.private_key"), std::string::npos);
 }
 
 TEST(ListenAddressTest, ParsesHostAndPortForms) {

@@ -32,7 +32,10 @@ HttpReply Parse(const std::string& raw) {
     std::string name = line.substr(0, colon);
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return std::tolower(c); });
-    reply.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
+    // RFC 9110 5.3: repeated fields combine into one list.
+    const std::string value = line.substr(line.find_first_not_of(' ', colon + 1));
+    std::string& combined = reply.headers[name];
+    combined = combined.empty() ? value : combined + ", " + value;
   }
   if (head_end != std::string::npos) reply.body = raw.substr(head_end + 4);
   return reply;
@@ -75,8 +78,33 @@ HttpReply HttpExchange(int port, const std::string& raw_request, int timeout_ms)
 }
 
 HttpReply HttpRequest(int port, const std::string& method, const std::string& path) {
-  return HttpExchange(
-      port, method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  return HttpRequest(port, method, path, {});
+}
+
+HttpReply HttpRequest(int port, const std::string& method, const std::string& path,
+                      const std::vector<std::string>& headers, const std::string& body) {
+  std::string raw = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  for (const std::string& header : headers) raw += header + "\r\n";
+  if (!body.empty()) raw += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  return HttpExchange(port, raw + "\r\n" + body);
+}
+
+std::string BasicAuthorization(const std::string& user, const std::string& password) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::string in = user + ":" + password;
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    const size_t n = std::min<size_t>(3, in.size() - i);
+    uint32_t v = 0;
+    for (size_t k = 0; k < 3; ++k) {
+      v = (v << 8) | (k < n ? static_cast<unsigned char>(in[i + k]) : 0);
+    }
+    for (size_t k = 0; k < 4; ++k) {
+      out += k <= n ? kAlphabet[(v >> (18 - 6 * k)) & 63] : '=';
+    }
+  }
+  return "Basic " + out;
 }
 
 }  // namespace pixeldex::testing

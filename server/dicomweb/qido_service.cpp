@@ -1,0 +1,171 @@
+#include "server/dicomweb/qido_service.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "catalog/common/log.h"
+#include "catalog/query/find_engine.h"
+#include "server/dicomweb/accept_header.h"
+#include "server/dicomweb/dicom_json_writer.h"
+#include "server/dicomweb/qido_search.h"
+#include "server/dicomweb/uid_segment.h"
+
+namespace pixeldex::server {
+namespace {
+
+using query::QueryLevel;
+using query::Tag;
+
+constexpr Tag kInstanceAvailability{0x0008, 0x0056};
+constexpr Tag kRetrieveUrl{0x0008, 0x1190};
+
+// The authority the client used, when it is a plain host[:port].
+std::string Authority(const HttpRequest& request) {
+  const std::string host = request.Header("host");
+  const bool plain = !host.empty() && host.size() < 256 &&
+                     std::all_of(host.begin(), host.end(), [](unsigned char c) {
+                       return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' ||
+                              c == ']';
+                     });
+  return plain ? host : std::string();
+}
+
+std::string FirstValue(const query::FindMatch& match, Tag tag) {
+  const query::ResponseAttribute* attribute = match.Find(tag);
+  return attribute && !attribute->values.empty() ? attribute->values.front() : std::string();
+}
+
+// PS3.18 Tables 10.6.3-3 to -5: Retrieve URL (the WADO-RS resource of the
+// match) and Instance Availability (everything indexed is ONLINE).
+void AddServiceAttributes(query::FindMatch& match, QueryLevel level, const std::string& root) {
+  std::string url;
+  if (!root.empty()) {
+    url = root + "/studies/" + FirstValue(match, query::kStudyInstanceUid);
+    if (level >= QueryLevel::kSeries) url += "/series/" + FirstValue(match, query::kSeriesInstanceUid);
+    if (level == QueryLevel::kImage) url += "/instances/" + FirstValue(match, query::kSopInstanceUid);
+  }
+  auto& attributes = match.attributes;
+  attributes.push_back({kInstanceAvailability, "CS", {"ONLINE"}, {}});
+  attributes.push_back({kRetrieveUrl, "UR", url.empty() ? std::vector<std::string>{} : std::vector{url}, {}});
+  std::sort(attributes.begin(), attributes.end(),
+            [](const auto& a, const auto& b) { return a.tag < b.tag; });
+}
+
+struct QidoPage {
+  std::string json;  // the array's elements, comma-separated
+  size_t matches = 0;
+  bool capped = false;  // the server's cap, not the client's limit, ended the page
+  bool unsupported_matching = false;
+};
+
+// The one hook from QIDO-RS to the C-FIND engine: offset and limit (and the
+// server's cap) are applied while the cursor streams.
+Result<QidoPage> RunQidoSearch(index::Db& db, const QidoSearch& search,
+                               const query::FindOptions& options, const std::string& root) {
+  query::FindOptions engine = options;
+  engine.max_results = 0;
+  auto cursor = query::FindCursor::Open(db, search.request, engine);
+  if (!cursor.ok()) return cursor.status();
+  size_t wanted = search.limit.value_or(std::numeric_limits<size_t>::max());
+  const bool server_caps = options.max_results > 0 && options.max_results < wanted;
+  if (server_caps) wanted = options.max_results;
+  QidoPage page;
+  page.unsupported_matching = cursor->unsupported_matching();
+  size_t skipped = 0;
+  for (;;) {
+    auto next = cursor->Next();
+    if (!next.ok()) return next.status();
+    if (!next->has_value()) break;
+    if (skipped < search.offset) {
+      ++skipped;
+      continue;
+    }
+    if (page.matches == wanted) {
+      page.capped = server_caps;
+      break;
+    }
+    query::FindMatch match = std::move(**next);
+    AddServiceAttributes(match, search.request.level, root);
+    if (page.matches++ > 0) page.json += ',';
+    AppendDicomJsonObject(page.json, match.attributes);
+  }
+  return page;
+}
+
+HttpResponse Search(const DicomwebContext& context, QueryLevel level, const HttpRequest& request,
+                    const PathParams& params) {
+  if (!AcceptsDicomJson(request.Header("accept"))) {
+    return HttpResponse::Text(406, "QIDO-RS answers application/dicom+json only");
+  }
+  QidoScope scope{level, {}, {}};
+  if (params.count("study")) {
+    auto study = ValidUidSegment(params.at("study"), "Study Instance UID");
+    if (!study.ok()) return HttpResponse::Text(400, study.status().message());
+    scope.study = *study;
+  }
+  if (params.count("series")) {
+    auto series = ValidUidSegment(params.at("series"), "Series Instance UID");
+    if (!series.ok()) return HttpResponse::Text(400, series.status().message());
+    scope.series = *series;
+  }
+  auto query = ParseQueryString(request.Query());
+  if (!query.ok()) return HttpResponse::Text(400, query.status().message());
+  auto search = ParseQidoSearch(scope, *query);
+  if (!search.ok()) return HttpResponse::Text(400, search.status().message());
+
+  auto db = context.open_reader();
+  if (!db.ok()) {
+    LogError("qido: cannot open the index: {}", db.status().ToString());
+    return HttpResponse::Text(503, "the index cannot be read");
+  }
+  const std::string authority = Authority(request);
+  const std::string root = authority.empty() ? "" : context.scheme + "://" + authority + "/dicom-web";
+  auto page = RunQidoSearch(*db, *search, context.find_options, root);
+  if (!page.ok()) {
+    if (page.status().code() == Status::Code::kInvalidArgument) {
+      return HttpResponse::Text(400, page.status().message());
+    }
+    LogError("qido: search failed: {}", page.status().ToString());
+    return HttpResponse::Text(500, "the search failed");
+  }
+  HttpResponse response{page->matches == 0 ? 204u : 200u, "application/dicom+json",
+                        page->matches == 0 ? "" : "[" + page->json + "]"};
+  // RFC 9111 5.5 Warning (obsoleted there, but PS3.18 8.3.4 still names it).
+  if (search->fuzzy_matching) {
+    response.AddHeader("Warning",
+                       "299 pixeldex: The fuzzymatching parameter is not supported. Only literal "
+                       "matching has been performed.");
+  }
+  if (page->capped) {
+    response.AddHeader("Warning",
+                       "299 pixeldex: The number of results exceeded the maximum supported by the "
+                       "server. Additional results can be requested.");
+  }
+  if (page->unsupported_matching) {
+    response.AddHeader("Warning",
+                       "299 pixeldex: Matching on the Number of Related ... attributes is not "
+                       "supported; their values were ignored.");
+  }
+  return response;
+}
+
+}  // namespace
+
+void AddQidoRoutes(Router& router, std::shared_ptr<const DicomwebContext> context) {
+  const std::pair<const char*, QueryLevel> routes[] = {
+      {"/dicom-web/studies", QueryLevel::kStudy},
+      {"/dicom-web/series", QueryLevel::kSeries},
+      {"/dicom-web/instances", QueryLevel::kImage},
+      {"/dicom-web/studies/{study}/series", QueryLevel::kSeries},
+      {"/dicom-web/studies/{study}/instances", QueryLevel::kImage},
+      {"/dicom-web/studies/{study}/series/{series}/instances", QueryLevel::kImage},
+  };
+  for (const auto& [pattern, level] : routes) {
+    router.Add("GET", pattern, RouteAccess::kRead,
+               [context, level = level](const HttpRequest& request, const PathParams& params) {
+                 return Search(*context, level, request, params);
+               });
+  }
+}
+
+}  // namespace pixeldex::server

@@ -1,0 +1,40 @@
+#pragma once
+// QIDO-RS (PS3.18 10.6) under /dicom-web: SearchForStudies, SearchForSeries
+// and SearchForInstances at every resource of Table 10.6.1-2:
+//   /studies  /series  /instances  /studies/{study}/series
+//   /studies/{study}/instances  /studies/{study}/series/{series}/instances
+// Each search runs through the C-FIND engine (qido_search.h builds its
+// FindRequest; RunQidoSearch is the one hook to catalog/query) on a read-only
+// index connection, and answers application/dicom+json (Annex F):
+//   200  an array of matches, in the engine's order, after offset, at most
+//        limit (and at most query.max_results; more -> a Warning, 8.3.4.4)
+//   204  no match (PS3.18 8.3.4.4.1; CP-2473 proposes 200 with [] instead)
+//   400  a bad parameter or UID, with the reason in the body
+//   406  an Accept the service cannot meet (only DICOM JSON is produced)
+// fuzzymatching=true is answered with literal matching and a Warning header
+// saying so (PS3.18 8.3.4.3). Thread-safe: each request opens its own
+// connection.
+
+#include <functional>
+#include <memory>
+
+#include "catalog/common/result.h"
+#include "catalog/index/sqlite_db.h"
+#include "catalog/query/find_options.h"
+#include "server/http/router.h"
+
+namespace pixeldex::server {
+
+struct DicomwebContext {
+  // Opens a read-only index connection (index::PrepareForReading applied).
+  std::function<Result<index::Db>()> open_reader;
+  // PN case sensitivity and the result cap, as for C-FIND (query.*).
+  query::FindOptions find_options;
+  // "http" or "https", for the Retrieve URL (0008,1190) of each match.
+  std::string scheme = "http";
+};
+
+// Adds the QIDO-RS routes (RouteAccess::kRead) to `router`.
+void AddQidoRoutes(Router& router, std::shared_ptr<const DicomwebContext> context);
+
+}  // namespace pixeldex::server

@@ -1,0 +1,24 @@
+#include "server/dicomweb/uid_segment.h"
+
+namespace pixeldex::server {
+
+Result<std::string> ValidUidSegment(const std::string& segment, const std::string& what) {
+  auto refuse = [&] {
+    return Status::InvalidArgument(what + " in the URL is not a valid UID (PS3.5 9.1)");
+  };
+  if (segment.empty() || segment.size() > 64) return refuse();
+  size_t component_start = 0;
+  for (size_t i = 0; i <= segment.size(); ++i) {
+    if (i == segment.size() || segment[i] == '.') {
+      const size_t length = i - component_start;
+      if (length == 0) return refuse();
+      if (length > 1 && segment[component_start] == '0') return refuse();
+      component_start = i + 1;
+    } else if (segment[i] < '0' || segment[i] > '9') {
+      return refuse();
+    }
+  }
+  return segment;
+}
+
+}  // namespace pixeldex::server

@@ -1,0 +1,36 @@
+#include "server/http/access_log.h"
+
+#include "catalog/common/log.h"
+
+namespace pixeldex::server {
+
+std::string TargetWithoutQueryValues(const std::string& target) {
+  const size_t mark = target.find('?');
+  if (mark == std::string::npos) return target;
+  std::string out = target.substr(0, mark + 1);
+  bool in_value = false;
+  for (size_t i = mark + 1; i < target.size(); ++i) {
+    const char c = target[i];
+    if (c == '&') {
+      in_value = false;
+      out += c;
+    } else if (c == '=') {
+      if (!in_value) out += c;
+      in_value = true;
+    } else if (!in_value) {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void LogHttpRequest(const HttpRequest& request, const HttpResponse& response,
+                    const std::string& user) {
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - request.received_at);
+  LogInfo("http {} {} {} {} B {} ms user {}", request.method,
+          TargetWithoutQueryValues(request.target), response.status, response.body.size(),
+          elapsed.count(), user.empty() ? "-" : user);
+}
+
+}  // namespace pixeldex::server

@@ -1,0 +1,20 @@
+#pragma once
+// One log line per HTTP request: method, path with the query's values
+// removed (they may name patients), status, bytes sent, milliseconds, user.
+// Thread-safe (through catalog/common/log.h).
+
+#include <string>
+
+#include "server/http/http_message.h"
+
+namespace pixeldex::server {
+
+// "/dicom-web/studies?PatientName=&limit=" for
+// "/dicom-web/studies?PatientName=Doe*&limit=5".
+std::string TargetWithoutQueryValues(const std::string& target);
+
+// `user` is "-" for anonymous requests.
+void LogHttpRequest(const HttpRequest& request, const HttpResponse& response,
+                    const std::string& user);
+
+}  // namespace pixeldex::server

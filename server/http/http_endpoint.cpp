@@ -1,0 +1,80 @@
+#include "server/http/http_endpoint.h"
+
+#include <boost/asio/ip/address.hpp>
+
+#include "catalog/index/schema.h"
+#include "server/dicomweb/qido_service.h"
+#include "server/dicomweb/wado_metadata_service.h"
+#include "server/http/http_tls.h"
+#include "server/http/observability_routes.h"
+#include "server/http/request_pipeline.h"
+
+namespace pixeldex::server {
+
+Status CheckHttpExposure(const HttpSettings& http) {
+  if (http.listen.empty() || !http.dicomweb || !http.users.empty() || !http.tokens.empty() ||
+      http.allow_anonymous) {
+    return Status::Ok();
+  }
+  auto address = ParseListenAddress(http.listen);
+  if (!address.ok()) return address.status();
+  boost::system::error_code ec;
+  const auto ip = boost::asio::ip::make_address(address->host, ec);
+  if (!ec && ip.is_loopback()) return Status::Ok();
+  return Status::InvalidArgument(
+      "http.listen " + http.listen +
+      " is not a loopback address and DICOMweb has no authentication: set http.users or "
+      "http.tokens (see pixeldex hash-password), or http.allow_anonymous = true to serve "
+      "patient data to anyone who can connect, or http.dicomweb = false");
+}
+
+Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
+                                                      const DicomServer& server) {
+  const HttpSettings& http = settings.http;
+  PIXELDEX_RETURN_IF_ERROR(CheckHttpExposure(http));
+  auto listen = ParseListenAddress(http.listen);
+  if (!listen.ok()) return listen.status();
+  auto users = ParseCredentials(http.users);
+  if (!users.ok()) return users.status();
+  auto tokens = ParseCredentials(http.tokens);
+  if (!tokens.ok()) return tokens.status();
+  auto cors = CorsPolicy::Parse(http.cors_origins);
+  if (!cors.ok()) return cors.status();
+
+  HttpServerOptions options;
+  options.request_timeout = std::chrono::seconds(http.request_timeout_seconds);
+  options.max_header_bytes = static_cast<size_t>(http.max_header_bytes);
+  options.max_body_bytes = static_cast<size_t>(http.max_body_mb) * 1024 * 1024;
+  options.max_connections = http.max_connections;
+  options.max_concurrent_requests = http.max_requests;
+  if (http.tls) {
+    auto context = MakeHttpTlsContext(settings.tls);
+    if (!context.ok()) return context.status();
+    options.tls = std::move(context).value();
+  }
+
+  Router router;
+  AddObservabilityRoutes(router, server);
+  if (http.dicomweb) {
+    auto context = std::make_shared<DicomwebContext>();
+    context->open_reader = [index_path = settings.storage.index]() -> Result<index::Db> {
+      auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
+      if (db.ok()) PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
+      return db;
+    };
+    context->find_options.pn_case_insensitive = settings.query.pn_case_insensitive;
+    context->find_options.max_results = static_cast<size_t>(settings.query.max_results);
+    context->scheme = http.tls ? "https" : "http";
+    AddQidoRoutes(router, context);
+    AddWadoMetadataRoutes(router, std::move(context));
+  }
+  auto pipeline = std::make_shared<RequestPipeline>(
+      std::move(router),
+      std::make_shared<Authenticator>(std::move(users).value(), std::move(tokens).value()),
+      std::move(cors).value());
+  return HttpServer::Start(
+      *listen, [pipeline](const HttpRequest& request) { return pipeline->Handle(request); },
+      std::move(options));
+}
+
+}  // namespace pixeldex::server

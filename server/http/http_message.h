@@ -1,0 +1,43 @@
+#pragma once
+// The request and response values the HTTP layer passes between the socket
+// code (http_server.h), the front door (request_pipeline.h) and the handlers
+// (router.h). Plain values, no Beast types, so handlers test without sockets.
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pixeldex::server {
+
+struct HttpRequest {
+  std::string method;  // "GET", "HEAD", "OPTIONS", "POST", ...
+  std::string target;  // as received, e.g. "/dicom-web/studies?PatientName=Doe*"
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+  std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
+
+  // The target before '?' and after it (both still percent-encoded).
+  std::string Path() const;
+  std::string Query() const;
+  // The header's value, or "" when absent.
+  std::string Header(const std::string& lower_case_name) const;
+};
+
+struct HttpResponse {
+  unsigned status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  // Further header fields, in order (Content-Type and Content-Length are set
+  // from the members above).
+  std::vector<std::pair<std::string, std::string>> headers = {};
+
+  // A text/plain response whose body is `reason` and a newline.
+  static HttpResponse Text(unsigned status, const std::string& reason);
+  void AddHeader(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+};
+
+}  // namespace pixeldex::server
