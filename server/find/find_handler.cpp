@@ -9,6 +9,7 @@
 #include "catalog/common/log.h"
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
+#include "server/dimse/dimse_status.h"
 #include "server/find/find_identifier.h"
 #include "server/listener/guarded_connection.h"
 #include "server/metrics/server_metrics.h"
@@ -36,13 +37,6 @@ struct FindSession {
   Uint16 final_status = STATUS_FIND_Success;
   std::string comment;
 };
-
-// The one place a catalog Status becomes a C-FIND failure status.
-Uint16 FailureStatus(const Status& status) {
-  return status.code() == Status::Code::kInvalidArgument
-             ? STATUS_FIND_Error_DataSetDoesNotMatchSOPClass  // A900
-             : STATUS_FIND_Failed_UnableToProcess;            // C000
-}
 
 DcmDataset* ErrorComment(const std::string& text) {
   auto* detail = new DcmDataset;
@@ -103,7 +97,7 @@ void FindCallback(void* data, OFBool cancelled, T_DIMSE_C_FindRQ* rq, DcmDataset
     Uint16 refused = 0;
     const Status started = Start(s, *rq, identifier, &refused);
     if (!started.ok()) {
-      Finish(s, response, status_detail, refused ? refused : FailureStatus(started),
+      Finish(s, response, status_detail, refused ? refused : DimseStatusFor(DimseService::kFind, started),
              started.message());
       return;
     }
