@@ -29,6 +29,7 @@ std::unique_ptr<HttpServer> StartServer(HttpServerOptions options = {}) {
   routes["/hello"] = [] { return HttpResponse{200, "text/plain", "hi\n"}; };
   routes["/busy"] = [] { return HttpResponse{503, "text/plain", "busy\n"}; };
   routes["/broken"] = []() -> HttpResponse { throw std::runtime_error("handler failed"); };
+  routes["/thrown-int"] = []() -> HttpResponse { throw 42; };
   auto server = HttpServer::Start(*ParseListenAddress("127.0.0.1:0"), routes, options);
   EXPECT_TRUE(server.ok()) << server.status().ToString();
   return std::move(server).value();
@@ -65,6 +66,15 @@ TEST(HttpServerTest, AnswersRoutesWithTheirStatusAndBody) {
   EXPECT_EQ(HttpRequest(port, "PUT", "/hello").status, 405);
   // A handler that throws gets a 500, and the server goes on.
   EXPECT_EQ(HttpRequest(port, "GET", "/broken").status, 500);
+  EXPECT_EQ(HttpRequest(port, "GET", "/hello").status, 200);
+}
+
+// The thread's catch boundary: what escapes a handler ends that connection
+// (no answer), and the server goes on answering others.
+TEST(HttpServerTest, SomethingThrownPastTheRouteBoundaryEndsOnlyItsConnection) {
+  auto server = StartServer();
+  const int port = PortOf(*server);
+  EXPECT_EQ(HttpRequest(port, "GET", "/thrown-int").status, 0);
   EXPECT_EQ(HttpRequest(port, "GET", "/hello").status, 200);
 }
 
