@@ -157,7 +157,8 @@ void IndexWriter::Run() {
       }
     }
     std::vector<Result<WriteOutcome>> results;
-    const Status unexpected = CatchUnexpected("index writer", [&] { results = CommitBatch(batch); });
+    const Status unexpected =
+        CatchUnexpected("index writer", [&] { results = CommitBatch(batch); });
     if (!unexpected.ok()) {
       LogError("{}; failing a batch of {} job(s)", unexpected.message(), batch.size());
       (void)transactions_->rollback.Run();  // may find no transaction open: nothing to undo then

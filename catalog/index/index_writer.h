@@ -15,13 +15,13 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <vector>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "catalog/common/history_record.h"
 #include "catalog/common/instance_record.h"

@@ -97,8 +97,8 @@ void FindCallback(void* data, OFBool cancelled, T_DIMSE_C_FindRQ* rq, DcmDataset
     Uint16 refused = 0;
     const Status started = Start(s, *rq, identifier, &refused);
     if (!started.ok()) {
-      Finish(s, response, status_detail, refused ? refused : DimseStatusFor(DimseService::kFind, started),
-             started.message());
+      Finish(s, response, status_detail,
+             refused ? refused : DimseStatusFor(DimseService::kFind, started), started.message());
       return;
     }
   }

@@ -79,7 +79,8 @@ bool RetrieveOperation::Start(const char* sop_class_uid, DcmDataset* identifier)
   }
   auto instances = query::ListRetrieveInstances(**db, *request);
   if (!instances.ok()) {
-    Refuse(DimseStatusFor(DimseService::kRetrieve, instances.status()), instances.status().message());
+    Refuse(DimseStatusFor(DimseService::kRetrieve, instances.status()),
+           instances.status().message());
     return false;
   }
   instances_ = std::move(instances).value();

@@ -38,8 +38,8 @@ TEST_F(ExceptionBoundaryE2eTest, AnAssociationThatThrowsIsAbortedAndTheServerGoe
   const std::string log = server_->Log();
   EXPECT_EQ(CountOccurrences(log, "thrown by the test seam"), 1) << log;
   EXPECT_NE(log.find("association ECHOER -> PIXELDEX from"), std::string::npos) << log;
-  const auto events = Index().Rows(
-      "SELECT calling_aet, detail FROM events WHERE kind = 'association_aborted'");
+  const auto events =
+      Index().Rows("SELECT calling_aet, detail FROM events WHERE kind = 'association_aborted'");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0][0], "ECHOER");
   EXPECT_NE(events[0][1].find("thrown by the test seam"), std::string::npos) << events[0][1];
