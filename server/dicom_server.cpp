@@ -11,16 +11,20 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <thread>
 
+#include "catalog/common/exception_boundary.h"
 #include "catalog/common/log.h"
 #include "catalog/index/schema.h"
 #include "catalog/reconcile/reconciler.h"
 #include "server/association/association_session.h"
 #include "server/association/association_socket.h"
 #include "server/association/tcp_nodelay.h"
+#include "server/config/environment_settings.h"
 #include "server/dimse/store_handler.h"
 #include "server/retrieve/move_destinations.h"
 
@@ -74,6 +78,19 @@ int BoundPort(T_ASC_Network* network) {
   return -1;
 }
 
+// The test seam of kTestThrowOnCommandVariable: throws on requests with that
+// command field; empty (no seam) when the variable is unset.
+std::function<void(unsigned)> ThrowOnCommandFromEnvironment() {
+  const char* value = std::getenv(kTestThrowOnCommandVariable);
+  if (value == nullptr) return {};
+  const unsigned command = static_cast<unsigned>(std::strtoul(value, nullptr, 0));
+  LogWarning("{} is set: DIMSE command 0x{:04X} will throw (a test seam)",
+             kTestThrowOnCommandVariable, command);
+  return [command](unsigned command_field) {
+    if (command_field == command) throw std::runtime_error("thrown by the test seam");
+  };
+}
+
 }  // namespace
 
 DicomServer::DicomServer(Settings settings) : settings_(std::move(settings)) {}
@@ -108,7 +125,7 @@ Result<int> DicomServer::Start() {
   readers_ = std::make_unique<index::ReaderPool>(settings_.storage.index);
   context_ = std::make_unique<ServerContext>(ServerContext{
       settings_, access_, *pipeline_, *store_, *writer_, [this] { return readers_->Acquire(); },
-      stopping_, metrics_, move_tls_.get()});
+      stopping_, metrics_, move_tls_.get(), ThrowOnCommandFromEnvironment()});
   AddComputedMetrics();
 
   dcmConnectionTimeout.set(settings_.network.acse_timeout_seconds);
@@ -331,8 +348,11 @@ void DicomServer::ReceiveAndServe(T_ASC_Network* network, NegotiationBudget& bud
 void DicomServer::Serve(T_ASC_Association* assoc) {
   metrics_.associations_active.Add(1);
   {
+    // The association thread's catch boundary: whatever throws while this
+    // association is served ends this association only.
     AssociationSession session(assoc, *context_);
-    session.Run();
+    const Status unexpected = CatchUnexpected("association", [&] { session.Run(); });
+    if (!unexpected.ok()) session.AbortAfter(unexpected);
   }
   metrics_.associations_active.Add(-1);
   std::lock_guard lock(active_mutex_);

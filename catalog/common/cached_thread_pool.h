@@ -25,8 +25,9 @@ class CachedThreadPool {
   CachedThreadPool& operator=(const CachedThreadPool&) = delete;
 
   // Starts `task`; its result (or exception) arrives through the future,
-  // whose destructor does not wait for it. Throws std::system_error when no
-  // thread can be started.
+  // whose destructor does not wait for it (the packaged task is each
+  // worker's catch boundary: a task that throws never ends its worker).
+  // Throws std::system_error when no thread can be started.
   template <typename F>
   std::future<std::invoke_result_t<F>> Submit(F&& task) {
     auto packaged =

@@ -25,7 +25,8 @@ struct AssociationRecord {
 // Something that went wrong or is worth noting about one instance.
 struct EventRecord {
   // store_failed, duplicate_replaced, duplicate_kept, duplicate_in_layout,
-  // thumbnail_failed, import_failed, file_missing
+  // thumbnail_failed, import_failed, file_missing, association_aborted (an
+  // unexpected exception ended the association; detail says which)
   std::string kind;
   std::string sop_instance_uid;
   std::string calling_aet;

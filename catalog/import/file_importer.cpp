@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "catalog/common/clock.h"
+#include "catalog/common/exception_boundary.h"
 #include "catalog/common/log.h"
 #include "catalog/import/dicom_sniffer.h"
 #include "catalog/import/file_copy.h"
@@ -41,14 +42,20 @@ ingest::IngestRequest RequestFor(std::string path, bool in_place, const std::str
 void FileImporter::Import(const WalkedFile& file) {
   Result<FileResult> result = FileResult::kNotDicom;
   std::string what;
-  if (auto kind = ClassifyDicomFile(file.path, &what); !kind.ok()) {
-    result = kind.status();
-  } else if (*kind == DicomKind::kNotInstance) {
-    LogInfo("import {}: not an instance: {}", file.path, what);
-    result = FileResult::kNotInstance;
-  } else if (*kind != DicomKind::kNotDicom) {
-    result = context_.in_place ? InPlace(file.path) : Copied(file.path);
-  }
+  // The import worker's catch boundary: a file whose import throws fails
+  // alone, counted and recorded like any other failure.
+  const Status unexpected = CatchUnexpected("import", [&] {
+    if (context_.before_file) context_.before_file(file.path);
+    if (auto kind = ClassifyDicomFile(file.path, &what); !kind.ok()) {
+      result = kind.status();
+    } else if (*kind == DicomKind::kNotInstance) {
+      LogInfo("import {}: not an instance: {}", file.path, what);
+      result = FileResult::kNotInstance;
+    } else if (*kind != DicomKind::kNotDicom) {
+      result = context_.in_place ? InPlace(file.path) : Copied(file.path);
+    }
+  });
+  if (!unexpected.ok()) result = unexpected;
   if (result.ok()) {
     context_.tally.Record(*result, file.size_bytes);
     return;

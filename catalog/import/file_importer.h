@@ -26,6 +26,7 @@
 // One FileImporter per worker thread (it owns a read connection); the
 // pipeline, store, hash set and tally are shared.
 
+#include <functional>
 #include <string>
 
 #include "catalog/import/catalog_lookup.h"
@@ -52,6 +53,8 @@ struct ImportContext {
   bool accept_changed = false;
   // Provenance.source of the rows written.
   std::string source = "import";
+  // ImportOptions::before_file (a test seam).
+  std::function<void(const std::string& path)> before_file;
 };
 
 class FileImporter {

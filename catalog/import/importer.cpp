@@ -90,7 +90,7 @@ Result<ImportSummary> Importer::Run(const std::vector<std::string>& roots) {
   ImportTally tally(options_.max_failures_listed);
   const ImportContext context{pipeline_, store_, tally, known_contents, options_.in_place,
                               options_.recatalog_unchanged, options_.accept_changed,
-                              options_.source};
+                              options_.source, options_.before_file};
   BoundedQueue<WalkedFile> queue(static_cast<size_t>(jobs) * kQueueSlotsPerJob);
   std::vector<std::thread> workers;
   for (int i = 0; i < jobs; ++i) {

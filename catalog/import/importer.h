@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,9 @@ struct ImportOptions {
   // When set and true, the import stops taking new files, finishes the ones
   // in progress and returns a summary marked cancelled.
   const std::atomic<bool>* cancel = nullptr;
+  // Test seam: called on a worker before each file is imported; a test makes
+  // it throw to prove the workers' catch boundary. Empty in production.
+  std::function<void(const std::string& path)> before_file;
 };
 
 class Importer {

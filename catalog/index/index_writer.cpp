@@ -3,6 +3,8 @@
 #include <variant>
 
 #include "catalog/common/clock.h"
+#include "catalog/common/exception_boundary.h"
+#include "catalog/common/log.h"
 #include "catalog/index/history_statements.h"
 #include "catalog/index/record_statements.h"
 #include "catalog/index/schema.h"
@@ -154,7 +156,15 @@ void IndexWriter::Run() {
         queue_.pop_front();
       }
     }
-    CommitBatch(batch);
+    std::vector<Result<WriteOutcome>> results;
+    const Status unexpected =
+        CatchUnexpected("index writer", [&] { results = CommitBatch(batch); });
+    if (!unexpected.ok()) {
+      LogError("{}; failing a batch of {} job(s)", unexpected.message(), batch.size());
+      (void)transactions_->rollback.Run();  // may find no transaction open: nothing to undo then
+      results.assign(batch.size(), unexpected);
+    }
+    for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
     batch.clear();
   }
 }
@@ -204,42 +214,38 @@ Result<WriteOutcome> IndexWriter::Apply(const Job& job, const std::string& now) 
   return WriteOutcome{};
 }
 
-void IndexWriter::CommitBatch(std::deque<std::unique_ptr<Job>>& batch) {
+std::vector<Result<WriteOutcome>> IndexWriter::CommitBatch(
+    const std::deque<std::unique_ptr<Job>>& batch) {
   TransactionStatements& tx = *transactions_;
   std::vector<Result<WriteOutcome>> results;
   results.reserve(batch.size());
   Status begin = tx.begin.Run();
-  if (!begin.ok()) {
-    for (auto& job : batch) job->done.set_value(begin);
-    return;
-  }
+  if (!begin.ok()) return std::vector<Result<WriteOutcome>>(batch.size(), begin);
   const std::string now = NowIso8601();
   for (auto& job : batch) {
     // Each job in its own savepoint: one bad record fails alone.
     Status sp = tx.savepoint.Run();
+    if (sp.ok() && options_.before_apply) options_.before_apply();
     Result<WriteOutcome> r = sp.ok() ? Apply(*job, now) : Result<WriteOutcome>(sp);
-    if (r.ok()) {
-      tx.release.Run();
-    } else {
-      tx.rollback_to.Run();
-      tx.release.Run();
+    // A savepoint that cannot be ended leaves the batch in an unknown state:
+    // it is rolled back whole and every job fails.
+    Status ended = r.ok() ? tx.release.Run() : tx.rollback_to.Run();
+    if (ended.ok() && !r.ok()) ended = tx.release.Run();
+    if (!ended.ok()) {
+      (void)tx.rollback.Run();  // the batch fails with `ended` whether or not this works
+      return std::vector<Result<WriteOutcome>>(batch.size(), ended);
     }
     results.push_back(std::move(r));
   }
   Status commit = tx.commit.Run();
-  if (!commit.ok()) tx.rollback.Run();
+  if (!commit.ok()) (void)tx.rollback.Run();  // the batch fails with `commit` either way
   if (commit.ok()) {
     std::lock_guard lock(mutex_);
     ++stats_.transactions;
     stats_.jobs += batch.size();
   }
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (commit.ok()) {
-      batch[i]->done.set_value(std::move(results[i]));
-    } else {
-      batch[i]->done.set_value(commit);
-    }
-  }
+  if (!commit.ok()) results.assign(batch.size(), commit);
+  return results;
 }
 
 }  // namespace pixeldex::index

@@ -8,16 +8,20 @@
 // A record replaces the rows of any instance with the same SOP Instance UID
 // atomically (the index never holds two rows for one SOP Instance UID); series,
 // studies and patients left without instances by a replacement are removed.
+//
+// An exception escaping a batch (a bug, out of memory) rolls the batch back
+// and fails each of its jobs with an internal error; the writer goes on.
 
 #include <condition_variable>
 #include <deque>
-#include <vector>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "catalog/common/history_record.h"
 #include "catalog/common/instance_record.h"
@@ -45,6 +49,10 @@ struct CatalogedCopy {
 struct IndexWriterOptions {
   // Most records committed in one transaction.
   size_t max_batch = 256;
+  // Test seam: called on the writer thread inside a batch's transaction
+  // before each job is applied. A test makes it throw to prove the writer's
+  // catch boundary; empty in production.
+  std::function<void()> before_apply;
 };
 
 // Counters that show the group commit at work.
@@ -86,8 +94,10 @@ class IndexWriter {
   struct TransactionStatements;
   IndexWriter(Db db, Db reader, IndexWriterOptions options);
   Result<WriteOutcome> Submit(std::unique_ptr<Job> job);
+  // The writer thread; its catch boundary fails the batch that threw.
   void Run();
-  void CommitBatch(std::deque<std::unique_ptr<Job>>& batch);
+  // One transaction for `batch`; one result per job, in order.
+  std::vector<Result<WriteOutcome>> CommitBatch(const std::deque<std::unique_ptr<Job>>& batch);
   Result<WriteOutcome> Apply(const Job& job, const std::string& now);
 
   Db db_;

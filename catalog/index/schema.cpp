@@ -377,11 +377,11 @@ Status PrepareForWriting(Db& db) {
   PIXELDEX_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   auto version = ReadUserVersion(db);
   if (!version.ok()) {
-    db.Exec("ROLLBACK");
+    (void)db.Exec("ROLLBACK");  // failing anyway, with the reason below
     return version.status();
   }
   if (*version > CurrentSchemaVersion()) {
-    db.Exec("ROLLBACK");
+    (void)db.Exec("ROLLBACK");  // failing anyway, with the reason below
     return Status::Unsupported("index schema version " + std::to_string(*version) +
                                " is newer than this pixeldex understands (" +
                                std::to_string(CurrentSchemaVersion()) + ")");
@@ -400,7 +400,7 @@ Status PrepareForWriting(Db& db) {
     if (s.ok()) s = db.Exec("PRAGMA user_version=" + std::to_string(v + 1));
     if (s.ok()) s = CheckForeignKeys(db, violations_before);
     if (!s.ok()) {
-      db.Exec("ROLLBACK");
+      (void)db.Exec("ROLLBACK");  // failing anyway, with the reason below
       return Status::Internal("schema migration to version " + std::to_string(v + 1) +
                               " failed: " + s.message());
     }

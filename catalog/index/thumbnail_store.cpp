@@ -8,7 +8,8 @@ class WriteTransaction {
  public:
   explicit WriteTransaction(Db& db) : db_(db) {}
   ~WriteTransaction() {
-    if (open_) db_.Exec("ROLLBACK");
+    // Unwinding after an error: that error is the one reported.
+    if (open_) (void)db_.Exec("ROLLBACK");
   }
   // IMMEDIATE takes the write lock up front, so a busy server makes us wait
   // (busy timeout) at BEGIN instead of failing half-way through the batch.

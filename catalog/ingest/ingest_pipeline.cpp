@@ -271,7 +271,10 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   if (!written.ok()) {
     // Rows failed: take back the file we made visible, unless it replaced an
     // older copy whose rows still point at this path.
-    if (!overwrote_file) store_.Remove(outcome.relative_path);
+    // One that cannot be taken back is a file without rows: reconcile
+    // catalogs it at the next start.
+    Status removed = overwrote_file ? Status::Ok() : store_.Remove(outcome.relative_path);
+    if (!removed.ok()) LogWarning("cannot take back a stored file: {}", removed.ToString());
     return IndexFailure(written.status());
   }
   if (outcome.thumbnail_failed()) {
@@ -287,7 +290,10 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
     // Only files inside the layout are ours to remove; in-place paths are absolute.
     const bool old_is_ours = !std::filesystem::path(written->replaced_path).is_absolute();
     if (!in_layout && old_is_ours && written->replaced_path != outcome.relative_path) {
-      store_.Remove(written->replaced_path);
+      // The new copy is stored and indexed; the old file left behind is only
+      // a file without rows (check reports it as extra).
+      Status removed = store_.Remove(written->replaced_path);
+      if (!removed.ok()) LogWarning("cannot remove the replaced copy: {}", removed.ToString());
     }
   }
   return outcome;

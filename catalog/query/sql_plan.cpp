@@ -114,14 +114,15 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
   const QueryLevel level = request.level;
   // Return keys: the unique keys of the query level and the levels above it
   // (PS3.4 C.4.1.2.2), then every requested key, each once.
-  std::map<Tag, ReturnColumn> returns;
-  std::map<Tag, std::string> select_exprs;
+  // Each return column with its SQL expression (empty for header columns,
+  // whose expression is a json_extract).
+  std::map<Tag, std::pair<ReturnColumn, std::string>> returns;
   bool need_header = false;
   auto add_catalog_return = [&](const AttributeInfo& info) {
     const bool list = IsListComputed(info.computed);
-    returns[info.tag] = {info.tag, info.vr,
-                         list ? ReturnColumn::Kind::kList : ReturnColumn::Kind::kText, {}};
-    select_exprs[info.tag] = info.column ? info.column : ComputedExpr(info.computed);
+    returns[info.tag] = {
+        {info.tag, info.vr, list ? ReturnColumn::Kind::kList : ReturnColumn::Kind::kText, {}},
+        info.column ? info.column : ComputedExpr(info.computed)};
   };
   for (int l = static_cast<int>(TopLevel(request.model)); l <= static_cast<int>(level); ++l) {
     add_catalog_return(*FindAttribute(UniqueKeyOf(static_cast<QueryLevel>(l))));
@@ -141,7 +142,7 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
       if (!key.items.empty()) {
         for (const QueryKey& sub : key.items.front()) column.item_tags.push_back(sub.tag);
       }
-      returns[key.tag] = std::move(column);
+      returns[key.tag] = {std::move(column), {}};
       need_header = true;
     }
   }
@@ -157,10 +158,12 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     for (const auto& [tag, c] : constraints) {
       const auto time_tag = PairedTimeTag(tag);
       const AttributeInfo* date_info = FindAttribute(tag);
-      if (!time_tag || !constraints.count(*time_tag) || !date_info || !date_info->column) continue;
+      if (!time_tag || !date_info || !date_info->column) continue;
+      const auto paired = constraints.find(*time_tag);
+      if (paired == constraints.end()) continue;
       const AttributeInfo* time_info = FindAttribute(*time_tag);
       if (!time_info || !time_info->column) continue;
-      const auto range = CombineDateTime(c, constraints.at(*time_tag));
+      const auto range = CombineDateTime(c, paired->second);
       if (!range) continue;
       next_condition();
       AppendDateTimeRange(*range, date_info->column, time_info->column, where);
@@ -191,13 +194,14 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
   SqlWriter select;
   select.Sql("SELECT ");
   bool first_column = true;
-  for (const auto& [tag, column] : returns) {
+  for (const auto& [tag, planned] : returns) {
+    const auto& [column, expr] = planned;
     if (!first_column) select.Sql(", ");
     first_column = false;
     if (column.kind == ReturnColumn::Kind::kHeader) {
       select.Sql("json_extract(h.json, ").Text(JsonElementPath(tag)).Sql(")");
     } else {
-      select.Sql(select_exprs.at(tag));
+      select.Sql(expr);
     }
     plan.columns.push_back(column);
   }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <random>
 
 namespace pixeldex::storage {
@@ -19,8 +20,10 @@ bool BelongsToAnotherLiveProcess(const fs::path& incoming_file) {
   const std::string name = incoming_file.filename().string();
   const size_t dash = name.find('-');
   if (dash == 0 || dash == std::string::npos) return false;
-  if (name.find_first_not_of("0123456789") != dash) return false;
-  const pid_t pid = static_cast<pid_t>(std::stol(name.substr(0, dash)));
+  pid_t pid = 0;
+  const auto [end, error] = std::from_chars(name.data(), name.data() + dash, pid);
+  // Not all digits, or too large for a pid: no process of ours named it.
+  if (error != std::errc() || end != name.data() + dash || pid <= 0) return false;
   return pid != ::getpid() && (::kill(pid, 0) == 0 || errno == EPERM);
 }
 
@@ -104,7 +107,8 @@ Status FileStore::Commit(const SyncedIncoming& incoming, const std::string& rela
   const bool replaces = fs::exists(layout_.root() / relative, ec);
   PIXELDEX_RETURN_IF_ERROR(fs_.Rename(IncomingInTree(incoming_path), InTree(relative)));
   Status synced = fs_.Sync(InTree(relative.parent_path()));
-  if (!synced.ok() && !replaces) fs_.RemoveFile(InTree(relative));
+  // Commit fails with `synced` either way; a file left behind is reconciled.
+  if (!synced.ok() && !replaces) (void)fs_.RemoveFile(InTree(relative));
   return synced;
 }
 
@@ -114,7 +118,9 @@ Status FileStore::Remove(const std::string& relative_path) {
   return fs_.Sync(InTree(relative.parent_path()));
 }
 
-void FileStore::Discard(const std::string& incoming_path) { fs_.RemoveFile(IncomingInTree(incoming_path)); }
+void FileStore::Discard(const std::string& incoming_path) {
+  (void)fs_.RemoveFile(IncomingInTree(incoming_path));  // it may not exist; a leftover is removed at the next start
+}
 
 Result<uint64_t> FileStore::FreeBytes() const {
   struct statvfs fs_stats {};

@@ -40,7 +40,8 @@ AssociationRecord RejectedRecord(T_ASC_Association* assoc, const std::string& st
   return record;
 }
 
-void RecordOrWarn(index::IndexWriter& writer, AssociationRecord record) {
+template <typename HistoryRecord>
+void RecordOrWarn(index::IndexWriter& writer, HistoryRecord record) {
   Status s = writer.Record(std::move(record));
   if (!s.ok()) LogWarning("cannot record association in the history: {}", s.ToString());
 }
@@ -82,6 +83,18 @@ void AssociationSession::Run() {
           "{} C-GET/C-MOVE",
           calling_aet_, called_aet_, peer_, ending, stats_.instances_stored,
           stats_.store_failures, stats_.bytes_received, stats_.finds, stats_.retrieves);
+}
+
+void AssociationSession::AbortAfter(const Status& unexpected) {
+  LogError("association {} -> {} from {} aborted: {}", calling_aet_, called_aet_, peer_,
+           unexpected.message());
+  ASC_abortAssociation(assoc_);
+  EventRecord event;
+  event.kind = "association_aborted";
+  event.calling_aet = calling_aet_;
+  event.detail = unexpected.message();
+  RecordOrWarn(context_.writer, std::move(event));
+  RecordAssociation("aborted: internal error");
 }
 
 void AssociationSession::RejectWith(T_ASC_RejectParametersResult result,
@@ -238,6 +251,7 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
     return RefuseRequest(assoc_, pres_id, message, refusal->status, refusal->reason,
                          context_.settings.network.dimse_timeout_seconds);
   }
+  if (context_.before_dispatch) context_.before_dispatch(message.CommandField);
   switch (message.CommandField) {
     case DIMSE_C_ECHO_RQ:
       context_.metrics.echoes.Increment();

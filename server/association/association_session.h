@@ -29,6 +29,10 @@ class AssociationSession {
   AssociationSession& operator=(const AssociationSession&) = delete;
 
   void Run();
+  // After Run() threw (`unexpected` says what): aborts the association
+  // (A-ABORT), logs one line, and records an `association_aborted` event and
+  // the association's history row.
+  void AbortAfter(const Status& unexpected);
 
  private:
   bool Negotiate();

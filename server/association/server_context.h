@@ -38,6 +38,9 @@ struct ServerContext {
   // The requestor TLS transport for C-MOVE destinations marked tls://; null
   // when none is. Built once at start, shared by every sub-association.
   TlsTransport* move_tls = nullptr;
+  // Test seam: called with each DIMSE request's command field before it is
+  // dispatched; empty in production (see kTestThrowOnCommandVariable).
+  std::function<void(unsigned command_field)> before_dispatch;
 };
 
 // Per-association counters for the association's log line.

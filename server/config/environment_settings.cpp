@@ -43,7 +43,7 @@ Status ApplyEnvironment(const std::vector<std::string>& environment, Settings& s
     const size_t eq = entry.find('=');
     if (eq == std::string::npos) continue;
     const std::string name = entry.substr(0, eq);
-    if (name == kConfigFileVariable) continue;
+    if (name == kConfigFileVariable || name == kTestThrowOnCommandVariable) continue;
     auto key = KeysByVariable().find(name);
     if (key == KeysByVariable().end()) {
       unknown->push_back(name);

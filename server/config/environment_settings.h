@@ -15,6 +15,10 @@ namespace pixeldex::server {
 
 // The variable naming the config file.
 inline constexpr const char* kConfigFileVariable = "PIXELDEX_CONFIG";
+// Test seam, not a setting: the DIMSE command field (e.g. 0x0030, C-ECHO-RQ)
+// whose requests throw on their association's thread, so that an end-to-end
+// test proves the association's catch boundary (dicom_server.cpp).
+inline constexpr const char* kTestThrowOnCommandVariable = "PIXELDEX_TEST_THROW_ON_COMMAND";
 
 // "network.max_pdu" -> "PIXELDEX_NETWORK_MAX_PDU".
 std::string EnvironmentVariableFor(const std::string& key);
@@ -24,7 +28,7 @@ std::vector<std::string> ProcessEnvironment();
 
 // Applies the PIXELDEX_<SECTION>_<KEY> entries of `environment` to
 // `settings`; a bad value is an InvalidArgument naming the variable. Other
-// PIXELDEX_ names (bar PIXELDEX_CONFIG) are appended to `unknown`, for a
+// PIXELDEX_ names (bar PIXELDEX_CONFIG and the test seam) are appended to `unknown`, for a
 // warning: they are most likely typos.
 Status ApplyEnvironment(const std::vector<std::string>& environment, Settings& settings,
                         std::vector<std::string>* unknown);

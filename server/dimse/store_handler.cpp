@@ -150,7 +150,7 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   if (!outcome.ok()) {
     context.store.Discard(incoming);
     ++stats.store_failures;
-    const Uint16 status = StoreStatusFor(outcome.status());
+    const Uint16 status = DimseStatusFor(DimseService::kStore, outcome.status());
     LogError("C-STORE from {} ({}) sop={} class={}: status {:04X}: {}",
              ingest_request.provenance.calling_aet, ingest_request.provenance.peer_address,
              request.AffectedSOPInstanceUID, request.AffectedSOPClassUID, status,

@@ -13,6 +13,7 @@
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
 #include "server/association/association_socket.h"
+#include "server/dimse/dimse_status.h"
 #include "server/find/find_identifier.h"
 #include "server/listener/guarded_connection.h"
 #include "server/metrics/server_metrics.h"
@@ -49,18 +50,6 @@ struct FindSession {
     return "time limit of " + std::to_string(context->time_limit.count()) + " s reached";
   }
 };
-
-// The one place a catalog Status becomes a C-FIND failure status.
-Uint16 FailureStatus(const Status& status) {
-  switch (status.code()) {
-    case Status::Code::kInvalidArgument:
-      return STATUS_FIND_Error_DataSetDoesNotMatchSOPClass;  // A900
-    case Status::Code::kResourceExhausted:
-      return STATUS_FIND_Refused_OutOfResources;  // A700
-    default:
-      return STATUS_FIND_Failed_UnableToProcess;  // C000
-  }
-}
 
 DcmDataset* ErrorComment(const std::string& text) {
   auto* detail = new DcmDataset;
@@ -130,8 +119,8 @@ void FindCallback(void* data, OFBool cancelled, T_DIMSE_C_FindRQ* rq, DcmDataset
     Uint16 refused = 0;
     const Status started = Start(s, *rq, identifier, &refused);
     if (!started.ok()) {
-      Finish(s, response, status_detail, refused ? refused : FailureStatus(started),
-             started.message());
+      Finish(s, response, status_detail,
+             refused ? refused : DimseStatusFor(DimseService::kFind, started), started.message());
       return;
     }
   }

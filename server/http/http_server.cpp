@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "catalog/common/cached_thread_pool.h"
+#include "catalog/common/exception_boundary.h"
 #include "catalog/common/log.h"
 #include "server/http/access_log.h"
 
@@ -166,6 +167,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       } catch (const std::exception& e) {
         LogError("http: {} failed: {}", request.method, e.what());
         response = HttpResponse::Text(500, "internal error");
+      } catch (...) {  // not a std::exception: still this request's failure alone
+        LogError("http: {} failed: an exception of unknown type", request.method);
+        response = HttpResponse::Text(500, "internal error");
       }
       --self->shared_->running;
       asio::post(self->stream_.get_executor(),
@@ -243,6 +247,18 @@ struct HttpServer::Impl {
   std::string bound_address;
   bool stopped = false;
 
+  // The HTTP thread's catch boundary: what escapes a completion handler
+  // (anything a route throws that is not a std::exception, or the
+  // connection's own code) is logged and ends that handler's connection
+  // only; the loop runs on (asio allows run() again after an exception).
+  void Run() {
+    for (;;) {
+      const Status unexpected = CatchUnexpected("http", [this] { io.run(); });
+      if (unexpected.ok()) return;  // stopped
+      LogError("{}; the connection is closed", unexpected.message());
+    }
+  }
+
   void Accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
@@ -303,7 +319,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ListenAddress& addre
       (bound.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(bound.port());
   impl->Accept();
   Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->io.run(); });
+  impl->thread = std::thread([raw] { raw->Run(); });
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 

@@ -8,6 +8,7 @@
 
 #include "catalog/common/log.h"
 #include "catalog/query/attribute_catalog.h"
+#include "server/dimse/dimse_status.h"
 #include "server/find/find_identifier.h"
 
 namespace pixeldex::server {
@@ -24,15 +25,6 @@ std::optional<query::InformationModel> ModelOf(const char* sop_class_uid) {
     if (std::strcmp(sop_class_uid, uid) == 0) return query::InformationModel::kStudyRoot;
   }
   return std::nullopt;
-}
-
-// The one place a catalog Status becomes a retrieve refusal status.
-Uint16 RefusalStatus(const Status& status) {
-  switch (status.code()) {
-    case Status::Code::kInvalidArgument: return STATUS_MOVE_Error_DataSetDoesNotMatchSOPClass;  // A900
-    case Status::Code::kResourceExhausted: return STATUS_MOVE_Refused_OutOfResourcesNumberOfMatches;  // A701
-    default: return STATUS_MOVE_Failed_UnableToProcess;  // C000
-  }
 }
 
 std::string Hex(Uint16 status) {
@@ -68,12 +60,12 @@ bool RetrieveOperation::Start(const char* sop_class_uid, DcmDataset* identifier)
   }
   auto keys = IdentifierToKeys(*identifier);
   if (!keys.ok()) {
-    Refuse(RefusalStatus(keys.status()), keys.status().message());
+    Refuse(DimseStatusFor(DimseService::kRetrieve, keys.status()), keys.status().message());
     return false;
   }
   auto request = query::MakeRetrieveRequest(*model, std::move(*keys));
   if (!request.ok()) {
-    Refuse(RefusalStatus(request.status()), request.status().message());
+    Refuse(DimseStatusFor(DimseService::kRetrieve, request.status()), request.status().message());
     return false;
   }
   level_ = query::QueryLevelName(request->level);
@@ -87,7 +79,8 @@ bool RetrieveOperation::Start(const char* sop_class_uid, DcmDataset* identifier)
   }
   auto instances = query::ListRetrieveInstances(**db, *request);
   if (!instances.ok()) {
-    Refuse(RefusalStatus(instances.status()), instances.status().message());
+    Refuse(DimseStatusFor(DimseService::kRetrieve, instances.status()),
+           instances.status().message());
     return false;
   }
   instances_ = std::move(instances).value();

@@ -32,6 +32,8 @@ TEST(CachedThreadPool, ResultsAndExceptionsArriveThroughTheFuture) {
   std::future<void> failure = pool.Submit([] { throw std::runtime_error("boom"); });
   EXPECT_EQ(answer.get(), 42);
   EXPECT_THROW(failure.get(), std::runtime_error);
+  // The packaged task is the workers' catch boundary: the pool goes on.
+  EXPECT_EQ(pool.Submit([] { return 7; }).get(), 7);
 }
 
 TEST(CachedThreadPool, TasksNeverWaitForEachOther) {

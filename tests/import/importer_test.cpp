@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <stdexcept>
 
 #include "catalog/storage/sha256.h"
 #include "tests/import/import_corpus.h"
@@ -112,6 +113,29 @@ TEST_P(ImporterJobsTest, CatalogsAGeneratedFolderAndCountsEveryKindOfFile) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Jobs, ImporterJobsTest, ::testing::Values(1, 4, 16));
+
+// The workers' catch boundary: a file whose import throws is counted and
+// recorded as failed; the worker goes on with the other files.
+TEST_F(ImporterTest, AFileWhoseImportThrowsFailsAloneAndTheImportGoesOn) {
+  pixeldex::testing::CorpusShape shape;
+  shape.add_broken = false;
+  shape.add_not_dicom = false;
+  const ImportCorpus corpus = pixeldex::testing::MakeImportCorpus(source_, shape);
+  const std::string victim = corpus.paths.front();
+  ImportOptions options;
+  options.jobs = 2;
+  options.before_file = [&](const std::string& path) {
+    if (path == victim) throw std::runtime_error("injected by the test");
+  };
+  const ImportSummary s = Import({source_}, options);
+
+  EXPECT_EQ(Counts(s), (std::vector<int64_t>{23, 0, 0, 0, 0, 1}));
+  ASSERT_EQ(s.failures.size(), 1u);
+  EXPECT_EQ(s.failures[0].path, victim);
+  EXPECT_NE(s.failures[0].reason.find("injected by the test"), std::string::npos)
+      << s.failures[0].reason;
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM events WHERE kind = 'import_failed'"), 1);
+}
 
 TEST_F(ImporterTest, ReRunningSkipsEverythingUnchanged) {
   pixeldex::testing::MakeImportCorpus(source_);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <stdexcept>
 #include <filesystem>
 #include <thread>
 
@@ -259,6 +261,32 @@ TEST_F(IndexWriterTest, HistoryIsRecordedAndPruned) {
   EXPECT_EQ(probe_.Scalar("SELECT group_concat(started_at) FROM associations"),
             "2999-01-01T00:00:00.000Z");
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM events"), 1);  // recorded just now
+}
+
+// The writer's catch boundary: an exception thrown inside a batch fails that
+// batch's jobs with an internal error, rolls its rows back, and the writer
+// goes on with the next batch.
+TEST(IndexWriterBoundaryTest, AnExceptionFailsTheBatchAndTheWriterGoesOn) {
+  pixeldex::testing::TempDir dir;
+  const std::string path = dir / "index.db";
+  std::atomic<bool> throw_next{true};
+  IndexWriterOptions options;
+  options.before_apply = [&] {
+    if (throw_next.exchange(false)) throw std::runtime_error("injected by the test");
+  };
+  auto writer = IndexWriter::Open(path, options);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+
+  Result<WriteOutcome> failed = (*writer)->Write(Record("1.2.3.1"));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), Status::Code::kInternal);
+  EXPECT_NE(failed.status().message().find("injected by the test"), std::string::npos)
+      << failed.status().ToString();
+
+  Result<WriteOutcome> next = (*writer)->Write(Record("1.2.3.2"));
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  IndexProbe probe(path);
+  EXPECT_EQ(probe.Scalar("SELECT group_concat(sop_instance_uid) FROM instances"), "1.2.3.2");
 }
 
 }  // namespace

@@ -44,6 +44,8 @@ Router TestRoutes() {
              [](const HttpRequest&, const PathParams&) -> HttpResponse {
                throw std::runtime_error("handler failed");
              });
+  routes.Add("GET", "/thrown-int", RouteAccess::kPublic,
+             [](const HttpRequest&, const PathParams&) -> HttpResponse { throw 42; });
   routes.Add("POST", "/echo", RouteAccess::kPublic,
              [](const HttpRequest& request, const PathParams&) { return Answer(200, request.body); });
   return routes;
@@ -89,6 +91,15 @@ TEST(HttpServerTest, AnswersRoutesWithTheirStatusAndBody) {
   EXPECT_EQ(testing::HttpRequest(port, "PUT", "/hello").status, 405);
   // A handler that throws gets a 500, and the server goes on.
   EXPECT_EQ(testing::HttpRequest(port, "GET", "/broken").status, 500);
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello").status, 200);
+}
+
+// The handler's catch boundary: even what is not a std::exception becomes a
+// 500 for that request, and the server goes on answering others.
+TEST(HttpServerTest, SomethingThrownThatIsNotAnExceptionIsA500) {
+  auto server = StartServer();
+  const int port = PortOf(*server);
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/thrown-int").status, 500);
   EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello").status, 200);
 }
 

@@ -138,6 +138,18 @@ TEST_F(FileStoreTest, InitializeRemovesLeftoverIncomingFiles) {
   EXPECT_TRUE(fs::is_empty(store_.layout().IncomingDir()));
 }
 
+// A leftover named like a pid but too large for one (it used to throw
+// std::out_of_range out of Initialize, ending the server's start) is
+// nobody's: it is removed like any other leftover.
+TEST_F(FileStoreTest, InitializeRemovesALeftoverWhosePidDoesNotFit) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  std::ofstream(store_.layout().IncomingDir() / "99999999999999999999999-1-0.part") << "x";
+  auto removed = store_.Initialize();
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, 1);
+  EXPECT_TRUE(fs::is_empty(store_.layout().IncomingDir()));
+}
+
 TEST_F(FileStoreTest, RemoveDeletesACommittedFile) {
   ASSERT_TRUE(store_.Initialize().ok());
   const std::string incoming = store_.NewIncomingPath();
