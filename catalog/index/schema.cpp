@@ -390,7 +390,7 @@ Status PrepareForWriting(Db& db) {
   if (*version < CurrentSchemaVersion()) {
     auto counted = CountForeignKeyViolations(db);
     if (!counted.ok()) {
-      db.Exec("ROLLBACK");
+      (void)db.Exec("ROLLBACK");  // failing anyway, with the reason below
       return counted.status();
     }
     violations_before = *counted;

@@ -123,7 +123,7 @@ Status AddAllAttributes(const QidoScope& scope, KeySet& keys) {
 Result<QidoSearch> ParseQidoSearch(const QidoScope& scope, const QueryParams& params) {
   QidoSearch search;
   KeySet keys;
-  keys.AddReturn(query::kQueryRetrieveLevel, "CS");
+  PIXELDEX_RETURN_IF_ERROR(keys.AddReturn(query::kQueryRetrieveLevel, "CS"));
   if (!scope.study.empty()) {
     PIXELDEX_RETURN_IF_ERROR(
         keys.AddMatch(query::kStudyInstanceUid, "UI", scope.study, "StudyInstanceUID"));

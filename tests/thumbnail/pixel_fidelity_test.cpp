@@ -196,8 +196,10 @@ TEST(PixelFidelity, Jpeg2000SignFollowsPixelRepresentationNotTheCodestream) {
 std::vector<uint8_t> WithComment(std::vector<uint8_t> codestream, const std::vector<uint8_t>& payload) {
   const size_t siz_length = (codestream[4] << 8) | codestream[5];  // Lsiz, after SOC and SIZ
   const size_t at = 4 + siz_length;  // SOC (2) + SIZ marker (2) + its segment
-  std::vector<uint8_t> segment = {0xFF, 0x64, 0, 0, 0x00, 0x00};  // Rcom 0: binary
-  segment.insert(segment.end(), payload.begin(), payload.end());
+  std::vector<uint8_t> segment(6 + payload.size());
+  segment[0] = 0xFF;  // COM; Lcom below; Rcom 0: binary
+  segment[1] = 0x64;
+  std::copy(payload.begin(), payload.end(), segment.begin() + 6);
   const size_t length = segment.size() - 2;
   segment[2] = static_cast<uint8_t>(length >> 8);
   segment[3] = static_cast<uint8_t>(length);
