@@ -16,7 +16,9 @@ constexpr Uint16 kRetrieveFailed = STATUS_MOVE_Failed_UnableToProcess;    // C00
 // Store: A900 the data set does not match the SOP Class, 0110 processing
 // failure, 0111 duplicate (storage.duplicates = reject), A700 out of
 // resources, C000 cannot understand. Find and retrieve: A900, or C000 unable
-// to process; a retrieve that cannot hold its matches is A701. HTTP:
+// to process; a C-FIND over one of its limits (keys, matches, time) is A700
+// (C.4.1.1.4, Refused: Out of resources); a retrieve that cannot hold its
+// matches is A701. HTTP:
 // 4xx for the caller's mistakes, 503 while out of resources, 5xx otherwise.
 constexpr std::array<StatusRow, 9> kTable = {{
     {Code::kOk, STATUS_Success, STATUS_Success, STATUS_Success, 200},
@@ -26,8 +28,8 @@ constexpr std::array<StatusRow, 9> kTable = {{
     {Code::kNotFound, kProcessingFailure, kFindFailed, kRetrieveFailed, 404},
     {Code::kAlreadyExists, kDuplicateSopInstance, kFindFailed, kRetrieveFailed, 409},
     {Code::kIoError, STATUS_STORE_Refused_OutOfResources, kFindFailed, kRetrieveFailed, 500},
-    {Code::kResourceExhausted, STATUS_STORE_Refused_OutOfResources, kFindFailed,
-     STATUS_MOVE_Refused_OutOfResourcesNumberOfMatches, 503},
+    {Code::kResourceExhausted, STATUS_STORE_Refused_OutOfResources,
+     STATUS_FIND_Refused_OutOfResources, STATUS_MOVE_Refused_OutOfResourcesNumberOfMatches, 503},
     {Code::kUnsupported, kProcessingFailure, kFindFailed, kRetrieveFailed, 501},
     {Code::kCorruption, STATUS_STORE_Error_CannotUnderstand, kFindFailed, kRetrieveFailed, 500},
     {Code::kInternal, kProcessingFailure, kFindFailed, kRetrieveFailed, 500},

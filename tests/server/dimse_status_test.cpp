@@ -24,7 +24,7 @@ const std::vector<Expected> kExpected = {
     {Code::kNotFound, 0x0110, 0xC000, 0xC000, 404},
     {Code::kAlreadyExists, 0x0111, 0xC000, 0xC000, 409},  // PS3.7 C.5.8
     {Code::kIoError, 0xA700, 0xC000, 0xC000, 500},
-    {Code::kResourceExhausted, 0xA700, 0xC000, 0xA701, 503},  // PS3.4 C.4.2.1.5
+    {Code::kResourceExhausted, 0xA700, 0xA700, 0xA701, 503},  // PS3.4 C.4.1.1.4, C.4.2.1.5
     {Code::kUnsupported, 0x0110, 0xC000, 0xC000, 501},
     {Code::kCorruption, 0xC000, 0xC000, 0xC000, 500},
     {Code::kInternal, 0x0110, 0xC000, 0xC000, 500},  // PS3.7 C.4.2 processing failure
