@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The README's second command, and CI's (.ci/run): install dependencies, build
-# with the project's warnings as errors, run every test. The sanitizer runs
-# (scripts/sanitize.sh address|thread) are not gated here yet: they have not
-# had a complete run on the merged tree (README, "Tests").
+# with the project's warnings as errors, run every test, then the concurrency
+# tests under TSan (scripts/sanitize.sh thread, in build-tsan). The ASan+UBSan
+# run (scripts/sanitize.sh address) is not gated here yet (README, "Tests").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh -DPIXELDEX_WERROR=ON
 (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600)
+scripts/sanitize.sh thread
