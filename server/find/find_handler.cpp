@@ -214,8 +214,12 @@ OFCondition HandleFindRequest(T_ASC_Association* assoc, T_DIMSE_Message& request
                               DIMSE_BLOCKING, 0);
   }
   // A network failure can end the exchange before Finish: either way, the
-  // association's later messages go straight out.
-  if (session.writes != nullptr) session.writes->Release();
+  // association's later messages go straight out. The coalescer is looked up
+  // again: when the exchange failed, DCMTK may have closed the connection and
+  // destroyed it with its coalescer (ASan: heap-use-after-free in
+  // SlowPeerE2eTest.FindRequestWhoseIdentifierNeverComesIsDropped).
+  if (WriteCoalescer* writes = WriteCoalescerOf(assoc)) writes->Release();
+  session.writes = nullptr;
   if (cond.bad() && session.TimedOut()) {
     LogWarning("C-FIND from {}: level {}, {} matches, {} while the caller was not reading: {}",
                context.calling_ae, session.level, session.matches, session.TimeLimitComment(),
