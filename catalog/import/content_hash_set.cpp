@@ -1,22 +1,13 @@
 #include "catalog/import/content_hash_set.h"
 
+#include "catalog/common/hex_digit.h"
+
 namespace pixeldex::import {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
 bool ContentHashSet::Parse(std::string_view hex, Digest* digest) {
   if (hex.size() != 2 * digest->size()) return false;
   for (size_t i = 0; i < digest->size(); ++i) {
-    const int hi = HexValue(hex[2 * i]);
-    const int lo = HexValue(hex[2 * i + 1]);
+    const int hi = HexDigitValue(hex[2 * i]);
+    const int lo = HexDigitValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return false;
     (*digest)[i] = static_cast<uint8_t>(hi << 4 | lo);
   }

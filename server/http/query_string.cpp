@@ -1,17 +1,8 @@
 #include "server/http/query_string.h"
 
+#include "catalog/common/hex_digit.h"
+
 namespace pixeldex::server {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
 Result<std::string> PercentDecode(const std::string& text) {
   std::string out;
   out.reserve(text.size());
@@ -20,8 +11,8 @@ Result<std::string> PercentDecode(const std::string& text) {
       out += text[i];
       continue;
     }
-    const int high = i + 2 < text.size() ? HexValue(text[i + 1]) : -1;
-    const int low = high >= 0 ? HexValue(text[i + 2]) : -1;
+    const int high = i + 2 < text.size() ? HexDigitValue(text[i + 1]) : -1;
+    const int low = high >= 0 ? HexDigitValue(text[i + 2]) : -1;
     if (low < 0 || (high == 0 && low == 0)) {
       return Status::InvalidArgument("malformed percent-encoding in '" + text.substr(0, 64) + "'");
     }
