@@ -30,16 +30,15 @@ std::string PeerAddress(DcmNativeSocketType socket) {
 }  // namespace
 
 GuardedConnection::GuardedConnection(DcmNativeSocketType socket, DcmTransportConnection* inner)
-    : DcmTransportConnection(socket),
-      inner_(inner),
+    : ForwardingConnection(socket, inner),
       writes_([this](const char* data, size_t size) {
-        return inner_->write(const_cast<char*>(data), size);
+        return ForwardingConnection::write(const_cast<char*>(data), size);
       }) {}
 
 GuardedConnection::~GuardedConnection() = default;
 
 ssize_t GuardedConnection::read(void* buf, size_t nbyte) {
-  const ssize_t n = inner_->read(buf, nbyte);
+  const ssize_t n = ForwardingConnection::read(buf, nbyte);
   if (n <= 0) return n;
   RearmQuickAck(getSocket());  // a peer that leaves Nagle on waits for our ACK
   const Status checked = inspector_.Feed(static_cast<const char*>(buf), static_cast<size_t>(n));
