@@ -118,7 +118,7 @@ JOIN patients p ON p.patient_pk = st.patient_pk;
 
 // Version 2: the catalog as a product for analysts. Adds the tag dictionary
 // (loaded from dicom_dictionary.inc), the `associations` and `events` logs,
-// and the views documented in the README ("The index (SQL)"):
+// and the views documented in the README ("The index"):
 // instance_details (recreated with more columns, v1 columns first and in
 // their v1 order), study_summary, series_summary, tags, thumbnail_images.
 constexpr const char* kSchemaV2 = R"sql(
