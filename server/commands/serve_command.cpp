@@ -42,7 +42,10 @@ output:
   then, with tls.enabled, 'pixeldex tls listening on 0.0.0.0:PORT as AET'.
   stderr gets the log: one line per association and per failure, with AE
   titles and UIDs; --log-format json makes each line one JSON object
-  {"ts","level","msg"}.
+  {"ts","level","msg",...} whose further members are the line's facts:
+  calling_aet, called_aet, peer, sop_instance_uid, status, outcome, reason,
+  counts, and for HTTP requests method, target, http_status, user. See
+  README, "The pixeldex command".
 
 http (--http ADDR:PORT, http.listen; /healthz and /metrics without
 authentication; DICOMweb QIDO-RS under /dicom-web for http.users and

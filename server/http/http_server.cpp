@@ -272,8 +272,9 @@ struct HttpServer::Impl {
         return;
       }
       if (shared->connections.load() >= shared->options.max_connections) {
-        LogWarning("http: connection from {} refused: {} connections open",
-                   socket.remote_endpoint(ec).address().to_string(),
+        const std::string peer = socket.remote_endpoint(ec).address().to_string();
+        LogWarning({{"peer", peer}, {"outcome", "refused"}},
+                   "http: connection from {} refused: {} connections open", peer,
                    shared->options.max_connections);
         socket.close(ec);
       } else if (shared->options.tls) {
