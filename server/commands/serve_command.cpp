@@ -1,14 +1,14 @@
+#include <dcmtk/dcmnet/dcmtrans.h>
+#include <dcmtk/dcmnet/dul.h>
+#include <dcmtk/oflog/oflog.h>
 #include <signal.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <thread>
-
-#include <dcmtk/dcmnet/dcmtrans.h>
-#include <dcmtk/dcmnet/dul.h>
-#include <dcmtk/oflog/oflog.h>
 
 #include "catalog/common/log.h"
 #include "server/cli/command_line.h"
@@ -160,20 +160,27 @@ int RunServe(int argc, char** argv) {
     LogError("cannot start: {}", exposure.message());
     return 1;
   }
+  // Every port is bound before the archive is reconciled (in Start), so a
+  // busy one fails the start at once; the HTTP port first.
+  std::optional<HttpEndpoint> endpoint;
+  if (!http_settings.http.listen.empty()) {
+    auto bound = BindHttpEndpoint(http_settings);
+    if (!bound.ok()) {
+      LogError("cannot start: {}", bound.status().ToString());
+      return 1;
+    }
+    endpoint = std::move(bound).value();
+  }
   DicomServer server(std::move(settings).value());
   auto port = server.Start();
   if (!port.ok()) {
     LogError("cannot start: {}", port.status().ToString());
     return 1;
   }
-  std::unique_ptr<HttpServer> http;
-  if (!http_settings.http.listen.empty()) {
-    auto started = StartHttpEndpoint(http_settings, server);
-    if (!started.ok()) {
-      LogError("cannot start: {}", started.status().ToString());
-      return 1;
-    }
-    http = std::move(started).value();
+  HttpServer* http = nullptr;
+  if (endpoint) {
+    ServeHttpEndpoint(*endpoint, http_settings, server);
+    http = endpoint->http.get();
     // Printed before the DICOM line, so that line means everything is ready.
     std::printf("pixeldex http listening on %s\n", http->BoundAddress().c_str());
     LogInfo("http{} listening on {} (/healthz, /metrics{})", http_settings.http.tls ? "s" : "",
