@@ -314,16 +314,19 @@ void DicomServer::ReceiveAndServe(T_ASC_Network* network, NegotiationBudget& bud
     ASC_destroyAssociation(&assoc);
   } else if (refused || overdue || cond.bad()) {
     if (refused) {
-      LogWarning("{}connection from {} refused: {} connections from that address are negotiating"
+      LogWarning({{"peer", peer}, {"outcome", "refused"}},
+                 "{}connection from {} refused: {} connections from that address are negotiating"
                  " (network.max_negotiating_per_peer)",
                  label, peer, budget.limits().per_peer);
     } else if (overdue) {
-      LogWarning("{}connection from {} closed: no association request within {} s"
+      LogWarning({{"peer", peer}, {"outcome", "closed"}},
+                 "{}connection from {} closed: no association request within {} s"
                  " (network.associate_request_timeout)",
                  label, peer, settings_.network.associate_request_timeout_seconds);
     } else if (assoc != nullptr) {
-      LogWarning("{}association request from {} failed: {}", label,
-                 assoc->params->DULparams.callingPresentationAddress, cond.text());
+      const char* from = assoc->params->DULparams.callingPresentationAddress;
+      LogWarning({{"peer", from}, {"outcome", "failed"}, {"reason", cond.text()}},
+                 "{}association request from {} failed: {}", label, from, cond.text());
     } else {
       LogWarning("{}association request failed: {}", label, cond.text());
     }

@@ -69,11 +69,21 @@ bool ParseLogLevel(std::string_view text, LogLevel* level) {
 
 bool LogEnabled(LogLevel level) { return static_cast<int>(level) >= g_min_level.load(); }
 
-void WriteLogLine(LogLevel level, std::string_view message) {
+void WriteLogLine(LogLevel level, std::string_view message, std::span<const LogField> fields) {
   std::string line;
   if (g_format.load() == LogFormat::kJson) {
     line = "{\"ts\":\"" + NowIso8601() + "\",\"level\":\"" + LevelName(level) + "\",\"msg\":";
     AppendJsonString(line, message);
+    for (const LogField& field : fields) {
+      line += ',';
+      AppendJsonString(line, field.key);
+      line += ':';
+      if (field.is_number) {
+        line += field.value;
+      } else {
+        AppendJsonString(line, field.value);
+      }
+    }
     line += "}\n";
   } else {
     line = fmt::format("{} {:<5} ", NowIso8601(), LevelName(level));

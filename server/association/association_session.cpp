@@ -2,6 +2,8 @@
 
 #include <dcmtk/dcmnet/dimse.h>
 
+#include <vector>
+
 #include "catalog/common/clock.h"
 #include "catalog/common/log.h"
 #include "server/access/ae_title.h"
@@ -50,9 +52,14 @@ void RecordOrWarn(index::IndexWriter& writer, HistoryRecord record) {
 
 void RejectOverLimit(T_ASC_Association* assoc, const ServerContext& context) {
   const std::string why = "too many concurrent associations";
-  LogWarning("association {} -> {} from {} rejected: {}", assoc->params->DULparams.callingAPTitle,
-             assoc->params->DULparams.calledAPTitle,
-             assoc->params->DULparams.callingPresentationAddress, why);
+  const DUL_ASSOCIATESERVICEPARAMETERS& dul = assoc->params->DULparams;
+  LogWarning({{"calling_aet", dul.callingAPTitle},
+              {"called_aet", dul.calledAPTitle},
+              {"peer", dul.callingPresentationAddress},
+              {"outcome", "rejected"},
+              {"reason", why}},
+             "association {} -> {} from {} rejected: {}", dul.callingAPTitle, dul.calledAPTitle,
+             dul.callingPresentationAddress, why);
   Reject(assoc, ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
          ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED);
   context.metrics.associations_rejected.Increment();
@@ -79,15 +86,24 @@ void AssociationSession::Run() {
   context_.metrics.associations_total.Increment();
   const std::string ending = Serve();
   RecordAssociation(ending);
-  LogInfo("association {} -> {} from {} ended ({}): {} stored, {} failed, {} bytes, {} C-FIND, "
-          "{} C-GET/C-MOVE",
-          calling_aet_, called_aet_, peer_, ending, stats_.instances_stored,
-          stats_.store_failures, stats_.bytes_received, stats_.finds, stats_.retrieves);
+  LogLine(LogLevel::kInfo,
+          fmt::format("association {} -> {} from {} ended ({}): {} stored, {} failed, {} bytes, "
+                      "{} C-FIND, {} C-GET/C-MOVE",
+                      calling_aet_, called_aet_, peer_, ending, stats_.instances_stored,
+                      stats_.store_failures, stats_.bytes_received, stats_.finds, stats_.retrieves),
+          {{"outcome", ending},
+           {"instances_stored", stats_.instances_stored},
+           {"store_failures", stats_.store_failures},
+           {"bytes", stats_.bytes_received},
+           {"finds", stats_.finds},
+           {"retrieves", stats_.retrieves}});
 }
 
 void AssociationSession::AbortAfter(const Status& unexpected) {
-  LogError("association {} -> {} from {} aborted: {}", calling_aet_, called_aet_, peer_,
-           unexpected.message());
+  LogLine(LogLevel::kError,
+          fmt::format("association {} -> {} from {} aborted: {}", calling_aet_, called_aet_, peer_,
+                      unexpected.message()),
+          {{"outcome", "aborted"}, {"reason", unexpected.message()}});
   ASC_abortAssociation(assoc_);
   EventRecord event;
   event.kind = "association_aborted";
@@ -100,10 +116,22 @@ void AssociationSession::AbortAfter(const Status& unexpected) {
 void AssociationSession::RejectWith(T_ASC_RejectParametersResult result,
                                     T_ASC_RejectParametersSource source,
                                     T_ASC_RejectParametersReason reason, const std::string& why) {
-  LogWarning("association {} -> {} from {} rejected: {}", calling_aet_, called_aet_, peer_, why);
+  LogLine(LogLevel::kWarning,
+          fmt::format("association {} -> {} from {} rejected: {}", calling_aet_, called_aet_, peer_,
+                      why),
+          {{"outcome", "rejected"}, {"reason", why}});
   context_.metrics.associations_rejected.Increment();
   Reject(assoc_, result, source, reason);
   RecordOrWarn(context_.writer, RejectedRecord(assoc_, started_at_, why));
+}
+
+void AssociationSession::LogLine(LogLevel level, const std::string& message,
+                                 LogFields extra) const {
+  if (!LogEnabled(level)) return;
+  std::vector<LogField> fields = {
+      {"calling_aet", calling_aet_}, {"called_aet", called_aet_}, {"peer", peer_}};
+  fields.insert(fields.end(), extra);
+  WriteLogLine(level, message, fields);
 }
 
 void AssociationSession::RecordAssociation(const std::string& outcome) {
@@ -160,7 +188,11 @@ bool AssociationSession::Negotiate() {
   allowed_.allow_retrieve = access->MayRetrieve(calling_aet_, peer_);
   OFCondition cond = AcceptPresentationContexts(assoc_->params, allowed_);
   if (const std::string rejected = DescribeRejectedContexts(assoc_->params); !rejected.empty()) {
-    LogInfo("association {} -> {} from {}: {}", calling_aet_, called_aet_, peer_, rejected);
+    LogLine(
+        LogLevel::kInfo,
+        fmt::format("association {} -> {} from {}: {}", calling_aet_, called_aet_, peer_, rejected),
+        {{"rejected_contexts", ASC_countPresentationContexts(assoc_->params) -
+                                   ASC_countAcceptedPresentationContexts(assoc_->params)}});
   }
   if (cond.good() && ASC_countAcceptedPresentationContexts(assoc_->params) == 0) {
     RejectWith(ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_NOREASON,
@@ -171,12 +203,17 @@ bool AssociationSession::Negotiate() {
   if (cond.good()) cond = ASC_setAPTitles(assoc_->params, nullptr, nullptr, net.aet.c_str());
   if (cond.good()) cond = ASC_acknowledgeAssociation(assoc_);
   if (cond.bad()) {
-    LogError("association {} -> {} from {} failed during negotiation: {}", calling_aet_,
-             called_aet_, peer_, cond.text());
+    LogLine(LogLevel::kError,
+            fmt::format("association {} -> {} from {} failed during negotiation: {}", calling_aet_,
+                        called_aet_, peer_, cond.text()),
+            {{"outcome", "failed"}, {"reason", cond.text()}});
     return false;
   }
-  LogDebug("association {} -> {} from {} accepted, {} presentation contexts", calling_aet_,
-           called_aet_, peer_, ASC_countAcceptedPresentationContexts(assoc_->params));
+  const int accepted = ASC_countAcceptedPresentationContexts(assoc_->params);
+  LogLine(LogLevel::kDebug,
+          fmt::format("association {} -> {} from {} accepted, {} presentation contexts",
+                      calling_aet_, called_aet_, peer_, accepted),
+          {{"outcome", "accepted"}, {"accepted_contexts", accepted}});
   return true;
 }
 
@@ -206,8 +243,10 @@ std::string AssociationSession::Serve() {
     }
     if (cond == DUL_PEERABORTEDASSOCIATION) return "aborted by peer";
     if (cond.bad()) {
-      LogError("association {} from {}: cannot read DIMSE command: {}", calling_aet_, peer_,
-               cond.text());
+      LogLine(LogLevel::kError,
+              fmt::format("association {} from {}: cannot read DIMSE command: {}", calling_aet_,
+                          peer_, cond.text()),
+              {{"outcome", "aborted"}, {"reason", cond.text()}});
       ASC_abortAssociation(assoc_);
       return "aborted: bad command";
     }
@@ -244,10 +283,14 @@ std::optional<CommandRefusal> AssociationSession::Admit(const T_DIMSE_Message& m
 OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
                                          T_ASC_PresentationContextID pres_id) {
   if (const std::optional<CommandRefusal> refusal = Admit(message, pres_id)) {
-    LogWarning("association {} from {}: command 0x{:04X} on presentation context {} refused "
-               "with status {:04X}: {}",
-               calling_aet_, peer_, static_cast<unsigned>(message.CommandField), pres_id,
-               refusal->status, refusal->reason);
+    LogLine(LogLevel::kWarning,
+            fmt::format("association {} from {}: command 0x{:04X} on presentation context {} "
+                        "refused with status {:04X}: {}",
+                        calling_aet_, peer_, static_cast<unsigned>(message.CommandField), pres_id,
+                        refusal->status, refusal->reason),
+            {{"command", fmt::format("{:04X}", static_cast<unsigned>(message.CommandField))},
+             {"status", fmt::format("{:04X}", refusal->status)},
+             {"reason", refusal->reason}});
     return RefuseRequest(assoc_, pres_id, message, refusal->status, refusal->reason,
                          context_.settings.network.dimse_timeout_seconds);
   }
@@ -287,8 +330,10 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
     default:
       // PS3.7 9.3.1: a request for a service not negotiated; nothing sensible
       // can be answered on this association.
-      LogError("association {} from {}: unsupported DIMSE command 0x{:04X}", calling_aet_, peer_,
-               static_cast<unsigned>(message.CommandField));
+      LogLine(LogLevel::kError,
+              fmt::format("association {} from {}: unsupported DIMSE command 0x{:04X}",
+                          calling_aet_, peer_, static_cast<unsigned>(message.CommandField)),
+              {{"command", fmt::format("{:04X}", static_cast<unsigned>(message.CommandField))}});
       return DIMSE_BADCOMMANDTYPE;
   }
 }

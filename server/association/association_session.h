@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "catalog/common/log.h"
 #include "server/association/command_admission.h"
 #include "server/association/presentation_contexts.h"
 #include "server/association/server_context.h"
@@ -40,6 +41,9 @@ class AssociationSession {
   void RejectWith(T_ASC_RejectParametersResult result, T_ASC_RejectParametersSource source,
                   T_ASC_RejectParametersReason reason, const std::string& why);
   void RecordAssociation(const std::string& outcome);
+  // Logs `message` with the association's AE titles and peer address as
+  // fields (calling_aet, called_aet, peer), then `extra`.
+  void LogLine(LogLevel level, const std::string& message, LogFields extra = {}) const;
   // The association's read-only index connection, opened on first use.
   Result<index::Db*> Reader();
   // Serves requests until the association ends; returns how it ended.

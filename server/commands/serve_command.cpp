@@ -1,14 +1,14 @@
+#include <dcmtk/dcmnet/dcmtrans.h>
+#include <dcmtk/dcmnet/dul.h>
+#include <dcmtk/oflog/oflog.h>
 #include <signal.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <thread>
-
-#include <dcmtk/dcmnet/dcmtrans.h>
-#include <dcmtk/dcmnet/dul.h>
-#include <dcmtk/oflog/oflog.h>
 
 #include "catalog/common/log.h"
 #include "server/cli/command_line.h"
@@ -42,7 +42,10 @@ output:
   then, with tls.enabled, 'pixeldex tls listening on 0.0.0.0:PORT as AET'.
   stderr gets the log: one line per association and per failure, with AE
   titles and UIDs; --log-format json makes each line one JSON object
-  {"ts","level","msg"}.
+  {"ts","level","msg",...} whose further members are the line's facts:
+  calling_aet, called_aet, peer, sop_instance_uid, status, outcome, reason,
+  counts, and for HTTP requests method, target, http_status, user. See
+  README, "The pixeldex command".
 
 http (--http ADDR:PORT, http.listen; /healthz and /metrics without
 authentication; DICOMweb QIDO-RS under /dicom-web for http.users and
@@ -157,20 +160,27 @@ int RunServe(int argc, char** argv) {
     LogError("cannot start: {}", exposure.message());
     return 1;
   }
+  // Every port is bound before the archive is reconciled (in Start), so a
+  // busy one fails the start at once; the HTTP port first.
+  std::optional<HttpEndpoint> endpoint;
+  if (!http_settings.http.listen.empty()) {
+    auto bound = BindHttpEndpoint(http_settings);
+    if (!bound.ok()) {
+      LogError("cannot start: {}", bound.status().ToString());
+      return 1;
+    }
+    endpoint = std::move(bound).value();
+  }
   DicomServer server(std::move(settings).value());
   auto port = server.Start();
   if (!port.ok()) {
     LogError("cannot start: {}", port.status().ToString());
     return 1;
   }
-  std::unique_ptr<HttpServer> http;
-  if (!http_settings.http.listen.empty()) {
-    auto started = StartHttpEndpoint(http_settings, server);
-    if (!started.ok()) {
-      LogError("cannot start: {}", started.status().ToString());
-      return 1;
-    }
-    http = std::move(started).value();
+  HttpServer* http = nullptr;
+  if (endpoint) {
+    ServeHttpEndpoint(*endpoint, http_settings, server);
+    http = endpoint->http.get();
     // Printed before the DICOM line, so that line means everything is ready.
     std::printf("pixeldex http listening on %s\n", http->BoundAddress().c_str());
     LogInfo("http{} listening on {} (/healthz, /metrics{})", http_settings.http.tls ? "s" : "",

@@ -2,11 +2,11 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcostrmf.h>
-
 #include <fmt/format.h>
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include "catalog/common/log.h"
 #include "server/dimse/dimse_status.h"
@@ -27,6 +27,30 @@ OFCondition SendResponse(T_ASC_Association* assoc, T_ASC_PresentationContextID p
 
 std::string PeerOf(T_ASC_Association* assoc) {
   return assoc->params->DULparams.callingPresentationAddress;
+}
+
+// Logs one C-STORE's result: "C-STORE from AET (PEER) sop=UID class=UID:
+// status XXXX: what", with each fact a field for JSON logs. `status` is empty
+// when no response could be sent; `stored_sop`, when given, is the UID the
+// data set itself carries (it may differ from the request's, see VR UN).
+void LogStoreResult(LogLevel level, T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ& request,
+                    std::optional<Uint16> status, const std::string& what,
+                    const std::string& stored_sop = "") {
+  if (!LogEnabled(level)) return;
+  const std::string sop = stored_sop.empty() ? request.AffectedSOPInstanceUID : stored_sop;
+  const char* aet = assoc->params->DULparams.callingAPTitle;
+  const std::string peer = PeerOf(assoc);
+  const std::string status_hex = status ? fmt::format("{:04X}", *status) : "";
+  const std::string outcome = status ? "status " + status_hex + ": " + what : what;
+  Log(level,
+      {{"calling_aet", aet},
+       {"peer", peer},
+       {"sop_instance_uid", sop},
+       {"sop_class_uid", request.AffectedSOPClassUID},
+       {"status", status_hex},
+       {"reason", what}},
+      "C-STORE from {} ({}) sop={} class={}: {}", aet, peer, sop, request.AffectedSOPClassUID,
+      outcome);
 }
 
 // Records a refused or failed store in the history; a failure is logged only.
@@ -50,8 +74,7 @@ OFCondition AnswerOutOfResources(T_ASC_Association* assoc, T_ASC_PresentationCon
                                  const std::string& reason, AssociationStats& stats) {
   ++stats.store_failures;
   RecordStoreFailure(context, assoc, request, STATUS_STORE_Refused_OutOfResources, reason);
-  LogError("C-STORE from {} ({}) sop={}: status A700: {}", assoc->params->DULparams.callingAPTitle,
-           PeerOf(assoc), request.AffectedSOPInstanceUID, reason);
+  LogStoreResult(LogLevel::kError, assoc, request, STATUS_STORE_Refused_OutOfResources, reason);
   return SendResponse(assoc, pres_id, request, STATUS_STORE_Refused_OutOfResources, reason,
                       context);
 }
@@ -121,9 +144,8 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   if (cond.bad()) {
     context.store.Discard(incoming);
     ++stats.store_failures;
-    LogError("C-STORE from {} ({}) sop={}: receiving the data set failed: {}",
-             assoc->params->DULparams.callingAPTitle, PeerOf(assoc),
-             request.AffectedSOPInstanceUID, cond.text());
+    LogStoreResult(LogLevel::kError, assoc, request, std::nullopt,
+                   std::string("receiving the data set failed: ") + cond.text());
     RecordStoreFailure(context, assoc, request, 0,
                        std::string("receiving the data set failed: ") + cond.text());
     return cond;  // the association is no longer usable
@@ -151,19 +173,18 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
     context.store.Discard(incoming);
     ++stats.store_failures;
     const Uint16 status = DimseStatusFor(DimseService::kStore, outcome.status());
-    LogError("C-STORE from {} ({}) sop={} class={}: status {:04X}: {}",
-             ingest_request.provenance.calling_aet, ingest_request.provenance.peer_address,
-             request.AffectedSOPInstanceUID, request.AffectedSOPClassUID, status,
-             outcome.status().ToString());
+    LogStoreResult(LogLevel::kError, assoc, request, status, outcome.status().ToString());
     RecordStoreFailure(context, assoc, request, status, outcome.status().ToString());
     return SendResponse(assoc, pres_id, request, status, outcome.status().message(), context);
   }
   ++stats.instances_stored;
   stats.bytes_received += outcome->size_bytes;
   if (!outcome->warning.empty()) {
-    LogWarning("C-STORE from {} sop={}: {}", ingest_request.provenance.calling_aet,
-               outcome->sop_instance_uid, outcome->warning);
+    LogStoreResult(LogLevel::kWarning, assoc, request, STATUS_Success, outcome->warning,
+                   outcome->sop_instance_uid);
   }
+  LogStoreResult(LogLevel::kDebug, assoc, request, STATUS_Success,
+                 fmt::format("stored, {} bytes", outcome->size_bytes), outcome->sop_instance_uid);
   context.metrics.instances_stored.Increment();
   context.metrics.bytes_received.Increment(static_cast<uint64_t>(outcome->size_bytes));
   if (outcome->thumbnail_failed()) context.metrics.thumbnail_failures.Increment();

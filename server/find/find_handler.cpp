@@ -67,7 +67,11 @@ void Finish(FindSession& s, T_DIMSE_C_FindRSP* response, DcmDataset** detail, Ui
   s.cursor.reset();
   s.progress.reset();
   if (status == STATUS_FIND_Refused_OutOfResources) {
-    LogWarning("C-FIND from {}: {}; ending it after {} matches", s.context->calling_ae, comment,
+    LogWarning({{"calling_aet", s.context->calling_ae},
+                {"status", fmt::format("{:04X}", status)},
+                {"matches", s.matches},
+                {"reason", comment}},
+               "C-FIND from {}: {}; ending it after {} matches", s.context->calling_ae, comment,
                s.matches);
   }
   if (s.writes != nullptr) s.writes->Release();
@@ -220,18 +224,34 @@ OFCondition HandleFindRequest(T_ASC_Association* assoc, T_DIMSE_Message& request
   // SlowPeerE2eTest.FindRequestWhoseIdentifierNeverComesIsDropped).
   if (WriteCoalescer* writes = WriteCoalescerOf(assoc)) writes->Release();
   session.writes = nullptr;
+  const std::string peer = assoc->params->DULparams.callingPresentationAddress;
   if (cond.bad() && session.TimedOut()) {
-    LogWarning("C-FIND from {}: level {}, {} matches, {} while the caller was not reading: {}",
+    LogWarning({{"calling_aet", context.calling_ae},
+                {"peer", peer},
+                {"query_level", session.level},
+                {"matches", session.matches},
+                {"reason", cond.text()}},
+               "C-FIND from {}: level {}, {} matches, {} while the caller was not reading: {}",
                context.calling_ae, session.level, session.matches, session.TimeLimitComment(),
                cond.text());
   } else if (cond.bad()) {
-    LogWarning("C-FIND from {}: level {}, {} matches, DIMSE failure: {}", context.calling_ae,
+    LogWarning({{"calling_aet", context.calling_ae},
+                {"peer", peer},
+                {"query_level", session.level},
+                {"matches", session.matches},
+                {"reason", cond.text()}},
+               "C-FIND from {}: level {}, {} matches, DIMSE failure: {}", context.calling_ae,
                session.level, session.matches, cond.text());
   } else {
     if (context.responses != nullptr) {
       context.responses->Increment(metrics::StatusLabel(session.final_status));
     }
-    LogInfo("C-FIND from {}: level {}, {} matches, status 0x{:04X}{}{}", context.calling_ae,
+    LogInfo({{"calling_aet", context.calling_ae},
+             {"peer", peer},
+             {"query_level", session.level},
+             {"matches", session.matches},
+             {"status", fmt::format("{:04X}", session.final_status)}},
+            "C-FIND from {}: level {}, {} matches, status 0x{:04X}{}{}", context.calling_ae,
             session.level, session.matches, session.final_status,
             session.comment.empty() ? "" : ": ", session.comment);
   }

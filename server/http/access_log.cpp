@@ -28,9 +28,15 @@ void LogHttpRequest(const HttpRequest& request, const HttpResponse& response,
                     const std::string& user) {
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - request.received_at);
-  LogInfo("http {} {} {} {} B {} ms user {}", request.method,
-          TargetWithoutQueryValues(request.target), response.status, response.body.size(),
-          elapsed.count(), user.empty() ? "-" : user);
+  const std::string target = TargetWithoutQueryValues(request.target);
+  LogInfo({{"method", request.method},
+           {"target", target},
+           {"http_status", static_cast<int>(response.status)},
+           {"bytes", response.body.size()},
+           {"duration_ms", elapsed.count()},
+           {"user", user}},
+          "http {} {} {} {} B {} ms user {}", request.method, target, response.status,
+          response.body.size(), elapsed.count(), user.empty() ? "-" : user);
 }
 
 }  // namespace pixeldex::server

@@ -28,8 +28,7 @@ Status CheckHttpExposure(const HttpSettings& http) {
       "patient data to anyone who can connect, or http.dicomweb = false");
 }
 
-Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
-                                                      const DicomServer& server) {
+Result<HttpEndpoint> BindHttpEndpoint(const Settings& settings) {
   const HttpSettings& http = settings.http;
   PIXELDEX_RETURN_IF_ERROR(CheckHttpExposure(http));
   auto listen = ParseListenAddress(http.listen);
@@ -52,7 +51,17 @@ Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
     if (!context.ok()) return context.status();
     options.tls = std::move(context).value();
   }
+  auto http_server = HttpServer::Bind(*listen, std::move(options));
+  if (!http_server.ok()) return http_server.status();
+  return HttpEndpoint{
+      std::move(http_server).value(),
+      std::make_shared<Authenticator>(std::move(users).value(), std::move(tokens).value()),
+      std::move(cors).value()};
+}
 
+void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
+                       const DicomServer& server) {
+  const HttpSettings& http = settings.http;
   Router router;
   AddObservabilityRoutes(router, server);
   if (http.dicomweb) {
@@ -68,13 +77,10 @@ Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
     AddQidoRoutes(router, context);
     AddWadoMetadataRoutes(router, std::move(context));
   }
-  auto pipeline = std::make_shared<RequestPipeline>(
-      std::move(router),
-      std::make_shared<Authenticator>(std::move(users).value(), std::move(tokens).value()),
-      std::move(cors).value());
-  return HttpServer::Start(
-      *listen, [pipeline](const HttpRequest& request) { return pipeline->Handle(request); },
-      std::move(options));
+  auto pipeline =
+      std::make_shared<RequestPipeline>(std::move(router), endpoint.authenticator, endpoint.cors);
+  endpoint.http->Serve(
+      [pipeline](const HttpRequest& request) { return pipeline->Handle(request); });
 }
 
 }  // namespace pixeldex::server

@@ -10,6 +10,8 @@
 #include "catalog/common/result.h"
 #include "server/config/settings.h"
 #include "server/dicom_server.h"
+#include "server/http/authenticator.h"
+#include "server/http/cors_policy.h"
 #include "server/http/http_server.h"
 
 namespace pixeldex::server {
@@ -20,8 +22,22 @@ namespace pixeldex::server {
 // an open network.
 Status CheckHttpExposure(const HttpSettings& http);
 
-// Starts the listener on settings.http.listen; `server` must outlive it.
-Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
-                                                      const DicomServer& server);
+// The listener between its two steps: bound, its settings checked, not yet
+// answering.
+struct HttpEndpoint {
+  std::unique_ptr<HttpServer> http;
+  std::shared_ptr<Authenticator> authenticator;
+  CorsPolicy cors;
+};
+
+// Checks every http setting and binds settings.http.listen, so that a bad
+// setting or a busy port stops `serve` before it reconciles the archive;
+// connections wait in the kernel's backlog until ServeHttpEndpoint.
+Result<HttpEndpoint> BindHttpEndpoint(const Settings& settings);
+
+// Starts answering on `endpoint`: /healthz and /metrics of `server` (started,
+// and outliving the listener), DICOMweb over the index, with authentication
+// and CORS.
+void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings, const DicomServer& server);
 
 }  // namespace pixeldex::server

@@ -272,8 +272,9 @@ struct HttpServer::Impl {
         return;
       }
       if (shared->connections.load() >= shared->options.max_connections) {
-        LogWarning("http: connection from {} refused: {} connections open",
-                   socket.remote_endpoint(ec).address().to_string(),
+        const std::string peer = socket.remote_endpoint(ec).address().to_string();
+        LogWarning({{"peer", peer}, {"outcome", "refused"}},
+                   "http: connection from {} refused: {} connections open", peer,
                    shared->options.max_connections);
         socket.close(ec);
       } else if (shared->options.tls) {
@@ -298,8 +299,14 @@ HttpServer::~HttpServer() { Stop(); }
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ListenAddress& address,
                                                       HttpHandler handler,
                                                       HttpServerOptions options) {
+  auto server = Bind(address, std::move(options));
+  if (server.ok()) (*server)->Serve(std::move(handler));
+  return server;
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const ListenAddress& address,
+                                                     HttpServerOptions options) {
   auto impl = std::make_unique<Impl>();
-  impl->shared->handler = std::move(handler);
   impl->shared->options = std::move(options);
   beast::error_code ec;
   const auto ip = asio::ip::make_address(address.host, ec);
@@ -317,10 +324,14 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ListenAddress& addre
   const std::string host = bound.address().to_string();
   impl->bound_address =
       (bound.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(bound.port());
-  impl->Accept();
-  Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->Run(); });
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+void HttpServer::Serve(HttpHandler handler) {
+  impl_->shared->handler = std::move(handler);
+  impl_->Accept();
+  Impl* raw = impl_.get();
+  impl_->thread = std::thread([raw] { raw->Run(); });
 }
 
 std::string HttpServer::BoundAddress() const { return impl_->bound_address; }

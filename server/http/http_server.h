@@ -44,6 +44,12 @@ class HttpServer {
   static Result<std::unique_ptr<HttpServer>> Start(const ListenAddress& address,
                                                    HttpHandler handler,
                                                    HttpServerOptions options = {});
+  // Binds `address` without serving: a busy port is reported now, and
+  // connections wait in the kernel's backlog until Serve().
+  static Result<std::unique_ptr<HttpServer>> Bind(const ListenAddress& address,
+                                                  HttpServerOptions options = {});
+  // Starts answering with `handler`, once, on a server from Bind().
+  void Serve(HttpHandler handler);
   // Stops serving (see Stop()).
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;

@@ -44,7 +44,9 @@ ssize_t GuardedConnection::read(void* buf, size_t nbyte) {
   const Status checked = inspector_.Feed(static_cast<const char*>(buf), static_cast<size_t>(n));
   if (checked.ok()) return n;
   if (!reported_) {
-    LogWarning("association from {} dropped: {}", PeerAddress(getSocket()), checked.message());
+    const std::string peer = PeerAddress(getSocket());
+    LogWarning({{"peer", peer}, {"outcome", "dropped"}, {"reason", checked.message()}},
+               "association from {} dropped: {}", peer, checked.message());
     reported_ = true;
   }
   errno = EPROTO;

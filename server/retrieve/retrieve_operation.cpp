@@ -134,7 +134,13 @@ void RetrieveOperation::FailRemaining(const std::string& reason) {
 void RetrieveOperation::Note(const char* kind, const std::string& sop_instance_uid,
                              std::optional<int64_t> status, const std::string& what) const {
   const std::string to = destination_.empty() ? "" : " to " + destination_;
-  LogWarning("{} from {}{}: {}", service_, context_.calling_ae, to, what);
+  LogWarning({{"service", service_},
+              {"calling_aet", context_.calling_ae},
+              {"destination", destination_},
+              {"sop_instance_uid", sop_instance_uid},
+              {"status", status ? Hex(static_cast<Uint16>(*status)) : ""},
+              {"reason", what}},
+             "{} from {}{}: {}", service_, context_.calling_ae, to, what);
   EventRecord event;
   event.kind = kind;
   event.sop_instance_uid = sop_instance_uid;
@@ -183,8 +189,17 @@ void RetrieveOperation::Report() const {
                              std::to_string(failed_) + " failed, " + std::to_string(warning_) +
                              " warning";
   const std::string to = destination_.empty() ? "" : " to " + destination_;
-  LogInfo("{} from {}{}: level {} {}, {}, status {}{}{}", service_, context_.calling_ae, to,
-          level_, what_, counts, Hex(status), comment_.empty() ? "" : ": ", comment_);
+  LogInfo({{"service", service_},
+           {"calling_aet", context_.calling_ae},
+           {"destination", destination_},
+           {"query_level", level_},
+           {"instances", instances_.size()},
+           {"completed", completed_},
+           {"failed", failed_},
+           {"warning", warning_},
+           {"status", Hex(status)}},
+          "{} from {}{}: level {} {}, {}, status {}{}{}", service_, context_.calling_ae, to, level_,
+          what_, counts, Hex(status), comment_.empty() ? "" : ": ", comment_);
   EventRecord event;
   event.kind = "retrieve";
   event.calling_aet = context_.calling_ae;

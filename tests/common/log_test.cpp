@@ -14,12 +14,13 @@ namespace pixeldex {
 namespace {
 
 // What WriteLogLine writes to stderr for `message` in `format`.
-std::string LoggedLine(LogFormat format, const std::string& message) {
+std::string LoggedLine(LogFormat format, const std::string& message, LogFields fields = {}) {
   std::FILE* capture = std::tmpfile();
   const int saved = ::dup(STDERR_FILENO);
   ::dup2(::fileno(capture), STDERR_FILENO);
   ConfigureLog(LogLevel::kInfo, format);
-  WriteLogLine(LogLevel::kWarning, message);
+  WriteLogLine(LogLevel::kWarning, message,
+               std::span<const LogField>(fields.begin(), fields.size()));
   ConfigureLog(LogLevel::kInfo, LogFormat::kText);
   ::dup2(saved, STDERR_FILENO);
   ::close(saved);
@@ -49,6 +50,30 @@ TEST(LogTest, JsonLinesEscapeNewlines) {
   const std::string line = LoggedLine(LogFormat::kJson, "a\nb");
   EXPECT_NE(line.find(R"("msg":"a\nb"})"), std::string::npos) << line;
   EXPECT_EQ(line.find('\n'), line.size() - 1) << "one line";
+}
+
+// Structured fields (issue 14): their own JSON members, strings escaped,
+// integers as numbers; a text line is the message alone.
+TEST(LogTest, JsonLinesCarryFieldsAsMembers) {
+  const std::string line = LoggedLine(LogFormat::kJson, "C-STORE from MOD\"X sop=1.2: status A700",
+                                      {{"calling_aet", "MOD\"X"},
+                                       {"sop_instance_uid", std::string("1.2")},
+                                       {"status", "A700"},
+                                       {"bytes", int64_t{1234}},
+                                       {"peer", "a\nb"}});
+  EXPECT_NE(line.find(R"("msg":"C-STORE from MOD\"X sop=1.2: status A700","calling_aet":"MOD\"X",)"
+                      R"("sop_instance_uid":"1.2","status":"A700","bytes":1234,"peer":"a\nb"}
+)"),
+            std::string::npos)
+      << line;
+  EXPECT_EQ(line.find('\n'), line.size() - 1) << "one line";
+}
+
+TEST(LogTest, TextLinesShowTheMessageAloneWithFields) {
+  const std::string line = LoggedLine(LogFormat::kText, "association A -> B ended",
+                                      {{"calling_aet", "A"}, {"instances", 3}});
+  EXPECT_NE(line.find(" WARN  association A -> B ended\n"), std::string::npos) << line;
+  EXPECT_EQ(line.find("calling_aet"), std::string::npos) << line;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // command's --help (a manual page: usage, options, exit status),
 // `pixeldex help COMMAND`, --version, and JSON logs that are JSON lines.
 
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
@@ -63,7 +64,7 @@ class JsonLogE2eTest : public ServerTest {
  protected:
   std::vector<std::string> ServerArgs() const override {
     return {"--log-format=json", "--log-level=debug",
-            "--set=access.allowed_callers=MODALITY ECHOSCU"};
+            "--set=access.allowed_callers=MODALITY ECHOSCU", "--set=storage.duplicates=reject"};
   }
 };
 
@@ -75,8 +76,10 @@ TEST_F(JsonLogE2eTest, EveryLogLineIsOneJsonObjectWithTimeLevelAndMessage) {
   EXPECT_NE(EchoScu(*server_, "STRANGER").exit_code, 0);
   ASSERT_EQ(server_->Stop(), 0);
   std::istringstream in(server_->Log());
+  // Structured fields, when a line has them, follow "msg" as string or
+  // integer members with lower_snake_case keys.
   const std::regex line_shape(
-      R"re(^\{"ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","level":"(DEBUG|INFO|WARN|ERROR)","msg":"([^"\\]|\\["\\nt]|\\u[0-9a-f]{4})*"\}$)re");
+      R"re(^\{"ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","level":"(DEBUG|INFO|WARN|ERROR)","msg":"([^"\\]|\\["\\nt]|\\u[0-9a-f]{4})*"(,"[a-z_]+":("([^"\\]|\\["\\nt]|\\u[0-9a-f]{4})*"|-?\d+))*\}$)re");
   std::string line;
   int lines = 0;
   bool saw_association = false, saw_rejection = false;
@@ -94,6 +97,67 @@ TEST_F(JsonLogE2eTest, EveryLogLineIsOneJsonObjectWithTimeLevelAndMessage) {
   EXPECT_GE(lines, 4);
   EXPECT_TRUE(saw_association) << server_->Log();
   EXPECT_TRUE(saw_rejection) << server_->Log();
+}
+
+// Issue 14: AE titles, peer, SOP Instance UID, status are fields of their own,
+// not only words inside "msg".
+TEST_F(JsonLogE2eTest, AssociationAndStoreLinesCarryTheirFactsAsFields) {
+  TestInstance t;
+  t.sop_instance_uid = UniqueUid("3.");
+  const std::string file = MakeInstance(t, "a.dcm");
+  ASSERT_EQ(EchoScu(*server_, "ECHOSCU").exit_code, 0);
+  ASSERT_EQ(StoreScu({file}).exit_code, 0);
+  StoreScu({file});  // refused: storage.duplicates = reject (0111)
+  EXPECT_NE(EchoScu(*server_, "STRANGER").exit_code, 0);
+  ASSERT_EQ(server_->Stop(), 0);
+
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(server_->Log());
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false));
+    ASSERT_FALSE(lines.back().is_discarded()) << line;
+  }
+  // The first line whose msg contains `words` and whose `key` is `value`.
+  auto find = [&](const std::string& words, const std::string& key, const nlohmann::json& value) {
+    for (const auto& line : lines) {
+      if (line["msg"].get<std::string>().find(words) != std::string::npos && line.contains(key) &&
+          line[key] == value) {
+        return line;
+      }
+    }
+    ADD_FAILURE() << "no line with \"" << words << "\" and " << key << "=" << value << " in\n"
+                  << server_->Log();
+    return nlohmann::json::object();
+  };
+  const auto echo = find(" ended (", "calling_aet", "ECHOSCU");
+  EXPECT_EQ(echo["called_aet"], "PIXELDEX");
+  EXPECT_EQ(echo["peer"], "127.0.0.1");
+  EXPECT_EQ(echo["outcome"], "released");
+  EXPECT_EQ(echo["instances_stored"], 0);
+
+  const auto stored = find("C-STORE from", "status", "0000");
+  EXPECT_EQ(stored["level"], "DEBUG");
+  EXPECT_EQ(stored["calling_aet"], "MODALITY");
+  EXPECT_EQ(stored["peer"], "127.0.0.1");
+  EXPECT_EQ(stored["sop_instance_uid"], t.sop_instance_uid);
+  EXPECT_EQ(stored["sop_class_uid"], t.sop_class_uid);
+
+  const auto refused = find("C-STORE from", "status", "0111");
+  EXPECT_EQ(refused["level"], "ERROR");
+  EXPECT_EQ(refused["calling_aet"], "MODALITY");
+  EXPECT_EQ(refused["sop_instance_uid"], t.sop_instance_uid);
+  EXPECT_FALSE(refused["reason"].get<std::string>().empty());
+
+  const auto store_association = find(" ended (", "instances_stored", 1);
+  EXPECT_EQ(store_association["calling_aet"], "MODALITY");
+  EXPECT_EQ(store_association["store_failures"], 0);
+  EXPECT_GT(store_association["bytes"].get<int64_t>(), 0);
+
+  const auto rejected = find("rejected", "calling_aet", "STRANGER");
+  EXPECT_EQ(rejected["level"], "WARN");
+  EXPECT_EQ(rejected["peer"], "127.0.0.1");
+  EXPECT_EQ(rejected["outcome"], "rejected");
+  EXPECT_EQ(rejected["reason"], "calling AE title not allowed");
 }
 
 TEST_F(JsonLogE2eTest, LogLevelFiltersLines) {

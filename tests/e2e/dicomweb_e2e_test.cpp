@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/support/http_client.h"
@@ -187,6 +188,35 @@ TEST_F(DicomwebE2eTest, ModalitiesInStudyAreOneConventionInIndexFindAndQido) {
   const json qido = json::parse(Get("/dicom-web/studies?StudyInstanceUID=" + study).body);
   ASSERT_EQ(qido.size(), 1u);
   EXPECT_EQ(qido[0]["00080061"]["Value"], json::array({"CT", "MR"}));
+}
+
+// With --log-format json, each request's line carries method, target (query
+// values left out), status, size, time and user as fields (issue 14).
+class DicomwebJsonLogE2eTest : public DicomwebE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    std::vector<std::string> args = DicomwebE2eTest::ServerArgs();
+    args.push_back("--log-format=json");
+    return args;
+  }
+};
+
+TEST_F(DicomwebJsonLogE2eTest, RequestLinesCarryTheirFactsAsFields) {
+  ASSERT_EQ(Get("/dicom-web/studies?PatientID=P1").status, 200);
+  ASSERT_EQ(server_->Stop(), 0);
+  std::istringstream in(server_->Log());
+  json request;
+  for (std::string line; std::getline(in, line);) {
+    const json parsed = json::parse(line);
+    if (parsed.contains("method")) request = parsed;
+  }
+  ASSERT_TRUE(request.is_object()) << server_->Log();
+  EXPECT_EQ(request["method"], "GET");
+  EXPECT_EQ(request["target"], "/dicom-web/studies?PatientID=");
+  EXPECT_EQ(request["http_status"], 200);
+  EXPECT_EQ(request["user"], "bob");
+  EXPECT_GT(request["bytes"].get<int64_t>(), 0);
+  EXPECT_GE(request["duration_ms"].get<int64_t>(), 0);
 }
 
 TEST_F(DicomwebE2eTest, AnswersDicomJsonWithTheRequiredAttributes) {

@@ -3,16 +3,12 @@
 // speaks its own words; serve binds its port before it reconciles, and warns
 // at start when storage is already below storage.min_free_mb.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <regex>
 
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/taken_port.h"
 
 namespace pixeldex::testing {
 namespace {
@@ -86,22 +82,35 @@ TEST(StartE2eTest, ABusyPortFailsTheStartBeforeReconciling) {
   const std::string orphan_path = dir / "storage/orphan.dcm";
   fs::create_directories(dir / "storage");
   WriteTestInstance(orphan_path, orphan);
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_ANY);
-  socklen_t length = sizeof(addr);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ASSERT_EQ(::listen(fd, 1), 0);
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length), 0);
-  const std::string taken = std::to_string(ntohs(addr.sin_port));
-  auto busy = RunProcess({PIXELDEX_BINARY, "serve", "--port", taken, "--storage", dir / "storage",
-                          "--index", dir / "index.db"});
-  ::close(fd);
+  const TakenPort taken(TakenPort::On::kAnyAddress);
+  ASSERT_NE(taken.port(), 0);
+  auto busy = RunProcess({PIXELDEX_BINARY, "serve", "--port", taken.port_string(), "--storage",
+                          dir / "storage", "--index", dir / "index.db"});
   EXPECT_EQ(busy.exit_code, 1) << busy.output;
-  EXPECT_NE(busy.output.find("cannot listen on port " + taken), std::string::npos) << busy.output;
+  EXPECT_NE(busy.output.find("cannot listen on port " + taken.port_string()), std::string::npos)
+      << busy.output;
   EXPECT_EQ(busy.output.find("reconciled the archive"), std::string::npos) << busy.output;
   EXPECT_EQ(IndexProbe(dir / "index.db").Count("SELECT count(*) FROM instances"), 0);
+}
+
+// The HTTP port too (issue 14): it is bound before the archive is
+// reconciled, so a busy one is reported at once.
+TEST(StartE2eTest, ABusyHttpPortFailsTheStartBeforeReconciling) {
+  TempDir dir;
+  TestInstance orphan;
+  fs::create_directories(dir / "storage");
+  WriteTestInstance(dir / "storage/orphan.dcm", orphan);
+  const TakenPort taken(TakenPort::On::kLoopback);
+  ASSERT_NE(taken.port(), 0);
+  const std::string address = "127.0.0.1:" + taken.port_string();
+  auto busy = RunProcess({PIXELDEX_BINARY, "serve", "--port", "0", "--storage", dir / "storage",
+                          "--index", dir / "index.db", "--http", address});
+  EXPECT_EQ(busy.exit_code, 1) << busy.output;
+  EXPECT_NE(busy.output.find("cannot listen on " + address), std::string::npos) << busy.output;
+  EXPECT_EQ(busy.output.find("reconciled the archive"), std::string::npos) << busy.output;
+  EXPECT_EQ(busy.output.find("listening"), std::string::npos) << busy.output;
+  // Refused before the archive was even opened: no index, the orphan uncataloged.
+  EXPECT_FALSE(fs::exists(dir / "index.db"));
 }
 
 TEST(StartE2eTest, StorageAlreadyBelowItsThresholdIsAWarningWithTheNumbers) {

@@ -2,10 +2,6 @@
 // number of C-ECHOs, C-STOREs and C-FINDs by DCMTK's clients, /healthz for a
 // usable and an unusable server, and the HTTP server's strictness.
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <regex>
 #include <sstream>
@@ -13,6 +9,7 @@
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_scrape.h"
+#include "tests/support/taken_port.h"
 
 namespace pixeldex::testing {
 namespace {
@@ -176,18 +173,11 @@ TEST(HttpStartE2eTest, ABadOrBusyHttpAddressStopsTheStart) {
   EXPECT_NE(bad.output.find("http.listen: expected ADDR:PORT"), std::string::npos) << bad.output;
 
   // A port someone else listens on.
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(addr);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ASSERT_EQ(::listen(fd, 1), 0);
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length), 0);
-  const std::string taken = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  const TakenPort port(TakenPort::On::kLoopback);
+  ASSERT_NE(port.port(), 0);
+  const std::string taken = "127.0.0.1:" + port.port_string();
   auto busy = RunProcess({PIXELDEX_BINARY, "serve", "--port", "0", "--storage", dir / "s",
                           "--index", dir / "i.db", "--http", taken});
-  ::close(fd);
   EXPECT_EQ(busy.exit_code, 1);
   EXPECT_NE(busy.output.find("cannot listen on " + taken), std::string::npos) << busy.output;
 }
