@@ -102,8 +102,9 @@ void Bench(const char* name, DcmDataset& dataset, int iterations,
     const double start = CpuMilliseconds();
     pixeldex::ThumbnailRecord record = RenderThumbnail(dataset, syntax, options);
     const double elapsed = CpuMilliseconds() - start;
-    if (record.status != "ok") {
-      std::fprintf(stderr, "%s: %s\n", name, record.status.c_str());
+    if (record.status != pixeldex::ThumbnailStatus::kOk) {
+      std::fprintf(stderr, "%s: %s\n", name,
+                   pixeldex::StoredThumbnailStatus(record.status, record.reason).c_str());
       std::exit(1);
     }
     png_bytes = record.png.size();

@@ -16,7 +16,7 @@ packages=(
   libboost-dev                # Boost.Asio
   libfmt-dev
   libgtest-dev libgmock-dev
-  nlohmann-json3-dev          # JSON parsing (issue 15); the DICOMweb tests read the server's JSON with it
+  nlohmann-json3-dev          # JSON parsing (issue 15): stored DICOM JSON headers read back (catalog/query); the DICOMweb tests read the server's JSON with it
   curl                        # the HTTPS tests' client
   systemd                     # systemd-analyze, to verify config/pixeldex.service offline in a test
   clang libclang-rt-14-dev    # the fuzz target's libFuzzer smoke test (ctest fuzz_smoke)

@@ -18,6 +18,8 @@
 #include <optional>
 #include <string>
 
+#include "catalog/common/thumbnail_status.h"
+
 namespace pixeldex {
 
 struct PatientKeys {
@@ -81,13 +83,13 @@ struct Provenance {
   std::string peer_address;  // "host:port", empty for imports
 };
 
-// The PNG thumbnail, or why there is none. Status is "ok", "no_pixel_data",
-// "unsupported_syntax", "disabled" or "decode_error: <reason>".
+// The PNG thumbnail, or why there is none (thumbnail_status.h).
 struct ThumbnailRecord {
-  std::string status;
+  ThumbnailStatus status = ThumbnailStatus::kOk;
+  std::string reason;  // kDecodeError: what went wrong
   int width = 0;
   int height = 0;
-  std::string png;  // bytes; empty unless status == "ok"
+  std::string png;  // bytes; empty unless status is kOk
 };
 
 struct InstanceRecord {

@@ -179,8 +179,8 @@ Result<int64_t> RecordStatements::Insert(const InstanceRecord& record, const std
   PIXELDEX_RETURN_IF_ERROR(insert_header_->Bind(1, *instance_pk).Bind(2, record.header_json).Run());
   if (record.thumbnail) {
     const ThumbnailRecord& t = *record.thumbnail;
-    insert_thumbnail_->Bind(1, *instance_pk).Bind(2, t.status);
-    if (t.status == "ok") {
+    insert_thumbnail_->Bind(1, *instance_pk).Bind(2, StoredThumbnailStatus(t.status, t.reason));
+    if (t.status == ThumbnailStatus::kOk) {
       insert_thumbnail_->Bind(3, int64_t{t.width}).Bind(4, int64_t{t.height}).BindBlob(5, t.png);
     }
     PIXELDEX_RETURN_IF_ERROR(insert_thumbnail_->Run());

@@ -43,7 +43,11 @@ Result<ThumbnailLookup> FindThumbnail(Db& db, std::string_view sop_instance_uid)
     lookup.instance_found = true;
     if (stmt->Int(0) != 0) {
       ThumbnailRecord t;
-      t.status = stmt->Text(1);
+      const std::string stored = stmt->Text(1);
+      const auto state = ParseStoredThumbnailStatus(stored);
+      if (!state) return Status::Corruption("unknown thumbnail status '" + stored + "'");
+      t.status = state->status;
+      t.reason = state->reason;
       t.width = static_cast<int>(stmt->Int(2));
       t.height = static_cast<int>(stmt->Int(3));
       if (const void* png = sqlite3_column_blob(stmt->handle(), 4)) {
@@ -62,12 +66,13 @@ Result<std::vector<ThumbnailTarget>> ListThumbnailTargets(Db& db, ThumbnailSelec
   auto stmt = db.Prepare(
       "SELECT i.instance_pk, i.sop_instance_uid, i.path, i.sha256 FROM instances i "
       "LEFT JOIN thumbnails t ON t.instance_pk = i.instance_pk "
-      "WHERE i.instance_pk > ?1 AND (?2 OR t.instance_pk IS NULL OR t.status = 'disabled') "
+      "WHERE i.instance_pk > ?1 AND (?2 OR t.instance_pk IS NULL OR t.status = ?4) "
       "ORDER BY i.instance_pk LIMIT ?3");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, after_instance_pk)
       .Bind(2, int64_t{selection == ThumbnailSelection::kAll ? 1 : 0})
-      .Bind(3, int64_t{limit});
+      .Bind(3, int64_t{limit})
+      .Bind(4, ThumbnailStatusName(ThumbnailStatus::kDisabled));
   std::vector<ThumbnailTarget> targets;
   while (stmt->Step()) {
     targets.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3)});
@@ -88,9 +93,11 @@ Result<std::vector<bool>> ReplaceThumbnails(Db& db, const std::vector<ThumbnailU
   std::vector<bool> written;
   written.reserve(updates.size());
   for (const ThumbnailUpdate& u : updates) {
-    stmt->Bind(1, u.target.instance_pk).Bind(2, u.thumbnail.status).Bind(6, u.target.sha256);
+    stmt->Bind(1, u.target.instance_pk)
+        .Bind(2, StoredThumbnailStatus(u.thumbnail.status, u.thumbnail.reason))
+        .Bind(6, u.target.sha256);
     // As at ingest: size and PNG only for a rendered thumbnail, else NULL.
-    if (u.thumbnail.status == "ok") {
+    if (u.thumbnail.status == ThumbnailStatus::kOk) {
       stmt->Bind(3, int64_t{u.thumbnail.width})
           .Bind(4, int64_t{u.thumbnail.height})
           .BindBlob(5, u.thumbnail.png);

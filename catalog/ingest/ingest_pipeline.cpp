@@ -215,7 +215,7 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
     DcmDataset& ds = *file.getDataset();
     record.thumbnail = thumbnail::RenderThumbnail(ds, ds.getOriginalXfer(), options_.thumbnail);
   } else {
-    record.thumbnail = ThumbnailRecord{"disabled", 0, 0, {}};
+    record.thumbnail = ThumbnailRecord{ThumbnailStatus::kDisabled, {}, 0, 0, {}};
   }
   FileWork work = file_work.get();
   if (!work.facts.ok()) return work.facts.status();
@@ -228,6 +228,7 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   outcome.relative_path = record.file.relative_path;
   outcome.size_bytes = record.file.size_bytes;
   outcome.thumbnail_status = record.thumbnail->status;
+  outcome.thumbnail_reason = record.thumbnail->reason;
   outcome.warning = m.warning;
   const std::string text_problem = m.warning;
   if (m.identity_encoded_as_un && !request.expected_sop_instance_uid.empty() &&
@@ -278,7 +279,8 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
     return IndexFailure(written.status());
   }
   if (outcome.thumbnail_failed()) {
-    RecordEvent("thumbnail_failed", outcome, request, outcome.thumbnail_status);
+    RecordEvent("thumbnail_failed", outcome, request,
+                StoredThumbnailStatus(outcome.thumbnail_status, outcome.thumbnail_reason));
   }
   // PS3.5 6.1: text stored with U+FFFD where the bytes were undecodable.
   if (!text_problem.empty()) RecordEvent("text_undecodable", outcome, request, text_problem);

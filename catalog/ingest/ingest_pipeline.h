@@ -73,11 +73,12 @@ struct IngestOutcome {
   std::string sop_instance_uid;
   std::string relative_path;
   int64_t size_bytes = 0;
-  std::string thumbnail_status;
+  ThumbnailStatus thumbnail_status = ThumbnailStatus::kDisabled;
+  std::string thumbnail_reason;  // kDecodeError: what went wrong
   std::string warning;  // non-fatal problem worth a log line
 
   // The instance has pixel data whose thumbnail could not be rendered.
-  bool thumbnail_failed() const { return thumbnail_status.rfind("decode_error", 0) == 0; }
+  bool thumbnail_failed() const { return thumbnail_status == ThumbnailStatus::kDecodeError; }
 };
 
 class IngestPipeline {

@@ -1,217 +1,128 @@
 #include "catalog/query/dicom_json.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "catalog/common/hex_digit.h"
+
 namespace pixeldex::query {
 namespace {
 
-struct Json {
-  enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
-  Type type = Type::kNull;
-  std::string text;  // string value, or number/bool text
-  std::vector<Json> array;
-  // A member of an object; defined below, where Json is complete (a
-  // std::pair<std::string, Json> here does not compile with clang).
-  struct Member;
-  std::vector<Member> object;
-  const Json* Get(std::string_view key) const;
-};
+// ordered_json keeps an object's members in a vector: cheaper than std::map
+// for the few members a DICOM JSON object has.
+using Json = nlohmann::ordered_json;
 
-struct Json::Member {
-  std::string key;
-  Json value;
-};
+// Deeper nesting than any stored header has (catalog/metadata/sequence_depth.h
+// bounds what is stored) is refused as corrupt.
+constexpr size_t kMaxDepth = 64;
 
-const Json* Json::Get(std::string_view key) const {
-  for (const auto& [k, v] : object) {
-    if (k == key) return &v;
-  }
-  return nullptr;
-}
-
-class Parser {
+// Builds the document from nlohmann's SAX events as Json::parse would, except
+// that every number becomes a JSON string holding its text: DS and IS values
+// reach the C-FIND response as stored ("1.250", "-3e2"), which a double would
+// not keep. A fraction or exponent keeps the text as written; an integer's
+// text is rebuilt from its value, which is the same text for every JSON
+// integer but "-0" (read as "0").
+class NumbersAsTextBuilder {
  public:
-  explicit Parser(std::string_view s) : s_(s) {}
-  bool Parse(Json* out) {
-    if (!Value(out, 0)) return false;
-    Ws();
-    return pos_ == s_.size();
+  explicit NumbersAsTextBuilder(Json* root) : root_(root) {}
+
+  bool null() { return Add(nullptr); }
+  bool boolean(bool value) { return Add(value); }
+  bool number_integer(Json::number_integer_t value) { return Add(std::to_string(value)); }
+  bool number_unsigned(Json::number_unsigned_t value) { return Add(std::to_string(value)); }
+  bool number_float(Json::number_float_t, const std::string& text) { return Add(text); }
+  bool string(std::string& value) { return Add(std::move(value)); }
+  bool binary(Json::binary_t&) { return false; }  // not in JSON text
+  bool start_object(size_t) { return Open(Json::object()); }
+  bool key(std::string& key) {
+    key_ = std::move(key);
+    return true;
   }
+  bool end_object() { return Close(); }
+  bool start_array(size_t) { return Open(Json::array()); }
+  bool end_array() { return Close(); }
+  bool parse_error(size_t, const std::string&, const Json::exception&) { return false; }
 
  private:
-  void Ws() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\t' ||
-                                s_[pos_] == '\r')) {
-      ++pos_;
-    }
-  }
-  bool Literal(std::string_view word) {
-    if (s_.substr(pos_, word.size()) != word) return false;
-    pos_ += word.size();
+  bool Add(Json value) {
+    Place(std::move(value));
     return true;
   }
-  static void AppendUtf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      *out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      *out += static_cast<char>(0xC0 | (cp >> 6));
-      *out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      *out += static_cast<char>(0xE0 | (cp >> 12));
-      *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      *out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      *out += static_cast<char>(0xF0 | (cp >> 18));
-      *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      *out += static_cast<char>(0x80 | (cp & 0x3F));
+  // Puts `value` in the open container (or at the root); returns where.
+  Json* Place(Json value) {
+    if (open_.empty()) {
+      *root_ = std::move(value);
+      return root_;
     }
+    Json& parent = *open_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(value));
+      return &parent.back();
+    }
+    return &(parent[key_] = std::move(value));
   }
-  bool Hex4(uint32_t* cp) {
-    if (pos_ + 4 > s_.size()) return false;
-    *cp = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = s_[pos_++];
-      *cp <<= 4;
-      if (c >= '0' && c <= '9') *cp |= c - '0';
-      else if (c >= 'a' && c <= 'f') *cp |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') *cp |= c - 'A' + 10;
-      else return false;
-    }
+  // A container stays where Place put it while it is open: nothing is added
+  // to its parent until it closes.
+  bool Open(Json container) {
+    if (open_.size() >= kMaxDepth) return false;
+    open_.push_back(Place(std::move(container)));
     return true;
   }
-  bool String(std::string* out) {
-    if (pos_ >= s_.size() || s_[pos_] != '"') return false;
-    ++pos_;
-    while (pos_ < s_.size() && s_[pos_] != '"') {
-      char c = s_[pos_++];
-      if (c != '\\') {
-        *out += c;
-        continue;
-      }
-      if (pos_ >= s_.size()) return false;
-      c = s_[pos_++];
-      switch (c) {
-        case 'n': *out += '\n'; break;
-        case 't': *out += '\t'; break;
-        case 'r': *out += '\r'; break;
-        case 'b': *out += '\b'; break;
-        case 'f': *out += '\f'; break;
-        case 'u': {
-          uint32_t cp = 0;
-          if (!Hex4(&cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF && Literal("\\u")) {
-            uint32_t low = 0;
-            if (!Hex4(&low)) return false;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          }
-          AppendUtf8(cp, out);
-          break;
-        }
-        default: *out += c;  // '"', '\\', '/'
-      }
-    }
-    if (pos_ >= s_.size()) return false;
-    ++pos_;
-    return true;
-  }
-  bool Value(Json* out, int depth) {
-    if (depth > 64) return false;
-    Ws();
-    if (pos_ >= s_.size()) return false;
-    const char c = s_[pos_];
-    if (c == '"') {
-      out->type = Json::Type::kString;
-      return String(&out->text);
-    }
-    if (c == '{' || c == '[') {
-      const bool is_object = c == '{';
-      out->type = is_object ? Json::Type::kObject : Json::Type::kArray;
-      ++pos_;
-      Ws();
-      if (pos_ < s_.size() && s_[pos_] == (is_object ? '}' : ']')) {
-        ++pos_;
-        return true;
-      }
-      while (true) {
-        Ws();
-        std::string key;
-        if (is_object) {
-          if (!String(&key)) return false;
-          Ws();
-          if (!Literal(":")) return false;
-        }
-        Json child;
-        if (!Value(&child, depth + 1)) return false;
-        if (is_object) {
-          out->object.push_back({std::move(key), std::move(child)});
-        } else {
-          out->array.push_back(std::move(child));
-        }
-        Ws();
-        if (Literal(",")) continue;
-        return Literal(is_object ? "}" : "]");
-      }
-    }
-    if (Literal("null")) return true;
-    if (Literal("true") || Literal("false")) {
-      out->type = Json::Type::kBool;
-      return true;
-    }
-    const size_t start = pos_;
-    while (pos_ < s_.size() && std::string_view("+-0123456789.eE").find(s_[pos_]) !=
-                                   std::string_view::npos) {
-      ++pos_;
-    }
-    if (pos_ == start) return false;
-    out->type = Json::Type::kNumber;
-    out->text = std::string(s_.substr(start, pos_ - start));
+  bool Close() {
+    open_.pop_back();
     return true;
   }
 
-  std::string_view s_;
-  size_t pos_ = 0;
+  Json* root_;
+  std::vector<Json*> open_;
+  std::string key_;
 };
 
+// A string (a number's text included), or "" for null, true, false and arrays.
+std::string ValueText(const Json& v) { return v.is_string() ? v.get<std::string>() : ""; }
+
+// PS3.18 F.2.2: the groups back into "Alphabetic=Ideographic=Phonetic".
 std::string PersonName(const Json& v) {
   std::string out;
   const char* groups[] = {"Alphabetic", "Ideographic", "Phonetic"};
   for (int k = 0; k < 3; ++k) {
-    const Json* g = v.Get(groups[k]);
     if (k > 0) out += '=';
-    if (g && g->type == Json::Type::kString) out += g->text;
+    const auto g = v.find(groups[k]);
+    if (g != v.end()) out += ValueText(*g);
   }
   while (!out.empty() && out.back() == '=') out.pop_back();
   return out;
 }
 
 Status ToAttribute(Tag tag, const Json& element, ResponseAttribute* out) {
-  if (element.type != Json::Type::kObject) return Status::Corruption("attribute is not an object");
+  if (!element.is_object()) return Status::Corruption("attribute is not an object");
   out->tag = tag;
-  if (const Json* vr = element.Get("vr")) out->vr = vr->text;
-  const Json* values = element.Get("Value");
-  if (values == nullptr || values->type != Json::Type::kArray) return Status::Ok();
-  for (const Json& v : values->array) {
+  if (const auto vr = element.find("vr"); vr != element.end()) out->vr = ValueText(*vr);
+  const auto values = element.find("Value");
+  if (values == element.end() || !values->is_array()) return Status::Ok();
+  for (const Json& v : *values) {
     if (out->vr == "SQ") {
       std::vector<ResponseAttribute> item;
-      for (const auto& [key, child] : v.object) {
-        Tag child_tag;
-        if (!ParseTagHex(key, &child_tag)) return Status::Corruption("bad tag " + key);
-        ResponseAttribute attribute;
-        PIXELDEX_RETURN_IF_ERROR(ToAttribute(child_tag, child, &attribute));
-        item.push_back(std::move(attribute));
+      if (v.is_object()) {
+        for (const auto& [key, child] : v.items()) {
+          Tag child_tag;
+          if (!ParseTagHex(key, &child_tag)) return Status::Corruption("bad tag " + key);
+          ResponseAttribute attribute;
+          PIXELDEX_RETURN_IF_ERROR(ToAttribute(child_tag, child, &attribute));
+          item.push_back(std::move(attribute));
+        }
       }
       std::sort(item.begin(), item.end(),
                 [](const auto& a, const auto& b) { return a.tag < b.tag; });
       out->items.push_back(std::move(item));
-    } else if (v.type == Json::Type::kObject) {
+    } else if (v.is_object()) {
       out->values.push_back(PersonName(v));
     } else {
-      out->values.push_back(v.text);  // null -> empty value
+      out->values.push_back(ValueText(v));  // null -> empty value
     }
   }
   return Status::Ok();
@@ -223,11 +134,9 @@ bool ParseTagHex(std::string_view hex, Tag* tag) {
   if (hex.size() != 8) return false;
   uint32_t v = 0;
   for (char c : hex) {
-    v <<= 4;
-    if (c >= '0' && c <= '9') v |= c - '0';
-    else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-    else return false;
+    const int digit = HexDigitValue(c);
+    if (digit < 0) return false;
+    v = (v << 4) | static_cast<uint32_t>(digit);
   }
   *tag = Tag{static_cast<uint16_t>(v >> 16), static_cast<uint16_t>(v & 0xFFFF)};
   return true;
@@ -235,7 +144,9 @@ bool ParseTagHex(std::string_view hex, Tag* tag) {
 
 Result<ResponseAttribute> ParseDicomJsonAttribute(Tag tag, std::string_view json) {
   Json root;
-  if (!Parser(json).Parse(&root)) {
+  NumbersAsTextBuilder builder(&root);
+  // With a SAX handler, malformed input is reported to parse_error, not thrown.
+  if (!Json::sax_parse(json.begin(), json.end(), &builder)) {
     return Status::Corruption("malformed DICOM JSON for " + tag.ToString());
   }
   ResponseAttribute attribute;

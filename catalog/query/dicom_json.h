@@ -3,8 +3,9 @@
 // into a ResponseAttribute: strings as they are, numbers in their JSON text,
 // PN objects as "Alphabetic=Ideographic=Phonetic" (trailing empty groups
 // dropped), SQ items recursively, bulk data (BulkDataURI/InlineBinary) as a
-// zero-length value. A small self-contained parser: headers.json is written by
-// pixeldex, so anything malformed is reported as Corruption.
+// zero-length value. Parsed with nlohmann/json (the project's one JSON
+// library); headers.json is written by pixeldex, so anything malformed is
+// reported as Corruption.
 
 #include <string_view>
 

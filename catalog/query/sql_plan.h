@@ -1,8 +1,8 @@
 #pragma once
 // The matching plan of one FindRequest as one SELECT statement: the joins of
 // the query level, one condition per non-universal key (sql_constraint.h),
-// and one result column per return key. The plan is data; find_cursor.h
-// executes it. Values are bound parameters only.
+// and one result column per return key. The plan is data; FindCursor
+// (find_engine.h) executes it. Values are bound parameters only.
 
 #include <string>
 #include <vector>

@@ -16,21 +16,20 @@
 namespace pixeldex::thumbnail {
 namespace {
 
-constexpr char kOk[] = "ok";
-constexpr char kNoPixelData[] = "no_pixel_data";
-constexpr char kUnsupportedSyntax[] = "unsupported_syntax";
-
-ThumbnailRecord WithStatus(std::string status) {
+ThumbnailRecord WithStatus(ThumbnailStatus status, std::string reason = {}) {
   ThumbnailRecord record;
-  record.status = std::move(status);
+  record.status = status;
+  record.reason = std::move(reason);
   return record;
 }
 
-// The one place where a Status becomes a thumbnail status string.
+// The one place where a Status becomes a thumbnail status.
 ThumbnailRecord FromError(const Status& status) {
-  if (status.code() == Status::Code::kUnsupported) return WithStatus(kUnsupportedSyntax);
-  if (status.code() == Status::Code::kNotFound) return WithStatus(kNoPixelData);
-  return WithStatus("decode_error: " + status.message());
+  if (status.code() == Status::Code::kUnsupported) {
+    return WithStatus(ThumbnailStatus::kUnsupportedSyntax);
+  }
+  if (status.code() == Status::Code::kNotFound) return WithStatus(ThumbnailStatus::kNoPixelData);
+  return WithStatus(ThumbnailStatus::kDecodeError, status.message());
 }
 
 Result<DisplayImage> RenderColorFrame(DcmDataset& dataset, const RawFrame& frame,
@@ -58,9 +57,9 @@ Result<DisplayImage> RenderFrame(DcmDataset& dataset, const RawFrame& frame, int
 
 ThumbnailRecord Render(DcmDataset& dataset, E_TransferSyntax transfer_syntax,
                        const ThumbnailOptions& options) {
-  if (!HasPixelData(dataset)) return WithStatus(kNoPixelData);
+  if (!HasPixelData(dataset)) return WithStatus(ThumbnailStatus::kNoPixelData);
   const SyntaxKind kind = ClassifyTransferSyntax(transfer_syntax);
-  if (kind == SyntaxKind::kUnsupported) return WithStatus(kUnsupportedSyntax);
+  if (kind == SyntaxKind::kUnsupported) return WithStatus(ThumbnailStatus::kUnsupportedSyntax);
   EnsureDcmtkDecodersRegistered();
 
   Result<FrameLayout> layout = ReadFrameLayout(dataset);
@@ -75,7 +74,7 @@ ThumbnailRecord Render(DcmDataset& dataset, E_TransferSyntax transfer_syntax,
   Result<std::string> png = EncodePng(*image);
   if (!png.ok()) return FromError(png.status());
 
-  ThumbnailRecord record = WithStatus(kOk);
+  ThumbnailRecord record = WithStatus(ThumbnailStatus::kOk);
   record.width = image->width;
   record.height = image->height;
   record.png = std::move(*png);
@@ -90,11 +89,11 @@ ThumbnailRecord RenderThumbnail(DcmDataset& dataset, E_TransferSyntax transfer_s
   try {
     return Render(dataset, transfer_syntax, options);
   } catch (const std::bad_alloc&) {
-    return WithStatus("decode_error: out of memory");
+    return WithStatus(ThumbnailStatus::kDecodeError, "out of memory");
   } catch (const std::exception& e) {
-    return WithStatus(std::string("decode_error: ") + e.what());
+    return WithStatus(ThumbnailStatus::kDecodeError, e.what());
   } catch (...) {
-    return WithStatus("decode_error: unexpected exception");
+    return WithStatus(ThumbnailStatus::kDecodeError, "unexpected exception");
   }
 }
 

@@ -27,11 +27,11 @@ struct ThumbnailOptions {
 // Number of Frames / 2 (0-based; frame 0 of a single-frame image) -- whose
 // Pixel Data may be encapsulated in `transfer_syntax`, to an 8-bit grey or RGB
 // PNG. The returned record's status is:
-//   "ok"                      png, width and height are set
-//   "no_pixel_data"           the dataset has no (or empty) Pixel Data (7FE0,0010)
-//   "unsupported_syntax"      video (MPEG-2/4, HEVC), JPIP, retired JPEG processes
-//   "decode_error: <reason>"  missing/inconsistent attributes, corrupt or
-//                             truncated pixel data, codec failures
+//   kOk                 png, width and height are set
+//   kNoPixelData        the dataset has no (or empty) Pixel Data (7FE0,0010)
+//   kUnsupportedSyntax  video (MPEG-2/4, HEVC), JPIP, retired JPEG processes
+//   kDecodeError        missing/inconsistent attributes, corrupt or truncated
+//                       pixel data, codec failures; `reason` says which
 // The dataset's in-memory state may change (fragments of the chosen frame
 // loaded); its content does not.
 ThumbnailRecord RenderThumbnail(DcmDataset& dataset, E_TransferSyntax transfer_syntax,

@@ -74,11 +74,12 @@ bool WriteBytes(const std::string& path, const std::string& bytes, std::string* 
 // Why an instance has no PNG, from its thumbnail row (or the lack of one).
 std::string Reason(const index::ThumbnailLookup& lookup) {
   if (!lookup.thumbnail) return "not rendered yet ('pixeldex thumbnails' renders it)";
-  if (lookup.thumbnail->status == "disabled") {
+  const ThumbnailRecord& t = *lookup.thumbnail;
+  if (t.status == ThumbnailStatus::kDisabled) {
     return "disabled (received with thumbnails off; 'pixeldex thumbnails' renders it)";
   }
-  if (lookup.thumbnail->status == "ok") return "the thumbnail row holds no PNG";
-  return lookup.thumbnail->status;
+  if (t.status == ThumbnailStatus::kOk) return "the thumbnail row holds no PNG";
+  return StoredThumbnailStatus(t.status, t.reason);
 }
 
 }  // namespace
@@ -126,7 +127,8 @@ int RunThumbnail(int argc, char** argv) {
     std::fprintf(stderr, "pixeldex thumbnail: no such instance: %s\n", uid.c_str());
     return 1;
   }
-  if (!lookup->thumbnail || lookup->thumbnail->status != "ok" || lookup->thumbnail->png.empty()) {
+  if (!lookup->thumbnail || lookup->thumbnail->status != ThumbnailStatus::kOk ||
+      lookup->thumbnail->png.empty()) {
     std::fprintf(stderr, "pixeldex thumbnail: no thumbnail for %s: %s\n", uid.c_str(),
                  Reason(*lookup).c_str());
     return 1;

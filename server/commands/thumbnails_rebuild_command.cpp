@@ -82,14 +82,16 @@ Rendered RenderStoredFile(const std::filesystem::path& path,
   // As at ingest: DCMTK must not recurse into deep nesting nor spend seconds
   // on (0000,0000) padding of a file changed since it was stored.
   if (Status framed = metadata::CheckStoredDataSet(path.string()); !framed.ok()) {
-    out.thumbnail.status = "decode_error: " + framed.message();
+    out.thumbnail.status = ThumbnailStatus::kDecodeError;
+    out.thumbnail.reason = framed.message();
     return out;
   }
   DcmFileFormat file;
   const OFCondition loaded =
       file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kLazyLoadThreshold, ERM_autoDetect);
   if (loaded.bad()) {
-    out.thumbnail.status = std::string("decode_error: cannot parse data set: ") + loaded.text();
+    out.thumbnail.status = ThumbnailStatus::kDecodeError;
+    out.thumbnail.reason = std::string("cannot parse data set: ") + loaded.text();
     return out;
   }
   DcmDataset& dataset = *file.getDataset();
@@ -167,13 +169,13 @@ Status Rebuild(index::Db& db, index::ThumbnailSelection selection, const Setting
     auto written = index::ReplaceThumbnails(db, updates);
     if (!written.ok()) return written.status();
     for (size_t i = 0; i < updates.size(); ++i) {
-      const std::string& status = updates[i].thumbnail.status;
+      const ThumbnailStatus status = updates[i].thumbnail.status;
       if (!(*written)[i]) {
         ++tally.skipped;
-      } else if (status == "ok") {
+      } else if (status == ThumbnailStatus::kOk) {
         ++tally.rendered;
       } else {
-        ++tally.failed[status.substr(0, status.find(':'))];
+        ++tally.failed[ThumbnailStatusName(status)];
       }
     }
   }

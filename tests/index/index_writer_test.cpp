@@ -40,7 +40,7 @@ InstanceRecord Record(const std::string& sop, const std::string& series = "1.2.2
   r.file.received_at = "2026-11-25T10:00:00.000Z";
   r.provenance.source = "network";
   r.provenance.calling_aet = "MODALITY";
-  r.thumbnail = ThumbnailRecord{"ok", 2, 1, "PNGBYTES"};
+  r.thumbnail = ThumbnailRecord{ThumbnailStatus::kOk, {}, 2, 1, "PNGBYTES"};
   return r;
 }
 

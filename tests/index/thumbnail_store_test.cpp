@@ -46,11 +46,11 @@ class ThumbnailStoreTest : public ::testing::Test {
     auto writer = IndexWriter::Open(path_);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     writer_ = std::move(writer).value();
-    Add("1.1", ThumbnailRecord{"ok", 4, 2, kPng});
+    Add("1.1", ThumbnailRecord{ThumbnailStatus::kOk, {}, 4, 2, kPng});
     Add("1.2", std::nullopt);  // cataloged before thumbnails existed: no row
-    Add("1.3", ThumbnailRecord{"disabled", 0, 0, {}});
-    Add("1.4", ThumbnailRecord{"decode_error: truncated fragment", 0, 0, {}});
-    Add("1.5", ThumbnailRecord{"no_pixel_data", 0, 0, {}});
+    Add("1.3", ThumbnailRecord{ThumbnailStatus::kDisabled, {}, 0, 0, {}});
+    Add("1.4", ThumbnailRecord{ThumbnailStatus::kDecodeError, "truncated fragment", 0, 0, {}});
+    Add("1.5", ThumbnailRecord{ThumbnailStatus::kNoPixelData, {}, 0, 0, {}});
   }
 
   void Add(const std::string& sop, std::optional<ThumbnailRecord> thumbnail) {
@@ -102,7 +102,7 @@ TEST_F(ThumbnailStoreTest, FindsTheStoredPngBytesVerbatimOnAReadOnlyConnection) 
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   EXPECT_TRUE(found->instance_found);
   ASSERT_TRUE(found->thumbnail.has_value());
-  EXPECT_EQ(found->thumbnail->status, "ok");
+  EXPECT_EQ(found->thumbnail->status, ThumbnailStatus::kOk);
   EXPECT_EQ(found->thumbnail->width, 4);
   EXPECT_EQ(found->thumbnail->height, 2);
   EXPECT_EQ(found->thumbnail->png, kPng);
@@ -113,7 +113,8 @@ TEST_F(ThumbnailStoreTest, ReportsTheRecordedReasonWhenThereIsNoPng) {
   auto found = FindThumbnail(db, "1.4");
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->thumbnail.has_value());
-  EXPECT_EQ(found->thumbnail->status, "decode_error: truncated fragment");
+  EXPECT_EQ(found->thumbnail->status, ThumbnailStatus::kDecodeError);
+  EXPECT_EQ(found->thumbnail->reason, "truncated fragment");
   EXPECT_TRUE(found->thumbnail->png.empty());
 }
 
@@ -154,9 +155,9 @@ TEST_F(ThumbnailStoreTest, ReplaceInsertsAndOverwritesRowsInOneBatch) {
   Db db = Writer();
   const std::string other_png = std::string("other\0png", 9);
   auto written = ReplaceThumbnails(
-      db, {{Target("1.2"), ThumbnailRecord{"ok", 8, 6, other_png}},
-           {Target("1.3"), ThumbnailRecord{"no_pixel_data", 0, 0, {}}},
-           {Target("1.1"), ThumbnailRecord{"decode_error: bad", 3, 3, "ignored"}}});
+      db, {{Target("1.2"), ThumbnailRecord{ThumbnailStatus::kOk, {}, 8, 6, other_png}},
+           {Target("1.3"), ThumbnailRecord{ThumbnailStatus::kNoPixelData, {}, 0, 0, {}}},
+           {Target("1.1"), ThumbnailRecord{ThumbnailStatus::kDecodeError, "bad", 3, 3, "ignored"}}});
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(*written, (std::vector<bool>{true, true, true}));
 
@@ -177,7 +178,7 @@ TEST_F(ThumbnailStoreTest, ReplaceInsertsAndOverwritesRowsInOneBatch) {
 
 TEST_F(ThumbnailStoreTest, SkipsInstancesRemovedOrReplacedSinceListing) {
   ASSERT_TRUE(writer_->Remove("1.2").ok());
-  InstanceRecord replaced = Record("1.3", ThumbnailRecord{"disabled", 0, 0, {}});
+  InstanceRecord replaced = Record("1.3", ThumbnailRecord{ThumbnailStatus::kDisabled, {}, 0, 0, {}});
   replaced.file.sha256 = "sha-of-a-newer-file";
   auto rewritten = writer_->Write(replaced);
   ASSERT_TRUE(rewritten.ok());
@@ -187,9 +188,9 @@ TEST_F(ThumbnailStoreTest, SkipsInstancesRemovedOrReplacedSinceListing) {
   stale.instance_pk = rewritten->instance_pk;
 
   Db db = Writer();
-  auto written = ReplaceThumbnails(db, {{Target("1.2"), ThumbnailRecord{"ok", 1, 1, "a"}},
-                                        {stale, ThumbnailRecord{"ok", 1, 1, "b"}},
-                                        {Target("1.5"), ThumbnailRecord{"ok", 1, 1, "c"}}});
+  auto written = ReplaceThumbnails(db, {{Target("1.2"), ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"}},
+                                        {stale, ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "b"}},
+                                        {Target("1.5"), ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "c"}}});
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(*written, (std::vector<bool>{false, false, true}));
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails t JOIN instances i USING (instance_pk) "
@@ -203,15 +204,15 @@ TEST_F(ThumbnailStoreTest, SkipsInstancesRemovedOrReplacedSinceListing) {
 TEST_F(ThumbnailStoreTest, AFailingRowLeavesTheWholeBatchUnwritten) {
   Db db = Writer();
   ASSERT_TRUE(db.Exec("CREATE TEMP TRIGGER fail_boom BEFORE INSERT ON main.thumbnails "
-                      "WHEN NEW.status = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END")
+                      "WHEN NEW.status = 'decode_error: boom' BEGIN SELECT RAISE(ABORT, 'injected'); END")
                   .ok());
-  auto written = ReplaceThumbnails(db, {{Target("1.3"), ThumbnailRecord{"ok", 1, 1, "a"}},
-                                        {Target("1.2"), ThumbnailRecord{"boom", 0, 0, {}}}});
+  auto written = ReplaceThumbnails(db, {{Target("1.3"), ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"}},
+                                        {Target("1.2"), ThumbnailRecord{ThumbnailStatus::kDecodeError, "boom", 0, 0, {}}}});
   ASSERT_FALSE(written.ok());
   EXPECT_NE(written.status().message().find("injected"), std::string::npos);
   EXPECT_EQ(Listed(ThumbnailSelection::kMissing), (std::vector<std::string>{"1.2", "1.3"}));
   // The connection is usable again: the failed transaction was rolled back.
-  auto retried = ReplaceThumbnails(db, {{Target("1.2"), ThumbnailRecord{"ok", 1, 1, "a"}}});
+  auto retried = ReplaceThumbnails(db, {{Target("1.2"), ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"}}});
   ASSERT_TRUE(retried.ok()) << retried.status().ToString();
   EXPECT_EQ(*retried, std::vector<bool>{true});
 }

@@ -231,5 +231,33 @@ TEST(DicomJsonTest, ReadsPersonNamesNumbersSequencesAndEscapes) {
   EXPECT_FALSE(ParseDicomJsonAttribute({0x0010, 0x0010}, R"({"vr":"PN","Value":[)").ok());
 }
 
+// DS and IS values come back with the text they were stored with, not as
+// the numbers they denote.
+TEST(DicomJsonTest, NumbersKeepTheirStoredText) {
+  auto ds = ParseDicomJsonAttribute({0x0018, 0x0050},
+                                    R"({"vr":"DS","Value":[1.250,0.5E-3,100,null]})");
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  EXPECT_EQ(ds->values, (std::vector<std::string>{"1.250", "0.5E-3", "100", ""}));
+  // Beyond 64 bits: the text, not a rounded double.
+  auto is = ParseDicomJsonAttribute({0x0020, 0x0013},
+                                    R"({"vr":"IS","Value":[123456789012345678901234,-42]})");
+  ASSERT_TRUE(is.ok()) << is.status().ToString();
+  EXPECT_EQ(is->values, (std::vector<std::string>{"123456789012345678901234", "-42"}));
+}
+
+TEST(DicomJsonTest, MalformedOrTooDeepJsonIsCorruption) {
+  EXPECT_EQ(ParseDicomJsonAttribute({0x0010, 0x0010}, R"({"vr":"PN"} trailing)").status().code(),
+            Status::Code::kCorruption);
+  EXPECT_EQ(ParseDicomJsonAttribute({0x0008, 0x1032}, R"({"vr":"SQ","Value":[{"0008":{}}]})")
+                .status()
+                .code(),
+            Status::Code::kCorruption);  // an item key that is no tag
+  const std::string deep = std::string(100, '[') + std::string(100, ']');
+  EXPECT_EQ(ParseDicomJsonAttribute({0x0010, 0x0010}, R"({"vr":"PN","Value":)" + deep + "}")
+                .status()
+                .code(),
+            Status::Code::kCorruption);
+}
+
 }  // namespace
 }  // namespace pixeldex::query::testing

@@ -114,8 +114,8 @@ void BuildSqlFixture(const std::string& path) {
   if (!writer.ok()) throw std::runtime_error(writer.status().ToString());
   for (const Spec& spec : Specs()) {
     InstanceRecord record = ToRecord(spec);
-    if (spec.sop_uid == "1.1.1.1") record.thumbnail = ThumbnailRecord{"ok", 2, 1, "\x89PNG\r\n\x1a\n"};
-    if (spec.sop_uid == "2.1.1.1") record.thumbnail = ThumbnailRecord{"no_pixel_data", 0, 0, ""};
+    if (spec.sop_uid == "1.1.1.1") record.thumbnail = ThumbnailRecord{ThumbnailStatus::kOk, {}, 2, 1, "\x89PNG\r\n\x1a\n"};
+    if (spec.sop_uid == "2.1.1.1") record.thumbnail = ThumbnailRecord{ThumbnailStatus::kNoPixelData, {}, 0, 0, ""};
     auto written = (*writer)->Write(record);
     if (!written.ok()) throw std::runtime_error(written.status().ToString());
   }

@@ -32,7 +32,7 @@ PixelSpec Color(const char* photometric, int planar) {
 
 Png RenderOk(DcmDataset& dataset) {
   ThumbnailRecord record = RenderViaFile(dataset);
-  EXPECT_EQ(record.status, "ok");
+  EXPECT_EQ(record.status, ThumbnailStatus::kOk);
   Png png = DecodePng(record.png);
   EXPECT_EQ(png.channels, 3);
   EXPECT_EQ(png.width, 2);
@@ -133,7 +133,7 @@ TEST(ColorRendering, PaletteColorWithoutLutsIsADecodeError) {
   spec.photometric = "PALETTE COLOR";
   auto dataset = MakeDataset(spec, {0});
   ThumbnailRecord record = RenderViaFile(*dataset);
-  EXPECT_EQ(record.status.rfind("decode_error: ", 0), 0u) << record.status;
+  EXPECT_EQ(record.status, ThumbnailStatus::kDecodeError) << record.reason;
   EXPECT_TRUE(record.png.empty());
 }
 

@@ -23,7 +23,7 @@ std::vector<int> Row(const Png& png) {
 
 Png RenderOk(DcmDataset& dataset) {
   ThumbnailRecord record = RenderViaFile(dataset);
-  EXPECT_EQ(record.status, "ok");
+  EXPECT_EQ(record.status, ThumbnailStatus::kOk);
   Png png = DecodePng(record.png);
   EXPECT_EQ(png.width, record.width);
   EXPECT_EQ(png.height, record.height);

@@ -112,8 +112,8 @@ TEST(Jpeg2000Resolution, ThumbnailMatchesTheNativeImagesClosely) {
     const int max_size = c.max_size;
     ThumbnailRecord expected = RenderFile(dir.Path("native.dcm"), max_size);
     ThumbnailRecord actual = RenderFile(dir.Path("j2k.dcm"), max_size);
-    ASSERT_EQ(expected.status, "ok");
-    ASSERT_EQ(actual.status, "ok");
+    ASSERT_EQ(expected.status, ThumbnailStatus::kOk);
+    ASSERT_EQ(actual.status, ThumbnailStatus::kOk);
     EXPECT_EQ(actual.width, expected.width);
     EXPECT_EQ(actual.height, expected.height);
     ExpectWithin(DecodePng(actual.png), DecodePng(expected.png), c.mean, c.max);

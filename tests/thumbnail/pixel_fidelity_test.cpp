@@ -21,8 +21,8 @@ namespace {
 
 Png RenderOk(const std::string& path) {
   ThumbnailRecord record = RenderFile(path);
-  EXPECT_EQ(record.status, "ok") << path;
-  if (record.status != "ok") return {};
+  EXPECT_EQ(record.status, ThumbnailStatus::kOk) << path;
+  if (record.status != ThumbnailStatus::kOk) return {};
   return DecodePng(record.png);
 }
 
@@ -91,7 +91,7 @@ TEST(PixelFidelity, TruncatedOneBitDataIsADecodeError) {
   std::vector<Uint8> bits = PackBits(3);
   bits.resize(14);  // the middle frame ends in byte 17
   dataset->putAndInsertUint8Array(DCM_PixelData, bits.data(), bits.size());
-  EXPECT_EQ(RenderViaFile(*dataset).status.rfind("decode_error: ", 0), 0u);
+  EXPECT_EQ(RenderViaFile(*dataset).status, ThumbnailStatus::kDecodeError);
 }
 
 // --- 32 bits allocated, Big Endian ------------------------------------------

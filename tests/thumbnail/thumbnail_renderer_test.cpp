@@ -22,8 +22,8 @@ PixelSpec Mono8(int columns, int rows) {
 }
 
 bool IsDecodeError(const ThumbnailRecord& record) {
-  return record.status.rfind("decode_error: ", 0) == 0 && record.png.empty() &&
-         record.status.size() > 14;
+  return record.status == ThumbnailStatus::kDecodeError && record.png.empty() &&
+         !record.reason.empty();
 }
 
 TEST(ThumbnailRenderer, CheckerboardDownscalesByAreaAveragingToMidGrey) {
@@ -37,7 +37,7 @@ TEST(ThumbnailRenderer, CheckerboardDownscalesByAreaAveragingToMidGrey) {
   auto dataset = MakeDataset(Mono8(w, h), samples);
   SetWindow(*dataset, 128, 256);  // identity
   ThumbnailRecord record = RenderViaFile(*dataset);
-  ASSERT_EQ(record.status, "ok");
+  ASSERT_EQ(record.status, ThumbnailStatus::kOk);
   EXPECT_EQ(record.width, 256);
   EXPECT_EQ(record.height, 128);
   Png png = DecodePng(record.png);
@@ -55,7 +55,7 @@ TEST(ThumbnailRenderer, DownscaleAveragesBlocksAndKeepsEdges) {
   auto dataset = MakeDataset(Mono8(8, 4), samples);
   SetWindow(*dataset, 128, 256);
   ThumbnailRecord record = RenderViaFile(*dataset, 4);
-  ASSERT_EQ(record.status, "ok");
+  ASSERT_EQ(record.status, ThumbnailStatus::kOk);
   Png png = DecodePng(record.png);
   EXPECT_EQ(png.pixels, (std::vector<uint8_t>{0, 0, 200, 200, 0, 0, 200, 200}));
 }
@@ -65,7 +65,7 @@ TEST(ThumbnailRenderer, NonIntegerRatioWeighsPartlyCoveredPixels) {
   auto dataset = MakeDataset(Mono8(3, 1), {0, 90, 210});
   SetWindow(*dataset, 128, 256);
   ThumbnailRecord record = RenderViaFile(*dataset, 2);
-  ASSERT_EQ(record.status, "ok");
+  ASSERT_EQ(record.status, ThumbnailStatus::kOk);
   Png png = DecodePng(record.png);
   ASSERT_EQ(png.width, 2);
   ASSERT_EQ(png.height, 1);  // 1 * 2/3 rounds to 1
@@ -76,7 +76,7 @@ TEST(ThumbnailRenderer, NonIntegerRatioWeighsPartlyCoveredPixels) {
 TEST(ThumbnailRenderer, SmallImagesAreNotUpscaled) {
   auto dataset = MakeDataset(Mono8(100, 50), std::vector<uint32_t>(5000, 7));
   ThumbnailRecord record = RenderViaFile(*dataset);
-  ASSERT_EQ(record.status, "ok");
+  ASSERT_EQ(record.status, ThumbnailStatus::kOk);
   EXPECT_EQ(record.width, 100);
   EXPECT_EQ(record.height, 50);
 }
@@ -91,7 +91,7 @@ TEST(ThumbnailRenderer, LargeSixteenBitImageGetsA256PixelThumbnail) {
   for (size_t i = 0; i < samples.size(); ++i) samples[i] = (i % 4096) * 16;  // horizontal ramp
   auto dataset = MakeDataset(spec, samples);
   ThumbnailRecord record = RenderViaFile(*dataset);
-  ASSERT_EQ(record.status, "ok");
+  ASSERT_EQ(record.status, ThumbnailStatus::kOk);
   EXPECT_EQ(record.width, 256);
   EXPECT_EQ(record.height, 256);
   Png png = DecodePng(record.png);
@@ -103,13 +103,13 @@ TEST(ThumbnailRenderer, LargeSixteenBitImageGetsA256PixelThumbnail) {
 TEST(ThumbnailRenderer, NoPixelData) {
   auto dataset = MakeHeader(Mono8(4, 4));
   ThumbnailRecord record = RenderThumbnail(*dataset, EXS_LittleEndianExplicit, {});
-  EXPECT_EQ(record.status, "no_pixel_data");
+  EXPECT_EQ(record.status, ThumbnailStatus::kNoPixelData);
   EXPECT_TRUE(record.png.empty());
-  EXPECT_EQ(RenderViaFile(*dataset).status, "no_pixel_data");
+  EXPECT_EQ(RenderViaFile(*dataset).status, ThumbnailStatus::kNoPixelData);
 
   auto empty = MakeHeader(Mono8(4, 4));
   empty->putAndInsertUint8Array(DCM_PixelData, nullptr, 0);
-  EXPECT_EQ(RenderThumbnail(*empty, EXS_LittleEndianExplicit, {}).status, "no_pixel_data");
+  EXPECT_EQ(RenderThumbnail(*empty, EXS_LittleEndianExplicit, {}).status, ThumbnailStatus::kNoPixelData);
 }
 
 TEST(ThumbnailRenderer, VideoSyntaxesAreUnsupported) {
@@ -118,7 +118,7 @@ TEST(ThumbnailRenderer, VideoSyntaxesAreUnsupported) {
   for (E_TransferSyntax syntax : {EXS_MPEG2MainProfileAtMainLevel, EXS_MPEG4HighProfileLevel4_1,
                                   EXS_HEVCMainProfileLevel5_1}) {
     ThumbnailRecord record = RenderThumbnail(*dataset, syntax, {});
-    EXPECT_EQ(record.status, "unsupported_syntax");
+    EXPECT_EQ(record.status, ThumbnailStatus::kUnsupportedSyntax);
     EXPECT_TRUE(record.png.empty());
   }
 }
@@ -129,8 +129,8 @@ TEST(ThumbnailRenderer, TruncatedNativePixelDataIsADecodeError) {
   spec.high_bit = 15;
   auto dataset = MakeDataset(spec, std::vector<uint32_t>(500, 1));
   ThumbnailRecord record = RenderViaFile(*dataset);
-  EXPECT_TRUE(IsDecodeError(record)) << record.status;
-  EXPECT_NE(record.status.find("truncated"), std::string::npos) << record.status;
+  EXPECT_TRUE(IsDecodeError(record)) << record.reason;
+  EXPECT_NE(record.reason.find("truncated"), std::string::npos) << record.reason;
 }
 
 TEST(ThumbnailRenderer, MissingMiddleFrameIsADecodeError) {
@@ -145,7 +145,7 @@ TEST(ThumbnailRenderer, InconsistentImagePixelModuleIsADecodeError) {
   spec.bits_stored = 12;  // more than Bits Allocated 8
   auto dataset = MakeDataset(spec, {1, 2, 3, 4});
   ThumbnailRecord record = RenderViaFile(*dataset);
-  EXPECT_TRUE(IsDecodeError(record)) << record.status;
+  EXPECT_TRUE(IsDecodeError(record)) << record.reason;
 
   auto no_rows = MakeDataset(Mono8(2, 2), {1, 2, 3, 4});
   no_rows->findAndDeleteElement(DCM_Rows);
@@ -162,8 +162,8 @@ TEST(ThumbnailRenderer, HugeClaimedFrameIsRefusedBeforeAllocating) {
   auto dataset = MakeHeader(spec);
   PutEncapsulated(*dataset, EXS_JPEGLSLossless, {std::vector<uint8_t>(64, 0xFF)});
   ThumbnailRecord record = RenderThumbnail(*dataset, EXS_JPEGLSLossless, {});
-  EXPECT_TRUE(IsDecodeError(record)) << record.status;
-  EXPECT_NE(record.status.find("too large"), std::string::npos) << record.status;
+  EXPECT_TRUE(IsDecodeError(record)) << record.reason;
+  EXPECT_NE(record.reason.find("too large"), std::string::npos) << record.reason;
 }
 
 TEST(ThumbnailRenderer, FramesAbove256MiBAreRefusedBeforeDecoding) {
@@ -172,14 +172,14 @@ TEST(ThumbnailRenderer, FramesAbove256MiBAreRefusedBeforeDecoding) {
   auto dataset = MakeHeader(Mono8(35344, 16400));
   PutEncapsulated(*dataset, EXS_JPEGProcess1, {std::vector<uint8_t>(64, 0xFF)});
   ThumbnailRecord record = RenderThumbnail(*dataset, EXS_JPEGProcess1, {});
-  EXPECT_NE(record.status.find("too large"), std::string::npos) << record.status;
+  EXPECT_NE(record.reason.find("too large"), std::string::npos) << record.reason;
   // 8192 x 8192 16-bit (128 MiB) is still rendered... as far as its data goes.
   PixelSpec big = Mono8(8192, 8192);
   big.bits_allocated = big.bits_stored = 16;
   big.high_bit = 15;
   auto allowed = MakeHeader(big);
   PutEncapsulated(*allowed, EXS_JPEGProcess1, {std::vector<uint8_t>(64, 0xFF)});
-  EXPECT_EQ(RenderThumbnail(*allowed, EXS_JPEGProcess1, {}).status.find("too large"),
+  EXPECT_EQ(RenderThumbnail(*allowed, EXS_JPEGProcess1, {}).reason.find("too large"),
             std::string::npos);
 }
 
@@ -189,7 +189,7 @@ TEST(ThumbnailRenderer, JpegStreamThatHangsDcmtkIsADecodeError) {
   PutEncapsulated(*dataset, EXS_JPEGProcess1,
                   {std::vector<uint8_t>{0xFF, 0xD8, 0xFF, 0x01, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00}});
   ThumbnailRecord record = RenderThumbnail(*dataset, EXS_JPEGProcess1, {});
-  EXPECT_NE(record.status.find("TEM marker"), std::string::npos) << record.status;
+  EXPECT_NE(record.reason.find("TEM marker"), std::string::npos) << record.reason;
 }
 
 TEST(ThumbnailRenderer, GarbageInEveryCompressedSyntaxIsADecodeError) {
@@ -199,7 +199,7 @@ TEST(ThumbnailRenderer, GarbageInEveryCompressedSyntaxIsADecodeError) {
     auto dataset = MakeHeader(Mono8(16, 16));
     PutEncapsulated(*dataset, syntax, {garbage});
     ThumbnailRecord record = RenderThumbnail(*dataset, syntax, {});
-    EXPECT_TRUE(IsDecodeError(record)) << DcmXfer(syntax).getXferName() << ": " << record.status;
+    EXPECT_TRUE(IsDecodeError(record)) << DcmXfer(syntax).getXferName() << ": " << record.reason;
   }
 }
 
@@ -213,7 +213,7 @@ TEST(ThumbnailRenderer, ConcurrentCallsGiveTheSameResultsAsSequentialOnes) {
     for (size_t p = 0; p < samples.size(); ++p) samples[p] = (p * (i + 1)) % 256;
     datasets.push_back(MakeDataset(spec, samples));
     sequential.push_back(RenderThumbnail(*datasets.back(), EXS_LittleEndianExplicit, {}));
-    ASSERT_EQ(sequential.back().status, "ok");
+    ASSERT_EQ(sequential.back().status, ThumbnailStatus::kOk);
   }
   std::vector<ThumbnailRecord> parallel(kImages);
   std::vector<std::thread> threads;
