@@ -4,6 +4,7 @@
 
 #include "catalog/index/schema.h"
 #include "server/dicomweb/qido_service.h"
+#include "server/dicomweb/stow_service.h"
 #include "server/dicomweb/wado_metadata_service.h"
 #include "server/http/http_tls.h"
 #include "server/http/observability_routes.h"
@@ -66,6 +67,7 @@ Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
     context->find_options.max_results = static_cast<size_t>(settings.query.max_results);
     context->scheme = http.tls ? "https" : "http";
     AddQidoRoutes(router, context);
+    AddStowRoutes(router, std::make_shared<StowContext>(StowContext{server.context(), context->scheme}));
     AddWadoMetadataRoutes(router, std::move(context));
   }
   auto pipeline = std::make_shared<RequestPipeline>(

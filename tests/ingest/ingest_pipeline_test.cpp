@@ -125,6 +125,23 @@ TEST_F(IngestPipelineTest, MismatchWithTheRequestIsRejectedAndNothingIsKept) {
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 0);
 }
 
+// PS3.18 10.5.1: STOW-RS to /studies/{study} stores only that study's instances.
+TEST_F(IngestPipelineTest, AnotherStudyThanTheRequestNamesIsRejected) {
+  TestInstance t;
+  IngestRequest request = Incoming(t);
+  request.expected_study_instance_uid = "1.2.3.4.5.6";
+  auto outcome = pipeline_->Ingest(request);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(outcome.status().message().find("Study Instance UID"), std::string::npos);
+  EXPECT_TRUE(IncomingIsEmpty());
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 0);
+
+  IngestRequest same_study = Incoming(t);
+  same_study.expected_study_instance_uid = t.study_uid;
+  EXPECT_TRUE(pipeline_->Ingest(same_study).ok());
+}
+
 TEST_F(IngestPipelineTest, MissingIdentityIsRejected) {
   TestInstance t;
   t.series_uid = "";
