@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "catalog/index/schema.h"
+#include "server/dicomweb/capabilities_service.h"
 #include "server/dicomweb/qido_service.h"
 #include "server/dicomweb/stow_service.h"
 #include "server/dicomweb/wado_metadata_service.h"
@@ -68,7 +69,9 @@ Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
     context->scheme = http.tls ? "https" : "http";
     AddQidoRoutes(router, context);
     AddStowRoutes(router, std::make_shared<StowContext>(StowContext{server.context(), context->scheme}));
-    AddWadoMetadataRoutes(router, std::move(context));
+    AddWadoMetadataRoutes(router, context);
+    // Last: it describes the /dicom-web routes added before it.
+    AddCapabilitiesRoute(router, context->scheme);
   }
   auto pipeline = std::make_shared<RequestPipeline>(
       std::move(router),

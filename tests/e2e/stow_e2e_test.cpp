@@ -219,5 +219,21 @@ TEST_F(StowRejectDuplicatesE2eTest, ASecondCopyIsRefusedWith0111AsByCStore) {
   EXPECT_EQ(Instances(), 1);
 }
 
+// PS3.18 8.9: the capabilities list STOW beside QIDO; each resource says
+// what it allows.
+TEST_F(StowE2eTest, CapabilitiesAndAllowListStow) {
+  const std::string root = "http://127.0.0.1:" + std::to_string(server_->http_port());
+  auto wadl =
+      RunProcess({"curl", "-sS", "-u", "bob:builder", "-X", "OPTIONS", root + "/dicom-web"});
+  ASSERT_EQ(wadl.exit_code, 0) << wadl.output;
+  EXPECT_NE(wadl.output.find("<resources base=\"" + root + "/dicom-web/\">"), std::string::npos)
+      << wadl.output;
+  EXPECT_NE(wadl.output.find("<method name=\"POST\"/>"), std::string::npos);
+  auto allow = HttpRequest(server_->http_port(), "OPTIONS", "/dicom-web/studies",
+                           {"Authorization: " + BasicAuthorization("bob", "builder")});
+  EXPECT_EQ(allow.status, 204);
+  EXPECT_EQ(allow.headers["allow"], "GET, HEAD, POST");
+}
+
 }  // namespace
 }  // namespace pixeldex::testing
