@@ -4,6 +4,7 @@
 
 #include "catalog/index/schema.h"
 #include "server/dicomweb/capabilities_service.h"
+#include "server/dicomweb/dicomweb_metrics.h"
 #include "server/dicomweb/qido_service.h"
 #include "server/dicomweb/stow_service.h"
 #include "server/dicomweb/wado_metadata_service.h"
@@ -76,7 +77,11 @@ Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
   auto pipeline = std::make_shared<RequestPipeline>(
       std::move(router),
       std::make_shared<Authenticator>(std::move(users).value(), std::move(tokens).value()),
-      std::move(cors).value());
+      std::move(cors).value(),
+      [&metrics = server.context().metrics](const HttpRequest& request,
+                                            const HttpResponse& response) {
+        CountDicomwebRequest(metrics, request, response);
+      });
   return HttpServer::Start(
       *listen, [pipeline](const HttpRequest& request) { return pipeline->Handle(request); },
       std::move(options));

@@ -12,6 +12,7 @@
 #include "tests/e2e/dicomweb_users.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/support/http_client.h"
+#include "tests/support/metrics_scrape.h"
 
 namespace pixeldex::testing {
 namespace {
@@ -233,6 +234,33 @@ TEST_F(StowE2eTest, CapabilitiesAndAllowListStow) {
                            {"Authorization: " + BasicAuthorization("bob", "builder")});
   EXPECT_EQ(allow.status, 204);
   EXPECT_EQ(allow.headers["allow"], "GET, HEAD, POST");
+}
+
+// /metrics counts DICOMweb requests by resource kind and status class, and
+// times them by kind.
+TEST_F(StowE2eTest, MetricsCountDicomwebRequestsByKindAndStatusClass) {
+  const std::string body = MultipartBody({ReadFileBytes(FileOf(Instance(UniqueUid("1."))))});
+  ASSERT_EQ(Post("/dicom-web/studies", body).status, 200) << server_->Log();
+  EXPECT_EQ(Post("/dicom-web/studies", body, kContentType, "bob:builder").status, 403);
+  auto qido = HttpRequest(server_->http_port(), "GET", "/dicom-web/studies",
+                          {"Authorization: " + BasicAuthorization("bob", "builder")});
+  EXPECT_EQ(qido.status, 200);
+
+  auto page = HttpRequest(server_->http_port(), "GET", "/metrics");
+  ASSERT_EQ(page.status, 200);
+  const auto samples = MetricSamples(page.body);
+  auto sample = [&](const std::string& key) {
+    auto it = samples.find(key);
+    return it == samples.end() ? -1.0 : it->second;
+  };
+  EXPECT_EQ(sample("pixeldex_dicomweb_requests_total{kind=\"stow\",status=\"2xx\"}"), 1);
+  EXPECT_EQ(sample("pixeldex_dicomweb_requests_total{kind=\"stow\",status=\"4xx\"}"), 1);
+  EXPECT_EQ(sample("pixeldex_dicomweb_requests_total{kind=\"qido\",status=\"2xx\"}"), 1);
+  EXPECT_EQ(sample("pixeldex_dicomweb_request_duration_seconds_count{kind=\"stow\"}"), 2);
+  EXPECT_EQ(sample("pixeldex_dicomweb_request_duration_seconds_bucket{kind=\"qido\",le=\"+Inf\"}"),
+            1);
+  // The same pipeline as C-STORE: the stored instance is counted there too.
+  EXPECT_EQ(sample("pixeldex_instances_stored_total"), 1);
 }
 
 }  // namespace
