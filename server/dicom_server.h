@@ -63,6 +63,9 @@ class DicomServer {
   Status CheckHealth() const;
   // What the server counts; valid from construction, updated from any thread.
   const metrics::ServerMetrics& metrics() const { return metrics_; }
+  // The pipeline, store and counters every front end shares (STOW-RS stores
+  // through it as C-STORE does); valid once Start() succeeded.
+  const ServerContext& context() const { return *context_; }
 
  private:
   struct Handoff;

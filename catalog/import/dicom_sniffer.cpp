@@ -94,13 +94,24 @@ constexpr NonInstanceClass kNonInstanceClasses[] = {
     {"1.2.840.10008.1.3.10", "DICOMDIR"},  // Media Storage Directory Storage, PS3.10 8.6
 };
 
-// The Media Storage SOP Class UID (0002,0002) of the File Meta Information
-// that follows the prefix (PS3.10 7.1: group 0002, Explicit VR Little
-// Endian); empty when it is not within `head`.
-std::string_view MediaStorageSopClass(std::string_view head) {
+const char* NonInstanceName(std::string_view head) {
+  const std::string_view uid = FileMetaValue(head, kMediaStorageSopClassUid);
+  for (const NonInstanceClass& c : kNonInstanceClasses) {
+    if (c.uid == uid) return c.name;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string_view FileMetaValue(std::string_view head, uint16_t element) {
+  if (head.size() < kPreambleBytes + kMagic.size() ||
+      head.substr(kPreambleBytes, kMagic.size()) != kMagic) {
+    return {};
+  }
   size_t at = kPreambleBytes + kMagic.size();
   while (at + 8 <= head.size() && Le16(head, at) == 0x0002) {
-    const uint16_t element = Le16(head, at + 2);
+    const uint16_t this_element = Le16(head, at + 2);
     const int field = LengthFieldBytes(head.substr(at + 4, 2));
     if (field == 0) return {};
     uint64_t length = 0;
@@ -114,25 +125,15 @@ std::string_view MediaStorageSopClass(std::string_view head) {
       value_at = at + 12;
     }
     if (value_at + length > head.size()) return {};
-    if (element == 0x0002) {
-      std::string_view uid = head.substr(value_at, static_cast<size_t>(length));
-      while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) uid.remove_suffix(1);
-      return uid;
+    if (this_element == element) {
+      std::string_view value = head.substr(value_at, static_cast<size_t>(length));
+      while (!value.empty() && (value.back() == '\0' || value.back() == ' ')) value.remove_suffix(1);
+      return value;
     }
     at = value_at + static_cast<size_t>(length);
   }
   return {};
 }
-
-const char* NonInstanceName(std::string_view head) {
-  const std::string_view uid = MediaStorageSopClass(head);
-  for (const NonInstanceClass& c : kNonInstanceClasses) {
-    if (c.uid == uid) return c.name;
-  }
-  return nullptr;
-}
-
-}  // namespace
 
 DicomKind ClassifyDicomPrefix(std::string_view head, int64_t file_size, std::string* what) {
   if (head.size() >= kPreambleBytes + kMagic.size() &&

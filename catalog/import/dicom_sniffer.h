@@ -49,6 +49,16 @@ DicomKind ClassifyDicomPrefix(std::string_view head, int64_t file_size,
 // file cannot be opened or read.
 Result<DicomKind> ClassifyDicomFile(const std::string& path, std::string* what = nullptr);
 
+// PS3.10 7.1: File Meta Information elements (group 0002).
+inline constexpr uint16_t kMediaStorageSopClassUid = 0x0002;
+inline constexpr uint16_t kMediaStorageSopInstanceUid = 0x0003;
+
+// The value of File Meta Information element (0002,`element`) of a Part-10
+// file whose first bytes are `head` (Explicit VR Little Endian after the
+// prefix), trailing NULs and spaces removed; empty when `head` is not a
+// Part-10 file's or the element is absent or not wholly within it.
+std::string_view FileMetaValue(std::string_view head, uint16_t element);
+
 // "Part-10", "raw data set", "not an instance" or "not DICOM".
 const char* DicomKindName(DicomKind kind);
 

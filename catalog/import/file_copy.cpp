@@ -65,17 +65,27 @@ Status Copy(int in, int out, const std::string& from, const std::string& to) {
   }
 }
 
+// Creates `to` and fills it with `fill(fd)`; removes it again on failure.
+template <typename Fill>
+Status CreateFilled(const std::string& to, Fill fill) {
+  Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (out.get() < 0) return Status::FromErrno(errno, "cannot create " + to);
+  Status status = fill(out.get());
+  if (out.Close() != 0 && status.ok()) status = Status::FromErrno(errno, "cannot write " + to);
+  if (!status.ok()) ::unlink(to.c_str());
+  return status;
+}
+
 }  // namespace
 
 Status CopyFileContents(const std::string& from, const std::string& to) {
   Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (in.get() < 0) return Status::FromErrno(errno, "cannot open " + from);
-  Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (out.get() < 0) return Status::FromErrno(errno, "cannot create " + to);
-  Status status = Copy(in.get(), out.get(), from, to);
-  if (out.Close() != 0 && status.ok()) status = Status::FromErrno(errno, "cannot write " + to);
-  if (!status.ok()) ::unlink(to.c_str());
-  return status;
+  return CreateFilled(to, [&](int out) { return Copy(in.get(), out, from, to); });
+}
+
+Status WriteFileContents(const std::string& to, std::string_view bytes) {
+  return CreateFilled(to, [&](int out) { return WriteAll(out, bytes.data(), bytes.size(), to); });
 }
 
 }  // namespace pixeldex::import

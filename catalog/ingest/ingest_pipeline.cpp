@@ -50,7 +50,8 @@ class IncomingFileGuard {
 };
 
 // PS3.4 B.2.3 / C.4.1.2: the identity of a composite instance. The data
-// set's UIDs must be those of the C-STORE request, unless they were encoded
+// set's UIDs must be those of the C-STORE request (and its study that of a
+// STOW-RS request's URL, PS3.18 10.5.1), unless they were encoded
 // as UN: a sender that does not apply the dictionary VR (PS3.5 6.2.2) reads
 // them as bytes (dcmsend names such an instance "31"), and the data set is
 // what import would catalog.
@@ -64,6 +65,12 @@ Status ValidateIdentity(const metadata::ExtractedMetadata& m, const IngestReques
   }
   if (m.series.series_instance_uid.empty()) {
     return Status::InvalidArgument("missing Series Instance UID");
+  }
+  if (!request.expected_study_instance_uid.empty() &&
+      request.expected_study_instance_uid != m.study.study_instance_uid) {
+    return Status::InvalidArgument("Study Instance UID " + m.study.study_instance_uid +
+                                   " in the data set differs from " +
+                                   request.expected_study_instance_uid + " in the request");
   }
   if (m.identity_encoded_as_un) return Status::Ok();
   if (!request.expected_sop_class_uid.empty() &&
@@ -225,6 +232,8 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   IngestOutcome outcome;
   outcome.sop_class_uid = record.instance.sop_class_uid;
   outcome.sop_instance_uid = record.instance.sop_instance_uid;
+  outcome.study_instance_uid = record.study.study_instance_uid;
+  outcome.series_instance_uid = record.series.series_instance_uid;
   outcome.relative_path = record.file.relative_path;
   outcome.size_bytes = record.file.size_bytes;
   outcome.thumbnail_status = record.thumbnail->status;

@@ -60,6 +60,9 @@ struct IngestRequest {
   // From the C-STORE request; empty for imports (then not checked).
   std::string expected_sop_class_uid;
   std::string expected_sop_instance_uid;
+  // From a STOW-RS request to /studies/{study} (PS3.18 10.5.1); empty
+  // otherwise (then not checked).
+  std::string expected_study_instance_uid;
   Provenance provenance;
 };
 
@@ -71,6 +74,8 @@ struct IngestOutcome {
   Disposition disposition = Disposition::kStored;
   std::string sop_class_uid;
   std::string sop_instance_uid;
+  std::string study_instance_uid;
+  std::string series_instance_uid;
   std::string relative_path;
   int64_t size_bytes = 0;
   ThumbnailStatus thumbnail_status = ThumbnailStatus::kDisabled;

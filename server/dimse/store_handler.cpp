@@ -4,11 +4,11 @@
 #include <dcmtk/dcmdata/dcostrmf.h>
 #include <fmt/format.h>
 
-#include <chrono>
 #include <memory>
 #include <optional>
 
 #include "catalog/common/log.h"
+#include "server/association/counted_ingest.h"
 #include "server/dimse/dimse_status.h"
 #include "server/dimse/latched_output_stream.h"
 #include "server/dimse/request_refusal.h"
@@ -53,18 +53,12 @@ void LogStoreResult(LogLevel level, T_ASC_Association* assoc, const T_DIMSE_C_St
       outcome);
 }
 
-// Records a refused or failed store in the history; a failure is logged only.
+// Records a refused or failed store in the history.
 void RecordStoreFailure(const ServerContext& context, T_ASC_Association* assoc,
                         const T_DIMSE_C_StoreRQ& request, Uint16 status,
                         const std::string& reason) {
-  EventRecord event;
-  event.kind = "store_failed";
-  event.sop_instance_uid = request.AffectedSOPInstanceUID;
-  event.calling_aet = assoc->params->DULparams.callingAPTitle;
-  event.status_code = status;
-  event.detail = reason;
-  Status s = context.writer.Record(std::move(event));
-  if (!s.ok()) LogWarning("cannot record store_failed event: {}", s.ToString());
+  server::RecordStoreFailure(context, request.AffectedSOPInstanceUID,
+                             assoc->params->DULparams.callingAPTitle, status, reason);
 }
 
 // Answers A700 out of resources (PS3.4 B.2.3) to a store whose data set has
@@ -91,16 +85,6 @@ OFCondition Refuse(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id
       DIMSE_ignoreDataSet(assoc, DIMSE_NONBLOCKING, timeout, &bytes_read, &pdv_count);
   if (drained.bad()) return drained;
   return AnswerOutOfResources(assoc, pres_id, request, context, reason, stats);
-}
-
-// Runs the pipeline and records how long it took (pixeldex_ingest_duration_seconds).
-Result<ingest::IngestOutcome> TimedIngest(const ServerContext& context,
-                                          const ingest::IngestRequest& request) {
-  const auto started = std::chrono::steady_clock::now();
-  Result<ingest::IngestOutcome> outcome = context.pipeline.Ingest(request);
-  context.metrics.ingest_seconds.Observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  return outcome;
 }
 
 }  // namespace
@@ -168,7 +152,7 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   ingest_request.provenance.called_aet = assoc->params->DULparams.calledAPTitle;
   ingest_request.provenance.peer_address = PeerOf(assoc);
 
-  Result<ingest::IngestOutcome> outcome = TimedIngest(context, ingest_request);
+  Result<ingest::IngestOutcome> outcome = CountedIngest(context, ingest_request);
   if (!outcome.ok()) {
     context.store.Discard(incoming);
     ++stats.store_failures;
@@ -179,15 +163,8 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   }
   ++stats.instances_stored;
   stats.bytes_received += outcome->size_bytes;
-  if (!outcome->warning.empty()) {
-    LogStoreResult(LogLevel::kWarning, assoc, request, STATUS_Success, outcome->warning,
-                   outcome->sop_instance_uid);
-  }
   LogStoreResult(LogLevel::kDebug, assoc, request, STATUS_Success,
                  fmt::format("stored, {} bytes", outcome->size_bytes), outcome->sop_instance_uid);
-  context.metrics.instances_stored.Increment();
-  context.metrics.bytes_received.Increment(static_cast<uint64_t>(outcome->size_bytes));
-  if (outcome->thumbnail_failed()) context.metrics.thumbnail_failures.Increment();
   return SendResponse(assoc, pres_id, request, STATUS_Success, {}, context);
 }
 

@@ -3,7 +3,10 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "catalog/index/schema.h"
+#include "server/dicomweb/capabilities_service.h"
+#include "server/dicomweb/dicomweb_metrics.h"
 #include "server/dicomweb/qido_service.h"
+#include "server/dicomweb/stow_service.h"
 #include "server/dicomweb/wado_metadata_service.h"
 #include "server/http/http_tls.h"
 #include "server/http/observability_routes.h"
@@ -75,10 +78,17 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
     context->find_options.max_results = static_cast<size_t>(settings.query.max_results);
     context->scheme = http.tls ? "https" : "http";
     AddQidoRoutes(router, context);
-    AddWadoMetadataRoutes(router, std::move(context));
+    AddStowRoutes(router, std::make_shared<StowContext>(StowContext{server.context(), context->scheme}));
+    AddWadoMetadataRoutes(router, context);
+    // Last: it describes the /dicom-web routes added before it.
+    AddCapabilitiesRoute(router, context->scheme);
   }
-  auto pipeline =
-      std::make_shared<RequestPipeline>(std::move(router), endpoint.authenticator, endpoint.cors);
+  auto pipeline = std::make_shared<RequestPipeline>(
+      std::move(router), endpoint.authenticator, endpoint.cors,
+      [&metrics = server.context().metrics](const HttpRequest& request,
+                                            const HttpResponse& response) {
+        CountDicomwebRequest(metrics, request, response);
+      });
   endpoint.http->Serve(
       [pipeline](const HttpRequest& request) { return pipeline->Handle(request); });
 }

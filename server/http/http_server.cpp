@@ -117,6 +117,24 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       return;
     }
     parser_->body_limit(limit);
+    // RFC 9110 10.1.1: a client that sent "Expect: 100-continue" waits for
+    // this interim answer before the content (curl: 1 s per STOW-RS request).
+    if (takes_body && beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *interim,
+                        [self = this->shared_from_this(), interim](beast::error_code ec, size_t) {
+                          if (ec) {
+                            self->Close();
+                            return;
+                          }
+                          self->ReadContent();
+                        });
+      return;
+    }
+    ReadContent();
+  }
+
+  void ReadContent() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
                        self->OnRead(ec);

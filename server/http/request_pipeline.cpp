@@ -26,6 +26,7 @@ HttpResponse RequestPipeline::Handle(const HttpRequest& request) const {
     response = Dispatch(request, match, &user);
     cors_.Decorate(request, response);
   }
+  if (observer_) observer_(request, response);
   LogHttpRequest(request, response, user);
   return response;
 }

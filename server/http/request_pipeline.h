@@ -8,10 +8,12 @@
 //      or wrong, 403 when a read-only user calls a writing route
 //   4. the handler (an exception becomes a 500; one request's surprise never
 //      ends the server)
-//   5. the CORS headers of the response, and one access-log line
+//   5. the CORS headers of the response, the observer (e.g. metrics), and
+//      one access-log line
 // No sockets: the HTTP server gives it requests and sends what it returns.
 // Thread-safe once built (handlers run on several threads at once).
 
+#include <functional>
 #include <memory>
 
 #include "server/http/authenticator.h"
@@ -21,11 +23,19 @@
 
 namespace pixeldex::server {
 
+// Sees every request the pipeline answers, with its response; must be thread-safe.
+using RequestObserver = std::function<void(const HttpRequest&, const HttpResponse&)>;
+
 class RequestPipeline {
  public:
-  // `authenticator` may be null: every route is then public.
-  RequestPipeline(Router router, std::shared_ptr<Authenticator> authenticator, CorsPolicy cors)
-      : router_(std::move(router)), authenticator_(std::move(authenticator)), cors_(std::move(cors)) {}
+  // `authenticator` may be null: every route is then public. `observer` may
+  // be empty.
+  RequestPipeline(Router router, std::shared_ptr<Authenticator> authenticator, CorsPolicy cors,
+                  RequestObserver observer = {})
+      : router_(std::move(router)),
+        authenticator_(std::move(authenticator)),
+        cors_(std::move(cors)),
+        observer_(std::move(observer)) {}
 
   HttpResponse Handle(const HttpRequest& request) const;
 
@@ -37,6 +47,7 @@ class RequestPipeline {
   Router router_;
   std::shared_ptr<Authenticator> authenticator_;
   CorsPolicy cors_;
+  RequestObserver observer_;
 };
 
 }  // namespace pixeldex::server

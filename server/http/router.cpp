@@ -41,7 +41,13 @@ std::vector<std::string> SplitPath(const std::string& path) {
 
 void Router::Add(const std::string& method, const std::string& pattern, RouteAccess access,
                  RouteHandler handler) {
-  routes_.push_back({method, SplitPath(pattern), access, std::move(handler)});
+  routes_.push_back({method, pattern, SplitPath(pattern), access, std::move(handler)});
+}
+
+std::vector<std::pair<std::string, std::string>> Router::Routes() const {
+  std::vector<std::pair<std::string, std::string>> routes;
+  for (const Route& route : routes_) routes.emplace_back(route.method, route.pattern);
+  return routes;
 }
 
 RouteMatch Router::Match(const std::string& method, const std::string& path) const {

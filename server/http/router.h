@@ -40,10 +40,14 @@ class Router {
            RouteHandler handler);
   // `path` without the query string.
   RouteMatch Match(const std::string& method, const std::string& path) const;
+  // Every route's method and pattern, in the order added (for a
+  // description of the service that cannot disagree with what it serves).
+  std::vector<std::pair<std::string, std::string>> Routes() const;
 
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     RouteAccess access;
     RouteHandler handler;

@@ -33,6 +33,18 @@ std::vector<double> Sorted(std::vector<double> values) {
   return values;
 }
 
+// The key of one combination of label values: the values joined with NUL.
+std::string JoinedKey(std::initializer_list<std::string_view> label_values) {
+  std::string key;
+  bool first = true;
+  for (std::string_view value : label_values) {
+    if (!first) key += '\0';
+    first = false;
+    key += value;
+  }
+  return key;
+}
+
 }  // namespace
 
 void Counter::Render(const std::string& name, std::string& out) const {
@@ -46,16 +58,32 @@ void LabeledCounter::Increment(std::string_view label_value, uint64_t by) {
   it->second += by;
 }
 
+void LabeledCounter::Increment(std::initializer_list<std::string_view> label_values, uint64_t by) {
+  Increment(JoinedKey(label_values), by);
+}
+
 uint64_t LabeledCounter::value(std::string_view label_value) const {
   std::lock_guard lock(mutex_);
   auto it = values_.find(label_value);
   return it == values_.end() ? 0 : it->second;
 }
 
+uint64_t LabeledCounter::value(std::initializer_list<std::string_view> label_values) const {
+  return value(JoinedKey(label_values));
+}
+
 void LabeledCounter::Render(const std::string& name, std::string& out) const {
   std::lock_guard lock(mutex_);
-  for (const auto& [label_value, count] : values_) {
-    out += fmt::format("{}{{{}=\"{}\"}} {}\n", name, label_, EscapeLabelValue(label_value), count);
+  for (const auto& [key, count] : values_) {
+    std::string labels;
+    size_t start = 0;
+    for (size_t i = 0; i < labels_.size(); ++i) {
+      const size_t end = std::min(key.find('\0', start), key.size());
+      labels += fmt::format("{}{}=\"{}\"", i > 0 ? "," : "", labels_[i],
+                            EscapeLabelValue(std::string_view(key).substr(start, end - start)));
+      start = std::min(end + 1, key.size());
+    }
+    out += fmt::format("{}{{{}}} {}\n", name, labels, count);
   }
 }
 
@@ -79,17 +107,45 @@ void Histogram::Observe(double value) {
   sum_.fetch_add(value, std::memory_order_relaxed);
 }
 
-void Histogram::Render(const std::string& name, std::string& out) const {
+void Histogram::Render(const std::string& name, std::string& out) const { Render(name, "", out); }
+
+void Histogram::Render(const std::string& name, std::string_view labels, std::string& out) const {
+  const std::string before_le = labels.empty() ? "" : std::string(labels) + ",";
+  const std::string braced = labels.empty() ? "" : "{" + std::string(labels) + "}";
   // Buckets are cumulative in the exposition format (le = "less or equal").
   uint64_t cumulative = 0;
   for (size_t i = 0; i < buckets_.size(); ++i) {
     cumulative += buckets_[i].load(std::memory_order_relaxed);
     const double bound =
         i < upper_bounds_.size() ? upper_bounds_[i] : std::numeric_limits<double>::infinity();
-    out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, FormatBound(bound), cumulative);
+    out += fmt::format("{}_bucket{{{}le=\"{}\"}} {}\n", name, before_le, FormatBound(bound),
+                       cumulative);
   }
-  out += fmt::format("{}_sum {}\n", name, sum_.load(std::memory_order_relaxed));
-  out += fmt::format("{}_count {}\n", name, cumulative);
+  out += fmt::format("{}_sum{} {}\n", name, braced, sum_.load(std::memory_order_relaxed));
+  out += fmt::format("{}_count{} {}\n", name, braced, cumulative);
+}
+
+void LabeledHistogram::Observe(std::string_view label_value, double value) {
+  std::lock_guard lock(mutex_);
+  auto it = histograms_.find(label_value);
+  if (it == histograms_.end()) {
+    it = histograms_.emplace(std::string(label_value), std::make_unique<Histogram>(upper_bounds_))
+             .first;
+  }
+  it->second->Observe(value);
+}
+
+uint64_t LabeledHistogram::count(std::string_view label_value) const {
+  std::lock_guard lock(mutex_);
+  auto it = histograms_.find(label_value);
+  return it == histograms_.end() ? 0 : it->second->count();
+}
+
+void LabeledHistogram::Render(const std::string& name, std::string& out) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [label_value, histogram] : histograms_) {
+    histogram->Render(name, fmt::format("{}=\"{}\"", label_, EscapeLabelValue(label_value)), out);
+  }
 }
 
 void ComputedGauge::Render(const std::string& name, std::string& out) const {

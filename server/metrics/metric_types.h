@@ -9,7 +9,9 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -39,20 +41,26 @@ class Counter : public Metric {
   std::atomic<uint64_t> value_{0};
 };
 
-// Counters that share a name and differ in the value of one label, e.g.
-// pixeldex_cstore_responses_total{status="A700"}. Label values are created on
-// first use.
+// Counters that share a name and differ in the values of their labels, e.g.
+// pixeldex_cstore_responses_total{status="A700"} (one label) or
+// pixeldex_dicomweb_requests_total{kind="stow",status="2xx"} (two). Label
+// values are created on first use.
 class LabeledCounter : public Metric {
  public:
-  explicit LabeledCounter(std::string label) : label_(std::move(label)) {}
+  explicit LabeledCounter(std::string label) : labels_({std::move(label)}) {}
+  explicit LabeledCounter(std::vector<std::string> labels) : labels_(std::move(labels)) {}
   void Increment(std::string_view label_value, uint64_t by = 1);
+  // One value per label, in the order of the labels.
+  void Increment(std::initializer_list<std::string_view> label_values, uint64_t by = 1);
   uint64_t value(std::string_view label_value) const;
+  uint64_t value(std::initializer_list<std::string_view> label_values) const;
   const char* type() const override { return "counter"; }
   void Render(const std::string& name, std::string& out) const override;
 
  private:
-  const std::string label_;
+  const std::vector<std::string> labels_;
   mutable std::mutex mutex_;
+  // Keyed by the label values joined with NUL.
   std::map<std::string, uint64_t, std::less<>> values_;
 };
 
@@ -78,11 +86,32 @@ class Histogram : public Metric {
   uint64_t count() const;
   const char* type() const override { return "histogram"; }
   void Render(const std::string& name, std::string& out) const override;
+  // The same samples with further labels, e.g. `kind="qido"`.
+  void Render(const std::string& name, std::string_view labels, std::string& out) const;
 
  private:
   const std::vector<double> upper_bounds_;
   std::vector<std::atomic<uint64_t>> buckets_;  // per bucket, not cumulative; last is +Inf
   std::atomic<double> sum_{0.0};
+};
+
+// Histograms that share a name and buckets and differ in the value of one
+// label, e.g. pixeldex_dicomweb_request_duration_seconds{kind="qido"}.
+// Label values are created on first use.
+class LabeledHistogram : public Metric {
+ public:
+  LabeledHistogram(std::string label, std::vector<double> upper_bounds)
+      : label_(std::move(label)), upper_bounds_(std::move(upper_bounds)) {}
+  void Observe(std::string_view label_value, double value);
+  uint64_t count(std::string_view label_value) const;
+  const char* type() const override { return "histogram"; }
+  void Render(const std::string& name, std::string& out) const override;
+
+ private:
+  const std::string label_;
+  const std::vector<double> upper_bounds_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<Histogram>, std::less<>> histograms_;
 };
 
 // A gauge read when rendered (e.g. free disk space); a read that fails

@@ -21,6 +21,18 @@ LabeledCounter& MetricsRegistry::AddLabeledCounter(std::string name, std::string
   return Add(std::move(name), std::move(help), std::make_unique<LabeledCounter>(std::move(label)));
 }
 
+LabeledCounter& MetricsRegistry::AddLabeledCounter(std::string name, std::string help,
+                                                   std::vector<std::string> labels) {
+  return Add(std::move(name), std::move(help), std::make_unique<LabeledCounter>(std::move(labels)));
+}
+
+LabeledHistogram& MetricsRegistry::AddLabeledHistogram(std::string name, std::string help,
+                                                       std::string label,
+                                                       std::vector<double> upper_bounds) {
+  return Add(std::move(name), std::move(help),
+             std::make_unique<LabeledHistogram>(std::move(label), std::move(upper_bounds)));
+}
+
 Gauge& MetricsRegistry::AddGauge(std::string name, std::string help) {
   return Add(std::move(name), std::move(help), std::make_unique<Gauge>());
 }

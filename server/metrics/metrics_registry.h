@@ -24,6 +24,10 @@ class MetricsRegistry {
   // is one line.
   Counter& AddCounter(std::string name, std::string help);
   LabeledCounter& AddLabeledCounter(std::string name, std::string help, std::string label);
+  LabeledCounter& AddLabeledCounter(std::string name, std::string help,
+                                    std::vector<std::string> labels);
+  LabeledHistogram& AddLabeledHistogram(std::string name, std::string help, std::string label,
+                                        std::vector<double> upper_bounds);
   Gauge& AddGauge(std::string name, std::string help);
   Histogram& AddHistogram(std::string name, std::string help, std::vector<double> upper_bounds);
   // A gauge whose value is read at each rendering; `read` returns false when

@@ -26,6 +26,12 @@ inline constexpr const char* kSubOperationFailed = "failed";
 inline const std::vector<double> kIngestSecondsBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                           0.5,   1,    2.5,   5,    10};
 
+// Upper bounds, in seconds, of the DICOMweb request latency histogram's
+// buckets (a QIDO search in milliseconds, a STOW of a study in seconds).
+inline const std::vector<double> kHttpSecondsBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                        0.1,   0.25,   0.5,   1,    2.5,   5,
+                                                        10,    30};
+
 struct ServerMetrics {
   // Success counts start at 0, so that rates exist before the first request.
   ServerMetrics();
@@ -66,6 +72,16 @@ struct ServerMetrics {
       "pixeldex_retrieve_suboperations_total",
       "C-STORE sub-operations of C-GETs and C-MOVEs, by result (as counted in their responses).",
       "result");
+  // Label values: the resource kind (dicomweb_metrics.h) and the status
+  // class ("2xx", "4xx", ...).
+  LabeledCounter& dicomweb_requests = registry.AddLabeledCounter(
+      "pixeldex_dicomweb_requests_total",
+      "DICOMweb requests answered, by resource kind and HTTP status class.",
+      std::vector<std::string>{"kind", "status"});
+  LabeledHistogram& dicomweb_seconds = registry.AddLabeledHistogram(
+      "pixeldex_dicomweb_request_duration_seconds",
+      "Time from a DICOMweb request's arrival to its answer being ready, by resource kind.",
+      "kind", kHttpSecondsBuckets);
   Counter& bytes_sent = registry.AddCounter(
       "pixeldex_retrieve_sent_bytes_total",
       "Bytes of data sets sent by C-STORE sub-operations, as encoded on the wire.");

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "tests/e2e/dicomweb_users.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/support/http_client.h"
 
@@ -19,24 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// A password hash made by the real `pixeldex hash-password` (few iterations,
-// to keep the test quick; the format is the production one).
-std::string HashWithCli(const std::string& secret) {
-  auto r = RunProcess({"sh", "-c",
-                       "printf '%s\\n' '" + secret + "' | '" PIXELDEX_BINARY
-                       "' hash-password --iterations 1000"});
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  std::string hash = r.output.substr(0, r.output.find('\n'));
-  EXPECT_EQ(hash.rfind("pbkdf2-sha256$1000$", 0), 0u) << r.output;
-  return hash;
-}
-
-const std::string& UsersSetting() {
-  static const std::string users =
-      "http.users=alice:" + HashWithCli("wonderland") + ":rw,bob:" + HashWithCli("builder") + ":ro";
-  return users;
-}
 
 class DicomwebE2eTest : public ServerTest {
  protected:

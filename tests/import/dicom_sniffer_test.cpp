@@ -109,6 +109,20 @@ TEST(DicomSnifferTest, RandomBytesStartingLikeGroup8AreNotMistaken) {
   EXPECT_EQ(mistaken, 0);
 }
 
+TEST(DicomSnifferTest, FileMetaValuesNameTheInstance) {
+  TempDir dir;
+  TestInstance t;
+  pixeldex::testing::WriteTestInstance(dir / "f", t);
+  const std::string bytes = pixeldex::testing::ReadFileBytes(dir / "f");
+  EXPECT_EQ(FileMetaValue(bytes, kMediaStorageSopClassUid), t.sop_class_uid);
+  EXPECT_EQ(FileMetaValue(bytes, kMediaStorageSopInstanceUid), t.sop_instance_uid);
+  EXPECT_EQ(FileMetaValue(bytes, 0x0099), "");  // absent
+  // Cut inside the meta header: what is not wholly there is not read.
+  const size_t cut = bytes.find(t.sop_instance_uid) + 3;
+  EXPECT_EQ(FileMetaValue(bytes.substr(0, cut), kMediaStorageSopInstanceUid), "");
+  EXPECT_EQ(FileMetaValue("not a Part-10 file", kMediaStorageSopClassUid), "");
+}
+
 TEST(DicomSnifferTest, MissingFileIsAnError) {
   TempDir dir;
   EXPECT_FALSE(ClassifyDicomFile(dir / "missing").ok());

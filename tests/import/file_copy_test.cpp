@@ -33,6 +33,15 @@ TEST(FileCopyTest, CopiesEveryByteOfAFileLargerThanOneChunk) {
             0644 & ~umask_now);
 }
 
+TEST(FileCopyTest, WritesBytesFromMemoryButNeverOverAnExistingFile) {
+  TempDir dir;
+  const std::string bytes("a\0b\r\n", 5);
+  ASSERT_TRUE(WriteFileContents(dir / "to", bytes).ok());
+  EXPECT_EQ(ReadFileBytes(dir / "to"), bytes);
+  EXPECT_FALSE(WriteFileContents(dir / "to", "other").ok());
+  EXPECT_EQ(ReadFileBytes(dir / "to"), bytes);
+}
+
 TEST(FileCopyTest, CopiesAnEmptyFile) {
   TempDir dir;
   WriteBytes(dir / "from", "");

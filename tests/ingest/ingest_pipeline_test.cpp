@@ -38,6 +38,17 @@ class IngestPipelineTest : public ::testing::Test {
     return request;
   }
   bool IncomingIsEmpty() const { return fs::is_empty(store_.layout().IncomingDir()); }
+  // Ingest refuses `request` as not matching (its reason naming `what`) and
+  // leaves neither an incoming file nor a row.
+  void ExpectRejectedLeavingNothing(const IngestRequest& request, const std::string& what) {
+    auto outcome = pipeline_->Ingest(request);
+    ASSERT_FALSE(outcome.ok());
+    EXPECT_EQ(outcome.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_NE(outcome.status().message().find(what), std::string::npos)
+        << outcome.status().ToString();
+    EXPECT_TRUE(IncomingIsEmpty());
+    EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 0);
+  }
 
   pixeldex::testing::TempDir dir_;
   storage::FileStore store_{storage::StorageLayout(dir_.path() / "storage")};
@@ -118,11 +129,19 @@ TEST_F(IngestPipelineTest, MismatchWithTheRequestIsRejectedAndNothingIsKept) {
   TestInstance t;
   IngestRequest request = Incoming(t);
   request.expected_sop_instance_uid = "1.2.3.4.5.6";
-  auto outcome = pipeline_->Ingest(request);
-  ASSERT_FALSE(outcome.ok());
-  EXPECT_EQ(outcome.status().code(), Status::Code::kInvalidArgument);
-  EXPECT_TRUE(IncomingIsEmpty());
-  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 0);
+  ExpectRejectedLeavingNothing(request, "SOP Instance UID");
+}
+
+// PS3.18 10.5.1: STOW-RS to /studies/{study} stores only that study's instances.
+TEST_F(IngestPipelineTest, AnotherStudyThanTheRequestNamesIsRejected) {
+  TestInstance t;
+  IngestRequest request = Incoming(t);
+  request.expected_study_instance_uid = "1.2.3.4.5.6";
+  ExpectRejectedLeavingNothing(request, "Study Instance UID");
+
+  IngestRequest same_study = Incoming(t);
+  same_study.expected_study_instance_uid = t.study_uid;
+  EXPECT_TRUE(pipeline_->Ingest(same_study).ok());
 }
 
 TEST_F(IngestPipelineTest, MissingIdentityIsRejected) {

@@ -3,8 +3,6 @@
 // HTTPS, and listen addresses.
 
 #include "server/http/http_server.h"
-#include "server/http/http_tls.h"
-#include "server/http/request_pipeline.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -17,13 +15,14 @@
 #include <future>
 #include <thread>
 
+#include "server/http/http_tls.h"
+#include "server/http/request_pipeline.h"
 #include "tests/support/http_client.h"
 #include "tests/support/process.h"
 #include "tests/support/test_pki.h"
 
 namespace pixeldex::server {
 namespace {
-
 
 int PortOf(const HttpServer& server) {
   const std::string bound = server.BoundAddress();
@@ -46,12 +45,14 @@ Router TestRoutes() {
              });
   routes.Add("GET", "/thrown-int", RouteAccess::kPublic,
              [](const HttpRequest&, const PathParams&) -> HttpResponse { throw 42; });
-  routes.Add("POST", "/echo", RouteAccess::kPublic,
-             [](const HttpRequest& request, const PathParams&) { return Answer(200, request.body); });
+  routes.Add(
+      "POST", "/echo", RouteAccess::kPublic,
+      [](const HttpRequest& request, const PathParams&) { return Answer(200, request.body); });
   return routes;
 }
 
-std::unique_ptr<HttpServer> StartServer(HttpServerOptions options = {}, Router routes = TestRoutes()) {
+std::unique_ptr<HttpServer> StartServer(HttpServerOptions options = {},
+                                        Router routes = TestRoutes()) {
   auto pipeline = std::make_shared<RequestPipeline>(std::move(routes), nullptr, CorsPolicy());
   auto server = HttpServer::Start(
       *ParseListenAddress("127.0.0.1:0"),
@@ -150,14 +151,50 @@ TEST(HttpServerTest, RefusesAHeadOrBodyOverItsLimitWith413) {
   options.max_body_bytes = 16;
   auto server = StartServer(options);
   const int port = PortOf(*server);
-  EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello", {"X-Filler: " + std::string(2000, 'x')}).status,
-            413);
+  EXPECT_EQ(
+      testing::HttpRequest(port, "GET", "/hello", {"X-Filler: " + std::string(2000, 'x')}).status,
+      413);
   EXPECT_EQ(testing::HttpRequest(port, "POST", "/echo", {}, std::string(17, 'b')).status, 413);
   // A GET has no body to give, whatever the limit.
   EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello", {}, "x").status, 413);
   auto small = testing::HttpRequest(port, "POST", "/echo", {}, std::string(16, 'b'));
   EXPECT_EQ(small.status, 200);
   EXPECT_EQ(small.body, std::string(16, 'b'));
+}
+
+// RFC 9110 10.1.1: the interim 100 comes before the client sends the body.
+TEST(HttpServerTest, AnswersExpect100ContinueBeforeTheBodyIsSent) {
+  HttpServerOptions options;
+  options.max_body_bytes = 16;
+  auto server = StartServer(options);
+  const int fd = Connect(PortOf(*server));
+  const std::string head =
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
+      "Connection: close\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  std::string interim;
+  while (interim.find("\r\n\r\n") == std::string::npos) {
+    pollfd pfd{fd, POLLIN, 0};
+    ASSERT_GT(::poll(&pfd, 1, 10000), 0) << "no interim answer; got: " << interim;
+    char buffer[256];
+    const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+    ASSERT_GT(n, 0) << interim;
+    interim.append(buffer, static_cast<size_t>(n));
+  }
+  EXPECT_EQ(interim.rfind("HTTP/1.1 100 Continue\r\n", 0), 0u) << interim;
+  ASSERT_EQ(::send(fd, "hello", 5, MSG_NOSIGNAL), 5);
+  std::string rest;
+  char buffer[1024];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;)
+    rest.append(buffer, static_cast<size_t>(n));
+  ::close(fd);
+  EXPECT_EQ(rest.rfind("HTTP/1.1 200", 0), 0u) << rest;
+  EXPECT_NE(rest.find("hello"), std::string::npos) << rest;
+  // Over the limit: 413 at once, no 100.
+  auto big = testing::HttpExchange(PortOf(*server),
+                                   "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n"
+                                   "Expect: 100-continue\r\n\r\n");
+  EXPECT_EQ(big.status, 413);
 }
 
 TEST(HttpServerTest, AnswersAnIncompleteRequest408AfterTheTimeout) {
@@ -183,7 +220,8 @@ TEST(HttpServerTest, AnswersRequestsBeyondTheConcurrencyLimitWith429) {
   options.max_concurrent_requests = 1;
   auto server = StartServer(options, std::move(routes));
   const int port = PortOf(*server);
-  auto slow = std::async(std::launch::async, [port] { return testing::HttpRequest(port, "GET", "/slow"); });
+  auto slow =
+      std::async(std::launch::async, [port] { return testing::HttpRequest(port, "GET", "/slow"); });
   entered.get_future().wait();
   // The one handler slot is taken: a second request is refused, not queued.
   auto refused = testing::HttpRequest(port, "GET", "/hello");
@@ -205,16 +243,15 @@ TEST(HttpServerTest, ServesHttpsWithTheTlsCertificate) {
   options.tls = *context;
   auto server = StartServer(options);
   const std::string url = "https://localhost:" + std::to_string(PortOf(*server)) + "/hello";
-  auto curl = testing::RunProcess({"curl", "-sS", "--cacert", pki.ca_certificate(), "--resolve",
-                                   "localhost:" + std::to_string(PortOf(*server)) + ":127.0.0.1",
-                                   url});
+  auto curl =
+      testing::RunProcess({"curl", "-sS", "--cacert", pki.ca_certificate(), "--resolve",
+                           "localhost:" + std::to_string(PortOf(*server)) + ":127.0.0.1", url});
   EXPECT_EQ(curl.exit_code, 0) << curl.output;
   EXPECT_EQ(curl.output, "hi\n");
   // TLS 1.1 is refused (BCP 195).
-  auto old = testing::RunProcess({"curl", "-sS", "--cacert", pki.ca_certificate(), "--tlsv1.1",
-                                  "--tls-max", "1.1", "--resolve",
-                                  "localhost:" + std::to_string(PortOf(*server)) + ":127.0.0.1",
-                                  url});
+  auto old = testing::RunProcess(
+      {"curl", "-sS", "--cacert", pki.ca_certificate(), "--tlsv1.1", "--tls-max", "1.1",
+       "--resolve", "localhost:" + std::to_string(PortOf(*server)) + ":127.0.0.1", url});
   EXPECT_NE(old.exit_code, 0) << old.output;
   // Plain HTTP on the TLS port gets no answer.
   EXPECT_EQ(testing::HttpRequest(PortOf(*server), "GET", "/hello").status, 0);

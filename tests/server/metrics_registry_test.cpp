@@ -60,6 +60,43 @@ TEST(MetricsRegistryTest, HistogramBucketsAreCumulativeAndBoundsInclusive) {
             "pixeldex_d_seconds_count 5\n");
 }
 
+TEST(MetricsRegistryTest, ACounterWithTwoLabelsNamesBothInEachSample) {
+  MetricsRegistry registry;
+  LabeledCounter& requests = registry.AddLabeledCounter(
+      "pixeldex_q_total", "Q.", std::vector<std::string>{"kind", "status"});
+  requests.Increment({"stow", "2xx"});
+  requests.Increment({"qido", "4xx"}, 2);
+  requests.Increment({"stow", "2xx"});
+  EXPECT_EQ(requests.value({"stow", "2xx"}), 2u);
+  EXPECT_EQ(requests.value({"stow", "4xx"}), 0u);
+  EXPECT_EQ(registry.RenderPrometheus(),
+            "# HELP pixeldex_q_total Q.\n"
+            "# TYPE pixeldex_q_total counter\n"
+            "pixeldex_q_total{kind=\"qido\",status=\"4xx\"} 2\n"
+            "pixeldex_q_total{kind=\"stow\",status=\"2xx\"} 2\n");
+}
+
+TEST(MetricsRegistryTest, ALabeledHistogramKeepsOneHistogramPerLabelValue) {
+  MetricsRegistry registry;
+  LabeledHistogram& h = registry.AddLabeledHistogram("pixeldex_l_seconds", "L.", "kind", {0.5});
+  h.Observe("qido", 0.25);
+  h.Observe("stow", 2);
+  h.Observe("qido", 0.75);
+  EXPECT_EQ(h.count("qido"), 2u);
+  EXPECT_EQ(h.count("wado"), 0u);
+  EXPECT_EQ(registry.RenderPrometheus(),
+            "# HELP pixeldex_l_seconds L.\n"
+            "# TYPE pixeldex_l_seconds histogram\n"
+            "pixeldex_l_seconds_bucket{kind=\"qido\",le=\"0.5\"} 1\n"
+            "pixeldex_l_seconds_bucket{kind=\"qido\",le=\"+Inf\"} 2\n"
+            "pixeldex_l_seconds_sum{kind=\"qido\"} 1\n"
+            "pixeldex_l_seconds_count{kind=\"qido\"} 2\n"
+            "pixeldex_l_seconds_bucket{kind=\"stow\",le=\"0.5\"} 0\n"
+            "pixeldex_l_seconds_bucket{kind=\"stow\",le=\"+Inf\"} 1\n"
+            "pixeldex_l_seconds_sum{kind=\"stow\"} 2\n"
+            "pixeldex_l_seconds_count{kind=\"stow\"} 1\n");
+}
+
 TEST(MetricsRegistryTest, ComputedGaugeIsReadAtRenderingAndOmittedWithoutValue) {
   MetricsRegistry registry;
   double level = 7;

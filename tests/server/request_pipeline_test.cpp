@@ -51,6 +51,19 @@ std::shared_ptr<Authenticator> Users() {
       std::vector<Credential>{});
 }
 
+TEST(RequestPipelineTest, TheObserverSeesEveryAnsweredRequestWithItsResponse) {
+  std::vector<std::pair<std::string, unsigned>> seen;
+  RequestPipeline pipeline(TestRouter(), Users(), CorsPolicy(),
+                           [&](const HttpRequest& request, const HttpResponse& response) {
+                             seen.emplace_back(request.target, response.status);
+                           });
+  pipeline.Handle(Request("GET", "/healthz"));
+  pipeline.Handle(Request("POST", "/dicom-web/studies"));  // no credentials
+  pipeline.Handle(Request("GET", "/nowhere"));
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, unsigned>>{
+                      {"/healthz", 200}, {"/dicom-web/studies", 401}, {"/nowhere", 404}}));
+}
+
 TEST(RequestPipelineTest, RoutesAndAnswersUnknownPathsAndMethods) {
   RequestPipeline pipeline(TestRouter(), nullptr, CorsPolicy());
   EXPECT_EQ(pipeline.Handle(Request("GET", "/dicom-web/studies?limit=1")).status, 200);

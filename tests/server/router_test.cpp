@@ -62,5 +62,14 @@ TEST(RouterTest, SplitsPathsKeepingEmptySegments) {
   EXPECT_TRUE(SplitPath("/").empty());
 }
 
+TEST(RouterTest, ListsItsRoutesInTheOrderAdded) {
+  Router router;
+  router.Add("GET", "/dicom-web/studies", RouteAccess::kRead, Named("studies"));
+  router.Add("POST", "/dicom-web/studies/{study}", RouteAccess::kWrite, Named("stow"));
+  EXPECT_EQ(router.Routes(), (std::vector<std::pair<std::string, std::string>>{
+                                 {"GET", "/dicom-web/studies"},
+                                 {"POST", "/dicom-web/studies/{study}"}}));
+}
+
 }  // namespace
 }  // namespace pixeldex::server

@@ -1,0 +1,40 @@
+#pragma once
+// STOW-RS (PS3.18 10.5) under /dicom-web, for users that may write
+// (RouteAccess::kWrite: read-only users get 403):
+//   POST /studies           store the instances of any study
+//   POST /studies/{study}   store instances of that study only; a part of
+//                           another study fails (A900) and is not stored
+// The request is multipart/related; type="application/dicom" (RFC 2387;
+// the boundary may be quoted): each part one DICOM PS3.10 file. Each part is
+// written to the incoming directory as posted, byte for byte, and goes
+// through the same ingest pipeline as a C-STORE (CountedIngest: validation,
+// the File Meta Information's SOP Class and Instance UIDs checked against
+// the data set as C-STORE checks its request's, storage.duplicates,
+// thumbnails, fsync, index, events, storage.min_free_mb), one after the
+// other; the answer is sent once every stored part is durable and indexed.
+// A part that fails never affects the others; a part the body ends inside
+// (truncated) is never stored. The answer is the Store Instances Response
+// (stow_response.h): 200, 202 or 409. Refused as a whole: 400 for a body
+// that is not multipart at all, has no parts or a bad {study}; 415 for
+// another media type, including the metadata + bulk data form
+// (type="application/dicom+json" or "+xml"), which is not implemented; 406
+// for an Accept without DICOM JSON. Thread-safe.
+
+#include <memory>
+#include <string>
+
+#include "server/association/server_context.h"
+#include "server/http/router.h"
+
+namespace pixeldex::server {
+
+struct StowContext {
+  // The running server's pipeline, store, writer, metrics and settings.
+  const ServerContext& server;
+  // "http" or "https", for the Retrieve URLs.
+  std::string scheme = "http";
+};
+
+void AddStowRoutes(Router& router, std::shared_ptr<const StowContext> context);
+
+}  // namespace pixeldex::server
