@@ -29,7 +29,7 @@ void LogHttpRequest(const HttpRequest& request, const HttpResponse& response,
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - request.received_at);
   LogInfo("http {} {} {} {} B {} ms user {}", request.method,
-          TargetWithoutQueryValues(request.target), response.status, response.body.size(),
+          TargetWithoutQueryValues(request.target), response.status, response.BodySize(),
           elapsed.count(), user.empty() ? "-" : user);
 }
 

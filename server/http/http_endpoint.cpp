@@ -5,6 +5,7 @@
 #include "catalog/index/schema.h"
 #include "server/dicomweb/qido_service.h"
 #include "server/dicomweb/wado_metadata_service.h"
+#include "server/dicomweb/wado_retrieve_service.h"
 #include "server/http/http_tls.h"
 #include "server/http/observability_routes.h"
 #include "server/http/request_pipeline.h"
@@ -65,8 +66,10 @@ Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
     context->find_options.pn_case_insensitive = settings.query.pn_case_insensitive;
     context->find_options.max_results = static_cast<size_t>(settings.query.max_results);
     context->scheme = http.tls ? "https" : "http";
+    context->storage_root = settings.storage.root;
     AddQidoRoutes(router, context);
-    AddWadoMetadataRoutes(router, std::move(context));
+    AddWadoMetadataRoutes(router, context);
+    AddWadoRetrieveRoutes(router, std::move(context));
   }
   auto pipeline = std::make_shared<RequestPipeline>(
       std::move(router),

@@ -1,0 +1,237 @@
+// End-to-end WADO-RS retrieve (PS3.18 10.4) with the real binary: instances
+// stored with storescu and dcmsend (native, Implicit VR, JPEG-LS,
+// multi-frame), then
+// fetched over loopback HTTP and read back as a client reads multipart/related:
+// parts byte-identical to the stored files, conversions that DCMTK reads back
+// with the same pixels, 406/404/400, and nothing outside the storage root.
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/support/http_client.h"
+#include "tests/support/multipart_reader.h"
+
+namespace pixeldex::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kAnySyntax[] =
+    "Accept: multipart/related; type=\"application/dicom\"; transfer-syntax=*";
+constexpr char kDefaultSyntax[] = "Accept: multipart/related; type=\"application/dicom\"";
+constexpr char kExplicit[] = "1.2.840.10008.1.2.1";
+constexpr char kImplicit[] = "1.2.840.10008.1.2";
+constexpr char kJpegLs[] = "1.2.840.10008.1.2.4.80";
+
+class WadoE2eTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override { return {"--http", "127.0.0.1:0"}; }
+
+  void SetUp() override {
+    ServerTest::SetUp();
+    base_.study_uid = UniqueUid("1.");
+    base_.series_uid = UniqueUid("2.");
+    base_.pixel_step = 37;
+    native_ = Store(base_, "native", {});
+    TestInstance implicit = base_;
+    implicit.series_uid = UniqueUid("2.");
+    implicit_series_ = implicit.series_uid;
+    implicit_ = Store(implicit, "implicit", {"-xi"}, EXS_LittleEndianImplicit);
+    TestInstance compressed = base_;
+    compressed.series_uid = UniqueUid("2.");
+    jpegls_series_ = compressed.series_uid;
+    jpegls_ = StoreCompressed(compressed, "jpegls", {"dcmcjpls", "+el"});
+    TestInstance frames = base_;
+    frames.series_uid = UniqueUid("2.");
+    frames.sop_class_uid = "1.2.840.10008.5.1.4.1.1.7.3";  // Multi-frame Grayscale Word SC
+    frames.number_of_frames = 3;
+    frames_series_ = frames.series_uid;
+    multiframe_ = Store(frames, "frames", {});
+  }
+
+  // Writes `t` with a fresh SOP Instance UID, stores it; returns the UID.
+  std::string Store(TestInstance t, const std::string& name, const std::vector<std::string>& args,
+                    E_TransferSyntax xfer = EXS_LittleEndianExplicit) {
+    t.sop_instance_uid = UniqueUid("3.");
+    auto r = StoreScu({MakeInstance(t, name + ".dcm", xfer)}, args);
+    EXPECT_EQ(r.exit_code, 0) << r.output << server_->Log();
+    originals_[t.sop_instance_uid] = dir_ / (name + ".dcm");
+    return t.sop_instance_uid;
+  }
+
+  std::string StoreCompressed(TestInstance t, const std::string& name,
+                              std::vector<std::string> tool) {
+    t.sop_instance_uid = UniqueUid("3.");
+    const std::string raw = MakeInstance(t, name + "_raw.dcm");
+    tool.push_back(raw);
+    tool.push_back(dir_ / (name + ".dcm"));
+    auto made = RunProcess(tool);
+    EXPECT_EQ(made.exit_code, 0) << made.output;
+    // dcmsend proposes the file's own (compressed) syntax.
+    auto r = RunProcess({"dcmsend", "-aet", "MODALITY", "-aec", "PIXELDEX", "-dn", "127.0.0.1",
+                         server_->port_string(), dir_ / (name + ".dcm")},
+                        FastClientEnv());
+    EXPECT_EQ(r.exit_code, 0) << r.output << server_->Log();
+    originals_[t.sop_instance_uid] = raw;
+    return t.sop_instance_uid;
+  }
+
+  HttpReply Get(const std::string& path, const std::vector<std::string>& headers = {}) {
+    return HttpRequest(server_->http_port(), "GET", path, headers);
+  }
+
+  std::string StoredFile(const std::string& series, const std::string& sop) const {
+    return StoragePath(base_.study_uid + "/" + series + "/" + sop + ".dcm");
+  }
+
+  std::string StoredSyntax(const std::string& sop) const {
+    return Index().Scalar("SELECT transfer_syntax_uid FROM instances WHERE sop_instance_uid = ?",
+                          {sop});
+  }
+
+  std::string InstancePath(const std::string& series, const std::string& sop) const {
+    return "/dicom-web/studies/" + base_.study_uid + "/series/" + series + "/instances/" + sop;
+  }
+
+  // The parts of a 200 multipart answer; fails the test otherwise.
+  static std::vector<MultipartPart> Parts(const HttpReply& reply) {
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    EXPECT_FALSE(reply.truncated);
+    if (reply.status != 200) return {};
+    return ReadMultipart(reply.headers.at("content-type"), reply.body);
+  }
+
+  // A part read by DCMTK as a file: its transfer syntax and SOP Instance UID,
+  // and its Pixel Data as 16-bit values.
+  struct ReadBack {
+    std::string syntax, sop;
+    std::vector<Uint16> pixels;
+  };
+  ReadBack Load(const std::string& bytes) {
+    const std::string path = dir_ / ("part" + std::to_string(++loads_) + ".dcm");
+    std::ofstream(path, std::ios::binary) << bytes;
+    DcmFileFormat file;
+    EXPECT_TRUE(file.loadFile(path.c_str()).good());
+    ReadBack back;
+    OFString value;
+    file.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, value);
+    back.syntax = value.c_str();
+    file.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, value);
+    back.sop = value.c_str();
+    DcmDataset* ds = file.getDataset();
+    ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
+    const Uint16* pixels = nullptr;
+    unsigned long count = 0;
+    if (ds->findAndGetUint16Array(DCM_PixelData, pixels, &count).good()) {
+      back.pixels.assign(pixels, pixels + count);
+    }
+    return back;
+  }
+  std::vector<Uint16> OriginalPixels(const std::string& sop) {
+    return Load(ReadFileBytes(originals_.at(sop))).pixels;
+  }
+
+  TestInstance base_;
+  std::string native_, implicit_, jpegls_, multiframe_;
+  std::string implicit_series_, jpegls_series_, frames_series_;
+  std::map<std::string, std::string> originals_;
+  int loads_ = 0;
+};
+
+TEST_F(WadoE2eTest, RetrievesTheStoredBytesOfStudySeriesAndInstance) {
+  auto study = Get("/dicom-web/studies/" + base_.study_uid, {kAnySyntax});
+  auto parts = Parts(study);
+  ASSERT_EQ(parts.size(), 4u) << server_->Log();
+  // No conversion: the size is known, so Content-Length rather than chunks.
+  EXPECT_EQ(study.headers.count("content-length"), 1u);
+  EXPECT_EQ(study.headers.at("content-type")
+                .rfind("multipart/related; type=\"application/dicom\"; boundary=", 0),
+            0u);
+  const std::pair<std::string, std::string> expected[] = {{base_.series_uid, native_},
+                                                          {implicit_series_, implicit_},
+                                                          {jpegls_series_, jpegls_},
+                                                          {frames_series_, multiframe_}};
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const auto& [series, sop] = expected[i];
+    EXPECT_EQ(parts[i].content, ReadFileBytes(StoredFile(series, sop))) << "part " << i;
+    EXPECT_EQ(parts[i].headers["content-type"],
+              "application/dicom; transfer-syntax=" + StoredSyntax(sop));
+  }
+  EXPECT_EQ(StoredSyntax(implicit_), kImplicit);
+  EXPECT_EQ(StoredSyntax(jpegls_), kJpegLs);
+
+  auto series = Parts(
+      Get("/dicom-web/studies/" + base_.study_uid + "/series/" + jpegls_series_, {kAnySyntax}));
+  ASSERT_EQ(series.size(), 1u);
+  EXPECT_EQ(series[0].content, ReadFileBytes(StoredFile(jpegls_series_, jpegls_)));
+  auto instance = Parts(Get(InstancePath(frames_series_, multiframe_), {kAnySyntax}));
+  ASSERT_EQ(instance.size(), 1u);
+  EXPECT_EQ(instance[0].content, ReadFileBytes(StoredFile(frames_series_, multiframe_)));
+}
+
+// PS3.18 Table 8.7.3-2: no transfer-syntax parameter means Explicit VR Little
+// Endian; an instance stored otherwise is converted losslessly.
+TEST_F(WadoE2eTest, ConvertsToExplicitVrLittleEndianByDefault) {
+  auto native = Parts(Get(InstancePath(base_.series_uid, native_), {kDefaultSyntax}));
+  ASSERT_EQ(native.size(), 1u);
+  EXPECT_EQ(native[0].content, ReadFileBytes(StoredFile(base_.series_uid, native_)));
+
+  for (const auto& [series, sop] :
+       {std::pair{implicit_series_, implicit_}, std::pair{jpegls_series_, jpegls_}}) {
+    auto reply = Get(InstancePath(series, sop), {kDefaultSyntax});
+    EXPECT_EQ(reply.headers["transfer-encoding"], "chunked");  // converted when reached
+    auto parts = Parts(reply);
+    ASSERT_EQ(parts.size(), 1u);
+    EXPECT_EQ(parts[0].headers["content-type"],
+              std::string("application/dicom; transfer-syntax=") + kExplicit);
+    ReadBack back = Load(parts[0].content);
+    EXPECT_EQ(back.syntax, kExplicit);
+    EXPECT_EQ(back.sop, sop);
+    EXPECT_EQ(back.pixels, OriginalPixels(sop));
+    EXPECT_EQ(back.pixels.size(), 16u * 16u);
+  }
+  // An explicit request for the stored syntax sends it as stored.
+  auto as_stored = Parts(Get(InstancePath(jpegls_series_, jpegls_),
+                             {std::string(kDefaultSyntax) + "; transfer-syntax=" + kJpegLs}));
+  ASSERT_EQ(as_stored.size(), 1u);
+  EXPECT_EQ(as_stored[0].content, ReadFileBytes(StoredFile(jpegls_series_, jpegls_)));
+}
+
+TEST_F(WadoE2eTest, RefusesWhatItCannotSendAndWhatDoesNotExist) {
+  const std::string study = "/dicom-web/studies/" + base_.study_uid;
+  EXPECT_EQ(Get(study, {"Accept: application/dicom+json"}).status, 406);
+  // JPEG baseline would be lossy: never made.
+  auto lossy = Get(InstancePath(base_.series_uid, native_),
+                   {std::string(kDefaultSyntax) + "; transfer-syntax=1.2.840.10008.1.2.4.50"});
+  EXPECT_EQ(lossy.status, 406) << lossy.body;
+  EXPECT_EQ(Get("/dicom-web/studies/1.2.3.4.5", {kAnySyntax}).status, 404);
+  EXPECT_EQ(Get(InstancePath(base_.series_uid, "1.2.3.4.5"), {kAnySyntax}).status, 404);
+  EXPECT_EQ(Get("/dicom-web/studies/1.2.x", {kAnySyntax}).status, 400);
+  EXPECT_EQ(Get("/dicom-web/studies/..%2F..%2Fetc%2Fpasswd", {kAnySyntax}).status, 400);
+  EXPECT_EQ(Get("/dicom-web/studies/" + base_.study_uid + "/series/..", {kAnySyntax}).status, 400);
+}
+
+// The file comes from the index's path only; a path that climbs out of the
+// storage root (an edited index) is refused, and the file there never read.
+TEST_F(WadoE2eTest, NeverReadsOutsideTheStorageRoot) {
+  const std::string secret = dir_ / "secret.dcm";
+  const std::string stored = StoredFile(base_.series_uid, native_);
+  fs::copy_file(stored, secret);
+  auto r = RunProcess(
+      {"sqlite3", dir_ / "index.db",
+       "UPDATE instances SET path = '../secret.dcm' WHERE sop_instance_uid = '" + native_ + "'"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto reply = Get(InstancePath(base_.series_uid, native_), {kAnySyntax});
+  EXPECT_EQ(reply.status, 500);
+  EXPECT_EQ(reply.body.find("DICM"), std::string::npos);
+  EXPECT_NE(server_->Log().find("leaves the storage root"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pixeldex::testing
