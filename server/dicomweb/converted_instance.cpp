@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "catalog/metadata/sequence_depth.h"
+#include "server/dicomweb/stored_instance.h"
 #include "server/retrieve/outgoing_syntax.h"
 
 namespace pixeldex::server {
@@ -17,15 +17,15 @@ namespace pixeldex::server {
 Result<std::string> ReadConverted(const std::filesystem::path& file,
                                   const std::string& transfer_syntax_uid) {
   const E_TransferSyntax target = DcmXfer(transfer_syntax_uid.c_str()).getXfer();
-  PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(file.string()));
-  DcmFileFormat format;
-  OFCondition cond = format.loadFile(file.c_str());
-  if (cond.bad()) return Status::Corruption("cannot read " + file.string() + ": " + cond.text());
+  auto loaded = LoadStoredFile(file);
+  if (!loaded.ok()) return loaded.status();
+  DcmFileFormat& format = **loaded;
   PIXELDEX_RETURN_IF_ERROR(ConvertForSending(*format.getDataset(), target));
   char* buffer = nullptr;
   size_t length = 0;
   FILE* memory = open_memstream(&buffer, &length);
   if (memory == nullptr) return Status::FromErrno(errno, "open_memstream");
+  OFCondition cond = EC_Normal;
   {
     DcmOutputFileStream out(memory);  // closes `memory` when it goes
     format.transferInit();

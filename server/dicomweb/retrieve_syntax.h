@@ -32,4 +32,24 @@ Result<SyntaxChoice> ChooseTransferSyntax(const std::vector<PartChoice>& choices
                                           const std::string& media_type,
                                           const std::string& stored_syntax);
 
+// PS3.18 Table 8.7.3-5: the media type of one compressed frame in
+// `transfer_syntax` (image/jpeg, image/jls, image/jp2, image/jpx,
+// image/dicom-rle, image/jphc); "" for native syntaxes and for video, whose
+// frames cannot be served one by one.
+std::string CompressedFrameMediaType(const std::string& transfer_syntax);
+
+// How the frames of an instance stored in `stored_syntax` go out (PS3.18
+// 8.7.3.3): native pixel data as application/octet-stream, little endian
+// (Explicit VR Little Endian's encoding, the default of Table 8.7.3-4);
+// compressed pixel data as stored, under its media type (Table 8.7.3-5),
+// when the Accept header asks for that type or for
+// application/octet-stream with transfer-syntax=*. No decompression:
+// anything else is Unsupported (-> 406).
+struct FrameRepresentation {
+  std::string content_type;  // of each part, with its transfer-syntax parameter
+  bool compressed = false;
+};
+Result<FrameRepresentation> ChooseFrameRepresentation(const std::vector<PartChoice>& choices,
+                                                      const std::string& stored_syntax);
+
 }  // namespace pixeldex::server

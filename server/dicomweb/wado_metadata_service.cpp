@@ -36,9 +36,10 @@ HttpResponse Metadata(const DicomwebContext& context, const HttpRequest& request
 }  // namespace
 
 void AddWadoMetadataRoutes(Router& router, std::shared_ptr<const DicomwebContext> context) {
-  for (const char* pattern : {"/dicom-web/studies/{study}/metadata",
-                              "/dicom-web/studies/{study}/series/{series}/metadata",
-                              "/dicom-web/studies/{study}/series/{series}/instances/{instance}/metadata"}) {
+  for (const char* pattern :
+       {"/dicom-web/studies/{study}/metadata",
+        "/dicom-web/studies/{study}/series/{series}/metadata",
+        "/dicom-web/studies/{study}/series/{series}/instances/{instance}/metadata"}) {
     router.Add("GET", pattern, RouteAccess::kRead,
                [context](const HttpRequest& request, const PathParams& params) {
                  return Metadata(*context, request, params);

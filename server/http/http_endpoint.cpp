@@ -4,6 +4,7 @@
 
 #include "catalog/index/schema.h"
 #include "server/dicomweb/qido_service.h"
+#include "server/dicomweb/wado_frames_service.h"
 #include "server/dicomweb/wado_metadata_service.h"
 #include "server/dicomweb/wado_retrieve_service.h"
 #include "server/http/http_tls.h"
@@ -69,7 +70,8 @@ Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
     context->storage_root = settings.storage.root;
     AddQidoRoutes(router, context);
     AddWadoMetadataRoutes(router, context);
-    AddWadoRetrieveRoutes(router, std::move(context));
+    AddWadoRetrieveRoutes(router, context);
+    AddWadoFramesRoutes(router, std::move(context));
   }
   auto pipeline = std::make_shared<RequestPipeline>(
       std::move(router),

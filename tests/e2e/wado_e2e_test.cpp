@@ -233,5 +233,59 @@ TEST_F(WadoE2eTest, NeverReadsOutsideTheStorageRoot) {
   EXPECT_NE(server_->Log().find("leaves the storage root"), std::string::npos);
 }
 
+constexpr char kOctets[] = "Accept: multipart/related; type=\"application/octet-stream\"";
+
+// PS3.18 10.4.1.1.4: native frames are each frame's bytes, in the order asked.
+TEST_F(WadoE2eTest, ServesNativeFramesAsTheirPixelBytes) {
+  const std::vector<Uint16> pixels = OriginalPixels(multiframe_);
+  ASSERT_EQ(pixels.size(), 3u * 256u);
+  auto frame_bytes = [&](int number) {
+    const auto* first = reinterpret_cast<const char*>(pixels.data() + (number - 1) * 256);
+    return std::string(first, 256 * sizeof(Uint16));
+  };
+  for (const std::string& accept :
+       {std::string(kOctets), std::string(kOctets) + "; transfer-syntax=*"}) {
+    auto reply = Get(InstancePath(frames_series_, multiframe_) + "/frames/3,1", {accept});
+    EXPECT_EQ(reply.headers["content-type"].rfind(
+                  "multipart/related; type=\"application/octet-stream\"", 0),
+              0u);
+    auto parts = Parts(reply);
+    ASSERT_EQ(parts.size(), 2u) << reply.body;
+    EXPECT_EQ(parts[0].content, frame_bytes(3));
+    EXPECT_EQ(parts[1].content, frame_bytes(1));
+    EXPECT_EQ(parts[0].headers["content-type"],
+              std::string("application/octet-stream; transfer-syntax=") + kExplicit);
+  }
+  EXPECT_NE(frame_bytes(1), frame_bytes(3));
+}
+
+// PS3.18 8.7.3.3.2: a compressed frame is its bitstream, under its media type.
+TEST_F(WadoE2eTest, ServesCompressedFramesAsStoredUnderTheirMediaType) {
+  const std::string stored = ReadFileBytes(StoredFile(jpegls_series_, jpegls_));
+  for (const std::string& accept : {std::string(kOctets) + "; transfer-syntax=*",
+                                    std::string("Accept: multipart/related; type=\"image/jls\"")}) {
+    auto parts = Parts(Get(InstancePath(jpegls_series_, jpegls_) + "/frames/1", {accept}));
+    ASSERT_EQ(parts.size(), 1u);
+    EXPECT_EQ(parts[0].headers["content-type"],
+              std::string("image/jls; transfer-syntax=") + kJpegLs);
+    ASSERT_GT(parts[0].content.size(), 4u);
+    EXPECT_EQ(parts[0].content.substr(0, 2), "\xFF\xD8");  // SOI
+    EXPECT_NE(stored.find(parts[0].content), std::string::npos);
+  }
+  // Not decompressed here.
+  EXPECT_EQ(Get(InstancePath(jpegls_series_, jpegls_) + "/frames/1", {kOctets}).status, 406);
+}
+
+TEST_F(WadoE2eTest, RefusesBadFrameListsAndFramesThatDoNotExist) {
+  const std::string frames = InstancePath(frames_series_, multiframe_) + "/frames/";
+  for (const char* bad : {"0", "1,x", "-1", "1,,2", "1.5", "01"}) {
+    EXPECT_EQ(Get(frames + bad, {kOctets}).status, 400) << bad;
+  }
+  EXPECT_EQ(Get(frames + "4", {kOctets}).status, 404);
+  EXPECT_EQ(Get(frames + "1,2,3", {kOctets}).status, 200);
+  EXPECT_EQ(Get(InstancePath(base_.series_uid, native_) + "/frames/2", {kOctets}).status, 404);
+  EXPECT_EQ(Get(InstancePath(base_.series_uid, "1.2.3") + "/frames/1", {kOctets}).status, 404);
+}
+
 }  // namespace
 }  // namespace pixeldex::testing

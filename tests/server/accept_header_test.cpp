@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "server/dicomweb/frame_list.h"
 #include "server/dicomweb/retrieve_syntax.h"
 
 namespace pixeldex::server {
@@ -85,6 +86,31 @@ TEST(RetrieveSyntaxTest, RefusesWhatCannotBeMetLosslessly) {
                                      kExplicitVrLittleEndian);
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->transfer_syntax, kImplicit);
+}
+
+TEST(FrameRepresentationTest, NativeAsOctetsCompressedAsStored) {
+  constexpr char kOctets[] = "application/octet-stream";
+  auto native = ChooseFrameRepresentation({{kOctets, ""}}, kImplicit);
+  ASSERT_TRUE(native.ok());
+  EXPECT_EQ(native->content_type, "application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1");
+  EXPECT_FALSE(native->compressed);
+  auto star = ChooseFrameRepresentation({{kOctets, "*"}}, kJpegLsLossless);
+  ASSERT_TRUE(star.ok());
+  EXPECT_EQ(star->content_type, std::string("image/jls; transfer-syntax=") + kJpegLsLossless);
+  EXPECT_TRUE(star->compressed);
+  EXPECT_TRUE(ChooseFrameRepresentation({{"image/jp2", ""}}, kJpeg2000Lossless).ok());
+  EXPECT_FALSE(ChooseFrameRepresentation({{kOctets, ""}}, kJpegLsLossless).ok());
+  EXPECT_FALSE(ChooseFrameRepresentation({{"image/jpeg", "*"}}, kJpegLsLossless).ok());
+  EXPECT_FALSE(ChooseFrameRepresentation({{kOctets, "*"}}, "1.2.840.10008.1.2.4.100").ok());
+}
+
+TEST(FrameListTest, PositiveIntegersSeparatedByCommas) {
+  auto frames = ParseFrameList("3,1,3");
+  ASSERT_TRUE(frames.ok());
+  EXPECT_EQ(*frames, (std::vector<int>{3, 1, 3}));
+  for (const char* bad : {"", "0", "1,", ",1", "1;2", "a", "1 2", "-1", "1234567890", "%31"}) {
+    EXPECT_FALSE(ParseFrameList(bad).ok()) << bad;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,70 @@
+#include "server/dicomweb/wado_frames_service.h"
+
+#include "catalog/thumbnail/frame_reader.h"
+#include "server/dicomweb/frame_list.h"
+#include "server/dicomweb/multipart_body.h"
+#include "server/dicomweb/retrieve_syntax.h"
+#include "server/dicomweb/stored_instance.h"
+#include "server/dicomweb/uid_segment.h"
+
+namespace pixeldex::server {
+namespace {
+
+// The bytes of frame `number` (1-based) as `representation` says.
+Result<std::string> FrameBytes(DcmDataset& dataset, const thumbnail::FrameLayout& layout,
+                               bool compressed, int number) {
+  if (compressed) {
+    auto stream = thumbnail::ReadEncapsulatedFrame(dataset, layout, number - 1);
+    if (!stream.ok()) return stream.status();
+    return std::string(stream->begin(), stream->end());
+  }
+  if (layout.bits_allocated % 8 != 0) {
+    return Status::Unsupported("frames of bit-packed pixel data (1 bit allocated) are not served");
+  }
+  auto frame = thumbnail::ReadFrame(dataset, thumbnail::SyntaxKind::kNative, layout, number - 1);
+  if (!frame.ok()) return frame.status();
+  return std::string(frame->bytes.begin(), frame->bytes.end());
+}
+
+HttpResponse Frames(const DicomwebContext& context, const HttpRequest& request,
+                    const PathParams& params) {
+  auto scope = ScopeOfPath(params);
+  if (!scope.ok()) return HttpResponse::Text(400, scope.status().message());
+  auto numbers = ParseFrameList(params.at("frames"));
+  if (!numbers.ok()) return HttpResponse::Text(400, numbers.status().message());
+  auto instance = OpenStoredInstance(context, *scope);
+  if (!instance.ok()) return InstanceFailure(instance.status(), "reading frames");
+  auto representation = ChooseFrameRepresentation(
+      MultipartPartChoices(request.Header("accept"), "application/octet-stream"),
+      instance->stored.transfer_syntax_uid);
+  if (!representation.ok()) return HttpResponse::Text(406, representation.status().message());
+  auto layout = thumbnail::ReadFrameLayout(instance->dataset());
+  if (!layout.ok()) return HttpResponse::Text(404, "the instance has no usable pixel data");
+  MultipartBody body;
+  for (int number : *numbers) {
+    if (number > layout->number_of_frames) {
+      return HttpResponse::Text(404, "frame " + std::to_string(number) + " does not exist: " +
+                                         std::to_string(layout->number_of_frames) + " frames");
+    }
+    auto bytes = FrameBytes(instance->dataset(), *layout, representation->compressed, number);
+    if (!bytes.ok()) return InstanceFailure(bytes.status(), "reading a frame");
+    body.AddBytes(representation->content_type, std::move(bytes).value());
+  }
+  const std::string root_type =
+      representation->content_type.substr(0, representation->content_type.find(';'));
+  HttpResponse response{200, body.ContentType(root_type)};
+  response.stream = body.Finish();
+  return response;
+}
+
+}  // namespace
+
+void AddWadoFramesRoutes(Router& router, std::shared_ptr<const DicomwebContext> context) {
+  router.Add("GET",
+             "/dicom-web/studies/{study}/series/{series}/instances/{instance}/frames/{frames}",
+             RouteAccess::kRead, [context](const HttpRequest& request, const PathParams& params) {
+               return Frames(*context, request, params);
+             });
+}
+
+}  // namespace pixeldex::server
