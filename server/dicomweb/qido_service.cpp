@@ -8,6 +8,7 @@
 #include "server/dicomweb/accept_header.h"
 #include "server/dicomweb/dicom_json_writer.h"
 #include "server/dicomweb/qido_search.h"
+#include "server/dicomweb/service_root.h"
 #include "server/dicomweb/uid_segment.h"
 
 namespace pixeldex::server {
@@ -18,17 +19,6 @@ using query::Tag;
 
 constexpr Tag kInstanceAvailability{0x0008, 0x0056};
 constexpr Tag kRetrieveUrl{0x0008, 0x1190};
-
-// The authority the client used, when it is a plain host[:port].
-std::string Authority(const HttpRequest& request) {
-  const std::string host = request.Header("host");
-  const bool plain = !host.empty() && host.size() < 256 &&
-                     std::all_of(host.begin(), host.end(), [](unsigned char c) {
-                       return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' ||
-                              c == ']';
-                     });
-  return plain ? host : std::string();
-}
 
 std::string FirstValue(const query::FindMatch& match, Tag tag) {
   const query::ResponseAttribute* attribute = match.Find(tag);
@@ -118,8 +108,7 @@ HttpResponse Search(const DicomwebContext& context, QueryLevel level, const Http
     LogError("qido: cannot open the index: {}", db.status().ToString());
     return HttpResponse::Text(503, "the index cannot be read");
   }
-  const std::string authority = Authority(request);
-  const std::string root = authority.empty() ? "" : context.scheme + "://" + authority + "/dicom-web";
+  const std::string root = ServiceRoot(context, request);
   auto page = RunQidoSearch(*db, *search, context.find_options, root);
   if (!page.ok()) {
     if (page.status().code() == Status::Code::kInvalidArgument) {

@@ -2,6 +2,7 @@
 
 #include "catalog/common/log.h"
 #include "catalog/metadata/sequence_depth.h"
+#include "catalog/thumbnail/frame_reader.h"
 #include "server/dicomweb/stored_file_path.h"
 
 namespace pixeldex::server {
@@ -38,6 +39,21 @@ Result<StoredInstance> OpenStoredInstance(const DicomwebContext& context,
   if (!file.ok()) return file.status();
   instance.file = std::move(file).value();
   return instance;
+}
+
+Result<std::string> ReadServedFrame(DcmDataset& dataset, const thumbnail::FrameLayout& layout,
+                                    bool compressed, int number) {
+  if (compressed) {
+    auto stream = thumbnail::ReadEncapsulatedFrame(dataset, layout, number - 1);
+    if (!stream.ok()) return stream.status();
+    return std::string(stream->begin(), stream->end());
+  }
+  if (layout.bits_allocated % 8 != 0) {
+    return Status::Unsupported("frames of bit-packed pixel data (1 bit allocated) are not served");
+  }
+  auto frame = thumbnail::ReadFrame(dataset, thumbnail::SyntaxKind::kNative, layout, number - 1);
+  if (!frame.ok()) return frame.status();
+  return std::string(frame->bytes.begin(), frame->bytes.end());
 }
 
 HttpResponse InstanceFailure(const Status& status, const std::string& what) {

@@ -14,6 +14,7 @@
 
 #include "catalog/common/result.h"
 #include "catalog/index/stored_files.h"
+#include "catalog/thumbnail/frame_layout.h"
 #include "server/dicomweb/qido_service.h"
 #include "server/http/http_message.h"
 
@@ -33,6 +34,12 @@ Result<std::unique_ptr<DcmFileFormat>> LoadStoredFile(const std::filesystem::pat
 // none; other errors say what is wrong with its file.
 Result<StoredInstance> OpenStoredInstance(const DicomwebContext& context,
                                           const index::InstanceScope& scope);
+
+// Frame `number` (1-based) as WADO-RS serves it (PS3.18 8.7.3.3): the
+// stored bitstream when `compressed`, else the native frame's bytes, little
+// endian (Unsupported for 1 bit allocated).
+Result<std::string> ReadServedFrame(DcmDataset& dataset, const thumbnail::FrameLayout& layout,
+                                    bool compressed, int number);
 
 // The answer to a failure of OpenStoredInstance or of reading from it: 404
 // for NotFound, 400 for InvalidArgument, 406 for Unsupported, else 500 (or 503

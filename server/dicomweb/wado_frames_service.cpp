@@ -1,6 +1,6 @@
 #include "server/dicomweb/wado_frames_service.h"
 
-#include "catalog/thumbnail/frame_reader.h"
+#include "catalog/thumbnail/frame_layout.h"
 #include "server/dicomweb/frame_list.h"
 #include "server/dicomweb/multipart_body.h"
 #include "server/dicomweb/retrieve_syntax.h"
@@ -9,22 +9,6 @@
 
 namespace pixeldex::server {
 namespace {
-
-// The bytes of frame `number` (1-based) as `representation` says.
-Result<std::string> FrameBytes(DcmDataset& dataset, const thumbnail::FrameLayout& layout,
-                               bool compressed, int number) {
-  if (compressed) {
-    auto stream = thumbnail::ReadEncapsulatedFrame(dataset, layout, number - 1);
-    if (!stream.ok()) return stream.status();
-    return std::string(stream->begin(), stream->end());
-  }
-  if (layout.bits_allocated % 8 != 0) {
-    return Status::Unsupported("frames of bit-packed pixel data (1 bit allocated) are not served");
-  }
-  auto frame = thumbnail::ReadFrame(dataset, thumbnail::SyntaxKind::kNative, layout, number - 1);
-  if (!frame.ok()) return frame.status();
-  return std::string(frame->bytes.begin(), frame->bytes.end());
-}
 
 HttpResponse Frames(const DicomwebContext& context, const HttpRequest& request,
                     const PathParams& params) {
@@ -46,7 +30,7 @@ HttpResponse Frames(const DicomwebContext& context, const HttpRequest& request,
       return HttpResponse::Text(404, "frame " + std::to_string(number) + " does not exist: " +
                                          std::to_string(layout->number_of_frames) + " frames");
     }
-    auto bytes = FrameBytes(instance->dataset(), *layout, representation->compressed, number);
+    auto bytes = ReadServedFrame(instance->dataset(), *layout, representation->compressed, number);
     if (!bytes.ok()) return InstanceFailure(bytes.status(), "reading a frame");
     body.AddBytes(representation->content_type, std::move(bytes).value());
   }

@@ -3,10 +3,26 @@
 #include "catalog/common/log.h"
 #include "catalog/index/header_reader.h"
 #include "server/dicomweb/accept_header.h"
+#include "server/dicomweb/service_root.h"
 #include "server/dicomweb/uid_segment.h"
 
 namespace pixeldex::server {
 namespace {
+
+// The stored header, its relative "BulkDataURI": "bulkdata/GGGGEEEE" made
+// absolute against the instance's URL (PS3.18 F.2.6 requires a URI the
+// client can dereference; the bulk data service serves it).
+void AppendWithBulkDataUris(std::string& out, std::string_view json,
+                            const std::string& instance_url) {
+  static constexpr std::string_view kRelative = "\"BulkDataURI\":\"bulkdata/";
+  size_t at = 0;
+  for (size_t found; (found = json.find(kRelative, at)) != std::string_view::npos;) {
+    out.append(json.substr(at, found - at));
+    out += "\"BulkDataURI\":\"" + instance_url + "bulkdata/";
+    at = found + kRelative.size();
+  }
+  out.append(json.substr(at));
+}
 
 HttpResponse Metadata(const DicomwebContext& context, const HttpRequest& request,
                       const PathParams& params) {
@@ -21,9 +37,13 @@ HttpResponse Metadata(const DicomwebContext& context, const HttpRequest& request
     return HttpResponse::Text(503, "the index cannot be read");
   }
   std::string body = "[";
+  std::string root = ServiceRoot(context, request);
+  if (root.empty()) root = "/dicom-web";
   auto count = index::ForEachHeader(*db, *scope, [&](const index::StoredHeader& header) {
     if (body.size() > 1) body += ',';
-    body.append(header.json);
+    AppendWithBulkDataUris(body, header.json,
+                           root + "/studies/" + scope->study + "/series/" + header.series_uid +
+                               "/instances/" + header.sop_instance_uid + "/");
   });
   if (!count.ok()) {
     LogError("wado: reading headers failed: {}", count.status().ToString());

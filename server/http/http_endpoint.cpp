@@ -4,6 +4,7 @@
 
 #include "catalog/index/schema.h"
 #include "server/dicomweb/qido_service.h"
+#include "server/dicomweb/wado_bulkdata_service.h"
 #include "server/dicomweb/wado_frames_service.h"
 #include "server/dicomweb/wado_metadata_service.h"
 #include "server/dicomweb/wado_retrieve_service.h"
@@ -71,7 +72,8 @@ Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
     AddQidoRoutes(router, context);
     AddWadoMetadataRoutes(router, context);
     AddWadoRetrieveRoutes(router, context);
-    AddWadoFramesRoutes(router, std::move(context));
+    AddWadoFramesRoutes(router, context);
+    AddWadoBulkdataRoutes(router, std::move(context));
   }
   auto pipeline = std::make_shared<RequestPipeline>(
       std::move(router),

@@ -287,5 +287,38 @@ TEST_F(WadoE2eTest, RefusesBadFrameListsAndFramesThatDoNotExist) {
   EXPECT_EQ(Get(InstancePath(base_.series_uid, "1.2.3") + "/frames/1", {kOctets}).status, 404);
 }
 
+// The metadata's BulkDataURIs resolve (PS3.18 F.2.6, 10.4.1.1.5).
+TEST_F(WadoE2eTest, MetadataBulkDataUrisResolveToTheValues) {
+  auto metadata = Get(InstancePath(base_.series_uid, native_) + "/metadata");
+  ASSERT_EQ(metadata.status, 200) << metadata.body;
+  const std::string key = "\"7FE00010\":{\"vr\":\"OW\",\"BulkDataURI\":\"";
+  const size_t at = metadata.body.find(key);
+  ASSERT_NE(at, std::string::npos) << metadata.body;
+  const size_t start = at + key.size();
+  const std::string uri = metadata.body.substr(start, metadata.body.find('"', start) - start);
+  const std::string origin = "http://127.0.0.1";  // the test client's Host header
+  ASSERT_EQ(uri, origin + InstancePath(base_.series_uid, native_) + "/bulkdata/7FE00010");
+  auto parts = Parts(Get(uri.substr(origin.size()), {kOctets}));
+  ASSERT_EQ(parts.size(), 1u);
+  const std::vector<Uint16> pixels = OriginalPixels(native_);
+  EXPECT_EQ(parts[0].content, std::string(reinterpret_cast<const char*>(pixels.data()),
+                                          pixels.size() * sizeof(Uint16)));
+  EXPECT_EQ(parts[0].headers["content-type"],
+            std::string("application/octet-stream; transfer-syntax=") + kExplicit);
+
+  // Compressed Pixel Data: its frames as stored.
+  auto compressed = Parts(Get(InstancePath(jpegls_series_, jpegls_) + "/bulkdata/7FE00010",
+                              {std::string(kOctets) + "; transfer-syntax=*"}));
+  ASSERT_EQ(compressed.size(), 1u);
+  EXPECT_EQ(compressed[0].headers["content-type"],
+            std::string("image/jls; transfer-syntax=") + kJpegLs);
+
+  const std::string bulk = InstancePath(base_.series_uid, native_) + "/bulkdata/";
+  EXPECT_EQ(Get(bulk + "00091010", {kOctets}).status, 404);
+  EXPECT_EQ(Get(bulk + "7FE0001", {kOctets}).status, 400);
+  EXPECT_EQ(Get(bulk + "..%2F..", {kOctets}).status, 400);
+  EXPECT_EQ(Get(bulk + "7FE00010", {"Accept: application/dicom+json"}).status, 406);
+}
+
 }  // namespace
 }  // namespace pixeldex::testing
