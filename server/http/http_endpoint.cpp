@@ -7,6 +7,7 @@
 #include "server/dicomweb/wado_bulkdata_service.h"
 #include "server/dicomweb/wado_frames_service.h"
 #include "server/dicomweb/wado_metadata_service.h"
+#include "server/dicomweb/wado_rendered_service.h"
 #include "server/dicomweb/wado_retrieve_service.h"
 #include "server/http/http_tls.h"
 #include "server/http/observability_routes.h"
@@ -73,7 +74,8 @@ Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
     AddWadoMetadataRoutes(router, context);
     AddWadoRetrieveRoutes(router, context);
     AddWadoFramesRoutes(router, context);
-    AddWadoBulkdataRoutes(router, std::move(context));
+    AddWadoBulkdataRoutes(router, context);
+    AddWadoRenderedRoutes(router, std::move(context));
   }
   auto pipeline = std::make_shared<RequestPipeline>(
       std::move(router),

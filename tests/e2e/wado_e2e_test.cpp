@@ -9,7 +9,11 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcxfer.h>
+#include <png.h>
+// jpeglib.h needs FILE and size_t declared first.
+#include <jpeglib.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -318,6 +322,109 @@ TEST_F(WadoE2eTest, MetadataBulkDataUrisResolveToTheValues) {
   EXPECT_EQ(Get(bulk + "7FE0001", {kOctets}).status, 400);
   EXPECT_EQ(Get(bulk + "..%2F..", {kOctets}).status, 400);
   EXPECT_EQ(Get(bulk + "7FE00010", {"Accept: application/dicom+json"}).status, 406);
+}
+
+// A decoded image: 8-bit grey samples, row by row.
+struct Decoded {
+  int width = 0, height = 0;
+  std::vector<uint8_t> grey;
+};
+
+Decoded DecodePng(const std::string& bytes) {
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  Decoded decoded;
+  if (!png_image_begin_read_from_memory(&image, bytes.data(), bytes.size())) return decoded;
+  image.format = PNG_FORMAT_GRAY;
+  std::vector<uint8_t> pixels(PNG_IMAGE_SIZE(image));
+  if (!png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr)) return decoded;
+  decoded.width = static_cast<int>(image.width);
+  decoded.height = static_cast<int>(image.height);
+  decoded.grey = std::move(pixels);
+  return decoded;
+}
+
+Decoded DecodeJpeg(const std::string& bytes) {
+  jpeg_decompress_struct info;
+  jpeg_error_mgr errors;
+  info.err = jpeg_std_error(&errors);
+  jpeg_create_decompress(&info);
+  jpeg_mem_src(&info, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  Decoded decoded;
+  if (jpeg_read_header(&info, TRUE) == JPEG_HEADER_OK) {
+    info.out_color_space = JCS_GRAYSCALE;
+    jpeg_start_decompress(&info);
+    decoded.width = static_cast<int>(info.output_width);
+    decoded.height = static_cast<int>(info.output_height);
+    decoded.grey.resize(static_cast<size_t>(decoded.width) * decoded.height);
+    while (info.output_scanline < info.output_height) {
+      JSAMPROW row = decoded.grey.data() + info.output_scanline * decoded.width;
+      jpeg_read_scanlines(&info, &row, 1);
+    }
+    jpeg_finish_decompress(&info);
+  }
+  jpeg_destroy_decompress(&info);
+  return decoded;
+}
+
+constexpr char kPng[] = "Accept: image/png";
+
+// PS3.18 8.3.5.1.3: rendered PNG of the frame's size, or the viewport's;
+// the window decides the grey levels.
+TEST_F(WadoE2eTest, RendersPngWithTheWindowAndViewportAsked) {
+  const std::string rendered = InstancePath(base_.series_uid, native_) + "/rendered";
+  auto full = Get(rendered, {kPng});
+  ASSERT_EQ(full.status, 200) << full.body << server_->Log();
+  EXPECT_EQ(full.headers["content-type"], "image/png");
+  Decoded image = DecodePng(full.body);
+  EXPECT_EQ(image.width, 16);
+  EXPECT_EQ(image.height, 16);
+  Decoded small = DecodePng(Get(rendered + "?viewport=8,8", {kPng}).body);
+  EXPECT_EQ(small.width, 8);
+  EXPECT_EQ(small.height, 8);
+  Decoded narrow = DecodePng(Get(rendered + "?window=4000,2000", {kPng}).body);
+  Decoded wide = DecodePng(Get(rendered + "?window=4000,20000,linear", {kPng}).body);
+  ASSERT_EQ(narrow.grey.size(), 256u);
+  ASSERT_EQ(wide.grey.size(), 256u);
+  EXPECT_NE(narrow.grey, wide.grey);
+  EXPECT_EQ(narrow.grey.front(), 0);   // value 0, far below the narrow window
+  EXPECT_EQ(narrow.grey.back(), 255);  // 255 * 37, far above it
+  // The same pixels stored as JPEG-LS render the same (DCMTK decodes them).
+  Decoded from_jpegls =
+      DecodePng(Get(InstancePath(jpegls_series_, jpegls_) + "/rendered", {kPng}).body);
+  EXPECT_EQ(from_jpegls.grey, image.grey);
+}
+
+TEST_F(WadoE2eTest, RendersTheFrameAskedAsJpeg) {
+  const std::string frames = InstancePath(frames_series_, multiframe_) + "/frames/";
+  const std::string window = "?window=9000,20000";
+  auto first = Get(frames + "1/rendered" + window, {"Accept: image/jpeg"});
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.headers["content-type"], "image/jpeg");
+  Decoded one = DecodeJpeg(first.body);
+  Decoded three = DecodeJpeg(Get(frames + "3/rendered" + window, {"Accept: image/jpeg"}).body);
+  ASSERT_EQ(one.width, 16);
+  ASSERT_EQ(three.width, 16);
+  EXPECT_LT(one.grey[0] + 40, three.grey[0]);  // frame 3 holds larger values
+  // A region of the frame fitted in the viewport; the default type is JPEG.
+  auto region = Get(frames + "2/rendered?viewport=4,4,0,0,8,8&quality=40", {"Accept: */*"});
+  EXPECT_EQ(region.headers["content-type"], "image/jpeg");
+  Decoded cropped = DecodeJpeg(region.body);
+  EXPECT_EQ(cropped.width, 4);
+  EXPECT_EQ(cropped.height, 4);
+}
+
+TEST_F(WadoE2eTest, RefusesBadRenderingRequests) {
+  const std::string rendered = InstancePath(base_.series_uid, native_) + "/rendered";
+  for (const char* bad : {"?window=abc", "?window=40,0", "?window=40,400,cubic", "?viewport=0,0",
+                          "?viewport=8", "?quality=500", "?viewport=4,4,10,10,8,8"}) {
+    EXPECT_EQ(Get(rendered + bad, {kPng}).status, 400) << bad;
+  }
+  EXPECT_EQ(Get(rendered, {"Accept: application/dicom+json"}).status, 406);
+  const std::string frames = InstancePath(frames_series_, multiframe_) + "/frames/";
+  EXPECT_EQ(Get(frames + "1,2/rendered", {kPng}).status, 400);
+  EXPECT_EQ(Get(frames + "4/rendered", {kPng}).status, 404);
+  EXPECT_EQ(Get(InstancePath(base_.series_uid, "1.2.3") + "/rendered", {kPng}).status, 404);
 }
 
 }  // namespace
