@@ -51,4 +51,10 @@ std::shared_ptr<StreamedBody> MultipartBody::Finish() {
   return std::move(body_);
 }
 
+HttpResponse MultipartBody::Respond(const std::string& type) {
+  HttpResponse response{200, ContentType(type.substr(0, type.find(';')))};
+  response.stream = Finish();
+  return response;
+}
+
 }  // namespace pixeldex::server

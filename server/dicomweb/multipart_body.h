@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "server/http/http_message.h"
 #include "server/http/streamed_body.h"
 
 namespace pixeldex::server {
@@ -32,6 +33,9 @@ class MultipartBody {
   int parts() const { return parts_; }
   // Closes the payload; the builder is spent.
   std::shared_ptr<StreamedBody> Finish();
+  // Finish() as a 200 answer whose Content-Type is ContentType(type); `type`
+  // may carry parameters (only the media type is used).
+  HttpResponse Respond(const std::string& type);
 
  private:
   void BeginPart(const std::string& content_type);

@@ -8,18 +8,6 @@
 namespace pixeldex::server {
 namespace {
 
-// Splits "a,b,c" into its values.
-std::vector<std::string> Values(const std::string& text) {
-  std::vector<std::string> values;
-  size_t start = 0;
-  for (;;) {
-    const size_t comma = text.find(',', start);
-    values.push_back(text.substr(start, comma - start));
-    if (comma == std::string::npos) return values;
-    start = comma + 1;
-  }
-}
-
 // The whole text as a number, or nothing.
 std::optional<double> Number(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -49,7 +37,7 @@ constexpr int kMaxViewport = 16384;
 Result<RenderedParams> ParseRenderedParams(const QueryParams& params) {
   RenderedParams rendered;
   for (const auto& [name, value] : params) {
-    const std::vector<std::string> values = Values(value);
+    const std::vector<std::string> values = SplitValues(value);
     if (name == "window") {
       const auto center = values.size() >= 2 ? Number(values[0]) : std::nullopt;
       const auto width = values.size() >= 2 ? Number(values[1]) : std::nullopt;

@@ -7,6 +7,7 @@
 #include "server/dicomweb/retrieve_syntax.h"
 #include "server/dicomweb/stored_instance.h"
 #include "server/dicomweb/uid_segment.h"
+#include "server/dicomweb/wado_frames_service.h"
 
 namespace pixeldex::server {
 namespace {
@@ -25,25 +26,6 @@ Result<DcmTagKey> ParseTag(const std::string& segment) {
   return DcmTagKey(static_cast<Uint16>(value >> 16), static_cast<Uint16>(value & 0xffff));
 }
 
-// Every frame of encapsulated Pixel Data, one part each.
-HttpResponse EncapsulatedPixelData(const StoredInstance& instance, const std::string& accept) {
-  auto representation = ChooseFrameRepresentation(MultipartPartChoices(accept, kOctets),
-                                                  instance.stored.transfer_syntax_uid);
-  if (!representation.ok()) return HttpResponse::Text(406, representation.status().message());
-  auto layout = thumbnail::ReadFrameLayout(instance.dataset());
-  if (!layout.ok()) return InstanceFailure(layout.status(), "reading pixel data");
-  MultipartBody body;
-  for (int number = 1; number <= layout->number_of_frames; ++number) {
-    auto frame = ReadServedFrame(instance.dataset(), *layout, representation->compressed, number);
-    if (!frame.ok()) return InstanceFailure(frame.status(), "reading pixel data");
-    body.AddBytes(representation->content_type, std::move(frame).value());
-  }
-  HttpResponse response{200, body.ContentType(representation->content_type.substr(
-                                 0, representation->content_type.find(';')))};
-  response.stream = body.Finish();
-  return response;
-}
-
 HttpResponse Bulkdata(const DicomwebContext& context, const HttpRequest& request,
                       const PathParams& params) {
   auto scope = ScopeOfPath(params);
@@ -55,7 +37,7 @@ HttpResponse Bulkdata(const DicomwebContext& context, const HttpRequest& request
   const std::string accept = request.Header("accept");
   if (*tag == DCM_PixelData &&
       !CompressedFrameMediaType(instance->stored.transfer_syntax_uid).empty()) {
-    return EncapsulatedPixelData(*instance, accept);
+    return FramesResponse(*instance, accept, {});
   }
   if (!ChooseTransferSyntax(MultipartPartChoices(accept, kOctets), kOctets, kExplicitVrLittleEndian)
            .ok()) {
@@ -78,9 +60,7 @@ HttpResponse Bulkdata(const DicomwebContext& context, const HttpRequest& request
   MultipartBody body;
   body.AddBytes(std::string(kOctets) + "; transfer-syntax=" + kExplicitVrLittleEndian,
                 std::move(bytes));
-  HttpResponse response{200, body.ContentType(kOctets)};
-  response.stream = body.Finish();
-  return response;
+  return body.Respond(kOctets);
 }
 
 }  // namespace

@@ -8,6 +8,32 @@
 #include "server/dicomweb/uid_segment.h"
 
 namespace pixeldex::server {
+
+HttpResponse FramesResponse(const StoredInstance& instance, const std::string& accept,
+                            const std::vector<int>& numbers) {
+  auto representation =
+      ChooseFrameRepresentation(MultipartPartChoices(accept, "application/octet-stream"),
+                                instance.stored.transfer_syntax_uid);
+  if (!representation.ok()) return HttpResponse::Text(406, representation.status().message());
+  auto layout = thumbnail::ReadFrameLayout(instance.dataset());
+  if (!layout.ok()) return HttpResponse::Text(404, "the instance has no usable pixel data");
+  std::vector<int> frames = numbers;
+  for (int number = 1; numbers.empty() && number <= layout->number_of_frames; ++number) {
+    frames.push_back(number);
+  }
+  MultipartBody body;
+  for (int number : frames) {
+    if (number > layout->number_of_frames) {
+      return HttpResponse::Text(404, "frame " + std::to_string(number) + " does not exist: " +
+                                         std::to_string(layout->number_of_frames) + " frames");
+    }
+    auto bytes = ReadServedFrame(instance.dataset(), *layout, representation->compressed, number);
+    if (!bytes.ok()) return InstanceFailure(bytes.status(), "reading a frame");
+    body.AddBytes(representation->content_type, std::move(bytes).value());
+  }
+  return body.Respond(representation->content_type);
+}
+
 namespace {
 
 HttpResponse Frames(const DicomwebContext& context, const HttpRequest& request,
@@ -18,27 +44,7 @@ HttpResponse Frames(const DicomwebContext& context, const HttpRequest& request,
   if (!numbers.ok()) return HttpResponse::Text(400, numbers.status().message());
   auto instance = OpenStoredInstance(context, *scope);
   if (!instance.ok()) return InstanceFailure(instance.status(), "reading frames");
-  auto representation = ChooseFrameRepresentation(
-      MultipartPartChoices(request.Header("accept"), "application/octet-stream"),
-      instance->stored.transfer_syntax_uid);
-  if (!representation.ok()) return HttpResponse::Text(406, representation.status().message());
-  auto layout = thumbnail::ReadFrameLayout(instance->dataset());
-  if (!layout.ok()) return HttpResponse::Text(404, "the instance has no usable pixel data");
-  MultipartBody body;
-  for (int number : *numbers) {
-    if (number > layout->number_of_frames) {
-      return HttpResponse::Text(404, "frame " + std::to_string(number) + " does not exist: " +
-                                         std::to_string(layout->number_of_frames) + " frames");
-    }
-    auto bytes = ReadServedFrame(instance->dataset(), *layout, representation->compressed, number);
-    if (!bytes.ok()) return InstanceFailure(bytes.status(), "reading a frame");
-    body.AddBytes(representation->content_type, std::move(bytes).value());
-  }
-  const std::string root_type =
-      representation->content_type.substr(0, representation->content_type.find(';'));
-  HttpResponse response{200, body.ContentType(root_type)};
-  response.stream = body.Finish();
-  return response;
+  return FramesResponse(*instance, request.Header("accept"), *numbers);
 }
 
 }  // namespace

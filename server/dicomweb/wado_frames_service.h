@@ -16,11 +16,20 @@
 // Data stays on disk) before the answer starts. Thread-safe.
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "server/dicomweb/qido_service.h"
+#include "server/dicomweb/stored_instance.h"
 #include "server/http/router.h"
 
 namespace pixeldex::server {
+
+// Frames `numbers` (1-based, in that order; empty: every frame) of
+// `instance` in the representation `accept` admits, as answered above (also
+// the bulk data answer for compressed Pixel Data).
+HttpResponse FramesResponse(const StoredInstance& instance, const std::string& accept,
+                            const std::vector<int>& numbers);
 
 void AddWadoFramesRoutes(Router& router, std::shared_ptr<const DicomwebContext> context);
 

@@ -46,9 +46,7 @@ HttpResponse Retrieve(const DicomwebContext& context, const HttpRequest& request
       body.AddFile(type, *path, stored.size_bytes);
     }
   }
-  HttpResponse response{200, body.ContentType(kDicom)};
-  response.stream = body.Finish();
-  return response;
+  return body.Respond(kDicom);
 }
 
 }  // namespace
