@@ -8,6 +8,7 @@ packages=(
   libdcmtk-dev dcmtk          # DICOM networking, codecs, and the CLI clients the tests use
   libsqlite3-dev sqlite3      # the index, and the shell people query it with
   libpng-dev                  # thumbnails
+  libjpeg62-turbo-dev         # JPEG encoding of the WADO-RS rendered resources (image/jpeg)
   libdeflate-dev              # fast compression of the thumbnails' PNG image data
   libopenjp2-7-dev            # JPEG 2000 decoding for thumbnails (free DCMTK has none)
   libssl-dev                  # SHA-256 content hashes; DICOM TLS (via DCMTK's dcmtls)

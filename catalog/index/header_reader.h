@@ -9,14 +9,19 @@
 #include <string_view>
 
 #include "catalog/common/result.h"
+#include "catalog/index/instance_scope.h"
 #include "catalog/index/sqlite_db.h"
 
 namespace pixeldex::index {
 
-// `series` and `sop_instance` may be empty (the whole study / series). Calls
-// `on_header` with each header's JSON object; returns how many there were.
-Result<size_t> ForEachHeader(Db& db, const std::string& study, const std::string& series,
-                             const std::string& sop_instance,
-                             const std::function<void(std::string_view json)>& on_header);
+struct StoredHeader {
+  std::string series_uid;
+  std::string sop_instance_uid;
+  std::string_view json;  // valid during the callback only
+};
+
+// Calls `on_header` with each header of `scope`; returns how many there were.
+Result<size_t> ForEachHeader(Db& db, const InstanceScope& scope,
+                             const std::function<void(const StoredHeader& header)>& on_header);
 
 }  // namespace pixeldex::index

@@ -61,4 +61,16 @@ std::filesystem::path StorageLayout::FileOf(std::string_view recorded_path) cons
   return path.is_absolute() ? path : root_ / path;
 }
 
+Status StorageLayout::CheckRecordedPath(std::string_view recorded_path) {
+  const std::filesystem::path recorded(recorded_path);
+  if (recorded.empty()) return Status::InvalidArgument("empty stored path");
+  for (const auto& part : recorded) {
+    if (part == "..") {
+      return Status::InvalidArgument("stored path " + std::string(recorded_path) +
+                                     " leaves the storage root");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace pixeldex::storage

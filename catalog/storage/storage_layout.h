@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "catalog/common/status.h"
+
 namespace pixeldex::storage {
 
 class StorageLayout {
@@ -34,6 +36,11 @@ class StorageLayout {
   std::string RecordedPath(const std::filesystem::path& file) const;
   // The file a recorded path names (the inverse of RecordedPath).
   std::filesystem::path FileOf(std::string_view recorded_path) const;
+  // Before a recorded path is read: InvalidArgument when it is empty or
+  // climbs out of the root (a ".." component); an edited index must not make
+  // pixeldex serve /etc/... An absolute path (pixeldex import --in-place) is
+  // accepted as recorded.
+  static Status CheckRecordedPath(std::string_view recorded_path);
 
   // True for UIDs that may be used verbatim as a path component.
   static bool IsPathSafeUid(std::string_view uid);

@@ -13,6 +13,8 @@ namespace pixeldex::thumbnail {
 // width x height (each side at least 1). Never larger than the source: images
 // that already fit keep their size.
 Size FitWithin(int width, int height, int max_size);
+// The same within a max_width x max_height box (a viewport).
+Size FitWithinBox(int width, int height, int max_width, int max_height);
 
 // Returns `source` resampled to `target` (each side <= the source's, >= 1) by
 // area averaging, with the same channel count; `source` itself when the sizes

@@ -236,4 +236,13 @@ Result<RawFrame> ReadFrame(DcmDataset& dataset, SyntaxKind kind, const FrameLayo
   }
 }
 
+Result<std::vector<uint8_t>> ReadEncapsulatedFrame(DcmDataset& dataset, const FrameLayout& layout,
+                                                   int frame_index) {
+  DcmPixelData* pixel_data = FindPixelData(dataset);
+  if (pixel_data == nullptr) return Status::NotFound("no Pixel Data");
+  Result<DcmPixelSequence*> sequence = OriginalPixelSequence(*pixel_data);
+  if (!sequence.ok()) return Status::InvalidArgument("pixel data is not encapsulated");
+  return ExtractEncapsulatedFrame(**sequence, layout.number_of_frames, frame_index);
+}
+
 }  // namespace pixeldex::thumbnail

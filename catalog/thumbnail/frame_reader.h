@@ -31,4 +31,11 @@ bool HasPixelData(DcmDataset& dataset);
 Result<RawFrame> ReadFrame(DcmDataset& dataset, SyntaxKind kind, const FrameLayout& layout,
                            int frame_index, Size at_least = {});
 
+// The compressed bitstream of frame `frame_index` (0-based) of encapsulated
+// Pixel Data, as stored (its fragments concatenated; PS3.18 8.7.3.3.2 serves
+// it so). kNotFound without Pixel Data; kInvalidArgument when the Pixel Data
+// is native; kCorruption when the frame cannot be found.
+Result<std::vector<uint8_t>> ReadEncapsulatedFrame(DcmDataset& dataset, const FrameLayout& layout,
+                                                   int frame_index);
+
 }  // namespace pixeldex::thumbnail

@@ -2,23 +2,82 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace pixeldex::server {
+namespace {
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string Trim(const std::string& text) {
+  const size_t first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t") + 1 - first);
+}
+
+// Splits at `separator` outside double quotes (RFC 9110 5.6.4 quoted-string).
+std::vector<std::string> SplitOutsideQuotes(const std::string& text, char separator) {
+  std::vector<std::string> pieces(1);
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted && c == '\\' && i + 1 < text.size()) {
+      pieces.back() += text[++i];
+      continue;
+    }
+    if (c == '"') quoted = !quoted;
+    if (c == separator && !quoted)
+      pieces.emplace_back();
+    else
+      pieces.back() += c;
+  }
+  return pieces;
+}
+
+std::string Unquote(std::string value) {
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    value = value.substr(1, value.size() - 2);
+  }
+  return value;
+}
+
+}  // namespace
+
+std::vector<MediaRange> ParseAccept(const std::string& accept) {
+  std::vector<MediaRange> ranges;
+  if (Trim(accept).empty()) return {MediaRange{"*/*"}};
+  for (const std::string& piece : SplitOutsideQuotes(accept, ',')) {
+    const std::vector<std::string> fields = SplitOutsideQuotes(piece, ';');
+    MediaRange range;
+    range.type = Lower(Trim(fields[0]));
+    if (range.type.empty()) continue;
+    for (size_t i = 1; i < fields.size(); ++i) {
+      const size_t equals = fields[i].find('=');
+      if (equals == std::string::npos) continue;
+      const std::string name = Lower(Trim(fields[i].substr(0, equals)));
+      const std::string value = Unquote(Trim(fields[i].substr(equals + 1)));
+      if (name == "q")
+        range.quality = std::strtod(value.c_str(), nullptr);
+      else
+        range.params[name] = value;
+    }
+    if (range.quality > 0) ranges.push_back(std::move(range));
+  }
+  std::stable_sort(ranges.begin(), ranges.end(),
+                   [](const MediaRange& a, const MediaRange& b) { return a.quality > b.quality; });
+  return ranges;
+}
 
 bool AcceptsMediaType(const std::string& accept, const std::string& media_type) {
-  if (accept.empty()) return true;
   const std::string any_subtype = media_type.substr(0, media_type.find('/')) + "/*";
-  size_t start = 0;
-  while (start <= accept.size()) {
-    size_t end = accept.find(',', start);
-    if (end == std::string::npos) end = accept.size();
-    std::string range = accept.substr(start, end - start);
-    range = range.substr(0, range.find(';'));
-    range.erase(std::remove(range.begin(), range.end(), ' '), range.end());
-    std::transform(range.begin(), range.end(), range.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (range == media_type || range == "*/*" || range == any_subtype) return true;
-    start = end + 1;
+  for (const MediaRange& range : ParseAccept(accept)) {
+    if (range.type == media_type || range.type == "*/*" || range.type == any_subtype) {
+      return true;
+    }
   }
   return false;
 }
@@ -26,6 +85,21 @@ bool AcceptsMediaType(const std::string& accept, const std::string& media_type) 
 bool AcceptsDicomJson(const std::string& accept) {
   return AcceptsMediaType(accept, "application/dicom+json") ||
          AcceptsMediaType(accept, "application/json");
+}
+
+std::vector<PartChoice> MultipartPartChoices(const std::string& accept,
+                                             const std::string& default_part_type) {
+  std::vector<PartChoice> choices;
+  for (const MediaRange& range : ParseAccept(accept)) {
+    if (range.type != "multipart/related" && range.type != "multipart/*" && range.type != "*/*") {
+      continue;
+    }
+    auto type = range.params.find("type");
+    auto syntax = range.params.find("transfer-syntax");
+    choices.push_back({type == range.params.end() ? default_part_type : Lower(type->second),
+                       syntax == range.params.end() ? "" : syntax->second});
+  }
+  return choices;
 }
 
 }  // namespace pixeldex::server

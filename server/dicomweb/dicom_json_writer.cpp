@@ -1,6 +1,7 @@
 #include "server/dicomweb/dicom_json_writer.h"
 
 #include "catalog/common/json_string.h"
+#include "server/http/query_string.h"
 
 namespace pixeldex::server {
 namespace {
@@ -86,14 +87,7 @@ std::vector<std::string> SplitMultiValue(const std::string& vr, const std::strin
       value.find('\\') == std::string::npos) {
     return {value};
   }
-  std::vector<std::string> values;
-  size_t start = 0;
-  for (;;) {
-    const size_t slash = value.find('\\', start);
-    values.push_back(value.substr(start, slash - start));
-    if (slash == std::string::npos) return values;
-    start = slash + 1;
-  }
+  return SplitValues(value, '\\');
 }
 
 }  // namespace

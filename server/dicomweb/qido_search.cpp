@@ -80,17 +80,6 @@ class KeySet {
   std::map<Tag, bool> matched_;
 };
 
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  for (;;) {
-    const size_t comma = text.find(',', start);
-    items.push_back(text.substr(start, comma - start));
-    if (comma == std::string::npos) return items;
-    start = comma + 1;
-  }
-}
-
 Status AddRequiredReturnKeys(const QidoScope& scope, KeySet& keys) {
   for (QueryLevel level : ReturnedLevels(scope)) {
     const Tag* begin = level == QueryLevel::kStudy    ? std::begin(kStudyReturnKeys)
@@ -149,7 +138,7 @@ Result<QidoSearch> ParseQidoSearch(const QidoScope& scope, const QueryParams& pa
       seen_fuzzy = true;
       search.fuzzy_matching = value == "true";
     } else if (name == "includefield") {
-      for (const std::string& field : SplitCommas(value)) {
+      for (const std::string& field : SplitValues(value)) {
         if (field == "all") {
           PIXELDEX_RETURN_IF_ERROR(AddAllAttributes(scope, keys));
           continue;

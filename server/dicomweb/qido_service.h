@@ -15,6 +15,7 @@
 // saying so (PS3.18 8.3.4.3). Thread-safe: each request opens its own
 // connection.
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 
@@ -32,6 +33,8 @@ struct DicomwebContext {
   query::FindOptions find_options;
   // "http" or "https", for the Retrieve URL (0008,1190) of each match.
   std::string scheme = "http";
+  // storage.root: where the index's relative file paths are (WADO-RS retrieve).
+  std::filesystem::path storage_root;
 };
 
 // Adds the QIDO-RS routes (RouteAccess::kRead) to `router`.

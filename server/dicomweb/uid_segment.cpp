@@ -21,4 +21,23 @@ Result<std::string> ValidUidSegment(const std::string& segment, const std::strin
   return segment;
 }
 
+Result<index::InstanceScope> ScopeOfPath(const PathParams& params) {
+  index::InstanceScope scope;
+  const struct {
+    const char* param;
+    const char* what;
+    std::string* uid;
+  } segments[] = {{"study", "Study Instance UID", &scope.study},
+                  {"series", "Series Instance UID", &scope.series},
+                  {"instance", "SOP Instance UID", &scope.sop_instance}};
+  for (const auto& segment : segments) {
+    auto it = params.find(segment.param);
+    if (it == params.end()) continue;
+    auto uid = ValidUidSegment(it->second, segment.what);
+    if (!uid.ok()) return uid.status();
+    *segment.uid = *uid;
+  }
+  return scope;
+}
+
 }  // namespace pixeldex::server

@@ -8,11 +8,17 @@
 #include <string>
 
 #include "catalog/common/result.h"
+#include "catalog/index/instance_scope.h"
+#include "server/http/router.h"
 
 namespace pixeldex::server {
 
 // The segment, when it is a valid UID; InvalidArgument (-> 400) saying which
 // `what` ("Study Instance UID") is malformed otherwise.
 Result<std::string> ValidUidSegment(const std::string& segment, const std::string& what);
+
+// The {study}, {series} and {instance} segments of a WADO-RS path, each
+// checked by ValidUidSegment; the absent ones stay empty.
+Result<index::InstanceScope> ScopeOfPath(const PathParams& params);
 
 }  // namespace pixeldex::server

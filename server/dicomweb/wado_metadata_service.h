@@ -5,8 +5,10 @@
 //   /studies/{study}/series/{series}/instances/{instance}/metadata
 // answered application/dicom+json, an array of one DICOM JSON object per
 // instance, straight from the index's stored headers (no file opened).
-// Bulk data appears as the stored "BulkDataURI": "bulkdata/GGGGEEEE", which
-// no route serves yet. 404 when nothing matches; 400 for a malformed UID;
+// Bulk data appears as "BulkDataURI": "<root>/studies/.../instances/{i}/
+// bulkdata/GGGGEEEE" (the stored relative URI made absolute with the
+// request's Host; path-absolute without one), which the bulk data service
+// (wado_bulkdata_service.h) serves. 404 when nothing matches; 400 for a malformed UID;
 // 406 for an Accept without DICOM JSON. Thread-safe.
 
 #include <memory>

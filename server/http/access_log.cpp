@@ -32,11 +32,11 @@ void LogHttpRequest(const HttpRequest& request, const HttpResponse& response,
   LogInfo({{"method", request.method},
            {"target", target},
            {"http_status", static_cast<int>(response.status)},
-           {"bytes", response.body.size()},
+           {"bytes", response.BodySize()},
            {"duration_ms", elapsed.count()},
            {"user", user}},
           "http {} {} {} {} B {} ms user {}", request.method, target, response.status,
-          response.body.size(), elapsed.count(), user.empty() ? "-" : user);
+          response.BodySize(), elapsed.count(), user.empty() ? "-" : user);
 }
 
 }  // namespace pixeldex::server

@@ -7,7 +7,11 @@
 #include "server/dicomweb/dicomweb_metrics.h"
 #include "server/dicomweb/qido_service.h"
 #include "server/dicomweb/stow_service.h"
+#include "server/dicomweb/wado_bulkdata_service.h"
+#include "server/dicomweb/wado_frames_service.h"
 #include "server/dicomweb/wado_metadata_service.h"
+#include "server/dicomweb/wado_rendered_service.h"
+#include "server/dicomweb/wado_retrieve_service.h"
 #include "server/http/http_tls.h"
 #include "server/http/observability_routes.h"
 #include "server/http/request_pipeline.h"
@@ -77,9 +81,14 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
     context->find_options.pn_case_insensitive = settings.query.pn_case_insensitive;
     context->find_options.max_results = static_cast<size_t>(settings.query.max_results);
     context->scheme = http.tls ? "https" : "http";
+    context->storage_root = settings.storage.root;
     AddQidoRoutes(router, context);
     AddStowRoutes(router, std::make_shared<StowContext>(StowContext{server.context(), context->scheme}));
     AddWadoMetadataRoutes(router, context);
+    AddWadoRetrieveRoutes(router, context);
+    AddWadoFramesRoutes(router, context);
+    AddWadoBulkdataRoutes(router, context);
+    AddWadoRenderedRoutes(router, context);
     // Last: it describes the /dicom-web routes added before it.
     AddCapabilitiesRoute(router, context->scheme);
   }

@@ -5,9 +5,12 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "server/http/streamed_body.h"
 
 namespace pixeldex::server {
 
@@ -29,12 +32,18 @@ struct HttpResponse {
   unsigned status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  // When set, the body instead, sent in chunks as the peer takes it
+  // (streamed_body.h); `body` is then ignored.
+  std::shared_ptr<StreamedBody> stream = nullptr;
   // Further header fields, in order (Content-Type and Content-Length are set
   // from the members above).
   std::vector<std::pair<std::string, std::string>> headers = {};
 
   // A text/plain response whose body is `reason` and a newline.
   static HttpResponse Text(unsigned status, const std::string& reason);
+  // Bytes of the body, as far as known before sending (a produced part of a
+  // stream counts 0).
+  uint64_t BodySize() const { return stream ? stream->size().value_or(0) : body.size(); }
   void AddHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
   }

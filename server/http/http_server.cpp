@@ -23,6 +23,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+// Bytes of a streamed body read and written at a time.
+constexpr size_t kChunkBytes = 256 * 1024;
+
 // What every connection shares with the server; connections keep it alive.
 struct Shared {
   HttpHandler handler;
@@ -213,28 +216,117 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     Send(std::move(response), false, false);
   }
 
+  // The fields every answer carries, from `answer`.
+  template <typename Body>
+  static void SetHead(http::response<Body>& message, const HttpResponse& answer, bool keep_alive) {
+    message.result(static_cast<http::status>(answer.status));
+    message.version(11);
+    message.set(http::field::server, "pixeldex");
+    message.set(http::field::content_type, answer.content_type);
+    message.set(http::field::cache_control, "no-store");
+    for (const auto& [name, value] : answer.headers) message.insert(name, value);
+    message.keep_alive(keep_alive);
+  }
+
   void Send(HttpResponse answer, bool head, bool keep_alive) {
+    if (answer.stream) {
+      SendStreamed(std::move(answer), head, keep_alive);
+      return;
+    }
     response_ = {};
-    response_.result(static_cast<http::status>(answer.status));
-    response_.version(11);
-    response_.set(http::field::server, "pixeldex");
-    response_.set(http::field::content_type, answer.content_type);
-    response_.set(http::field::cache_control, "no-store");
-    for (const auto& [name, value] : answer.headers) response_.insert(name, value);
-    response_.keep_alive(keep_alive);
+    SetHead(response_, answer, keep_alive);
     // RFC 9110 9.3.2: HEAD gets the headers GET would, without the content.
     response_.content_length(answer.body.size());
     if (!head) response_.body() = std::move(answer.body);
     beast::get_lowest_layer(stream_).expires_after(shared_->options.request_timeout);
     http::async_write(stream_, response_,
                       [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
-                        beast::get_lowest_layer(self->stream_).expires_never();
-                        if (ec || !keep_alive) {
-                          self->Close();
-                          return;
-                        }
-                        self->ReadRequest();
+                        self->AfterResponse(ec, keep_alive);
                       });
+  }
+
+  // A StreamedBody: the head, then the body a chunk at a time, each chunk
+  // read (or produced) on the worker pool, never on this thread, which
+  // serves every connection's socket. Content-Length when the size is known,
+  // else chunked transfer coding (RFC 9112 7.1).
+  void SendStreamed(HttpResponse answer, bool head, bool keep_alive) {
+    streamed_head_.emplace();
+    SetHead(*streamed_head_, answer, keep_alive);
+    const std::optional<uint64_t> size = answer.stream->size();
+    if (size)
+      streamed_head_->content_length(*size);
+    else
+      streamed_head_->chunked(true);
+    body_ = head ? nullptr : std::move(answer.stream);
+    head_serializer_.emplace(*streamed_head_);
+    beast::get_lowest_layer(stream_).expires_after(shared_->options.request_timeout);
+    http::async_write_header(
+        stream_, *head_serializer_,
+        [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+          if (ec || !self->body_) {
+            self->AfterResponse(ec, keep_alive);
+            return;
+          }
+          self->ReadChunk(keep_alive);
+        });
+  }
+
+  void ReadChunk(bool keep_alive) {
+    auto self = this->shared_from_this();
+    auto read = [self, keep_alive] {
+      Status status = Status::Ok();
+      try {
+        status = self->body_->Next(self->chunk_, kChunkBytes);
+      } catch (const std::exception& e) {
+        status = Status::Internal(e.what());
+      }
+      asio::post(self->stream_.get_executor(),
+                 [self, keep_alive, status] { self->WriteChunk(status, keep_alive); });
+    };
+    try {
+      shared_->pool->Submit(std::move(read));
+    } catch (const std::system_error& e) {
+      WriteChunk(Status::ResourceExhausted(e.what()), keep_alive);
+    }
+  }
+
+  void WriteChunk(const Status& read, bool keep_alive) {
+    if (!read.ok()) {
+      LogError("http: response body ended early, connection closed: {}", read.ToString());
+      Close();
+      return;
+    }
+    auto written = [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+      if (ec || !self->body_) {
+        self->AfterResponse(ec, keep_alive);
+        return;
+      }
+      self->ReadChunk(keep_alive);
+    };
+    beast::get_lowest_layer(stream_).expires_after(shared_->options.request_timeout);
+    const bool chunked = streamed_head_->chunked();
+    if (chunk_.empty()) {  // the end
+      body_.reset();
+      if (chunked) {
+        asio::async_write(stream_, http::make_chunk_last(), std::move(written));
+      } else {
+        written({}, 0);
+      }
+    } else if (chunked) {
+      asio::async_write(stream_, http::make_chunk(asio::buffer(chunk_)), std::move(written));
+    } else {
+      asio::async_write(stream_, asio::buffer(chunk_), std::move(written));
+    }
+  }
+
+  // After a whole response: the next request, or the end of the connection.
+  void AfterResponse(beast::error_code ec, bool keep_alive) {
+    beast::get_lowest_layer(stream_).expires_never();
+    if (ec || !keep_alive) {
+      Close();
+      return;
+    }
+    ReadRequest();
   }
 
   void Close() {
@@ -252,6 +344,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  // A streamed response being sent: its head, the body, the chunk in flight.
+  std::optional<http::response<http::empty_body>> streamed_head_;
+  std::optional<http::response_serializer<http::empty_body>> head_serializer_;
+  std::shared_ptr<StreamedBody> body_;
+  std::string chunk_;
 };
 
 }  // namespace

@@ -42,4 +42,15 @@ Result<QueryParams> ParseQueryString(const std::string& query) {
   return params;
 }
 
+std::vector<std::string> SplitValues(const std::string& text, char separator) {
+  std::vector<std::string> values;
+  size_t start = 0;
+  for (;;) {
+    const size_t at = text.find(separator, start);
+    values.push_back(text.substr(start, at - start));
+    if (at == std::string::npos) return values;
+    start = at + 1;
+  }
+}
+
 }  // namespace pixeldex::server

@@ -17,6 +17,9 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 // for a malformed escape ("%4", "%zz") or an escaped NUL.
 Result<QueryParams> ParseQueryString(const std::string& query);
 
+// The values of a list such as "1,3,5" (empty ones kept): "" -> {""}.
+std::vector<std::string> SplitValues(const std::string& text, char separator = ',');
+
 // Percent-decodes one path segment or value; InvalidArgument when malformed.
 Result<std::string> PercentDecode(const std::string& text);
 

@@ -75,6 +75,10 @@ std::vector<E_TransferSyntax> ConversionSyntaxes() {
   return syntaxes;
 }
 
+bool CanConvert(E_TransferSyntax stored, E_TransferSyntax target) {
+  return Rank(target, stored) >= 0;
+}
+
 Result<OutgoingContext> ChooseOutgoingContext(T_ASC_Association* assoc,
                                               const std::string& sop_class_uid,
                                               E_TransferSyntax stored, StoreSender sender) {

@@ -37,6 +37,10 @@ enum class StoreSender {
 // lossless compressed ones DCMTK encodes. docs/conformance.md lists them.
 std::vector<E_TransferSyntax> ConversionSyntaxes();
 
+// True when an instance stored in `stored` can be sent in `target`: the same
+// syntax, or a conversion ConvertForSending makes (the ranking above).
+bool CanConvert(E_TransferSyntax stored, E_TransferSyntax target);
+
 // The best accepted context for `sop_class_uid` that can carry an instance
 // stored in `stored`; NotFound (with the reason, for the log) when none can.
 Result<OutgoingContext> ChooseOutgoingContext(T_ASC_Association* assoc,

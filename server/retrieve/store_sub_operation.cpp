@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "catalog/metadata/sequence_depth.h"
+#include "catalog/storage/storage_layout.h"
 
 namespace pixeldex::server {
 namespace {
@@ -29,11 +30,7 @@ Status Load(const SubOperation& op, DcmFileFormat& file) {
   // a regular file that passes the stored data set checks and holds the SOP
   // Instance UID of its row is sent (an edited index must not make pixeldex
   // send /etc/...).
-  const std::filesystem::path recorded(op.instance->path);
-  for (const auto& part : recorded) {
-    if (part == "..") return Status::InvalidArgument("stored path " + op.instance->path + " leaves the storage root");
-  }
-  if (recorded.empty()) return Status::InvalidArgument("empty stored path");
+  PIXELDEX_RETURN_IF_ERROR(storage::StorageLayout::CheckRecordedPath(op.instance->path));
   std::error_code ec;
   if (!std::filesystem::is_regular_file(op.file, ec)) {
     return Status::NotFound("stored file " + op.instance->path + " is missing");

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -19,6 +20,7 @@
 #include "server/http/request_pipeline.h"
 #include "tests/support/http_client.h"
 #include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_pki.h"
 
 namespace pixeldex::server {
@@ -59,6 +61,37 @@ std::unique_ptr<HttpServer> StartServer(HttpServerOptions options = {},
       [pipeline](const HttpRequest& request) { return pipeline->Handle(request); }, options);
   EXPECT_TRUE(server.ok()) << server.status().ToString();
   return std::move(server).value();
+}
+
+// Routes whose answers are StreamedBodies around `file` (of `size` bytes):
+// /stream (every size known), /stream-chunked (a produced part), /stream-lie
+// (the file announced one byte longer than it is).
+Router StreamRoutes(const std::string& file, uint64_t size) {
+  Router routes;
+  auto streamed = [file](uint64_t announced, bool produced) {
+    return [file, announced, produced](const HttpRequest&, const PathParams&) {
+      auto body = std::make_shared<StreamedBody>();
+      body->AddBytes("<");
+      body->AddFile(file, announced);
+      if (produced) body->AddProduced([] { return Result<std::string>(std::string("made")); });
+      body->AddBytes(">");
+      HttpResponse response{200, "application/octet-stream"};
+      response.stream = body;
+      return response;
+    };
+  };
+  routes.Add("GET", "/stream", RouteAccess::kPublic, streamed(size, false));
+  routes.Add("GET", "/stream-chunked", RouteAccess::kPublic, streamed(size, true));
+  routes.Add("GET", "/stream-lie", RouteAccess::kPublic, streamed(size + 1, false));
+  return routes;
+}
+
+// A file of `size` patterned bytes in `dir`; returns its content.
+std::string WritePatternFile(const std::string& path, size_t size) {
+  std::string content(size, '\0');
+  for (size_t i = 0; i < size; ++i) content[i] = static_cast<char>((i * 131) >> 3);
+  std::ofstream(path, std::ios::binary) << content;
+  return content;
 }
 
 // Connects to `port` and returns the socket.
@@ -255,6 +288,57 @@ TEST(HttpServerTest, ServesHttpsWithTheTlsCertificate) {
   EXPECT_NE(old.exit_code, 0) << old.output;
   // Plain HTTP on the TLS port gets no answer.
   EXPECT_EQ(testing::HttpRequest(PortOf(*server), "GET", "/hello").status, 0);
+}
+
+// A streamed body goes out in chunks: with its Content-Length when every
+// size is known, chunked otherwise; HEAD gets the head alone; a part that
+// fails midway ends the connection, so the message is visibly incomplete.
+TEST(HttpServerTest, StreamsBodiesInChunks) {
+  testing::TempDir dir;
+  const std::string content = WritePatternFile(dir / "big", 3 * 256 * 1024 + 17);
+  auto server = StartServer({}, StreamRoutes(dir / "big", content.size()));
+  auto sized = testing::HttpRequest(PortOf(*server), "GET", "/stream");
+  EXPECT_EQ(sized.status, 200);
+  EXPECT_EQ(sized.headers["content-length"], std::to_string(content.size() + 2));
+  EXPECT_FALSE(sized.truncated);
+  EXPECT_TRUE(sized.body == "<" + content + ">");
+  auto chunked = testing::HttpRequest(PortOf(*server), "GET", "/stream-chunked");
+  EXPECT_EQ(chunked.headers["transfer-encoding"], "chunked");
+  EXPECT_FALSE(chunked.truncated);
+  EXPECT_TRUE(chunked.body == "<" + content + "made>");
+  auto head = testing::HttpRequest(PortOf(*server), "HEAD", "/stream");
+  EXPECT_EQ(head.headers["content-length"], std::to_string(content.size() + 2));
+  EXPECT_TRUE(head.body.empty());
+  auto lie = testing::HttpRequest(PortOf(*server), "GET", "/stream-lie");
+  EXPECT_EQ(lie.status, 200);
+  EXPECT_TRUE(lie.truncated);
+  // The server still answers.
+  EXPECT_EQ(testing::HttpRequest(PortOf(*server), "GET", "/stream").status, 200);
+}
+
+TEST(HttpServerTest, StreamsBodiesOverTls) {
+  testing::TestPki pki;
+  testing::TempDir dir;
+  const std::string content = WritePatternFile(dir / "big", 2 * 256 * 1024 + 5);
+  TlsSettings tls;
+  tls.certificate = pki.server_certificate();
+  tls.private_key = pki.server_key();
+  auto context = MakeHttpTlsContext(tls);
+  ASSERT_TRUE(context.ok()) << context.status().ToString();
+  HttpServerOptions options;
+  options.tls = *context;
+  auto server = StartServer(options, StreamRoutes(dir / "big", content.size()));
+  const std::string port = std::to_string(PortOf(*server));
+  for (const std::string path : {"/stream", "/stream-chunked"}) {
+    const std::string out = dir / "out";
+    auto curl = testing::RunProcess(
+        {"curl", "-sS", "--fail", "-o", out, "--cacert", pki.ca_certificate(), "--resolve",
+         "localhost:" + port + ":127.0.0.1", "https://localhost:" + port + path});
+    EXPECT_EQ(curl.exit_code, 0) << curl.output;
+    std::ifstream in(out, std::ios::binary);
+    const std::string received((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_TRUE(received == "<" + content + (path == "/stream" ? ">" : "made>")) << path;
+  }
 }
 
 TEST(HttpTlsTest, NamesAMissingOrMismatchedKey) {

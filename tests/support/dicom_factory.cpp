@@ -102,7 +102,10 @@ void WriteTestInstance(const std::string& path, const TestInstance& t, E_Transfe
     EncodeAsUn(ds, DCM_SOPInstanceUID);
     EncodeAsUn(ds, DCM_StudyInstanceUID);
   }
-  const size_t count = static_cast<size_t>(t.rows) * t.columns;
+  const size_t count = static_cast<size_t>(t.rows) * t.columns * t.number_of_frames;
+  if (t.number_of_frames > 1) {
+    ds->putAndInsertString(DCM_NumberOfFrames, std::to_string(t.number_of_frames).c_str());
+  }
   if (t.bits_allocated == 8) {
     std::vector<Uint8> pixels(count);
     for (size_t i = 0; i < count; ++i) {

@@ -34,8 +34,11 @@ struct TestInstance {
   uint16_t rows = 16;
   uint16_t columns = 16;
   uint16_t bits_allocated = 16;  // 8 or 16; Bits Stored equals it
-  // Pixel (r, c) = (r * columns + c) * pixel_step + pixel_offset (unsigned,
-  // wrapping at 2^bits_allocated).
+  // More than 1: Number of Frames (0028,0008) is written, and the frames
+  // follow each other in Pixel Data.
+  int number_of_frames = 1;
+  // Pixel (f, r, c) = ((f * rows + r) * columns + c) * pixel_step +
+  // pixel_offset (unsigned, wrapping at 2^bits_allocated).
   int pixel_step = 1;
   int pixel_offset = 0;
 };

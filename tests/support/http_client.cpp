@@ -15,6 +15,22 @@
 namespace pixeldex::testing {
 namespace {
 
+// RFC 9112 7.1: chunk-size [ext] CRLF data CRLF ... 0 CRLF CRLF. False when
+// the last chunk never came.
+bool Dechunk(const std::string& raw, std::string* body) {
+  body->clear();
+  size_t at = 0;
+  for (;;) {
+    const size_t line_end = raw.find("\r\n", at);
+    if (line_end == std::string::npos) return false;
+    const size_t size = std::stoul(raw.substr(at, line_end - at), nullptr, 16);
+    if (size == 0) return true;
+    if (line_end + 2 + size > raw.size()) return false;
+    body->append(raw, line_end + 2, size);
+    at = line_end + 2 + size + 2;
+  }
+}
+
 HttpReply Parse(const std::string& raw) {
   HttpReply reply;
   const size_t head_end = raw.find("\r\n\r\n");
@@ -38,6 +54,12 @@ HttpReply Parse(const std::string& raw) {
     combined = combined.empty() ? value : combined + ", " + value;
   }
   if (head_end != std::string::npos) reply.body = raw.substr(head_end + 4);
+  if (reply.headers["transfer-encoding"].find("chunked") != std::string::npos) {
+    const std::string chunked = reply.body;
+    reply.truncated = !Dechunk(chunked, &reply.body);
+  } else if (reply.headers.count("content-length") != 0) {
+    reply.truncated = reply.body.size() < std::stoull(reply.headers["content-length"]);
+  }
   return reply;
 }
 

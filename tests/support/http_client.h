@@ -13,7 +13,10 @@ namespace pixeldex::testing {
 struct HttpReply {
   int status = 0;                              // 0 when no status line arrived
   std::map<std::string, std::string> headers;  // names in lower case; repeats joined by ", "
-  std::string body;
+  std::string body;                            // chunked transfer coding removed
+  // The body is shorter than its Content-Length, or chunked without its last
+  // chunk: the server ended the message early.
+  bool truncated = false;
 };
 
 // Sends `raw_request` as is and parses what comes back. Throws

@@ -5,6 +5,13 @@
 namespace pixeldex::thumbnail {
 namespace {
 
+TEST(FitWithin, FitsABoxByItsTighterSide) {
+  EXPECT_EQ(FitWithinBox(512, 256, 100, 100).width, 100);
+  EXPECT_EQ(FitWithinBox(512, 256, 100, 100).height, 50);
+  EXPECT_EQ(FitWithinBox(512, 256, 1000, 64).width, 128);
+  EXPECT_EQ(FitWithinBox(16, 16, 1000, 500).width, 16);  // never upscaled
+}
+
 TEST(FitWithin, KeepsAspectRatioAndNeverUpscales) {
   EXPECT_EQ(FitWithin(512, 512, 256).width, 256);
   EXPECT_EQ(FitWithin(512, 256, 256).height, 128);

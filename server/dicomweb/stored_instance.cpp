@@ -1,0 +1,76 @@
+#include "server/dicomweb/stored_instance.h"
+
+#include "catalog/common/log.h"
+#include "catalog/metadata/sequence_depth.h"
+#include "catalog/thumbnail/frame_reader.h"
+#include "server/dicomweb/stored_file_path.h"
+
+namespace pixeldex::server {
+namespace {
+
+// Values longer than this stay in the file until they are read.
+constexpr Uint32 kMaxReadLength = 4096;
+
+}  // namespace
+
+Result<std::unique_ptr<DcmFileFormat>> LoadStoredFile(const std::filesystem::path& path) {
+  PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(path.string()));
+  auto file = std::make_unique<DcmFileFormat>();
+  const OFCondition cond =
+      file->loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxReadLength, ERM_autoDetect);
+  if (cond.bad()) return Status::Corruption("cannot read " + path.string() + ": " + cond.text());
+  return file;
+}
+
+Result<StoredInstance> OpenStoredInstance(const DicomwebContext& context,
+                                          const index::InstanceScope& scope) {
+  auto db = context.open_reader();
+  if (!db.ok()) return Status::IoError("cannot open the index: " + db.status().message());
+  auto files = index::ListStoredFiles(*db, scope);
+  if (!files.ok()) return files.status();
+  if (files->empty()) return Status::NotFound("no such instance");
+  StoredInstance instance{std::move(files->front()), nullptr};
+  auto path = StoredFilePath(context.storage_root, instance.stored);
+  if (!path.ok())
+    return path.status().code() == Status::Code::kNotFound
+               ? Status::Corruption(path.status().message())
+               : path.status();
+  auto file = LoadStoredFile(*path);
+  if (!file.ok()) return file.status();
+  instance.file = std::move(file).value();
+  return instance;
+}
+
+Result<std::string> ReadServedFrame(DcmDataset& dataset, const thumbnail::FrameLayout& layout,
+                                    bool compressed, int number) {
+  if (compressed) {
+    auto stream = thumbnail::ReadEncapsulatedFrame(dataset, layout, number - 1);
+    if (!stream.ok()) return stream.status();
+    return std::string(stream->begin(), stream->end());
+  }
+  if (layout.bits_allocated % 8 != 0) {
+    return Status::Unsupported("frames of bit-packed pixel data (1 bit allocated) are not served");
+  }
+  auto frame = thumbnail::ReadFrame(dataset, thumbnail::SyntaxKind::kNative, layout, number - 1);
+  if (!frame.ok()) return frame.status();
+  return std::string(frame->bytes.begin(), frame->bytes.end());
+}
+
+HttpResponse InstanceFailure(const Status& status, const std::string& what) {
+  switch (status.code()) {
+    case Status::Code::kNotFound:
+      return HttpResponse::Text(404, status.message());
+    case Status::Code::kInvalidArgument:
+      return HttpResponse::Text(400, status.message());
+    case Status::Code::kUnsupported:
+      return HttpResponse::Text(406, status.message());
+    case Status::Code::kIoError:
+      LogError("wado: {}: {}", what, status.ToString());
+      return HttpResponse::Text(503, "the index cannot be read");
+    default:
+      LogError("wado: {}: {}", what, status.ToString());
+      return HttpResponse::Text(500, what + " failed");
+  }
+}
+
+}  // namespace pixeldex::server
