@@ -1,5 +1,7 @@
 #include "server/dicomweb/uid_segment.h"
 
+#include <tuple>
+
 namespace pixeldex::server {
 
 Result<std::string> ValidUidSegment(const std::string& segment, const std::string& what) {
@@ -19,6 +21,22 @@ Result<std::string> ValidUidSegment(const std::string& segment, const std::strin
     }
   }
   return segment;
+}
+
+Result<ResourceUids> ValidResourceUids(const PathParams& params) {
+  ResourceUids uids;
+  const std::tuple<const char*, const char*, std::string*> segments[] = {
+      {"study", "Study Instance UID", &uids.study},
+      {"series", "Series Instance UID", &uids.series},
+      {"instance", "SOP Instance UID", &uids.instance}};
+  for (const auto& [name, what, out] : segments) {
+    auto it = params.find(name);
+    if (it == params.end()) continue;
+    auto uid = ValidUidSegment(it->second, what);
+    if (!uid.ok()) return uid.status();
+    *out = *uid;
+  }
+  return uids;
 }
 
 }  // namespace pixeldex::server

@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "server/http/router.h"
+
 #include "catalog/common/result.h"
 
 namespace pixeldex::server {
@@ -14,5 +16,12 @@ namespace pixeldex::server {
 // The segment, when it is a valid UID; InvalidArgument (-> 400) saying which
 // `what` ("Study Instance UID") is malformed otherwise.
 Result<std::string> ValidUidSegment(const std::string& segment, const std::string& what);
+
+// The {study}, {series} and {instance} segments of a route, each checked as
+// above; "" for one the route does not have.
+struct ResourceUids {
+  std::string study, series, instance;
+};
+Result<ResourceUids> ValidResourceUids(const PathParams& params);
 
 }  // namespace pixeldex::server

@@ -13,24 +13,15 @@ HttpResponse Metadata(const DicomwebContext& context, const HttpRequest& request
   if (!AcceptsDicomJson(request.Header("accept"))) {
     return HttpResponse::Text(406, "metadata is served as application/dicom+json only");
   }
-  std::string uids[3];
-  const std::pair<const char*, const char*> names[] = {
-      {"study", "Study Instance UID"}, {"series", "Series Instance UID"},
-      {"instance", "SOP Instance UID"}};
-  for (int k = 0; k < 3; ++k) {
-    auto it = params.find(names[k].first);
-    if (it == params.end()) continue;
-    auto uid = ValidUidSegment(it->second, names[k].second);
-    if (!uid.ok()) return HttpResponse::Text(400, uid.status().message());
-    uids[k] = *uid;
-  }
+  auto uids = ValidResourceUids(params);
+  if (!uids.ok()) return HttpResponse::Text(400, uids.status().message());
   auto db = context.open_reader();
   if (!db.ok()) {
     LogError("wado: cannot open the index: {}", db.status().ToString());
     return HttpResponse::Text(503, "the index cannot be read");
   }
   std::string body = "[";
-  auto count = index::ForEachHeader(*db, uids[0], uids[1], uids[2], [&](std::string_view json) {
+  auto count = index::ForEachHeader(*db, uids->study, uids->series, uids->instance, [&](std::string_view json) {
     if (body.size() > 1) body += ',';
     body.append(json);
   });

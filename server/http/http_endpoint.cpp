@@ -4,10 +4,14 @@
 
 #include "catalog/index/schema.h"
 #include "server/dicomweb/qido_service.h"
+#include "server/dicomweb/thumbnail_service.h"
 #include "server/dicomweb/wado_metadata_service.h"
 #include "server/http/http_tls.h"
 #include "server/http/observability_routes.h"
 #include "server/http/request_pipeline.h"
+#include "server/web/catalog_api.h"
+#include "server/web/sql_console_api.h"
+#include "server/web/web_asset_routes.h"
 
 namespace pixeldex::server {
 
@@ -66,7 +70,16 @@ Result<std::unique_ptr<HttpServer>> StartHttpEndpoint(const Settings& settings,
     context->find_options.max_results = static_cast<size_t>(settings.query.max_results);
     context->scheme = http.tls ? "https" : "http";
     AddQidoRoutes(router, context);
-    AddWadoMetadataRoutes(router, std::move(context));
+    AddWadoMetadataRoutes(router, context);
+    AddThumbnailRoutes(router, context);
+    // The web page: the same data and authentication as DICOMweb.
+    auto web = std::make_shared<WebContext>();
+    web->open_reader = context->open_reader;
+    web->index_path = settings.storage.index;
+    web->storage_root = settings.storage.root;
+    AddWebAssetRoutes(router);
+    AddCatalogApiRoutes(router, web);
+    AddSqlConsoleRoute(router, std::move(web));
   }
   auto pipeline = std::make_shared<RequestPipeline>(
       std::move(router),

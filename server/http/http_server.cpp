@@ -201,8 +201,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     response_.version(11);
     response_.set(http::field::server, "pixeldex");
     response_.set(http::field::content_type, answer.content_type);
-    response_.set(http::field::cache_control, "no-store");
     for (const auto& [name, value] : answer.headers) response_.insert(name, value);
+    // Nothing is kept by caches unless the handler says otherwise.
+    if (response_.find(http::field::cache_control) == response_.end()) {
+      response_.set(http::field::cache_control, "no-store");
+    }
     response_.keep_alive(keep_alive);
     // RFC 9110 9.3.2: HEAD gets the headers GET would, without the content.
     response_.content_length(answer.body.size());
