@@ -118,6 +118,12 @@ test('the filters narrow the list', async () => {
   await shot('02-filtered');
   await page.click('form.filters button[type=reset]');
   await page.locator('tr.study', {hasText: 'Roe, Ann'}).waitFor(WAIT);
+  await page.fill('input[name=attribute]', 'PatientBirthDate=19851120');
+  await page.press('input[name=attribute]', 'Enter');
+  await page.locator('tr.study', {hasText: 'Doe, Jane'}).waitFor({state: 'detached', ...WAIT});
+  assert.equal(await page.locator('tr.study').count(), 1);
+  await page.click('form.filters button[type=reset]');
+  await page.locator('tr.study', {hasText: 'Doe, Jane'}).waitFor(WAIT);
 });
 
 test('a study opens with its series, instances, file facts and tag table', async () => {
@@ -207,6 +213,25 @@ test('the SQL console returns rows and draws a chart', async () => {
   await page.locator('.sql-output .message.error', {hasText: 'read-only'}).waitFor(WAIT);
   refusing = false;
   await shot('09-sql-refused');
+});
+
+test('SQL results show thumbnails for PNG columns and SOP Instance UIDs', async () => {
+  await page.fill('textarea.sql', 'SELECT sop_instance_uid, png FROM thumbnail_images ORDER BY instance_pk LIMIT 3');
+  await page.click('button.primary');
+  await page.locator('table.result tbody tr').nth(2).waitFor(WAIT);
+  await imagesDecoded('table.result img.thumb', 6);
+  await shot('10-sql-thumbnails');
+});
+
+test('the activity view shows the associations and the instances per hour', async () => {
+  await page.getByRole('link', {name: 'Activity'}).click();
+  // Three pushes: three associations from storescu, all released (the
+  // server writes each row as the association ends).
+  const released = page.locator('table.result tbody tr', {hasText: 'released'}).filter({hasText: 'MODALITY'});
+  await released.nth(2).waitFor(WAIT);
+  assert.equal(await released.count(), 3);
+  await page.locator('svg.chart rect.bar').first().waitFor(WAIT);
+  await shot('11-activity');
 });
 
 test('the browser console has no errors', () => {

@@ -4,8 +4,9 @@
 import {svg} from './dom.js';
 
 const WIDTH = 720;
-const HEIGHT = 280;
-const MARGIN = {left: 64, right: 16, top: 12, bottom: 64};
+const HEIGHT = 300;
+const MARGIN = {left: 64, right: 16, top: 12, bottom: 96};
+const MAX_BAR = 56;
 
 // points: [{label, value}]; kind: 'bar' or 'line'.
 export function chart(points, kind) {
@@ -27,14 +28,15 @@ export function chart(points, kind) {
     points.forEach((p, k) => {
       const top = y(Math.max(0, p.value));
       const height = Math.abs(y(p.value) - y(0));
-      marks.push(svg('rect', {x: x(k) - slot * 0.4, y: top, width: slot * 0.8, height: Math.max(height, 0.5), class: 'bar'},
+      const width = Math.min(slot * 0.8, MAX_BAR);
+      marks.push(svg('rect', {x: x(k) - width / 2, y: top, width, height: Math.max(height, 0.5), class: 'bar'},
         svg('title', {}, `${p.label}: ${p.value}`)));
     });
   }
   const every = Math.ceil(points.length / 24);  // at most 24 labels
   const labels = points.map((p, k) => (k % every ? null : svg('text', {
     x: x(k), y: MARGIN.top + plotH + 12, class: 'label',
-    transform: `rotate(40 ${x(k)} ${MARGIN.top + plotH + 12})`}, String(p.label).slice(0, 16))));
+    transform: `rotate(40 ${x(k)} ${MARGIN.top + plotH + 12})`}, String(p.label).slice(0, 20))));
   const ticks = [min, min + span / 2, max].map((v) => svg('text', {
     x: MARGIN.left - 6, y: y(v) + 4, class: 'tick'}, Number(v.toPrecision(4)).toLocaleString()));
   return svg('svg', {viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img',

@@ -27,7 +27,10 @@ function searchParameters() {
   const f = state.filters;
   const contains = (v) => (v ? `*${v}*` : '');
   const range = f.from || f.to ? `${(f.from ?? '').replaceAll('-', '')}-${(f.to ?? '').replaceAll('-', '')}` : '';
+  // Any other attribute the index holds, as QIDO takes it: Keyword=value.
+  const [, key, value] = (f.attribute ?? '').match(/^\s*([A-Za-z0-9]+)\s*=\s*(.*)$/) ?? [];
   return {
+    ...(key ? {[key]: value} : {}),
     PatientName: f.name ? `*${f.name}*` : '',
     PatientID: f.id ? `${f.id}*` : '',
     StudyDate: range,
@@ -49,6 +52,8 @@ export function renderStudies(view) {
     field('from', 'Study date from', 'date'), field('to', 'to', 'date'),
     field('modality', 'Modality'), field('accession', 'Accession'),
     field('description', 'Description'),
+    h('label', {}, 'Any attribute', h('input', {name: 'attribute', type: 'search', value: state.filters.attribute ?? '',
+      placeholder: 'Keyword=value, e.g. BodyPartExamined=CHEST', autocomplete: 'off', class: 'wide'})),
     h('button', {type: 'submit'}, 'Search'),
     h('button', {type: 'reset'}, 'Clear'));
   form.addEventListener('submit', (event) => {
