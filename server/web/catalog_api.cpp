@@ -13,11 +13,16 @@ namespace {
 
 using nlohmann::json;
 
-// Opens the index, or says why not (503).
-Result<index::Db> OpenIndex(const WebContext& context) {
+// Runs `answer` on a fresh read-only connection; 503 when the index cannot
+// be opened.
+template <typename Answer>
+HttpResponse WithIndex(const WebContext& context, Answer answer) {
   auto db = context.open_reader();
-  if (!db.ok()) LogError("web api: cannot open the index: {}", db.status().ToString());
-  return db;
+  if (!db.ok()) {
+    LogError("web api: cannot open the index: {}", db.status().ToString());
+    return JsonError(503, "the index cannot be read");
+  }
+  return answer(*db);
 }
 
 HttpResponse IndexFailure(const Status& status) {
@@ -32,83 +37,83 @@ json ColumnValue(const index::Statement& row, int col) {
 }
 
 HttpResponse InstanceFacts(const WebContext& context, const std::string& uid) {
-  auto db = OpenIndex(context);
-  if (!db.ok()) return JsonError(503, "the index cannot be read");
-  auto row = db->Prepare(
-      "SELECT i.sop_instance_uid, i.sop_class_uid, i.transfer_syntax_uid, i.instance_number, "
-      "i.rows, i.columns, i.number_of_frames, i.path, i.size_bytes, i.sha256, i.received_at, "
-      "i.source, i.calling_aet, i.called_aet, i.peer_address, se.series_instance_uid, "
-      "st.study_instance_uid, t.status AS thumbnail "
-      "FROM instances i JOIN series se ON se.series_pk = i.series_pk "
-      "JOIN studies st ON st.study_pk = se.study_pk "
-      "LEFT JOIN thumbnails t ON t.instance_pk = i.instance_pk WHERE i.sop_instance_uid = ?1");
-  if (!row.ok()) return IndexFailure(row.status());
-  row->Bind(1, uid);
-  if (!row->Step()) {
-    if (!row->status().ok()) return IndexFailure(row->status());
-    return JsonError(404, "no such instance");
-  }
-  json facts = json::object();
-  for (int col = 0; col < row->ColumnCount(); ++col) {
-    facts[row->ColumnName(col)] = ColumnValue(*row, col);
-  }
-  return JsonAnswer(200, facts);
+  return WithIndex(context, [&](index::Db& db) {
+    auto row = db.Prepare(
+        "SELECT i.sop_instance_uid, i.sop_class_uid, i.transfer_syntax_uid, i.instance_number, "
+        "i.rows, i.columns, i.number_of_frames, i.path, i.size_bytes, i.sha256, i.received_at, "
+        "i.source, i.calling_aet, i.called_aet, i.peer_address, se.series_instance_uid, "
+        "st.study_instance_uid, t.status AS thumbnail "
+        "FROM instances i JOIN series se ON se.series_pk = i.series_pk "
+        "JOIN studies st ON st.study_pk = se.study_pk "
+        "LEFT JOIN thumbnails t ON t.instance_pk = i.instance_pk WHERE i.sop_instance_uid = ?1");
+    if (!row.ok()) return IndexFailure(row.status());
+    row->Bind(1, uid);
+    if (!row->Step()) {
+      if (!row->status().ok()) return IndexFailure(row->status());
+      return JsonError(404, "no such instance");
+    }
+    json facts = json::object();
+    for (int col = 0; col < row->ColumnCount(); ++col) {
+      facts[row->ColumnName(col)] = ColumnValue(*row, col);
+    }
+    return JsonAnswer(200, facts);
+  });
 }
 
 HttpResponse InstanceFile(const WebContext& context, const std::string& uid) {
-  auto db = OpenIndex(context);
-  if (!db.ok()) return JsonError(503, "the index cannot be read");
-  auto row = db->Prepare("SELECT path FROM instances WHERE sop_instance_uid = ?1");
-  if (!row.ok()) return IndexFailure(row.status());
-  row->Bind(1, uid);
-  if (!row->Step()) {
-    if (!row->status().ok()) return IndexFailure(row->status());
-    return JsonError(404, "no such instance");
-  }
-  const auto file = storage::StorageLayout(context.storage_root).FileOf(row->Text(0));
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (!in || !bytes) {
-    LogError("web api: cannot read {}", file.string());
-    return JsonError(500, "the stored file cannot be read");
-  }
-  HttpResponse response{200, "application/dicom", std::move(bytes).str()};
-  response.AddHeader("Content-Disposition", "attachment; filename=\"" + uid + ".dcm\"");
-  return response;
+  return WithIndex(context, [&](index::Db& db) {
+    auto row = db.Prepare("SELECT path FROM instances WHERE sop_instance_uid = ?1");
+    if (!row.ok()) return IndexFailure(row.status());
+    row->Bind(1, uid);
+    if (!row->Step()) {
+      if (!row->status().ok()) return IndexFailure(row->status());
+      return JsonError(404, "no such instance");
+    }
+    const auto file = storage::StorageLayout(context.storage_root).FileOf(row->Text(0));
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    if (!in || !bytes) {
+      LogError("web api: cannot read {}", file.string());
+      return JsonError(500, "the stored file cannot be read");
+    }
+    HttpResponse response{200, "application/dicom", std::move(bytes).str()};
+    response.AddHeader("Content-Disposition", "attachment; filename=\"" + uid + ".dcm\"");
+    return response;
+  });
 }
 
 HttpResponse InstanceThumbnail(const WebContext& context, const std::string& uid) {
-  auto db = OpenIndex(context);
-  if (!db.ok()) return JsonError(503, "the index cannot be read");
-  auto png = index::FindRepresentativeThumbnail(*db, "", "", uid);
-  if (!png.ok()) return IndexFailure(png.status());
-  if (!png->has_value()) return JsonError(404, "no thumbnail for this instance");
-  HttpResponse response{200, "image/png", std::move(**png)};
-  response.AddHeader("Cache-Control", "private, max-age=86400, immutable");
-  return response;
+  return WithIndex(context, [&](index::Db& db) {
+    auto png = index::FindRepresentativeThumbnail(db, "", "", uid);
+    if (!png.ok()) return IndexFailure(png.status());
+    if (!png->has_value()) return JsonError(404, "no thumbnail for this instance");
+    HttpResponse response{200, "image/png", std::move(**png)};
+    response.AddHeader("Cache-Control", "private, max-age=86400, immutable");
+    return response;
+  });
 }
 
 HttpResponse Changes(const WebContext& context) {
-  auto db = OpenIndex(context);
-  if (!db.ok()) return JsonError(503, "the index cannot be read");
-  auto row = db->Prepare(
-      "SELECT (SELECT coalesce(max(instance_pk), 0) FROM instances), "
-      "(SELECT count(*) FROM studies)");
-  if (!row.ok()) return IndexFailure(row.status());
-  if (!row->Step()) return IndexFailure(row->status());
-  return JsonAnswer(200, {{"last_instance", row->Int(0)}, {"studies", row->Int(1)}});
+  return WithIndex(context, [&](index::Db& db) {
+    auto row = db.Prepare(
+        "SELECT (SELECT coalesce(max(instance_pk), 0) FROM instances), "
+        "(SELECT count(*) FROM studies)");
+    if (!row.ok()) return IndexFailure(row.status());
+    if (!row->Step()) return IndexFailure(row->status());
+    return JsonAnswer(200, {{"last_instance", row->Int(0)}, {"studies", row->Int(1)}});
+  });
 }
 
 HttpResponse Dictionary(const WebContext& context) {
-  auto db = OpenIndex(context);
-  if (!db.ok()) return JsonError(503, "the index cannot be read");
-  auto row = db->Prepare("SELECT tag, keyword FROM dicom_dictionary");
-  if (!row.ok()) return IndexFailure(row.status());
-  json keywords = json::object();
-  while (row->Step()) keywords[row->Text(0)] = row->Text(1);
-  if (!row->status().ok()) return IndexFailure(row->status());
-  return JsonAnswer(200, keywords);
+  return WithIndex(context, [&](index::Db& db) {
+    auto row = db.Prepare("SELECT tag, keyword FROM dicom_dictionary");
+    if (!row.ok()) return IndexFailure(row.status());
+    json keywords = json::object();
+    while (row->Step()) keywords[row->Text(0)] = row->Text(1);
+    if (!row->status().ok()) return IndexFailure(row->status());
+    return JsonAnswer(200, keywords);
+  });
 }
 
 // A route taking the {uid} of an instance, checked before `answer` sees it.
