@@ -23,8 +23,8 @@ HttpResponse Thumbnail(const DicomwebContext& context, const PathParams& params)
   if (!png->has_value()) return HttpResponse::Text(404, "no thumbnail for this resource");
   HttpResponse response{200, "image/png", std::move(**png)};
   const bool instance = !uids->instance.empty();
-  response.AddHeader("Cache-Control", instance ? "private, max-age=86400, immutable"
-                                               : "private, max-age=60");
+  response.AddHeader("Cache-Control",
+                     instance ? "private, max-age=86400, immutable" : "private, max-age=60");
   return response;
 }
 

@@ -9,8 +9,9 @@
 // first instance that has one (index::FindRepresentativeThumbnail). 404 when
 // there is none (nothing matches, or no thumbnail rendered); 400 for a
 // malformed UID. The answer is private (behind authentication) and may be
-// kept by the browser: an instance's thumbnail does not change, a study's or
-// series' only when instances arrive, so those are revalidated sooner.
+// kept by the browser: an instance's thumbnail changes only if the instance
+// is sent again with other pixels (a day's staleness is accepted for that
+// rare case), a study's or series' when instances arrive (a minute).
 // Thread-safe: each request opens its own read-only connection.
 
 #include <memory>

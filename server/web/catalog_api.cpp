@@ -129,7 +129,8 @@ RouteHandler ForInstance(std::shared_ptr<const WebContext> context,
 }  // namespace
 
 void AddCatalogApiRoutes(Router& router, std::shared_ptr<const WebContext> context) {
-  router.Add("GET", "/api/instances/{uid}", RouteAccess::kRead, ForInstance(context, InstanceFacts));
+  router.Add("GET", "/api/instances/{uid}", RouteAccess::kRead,
+             ForInstance(context, InstanceFacts));
   router.Add("GET", "/api/instances/{uid}/file", RouteAccess::kRead,
              ForInstance(context, InstanceFile));
   router.Add("GET", "/api/instances/{uid}/thumbnail", RouteAccess::kRead,

@@ -9,17 +9,21 @@
 namespace pixeldex::server {
 namespace {
 
-using nlohmann::json;
 using index::SqlValue;
+using nlohmann::json;
 
 constexpr std::string_view kPngSignature = "\x89PNG\r\n\x1a\n";
 
 json ToJson(const SqlValue& value) {
   switch (value.type) {
-    case SqlValue::Type::kNull: return nullptr;
-    case SqlValue::Type::kInteger: return value.integer;
-    case SqlValue::Type::kReal: return value.real;  // non-finite: null
-    case SqlValue::Type::kText: return value.bytes;
+    case SqlValue::Type::kNull:
+      return nullptr;
+    case SqlValue::Type::kInteger:
+      return value.integer;
+    case SqlValue::Type::kReal:
+      return value.real;  // non-finite: null
+    case SqlValue::Type::kText:
+      return value.bytes;
     case SqlValue::Type::kBlob: {
       json blob = {{"blob", value.bytes.size()}};
       if (value.bytes.starts_with(kPngSignature)) blob["png"] = index::Base64(value.bytes);
@@ -70,19 +74,20 @@ HttpResponse RunQuery(const WebContext& context, const HttpRequest& request) {
   if (!body.is_object() || !body.contains("sql") || !body["sql"].is_string()) {
     return JsonError(400, "the body must be a JSON object with a string \"sql\"");
   }
-  int max_rows = kDefaultRows;
+  int max_rows = kSqlConsoleDefaultRows;
   if (body.contains("max_rows")) {
     if (!body["max_rows"].is_number_integer() || body["max_rows"].get<int64_t>() < 1) {
       return JsonError(400, "max_rows must be a positive integer");
     }
-    max_rows = static_cast<int>(std::min<int64_t>(body["max_rows"].get<int64_t>(), kMaxRows));
+    max_rows =
+        static_cast<int>(std::min<int64_t>(body["max_rows"].get<int64_t>(), kSqlConsoleMaxRows));
   }
   auto query = index::ReadOnlyQuery::Open(context.index_path);
   if (!query.ok()) {
     LogError("sql console: cannot open the index: {}", query.status().ToString());
     return JsonError(503, "the index cannot be read");
   }
-  query->SetTimeLimit(kTimeLimit);
+  query->SetTimeLimit(kSqlConsoleTimeLimit);
   JsonGridSink sink(max_rows);
   const Status status = query->Run(body["sql"].get<std::string>(), sink);
   if (!status.ok() && !sink.truncated()) return JsonError(400, status.message());

@@ -2,10 +2,10 @@
 // POST /api/query: the web page's SQL console. Runs one statement through
 // the same read-only engine as `pixeldex query` (index::ReadOnlyQuery: the
 // index opened read-only, an authorizer that allows only reads), with a time
-// limit (kTimeLimit; a runaway query is interrupted and does not hold up
+// limit (kSqlConsoleTimeLimit; a runaway query is interrupted and does not hold up
 // ingest, which never waits for readers in WAL mode) and a row limit.
 //   request   Content-Type: application/json, {"sql": "...", "max_rows": N}
-//             (max_rows optional, at most kMaxRows; other types: 415, which
+//             (max_rows optional, at most kSqlConsoleMaxRows; other types: 415, which
 //             also keeps plain cross-site form posts out)
 //   200       {"columns": [...], "rows": [[...], ...], "truncated": bool}
 //             values as JSON: integers and reals as numbers, text as
@@ -22,9 +22,9 @@
 
 namespace pixeldex::server {
 
-inline constexpr std::chrono::milliseconds kTimeLimit{5000};
-inline constexpr int kMaxRows = 10000;
-inline constexpr int kDefaultRows = 1000;
+inline constexpr std::chrono::milliseconds kSqlConsoleTimeLimit{5000};
+inline constexpr int kSqlConsoleMaxRows = 10000;
+inline constexpr int kSqlConsoleDefaultRows = 1000;
 
 void AddSqlConsoleRoute(Router& router, std::shared_ptr<const WebContext> context);
 

@@ -1,10 +1,10 @@
 #include "server/web/web_asset_routes.h"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <memory>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "server/web/web_assets.h"
 
@@ -79,10 +79,9 @@ void AddWebAssetRoutes(Router& router) {
     auto it = served->find(name);
     return it == served->end() ? nullptr : &it->second;
   };
-  router.Add("GET", "/", RouteAccess::kRead,
-             [find](const HttpRequest& request, const PathParams&) {
-               return Serve(find("index.html"), request);
-             });
+  router.Add("GET", "/", RouteAccess::kRead, [find](const HttpRequest& request, const PathParams&) {
+    return Serve(find("index.html"), request);
+  });
   router.Add("GET", "/ui/{file}", RouteAccess::kRead,
              [find](const HttpRequest& request, const PathParams& params) {
                return Serve(find(params.at("file")), request);

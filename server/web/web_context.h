@@ -5,9 +5,8 @@
 
 #include <filesystem>
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "catalog/common/result.h"
 #include "catalog/index/sqlite_db.h"
@@ -18,7 +17,7 @@ namespace pixeldex::server {
 struct WebContext {
   // Opens a read-only index connection (index::PrepareForReading applied).
   std::function<Result<index::Db>()> open_reader;
-  std::string index_path;               // for the SQL console's own connection
+  std::string index_path;              // for the SQL console's own connection
   std::filesystem::path storage_root;  // where instances.path is relative to
 };
 

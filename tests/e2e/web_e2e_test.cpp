@@ -52,7 +52,8 @@ class WebE2eTest : public ServerTest {
   }
   std::string InstancePath(int k) const {
     const int series = k / 2;
-    return "/dicom-web/studies/" + study_ + "/series/" + series_[series] + "/instances/" + instances_[k];
+    return "/dicom-web/studies/" + study_ + "/series/" + series_[series] + "/instances/" +
+           instances_[k];
   }
 
   std::string study_;
@@ -97,7 +98,8 @@ TEST_F(WebE2eTest, ThePageIsServedWithItsSecurityHeaders) {
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(page.headers.at("content-type"), "text/html; charset=utf-8");
   EXPECT_NE(page.body.find("/ui/app.js"), std::string::npos);
-  EXPECT_NE(page.headers.at("content-security-policy").find("script-src 'self'"), std::string::npos);
+  EXPECT_NE(page.headers.at("content-security-policy").find("script-src 'self'"),
+            std::string::npos);
   EXPECT_EQ(page.headers.at("x-content-type-options"), "nosniff");
   EXPECT_EQ(page.headers.at("cache-control"), "no-cache");
   auto script = Get("/ui/app.js");
@@ -146,7 +148,8 @@ TEST_F(WebE2eTest, ChangesRiseWhenInstancesArrive) {
 }
 
 TEST_F(WebE2eTest, SqlConsoleRunsReadOnlyQueriesWithLimits) {
-  auto reply = Query(R"({"sql": "SELECT series_number, count(*) AS n, NULL AS empty FROM instance_details GROUP BY 1 ORDER BY 1"})");
+  auto reply = Query(
+      R"({"sql": "SELECT series_number, count(*) AS n, NULL AS empty FROM instance_details GROUP BY 1 ORDER BY 1"})");
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(reply.headers.at("cache-control"), "no-store");
   const json answer = json::parse(reply.body);
@@ -154,7 +157,8 @@ TEST_F(WebE2eTest, SqlConsoleRunsReadOnlyQueriesWithLimits) {
   EXPECT_EQ(answer.at("rows"), json({{1, 2, nullptr}, {2, 2, nullptr}}));
   EXPECT_EQ(answer.at("truncated"), false);
 
-  const json cut = json::parse(Query(R"({"sql": "SELECT sop_instance_uid FROM instances", "max_rows": 3})").body);
+  const json cut = json::parse(
+      Query(R"({"sql": "SELECT sop_instance_uid FROM instances", "max_rows": 3})").body);
   EXPECT_EQ(cut.at("rows").size(), 3u);
   EXPECT_EQ(cut.at("truncated"), true);
 
@@ -164,8 +168,10 @@ TEST_F(WebE2eTest, SqlConsoleRunsReadOnlyQueriesWithLimits) {
 
   auto refused = Query(R"({"sql": "DELETE FROM studies"})");
   EXPECT_EQ(refused.status, 400);
-  EXPECT_NE(json::parse(refused.body).at("error").get<std::string>().find("read-only"), std::string::npos);
-  EXPECT_EQ(json::parse(Query(R"({"sql": "SELECT count(*) FROM studies"})").body).at("rows")[0][0], 1);
+  EXPECT_NE(json::parse(refused.body).at("error").get<std::string>().find("read-only"),
+            std::string::npos);
+  EXPECT_EQ(json::parse(Query(R"({"sql": "SELECT count(*) FROM studies"})").body).at("rows")[0][0],
+            1);
 
   auto wrong = Query(R"({"sql": "SELECT nonsense FROM nowhere"})");
   EXPECT_EQ(wrong.status, 400);
@@ -175,7 +181,8 @@ TEST_F(WebE2eTest, SqlConsoleRunsReadOnlyQueriesWithLimits) {
 }
 
 TEST_F(WebE2eTest, SqlConsoleStopsARunawayQuery) {
-  auto reply = Query(R"({"sql": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"})");
+  auto reply = Query(
+      R"({"sql": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"})");
   EXPECT_EQ(reply.status, 400);
   EXPECT_NE(reply.body.find("ran longer than 5000 ms"), std::string::npos) << reply.body;
   // The server answers the next request as before.
