@@ -1,12 +1,16 @@
 #include "server/web/catalog_api.h"
 
+#include <fmt/format.h>
+
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "catalog/common/log.h"
 #include "catalog/index/thumbnail_store.h"
 #include "catalog/storage/storage_layout.h"
 #include "server/dicomweb/uid_segment.h"
+#include "server/web/zip_archive.h"
 
 namespace pixeldex::server {
 namespace {
@@ -60,6 +64,25 @@ HttpResponse InstanceFacts(const WebContext& context, const std::string& uid) {
   });
 }
 
+// The bytes of a stored file, by its recorded path.
+std::optional<std::string> ReadStoredFile(const WebContext& context, const std::string& recorded) {
+  const auto file = storage::StorageLayout(context.storage_root).FileOf(recorded);
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (!in || !bytes) {
+    LogError("web api: cannot read {}", file.string());
+    return std::nullopt;
+  }
+  return std::move(bytes).str();
+}
+
+HttpResponse Attachment(std::string content_type, std::string body, const std::string& name) {
+  HttpResponse response{200, std::move(content_type), std::move(body)};
+  response.AddHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+  return response;
+}
+
 HttpResponse InstanceFile(const WebContext& context, const std::string& uid) {
   return WithIndex(context, [&](index::Db& db) {
     auto row = db.Prepare("SELECT path FROM instances WHERE sop_instance_uid = ?1");
@@ -69,17 +92,34 @@ HttpResponse InstanceFile(const WebContext& context, const std::string& uid) {
       if (!row->status().ok()) return IndexFailure(row->status());
       return JsonError(404, "no such instance");
     }
-    const auto file = storage::StorageLayout(context.storage_root).FileOf(row->Text(0));
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (!in || !bytes) {
-      LogError("web api: cannot read {}", file.string());
-      return JsonError(500, "the stored file cannot be read");
+    auto bytes = ReadStoredFile(context, row->Text(0));
+    if (!bytes) return JsonError(500, "the stored file cannot be read");
+    return Attachment("application/dicom", std::move(*bytes), uid + ".dcm");
+  });
+}
+
+HttpResponse SeriesFiles(const WebContext& context, const std::string& uid) {
+  return WithIndex(context, [&](index::Db& db) {
+    auto rows = db.Prepare(
+        "SELECT i.sop_instance_uid, i.instance_number, i.path, i.size_bytes FROM instances i "
+        "JOIN series se ON se.series_pk = i.series_pk WHERE se.series_instance_uid = ?1 "
+        "ORDER BY i.instance_number IS NULL, i.instance_number, i.instance_pk");
+    if (!rows.ok()) return IndexFailure(rows.status());
+    rows->Bind(1, uid);
+    ZipArchive zip;
+    int files = 0;
+    while (rows->Step()) {
+      if (++files > 65535 || zip.size() + static_cast<size_t>(rows->Int(3)) > kMaxZipBytes) {
+        return JsonError(413, "the series is too large for one download; use DICOM C-GET");
+      }
+      auto bytes = ReadStoredFile(context, rows->Text(2));
+      if (!bytes) return JsonError(500, "a stored file cannot be read");
+      const std::string number = rows->IsNull(1) ? "" : fmt::format("{:05}-", rows->Int(1));
+      zip.Add(number + rows->Text(0) + ".dcm", *bytes);
     }
-    HttpResponse response{200, "application/dicom", std::move(bytes).str()};
-    response.AddHeader("Content-Disposition", "attachment; filename=\"" + uid + ".dcm\"");
-    return response;
+    if (!rows->status().ok()) return IndexFailure(rows->status());
+    if (files == 0) return JsonError(404, "no such series");
+    return Attachment("application/zip", zip.Finish(), uid + ".zip");
   });
 }
 
@@ -116,11 +156,12 @@ HttpResponse Dictionary(const WebContext& context) {
   });
 }
 
-// A route taking the {uid} of an instance, checked before `answer` sees it.
-RouteHandler ForInstance(std::shared_ptr<const WebContext> context,
-                         HttpResponse (*answer)(const WebContext&, const std::string&)) {
-  return [context, answer](const HttpRequest&, const PathParams& params) {
-    auto uid = ValidUidSegment(params.at("uid"), "SOP Instance UID");
+// A route taking a {uid} (`what`: "SOP Instance UID"), checked before
+// `answer` sees it.
+RouteHandler ForUid(std::shared_ptr<const WebContext> context, const char* what,
+                    HttpResponse (*answer)(const WebContext&, const std::string&)) {
+  return [context, what, answer](const HttpRequest&, const PathParams& params) {
+    auto uid = ValidUidSegment(params.at("uid"), what);
     if (!uid.ok()) return JsonError(400, uid.status().message());
     return answer(*context, *uid);
   };
@@ -129,12 +170,15 @@ RouteHandler ForInstance(std::shared_ptr<const WebContext> context,
 }  // namespace
 
 void AddCatalogApiRoutes(Router& router, std::shared_ptr<const WebContext> context) {
+  constexpr const char* kInstance = "SOP Instance UID";
   router.Add("GET", "/api/instances/{uid}", RouteAccess::kRead,
-             ForInstance(context, InstanceFacts));
+             ForUid(context, kInstance, InstanceFacts));
   router.Add("GET", "/api/instances/{uid}/file", RouteAccess::kRead,
-             ForInstance(context, InstanceFile));
+             ForUid(context, kInstance, InstanceFile));
   router.Add("GET", "/api/instances/{uid}/thumbnail", RouteAccess::kRead,
-             ForInstance(context, InstanceThumbnail));
+             ForUid(context, kInstance, InstanceThumbnail));
+  router.Add("GET", "/api/series/{uid}/files", RouteAccess::kRead,
+             ForUid(context, "Series Instance UID", SeriesFiles));
   router.Add("GET", "/api/changes", RouteAccess::kRead,
              [context](const HttpRequest&, const PathParams&) { return Changes(*context); });
   router.Add("GET", "/api/dictionary", RouteAccess::kRead,

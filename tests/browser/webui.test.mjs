@@ -138,9 +138,12 @@ test('a study opens with its series, instances, file facts and tag table', async
   assert.match(text, /[0-9a-f]{64}/, 'SHA-256');
   assert.match(text, /MODALITY/, 'sender');
   assert.match(text, /1\.2\.840\.10008\.1\.2\.1/, 'transfer syntax');
-  const download = await page.request.get(new URL(await page.getAttribute('a[download]', 'href'), archive.url).href);
+  const download = await page.request.get(new URL(await page.getAttribute('a[href$="/file"]', 'href'), archive.url).href);
   assert.equal(download.status(), 200);
   assert.equal((await download.body()).subarray(128, 132).toString(), 'DICM');
+  const zip = await page.request.get(new URL(await page.getAttribute('a[href$="/files"]', 'href'), archive.url).href);
+  assert.equal(zip.headers()['content-type'], 'application/zip');
+  assert.equal((await zip.body()).subarray(0, 4).toString('latin1'), 'PK\x03\x04');
   await page.locator('table.tags tbody tr').first().waitFor(WAIT);
   await shot('03-study');
   // An attribute inside a sequence item, found by its keyword.

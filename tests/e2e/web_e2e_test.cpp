@@ -3,6 +3,8 @@
 // instances pushed by storescu. The page itself is tested in a browser
 // (tests/browser); this checks the HTTP contract under it.
 
+#include <zlib.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -131,6 +133,44 @@ TEST_F(WebE2eTest, InstanceFactsComeFromTheIndexAndTheFileDownloads) {
   EXPECT_EQ(file.body.substr(128, 4), "DICM");
   EXPECT_EQ(Get("/api/instances/1.2.3").status, 404);
   EXPECT_EQ(Get("/api/instances/..%2f..%2fetc/file").status, 400);
+}
+
+uint32_t LittleEndian(const std::string& bytes, size_t at, int width) {
+  uint32_t v = 0;
+  for (int k = width - 1; k >= 0; --k) v = v << 8 | static_cast<unsigned char>(bytes.at(at + k));
+  return v;
+}
+
+TEST_F(WebE2eTest, ASeriesDownloadsAsAZipOfItsStoredFiles) {
+  auto zip = Get("/api/series/" + series_[1] + "/files");
+  ASSERT_EQ(zip.status, 200) << zip.body;
+  EXPECT_EQ(zip.headers.at("content-type"), "application/zip");
+  EXPECT_NE(zip.headers.at("content-disposition").find(series_[1] + ".zip"), std::string::npos);
+  // Walk the local file headers (APPNOTE 4.3.7): stored entries, each the
+  // instance's file with a matching CRC-32, in instance number order.
+  size_t at = 0;
+  std::vector<std::string> names;
+  while (LittleEndian(zip.body, at, 4) == 0x04034b50) {
+    const uint32_t crc = LittleEndian(zip.body, at + 14, 4);
+    const uint32_t size = LittleEndian(zip.body, at + 18, 4);
+    const uint32_t name_length = LittleEndian(zip.body, at + 26, 2);
+    const uint32_t extra_length = LittleEndian(zip.body, at + 28, 2);
+    const std::string name = zip.body.substr(at + 30, name_length);
+    const std::string data = zip.body.substr(at + 30 + name_length + extra_length, size);
+    const std::string sop = instances_[2 + names.size()];
+    EXPECT_EQ(name, "0000" + std::to_string(names.size() + 1) + "-" + sop + ".dcm");
+    EXPECT_EQ(data, Get("/api/instances/" + sop + "/file").body);
+    EXPECT_EQ(crc, crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(size)));
+    names.push_back(name);
+    at += 30 + name_length + extra_length + size;
+  }
+  EXPECT_EQ(names.size(), 2u);
+  // The end of central directory record counts them (APPNOTE 4.3.16).
+  const size_t end = zip.body.size() - 22;
+  EXPECT_EQ(LittleEndian(zip.body, end, 4), 0x06054b50u);
+  EXPECT_EQ(LittleEndian(zip.body, end + 10, 2), 2u);
+  EXPECT_EQ(LittleEndian(zip.body, end + 16, 4), at);  // the directory follows the files
+  EXPECT_EQ(Get("/api/series/1.2.3/files").status, 404);
 }
 
 TEST_F(WebE2eTest, ChangesRiseWhenInstancesArrive) {

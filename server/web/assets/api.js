@@ -68,6 +68,10 @@ export function instanceFileUrl(uid) {
   return `/api/instances/${encodeURIComponent(uid)}/file`;
 }
 
+export function seriesFilesUrl(uid) {
+  return `/api/series/${encodeURIComponent(uid)}/files`;
+}
+
 export function instanceThumbnailUrl(uid) {
   return `/api/instances/${encodeURIComponent(uid)}/thumbnail`;
 }

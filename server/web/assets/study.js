@@ -2,7 +2,7 @@
 // as a grid, and for the chosen instance its header (tag table), its file
 // facts from the index and a download link.
 
-import {instanceFacts, instanceFileUrl, metadata, qido, thumbnailUrl} from './api.js';
+import {instanceFacts, instanceFileUrl, metadata, qido, seriesFilesUrl, thumbnailUrl} from './api.js';
 import {Tag, date, first, personName} from './dicom.js';
 import {h, message, replace, thumbnail} from './dom.js';
 import {renderTagTable} from './tags.js';
@@ -66,7 +66,9 @@ export async function renderStudy(view, studyUid) {
       return;
     }
     list.sort((a, b) => Number(first(a, Tag.InstanceNumber)) - Number(first(b, Tag.InstanceNumber)));
-    replace(instances, h('h2', {}, `${list.length} instances`), h('div', {class: 'cards'},
+    replace(instances, h('h2', {}, `${list.length} instances `,
+      h('a', {href: seriesFilesUrl(seriesUid), class: 'button', download: `${seriesUid}.zip`}, 'Download series (ZIP)')),
+    h('div', {class: 'cards'},
       list.map((instance) => {
         const uid = first(instance, Tag.SOPInstanceUID);
         return h('button', {type: 'button', class: 'card instance', 'data-instance': uid,
