@@ -33,32 +33,10 @@ done
 bin="$build/bench"
 bench_require_built "$build" "$bin/build_find_index" "$build/pixeldex"
 [[ -n "$index" ]] || index="$bin/find-index-$instances.db"
-if [[ ! -f "$index" ]]; then
-  echo "== building $index"
-  "$bin/build_find_index" --out "$index" --instances "$instances"
-fi
+bench_synthetic_index "$bin" "$index" "$instances"
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-mkfifo "$work/stdout"
-"$build/pixeldex" serve --port 0 --http 127.0.0.1:0 --index "$index" --storage "$work/storage" \
-  --no-thumbnails > "$work/stdout" 2> "$work/server.log" &
-server_pid=$!
-exec 3< "$work/stdout"
-http=""
-# The DICOM listener's line comes once start-up reconciliation is done.
-while IFS= read -r -t 600 line <&3; do
-  if [[ "$line" =~ http\ listening\ on\ [^:]+:([0-9]+) ]]; then http=${BASH_REMATCH[1]}; fi
-  if [[ "$line" =~ ^pixeldex\ listening ]]; then break; fi
-done
-[[ -n "$http" ]] || { echo "server did not come up:" >&2; cat "$work/server.log" >&2; exit 1; }
-cat <&3 > /dev/null &  # keep draining its stdout
-base="http://127.0.0.1:$http"
+bench_serve "$build" "$index" --http 127.0.0.1:0
+base="http://127.0.0.1:$http_port"
 
 q() { sqlite3 "file:$index?mode=ro" "$1"; }
 study=$(q "SELECT study_instance_uid FROM studies LIMIT 1 OFFSET $(( instances / 100 ))")
