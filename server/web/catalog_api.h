@@ -9,7 +9,7 @@
 //       as an attachment named {uid}.dcm (the page's download link)
 //   GET /api/series/{uid}/files     the stored files of a series as one ZIP
 //       archive (stored, not compressed; zip_archive.h), named
-//       NNNNN-{sop uid}.dcm by instance number; 413 past 2 GiB
+//       NNNNN-{sop uid}.dcm by instance number; 413 past 1 GiB
 //   GET /api/instances/{uid}/thumbnail  its thumbnail (image/png; for the
 //       SQL console, which knows SOP Instance UIDs only)
 //   GET /api/changes                {"last_instance": N, "studies": M}: the

@@ -12,7 +12,7 @@
 
 namespace pixeldex::server {
 
-inline constexpr size_t kMaxZipBytes = size_t{1} << 31;  // 2 GiB, under ZIP's 4 GiB offsets
+inline constexpr size_t kMaxZipBytes = size_t{1} << 30;  // 1 GiB: built in memory; ZIP offsets stop at 4 GiB
 
 class ZipArchive {
  public:
