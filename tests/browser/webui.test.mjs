@@ -150,7 +150,7 @@ test('a study opens with its series, instances, file facts and tag table', async
   await page.fill('input.tag-search', 'RequestedProcedureID');
   const hit = page.locator('table.tags tbody tr', {hasText: 'RP-4711'});
   await hit.waitFor(WAIT);
-  assert.match(await hit.textContent(), /\(0040,1001\)/);
+  assert.match(await hit.textContent(), /\(0040,1001\)RequestedProcedureID in RequestAttributesSequence/);
   assert.equal(await page.locator('table.tags tbody tr').count(), 1);
   await shot('04-tag-search');
 });
