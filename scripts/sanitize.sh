@@ -19,8 +19,16 @@ cd "$(dirname "$0")/.."
 kind=${1:?usage: scripts/sanitize.sh address|thread}
 root=$PWD
 case "$kind" in
-  address) dir=build-asan; sanitize=address,undefined; labels='unit|e2e'; targets=(tests_unit tests_e2e) ;;
-  thread) dir=build-tsan; sanitize=thread; labels=concurrency; targets=(tests_concurrency) ;;
+  # Left to the normal build: RuntimePackagesTest compares the binary's
+  # libraries with the container's package list, and an instrumented binary
+  # also needs libasan/libubsan, which no runtime image ships; the two
+  # NoDelayE2eTest rate floors (instances per second) assume an
+  # uninstrumented server (ASan runs it 2-5x slower; 19/s measured against a
+  # floor of 50/s). Their same-run ratio siblings still run here.
+  address) dir=build-asan; sanitize=address,undefined; labels='unit|e2e'; targets=(tests_unit tests_e2e)
+    exclude='^(RuntimePackagesTest\.ListCoversEveryLibraryTheBinaryNeeds$|NoDelayE2eTest\.(ThreeHundredSmallImagesRunAtHundredsPerSecond|OverTlsToo)$)' ;;
+  thread) dir=build-tsan; sanitize=thread; labels=concurrency; targets=(tests_concurrency)
+    exclude='^$' ;;
   *) echo "usage: scripts/sanitize.sh address|thread" >&2; exit 2 ;;
 esac
 
@@ -44,7 +52,7 @@ export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS="log_path=$reports/tsan:suppressions=$supp/tsan.supp:second_deadlock_stack=1:halt_on_error=0"
 
 status=0
-(cd "$dir" && ctest -L "$labels" --output-on-failure -j"$(nproc)" --timeout 900) || status=$?
+(cd "$dir" && ctest -L "$labels" -E "$exclude" --output-on-failure -j"$(nproc)" --timeout 900) || status=$?
 if [ -n "$(ls -A "$reports")" ]; then
   echo "sanitizer reports ($kind):" >&2
   for f in "$reports"/*; do

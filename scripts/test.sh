@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The README's second command, and CI's (.ci/run): install dependencies, build
 # with the project's warnings as errors, run every test, then the concurrency
-# tests under TSan (scripts/sanitize.sh thread, in build-tsan). The ASan+UBSan
-# run (scripts/sanitize.sh address) is not gated here yet (README, "Tests").
+# tests under TSan (scripts/sanitize.sh thread, in build-tsan) and the unit and
+# end-to-end suites under ASan+UBSan (scripts/sanitize.sh address, in
+# build-asan); README, "Tests".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh -DPIXELDEX_WERROR=ON
 (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600)
 scripts/sanitize.sh thread
+scripts/sanitize.sh address

@@ -7,40 +7,22 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <sqlite3.h>
 
-#include "server/commands/commands.h"
+#include "server/commands/command_table.h"
 
 namespace {
 
-struct Command {
-  const char* name;
-  const char* summary;
-  int (*run)(int, char**);
-};
-
-constexpr Command kCommands[] = {
-    {"serve", "run the DICOM listener (C-ECHO, C-STORE, C-FIND)", pixeldex::server::RunServe},
-    {"import", "catalog existing folders of DICOM files, on all cores", pixeldex::server::RunImport},
-    {"thumbnail", "write the stored PNG thumbnail of one instance", pixeldex::server::RunThumbnail},
-    {"thumbnails", "render missing (or --all) thumbnails from stored files", pixeldex::server::RunThumbnails},
-    {"query", "run read-only SQL over the index (table, csv, json, jsonl)", pixeldex::server::RunQuery},
-    {"reindex", "rebuild the index from the storage tree (server may keep running)", pixeldex::server::RunReindex},
-    {"check", "verify stored files against the index: missing, extra, hash mismatch", pixeldex::server::RunCheck},
-    {"hash-password", "print the salted hash of a password or a new token (http.users)", pixeldex::server::RunHashPassword},
-};
+using pixeldex::server::CommandEntry;
+using pixeldex::server::FindCommand;
 
 void PrintHelp() {
   std::printf("usage: pixeldex <command> [options]\n\ncommands:\n");
-  for (const Command& c : kCommands) std::printf("  %-12s %s\n", c.name, c.summary);
-  std::printf("\n'pixeldex help <command>' or 'pixeldex <command> --help' describes a command;\n"
-              "'pixeldex --version' prints the version. docs/conformance.md is the DICOM\n"
-              "Conformance Statement.\n");
-}
-
-const Command* FindCommand(const char* name) {
-  for (const Command& c : kCommands) {
-    if (std::strcmp(name, c.name) == 0) return &c;
+  for (const CommandEntry& c : pixeldex::server::Commands()) {
+    std::printf("  %-14.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+                static_cast<int>(c.summary.size()), c.summary.data());
   }
-  return nullptr;
+  std::printf("\n'pixeldex help <command>' or 'pixeldex <command> --help' describes a command;\n"
+              "'pixeldex --version' prints the version. README, \"The pixeldex command\",\n"
+              "describes them all; docs/conformance.md is the DICOM Conformance Statement.\n");
 }
 
 }  // namespace
@@ -48,7 +30,7 @@ const Command* FindCommand(const char* name) {
 int main(int argc, char** argv) {
   // 'pixeldex help COMMAND' is 'pixeldex COMMAND --help'.
   if (argc == 3 && std::strcmp(argv[1], "help") == 0) {
-    const Command* command = FindCommand(argv[2]);
+    const CommandEntry* command = FindCommand(argv[2]);
     if (command == nullptr) {
       std::fprintf(stderr, "pixeldex: unknown command '%s' (see 'pixeldex help')\n", argv[2]);
       return 2;
@@ -67,7 +49,7 @@ int main(int argc, char** argv) {
                 sqlite3_libversion());
     return 0;
   }
-  if (const Command* command = FindCommand(argv[1])) return command->run(argc, argv);
+  if (const CommandEntry* command = FindCommand(argv[1])) return command->run(argc, argv);
   std::fprintf(stderr, "pixeldex: unknown command '%s' (see 'pixeldex help')\n", argv[1]);
   return 2;
 }

@@ -8,6 +8,11 @@
 // converted to UTF-8 when the dataset declared another character set). Dates
 // and times keep their DICOM form (YYYYMMDD, HHMMSS.FFFFFF) so that range
 // matching compares them as strings.
+//
+// The members of the four *Keys structs are the typed attributes; which DICOM
+// attribute each carries (tag, VR, column) is listed once, in
+// attribute_table.h. Transfer syntax and character set are the exceptions
+// noted there.
 
 #include <cstdint>
 #include <optional>
@@ -16,46 +21,46 @@
 namespace pixeldex {
 
 struct PatientKeys {
-  std::string patient_id;          // (0010,0020)
-  std::string issuer_of_patient_id;  // (0010,0021)
-  std::string patient_name;        // (0010,0010), PN as stored, e.g. "Doe^John"
-  std::string birth_date;          // (0010,0030)
-  std::string sex;                 // (0010,0040)
+  std::string patient_id;
+  std::string issuer_of_patient_id;
+  std::string patient_name;  // PN as stored, e.g. "Doe^John"
+  std::string birth_date;
+  std::string sex;
 };
 
 struct StudyKeys {
-  std::string study_instance_uid;  // (0020,000D)
-  std::string study_date;          // (0008,0020)
-  std::string study_time;          // (0008,0030)
-  std::string accession_number;    // (0008,0050)
-  std::string study_id;            // (0020,0010)
-  std::string study_description;   // (0008,1030)
-  std::string referring_physician_name;  // (0008,0090)
+  std::string study_instance_uid;
+  std::string study_date;
+  std::string study_time;
+  std::string accession_number;
+  std::string study_id;
+  std::string study_description;
+  std::string referring_physician_name;
 };
 
 struct SeriesKeys {
-  std::string series_instance_uid;  // (0020,000E)
-  std::string modality;             // (0008,0060)
-  std::optional<int64_t> series_number;  // (0020,0011)
-  std::string series_description;   // (0008,103E)
-  std::string body_part_examined;   // (0018,0015)
-  std::string series_date;          // (0008,0021)
-  std::string series_time;          // (0008,0031)
-  std::string manufacturer;         // (0008,0070)
-  std::string institution_name;     // (0008,0080)
-  std::string station_name;         // (0008,1010)
+  std::string series_instance_uid;
+  std::string modality;
+  std::optional<int64_t> series_number;
+  std::string series_description;
+  std::string body_part_examined;
+  std::string series_date;
+  std::string series_time;
+  std::string manufacturer;
+  std::string institution_name;
+  std::string station_name;
 };
 
 struct InstanceKeys {
-  std::string sop_instance_uid;     // (0008,0018)
-  std::string sop_class_uid;        // (0008,0016)
-  std::optional<int64_t> instance_number;  // (0020,0013)
-  std::string transfer_syntax_uid;  // (0002,0010) of the stored file
-  std::optional<int64_t> rows;      // (0028,0010)
-  std::optional<int64_t> columns;   // (0028,0011)
-  std::optional<int64_t> number_of_frames;  // (0028,0008)
-  std::string content_date;         // (0008,0023)
-  std::string content_time;         // (0008,0033)
+  std::string sop_instance_uid;
+  std::string sop_class_uid;
+  std::optional<int64_t> instance_number;
+  std::string transfer_syntax_uid;     // (0002,0010) of the stored file
+  std::optional<int64_t> rows;
+  std::optional<int64_t> columns;
+  std::optional<int64_t> number_of_frames;
+  std::string content_date;
+  std::string content_time;
   std::string specific_character_set;  // (0008,0005) as received
 };
 

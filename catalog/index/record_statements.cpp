@@ -1,5 +1,8 @@
 #include "catalog/index/record_statements.h"
 
+#include <algorithm>
+#include <string_view>
+
 namespace pixeldex::index {
 namespace {
 
@@ -14,13 +17,39 @@ Result<int64_t> StepForKey(Statement& stmt, const char* what) {
   return key;
 }
 
+// The instance columns that are no typed attribute (attribute_table.h), in
+// the order InsertInstance binds them after the typed ones.
+constexpr std::string_view kInstanceFileColumns =
+    "transfer_syntax_uid, specific_character_set, path, size_bytes, sha256, received_at, "
+    "file_mtime, source, calling_aet, called_aet, peer_address";
+constexpr int kInstanceFileColumnCount =
+    1 + static_cast<int>(std::count(kInstanceFileColumns.begin(), kInstanceFileColumns.end(), ','));
+
+// The upsert of one row of `level`, found again by `conflict` (its unique
+// key): parameter ?1 is the parent row's key `parent` (none for patients),
+// then the typed columns, then updated_at. A stored value the new instance
+// lacks is kept (AttributeColumns::KeepStoredFromExcluded).
+std::string UpsertSql(EntityLevel level, const std::string& parent, const std::string& conflict,
+                      const std::string& key) {
+  const AttributeColumns all(level, AttributeColumns::Which::kAll);
+  const AttributeColumns nullable(level, AttributeColumns::Which::kNullable);
+  const std::string leading = parent.empty() ? "" : parent + ", ";
+  const int parameters = (parent.empty() ? 0 : 1) + all.size() + 1;
+  std::string sql = std::string("INSERT INTO ") + EntityTable(level) + " (" + leading +
+                    all.Names() + ", updated_at) VALUES (" + NumberedParameters(1, parameters) +
+                    ") ON CONFLICT " + conflict + " DO UPDATE SET ";
+  if (!parent.empty()) sql += parent + " = excluded." + parent + ", ";
+  return sql + nullable.KeepStoredFromExcluded() +
+         ", updated_at = excluded.updated_at RETURNING " + key;
+}
+
 }  // namespace
 
 Result<RecordStatements> RecordStatements::Prepare(Db& db) {
   RecordStatements s;
   struct Entry {
     std::optional<Statement>* slot;
-    const char* sql;
+    std::string sql;
   };
   const Entry entries[] = {
       {&s.find_,
@@ -28,56 +57,24 @@ Result<RecordStatements> RecordStatements::Prepare(Db& db) {
        "JOIN series se ON se.series_pk = i.series_pk JOIN studies st ON st.study_pk = se.study_pk "
        "WHERE i.sop_instance_uid = ?1"},
       {&s.upsert_patient_,
-       "INSERT INTO patients (patient_id, issuer_of_patient_id, patient_name, patient_birth_date, "
-       "patient_sex, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-       "ON CONFLICT (patient_id, issuer_of_patient_id) WHERE patient_id <> '' DO UPDATE SET "
-       "patient_name = coalesce(excluded.patient_name, patient_name), "
-       "patient_birth_date = coalesce(excluded.patient_birth_date, patient_birth_date), "
-       "patient_sex = coalesce(excluded.patient_sex, patient_sex), updated_at = excluded.updated_at "
-       "RETURNING patient_pk"},
+       UpsertSql(EntityLevel::kPatient, "",
+                 "(patient_id, issuer_of_patient_id) WHERE patient_id <> ''", "patient_pk")},
       // The patient of a study without a Patient ID (patient_identity.h).
       {&s.find_anonymous_patient_,
        "SELECT p.patient_pk FROM studies st JOIN patients p ON p.patient_pk = st.patient_pk "
        "WHERE st.study_instance_uid = ?1 AND p.patient_id = '' AND p.issuer_of_patient_id = ?2"},
       {&s.update_patient_,
-       "UPDATE patients SET patient_name = coalesce(?2, patient_name), "
-       "patient_birth_date = coalesce(?3, patient_birth_date), "
-       "patient_sex = coalesce(?4, patient_sex), updated_at = ?5 WHERE patient_pk = ?1"},
+       "UPDATE patients SET " + s.patient_values_.KeepStoredFromParameters(2) + ", updated_at = ?" +
+           std::to_string(2 + s.patient_values_.size()) + " WHERE patient_pk = ?1"},
       {&s.upsert_study_,
-       "INSERT INTO studies (patient_pk, study_instance_uid, study_date, study_time, "
-       "accession_number, study_id, study_description, referring_physician_name, updated_at) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-       "ON CONFLICT (study_instance_uid) DO UPDATE SET patient_pk = excluded.patient_pk, "
-       "study_date = coalesce(excluded.study_date, study_date), "
-       "study_time = coalesce(excluded.study_time, study_time), "
-       "accession_number = coalesce(excluded.accession_number, accession_number), "
-       "study_id = coalesce(excluded.study_id, study_id), "
-       "study_description = coalesce(excluded.study_description, study_description), "
-       "referring_physician_name = coalesce(excluded.referring_physician_name, "
-       "referring_physician_name), updated_at = excluded.updated_at "
-       "RETURNING study_pk"},
+       UpsertSql(EntityLevel::kStudy, "patient_pk", "(study_instance_uid)", "study_pk")},
       {&s.upsert_series_,
-       "INSERT INTO series (study_pk, series_instance_uid, modality, series_number, "
-       "series_description, body_part_examined, series_date, series_time, manufacturer, "
-       "institution_name, station_name, updated_at) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
-       "ON CONFLICT (series_instance_uid) DO UPDATE SET study_pk = excluded.study_pk, "
-       "modality = coalesce(excluded.modality, modality), "
-       "series_number = coalesce(excluded.series_number, series_number), "
-       "series_description = coalesce(excluded.series_description, series_description), "
-       "body_part_examined = coalesce(excluded.body_part_examined, body_part_examined), "
-       "series_date = coalesce(excluded.series_date, series_date), "
-       "series_time = coalesce(excluded.series_time, series_time), "
-       "manufacturer = coalesce(excluded.manufacturer, manufacturer), "
-       "institution_name = coalesce(excluded.institution_name, institution_name), "
-       "station_name = coalesce(excluded.station_name, station_name), "
-       "updated_at = excluded.updated_at RETURNING series_pk"},
+       UpsertSql(EntityLevel::kSeries, "study_pk", "(series_instance_uid)", "series_pk")},
       {&s.insert_instance_,
-       "INSERT INTO instances (series_pk, sop_instance_uid, sop_class_uid, instance_number, "
-       "transfer_syntax_uid, rows, columns, number_of_frames, content_date, content_time, "
-       "specific_character_set, path, size_bytes, sha256, received_at, file_mtime, source, "
-       "calling_aet, called_aet, peer_address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-       "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) RETURNING instance_pk"},
+       "INSERT INTO instances (series_pk, " + s.instance_columns_.Names() + ", " +
+           std::string(kInstanceFileColumns) + ") VALUES (" +
+           NumberedParameters(1, 1 + s.instance_columns_.size() + kInstanceFileColumnCount) +
+           ") RETURNING instance_pk"},
       {&s.insert_header_, "INSERT INTO headers (instance_pk, json) VALUES (?1, ?2)"},
       {&s.insert_thumbnail_,
        "INSERT INTO thumbnails (instance_pk, status, width, height, png) "
@@ -114,100 +111,68 @@ Result<std::optional<StoredInstance>> RecordStatements::Find(const std::string& 
   return found;
 }
 
-Result<int64_t> RecordStatements::UpsertPatient(const PatientKeys& p, const std::string& study_uid,
-                                                const std::string& now) {
+Result<int64_t> RecordStatements::UpsertPatient(const InstanceRecord& r, const std::string& now) {
+  const PatientKeys& p = r.patient;
   // PS3.3 C.7.1.1: an empty Patient ID identifies nobody; such an instance's
   // patient is its study's own (created with the study's first instance).
   if (p.patient_id.empty()) {
-    find_anonymous_patient_->Bind(1, study_uid).Bind(2, p.issuer_of_patient_id);
+    find_anonymous_patient_->Bind(1, r.study.study_instance_uid).Bind(2, p.issuer_of_patient_id);
     const bool found = find_anonymous_patient_->Step();
     const int64_t patient_pk = found ? find_anonymous_patient_->Int(0) : 0;
     Status status = find_anonymous_patient_->status();
     find_anonymous_patient_->Reset();
     if (!status.ok()) return status;
     if (found) {
-      PIXELDEX_RETURN_IF_ERROR(update_patient_->Bind(1, patient_pk)
-                                   .BindTextOrNull(2, p.patient_name)
-                                   .BindTextOrNull(3, p.birth_date)
-                                   .BindTextOrNull(4, p.sex)
-                                   .Bind(5, now)
-                                   .Run());
+      Statement& update = update_patient_->Bind(1, patient_pk);
+      update.Bind(patient_values_.Bind(update, 2, r), now);
+      PIXELDEX_RETURN_IF_ERROR(update.Run());
       return patient_pk;
     }
   }
   // A new anonymous patient, or the patient of this Patient ID and Issuer
   // (the upsert's conflict target covers non-empty Patient IDs only).
-  upsert_patient_->Bind(1, p.patient_id)
-      .Bind(2, p.issuer_of_patient_id)
-      .BindTextOrNull(3, p.patient_name)
-      .BindTextOrNull(4, p.birth_date)
-      .BindTextOrNull(5, p.sex)
-      .Bind(6, now);
+  upsert_patient_->Bind(patient_columns_.Bind(*upsert_patient_, 1, r), now);
   return StepForKey(*upsert_patient_, "patient upsert");
 }
 
-Result<int64_t> RecordStatements::UpsertStudy(const StudyKeys& s, int64_t patient_pk,
+Result<int64_t> RecordStatements::UpsertStudy(const InstanceRecord& r, int64_t patient_pk,
                                               const std::string& now) {
-  upsert_study_->Bind(1, patient_pk)
-      .Bind(2, s.study_instance_uid)
-      .BindTextOrNull(3, s.study_date)
-      .BindTextOrNull(4, s.study_time)
-      .BindTextOrNull(5, s.accession_number)
-      .BindTextOrNull(6, s.study_id)
-      .BindTextOrNull(7, s.study_description)
-      .BindTextOrNull(8, s.referring_physician_name)
-      .Bind(9, now);
+  upsert_study_->Bind(1, patient_pk);
+  upsert_study_->Bind(study_columns_.Bind(*upsert_study_, 2, r), now);
   return StepForKey(*upsert_study_, "study upsert");
 }
 
-Result<int64_t> RecordStatements::UpsertSeries(const SeriesKeys& s, int64_t study_pk,
+Result<int64_t> RecordStatements::UpsertSeries(const InstanceRecord& r, int64_t study_pk,
                                                const std::string& now) {
-  upsert_series_->Bind(1, study_pk)
-      .Bind(2, s.series_instance_uid)
-      .BindTextOrNull(3, s.modality)
-      .Bind(4, s.series_number)
-      .BindTextOrNull(5, s.series_description)
-      .BindTextOrNull(6, s.body_part_examined)
-      .BindTextOrNull(7, s.series_date)
-      .BindTextOrNull(8, s.series_time)
-      .BindTextOrNull(9, s.manufacturer)
-      .BindTextOrNull(10, s.institution_name)
-      .BindTextOrNull(11, s.station_name)
-      .Bind(12, now);
+  upsert_series_->Bind(1, study_pk);
+  upsert_series_->Bind(series_columns_.Bind(*upsert_series_, 2, r), now);
   return StepForKey(*upsert_series_, "series upsert");
 }
 
 Result<int64_t> RecordStatements::InsertInstance(const InstanceRecord& r, int64_t series_pk) {
-  const InstanceKeys& i = r.instance;
-  insert_instance_->Bind(1, series_pk)
-      .Bind(2, i.sop_instance_uid)
-      .Bind(3, i.sop_class_uid)
-      .Bind(4, i.instance_number)
-      .Bind(5, i.transfer_syntax_uid)
-      .Bind(6, i.rows)
-      .Bind(7, i.columns)
-      .Bind(8, i.number_of_frames)
-      .BindTextOrNull(9, i.content_date)
-      .BindTextOrNull(10, i.content_time)
-      .BindTextOrNull(11, i.specific_character_set)
-      .Bind(12, r.file.relative_path)
-      .Bind(13, r.file.size_bytes)
-      .Bind(14, r.file.sha256)
-      .Bind(15, r.file.received_at)
-      .BindTextOrNull(16, r.file.file_mtime)
-      .Bind(17, r.provenance.source)
-      .BindTextOrNull(18, r.provenance.calling_aet)
-      .BindTextOrNull(19, r.provenance.called_aet)
-      .BindTextOrNull(20, r.provenance.peer_address);
-  return StepForKey(*insert_instance_, "instance insert");
+  Statement& stmt = insert_instance_->Bind(1, series_pk);
+  const int next = instance_columns_.Bind(stmt, 2, r);
+  // In the order of kInstanceFileColumns.
+  stmt.Bind(next, r.instance.transfer_syntax_uid)
+      .BindTextOrNull(next + 1, r.instance.specific_character_set)
+      .Bind(next + 2, r.file.relative_path)
+      .Bind(next + 3, r.file.size_bytes)
+      .Bind(next + 4, r.file.sha256)
+      .Bind(next + 5, r.file.received_at)
+      .BindTextOrNull(next + 6, r.file.file_mtime)
+      .Bind(next + 7, r.provenance.source)
+      .BindTextOrNull(next + 8, r.provenance.calling_aet)
+      .BindTextOrNull(next + 9, r.provenance.called_aet)
+      .BindTextOrNull(next + 10, r.provenance.peer_address);
+  return StepForKey(stmt, "instance insert");
 }
 
 Result<int64_t> RecordStatements::Insert(const InstanceRecord& record, const std::string& now) {
-  auto patient_pk = UpsertPatient(record.patient, record.study.study_instance_uid, now);
+  auto patient_pk = UpsertPatient(record, now);
   if (!patient_pk.ok()) return patient_pk.status();
-  auto study_pk = UpsertStudy(record.study, *patient_pk, now);
+  auto study_pk = UpsertStudy(record, *patient_pk, now);
   if (!study_pk.ok()) return study_pk.status();
-  auto series_pk = UpsertSeries(record.series, *study_pk, now);
+  auto series_pk = UpsertSeries(record, *study_pk, now);
   if (!series_pk.ok()) return series_pk.status();
   auto instance_pk = InsertInstance(record, *series_pk);
   if (!instance_pk.ok()) return instance_pk.status();

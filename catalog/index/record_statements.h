@@ -1,6 +1,7 @@
 #pragma once
 // RecordStatements: the prepared statements that turn one InstanceRecord into
-// rows, and their inverse. Must be called inside a transaction on the writer's
+// rows, and their inverse. The typed columns come from the attribute table
+// (attribute_columns.h). Must be called inside a transaction on the writer's
 // connection; owned by IndexWriter and used only on its thread.
 
 #include <optional>
@@ -8,6 +9,7 @@
 
 #include "catalog/common/instance_record.h"
 #include "catalog/common/result.h"
+#include "catalog/index/attribute_columns.h"
 #include "catalog/index/sqlite_db.h"
 
 namespace pixeldex::index {
@@ -35,11 +37,17 @@ class RecordStatements {
 
  private:
   RecordStatements() = default;
-  Result<int64_t> UpsertPatient(const PatientKeys& p, const std::string& study_uid,
-                                const std::string& now);
-  Result<int64_t> UpsertStudy(const StudyKeys& s, int64_t patient_pk, const std::string& now);
-  Result<int64_t> UpsertSeries(const SeriesKeys& s, int64_t study_pk, const std::string& now);
+  Result<int64_t> UpsertPatient(const InstanceRecord& r, const std::string& now);
+  Result<int64_t> UpsertStudy(const InstanceRecord& r, int64_t patient_pk, const std::string& now);
+  Result<int64_t> UpsertSeries(const InstanceRecord& r, int64_t study_pk, const std::string& now);
   Result<int64_t> InsertInstance(const InstanceRecord& r, int64_t series_pk);
+
+  using Which = AttributeColumns::Which;
+  AttributeColumns patient_columns_{EntityLevel::kPatient, Which::kAll};
+  AttributeColumns patient_values_{EntityLevel::kPatient, Which::kNullable};
+  AttributeColumns study_columns_{EntityLevel::kStudy, Which::kAll};
+  AttributeColumns series_columns_{EntityLevel::kSeries, Which::kAll};
+  AttributeColumns instance_columns_{EntityLevel::kInstance, Which::kAll};
 
   std::optional<Statement> find_, upsert_patient_, find_anonymous_patient_, update_patient_,
       upsert_study_, upsert_series_,

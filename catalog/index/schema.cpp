@@ -5,6 +5,7 @@
 
 #include "catalog/index/dicom_dictionary.h"
 #include "catalog/index/patient_identity.h"
+#include "catalog/index/study_counts.h"
 
 namespace pixeldex::index {
 namespace {
@@ -118,7 +119,7 @@ JOIN patients p ON p.patient_pk = st.patient_pk;
 
 // Version 2: the catalog as a product for analysts. Adds the tag dictionary
 // (loaded from dicom_dictionary.inc), the `associations` and `events` logs,
-// and the views documented in the README ("The index (SQL)"):
+// and the views documented in the README ("The index"):
 // instance_details (recreated with more columns, v1 columns first and in
 // their v1 order), study_summary, series_summary, tags, thumbnail_images.
 constexpr const char* kSchemaV2 = R"sql(
@@ -261,60 +262,6 @@ FROM thumbnails t
 JOIN instances i ON i.instance_pk = t.instance_pk;
 )sql";
 
-// Version 3: the per-study values of the C-FIND computed keys Number of Study
-// Related Series / Instances and Modalities in Study (PS3.4 C.6.2.1.2), kept
-// in the study's row by triggers, so that every writer (pixeldex, or a person
-// with sqlite3) keeps them right and a study query reads them instead of
-// counting rows below each matching study. modalities_in_study: the distinct
-// modalities of the study's series, ','-separated in no particular order;
-// NULL when none has one.
-constexpr const char* kStudyCountColumns = R"sql(
-ALTER TABLE studies ADD COLUMN number_of_series INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE studies ADD COLUMN number_of_instances INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE studies ADD COLUMN modalities_in_study TEXT;
-)sql";
-
-// Counts studies again from the rows below them; a WHERE clause follows.
-constexpr const char* kRecountStudies = R"sql(
-UPDATE studies SET
-  number_of_series = (SELECT count(*) FROM series s WHERE s.study_pk = studies.study_pk),
-  number_of_instances = (SELECT count(*) FROM series s JOIN instances i USING (series_pk)
-                         WHERE s.study_pk = studies.study_pk),
-  modalities_in_study = (SELECT group_concat(DISTINCT s.modality) FROM series s
-                         WHERE s.study_pk = studies.study_pk)
-)sql";
-
-// One statement adding `delta` to the instance count of the study of the
-// series `series_pk` (e.g. NEW.series_pk).
-std::string AddToInstanceCount(const std::string& delta, const std::string& series_pk) {
-  return "UPDATE studies SET number_of_instances = number_of_instances " + delta +
-         " WHERE study_pk = (SELECT study_pk FROM series WHERE series_pk = " + series_pk + ");\n";
-}
-
-std::string SchemaV3() {
-  const std::string recount = kRecountStudies;
-  return std::string(kStudyCountColumns) +
-         // A series came, went, moved or changed its modality: count again.
-         "CREATE TRIGGER series_counts_insert AFTER INSERT ON series BEGIN" + recount +
-         "WHERE study_pk = NEW.study_pk; END;\n"
-         "CREATE TRIGGER series_counts_delete AFTER DELETE ON series BEGIN" + recount +
-         "WHERE study_pk = OLD.study_pk; END;\n"
-         "CREATE TRIGGER series_counts_update AFTER UPDATE OF study_pk, modality ON series "
-         "WHEN OLD.study_pk IS NOT NEW.study_pk OR OLD.modality IS NOT NEW.modality BEGIN" +
-         recount + "WHERE study_pk IN (OLD.study_pk, NEW.study_pk); END;\n" +
-         // An instance came, went or moved to another series: one more or less.
-         "CREATE TRIGGER instances_count_insert AFTER INSERT ON instances BEGIN\n" +
-         AddToInstanceCount("+ 1", "NEW.series_pk") + "END;\n" +
-         "CREATE TRIGGER instances_count_delete AFTER DELETE ON instances BEGIN\n" +
-         AddToInstanceCount("- 1", "OLD.series_pk") + "END;\n" +
-         "CREATE TRIGGER instances_count_update AFTER UPDATE OF series_pk ON instances "
-         "WHEN OLD.series_pk IS NOT NEW.series_pk BEGIN\n" +
-         AddToInstanceCount("- 1", "OLD.series_pk") + AddToInstanceCount("+ 1", "NEW.series_pk") +
-         "END;\n" +
-         // The studies already there.
-         recount + ";\n";
-}
-
 // Migrations in order: entry k moves the schema from version k to k+1. The
 // version number of a file is the count of entries applied to it, kept in
 // PRAGMA user_version; this list is the only place that knows it.
@@ -322,9 +269,12 @@ const std::vector<std::string>& Migrations() {
   static const std::vector<std::string> migrations = {
       kSchemaV1,
       std::string(kSchemaV2) + DicomDictionaryInserts(),
-      SchemaV3(),
+      // Version 3: the C-FIND computed keys of each study (study_counts.h).
+      StudyCountsMigration(),
       // Version 4: patient identity (patient_identity.h).
       PatientIdentityMigration(),
+      // Version 5: Modalities in Study '\'-separated (study_counts.h).
+      ModalitiesSeparatorMigration(),
   };
   return migrations;
 }

@@ -7,7 +7,10 @@
 
 #include <charconv>
 #include <optional>
+#include <string_view>
+#include <type_traits>
 
+#include "catalog/common/attribute_table.h"
 #include "catalog/metadata/dataset_text.h"
 #include "catalog/metadata/dicom_json.h"
 #include "catalog/metadata/unknown_vr.h"
@@ -55,43 +58,22 @@ Result<ExtractedMetadata> ExtractMetadata(DcmFileFormat& file) {
   out.instance.specific_character_set = text.declared_character_set;
   out.warning = text.Describe();
 
-  PatientKeys& p = out.patient;
-  p.patient_id = GetString(ds, DCM_PatientID);
-  p.issuer_of_patient_id = GetString(ds, DCM_IssuerOfPatientID);
-  p.patient_name = GetString(ds, DCM_PatientName);
-  p.birth_date = GetString(ds, DCM_PatientBirthDate);
-  p.sex = GetString(ds, DCM_PatientSex);
+  // The typed attributes of the four levels (attribute_table.h).
+  for (const TypedAttribute& attribute : TypedAttributes()) {
+    const DcmTagKey tag(attribute.group, attribute.element);
+    VisitField(attribute, out, [&](auto& value) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>) {
+        value = GetString(ds, tag);
+      } else if (std::string_view(attribute.vr) == "US") {
+        value = GetUnsigned16(ds, tag);
+      } else {
+        value = GetInteger(ds, tag);
+      }
+    });
+  }
 
-  StudyKeys& st = out.study;
-  st.study_instance_uid = GetString(ds, DCM_StudyInstanceUID);
-  st.study_date = GetString(ds, DCM_StudyDate);
-  st.study_time = GetString(ds, DCM_StudyTime);
-  st.accession_number = GetString(ds, DCM_AccessionNumber);
-  st.study_id = GetString(ds, DCM_StudyID);
-  st.study_description = GetString(ds, DCM_StudyDescription);
-  st.referring_physician_name = GetString(ds, DCM_ReferringPhysicianName);
-
-  SeriesKeys& se = out.series;
-  se.series_instance_uid = GetString(ds, DCM_SeriesInstanceUID);
-  se.modality = GetString(ds, DCM_Modality);
-  se.series_number = GetInteger(ds, DCM_SeriesNumber);
-  se.series_description = GetString(ds, DCM_SeriesDescription);
-  se.body_part_examined = GetString(ds, DCM_BodyPartExamined);
-  se.series_date = GetString(ds, DCM_SeriesDate);
-  se.series_time = GetString(ds, DCM_SeriesTime);
-  se.manufacturer = GetString(ds, DCM_Manufacturer);
-  se.institution_name = GetString(ds, DCM_InstitutionName);
-  se.station_name = GetString(ds, DCM_StationName);
-
+  // Not in the table: the transfer syntax is the file's, from its meta information.
   InstanceKeys& in = out.instance;
-  in.sop_instance_uid = GetString(ds, DCM_SOPInstanceUID);
-  in.sop_class_uid = GetString(ds, DCM_SOPClassUID);
-  in.instance_number = GetInteger(ds, DCM_InstanceNumber);
-  in.rows = GetUnsigned16(ds, DCM_Rows);
-  in.columns = GetUnsigned16(ds, DCM_Columns);
-  in.number_of_frames = GetInteger(ds, DCM_NumberOfFrames);
-  in.content_date = GetString(ds, DCM_ContentDate);
-  in.content_time = GetString(ds, DCM_ContentTime);
   in.transfer_syntax_uid = GetString(*file.getMetaInfo(), DCM_TransferSyntaxUID);
   if (in.transfer_syntax_uid.empty()) {
     in.transfer_syntax_uid = DcmXfer(ds.getOriginalXfer()).getXferID();

@@ -5,6 +5,8 @@
 // series or instances; a value computed from the rows below (the "Number of
 // ... Related ..." keys, Modalities in Study, SOP Classes in Study); or, for
 // any tag not listed here, the instance's full header in headers.json.
+// The typed-column entries come from the attribute table
+// (catalog/common/attribute_table.h); the computed keys are listed here.
 // Immutable static data; safe from any thread.
 
 #include <string_view>

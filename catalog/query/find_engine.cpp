@@ -101,7 +101,8 @@ Result<FindMatch> FindCursor::ReadRow() const {
           if (!text.empty()) attribute.values.push_back(text);
           break;
         case ReturnColumn::Kind::kList:
-          attribute.values = SplitSorted(text, ',');
+          // The list columns hold DICOM's multi-value form (PS3.5 6.4).
+          attribute.values = SplitSorted(text, '\\');
           break;
         case ReturnColumn::Kind::kHeader: {
           auto parsed = ParseDicomJsonAttribute(column.tag, text);

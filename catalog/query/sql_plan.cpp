@@ -68,8 +68,9 @@ std::string ComputedExpr(Computed computed) {
     case Computed::kModalitiesInStudy:
       return "st.modalities_in_study";
     case Computed::kSopClassesInStudy:
-      return "(SELECT group_concat(DISTINCT c2.sop_class_uid) FROM series c1"
-             " JOIN instances c2 ON c2.series_pk = c1.series_pk WHERE c1.study_pk = st.study_pk)";
+      return "(SELECT group_concat(sop_class_uid, '\\') FROM (SELECT DISTINCT c2.sop_class_uid"
+             " FROM series c1 JOIN instances c2 ON c2.series_pk = c1.series_pk"
+             " WHERE c1.study_pk = st.study_pk))";
     case Computed::kNone:
       break;
   }

@@ -18,7 +18,7 @@ namespace pixeldex::query {
 struct ReturnColumn {
   enum class Kind {
     kText,    // a single value (typed column or count); NULL = zero length
-    kList,    // distinct values joined by ',' (Modalities/SOP Classes in Study)
+    kList,    // distinct values joined by a backslash (Modalities/SOP Classes in Study)
     kHeader,  // the DICOM JSON of the attribute from headers.json, or NULL
   };
   Tag tag;

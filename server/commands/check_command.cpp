@@ -29,7 +29,8 @@ constexpr const char* kDescription =
     "stored at that moment is not reported. 'pixeldex reindex' removes the rows of\n"
     "missing files and catalogs extra files (so does the server when it starts); a\n"
     "mismatch is never repaired silently: restore the file, have the instance sent\n"
-    "again, or accept the file as it is with 'pixeldex reindex --accept-changed'.";
+    "again, or accept the file as it is with 'pixeldex reindex --accept-changed'.\n"
+    "See README, \"Crash safety and reconciliation\".";
 
 constexpr const char* kEpilogue =
     "\noutput:\n"

@@ -25,6 +25,7 @@ PBKDF2-HMAC-SHA256 with a random 16-byte salt; 600000 iterations unless
 With --token, no input is read: a new random bearer token (32 bytes,
 base64url) is printed on the first line and its hash, for http.tokens, on
 the second. Give the token to the client; keep only the hash in the config.
+See README, "DICOMweb".
 
 Exit status: 0 printed; 1 no password on stdin or no randomness; 2 bad usage.
 

@@ -43,7 +43,8 @@ constexpr const char* kDescription =
     "a cataloged SOP Instance UID follows storage.duplicates (replace, keep, reject).\n"
     "\n"
     "It is safe to import while 'pixeldex serve' runs on the same archive: both write\n"
-    "the index in turn (SQLite WAL), and readers are never blocked.";
+    "the index in turn (SQLite WAL), and readers are never blocked. See README,\n"
+    "\"Importing folders\".";
 
 constexpr const char* kEpilogue =
     "\noutput:\n"
@@ -51,7 +52,8 @@ constexpr const char* kEpilogue =
     "  failures. At the end stdout gets the summary: files imported, replaced, rebuilt\n"
     "  (in place, at the path their row records), skipped unchanged, duplicates kept,\n"
     "  corrupt (in place: content differs from the recorded SHA-256, see reindex), not\n"
-    "  DICOM, not an instance and failed, then the first failures with path and reason. SIGINT or SIGTERM stop the import after the files in progress.\n"
+    "  DICOM, not an instance and failed, then the first failures with path and reason.\n"
+    "  SIGINT or SIGTERM stop the import after the files in progress.\n"
     "\n"
     "exit status:\n"
     "  0  every DICOM file was cataloged (or skipped unchanged)\n"

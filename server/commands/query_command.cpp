@@ -29,7 +29,7 @@ constexpr const char* kDescription =
     "./var/index.db. SQL is one statement; '-' reads it from standard input.\n"
     "Tables: patients, studies, series, instances, headers (DICOM JSON), thumbnails,\n"
     "associations, events, dicom_dictionary. Views: instance_details, study_summary,\n"
-    "series_summary, tags, thumbnail_images. See README, \"The index (SQL)\".\n"
+    "series_summary, tags, thumbnail_images. See README, \"The index\".\n"
     "\n"
     "Formats:\n"
     "  table  aligned columns, a header and a row count (default); NULL is empty,\n"

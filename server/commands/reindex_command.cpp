@@ -38,7 +38,8 @@ constexpr const char* kDescription =
     "rows until the new ones commit). A missing index file is created; if the index file\n"
     "itself is damaged, stop the server, move index.db (and index.db-wal) aside, and run\n"
     "reindex to build a new one. Rows of files imported with --in-place from outside the\n"
-    "storage root are kept while their file exists (re-run that import to refresh them).";
+    "storage root are kept while their file exists (re-run that import to refresh them).\n"
+    "See README, \"Crash safety and reconciliation\".";
 
 constexpr const char* kEpilogue =
     "\noutput:\n"

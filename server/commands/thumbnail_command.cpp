@@ -22,7 +22,7 @@ constexpr char kDescription[] =
 FILE: an 8-bit greyscale or RGB PNG of its middle frame, at most
 thumbnails.max_size pixels on its longer side. The bytes are copied verbatim;
 nothing is rendered. The index is opened read-only, so this is safe while
-'pixeldex serve' is running.
+'pixeldex serve' is running. See README, "Thumbnails".
 
 When the index holds no thumbnail for the instance, the reason is printed on
 stderr, e.g.

@@ -55,7 +55,8 @@ Prints one summary line, e.g.
 they were.
 
 Exit status: 0 every selected instance was rendered or recorded; 1 some files
-were unreadable, or the index could not be used; 2 bad usage.)";
+were unreadable, or the index could not be used; 2 bad usage. See README,
+"Thumbnails".)";
 
 constexpr int kBatchSize = 64;
 // Values longer than this stay on disk until the renderer reads them; the

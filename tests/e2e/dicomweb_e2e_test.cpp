@@ -164,6 +164,31 @@ TEST_F(DicomwebE2eTest, QidoAndFindscuFindTheSameSets) {
   EXPECT_EQ(QidoValues(Get("/dicom-web/instances?PatientID=P4"), sop_uid).size(), 3u);
 }
 
+// Modalities in Study is multi-valued CS: one convention everywhere (issue 14
+// found `,` in studies and `\` in study_summary): DICOM's `\` (PS3.5 6.4) in
+// the index, two values in the C-FIND answer, a two-element array in QIDO.
+TEST_F(DicomwebE2eTest, ModalitiesInStudyAreOneConventionInIndexFindAndQido) {
+  const std::string study = studies_[2];  // a CT series and an MR series
+  EXPECT_EQ(Index().Scalar("SELECT modalities_in_study FROM studies WHERE study_instance_uid = ?",
+                           {study}),
+            "CT\\MR");
+  EXPECT_EQ(Index().Scalar("SELECT modalities FROM study_summary WHERE study_instance_uid = ?",
+                           {study}),
+            "CT\\MR");
+  auto found = Find({"-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study,
+                     "-k", "ModalitiesInStudy"});
+  ASSERT_EQ(found.size(), 1u) << server_->Log();
+  DcmElement* modalities = nullptr;
+  ASSERT_TRUE(found[0]->findAndGetElement(DCM_ModalitiesInStudy, modalities).good());
+  EXPECT_EQ(modalities->getVM(), 2u);
+  OFString value;
+  ASSERT_TRUE(modalities->getOFStringArray(value).good());
+  EXPECT_EQ(std::string(value.c_str()), "CT\\MR");
+  const json qido = json::parse(Get("/dicom-web/studies?StudyInstanceUID=" + study).body);
+  ASSERT_EQ(qido.size(), 1u);
+  EXPECT_EQ(qido[0]["00080061"]["Value"], json::array({"CT", "MR"}));
+}
+
 TEST_F(DicomwebE2eTest, AnswersDicomJsonWithTheRequiredAttributes) {
   auto reply = Get("/dicom-web/studies?PatientID=P1&StudyDate=20190304&includefield=StudyDescription",
                    {"Accept: application/dicom+json"});

@@ -162,17 +162,17 @@ TEST_F(IndexWriterTest, StudyCountsFollowWritesRewritesAndRemovals) {
   ASSERT_TRUE(writer_->Write(Record("1.2.3.1")).ok());
   ASSERT_TRUE(writer_->Write(Record("1.2.3.2")).ok());
   ASSERT_TRUE(writer_->Write(mr).ok());
-  EXPECT_EQ(counts(), (std::vector<Row>{{"1.2.1", "2", "3", "CT,MR"}}));
+  EXPECT_EQ(counts(), (std::vector<Row>{{"1.2.1", "2", "3", "CT\\MR"}}));
 
   // Rewritten into another study: both studies change.
   ASSERT_TRUE(writer_->Write(Record("1.2.3.2", "9.2", "9.1")).ok());
-  EXPECT_EQ(counts(), (std::vector<Row>{{"1.2.1", "2", "2", "CT,MR"}, {"9.1", "1", "1", "CT"}}));
+  EXPECT_EQ(counts(), (std::vector<Row>{{"1.2.1", "2", "2", "CT\\MR"}, {"9.1", "1", "1", "CT"}}));
 
   // A later instance brings its series another modality.
   InstanceRecord us = Record("1.2.3.4", "1.2.2.9");
   us.series.modality = "US";
   ASSERT_TRUE(writer_->Write(us).ok());
-  EXPECT_EQ(counts(), (std::vector<Row>{{"1.2.1", "2", "3", "CT,US"}, {"9.1", "1", "1", "CT"}}));
+  EXPECT_EQ(counts(), (std::vector<Row>{{"1.2.1", "2", "3", "CT\\US"}, {"9.1", "1", "1", "CT"}}));
 
   // Removing the series' last instances removes the series from the counts.
   ASSERT_TRUE(writer_->Remove("1.2.3.3").ok());

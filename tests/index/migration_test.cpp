@@ -1,8 +1,8 @@
 // Schema migrations: an index written by schema version 1 (a checked-in
 // `sqlite3 .dump`, tests/index/fixtures/schema_v1.sql) is upgraded in place
 // by IndexWriter::Open, keeps every row, gains the v2 tables and views, the
-// v3 study counts, and v4's patient identity (studies joined under an empty
-// Patient ID split).
+// v3 study counts, v4's patient identity (studies joined under an empty
+// Patient ID split) and v5's '\\'-separated Modalities in Study.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -64,7 +64,7 @@ TEST_F(MigrationTest, TheFixtureIsAVersion1Index) {
 TEST_F(MigrationTest, OpeningAVersion1IndexUpgradesItInPlace) {
   Migrate();
   EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
-  EXPECT_EQ(CurrentSchemaVersion(), 4);
+  EXPECT_EQ(CurrentSchemaVersion(), 5);
   EXPECT_EQ(probe_.Rows("SELECT * FROM instances ORDER BY instance_pk"), v1_instances_);
   EXPECT_EQ(probe_.Rows("SELECT * FROM headers ORDER BY instance_pk"), v1_headers_);
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails WHERE status = 'ok'"), 3);
@@ -112,6 +112,35 @@ TEST_F(MigrationTest, StudiesOfAVersion1IndexGetTheirCounts) {
                         "modalities_in_study FROM studies JOIN patients p USING (patient_pk) "
                         "ORDER BY 1"),
             (std::vector<Row>{{"PAT-1", "1", "2", "CT"}, {"PAT-2", "1", "1", "MR"}}));
+}
+
+// Versions 3 and 4 wrote modalities_in_study ','-separated in no particular
+// order; version 5 writes what DICOM's Modalities in Study is, sorted and
+// '\\'-separated (PS3.5 6.4), and rewrites the studies already there.
+TEST_F(MigrationTest, ModalitiesInStudyBecomeBackslashSeparated) {
+  // A second study series, in the version 1 file, with a modality sorting first.
+  ExecSql("INSERT INTO series VALUES(3,1,'1.2.826.0.1.3680043.10.9.2.3','SR',3,NULL,NULL,NULL,"
+          "NULL,NULL,NULL,NULL,'2026-11-25T10:55:17.000Z');"
+          "INSERT INTO series VALUES(4,1,'1.2.826.0.1.3680043.10.9.2.4','AU',4,NULL,NULL,NULL,"
+          "NULL,NULL,NULL,NULL,'2026-11-25T10:55:17.000Z');");
+  Migrate();
+  const std::string modalities =
+      "SELECT modalities_in_study FROM studies JOIN patients USING (patient_pk) "
+      "WHERE patient_id = 'PAT-1'";
+  EXPECT_EQ(probe_.Scalar(modalities), "AU\\CT\\SR");
+  EXPECT_EQ(probe_.Scalar(modalities), probe_.Scalar("SELECT modalities FROM study_summary "
+                                                     "WHERE patient_id = 'PAT-1'"));
+
+  // A version 4 file holds ','-separated values: upgraded, they are rewritten.
+  ExecSql("UPDATE studies SET modalities_in_study = 'SR,CT,AU'; PRAGMA user_version = 4;");
+  Migrate();
+  EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), "5");
+  EXPECT_EQ(probe_.Scalar(modalities), "AU\\CT\\SR");
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM studies WHERE modalities_in_study LIKE '%,%'"), 0);
+
+  // The recreated triggers keep the new form.
+  ExecSql("UPDATE series SET modality = 'MR' WHERE series_pk = 3;");
+  EXPECT_EQ(probe_.Scalar(modalities), "AU\\CT\\MR");
 }
 
 // Before version 4 every study with an empty Patient ID shared one patient

@@ -6,6 +6,10 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 
+#include <string>
+#include <type_traits>
+
+#include "catalog/common/attribute_table.h"
 #include "catalog/metadata/metadata_extractor.h"
 #include "tests/support/dicom_factory.h"
 #include "tests/support/temp_dir.h"
@@ -72,6 +76,36 @@ TEST_F(MetadataTest, TypedKeysOfEveryLevel) {
   EXPECT_EQ(m.instance.columns, 30);
   EXPECT_EQ(m.instance.transfer_syntax_uid, "1.2.840.10008.1.2.1");
   EXPECT_FALSE(m.instance.number_of_frames.has_value());
+}
+
+// The extractor reads every entry of the attribute table into its member:
+// text as stored, IS parsed from text, US from binary.
+TEST_F(MetadataTest, EveryTypedAttributeOfTheTableIsExtracted) {
+  DcmFileFormat written;
+  int n = 0;
+  for (const TypedAttribute& a : TypedAttributes()) {
+    ASSERT_TRUE(written.getDataset()
+                    ->putAndInsertString(DcmTag(a.group, a.element), std::to_string(++n).c_str())
+                    .good())
+        << a.keyword;
+  }
+  const std::string path = dir_ / "every.dcm";
+  ASSERT_TRUE(written.saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(path.c_str()).good());
+  auto m = ExtractMetadata(file);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  n = 0;
+  for (const TypedAttribute& a : TypedAttributes()) {
+    ++n;
+    VisitField(a, *m, [&](const auto& value) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>) {
+        EXPECT_EQ(value, std::to_string(n)) << a.keyword;
+      } else {
+        EXPECT_EQ(value, n) << a.keyword;
+      }
+    });
+  }
 }
 
 TEST_F(MetadataTest, HeaderJsonIsValidDicomJsonWithPixelDataAsBulkData) {

@@ -1,0 +1,72 @@
+#include "catalog/index/attribute_columns.h"
+
+#include <type_traits>
+
+namespace pixeldex::index {
+
+AttributeColumns::AttributeColumns(EntityLevel level, Which which) {
+  for (const TypedAttribute& attribute : TypedAttributes()) {
+    if (attribute.level != level) continue;
+    if (which == Which::kNullable && attribute.not_null) continue;
+    attributes_.push_back(&attribute);
+  }
+}
+
+std::string AttributeColumns::Names() const {
+  std::string out;
+  for (const TypedAttribute* a : attributes_) {
+    if (!out.empty()) out += ", ";
+    out += a->column;
+  }
+  return out;
+}
+
+std::string AttributeColumns::KeepStoredFromExcluded() const {
+  std::string out;
+  for (const TypedAttribute* a : attributes_) {
+    if (!out.empty()) out += ", ";
+    out += std::string(a->column) + " = coalesce(excluded." + a->column + ", " + a->column + ")";
+  }
+  return out;
+}
+
+std::string AttributeColumns::KeepStoredFromParameters(int first) const {
+  std::string out;
+  int index = first;
+  for (const TypedAttribute* a : attributes_) {
+    if (!out.empty()) out += ", ";
+    out += std::string(a->column) + " = coalesce(?" + std::to_string(index++) + ", " + a->column +
+           ")";
+  }
+  return out;
+}
+
+int AttributeColumns::Bind(Statement& stmt, int first, const InstanceRecord& record) const {
+  int index = first;
+  for (const TypedAttribute* a : attributes_) {
+    VisitField(*a, record, [&](const auto& value) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>) {
+        if (a->not_null) {
+          stmt.Bind(index, value);
+        } else {
+          stmt.BindTextOrNull(index, value);
+        }
+      } else {
+        stmt.Bind(index, value);
+      }
+    });
+    ++index;
+  }
+  return index;
+}
+
+std::string NumberedParameters(int first, int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) {
+    if (i > 0) out += ", ";
+    out += "?" + std::to_string(first + i);
+  }
+  return out;
+}
+
+}  // namespace pixeldex::index

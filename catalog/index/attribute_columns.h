@@ -1,0 +1,48 @@
+#pragma once
+// AttributeColumns: the typed columns of one table, as the attribute table
+// lists them (catalog/common/attribute_table.h), turned into the pieces of
+// the writer's SQL (column names, numbered parameters, the keep-the-stored-
+// value update) and bound from an InstanceRecord. RecordStatements builds its
+// statements from these, so a new entry in the table is written without
+// touching the SQL. Immutable after construction; safe from any thread (the
+// Statement it binds is not).
+
+#include <string>
+#include <vector>
+
+#include "catalog/common/attribute_table.h"
+#include "catalog/common/instance_record.h"
+#include "catalog/index/sqlite_db.h"
+
+namespace pixeldex::index {
+
+class AttributeColumns {
+ public:
+  enum class Which {
+    kAll,
+    kNullable,  // only the columns an update keeps when the new value is absent
+  };
+  AttributeColumns(EntityLevel level, Which which);
+
+  int size() const { return static_cast<int>(attributes_.size()); }
+  // "patient_name, patient_id, ...", in table order.
+  std::string Names() const;
+  // "column = coalesce(excluded.column, column), ..." for an upsert's DO
+  // UPDATE (kNullable): an instance without a value keeps the stored one.
+  std::string KeepStoredFromExcluded() const;
+  // "column = coalesce(?first, column), ...": the same for an UPDATE whose
+  // parameters start at `first`.
+  std::string KeepStoredFromParameters(int first) const;
+  // Binds the record's values to parameters first, first + 1, ...: empty text
+  // as NULL unless the column is NOT NULL, an absent integer as NULL.
+  // Returns the index of the next parameter.
+  int Bind(Statement& stmt, int first, const InstanceRecord& record) const;
+
+ private:
+  std::vector<const TypedAttribute*> attributes_;
+};
+
+// "?first, ?first+1, ..., ?first+count-1".
+std::string NumberedParameters(int first, int count);
+
+}  // namespace pixeldex::index

@@ -1,0 +1,32 @@
+#include "server/commands/command_table.h"
+
+#include "server/commands/commands.h"
+
+namespace pixeldex::server {
+namespace {
+
+constexpr CommandEntry kCommands[] = {
+    {"serve", "DICOM listener: C-ECHO, C-STORE, C-FIND, C-GET, C-MOVE; DICOMweb with --http",
+     RunServe},
+    {"import", "catalog existing folders of DICOM files, on all cores", RunImport},
+    {"thumbnail", "write the stored PNG thumbnail of one instance", RunThumbnail},
+    {"thumbnails", "render missing (or --all) thumbnails from stored files", RunThumbnails},
+    {"query", "run read-only SQL over the index (table, csv, json, jsonl)", RunQuery},
+    {"reindex", "rebuild the index from the storage tree (server may keep running)", RunReindex},
+    {"check", "verify stored files against the index: missing, extra, hash mismatch", RunCheck},
+    {"hash-password", "print the salted hash of a password or a new token (http.users)",
+     RunHashPassword},
+};
+
+}  // namespace
+
+std::span<const CommandEntry> Commands() { return kCommands; }
+
+const CommandEntry* FindCommand(std::string_view name) {
+  for (const CommandEntry& command : kCommands) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+}  // namespace pixeldex::server
