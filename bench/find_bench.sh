@@ -46,36 +46,14 @@ bench_require_built "$build" "$bin/build_find_index" "$bin/find_sql_bench" "$bin
 echo "== machine: $(bench_machine)," \
      "$(date -u +%Y-%m-%dT%H:%MZ), SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?')"
 
-if [[ ! -f "$index" ]]; then
-  echo "== building $index"
-  "$bin/build_find_index" --out "$index" --instances "$instances"
-fi
+bench_synthetic_index "$bin" "$index" "$instances"
 
 echo
 echo "== in-process (query::RunFind, no network)"
 "$bin/find_sql_bench" --index "$index" --instances "$instances" --repeat "$repeat" --shapes "$shapes"
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-mkfifo "$work/stdout"
-"$build/pixeldex" serve --port 0 --index "$index" --storage "$work/storage" --no-thumbnails \
-  > "$work/stdout" 2> "$work/server.log" &
-server_pid=$!
-exec 3< "$work/stdout"
-port=""
-# Start-up reconciles the archive first: with no files behind the synthetic
-# rows, the first start reports 1M missing files (about 100 s on this VM);
-# later starts only check them (about 13 s).
-while IFS= read -r -t 300 line <&3; do
-  if [[ "$line" =~ listening\ on\ [^:]+:([0-9]+) ]]; then port=${BASH_REMATCH[1]}; break; fi
-done
-[[ -n "$port" ]] || { echo "server did not come up:" >&2; cat "$work/server.log" >&2; exit 1; }
-cat <&3 > /dev/null &  # keep draining its stdout
+bench_serve "$build" "$index"
+port=$dicom_port
 
 # CPU seconds (user + system) the server has used so far, all threads.
 server_cpu() {

@@ -14,3 +14,52 @@ bench_require_built() {
 bench_machine() {
   echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 }
+
+# bench_serve BUILD INDEX [SERVE_ARGS...]: starts `pixeldex serve --port 0
+# --no-thumbnails` on INDEX, with its storage and log in a temporary folder
+# that goes, with the server, when the script exits; returns once the DICOM
+# listener accepts (after start-up reconciliation: with no files behind
+# synthetic rows, the first start reports them all missing, about 100 s for
+# 1M; later starts only check them, about 13 s). Sets server_pid,
+# dicom_port and http_port (empty without --http).
+bench_serve() {
+  local build=$1 index=$2 line
+  shift 2
+  bench_work=$(mktemp -d)
+  trap bench_stop_server EXIT
+  mkfifo "$bench_work/stdout"
+  "$build/pixeldex" serve --port 0 --index "$index" --storage "$bench_work/storage" \
+    --no-thumbnails "$@" > "$bench_work/stdout" 2> "$bench_work/server.log" &
+  server_pid=$!
+  exec 3< "$bench_work/stdout"
+  dicom_port=""
+  http_port=""
+  while IFS= read -r -t 600 line <&3; do
+    if [[ "$line" =~ http\ listening\ on\ [^:]+:([0-9]+) ]]; then http_port=${BASH_REMATCH[1]}; continue; fi
+    if [[ "$line" =~ listening\ on\ [^:]+:([0-9]+) ]]; then dicom_port=${BASH_REMATCH[1]}; break; fi
+  done
+  if [[ -z "$dicom_port" ]]; then
+    echo "server did not come up:" >&2
+    cat "$bench_work/server.log" >&2
+    exit 1
+  fi
+  cat <&3 > /dev/null &  # keep draining its stdout
+}
+
+bench_stop_server() {
+  if [[ -n "${server_pid:-}" ]]; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "${bench_work:-}"
+}
+
+# bench_synthetic_index BIN INDEX N: builds the C-FIND benchmark's synthetic
+# archive of N instances into INDEX with BIN/build_find_index, unless INDEX
+# exists.
+bench_synthetic_index() {
+  if [[ ! -f "$2" ]]; then
+    echo "== building $2"
+    "$1/build_find_index" --out "$2" --instances "$3"
+  fi
+}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what pixeldex needs to build, run and test on Debian 12, using
-# Debian's packages only. Does nothing when everything is already there.
+# Debian's packages, and for the browser tests one npm package
+# (playwright-core, pinned in tests/browser/package-lock.json). Does nothing
+# when everything is already there.
 set -euo pipefail
 
 packages=(
@@ -21,17 +23,36 @@ packages=(
   curl                        # the HTTPS tests' client
   systemd                     # systemd-analyze, to verify config/pixeldex.service offline in a test
   clang libclang-rt-14-dev    # the fuzz target's libFuzzer smoke test (ctest fuzz_smoke)
+  chromium                    # the web page's browser tests (ctest -L browser), headless
 )
+# node and npm run the browser tests (node --test, playwright-core); a machine
+# may have them from elsewhere than Debian (e.g. a newer nodejs package that
+# brings its own npm), which Debian's npm package would conflict with.
+command -v node > /dev/null || packages+=(nodejs)
+command -v npm > /dev/null || packages+=(npm)
+
+# playwright-core drives the system chromium (never a browser download of its
+# own); the lock file pins it (it wants node >= 20). Installed again only when
+# the version in node_modules is not the locked one.
+install_browser_test_packages() {
+  local dir want have
+  dir="$(cd "$(dirname "$0")/../tests/browser" && pwd)"
+  want=$(node -p "require('$dir/package-lock.json').packages['node_modules/playwright-core'].version")
+  have=$(node -p "try { require('$dir/node_modules/playwright-core/package.json').version } catch { '' }")
+  if [ "$want" != "$have" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund)
+  fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "installing: ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_browser_test_packages

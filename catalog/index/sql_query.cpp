@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 
 #include "catalog/index/schema.h"
 
@@ -195,6 +196,15 @@ Status ReadOnlyQuery::Run(std::string_view sql, RowSink& sink) {
     }
   }
 
+  std::optional<ProgressCallback> watchdog;
+  bool timed_out = false;
+  if (time_limit_.count() > 0) {
+    const auto deadline = std::chrono::steady_clock::now() + time_limit_;
+    watchdog.emplace(db_, 10000, [deadline, &timed_out] {
+      timed_out = std::chrono::steady_clock::now() > deadline;
+      return timed_out;
+    });
+  }
   const int columns = sqlite3_column_count(stmt.get());
   std::vector<std::string> names;
   for (int c = 0; c < columns; ++c) names.emplace_back(sqlite3_column_name(stmt.get(), c));
@@ -205,6 +215,10 @@ Status ReadOnlyQuery::Run(std::string_view sql, RowSink& sink) {
     for (int c = 0; c < columns; ++c) values[c] = ReadValue(stmt.get(), c);
     PIXELDEX_RETURN_IF_ERROR(sink.Row(values));
     ++rows;
+  }
+  if (timed_out) {
+    return Status::ResourceExhausted("the query ran longer than " +
+                                     std::to_string(time_limit_.count()) + " ms and was stopped");
   }
   if (rc != SQLITE_DONE) return SqliteStatus(rc, sqlite3_errmsg(handle));
   return sink.End(rows);

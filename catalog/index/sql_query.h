@@ -16,8 +16,11 @@
 // fine), so that every statement executed is one that was checked.
 //
 // The connection waits for the writer (busy timeout) and reads in WAL mode,
-// so queries run while a server ingests. One ReadOnlyQuery per thread.
+// so queries run while a server ingests. An optional time limit stops a
+// runaway statement (the web page's SQL console sets one). One ReadOnlyQuery
+// per thread.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -62,11 +65,16 @@ class ReadOnlyQuery {
   ReadOnlyQuery& operator=(ReadOnlyQuery&&) noexcept;
   ~ReadOnlyQuery();
 
+  // From now on each Run is interrupted once it has run for `limit`
+  // (zero: no limit, the default).
+  void SetTimeLimit(std::chrono::milliseconds limit) { time_limit_ = limit; }
+
   // Runs one statement, streaming its rows into `sink`. Errors:
   // kUnsupported with kReadOnlyRefusal (the statement could write),
   // kInvalidArgument (SQL error, empty SQL, more than one statement; the
   // message is SQLite's), kResourceExhausted (the writer held the lock past
-  // the busy timeout), or whatever the sink returned.
+  // the busy timeout, or the time limit passed), or whatever the sink
+  // returned.
   Status Run(std::string_view sql, RowSink& sink);
 
  private:
@@ -74,6 +82,7 @@ class ReadOnlyQuery {
   ReadOnlyQuery(Db db, std::unique_ptr<Guard> guard);
   Db db_;
   std::unique_ptr<Guard> guard_;  // the authorizer's state; its address is registered
+  std::chrono::milliseconds time_limit_{0};
 };
 
 }  // namespace pixeldex::index

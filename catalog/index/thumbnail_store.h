@@ -32,6 +32,16 @@ struct ThumbnailLookup {
 // Reads the thumbnail row of the instance with `sop_instance_uid`.
 Result<ThumbnailLookup> FindThumbnail(Db& db, std::string_view sop_instance_uid);
 
+// The PNG of the thumbnail that stands for a study, a series or an instance
+// (the DICOMweb Thumbnail resources): among the instances below the given
+// UIDs (an empty `series_uid` / `sop_instance_uid` widens to the whole study /
+// series; an empty `study_uid` matches any study) whose thumbnail rendered,
+// the first by series number, then instance number (ties by arrival).
+// nullopt when there is none.
+Result<std::optional<std::string>> FindRepresentativeThumbnail(Db& db, std::string_view study_uid,
+                                                               std::string_view series_uid,
+                                                               std::string_view sop_instance_uid);
+
 // Which instances a rebuild visits.
 enum class ThumbnailSelection {
   kMissing,  // no thumbnail row, or status 'disabled' (received with thumbnails off)

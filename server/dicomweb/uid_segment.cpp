@@ -1,5 +1,7 @@
 #include "server/dicomweb/uid_segment.h"
 
+#include <tuple>
+
 namespace pixeldex::server {
 
 Result<std::string> ValidUidSegment(const std::string& segment, const std::string& what) {

@@ -9,12 +9,16 @@
 #include "server/dicomweb/stow_service.h"
 #include "server/dicomweb/wado_bulkdata_service.h"
 #include "server/dicomweb/wado_frames_service.h"
+#include "server/dicomweb/thumbnail_service.h"
 #include "server/dicomweb/wado_metadata_service.h"
 #include "server/dicomweb/wado_rendered_service.h"
 #include "server/dicomweb/wado_retrieve_service.h"
 #include "server/http/http_tls.h"
 #include "server/http/observability_routes.h"
 #include "server/http/request_pipeline.h"
+#include "server/web/catalog_api.h"
+#include "server/web/sql_console_api.h"
+#include "server/web/web_asset_routes.h"
 
 namespace pixeldex::server {
 
@@ -89,8 +93,17 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
     AddWadoFramesRoutes(router, context);
     AddWadoBulkdataRoutes(router, context);
     AddWadoRenderedRoutes(router, context);
+    AddThumbnailRoutes(router, context);
     // Last: it describes the /dicom-web routes added before it.
     AddCapabilitiesRoute(router, context->scheme);
+    // The web page: the same data and authentication as DICOMweb.
+    auto web = std::make_shared<WebContext>();
+    web->open_reader = context->open_reader;
+    web->index_path = settings.storage.index;
+    web->storage_root = settings.storage.root;
+    AddWebAssetRoutes(router);
+    AddCatalogApiRoutes(router, web);
+    AddSqlConsoleRoute(router, std::move(web));
   }
   auto pipeline = std::make_shared<RequestPipeline>(
       std::move(router), endpoint.authenticator, endpoint.cors,

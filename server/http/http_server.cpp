@@ -223,8 +223,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     message.version(11);
     message.set(http::field::server, "pixeldex");
     message.set(http::field::content_type, answer.content_type);
-    message.set(http::field::cache_control, "no-store");
     for (const auto& [name, value] : answer.headers) message.insert(name, value);
+    // Nothing is kept by caches unless the handler says otherwise.
+    if (message.find(http::field::cache_control) == message.end()) {
+      message.set(http::field::cache_control, "no-store");
+    }
     message.keep_alive(keep_alive);
   }
 

@@ -89,6 +89,21 @@ TEST_F(SqlQueryTest, SelectsReturnTheirRowsAndColumns) {
   EXPECT_EQ(c.ended_, 2);
 }
 
+TEST_F(SqlQueryTest, ATimeLimitStopsARunawayQueryAndLeavesTheConnectionUsable) {
+  auto query = ReadOnlyQuery::Open(path_);
+  ASSERT_TRUE(query.ok());
+  query->SetTimeLimit(std::chrono::milliseconds(50));
+  Collector endless;
+  const Status stopped = query->Run(
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+      endless);
+  EXPECT_EQ(stopped.code(), Status::Code::kResourceExhausted);
+  EXPECT_EQ(stopped.message(), "the query ran longer than 50 ms and was stopped");
+  Collector c;
+  ASSERT_TRUE(query->Run("SELECT count(*) FROM instances", c).ok());
+  EXPECT_EQ(c.rows_, (std::vector<std::vector<std::string>>{{"2"}}));
+}
+
 TEST_F(SqlQueryTest, ReadPragmasViewsAndTableValuedFunctionsWork) {
   for (const char* sql : {"PRAGMA user_version", "PRAGMA table_info(instances)",
                           "PRAGMA index_list(series)", "PRAGMA main.schema_version",
