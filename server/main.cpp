@@ -24,7 +24,7 @@ constexpr Command kCommands[] = {
     {"thumbnails", "render missing (or --all) thumbnails from stored files", pixeldex::server::RunThumbnails},
     {"query", "run read-only SQL over the index (table, csv, json, jsonl)", pixeldex::server::RunQuery},
     {"reindex", "rebuild the index from the storage tree (server may keep running)", pixeldex::server::RunReindex},
-    {"export", "copy a selection (SQL or UIDs) to a folder with a manifest", pixeldex::server::RunExport},
+    {"export", "copy a selection (SQL or UIDs) to a folder with a manifest; --deidentify", pixeldex::server::RunExport},
     {"check", "verify stored files against the index: missing, extra, hash mismatch", pixeldex::server::RunCheck},
     {"hash-password", "print the salted hash of a password or a new token (http.users)", pixeldex::server::RunHashPassword},
 };

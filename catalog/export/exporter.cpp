@@ -31,18 +31,18 @@ ExportReport Exporter::Run(const std::vector<SelectedInstance>& instances) {
     if (IsExportComplete(out_, relative)) {
       ++report.already_complete;
     } else {
-      WriteOutcome outcome;
-      const Status status = PlaceExportFile(out_, relative, [&](const std::string& path) {
-        auto written = writer_.Write(instance, source_of_(instance), path);
-        if (!written.ok()) return written.status();
-        outcome = *written;
-        // An excluded instance leaves no file: nothing to rename.
-        return outcome.excluded ? Status::Unsupported(outcome.reason) : Status::Ok();
-      });
-      if (outcome.excluded) {
-        report.excluded.push_back(uid + ": " + outcome.reason);
+      const std::string source = source_of_(instance);
+      auto reason = writer_.ExclusionReason(instance, source);
+      if (reason.ok() && !reason->empty()) {
+        report.excluded.push_back(uid + ": " + *reason);
         continue;
       }
+      const Status status =
+          reason.ok() ? PlaceExportFile(out_, relative,
+                                        [&](const std::string& path) {
+                                          return writer_.Write(instance, source, path);
+                                        })
+                      : reason.status();
       if (!status.ok()) {
         report.failed.push_back(uid + ": " + status.message());
         continue;

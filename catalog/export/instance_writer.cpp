@@ -31,10 +31,9 @@ std::vector<index::SqlValue> CopyingWriter::ManifestValues(const SelectedInstanc
   return values;
 }
 
-Result<WriteOutcome> CopyingWriter::Write(const SelectedInstance&, const std::string& source,
-                                          const std::string& path) {
-  PIXELDEX_RETURN_IF_ERROR(import::CopyFileContents(source, path));
-  return WriteOutcome{};
+Status CopyingWriter::Write(const SelectedInstance&, const std::string& source,
+                            const std::string& path) {
+  return import::CopyFileContents(source, path);
 }
 
 }  // namespace pixeldex::exporting

@@ -15,12 +15,6 @@
 
 namespace pixeldex::exporting {
 
-// What Write did: wrote the file, or left the instance out (with why).
-struct WriteOutcome {
-  bool excluded = false;
-  std::string reason;  // when excluded
-};
-
 class InstanceWriter {
  public:
   virtual ~InstanceWriter() = default;
@@ -28,9 +22,12 @@ class InstanceWriter {
   // The manifest columns (the Exporter appends "file") and one row's values.
   virtual std::vector<std::string> ManifestColumns() const = 0;
   virtual std::vector<index::SqlValue> ManifestValues(const SelectedInstance& instance) = 0;
+  // Why the instance stored at `source` must be left out, or "" to export it.
+  virtual Result<std::string> ExclusionReason(const SelectedInstance& instance,
+                                              const std::string& source) = 0;
   // Writes the instance stored at `source` to the new file `path`.
-  virtual Result<WriteOutcome> Write(const SelectedInstance& instance, const std::string& source,
-                                     const std::string& path) = 0;
+  virtual Status Write(const SelectedInstance& instance, const std::string& source,
+                       const std::string& path) = 0;
 };
 
 // Copies the stored file byte for byte; the manifest lists every selected
@@ -40,8 +37,11 @@ class CopyingWriter : public InstanceWriter {
   InstanceNames NamesOf(const SelectedInstance& instance) override;
   std::vector<std::string> ManifestColumns() const override;
   std::vector<index::SqlValue> ManifestValues(const SelectedInstance& instance) override;
-  Result<WriteOutcome> Write(const SelectedInstance& instance, const std::string& source,
-                             const std::string& path) override;
+  Result<std::string> ExclusionReason(const SelectedInstance&, const std::string&) override {
+    return std::string();
+  }
+  Status Write(const SelectedInstance& instance, const std::string& source,
+               const std::string& path) override;
 };
 
 }  // namespace pixeldex::exporting

@@ -7,12 +7,13 @@
 namespace pixeldex::testing {
 namespace fs = std::filesystem;
 
-void ExportArchive::Import(const std::vector<TestInstance>& instances) {
+void ExportArchive::Import(const std::vector<TestInstance>& instances, const FileEdit& edit) {
   const std::string source = dir_ / "source";
   fs::create_directories(source);
   for (const TestInstance& instance : instances) {
     sources_.push_back(source + "/" + std::to_string(sources_.size()) + ".dcm");
     WriteTestInstance(sources_.back(), instance);
+    if (edit) edit(sources_.size() - 1, sources_.back());
   }
   const ProcessResult result = RunProcess({PIXELDEX_BINARY, "import", "--storage",
                                            dir_ / "storage", "--index", index_path(),

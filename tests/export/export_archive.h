@@ -3,6 +3,7 @@
 // by dicom_factory, cataloged by the real `pixeldex import`) and runs of the
 // real `pixeldex export` against it.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,10 @@ namespace pixeldex::testing {
 
 class ExportArchive {
  public:
-  // Writes `instances` as source files and imports them; throws on failure.
-  void Import(const std::vector<TestInstance>& instances);
+  // Writes `instances` as source files, lets `edit` change each file written
+  // (index, path), and imports them; throws on failure.
+  using FileEdit = std::function<void(size_t index, const std::string& path)>;
+  void Import(const std::vector<TestInstance>& instances, const FileEdit& edit = nullptr);
   // `pixeldex export` with the archive's --storage and --index, then `args`.
   ProcessResult Export(const std::vector<std::string>& args) const;
   // The source file written for instance i of Import.
