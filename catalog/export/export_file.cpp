@@ -1,40 +1,30 @@
 #include "catalog/export/export_file.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <system_error>
 
 namespace pixeldex::exporting {
 namespace fs = std::filesystem;
 namespace {
 
-Status SyncPath(const fs::path& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno(errno, "cannot open " + path.string());
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return Status::FromErrno(err, "cannot fsync " + path.string());
-  return Status::Ok();
-}
-
-// Creates each missing directory of `relative_dir` below `root`, refusing links.
-Status CreateDirectoriesBelow(const fs::path& root, const fs::path& relative_dir) {
-  fs::path at = root;
+// Creates each missing directory of `relative_dir` below `root` (each new
+// entry fsynced in its parent), refusing symbolic links: content is written
+// by path, so no component may lead elsewhere.
+Status CreateDirectoriesBelow(storage::FileSystem& file_system, const fs::path& root,
+                              const fs::path& relative_dir) {
+  fs::path below;
   for (const fs::path& part : relative_dir) {
-    at /= part;
+    const fs::path parent = below;
+    below /= part;
     std::error_code ec;
-    const fs::file_status status = fs::symlink_status(at, ec);
+    const fs::file_status status = fs::symlink_status(root / below, ec);
     if (fs::is_symlink(status)) {
-      return Status::InvalidArgument("refusing to write through the symbolic link " + at.string());
+      return Status::InvalidArgument("refusing to write through the symbolic link " +
+                                     (root / below).string());
     }
     if (fs::is_directory(status)) continue;
-    if (!fs::create_directory(at, ec) && ec) {
-      return Status::FromErrno(ec.value(), "cannot create " + at.string());
-    }
-    PIXELDEX_RETURN_IF_ERROR(SyncPath(at.parent_path(), O_RDONLY | O_DIRECTORY));
+    const Status created = file_system.CreateDirectory({root, below});
+    if (!created.ok() && created.code() != Status::Code::kAlreadyExists) return created;
+    PIXELDEX_RETURN_IF_ERROR(file_system.Sync({root, parent}));
   }
   return Status::Ok();
 }
@@ -46,23 +36,21 @@ bool IsExportComplete(const fs::path& root, const std::string& relative) {
   return fs::is_regular_file(fs::symlink_status(root / relative, ec));
 }
 
-Status PlaceExportFile(const fs::path& root, const std::string& relative,
-                       const ContentWriter& write) {
-  const fs::path target = root / relative;
-  PIXELDEX_RETURN_IF_ERROR(CreateDirectoriesBelow(root, fs::path(relative).parent_path()));
-  const fs::path partial = target.string() + ".partial";
-  std::error_code ec;
-  fs::remove(partial, ec);  // left by an interrupted run
-  Status status = write(partial.string());
-  if (status.ok()) status = SyncPath(partial, O_RDONLY);
-  if (status.ok() && ::rename(partial.c_str(), target.c_str()) != 0) {
-    status = Status::FromErrno(errno, "cannot rename " + partial.string());
-  }
+Status PlaceExportFile(storage::FileSystem& file_system, const fs::path& root,
+                       const std::string& relative, const ContentWriter& write) {
+  const fs::path target(relative);
+  PIXELDEX_RETURN_IF_ERROR(CreateDirectoriesBelow(file_system, root, target.parent_path()));
+  const storage::TreePath partial{root, relative + ".partial"};
+  (void)file_system.RemoveFile(partial);  // left by an interrupted run, if any
+  Status status = write(partial.Full());
+  if (status.ok()) status = file_system.Sync(partial);
+  if (status.ok()) status = file_system.Rename(partial, {root, target});
   if (!status.ok()) {
-    fs::remove(partial, ec);
+    (void)file_system.RemoveFile(partial);
     return status;
   }
-  return SyncPath(target.parent_path(), O_RDONLY | O_DIRECTORY);
+  // The new name is durable once its directory is.
+  return file_system.Sync({root, target.parent_path()});
 }
 
 }  // namespace pixeldex::exporting

@@ -4,13 +4,16 @@
 // and the directory fsynced. So a file with its final name is always complete,
 // and an export that was interrupted can be run again and skip it (resume).
 // Directories below the output folder are created as needed; a symbolic link
-// met on the way is refused (nothing is written through it). Stateless.
+// met on the way is refused (nothing is written through it). Every durable
+// step goes through the storage::FileSystem seam, so tests can fail each one.
+// Stateless.
 
 #include <filesystem>
 #include <functional>
 #include <string>
 
 #include "catalog/common/status.h"
+#include "catalog/storage/file_system.h"
 
 namespace pixeldex::exporting {
 
@@ -23,7 +26,7 @@ bool IsExportComplete(const std::filesystem::path& root, const std::string& rela
 // Creates `root`/`relative` with what `write` writes. Errors: kIoError /
 // kResourceExhausted naming the file, kInvalidArgument for a symbolic link on
 // the way, or what `write` returned; on error no file has the final name.
-Status PlaceExportFile(const std::filesystem::path& root, const std::string& relative,
-                       const ContentWriter& write);
+Status PlaceExportFile(storage::FileSystem& file_system, const std::filesystem::path& root,
+                       const std::string& relative, const ContentWriter& write);
 
 }  // namespace pixeldex::exporting

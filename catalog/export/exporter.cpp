@@ -19,8 +19,13 @@ index::SqlValue TextValue(std::string text) {
 }  // namespace
 
 Exporter::Exporter(std::filesystem::path out, ExportLayout layout, InstanceWriter& writer,
-                   std::function<std::string(const SelectedInstance&)> source_of)
-    : out_(std::move(out)), layout_(layout), writer_(writer), source_of_(std::move(source_of)) {}
+                   std::function<std::string(const SelectedInstance&)> source_of,
+                   storage::FileSystem& file_system)
+    : out_(std::move(out)),
+      layout_(layout),
+      writer_(writer),
+      source_of_(std::move(source_of)),
+      file_system_(file_system) {}
 
 ExportReport Exporter::Run(const std::vector<SelectedInstance>& instances) {
   ExportReport report;
@@ -38,7 +43,7 @@ ExportReport Exporter::Run(const std::vector<SelectedInstance>& instances) {
         continue;
       }
       const Status status =
-          reason.ok() ? PlaceExportFile(out_, relative,
+          reason.ok() ? PlaceExportFile(file_system_, out_, relative,
                                         [&](const std::string& path) {
                                           return writer_.Write(instance, source, path);
                                         })
@@ -63,7 +68,7 @@ Status Exporter::WriteManifest(const std::vector<std::vector<index::SqlValue>>& 
   columns.push_back("file");
   for (const auto& [name, format] : {std::pair{kManifestCsv, index::OutputFormat::kCsv},
                                      std::pair{kManifestJsonl, index::OutputFormat::kJsonl}}) {
-    PIXELDEX_RETURN_IF_ERROR(PlaceExportFile(out_, name, [&](const std::string& path) {
+    PIXELDEX_RETURN_IF_ERROR(PlaceExportFile(file_system_, out_, name, [&](const std::string& path) {
       std::ofstream stream(path, std::ios::binary | std::ios::trunc);
       if (!stream) return Status::IoError("cannot create " + path);
       std::unique_ptr<index::RowSink> sink = index::MakeResultFormatter(format, stream);

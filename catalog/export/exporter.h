@@ -16,6 +16,7 @@
 #include "catalog/export/export_path.h"
 #include "catalog/export/export_selection.h"
 #include "catalog/export/instance_writer.h"
+#include "catalog/storage/file_system.h"
 
 namespace pixeldex::exporting {
 
@@ -33,7 +34,8 @@ class Exporter {
  public:
   // `source_of` maps an instance to its stored file.
   Exporter(std::filesystem::path out, ExportLayout layout, InstanceWriter& writer,
-           std::function<std::string(const SelectedInstance&)> source_of);
+           std::function<std::string(const SelectedInstance&)> source_of,
+           storage::FileSystem& file_system = storage::RealFileSystem());
 
   // Exports every instance, then writes the manifest. A manifest that cannot
   // be written is reported in `failed`.
@@ -46,6 +48,7 @@ class Exporter {
   ExportLayout layout_;
   InstanceWriter& writer_;
   std::function<std::string(const SelectedInstance&)> source_of_;
+  storage::FileSystem& file_system_;
 };
 
 }  // namespace pixeldex::exporting
