@@ -25,6 +25,7 @@ constexpr Command kCommands[] = {
     {"query", "run read-only SQL over the index (table, csv, json, jsonl)", pixeldex::server::RunQuery},
     {"reindex", "rebuild the index from the storage tree (server may keep running)", pixeldex::server::RunReindex},
     {"export", "copy a selection (SQL or UIDs) to a folder with a manifest; --deidentify", pixeldex::server::RunExport},
+    {"delete", "delete instances (SQL or UIDs) crash-safe, with a reason; --dry-run", pixeldex::server::RunDelete},
     {"check", "verify stored files against the index: missing, extra, hash mismatch", pixeldex::server::RunCheck},
     {"hash-password", "print the salted hash of a password or a new token (http.users)", pixeldex::server::RunHashPassword},
 };
