@@ -92,4 +92,11 @@ Result<Selection> SelectByUids(index::ReadOnlyQuery& query, const std::vector<st
   return selection;
 }
 
+Result<Selection> SelectFromIndex(const std::string& index_path, const std::string& where,
+                                  const std::vector<std::string>& uids) {
+  auto query = index::ReadOnlyQuery::Open(index_path);
+  if (!query.ok()) return query.status();
+  return where.empty() ? SelectByUids(*query, uids) : SelectByCondition(*query, where);
+}
+
 }  // namespace pixeldex::exporting

@@ -33,4 +33,9 @@ struct Selection {
 Result<Selection> SelectByCondition(index::ReadOnlyQuery& query, const std::string& where);
 Result<Selection> SelectByUids(index::ReadOnlyQuery& query, const std::vector<std::string>& uids);
 
+// What the commands do (`export`, `delete`): opens the index at `index_path`
+// read-only and selects by `where` when it is non-empty, else by `uids`.
+Result<Selection> SelectFromIndex(const std::string& index_path, const std::string& where,
+                                  const std::vector<std::string>& uids);
+
 }  // namespace pixeldex::exporting

@@ -9,7 +9,6 @@
 #include <cstdlib>
 
 #include "catalog/export/export_selection.h"
-#include "catalog/index/sql_query.h"
 #include "catalog/reconcile/instance_deleter.h"
 #include "server/cli/command_line.h"
 #include "server/commands/commands.h"
@@ -97,16 +96,10 @@ int RunDelete(int argc, char** argv) {
   if (!command_line.settings) return command_line.exit_code;
   const Settings& settings = *command_line.settings;
 
-  exporting::Selection selection;
-  {
-    auto query = index::ReadOnlyQuery::Open(settings.storage.index);
-    if (!query.ok()) return Fail(query.status());
-    auto selected = options.where.empty()
-                        ? exporting::SelectByUids(*query, command_line.positional)
-                        : exporting::SelectByCondition(*query, options.where);
-    if (!selected.ok()) return Fail(selected.status());
-    selection = std::move(selected).value();
-  }
+  auto selected =
+      exporting::SelectFromIndex(settings.storage.index, options.where, command_line.positional);
+  if (!selected.ok()) return Fail(selected.status());
+  const exporting::Selection& selection = *selected;
   for (const std::string& uid : selection.unmatched_uids) {
     std::fprintf(stderr, "  %s: selects no stored instance\n", uid.c_str());
   }

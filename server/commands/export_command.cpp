@@ -7,7 +7,6 @@
 
 #include "catalog/deidentify/deidentifying_writer.h"
 #include "catalog/export/exporter.h"
-#include "catalog/index/sql_query.h"
 #include "catalog/storage/storage_layout.h"
 #include "server/cli/command_line.h"
 #include "server/commands/commands.h"
@@ -188,11 +187,8 @@ int RunExport(int argc, char** argv) {
   if (!command_line.settings) return command_line.exit_code;
   const Settings& settings = *command_line.settings;
 
-  auto query = index::ReadOnlyQuery::Open(settings.storage.index);
-  if (!query.ok()) return Fail(query.status());
-  auto selection = options.where.empty()
-                       ? exporting::SelectByUids(*query, command_line.positional)
-                       : exporting::SelectByCondition(*query, options.where);
+  auto selection =
+      exporting::SelectFromIndex(settings.storage.index, options.where, command_line.positional);
   if (!selection.ok()) return Fail(selection.status());
 
   std::error_code ec;
