@@ -65,7 +65,8 @@ TEST(StorageLayoutTest, DicomUidValidityFollowsPs35) {
 }
 
 TEST(StorageLayoutTest, DeletingNamesRoundTripAnyUid) {
-  for (const std::string uid : {"1.2.3", "../../etc/passwd", "a/b", std::string(64, '9')}) {
+  for (const std::string& uid :
+       std::vector<std::string>{"1.2.3", "../../etc/passwd", "a/b", std::string(64, '9')}) {
     const std::string relative = StorageLayout::DeletingRelativePath(uid);
     EXPECT_EQ(relative.rfind(".deleting/", 0), 0u);
     EXPECT_EQ(relative.find('/', 10), std::string::npos) << relative;
