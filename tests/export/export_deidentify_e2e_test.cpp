@@ -304,6 +304,33 @@ TEST_F(DeidentifyTest, TheMappingIsPrivateAndNeverUnderOut) {
   }
 }
 
+// A compressed transfer syntax: the file is written in it again and the
+// encapsulated fragment is the same bytes.
+TEST(DeidentifyEncapsulatedTest, CompressedPixelDataStaysBitIdenticalInItsSyntax) {
+  ExportArchive archive;
+  TestInstance instance;
+  instance.sop_instance_uid = "1.2.826.0.1.3680043.10.1234.931.1.1";
+  std::string fragment;
+  for (int i = 0; i < 300; ++i) fragment += static_cast<char>((i * 37) & 0xFF);
+  archive.Import({instance}, [&](size_t, const std::string& path) {
+    WriteEncapsulatedInstance(path, instance, EXS_JPEG2000LosslessOnly, fragment);
+  });
+  const std::string out = archive.Path("out");
+  auto result = archive.Export({"--where", "1", "--out", out, "--deidentify", "--project-key", "k"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const deidentify::KeyedPseudonyms keys("k");
+  DcmFileFormat source, exported;
+  Load(source, archive.SourceFile(0));
+  Load(exported, out + "/" + keys.Uid(instance.study_uid) + "/" + keys.Uid(instance.series_uid) +
+                     "/" + keys.Uid(instance.sop_instance_uid) + ".dcm");
+  EXPECT_EQ(exported.getDataset()->getOriginalXfer(), EXS_JPEG2000LosslessOnly);
+  const std::string bytes = ReadFileBytes(out + "/" + keys.Uid(instance.study_uid) + "/" +
+                                          keys.Uid(instance.series_uid) + "/" +
+                                          keys.Uid(instance.sop_instance_uid) + ".dcm");
+  EXPECT_NE(bytes.find(fragment), std::string::npos) << "the fragment is not there verbatim";
+  EXPECT_EQ(Get(*exported.getDataset(), DCM_PatientIdentityRemoved), "YES");
+}
+
 TEST_F(DeidentifyTest, UsageErrorsExitTwo) {
   const std::string out = archive_.Path("out");
   EXPECT_EQ(archive_.Export({"--where", "1", "--out", out, "--deidentify"}).exit_code, 2);
