@@ -26,7 +26,9 @@ struct AssociationRecord {
 struct EventRecord {
   // store_failed, duplicate_replaced, duplicate_kept, duplicate_in_layout,
   // thumbnail_failed, import_failed, file_missing, association_aborted (an
-  // unexpected exception ended the association; detail says which)
+  // unexpected exception ended the association; detail says which), deleted
+  // (`pixeldex delete`; detail: who and why), delete_finished (an interrupted
+  // delete finished at start-up)
   std::string kind;
   std::string sop_instance_uid;
   std::string calling_aet;

@@ -165,7 +165,10 @@ Result<ReadOnlyQuery> ReadOnlyQuery::Open(const std::string& index_path) {
   return ReadOnlyQuery(std::move(db).value(), std::move(guard));
 }
 
-Status ReadOnlyQuery::Run(std::string_view sql, RowSink& sink) {
+Status ReadOnlyQuery::Run(std::string_view sql, RowSink& sink) { return Run(sql, {}, sink); }
+
+Status ReadOnlyQuery::Run(std::string_view sql, const std::vector<std::string>& parameters,
+                         RowSink& sink) {
   sqlite3* handle = db_.handle();
   guard_->denied.clear();
   sqlite3_stmt* raw = nullptr;
@@ -194,6 +197,17 @@ Status ReadOnlyQuery::Run(std::string_view sql, RowSink& sink) {
       return Status::InvalidArgument("pixeldex query runs one SQL statement at a time; found more "
                                      "after the first ';'");
     }
+  }
+
+  if (sqlite3_bind_parameter_count(stmt.get()) != static_cast<int>(parameters.size())) {
+    return Status::InvalidArgument("the statement takes " +
+                                   std::to_string(sqlite3_bind_parameter_count(stmt.get())) +
+                                   " parameters, " + std::to_string(parameters.size()) + " given");
+  }
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    rc = sqlite3_bind_text(stmt.get(), static_cast<int>(i + 1), parameters[i].data(),
+                           static_cast<int>(parameters[i].size()), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK) return SqliteStatus(rc, sqlite3_errmsg(handle));
   }
 
   std::optional<ProgressCallback> watchdog;

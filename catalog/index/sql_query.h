@@ -76,6 +76,11 @@ class ReadOnlyQuery {
   // the busy timeout, or the time limit passed), or whatever the sink
   // returned.
   Status Run(std::string_view sql, RowSink& sink);
+  // The same, with `parameters` bound as text to ?1, ?2, ... in order (for
+  // values from input that must never become SQL text, e.g. UIDs). Errors as
+  // above; kInvalidArgument when the statement has a different number of
+  // parameters.
+  Status Run(std::string_view sql, const std::vector<std::string>& parameters, RowSink& sink);
 
  private:
   struct Guard;

@@ -171,7 +171,7 @@ Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
 
   // The files below the root.
   import::WalkOptions walk;
-  walk.skip_directories = {layout.IncomingDir().string()};
+  walk.skip_directories = {layout.IncomingDir().string(), layout.DeletingDir().string()};
   walk.skip_files = IndexFiles(index_path);
   import::FolderWalker walker(walk);
   walker.Walk(

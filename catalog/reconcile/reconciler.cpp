@@ -8,6 +8,7 @@
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
 #include "catalog/index/schema.h"
+#include "catalog/reconcile/instance_deleter.h"
 
 namespace pixeldex::reconcile {
 namespace {
@@ -90,6 +91,10 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
                                   index::IndexWriter& writer, const std::string& index_path,
                                   const ReconcileOptions& options) {
   ReconcileReport report;
+  // Before the walk, so that no file of a deleted instance is cataloged again.
+  auto finished = FinishInterruptedDeletes(store.file_system(), store.layout(), writer);
+  if (!finished.ok()) return finished.status();
+  report.deletes_finished = *finished;
   import::ImportOptions import_options;
   const int hardware = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   import_options.jobs =

@@ -4,6 +4,7 @@
 // means a crash can leave a stored file without rows, never rows without
 // their file; rows can still lose their file to a person or a failing disk.
 // One call:
+//   0. finishes the deletes a crash interrupted (instance_deleter.h);
 //   1. catalogs, in place, every file below the storage root that has no row
 //      or whose row no longer matches its size and modification time, with
 //      the import machinery (catalog/import: walk, all cores, the one
@@ -69,6 +70,7 @@ struct MissingFile {
 };
 
 struct ReconcileReport {
+  int64_t deletes_finished = 0;     // step 0
   import::ImportSummary cataloged;  // step 1
   int64_t rows_checked = 0;         // step 2
   std::vector<MissingFile> missing;  // all, reported now or before

@@ -68,6 +68,8 @@ class FileStore {
   Result<uint64_t> FreeBytes() const;
 
   const StorageLayout& layout() const { return layout_; }
+  // The file system every step goes through.
+  FileSystem& file_system() const { return fs_; }
 
  private:
   // A path relative to the root, or an incoming file's path, for fs_.

@@ -1,5 +1,6 @@
 #include "catalog/storage/storage_layout.h"
 
+#include "catalog/common/hex_digit.h"
 #include "catalog/storage/sha256.h"
 
 namespace pixeldex::storage {
@@ -44,6 +45,30 @@ std::string StorageLayout::RelativePathFor(std::string_view study_uid, std::stri
 
 std::filesystem::path StorageLayout::Absolute(std::string_view relative_path) const {
   return root_ / std::filesystem::path(relative_path);
+}
+
+std::string StorageLayout::DeletingRelativePath(std::string_view sop_instance_uid) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string name = ".deleting/";
+  for (unsigned char c : sop_instance_uid) {
+    name += kHex[c >> 4];
+    name += kHex[c & 15];
+  }
+  return name + ".dcm";
+}
+
+std::string StorageLayout::UidOfDeletingName(std::string_view file_name) {
+  constexpr std::string_view kSuffix = ".dcm";
+  if (!file_name.ends_with(kSuffix)) return "";
+  file_name.remove_suffix(kSuffix.size());
+  if (file_name.empty() || file_name.size() % 2 != 0) return "";
+  std::string uid;
+  for (size_t i = 0; i < file_name.size(); i += 2) {
+    const int high = HexDigitValue(file_name[i]), low = HexDigitValue(file_name[i + 1]);
+    if (high < 0 || low < 0) return "";
+    uid += static_cast<char>(high * 16 + low);
+  }
+  return uid;
 }
 
 std::string StorageLayout::RecordedPath(const std::filesystem::path& file) const {

@@ -3,6 +3,9 @@
 //
 //   <root>/<StudyInstanceUID>/<SeriesInstanceUID>/<SOPInstanceUID>.dcm
 //   <root>/.incoming/<unique>.part        files being received (temporary)
+//   <root>/.deleting/<hex of UID>.dcm      files of a delete in progress: the
+//                                          durable intent (catalog/reconcile/
+//                                          instance_deleter.h)
 //
 // A UID becomes a path component only if it is path-safe: 1 to 64 characters,
 // digits and dots only, no empty component (PS3.5 9.1; leading zeros, which
@@ -25,6 +28,12 @@ class StorageLayout {
   const std::filesystem::path& root() const { return root_; }
   // Where received files wait until they are durable and validated.
   std::filesystem::path IncomingDir() const { return root_ / ".incoming"; }
+  // Where the file of an instance being deleted waits until its rows are gone.
+  std::filesystem::path DeletingDir() const { return root_ / ".deleting"; }
+  // The name (below the root) of that file for `sop_instance_uid`, and the
+  // inverse from its file name ("" when it is not one).
+  static std::string DeletingRelativePath(std::string_view sop_instance_uid);
+  static std::string UidOfDeletingName(std::string_view file_name);
   // '/'-separated path below the root for an instance.
   std::string RelativePathFor(std::string_view study_uid, std::string_view series_uid,
                               std::string_view sop_instance_uid) const;

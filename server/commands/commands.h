@@ -12,6 +12,8 @@ int RunThumbnails(int argc, char** argv);
 int RunQuery(int argc, char** argv);
 int RunReindex(int argc, char** argv);
 int RunCheck(int argc, char** argv);
+int RunExport(int argc, char** argv);
+int RunDelete(int argc, char** argv);
 int RunHashPassword(int argc, char** argv);
 
 }  // namespace pixeldex::server

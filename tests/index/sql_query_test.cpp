@@ -104,6 +104,20 @@ TEST_F(SqlQueryTest, ATimeLimitStopsARunawayQueryAndLeavesTheConnectionUsable) {
   EXPECT_EQ(c.rows_, (std::vector<std::vector<std::string>>{{"2"}}));
 }
 
+TEST_F(SqlQueryTest, ParametersAreBoundAsTextNeverAsSql) {
+  auto query = ReadOnlyQuery::Open(path_);
+  ASSERT_TRUE(query.ok());
+  Collector c;
+  const std::string sql = "SELECT sop_instance_uid FROM instances WHERE sop_instance_uid = ?1";
+  ASSERT_TRUE(query->Run(sql, {"1.2.3.2"}, c).ok());
+  EXPECT_EQ(c.rows_, (std::vector<std::vector<std::string>>{{"1.2.3.2"}}));
+  Collector injected;
+  ASSERT_TRUE(query->Run(sql, {"x' OR '1'='1"}, injected).ok());
+  EXPECT_TRUE(injected.rows_.empty());
+  EXPECT_EQ(query->Run(sql, {}, c).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(query->Run(sql, {"a", "b"}, c).code(), Status::Code::kInvalidArgument);
+}
+
 TEST_F(SqlQueryTest, ReadPragmasViewsAndTableValuedFunctionsWork) {
   for (const char* sql : {"PRAGMA user_version", "PRAGMA table_info(instances)",
                           "PRAGMA index_list(series)", "PRAGMA main.schema_version",

@@ -64,6 +64,19 @@ TEST(StorageLayoutTest, DicomUidValidityFollowsPs35) {
   EXPECT_FALSE(IsValidDicomUid(std::string(65, '1')));
 }
 
+TEST(StorageLayoutTest, DeletingNamesRoundTripAnyUid) {
+  for (const std::string& uid :
+       std::vector<std::string>{"1.2.3", "../../etc/passwd", "a/b", std::string(64, '9')}) {
+    const std::string relative = StorageLayout::DeletingRelativePath(uid);
+    EXPECT_EQ(relative.rfind(".deleting/", 0), 0u);
+    EXPECT_EQ(relative.find('/', 10), std::string::npos) << relative;
+    EXPECT_EQ(StorageLayout::UidOfDeletingName(relative.substr(10)), uid);
+  }
+  for (const char* other : {"", ".dcm", "abc.dcm", "zz.dcm", "3132.part", "313.dcm"}) {
+    EXPECT_EQ(StorageLayout::UidOfDeletingName(other), "") << other;
+  }
+}
+
 TEST(Sha256Test, MatchesTheKnownDigest) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   pixeldex::testing::TempDir dir;
