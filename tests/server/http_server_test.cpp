@@ -3,8 +3,6 @@
 // HTTPS, and listen addresses.
 
 #include "server/http/http_server.h"
-#include "server/http/http_tls.h"
-#include "server/http/request_pipeline.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -17,13 +15,14 @@
 #include <future>
 #include <thread>
 
+#include "server/http/http_tls.h"
+#include "server/http/request_pipeline.h"
 #include "tests/support/http_client.h"
 #include "tests/support/process.h"
 #include "tests/support/test_pki.h"
 
 namespace pixeldex::server {
 namespace {
-
 
 int PortOf(const HttpServer& server) {
   const std::string bound = server.BoundAddress();
@@ -46,12 +45,14 @@ Router TestRoutes() {
              });
   routes.Add("GET", "/thrown-int", RouteAccess::kPublic,
              [](const HttpRequest&, const PathParams&) -> HttpResponse { throw 42; });
-  routes.Add("POST", "/echo", RouteAccess::kPublic,
-             [](const HttpRequest& request, const PathParams&) { return Answer(200, request.body); });
+  routes.Add(
+      "POST", "/echo", RouteAccess::kPublic,
+      [](const HttpRequest& request, const PathParams&) { return Answer(200, request.body); });
   return routes;
 }
 
-std::unique_ptr<HttpServer> StartServer(HttpServerOptions options = {}, Router routes = TestRoutes()) {
+std::unique_ptr<HttpServer> StartServer(HttpServerOptions options = {},
+                                        Router routes = TestRoutes()) {
   auto pipeline = std::make_shared<RequestPipeline>(std::move(routes), nullptr, CorsPolicy());
   auto server = HttpServer::Start(
       *ParseListenAddress("127.0.0.1:0"),
@@ -150,8 +151,9 @@ TEST(HttpServerTest, RefusesAHeadOrBodyOverItsLimitWith413) {
   options.max_body_bytes = 16;
   auto server = StartServer(options);
   const int port = PortOf(*server);
-  EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello", {"X-Filler: " + std::string(2000, 'x')}).status,
-            413);
+  EXPECT_EQ(
+      testing::HttpRequest(port, "GET", "/hello", {"X-Filler: " + std::string(2000, 'x')}).status,
+      413);
   EXPECT_EQ(testing::HttpRequest(port, "POST", "/echo", {}, std::string(17, 'b')).status, 413);
   // A GET has no body to give, whatever the limit.
   EXPECT_EQ(testing::HttpRequest(port, "GET", "/hello", {}, "x").status, 413);
@@ -218,7 +220,8 @@ TEST(HttpServerTest, AnswersRequestsBeyondTheConcurrencyLimitWith429) {
   options.max_concurrent_requests = 1;
   auto server = StartServer(options, std::move(routes));
   const int port = PortOf(*server);
-  auto slow = std::async(std::launch::async, [port] { return testing::HttpRequest(port, "GET", "/slow"); });
+  auto slow =
+      std::async(std::launch::async, [port] { return testing::HttpRequest(port, "GET", "/slow"); });
   entered.get_future().wait();
   // The one handler slot is taken: a second request is refused, not queued.
   auto refused = testing::HttpRequest(port, "GET", "/hello");
@@ -240,16 +243,15 @@ TEST(HttpServerTest, ServesHttpsWithTheTlsCertificate) {
   options.tls = *context;
   auto server = StartServer(options);
   const std::string url = "https://localhost:" + std::to_string(PortOf(*server)) + "/hello";
-  auto curl = testing::RunProcess({"curl", "-sS", "--cacert", pki.ca_certificate(), "--resolve",
-                                   "localhost:" + std::to_string(PortOf(*server)) + ":127.0.0.1",
-                                   url});
+  auto curl =
+      testing::RunProcess({"curl", "-sS", "--cacert", pki.ca_certificate(), "--resolve",
+                           "localhost:" + std::to_string(PortOf(*server)) + ":127.0.0.1", url});
   EXPECT_EQ(curl.exit_code, 0) << curl.output;
   EXPECT_EQ(curl.output, "hi\n");
   // TLS 1.1 is refused (BCP 195).
-  auto old = testing::RunProcess({"curl", "-sS", "--cacert", pki.ca_certificate(), "--tlsv1.1",
-                                  "--tls-max", "1.1", "--resolve",
-                                  "localhost:" + std::to_string(PortOf(*server)) + ":127.0.0.1",
-                                  url});
+  auto old = testing::RunProcess(
+      {"curl", "-sS", "--cacert", pki.ca_certificate(), "--tlsv1.1", "--tls-max", "1.1",
+       "--resolve", "localhost:" + std::to_string(PortOf(*server)) + ":127.0.0.1", url});
   EXPECT_NE(old.exit_code, 0) << old.output;
   // Plain HTTP on the TLS port gets no answer.
   EXPECT_EQ(testing::HttpRequest(PortOf(*server), "GET", "/hello").status, 0);
