@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# STOW-RS against C-STORE into pixeldex, on the same generated corpus:
+#   bench/stow_bench.sh [--files N] [--size PIXELS] [--batch K] [--work DIR]
+# Each run starts a fresh pixeldex (everything on: fsync, index, thumbnails)
+# and sends the corpus once with DCMTK's dcmsend (one association) and once
+# as STOW-RS requests of K instances each with curl (one after the other;
+# the multipart bodies are built before the clock starts). Prints
+# instances/s of each and their ratio (STOW / C-STORE); issue 16 asks for
+# STOW at no less than the C-STORE rate.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+
+files=200 size=512 batch=50 work=""
+while (($#)); do
+  case $1 in
+    --files) files=$2; shift 2 ;;
+    --size) size=$2; shift 2 ;;
+    --batch) batch=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    *) echo "usage: $0 [--files N] [--size PIXELS] [--batch K] [--work DIR]" >&2; exit 2 ;;
+  esac
+done
+bench_require_built build build/pixeldex build/bench/make_corpus
+[[ -n $work ]] || work=$(mktemp -d)
+pid=""
+trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; true' EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+now() { date +%s.%N; }
+
+# start_pixeldex DIR: a fresh server in DIR; sets port, http_port, pid.
+start_pixeldex() {
+  port=$(free_port) http_port=$(free_port)
+  build/pixeldex serve --port "$port" --http "127.0.0.1:$http_port" --storage "$1/storage" \
+    --index "$1/index.db" --set http.max_body_mb=2048 >"$1/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "pixeldex did not start: $(cat "$1/server.log")" >&2
+  exit 1
+}
+stop_pixeldex() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+
+build/bench/make_corpus --out "$work/corpus" --files "$files" --size "$size" >/dev/null
+find "$work/corpus" -type f | sort >"$work/list"
+count=$(wc -l <"$work/list")
+bytes=$(xargs -a "$work/list" cat | wc -c)
+
+# Multipart bodies of `batch` instances each (RFC 2046; PS3.18 10.5.1.1).
+boundary="pixeldex-stow-bench"
+rm -rf "$work/bodies" && mkdir -p "$work/bodies"
+split -l "$batch" -d -a 4 "$work/list" "$work/bodies/list."
+for part_list in "$work/bodies"/list.*; do
+  body="${part_list/list./body.}"
+  while read -r file; do
+    printf -- '--%s\r\nContent-Type: application/dicom\r\n\r\n' "$boundary"
+    cat "$file"
+    printf '\r\n'
+  done <"$part_list" >"$body"
+  printf -- '--%s--\r\n' "$boundary" >>"$body"
+done
+
+rm -rf "$work/cstore" && mkdir -p "$work/cstore"
+start_pixeldex "$work/cstore"
+t0=$(now)
+TCP_NODELAY=1 xargs -a "$work/list" dcmsend -aec PIXELDEX 127.0.0.1 "$port" >/dev/null 2>&1
+t1=$(now)
+stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
+stop_pixeldex
+cstore_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
+printf 'C-STORE  %d instances (%d stored), %.1f MB: %.1f instances/s\n' "$count" "$stored" \
+  "$(echo "$bytes / 1000000" | bc -l)" "$cstore_rate"
+
+rm -rf "$work/stow" && mkdir -p "$work/stow"
+start_pixeldex "$work/stow"
+t0=$(now)
+for body in "$work/bodies"/body.*; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary "@$body" \
+    -H "Content-Type: multipart/related; type=\"application/dicom\"; boundary=$boundary" \
+    "http://127.0.0.1:$http_port/dicom-web/studies")
+  [[ $code == 200 ]] || { echo "STOW answered $code" >&2; exit 1; }
+done
+t1=$(now)
+stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
+stop_pixeldex
+stow_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
+printf 'STOW-RS  %d instances (%d stored) in requests of %d: %.1f instances/s\n' "$count" \
+  "$stored" "$batch" "$stow_rate"
+printf 'RATIO stow/cstore %.2f (%s; %s)\n' "$(echo "$stow_rate / $cstore_rate" | bc -l)" \
+  "$(bench_machine)" "$(date -u +%Y-%m-%dT%H:%MZ)"
