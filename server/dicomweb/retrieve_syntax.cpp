@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "catalog/thumbnail/codec_registry.h"
 #include "server/retrieve/outgoing_syntax.h"
 
 namespace pixeldex::server {
@@ -49,30 +50,34 @@ Result<FrameRepresentation> ChooseFrameRepresentation(const std::vector<PartChoi
                                                       const std::string& stored_syntax) {
   constexpr char kOctets[] = "application/octet-stream";
   const std::string media_type = CompressedFrameMediaType(stored_syntax);
-  const bool native =
-      stored_syntax == "1.2.840.10008.1.2" || stored_syntax == kExplicitVrLittleEndian ||
-      stored_syntax == "1.2.840.10008.1.2.1.99" || stored_syntax == "1.2.840.10008.1.2.2";
+  const thumbnail::SyntaxKind kind =
+      thumbnail::ClassifyTransferSyntax(DcmXfer(stored_syntax.c_str()).getXfer());
+  const bool native = media_type.empty() && kind == thumbnail::SyntaxKind::kNative;
+  const bool decodable = !media_type.empty() && (kind == thumbnail::SyntaxKind::kDcmtkCodec ||
+                                                 kind == thumbnail::SyntaxKind::kJpeg2000);
   for (const PartChoice& choice : choices) {
     const std::string& syntax = choice.transfer_syntax;
-    if (native && choice.media_type == kOctets &&
-        (syntax.empty() || syntax == "*" || syntax == kExplicitVrLittleEndian)) {
-      return FrameRepresentation{
-          std::string(kOctets) + "; transfer-syntax=" + kExplicitVrLittleEndian, false};
-    }
     const bool as_stored = syntax.empty() || syntax == "*" || syntax == stored_syntax;
     if (!media_type.empty() && ((choice.media_type == media_type && as_stored) ||
                                 (choice.media_type == kOctets && syntax == "*"))) {
       return FrameRepresentation{media_type + "; transfer-syntax=" + stored_syntax, true};
     }
+    const bool samples =
+        syntax.empty() || syntax == kExplicitVrLittleEndian || (native && syntax == "*");
+    if ((native || decodable) && choice.media_type == kOctets && samples) {
+      return FrameRepresentation{
+          std::string(kOctets) + "; transfer-syntax=" + kExplicitVrLittleEndian, false};
+    }
   }
-  if (!native && media_type.empty()) {
+  if (!native && !decodable && media_type.empty()) {
     return Status::Unsupported("the frames of an instance stored in " + stored_syntax +
                                " cannot be served one by one");
   }
   return Status::Unsupported(
       native ? "frames of native pixel data are served as application/octet-stream"
-             : "frames stored in " + stored_syntax + " are served as stored: ask for " +
-                   media_type + " or application/octet-stream with transfer-syntax=*");
+             : "frames stored in " + stored_syntax + " are served as " + media_type +
+                   ", as application/octet-stream with transfer-syntax=*" +
+                   (decodable ? ", or decoded as application/octet-stream" : ""));
 }
 
 }  // namespace pixeldex::server

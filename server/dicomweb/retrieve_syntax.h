@@ -43,11 +43,14 @@ std::string CompressedFrameMediaType(const std::string& transfer_syntax);
 // (Explicit VR Little Endian's encoding, the default of Table 8.7.3-4);
 // compressed pixel data as stored, under its media type (Table 8.7.3-5),
 // when the Accept header asks for that type or for
-// application/octet-stream with transfer-syntax=*. No decompression:
-// anything else is Unsupported (-> 406).
+// application/octet-stream with transfer-syntax=*; else, for
+// application/octet-stream without transfer-syntax (or Explicit VR Little
+// Endian), decoded to native samples when pixeldex decodes the syntax
+// (DCMTK: JPEG, JPEG-LS, RLE; OpenJPEG: JPEG 2000; JPEG's YCbCr becomes
+// RGB). Anything else is Unsupported (-> 406).
 struct FrameRepresentation {
   std::string content_type;  // of each part, with its transfer-syntax parameter
-  bool compressed = false;
+  bool compressed = false;   // the stored bitstream, not samples
 };
 Result<FrameRepresentation> ChooseFrameRepresentation(const std::vector<PartChoice>& choices,
                                                       const std::string& stored_syntax);

@@ -2,6 +2,7 @@
 
 #include "catalog/common/log.h"
 #include "catalog/metadata/sequence_depth.h"
+#include "catalog/thumbnail/codec_registry.h"
 #include "catalog/thumbnail/frame_reader.h"
 #include "server/dicomweb/stored_file_path.h"
 
@@ -42,7 +43,7 @@ Result<StoredInstance> OpenStoredInstance(const DicomwebContext& context,
 }
 
 Result<std::string> ReadServedFrame(DcmDataset& dataset, const thumbnail::FrameLayout& layout,
-                                    bool compressed, int number) {
+                                    const std::string& stored_syntax, bool compressed, int number) {
   if (compressed) {
     auto stream = thumbnail::ReadEncapsulatedFrame(dataset, layout, number - 1);
     if (!stream.ok()) return stream.status();
@@ -51,7 +52,12 @@ Result<std::string> ReadServedFrame(DcmDataset& dataset, const thumbnail::FrameL
   if (layout.bits_allocated % 8 != 0) {
     return Status::Unsupported("frames of bit-packed pixel data (1 bit allocated) are not served");
   }
-  auto frame = thumbnail::ReadFrame(dataset, thumbnail::SyntaxKind::kNative, layout, number - 1);
+  const thumbnail::SyntaxKind kind =
+      thumbnail::ClassifyTransferSyntax(DcmXfer(stored_syntax.c_str()).getXfer());
+  thumbnail::EnsureDcmtkDecodersRegistered();
+  // The whole frame, even where a smaller resolution would be cheaper.
+  auto frame =
+      thumbnail::ReadFrame(dataset, kind, layout, number - 1, {layout.columns, layout.rows});
   if (!frame.ok()) return frame.status();
   return std::string(frame->bytes.begin(), frame->bytes.end());
 }

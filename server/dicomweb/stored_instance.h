@@ -36,10 +36,11 @@ Result<StoredInstance> OpenStoredInstance(const DicomwebContext& context,
                                           const index::InstanceScope& scope);
 
 // Frame `number` (1-based) as WADO-RS serves it (PS3.18 8.7.3.3): the
-// stored bitstream when `compressed`, else the native frame's bytes, little
-// endian (Unsupported for 1 bit allocated).
+// stored bitstream when `compressed`, else the frame's samples, little
+// endian, decoded from `stored_syntax` when it is compressed (Unsupported
+// for 1 bit allocated).
 Result<std::string> ReadServedFrame(DcmDataset& dataset, const thumbnail::FrameLayout& layout,
-                                    bool compressed, int number);
+                                    const std::string& stored_syntax, bool compressed, int number);
 
 // The answer to a failure of OpenStoredInstance or of reading from it: 404
 // for NotFound, 400 for InvalidArgument, 406 for Unsupported, else 500 (or 503

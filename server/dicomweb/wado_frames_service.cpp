@@ -27,7 +27,8 @@ HttpResponse FramesResponse(const StoredInstance& instance, const std::string& a
       return HttpResponse::Text(404, "frame " + std::to_string(number) + " does not exist: " +
                                          std::to_string(layout->number_of_frames) + " frames");
     }
-    auto bytes = ReadServedFrame(instance.dataset(), *layout, representation->compressed, number);
+    auto bytes = ReadServedFrame(instance.dataset(), *layout, instance.stored.transfer_syntax_uid,
+                                 representation->compressed, number);
     if (!bytes.ok()) return InstanceFailure(bytes.status(), "reading a frame");
     body.AddBytes(representation->content_type, std::move(bytes).value());
   }

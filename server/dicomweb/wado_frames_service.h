@@ -8,10 +8,11 @@
 //   compressed            the stored bitstream of each frame under its media
 //                         type (image/jpeg, image/jls, image/jp2, ...), when
 //                         asked for it or for octet-stream with
-//                         transfer-syntax=*
+//                         transfer-syntax=*; decoded to samples for
+//                         octet-stream without transfer-syntax
 //   400  a malformed UID or frame list
 //   404  no such instance, or a frame beyond Number of Frames
-//   406  a representation pixeldex does not make (no decompression here)
+//   406  a representation pixeldex does not make
 // The frames asked are read into memory (only those; the rest of Pixel
 // Data stays on disk) before the answer starts. Thread-safe.
 

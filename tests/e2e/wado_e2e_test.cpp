@@ -276,8 +276,18 @@ TEST_F(WadoE2eTest, ServesCompressedFramesAsStoredUnderTheirMediaType) {
     EXPECT_EQ(parts[0].content.substr(0, 2), "\xFF\xD8");  // SOI
     EXPECT_NE(stored.find(parts[0].content), std::string::npos);
   }
-  // Not decompressed here.
-  EXPECT_EQ(Get(InstancePath(jpegls_series_, jpegls_) + "/frames/1", {kOctets}).status, 406);
+  // Without transfer-syntax=*: decoded, the same samples as the original.
+  auto decoded = Parts(Get(InstancePath(jpegls_series_, jpegls_) + "/frames/1", {kOctets}));
+  ASSERT_EQ(decoded.size(), 1u);
+  EXPECT_EQ(decoded[0].headers["content-type"],
+            std::string("application/octet-stream; transfer-syntax=") + kExplicit);
+  const std::vector<Uint16> pixels = OriginalPixels(jpegls_);
+  EXPECT_EQ(decoded[0].content, std::string(reinterpret_cast<const char*>(pixels.data()),
+                                            pixels.size() * sizeof(Uint16)));
+  EXPECT_EQ(Get(InstancePath(jpegls_series_, jpegls_) + "/frames/1",
+                {std::string(kOctets) + "; transfer-syntax=1.2.840.10008.1.2.4.50"})
+                .status,
+            406);
 }
 
 TEST_F(WadoE2eTest, RefusesBadFrameListsAndFramesThatDoNotExist) {

@@ -99,7 +99,11 @@ TEST(FrameRepresentationTest, NativeAsOctetsCompressedAsStored) {
   EXPECT_EQ(star->content_type, std::string("image/jls; transfer-syntax=") + kJpegLsLossless);
   EXPECT_TRUE(star->compressed);
   EXPECT_TRUE(ChooseFrameRepresentation({{"image/jp2", ""}}, kJpeg2000Lossless).ok());
-  EXPECT_FALSE(ChooseFrameRepresentation({{kOctets, ""}}, kJpegLsLossless).ok());
+  // Decoded to samples when no transfer syntax is asked.
+  auto decoded = ChooseFrameRepresentation({{kOctets, ""}}, kJpegLsLossless);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_FALSE(decoded->compressed);
+  EXPECT_FALSE(ChooseFrameRepresentation({{kOctets, kJpegBaseline}}, kJpegLsLossless).ok());
   EXPECT_FALSE(ChooseFrameRepresentation({{"image/jpeg", "*"}}, kJpegLsLossless).ok());
   EXPECT_FALSE(ChooseFrameRepresentation({{kOctets, "*"}}, "1.2.840.10008.1.2.4.100").ok());
 }

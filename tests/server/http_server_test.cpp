@@ -316,6 +316,22 @@ TEST(HttpServerTest, StreamsBodiesInChunks) {
   EXPECT_EQ(testing::HttpRequest(PortOf(*server), "GET", "/stream").status, 200);
 }
 
+// After a streamed answer the connection serves the next request (curl
+// reuses one connection for both URLs and says so).
+TEST(HttpServerTest, KeepsTheConnectionAfterAStreamedAnswer) {
+  testing::TempDir dir;
+  const std::string content = WritePatternFile(dir / "big", 300 * 1024);
+  auto server = StartServer({}, StreamRoutes(dir / "big", content.size()));
+  const std::string base = "http://127.0.0.1:" + std::to_string(PortOf(*server));
+  auto curl = testing::RunProcess({"curl", "-sS", "-v", "-o", dir / "one", "-o", dir / "two",
+                                   base + "/stream-chunked", base + "/stream"});
+  EXPECT_EQ(curl.exit_code, 0) << curl.output;
+  EXPECT_NE(curl.output.find("Re-using existing connection"), std::string::npos) << curl.output;
+  std::ifstream one(dir / "one", std::ios::binary), two(dir / "two", std::ios::binary);
+  EXPECT_TRUE(std::string((std::istreambuf_iterator<char>(one)), {}) == "<" + content + "made>");
+  EXPECT_TRUE(std::string((std::istreambuf_iterator<char>(two)), {}) == "<" + content + ">");
+}
+
 TEST(HttpServerTest, StreamsBodiesOverTls) {
   testing::TestPki pki;
   testing::TempDir dir;
