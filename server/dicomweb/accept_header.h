@@ -11,6 +11,16 @@
 
 namespace pixeldex::server {
 
+struct MediaRange {
+  std::string type;                           // lower case, e.g. "multipart/related", "*/*"
+  std::map<std::string, std::string> params;  // names lower case, values unquoted
+  double quality = 1.0;
+};
+
+// The ranges in order of preference (quality, then the order written);
+// ranges with q=0 ("not acceptable") are left out. An absent header is "*/*".
+std::vector<MediaRange> ParseAccept(const std::string& accept);
+
 // True when the Accept header admits `media_type` (exactly, or through
 // "*/*" or "type/*"), or is absent.
 bool AcceptsMediaType(const std::string& accept, const std::string& media_type);
