@@ -34,7 +34,7 @@ void RecordStoreFailure(const ServerContext& context, T_ASC_Association* assoc,
                         const T_DIMSE_C_StoreRQ& request, Uint16 status,
                         const std::string& reason) {
   EventRecord event;
-  event.kind = "store_failed";
+  event.kind = EventKind::kStoreFailed;
   event.sop_instance_uid = request.AffectedSOPInstanceUID;
   event.calling_aet = assoc->params->DULparams.callingAPTitle;
   event.status_code = status;
