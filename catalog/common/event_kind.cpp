@@ -17,6 +17,8 @@ const char* EventKindName(EventKind kind) {
     case EventKind::kRetrieve: return "retrieve";
     case EventKind::kRetrieveFailed: return "retrieve_failed";
     case EventKind::kRetrieveWarning: return "retrieve_warning";
+    case EventKind::kDeleted: return "deleted";
+    case EventKind::kDeleteFinished: return "delete_finished";
   }
   return "";
 }
@@ -27,7 +29,7 @@ std::span<const EventKind> AllEventKinds() {
       EventKind::kDuplicateInLayout, EventKind::kThumbnailFailed, EventKind::kTextUndecodable,
       EventKind::kImportFailed,    EventKind::kFileCorrupt,        EventKind::kFileMissing,
       EventKind::kAssociationAborted, EventKind::kRetrieve,        EventKind::kRetrieveFailed,
-      EventKind::kRetrieveWarning,
+      EventKind::kRetrieveWarning, EventKind::kDeleted,           EventKind::kDeleteFinished,
   };
   return kAll;
 }

@@ -22,6 +22,8 @@ enum class EventKind {
   kRetrieve,            // one C-GET or C-MOVE, with its counts
   kRetrieveFailed,      // retrieve sub-operations failed (or were never attempted)
   kRetrieveWarning,     // a retrieve sub-operation completed with a warning
+  kDeleted,             // an instance was deleted (who and why in the detail)
+  kDeleteFinished,      // an interrupted delete was finished at start-up
 };
 
 // "store_failed", "duplicate_replaced", ...: the text of `events.kind`.

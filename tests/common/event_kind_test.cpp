@@ -47,7 +47,7 @@ TEST(EventKindTest, EveryKindHasItsOwnName) {
     EXPECT_FALSE(name.empty());
     EXPECT_TRUE(names.insert(name).second) << name;
   }
-  EXPECT_EQ(names.size(), static_cast<size_t>(EventKind::kRetrieveWarning) + 1);
+  EXPECT_EQ(names.size(), static_cast<size_t>(EventKind::kDeleteFinished) + 1);
 }
 
 }  // namespace
