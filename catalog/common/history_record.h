@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "catalog/common/event_kind.h"
+
 namespace pixeldex {
 
 // One DICOM association, written when it ends (or is rejected).
@@ -24,12 +26,7 @@ struct AssociationRecord {
 
 // Something that went wrong or is worth noting about one instance.
 struct EventRecord {
-  // store_failed, duplicate_replaced, duplicate_kept, duplicate_in_layout,
-  // thumbnail_failed, import_failed, file_missing, association_aborted (an
-  // unexpected exception ended the association; detail says which), deleted
-  // (`pixeldex delete`; detail: who and why), delete_finished (an interrupted
-  // delete finished at start-up)
-  std::string kind;
+  EventKind kind = EventKind::kStoreFailed;
   std::string sop_instance_uid;
   std::string calling_aet;
   std::optional<int64_t> status_code;  // the DIMSE status sent, when there was one

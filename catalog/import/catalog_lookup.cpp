@@ -1,5 +1,8 @@
 #include "catalog/import/catalog_lookup.h"
 
+#include <string>
+
+#include "catalog/common/event_kind.h"
 #include "catalog/index/schema.h"
 
 namespace pixeldex::import {
@@ -17,7 +20,8 @@ Result<CatalogLookup> CatalogLookup::Open(const std::string& index_path) {
   if (!stmt.ok()) return stmt.status();
   lookup.by_path_.emplace(std::move(stmt).value());
   auto events =
-      lookup.db_.Prepare("SELECT sop_instance_uid, detail FROM events WHERE kind = 'file_corrupt'");
+      lookup.db_.Prepare(std::string("SELECT sop_instance_uid, detail FROM events WHERE kind = '") +
+                         EventKindName(EventKind::kFileCorrupt) + "'");
   if (!events.ok()) return events.status();
   while (events->Step()) {
     lookup.corrupt_instances_.insert(events->Text(0));

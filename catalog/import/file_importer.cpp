@@ -63,7 +63,7 @@ void FileImporter::Import(const WalkedFile& file) {
   LogDebug("import {}: {}", file.path, result.status().ToString());
   context_.tally.RecordFailure(file.path, result.status().ToString(), file.size_bytes);
   EventRecord event;
-  event.kind = "import_failed";
+  event.kind = EventKind::kImportFailed;
   event.detail = file.path + ": " + result.status().ToString();
   context_.pipeline.RecordEvent(std::move(event));
 }
@@ -108,7 +108,7 @@ void FileImporter::ReportCorrupt(const RecordedFile& row, const std::string& rec
              row.sop_instance_uid, recorded_path, detail.substr(recorded_path.size() + 2));
   if (lookup_.CorruptionReported(row.sop_instance_uid, detail)) return;
   EventRecord event;
-  event.kind = "file_corrupt";
+  event.kind = EventKind::kFileCorrupt;
   event.sop_instance_uid = row.sop_instance_uid;
   event.detail = detail;
   context_.pipeline.RecordEvent(std::move(event));

@@ -39,7 +39,7 @@ Status HistoryStatements::Insert(const AssociationRecord& r) {
 
 Status HistoryStatements::Insert(const EventRecord& r, const std::string& now) {
   return insert_event_->Bind(1, now)
-      .Bind(2, r.kind)
+      .Bind(2, EventKindName(r.kind))
       .BindTextOrNull(3, r.sop_instance_uid)
       .BindTextOrNull(4, r.calling_aet)
       .Bind(5, r.status_code)

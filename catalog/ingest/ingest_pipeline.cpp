@@ -140,12 +140,12 @@ IngestPipeline::IngestPipeline(storage::FileStore& store, index::IndexWriter& wr
     : store_(store), writer_(writer), options_(std::move(options)) {}
 
 void IngestPipeline::RecordEvent(EventRecord event) {
-  const std::string kind = event.kind;
+  const EventKind kind = event.kind;
   Status s = writer_.Record(std::move(event));
-  if (!s.ok()) LogWarning("cannot record {} event: {}", kind, s.ToString());
+  if (!s.ok()) LogWarning("cannot record {} event: {}", EventKindName(kind), s.ToString());
 }
 
-void IngestPipeline::RecordEvent(const std::string& kind, const IngestOutcome& outcome,
+void IngestPipeline::RecordEvent(EventKind kind, const IngestOutcome& outcome,
                                  const IngestRequest& request, const std::string& detail) {
   EventRecord event;
   event.kind = kind;
@@ -168,7 +168,7 @@ bool IngestPipeline::KeepsOtherCopy(const index::CatalogedCopy& existing, Instan
   outcome.disposition = Disposition::kKeptExisting;
   outcome.warning = "another copy of this instance is cataloged at " + existing.path +
                     "; this file is left alone, uncataloged";
-  RecordEvent("duplicate_in_layout", outcome, request,
+  RecordEvent(EventKind::kDuplicateInLayout, outcome, request,
               record.file.relative_path + " left uncataloged; cataloged copy: " + existing.path);
   outcome.relative_path = existing.path;
   return true;
@@ -260,7 +260,7 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
       }
       outcome.disposition = Disposition::kKeptExisting;
       outcome.relative_path = (*existing)->path;
-      RecordEvent("duplicate_kept", outcome, request, "new copy discarded (duplicates = keep)");
+      RecordEvent(EventKind::kDuplicateKept, outcome, request, "new copy discarded (duplicates = keep)");
       return outcome;
     }
   }
@@ -288,16 +288,16 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
     return IndexFailure(written.status());
   }
   if (outcome.thumbnail_failed()) {
-    RecordEvent("thumbnail_failed", outcome, request,
+    RecordEvent(EventKind::kThumbnailFailed, outcome, request,
                 StoredThumbnailStatus(outcome.thumbnail_status, outcome.thumbnail_reason));
   }
   // PS3.5 6.1: text stored with U+FFFD where the bytes were undecodable.
-  if (!text_problem.empty()) RecordEvent("text_undecodable", outcome, request, text_problem);
+  if (!text_problem.empty()) RecordEvent(EventKind::kTextUndecodable, outcome, request, text_problem);
   if (written->replaced && request.in_place && written->replaced_path == outcome.relative_path) {
     outcome.disposition = Disposition::kRecataloged;  // its own rows, rebuilt
   } else if (written->replaced) {
     outcome.disposition = Disposition::kReplaced;
-    RecordEvent("duplicate_replaced", outcome, request, "previous copy: " + written->replaced_path);
+    RecordEvent(EventKind::kDuplicateReplaced, outcome, request, "previous copy: " + written->replaced_path);
     // Only files inside the layout are ours to remove; in-place paths are absolute.
     const bool old_is_ours = !std::filesystem::path(written->replaced_path).is_absolute();
     if (!in_layout && old_is_ours && written->replaced_path != outcome.relative_path) {

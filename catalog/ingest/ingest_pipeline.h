@@ -107,7 +107,7 @@ class IngestPipeline {
   // of its SOP Instance UID: true when that row stays (outcome filled in).
   bool KeepsOtherCopy(const index::CatalogedCopy& existing, InstanceRecord& record,
                       IngestOutcome& outcome, const IngestRequest& request);
-  void RecordEvent(const std::string& kind, const IngestOutcome& outcome,
+  void RecordEvent(EventKind kind, const IngestOutcome& outcome,
                    const IngestRequest& request, const std::string& detail);
 
   storage::FileStore& store_;

@@ -53,7 +53,7 @@ Status DeleteInstance(storage::FileSystem& file_system, const storage::StorageLa
     PIXELDEX_RETURN_IF_ERROR(file_system.Sync({layout.root(), below.parent_path()}));
   }
   EventRecord event;
-  event.kind = "deleted";
+  event.kind = EventKind::kDeleted;
   event.sop_instance_uid = target.sop_instance_uid;
   event.detail = who_and_why + (below.empty() ? " (file outside the storage root kept: " +
                                                     target.recorded_path + ")"
@@ -71,7 +71,7 @@ Result<int64_t> FinishInterruptedDeletes(storage::FileSystem& file_system,
         storage::StorageLayout::UidOfDeletingName(entry.path().filename().string());
     if (uid.empty()) continue;  // not ours; left for a person
     EventRecord event;
-    event.kind = "delete_finished";
+    event.kind = EventKind::kDeleteFinished;
     event.sop_instance_uid = uid;
     event.detail = "an interrupted delete was finished at start-up";
     const Status status = FinishDelete(file_system, layout, writer, uid, true, event);

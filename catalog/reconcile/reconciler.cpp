@@ -5,6 +5,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "catalog/common/event_kind.h"
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
 #include "catalog/index/schema.h"
@@ -66,7 +67,8 @@ Result<std::unordered_set<std::string>> AlreadyReported(const std::string& index
   if (!db.ok()) return db.status();
   PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
   auto stmt =
-      db->Prepare("SELECT sop_instance_uid, detail FROM events WHERE kind = 'file_missing'");
+      db->Prepare(std::string("SELECT sop_instance_uid, detail FROM events WHERE kind = '") +
+                  EventKindName(EventKind::kFileMissing) + "'");
   if (!stmt.ok()) return stmt.status();
   std::unordered_set<std::string> reported;
   while (stmt->Step()) reported.insert(ReportKey(stmt->Text(0), stmt->Text(1)));
@@ -79,7 +81,7 @@ void ReportMissing(ingest::IngestPipeline& pipeline, const MissingFile& missing,
   LogWarning("sop={}: the stored file {} is missing{}", missing.sop_instance_uid, missing.path,
              removed ? "; its rows were removed" : "");
   EventRecord event;
-  event.kind = "file_missing";
+  event.kind = EventKind::kFileMissing;
   event.sop_instance_uid = missing.sop_instance_uid;
   event.detail = missing.path + (removed ? " (rows removed)" : "");
   pipeline.RecordEvent(std::move(event));

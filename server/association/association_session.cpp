@@ -106,7 +106,7 @@ void AssociationSession::AbortAfter(const Status& unexpected) {
           {{"outcome", "aborted"}, {"reason", unexpected.message()}});
   ASC_abortAssociation(assoc_);
   EventRecord event;
-  event.kind = "association_aborted";
+  event.kind = EventKind::kAssociationAborted;
   event.calling_aet = calling_aet_;
   event.detail = unexpected.message();
   RecordOrWarn(context_.writer, std::move(event));

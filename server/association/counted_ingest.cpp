@@ -33,7 +33,7 @@ void RecordStoreFailure(const ServerContext& context, const std::string& sop_ins
                         const std::string& calling_aet, uint16_t status,
                         const std::string& reason) {
   EventRecord event;
-  event.kind = "store_failed";
+  event.kind = EventKind::kStoreFailed;
   event.sop_instance_uid = sop_instance_uid;
   event.calling_aet = calling_aet;
   event.status_code = status;

@@ -114,7 +114,7 @@ void RetrieveOperation::Record(const query::RetrieveInstance& instance,
   }
   counters.retrieve_suboperations.Increment(failed ? metrics::kSubOperationFailed
                                                    : metrics::kSubOperationWarning);
-  Note(failed ? "retrieve_failed" : "retrieve_warning", instance.sop_instance_uid,
+  Note(failed ? EventKind::kRetrieveFailed : EventKind::kRetrieveWarning, instance.sop_instance_uid,
        result.store_status != 0 ? std::optional<int64_t>(result.store_status) : std::nullopt,
        (failed ? "cannot send " : "warning for ") + instance.sop_instance_uid + ": " +
            result.reason);
@@ -127,11 +127,11 @@ void RetrieveOperation::FailRemaining(const std::string& reason) {
   failed_ += static_cast<int>(count);
   context_.server->metrics.retrieve_suboperations.Increment(metrics::kSubOperationFailed, count);
   // One line and one event for all of them, however many there are.
-  Note("retrieve_failed", "", std::nullopt,
+  Note(EventKind::kRetrieveFailed, "", std::nullopt,
        std::to_string(count) + " sub-operations not attempted: " + reason);
 }
 
-void RetrieveOperation::Note(const char* kind, const std::string& sop_instance_uid,
+void RetrieveOperation::Note(EventKind kind, const std::string& sop_instance_uid,
                              std::optional<int64_t> status, const std::string& what) const {
   const std::string to = destination_.empty() ? "" : " to " + destination_;
   LogWarning({{"service", service_},
@@ -201,7 +201,7 @@ void RetrieveOperation::Report() const {
           "{} from {}{}: level {} {}, {}, status {}{}{}", service_, context_.calling_ae, to, level_,
           what_, counts, Hex(status), comment_.empty() ? "" : ": ", comment_);
   EventRecord event;
-  event.kind = "retrieve";
+  event.kind = EventKind::kRetrieve;
   event.calling_aet = context_.calling_ae;
   event.status_code = status;
   event.detail = service_ + " " + level_ + " " + what_ + to + ": " + counts +

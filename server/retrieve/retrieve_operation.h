@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/common/event_kind.h"
 #include "catalog/query/retrieve_request.h"
 #include "server/association/server_context.h"
 #include "server/retrieve/store_sub_operation.h"
@@ -91,7 +92,7 @@ class RetrieveOperation {
   void FailRemaining(const std::string& reason);
   void Cancel() { cancelled_ = true; }
   // Logs a failure or warning and records it as an event of `kind`.
-  void Note(const char* kind, const std::string& sop_instance_uid, std::optional<int64_t> status,
+  void Note(EventKind kind, const std::string& sop_instance_uid, std::optional<int64_t> status,
             const std::string& what) const;
   // The status of the final response (see above).
   Uint16 final_status() const;

@@ -252,7 +252,7 @@ TEST_F(IndexWriterTest, HistoryIsRecordedAndPruned) {
   association.started_at = "2999-01-01T00:00:00.000Z";
   ASSERT_TRUE(writer_->Record(association).ok());
   EventRecord event;
-  event.kind = "store_failed";
+  event.kind = EventKind::kStoreFailed;
   event.status_code = 0xA700;
   ASSERT_TRUE(writer_->Record(event).ok());
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM associations"), 2);

@@ -125,7 +125,7 @@ TEST_F(ThumbnailStoreTest, ARepresentativeIsTheFirstRenderedInstanceByNumber) {
   ASSERT_TRUE(series.ok()) << series.status().ToString();
   EXPECT_EQ(*series, kPng);
   // A numbered instance comes before unnumbered ones, whenever it arrived.
-  InstanceRecord numbered = Record("1.6", ThumbnailRecord{"ok", 1, 1, "numbered"});
+  InstanceRecord numbered = Record("1.6", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "numbered"});
   numbered.instance.instance_number = 7;
   ASSERT_TRUE(writer_->Write(numbered).ok());
   EXPECT_EQ(*FindRepresentativeThumbnail(db, "1.2.1", "", "").value(), "numbered");
