@@ -66,7 +66,9 @@ TEST(MultipartReaderTest, TransportPaddingAfterADelimiterIsAllowed) {
 
 TEST(MultipartReaderTest, BoundariesWithRfc2046PunctuationAndSpaces) {
   const std::string boundary = "a'()+_,-./:=? z";
-  auto read = ReadMultipart(Part(boundary, "c") + "--" + boundary + "--", boundary);
+  // The parts are views into the body, which must outlive them.
+  const std::string body = Part(boundary, "c") + "--" + boundary + "--";
+  auto read = ReadMultipart(body, boundary);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   ASSERT_EQ(read->parts.size(), 1u);
   EXPECT_EQ(read->parts[0].content, "c");
@@ -105,14 +107,16 @@ TEST(MultipartReaderTest, APartTheBodyEndsInsideIsTruncatedAndHasNoContent) {
 TEST(MultipartReaderTest, MissingCloseDelimiterIsReportedAsNotClosed) {
   // Whole parts, but the body stops in (or right after) the last delimiter line.
   for (const std::string& tail : {std::string("--b"), std::string("--b "), std::string("--b\r")}) {
-    auto read = ReadMultipart(Part("b", "one") + tail, "b");
+    const std::string body = Part("b", "one") + tail;
+    auto read = ReadMultipart(body, "b");
     ASSERT_TRUE(read.ok()) << tail;
     EXPECT_FALSE(read->closed);
     ASSERT_EQ(read->parts.size(), 1u);
     EXPECT_EQ(read->parts[0].content, "one");
   }
   // After a complete delimiter line, the next part has not arrived.
-  auto read = ReadMultipart(Part("b", "one") + "--b\r\n", "b");
+  const std::string body = Part("b", "one") + "--b\r\n";
+  auto read = ReadMultipart(body, "b");
   ASSERT_TRUE(read.ok());
   ASSERT_EQ(read->parts.size(), 2u);
   EXPECT_FALSE(read->parts[1].problem.empty());
@@ -143,7 +147,8 @@ TEST(MultipartReaderTest, AMalformedPartFailsAloneAndTheOthersAreRead) {
 
 TEST(MultipartReaderTest, OverlongPartHeadersAreAProblem) {
   const std::string headers = "X-Big: " + std::string(kMaxPartHeaderBytes, 'a') + "\r\n";
-  auto read = ReadMultipart(Part("b", "c", headers) + "--b--", "b");
+  const std::string body = Part("b", "c", headers) + "--b--";
+  auto read = ReadMultipart(body, "b");
   ASSERT_TRUE(read.ok());
   ASSERT_EQ(read->parts.size(), 1u);
   EXPECT_NE(read->parts[0].problem.find("16 KiB"), std::string::npos);
