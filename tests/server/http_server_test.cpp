@@ -53,6 +53,16 @@ Router TestRoutes() {
   return routes;
 }
 
+// Serves HTTPS with the test PKI's server certificate.
+void UseServerCertificate(const testing::TestPki& pki, HttpServerOptions& options) {
+  TlsSettings tls;
+  tls.certificate = pki.server_certificate();
+  tls.private_key = pki.server_key();
+  auto context = MakeHttpTlsContext(tls);
+  ASSERT_TRUE(context.ok()) << context.status().ToString();
+  options.tls = *context;
+}
+
 std::unique_ptr<HttpServer> StartServer(HttpServerOptions options = {},
                                         Router routes = TestRoutes()) {
   auto pipeline = std::make_shared<RequestPipeline>(std::move(routes), nullptr, CorsPolicy());
@@ -267,13 +277,8 @@ TEST(HttpServerTest, AnswersRequestsBeyondTheConcurrencyLimitWith429) {
 
 TEST(HttpServerTest, ServesHttpsWithTheTlsCertificate) {
   testing::TestPki pki;
-  TlsSettings tls;
-  tls.certificate = pki.server_certificate();
-  tls.private_key = pki.server_key();
-  auto context = MakeHttpTlsContext(tls);
-  ASSERT_TRUE(context.ok()) << context.status().ToString();
   HttpServerOptions options;
-  options.tls = *context;
+  ASSERT_NO_FATAL_FAILURE(UseServerCertificate(pki, options));
   auto server = StartServer(options);
   const std::string url = "https://localhost:" + std::to_string(PortOf(*server)) + "/hello";
   auto curl =
@@ -336,13 +341,8 @@ TEST(HttpServerTest, StreamsBodiesOverTls) {
   testing::TestPki pki;
   testing::TempDir dir;
   const std::string content = WritePatternFile(dir / "big", 2 * 256 * 1024 + 5);
-  TlsSettings tls;
-  tls.certificate = pki.server_certificate();
-  tls.private_key = pki.server_key();
-  auto context = MakeHttpTlsContext(tls);
-  ASSERT_TRUE(context.ok()) << context.status().ToString();
   HttpServerOptions options;
-  options.tls = *context;
+  ASSERT_NO_FATAL_FAILURE(UseServerCertificate(pki, options));
   auto server = StartServer(options, StreamRoutes(dir / "big", content.size()));
   const std::string port = std::to_string(PortOf(*server));
   for (const std::string path : {"/stream", "/stream-chunked"}) {
