@@ -9,6 +9,8 @@ packages=(
   build-essential cmake pkg-config
   libdcmtk-dev dcmtk          # DICOM networking, codecs, and the CLI clients the tests use
   libsqlite3-dev sqlite3      # the index, and the shell people query it with
+  libpq-dev                   # libpq, the PostgreSQL project's own C client: the PostgreSQL index (issue 18)
+  postgresql                  # the server the PostgreSQL index tests start in a temporary folder (initdb, pg_ctl)
   libpng-dev                  # thumbnails
   libjpeg62-turbo-dev         # JPEG encoding of the WADO-RS rendered resources (image/jpeg)
   libdeflate-dev              # fast compression of the thumbnails' PNG image data

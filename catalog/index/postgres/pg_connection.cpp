@@ -1,0 +1,143 @@
+#include "catalog/index/postgres/pg_connection.h"
+
+#include <libpq-fe.h>
+
+#include <optional>
+#include <vector>
+
+#include "catalog/common/log.h"
+#include "catalog/index/postgres/pg_error.h"
+#include "catalog/index/postgres/pg_uri.h"
+
+namespace pixeldex::index::postgres {
+namespace {
+
+// Seconds libpq waits for a server that does not answer (libpq 34.1.2,
+// connect_timeout; without one it waits for ever). A URI may set its own.
+constexpr const char* kConnectTimeoutSeconds = "10";
+
+// NOTICEs ("relation already exists, skipping") go to the debug log instead
+// of libpq's default, stderr (libpq 34.13 "Notice Processing").
+void LogNotice(void* /*arg*/, const char* message) {
+  Log(LogLevel::kDebug, "postgresql: {}", std::string_view(message));
+}
+
+bool IsSuccess(const PGresult* result) {
+  const ExecStatusType status = PQresultStatus(result);
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+}  // namespace
+
+void PgConnection::Finish::operator()(pg_conn* conn) const { PQfinish(conn); }
+
+PgConnection::PgConnection(std::unique_ptr<pg_conn, Finish> conn, std::string redacted_uri)
+    : conn_(std::move(conn)), redacted_uri_(std::move(redacted_uri)) {}
+
+PgConnection::~PgConnection() = default;
+
+Result<PgConnection> PgConnection::Open(std::string_view uri) {
+  std::string redacted = RedactUri(uri);
+  if (!IsPostgresUri(uri)) {
+    return Status::InvalidArgument("not a postgresql:// URI: " + redacted);
+  }
+  // libpq 34.1 PQconnectdbParams with expand_dbname: the URI in `dbname` is
+  // expanded in place, so its parameters override the defaults before it.
+  const std::string uri_text(uri);
+  const char* keywords[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
+  const char* values[] = {kConnectTimeoutSeconds, "pixeldex", uri_text.c_str(), nullptr};
+  std::unique_ptr<pg_conn, Finish> conn(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
+  if (conn == nullptr || PQstatus(conn.get()) != CONNECTION_OK) {
+    return UnavailableError(conn.get(), redacted);
+  }
+  PQsetNoticeProcessor(conn.get(), LogNotice, nullptr);
+  return PgConnection(std::move(conn), std::move(redacted));
+}
+
+Status PgConnection::EnsureConnected() {
+  if (PQstatus(conn_.get()) == CONNECTION_OK) return Status::Ok();
+  PQreset(conn_.get());
+  if (PQstatus(conn_.get()) != CONNECTION_OK) return UnavailableError(conn_.get(), redacted_uri_);
+  ++sessions_;
+  Log(LogLevel::kInfo, "postgresql: reconnected to {}", redacted_uri_);
+  return Status::Ok();
+}
+
+Result<PgRows> PgConnection::Exec(std::string_view sql, std::span<const PgParam> params) {
+  PIXELDEX_RETURN_IF_ERROR(EnsureConnected());
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+  for (const PgParam& p : params) {
+    values.push_back(p.value ? p.value->data() : nullptr);
+    lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
+    formats.push_back(static_cast<int>(p.format));
+  }
+  // libpq 34.3.1: parameter types left to the server (paramTypes NULL), text
+  // results (resultFormat 0); lengths matter for binary parameters only.
+  const std::string text(sql);
+  PgRows rows(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(params.size()), nullptr,
+                           values.data(), lengths.data(), formats.data(), 0));
+  const PGresult* result = rows.get();
+  if (result == nullptr || !IsSuccess(result)) return StatementError(result, conn_.get(), "statement");
+  return rows;
+}
+
+Status PgConnection::ExecScript(std::string_view sql) {
+  PIXELDEX_RETURN_IF_ERROR(EnsureConnected());
+  const std::string text(sql);
+  PgRows rows(PQexec(conn_.get(), text.c_str()));
+  const PGresult* result = rows.get();
+  if (result == nullptr || !IsSuccess(result)) return StatementError(result, conn_.get(), "script");
+  return Status::Ok();
+}
+
+Status PgConnection::Transaction(const std::function<Status(PgConnection&)>& body,
+                                 std::string_view begin) {
+  PIXELDEX_RETURN_IF_ERROR(Exec(begin).status());
+  const uint64_t session = sessions_;
+  Status status = body(*this);
+  if (status.ok() && sessions_ != session) {
+    return Status::IoError("database unavailable: the connection was lost during a transaction");
+  }
+  if (!status.ok()) {
+    // A lost connection took the transaction with it; otherwise end it.
+    if (sessions_ == session && PQstatus(conn_.get()) == CONNECTION_OK) {
+      (void)Exec("ROLLBACK");  // failing anyway, with body's reason
+    }
+    return status;
+  }
+  // libpq 34.2 PQtransactionStatus: a COMMIT outside a transaction (body
+  // ended it) would succeed with a warning; refuse to call that a commit.
+  if (PQtransactionStatus(conn_.get()) != PQTRANS_INTRANS) {
+    (void)Exec("ROLLBACK");  // ends a failed transaction (PQTRANS_INERROR); no-op otherwise
+    return Status::Internal("transaction ended before its commit");
+  }
+  return Exec("COMMIT").status();
+}
+
+Result<PgRows> PgConnection::QueryReadOnly(std::string_view sql, std::span<const PgParam> params) {
+  std::optional<PgRows> rows;
+  Status status = Transaction(
+      [&](PgConnection& conn) {
+        auto result = conn.Exec(sql, params);
+        if (!result.ok()) return result.status();
+        rows.emplace(std::move(result).value());
+        return Status::Ok();  // COMMIT of a read-only transaction writes nothing
+      },
+      "BEGIN READ ONLY");
+  if (!status.ok()) return status;
+  return std::move(*rows);
+}
+
+Result<std::string> PgConnection::QuoteIdentifier(std::string_view name) {
+  char* quoted = PQescapeIdentifier(conn_.get(), name.data(), name.size());
+  if (quoted == nullptr) {
+    return Status::InvalidArgument("not an identifier: " + std::string(PQerrorMessage(conn_.get())));
+  }
+  std::string out(quoted);
+  PQfreemem(quoted);
+  return out;
+}
+
+}  // namespace pixeldex::index::postgres

@@ -1,0 +1,92 @@
+#pragma once
+// PgConnection: one libpq connection to the PostgreSQL index, opened from a
+// URI postgresql://USER@HOST:PORT/DB (pg_uri.h). Credentials the URI does not
+// carry come from where libpq finds them (PostgreSQL documentation, libpq
+// 34.15 "Environment Variables": PGPASSWORD, PGUSER...; 34.16 "The Password
+// File": ~/.pgpass or PGPASSFILE); the URI is only ever shown redacted.
+//
+// Every statement runs with bound parameters (PQexecParams, libpq 34.3.1
+// "Main Functions"): values never become SQL text. A failed statement
+// becomes a Status once (pg_error.h).
+//
+// Lost connections: when the server went away (restart, network), the
+// statement that noticed it fails with kIoError "database unavailable"; it
+// is never run again by this class, since it may have committed. Each later
+// call first reconnects (PQreset, libpq 34.1 "Database Connection Control
+// Functions") and answers "database unavailable" until the server is back;
+// then the same object works again. A transaction the loss interrupted is
+// gone: Transaction() reports it and never commits half of one.
+//
+// Move-only; one thread at a time (libpq 34.20 "Behavior in Threaded
+// Programs": a PGconn must not be shared by threads at once).
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "catalog/common/result.h"
+#include "catalog/index/postgres/pg_rows.h"
+
+struct pg_conn;
+
+namespace pixeldex::index::postgres {
+
+class PgConnection {
+ public:
+  // Connects. kInvalidArgument when `uri` is no postgresql:// URI, kIoError
+  // "database unavailable" when the server cannot be reached or refuses the
+  // credentials.
+  static Result<PgConnection> Open(std::string_view uri);
+
+  PgConnection(PgConnection&&) noexcept = default;
+  PgConnection& operator=(PgConnection&&) noexcept = default;
+  ~PgConnection();
+
+  // Runs one statement with its parameters ($1, $2, ...) bound.
+  Result<PgRows> Exec(std::string_view sql, std::span<const PgParam> params = {});
+  Result<PgRows> Exec(std::string_view sql, std::initializer_list<PgParam> params) {
+    return Exec(sql, std::span<const PgParam>(params.begin(), params.size()));
+  }
+
+  // Runs SQL text of several statements without parameters, as one implicit
+  // transaction unless it says otherwise (libpq 34.3.1, PQexec). Only for
+  // text this program wrote: schema migrations.
+  Status ExecScript(std::string_view sql);
+
+  // BEGIN (the text of `begin`, e.g. "BEGIN READ ONLY"), `body`, COMMIT when
+  // body succeeded, else ROLLBACK and body's Status. kIoError when the
+  // connection was lost on the way; then nothing was committed unless the
+  // COMMIT itself was cut off, whose outcome nobody can know.
+  Status Transaction(const std::function<Status(PgConnection&)>& body,
+                     std::string_view begin = "BEGIN");
+
+  // Runs one statement of user SQL (`pixeldex query`) in a read-only
+  // transaction (SQL command reference, "SET TRANSACTION": READ ONLY refuses
+  // INSERT, UPDATE, DELETE, DDL and more with SQLSTATE 25006, here
+  // kInvalidArgument). PQexecParams takes one statement only, so user SQL cannot
+  // end the transaction and go on to write ("COMMIT; DELETE ...").
+  Result<PgRows> QueryReadOnly(std::string_view sql, std::span<const PgParam> params = {});
+
+  // `name` quoted as an SQL identifier (libpq 34.3.4, PQescapeIdentifier),
+  // for the few names that cannot be parameters (roles).
+  Result<std::string> QuoteIdentifier(std::string_view name);
+
+  const std::string& redacted_uri() const { return redacted_uri_; }
+
+ private:
+  struct Finish {
+    void operator()(pg_conn* conn) const;
+  };
+  PgConnection(std::unique_ptr<pg_conn, Finish> conn, std::string redacted_uri);
+  // Reconnects a connection that was lost; Ok when it is usable.
+  Status EnsureConnected();
+
+  std::unique_ptr<pg_conn, Finish> conn_;
+  std::string redacted_uri_;
+  // Counts reconnects: a transaction whose body saw one has lost its start.
+  uint64_t sessions_ = 0;
+};
+
+}  // namespace pixeldex::index::postgres
