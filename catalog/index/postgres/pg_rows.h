@@ -4,7 +4,8 @@
 // 34.3.2 "Retrieving Query Result Information").
 //
 // PgParam: one bound parameter. Text goes in libpq's text format (the server
-// parses it as the parameter's type: text, jsonb, bigint...); bytes go in
+// parses it as the parameter's type: text, jsonb, bigint...; it ends at a NUL
+// byte, which PostgreSQL text cannot hold anyway); bytes go in
 // binary format, so a bytea value is sent as it is, NUL bytes included, and
 // never through an escaping function. Never spliced into the SQL text.
 //
