@@ -40,10 +40,11 @@ TEST_F(PgConnectionE2eTest, BoundParametersCarryBytesJsonAndHostileTextUnchanged
   PgConnection conn = Connect();
   ASSERT_TRUE(conn.ExecScript("CREATE TABLE t (name text, header jsonb, png bytea)").ok());
   const std::string hostile = "O'Brien\"; DROP TABLE t; -- \\ $1 ? 患者 Ünïcødé 🩻";
-  const std::string header = R"({"00100010": {"vr": "PN", "Value": [{"Alphabetic": "O'Brien\"\\ 患者"}]}})";
-  auto inserted = conn.Exec("INSERT INTO t VALUES ($1, $2, $3)",
-                            {PgParam::Text(hostile), PgParam::Text(header),
-                             PgParam::Bytes(AllBytes())});
+  const std::string header =
+      R"({"00100010": {"vr": "PN", "Value": [{"Alphabetic": "O'Brien\"\\ 患者"}]}})";
+  auto inserted =
+      conn.Exec("INSERT INTO t VALUES ($1, $2, $3)",
+                {PgParam::Text(hostile), PgParam::Text(header), PgParam::Bytes(AllBytes())});
   ASSERT_TRUE(inserted.ok()) << inserted.status().ToString();
   EXPECT_EQ(inserted->affected(), 1);
 
@@ -76,7 +77,8 @@ TEST_F(PgConnectionE2eTest, ConstraintAndSyntaxErrorsBecomeStatusCodes) {
   ASSERT_TRUE(conn.ExecScript("CREATE TABLE u (uid text PRIMARY KEY)").ok());
   ASSERT_TRUE(conn.Exec("INSERT INTO u VALUES ($1)", {PgParam::Text("1.2.3")}).ok());
   auto duplicate = conn.Exec("INSERT INTO u VALUES ($1)", {PgParam::Text("1.2.3")});
-  EXPECT_EQ(duplicate.status().code(), Status::Code::kAlreadyExists) << duplicate.status().ToString();
+  EXPECT_EQ(duplicate.status().code(), Status::Code::kAlreadyExists)
+      << duplicate.status().ToString();
   auto syntax = conn.Exec("SELEKT 1");
   EXPECT_EQ(syntax.status().code(), Status::Code::kInvalidArgument) << syntax.status().ToString();
   EXPECT_NE(syntax.status().message().find("syntax error"), std::string::npos);

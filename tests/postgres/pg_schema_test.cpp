@@ -4,6 +4,8 @@
 // with a jsonb header and a bytea thumbnail through bound parameters, read
 // back through the views; the header index serving containment; and the
 // analysts' read-only role.
+#include "catalog/index/postgres/pg_schema.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,7 +18,6 @@
 
 #include "catalog/index/postgres/pg_connection.h"
 #include "catalog/index/postgres/pg_read_only_role.h"
-#include "catalog/index/postgres/pg_schema.h"
 #include "catalog/index/schema.h"
 #include "catalog/index/sqlite_db.h"
 #include "tests/support/postgres_server.h"
@@ -88,9 +89,9 @@ class PgSchemaE2eTest : public ::testing::Test {
     Relations out;
     for (int r = 0; r < rows->rows(); ++r) {
       const bool view = rows->Text(r, 1) == "VIEW";
-      out[std::string(rows->Text(r, 0))].push_back(
-          {std::string(rows->Text(r, 2)), view ? "" : std::string(rows->Text(r, 3)),
-           !view && rows->Text(r, 4) == "NO"});
+      out[std::string(rows->Text(r, 0))].push_back({std::string(rows->Text(r, 2)),
+                                                    view ? "" : std::string(rows->Text(r, 3)),
+                                                    !view && rows->Text(r, 4) == "NO"});
     }
     return out;
   }
@@ -203,8 +204,8 @@ void InsertInstance(PgConnection& conn, const std::string& header, const std::st
                "$1, $2, 'ab', 't', 'store')",
                {PgParam::Text("aa/bb/1.dcm"), PgParam::Int(1234)})
             .status());
-    PIXELDEX_RETURN_IF_ERROR(c.Exec("INSERT INTO headers VALUES (1, $1)", {PgParam::Text(header)})
-                                 .status());
+    PIXELDEX_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO headers VALUES (1, $1)", {PgParam::Text(header)}).status());
     return c.Exec("INSERT INTO thumbnails VALUES (1, 'ok', 2, 2, $1)", {PgParam::Bytes(png)})
         .status();
   });
@@ -223,14 +224,16 @@ TEST_F(PgSchemaE2eTest, RowsWithJsonbHeaderAndByteaThumbnailReadBackThroughTheVi
                  png);
 
   // The triggers counted the study; modalities sorted and '\'-separated.
-  auto study = conn.Exec("SELECT number_of_series, number_of_instances, modalities_in_study "
-                         "FROM studies");
+  auto study = conn.Exec(
+      "SELECT number_of_series, number_of_instances, modalities_in_study "
+      "FROM studies");
   ASSERT_TRUE(study.ok()) << study.status().ToString();
   EXPECT_EQ(*study->Int(0, 0), 2);
   EXPECT_EQ(*study->Int(0, 1), 1);
   EXPECT_EQ(study->Text(0, 2), "CT\\MR");
-  EXPECT_EQ(Count(conn, "SELECT count(*) FROM study_summary WHERE modalities = 'CT\\MR' "
-                        "AND instance_count = 1 AND total_bytes = 1234"),
+  EXPECT_EQ(Count(conn,
+                  "SELECT count(*) FROM study_summary WHERE modalities = 'CT\\MR' "
+                  "AND instance_count = 1 AND total_bytes = 1234"),
             1);
 
   auto tags = conn.Exec("SELECT tag, keyword, vr, value, value_count FROM tags ORDER BY tag");
@@ -248,13 +251,16 @@ TEST_F(PgSchemaE2eTest, RowsWithJsonbHeaderAndByteaThumbnailReadBackThroughTheVi
                              {PgParam::Text("1.2.3.4")});
   ASSERT_TRUE(thumbnail.ok()) << thumbnail.status().ToString();
   EXPECT_EQ(*thumbnail->Bytes(0, 0), png);
-  EXPECT_EQ(Count(conn, "SELECT count(*) FROM instance_details WHERE patient_id = 'P''1' "
-                        "AND modality = 'MR'"),
+  EXPECT_EQ(Count(conn,
+                  "SELECT count(*) FROM instance_details WHERE patient_id = 'P''1' "
+                  "AND modality = 'MR'"),
             1);
 
   // Deleting the instance takes its header and thumbnail and uncounts it.
   ASSERT_TRUE(conn.Exec("DELETE FROM instances").ok());
-  EXPECT_EQ(Count(conn, "SELECT count(*) FROM headers") + Count(conn, "SELECT count(*) FROM thumbnails"), 0);
+  EXPECT_EQ(
+      Count(conn, "SELECT count(*) FROM headers") + Count(conn, "SELECT count(*) FROM thumbnails"),
+      0);
   EXPECT_EQ(Count(conn, "SELECT number_of_instances FROM studies"), 0);
 }
 
@@ -293,8 +299,9 @@ TEST_F(PgSchemaE2eTest, ReadOnlyRoleReadsEverythingAndWritesNothing) {
   Status created = CreateReadOnlyRole(admin);
   ASSERT_TRUE(created.ok()) << created.ToString();
   EXPECT_TRUE(CreateReadOnlyRole(admin).ok());  // again: nothing changes
-  ASSERT_TRUE(admin.ExecScript("CREATE ROLE analyst LOGIN PASSWORD 'analyst-pw' IN ROLE " +
-                               std::string(kReadOnlyRole))
+  ASSERT_TRUE(admin
+                  .ExecScript("CREATE ROLE analyst LOGIN PASSWORD 'analyst-pw' IN ROLE " +
+                              std::string(kReadOnlyRole))
                   .ok());
 
   PgConnection analyst = Connect(server_.UriFor("analyst", "analyst-pw"));

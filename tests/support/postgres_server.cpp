@@ -90,7 +90,8 @@ PostgresServer::PostgresServer()
   if (::geteuid() == 0) {
     const passwd* user = ::getpwnam(kServerUser);
     if (user == nullptr) {
-      throw std::runtime_error("no user 'postgres' to run the server as: run scripts/install-deps.sh");
+      throw std::runtime_error(
+          "no user 'postgres' to run the server as: run scripts/install-deps.sh");
     }
     if (::chown(dir_.path().c_str(), user->pw_uid, user->pw_gid) != 0) {
       throw std::runtime_error("cannot give " + dir_.path().string() + " to 'postgres'");
@@ -108,7 +109,8 @@ PostgresServer::PostgresServer()
     running_ = TryStart();
   }
   if (!running_) throw std::runtime_error("PostgreSQL did not start:\n" + LogTail());
-  Run("createdb", {"-h", dir_.path().string(), "-p", std::to_string(port_), "-U", kUser, kDatabase});
+  Run("createdb",
+      {"-h", dir_.path().string(), "-p", std::to_string(port_), "-U", kUser, kDatabase});
 }
 
 PostgresServer::~PostgresServer() {
@@ -137,8 +139,8 @@ bool PostgresServer::TryStart() {
   // -k: the Unix socket in our folder (not /var/run/postgresql); -h:
   // loopback only; -F: no fsync (a test server's data need not survive a
   // power cut). -w: wait until it accepts connections.
-  const std::string options = "-p " + std::to_string(port_) + " -k " + dir_.path().string() +
-                              " -h 127.0.0.1 -F";
+  const std::string options =
+      "-p " + std::to_string(port_) + " -k " + dir_.path().string() + " -h 127.0.0.1 -F";
   try {
     Run("pg_ctl", {"start", "-D", data_dir_, "-l", log_file_, "-w", "-t", "300", "-o", options});
     return true;
@@ -160,8 +162,8 @@ void PostgresServer::Start() {
 std::string PostgresServer::Uri() const { return UriFor(kUser, password_); }
 
 std::string PostgresServer::UriFor(const std::string& user, const std::string& password) const {
-  return "postgresql://" + user + (password.empty() ? "" : ":" + password) + "@127.0.0.1:" +
-         std::to_string(port_) + "/" + kDatabase;
+  return "postgresql://" + user + (password.empty() ? "" : ":" + password) +
+         "@127.0.0.1:" + std::to_string(port_) + "/" + kDatabase;
 }
 
 std::string PostgresServer::LogTail() const {

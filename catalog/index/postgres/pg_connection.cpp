@@ -79,7 +79,8 @@ Result<PgRows> PgConnection::Exec(std::string_view sql, std::span<const PgParam>
   PgRows rows(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(params.size()), nullptr,
                            values.data(), lengths.data(), formats.data(), 0));
   const PGresult* result = rows.get();
-  if (result == nullptr || !IsSuccess(result)) return StatementError(result, conn_.get(), "statement");
+  if (result == nullptr || !IsSuccess(result))
+    return StatementError(result, conn_.get(), "statement");
   return rows;
 }
 
@@ -133,7 +134,8 @@ Result<PgRows> PgConnection::QueryReadOnly(std::string_view sql, std::span<const
 Result<std::string> PgConnection::QuoteIdentifier(std::string_view name) {
   char* quoted = PQescapeIdentifier(conn_.get(), name.data(), name.size());
   if (quoted == nullptr) {
-    return Status::InvalidArgument("not an identifier: " + std::string(PQerrorMessage(conn_.get())));
+    return Status::InvalidArgument("not an identifier: " +
+                                   std::string(PQerrorMessage(conn_.get())));
   }
   std::string out(quoted);
   PQfreemem(quoted);

@@ -20,6 +20,7 @@
 // Move-only; one thread at a time (libpq 34.20 "Behavior in Threaded
 // Programs": a PGconn must not be shared by threads at once).
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>

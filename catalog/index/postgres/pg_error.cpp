@@ -26,8 +26,8 @@ Status::Code CodeOfSqlState(std::string_view sqlstate) {
   // violation (23505 unique violation); 22 data exception, 42 syntax error
   // or access rule violation, 25 invalid transaction state (25006 read-only
   // SQL transaction); XX001/XX002 data or index corrupted.
-  if (error_class == "08" || sqlstate == "57P01" || sqlstate == "57P02" ||
-      sqlstate == "57P03" || error_class == "40") {
+  if (error_class == "08" || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" ||
+      error_class == "40") {
     return Code::kIoError;
   }
   if (error_class == "53") return Code::kResourceExhausted;
@@ -52,14 +52,25 @@ Status StatementError(const pg_result* result, const pg_conn* conn, std::string_
   const std::string message =
       std::string(what) + ": " +
       Trimmed(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn));
-  switch (CodeOfSqlState(state != nullptr ? state : "")) {
-    case Status::Code::kIoError: return Status::IoError("database unavailable: " + message);
-    case Status::Code::kResourceExhausted: return Status::ResourceExhausted(message);
-    case Status::Code::kAlreadyExists: return Status::AlreadyExists(message);
-    case Status::Code::kInvalidArgument: return Status::InvalidArgument(message);
-    case Status::Code::kCorruption: return Status::Corruption(message);
-    case Status::Code::kUnsupported: return Status::Unsupported(message);
-    default: return Status::Internal(message);
+  const std::string_view sqlstate = state != nullptr ? state : "";
+  switch (CodeOfSqlState(sqlstate)) {
+    case Status::Code::kIoError:
+      // A serialization failure or deadlock (class 40) is worth a retry,
+      // but the server is there.
+      return Status::IoError((sqlstate.starts_with("40") ? "" : "database unavailable: ") +
+                             message);
+    case Status::Code::kResourceExhausted:
+      return Status::ResourceExhausted(message);
+    case Status::Code::kAlreadyExists:
+      return Status::AlreadyExists(message);
+    case Status::Code::kInvalidArgument:
+      return Status::InvalidArgument(message);
+    case Status::Code::kCorruption:
+      return Status::Corruption(message);
+    case Status::Code::kUnsupported:
+      return Status::Unsupported(message);
+    default:
+      return Status::Internal(message);
   }
 }
 

@@ -12,19 +12,20 @@ Status CreateReadOnlyRole(PgConnection& admin, std::string_view role) {
     if (!database.ok()) return database.status();
     auto quoted_database = c.QuoteIdentifier(database->Text(0, 0));
     if (!quoted_database.ok()) return quoted_database.status();
-    auto existing = c.Exec("SELECT 1 FROM pg_roles WHERE rolname = $1",
-                           {PgParam::Text(std::string(role))});
+    auto existing =
+        c.Exec("SELECT 1 FROM pg_roles WHERE rolname = $1", {PgParam::Text(std::string(role))});
     if (!existing.ok()) return existing.status();
     const std::string& r = *quoted_role;
     // Role and object names cannot be parameters: quoted identifiers
     // (PQescapeIdentifier) instead.
-    if (existing->rows() == 0) PIXELDEX_RETURN_IF_ERROR(c.ExecScript("CREATE ROLE " + r + " NOLOGIN"));
+    if (existing->rows() == 0)
+      PIXELDEX_RETURN_IF_ERROR(c.ExecScript("CREATE ROLE " + r + " NOLOGIN"));
     return c.ExecScript("GRANT CONNECT ON DATABASE " + *quoted_database + " TO " + r +
                         ";\n"
-                        "GRANT USAGE ON SCHEMA public TO " + r + ";\n" +
-                        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + r + ";\n" +
-                        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO " +
-                        r + ";\n");
+                        "GRANT USAGE ON SCHEMA public TO " +
+                        r + ";\n" + "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + r + ";\n" +
+                        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO " + r +
+                        ";\n");
   });
 }
 

@@ -57,7 +57,7 @@ std::string RedactUri(std::string_view uri) {
   }
   const size_t question = uri.find('?', authority_end);
   out += uri.substr(authority_end, question == std::string_view::npos ? std::string_view::npos
-                                                                       : question - authority_end);
+                                                                      : question - authority_end);
   if (question != std::string_view::npos) {
     out += '?';
     out += RedactQuery(uri.substr(question + 1));
