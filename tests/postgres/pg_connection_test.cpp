@@ -146,6 +146,26 @@ TEST_F(PgConnectionE2eTest, PasswordComesFromPgpassfile) {
   EXPECT_TRUE(conn->Exec("SELECT 1").ok());
 }
 
+TEST_F(PgConnectionE2eTest, ReconnectsAfterItsSessionWasTerminated) {
+  // An administrator (or a failover) ends the session; the server stays up.
+  PgConnection conn = Connect();
+  PgConnection admin = Connect();
+  auto pid = conn.Exec("SELECT pg_backend_pid()");
+  ASSERT_TRUE(pid.ok()) << pid.status().ToString();
+  auto terminated = admin.Exec("SELECT pg_terminate_backend($1::int, 10000)",
+                               {PgParam::Text(std::string(pid->Text(0, 0)))});
+  ASSERT_TRUE(terminated.ok()) << terminated.status().ToString();
+  ASSERT_EQ(terminated->Text(0, 0), "t");
+
+  auto lost = conn.Exec("SELECT 1");
+  EXPECT_EQ(lost.status().code(), Status::Code::kIoError) << lost.status().ToString();
+  EXPECT_NE(lost.status().message().find("database unavailable"), std::string::npos)
+      << lost.status().ToString();
+  auto again = conn.Exec("SELECT pg_backend_pid()");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_NE(again->Text(0, 0), pid->Text(0, 0));  // a new session
+}
+
 TEST_F(PgConnectionE2eTest, SurvivesTheServerGoingAwayAndComingBack) {
   PgConnection conn = Connect();
   ASSERT_TRUE(conn.ExecScript("CREATE TABLE u (uid text)").ok());
