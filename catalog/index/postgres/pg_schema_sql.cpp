@@ -191,7 +191,10 @@ CREATE TRIGGER instances_count AFTER INSERT OR DELETE OR UPDATE OF series_pk ON 
 )sql";
 
 // The views documented in the README ("The index"), with the columns of the
-// SQLite schema's views in the same order.
+// SQLite schema's views in the same order. SQLite's text of them lives in its
+// shipped migrations (schema.cpp), which never change, so it cannot be shared
+// from here; tests/postgres/pg_schema_test.cpp keeps the two alike, column
+// for column.
 constexpr const char* kViews = R"sql(
 CREATE VIEW instance_details AS
 SELECT i.sop_instance_uid, i.sop_class_uid, i.instance_number, i.transfer_syntax_uid,
