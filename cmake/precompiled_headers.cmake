@@ -1,14 +1,16 @@
-# Precompiled headers: most of a pixeldex translation unit's compile time is
-# parsing the same third-party headers (the C++ standard library, DCMTK,
-# fmt, GoogleTest), so each library target with several sources precompiles
-# them once, and every test executable reuses one precompiled header built
-# for the tests (the test executables have one or two sources each, too few
-# to pay for a header of their own). The headers declare only: including them
+# Precompiled headers for the tests: about a third of a test translation
+# unit's compile time is parsing the same third-party headers (the C++
+# standard library, fmt, DCMTK, GoogleTest), so every test executable reuses
+# one precompiled header built once for them all (measured: metadata_test.cpp
+# in 5.0 s of CPU instead of 7.3 s). The headers only declare: including them
 # where a file does not need them adds no symbol to link (checked by linking
 # an empty program that includes them). GCC checks each use with
 # -Winvalid-pch, which CMake adds and PIXELDEX_WERROR turns into an error, so
-# a header that stops matching a target's flags fails the build instead of
-# silently compiling without it.
+# a header that stops matching a test's flags fails the build instead of
+# silently compiling without it. The libraries are left without: with the
+# header precompiled, GCC 12 reports -Warray-bounds false positives inside
+# libstdc++'s std::string (catalog/index/patient_identity.cpp) that it keeps
+# quiet in a normal build.
 option(PIXELDEX_PCH "Precompile the common third-party headers" ON)
 
 set(PIXELDEX_PCH_HEADERS
