@@ -7,10 +7,12 @@
 # an empty program that includes them). GCC checks each use with
 # -Winvalid-pch, which CMake adds and PIXELDEX_WERROR turns into an error, so
 # a header that stops matching a test's flags fails the build instead of
-# silently compiling without it. The libraries are left without: with the
-# header precompiled, GCC 12 reports -Warray-bounds false positives inside
-# libstdc++'s std::string (catalog/index/patient_identity.cpp) that it keeps
-# quiet in a normal build.
+# silently compiling without it. With the header precompiled, GCC 12 no
+# longer treats libstdc++'s std::string internals as a system header for
+# -Warray-bounds and reports its known false positive on std::string
+# concatenation (GCC bug 105651) in four tests; the tests therefore build
+# without that one warning. The libraries are left without a precompiled
+# header, so the shipped code keeps every warning.
 option(PIXELDEX_PCH "Precompile the common third-party headers" ON)
 
 set(PIXELDEX_PCH_HEADERS
@@ -36,6 +38,7 @@ function(pixeldex_precompile_headers)
     get_target_property(is_test ${target} PIXELDEX_TEST)
     if(is_test AND test_pch_owner)
       target_precompile_headers(${target} REUSE_FROM ${test_pch_owner})
+      target_compile_options(${target} PRIVATE -Wno-array-bounds)
     endif()
   endforeach()
 endfunction()
