@@ -277,6 +277,13 @@ const std::vector<std::string>& Migrations() {
       ModalitiesSeparatorMigration(),
       // Version 6: each study's own patient attributes (patient_identity.h).
       StudyPatientAttributesMigration(),
+      // Version 7: studies retention and recycling never remove
+      // (catalog/reconcile/recycler.h; `pixeldex protect`).
+      "CREATE TABLE protected_studies (\n"
+      "  study_instance_uid  TEXT PRIMARY KEY,\n"
+      "  protected_at        TEXT NOT NULL,  -- ISO 8601 UTC\n"
+      "  reason              TEXT\n"
+      ") WITHOUT ROWID;",
   };
   return migrations;
 }

@@ -74,7 +74,7 @@ TEST_F(MigrationTest, TheFixtureIsAVersion1Index) {
 TEST_F(MigrationTest, OpeningAVersion1IndexUpgradesItInPlace) {
   Migrate();
   EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
-  EXPECT_EQ(CurrentSchemaVersion(), 6);
+  EXPECT_EQ(CurrentSchemaVersion(), 7);
   EXPECT_EQ(probe_.Rows("SELECT * FROM instances ORDER BY instance_pk"), v1_instances_);
   EXPECT_EQ(probe_.Rows("SELECT * FROM headers ORDER BY instance_pk"), v1_headers_);
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails WHERE status = 'ok'"), 3);
