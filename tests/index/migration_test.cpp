@@ -20,6 +20,23 @@ namespace {
 using pixeldex::testing::IndexProbe;
 using pixeldex::testing::Row;
 
+// A CT instance as `pixeldex import` would record it.
+InstanceRecord Record(const std::string& patient_id, const std::string& patient_name,
+                      const std::string& study_uid, const std::string& series_uid,
+                      const std::string& sop_instance_uid, const std::string& path) {
+  InstanceRecord record;
+  record.patient.patient_id = patient_id;
+  record.patient.patient_name = patient_name;
+  record.study.study_instance_uid = study_uid;
+  record.series.series_instance_uid = series_uid;
+  record.instance.sop_instance_uid = sop_instance_uid;
+  record.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";
+  record.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
+  record.file = {path, 1, "00", "2026-12-05T07:00:00.000Z", ""};
+  record.provenance.source = "import";
+  return record;
+}
+
 class MigrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -175,15 +192,9 @@ TEST_F(MigrationTest, StudiesMergedUnderAnEmptyPatientIdAreSplit) {
   // Patient ID is a third patient; a second instance of a study joins its own.
   auto writer = IndexWriter::Open(path_);
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-  InstanceRecord record;
-  record.patient.patient_name = "Roe^Richard";
-  record.study.study_instance_uid = "1.2.826.0.1.3680043.10.9.1.3";
-  record.series.series_instance_uid = "1.2.826.0.1.3680043.10.9.2.3";
-  record.instance.sop_instance_uid = "1.2.826.0.1.3680043.10.9.3.4";
-  record.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";
-  record.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
-  record.file = {"a.dcm", 1, "00", "2026-12-05T07:00:00.000Z", ""};
-  record.provenance.source = "import";
+  InstanceRecord record = Record("", "Roe^Richard", "1.2.826.0.1.3680043.10.9.1.3",
+                                  "1.2.826.0.1.3680043.10.9.2.3", "1.2.826.0.1.3680043.10.9.3.4",
+                                  "a.dcm");
   ASSERT_TRUE((*writer)->Write(record).ok());
   record.instance.sop_instance_uid = "1.2.826.0.1.3680043.10.9.3.5";
   record.file.relative_path = "b.dcm";
@@ -225,16 +236,9 @@ TEST_F(MigrationTest, StudiesSharingAPatientIdGetTheirOwnPatientAttributes) {
   // A new instance of study 2 with another name: the study's copy follows it.
   auto writer = IndexWriter::Open(path_);
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-  InstanceRecord record;
-  record.patient.patient_id = "PAT-1";
-  record.patient.patient_name = "Doe^Janet";
-  record.study.study_instance_uid = "1.2.826.0.1.3680043.10.9.1.2";
-  record.series.series_instance_uid = "1.2.826.0.1.3680043.10.9.2.2";
-  record.instance.sop_instance_uid = "1.2.826.0.1.3680043.10.9.3.9";
-  record.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.4";
-  record.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
-  record.file = {"c.dcm", 1, "00", "2026-12-05T07:00:00.000Z", ""};
-  record.provenance.source = "import";
+  const InstanceRecord record =
+      Record("PAT-1", "Doe^Janet", "1.2.826.0.1.3680043.10.9.1.2", "1.2.826.0.1.3680043.10.9.2.2",
+             "1.2.826.0.1.3680043.10.9.3.9", "c.dcm");
   ASSERT_TRUE((*writer)->Write(record).ok());
   EXPECT_EQ(probe_.Rows("SELECT study_instance_uid, patient_name FROM study_summary ORDER BY 1"),
             (std::vector<Row>{{"1.2.826.0.1.3680043.10.9.1.1", "Mueller^Juergen"},
