@@ -25,6 +25,7 @@
 #include "server/association/association_socket.h"
 #include "server/association/tcp_nodelay.h"
 #include "server/config/environment_settings.h"
+#include "server/dimse/archive_room.h"
 #include "server/dimse/store_handler.h"
 #include "server/retrieve/move_destinations.h"
 
@@ -151,6 +152,13 @@ Result<int> DicomServer::Start() {
   auto reconciled = reconcile::Reconcile(*pipeline_, *store_, *writer_, settings_.storage.index, {});
   if (!reconciled.ok()) return reconciled.status();
   reconcile::LogReport(*reconciled, "start-up");
+  // Retention (and recycling down to storage.max_size_mb) before the first
+  // association: what the rules remove is in the events.
+  auto recycled = reconcile::Recycle(store_->file_system(), store_->layout(), *writer_,
+                                     settings_.storage.index,
+                                     RecyclePolicyOf(settings_.storage),
+                                     std::chrono::system_clock::now(), 0);
+  if (!recycled.ok()) return recycled.status();
   last_accept_poll_.store(SteadySeconds());
   return BoundPort(network_);
 }

@@ -14,21 +14,22 @@ using Se = SeriesKeys;
 using I = InstanceKeys;
 constexpr bool kNotNull = true;
 constexpr bool kNullable = false;
+constexpr bool kStudyCopy = true;  // TypedAttribute::copied_to_study
 
 // PS3.4 Tables C.6-1..C.6-4 (Patient Root) and C.6-5..C.6-7 (Study Root),
 // restricted to what the index stores, with the keywords and VRs of PS3.6.
 constexpr std::array kTable = {
     // Patient level.
     TypedAttribute{0x0010, 0x0010, "PatientName", "PN", L::kPatient, "patient_name", M::kByValue,
-                   kNullable, &P::patient_name},
+                   kNullable, &P::patient_name, kStudyCopy},
     TypedAttribute{0x0010, 0x0020, "PatientID", "LO", L::kPatient, "patient_id", M::kUniqueKey,
                    kNotNull, &P::patient_id},
     TypedAttribute{0x0010, 0x0021, "IssuerOfPatientID", "LO", L::kPatient, "issuer_of_patient_id",
                    M::kByValue, kNotNull, &P::issuer_of_patient_id},
     TypedAttribute{0x0010, 0x0030, "PatientBirthDate", "DA", L::kPatient, "patient_birth_date",
-                   M::kByValue, kNullable, &P::birth_date},
+                   M::kByValue, kNullable, &P::birth_date, kStudyCopy},
     TypedAttribute{0x0010, 0x0040, "PatientSex", "CS", L::kPatient, "patient_sex", M::kByValue,
-                   kNullable, &P::sex},
+                   kNullable, &P::sex, kStudyCopy},
     // Study level.
     TypedAttribute{0x0020, 0x000D, "StudyInstanceUID", "UI", L::kStudy, "study_instance_uid",
                    M::kUniqueKey, kNotNull, &St::study_instance_uid},
@@ -99,6 +100,8 @@ constexpr bool EveryEntryIsConsistent() {
     // Unique keys identify rows: never NULL.
     if (a.matching == Matching::kUniqueKey && !a.not_null) return false;
     if (a.matching == Matching::kUniqueKey) ++unique_keys[level];
+    // Only patient attributes that do not identify the patient are copied.
+    if (a.copied_to_study && (a.level != EntityLevel::kPatient || a.not_null)) return false;
     // Grouped by level, top down.
     if (level < previous_level) return false;
     previous_level = level;

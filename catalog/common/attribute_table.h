@@ -61,6 +61,11 @@ struct TypedAttribute {
   // update keeps the stored value when the new one is absent.
   bool not_null;
   RecordField field;
+  // A patient attribute each study also keeps in a column of the same name
+  // in `studies`, as the study's own instances carry it: studies that share
+  // a Patient ID (or have none) may differ in it, and study-level answers
+  // give each study's own (PS3.4 C.6.1.1.3, C.6.2.1.2).
+  bool copied_to_study = false;
 
   constexpr bool IsInteger() const { return field.index() >= 4; }
 };

@@ -6,7 +6,8 @@ namespace pixeldex::index {
 
 AttributeColumns::AttributeColumns(EntityLevel level, Which which) {
   for (const TypedAttribute& attribute : TypedAttributes()) {
-    if (attribute.level != level) continue;
+    const bool copy = level == EntityLevel::kStudy && attribute.copied_to_study;
+    if (attribute.level != level && !copy) continue;
     if (which == Which::kNullable && attribute.not_null) continue;
     attributes_.push_back(&attribute);
   }

@@ -5,7 +5,8 @@
 // value update) and bound from an InstanceRecord. RecordStatements builds its
 // statements from these, so a new entry in the table is written without
 // touching the SQL. Immutable after construction; safe from any thread (the
-// Statement it binds is not).
+// Statement it binds is not). The columns of `studies` include the copies
+// of the patient attributes each study keeps (TypedAttribute::copied_to_study).
 
 #include <string>
 #include <vector>

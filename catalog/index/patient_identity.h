@@ -20,4 +20,11 @@ namespace pixeldex::index {
 // (the table is rebuilt), inside the migration's transaction.
 std::string PatientIdentityMigration();
 
+// The SQL that moves an index from schema version 5 to 6: `studies` gains
+// patient_name, patient_birth_date and patient_sex, filled from the headers
+// of each study's instances as the writer keeps them (the value of the most
+// recent instance that has one); an index serves Patient's Name at study
+// level; the views instance_details and study_summary read the study's copy.
+std::string StudyPatientAttributesMigration();
+
 }  // namespace pixeldex::index

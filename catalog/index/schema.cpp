@@ -275,6 +275,15 @@ const std::vector<std::string>& Migrations() {
       PatientIdentityMigration(),
       // Version 5: Modalities in Study '\'-separated (study_counts.h).
       ModalitiesSeparatorMigration(),
+      // Version 6: each study's own patient attributes (patient_identity.h).
+      StudyPatientAttributesMigration(),
+      // Version 7: studies retention and recycling never remove
+      // (catalog/reconcile/recycler.h; `pixeldex protect`).
+      "CREATE TABLE protected_studies (\n"
+      "  study_instance_uid  TEXT PRIMARY KEY,\n"
+      "  protected_at        TEXT NOT NULL,  -- ISO 8601 UTC\n"
+      "  reason              TEXT\n"
+      ") WITHOUT ROWID;",
   };
   return migrations;
 }
@@ -309,7 +318,12 @@ Status CheckForeignKeys(Db& db, int64_t violations_before) {
 
 int CurrentSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
-Status PrepareForWriting(Db& db) {
+Status PrepareForWriting(Db& db) { return PrepareForWriting(db, CurrentSchemaVersion()); }
+
+Status PrepareForWriting(Db& db, int target_version) {
+  if (target_version > CurrentSchemaVersion()) {
+    return Status::InvalidArgument("no schema version " + std::to_string(target_version));
+  }
   // WAL: readers (sqlite3 shell, C-FIND) never block the writer. FULL: a
   // committed transaction survives power loss, which a C-STORE success needs.
   // temp_store=MEMORY: the statement journals of the writer's per-record
@@ -337,7 +351,7 @@ Status PrepareForWriting(Db& db) {
                                std::to_string(CurrentSchemaVersion()) + ")");
   }
   int64_t violations_before = 0;
-  if (*version < CurrentSchemaVersion()) {
+  if (*version < target_version) {
     auto counted = CountForeignKeyViolations(db);
     if (!counted.ok()) {
       (void)db.Exec("ROLLBACK");  // failing anyway, with the reason below
@@ -345,7 +359,7 @@ Status PrepareForWriting(Db& db) {
     }
     violations_before = *counted;
   }
-  for (int v = *version; v < CurrentSchemaVersion(); ++v) {
+  for (int v = *version; v < target_version; ++v) {
     Status s = db.Exec(Migrations()[v]);
     if (s.ok()) s = db.Exec("PRAGMA user_version=" + std::to_string(v + 1));
     if (s.ok()) s = CheckForeignKeys(db, violations_before);

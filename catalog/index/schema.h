@@ -16,6 +16,9 @@ int CurrentSchemaVersion();
 // foreign keys) and migrates the schema to CurrentSchemaVersion(). Refuses a
 // file whose version is newer than this build knows.
 Status PrepareForWriting(Db& db);
+// The same, migrating only up to `version` (at most CurrentSchemaVersion()):
+// an index as an older pixeldex left it, for the migration tests.
+Status PrepareForWriting(Db& db, int version);
 
 // The size the writer cuts the write-ahead log back to after a checkpoint
 // (PRAGMA journal_size_limit): four times what SQLite's automatic checkpoint

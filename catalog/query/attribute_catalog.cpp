@@ -74,6 +74,10 @@ Catalog MakeCatalog() {
       catalog.attributes.push_back({{a.group, a.element}, a.keyword, a.vr, level,
                                     catalog.columns.back().c_str(), C::kNone,
                                     a.matching == Matching::kUniqueKey});
+      if (a.copied_to_study) {
+        catalog.columns.push_back(std::string(TableAlias(EntityLevel::kStudy)) + "." + a.column);
+        catalog.attributes.back().study_column = catalog.columns.back().c_str();
+      }
     }
     for (const ComputedKey& k : kComputedKeys) {
       if (k.level != level) continue;
@@ -110,6 +114,10 @@ QueryLevel LevelInModel(const AttributeInfo& info, InformationModel model) {
     return QueryLevel::kStudy;
   }
   return info.level;
+}
+
+const char* ColumnAt(const AttributeInfo& info, QueryLevel level) {
+  return info.study_column && level != QueryLevel::kPatient ? info.study_column : info.column;
 }
 
 QueryLevel TopLevel(InformationModel model) {

@@ -40,6 +40,9 @@ struct AttributeInfo {
   // C.6.1.1.x lists them as return keys only); a value is then ignored and the
   // response is FF01 (optional key not supported for matching).
   bool matchable = true;
+  // The study's own copy of a patient attribute ("st.patient_name"), read at
+  // the study level and below; nullptr when the attribute has none.
+  const char* study_column = nullptr;
 };
 
 // The catalog entry for `tag`, or nullptr for a tag read from headers.json.
@@ -51,6 +54,10 @@ const std::vector<AttributeInfo>& AllAttributes();
 // The level an attribute belongs to in `model`: in the Study Root model the
 // patient attributes are attributes of the study (PS3.4 C.6.2.1.2).
 QueryLevel LevelInModel(const AttributeInfo& info, InformationModel model);
+// Where `info` is read in a query at `level`: below the patient level a
+// patient attribute that each study keeps (study_column) is the study's
+// own, as its files say (PS3.4 C.6.1.1.3, C.6.2.1.2); otherwise `column`.
+const char* ColumnAt(const AttributeInfo& info, QueryLevel level);
 // The highest level of the model: PATIENT or STUDY.
 QueryLevel TopLevel(InformationModel model);
 // The unique key of a level: Patient ID, Study/Series/SOP Instance UID.

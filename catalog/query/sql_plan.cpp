@@ -123,7 +123,7 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     const bool list = IsListComputed(info.computed);
     returns[info.tag] = {
         {info.tag, info.vr, list ? ReturnColumn::Kind::kList : ReturnColumn::Kind::kText, {}},
-        info.column ? info.column : ComputedExpr(info.computed)};
+        info.column ? ColumnAt(info, level) : ComputedExpr(info.computed)};
   };
   for (int l = static_cast<int>(TopLevel(request.model)); l <= static_cast<int>(level); ++l) {
     add_catalog_return(*FindAttribute(UniqueKeyOf(static_cast<QueryLevel>(l))));
@@ -167,7 +167,7 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
       const auto range = CombineDateTime(c, paired->second);
       if (!range) continue;
       next_condition();
-      AppendDateTimeRange(*range, date_info->column, time_info->column, where);
+      AppendDateTimeRange(*range, ColumnAt(*date_info, level), ColumnAt(*time_info, level), where);
       done.push_back(tag);
       done.push_back(*time_tag);
     }
@@ -181,7 +181,7 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     }
     next_condition();
     if (info && info->column) {
-      AppendValueTests(c, info->column, where);
+      AppendValueTests(c, ColumnAt(*info, level), where);
     } else if (info) {
       AppendComputedListCondition(c, info->computed, where);
     } else {
@@ -231,7 +231,7 @@ Result<SqlPlan> BuildInstanceListPlan(const FindRequest& request) {
     if (c->universal) continue;
     w.Sql(first ? " WHERE " : " AND ");
     first = false;
-    AppendValueTests(*c, info->column, w);
+    AppendValueTests(*c, ColumnAt(*info, QueryLevel::kImage), w);
   }
   w.Sql(" ORDER BY i.series_pk, i.instance_number, i.instance_pk");
   SqlPlan plan;

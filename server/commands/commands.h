@@ -14,6 +14,9 @@ int RunReindex(int argc, char** argv);
 int RunCheck(int argc, char** argv);
 int RunExport(int argc, char** argv);
 int RunDelete(int argc, char** argv);
+int RunProtect(int argc, char** argv);
+int RunUnprotect(int argc, char** argv);
+int RunRecycle(int argc, char** argv);
 int RunHashPassword(int argc, char** argv);
 
 }  // namespace pixeldex::server

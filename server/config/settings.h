@@ -60,6 +60,14 @@ struct StorageSettings {
   int64_t min_free_mb = 100;
   // Days of operational history (associations, events) kept; 0 keeps all.
   int history_days = 90;
+  // The most the archive's files may take (sum of their sizes), in MiB; 0: no
+  // limit. When reached, C-STORE is refused (A700) unless `recycling` is on,
+  // then the oldest unprotected studies are deleted (catalog/reconcile/recycler.h).
+  int64_t max_size_mb = 0;
+  bool recycling = false;
+  // retention.max_age_days: studies whose last instance arrived longer ago
+  // are deleted (unless protected), at start and by `pixeldex recycle`; 0: never.
+  int max_age_days = 0;
 
   bool operator==(const StorageSettings&) const = default;
 };

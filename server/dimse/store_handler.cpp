@@ -9,6 +9,7 @@
 
 #include "catalog/common/log.h"
 #include "server/association/counted_ingest.h"
+#include "server/dimse/archive_room.h"
 #include "server/dimse/dimse_status.h"
 #include "server/dimse/latched_output_stream.h"
 #include "server/dimse/request_refusal.h"
@@ -105,6 +106,9 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
                                AssociationStats& stats) {
   const int timeout = context.settings.network.dimse_timeout_seconds;
   if (auto shortfall = FreeSpaceShortfall(context.store, context.settings.storage.min_free_mb)) {
+    return Refuse(assoc, pres_id, request, context, *shortfall, stats);
+  }
+  if (auto shortfall = ArchiveSizeShortfall(context)) {
     return Refuse(assoc, pres_id, request, context, *shortfall, stats);
   }
   const std::string incoming = context.store.NewIncomingPath();

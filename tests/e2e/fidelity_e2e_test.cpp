@@ -10,9 +10,13 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 
 #include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
+#include "tests/e2e/dicomweb_users.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/http_client.h"
 
 namespace pixeldex::testing {
 namespace {
@@ -164,6 +168,112 @@ TEST_F(FidelityE2eTest, StudiesWithoutPatientIdKeepTheirOwnPatient) {
   r = StoreScu({MakeInstance(t, "shared1.dcm"), MakeInstance(u, "shared2.dcm")});
   ASSERT_EQ(r.exit_code, 0) << r.output << server_->Log();
   EXPECT_EQ(Index().Count("SELECT count(*) FROM patients WHERE patient_id = 'SHARED'"), 1);
+}
+
+// Studies sharing a Patient ID, as anonymized corpora have them: empty, or
+// one non-empty ID for people whose files give other names. Each study
+// answers C-FIND and QIDO-RS at the study level with the patient attributes
+// its own files carry (PS3.4 C.6.2.1.2), and a name selects only the studies
+// whose files say it; the index's views say the same.
+class SharedPatientIdE2eTest : public FidelityE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--http", "127.0.0.1:0", "--set", UsersSetting()};
+  }
+
+  struct Own {
+    std::string name, birth_date, sex;
+    bool operator==(const Own&) const = default;
+  };
+
+  // Study Instance UID -> its patient attributes, in findscu's answers.
+  std::map<std::string, Own> FindStudies(const std::vector<std::string>& keys) {
+    std::vector<std::string> args = {"-S", "-k", "QueryRetrieveLevel=STUDY", "-k",
+                                     "StudyInstanceUID", "-k", "PatientBirthDate", "-k",
+                                     "PatientSex", "-k", "PatientID"};
+    for (const std::string& key : keys) {
+      args.push_back("-k");
+      args.push_back(key);
+    }
+    ProcessResult r;
+    std::map<std::string, Own> answered;
+    for (const auto& response : Find(args, &r)) {
+      OFString uid, name, birth_date, sex;
+      response->findAndGetOFStringArray(DCM_StudyInstanceUID, uid);
+      response->findAndGetOFStringArray(DCM_PatientName, name);
+      response->findAndGetOFStringArray(DCM_PatientBirthDate, birth_date);
+      response->findAndGetOFStringArray(DCM_PatientSex, sex);
+      answered[uid.c_str()] = {name.c_str(), birth_date.c_str(), sex.c_str()};
+    }
+    EXPECT_EQ(r.exit_code, 0) << r.output << server_->Log();
+    return answered;
+  }
+
+  // Study Instance UID -> Patient's Name, in a QIDO-RS answer.
+  std::map<std::string, std::string> QidoStudies(const std::string& query) {
+    const HttpReply reply =
+        HttpRequest(server_->http_port(), "GET", "/dicom-web/studies" + query,
+                    {"Authorization: " + BasicAuthorization("bob", "builder")});
+    std::map<std::string, std::string> answered;
+    if (reply.status == 204) return answered;
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    for (const auto& match : nlohmann::json::parse(reply.body)) {
+      const auto& name = match.at("00100010");
+      answered[match.at("0020000D").at("Value").at(0).get<std::string>()] =
+          name.contains("Value") ? name.at("Value").at(0).at("Alphabetic").get<std::string>() : "";
+    }
+    return answered;
+  }
+};
+
+TEST_F(SharedPatientIdE2eTest, EachStudyAnswersWithItsOwnPatientAttributes) {
+  const Own owns[] = {{"Anonymized", "19700101", "O"},
+                      {"Last Name^First Name", "19800202", "F"},
+                      {"Test^S R", "19900303", "M"}};
+  std::map<std::string, Own> expected;
+  std::map<std::string, std::string> expected_names;
+  std::vector<std::string> files;
+  for (const char* patient_id : {"", "ANON"}) {
+    for (const Own& own : owns) {
+      TestInstance t;
+      t.patient_id = patient_id;
+      t.patient_name = own.name;
+      t.birth_date = own.birth_date;
+      t.sex = own.sex;
+      t.study_uid = UniqueUid("1.");
+      t.series_uid = UniqueUid("2.");
+      expected[t.study_uid] = own;
+      expected_names[t.study_uid] = own.name;
+      const auto made = MakeInstances(t, 2, "shared" + std::to_string(files.size()) + "_");
+      files.insert(files.end(), made.begin(), made.end());
+    }
+  }
+  auto r = StoreScu(files);
+  ASSERT_EQ(r.exit_code, 0) << r.output << server_->Log();
+
+  EXPECT_EQ(FindStudies({"PatientName"}), expected);
+  EXPECT_EQ(QidoStudies("?includefield=00100010"), expected_names);
+  // A name selects the studies whose files carry it, one per Patient ID.
+  const auto by_name = FindStudies({"PatientName=Test^S R"});
+  EXPECT_EQ(by_name.size(), 2u);
+  for (const auto& [uid, own] : by_name) EXPECT_EQ(own, owns[2]) << uid;
+  EXPECT_EQ(FindStudies({"PatientName=Last*", "PatientID=ANON"}).size(), 1u);
+  const auto qido_by_name = QidoStudies("?PatientName=Test%5ES%20R");
+  EXPECT_EQ(qido_by_name.size(), 2u);
+  for (const auto& [uid, name] : qido_by_name) EXPECT_EQ(name, "Test^S R") << uid;
+  // The views say what the answers say.
+  for (const auto& [uid, own] : expected) {
+    EXPECT_EQ(Index().Rows("SELECT DISTINCT patient_name, patient_birth_date, patient_sex "
+                           "FROM instance_details WHERE study_instance_uid = ?1",
+                           {uid}),
+              (std::vector<Row>{{own.name, own.birth_date, own.sex}}));
+    EXPECT_EQ(Index().Scalar("SELECT patient_name FROM study_summary "
+                             "WHERE study_instance_uid = ?1",
+                             {uid}),
+              own.name);
+  }
+  // One patient for the non-empty ID, one per study without (PS3.3 C.7.1.1).
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM patients"), 4);
 }
 
 // Loads `path`, deletes `tags` from its data set and writes it back.

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "catalog/common/attribute_table.h"
 #include "catalog/index/record_statements.h"
@@ -67,7 +68,8 @@ class AttributeTableTest : public ::testing::Test {
       ASSERT_FALSE(columns.empty()) << table;
       std::set<std::string> typed;
       for (const TypedAttribute& a : TypedAttributes()) {
-        if (EntityTable(a.level) != table) continue;
+        const bool study_copy = table == "studies" && a.copied_to_study;
+        if (EntityTable(a.level) != table && !study_copy) continue;
         typed.insert(a.column);
         const auto it = columns.find(a.column);
         ASSERT_NE(it, columns.end()) << a.keyword << ": no column " << table << "." << a.column;
@@ -155,20 +157,25 @@ TEST_F(AttributeTableTest, WriterStoresEveryTypedAttributeInItsColumnAndKeepsSto
   ASSERT_TRUE(db.Exec("COMMIT").ok());
 
   for (const TypedAttribute& a : TypedAttributes()) {
-    // The first instance's row (instances), or the one shared row above it.
-    const std::string where = a.level == EntityLevel::kInstance ? " WHERE instance_pk = 1" : "";
-    auto stmt = db.Prepare(std::string("SELECT ") + a.column + ", count(*) OVER () FROM " +
-                           EntityTable(a.level) + where);
-    ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
-    ASSERT_TRUE(stmt->Step()) << a.keyword;
-    EXPECT_EQ(stmt->Int(1), 1) << a.keyword;
-    VisitField(a, first, [&](const auto& value) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>) {
-        EXPECT_EQ(stmt->Text(0), value) << a.keyword;
-      } else {
-        EXPECT_EQ(stmt->Int(0), *value) << a.keyword;
-      }
-    });
+    // Its table, and the study's copy of a patient attribute too.
+    std::vector<std::string> tables{EntityTable(a.level)};
+    if (a.copied_to_study) tables.push_back(EntityTable(EntityLevel::kStudy));
+    for (const std::string& table : tables) {
+      // The first instance's row (instances), or the one shared row above it.
+      const std::string where = a.level == EntityLevel::kInstance ? " WHERE instance_pk = 1" : "";
+      auto stmt = db.Prepare(std::string("SELECT ") + a.column + ", count(*) OVER () FROM " +
+                             table + where);
+      ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
+      ASSERT_TRUE(stmt->Step()) << a.keyword << " in " << table;
+      EXPECT_EQ(stmt->Int(1), 1) << a.keyword << " in " << table;
+      VisitField(a, first, [&](const auto& value) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>) {
+          EXPECT_EQ(stmt->Text(0), value) << a.keyword << " in " << table;
+        } else {
+          EXPECT_EQ(stmt->Int(0), *value) << a.keyword << " in " << table;
+        }
+      });
+    }
   }
 }
 

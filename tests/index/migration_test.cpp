@@ -2,7 +2,8 @@
 // `sqlite3 .dump`, tests/index/fixtures/schema_v1.sql) is upgraded in place
 // by IndexWriter::Open, keeps every row, gains the v2 tables and views, the
 // v3 study counts, v4's patient identity (studies joined under an empty
-// Patient ID split) and v5's '\\'-separated Modalities in Study.
+// Patient ID split), v5's '\\'-separated Modalities in Study and v6's
+// patient attributes of each study.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -18,6 +19,23 @@ namespace {
 
 using pixeldex::testing::IndexProbe;
 using pixeldex::testing::Row;
+
+// A CT instance as `pixeldex import` would record it.
+InstanceRecord Record(const std::string& patient_id, const std::string& patient_name,
+                      const std::string& study_uid, const std::string& series_uid,
+                      const std::string& sop_instance_uid, const std::string& path) {
+  InstanceRecord record;
+  record.patient.patient_id = patient_id;
+  record.patient.patient_name = patient_name;
+  record.study.study_instance_uid = study_uid;
+  record.series.series_instance_uid = series_uid;
+  record.instance.sop_instance_uid = sop_instance_uid;
+  record.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";
+  record.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
+  record.file = {path, 1, "00", "2026-12-05T07:00:00.000Z", ""};
+  record.provenance.source = "import";
+  return record;
+}
 
 class MigrationTest : public ::testing::Test {
  protected:
@@ -48,6 +66,15 @@ class MigrationTest : public ::testing::Test {
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
   }
 
+  // Upgrades the fixture to `version` only: the index an older pixeldex left.
+  void MigrateTo(int version) {
+    auto db = Db::Open(path_, Db::Mode::kReadWrite);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    const Status s = PrepareForWriting(*db, version);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(version));
+  }
+
   pixeldex::testing::TempDir dir_;
   std::string path_ = dir_ / "index.db";
   IndexProbe probe_{path_};
@@ -64,7 +91,7 @@ TEST_F(MigrationTest, TheFixtureIsAVersion1Index) {
 TEST_F(MigrationTest, OpeningAVersion1IndexUpgradesItInPlace) {
   Migrate();
   EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
-  EXPECT_EQ(CurrentSchemaVersion(), 5);
+  EXPECT_EQ(CurrentSchemaVersion(), 7);
   EXPECT_EQ(probe_.Rows("SELECT * FROM instances ORDER BY instance_pk"), v1_instances_);
   EXPECT_EQ(probe_.Rows("SELECT * FROM headers ORDER BY instance_pk"), v1_headers_);
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails WHERE status = 'ok'"), 3);
@@ -123,19 +150,17 @@ TEST_F(MigrationTest, ModalitiesInStudyBecomeBackslashSeparated) {
           "NULL,NULL,NULL,NULL,'2026-11-25T10:55:17.000Z');"
           "INSERT INTO series VALUES(4,1,'1.2.826.0.1.3680043.10.9.2.4','AU',4,NULL,NULL,NULL,"
           "NULL,NULL,NULL,NULL,'2026-11-25T10:55:17.000Z');");
+  // A version 4 file holds ','-separated values: upgraded, they are rewritten.
+  MigrateTo(4);
+  ExecSql("UPDATE studies SET modalities_in_study = 'SR,CT,AU';");
   Migrate();
   const std::string modalities =
       "SELECT modalities_in_study FROM studies JOIN patients USING (patient_pk) "
       "WHERE patient_id = 'PAT-1'";
+  EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
   EXPECT_EQ(probe_.Scalar(modalities), "AU\\CT\\SR");
   EXPECT_EQ(probe_.Scalar(modalities), probe_.Scalar("SELECT modalities FROM study_summary "
                                                      "WHERE patient_id = 'PAT-1'"));
-
-  // A version 4 file holds ','-separated values: upgraded, they are rewritten.
-  ExecSql("UPDATE studies SET modalities_in_study = 'SR,CT,AU'; PRAGMA user_version = 4;");
-  Migrate();
-  EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), "5");
-  EXPECT_EQ(probe_.Scalar(modalities), "AU\\CT\\SR");
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM studies WHERE modalities_in_study LIKE '%,%'"), 0);
 
   // The recreated triggers keep the new form.
@@ -167,15 +192,9 @@ TEST_F(MigrationTest, StudiesMergedUnderAnEmptyPatientIdAreSplit) {
   // Patient ID is a third patient; a second instance of a study joins its own.
   auto writer = IndexWriter::Open(path_);
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-  InstanceRecord record;
-  record.patient.patient_name = "Roe^Richard";
-  record.study.study_instance_uid = "1.2.826.0.1.3680043.10.9.1.3";
-  record.series.series_instance_uid = "1.2.826.0.1.3680043.10.9.2.3";
-  record.instance.sop_instance_uid = "1.2.826.0.1.3680043.10.9.3.4";
-  record.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";
-  record.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
-  record.file = {"a.dcm", 1, "00", "2026-12-05T07:00:00.000Z", ""};
-  record.provenance.source = "import";
+  InstanceRecord record = Record("", "Roe^Richard", "1.2.826.0.1.3680043.10.9.1.3",
+                                  "1.2.826.0.1.3680043.10.9.2.3", "1.2.826.0.1.3680043.10.9.3.4",
+                                  "a.dcm");
   ASSERT_TRUE((*writer)->Write(record).ok());
   record.instance.sop_instance_uid = "1.2.826.0.1.3680043.10.9.3.5";
   record.file.relative_path = "b.dcm";
@@ -183,6 +202,47 @@ TEST_F(MigrationTest, StudiesMergedUnderAnEmptyPatientIdAreSplit) {
   EXPECT_EQ(probe_.Rows("SELECT patient_name, count(*) FROM instance_details "
                         "GROUP BY patient_pk ORDER BY 1"),
             (std::vector<Row>{{"Doe^Jane", "1"}, {"Müller^Jürgen", "2"}, {"Roe^Richard", "2"}}));
+}
+
+// Up to version 5 a study's patient attributes were its patient's: studies
+// sharing a Patient ID (an anonymized corpus) all showed one name. Version 6
+// gives each study the values its own headers carry, the most recent
+// instance's where they differ (as the writer keeps them).
+TEST_F(MigrationTest, StudiesSharingAPatientIdGetTheirOwnPatientAttributes) {
+  MigrateTo(5);
+  ExecSql("UPDATE studies SET patient_pk = 1; DELETE FROM patients WHERE patient_pk = 2;"
+          // Study 2's files: another birth date and sex.
+          "UPDATE headers SET json = json_set(json, '$.\"00100030\".Value[0]', '19811111',"
+          "  '$.\"00100040\".Value[0]', 'F')"
+          " WHERE json_extract(json, '$.\"00100010\".Value[0].Alphabetic') = 'Doe^Jane';"
+          // Study 1's newest instance: another spelling, and no sex.
+          "UPDATE headers SET json = json_remove(json_set(json, "
+          "  '$.\"00100010\".Value[0].Alphabetic', 'Mueller^Juergen'), '$.\"00100040\".Value')"
+          " WHERE instance_pk = (SELECT max(i.instance_pk) FROM instances i JOIN series se"
+          "   USING (series_pk) WHERE se.study_pk = 1);");
+  ASSERT_EQ(probe_.Count("SELECT count(DISTINCT patient_name) FROM instance_details"), 1);
+  Migrate();
+  EXPECT_EQ(probe_.Rows("SELECT study_instance_uid, patient_id, patient_name FROM study_summary "
+                        "ORDER BY 1"),
+            (std::vector<Row>{{"1.2.826.0.1.3680043.10.9.1.1", "PAT-1", "Mueller^Juergen"},
+                              {"1.2.826.0.1.3680043.10.9.1.2", "PAT-1", "Doe^Jane"}}));
+  EXPECT_EQ(probe_.Rows("SELECT DISTINCT study_instance_uid, patient_name, patient_birth_date, "
+                        "patient_sex FROM instance_details ORDER BY 1"),
+            (std::vector<Row>{{"1.2.826.0.1.3680043.10.9.1.1", "Mueller^Juergen", "19700101", "O"},
+                              {"1.2.826.0.1.3680043.10.9.1.2", "Doe^Jane", "19811111", "F"}}));
+  // Still one patient: the Patient ID says so (PS3.3 C.7.1.1).
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM patients"), 1);
+  EXPECT_EQ(probe_.Scalar("PRAGMA integrity_check"), "ok");
+  // A new instance of study 2 with another name: the study's copy follows it.
+  auto writer = IndexWriter::Open(path_);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  const InstanceRecord record =
+      Record("PAT-1", "Doe^Janet", "1.2.826.0.1.3680043.10.9.1.2", "1.2.826.0.1.3680043.10.9.2.2",
+             "1.2.826.0.1.3680043.10.9.3.9", "c.dcm");
+  ASSERT_TRUE((*writer)->Write(record).ok());
+  EXPECT_EQ(probe_.Rows("SELECT study_instance_uid, patient_name FROM study_summary ORDER BY 1"),
+            (std::vector<Row>{{"1.2.826.0.1.3680043.10.9.1.1", "Mueller^Juergen"},
+                              {"1.2.826.0.1.3680043.10.9.1.2", "Doe^Janet"}}));
 }
 
 TEST_F(MigrationTest, AMigratedIndexTakesNewWritesAndReopensWithoutMigrating) {

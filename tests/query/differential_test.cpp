@@ -31,6 +31,9 @@ const std::vector<Pool>& Pools() {
        {"Doe^John", "DOE^JANE", "Doeson^Mark", "Smith^Anna", "Müller^Jürgen", "100%_x", ""}},
       {"PatientSex", QueryLevel::kPatient, {"M", "F", "O", ""}},
       {"PatientBirthDate", QueryLevel::kPatient, {"19700101", "19851231", "20000229", ""}},
+      // A study's own patient name, where its files differ from the patient's
+      // other studies (shared or empty Patient ID; patient_identity.h).
+      {"PatientName", QueryLevel::kStudy, {"Doe^John", "Anonymized", "Roe^Jane", ""}},
       {"StudyDate", QueryLevel::kStudy, {"20240101", "20240105", "20240107", "20231231", ""}},
       {"StudyTime", QueryLevel::kStudy, {"080000", "103015.123", "1100", "10", "235959.9", ""}},
       {"AccessionNumber", QueryLevel::kStudy, {"A1", "a1", "A10", "B_2", ""}},

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "catalog/index/schema.h"
 #include "catalog/query/attribute_catalog.h"
@@ -113,6 +114,21 @@ Status LoadFixture(index::Db& db, const std::vector<FixtureEntity>& fixture) {
       values.push_back(a);
       integer.push_back(IsIntegerColumn(info.column));
     }
+    // A study's copies of its patient's attributes: the study's own value
+    // when the fixture gives one (its files say so), else the patient's.
+    if (e.level == QueryLevel::kStudy) {
+      const auto patient = entity_by_label[0].find(e.parent);
+      for (const AttributeInfo& info : AllAttributes()) {
+        if (info.study_column == nullptr) continue;
+        const ResponseAttribute* a = e.Find(info.tag);
+        if (a == nullptr && patient != entity_by_label[0].end()) a = patient->second->Find(info.tag);
+        if (a == nullptr) continue;
+        const std::string column = info.study_column;
+        columns.push_back(column.substr(column.find('.') + 1));
+        values.push_back(a);
+        integer.push_back(false);
+      }
+    }
     std::string sql = std::string("INSERT INTO ") + TableOf(e.level) + " (";
     std::string extra;
     switch (e.level) {
@@ -189,12 +205,15 @@ Status LoadFixture(index::Db& db, const std::vector<FixtureEntity>& fixture) {
     if (e.level == QueryLevel::kImage) {
       // The instance's full header: its own attributes and its ancestors'.
       std::vector<ResponseAttribute> header;
+      // The lowest level that gives an attribute (a study's own patient
+      // attributes) wins.
       const FixtureEntity* cur = &e;
+      std::set<Tag> given;
       for (int l = level; l >= 0 && cur != nullptr; --l) {
         for (const auto& a : cur->attributes) {
           const AttributeInfo* info = FindAttribute(a.tag);
           if (info && info->column == nullptr) continue;  // computed, not stored
-          header.push_back(a);
+          if (given.insert(a.tag).second) header.push_back(a);
         }
         if (l > 0) cur = entity_by_label[l - 1][cur->parent];
       }

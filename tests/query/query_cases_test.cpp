@@ -21,7 +21,7 @@ namespace {
 const std::vector<std::string> kCaseFiles = {
     "single_value",  "universal",         "wildcard",       "range",
     "uid_list",      "sequence",          "empty_values",   "levels_and_validation",
-    "computed_keys", "charset_utf8",      "header_json_keys",
+    "computed_keys", "charset_utf8",      "header_json_keys", "study_patient_attributes",
 };
 
 std::string CasePath(const std::string& name) {

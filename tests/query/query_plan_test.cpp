@@ -83,6 +83,15 @@ TEST_F(QueryPlanTest, StudyByPatientNamePrefixUsesTheNocaseIndex) {
   const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
                                 {Key(0x0008, 0x0052, "CS", "STUDY"),
                                  Key(0x0010, 0x0010, "PN", "Doe*")});
+  // Each study's own Patient's Name (schema v6, patient_identity.h).
+  ExpectIndexed(plan, "st", "studies_patient_name (patient_name>? AND patient_name<?)");
+}
+
+// A patient-level query keeps the patient's row and its index.
+TEST_F(QueryPlanTest, PatientRootPatientByNamePrefixUsesThePatientsNameIndex) {
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kPatientRoot,
+                                {Key(0x0008, 0x0052, "CS", "PATIENT"),
+                                 Key(0x0010, 0x0010, "PN", "Doe*")});
   ExpectIndexed(plan, "p", "patients_name (patient_name>? AND patient_name<?)");
 }
 

@@ -55,6 +55,12 @@ class Tree {
 // The stored attribute `tag` as the index sees it for entity `e`.
 std::optional<ResponseAttribute> Stored(const Tree& tree, const FixtureEntity& e, Tag tag) {
   if (const AttributeInfo* info = FindAttribute(tag)) {
+    // Below the patient level, a study's own value of a patient attribute
+    // it keeps a copy of (attribute_catalog.h, ColumnAt).
+    if (info->study_column && e.level != QueryLevel::kPatient) {
+      const FixtureEntity* study = tree.At(&e, QueryLevel::kStudy);
+      if (const ResponseAttribute* own = study ? study->Find(tag) : nullptr) return *own;
+    }
     const FixtureEntity* owner = tree.At(&e, info->level);
     if (!owner) return std::nullopt;
     if (info->computed == Computed::kModalitiesInStudy ||

@@ -1,0 +1,28 @@
+#pragma once
+// The archive size limit at C-STORE time (storage.max_size_mb): when the
+// stored files have reached it, either the oldest unprotected studies are
+// recycled (storage.recycling on; catalog/reconcile/recycler.h) or the store
+// is refused with A700 Refused: Out of Resources (PS3.4 B.2.3). Recycling
+// runs in one association at a time; the others wait for it. Safe from any
+// association thread.
+
+#include <optional>
+#include <string>
+
+#include "catalog/reconcile/recycler.h"
+#include "server/association/server_context.h"
+#include "server/config/settings.h"
+
+namespace pixeldex::server {
+
+// The retention and recycling rules of the settings; the size rule only when
+// storage.recycling is on (otherwise the limit refuses, it never deletes).
+reconcile::RecyclePolicy RecyclePolicyOf(const StorageSettings& storage);
+
+// Nothing when a new instance may be stored (no limit, room left, or room
+// made by recycling); otherwise why not, with the numbers, in at most 64
+// characters (the A700's Error Comment, PS3.7 C.4), e.g.
+// "archive 1030 MB reached storage.max_size_mb 1024".
+std::optional<std::string> ArchiveSizeShortfall(const ServerContext& context);
+
+}  // namespace pixeldex::server

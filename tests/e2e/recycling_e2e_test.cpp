@@ -1,0 +1,115 @@
+// The archive size limit end to end, the real binary and storescu: with
+// storage.max_size_mb reached and recycling off, a C-STORE is answered A700
+// (PS3.4 B.2.3) with the numbers, logged and recorded; with recycling on,
+// the oldest unprotected study (`pixeldex protect` keeps one) is deleted to
+// make room and the event names the rule; `pixeldex recycle --dry-run` and
+// `pixeldex recycle` apply retention.max_age_days.
+
+#include "tests/e2e/e2e_fixture.h"
+
+namespace pixeldex::testing {
+namespace {
+
+class SizeLimitE2eTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--set", "storage.max_size_mb=1"};
+  }
+
+  // Stores a study of one 512x512 16-bit image (half a MiB); returns its UID.
+  std::string StoreStudy(int* exit_code = nullptr) {
+    TestInstance t;
+    t.study_uid = UniqueUid("1.");
+    t.series_uid = UniqueUid("2.");
+    t.sop_instance_uid = UniqueUid("3.");
+    t.rows = 512;
+    t.columns = 512;
+    auto r = StoreScu({MakeInstance(t, "s" + std::to_string(++made_) + ".dcm")}, {"-v"});
+    if (exit_code) *exit_code = r.exit_code;
+    last_output_ = r.output;
+    return t.study_uid;
+  }
+  long long Stored(const std::string& study_uid) const {
+    return Index().Count("SELECT count(*) FROM studies WHERE study_instance_uid = ?1",
+                         {study_uid});
+  }
+
+  int made_ = 0;
+  std::string last_output_;
+};
+
+TEST_F(SizeLimitE2eTest, AFullArchiveRefusesWithA700WhenRecyclingIsOff) {
+  const std::string first = StoreStudy(), second = StoreStudy();
+  ASSERT_EQ(Stored(first), 1) << last_output_ << server_->Log();
+  ASSERT_EQ(Stored(second), 1) << last_output_ << server_->Log();
+  const std::string third = StoreStudy();
+  EXPECT_EQ(Stored(third), 0) << server_->Log();
+  // storescu -v names A700 so.
+  EXPECT_NE(last_output_.find("Received Store Response (Refused: OutOfResources)"),
+            std::string::npos)
+      << last_output_;
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM events WHERE kind = 'store_failed' AND "
+                          "status_code = 42752 AND detail LIKE '%archive 1 MB reached "
+                          "storage.max_size_mb 1%'"),
+            1);
+  EXPECT_NE(server_->Log().find("reached storage.max_size_mb 1"), std::string::npos)
+      << server_->Log();
+  // Nothing was deleted.
+  EXPECT_EQ(Stored(first) + Stored(second), 2);
+}
+
+class RecyclingE2eTest : public SizeLimitE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--set", "storage.max_size_mb=1", "--set", "storage.recycling=true"};
+  }
+};
+
+TEST_F(RecyclingE2eTest, TheOldestUnprotectedStudyMakesRoom) {
+  const std::string protected_study = StoreStudy(), oldest = StoreStudy();
+  ASSERT_EQ(Stored(protected_study) + Stored(oldest), 2) << last_output_ << server_->Log();
+  auto r = PixeldexOn(dir_, "protect", {"--reason", "teaching file", protected_study});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  int exit_code = -1;
+  const std::string newest = StoreStudy(&exit_code);
+  EXPECT_EQ(exit_code, 0) << last_output_ << server_->Log();
+  EXPECT_EQ(Stored(newest), 1) << server_->Log();
+  EXPECT_EQ(Stored(protected_study), 1);
+  EXPECT_EQ(Stored(oldest), 0);
+  EXPECT_EQ(Index().Rows("SELECT detail FROM events WHERE kind = 'deleted'"),
+            (std::vector<Row>{{"recycling (storage.max_size_mb 1)"}}));
+  EXPECT_NE(server_->Log().find("recycled study " + oldest), std::string::npos)
+      << server_->Log();
+  // Files and index agree afterwards.
+  r = PixeldexOn(dir_, "check");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+TEST_F(RecyclingE2eTest, RecycleAppliesTheAgeRuleAndSparesProtectedStudies) {
+  const std::string protected_study = StoreStudy(), kept = StoreStudy();
+  ASSERT_EQ(Stored(protected_study) + Stored(kept), 2) << last_output_ << server_->Log();
+  auto r = PixeldexOn(dir_, "protect", {protected_study});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Both studies received 400 days ago (as a person with sqlite3 could say).
+  r = RunProcess({"sqlite3", dir_ / "index.db",
+                  "UPDATE instances SET received_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', "
+                  "'-400 days')"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = PixeldexOn(dir_, "recycle", {"--set", "retention.max_age_days=365", "--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("would delete study " + kept), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find(protected_study), std::string::npos) << r.output;
+  EXPECT_EQ(Stored(kept), 1);
+  r = PixeldexOn(dir_, "unprotect", {protected_study});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = PixeldexOn(dir_, "recycle", {"--set", "retention.max_age_days=365"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("2 studies, 2 instances"), std::string::npos) << r.output;
+  EXPECT_EQ(Stored(kept) + Stored(protected_study), 0);
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM events WHERE kind = 'deleted' AND "
+                          "detail = 'recycling (retention.max_age_days 365)'"),
+            2);
+}
+
+}  // namespace
+}  // namespace pixeldex::testing
