@@ -250,6 +250,10 @@ TEST_F(DicomwebE2eTest, PagesWarnsAndRefusesBadParameters) {
   }
   EXPECT_EQ(paged, all);
   EXPECT_EQ(Get("/dicom-web/studies?offset=6").status, 204);
+  // Past the end, with a limit or beyond what SQLite's signed OFFSET holds.
+  EXPECT_EQ(Get("/dicom-web/studies?limit=4&offset=100").status, 204);
+  EXPECT_EQ(Get("/dicom-web/studies?limit=4&offset=18446744073709551615").status, 204);
+  EXPECT_EQ(QidoValues(Get("/dicom-web/studies?offset=5&limit=18446744073709551615"), "0020000D").size(), 1u);
 
   auto fuzzy = Get("/dicom-web/studies?PatientName=Doe*&fuzzymatching=true");
   EXPECT_EQ(fuzzy.status, 200);
