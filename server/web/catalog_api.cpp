@@ -64,6 +64,24 @@ HttpResponse InstanceFacts(const WebContext& context, const std::string& uid) {
   });
 }
 
+// What the study page's instance section sums up: instances, frames (an
+// instance with pixels and no Number of Frames is one), stored bytes.
+HttpResponse SeriesSummary(const WebContext& context, const std::string& uid) {
+  return WithIndex(context, [&](index::Db& db) {
+    auto row = db.Prepare(
+        "SELECT count(*), coalesce(sum(CASE WHEN i.rows IS NULL THEN 0 "
+        "ELSE coalesce(i.number_of_frames, 1) END), 0), coalesce(sum(i.size_bytes), 0) "
+        "FROM instances i JOIN series se ON se.series_pk = i.series_pk "
+        "WHERE se.series_instance_uid = ?1");
+    if (!row.ok()) return IndexFailure(row.status());
+    row->Bind(1, uid);
+    if (!row->Step()) return IndexFailure(row->status());
+    if (row->Int(0) == 0) return JsonError(404, "no such series");
+    return JsonAnswer(200, {{"instances", row->Int(0)}, {"frames", row->Int(1)},
+                            {"size_bytes", row->Int(2)}});
+  });
+}
+
 // The bytes of a stored file, by its recorded path.
 std::optional<std::string> ReadStoredFile(const WebContext& context, const std::string& recorded) {
   const auto file = storage::StorageLayout(context.storage_root).FileOf(recorded);
@@ -177,6 +195,8 @@ void AddCatalogApiRoutes(Router& router, std::shared_ptr<const WebContext> conte
              ForUid(context, kInstance, InstanceFile));
   router.Add("GET", "/api/instances/{uid}/thumbnail", RouteAccess::kRead,
              ForUid(context, kInstance, InstanceThumbnail));
+  router.Add("GET", "/api/series/{uid}", RouteAccess::kRead,
+             ForUid(context, "Series Instance UID", SeriesSummary));
   router.Add("GET", "/api/series/{uid}/files", RouteAccess::kRead,
              ForUid(context, "Series Instance UID", SeriesFiles));
   router.Add("GET", "/api/changes", RouteAccess::kRead,
