@@ -279,6 +279,35 @@ TEST_F(DicomwebE2eTest, PagesWarnsAndRefusesBadParameters) {
   EXPECT_EQ(server_->Log().find("Doe*"), std::string::npos);
 }
 
+// query.max_results caps a page below the client's limit (PS3.18 8.3.4.4):
+// the page ends there with a Warning, and the next offset goes on from it.
+class DicomwebCappedE2eTest : public DicomwebE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    auto args = DicomwebE2eTest::ServerArgs();
+    args.insert(args.end(), {"--set", "query.max_results=4"});
+    return args;
+  }
+};
+
+TEST_F(DicomwebCappedE2eTest, TheServerCapEndsAPageWithAWarningAndPagingGoesOn) {
+  const auto all = QidoValues(Get("/dicom-web/studies?limit=10&offset=0"), "0020000D");
+  auto first = Get("/dicom-web/studies");
+  EXPECT_EQ(QidoValues(first, "0020000D").size(), 4u);
+  EXPECT_NE(first.headers["warning"].find("exceeded the maximum"), std::string::npos);
+  auto rest = Get("/dicom-web/studies?offset=4");
+  EXPECT_EQ(QidoValues(rest, "0020000D").size(), 2u);
+  EXPECT_EQ(rest.headers.count("warning"), 0u) << "the last two fit under the cap";
+  auto within = Get("/dicom-web/studies?limit=4&offset=1");
+  EXPECT_EQ(QidoValues(within, "0020000D").size(), 4u);
+  EXPECT_EQ(within.headers.count("warning"), 0u) << "the client's limit ended that page";
+  std::set<std::string> joined = QidoValues(first, "0020000D");
+  const auto tail = QidoValues(rest, "0020000D");
+  joined.insert(tail.begin(), tail.end());
+  EXPECT_EQ(joined.size(), 6u);
+  EXPECT_EQ(all.size(), 4u) << "limit=10 is capped too";
+}
+
 TEST_F(DicomwebE2eTest, RequiresCredentialsButNotForHealthAndMetrics) {
   const int port = server_->http_port();
   auto anonymous = HttpRequest(port, "GET", "/dicom-web/studies");
