@@ -26,16 +26,21 @@ packages=(
   curl                        # the HTTPS tests' client
   systemd                     # systemd-analyze, to verify config/pixeldex.service offline in a test
   clang libclang-rt-14-dev    # the fuzz target's libFuzzer smoke test (ctest fuzz_smoke)
-  chromium                    # the web page's browser tests (ctest -L browser), headless
 )
+# The web page's browser tests (ctest -L browser) run one journey headless in
+# each of these; only where the tests are (the container's build stage copies
+# this script alone).
+if [ -f "$(dirname "$0")/../tests/browser/package-lock.json" ]; then
+  packages+=(chromium firefox-esr)
+fi
 # node and npm run the browser tests (node --test, playwright-core); a machine
 # may have them from elsewhere than Debian (e.g. a newer nodejs package that
 # brings its own npm), which Debian's npm package would conflict with.
 command -v node > /dev/null || packages+=(nodejs)
 command -v npm > /dev/null || packages+=(npm)
 
-# playwright-core drives the system chromium (never a browser download of its
-# own); the lock file pins it (it wants node >= 20). Installed again only when
+# playwright-core drives the system chromium and firefox-esr (never a browser
+# download of its own); the lock file pins it (it wants node >= 20). Installed again only when
 # the version in node_modules is not the locked one.
 install_browser_test_packages() {
   local dir want have

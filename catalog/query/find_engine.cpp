@@ -47,6 +47,8 @@ Result<index::Statement> PrepareFind(index::Db& db, const SqlPlan& plan) {
     const int index = static_cast<int>(k + 1);
     if (p.type == SqlParam::Type::kReal) {
       sqlite3_bind_double(stmt->handle(), index, p.real);
+    } else if (p.type == SqlParam::Type::kInteger) {
+      stmt->Bind(index, p.integer);
     } else {
       stmt->Bind(index, p.text);
     }
@@ -55,8 +57,9 @@ Result<index::Statement> PrepareFind(index::Db& db, const SqlPlan& plan) {
 }
 
 Result<FindCursor> FindCursor::Open(index::Db& db, const FindRequest& request,
-                                    const FindOptions& options) {
-  auto plan = BuildSqlPlan(request, options);
+                                    const FindOptions& options,
+                                    const std::optional<FindPage>& page) {
+  auto plan = BuildSqlPlan(request, options, page);
   if (!plan.ok()) return plan.status();
   auto stmt = PrepareFind(db, *plan);
   if (!stmt.ok()) return stmt.status();

@@ -26,8 +26,10 @@ namespace pixeldex::query {
 
 class FindCursor {
  public:
+  // With a page, only the window's matches, in the level's key order (QIDO-RS).
   static Result<FindCursor> Open(index::Db& db, const FindRequest& request,
-                                 const FindOptions& options);
+                                 const FindOptions& options,
+                                 const std::optional<FindPage>& page = std::nullopt);
 
   // The next match; nullopt when matching is complete or the max_results
   // limit was reached (see limit_reached()). Errors are SQLite/JSON failures.

@@ -76,13 +76,19 @@ void AppendTest(const ValueTest& t, const Constraint& c, std::string_view expr, 
 
 SqlWriter& SqlWriter::Text(std::string value) {
   sql_ += '?';
-  params_.push_back({SqlParam::Type::kText, std::move(value), 0});
+  params_.push_back({SqlParam::Type::kText, std::move(value), 0, 0});
   return *this;
 }
 
 SqlWriter& SqlWriter::Real(double value) {
   sql_ += '?';
-  params_.push_back({SqlParam::Type::kReal, {}, value});
+  params_.push_back({SqlParam::Type::kReal, {}, value, 0});
+  return *this;
+}
+
+SqlWriter& SqlWriter::Integer(int64_t value) {
+  sql_ += '?';
+  params_.push_back({SqlParam::Type::kInteger, {}, 0, value});
   return *this;
 }
 

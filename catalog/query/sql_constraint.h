@@ -5,6 +5,7 @@
 // Semantics equal constraint_matcher.h (the reference), including: an empty
 // stored value ('' or NULL) matches nothing but universal matching.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,10 +15,11 @@
 namespace pixeldex::query {
 
 struct SqlParam {
-  enum class Type { kText, kReal };
+  enum class Type { kText, kReal, kInteger };
   Type type = Type::kText;
   std::string text;
   double real = 0;
+  int64_t integer = 0;
 };
 
 // Accumulates SQL text and the parameters of its '?' placeholders, in order.
@@ -29,6 +31,7 @@ class SqlWriter {
   }
   SqlWriter& Text(std::string value);  // appends "?" bound to text
   SqlWriter& Real(double value);       // appends "?" bound to a real
+  SqlWriter& Integer(int64_t value);   // appends "?" bound to an integer
   // A fresh alias for a nested table ("j1", "j2", ...).
   std::string Alias() { return "j" + std::to_string(++aliases_); }
   const std::string& sql() const { return sql_; }

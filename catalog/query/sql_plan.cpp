@@ -1,7 +1,9 @@
 #include "catalog/query/sql_plan.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <optional>
 
 #include "catalog/query/attribute_catalog.h"
 #include "catalog/query/constraint.h"
@@ -41,6 +43,21 @@ const char* RepresentativeInstance(QueryLevel level) {
              " r1.series_pk WHERE r1.study_pk = st.study_pk)";
     case QueryLevel::kSeries:
       return "(SELECT MIN(r1.instance_pk) FROM instances r1 WHERE r1.series_pk = se.series_pk)";
+    case QueryLevel::kImage:
+      return "i.instance_pk";
+  }
+  return "";
+}
+
+// The key of each level's entities, in the order they entered the index.
+const char* LevelKey(QueryLevel level) {
+  switch (level) {
+    case QueryLevel::kPatient:
+      return "p.patient_pk";
+    case QueryLevel::kStudy:
+      return "st.study_pk";
+    case QueryLevel::kSeries:
+      return "se.series_pk";
     case QueryLevel::kImage:
       return "i.instance_pk";
   }
@@ -106,7 +123,8 @@ bool IsListComputed(Computed c) {
 
 }  // namespace
 
-Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options) {
+Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options,
+                             const std::optional<FindPage>& page) {
   if (options.max_keys > 0 && CountKeys(request.keys) > options.max_keys) {
     return Status::ResourceExhausted("more than " + std::to_string(options.max_keys) +
                                      " keys in the identifier");
@@ -118,7 +136,8 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
   // Each return column with its SQL expression (empty for header columns,
   // whose expression is a json_extract).
   std::map<Tag, std::pair<ReturnColumn, std::string>> returns;
-  bool need_header = false;
+  bool header_returned = false;  // a return column reads headers.json
+  bool header_matched = false;   // a condition does
   auto add_catalog_return = [&](const AttributeInfo& info) {
     const bool list = IsListComputed(info.computed);
     returns[info.tag] = {
@@ -144,7 +163,7 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
         for (const QueryKey& sub : key.items.front()) column.item_tags.push_back(sub.tag);
       }
       returns[key.tag] = {std::move(column), {}};
-      need_header = true;
+      header_returned = true;
     }
   }
 
@@ -185,7 +204,7 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     } else if (info) {
       AppendComputedListCondition(c, info->computed, where);
     } else {
-      need_header = true;
+      header_matched = true;
       AppendJsonCondition(c, "h.json", where);
     }
   }
@@ -206,13 +225,32 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     }
     plan.columns.push_back(column);
   }
-  select.Sql(FromClause(level));
-  if (need_header) {
-    select.Sql(" LEFT JOIN headers h ON h.instance_pk = ").Sql(RepresentativeInstance(level));
+  auto from = [level](bool header) {
+    std::string sql = FromClause(level);
+    if (header) sql += std::string(" LEFT JOIN headers h ON h.instance_pk = ") + RepresentativeInstance(level);
+    return sql;
+  };
+  if (!page) {
+    select.Sql(from(header_returned || header_matched)).Sql(where.sql());
+  } else {
+    // The window is taken over the keys alone, in an inner SELECT, so the
+    // skipped matches cost an index step each and only the window's
+    // entities have their return columns (and headers) read.
+    const std::string key = LevelKey(level);
+    select.Sql(from(header_returned) + " WHERE " + key + " IN (SELECT " + key +
+               from(header_matched) + where.sql() + " ORDER BY " + key + " LIMIT ");
+    // SQLite's LIMIT and OFFSET are signed 64-bit; a negative LIMIT is none.
+    constexpr auto kMost = static_cast<size_t>(std::numeric_limits<int64_t>::max());
+    select.Integer(page->limit ? static_cast<int64_t>(std::min(*page->limit, kMost)) : -1);
+    select.Sql(" OFFSET ").Integer(static_cast<int64_t>(std::min(page->offset, kMost)));
+    select.Sql(") ORDER BY " + key);
   }
-  plan.sql = select.sql() + where.sql();
+  // Parameters in the order of their placeholders: the header columns' JSON
+  // paths, the WHERE clause's values, then the window's.
+  plan.sql = select.sql();
   plan.params = select.params();
-  plan.params.insert(plan.params.end(), where.params().begin(), where.params().end());
+  plan.params.insert(plan.params.end() - (page ? 2 : 0), where.params().begin(),
+                     where.params().end());
   return plan;
 }
 

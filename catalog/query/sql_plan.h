@@ -4,6 +4,7 @@
 // and one result column per return key. The plan is data; FindCursor
 // (find_engine.h) executes it. Values are bound parameters only.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,10 @@ struct SqlPlan {
   bool unsupported_matching = false;
 };
 
-Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options);
+// With a page, the matches are those of the window (find_options.h FindPage),
+// in the order of the level's key; without, every match in SQLite's order.
+Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options,
+                             const std::optional<FindPage>& page = std::nullopt);
 
 // The instances below the entities a retrieve request matches (PS3.4
 // C.4.2.2.1, C.4.3.2.1): the request's keys are matched at their own levels

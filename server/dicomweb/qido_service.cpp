@@ -48,28 +48,29 @@ struct QidoPage {
   bool unsupported_matching = false;
 };
 
-// The one hook from QIDO-RS to the C-FIND engine: offset and limit (and the
-// server's cap) are applied while the cursor streams.
+// The one hook from QIDO-RS to the C-FIND engine. offset and limit (PS3.18
+// 8.3.4.4) are the engine's window, applied in its SQL, so a deep page costs
+// what the first does; the server's cap asks for one match more, to tell
+// whether it ended the page.
 Result<QidoPage> RunQidoSearch(index::Db& db, const QidoSearch& search,
                                const query::FindOptions& options, const std::string& root) {
   query::FindOptions engine = options;
   engine.max_results = 0;
-  auto cursor = query::FindCursor::Open(db, search.request, engine);
-  if (!cursor.ok()) return cursor.status();
   size_t wanted = search.limit.value_or(std::numeric_limits<size_t>::max());
   const bool server_caps = options.max_results > 0 && options.max_results < wanted;
-  if (server_caps) wanted = options.max_results;
+  query::FindPage window{search.offset, search.limit};
+  if (server_caps) {
+    wanted = options.max_results;
+    window.limit = wanted + 1;
+  }
+  auto cursor = query::FindCursor::Open(db, search.request, engine, window);
+  if (!cursor.ok()) return cursor.status();
   QidoPage page;
   page.unsupported_matching = cursor->unsupported_matching();
-  size_t skipped = 0;
   for (;;) {
     auto next = cursor->Next();
     if (!next.ok()) return next.status();
     if (!next->has_value()) break;
-    if (skipped < search.offset) {
-      ++skipped;
-      continue;
-    }
     if (page.matches == wanted) {
       page.capped = server_caps;
       break;

@@ -6,8 +6,9 @@
 // Each search runs through the C-FIND engine (qido_search.h builds its
 // FindRequest; RunQidoSearch is the one hook to catalog/query) on a read-only
 // index connection, and answers application/dicom+json (Annex F):
-//   200  an array of matches, in the engine's order, after offset, at most
-//        limit (and at most query.max_results; more -> a Warning, 8.3.4.4)
+//   200  an array of matches, in the order they entered the index, after
+//        offset, at most limit (and at most query.max_results; more -> a
+//        Warning, 8.3.4.4); offset and limit are applied in the engine's SQL
 //   204  no match (PS3.18 8.3.4.4.1; CP-2473 proposes 200 with [] instead)
 //   400  a bad parameter or UID, with the reason in the body
 //   406  an Accept the service cannot meet (only DICOM JSON is produced)

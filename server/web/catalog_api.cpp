@@ -40,28 +40,55 @@ json ColumnValue(const index::Statement& row, int col) {
   return row.Text(col);
 }
 
-HttpResponse InstanceFacts(const WebContext& context, const std::string& uid) {
+// Runs `sql` with ?1 bound to `uid` on a fresh read-only connection and
+// answers `answer(row)` for its first row, or 404 `missing` when it has none.
+template <typename Answer>
+HttpResponse WithRowFor(const WebContext& context, const char* sql, const std::string& uid,
+                        const char* missing, Answer answer) {
   return WithIndex(context, [&](index::Db& db) {
-    auto row = db.Prepare(
-        "SELECT i.sop_instance_uid, i.sop_class_uid, i.transfer_syntax_uid, i.instance_number, "
-        "i.rows, i.columns, i.number_of_frames, i.path, i.size_bytes, i.sha256, i.received_at, "
-        "i.source, i.calling_aet, i.called_aet, i.peer_address, se.series_instance_uid, "
-        "st.study_instance_uid, t.status AS thumbnail "
-        "FROM instances i JOIN series se ON se.series_pk = i.series_pk "
-        "JOIN studies st ON st.study_pk = se.study_pk "
-        "LEFT JOIN thumbnails t ON t.instance_pk = i.instance_pk WHERE i.sop_instance_uid = ?1");
+    auto row = db.Prepare(sql);
     if (!row.ok()) return IndexFailure(row.status());
     row->Bind(1, uid);
     if (!row->Step()) {
       if (!row->status().ok()) return IndexFailure(row->status());
-      return JsonError(404, "no such instance");
+      return JsonError(404, missing);
     }
-    json facts = json::object();
-    for (int col = 0; col < row->ColumnCount(); ++col) {
-      facts[row->ColumnName(col)] = ColumnValue(*row, col);
-    }
-    return JsonAnswer(200, facts);
+    return answer(*row);
   });
+}
+
+HttpResponse InstanceFacts(const WebContext& context, const std::string& uid) {
+  return WithRowFor(
+      context,
+      "SELECT i.sop_instance_uid, i.sop_class_uid, i.transfer_syntax_uid, i.instance_number, "
+      "i.rows, i.columns, i.number_of_frames, i.path, i.size_bytes, i.sha256, i.received_at, "
+      "i.source, i.calling_aet, i.called_aet, i.peer_address, se.series_instance_uid, "
+      "st.study_instance_uid, t.status AS thumbnail "
+      "FROM instances i JOIN series se ON se.series_pk = i.series_pk "
+      "JOIN studies st ON st.study_pk = se.study_pk "
+      "LEFT JOIN thumbnails t ON t.instance_pk = i.instance_pk WHERE i.sop_instance_uid = ?1",
+      uid, "no such instance", [](const index::Statement& row) {
+        json facts = json::object();
+        for (int col = 0; col < row.ColumnCount(); ++col) {
+          facts[row.ColumnName(col)] = ColumnValue(row, col);
+        }
+        return JsonAnswer(200, facts);
+      });
+}
+
+// What the study page's instance section sums up: instances, frames (an
+// instance with pixels and no Number of Frames is one), stored bytes.
+HttpResponse SeriesSummary(const WebContext& context, const std::string& uid) {
+  return WithRowFor(
+      context,
+      "SELECT count(*), coalesce(sum(CASE WHEN i.rows IS NULL THEN 0 "
+      "ELSE coalesce(i.number_of_frames, 1) END), 0), coalesce(sum(i.size_bytes), 0) "
+      "FROM instances i JOIN series se ON se.series_pk = i.series_pk "
+      "WHERE se.series_instance_uid = ?1 HAVING count(*) > 0",
+      uid, "no such series", [](const index::Statement& row) {
+        return JsonAnswer(200, {{"instances", row.Int(0)}, {"frames", row.Int(1)},
+                                {"size_bytes", row.Int(2)}});
+      });
 }
 
 // The bytes of a stored file, by its recorded path.
@@ -84,18 +111,12 @@ HttpResponse Attachment(std::string content_type, std::string body, const std::s
 }
 
 HttpResponse InstanceFile(const WebContext& context, const std::string& uid) {
-  return WithIndex(context, [&](index::Db& db) {
-    auto row = db.Prepare("SELECT path FROM instances WHERE sop_instance_uid = ?1");
-    if (!row.ok()) return IndexFailure(row.status());
-    row->Bind(1, uid);
-    if (!row->Step()) {
-      if (!row->status().ok()) return IndexFailure(row->status());
-      return JsonError(404, "no such instance");
-    }
-    auto bytes = ReadStoredFile(context, row->Text(0));
-    if (!bytes) return JsonError(500, "the stored file cannot be read");
-    return Attachment("application/dicom", std::move(*bytes), uid + ".dcm");
-  });
+  return WithRowFor(context, "SELECT path FROM instances WHERE sop_instance_uid = ?1", uid,
+                    "no such instance", [&](const index::Statement& row) {
+                      auto bytes = ReadStoredFile(context, row.Text(0));
+                      if (!bytes) return JsonError(500, "the stored file cannot be read");
+                      return Attachment("application/dicom", std::move(*bytes), uid + ".dcm");
+                    });
 }
 
 HttpResponse SeriesFiles(const WebContext& context, const std::string& uid) {
@@ -177,6 +198,8 @@ void AddCatalogApiRoutes(Router& router, std::shared_ptr<const WebContext> conte
              ForUid(context, kInstance, InstanceFile));
   router.Add("GET", "/api/instances/{uid}/thumbnail", RouteAccess::kRead,
              ForUid(context, kInstance, InstanceThumbnail));
+  router.Add("GET", "/api/series/{uid}", RouteAccess::kRead,
+             ForUid(context, "Series Instance UID", SeriesSummary));
   router.Add("GET", "/api/series/{uid}/files", RouteAccess::kRead,
              ForUid(context, "Series Instance UID", SeriesFiles));
   router.Add("GET", "/api/changes", RouteAccess::kRead,

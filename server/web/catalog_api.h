@@ -7,6 +7,9 @@
 //       transfer syntax, SOP class, its study and series UIDs; 404 unknown
 //   GET /api/instances/{uid}/file   the stored file itself, application/dicom,
 //       as an attachment named {uid}.dcm (the page's download link)
+//   GET /api/series/{uid}           {"instances": N, "frames": M,
+//       "size_bytes": S} of one series (an instance with pixels and no Number
+//       of Frames counts one frame); 404 unknown
 //   GET /api/series/{uid}/files     the stored files of a series as one ZIP
 //       archive (stored, not compressed; zip_archive.h), named
 //       NNNNN-{sop uid}.dcm by instance number; 413 past 1 GiB

@@ -250,6 +250,10 @@ TEST_F(DicomwebE2eTest, PagesWarnsAndRefusesBadParameters) {
   }
   EXPECT_EQ(paged, all);
   EXPECT_EQ(Get("/dicom-web/studies?offset=6").status, 204);
+  // Past the end, with a limit or beyond what SQLite's signed OFFSET holds.
+  EXPECT_EQ(Get("/dicom-web/studies?limit=4&offset=100").status, 204);
+  EXPECT_EQ(Get("/dicom-web/studies?limit=4&offset=18446744073709551615").status, 204);
+  EXPECT_EQ(QidoValues(Get("/dicom-web/studies?offset=5&limit=18446744073709551615"), "0020000D").size(), 1u);
 
   auto fuzzy = Get("/dicom-web/studies?PatientName=Doe*&fuzzymatching=true");
   EXPECT_EQ(fuzzy.status, 200);
@@ -273,6 +277,35 @@ TEST_F(DicomwebE2eTest, PagesWarnsAndRefusesBadParameters) {
   EXPECT_TRUE(server_->WaitForLog("http GET /dicom-web/studies?PatientName=&fuzzymatching= 200"))
       << server_->Log();
   EXPECT_EQ(server_->Log().find("Doe*"), std::string::npos);
+}
+
+// query.max_results caps a page below the client's limit (PS3.18 8.3.4.4):
+// the page ends there with a Warning, and the next offset goes on from it.
+class DicomwebCappedE2eTest : public DicomwebE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    auto args = DicomwebE2eTest::ServerArgs();
+    args.insert(args.end(), {"--set", "query.max_results=4"});
+    return args;
+  }
+};
+
+TEST_F(DicomwebCappedE2eTest, TheServerCapEndsAPageWithAWarningAndPagingGoesOn) {
+  const auto all = QidoValues(Get("/dicom-web/studies?limit=10&offset=0"), "0020000D");
+  auto first = Get("/dicom-web/studies");
+  EXPECT_EQ(QidoValues(first, "0020000D").size(), 4u);
+  EXPECT_NE(first.headers["warning"].find("exceeded the maximum"), std::string::npos);
+  auto rest = Get("/dicom-web/studies?offset=4");
+  EXPECT_EQ(QidoValues(rest, "0020000D").size(), 2u);
+  EXPECT_EQ(rest.headers.count("warning"), 0u) << "the last two fit under the cap";
+  auto within = Get("/dicom-web/studies?limit=4&offset=1");
+  EXPECT_EQ(QidoValues(within, "0020000D").size(), 4u);
+  EXPECT_EQ(within.headers.count("warning"), 0u) << "the client's limit ended that page";
+  std::set<std::string> joined = QidoValues(first, "0020000D");
+  const auto tail = QidoValues(rest, "0020000D");
+  joined.insert(tail.begin(), tail.end());
+  EXPECT_EQ(joined.size(), 6u);
+  EXPECT_EQ(all.size(), 4u) << "limit=10 is capped too";
 }
 
 TEST_F(DicomwebE2eTest, RequiresCredentialsButNotForHealthAndMetrics) {

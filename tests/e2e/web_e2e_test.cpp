@@ -173,6 +173,33 @@ TEST_F(WebE2eTest, ASeriesDownloadsAsAZipOfItsStoredFiles) {
   EXPECT_EQ(Get("/api/series/1.2.3/files").status, 404);
 }
 
+TEST_F(WebE2eTest, ASeriesSummaryCountsInstancesFramesAndStoredBytes) {
+  // One more instance in the second series, of three frames.
+  TestInstance t;
+  t.study_uid = study_;
+  t.series_uid = series_[1];
+  t.series_number = 2;
+  t.instance_number = 3;
+  t.sop_instance_uid = UniqueUid("3.");
+  t.number_of_frames = 3;
+  auto r = StoreScu({MakeInstance(t, t.sop_instance_uid + ".dcm")});
+  ASSERT_EQ(r.exit_code, 0) << r.output << server_->Log();
+
+  auto reply = Get("/api/series/" + series_[1]);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.headers.at("cache-control"), "no-store");
+  const json summary = json::parse(reply.body);
+  EXPECT_EQ(summary.at("instances"), 3);
+  EXPECT_EQ(summary.at("frames"), 1 + 1 + 3);
+  size_t bytes = 0;
+  for (const std::string& sop : {instances_[2], instances_[3], t.sop_instance_uid}) {
+    bytes += json::parse(Get("/api/instances/" + sop).body).at("size_bytes").get<size_t>();
+  }
+  EXPECT_EQ(summary.at("size_bytes").get<size_t>(), bytes);
+  EXPECT_EQ(Get("/api/series/1.2.3").status, 404);
+  EXPECT_EQ(Get("/api/series/1.2.abc").status, 400);
+}
+
 TEST_F(WebE2eTest, ChangesRiseWhenInstancesArrive) {
   const json before = json::parse(Get("/api/changes").body);
   EXPECT_EQ(before.at("studies"), 1);

@@ -68,6 +68,10 @@ export function instanceFileUrl(uid) {
   return `/api/instances/${encodeURIComponent(uid)}/file`;
 }
 
+export function seriesSummary(uid) {
+  return getJson(`/api/series/${encodeURIComponent(uid)}`);
+}
+
 export function seriesFilesUrl(uid) {
   return `/api/series/${encodeURIComponent(uid)}/files`;
 }

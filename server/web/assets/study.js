@@ -2,7 +2,8 @@
 // as a grid, and for the chosen instance its header (tag table), its file
 // facts from the index and a download link.
 
-import {instanceFacts, instanceFileUrl, metadata, qido, seriesFilesUrl, thumbnailUrl} from './api.js';
+import {instanceFacts, instanceFileUrl, metadata, qido, seriesFilesUrl, seriesSummary,
+  thumbnailUrl} from './api.js';
 import {Tag, date, first, personName} from './dicom.js';
 import {h, message, replace, thumbnail} from './dom.js';
 import {renderTagTable} from './tags.js';
@@ -58,16 +59,20 @@ export async function renderStudy(view, studyUid) {
     for (const card of seriesList.querySelectorAll('[data-series]')) {
       card.setAttribute('aria-pressed', String(card.dataset.series === seriesUid));
     }
-    let list;
+    let list, summary;
     try {
-      list = await qido(`studies/${encodeURIComponent(studyUid)}/series/${encodeURIComponent(seriesUid)}/instances`);
+      [list, summary] = await Promise.all([
+        qido(`studies/${encodeURIComponent(studyUid)}/series/${encodeURIComponent(seriesUid)}/instances`),
+        seriesSummary(seriesUid)]);
     } catch (error) {
       replace(instances, message('error', `The instances could not be read: ${error.message}`));
       return;
     }
     list.sort((a, b) => Number(first(a, Tag.InstanceNumber)) - Number(first(b, Tag.InstanceNumber)));
-    replace(instances, h('h2', {}, `${list.length} instances `,
+    replace(instances, h('h2', {}, 'Instances ',
       h('a', {href: seriesFilesUrl(seriesUid), class: 'button', download: `${seriesUid}.zip`}, 'Download series (ZIP)')),
+    h('p', {class: 'facts-line instance-summary'}, `${plural(summary.instances, 'instance')}, ${plural(summary.frames, 'frame')}, ` +
+      `${byteSize(summary.size_bytes)}`),
     h('div', {class: 'cards'},
       list.map((instance) => {
         const uid = first(instance, Tag.SOPInstanceUID);
@@ -107,6 +112,22 @@ export async function renderStudy(view, studyUid) {
 
   await refresh();
   return {refresh};
+}
+
+function plural(n, noun) {
+  return `${Number(n).toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+// 1234567 -> "1.2 MB" (decimal units, as file managers show them).
+function byteSize(bytes) {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let value = Number(bytes);
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    ++unit;
+  }
+  return unit === 0 ? `${value} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 function renderFacts(box, facts) {
