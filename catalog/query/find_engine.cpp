@@ -46,7 +46,7 @@ Result<index::Statement> PrepareFind(index::Db& db, const SqlPlan& plan) {
     const SqlParam& p = plan.params[k];
     const int index = static_cast<int>(k + 1);
     if (p.type == SqlParam::Type::kReal) {
-      sqlite3_bind_double(stmt->handle(), index, p.real);
+      stmt->BindReal(index, p.real);
     } else {
       stmt->Bind(index, p.text);
     }
