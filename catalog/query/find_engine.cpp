@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "catalog/query/dicom_json.h"
+#include "catalog/query/sqlite_dialect.h"
 
 namespace pixeldex::query {
 namespace {
@@ -56,7 +57,7 @@ Result<index::Statement> PrepareFind(index::Db& db, const SqlPlan& plan) {
 
 Result<FindCursor> FindCursor::Open(index::Db& db, const FindRequest& request,
                                     const FindOptions& options) {
-  auto plan = BuildSqlPlan(request, options);
+  auto plan = BuildSqlPlan(request, options, SqliteDialect::Instance());
   if (!plan.ok()) return plan.status();
   auto stmt = PrepareFind(db, *plan);
   if (!stmt.ok()) return stmt.status();

@@ -47,7 +47,7 @@ const char* RepresentativeInstance(QueryLevel level) {
   return "";
 }
 
-std::string ComputedExpr(Computed computed) {
+std::string ComputedExpr(Computed computed, const SqlDialect& dialect) {
   switch (computed) {
     case Computed::kPatientStudies:
       return "(SELECT COUNT(*) FROM studies c1 WHERE c1.patient_pk = p.patient_pk)";
@@ -68,9 +68,10 @@ std::string ComputedExpr(Computed computed) {
     case Computed::kModalitiesInStudy:
       return "st.modalities_in_study";
     case Computed::kSopClassesInStudy:
-      return "(SELECT group_concat(sop_class_uid, '\\') FROM (SELECT DISTINCT c2.sop_class_uid"
+      return "(SELECT " + dialect.StringAggregate("sop_class_uid", "\\") +
+             " FROM (SELECT DISTINCT c2.sop_class_uid"
              " FROM series c1 JOIN instances c2 ON c2.series_pk = c1.series_pk"
-             " WHERE c1.study_pk = st.study_pk))";
+             " WHERE c1.study_pk = st.study_pk) c3)";
     case Computed::kNone:
       break;
   }
@@ -106,7 +107,8 @@ bool IsListComputed(Computed c) {
 
 }  // namespace
 
-Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options) {
+Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options,
+                             const SqlDialect& dialect) {
   if (options.max_keys > 0 && CountKeys(request.keys) > options.max_keys) {
     return Status::ResourceExhausted("more than " + std::to_string(options.max_keys) +
                                      " keys in the identifier");
@@ -116,14 +118,14 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
   // Return keys: the unique keys of the query level and the levels above it
   // (PS3.4 C.4.1.2.2), then every requested key, each once.
   // Each return column with its SQL expression (empty for header columns,
-  // whose expression is a json_extract).
+  // whose expression is the dialect's JSON access).
   std::map<Tag, std::pair<ReturnColumn, std::string>> returns;
   bool need_header = false;
   auto add_catalog_return = [&](const AttributeInfo& info) {
     const bool list = IsListComputed(info.computed);
     returns[info.tag] = {
         {info.tag, info.vr, list ? ReturnColumn::Kind::kList : ReturnColumn::Kind::kText, {}},
-        info.column ? info.column : ComputedExpr(info.computed)};
+        info.column ? info.column : ComputedExpr(info.computed, dialect)};
   };
   for (int l = static_cast<int>(TopLevel(request.model)); l <= static_cast<int>(level); ++l) {
     add_catalog_return(*FindAttribute(UniqueKeyOf(static_cast<QueryLevel>(l))));
@@ -148,7 +150,24 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     }
   }
 
-  SqlWriter where;
+  // SELECT list; the JSON paths of header columns are parameters too, and
+  // they precede the WHERE clause's parameters.
+  SqlWriter select(dialect);
+  select.Sql("SELECT ");
+  bool first_column = true;
+  for (const auto& [tag, planned] : returns) {
+    const auto& [column, expr] = planned;
+    if (!first_column) select.Sql(", ");
+    first_column = false;
+    if (column.kind == ReturnColumn::Kind::kHeader) {
+      select.Sql(dialect.JsonAttribute("h.json", select.Parameter(dialect.AttributePath(tag))));
+    } else {
+      select.Sql(expr);
+    }
+    plan.columns.push_back(column);
+  }
+
+  SqlWriter where(dialect, select.params().size());
   std::vector<Tag> done;
   bool first = true;
   auto next_condition = [&] {
@@ -190,22 +209,6 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     }
   }
 
-  // SELECT list; the JSON paths of header columns are parameters too, and
-  // they precede the WHERE clause's parameters.
-  SqlWriter select;
-  select.Sql("SELECT ");
-  bool first_column = true;
-  for (const auto& [tag, planned] : returns) {
-    const auto& [column, expr] = planned;
-    if (!first_column) select.Sql(", ");
-    first_column = false;
-    if (column.kind == ReturnColumn::Kind::kHeader) {
-      select.Sql("json_extract(h.json, ").Text(JsonElementPath(tag)).Sql(")");
-    } else {
-      select.Sql(expr);
-    }
-    plan.columns.push_back(column);
-  }
   select.Sql(FromClause(level));
   if (need_header) {
     select.Sql(" LEFT JOIN headers h ON h.instance_pk = ").Sql(RepresentativeInstance(level));
@@ -216,8 +219,8 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
   return plan;
 }
 
-Result<SqlPlan> BuildInstanceListPlan(const FindRequest& request) {
-  SqlWriter w;
+Result<SqlPlan> BuildInstanceListPlan(const FindRequest& request, const SqlDialect& dialect) {
+  SqlWriter w(dialect);
   w.Sql("SELECT i.sop_class_uid, i.sop_instance_uid, i.transfer_syntax_uid, i.path");
   w.Sql(FromClause(QueryLevel::kImage));
   bool first = true;
