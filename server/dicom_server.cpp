@@ -19,6 +19,7 @@
 
 #include "catalog/common/exception_boundary.h"
 #include "catalog/common/log.h"
+#include "catalog/index/archive_reads.h"
 #include "catalog/index/schema.h"
 #include "catalog/reconcile/reconciler.h"
 #include "server/association/association_session.h"
@@ -395,7 +396,7 @@ Status DicomServer::CheckHealth() const {
     }
   }
   auto db = context_->open_reader();
-  Status readable = db.ok() ? db->db().Exec("SELECT 1 FROM instances LIMIT 1") : db.status();
+  Status readable = db.ok() ? index::CheckReadable(db->db()) : db.status();
   if (!readable.ok()) return Status::IoError("index: " + readable.message());
   if (auto shortfall = FreeSpaceShortfall(*store_, settings_.storage.min_free_mb)) {
     return Status::ResourceExhausted("storage: " + *shortfall);
