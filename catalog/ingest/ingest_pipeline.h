@@ -24,7 +24,7 @@
 #include "catalog/index/index_writer.h"
 #include "catalog/ingest/duplicate_policy.h"
 #include "catalog/storage/file_store.h"
-#include "catalog/thumbnail/thumbnail_renderer.h"
+#include "catalog/thumbnail/thumbnail_options.h"
 
 namespace pixeldex::ingest {
 
