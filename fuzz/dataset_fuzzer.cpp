@@ -25,6 +25,7 @@
 #include "catalog/metadata/sequence_depth.h"
 #include "catalog/query/find_request.h"
 #include "catalog/query/sql_plan.h"
+#include "catalog/query/sqlite_dialect.h"
 #include "catalog/thumbnail/codec_registry.h"
 #include "catalog/thumbnail/thumbnail_renderer.h"
 #include "server/find/find_identifier.h"
@@ -78,7 +79,7 @@ void Exercise(DcmFileFormat& file, E_TransferSyntax xfer) {
   if (!keys.ok()) return;
   for (auto model : {query::InformationModel::kPatientRoot, query::InformationModel::kStudyRoot}) {
     auto request = query::MakeFindRequest(model, *keys, true);
-    if (request.ok()) (void)query::BuildSqlPlan(*request, query::FindOptions{});
+    if (request.ok()) (void)query::BuildSqlPlan(*request, query::FindOptions{}, query::SqliteDialect::Instance());
   }
 }
 

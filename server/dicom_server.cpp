@@ -19,6 +19,7 @@
 
 #include "catalog/common/exception_boundary.h"
 #include "catalog/common/log.h"
+#include "catalog/index/archive_reads.h"
 #include "catalog/index/schema.h"
 #include "catalog/reconcile/reconciler.h"
 #include "server/association/association_session.h"
@@ -103,29 +104,13 @@ DicomServer::~DicomServer() {
 
 Result<int> DicomServer::Start() {
   PIXELDEX_RETURN_IF_ERROR(ReloadAccess(settings_.access));
-  store_ = std::make_unique<storage::FileStore>(storage::StorageLayout(settings_.storage.root));
-  auto removed = store_->Initialize();
-  if (!removed.ok()) return removed.status();
-  if (*removed > 0) {
-    LogWarning("removed {} incomplete incoming file(s) left by an earlier run", *removed);
-  }
-  auto writer = index::IndexWriter::Open(settings_.storage.index);
-  if (!writer.ok()) return writer.status();
-  writer_ = std::move(writer).value();
-  if (settings_.storage.history_days > 0) {
-    Status pruned = writer_->PruneHistory(settings_.storage.history_days);
-    if (!pruned.ok()) LogWarning("cannot prune the operational history: {}", pruned.ToString());
-  }
-
-  ingest::IngestOptions options;
-  options.duplicates = settings_.storage.duplicates;
-  options.thumbnails = settings_.thumbnails.enabled;
-  options.thumbnail.max_size = settings_.thumbnails.max_size;
-  pipeline_ = std::make_unique<ingest::IngestPipeline>(*store_, *writer_, options);
+  auto archive = CatalogArchive::Open(settings_, CatalogArchive::Role::kServer);
+  if (!archive.ok()) return archive.status();
+  archive_ = std::move(archive).value();
   PIXELDEX_RETURN_IF_ERROR(StartMoveTls());
-  readers_ = std::make_unique<index::ReaderPool>(settings_.storage.index);
   context_ = std::make_unique<ServerContext>(ServerContext{
-      settings_, access_, *pipeline_, *store_, *writer_, [this] { return readers_->Acquire(); },
+      settings_, access_, archive_->pipeline(), archive_->store(), archive_->writer(),
+      [this] { return archive_->readers().Acquire(); },
       stopping_, metrics_, move_tls_.get(), ThrowOnCommandFromEnvironment()});
   AddComputedMetrics();
 
@@ -145,11 +130,12 @@ Result<int> DicomServer::Start() {
   // Bound first, so that a busy port fails the start at once; connections
   // wait in the backlog until Run() accepts them, after reconciling: catalog
   // files a crash left without rows, report rows whose file is gone.
-  if (auto shortfall = FreeSpaceShortfall(*store_, settings_.storage.min_free_mb)) {
+  if (auto shortfall = FreeSpaceShortfall(archive_->store(), settings_.storage.min_free_mb)) {
     LogWarning("storage {}: {}; C-STOREs are refused (A700) until space is freed",
                settings_.storage.root, *shortfall);
   }
-  auto reconciled = reconcile::Reconcile(*pipeline_, *store_, *writer_, settings_.storage.index, {});
+  auto reconciled = reconcile::Reconcile(archive_->pipeline(), archive_->store(),
+                                         archive_->writer(), settings_.storage.index, {});
   if (!reconciled.ok()) return reconciled.status();
   reconcile::LogReport(*reconciled, "start-up");
   // Retention (and recycling down to storage.max_size_mb) before the first
@@ -403,9 +389,9 @@ Status DicomServer::CheckHealth() const {
     }
   }
   auto db = context_->open_reader();
-  Status readable = db.ok() ? db->db().Exec("SELECT 1 FROM instances LIMIT 1") : db.status();
+  Status readable = db.ok() ? index::CheckReadable(db->db()) : db.status();
   if (!readable.ok()) return Status::IoError("index: " + readable.message());
-  if (auto shortfall = FreeSpaceShortfall(*store_, settings_.storage.min_free_mb)) {
+  if (auto shortfall = FreeSpaceShortfall(archive_->store(), settings_.storage.min_free_mb)) {
     return Status::ResourceExhausted("storage: " + *shortfall);
   }
   return Status::Ok();
@@ -423,7 +409,7 @@ void DicomServer::AddComputedMetrics() {
         *value = static_cast<double>(main + (ec ? 0 : wal));
         return true;
       });
-  const storage::FileStore* store = store_.get();
+  const storage::FileStore* store = &archive_->store();
   metrics_.registry.AddComputedGauge(
       "pixeldex_storage_free_bytes", "Bytes available to pixeldex on the storage file system.",
       [store](double* value) {

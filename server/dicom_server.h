@@ -29,6 +29,7 @@
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/storage/file_store.h"
 #include "server/association/server_context.h"
+#include "server/catalog_archive.h"
 #include "server/config/settings.h"
 #include "server/listener/accept_notifying_layer.h"
 #include "server/listener/negotiation_budget.h"
@@ -95,11 +96,9 @@ class DicomServer {
   std::atomic<bool> stopping_{false};
   // steady_clock seconds of the accept loop's last poll (for CheckHealth).
   std::atomic<int64_t> last_accept_poll_{0};
-  std::unique_ptr<storage::FileStore> store_;
-  std::unique_ptr<index::IndexWriter> writer_;
-  std::unique_ptr<ingest::IngestPipeline> pipeline_;
-  // Read-only index connections, shared by associations (outlives context_).
-  std::unique_ptr<index::ReaderPool> readers_;
+  // Store, index writer, pipeline and the read-only index connections
+  // shared by associations (outlives context_).
+  std::unique_ptr<CatalogArchive> archive_;
   std::unique_ptr<ServerContext> context_;
   DcmTransportLayer plain_layer_;
   std::unique_ptr<AcceptNotifyingLayer> plain_hook_;

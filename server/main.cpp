@@ -5,8 +5,8 @@
 #include <cstring>
 
 #include <dcmtk/dcmdata/dcuid.h>
-#include <sqlite3.h>
 
+#include "catalog/index/sqlite_db.h"
 #include "server/commands/command_table.h"
 
 namespace {
@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   }
   if (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0) {
     std::printf("pixeldex %s (DCMTK %s, SQLite %s)\n", PIXELDEX_VERSION, OFFIS_DCMTK_VERSION_STRING,
-                sqlite3_libversion());
+                pixeldex::index::SqliteVersion());
     return 0;
   }
   if (const CommandEntry* command = FindCommand(argv[1])) return command->run(argc, argv);

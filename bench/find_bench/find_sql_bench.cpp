@@ -32,6 +32,7 @@
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
 #include "catalog/query/sql_plan.h"
+#include "catalog/query/sqlite_dialect.h"
 
 namespace {
 
@@ -59,7 +60,7 @@ pixeldex::Result<idx::Db> OpenReader(const std::string& path) {
 }
 
 std::string Explain(idx::Db& db, const query::FindRequest& request, bool with_sql) {
-  auto plan = query::BuildSqlPlan(request, query::FindOptions{});
+  auto plan = query::BuildSqlPlan(request, query::FindOptions{}, query::SqliteDialect::Instance());
   if (!plan.ok()) return plan.status().ToString();
   std::string out;
   if (with_sql) out += "    SQL: " + plan->sql + "\n";

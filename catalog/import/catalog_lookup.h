@@ -16,17 +16,12 @@
 #include <unordered_set>
 
 #include "catalog/common/result.h"
+#include "catalog/index/archive_reads.h"
 #include "catalog/index/sqlite_db.h"
 
 namespace pixeldex::import {
 
-// What an instance row records about its file.
-struct RecordedFile {
-  std::string sop_instance_uid;
-  std::string sha256;      // lowercase hex
-  int64_t size_bytes = 0;
-  std::string file_mtime;  // ISO 8601 UTC with milliseconds (catalog/common/clock.h)
-};
+using index::RecordedFile;
 
 class CatalogLookup {
  public:
@@ -53,7 +48,7 @@ class CatalogLookup {
   explicit CatalogLookup(index::Db db) : db_(std::move(db)) {}
 
   index::Db db_;  // declared first: outlives the statement
-  std::optional<index::Statement> by_path_;
+  std::optional<index::RowsByPath> by_path_;
   std::unordered_set<std::string> corrupt_instances_;
   std::unordered_set<std::string> corrupt_reports_;  // sop_instance_uid '\n' detail
 };

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "catalog/index/schema.h"
+#include "catalog/index/sqlite_native.h"
 
 namespace pixeldex::index {
 namespace {
@@ -128,7 +129,7 @@ Result<PooledReader> ReaderPool::Acquire() {
 }
 
 void ReaderPool::Put(std::unique_ptr<PooledReader::Connection> connection) {
-  if (!Reusable(connection->db.handle(), connection->version_query.handle())) return;
+  if (!Reusable(NativeHandle(connection->db), NativeHandle(connection->version_query))) return;
   std::lock_guard lock(mutex_);
   if (idle_.size() < max_idle_) idle_.push_back(std::move(connection));
 }

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "catalog/index/schema.h"
+#include "catalog/index/sqlite_native.h"
 
 namespace pixeldex::index {
 namespace {
@@ -149,7 +150,7 @@ ReadOnlyQuery::~ReadOnlyQuery() = default;
 Result<ReadOnlyQuery> ReadOnlyQuery::Open(const std::string& index_path) {
   auto db = Db::Open(index_path, Db::Mode::kReadOnly);
   if (!db.ok()) return db.status();
-  sqlite3* handle = db->handle();
+  sqlite3* handle = NativeHandle(*db);
   sqlite3_db_config(handle, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(handle, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
   sqlite3_db_config(handle, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
@@ -169,7 +170,7 @@ Status ReadOnlyQuery::Run(std::string_view sql, RowSink& sink) { return Run(sql,
 
 Status ReadOnlyQuery::Run(std::string_view sql, const std::vector<std::string>& parameters,
                          RowSink& sink) {
-  sqlite3* handle = db_.handle();
+  sqlite3* handle = NativeHandle(db_);
   guard_->denied.clear();
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;

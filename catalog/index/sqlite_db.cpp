@@ -1,5 +1,7 @@
 #include "catalog/index/sqlite_db.h"
 
+#include "catalog/index/sqlite_native.h"
+
 namespace pixeldex::index {
 
 Status SqliteStatus(int code, std::string_view message) {
@@ -34,6 +36,11 @@ Status SqliteStatus(int code, std::string_view message) {
       return Status::Internal(msg);
   }
 }
+
+sqlite3* NativeHandle(const Db& db) { return db.db_; }
+sqlite3_stmt* NativeHandle(const Statement& statement) { return statement.stmt_; }
+
+const char* SqliteVersion() { return sqlite3_libversion(); }
 
 Result<Db> Db::Open(const std::string& path, Mode mode) {
   sqlite3* raw = nullptr;
@@ -87,6 +94,9 @@ Status Db::LastError(std::string_view context) const {
                       std::string(context) + ": " + sqlite3_errmsg(db_));
 }
 
+int64_t Db::Changes() const { return sqlite3_changes64(db_); }
+int64_t Db::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     if (stmt_) sqlite3_finalize(stmt_);
@@ -118,6 +128,11 @@ Statement& Statement::Bind(int index, int64_t value) {
 
 Statement& Statement::Bind(int index, const std::optional<int64_t>& value) {
   return value ? Bind(index, *value) : BindNull(index);
+}
+
+Statement& Statement::BindReal(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
 }
 
 Statement& Statement::BindNull(int index) {
@@ -158,7 +173,20 @@ std::string Statement::ColumnName(int col) const { return sqlite3_column_name(st
 bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 double Statement::Double(int col) const { return sqlite3_column_double(stmt_, col); }
-int Statement::ColumnType(int col) const { return sqlite3_column_type(stmt_, col); }
+ColumnKind Statement::Kind(int col) const {
+  switch (sqlite3_column_type(stmt_, col)) {
+    case SQLITE_INTEGER:
+      return ColumnKind::kInteger;
+    case SQLITE_FLOAT:
+      return ColumnKind::kReal;
+    case SQLITE_TEXT:
+      return ColumnKind::kText;
+    case SQLITE_BLOB:
+      return ColumnKind::kBlob;
+    default:
+      return ColumnKind::kNull;
+  }
+}
 bool Statement::IsReadOnly() const { return sqlite3_stmt_readonly(stmt_) != 0; }
 
 std::string Statement::Text(int col) const {
@@ -168,8 +196,15 @@ std::string Statement::Text(int col) const {
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
+std::string Statement::Blob(int col) const {
+  const void* bytes = sqlite3_column_blob(stmt_, col);
+  if (bytes == nullptr) return {};
+  return std::string(static_cast<const char*>(bytes),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
 ProgressCallback::ProgressCallback(Db& db, int instructions, std::function<bool()> callback)
-    : db_(db.handle()), callback_(std::move(callback)) {
+    : db_(NativeHandle(db)), callback_(std::move(callback)) {
   sqlite3_progress_handler(
       db_, instructions,
       [](void* self) { return static_cast<ProgressCallback*>(self)->callback_() ? 1 : 0; },

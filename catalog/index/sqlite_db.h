@@ -2,8 +2,10 @@
 // A thin RAII layer over the SQLite C API: Db owns a connection, Statement a
 // prepared statement. This is the one place where SQLite result codes become
 // Status values. Neither type is thread-safe; use one per thread (or guard it).
-
-#include <sqlite3.h>
+// The SQLite handles are opaque here: code outside catalog/index binds, steps
+// and reads through these types only, and never sees the SQLite API. The few
+// index files that need a raw handle (the read-only query guard, the reader
+// pool) get it from sqlite_native.h.
 
 #include <cstdint>
 #include <functional>
@@ -13,9 +15,19 @@
 
 #include "catalog/common/result.h"
 
+struct sqlite3;
+struct sqlite3_stmt;
+
 namespace pixeldex::index {
 
 class Statement;
+
+// The storage class of a column's value in the current row (SQLite's
+// dynamic typing: one column may hold values of several kinds).
+enum class ColumnKind { kNull, kInteger, kReal, kText, kBlob };
+
+// The version of the SQLite library linked in (for `pixeldex --version`).
+const char* SqliteVersion();
 
 class Db {
  public:
@@ -35,9 +47,13 @@ class Db {
   Result<Statement> Prepare(std::string_view sql);
   // Converts the connection's last error into a Status, prefixed by `context`.
   Status LastError(std::string_view context) const;
-  sqlite3* handle() const { return db_; }
+  // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+  int64_t Changes() const;
+  // The rowid of the last row this connection inserted.
+  int64_t LastInsertRowId() const;
 
  private:
+  friend sqlite3* NativeHandle(const Db& db);
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_ = nullptr;
 };
@@ -55,6 +71,7 @@ class Statement {
   Statement& BindBlob(int index, std::string_view bytes);
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, const std::optional<int64_t>& value);
+  Statement& BindReal(int index, double value);
   Statement& BindNull(int index);
   // Binds text, or NULL when the text is empty (descriptive columns store
   // absent and empty DICOM values alike as NULL).
@@ -75,13 +92,15 @@ class Statement {
   int64_t Int(int col) const;
   double Double(int col) const;
   std::string Text(int col) const;
-  int ColumnType(int col) const;  // SQLITE_INTEGER, SQLITE_TEXT, ...
+  // The bytes of a BLOB (or TEXT) column; empty for NULL.
+  std::string Blob(int col) const;
+  ColumnKind Kind(int col) const;
   // True when the statement cannot change the database (sqlite3_stmt_readonly).
   bool IsReadOnly() const;
-  sqlite3_stmt* handle() const { return stmt_; }
 
  private:
   friend class Db;
+  friend sqlite3_stmt* NativeHandle(const Statement& statement);
   Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
   sqlite3_stmt* stmt_ = nullptr;
   Status status_;
@@ -104,9 +123,5 @@ class ProgressCallback {
   sqlite3* db_;
   std::function<bool()> callback_;
 };
-
-// Maps a SQLite result code to a Status: SQLITE_FULL/NOMEM/BUSY/INTERRUPT ->
-// kResourceExhausted, SQLITE_CONSTRAINT -> kAlreadyExists, ...
-Status SqliteStatus(int code, std::string_view message);
 
 }  // namespace pixeldex::index

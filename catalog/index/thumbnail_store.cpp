@@ -52,10 +52,7 @@ Result<ThumbnailLookup> FindThumbnail(Db& db, std::string_view sop_instance_uid)
       t.reason = state->reason;
       t.width = static_cast<int>(stmt->Int(2));
       t.height = static_cast<int>(stmt->Int(3));
-      if (const void* png = sqlite3_column_blob(stmt->handle(), 4)) {
-        t.png.assign(static_cast<const char*>(png),
-                     static_cast<size_t>(sqlite3_column_bytes(stmt->handle(), 4)));
-      }
+      t.png = stmt->Blob(4);
       lookup.thumbnail = std::move(t);
     }
   }
@@ -90,11 +87,7 @@ Result<std::optional<std::string>> FindRepresentativeThumbnail(Db& db, std::stri
   }
   std::optional<std::string> png;
   if (stmt->Step()) {
-    png.emplace();
-    if (const void* bytes = sqlite3_column_blob(stmt->handle(), 0)) {
-      png->assign(static_cast<const char*>(bytes),
-                  static_cast<size_t>(sqlite3_column_bytes(stmt->handle(), 0)));
-    }
+    png = stmt->Blob(0);
   }
   if (!stmt->status().ok()) return stmt->status();
   return png;
@@ -142,7 +135,7 @@ Result<std::vector<bool>> ReplaceThumbnails(Db& db, const std::vector<ThumbnailU
           .BindBlob(5, u.thumbnail.png);
     }
     PIXELDEX_RETURN_IF_ERROR(stmt->Run());
-    written.push_back(sqlite3_changes(db.handle()) > 0);
+    written.push_back(db.Changes() > 0);
   }
   PIXELDEX_RETURN_IF_ERROR(transaction.Commit());
   return written;

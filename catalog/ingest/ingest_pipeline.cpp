@@ -11,6 +11,7 @@
 #include "catalog/common/clock.h"
 #include "catalog/common/log.h"
 #include "catalog/metadata/metadata_extractor.h"
+#include "catalog/thumbnail/thumbnail_renderer.h"
 #include "catalog/metadata/sequence_depth.h"
 #include "catalog/storage/sha256.h"
 

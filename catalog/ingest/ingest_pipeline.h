@@ -22,17 +22,11 @@
 #include "catalog/common/instance_record.h"
 #include "catalog/common/result.h"
 #include "catalog/index/index_writer.h"
+#include "catalog/ingest/duplicate_policy.h"
 #include "catalog/storage/file_store.h"
-#include "catalog/thumbnail/thumbnail_renderer.h"
+#include "catalog/thumbnail/thumbnail_options.h"
 
 namespace pixeldex::ingest {
-
-// What to do when an instance with the same SOP Instance UID is cataloged.
-enum class DuplicatePolicy {
-  kReplace,  // keep the newest copy: replace file and rows atomically (default)
-  kKeep,     // keep the first copy; report success and discard the new one
-  kReject,   // refuse the new copy (DIMSE 0111 Duplicate SOP Instance)
-};
 
 struct IngestOptions {
   DuplicatePolicy duplicates = DuplicatePolicy::kReplace;

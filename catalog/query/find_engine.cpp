@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "catalog/query/dicom_json.h"
+#include "catalog/query/sqlite_dialect.h"
 
 namespace pixeldex::query {
 namespace {
@@ -46,7 +47,7 @@ Result<index::Statement> PrepareFind(index::Db& db, const SqlPlan& plan) {
     const SqlParam& p = plan.params[k];
     const int index = static_cast<int>(k + 1);
     if (p.type == SqlParam::Type::kReal) {
-      sqlite3_bind_double(stmt->handle(), index, p.real);
+      stmt->BindReal(index, p.real);
     } else if (p.type == SqlParam::Type::kInteger) {
       stmt->Bind(index, p.integer);
     } else {
@@ -59,7 +60,7 @@ Result<index::Statement> PrepareFind(index::Db& db, const SqlPlan& plan) {
 Result<FindCursor> FindCursor::Open(index::Db& db, const FindRequest& request,
                                     const FindOptions& options,
                                     const std::optional<FindPage>& page) {
-  auto plan = BuildSqlPlan(request, options, page);
+  auto plan = BuildSqlPlan(request, options, SqliteDialect::Instance(), page);
   if (!plan.ok()) return plan.status();
   auto stmt = PrepareFind(db, *plan);
   if (!stmt.ok()) return stmt.status();

@@ -5,6 +5,7 @@
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
 #include "catalog/query/sql_plan.h"
+#include "catalog/query/sqlite_dialect.h"
 
 namespace pixeldex::query {
 
@@ -43,7 +44,7 @@ Result<FindRequest> MakeRetrieveRequest(InformationModel model, std::vector<Quer
 
 Result<std::vector<RetrieveInstance>> ListRetrieveInstances(index::Db& db,
                                                             const FindRequest& request) {
-  auto plan = BuildInstanceListPlan(request);
+  auto plan = BuildInstanceListPlan(request, SqliteDialect::Instance());
   if (!plan.ok()) return plan.status();
   auto stmt = PrepareFind(db, *plan);
   if (!stmt.ok()) return stmt.status();

@@ -3,37 +3,6 @@
 namespace pixeldex::query {
 namespace {
 
-// PS3.4 C.2.2.2.4 wildcards as a LIKE pattern (ESCAPE '\'): '*' -> '%',
-// '?' -> '_', and literal '%', '_', '\' escaped.
-std::string ToLikePattern(std::string_view pattern) {
-  std::string out;
-  for (char ch : pattern) {
-    if (ch == '*') {
-      out += '%';
-    } else if (ch == '?') {
-      out += '_';
-    } else {
-      if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-      out += ch;
-    }
-  }
-  return out;
-}
-
-// The same as a GLOB pattern (case-sensitive): '*' and '?' keep their
-// meaning; a literal '[' is written as the class "[[]".
-std::string ToGlobPattern(std::string_view pattern) {
-  std::string out;
-  for (char ch : pattern) {
-    if (ch == '[') {
-      out += "[[]";
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 // NormalizeStoredTime in SQL.
 std::string NormalizedExpr(std::string_view vr, std::string_view expr) {
   const std::string e(expr);
@@ -46,54 +15,62 @@ void AppendTest(const ValueTest& t, const Constraint& c, std::string_view expr, 
   const std::string e(expr);
   switch (t.kind) {
     case ValueTest::Kind::kEquals:  // PS3.4 C.2.2.2.1: single value matching
-      w.Sql(e + " = ").Text(t.text);
-      if (c.case_insensitive) w.Sql(" COLLATE NOCASE");
-      return;
-    case ValueTest::Kind::kPattern:  // PS3.4 C.2.2.2.4: wildcard matching
       if (c.case_insensitive) {
-        w.Sql(e + " LIKE ").Text(ToLikePattern(t.text)).Sql(" ESCAPE '\\'");
+        w.Sql(w.dialect().CaseInsensitiveEquals(e, w.Parameter(t.text)));
       } else {
-        w.Sql(e + " GLOB ").Text(ToGlobPattern(t.text));
+        w.Sql(e + " = ").Text(t.text);
       }
       return;
+    case ValueTest::Kind::kPattern: {  // PS3.4 C.2.2.2.4: wildcard matching
+      const SqlDialect& d = w.dialect();
+      const std::string pattern = d.PatternParameter(t.text, c.case_insensitive);
+      w.Sql(d.PatternMatch(e, w.Parameter(pattern), c.case_insensitive));
+      return;
+    }
     case ValueTest::Kind::kRange: {  // PS3.4 C.2.2.2.5: range matching
       const std::string n = NormalizedExpr(c.vr, expr);
       w.Sql("(");
       if (t.lower) w.Sql(n + " >= ").Text(*t.lower);
       if (t.lower && t.upper) w.Sql(" AND ");
       if (t.upper) w.Sql(n + " <= ").Text(*t.upper);
-      if (!t.lower && !t.upper) w.Sql("1");
+      if (!t.lower && !t.upper) w.Sql(w.dialect().True());
       w.Sql(")");
       return;
     }
     case ValueTest::Kind::kNumber:
-      w.Sql("CAST(" + e + " AS REAL) = ").Real(t.number);
+      w.Sql(w.dialect().CastToReal(e) + " = ").Real(t.number);
       return;
   }
 }
 
 }  // namespace
 
-SqlWriter& SqlWriter::Text(std::string value) {
-  sql_ += '?';
+std::string SqlWriter::NextPlaceholder() const {
+  return dialect_.Placeholder(parameters_before_ + params_.size() + 1);
+}
+
+std::string SqlWriter::Parameter(std::string value) {
+  std::string placeholder = NextPlaceholder();
   params_.push_back({SqlParam::Type::kText, std::move(value), 0, 0});
+  return placeholder;
+}
+
+SqlWriter& SqlWriter::Text(std::string value) {
+  sql_ += Parameter(std::move(value));
   return *this;
 }
 
 SqlWriter& SqlWriter::Real(double value) {
-  sql_ += '?';
+  sql_ += NextPlaceholder();
   params_.push_back({SqlParam::Type::kReal, {}, value, 0});
   return *this;
 }
 
 SqlWriter& SqlWriter::Integer(int64_t value) {
-  sql_ += '?';
+  sql_ += NextPlaceholder();
   params_.push_back({SqlParam::Type::kInteger, {}, 0, value});
   return *this;
 }
-
-std::string JsonValuePath(Tag tag) { return "$.\"" + tag.Hex() + "\".Value"; }
-std::string JsonElementPath(Tag tag) { return "$.\"" + tag.Hex() + "\""; }
 
 void AppendValueTests(const Constraint& c, std::string_view expr, SqlWriter& w) {
   // An empty stored value matches no test (only universal matching).
@@ -106,10 +83,10 @@ void AppendValueTests(const Constraint& c, std::string_view expr, SqlWriter& w) 
 }
 
 void AppendJsonCondition(const Constraint& c, std::string_view json_expr, SqlWriter& w) {
+  const SqlDialect& d = w.dialect();
   const std::string a = w.Alias();
-  w.Sql("EXISTS (SELECT 1 FROM json_each(" + std::string(json_expr) + ", ")
-      .Text(JsonValuePath(c.tag))
-      .Sql(") " + a + " WHERE ");
+  const std::string path = w.Parameter(d.ValuesPath(c.tag));
+  w.Sql("EXISTS (SELECT 1 FROM " + d.JsonValues(json_expr, path, a) + " WHERE ");
   if (!c.item.empty()) {
     // PS3.4 C.2.2.2.6: one item of the stored sequence matches all item keys.
     bool first = true;
@@ -117,13 +94,12 @@ void AppendJsonCondition(const Constraint& c, std::string_view json_expr, SqlWri
       if (sub.universal) continue;
       if (!first) w.Sql(" AND ");
       first = false;
-      AppendJsonCondition(sub, a + ".value", w);
+      AppendJsonCondition(sub, d.ValueItem(a), w);
     }
-    if (first) w.Sql("1");
+    if (first) w.Sql(d.True());
   } else {
     // PN values are objects; match their Alphabetic group.
-    AppendValueTests(c, "COALESCE(" + a + ".atom, json_extract(" + a + ".value, '$.Alphabetic'))",
-                     w);
+    AppendValueTests(c, d.ValueText(a), w);
   }
   w.Sql(")");
 }

@@ -64,7 +64,7 @@ const char* LevelKey(QueryLevel level) {
   return "";
 }
 
-std::string ComputedExpr(Computed computed) {
+std::string ComputedExpr(Computed computed, const SqlDialect& dialect) {
   switch (computed) {
     case Computed::kPatientStudies:
       return "(SELECT COUNT(*) FROM studies c1 WHERE c1.patient_pk = p.patient_pk)";
@@ -85,9 +85,10 @@ std::string ComputedExpr(Computed computed) {
     case Computed::kModalitiesInStudy:
       return "st.modalities_in_study";
     case Computed::kSopClassesInStudy:
-      return "(SELECT group_concat(sop_class_uid, '\\') FROM (SELECT DISTINCT c2.sop_class_uid"
+      return "(SELECT " + dialect.StringAggregate("sop_class_uid", "\\") +
+             " FROM (SELECT DISTINCT c2.sop_class_uid"
              " FROM series c1 JOIN instances c2 ON c2.series_pk = c1.series_pk"
-             " WHERE c1.study_pk = st.study_pk))";
+             " WHERE c1.study_pk = st.study_pk) c3)";
     case Computed::kNone:
       break;
   }
@@ -124,7 +125,7 @@ bool IsListComputed(Computed c) {
 }  // namespace
 
 Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options,
-                             const std::optional<FindPage>& page) {
+                             const SqlDialect& dialect, const std::optional<FindPage>& page) {
   if (options.max_keys > 0 && CountKeys(request.keys) > options.max_keys) {
     return Status::ResourceExhausted("more than " + std::to_string(options.max_keys) +
                                      " keys in the identifier");
@@ -134,7 +135,7 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
   // Return keys: the unique keys of the query level and the levels above it
   // (PS3.4 C.4.1.2.2), then every requested key, each once.
   // Each return column with its SQL expression (empty for header columns,
-  // whose expression is a json_extract).
+  // whose expression is the dialect's JSON access).
   std::map<Tag, std::pair<ReturnColumn, std::string>> returns;
   bool header_returned = false;  // a return column reads headers.json
   bool header_matched = false;   // a condition does
@@ -142,7 +143,7 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     const bool list = IsListComputed(info.computed);
     returns[info.tag] = {
         {info.tag, info.vr, list ? ReturnColumn::Kind::kList : ReturnColumn::Kind::kText, {}},
-        info.column ? ColumnAt(info, level) : ComputedExpr(info.computed)};
+        info.column ? ColumnAt(info, level) : ComputedExpr(info.computed, dialect)};
   };
   for (int l = static_cast<int>(TopLevel(request.model)); l <= static_cast<int>(level); ++l) {
     add_catalog_return(*FindAttribute(UniqueKeyOf(static_cast<QueryLevel>(l))));
@@ -167,7 +168,24 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     }
   }
 
-  SqlWriter where;
+  // SELECT list; the JSON paths of header columns are parameters too, and
+  // they precede the WHERE clause's parameters.
+  SqlWriter select(dialect);
+  select.Sql("SELECT ");
+  bool first_column = true;
+  for (const auto& [tag, planned] : returns) {
+    const auto& [column, expr] = planned;
+    if (!first_column) select.Sql(", ");
+    first_column = false;
+    if (column.kind == ReturnColumn::Kind::kHeader) {
+      select.Sql(dialect.JsonAttribute("h.json", select.Parameter(dialect.AttributePath(tag))));
+    } else {
+      select.Sql(expr);
+    }
+    plan.columns.push_back(column);
+  }
+
+  SqlWriter where(dialect, select.params().size());
   std::vector<Tag> done;
   bool first = true;
   auto next_condition = [&] {
@@ -209,53 +227,38 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     }
   }
 
-  // SELECT list; the JSON paths of header columns are parameters too, and
-  // they precede the WHERE clause's parameters.
-  SqlWriter select;
-  select.Sql("SELECT ");
-  bool first_column = true;
-  for (const auto& [tag, planned] : returns) {
-    const auto& [column, expr] = planned;
-    if (!first_column) select.Sql(", ");
-    first_column = false;
-    if (column.kind == ReturnColumn::Kind::kHeader) {
-      select.Sql("json_extract(h.json, ").Text(JsonElementPath(tag)).Sql(")");
-    } else {
-      select.Sql(expr);
-    }
-    plan.columns.push_back(column);
-  }
   auto from = [level](bool header) {
     std::string sql = FromClause(level);
     if (header) sql += std::string(" LEFT JOIN headers h ON h.instance_pk = ") + RepresentativeInstance(level);
     return sql;
   };
+  // Parameters in the order of their placeholders: the header columns' JSON
+  // paths, the WHERE clause's values, then the window's.
+  SqlWriter window(dialect, select.params().size() + where.params().size());
   if (!page) {
-    select.Sql(from(header_returned || header_matched)).Sql(where.sql());
+    plan.sql = select.sql() + from(header_returned || header_matched) + where.sql();
   } else {
     // The window is taken over the keys alone, in an inner SELECT, so the
     // skipped matches cost an index step each and only the window's
     // entities have their return columns (and headers) read.
     const std::string key = LevelKey(level);
-    select.Sql(from(header_returned) + " WHERE " + key + " IN (SELECT " + key +
-               from(header_matched) + where.sql() + " ORDER BY " + key + " LIMIT ");
     // SQLite's LIMIT and OFFSET are signed 64-bit; a negative LIMIT is none.
     constexpr auto kMost = static_cast<size_t>(std::numeric_limits<int64_t>::max());
-    select.Integer(page->limit ? static_cast<int64_t>(std::min(*page->limit, kMost)) : -1);
-    select.Sql(" OFFSET ").Integer(static_cast<int64_t>(std::min(page->offset, kMost)));
-    select.Sql(") ORDER BY " + key);
+    window.Sql(" ORDER BY " + key + " LIMIT ");
+    window.Integer(page->limit ? static_cast<int64_t>(std::min(*page->limit, kMost)) : -1);
+    window.Sql(" OFFSET ").Integer(static_cast<int64_t>(std::min(page->offset, kMost)));
+    window.Sql(") ORDER BY " + key);
+    plan.sql = select.sql() + from(header_returned) + " WHERE " + key + " IN (SELECT " + key +
+               from(header_matched) + where.sql() + window.sql();
   }
-  // Parameters in the order of their placeholders: the header columns' JSON
-  // paths, the WHERE clause's values, then the window's.
-  plan.sql = select.sql();
   plan.params = select.params();
-  plan.params.insert(plan.params.end() - (page ? 2 : 0), where.params().begin(),
-                     where.params().end());
+  plan.params.insert(plan.params.end(), where.params().begin(), where.params().end());
+  plan.params.insert(plan.params.end(), window.params().begin(), window.params().end());
   return plan;
 }
 
-Result<SqlPlan> BuildInstanceListPlan(const FindRequest& request) {
-  SqlWriter w;
+Result<SqlPlan> BuildInstanceListPlan(const FindRequest& request, const SqlDialect& dialect) {
+  SqlWriter w(dialect);
   w.Sql("SELECT i.sop_class_uid, i.sop_instance_uid, i.transfer_syntax_uid, i.path");
   w.Sql(FromClause(QueryLevel::kImage));
   bool first = true;

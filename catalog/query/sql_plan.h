@@ -1,8 +1,9 @@
 #pragma once
 // The matching plan of one FindRequest as one SELECT statement: the joins of
 // the query level, one condition per non-universal key (sql_constraint.h),
-// and one result column per return key. The plan is data; FindCursor
-// (find_engine.h) executes it. Values are bound parameters only.
+// and one result column per return key, in the SQL of the index's dialect
+// (sql_dialect.h). The plan is data; FindCursor (find_engine.h) executes it.
+// Values are bound parameters only.
 
 #include <optional>
 #include <string>
@@ -41,6 +42,7 @@ struct SqlPlan {
 // With a page, the matches are those of the window (find_options.h FindPage),
 // in the order of the level's key; without, every match in SQLite's order.
 Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& options,
+                             const SqlDialect& dialect,
                              const std::optional<FindPage>& page = std::nullopt);
 
 // The instances below the entities a retrieve request matches (PS3.4
@@ -49,6 +51,6 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
 // sop_class_uid, sop_instance_uid, transfer_syntax_uid, path, in series and
 // instance order. Keys must be typed-column keys (retrieve_request.h keeps
 // only unique keys); others are InvalidArgument.
-Result<SqlPlan> BuildInstanceListPlan(const FindRequest& request);
+Result<SqlPlan> BuildInstanceListPlan(const FindRequest& request, const SqlDialect& dialect);
 
 }  // namespace pixeldex::query

@@ -8,6 +8,7 @@
 
 #include "catalog/import/dicom_sniffer.h"
 #include "catalog/import/folder_walker.h"
+#include "catalog/index/archive_reads.h"
 #include "catalog/index/schema.h"
 #include "catalog/index/sqlite_db.h"
 #include "catalog/reconcile/reconciler.h"
@@ -36,12 +37,6 @@ Finding Unrecorded(const std::string& file, const std::string& recorded_path) {
   return {Problem::kExtra, "", recorded_path, "no row records this file"};
 }
 
-struct Row {
-  std::string sop_instance_uid;
-  std::string sha256;
-  int64_t size_bytes = 0;
-};
-
 // Compares files with the rows that record them, through one read connection.
 class FileVerifier {
  public:
@@ -51,10 +46,9 @@ class FileVerifier {
     if (!db.ok()) return db.status();
     PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
     FileVerifier verifier(layout, std::move(db).value());
-    auto stmt = verifier.db_.Prepare(
-        "SELECT sop_instance_uid, sha256, size_bytes FROM instances WHERE path = ?1");
-    if (!stmt.ok()) return stmt.status();
-    verifier.by_path_.emplace(std::move(stmt).value());
+    auto by_path = index::RowsByPath::Prepare(verifier.db_);
+    if (!by_path.ok()) return by_path.status();
+    verifier.by_path_.emplace(std::move(by_path).value());
     return verifier;
   }
 
@@ -62,13 +56,13 @@ class FileVerifier {
 
   // The findings for the file at `recorded_path` and the rows naming it.
   Result<std::vector<Finding>> Verify(const std::string& recorded_path, int64_t* bytes_hashed) {
-    auto rows = RowsAt(recorded_path);
+    auto rows = by_path_->At(recorded_path);
     if (!rows.ok()) return rows.status();
     std::vector<Finding> findings;
     const fs::path file = layout_.FileOf(recorded_path);
     std::error_code ec;
     if (!fs::exists(file, ec)) {
-      for (const Row& row : *rows) {
+      for (const index::RecordedFile& row : *rows) {
         findings.push_back({Problem::kMissing, row.sop_instance_uid, recorded_path,
                             "the index records this file; it is not there"});
       }
@@ -86,7 +80,7 @@ class FileVerifier {
       return findings;
     }
     *bytes_hashed += size;
-    for (const Row& row : *rows) {
+    for (const index::RecordedFile& row : *rows) {
       if (row.sha256 == *sha256 && row.size_bytes == size) continue;
       findings.push_back({Problem::kMismatch, row.sop_instance_uid, recorded_path,
                           "index: " + std::to_string(row.size_bytes) + " bytes, sha256 " +
@@ -100,21 +94,9 @@ class FileVerifier {
   FileVerifier(const storage::StorageLayout& layout, index::Db db)
       : layout_(layout), db_(std::move(db)) {}
 
-  Result<std::vector<Row>> RowsAt(const std::string& recorded_path) {
-    index::Statement& stmt = *by_path_;
-    stmt.Reset();
-    stmt.Bind(1, recorded_path);
-    std::vector<Row> rows;
-    while (stmt.Step()) rows.push_back(Row{stmt.Text(0), stmt.Text(1), stmt.Int(2)});
-    Status status = stmt.status();
-    stmt.Reset();
-    if (!status.ok()) return status;
-    return rows;
-  }
-
   const storage::StorageLayout& layout_;
   index::Db db_;  // declared first: outlives the statement
-  std::optional<index::Statement> by_path_;
+  std::optional<index::RowsByPath> by_path_;
 };
 
 void Append(std::vector<Finding>& to, std::vector<Finding> findings) {
@@ -192,22 +174,20 @@ Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
   // The rows the walk cannot have covered: files gone, or cataloged in place
   // outside the root.
   {
-    auto rows = verifier->db().Prepare("SELECT path FROM instances ORDER BY path");
-    if (!rows.ok()) return rows.status();
     std::set<std::string> verified;
-    while (rows->Step()) {
-      ++report.rows;
-      const std::string path = rows->Text(0);
-      const bool outside_root = fs::path(path).is_absolute();
-      if (outside_root) ++report.rows_outside_root;
-      std::error_code ec;
-      const bool covered = !outside_root && fs::exists(layout.FileOf(path), ec);
-      if (covered || !verified.insert(path).second) continue;
-      auto findings = verifier->Verify(path, &report.bytes_hashed);
-      if (!findings.ok()) return findings.status();
-      Append(candidates, std::move(findings).value());
-    }
-    PIXELDEX_RETURN_IF_ERROR(rows->status());
+    PIXELDEX_RETURN_IF_ERROR(index::ForEachRecordedPath(
+        verifier->db(), [&](const std::string&, const std::string& path) -> Status {
+          ++report.rows;
+          const bool outside_root = fs::path(path).is_absolute();
+          if (outside_root) ++report.rows_outside_root;
+          std::error_code ec;
+          const bool covered = !outside_root && fs::exists(layout.FileOf(path), ec);
+          if (covered || !verified.insert(path).second) return Status::Ok();
+          auto findings = verifier->Verify(path, &report.bytes_hashed);
+          if (!findings.ok()) return findings.status();
+          Append(candidates, std::move(findings).value());
+          return Status::Ok();
+        }));
   }
 
   // Confirm each candidate against the index as it is now, and what is left

@@ -8,6 +8,7 @@
 #include "catalog/common/event_kind.h"
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
+#include "catalog/index/archive_reads.h"
 #include "catalog/index/schema.h"
 #include "catalog/reconcile/instance_deleter.h"
 
@@ -26,15 +27,13 @@ Result<std::vector<MissingFile>> RowsWithoutFile(const storage::StorageLayout& l
   auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
   if (!db.ok()) return db.status();
   PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
-  auto stmt = db->Prepare("SELECT sop_instance_uid, path FROM instances ORDER BY path");
-  if (!stmt.ok()) return stmt.status();
   std::vector<MissingFile> missing;
-  while (stmt->Step()) {
-    ++*rows_checked;
-    std::string path = stmt->Text(1);
-    if (!FileExists(layout, path)) missing.push_back(MissingFile{stmt->Text(0), std::move(path)});
-  }
-  if (!stmt->status().ok()) return stmt->status();
+  PIXELDEX_RETURN_IF_ERROR(index::ForEachRecordedPath(
+      *db, [&](const std::string& sop_instance_uid, const std::string& path) {
+        ++*rows_checked;
+        if (!FileExists(layout, path)) missing.push_back(MissingFile{sop_instance_uid, path});
+        return Status::Ok();
+      }));
   return missing;
 }
 
@@ -66,13 +65,12 @@ Result<std::unordered_set<std::string>> AlreadyReported(const std::string& index
   auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
   if (!db.ok()) return db.status();
   PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
-  auto stmt =
-      db->Prepare(std::string("SELECT sop_instance_uid, detail FROM events WHERE kind = '") +
-                  EventKindName(EventKind::kFileMissing) + "'");
-  if (!stmt.ok()) return stmt.status();
   std::unordered_set<std::string> reported;
-  while (stmt->Step()) reported.insert(ReportKey(stmt->Text(0), stmt->Text(1)));
-  if (!stmt->status().ok()) return stmt->status();
+  PIXELDEX_RETURN_IF_ERROR(index::ForEachEvent(
+      *db, EventKind::kFileMissing,
+      [&](const std::string& sop_instance_uid, const std::string& detail) {
+        reported.insert(ReportKey(sop_instance_uid, detail));
+      }));
   return reported;
 }
 

@@ -14,14 +14,9 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include "catalog/common/instance_record.h"
+#include "catalog/thumbnail/thumbnail_options.h"
 
 namespace pixeldex::thumbnail {
-
-struct ThumbnailOptions {
-  // Longest side of the thumbnail in pixels. The aspect ratio is kept and
-  // images already smaller are never upscaled.
-  int max_size = 256;
-};
 
 // Renders the representative frame of `dataset` -- the middle one, frame index
 // Number of Frames / 2 (0-based; frame 0 of a single-frame image) -- whose

@@ -118,8 +118,8 @@ int RunDelete(int argc, char** argv) {
       const reconcile::DeleteTarget target{instance.Text("sop_instance_uid"),
                                            instance.Text("path")};
       const Status status =
-          reconcile::DeleteInstance(archive->store->file_system(), archive->store->layout(),
-                                    *archive->writer, target, who_and_why);
+          reconcile::DeleteInstance(archive->store().file_system(), archive->store().layout(),
+                                    archive->writer(), target, who_and_why);
       if (!status.ok()) {
         ++failed;
         std::fprintf(stderr, "  failed %s: %s\n", target.sop_instance_uid.c_str(),

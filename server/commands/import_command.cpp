@@ -70,7 +70,8 @@ int Import(const Settings& settings, const std::vector<std::string>& roots,
            import::ImportOptions options) {
   auto archive = OpenWritableArchive(settings);
   if (archive == nullptr) return 1;
-  import::Importer importer(*archive->pipeline, *archive->store, settings.storage.index, options);
+  import::Importer importer(archive->pipeline(), archive->store(), settings.storage.index,
+                            options);
   auto summary = importer.Run(roots);
   if (!summary.ok()) {
     LogError("import failed: {}", summary.status().ToString());

@@ -62,7 +62,7 @@ constexpr const char* kEpilogue =
 int Reindex(const Settings& settings, reconcile::ReconcileOptions options) {
   auto archive = OpenWritableArchive(settings);
   if (archive == nullptr) return 1;
-  auto report = reconcile::Reconcile(*archive->pipeline, *archive->store, *archive->writer,
+  auto report = reconcile::Reconcile(archive->pipeline(), archive->store(), archive->writer(),
                                      settings.storage.index, options);
   if (!report.ok()) {
     LogError("reindex failed: {}", report.status().ToString());

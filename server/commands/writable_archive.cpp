@@ -3,8 +3,6 @@
 #include <dcmtk/oflog/oflog.h>
 #include <signal.h>
 
-#include <filesystem>
-
 #include "catalog/common/log.h"
 
 namespace pixeldex::server {
@@ -17,33 +15,14 @@ void OnSignal(int) { g_cancel.store(true); }
 
 }  // namespace
 
-ingest::IngestOptions IngestOptionsFrom(const Settings& settings) {
-  ingest::IngestOptions options;
-  options.duplicates = settings.storage.duplicates;
-  options.thumbnails = settings.thumbnails.enabled;
-  options.thumbnail.max_size = settings.thumbnails.max_size;
-  return options;
-}
-
-std::unique_ptr<WritableArchive> OpenWritableArchive(const Settings& settings) {
-  auto archive = std::make_unique<WritableArchive>();
-  archive->store =
-      std::make_unique<storage::FileStore>(storage::StorageLayout(settings.storage.root));
-  std::error_code ec;
-  std::filesystem::create_directories(archive->store->layout().IncomingDir(), ec);
-  if (ec) {
-    LogError("cannot create {}: {}", archive->store->layout().IncomingDir().string(), ec.message());
+std::unique_ptr<CatalogArchive> OpenWritableArchive(const Settings& settings) {
+  auto archive = CatalogArchive::Open(settings, CatalogArchive::Role::kBeside);
+  if (!archive.ok()) {
+    LogError("cannot open the archive (storage {}, index {}): {}", settings.storage.root,
+             settings.storage.index, archive.status().ToString());
     return nullptr;
   }
-  auto writer = index::IndexWriter::Open(settings.storage.index);
-  if (!writer.ok()) {
-    LogError("cannot open the index {}: {}", settings.storage.index, writer.status().ToString());
-    return nullptr;
-  }
-  archive->writer = std::move(writer).value();
-  archive->pipeline = std::make_unique<ingest::IngestPipeline>(*archive->store, *archive->writer,
-                                                               IngestOptionsFrom(settings));
-  return archive;
+  return std::move(archive).value();
 }
 
 void ConfigureBatchLog(const Settings& settings) {

@@ -11,7 +11,7 @@
 
 #include "catalog/common/log.h"
 #include "catalog/common/status.h"
-#include "catalog/ingest/ingest_pipeline.h"
+#include "catalog/ingest/duplicate_policy.h"
 
 namespace pixeldex::server {
 

@@ -1,5 +1,7 @@
 #include "server/http/http_endpoint.h"
 
+#include "server/dicom_server.h"
+
 #include <boost/asio/ip/address.hpp>
 
 #include "catalog/index/schema.h"

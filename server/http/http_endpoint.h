@@ -9,12 +9,13 @@
 
 #include "catalog/common/result.h"
 #include "server/config/settings.h"
-#include "server/dicom_server.h"
 #include "server/http/authenticator.h"
 #include "server/http/cors_policy.h"
 #include "server/http/http_server.h"
 
 namespace pixeldex::server {
+
+class DicomServer;
 
 // Refuses (InvalidArgument, saying what to set) to serve DICOMweb on a
 // non-loopback address with neither users nor tokens, unless

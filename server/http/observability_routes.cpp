@@ -1,5 +1,7 @@
 #include "server/http/observability_routes.h"
 
+#include "server/dicom_server.h"
+
 namespace pixeldex::server {
 
 void AddObservabilityRoutes(Router& router, const DicomServer& server) {

@@ -6,10 +6,11 @@
 //             threshold); 503 with the reason otherwise
 //   /metrics  every ServerMetrics metric, Prometheus text format 0.0.4
 
-#include "server/dicom_server.h"
 #include "server/http/router.h"
 
 namespace pixeldex::server {
+
+class DicomServer;
 
 // `server` must outlive the router.
 void AddObservabilityRoutes(Router& router, const DicomServer& server);

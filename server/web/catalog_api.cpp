@@ -36,7 +36,7 @@ HttpResponse IndexFailure(const Status& status) {
 
 json ColumnValue(const index::Statement& row, int col) {
   if (row.IsNull(col)) return nullptr;
-  if (row.ColumnType(col) == SQLITE_INTEGER) return row.Int(col);
+  if (row.Kind(col) == index::ColumnKind::kInteger) return row.Int(col);
   return row.Text(col);
 }
 

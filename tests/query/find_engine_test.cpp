@@ -8,6 +8,7 @@
 #include "catalog/query/dicom_json.h"
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
+#include "catalog/query/sqlite_dialect.h"
 #include "tests/query/case_file.h"
 #include "tests/query/fixture_index.h"
 
@@ -168,7 +169,7 @@ TEST_F(FindEngineTest, ValuesAreBoundNeverSpliced) {
   FindRequest request = Request({{{0x0008, 0x0050}, "SH", hostile, {}},
                                  {{0x0010, 0x0010}, "PN", hostile + "*", {}},
                                  {{0x0008, 0x1032}, "SQ", "", {{{{0x0008, 0x0100}, "SH", hostile, {}}}}}});
-  auto plan = BuildSqlPlan(request, FindOptions{});
+  auto plan = BuildSqlPlan(request, FindOptions{}, SqliteDialect::Instance());
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->sql.find("OR '1'"), std::string::npos) << plan->sql;
   EXPECT_EQ(plan->sql.find("x'"), std::string::npos) << plan->sql;

@@ -12,6 +12,8 @@
 
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
+#include "catalog/query/sql_dialect.h"
+#include "catalog/query/sql_plan.h"
 #include "tests/query/fixture_index.h"
 
 namespace pixeldex::query::testing {
@@ -126,13 +128,14 @@ TEST_F(FindPageTest, AWindowPastTheEndIsEmpty) {
 }
 
 TEST_F(FindPageTest, TheWindowIsPartOfTheSql) {
-  auto plan = BuildSqlPlan(Request({{kPatientAge, "AS", "045Y", {}}}), FindOptions{}, FindPage{40, 10});
+  auto plan = BuildSqlPlan(Request({{kPatientAge, "AS", "045Y", {}}}), FindOptions{},
+                           SqliteDialect::Instance(), FindPage{40, 10});
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_NE(plan->sql.find(" ORDER BY st.study_pk LIMIT ? OFFSET ?)"), std::string::npos) << plan->sql;
   ASSERT_GE(plan->params.size(), 2u);
   EXPECT_EQ(plan->params[plan->params.size() - 2].integer, 10);
   EXPECT_EQ(plan->params.back().integer, 40);
-  auto unpaged = BuildSqlPlan(Request({}), FindOptions{});
+  auto unpaged = BuildSqlPlan(Request({}), FindOptions{}, SqliteDialect::Instance());
   ASSERT_TRUE(unpaged.ok());
   EXPECT_EQ(unpaged->sql.find("LIMIT"), std::string::npos) << "C-FIND streams every match";
 }

@@ -199,7 +199,7 @@ Status LoadFixture(index::Db& db, const std::vector<FixtureEntity>& fixture) {
       }
     }
     PIXELDEX_RETURN_IF_ERROR(stmt->Run());
-    const int64_t pk = sqlite3_last_insert_rowid(db.handle());
+    const int64_t pk = db.LastInsertRowId();
     pk_by_label[level][e.label] = pk;
     entity_by_label[level][e.label] = &e;
     if (e.level == QueryLevel::kImage) {

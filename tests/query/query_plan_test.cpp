@@ -9,6 +9,7 @@
 #include "catalog/query/find_request.h"
 #include "catalog/query/retrieve_request.h"
 #include "catalog/query/sql_plan.h"
+#include "catalog/query/sqlite_dialect.h"
 #include "tests/query/fixture_index.h"
 
 namespace pixeldex::query::testing {
@@ -21,7 +22,8 @@ std::string ExplainPlan(index::Db& db, InformationModel model, std::vector<Query
                           : MakeFindRequest(model, std::move(identifier));
   EXPECT_TRUE(request.ok()) << request.status().ToString();
   if (!request.ok()) return "";
-  auto plan = retrieve ? BuildInstanceListPlan(*request) : BuildSqlPlan(*request, FindOptions{});
+  auto plan = retrieve ? BuildInstanceListPlan(*request, SqliteDialect::Instance())
+                       : BuildSqlPlan(*request, FindOptions{}, SqliteDialect::Instance());
   EXPECT_TRUE(plan.ok());
   plan->sql = "EXPLAIN QUERY PLAN " + plan->sql;
   auto stmt = PrepareFind(db, *plan);

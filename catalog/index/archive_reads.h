@@ -1,0 +1,58 @@
+#pragma once
+// The read-only questions that import, reconcile and `pixeldex check` ask
+// the index about stored files and reported events, as named functions, so
+// that no SQL is written outside catalog/index. Each takes a connection the
+// caller opened (read-only, index::PrepareForReading) and owns; none is
+// thread-safe beyond that connection's rules (sqlite_db.h).
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/common/event_kind.h"
+#include "catalog/common/result.h"
+#include "catalog/index/sqlite_db.h"
+
+namespace pixeldex::index {
+
+// What an instance row records about its file.
+struct RecordedFile {
+  std::string sop_instance_uid;
+  std::string sha256;      // lowercase hex
+  int64_t size_bytes = 0;
+  std::string file_mtime;  // ISO 8601 UTC with milliseconds (catalog/common/clock.h)
+};
+
+// The rows recording one path, prepared once for many lookups (served by the
+// index instances_path). A path is recorded at most once per instance, but
+// the same path may appear for two UIDs after an edit.
+class RowsByPath {
+ public:
+  static Result<RowsByPath> Prepare(Db& db);
+  Result<std::vector<RecordedFile>> At(const std::string& recorded_path);
+
+ private:
+  explicit RowsByPath(Statement stmt) : stmt_(std::move(stmt)) {}
+  Statement stmt_;
+};
+
+// Calls `fn` with the SOP Instance UID and recorded path of every instance,
+// in path order; stops at, and returns, the first error `fn` returns.
+Status ForEachRecordedPath(
+    Db& db,
+    const std::function<Status(const std::string& sop_instance_uid, const std::string& path)>& fn);
+
+// Calls `fn` with the lowercase hex SHA-256 of every cataloged instance.
+Status ForEachContentHash(Db& db, const std::function<void(std::string_view)>& fn);
+
+// Calls `fn` with the SOP Instance UID and detail of every event of `kind`.
+Status ForEachEvent(
+    Db& db, EventKind kind,
+    const std::function<void(const std::string& sop_instance_uid, const std::string& detail)>& fn);
+
+// Ok when the instance table can be read (the health check).
+Status CheckReadable(Db& db);
+
+}  // namespace pixeldex::index

@@ -1,0 +1,50 @@
+#pragma once
+// CatalogArchive: the one place that opens an archive from the settings: the
+// storage root (FileStore), the index (the group-committing IndexWriter and
+// the ReaderPool that C-FIND, QIDO-RS and retrieves read through) and the
+// ingest pipeline over them. `serve` opens it as the owner of the incoming
+// directory: files an earlier run left incomplete are removed and old
+// history is pruned. The commands that write beside a running server
+// (import, reindex, delete) open it alongside: incoming is only created,
+// since a running server may be receiving into it. The parts are owned here
+// and live as long as the archive; they are thread-safe as their own
+// headers say.
+
+#include <memory>
+
+#include "catalog/common/result.h"
+#include "catalog/index/index_writer.h"
+#include "catalog/index/reader_pool.h"
+#include "catalog/ingest/ingest_pipeline.h"
+#include "catalog/storage/file_store.h"
+#include "server/config/settings.h"
+
+namespace pixeldex::server {
+
+class CatalogArchive {
+ public:
+  enum class Role {
+    kServer,  // owns incoming: cleans it, prunes history (serve)
+    kBeside,  // writes beside a running server: leaves incoming alone
+  };
+
+  // Errors: those of FileStore::Initialize (kServer) or creating incoming
+  // (kBeside), and of IndexWriter::Open.
+  static Result<std::unique_ptr<CatalogArchive>> Open(const Settings& settings, Role role);
+
+  storage::FileStore& store() { return *store_; }
+  index::IndexWriter& writer() { return *writer_; }
+  ingest::IngestPipeline& pipeline() { return *pipeline_; }
+  index::ReaderPool& readers() { return *readers_; }
+
+ private:
+  CatalogArchive() = default;
+
+  // In dependency order: the pipeline uses the writer and the store.
+  std::unique_ptr<storage::FileStore> store_;
+  std::unique_ptr<index::IndexWriter> writer_;
+  std::unique_ptr<ingest::IngestPipeline> pipeline_;
+  std::unique_ptr<index::ReaderPool> readers_;
+};
+
+}  // namespace pixeldex::server
