@@ -13,7 +13,7 @@
 #include "server/dicomweb/stow_response.h"
 #include "server/dicomweb/uid_segment.h"
 #include "server/dimse/dimse_status.h"
-#include "server/dimse/store_handler.h"
+#include "server/dimse/store_service.h"
 
 namespace pixeldex::server {
 namespace {
