@@ -30,8 +30,7 @@ std::string FindQuery::TimeLimitComment() const {
   return "time limit of " + std::to_string(context_.time_limit.count()) + " s reached";
 }
 
-Status FindQuery::Open(const std::string& sop_class_uid, DcmDataset* identifier,
-                       Uint16* refused) {
+Status FindQuery::Open(const std::string& sop_class_uid, DcmDataset* identifier, Uint16* refused) {
   query::InformationModel model;
   if (sop_class_uid == UID_FINDPatientRootQueryRetrieveInformationModel) {
     model = query::InformationModel::kPatientRoot;
@@ -65,8 +64,7 @@ std::optional<FindAnswer> FindQuery::Start(const std::string& sop_class_uid,
   Uint16 refused = 0;
   const Status started = Open(sop_class_uid, identifier, &refused);
   if (started.ok()) return std::nullopt;
-  return Final(refused ? refused : DimseStatusFor(DimseService::kFind, started),
-               started.message());
+  return Final(refused ? refused : DimseStatusFor(DimseService::kFind, started), started.message());
 }
 
 FindAnswer FindQuery::Next(bool cancelled) {

@@ -9,6 +9,7 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
 
 #include "tests/server/server_context_fixture.h"
@@ -42,26 +43,30 @@ class FindQueryTest : public testing::ServerContextFixture {
                        {DCM_PatientID, patient_id},
                        {DCM_StudyInstanceUID, ""}});
   }
-  // Every answer of the request until the final one.
-  std::vector<FindAnswer> Run(FindQuery& query, const std::string& sop_class,
-                              DcmDataset* identifier) {
+  // Every answer of one request, by a fresh query_, until the final one.
+  std::vector<FindAnswer> Run(const std::string& sop_class, DcmDataset* identifier) {
+    query_.emplace(context_, nullptr);
     std::vector<FindAnswer> answers;
-    if (auto refused = query.Start(sop_class, identifier)) {
+    if (auto refused = query_->Start(sop_class, identifier)) {
       answers.push_back(std::move(*refused));
       return answers;
     }
     do {
-      answers.push_back(query.Next(false));
+      answers.push_back(query_->Next(false));
     } while (answers.back().pending() && answers.size() < 100);
     return answers;
   }
+  // Run() of a Study Root query for the studies of `patient_id`.
+  std::vector<FindAnswer> RunStudiesOf(const std::string& patient_id) {
+    auto identifier = StudiesOf(patient_id);
+    return Run(kStudyRoot, identifier.get());
+  }
   FindContext context_;
+  std::optional<FindQuery> query_;
 };
 
 TEST_F(FindQueryTest, AnswersOnePendingResponsePerMatchThenSuccess) {
-  FindQuery query(context_, {});
-  auto identifier = StudiesOf("PID-7");
-  const auto answers = Run(query, kStudyRoot, identifier.get());
+  const auto answers = RunStudiesOf("PID-7");
   ASSERT_EQ(answers.size(), 3u);
   std::set<std::string> studies;
   for (size_t i = 0; i < 2; ++i) {
@@ -76,25 +81,22 @@ TEST_F(FindQueryTest, AnswersOnePendingResponsePerMatchThenSuccess) {
   EXPECT_EQ(studies.size(), 2u);
   EXPECT_EQ(answers[2].status, STATUS_FIND_Success);
   EXPECT_EQ(answers[2].identifier, nullptr);
-  EXPECT_EQ(query.level(), "STUDY");
-  EXPECT_EQ(query.matches(), 2u);
-  EXPECT_EQ(query.final_status(), STATUS_FIND_Success);
+  EXPECT_EQ(query_->level(), "STUDY");
+  EXPECT_EQ(query_->matches(), 2u);
+  EXPECT_EQ(query_->final_status(), STATUS_FIND_Success);
 }
 
 TEST_F(FindQueryTest, PatientRootIsServedToo) {
-  FindQuery query(context_, {});
   auto identifier = Identifier({{DCM_QueryRetrieveLevel, "PATIENT"}, {DCM_PatientID, "PID-8"}});
-  const auto answers =
-      Run(query, UID_FINDPatientRootQueryRetrieveInformationModel, identifier.get());
+  const auto answers = Run(UID_FINDPatientRootQueryRetrieveInformationModel, identifier.get());
   ASSERT_EQ(answers.size(), 2u);
   EXPECT_TRUE(answers[0].pending());
   EXPECT_EQ(answers[1].status, STATUS_FIND_Success);
 }
 
 TEST_F(FindQueryTest, OtherSopClassIsNotSupported) {
-  FindQuery query(context_, {});
   auto identifier = StudiesOf("PID-7");
-  const auto answers = Run(query, UID_FINDModalityWorklistInformationModel, identifier.get());
+  const auto answers = Run(UID_FINDModalityWorklistInformationModel, identifier.get());
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0].status, STATUS_FIND_Refused_SOPClassNotSupported);  // 0122
   EXPECT_NE(answers[0].comment.find("SOP class not supported"), std::string::npos);
@@ -107,8 +109,7 @@ TEST_F(FindQueryTest, MissingIdentifierOrInvalidLevelIsA900) {
   // A key below the level (PS3.4 C.4.1.2.1).
   identifiers.push_back(Identifier({{DCM_QueryRetrieveLevel, "STUDY"}, {DCM_SOPInstanceUID, ""}}));
   for (const auto& identifier : identifiers) {
-    FindQuery query(context_, {});
-    const auto answers = Run(query, kStudyRoot, identifier.get());
+    const auto answers = Run(kStudyRoot, identifier.get());
     ASSERT_EQ(answers.size(), 1u);
     EXPECT_EQ(answers[0].status, STATUS_FIND_Error_DataSetDoesNotMatchSOPClass);  // A900
     EXPECT_FALSE(answers[0].comment.empty());
@@ -127,9 +128,7 @@ TEST_F(FindQueryTest, CancelEndsMatchingWithFE00) {
 
 TEST_F(FindQueryTest, MoreMatchesThanTheLimitEndInA700AfterTheLimit) {
   context_.options.max_results = 1;
-  FindQuery query(context_, {});
-  auto identifier = StudiesOf("PID-7");
-  const auto answers = Run(query, kStudyRoot, identifier.get());
+  const auto answers = RunStudiesOf("PID-7");
   ASSERT_EQ(answers.size(), 2u);
   EXPECT_TRUE(answers[0].pending());
   EXPECT_EQ(answers[1].status, STATUS_FIND_Refused_OutOfResources);  // PS3.4 C.4.1.1.4
@@ -138,9 +137,7 @@ TEST_F(FindQueryTest, MoreMatchesThanTheLimitEndInA700AfterTheLimit) {
 
 TEST_F(FindQueryTest, MoreKeysThanTheLimitAreA700) {
   context_.options.max_keys = 1;
-  FindQuery query(context_, {});
-  auto identifier = StudiesOf("PID-7");
-  const auto answers = Run(query, kStudyRoot, identifier.get());
+  const auto answers = RunStudiesOf("PID-7");
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0].status, STATUS_FIND_Refused_OutOfResources);
   EXPECT_NE(answers[0].comment.find("more than 1"), std::string::npos) << answers[0].comment;
@@ -148,19 +145,16 @@ TEST_F(FindQueryTest, MoreKeysThanTheLimitAreA700) {
 
 TEST_F(FindQueryTest, UnavailableIndexIsC000) {
   context_.reader = [] { return Result<index::Db*>(Status::IoError("disk gone")); };
-  FindQuery query(context_, {});
-  auto identifier = StudiesOf("PID-7");
-  const auto answers = Run(query, kStudyRoot, identifier.get());
+  const auto answers = RunStudiesOf("PID-7");
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0].status, STATUS_FIND_Failed_UnableToProcess);
   EXPECT_NE(answers[0].comment.find("index unavailable"), std::string::npos);
 }
 
 TEST_F(FindQueryTest, UnknownSpecificCharacterSetIsC000) {
-  FindQuery query(context_, {});
   auto identifier = StudiesOf("PID-7");
   identifier->putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 999");
-  const auto answers = Run(query, kStudyRoot, identifier.get());
+  const auto answers = Run(kStudyRoot, identifier.get());
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0].status, STATUS_FIND_Failed_UnableToProcess);
   EXPECT_NE(answers[0].comment.find("Specific Character Set"), std::string::npos);
