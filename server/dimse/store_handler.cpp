@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "server/dimse/latched_output_stream.h"
 #include "server/dimse/request_refusal.h"
@@ -51,9 +52,10 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   if (auto refusal = service.RefusalBeforeReceiving()) {
     return Refuse(assoc, pres_id, request, context, service, *refusal);
   }
-  const std::string incoming = context.store.NewIncomingPath();
+  // Removes the file on every way out but the hand-over to the pipeline.
+  storage::IncomingFile incoming = storage::NewIncomingFile(context.store);
   DcmOutputFileStream* raw_stream = nullptr;
-  OFCondition cond = DIMSE_createFilestream(incoming.c_str(), &request, assoc, pres_id,
+  OFCondition cond = DIMSE_createFilestream(incoming.path().c_str(), &request, assoc, pres_id,
                                             OFTrue /* Part-10 meta header */, &raw_stream);
   if (cond.bad()) {
     // Cannot even create the file (disk full, permissions).
@@ -71,20 +73,18 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   const OFCondition written = latched.failure().bad() ? latched.failure() : stream->status();
   stream.reset();  // flush and close before anything reads the file
   if (cond.bad()) {
-    context.store.Discard(incoming);
     service.ReceiveFailed(cond.text());
     return cond;  // the association is no longer usable
   }
   if (written.bad()) {
     // The file could not be written (disk full, I/O error); the whole data
     // set has been read off the wire, so the association is still usable.
-    context.store.Discard(incoming);
     return SendResponse(
         assoc, pres_id, request,
         service.OutOfResources(std::string("writing the incoming file failed: ") + written.text()),
         context);
   }
-  return SendResponse(assoc, pres_id, request, service.Ingest(incoming), context);
+  return SendResponse(assoc, pres_id, request, service.Ingest(std::move(incoming)), context);
 }
 
 }  // namespace pixeldex::server

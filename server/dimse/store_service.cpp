@@ -37,9 +37,9 @@ void StoreService::ReceiveFailed(const std::string& reason) {
   RecordStoreFailure(context_, request_.sop_instance_uid, request_.calling_aet, 0, what);
 }
 
-StoreAnswer StoreService::Ingest(const std::string& incoming_path) {
+StoreAnswer StoreService::Ingest(storage::IncomingFile incoming) {
   ingest::IngestRequest ingest_request;
-  ingest_request.incoming_path = incoming_path;
+  ingest_request.incoming_path = std::move(incoming).Release();
   ingest_request.expected_sop_class_uid = request_.sop_class_uid;
   ingest_request.expected_sop_instance_uid = request_.sop_instance_uid;
   ingest_request.provenance.source = "network";
@@ -58,8 +58,8 @@ StoreAnswer StoreService::Ingest(const std::string& incoming_path) {
   }
   ++stats_.instances_stored;
   stats_.bytes_received += outcome->size_bytes;
-  LogResult(LogLevel::kDebug, STATUS_Success,
-            fmt::format("stored, {} bytes", outcome->size_bytes), outcome->sop_instance_uid);
+  LogResult(LogLevel::kDebug, STATUS_Success, fmt::format("stored, {} bytes", outcome->size_bytes),
+            outcome->sop_instance_uid);
   return {STATUS_Success, {}};
 }
 
@@ -70,8 +70,8 @@ StoreAnswer StoreService::Fail(Uint16 status, const std::string& reason) {
   return {status, reason};
 }
 
-void StoreService::LogResult(LogLevel level, std::optional<Uint16> status,
-                             const std::string& what, const std::string& stored_sop) const {
+void StoreService::LogResult(LogLevel level, std::optional<Uint16> status, const std::string& what,
+                             const std::string& stored_sop) const {
   if (!LogEnabled(level)) return;
   const std::string& sop = stored_sop.empty() ? request_.sop_instance_uid : stored_sop;
   const std::string status_hex = status ? fmt::format("{:04X}", *status) : "";

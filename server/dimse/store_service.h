@@ -20,6 +20,7 @@
 
 #include "catalog/common/log.h"
 #include "catalog/storage/file_store.h"
+#include "catalog/storage/incoming_file.h"
 #include "server/association/server_context.h"
 
 namespace pixeldex::server {
@@ -30,8 +31,7 @@ namespace pixeldex::server {
 // storage.min_free_mb 500", in at most 64 characters (it is the A700's Error
 // Comment, PS3.7 C.4). Nothing when there is enough, the threshold is 0, or
 // the space is unknown.
-std::optional<std::string> FreeSpaceShortfall(const storage::FileStore& store,
-                                              int64_t min_free_mb);
+std::optional<std::string> FreeSpaceShortfall(const storage::FileStore& store, int64_t min_free_mb);
 
 // What a C-STORE-RQ and its association say about the instance.
 struct StoreRequestFacts {
@@ -63,10 +63,10 @@ class StoreService {
   // The data set could not be received: the association is lost and no
   // response can be sent.
   void ReceiveFailed(const std::string& reason);
-  // Catalogs the received file `incoming_path` (the pipeline consumes it)
-  // and answers 0000 once it and its rows are durable, else the failure's
-  // status from the table.
-  StoreAnswer Ingest(const std::string& incoming_path);
+  // Catalogs the received file (handed to the ingest pipeline, which moves
+  // it into the layout or removes it) and answers 0000 once it and its rows
+  // are durable, else the failure's status from the table.
+  StoreAnswer Ingest(storage::IncomingFile incoming);
 
  private:
   StoreAnswer Fail(Uint16 status, const std::string& reason);

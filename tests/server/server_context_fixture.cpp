@@ -25,20 +25,20 @@ void ServerContextFixture::UseDuplicatePolicy(ingest::DuplicatePolicy policy) {
   options.duplicates = policy;
   options.thumbnails = false;
   pipeline_ = std::make_unique<ingest::IngestPipeline>(store_, *writer_, options);
-  context_ = std::make_unique<server::ServerContext>(server::ServerContext{
-      settings_, access_, *pipeline_, store_, *writer_,
-      [this] { return readers_.Acquire(); }, stopping_, metrics_});
+  context_ = std::make_unique<server::ServerContext>(
+      server::ServerContext{settings_, access_, *pipeline_, store_, *writer_,
+                            [this] { return readers_.Acquire(); }, stopping_, metrics_});
 }
 
-std::string ServerContextFixture::Incoming(const TestInstance& t) {
-  const std::string path = store_.NewIncomingPath();
-  WriteTestInstance(path, t);
-  return path;
+storage::IncomingFile ServerContextFixture::Incoming(const TestInstance& t) {
+  storage::IncomingFile incoming = storage::NewIncomingFile(store_);
+  WriteTestInstance(incoming.path(), t);
+  return incoming;
 }
 
 void ServerContextFixture::Catalog(const TestInstance& t) {
   ingest::IngestRequest request;
-  request.incoming_path = Incoming(t);
+  request.incoming_path = Incoming(t).Release();
   request.provenance.source = "network";
   auto outcome = pipeline_->Ingest(request);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();

@@ -5,10 +5,9 @@
 // FindQuery, RetrieveOperation) is unit-tested without sockets or child
 // processes. Thumbnails are off (nothing here looks at them).
 
-#include <gtest/gtest.h>
-
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdatset.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <initializer_list>
@@ -21,6 +20,7 @@
 #include "catalog/index/reader_pool.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/storage/file_store.h"
+#include "catalog/storage/incoming_file.h"
 #include "server/access/access_control.h"
 #include "server/association/server_context.h"
 #include "server/config/settings.h"
@@ -43,7 +43,7 @@ class ServerContextFixture : public ::testing::Test {
   // Rebuilds the pipeline (and the context) under `policy`.
   void UseDuplicatePolicy(ingest::DuplicatePolicy policy);
   // `t` written as a file in the incoming directory, as a C-STORE receives it.
-  std::string Incoming(const TestInstance& t);
+  storage::IncomingFile Incoming(const TestInstance& t);
   // Catalogs `t` through the pipeline, failing the test if that fails.
   void Catalog(const TestInstance& t);
   // The association's read-only index connection (FindContext::reader,

@@ -100,11 +100,11 @@ TEST_F(StoreServiceTest, DataSetThatIsNotTheAnnouncedInstanceIsA900) {
 }
 
 TEST_F(StoreServiceTest, BytesThatAreNotADataSetAreNotStored) {
-  const std::string incoming = store_.NewIncomingPath();
-  std::ofstream(incoming) << "not a DICOM file";
+  storage::IncomingFile incoming = storage::NewIncomingFile(store_);
+  std::ofstream(incoming.path()) << "not a DICOM file";
   TestInstance t;
   StoreService service(context(), stats_, FactsFor(t));
-  const StoreAnswer answer = service.Ingest(incoming);
+  const StoreAnswer answer = service.Ingest(std::move(incoming));
   EXPECT_NE(answer.status, STATUS_Success);
   EXPECT_FALSE(answer.comment.empty());
   EXPECT_EQ(stats_.store_failures, 1);
