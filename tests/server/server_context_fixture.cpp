@@ -18,6 +18,9 @@ void ServerContextFixture::SetUp() {
   writer_ = std::move(writer).value();
   settings_.network.aet = "PIXELDEX";
   UseDuplicatePolicy(ingest::DuplicatePolicy::kReplace);
+  auto reader = readers_.Acquire();
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  reader_.emplace(std::move(reader).value());
 }
 
 void ServerContextFixture::UseDuplicatePolicy(ingest::DuplicatePolicy policy) {
@@ -44,14 +47,7 @@ void ServerContextFixture::Catalog(const TestInstance& t) {
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
 }
 
-Result<index::Db*> ServerContextFixture::Reader() {
-  if (!reader_) {
-    auto reader = readers_.Acquire();
-    if (!reader.ok()) return reader.status();
-    reader_.emplace(std::move(reader).value());
-  }
-  return &reader_->db();
-}
+Result<index::Db*> ServerContextFixture::Reader() { return &reader_->db(); }
 
 long long ServerContextFixture::Events(const std::string& kind) const {
   return probe_.Count("SELECT COUNT(*) FROM events WHERE kind = ?", {kind});

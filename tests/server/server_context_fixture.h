@@ -46,8 +46,8 @@ class ServerContextFixture : public ::testing::Test {
   storage::IncomingFile Incoming(const TestInstance& t);
   // Catalogs `t` through the pipeline, failing the test if that fails.
   void Catalog(const TestInstance& t);
-  // The association's read-only index connection (FindContext::reader,
-  // RetrieveContext::reader).
+  // The read-only index connection SetUp acquired, as an association keeps
+  // one (FindContext::reader, RetrieveContext::reader).
   Result<index::Db*> Reader();
   // History events of `kind` ("store_failed", ...).
   long long Events(const std::string& kind) const;
