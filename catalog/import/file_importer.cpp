@@ -30,7 +30,7 @@ FileResult FromDisposition(ingest::Disposition disposition) {
   return FileResult::kImported;
 }
 
-ingest::IngestRequest RequestFor(std::string path, bool in_place, const std::string& source) {
+ingest::IngestRequest RequestFor(std::string path, bool in_place, ProvenanceSource source) {
   ingest::IngestRequest request;
   request.incoming_path = std::move(path);
   request.in_place = in_place;

@@ -93,7 +93,7 @@ StowPartResult StorePart(const ServerContext& server, const MultipartPart& part,
   request.expected_sop_class_uid = result.sop_class_uid;
   request.expected_sop_instance_uid = result.sop_instance_uid;
   request.expected_study_instance_uid = study;
-  request.provenance.source = "dicomweb";
+  request.provenance.source = ProvenanceSource::kDicomweb;
   auto outcome = CountedIngest(server, request);
   if (!outcome.ok()) {
     return Failure(result, DimseStatusFor(DimseService::kStore, outcome.status()),

@@ -42,7 +42,7 @@ StoreAnswer StoreService::Ingest(storage::IncomingFile incoming) {
   ingest_request.incoming_path = std::move(incoming).Release();
   ingest_request.expected_sop_class_uid = request_.sop_class_uid;
   ingest_request.expected_sop_instance_uid = request_.sop_instance_uid;
-  ingest_request.provenance.source = "network";
+  ingest_request.provenance.source = ProvenanceSource::kNetwork;
   ingest_request.provenance.calling_aet = request_.calling_aet;
   ingest_request.provenance.called_aet = request_.called_aet;
   ingest_request.provenance.peer_address = request_.peer;

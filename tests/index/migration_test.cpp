@@ -175,7 +175,7 @@ TEST_F(MigrationTest, StudiesMergedUnderAnEmptyPatientIdAreSplit) {
   record.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";
   record.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
   record.file = {"a.dcm", 1, "00", "2026-12-05T07:00:00.000Z", ""};
-  record.provenance.source = "import";
+  record.provenance.source = ProvenanceSource::kImport;
   ASSERT_TRUE((*writer)->Write(record).ok());
   record.instance.sop_instance_uid = "1.2.826.0.1.3680043.10.9.3.5";
   record.file.relative_path = "b.dcm";

@@ -42,7 +42,7 @@ storage::IncomingFile ServerContextFixture::Incoming(const TestInstance& t) {
 void ServerContextFixture::Catalog(const TestInstance& t) {
   ingest::IngestRequest request;
   request.incoming_path = Incoming(t).Release();
-  request.provenance.source = "network";
+  request.provenance.source = ProvenanceSource::kNetwork;
   auto outcome = pipeline_->Ingest(request);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
 }
