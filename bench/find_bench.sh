@@ -52,7 +52,7 @@ echo
 echo "== in-process (query::RunFind, no network)"
 "$bin/find_sql_bench" --index "$index" --instances "$instances" --repeat "$repeat" --shapes "$shapes"
 
-bench_serve "$build" "$index"
+bench_serve "$build" "$index" --no-thumbnails
 port=$dicom_port
 
 # CPU seconds (user + system) the server has used so far, all threads.

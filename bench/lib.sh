@@ -16,12 +16,13 @@ bench_machine() {
 }
 
 # bench_serve BUILD INDEX [SERVE_ARGS...]: starts `pixeldex serve --port 0
-# --no-thumbnails` on INDEX, with its storage and log in a temporary folder
-# that goes, with the server, when the script exits; returns once the DICOM
+# SERVE_ARGS...` on INDEX (e.g. --no-thumbnails, --http 127.0.0.1:0), with
+# its storage and log in a temporary folder that goes, with the server, at
+# bench_stop_server or when the script exits; returns once the DICOM
 # listener accepts (after start-up reconciliation: with no files behind
 # synthetic rows, the first start reports them all missing, about 100 s for
 # 1M; later starts only check them, about 13 s). Sets server_pid,
-# dicom_port and http_port (empty without --http).
+# dicom_port and http_port (empty without --http). One server at a time.
 bench_serve() {
   local build=$1 index=$2 line
   shift 2
@@ -29,7 +30,7 @@ bench_serve() {
   trap bench_stop_server EXIT
   mkfifo "$bench_work/stdout"
   "$build/pixeldex" serve --port 0 --index "$index" --storage "$bench_work/storage" \
-    --no-thumbnails "$@" > "$bench_work/stdout" 2> "$bench_work/server.log" &
+    "$@" > "$bench_work/stdout" 2> "$bench_work/server.log" &
   server_pid=$!
   exec 3< "$bench_work/stdout"
   dicom_port=""
@@ -46,12 +47,15 @@ bench_serve() {
   cat <&3 > /dev/null &  # keep draining its stdout
 }
 
+# bench_stop_server: stops the server bench_serve started (SIGTERM, waits)
+# and removes its folder; then another may be started.
 bench_stop_server() {
   if [[ -n "${server_pid:-}" ]]; then
     kill -TERM "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
   rm -rf "${bench_work:-}"
+  server_pid="" bench_work=""
 }
 
 # bench_synthetic_index BIN INDEX N: builds the C-FIND benchmark's synthetic

@@ -23,28 +23,14 @@ while (($#)); do
 done
 bench_require_built build build/pixeldex build/bench/make_corpus
 [[ -n $work ]] || work=$(mktemp -d)
-pid=""
-trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; true' EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 now() { date +%s.%N; }
 
-# start_pixeldex DIR: a fresh server in DIR; sets port, http_port, pid.
-start_pixeldex() {
-  port=$(free_port) http_port=$(free_port)
-  build/pixeldex serve --port "$port" --http "127.0.0.1:$http_port" --storage "$1/storage" \
-    --index "$1/index.db" --set http.max_body_mb=2048 >"$1/server.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && return 0
-    sleep 0.1
-  done
-  echo "pixeldex did not start: $(cat "$1/server.log")" >&2
-  exit 1
+# serve_fresh DIR: a fresh server (its index in DIR) with STOW bodies of any
+# size allowed; sets dicom_port and http_port (bench_serve, bench/lib.sh).
+serve_fresh() {
+  bench_serve build "$1/index.db" --http 127.0.0.1:0 --set http.max_body_mb=2048
 }
-stop_pixeldex() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 
 build/bench/make_corpus --out "$work/corpus" --files "$files" --size "$size" >/dev/null
 find "$work/corpus" -type f | sort >"$work/list"
@@ -66,18 +52,18 @@ for part_list in "$work/bodies"/list.*; do
 done
 
 rm -rf "$work/cstore" && mkdir -p "$work/cstore"
-start_pixeldex "$work/cstore"
+serve_fresh "$work/cstore"
 t0=$(now)
-TCP_NODELAY=1 xargs -a "$work/list" dcmsend -aec PIXELDEX 127.0.0.1 "$port" >/dev/null 2>&1
+TCP_NODELAY=1 xargs -a "$work/list" dcmsend -aec PIXELDEX 127.0.0.1 "$dicom_port" >/dev/null 2>&1
 t1=$(now)
 stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
-stop_pixeldex
+bench_stop_server
 cstore_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
 printf 'C-STORE  %d instances (%d stored), %.1f MB: %.1f instances/s\n' "$count" "$stored" \
   "$(echo "$bytes / 1000000" | bc -l)" "$cstore_rate"
 
 rm -rf "$work/stow" && mkdir -p "$work/stow"
-start_pixeldex "$work/stow"
+serve_fresh "$work/stow"
 t0=$(now)
 for body in "$work/bodies"/body.*; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary "@$body" \
@@ -87,7 +73,7 @@ for body in "$work/bodies"/body.*; do
 done
 t1=$(now)
 stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
-stop_pixeldex
+bench_stop_server
 stow_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
 printf 'STOW-RS  %d instances (%d stored) in requests of %d: %.1f instances/s\n' "$count" \
   "$stored" "$batch" "$stow_rate"

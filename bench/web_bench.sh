@@ -35,7 +35,7 @@ bench_require_built "$build" "$bin/build_find_index" "$build/pixeldex"
 [[ -n "$index" ]] || index="$bin/find-index-$instances.db"
 bench_synthetic_index "$bin" "$index" "$instances"
 
-bench_serve "$build" "$index" --http 127.0.0.1:0
+bench_serve "$build" "$index" --no-thumbnails --http 127.0.0.1:0
 base="http://127.0.0.1:$http_port"
 
 q() { sqlite3 "file:$index?mode=ro" "$1"; }

@@ -21,12 +21,10 @@ root=$PWD
 case "$kind" in
   # Left to the normal build: RuntimePackagesTest compares the binary's
   # libraries with the container's package list, and an instrumented binary
-  # also needs libasan/libubsan, which no runtime image ships; the two
-  # NoDelayE2eTest rate floors (instances per second) assume an
-  # uninstrumented server (ASan runs it 2-5x slower; 19/s measured against a
-  # floor of 50/s). Their same-run ratio siblings still run here.
+  # also needs libasan/libubsan, which no runtime image ships. (The
+  # NoDelayE2eTest tests assert same-run ratios only, so they run here too.)
   address) dir=build-asan; sanitize=address,undefined; labels='unit|e2e'; targets=(tests_unit tests_e2e)
-    exclude='^(RuntimePackagesTest\.ListCoversEveryLibraryTheBinaryNeeds$|NoDelayE2eTest\.(ThreeHundredSmallImagesRunAtHundredsPerSecond|OverTlsToo)$)' ;;
+    exclude='^RuntimePackagesTest\.ListCoversEveryLibraryTheBinaryNeeds$' ;;
   thread) dir=build-tsan; sanitize=thread; labels=concurrency; targets=(tests_concurrency)
     exclude='^$' ;;
   *) echo "usage: scripts/sanitize.sh address|thread" >&2; exit 2 ;;

@@ -305,7 +305,7 @@ InstanceRecord SyntheticArchive::Record(int64_t i) const {
   r.file.sha256 = sha;
   r.file.received_at = "2026-01-15T10:00:00.000Z";
   r.file.file_mtime = r.file.received_at;
-  r.provenance.source = "network";
+  r.provenance.source = ProvenanceSource::kNetwork;
   r.provenance.calling_aet = std::string(m.modality) + "_SCANNER";
   r.provenance.called_aet = "PIXELDEX";
   r.provenance.peer_address = "10.0.0.17:40412";

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "catalog/common/provenance_source.h"
 #include "catalog/common/thumbnail_status.h"
 
 namespace pixeldex {
@@ -77,7 +78,7 @@ struct FileFacts {
 
 // Who delivered the instance, and how.
 struct Provenance {
-  std::string source;        // "network", "import" or "reconcile"
+  ProvenanceSource source = ProvenanceSource::kNetwork;  // how it came in
   std::string calling_aet;   // empty for imports
   std::string called_aet;
   std::string peer_address;  // "host:port", empty for imports

@@ -11,6 +11,7 @@
 #include "catalog/import/file_copy.h"
 #include "catalog/metadata/sequence_depth.h"
 #include "catalog/storage/sha256.h"
+#include "catalog/storage/incoming_file.h"
 
 namespace pixeldex::import {
 namespace {
@@ -29,7 +30,7 @@ FileResult FromDisposition(ingest::Disposition disposition) {
   return FileResult::kImported;
 }
 
-ingest::IngestRequest RequestFor(std::string path, bool in_place, const std::string& source) {
+ingest::IngestRequest RequestFor(std::string path, bool in_place, ProvenanceSource source) {
   ingest::IngestRequest request;
   request.incoming_path = std::move(path);
   request.in_place = in_place;
@@ -122,10 +123,11 @@ Result<FileResult> FileImporter::Copied(const std::string& path) {
   auto sha256 = storage::Sha256OfFile(path);
   if (!sha256.ok()) return sha256.status();
   if (context_.known_contents.Contains(*sha256)) return FileResult::kUnchanged;
-  const std::string incoming = context_.store.NewIncomingPath();
-  PIXELDEX_RETURN_IF_ERROR(CopyFileContents(path, incoming));
+  storage::IncomingFile incoming = storage::NewIncomingFile(context_.store);  // removed if the copy fails
+  PIXELDEX_RETURN_IF_ERROR(CopyFileContents(path, incoming.path()));
   // From here the pipeline owns (and on failure removes) the incoming copy.
-  auto result = Ingest(RequestFor(incoming, /*in_place=*/false, context_.source), path);
+  auto result =
+      Ingest(RequestFor(std::move(incoming).Release(), /*in_place=*/false, context_.source), path);
   if (result.ok() && *result != FileResult::kDuplicateKept) {
     context_.known_contents.Insert(*sha256);
   }

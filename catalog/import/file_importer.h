@@ -52,7 +52,7 @@ struct ImportContext {
   // SHA-256 as it is now (`pixeldex reindex --accept-changed`).
   bool accept_changed = false;
   // Provenance.source of the rows written.
-  std::string source = "import";
+  ProvenanceSource source = ProvenanceSource::kImport;
   // ImportOptions::before_file (a test seam).
   std::function<void(const std::string& path)> before_file;
 };

@@ -38,7 +38,7 @@ struct ImportOptions {
   // SHA-256 as they are now, instead of reporting them (file_importer.h).
   bool accept_changed = false;
   // Provenance.source of the rows written.
-  std::string source = "import";
+  ProvenanceSource source = ProvenanceSource::kImport;
   // Follow symbolic links, also out of the tree (folder_walker.h).
   bool follow_symlinks = false;
   // Files never imported (WalkOptions::skip_files).

@@ -124,8 +124,14 @@ Result<std::optional<CatalogedCopy>> IndexWriter::FindCopy(const std::string& so
   stmt->Bind(1, sop_instance_uid);
   std::optional<CatalogedCopy> copy;
   if (stmt->Step()) {
+    const std::string source_name = stmt->Text(2);
+    const std::optional<ProvenanceSource> source = ParseProvenanceSource(source_name);
+    if (!source) {
+      return Status::Corruption("instances.source of " + sop_instance_uid + " is '" +
+                                source_name + "', not a known source");
+    }
     copy = CatalogedCopy{stmt->Text(0), stmt->Text(1),
-                         Provenance{stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5)}};
+                         Provenance{*source, stmt->Text(3), stmt->Text(4), stmt->Text(5)}};
   }
   if (!stmt->status().ok()) return stmt->status();
   return copy;

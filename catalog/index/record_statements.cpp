@@ -160,7 +160,7 @@ Result<int64_t> RecordStatements::InsertInstance(const InstanceRecord& r, int64_
       .Bind(next + 4, r.file.sha256)
       .Bind(next + 5, r.file.received_at)
       .BindTextOrNull(next + 6, r.file.file_mtime)
-      .Bind(next + 7, r.provenance.source)
+      .Bind(next + 7, ProvenanceSourceName(r.provenance.source))
       .BindTextOrNull(next + 8, r.provenance.calling_aet)
       .BindTextOrNull(next + 9, r.provenance.called_aet)
       .BindTextOrNull(next + 10, r.provenance.peer_address);

@@ -14,6 +14,7 @@
 #include "catalog/thumbnail/thumbnail_renderer.h"
 #include "catalog/metadata/sequence_depth.h"
 #include "catalog/storage/sha256.h"
+#include "catalog/storage/incoming_file.h"
 
 namespace pixeldex::ingest {
 namespace {
@@ -33,21 +34,6 @@ class JoinOnExit {
 
  private:
   std::future<T>& future_;
-};
-
-// Removes the incoming file on every path out of Ingest() unless released.
-class IncomingFileGuard {
- public:
-  IncomingFileGuard(storage::FileStore& store, std::string path)
-      : store_(store), path_(std::move(path)) {}
-  ~IncomingFileGuard() {
-    if (!path_.empty()) store_.Discard(path_);
-  }
-  void Release() { path_.clear(); }
-
- private:
-  storage::FileStore& store_;
-  std::string path_;
 };
 
 // PS3.4 B.2.3 / C.4.1.2: the identity of a composite instance. The data
@@ -180,13 +166,15 @@ std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {
 }
 
 Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
-  IncomingFileGuard guard(store_, request.in_place ? std::string() : request.incoming_path);
+  // The pipeline owns the incoming file from here: it is removed on every
+  // path out of Ingest() but the commit.
+  storage::IncomingFile incoming(store_, request.in_place ? std::string() : request.incoming_path);
   // 1. validate, the framing first (DCMTK's parser recurses per nesting level
   // and spends CPU per element far beyond its bytes); it reads headers only,
   // so a refused file is not hashed either (a sparse file's hole would be).
   PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(request.incoming_path));
   // File facts and fsync on a second core while this one parses, extracts and
-  // renders; joined before the guard may remove the file.
+  // renders; joined before `incoming` may remove the file.
   std::future<FileWork> file_work =
       file_workers_.Submit([this, &request] { return HashAndSync(store_, request); });
   JoinOnExit join_file_work(file_work);
@@ -274,7 +262,7 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
         std::filesystem::exists(store_.layout().Absolute(record.file.relative_path), ec);
     if (!work.synced->ok()) return work.synced->status();
     PIXELDEX_RETURN_IF_ERROR(store_.Commit(**work.synced, record.file.relative_path));
-    guard.Release();
+    (void)std::move(incoming).Release();  // in the layout now
   }
 
   // 5. index

@@ -102,7 +102,7 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
   import_options.in_place = true;
   import_options.recatalog_unchanged = options.recatalog_all;
   import_options.accept_changed = options.accept_changed;
-  import_options.source = "reconcile";
+  import_options.source = ProvenanceSource::kReconcile;
   import_options.skip_files = IndexFiles(index_path);
   import_options.progress = options.progress;
   import_options.cancel = options.cancel;

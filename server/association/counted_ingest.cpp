@@ -14,11 +14,11 @@ Result<ingest::IngestOutcome> CountedIngest(const ServerContext& context,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!outcome.ok()) return outcome;
   if (!outcome->warning.empty()) {
-    const std::string& sender = request.provenance.calling_aet.empty()
-                                    ? request.provenance.source
-                                    : request.provenance.calling_aet;
+    const std::string source = ProvenanceSourceName(request.provenance.source);
+    const std::string& sender =
+        request.provenance.calling_aet.empty() ? source : request.provenance.calling_aet;
     LogWarning({{"calling_aet", request.provenance.calling_aet},
-                {"source", request.provenance.source},
+                {"source", source},
                 {"sop_instance_uid", outcome->sop_instance_uid},
                 {"reason", outcome->warning}},
                "store from {} sop={}: {}", sender, outcome->sop_instance_uid, outcome->warning);

@@ -5,6 +5,7 @@
 #include "catalog/common/log.h"
 #include "catalog/import/dicom_sniffer.h"
 #include "catalog/import/file_copy.h"
+#include "catalog/storage/incoming_file.h"
 #include "server/association/counted_ingest.h"
 #include "server/dicomweb/accept_header.h"
 #include "server/dicomweb/media_type.h"
@@ -13,7 +14,7 @@
 #include "server/dicomweb/stow_response.h"
 #include "server/dicomweb/uid_segment.h"
 #include "server/dimse/dimse_status.h"
-#include "server/dimse/store_handler.h"
+#include "server/dimse/store_service.h"
 
 namespace pixeldex::server {
 namespace {
@@ -81,19 +82,20 @@ StowPartResult StorePart(const ServerContext& server, const MultipartPart& part,
   if (auto shortfall = FreeSpaceShortfall(server.store, server.settings.storage.min_free_mb)) {
     return Failure(result, kOutOfResources, *shortfall);
   }
-  ingest::IngestRequest request;
-  request.incoming_path = server.store.NewIncomingPath();
-  request.expected_sop_class_uid = result.sop_class_uid;
-  request.expected_sop_instance_uid = result.sop_instance_uid;
-  request.expected_study_instance_uid = study;
-  request.provenance.source = "dicomweb";
-  const Status written = import::WriteFileContents(request.incoming_path, part.content);
+  // Removed when it cannot be written; the pipeline owns it after that.
+  storage::IncomingFile incoming = storage::NewIncomingFile(server.store);
+  const Status written = import::WriteFileContents(incoming.path(), part.content);
   if (!written.ok()) {
     return Failure(result, DimseStatusFor(DimseService::kStore, written), written.message());
   }
+  ingest::IngestRequest request;
+  request.incoming_path = std::move(incoming).Release();
+  request.expected_sop_class_uid = result.sop_class_uid;
+  request.expected_sop_instance_uid = result.sop_instance_uid;
+  request.expected_study_instance_uid = study;
+  request.provenance.source = ProvenanceSource::kDicomweb;
   auto outcome = CountedIngest(server, request);
   if (!outcome.ok()) {
-    server.store.Discard(request.incoming_path);
     return Failure(result, DimseStatusFor(DimseService::kStore, outcome.status()),
                    outcome.status().message());
   }

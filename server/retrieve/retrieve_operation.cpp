@@ -9,6 +9,7 @@
 #include "catalog/common/log.h"
 #include "catalog/query/attribute_catalog.h"
 #include "server/dimse/dimse_status.h"
+#include "server/dimse/request_refusal.h"
 #include "server/find/find_identifier.h"
 
 namespace pixeldex::server {
@@ -163,11 +164,7 @@ Uint16 RetrieveOperation::final_status() const {
 }
 
 DcmDataset* RetrieveOperation::StatusDetail() const {
-  if (comment_.empty()) return nullptr;
-  auto* detail = new DcmDataset;
-  // Error Comment (0000,0902) is LO: at most 64 characters.
-  detail->putAndInsertString(DCM_ErrorComment, comment_.substr(0, 64).c_str());
-  return detail;
+  return ErrorCommentDetail(comment_).release();
 }
 
 DcmDataset* RetrieveOperation::FailedUidIdentifier() const {

@@ -18,24 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class DeleteTest : public ::testing::Test {
+class DeleteTest : public ArchiveTest {
  protected:
-  void SetUp() override {
-    TestInstance ct1;
-    ct1.patient_id = "PID-D";
-    ct1.study_uid = "1.2.826.0.1.3680043.10.1234.921";
-    ct1.series_uid = "1.2.826.0.1.3680043.10.1234.921.1";
-    ct1.sop_instance_uid = "1.2.826.0.1.3680043.10.1234.921.1.1";
-    TestInstance ct2 = ct1;
-    ct2.sop_instance_uid = "1.2.826.0.1.3680043.10.1234.921.1.2";
-    ct2.instance_number = 2;
-    TestInstance mr = ct1;
-    mr.modality = "MR";
-    mr.series_uid = "1.2.826.0.1.3680043.10.1234.921.2";
-    mr.sop_instance_uid = "1.2.826.0.1.3680043.10.1234.921.2.1";
-    instances_ = {ct1, ct2, mr};
-    archive_.Import(instances_);
-  }
+  void SetUp() override { Import(TwoCtsAndAnMr("PID-D", "1.2.826.0.1.3680043.10.1234.921")); }
   ProcessResult Delete(std::vector<std::string> args) const {
     std::vector<std::string> argv = {PIXELDEX_BINARY, "delete", "--storage", Storage(), "--index",
                                      archive_.index_path()};
@@ -66,9 +51,6 @@ class DeleteTest : public ::testing::Test {
     for (size_t at = 0; (at = r.output.find("(Pending)", at)) != std::string::npos; ++at) ++pending;
     return r.exit_code == 0 ? pending : -1;
   }
-
-  ExportArchive archive_;
-  std::vector<TestInstance> instances_;
 };
 
 TEST_F(DeleteTest, ADryRunListsAndChangesNothing) {

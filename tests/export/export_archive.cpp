@@ -38,4 +38,21 @@ std::vector<std::string> ExportArchive::FilesBelow(const std::string& dir) {
   return files;
 }
 
+std::vector<TestInstance> TwoCtsAndAnMr(const std::string& patient_id, const std::string& root) {
+  TestInstance ct1;
+  ct1.patient_id = patient_id;
+  ct1.study_uid = root;
+  ct1.series_uid = root + ".1";
+  ct1.sop_instance_uid = root + ".1.1";
+  TestInstance ct2 = ct1;
+  ct2.sop_instance_uid = root + ".1.2";
+  ct2.instance_number = 2;
+  TestInstance mr = ct1;
+  mr.modality = "MR";
+  mr.sop_class_uid = "1.2.840.10008.5.1.4.1.1.4";  // MR Image Storage
+  mr.series_uid = root + ".2";
+  mr.sop_instance_uid = root + ".2.1";
+  return {ct1, ct2, mr};
+}
+
 }  // namespace pixeldex::testing

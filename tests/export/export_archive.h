@@ -1,7 +1,10 @@
 #pragma once
-// ExportArchive: a small archive made for the export tests (instances written
-// by dicom_factory, cataloged by the real `pixeldex import`) and runs of the
-// real `pixeldex export` against it.
+// ExportArchive: a small archive made for the export and delete tests
+// (instances written by dicom_factory, cataloged by the real `pixeldex
+// import`) and runs of the real `pixeldex export` against it; ArchiveTest,
+// the fixture those tests share, and the study they start from.
+
+#include <gtest/gtest.h>
 
 #include <functional>
 #include <string>
@@ -32,6 +35,24 @@ class ExportArchive {
  private:
   TempDir dir_;
   std::vector<std::string> sources_;
+};
+
+// One study of patient `patient_id` under the UID root `root`: two CT
+// instances of series <root>.1 (<root>.1.1, <root>.1.2) and one MR instance
+// of series <root>.2 (<root>.2.1).
+std::vector<TestInstance> TwoCtsAndAnMr(const std::string& patient_id, const std::string& root);
+
+// A fixture whose archive_ holds instances_, once a test's SetUp calls
+// Import.
+class ArchiveTest : public ::testing::Test {
+ protected:
+  void Import(std::vector<TestInstance> instances, const ExportArchive::FileEdit& edit = nullptr) {
+    instances_ = std::move(instances);
+    archive_.Import(instances_, edit);
+  }
+
+  ExportArchive archive_;
+  std::vector<TestInstance> instances_;
 };
 
 }  // namespace pixeldex::testing

@@ -108,7 +108,7 @@ std::vector<std::string> ManifestColumn(const std::string& out, const std::strin
   return values;
 }
 
-class DeidentifyTest : public ::testing::Test {
+class DeidentifyTest : public ArchiveTest {
  protected:
   void SetUp() override {
     TestInstance ct1;
@@ -129,8 +129,7 @@ class DeidentifyTest : public ::testing::Test {
     TestInstance burned = ct1;  // CT with Burned In Annotation YES
     burned.series_uid = "1.2.826.0.1.3680043.10.1234.911.3";
     burned.sop_instance_uid = "1.2.826.0.1.3680043.10.1234.911.3.1";
-    instances_ = {ct1, ct2, sc, burned};
-    archive_.Import(instances_, [&](size_t i, const std::string& path) { Edit(i, path); });
+    Import({ct1, ct2, sc, burned}, [&](size_t i, const std::string& path) { Edit(i, path); });
   }
 
   void Edit(size_t index, const std::string& path) {
@@ -171,9 +170,6 @@ class DeidentifyTest : public ::testing::Test {
     return out + "/" + keys.Uid(instances_[i].study_uid) + "/" + keys.Uid(instances_[i].series_uid) +
            "/" + keys.Uid(instances_[i].sop_instance_uid) + ".dcm";
   }
-
-  ExportArchive archive_;
-  std::vector<TestInstance> instances_;
 };
 
 TEST_F(DeidentifyTest, EveryTableAttributeGetsItsActionAndNothingIdentifyingIsLeft) {

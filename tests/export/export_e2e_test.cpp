@@ -24,32 +24,19 @@ std::vector<std::string> Lines(const std::string& path) {
   return lines;
 }
 
-class ExportTest : public ::testing::Test {
+class ExportTest : public ArchiveTest {
  protected:
   void SetUp() override {
-    TestInstance ct1;
-    ct1.patient_id = "PID-A";
-    ct1.study_uid = "1.2.826.0.1.3680043.10.1234.901";
-    ct1.series_uid = "1.2.826.0.1.3680043.10.1234.901.1";
-    ct1.sop_instance_uid = "1.2.826.0.1.3680043.10.1234.901.1.1";
-    TestInstance ct2 = ct1;
-    ct2.sop_instance_uid = "1.2.826.0.1.3680043.10.1234.901.1.2";
-    ct2.instance_number = 2;
-    ct2.pixel_offset = 7;
-    TestInstance mr;
+    std::vector<TestInstance> instances = TwoCtsAndAnMr("PID-A", "1.2.826.0.1.3680043.10.1234.901");
+    instances[1].pixel_offset = 7;
+    TestInstance& mr = instances[2];  // another patient's study, a hostile Patient ID
     mr.patient_id = "../../evil/B";
-    mr.modality = "MR";
-    mr.sop_class_uid = "1.2.840.10008.5.1.4.1.1.4";
     mr.study_uid = "1.2.826.0.1.3680043.10.1234.902";
     mr.series_uid = "1.2.826.0.1.3680043.10.1234.902.1";
     mr.sop_instance_uid = "1.2.826.0.1.3680043.10.1234.902.1.1";
-    instances_ = {ct1, ct2, mr};
-    archive_.Import(instances_);
+    Import(std::move(instances));
   }
   std::string Out(const std::string& name = "out") const { return archive_.Path(name); }
-
-  ExportArchive archive_;
-  std::vector<TestInstance> instances_;
 };
 
 TEST_F(ExportTest, WhereSelectionIsExportedByteIdenticalWithManifest) {

@@ -133,7 +133,7 @@ InstanceRecord RecordWithFileFacts(const std::string& sop_instance_uid) {
   r.file.size_bytes = 1;
   r.file.sha256 = "00";
   r.file.received_at = "2026-12-05T00:00:00.000Z";
-  r.provenance.source = "network";
+  r.provenance.source = ProvenanceSource::kNetwork;
   return r;
 }
 

@@ -38,7 +38,7 @@ InstanceRecord Record(const std::string& sop, const std::string& series = "1.2.2
   r.file.size_bytes = 1000;
   r.file.sha256 = std::string(64, 'a');
   r.file.received_at = "2026-11-25T10:00:00.000Z";
-  r.provenance.source = "network";
+  r.provenance.source = ProvenanceSource::kNetwork;
   r.provenance.calling_aet = "MODALITY";
   r.thumbnail = ThumbnailRecord{ThumbnailStatus::kOk, {}, 2, 1, "PNGBYTES"};
   return r;
@@ -209,7 +209,7 @@ TEST_F(IndexWriterTest, FindCopySeesCommittedInstances) {
   ASSERT_TRUE(missing.ok());
   EXPECT_FALSE(missing->has_value());
   InstanceRecord record = Record("1.2.3.1");
-  record.provenance = Provenance{"network", "MODALITY", "PIXELDEX", "127.0.0.1:4000"};
+  record.provenance = Provenance{ProvenanceSource::kNetwork, "MODALITY", "PIXELDEX", "127.0.0.1:4000"};
   ASSERT_TRUE(writer_->Write(record).ok());
   auto found = writer_->FindCopy("1.2.3.1");
   ASSERT_TRUE(found.ok());
@@ -218,6 +218,25 @@ TEST_F(IndexWriterTest, FindCopySeesCommittedInstances) {
   EXPECT_EQ((*found)->received_at, record.file.received_at);
   EXPECT_EQ((*found)->provenance.calling_aet, "MODALITY");
   EXPECT_EQ((*found)->provenance.peer_address, "127.0.0.1:4000");
+}
+
+TEST_F(IndexWriterTest, FindCopyReadsTheSourceBackAndRefusesOneItDoesNotKnow) {
+  InstanceRecord record = Record("1.2.3.1");
+  record.provenance.source = ProvenanceSource::kDicomweb;
+  ASSERT_TRUE(writer_->Write(record).ok());
+  EXPECT_EQ(probe_.Scalar("SELECT source FROM instances"), "dicomweb");
+  auto found = writer_->FindCopy("1.2.3.1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->provenance.source, ProvenanceSource::kDicomweb);
+  {
+    auto db = Db::Open(path_, Db::Mode::kReadWrite);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec("UPDATE instances SET source = 'sneakernet'").ok());
+  }
+  auto unknown = writer_->FindCopy("1.2.3.1");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(unknown.status().message().find("sneakernet"), std::string::npos);
 }
 
 TEST_F(IndexWriterTest, ConcurrentWritersAreGroupCommittedWithoutLoss) {

@@ -33,7 +33,7 @@ InstanceRecord Record(const std::string& patient_id, const std::string& patient_
   record.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";
   record.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
   record.file = {path, 1, "00", "2026-12-05T07:00:00.000Z", ""};
-  record.provenance.source = "import";
+  record.provenance.source = ProvenanceSource::kImport;
   return record;
 }
 

@@ -59,7 +59,7 @@ InstanceRecord Record(const std::string& sop) {
   r.file.size_bytes = 10;
   r.file.sha256 = std::string(64, 'a');
   r.file.received_at = "2026-01-01T00:00:00.000Z";
-  r.provenance.source = "import";
+  r.provenance.source = ProvenanceSource::kImport;
   return r;
 }
 

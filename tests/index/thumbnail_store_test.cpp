@@ -35,7 +35,7 @@ InstanceRecord Record(const std::string& sop, std::optional<ThumbnailRecord> thu
   r.file.size_bytes = 10;
   r.file.sha256 = "sha-of-" + sop;
   r.file.received_at = "2026-11-25T10:00:00.000Z";
-  r.provenance.source = "network";
+  r.provenance.source = ProvenanceSource::kNetwork;
   r.thumbnail = std::move(thumbnail);
   return r;
 }

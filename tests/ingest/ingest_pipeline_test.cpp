@@ -34,7 +34,7 @@ class IngestPipelineTest : public ::testing::Test {
     IngestRequest request;
     request.incoming_path = store_.NewIncomingPath();
     pixeldex::testing::WriteTestInstance(request.incoming_path, t);
-    request.provenance.source = "network";
+    request.provenance.source = ProvenanceSource::kNetwork;
     return request;
   }
   bool IncomingIsEmpty() const { return fs::is_empty(store_.layout().IncomingDir()); }

@@ -90,7 +90,7 @@ TEST_F(ArchiveCheckerTest, FilesCatalogedInPlaceOutsideTheRootAreCheckedThroughT
   ingest::IngestRequest request;
   request.incoming_path = outside;
   request.in_place = true;
-  request.provenance.source = "import";
+  request.provenance.source = ProvenanceSource::kImport;
   ASSERT_TRUE(pipeline_->Ingest(request).ok());
   const auto report = Check();
   EXPECT_TRUE(report.findings.empty());

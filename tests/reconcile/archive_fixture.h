@@ -37,7 +37,7 @@ class ArchiveFixture : public ::testing::Test {
     ingest::IngestRequest request;
     request.incoming_path = store_.NewIncomingPath();
     WriteTestInstance(request.incoming_path, t);
-    request.provenance = Provenance{"network", "MODALITY", "PIXELDEX", "127.0.0.1:1234"};
+    request.provenance = Provenance{ProvenanceSource::kNetwork, "MODALITY", "PIXELDEX", "127.0.0.1:1234"};
     return pipeline_->Ingest(request);
   }
   // Ingests `t`, failing the test if that fails; returns its stored path.

@@ -63,7 +63,7 @@ InstanceRecord ToRecord(const Spec& s) {
   r.file.size_bytes = s.size_bytes;
   r.file.sha256 = std::string(64, 'a');
   r.file.received_at = s.received_at;
-  r.provenance.source = s.patient_id == "P1" ? "network" : "import";
+  r.provenance.source = s.patient_id == "P1" ? ProvenanceSource::kNetwork : ProvenanceSource::kImport;
   if (s.patient_id == "P1") {
     r.provenance.calling_aet = "CT_SCANNER";
     r.provenance.called_aet = "PIXELDEX";

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "catalog/storage/file_store.h"
+#include "catalog/storage/incoming_file.h"
 #include "catalog/storage/sha256.h"
 #include "catalog/storage/storage_layout.h"
 #include "tests/support/faulty_file_system.h"
@@ -160,6 +161,33 @@ TEST_F(FileStoreTest, InitializeRemovesALeftoverWhosePidDoesNotFit) {
   auto removed = store_.Initialize();
   ASSERT_TRUE(removed.ok()) << removed.status().ToString();
   EXPECT_EQ(*removed, 1);
+  EXPECT_TRUE(fs::is_empty(store_.layout().IncomingDir()));
+}
+
+TEST_F(FileStoreTest, AnIncomingFileIsRemovedByItsOwnerUnlessReleased) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  std::string dropped, moved, released;
+  {
+    IncomingFile first = NewIncomingFile(store_);
+    dropped = first.path();
+    std::ofstream(dropped) << "a";
+    IncomingFile second = NewIncomingFile(store_);
+    std::ofstream(second.path()) << "b";
+    IncomingFile owner = std::move(second);  // the new owner, alone, removes it
+    moved = owner.path();
+    IncomingFile third = NewIncomingFile(store_);
+    std::ofstream(third.path()) << "c";
+    released = std::move(third).Release();
+    EXPECT_TRUE(third.path().empty());
+  }
+  EXPECT_FALSE(fs::exists(dropped));
+  EXPECT_FALSE(fs::exists(moved));
+  EXPECT_TRUE(fs::exists(released));  // its next owner's to remove
+}
+
+TEST_F(FileStoreTest, AnIncomingFileNeverCreatedIsNoError) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  { IncomingFile unused = NewIncomingFile(store_); }
   EXPECT_TRUE(fs::is_empty(store_.layout().IncomingDir()));
 }
 
