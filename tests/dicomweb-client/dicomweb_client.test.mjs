@@ -218,3 +218,55 @@ test('storeInstances (STOW-RS) stores a file that is then found and retrieved by
     sopInstanceUID: sopUid});
   assert.deepEqual(Buffer.from(back), posted, 'the stored file is the posted bytes');
 });
+
+// The requests of OHIF v3's DICOMweb data source (extensions/default/src/
+// DicomWebDataSource: qido.js mapParams, retrieveMetadataLoaderAsync.js) and
+// of its image loader (cornerstone's WADO-RS loader), as they send them.
+test('OHIF: the study list search, with its includefield and filters', async () => {
+  const studies = await client.searchForStudies({queryParams: {
+    PatientName: '*Doe*', '00100020': '*PID-DOE*', AccessionNumber: '*ACC*', StudyDescription: '*chest*',
+    ModalitiesInStudy: 'CT', limit: 101, offset: 0, fuzzymatching: false,
+    // Modality (a series attribute) beside the study ones: left out, not refused.
+    includefield: '00081030,00080060,00080090,00100030', StudyDate: '20240101-20241231',
+  }});
+  assert.equal(studies.length, 1);
+  assert.equal(value(studies[0], '0020000D'), doe.studyUid);
+  assert.deepEqual(studies[0]['00080061']?.Value, ['CT'], 'Modalities in Study');
+  assert.equal(value(studies[0], '00100030'), '19700203');
+  assert.equal(value(studies[0], '00081030'), 'CT chest');
+  assert.equal(studies[0]['00080060'], undefined, 'no Modality at the study level');
+
+  // OHIF joins the UIDs of a ?StudyInstanceUIDs= link with backslashes.
+  const linked = await client.searchForStudies({queryParams: {
+    StudyInstanceUID: `${doe.studyUid}\\${cine.studyUid}`, limit: 101, offset: 0, fuzzymatching: false,
+    includefield: '00081030,00080060,00080090,00100030'}});
+  assert.deepEqual(linked.map((s) => value(s, '0020000D')).sort(), [doe.studyUid, cine.studyUid].sort());
+
+  const all = await client.searchForStudies({queryParams: {PatientID: 'PID-DOE', includefield: 'all'}});
+  assert.equal(all.length, 1);
+  assert.equal(value(all[0], '00100040'), 'O', 'Patient\'s Sex, beyond the required attributes');
+  assert.equal(value(all[0], '00200010'), '1', 'Study ID');
+  assert.equal(all[0]['00080060'], undefined, 'nothing below the study level');
+});
+
+test('OHIF: the series of a study with its includefield', async () => {
+  const series = await client.searchForSeries({studyInstanceUID: doe.studyUid,
+    queryParams: {includefield: '0008103E,00080021'}});
+  const descriptions = Object.fromEntries(series.map((s) => [value(s, '0020000E'), value(s, '0008103E')]));
+  assert.deepEqual(descriptions, {[doe.series[0].seriesUid]: 'axial', [doe.series[1].seriesUid]: 'scout'});
+});
+
+test('OHIF: frames as cornerstone asks for them (type unquoted, transfer-syntax=*)', async () => {
+  const sop = cine.series[0].instances[0];
+  const url = `${archive.url}dicom-web/studies/${cine.studyUid}/series/${cine.series[0].seriesUid}` +
+    `/instances/${sop}/frames/3`;
+  const answer = await fetch(url, {headers: {
+    Authorization: `Basic ${Buffer.from(`${archive.user}:${archive.password}`).toString('base64')}`,
+    Accept: 'multipart/related; type=application/octet-stream; transfer-syntax=*'}});
+  assert.equal(answer.status, 200);
+  assert.match(answer.headers.get('content-type'), /^multipart\/related;.*type="?application\/octet-stream/);
+  const body = Buffer.from(await answer.arrayBuffer());
+  const frame3 = pixelData(cine.files[0], 5).subarray(2 * FRAME_BYTES, 3 * FRAME_BYTES);
+  assert.ok(body.includes(frame3), 'the third frame is in the answer');
+  assert.ok(body.length < frame3.length + 1024, 'and only it');
+});
