@@ -35,7 +35,7 @@ now() { date +%s.%N; }
 start_pixeldex() {
   port=$(free_port) http_port=$(free_port)
   build/pixeldex serve --port "$port" --http "127.0.0.1:$http_port" --storage "$1/storage" \
-    --index "$1/index.db" --set http.max_body_mb=2048 >"$1/server.log" 2>&1 &
+    --index "$1/index.db" >"$1/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do
     curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && return 0
@@ -44,7 +44,11 @@ start_pixeldex() {
   echo "pixeldex did not start: $(cat "$1/server.log")" >&2
   exit 1
 }
-stop_pixeldex() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+# The server's peak resident memory (VmHWM), then stops it.
+stop_pixeldex() {
+  peak_rss=$(awk '/^VmHWM/{print $2 / 1024}' "/proc/$pid/status")
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+}
 
 build/bench/make_corpus --out "$work/corpus" --files "$files" --size "$size" >/dev/null
 find "$work/corpus" -type f | sort >"$work/list"
@@ -73,8 +77,8 @@ t1=$(now)
 stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
 stop_pixeldex
 cstore_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
-printf 'C-STORE  %d instances (%d stored), %.1f MB: %.1f instances/s\n' "$count" "$stored" \
-  "$(echo "$bytes / 1000000" | bc -l)" "$cstore_rate"
+printf 'C-STORE  %d instances (%d stored), %.1f MB: %.1f instances/s, peak RSS %.0f MB\n' \
+  "$count" "$stored" "$(echo "$bytes / 1000000" | bc -l)" "$cstore_rate" "$peak_rss"
 
 rm -rf "$work/stow" && mkdir -p "$work/stow"
 start_pixeldex "$work/stow"
@@ -89,7 +93,7 @@ t1=$(now)
 stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
 stop_pixeldex
 stow_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
-printf 'STOW-RS  %d instances (%d stored) in requests of %d: %.1f instances/s\n' "$count" \
-  "$stored" "$batch" "$stow_rate"
+printf 'STOW-RS  %d instances (%d stored) in requests of %d: %.1f instances/s, peak RSS %.0f MB\n' \
+  "$count" "$stored" "$batch" "$stow_rate" "$peak_rss"
 printf 'RATIO stow/cstore %.2f (%s; %s)\n' "$(echo "$stow_rate / $cstore_rate" | bc -l)" \
   "$(bench_machine)" "$(date -u +%Y-%m-%dT%H:%MZ)"
