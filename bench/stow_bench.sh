@@ -26,10 +26,16 @@ bench_require_built build build/pixeldex build/bench/make_corpus
 
 now() { date +%s.%N; }
 
-# serve_fresh DIR: a fresh server (its index in DIR) with STOW bodies of any
-# size allowed; sets dicom_port and http_port (bench_serve, bench/lib.sh).
+# serve_fresh DIR: a fresh server (its index in DIR) with DICOMweb; sets
+# server_pid, dicom_port and http_port (bench_serve, bench/lib.sh).
 serve_fresh() {
-  bench_serve build "$1/index.db" --http 127.0.0.1:0 --set http.max_body_mb=2048
+  bench_serve build "$1/index.db" --http 127.0.0.1:0
+}
+# stop_measured: the server's peak resident memory (VmHWM) in peak_rss, then
+# stops it.
+stop_measured() {
+  peak_rss=$(awk '/^VmHWM/{print $2 / 1024}' "/proc/$server_pid/status")
+  stop_measured
 }
 
 build/bench/make_corpus --out "$work/corpus" --files "$files" --size "$size" >/dev/null
@@ -57,10 +63,10 @@ t0=$(now)
 TCP_NODELAY=1 xargs -a "$work/list" dcmsend -aec PIXELDEX 127.0.0.1 "$dicom_port" >/dev/null 2>&1
 t1=$(now)
 stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
-bench_stop_server
+stop_measured
 cstore_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
-printf 'C-STORE  %d instances (%d stored), %.1f MB: %.1f instances/s\n' "$count" "$stored" \
-  "$(echo "$bytes / 1000000" | bc -l)" "$cstore_rate"
+printf 'C-STORE  %d instances (%d stored), %.1f MB: %.1f instances/s, peak RSS %.0f MB\n' \
+  "$count" "$stored" "$(echo "$bytes / 1000000" | bc -l)" "$cstore_rate" "$peak_rss"
 
 rm -rf "$work/stow" && mkdir -p "$work/stow"
 serve_fresh "$work/stow"
@@ -73,9 +79,9 @@ for body in "$work/bodies"/body.*; do
 done
 t1=$(now)
 stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
-bench_stop_server
+stop_measured
 stow_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
-printf 'STOW-RS  %d instances (%d stored) in requests of %d: %.1f instances/s\n' "$count" \
-  "$stored" "$batch" "$stow_rate"
+printf 'STOW-RS  %d instances (%d stored) in requests of %d: %.1f instances/s, peak RSS %.0f MB\n' \
+  "$count" "$stored" "$batch" "$stow_rate" "$peak_rss"
 printf 'RATIO stow/cstore %.2f (%s; %s)\n' "$(echo "$stow_rate / $cstore_rate" | bc -l)" \
   "$(bench_machine)" "$(date -u +%Y-%m-%dT%H:%MZ)"

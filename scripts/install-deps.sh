@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what pixeldex needs to build, run and test on Debian 12, using
-# Debian's packages, and for the browser tests one npm package
-# (playwright-core, pinned in tests/browser/package-lock.json). Does nothing
+# Debian's packages, and for the node tests a few npm packages (pinned in
+# tests/browser/ and tests/dicomweb-client/package-lock.json). Does nothing
 # when everything is already there.
 set -euo pipefail
 
@@ -33,23 +33,28 @@ packages=(
 if [ -f "$(dirname "$0")/../tests/browser/package-lock.json" ]; then
   packages+=(chromium firefox-esr)
 fi
-# node and npm run the browser tests (node --test, playwright-core); a machine
+# node and npm run the node tests (node --test: browser, dicomweb-client); a machine
 # may have them from elsewhere than Debian (e.g. a newer nodejs package that
 # brings its own npm), which Debian's npm package would conflict with.
 command -v node > /dev/null || packages+=(nodejs)
 command -v npm > /dev/null || packages+=(npm)
 
-# playwright-core drives the system chromium and firefox-esr (never a browser
-# download of its own); the lock file pins it (it wants node >= 20). Installed again only when
-# the version in node_modules is not the locked one.
-install_browser_test_packages() {
-  local dir want have
-  dir="$(dirname "$0")/../tests/browser"
-  # The container's build stage copies this script alone: no browser tests there.
+# The node tests' packages, each folder pinned by its package-lock.json, and
+# installed again (npm ci) only when the version in node_modules of the
+# package named is not the locked one:
+# - tests/browser: playwright-core drives the system chromium and firefox-esr
+#   (never a browser download of its own; it wants node >= 20);
+# - tests/dicomweb-client: dicomweb-client, the DICOMweb library the OHIF
+#   viewer uses, as a real client of the server (with xhr2 as node's
+#   XMLHttpRequest).
+install_node_test_packages() {
+  local dir="$1" package="$2" want have
+  dir="$(dirname "$0")/../tests/$dir"
+  # The container's build stage copies this script alone: no node tests there.
   [ -f "$dir/package-lock.json" ] || return 0
   dir="$(cd "$dir" && pwd)"
-  want=$(node -p "require('$dir/package-lock.json').packages['node_modules/playwright-core'].version")
-  have=$(node -p "try { require('$dir/node_modules/playwright-core/package.json').version } catch { '' }")
+  want=$(node -p "require('$dir/package-lock.json').packages['node_modules/$package'].version")
+  have=$(node -p "try { require('$dir/node_modules/$package/package.json').version } catch { '' }")
   if [ "$want" != "$have" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund)
   fi
@@ -66,4 +71,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-install_browser_test_packages
+install_node_test_packages browser playwright-core
+install_node_test_packages dicomweb-client dicomweb-client

@@ -210,6 +210,7 @@ const std::map<std::string, Setter>& Setters() {
       {"http.cors_origins", SetCorsOrigins},
       {"http.max_header_bytes", IntSetter(&Settings::http, &HttpSettings::max_header_bytes, 1024, 1048576, "http.max_header_bytes")},
       {"http.max_body_mb", IntSetter(&Settings::http, &HttpSettings::max_body_mb, 0, 1048576, "http.max_body_mb")},
+      {"http.max_stow_mb", IntSetter(&Settings::http, &HttpSettings::max_stow_mb, 0, 1048576, "http.max_stow_mb")},
       {"http.max_connections", IntSetter(&Settings::http, &HttpSettings::max_connections, 1, 65536, "http.max_connections")},
       {"http.max_requests", IntSetter(&Settings::http, &HttpSettings::max_requests, 1, 4096, "http.max_requests")},
       {"http.request_timeout", IntSetter(&Settings::http, &HttpSettings::request_timeout_seconds, 1, 3600, "http.request_timeout")},

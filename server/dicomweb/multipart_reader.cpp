@@ -128,35 +128,54 @@ std::string MultipartPart::Header(const std::string& lower_case_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-Result<MultipartBody> ReadMultipart(std::string_view body, std::string_view boundary) {
+Result<MultipartReader> MultipartReader::Open(std::string_view body, std::string_view boundary) {
   if (!IsValidBoundary(boundary)) {
     return Status::InvalidArgument(
         "the multipart boundary is not 1 to 70 characters RFC 2046 "
         "allows (letters, digits, '()+_,-./:=? and inner spaces)");
   }
-  const std::string dash_boundary = "--" + std::string(boundary);
-  std::optional<Delimiter> delimiter = NextDelimiter(body, 0, dash_boundary, true);
-  if (!delimiter) {
+  MultipartReader reader(body, "--" + std::string(boundary));
+  std::optional<Delimiter> first = NextDelimiter(body, 0, reader.dash_boundary_, true);
+  if (!first) {
     return Status::InvalidArgument("the body holds no multipart delimiter line --" +
                                    std::string(boundary));
   }
-  MultipartBody result;
-  for (;;) {
-    if (delimiter->close) {
-      result.closed = true;
-      return result;
-    }
-    if (delimiter->line_end == std::string_view::npos) return result;  // ends in a delimiter line
-    const size_t part_start = delimiter->line_end;
-    delimiter = NextDelimiter(body, part_start, dash_boundary, false);
-    MultipartPart& part = result.parts.emplace_back();
-    if (!delimiter) {
-      part.problem = "the body ends inside this part (truncated: no delimiter after it)";
-      return result;
-    }
-    ReadPart(body.substr(part_start, delimiter->start - part_start), part);
-    if (!part.problem.empty()) part.content = {};
+  reader.Follow(first->close, first->start, first->line_end);
+  return reader;
+}
+
+void MultipartReader::Follow(bool close, size_t start, size_t line_end) {
+  closed_ = close;
+  done_ = close || line_end == std::string_view::npos;  // ends in a delimiter line
+  position_ = done_ ? start : line_end;
+}
+
+std::optional<MultipartPart> MultipartReader::Next() {
+  if (done_) return std::nullopt;
+  const size_t part_start = position_;
+  const std::optional<Delimiter> delimiter =
+      NextDelimiter(body_, part_start, dash_boundary_, false);
+  MultipartPart part;
+  if (!delimiter) {
+    part.problem = "the body ends inside this part (truncated: no delimiter after it)";
+    done_ = true;
+    position_ = body_.size();
+    return part;
   }
+  ReadPart(body_.substr(part_start, delimiter->start - part_start), part);
+  if (!part.problem.empty()) part.content = {};
+  Follow(delimiter->close, delimiter->start, delimiter->line_end);
+  return part;
+}
+
+Result<MultipartBody> ReadMultipart(std::string_view body, std::string_view boundary) {
+  auto reader = MultipartReader::Open(body, boundary);
+  if (!reader.ok()) return reader.status();
+  MultipartBody result;
+  while (std::optional<MultipartPart> part = reader->Next())
+    result.parts.push_back(std::move(*part));
+  result.closed = reader->closed();
+  return result;
 }
 
 }  // namespace pixeldex::server

@@ -16,10 +16,13 @@
 //     so nothing incomplete can be stored
 // A part with malformed headers gets a problem too; the other parts are not
 // affected. Only a body with no delimiter at all (or an invalid boundary) is
-// an error. Linear in the body's size. Stateless.
+// an error. Linear in the body's size. MultipartReader gives the parts one
+// at a time, in one pass (STOW-RS stores each before reading on, so a body
+// of gigabytes is read once, front to back); ReadMultipart gives them all.
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,8 +51,32 @@ struct MultipartBody {
   bool closed = false;  // the close delimiter was found
 };
 
-// InvalidArgument for a boundary RFC 2046 does not allow (1 to 70 of its
-// bchars, not ending in a space) or a body without any delimiter line.
+class MultipartReader {
+ public:
+  // InvalidArgument for a boundary RFC 2046 does not allow (1 to 70 of its
+  // bchars, not ending in a space) or a body without any delimiter line.
+  static Result<MultipartReader> Open(std::string_view body, std::string_view boundary);
+  // The next part, or nullopt after the last.
+  std::optional<MultipartPart> Next();
+  // The close delimiter was found (meaningful once Next() gave nullopt).
+  bool closed() const { return closed_; }
+  // How far the body has been read: every part given lies before it.
+  size_t position() const { return position_; }
+
+ private:
+  MultipartReader(std::string_view body, std::string dash_boundary)
+      : body_(body), dash_boundary_(std::move(dash_boundary)) {}
+  // Moves past the delimiter found at `start` (line_end: after its CRLF).
+  void Follow(bool close, size_t start, size_t line_end);
+
+  std::string_view body_;
+  std::string dash_boundary_;
+  size_t position_ = 0;  // where the next part starts
+  bool done_ = false;
+  bool closed_ = false;
+};
+
+// Every part at once (MultipartReader's errors).
 Result<MultipartBody> ReadMultipart(std::string_view body, std::string_view boundary);
 
 }  // namespace pixeldex::server

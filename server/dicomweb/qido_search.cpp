@@ -107,6 +107,17 @@ Status AddAllAttributes(const QidoScope& scope, KeySet& keys) {
   return Status::Ok();
 }
 
+// PS3.18 8.3.4.3 / 10.6.3.3: includefield asks for attributes of the
+// entities the search returns; one that belongs below them (Modality in a
+// study search: OHIF's study list asks for it, beside ModalitiesInStudy) has
+// no single value there, so it is left out rather than refused. (A matching
+// key below the level is still 400: it would change what matches.)
+bool BelowLevel(const QidoScope& scope, const Tag& tag) {
+  const query::AttributeInfo* info = query::FindAttribute(tag);
+  return info != nullptr &&
+         query::LevelInModel(*info, query::InformationModel::kStudyRoot) > scope.level;
+}
+
 }  // namespace
 
 Result<QidoSearch> ParseQidoSearch(const QidoScope& scope, const QueryParams& params) {
@@ -145,6 +156,7 @@ Result<QidoSearch> ParseQidoSearch(const QidoScope& scope, const QueryParams& pa
         }
         auto id = ResolveAttributeId(field);
         if (!id.ok()) return Status::InvalidArgument("includefield: " + id.status().message());
+        if (BelowLevel(scope, id->tag)) continue;
         PIXELDEX_RETURN_IF_ERROR(keys.AddReturn(id->tag, id->vr));
       }
     } else {

@@ -7,6 +7,7 @@
 #include "catalog/query/find_engine.h"
 #include "server/dicomweb/accept_header.h"
 #include "server/dicomweb/dicom_json_writer.h"
+#include "server/dicomweb/dicomweb_tags.h"
 #include "server/dicomweb/qido_search.h"
 #include "server/dicomweb/service_root.h"
 #include "server/dicomweb/uid_segment.h"
@@ -16,9 +17,6 @@ namespace {
 
 using query::QueryLevel;
 using query::Tag;
-
-constexpr Tag kInstanceAvailability{0x0008, 0x0056};
-constexpr Tag kRetrieveUrl{0x0008, 0x1190};
 
 std::string FirstValue(const query::FindMatch& match, Tag tag) {
   const query::ResponseAttribute* attribute = match.Find(tag);
@@ -36,7 +34,7 @@ void AddServiceAttributes(query::FindMatch& match, QueryLevel level, const std::
   }
   auto& attributes = match.attributes;
   attributes.push_back({kInstanceAvailability, "CS", {"ONLINE"}, {}});
-  attributes.push_back({kRetrieveUrl, "UR", url.empty() ? std::vector<std::string>{} : std::vector{url}, {}});
+  attributes.push_back(SingleValued(kRetrieveUrl, "UR", url));
   std::sort(attributes.begin(), attributes.end(),
             [](const auto& a, const auto& b) { return a.tag < b.tag; });
 }

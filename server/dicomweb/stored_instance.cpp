@@ -5,6 +5,7 @@
 #include "catalog/thumbnail/codec_registry.h"
 #include "catalog/thumbnail/frame_reader.h"
 #include "server/dicomweb/stored_file_path.h"
+#include "server/dicomweb/uid_segment.h"
 
 namespace pixeldex::server {
 namespace {
@@ -40,6 +41,15 @@ Result<StoredInstance> OpenStoredInstance(const DicomwebContext& context,
   if (!file.ok()) return file.status();
   instance.file = std::move(file).value();
   return instance;
+}
+
+InstanceOfPath OpenInstanceOfPath(const DicomwebContext& context, const PathParams& params,
+                                  const std::string& what) {
+  auto scope = ScopeOfPath(params);
+  if (!scope.ok()) return {std::nullopt, HttpResponse::Text(400, scope.status().message())};
+  auto instance = OpenStoredInstance(context, *scope);
+  if (!instance.ok()) return {std::nullopt, InstanceFailure(instance.status(), what)};
+  return {std::move(instance).value(), {}};
 }
 
 Result<std::string> ReadServedFrame(DcmDataset& dataset, const thumbnail::FrameLayout& layout,

@@ -11,12 +11,15 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "catalog/common/result.h"
 #include "catalog/index/stored_files.h"
 #include "catalog/thumbnail/frame_layout.h"
 #include "server/dicomweb/qido_service.h"
 #include "server/http/http_message.h"
+#include "server/http/router.h"
 
 namespace pixeldex::server {
 
@@ -34,6 +37,18 @@ Result<std::unique_ptr<DcmFileFormat>> LoadStoredFile(const std::filesystem::pat
 // none; other errors say what is wrong with its file.
 Result<StoredInstance> OpenStoredInstance(const DicomwebContext& context,
                                           const index::InstanceScope& scope);
+
+// The opening the single-instance WADO-RS resources share (frames, bulk
+// data, rendered: PS3.18 10.4.1.1.3 to 10.4.1.1.5): the path's {study},
+// {series} and {instance} checked as UIDs, then the instance opened. Holds
+// the instance, or the answer refusing the request: 400 for a malformed
+// UID, else InstanceFailure's (logged with `what`).
+struct InstanceOfPath {
+  std::optional<StoredInstance> instance;
+  HttpResponse refusal;
+};
+InstanceOfPath OpenInstanceOfPath(const DicomwebContext& context, const PathParams& params,
+                                  const std::string& what);
 
 // Frame `number` (1-based) as WADO-RS serves it (PS3.18 8.7.3.3): the
 // stored bitstream when `compressed`, else the frame's samples, little

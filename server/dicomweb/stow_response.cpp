@@ -3,26 +3,14 @@
 #include <algorithm>
 
 #include "server/dicomweb/dicom_json_writer.h"
+#include "server/dicomweb/dicomweb_tags.h"
 
 namespace pixeldex::server {
 namespace {
 
 using query::ResponseAttribute;
-using query::Tag;
 
-constexpr Tag kErrorComment{0x0000, 0x0902};
-constexpr Tag kReferencedSopClassUid{0x0008, 0x1150};
-constexpr Tag kReferencedSopInstanceUid{0x0008, 0x1155};
-constexpr Tag kRetrieveUrl{0x0008, 0x1190};
-constexpr Tag kFailureReason{0x0008, 0x1197};
-constexpr Tag kFailedSopSequence{0x0008, 0x1198};
-constexpr Tag kReferencedSopSequence{0x0008, 0x1199};
-constexpr Tag kOtherFailuresSequence{0x0008, 0x119A};
 constexpr size_t kErrorCommentChars = 64;
-
-ResponseAttribute Single(Tag tag, const char* vr, const std::string& value) {
-  return {tag, vr, value.empty() ? std::vector<std::string>{} : std::vector{value}, {}};
-}
 
 std::string InstanceUrl(const std::string& root, const StowPartResult& r) {
   if (root.empty()) return {};
@@ -39,12 +27,12 @@ std::string ErrorComment(const std::string& reason) {
 
 std::vector<ResponseAttribute> FailureItem(const StowPartResult& r, bool with_uids) {
   std::vector<ResponseAttribute> item;
-  item.push_back(Single(kErrorComment, "LO", ErrorComment(r.reason)));
+  item.push_back(SingleValued(kErrorComment, "LO", ErrorComment(r.reason)));
   if (with_uids) {
-    item.push_back(Single(kReferencedSopClassUid, "UI", r.sop_class_uid));
-    item.push_back(Single(kReferencedSopInstanceUid, "UI", r.sop_instance_uid));
+    item.push_back(SingleValued(kReferencedSopClassUid, "UI", r.sop_class_uid));
+    item.push_back(SingleValued(kReferencedSopInstanceUid, "UI", r.sop_instance_uid));
   }
-  item.push_back(Single(kFailureReason, "US", std::to_string(r.status)));
+  item.push_back(SingleValued(kFailureReason, "US", std::to_string(r.status)));
   return item;
 }
 
@@ -68,9 +56,9 @@ HttpResponse StoreInstancesResponse(const std::vector<StowPartResult>& results,
   ResponseAttribute other{kOtherFailuresSequence, "SQ", {}, {}};
   for (const StowPartResult& r : results) {
     if (r.status == 0) {
-      referenced.items.push_back({Single(kReferencedSopClassUid, "UI", r.sop_class_uid),
-                                  Single(kReferencedSopInstanceUid, "UI", r.sop_instance_uid),
-                                  Single(kRetrieveUrl, "UR", InstanceUrl(root, r))});
+      referenced.items.push_back({SingleValued(kReferencedSopClassUid, "UI", r.sop_class_uid),
+                                  SingleValued(kReferencedSopInstanceUid, "UI", r.sop_instance_uid),
+                                  SingleValued(kRetrieveUrl, "UR", InstanceUrl(root, r))});
     } else if (!r.sop_class_uid.empty() && !r.sop_instance_uid.empty()) {
       failed.items.push_back(FailureItem(r, true));
     } else {
@@ -78,7 +66,8 @@ HttpResponse StoreInstancesResponse(const std::vector<StowPartResult>& results,
     }
   }
   // PS3.18 Table I.1-1: the sequences are 1C, present only when not empty.
-  std::vector<ResponseAttribute> attributes = {Single(kRetrieveUrl, "UR", StudyUrl(results, root))};
+  std::vector<ResponseAttribute> attributes = {
+      SingleValued(kRetrieveUrl, "UR", StudyUrl(results, root))};
   for (ResponseAttribute* sequence : {&failed, &referenced, &other}) {
     if (!sequence->items.empty()) attributes.push_back(std::move(*sequence));
   }

@@ -8,6 +8,7 @@
 #include "catalog/storage/incoming_file.h"
 #include "server/association/counted_ingest.h"
 #include "server/dicomweb/accept_header.h"
+#include "server/dicomweb/mapped_body.h"
 #include "server/dicomweb/media_type.h"
 #include "server/dicomweb/multipart_reader.h"
 #include "server/dicomweb/service_root.h"
@@ -121,15 +122,26 @@ HttpResponse Store(const StowContext& context, const HttpRequest& request,
   if (auto refusal = CheckContentType(request.Header("content-type"), &boundary)) {
     return *refusal;
   }
-  auto body = ReadMultipart(request.body, boundary);
-  if (!body.ok()) return HttpResponse::Text(400, body.status().message());
-  if (body->parts.empty()) return HttpResponse::Text(400, "the multipart body holds no parts");
-
-  std::vector<StowPartResult> results;
-  for (const MultipartPart& part : body->parts) {
-    results.push_back(StorePart(context.server, part, study));
+  auto body = MappedBody::Open(request);
+  if (!body.ok()) {
+    LogError("STOW-RS: {}", body.status().ToString());
+    return HttpResponse::Text(500, "cannot read the request body");
   }
-  if (!body->closed && body->parts.back().problem.empty()) {
+  auto reader = MultipartReader::Open(body->view(), boundary);
+  if (!reader.ok()) return HttpResponse::Text(400, reader.status().message());
+
+  // One part at a time, each stored before the next is read: the body
+  // (spooled to a file, mapped) is read once, and what is stored leaves
+  // memory.
+  std::vector<StowPartResult> results;
+  bool last_whole = false;
+  while (std::optional<MultipartPart> part = reader->Next()) {
+    results.push_back(StorePart(context.server, *part, study));
+    last_whole = part->problem.empty();
+    body->Release(reader->position());
+  }
+  if (results.empty()) return HttpResponse::Text(400, "the multipart body holds no parts");
+  if (!reader->closed() && last_whole) {
     results.push_back(Failure({}, kCannotUnderstand,
                               "the body ends without its close delimiter: it may be truncated"));
   }

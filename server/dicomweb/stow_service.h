@@ -5,7 +5,10 @@
 //   POST /studies/{study}   store instances of that study only; a part of
 //                           another study fails (A900) and is not stored
 // The request is multipart/related; type="application/dicom" (RFC 2387;
-// the boundary may be quoted): each part one DICOM PS3.10 file. Each part is
+// the boundary may be quoted): each part one DICOM PS3.10 file. The body
+// arrives spooled to a file (HttpRequest::spooled_body; http.max_stow_mb)
+// and is read once, mapped, a part at a time (mapped_body.h), so memory does
+// not grow with the request. Each part is
 // written to the incoming directory as posted, byte for byte, and goes
 // through the same ingest pipeline as a C-STORE (CountedIngest: validation,
 // the File Meta Information's SOP Class and Instance UIDs checked against

@@ -6,7 +6,6 @@
 #include "server/dicomweb/multipart_body.h"
 #include "server/dicomweb/retrieve_syntax.h"
 #include "server/dicomweb/stored_instance.h"
-#include "server/dicomweb/uid_segment.h"
 #include "server/dicomweb/wado_frames_service.h"
 
 namespace pixeldex::server {
@@ -28,12 +27,11 @@ Result<DcmTagKey> ParseTag(const std::string& segment) {
 
 HttpResponse Bulkdata(const DicomwebContext& context, const HttpRequest& request,
                       const PathParams& params) {
-  auto scope = ScopeOfPath(params);
-  if (!scope.ok()) return HttpResponse::Text(400, scope.status().message());
   auto tag = ParseTag(params.at("tag"));
   if (!tag.ok()) return HttpResponse::Text(400, tag.status().message());
-  auto instance = OpenStoredInstance(context, *scope);
-  if (!instance.ok()) return InstanceFailure(instance.status(), "reading bulk data");
+  InstanceOfPath opened = OpenInstanceOfPath(context, params, "reading bulk data");
+  if (!opened.instance) return opened.refusal;
+  std::optional<StoredInstance>& instance = opened.instance;
   const std::string accept = request.Header("accept");
   if (*tag == DCM_PixelData &&
       !CompressedFrameMediaType(instance->stored.transfer_syntax_uid).empty()) {

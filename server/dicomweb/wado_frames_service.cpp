@@ -5,7 +5,6 @@
 #include "server/dicomweb/multipart_body.h"
 #include "server/dicomweb/retrieve_syntax.h"
 #include "server/dicomweb/stored_instance.h"
-#include "server/dicomweb/uid_segment.h"
 
 namespace pixeldex::server {
 
@@ -39,13 +38,11 @@ namespace {
 
 HttpResponse Frames(const DicomwebContext& context, const HttpRequest& request,
                     const PathParams& params) {
-  auto scope = ScopeOfPath(params);
-  if (!scope.ok()) return HttpResponse::Text(400, scope.status().message());
   auto numbers = ParseFrameList(params.at("frames"));
   if (!numbers.ok()) return HttpResponse::Text(400, numbers.status().message());
-  auto instance = OpenStoredInstance(context, *scope);
-  if (!instance.ok()) return InstanceFailure(instance.status(), "reading frames");
-  return FramesResponse(*instance, request.Header("accept"), *numbers);
+  InstanceOfPath opened = OpenInstanceOfPath(context, params, "reading frames");
+  if (!opened.instance) return opened.refusal;
+  return FramesResponse(*opened.instance, request.Header("accept"), *numbers);
 }
 
 }  // namespace

@@ -12,7 +12,6 @@
 #include "server/dicomweb/frame_list.h"
 #include "server/dicomweb/rendered_params.h"
 #include "server/dicomweb/stored_instance.h"
-#include "server/dicomweb/uid_segment.h"
 
 namespace pixeldex::server {
 namespace {
@@ -56,8 +55,6 @@ Result<DisplayImage> Render(DcmDataset& dataset, E_TransferSyntax syntax, int fr
 
 HttpResponse Rendered(const DicomwebContext& context, const HttpRequest& request,
                       const PathParams& params) {
-  auto scope = ScopeOfPath(params);
-  if (!scope.ok()) return HttpResponse::Text(400, scope.status().message());
   int frame = 1;
   if (auto it = params.find("frames"); it != params.end()) {
     auto numbers = ParseFrameList(it->second);
@@ -71,8 +68,9 @@ HttpResponse Rendered(const DicomwebContext& context, const HttpRequest& request
   if (!rendered.ok()) return HttpResponse::Text(400, rendered.status().message());
   auto media_type = ChooseRenderedMediaType(request.Header("accept"));
   if (!media_type.ok()) return HttpResponse::Text(406, media_type.status().message());
-  auto instance = OpenStoredInstance(context, *scope);
-  if (!instance.ok()) return InstanceFailure(instance.status(), "rendering");
+  InstanceOfPath opened = OpenInstanceOfPath(context, params, "rendering");
+  if (!opened.instance) return opened.refusal;
+  std::optional<StoredInstance>& instance = opened.instance;
   if (frame > std::max(1, instance->stored.number_of_frames)) {
     return HttpResponse::Text(404, "frame " + std::to_string(frame) + " does not exist");
   }

@@ -17,4 +17,10 @@ std::string TargetWithoutQueryValues(const std::string& target);
 void LogHttpRequest(const HttpRequest& request, const HttpResponse& response,
                     const std::string& user);
 
+// The same line, but for an answer whose size is known only once it is sent
+// (a stream without a size: chunked) not now: when it has been sent, with
+// the bytes actually sent (HttpResponse::on_sent) and the time until then.
+void LogHttpRequestWhenSent(const HttpRequest& request, HttpResponse& response,
+                            const std::string& user);
+
 }  // namespace pixeldex::server

@@ -113,8 +113,17 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
                                             const HttpResponse& response) {
         CountDicomwebRequest(metrics, request, response);
       });
+  // STOW-RS bodies (the only POST under /dicom-web/) go to the storage
+  // root's incoming directory, whose leftovers the next start removes.
+  BodySpool spool;
+  if (http.dicomweb) {
+    spool.applies = [](const std::string& target) { return target.rfind("/dicom-web/", 0) == 0; };
+    spool.new_path = [&store = server.context().store] { return store.NewIncomingPath(); };
+    spool.max_bytes = static_cast<uint64_t>(http.max_stow_mb) * 1024 * 1024;
+  }
   endpoint.http->Serve(
-      [pipeline](const HttpRequest& request) { return pipeline->Handle(request); });
+      [pipeline](const HttpRequest& request) { return pipeline->Handle(request); },
+      std::move(spool));
 }
 
 }  // namespace pixeldex::server

@@ -4,6 +4,7 @@
 // (router.h). Plain values, no Beast types, so handlers test without sockets.
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,11 +15,28 @@
 
 namespace pixeldex::server {
 
+// A request body the server wrote to a file instead of `HttpRequest::body`
+// (HttpServer's BodySpool: STOW-RS bodies, which may weigh gigabytes). The
+// file is removed when the last request holding it is gone.
+class SpooledBody {
+ public:
+  explicit SpooledBody(std::string path) : path_(std::move(path)) {}
+  ~SpooledBody();
+  SpooledBody(const SpooledBody&) = delete;
+  SpooledBody& operator=(const SpooledBody&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 struct HttpRequest {
   std::string method;  // "GET", "HEAD", "OPTIONS", "POST", ...
   std::string target;  // as received, e.g. "/dicom-web/studies?PatientName=Doe*"
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
+  // Set instead of `body` when the body was spooled to a file.
+  std::shared_ptr<const SpooledBody> spooled_body = nullptr;
   std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
 
   // The target before '?' and after it (both still percent-encoded).
@@ -38,6 +56,10 @@ struct HttpResponse {
   // Further header fields, in order (Content-Type and Content-Length are set
   // from the members above).
   std::vector<std::pair<std::string, std::string>> headers = {};
+  // When set, called once the answer with a `stream` is over (sent whole,
+  // or given up), with the bytes of the body sent (the access log of a
+  // chunked answer, whose size is known only then).
+  std::function<void(uint64_t body_bytes_sent)> on_sent = nullptr;
 
   // A text/plain response whose body is `reason` and a newline.
   static HttpResponse Text(unsigned status, const std::string& reason);

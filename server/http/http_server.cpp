@@ -1,5 +1,6 @@
 #include "server/http/http_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -9,6 +10,7 @@
 #include <boost/beast/ssl.hpp>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "catalog/common/cached_thread_pool.h"
 #include "catalog/common/exception_boundary.h"
@@ -30,12 +32,14 @@ constexpr size_t kChunkBytes = 256 * 1024;
 struct Shared {
   HttpHandler handler;
   HttpServerOptions options;
+  BodySpool spool;
   std::atomic<int> connections{0};
   std::atomic<int> running{0};  // handlers running on the pool
   std::unique_ptr<CachedThreadPool> pool = std::make_unique<CachedThreadPool>();
 };
 
-HttpRequest ToRequest(const http::request<http::string_body>& message) {
+template <typename Body>
+HttpRequest ToRequest(const http::request<Body>& message) {
   HttpRequest request;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
@@ -44,7 +48,7 @@ HttpRequest ToRequest(const http::request<http::string_body>& message) {
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     request.headers[name] = std::string(field.value());
   }
-  request.body = message.body();
+  if constexpr (std::is_same_v<Body, http::string_body>) request.body = message.body();
   return request;
 }
 
@@ -82,20 +86,19 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
  private:
   void ReadRequest() {
+    spool_parser_.reset();
+    spooled_.reset();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.max_header_bytes));
-    parser_->body_limit(shared_->options.max_body_bytes);  // narrowed per method in ReadBody
+    // The parser compares a Content-Length with this while reading the head:
+    // the largest any request may send; ReadBody narrows it per request.
+    parser_->body_limit(std::max<uint64_t>(shared_->options.max_body_bytes,
+                                           shared_->spool.max_bytes));
     received_at_ = std::chrono::steady_clock::now();
     timed_out_ = false;
     // Our own deadline rather than the stream's: a stream timeout closes the
     // socket, and a late request deserves its 408.
-    deadline_.expires_after(shared_->options.request_timeout);
-    deadline_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
-      auto self = weak.lock();
-      if (ec || !self) return;
-      self->timed_out_ = true;
-      beast::get_lowest_layer(self->stream_).socket().cancel(ec);
-    });
+    ArmDeadline();
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code ec, size_t) {
                               if (ec) {
@@ -106,12 +109,27 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                             });
   }
 
+  void ArmDeadline() {
+    deadline_.expires_after(shared_->options.request_timeout);
+    deadline_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      self->timed_out_ = true;
+      beast::get_lowest_layer(self->stream_).socket().cancel(ec);
+    });
+  }
+
   // Only methods that carry content may send a body (RFC 9110 9.3.1: a GET
-  // body has no meaning), and then at most max_body_bytes.
+  // body has no meaning), and then at most max_body_bytes, or the spool's
+  // limit for a body that goes to a file.
   void ReadBody() {
     const http::verb method = parser_->get().method();
     const bool takes_body = method == http::verb::post || method == http::verb::put;
-    const uint64_t limit = takes_body ? shared_->options.max_body_bytes : 0;
+    const BodySpool& spool = shared_->spool;
+    const bool spooled = takes_body && spool.applies &&
+                         spool.applies(std::string(parser_->get().target()));
+    const uint64_t limit =
+        spooled ? spool.max_bytes : takes_body ? shared_->options.max_body_bytes : 0;
     // The parser compares Content-Length with its limit while reading the
     // head, before the method is known: compare here; chunks are counted as
     // they arrive.
@@ -120,6 +138,12 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       return;
     }
     parser_->body_limit(limit);
+    if (spooled && !StartSpool(limit)) {
+      HttpRequest seen;
+      seen.received_at = received_at_;
+      Reject(seen, 500, "cannot keep the request body");
+      return;
+    }
     // RFC 9110 10.1.1: a client that sent "Expect: 100-continue" waits for
     // this interim answer before the content (curl: 1 s per STOW-RS request).
     if (takes_body && beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
@@ -137,11 +161,57 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     ReadContent();
   }
 
+  // The parser goes on with the body into a fresh file (the head is read).
+  bool StartSpool(uint64_t limit) {
+    const std::string path = shared_->spool.new_path();
+    spool_parser_.emplace(std::move(*parser_));
+    parser_.reset();
+    spool_parser_->body_limit(limit);
+    beast::error_code ec;
+    spool_parser_->get().body().open(path.c_str(), beast::file_mode::write_new, ec);
+    if (ec) {
+      LogError("http: cannot create {}: {}", path, ec.message());
+      return false;
+    }
+    spooled_ = std::make_shared<SpooledBody>(path);
+    return true;
+  }
+
   void ReadContent() {
+    if (spool_parser_) {
+      ReadSpooled();
+      return;
+    }
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
                        self->OnRead(ec);
                      });
+  }
+
+  // A spooled body, a buffer at a time; the deadline starts again with
+  // every buffer received (BodySpool).
+  void ReadSpooled() {
+    http::async_read_some(stream_, buffer_, *spool_parser_,
+                          [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec || self->spool_parser_->is_done() || self->timed_out_) {
+                              self->OnRead(ec);
+                              return;
+                            }
+                            self->deadline_.cancel();
+                            self->ArmDeadline();
+                            self->ReadSpooled();
+                          });
+  }
+
+  bool GotSome() const { return spool_parser_ ? spool_parser_->got_some() : parser_->got_some(); }
+
+  // The request read, with its spooled body if it has one.
+  HttpRequest TakeRequest() {
+    if (!spool_parser_) return ToRequest(parser_->get());
+    HttpRequest request = ToRequest(spool_parser_->get());
+    spool_parser_->get().body().close();
+    request.spooled_body = std::move(spooled_);
+    return request;
   }
 
   void OnRead(beast::error_code ec) {
@@ -150,7 +220,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     seen.received_at = received_at_;
     if (timed_out_) {
       // RFC 9110 15.5.9: 408 when a request started but did not complete.
-      if (buffer_.size() > 0 || parser_->got_some()) Reject(seen, 408, "request timeout");
+      if (buffer_.size() > 0 || GotSome()) Reject(seen, 408, "request timeout");
       else Close();
       return;
     }
@@ -168,10 +238,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       Reject(seen, 400, "bad request");
       return;
     }
-    HttpRequest request = ToRequest(parser_->get());
+    const bool keep_alive =
+        spool_parser_ ? spool_parser_->get().keep_alive() : parser_->get().keep_alive();
+    HttpRequest request = TakeRequest();
     request.received_at = received_at_;
     const bool head = request.method == "HEAD";
-    const bool keep_alive = parser_->get().keep_alive();
     if (shared_->running.fetch_add(1) >= shared_->options.max_concurrent_requests) {
       --shared_->running;
       HttpResponse busy = HttpResponse::Text(429, "too many requests");
@@ -181,7 +252,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       return;
     }
     auto self = this->shared_from_this();
-    auto run = [self, request = std::move(request), head, keep_alive] {
+    auto run = [self, request = std::move(request), head, keep_alive]() mutable {
       HttpResponse response;
       try {
         response = self->shared_->handler(request);
@@ -192,6 +263,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
         LogError("http: {} failed: an exception of unknown type", request.method);
         response = HttpResponse::Text(500, "internal error");
       }
+      // A spooled body's file is gone before the answer leaves.
+      request.spooled_body.reset();
       --self->shared_->running;
       asio::post(self->stream_.get_executor(),
                  [self, response = std::move(response), head, keep_alive]() mutable {
@@ -261,6 +334,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     else
       streamed_head_->chunked(true);
     body_ = head ? nullptr : std::move(answer.stream);
+    on_sent_ = std::move(answer.on_sent);
+    sent_ = 0;
     head_serializer_.emplace(*streamed_head_);
     beast::get_lowest_layer(stream_).expires_after(shared_->options.request_timeout);
     http::async_write_header(
@@ -296,10 +371,13 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   void WriteChunk(const Status& read, bool keep_alive) {
     if (!read.ok()) {
       LogError("http: response body ended early, connection closed: {}", read.ToString());
+      StreamOver();
       Close();
       return;
     }
-    auto written = [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+    auto written = [self = this->shared_from_this(), keep_alive,
+                    bytes = chunk_.size()](beast::error_code ec, size_t) {
+      if (!ec) self->sent_ += bytes;
       if (ec || !self->body_) {
         self->AfterResponse(ec, keep_alive);
         return;
@@ -322,8 +400,14 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     }
   }
 
+  // A streamed answer is over: its bytes sent go to whoever asked.
+  void StreamOver() {
+    if (auto on_sent = std::exchange(on_sent_, nullptr)) on_sent(sent_);
+  }
+
   // After a whole response: the next request, or the end of the connection.
   void AfterResponse(beast::error_code ec, bool keep_alive) {
+    StreamOver();
     beast::get_lowest_layer(stream_).expires_never();
     if (ec || !keep_alive) {
       Close();
@@ -346,12 +430,18 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   std::chrono::steady_clock::time_point received_at_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  // Instead, once the head asked for it, a body going to a file (BodySpool);
+  // the file is removed unless a request takes it.
+  std::optional<http::request_parser<http::file_body>> spool_parser_;
+  std::shared_ptr<SpooledBody> spooled_;
   http::response<http::string_body> response_;
   // A streamed response being sent: its head, the body, the chunk in flight.
   std::optional<http::response<http::empty_body>> streamed_head_;
   std::optional<http::response_serializer<http::empty_body>> head_serializer_;
   std::shared_ptr<StreamedBody> body_;
   std::string chunk_;
+  std::function<void(uint64_t)> on_sent_;
+  uint64_t sent_ = 0;  // body bytes of the streamed answer written so far
 };
 
 }  // namespace
@@ -445,8 +535,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const ListenAddress& addres
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-void HttpServer::Serve(HttpHandler handler) {
+void HttpServer::Serve(HttpHandler handler, BodySpool spool) {
   impl_->shared->handler = std::move(handler);
+  impl_->shared->spool = std::move(spool);
   impl_->Accept();
   Impl* raw = impl_.get();
   impl_->thread = std::thread([raw] { raw->Run(); });

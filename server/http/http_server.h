@@ -4,9 +4,9 @@
 // complete request goes to one handler (a RequestPipeline) on a worker
 // thread, so a slow search never holds up other connections. Limits, each
 // answered as RFC 9110 says:
-//   - a request head over max_header_bytes, a body over max_body_bytes, or
-//     any body on a method other than POST and PUT: 413 Content Too Large,
-//     connection closed
+//   - a request head over max_header_bytes, a body over max_body_bytes
+//     (BodySpool::max_bytes for a spooled one), or any body on a method
+//     other than POST and PUT: 413 Content Too Large, connection closed
 //   - more than max_concurrent_requests handlers running: 429 Too Many
 //     Requests with Retry-After (RFC 6585 4)
 //   - a request not complete within request_timeout: 408 Request Timeout
@@ -28,6 +28,18 @@ namespace pixeldex::server {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// Request bodies written to files rather than held in memory: those of
+// POST and PUT requests whose target `applies` to (STOW-RS), up to
+// `max_bytes` instead of max_body_bytes, each to a fresh file from
+// `new_path` (HttpRequest::spooled_body). While such a body arrives, the
+// request timeout counts from the last bytes received, not from the start,
+// so a large upload over a slow link is not cut off while it progresses.
+struct BodySpool {
+  std::function<bool(const std::string& target)> applies;
+  std::function<std::string()> new_path;
+  uint64_t max_bytes = 0;
+};
+
 struct HttpServerOptions {
   std::chrono::milliseconds request_timeout{10000};
   size_t max_header_bytes = 8192;
@@ -48,8 +60,9 @@ class HttpServer {
   // connections wait in the kernel's backlog until Serve().
   static Result<std::unique_ptr<HttpServer>> Bind(const ListenAddress& address,
                                                   HttpServerOptions options = {});
-  // Starts answering with `handler`, once, on a server from Bind().
-  void Serve(HttpHandler handler);
+  // Starts answering with `handler`, once, on a server from Bind(); with a
+  // `spool`, the bodies it applies to go to files.
+  void Serve(HttpHandler handler, BodySpool spool = {});
   // Stops serving (see Stop()).
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;

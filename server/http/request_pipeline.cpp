@@ -27,7 +27,7 @@ HttpResponse RequestPipeline::Handle(const HttpRequest& request) const {
     cors_.Decorate(request, response);
   }
   if (observer_) observer_(request, response);
-  LogHttpRequest(request, response, user);
+  LogHttpRequestWhenSent(request, response, user);
   return response;
 }
 

@@ -199,6 +199,43 @@ TEST_F(StowE2eTest, RefusedRequestsStoreNothing) {
   EXPECT_TRUE(IncomingIsEmpty());
 }
 
+// A STOW-RS body is spooled to the incoming directory, not held in memory:
+// a request far over http.max_body_mb (1 MB, the limit of bodies held in
+// memory) is stored whole; one over http.max_stow_mb is 413 and stores
+// nothing; the spooled files are gone once answered.
+class StowLargeBodyE2eTest : public StowE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    auto args = StowE2eTest::ServerArgs();
+    args.insert(args.end(), {"--set", "http.max_body_mb=1", "--set", "http.max_stow_mb=6"});
+    return args;
+  }
+};
+
+TEST_F(StowLargeBodyE2eTest, ABodyOverTheInMemoryLimitIsStoredAndOneOverMaxStowIsRefused) {
+  const std::string study = UniqueUid("1.");
+  std::vector<std::string> contents;
+  std::vector<std::string> uids;
+  for (int i = 0; i < 4; ++i) {  // 4 x 1 MiB of pixels (512 x 1024 x 16 bits)
+    TestInstance t = Instance(study);
+    t.rows = 512;
+    t.columns = 1024;
+    contents.push_back(ReadFileBytes(FileOf(t)));
+    uids.push_back(t.sop_instance_uid);
+  }
+  const CurlReply reply = Post("/dicom-web/studies", MultipartBody(contents));
+  ASSERT_EQ(reply.status, 200) << reply.body << server_->Log();
+  EXPECT_EQ(Referenced(json::parse(reply.body), "00081199"), uids);
+  EXPECT_EQ(Instances(), 4);
+  EXPECT_TRUE(IncomingIsEmpty());
+
+  const std::vector<std::string> once = contents;
+  contents.insert(contents.end(), once.begin(), once.end());  // 8 MiB > 6 MiB
+  EXPECT_EQ(Post("/dicom-web/studies", MultipartBody(contents)).status, 413);
+  EXPECT_EQ(Instances(), 4);
+  EXPECT_TRUE(IncomingIsEmpty());
+}
+
 class StowRejectDuplicatesE2eTest : public StowE2eTest {
  protected:
   std::vector<std::string> ServerArgs() const override {

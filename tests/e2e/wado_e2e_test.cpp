@@ -179,6 +179,17 @@ TEST_F(WadoE2eTest, RetrievesTheStoredBytesOfStudySeriesAndInstance) {
   EXPECT_EQ(instance[0].content, ReadFileBytes(StoredFile(frames_series_, multiframe_)));
 }
 
+// The access log line of a chunked answer (converted as it is sent, so of
+// no size known in advance) names the bytes actually sent, not 0.
+TEST_F(WadoE2eTest, AccessLogCountsTheBytesOfAChunkedAnswer) {
+  auto reply = Get(InstancePath(implicit_series_, implicit_), {kDefaultSyntax});
+  ASSERT_EQ(reply.headers["transfer-encoding"], "chunked");
+  ASSERT_GT(reply.body.size(), 0u);
+  EXPECT_TRUE(server_->WaitForLog("/instances/" + implicit_ + " 200 " +
+                                  std::to_string(reply.body.size()) + " B "))
+      << server_->Log();
+}
+
 // PS3.18 Table 8.7.3-2: no transfer-syntax parameter means Explicit VR Little
 // Endian; an instance stored otherwise is converted losslessly.
 TEST_F(WadoE2eTest, ConvertsToExplicitVrLittleEndianByDefault) {

@@ -78,6 +78,19 @@ TEST(QidoSearchTest, IncludesFieldsAndAll) {
   EXPECT_EQ(KeyOf(*both, {0x0010, 0x0020})->value, "P1");
 }
 
+// OHIF's study list asks for Modality (a series attribute) beside the study
+// ones: it is left out, not refused; as a matching key it still is (above).
+TEST(QidoSearchTest, LeavesOutIncludedFieldsBelowTheLevel) {
+  auto search = Parse({QueryLevel::kStudy}, "includefield=00081030,00080060,Rows");
+  ASSERT_TRUE(search.ok()) << search.status().ToString();
+  EXPECT_NE(KeyOf(*search, {0x0008, 0x1030}), nullptr);
+  EXPECT_EQ(KeyOf(*search, {0x0008, 0x0060}), nullptr);
+  EXPECT_EQ(KeyOf(*search, {0x0028, 0x0010}), nullptr);
+  auto series = Parse({QueryLevel::kSeries}, "includefield=00080060");
+  ASSERT_TRUE(series.ok()) << series.status().ToString();
+  EXPECT_NE(KeyOf(*series, {0x0008, 0x0060}), nullptr);
+}
+
 TEST(QidoSearchTest, ReadsPagingAndFuzzyMatching) {
   auto search = Parse({QueryLevel::kStudy}, "limit=10&offset=20&fuzzymatching=true");
   ASSERT_TRUE(search.ok());

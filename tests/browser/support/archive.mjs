@@ -1,5 +1,7 @@
-// The real pixeldex binary for a browser test: `pixeldex serve` on free ports
-// (--port 0, --http 127.0.0.1:0) in a fresh temporary folder, with one user;
+// The real pixeldex binary for a node test (the browser tests, the
+// dicomweb-client tests): `pixeldex serve` on free ports (--port 0,
+// --http 127.0.0.1:0) in a fresh temporary folder, with one user (read-only
+// unless `access: 'rw'`);
 // ready when it printed its "listening" lines (readiness awaited, never slept
 // for). Studies go in through DCMTK's storescu, as from a modality.
 
@@ -24,23 +26,24 @@ function hashPassword(secret) {
 }
 
 export class Archive {
-  static async start({user = 'alice', password = 'wonderland'} = {}) {
-    const dir = mkdtempSync(join(tmpdir(), 'pixeldex-browser-'));
-    const archive = new Archive(dir, user, password);
+  static async start({user = 'alice', password = 'wonderland', access = 'ro'} = {}) {
+    const dir = mkdtempSync(join(tmpdir(), 'pixeldex-test-'));
+    const archive = new Archive(dir, user, password, access);
     await archive.#launch();
     return archive;
   }
 
-  constructor(dir, user, password) {
+  constructor(dir, user, password, access) {
     this.dir = dir;
     this.user = user;
     this.password = password;
+    this.access = access;
     this.log = '';
     this.files = 0;
   }
 
   async #launch() {
-    const users = `http.users=${this.user}:${hashPassword(this.password)}:ro`;
+    const users = `http.users=${this.user}:${hashPassword(this.password)}:${this.access}`;
     this.process = spawn(BINARY, ['serve', '--port', '0', '--http', '127.0.0.1:0',
       '--storage', join(this.dir, 'storage'), '--index', join(this.dir, 'index.db'),
       '--set', users], {stdio: ['ignore', 'pipe', 'pipe']});
@@ -64,7 +67,8 @@ export class Archive {
   }
 
   // Writes the instances of `study` (series: [{modality, description,
-  // instances, frames}]) and sends them with storescu. Returns the UIDs.
+  // instances, frames}]) and sends them with storescu. Returns the UIDs, and
+  // the files sent (`files`, in the order of the series and instances).
   push(study) {
     const folder = join(this.dir, `push${++this.files}`);
     mkdirSync(folder);
@@ -86,7 +90,7 @@ export class Archive {
     });
     execFileSync('storescu', ['-aet', 'MODALITY', '-aec', 'PIXELDEX', '127.0.0.1',
       String(this.dicomPort), ...files], {env: {...process.env, TCP_NODELAY: '1'}, stdio: 'pipe'});
-    return {studyUid, series};
+    return {studyUid, series, files};
   }
 
   stop() {
