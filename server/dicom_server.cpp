@@ -140,7 +140,8 @@ Result<int> DicomServer::Start() {
   reconcile::LogReport(*reconciled, "start-up");
   // Retention (and recycling down to storage.max_size_mb) before the first
   // association: what the rules remove is in the events.
-  auto recycled = reconcile::Recycle(store_->file_system(), store_->layout(), *writer_,
+  auto recycled = reconcile::Recycle(archive_->store().file_system(), archive_->store().layout(),
+                                     archive_->writer(),
                                      settings_.storage.index,
                                      RecyclePolicyOf(settings_.storage),
                                      std::chrono::system_clock::now(), 0);

@@ -118,8 +118,8 @@ int RunRecycle(int argc, char** argv) {
     }
     return 0;
   }
-  auto report = reconcile::Recycle(archive->store->file_system(), archive->store->layout(),
-                                   *archive->writer, settings.storage.index, policy, now, 0);
+  auto report = reconcile::Recycle(archive->store().file_system(), archive->store().layout(),
+                                   archive->writer(), settings.storage.index, policy, now, 0);
   if (!report.ok()) {
     std::fprintf(stderr, "pixeldex recycle: %s\n", report.status().message().c_str());
     return 1;

@@ -12,7 +12,7 @@
 
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
-#include "catalog/query/sql_dialect.h"
+#include "catalog/query/sqlite_dialect.h"
 #include "catalog/query/sql_plan.h"
 #include "tests/query/fixture_index.h"
 
