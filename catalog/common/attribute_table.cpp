@@ -125,4 +125,8 @@ const char* EntityTable(EntityLevel level) {
   return "";
 }
 
+bool HasColumnAt(const TypedAttribute& attribute, EntityLevel level) {
+  return attribute.level == level || (level == EntityLevel::kStudy && attribute.copied_to_study);
+}
+
 }  // namespace pixeldex

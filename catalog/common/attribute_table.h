@@ -73,6 +73,10 @@ struct TypedAttribute {
 // In the order of the C-FIND catalog: patient, study, series, instance.
 std::span<const TypedAttribute> TypedAttributes();
 
+// Whether the table of `level` has a column for `attribute`: its own level's,
+// and on `studies` the copies of the patient attributes (copied_to_study).
+bool HasColumnAt(const TypedAttribute& attribute, EntityLevel level);
+
 // The table of a level's columns: "patients", "studies", "series", "instances".
 const char* EntityTable(EntityLevel level);
 

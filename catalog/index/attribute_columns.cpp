@@ -6,8 +6,7 @@ namespace pixeldex::index {
 
 AttributeColumns::AttributeColumns(EntityLevel level, Which which) {
   for (const TypedAttribute& attribute : TypedAttributes()) {
-    const bool copy = level == EntityLevel::kStudy && attribute.copied_to_study;
-    if (attribute.level != level && !copy) continue;
+    if (!HasColumnAt(attribute, level)) continue;
     if (which == Which::kNullable && attribute.not_null) continue;
     attributes_.push_back(&attribute);
   }

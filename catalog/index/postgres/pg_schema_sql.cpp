@@ -6,7 +6,8 @@
 namespace pixeldex::index::postgres {
 namespace {
 
-// The typed columns of one level's table, one "name type [constraints],"
+// The typed columns of one level's table (with, on studies, the study's
+// own copies of the patient attributes), one "name type [constraints],"
 // line each, from the attribute table: integers (IS, US) as bigint, text as
 // text; NOT NULL where the table says so; the unique key of the study,
 // series and instance levels UNIQUE (a patient is identified by Patient ID
@@ -14,12 +15,14 @@ namespace {
 std::string TypedColumns(EntityLevel level) {
   std::string out;
   for (const TypedAttribute& a : TypedAttributes()) {
-    if (a.level != level) continue;
+    if (!HasColumnAt(a, level)) continue;
     out += "  ";
     out += a.column;
     out += a.IsInteger() ? " bigint" : " text";
     if (a.not_null) out += " NOT NULL";
-    if (a.matching == Matching::kUniqueKey && level != EntityLevel::kPatient) out += " UNIQUE";
+    if (a.matching == Matching::kUniqueKey && a.level == level && level != EntityLevel::kPatient) {
+      out += " UNIQUE";
+    }
     out += ",\n";
   }
   return out;
@@ -81,6 +84,7 @@ CREATE UNIQUE INDEX patients_identity ON patients(patient_id, issuer_of_patient_
   WHERE patient_id <> '';
 CREATE INDEX patients_id ON patients(patient_id);
 CREATE INDEX patients_name ON patients(lower(patient_name) text_pattern_ops);
+CREATE INDEX studies_patient_name ON studies(lower(patient_name) text_pattern_ops);
 CREATE INDEX studies_patient ON studies(patient_pk);
 CREATE INDEX studies_date ON studies(study_date);
 CREATE INDEX studies_accession ON studies(accession_number);
@@ -144,6 +148,13 @@ CREATE TABLE events (
 );
 CREATE INDEX events_at ON events(at);
 CREATE INDEX events_kind_at ON events(kind, at);
+
+-- Studies retention and recycling never remove (SQLite version 7).
+CREATE TABLE protected_studies (
+  study_instance_uid  text PRIMARY KEY,
+  protected_at        text NOT NULL,  -- ISO 8601 UTC
+  reason              text
+);
 )sql";
 
 // The C-FIND computed keys of each study (SQLite: study_counts.cpp):
@@ -204,7 +215,7 @@ SELECT i.sop_instance_uid, i.sop_class_uid, i.instance_number, i.transfer_syntax
        se.body_part_examined, se.manufacturer,
        st.study_instance_uid, st.study_date, st.study_time, st.accession_number,
        st.study_id, st.study_description,
-       p.patient_id, p.patient_name, p.patient_birth_date, p.patient_sex,
+       p.patient_id, st.patient_name, st.patient_birth_date, st.patient_sex,
        i.instance_pk, se.series_pk, st.study_pk, p.patient_pk,
        p.issuer_of_patient_id, st.referring_physician_name,
        se.series_date, se.series_time, se.institution_name, se.station_name,
@@ -216,7 +227,7 @@ JOIN studies st ON st.study_pk = se.study_pk
 JOIN patients p ON p.patient_pk = st.patient_pk;
 
 CREATE VIEW study_summary AS
-SELECT p.patient_id, p.patient_name,
+SELECT p.patient_id, st.patient_name,
        st.study_instance_uid, st.study_date, st.study_time, st.accession_number,
        st.study_description,
        (SELECT string_agg(DISTINCT m.modality, '\' ORDER BY m.modality) FROM series m
@@ -295,7 +306,7 @@ JOIN instances i ON i.instance_pk = t.instance_pk;
 
 const std::vector<std::string>& PostgresMigrations() {
   static const std::vector<std::string> migrations = {
-      // Version 1: what SQLite's versions 1 to 5 built, in one step.
+      // Version 1: what SQLite's versions 1 to 7 built, in one step.
       EntityTables() + kIndexes + kOtherTables + DicomDictionaryInserts() + kStudyCounts + kViews,
   };
   return migrations;
