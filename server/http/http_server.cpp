@@ -138,6 +138,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       return;
     }
     parser_->body_limit(limit);
+    // Read before StartSpool, which hands the parser over to the spool's.
+    const bool expect_continue =
+        takes_body && beast::iequals(parser_->get()[http::field::expect], "100-continue");
     if (spooled && !StartSpool(limit)) {
       HttpRequest seen;
       seen.received_at = received_at_;
@@ -146,7 +149,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     }
     // RFC 9110 10.1.1: a client that sent "Expect: 100-continue" waits for
     // this interim answer before the content (curl: 1 s per STOW-RS request).
-    if (takes_body && beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+    if (expect_continue) {
       auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       http::async_write(stream_, *interim,
                         [self = this->shared_from_this(), interim](beast::error_code ec, size_t) {

@@ -215,7 +215,7 @@ void InsertInstance(PgConnection& conn, const std::string& header, const std::st
 TEST_F(PgSchemaE2eTest, RowsWithJsonbHeaderAndByteaThumbnailReadBackThroughTheViews) {
   PgConnection conn = Connect(server_.Uri());
   ASSERT_TRUE(MigratePostgresSchema(conn).ok());
-  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR'\\", 20);
+  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR'\\", 18);  // 18 bytes, NULs kept
   InsertInstance(conn,
                  R"({"00100010": {"vr": "PN", "Value": [{"Alphabetic": "O'Brien^Seán"}]},)"
                  R"( "00181030": {"vr": "LO", "Value": ["Knee \"left\""]},)"
