@@ -24,6 +24,7 @@
 #include "catalog/reconcile/reconciler.h"
 #include "server/association/association_session.h"
 #include "server/association/association_socket.h"
+#include "server/association/network_initialization.h"
 #include "server/association/tcp_nodelay.h"
 #include "server/config/environment_settings.h"
 #include "server/dimse/archive_room.h"
@@ -153,7 +154,7 @@ Result<int> DicomServer::Start() {
 Result<T_ASC_Network*> DicomServer::Listen(int port, DcmTransportLayer& inner,
                                            std::unique_ptr<AcceptNotifyingLayer>& hook) {
   T_ASC_Network* network = nullptr;
-  OFCondition cond = ASC_initializeNetwork(NET_ACCEPTOR, port,
+  OFCondition cond = InitializeNetwork(NET_ACCEPTOR, port,
                                            settings_.network.acse_timeout_seconds, &network);
   if (cond.bad()) {
     return Status::IoError("cannot listen on port " + std::to_string(port) + ": " + cond.text());

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "server/association/association_socket.h"
+#include "server/association/network_initialization.h"
 #include "server/association/tcp_nodelay.h"
 #include "server/listener/quick_ack_layer.h"
 
@@ -74,7 +75,7 @@ Result<std::unique_ptr<StoreAssociation>> StoreAssociation::Open(
     const MoveDestination& destination, const std::vector<query::RetrieveInstance>& instances,
     const StoreAssociationOptions& options) {
   T_ASC_Network* network = nullptr;
-  OFCondition cond = ASC_initializeNetwork(NET_REQUESTOR, 0, options.acse_timeout_seconds, &network);
+  OFCondition cond = InitializeNetwork(NET_REQUESTOR, 0, options.acse_timeout_seconds, &network);
   if (cond.bad()) return Status::IoError(std::string("cannot initialize network: ") + cond.text());
   T_ASC_Parameters* params = nullptr;
   cond = ASC_createAssociationParameters(&params, options.max_pdu);

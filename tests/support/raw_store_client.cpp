@@ -18,6 +18,8 @@
 #include <chrono>
 #include <vector>
 
+#include "server/association/network_initialization.h"
+
 namespace pixeldex::testing {
 namespace {
 
@@ -64,7 +66,7 @@ RawStoreClient::RawStoreClient(int port, const std::string& sop_class)
 RawStoreClient::RawStoreClient(int port, const std::vector<Context>& contexts,
                                const std::string& calling_aet)
     : sop_class_(contexts.front().sop_class) {
-  ASC_initializeNetwork(NET_REQUESTOR, 0, 30, &net_);
+  server::InitializeNetwork(NET_REQUESTOR, 0, 30, &net_);
   T_ASC_Parameters* params = LoopbackAssociationParameters(port, calling_aet.c_str(),
                                                            sop_class_.c_str(), contexts.front().role);
   const char* syntaxes[] = {UID_LittleEndianExplicitTransferSyntax};

@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "server/association/network_initialization.h"
+
 namespace pixeldex::testing {
 namespace {
 
@@ -31,7 +33,11 @@ int StoreSender::Send(const std::vector<SentFile>& files, const OnAcknowledged& 
       scu.addPresentationContext(f.sop_class_uid.c_str(), syntaxes);
     }
   }
-  OFCondition cond = scu.initNetwork();
+  OFCondition cond = EC_Normal;
+  {
+    const auto lock = server::LockNetworkInitialization();
+    cond = scu.initNetwork();
+  }
   if (cond.good()) cond = scu.negotiateAssociation();
   if (cond.bad()) {
     last_error_ = std::string("association failed: ") + cond.text();
