@@ -71,8 +71,6 @@ Result<std::optional<std::string>> RenderMember(const std::filesystem::path& sto
   if (code == Status::Code::kNotFound || code == Status::Code::kUnsupported) {
     return std::optional<std::string>();
   }
-  LogError("wado: rendering instance {}: {}", stored.sop_instance_uid,
-           encoded.status().ToString());
   return encoded.status();
 }
 
@@ -105,7 +103,12 @@ HttpResponse RenderedStudyOrSeries(const DicomwebContext& context, const HttpReq
   for (; member != files->end(); ++member) {
     body.AddOptional(*media_type, [root = context.storage_root, stored = std::move(*member),
                                    params = *rendered, type = *media_type] {
-      return RenderMember(root, stored, params, type);
+      auto made = RenderMember(root, stored, params, type);
+      if (!made.ok()) {
+        LogError("wado: rendering instance {}: {}", stored.sop_instance_uid,
+                 made.status().ToString());
+      }
+      return made;
     });
   }
   return body.Respond(*media_type);

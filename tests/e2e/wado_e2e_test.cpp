@@ -560,5 +560,33 @@ TEST_F(WadoE2eTest, ServesThumbnailsAsAcceptAndViewportAsk) {
   EXPECT_EQ(Get("/dicom-web/studies/" + UniqueUid("1.") + "/thumbnail").status, 404);
 }
 
+// The index's thumbnail of a frame larger than thumbnails.max_size (256) was
+// shrunk at ingest: it answers a viewport it fills on a side, and a viewport
+// it does not fill is rendered from the file instead (never upscaled).
+TEST_F(WadoE2eTest, ServesTheShrunkStoredThumbnailOnlyForTheViewportItFills) {
+  TestInstance large = base_;
+  large.series_uid = UniqueUid("2.");
+  large.columns = 300;
+  large.rows = 200;
+  const std::string sop = Store(large, "large", {});
+  const std::string stored = Index().Scalar(
+      "SELECT hex(png) FROM thumbnails JOIN instances USING (instance_pk) "
+      "WHERE sop_instance_uid = ?",
+      {sop});
+  const std::string thumbnail = InstancePath(large.series_uid, sop) + "/thumbnail";
+  Decoded own = DecodePng(Get(thumbnail, {kPng}).body);
+  EXPECT_EQ(own.width, 256);
+  EXPECT_EQ(own.height, 171);
+  EXPECT_EQ(Hex(Get(thumbnail + "?viewport=256,400", {kPng}).body), stored);
+  auto wide = Get(thumbnail + "?viewport=512,512", {kPng});
+  EXPECT_NE(Hex(wide.body), stored);
+  Decoded whole = DecodePng(wide.body);
+  EXPECT_EQ(whole.width, 300);
+  EXPECT_EQ(whole.height, 200);
+  Decoded small = DecodePng(Get(thumbnail + "?viewport=150,150", {kPng}).body);
+  EXPECT_EQ(small.width, 150);
+  EXPECT_EQ(small.height, 100);
+}
+
 }  // namespace
 }  // namespace pixeldex::testing
