@@ -34,7 +34,7 @@ while (($#)); do
     --batch) batch=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
-    *) sed -n '2,24p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,23p' "$0" >&2; exit 2 ;;
   esac
 done
 bench_require_built build build/pixeldex build/bench/make_corpus
