@@ -67,3 +67,38 @@ bench_synthetic_index() {
     "$1/build_find_index" --out "$2" --instances "$3"
   fi
 }
+
+# bench_free_port: a TCP port free on 127.0.0.1 now (for peers that cannot
+# listen on port 0 and say which port they got, such as Orthanc).
+bench_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# bench_stow_bodies LIST BATCH BOUNDARY DIR: writes into DIR (emptied) the
+# STOW-RS bodies of the files named in LIST, BATCH files each (multipart/
+# related, RFC 2046; PS3.18 10.5.1.1), as DIR/body.NNNN.
+bench_stow_bodies() {
+  local list=$1 batch=$2 boundary=$3 dir=$4 part_list body file
+  rm -rf "$dir" && mkdir -p "$dir"
+  split -l "$batch" -d -a 4 "$list" "$dir/list."
+  for part_list in "$dir"/list.*; do
+    body="${part_list/list./body.}"
+    while read -r file; do
+      printf -- '--%s\r\nContent-Type: application/dicom\r\n\r\n' "$boundary"
+      cat "$file"
+      printf '\r\n'
+    done <"$part_list" >"$body"
+    printf -- '--%s--\r\n' "$boundary" >>"$body"
+  done
+}
+
+# bench_stow URL BOUNDARY DIR: POSTs each DIR/body.* to URL (…/studies) with
+# curl, one after the other; exits 1 unless each is answered 200.
+bench_stow() {
+  local body code
+  for body in "$3"/body.*; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary "@$body" \
+      -H "Content-Type: multipart/related; type=\"application/dicom\"; boundary=$2" "$1")
+    [[ $code == 200 ]] || { echo "STOW to $1 answered $code" >&2; exit 1; }
+  done
+}

@@ -1,11 +1,11 @@
 // make_corpus: writes a folder of CT-like Part-10 files for the import
 // benchmark (bench/README.md "Import"): 16-bit greyscale, SIZExSIZE, Explicit
-// VR Little Endian, 100 slices per series, 2 series per study, in
+// VR Little Endian, 100 slices per series (or --per-series), 2 series per study, in
 // study/series folders with extension-less names, as PACS exports look.
 // Every slice has its own pixels (a phantom that changes along z), so
 // thumbnails and hashes differ. Not a test.
 //
-//   make_corpus --out DIR [--files N] [--size PIXELS]
+//   make_corpus --out DIR [--files N] [--size PIXELS] [--per-series N]
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -21,7 +21,6 @@
 
 namespace {
 
-constexpr int kSlicesPerSeries = 100;
 constexpr int kSeriesPerStudy = 2;
 
 std::string NewUid() {
@@ -100,6 +99,7 @@ int main(int argc, char** argv) {
   std::string out;
   int files = 2000;
   int size = 512;
+  int per_series = 100;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--out")
@@ -108,15 +108,19 @@ int main(int argc, char** argv) {
       files = std::atoi(argv[i + 1]);
     else if (flag == "--size")
       size = std::atoi(argv[i + 1]);
+    else if (flag == "--per-series")
+      per_series = std::atoi(argv[i + 1]);
   }
-  if (out.empty() || files <= 0 || size <= 0 || size > 4096 || argc % 2 == 0) {
-    std::fprintf(stderr, "usage: make_corpus --out DIR [--files N] [--size PIXELS]\n");
+  if (out.empty() || files <= 0 || size <= 0 || size > 4096 || per_series <= 0 ||
+      argc % 2 == 0) {
+    std::fprintf(stderr,
+                 "usage: make_corpus --out DIR [--files N] [--size PIXELS] [--per-series N]\n");
     return 2;
   }
   std::string study_uid, series_uid;
   for (int n = 0; n < files; ++n) {
-    const int slice = n % kSlicesPerSeries;
-    const int series = n / kSlicesPerSeries;
+    const int slice = n % per_series;
+    const int series = n / per_series;
     const int study = series / kSeriesPerStudy;
     if (slice == 0) {
       if (series % kSeriesPerStudy == 0) study_uid = NewUid();

@@ -35,7 +35,7 @@ serve_fresh() {
 # stops it.
 stop_measured() {
   peak_rss=$(awk '/^VmHWM/{print $2 / 1024}' "/proc/$server_pid/status")
-  stop_measured
+  bench_stop_server
 }
 
 build/bench/make_corpus --out "$work/corpus" --files "$files" --size "$size" >/dev/null
@@ -43,19 +43,8 @@ find "$work/corpus" -type f | sort >"$work/list"
 count=$(wc -l <"$work/list")
 bytes=$(xargs -a "$work/list" cat | wc -c)
 
-# Multipart bodies of `batch` instances each (RFC 2046; PS3.18 10.5.1.1).
 boundary="pixeldex-stow-bench"
-rm -rf "$work/bodies" && mkdir -p "$work/bodies"
-split -l "$batch" -d -a 4 "$work/list" "$work/bodies/list."
-for part_list in "$work/bodies"/list.*; do
-  body="${part_list/list./body.}"
-  while read -r file; do
-    printf -- '--%s\r\nContent-Type: application/dicom\r\n\r\n' "$boundary"
-    cat "$file"
-    printf '\r\n'
-  done <"$part_list" >"$body"
-  printf -- '--%s--\r\n' "$boundary" >>"$body"
-done
+bench_stow_bodies "$work/list" "$batch" "$boundary" "$work/bodies"
 
 rm -rf "$work/cstore" && mkdir -p "$work/cstore"
 serve_fresh "$work/cstore"
@@ -71,12 +60,7 @@ printf 'C-STORE  %d instances (%d stored), %.1f MB: %.1f instances/s, peak RSS %
 rm -rf "$work/stow" && mkdir -p "$work/stow"
 serve_fresh "$work/stow"
 t0=$(now)
-for body in "$work/bodies"/body.*; do
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary "@$body" \
-    -H "Content-Type: multipart/related; type=\"application/dicom\"; boundary=$boundary" \
-    "http://127.0.0.1:$http_port/dicom-web/studies")
-  [[ $code == 200 ]] || { echo "STOW answered $code" >&2; exit 1; }
-done
+bench_stow "http://127.0.0.1:$http_port/dicom-web/studies" "$boundary" "$work/bodies"
 t1=$(now)
 stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
 stop_measured

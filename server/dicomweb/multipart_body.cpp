@@ -23,10 +23,14 @@ std::string MultipartBody::ContentType(const std::string& type) const {
   return "multipart/related; type=\"" + type + "\"; boundary=" + boundary_;
 }
 
-void MultipartBody::BeginPart(const std::string& content_type) {
+std::string MultipartBody::PartHeader(const std::string& content_type) const {
   // Each part after the first begins with the CRLF that ends the previous one.
-  body_->AddBytes((parts_ > 0 ? "\r\n--" : "--") + boundary_ + "\r\nContent-Type: " + content_type +
-                  "\r\n\r\n");
+  return (parts_ > 0 ? "\r\n--" : "--") + boundary_ + "\r\nContent-Type: " + content_type +
+         "\r\n\r\n";
+}
+
+void MultipartBody::BeginPart(const std::string& content_type) {
+  body_->AddBytes(PartHeader(content_type));
   ++parts_;
 }
 
@@ -44,6 +48,17 @@ void MultipartBody::AddFile(const std::string& content_type, std::filesystem::pa
 void MultipartBody::AddProduced(const std::string& content_type, StreamedBody::Producer produce) {
   BeginPart(content_type);
   body_->AddProduced(std::move(produce));
+}
+
+void MultipartBody::AddOptional(const std::string& content_type, OptionalProducer produce) {
+  body_->AddProduced([header = PartHeader(content_type),
+                      produce = std::move(produce)]() -> Result<std::string> {
+    auto made = produce();
+    if (!made.ok()) return made.status();
+    if (!made->has_value()) return std::string();
+    return header + **made;
+  });
+  ++parts_;
 }
 
 std::shared_ptr<StreamedBody> MultipartBody::Finish() {

@@ -5,11 +5,15 @@
 //   --<boundary> CRLF  Content-Type: <type> CRLF  CRLF  <content> CRLF
 // and the payload ends with --<boundary>-- CRLF. The boundary is 32 random
 // hex digits after a fixed prefix; a file is not scanned for it (as every
-// implementation does, the chance of a collision is negligible). Not
-// thread-safe; one per response.
+// implementation does, the chance of a collision is negligible). A part may
+// be optional: made when the body reaches it, and left out whole (headers
+// and delimiter too) when it has nothing to show. Not thread-safe; one per
+// response.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "server/http/http_message.h"
@@ -29,6 +33,11 @@ class MultipartBody {
   void AddBytes(const std::string& content_type, std::string bytes);
   void AddFile(const std::string& content_type, std::filesystem::path file, uint64_t size);
   void AddProduced(const std::string& content_type, StreamedBody::Producer produce);
+  // A part made when reached; nullopt leaves it out of the payload. Only
+  // after another part: a multipart payload holds at least one part (RFC
+  // 2046 5.1.1), which the caller makes sure of.
+  using OptionalProducer = std::function<Result<std::optional<std::string>>()>;
+  void AddOptional(const std::string& content_type, OptionalProducer produce);
 
   int parts() const { return parts_; }
   // Closes the payload; the builder is spent.
@@ -38,6 +47,8 @@ class MultipartBody {
   HttpResponse Respond(const std::string& type);
 
  private:
+  // The delimiter and headers that open a part.
+  std::string PartHeader(const std::string& content_type) const;
   void BeginPart(const std::string& content_type);
 
   std::string boundary_;

@@ -81,14 +81,38 @@ Result<RenderedParams> ParseRenderedParams(const QueryParams& params) {
   return rendered;
 }
 
-Result<std::string> ChooseRenderedMediaType(const std::string& accept) {
+namespace {
+
+// The first of image/png and image/jpeg that `accept` admits: image/* and
+// */* (and no Accept) give `wildcard`; with `multipart`, a
+// multipart/related range admits the image type of its type parameter.
+Result<std::string> FirstImageType(const std::string& accept, const std::string& wildcard,
+                                   bool multipart) {
   for (const MediaRange& range : ParseAccept(accept)) {
-    if (range.type == "image/png") return std::string("image/png");
-    if (range.type == "image/jpeg" || range.type == "image/*" || range.type == "*/*") {
-      return std::string("image/jpeg");
+    std::string type = range.type;
+    if (multipart && type == "multipart/related") {
+      auto it = range.params.find("type");
+      if (it == range.params.end()) continue;
+      type = it->second;
     }
+    if (type == "image/png" || type == "image/jpeg") return type;
+    if (type == "image/*" || type == "*/*") return wildcard;
   }
   return Status::Unsupported("rendered images are image/jpeg or image/png");
+}
+
+}  // namespace
+
+Result<std::string> ChooseRenderedMediaType(const std::string& accept) {
+  return FirstImageType(accept, "image/jpeg", false);
+}
+
+Result<std::string> ChooseRenderedPartType(const std::string& accept) {
+  return FirstImageType(accept, "image/jpeg", true);
+}
+
+Result<std::string> ChooseThumbnailMediaType(const std::string& accept) {
+  return FirstImageType(accept, "image/png", false);
 }
 
 }  // namespace pixeldex::server

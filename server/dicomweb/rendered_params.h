@@ -41,4 +41,14 @@ Result<RenderedParams> ParseRenderedParams(const QueryParams& params);
 // images (PS3.18 8.7.4, Table 8.7.4-1). Unsupported (-> 406) when neither.
 Result<std::string> ChooseRenderedMediaType(const std::string& accept);
 
+// The type of each part of a rendered study or series (a multipart/related
+// payload, PS3.18 8.7.4): as ChooseRenderedMediaType, and a range
+// multipart/related; type="image/png" (or image/jpeg) admits that type.
+Result<std::string> ChooseRenderedPartType(const std::string& accept);
+
+// The type of a thumbnail (PS3.18 10.4.1.1.4): as ChooseRenderedMediaType,
+// but image/*, */* and no Accept give image/png, the type of the
+// thumbnails the index stores, served without rendering.
+Result<std::string> ChooseThumbnailMediaType(const std::string& accept);
+
 }  // namespace pixeldex::server

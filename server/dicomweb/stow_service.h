@@ -13,8 +13,8 @@
 // through the same ingest pipeline as a C-STORE (CountedIngest: validation,
 // the File Meta Information's SOP Class and Instance UIDs checked against
 // the data set as C-STORE checks its request's, storage.duplicates,
-// thumbnails, fsync, index, events, storage.min_free_mb), one after the
-// other; the answer is sent once every stored part is durable and indexed.
+// thumbnails, fsync, index, events, storage.min_free_mb), up to 4 parts at
+// a time; the answer is sent once every stored part is durable and indexed.
 // A part that fails never affects the others; a part the body ends inside
 // (truncated) is never stored. The answer is the Store Instances Response
 // (stow_response.h): 200, 202 or 409. Refused as a whole: 400 for a body

@@ -95,7 +95,7 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
     AddWadoFramesRoutes(router, context);
     AddWadoBulkdataRoutes(router, context);
     AddWadoRenderedRoutes(router, context);
-    AddThumbnailRoutes(router, context);
+    AddThumbnailRoutes(router, context, settings.thumbnails.max_size);
     // Last: it describes the /dicom-web routes added before it.
     AddCapabilitiesRoute(router, context->scheme);
     // The web page: the same data and authentication as DICOMweb.

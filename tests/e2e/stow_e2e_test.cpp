@@ -154,6 +154,31 @@ TEST_F(StowE2eTest, OneBadPartFailsAloneWith202AndItsReason) {
   EXPECT_TRUE(IncomingIsEmpty());
 }
 
+TEST_F(StowE2eTest, ManyPartsStoredTogetherAreAnsweredInTheirOrder) {
+  // More parts than are stored at a time (4), one bad among them: the answer
+  // lists them in the body's order, and every good one is indexed when it
+  // comes.
+  const std::string study = UniqueUid("1.");
+  std::vector<std::string> contents, expected;
+  for (int i = 0; i < 13; ++i) {
+    if (i == 6) {
+      contents.push_back("not DICOM");
+      continue;
+    }
+    TestInstance t = Instance(study);
+    t.instance_number = i + 1;
+    contents.push_back(ReadFileBytes(FileOf(t)));
+    expected.push_back(t.sop_instance_uid);
+  }
+  const CurlReply reply = Post("/dicom-web/studies", MultipartBody(contents));
+  ASSERT_EQ(reply.status, 202) << reply.body << server_->Log();
+  const json answer = json::parse(reply.body);
+  EXPECT_EQ(Referenced(answer, "00081199"), expected);
+  EXPECT_EQ(answer.at("0008119A").at("Value").size(), 1u);
+  EXPECT_EQ(Instances(), 12);
+  EXPECT_TRUE(IncomingIsEmpty());
+}
+
 TEST_F(StowE2eTest, ATruncatedBodyStoresOnlyTheWholeParts) {
   const TestInstance whole = Instance(UniqueUid("1."));
   const TestInstance cut = Instance(UniqueUid("1."));

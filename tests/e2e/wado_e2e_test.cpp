@@ -448,5 +448,145 @@ TEST_F(WadoE2eTest, RefusesBadRenderingRequests) {
   EXPECT_EQ(Get(InstancePath(base_.series_uid, "1.2.3") + "/rendered", {kPng}).status, 404);
 }
 
+// PS3.18 10.4.1.1.3 (Table 10.4.1-3): a rendered study or series is every
+// instance rendered, one part each, in series and instance order.
+TEST_F(WadoE2eTest, RendersEveryInstanceOfAStudyOrSeries) {
+  const std::string study = "/dicom-web/studies/" + base_.study_uid;
+  auto reply = Get(study + "/rendered", {"Accept: multipart/related; type=\"image/png\""});
+  EXPECT_EQ(reply.headers["content-type"].rfind("multipart/related; type=\"image/png\"", 0), 0u);
+  auto parts = Parts(reply);
+  ASSERT_EQ(parts.size(), 4u) << server_->Log();
+  for (const MultipartPart& part : parts) {
+    EXPECT_EQ(part.headers.at("content-type"), "image/png");
+    Decoded image = DecodePng(part.content);
+    EXPECT_EQ(image.width, 16);
+    EXPECT_EQ(image.height, 16);
+  }
+  EXPECT_EQ(parts[0].content,
+            Get(InstancePath(base_.series_uid, native_) + "/rendered", {kPng}).body);
+  EXPECT_EQ(parts[3].content,
+            Get(InstancePath(frames_series_, multiframe_) + "/frames/1/rendered", {kPng}).body);
+
+  // A series; the parameters apply to each part; JPEG by default.
+  auto series = Parts(Get(study + "/series/" + frames_series_ + "/rendered?viewport=8,8"));
+  ASSERT_EQ(series.size(), 1u);
+  EXPECT_EQ(series[0].headers.at("content-type"), "image/jpeg");
+  Decoded small = DecodeJpeg(series[0].content);
+  EXPECT_EQ(small.width, 8);
+  EXPECT_EQ(small.height, 8);
+
+  EXPECT_EQ(Get(study + "/rendered", {"Accept: application/dicom"}).status, 406);
+  EXPECT_EQ(Get(study + "/rendered?viewport=0,0", {kPng}).status, 400);
+  EXPECT_EQ(Get("/dicom-web/studies/" + UniqueUid("1.") + "/rendered", {kPng}).status, 404);
+  EXPECT_EQ(Get(study + "/series/" + UniqueUid("2.") + "/rendered", {kPng}).status, 404);
+}
+
+// An instance without Pixel Data has no rendered representation: a
+// rendered study leaves it out, a series of it alone and its own thumbnail
+// are 404; the study's thumbnail is another instance's.
+TEST_F(WadoE2eTest, LeavesInstancesWithoutPixelsOut) {
+  TestInstance report = base_;
+  report.series_uid = UniqueUid("2.");
+  report.sop_instance_uid = UniqueUid("3.");
+  report.series_number = 0;  // first in series order
+  const std::string file = MakeInstance(report, "report.dcm");
+  auto erased = RunProcess({"dcmodify", "-nb", "-e", "(7fe0,0010)", file});
+  ASSERT_EQ(erased.exit_code, 0) << erased.output;
+  auto stored = StoreScu({file}, {});
+  ASSERT_EQ(stored.exit_code, 0) << stored.output << server_->Log();
+
+  const std::string study = "/dicom-web/studies/" + base_.study_uid;
+  auto parts = Parts(Get(study + "/rendered", {kPng}));
+  ASSERT_EQ(parts.size(), 4u) << server_->Log();
+  EXPECT_EQ(parts[0].content,
+            Get(InstancePath(base_.series_uid, native_) + "/rendered", {kPng}).body);
+  EXPECT_EQ(Get(InstancePath(report.series_uid, report.sop_instance_uid) + "/thumbnail").status,
+            404);
+  EXPECT_EQ(Get(study + "/series/" + report.series_uid + "/rendered", {kPng}).status, 404);
+  // Rendered rather than stored (JPEG asked), from the first instance with pixels.
+  auto thumbnail = Get(study + "/thumbnail", {"Accept: image/jpeg"});
+  ASSERT_EQ(thumbnail.status, 200) << thumbnail.body << server_->Log();
+  EXPECT_EQ(DecodeJpeg(thumbnail.body).width, 16);
+}
+
+std::string Hex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string hex;
+  for (unsigned char c : bytes) {
+    hex += kDigits[c >> 4];
+    hex += kDigits[c & 15];
+  }
+  return hex;
+}
+
+// PS3.18 10.4.1.1.4: a thumbnail of a study, series, instance or frame, of
+// the type Accept asks, fitted in the viewport; the index's own when it is
+// what was asked.
+TEST_F(WadoE2eTest, ServesThumbnailsAsAcceptAndViewportAsk) {
+  const std::string stored = Index().Scalar(
+      "SELECT hex(png) FROM thumbnails JOIN instances USING (instance_pk) "
+      "WHERE sop_instance_uid = ?",
+      {native_});
+  ASSERT_FALSE(stored.empty());
+  const std::string study = "/dicom-web/studies/" + base_.study_uid;
+  auto from_index = Get(study + "/thumbnail");
+  ASSERT_EQ(from_index.status, 200) << from_index.body << server_->Log();
+  EXPECT_EQ(from_index.headers["content-type"], "image/png");
+  EXPECT_EQ(Hex(from_index.body), stored);
+  // 16x16 was not shrunk at ingest: it is also the answer for a larger viewport.
+  const std::string instance = InstancePath(base_.series_uid, native_) + "/thumbnail";
+  EXPECT_EQ(Hex(Get(instance + "?viewport=64,64", {kPng}).body), stored);
+
+  auto small = Get(instance + "?viewport=8,4", {kPng});
+  ASSERT_EQ(small.status, 200) << small.body;
+  Decoded fitted = DecodePng(small.body);
+  EXPECT_EQ(fitted.width, 4);
+  EXPECT_EQ(fitted.height, 4);
+  auto jpeg = Get(study + "/series/" + jpegls_series_ + "/thumbnail", {"Accept: image/jpeg"});
+  EXPECT_EQ(jpeg.headers["content-type"], "image/jpeg");
+  EXPECT_EQ(DecodeJpeg(jpeg.body).width, 16);
+
+  const std::string frames = InstancePath(frames_series_, multiframe_) + "/frames/";
+  Decoded one = DecodePng(Get(frames + "1/thumbnail?window=9000,20000", {kPng}).body);
+  Decoded three = DecodePng(Get(frames + "3/thumbnail?window=9000,20000", {kPng}).body);
+  ASSERT_EQ(one.width, 16);
+  ASSERT_EQ(three.width, 16);
+  EXPECT_LT(one.grey[0] + 40, three.grey[0]);  // frame 3 holds larger values
+
+  EXPECT_EQ(Get(instance, {"Accept: application/dicom"}).status, 406);
+  EXPECT_EQ(Get(instance + "?viewport=4,4,0,0,8,8", {kPng}).status, 400);
+  EXPECT_EQ(Get(frames + "4/thumbnail", {kPng}).status, 404);
+  EXPECT_EQ(Get(frames + "1,2/thumbnail", {kPng}).status, 400);
+  EXPECT_EQ(Get("/dicom-web/studies/" + UniqueUid("1.") + "/thumbnail").status, 404);
+}
+
+// The index's thumbnail of a frame larger than thumbnails.max_size (256) was
+// shrunk at ingest: it answers a viewport it fills on a side, and a viewport
+// it does not fill is rendered from the file instead (never upscaled).
+TEST_F(WadoE2eTest, ServesTheShrunkStoredThumbnailOnlyForTheViewportItFills) {
+  TestInstance large = base_;
+  large.series_uid = UniqueUid("2.");
+  large.columns = 300;
+  large.rows = 200;
+  const std::string sop = Store(large, "large", {});
+  const std::string stored = Index().Scalar(
+      "SELECT hex(png) FROM thumbnails JOIN instances USING (instance_pk) "
+      "WHERE sop_instance_uid = ?",
+      {sop});
+  const std::string thumbnail = InstancePath(large.series_uid, sop) + "/thumbnail";
+  Decoded own = DecodePng(Get(thumbnail, {kPng}).body);
+  EXPECT_EQ(own.width, 256);
+  EXPECT_EQ(own.height, 171);
+  EXPECT_EQ(Hex(Get(thumbnail + "?viewport=256,400", {kPng}).body), stored);
+  auto wide = Get(thumbnail + "?viewport=512,512", {kPng});
+  EXPECT_NE(Hex(wide.body), stored);
+  Decoded whole = DecodePng(wide.body);
+  EXPECT_EQ(whole.width, 300);
+  EXPECT_EQ(whole.height, 200);
+  Decoded small = DecodePng(Get(thumbnail + "?viewport=150,150", {kPng}).body);
+  EXPECT_EQ(small.width, 150);
+  EXPECT_EQ(small.height, 100);
+}
+
 }  // namespace
 }  // namespace pixeldex::testing

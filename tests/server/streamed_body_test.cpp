@@ -122,5 +122,24 @@ TEST(MultipartBodyTest, AClientReadsBackTheFilesByteForByte) {
   EXPECT_EQ(parts[1].headers["content-type"], "application/dicom");
 }
 
+TEST(MultipartBodyTest, LeavesOutOptionalPartsThatHaveNothingAndStopsAtAFailure) {
+  MultipartBody multipart("XyZ");
+  multipart.AddBytes("image/png", "first");
+  using Made = Result<std::optional<std::string>>;
+  multipart.AddOptional("image/png", [] { return Made(std::optional<std::string>()); });
+  multipart.AddOptional("image/png", [] { return Made(std::optional<std::string>("third")); });
+  auto body = multipart.Finish();
+  auto all = ReadAll(*body, 5);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(*all,
+            "--XyZ\r\nContent-Type: image/png\r\n\r\nfirst\r\n"
+            "--XyZ\r\nContent-Type: image/png\r\n\r\nthird\r\n--XyZ--\r\n");
+
+  MultipartBody failing("XyZ");
+  failing.AddBytes("image/png", "first");
+  failing.AddOptional("image/png", [] { return Made(Status::Corruption("unreadable")); });
+  EXPECT_EQ(ReadAll(*failing.Finish(), 64).status().code(), Status::Code::kCorruption);
+}
+
 }  // namespace
 }  // namespace pixeldex::server
