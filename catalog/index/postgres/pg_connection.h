@@ -75,6 +75,9 @@ class PgConnection {
   Result<std::string> QuoteIdentifier(std::string_view name);
 
   const std::string& redacted_uri() const { return redacted_uri_; }
+  // How many times this connection was made again: a caller whose own
+  // transaction spans several calls compares it to see the transaction lost.
+  uint64_t sessions() const { return sessions_; }
 
  private:
   struct Finish {
