@@ -14,6 +14,7 @@
 #include "catalog/index/index_writer.h"
 #include "catalog/index/sqlite_db.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/sample_record.h"
 #include "tests/support/temp_dir.h"
 
 namespace pixeldex::index::postgres {
@@ -21,29 +22,11 @@ namespace {
 
 using testing::PostgresServer;
 
+// Thumbnail bytes PostgreSQL text could not hold: a NUL and a high byte.
 InstanceRecord Record(const std::string& sop, const std::string& series,
                       const std::string& study, const std::string& patient) {
-  InstanceRecord r;
-  r.patient.patient_id = patient;
-  r.patient.patient_name = "Doe^" + patient;
-  r.study.study_instance_uid = study;
-  r.study.study_date = "20260101";
-  r.series.series_instance_uid = series;
-  r.series.modality = "CT";
-  r.series.series_number = 3;
-  r.instance.sop_instance_uid = sop;
-  r.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";
-  r.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
-  r.instance.rows = 512;
-  r.header_json = R"({"00080018":{"vr":"UI","Value":[")" + sop + R"("]}})";
-  r.file.relative_path = study + "/" + series + "/" + sop + ".dcm";
-  r.file.size_bytes = 1000;
-  r.file.sha256 = std::string(64, 'a');
-  r.file.received_at = "2026-11-25T10:00:00.000Z";
-  r.provenance.source = ProvenanceSource::kNetwork;
-  r.provenance.calling_aet = "MODALITY";
-  // Bytes PostgreSQL text could not hold: a NUL and a high byte.
-  r.thumbnail = ThumbnailRecord{ThumbnailStatus::kOk, {}, 2, 1, std::string("PNG\0\xff", 5)};
+  InstanceRecord r = testing::SampleRecord(sop, series, study, patient);
+  r.thumbnail->png = std::string("PNG\0\xff", 5);
   return r;
 }
 
@@ -178,6 +161,22 @@ TEST_F(PgIndexBackendE2eTest, KeepsTheHeaderAsJsonbAndTheThumbnailByteForByte) {
   ASSERT_TRUE(copy->has_value());
   EXPECT_EQ((*copy)->path, record.file.relative_path);
   EXPECT_EQ((*copy)->provenance.calling_aet, "MODALITY");
+}
+
+// jsonb refuses \u0000 (SQLSTATE 22P05); a NUL in a header value must not
+// fail the store. An escaped backslash before "u0000" is text and stays.
+TEST_F(PgIndexBackendE2eTest, AHeaderWithANulInAValueIsStoredWithUFFFD) {
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  InstanceRecord record = Record("1.1", "1.2", "1.3", "P1");
+  record.header_json = R"({"00081030":{"vr":"LO","Value":["A\u0000B"]},)"
+                       R"("00204000":{"vr":"LT","Value":["C\\u0000"]}})";
+  auto written = writer->Write(record);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  PgConnection conn = Connect();
+  EXPECT_EQ(PostgresRows(conn, "SELECT json -> '00081030' -> 'Value' ->> 0, "
+                               "json -> '00204000' -> 'Value' ->> 0 FROM headers"),
+            (std::vector<std::vector<std::string>>{{"A\xEF\xBF\xBD" "B", "C\\u0000"}}));
 }
 
 TEST_F(PgIndexBackendE2eTest, FailsWhileTheServerIsAwayAndWorksAgainWhenItIsBack) {

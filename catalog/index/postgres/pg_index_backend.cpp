@@ -1,5 +1,6 @@
 #include "catalog/index/postgres/pg_index_backend.h"
 
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -42,6 +43,24 @@ Result<int64_t> Upsert(PgConnection& conn, const std::string& sql, EntityLevel l
   Append(params, AttributeColumns(level, AttributeColumns::Which::kAll).Values(r));
   params.push_back(PgParam::Text(now));
   return KeyOf(conn.Exec(sql, params), what);
+}
+
+// `json` with each escaped NUL (\u0000) as U+FFFD (\ufffd): jsonb cannot
+// hold U+0000 (PostgreSQL documentation 8.14 "JSON Types": such an escape
+// is refused, SQLSTATE 22P05), and a NUL in a DICOM text value is not a
+// character of it anyway (PS3.5 6.1.2.3; the ingest pipeline marks
+// undecodable text with U+FFFD the same way). A backslash that is itself
+// escaped (\\u0000) is text, and kept.
+std::string JsonbSafe(std::string json) {
+  constexpr std::string_view kNul = "\\u0000";
+  size_t at = json.find(kNul);
+  while (at != std::string::npos) {
+    size_t backslashes = 0;
+    while (backslashes < at && json[at - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) json.replace(at + 2, 4, "fffd");
+    at = json.find(kNul, at + kNul.size());
+  }
+  return json;
 }
 
 Status Run(PgConnection& conn, const std::string& sql, std::initializer_list<PgParam> params) {
@@ -154,8 +173,9 @@ Result<int64_t> PgIndexBackend::InsertRows(const InstanceRecord& r, const std::s
   Append(params, InstanceFileValues(r));
   auto instance_pk = KeyOf(writer_.Exec(Sql().insert_instance, params), "instance insert");
   if (!instance_pk.ok()) return instance_pk.status();
-  PIXELDEX_RETURN_IF_ERROR(Run(writer_, Sql().insert_header,
-                               {PgParam::Int(*instance_pk), PgParam::Text(r.header_json)}));
+  PIXELDEX_RETURN_IF_ERROR(
+      Run(writer_, Sql().insert_header,
+          {PgParam::Int(*instance_pk), PgParam::Text(JsonbSafe(r.header_json))}));
   if (r.thumbnail) {
     const ThumbnailRecord& t = *r.thumbnail;
     const bool ok = t.status == ThumbnailStatus::kOk;

@@ -8,7 +8,8 @@
 // One batch is one transaction (BEGIN ... COMMIT), each job a SAVEPOINT
 // (SQL command reference, SAVEPOINT / ROLLBACK TO SAVEPOINT); patients,
 // studies and series are upserted with INSERT ... ON CONFLICT DO UPDATE, the
-// header goes in as jsonb, the thumbnail as bytea, every value a bound
+// header goes in as jsonb (an escaped NUL, which jsonb refuses, as U+FFFD),
+// the thumbnail as bytea, every value a bound
 // parameter (WriterSql, writer_sql.h). COMMIT returns once the commit is
 // flushed to the server's WAL under its default synchronous_commit = on
 // (PostgreSQL documentation 20.5.1 "Settings").
