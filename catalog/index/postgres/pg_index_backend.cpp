@@ -42,7 +42,7 @@ Result<int64_t> Upsert(PgConnection& conn, const std::string& sql, EntityLevel l
   if (parent) params.push_back(PgParam::Int(*parent));
   Append(params, AttributeColumns(level, AttributeColumns::Which::kAll).Values(r));
   params.push_back(PgParam::Text(now));
-  return KeyOf(conn.Exec(sql, params), what);
+  return KeyOf(conn.ExecPrepared(sql, params), what);
 }
 
 // `json` with each escaped NUL (\u0000) as U+FFFD (\ufffd): jsonb cannot
@@ -64,7 +64,7 @@ std::string JsonbSafe(std::string json) {
 }
 
 Status Run(PgConnection& conn, const std::string& sql, std::initializer_list<PgParam> params) {
-  return conn.Exec(sql, params).status();
+  return conn.ExecPrepared(sql, params).status();
 }
 
 }  // namespace
@@ -121,7 +121,7 @@ Status PgIndexBackend::EndJob(bool keep) {
 
 Result<std::optional<StoredInstance>> PgIndexBackend::FindStored(
     const std::string& sop_instance_uid) {
-  auto rows = writer_.Exec(Sql().find_stored, {PgParam::Text(sop_instance_uid)});
+  auto rows = writer_.ExecPrepared(Sql().find_stored, {PgParam::Text(sop_instance_uid)});
   if (!rows.ok()) return rows.status();
   if (rows->rows() == 0) return std::optional<StoredInstance>();
   StoredInstance stored;
@@ -140,7 +140,7 @@ Result<int64_t> PgIndexBackend::UpsertPatient(const InstanceRecord& r, const std
   // PS3.3 C.7.1.1: an empty Patient ID identifies nobody; such an instance's
   // patient is its study's own (patient_identity.h), as on SQLite.
   if (r.patient.patient_id.empty()) {
-    auto found = writer_.Exec(Sql().find_anonymous_patient,
+    auto found = writer_.ExecPrepared(Sql().find_anonymous_patient,
                               {PgParam::Text(r.study.study_instance_uid),
                                PgParam::Text(r.patient.issuer_of_patient_id)});
     if (!found.ok()) return found.status();
@@ -151,7 +151,7 @@ Result<int64_t> PgIndexBackend::UpsertPatient(const InstanceRecord& r, const std
       Append(params,
              AttributeColumns(EntityLevel::kPatient, AttributeColumns::Which::kNullable).Values(r));
       params.push_back(PgParam::Text(now));
-      PIXELDEX_RETURN_IF_ERROR(writer_.Exec(Sql().update_patient, params).status());
+      PIXELDEX_RETURN_IF_ERROR(writer_.ExecPrepared(Sql().update_patient, params).status());
       return *patient_pk;
     }
   }
@@ -171,7 +171,7 @@ Result<int64_t> PgIndexBackend::InsertRows(const InstanceRecord& r, const std::s
   std::vector<PgParam> params{PgParam::Int(*series_pk)};
   Append(params, AttributeColumns(EntityLevel::kInstance, AttributeColumns::Which::kAll).Values(r));
   Append(params, InstanceFileValues(r));
-  auto instance_pk = KeyOf(writer_.Exec(Sql().insert_instance, params), "instance insert");
+  auto instance_pk = KeyOf(writer_.ExecPrepared(Sql().insert_instance, params), "instance insert");
   if (!instance_pk.ok()) return instance_pk.status();
   PIXELDEX_RETURN_IF_ERROR(
       Run(writer_, Sql().insert_header,

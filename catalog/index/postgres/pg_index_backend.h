@@ -10,7 +10,8 @@
 // studies and series are upserted with INSERT ... ON CONFLICT DO UPDATE, the
 // header goes in as jsonb (an escaped NUL, which jsonb refuses, as U+FFFD),
 // the thumbnail as bytea, every value a bound
-// parameter (WriterSql, writer_sql.h). COMMIT returns once the commit is
+// parameter (WriterSql, writer_sql.h) of a statement prepared once per
+// session (PgConnection::ExecPrepared). COMMIT returns once the commit is
 // flushed to the server's WAL under its default synchronous_commit = on
 // (PostgreSQL documentation 20.5.1 "Settings").
 //
