@@ -9,7 +9,14 @@
 #
 #   bench/ingest_bench.sh [--big N] [--tiny N] [--rounds R] [--work DIR] [--no-orthanc]
 #                         [--senders "1 4"] [--modes "nodelay nagle"] [--receivers "..."]
+#                         [--postgres URI]
 #   (--big 0 or --tiny 0 skips that corpus)
+#
+# --postgres URI adds the receiver `pixeldex-pg`: pixeldex with
+# --index URI (README "PostgreSQL"), whose public schema is dropped and
+# made again before each run (the URI's user must own the database; put its
+# password in PGPASSFILE). The RATIO line pixeldex/pixeldex-pg is SQLite's
+# rate over PostgreSQL's.
 #
 # --modes lists the sender modes: `nodelay` runs dcmsend with TCP_NODELAY=1,
 # `nagle` with TCP_NODELAY=0, Nagle's algorithm left on as a stock
@@ -35,6 +42,7 @@ orthanc=1
 sender_counts="1 4"
 modes="nodelay nagle"
 receivers=""
+postgres=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --big) big=$2; shift 2 ;;
@@ -45,13 +53,15 @@ while [ $# -gt 0 ]; do
     --senders) sender_counts=$2; shift 2 ;;
     --modes) modes=$2; shift 2 ;;
     --receivers) receivers=$2; shift 2 ;;
-    *) sed -n '10,12p' "$0" >&2; exit 2 ;;
+    --postgres) postgres=$2; shift 2 ;;
+    *) sed -n '10,13p' "$0" >&2; exit 2 ;;
   esac
 done
 
 if [ -z "$receivers" ]; then
   receivers="pixeldex storescp"
   [ "$orthanc" = 1 ] && receivers="$receivers orthanc"
+  [ -n "$postgres" ] && receivers="$receivers pixeldex-pg"
 fi
 case " $receivers " in *" orthanc "*) ;; *) orthanc=0 ;; esac
 if [ "$orthanc" = 1 ] && ! command -v Orthanc >/dev/null; then
@@ -133,6 +143,10 @@ run() {
   if [ "$receiver" = pixeldex ]; then
     build/pixeldex serve --port "$port" --storage "$out/storage" --index "$out/index.db" \
       >/dev/null 2>"$out/log" &
+  elif [ "$receiver" = pixeldex-pg ]; then
+    psql "$postgres" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' 2>/dev/null
+    build/pixeldex serve --port "$port" --storage "$out/storage" --index "$postgres" \
+      >/dev/null 2>"$out/log" &
   elif [ "$receiver" = orthanc ]; then
     aet=ORTHANC
     cat > "$out/orthanc.json" <<JSON
@@ -164,6 +178,10 @@ JSON
     local indexed
     indexed=$(sqlite3 "$out/index.db" "SELECT count(*) FROM instances")
     [ "$indexed" -eq "$count" ] || echo "WARNING: pixeldex indexed $indexed of $count" >&2
+  elif [ "$receiver" = pixeldex-pg ]; then
+    local indexed
+    indexed=$(psql "$postgres" -Atq -c "SELECT count(*) FROM instances")
+    [ "$indexed" -eq "$count" ] || echo "WARNING: pixeldex-pg indexed $indexed of $count" >&2
   fi
   awk -v n="$count" -v b="$bytes" -v t0="$t0" -v t1="$t1" -v c0="$cpu0" -v c1="$cpu1" -v r="$rss" \
       -v s0="$sender0" -v s1="$sender1" \

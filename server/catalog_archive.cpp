@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "catalog/common/log.h"
+#include "catalog/index/postgres/pg_index_backend.h"
+#include "catalog/index/postgres/pg_uri.h"
 
 namespace pixeldex::server {
 namespace {
@@ -35,6 +37,29 @@ ingest::IngestOptions IngestOptionsFrom(const Settings& settings) {
   return options;
 }
 
+// The index writer of storage.index: a postgresql:// URI selects
+// PostgreSQL (issue 18), anything else is the SQLite file's path. On
+// PostgreSQL only `serve` writes so far, without the features that still
+// read the index through SQLite: refused here by name instead of failing
+// later.
+Result<std::unique_ptr<index::IndexWriter>> OpenIndexWriter(const Settings& settings,
+                                                            CatalogArchive::Role role) {
+  const std::string& index = settings.storage.index;
+  if (!index::postgres::IsPostgresUri(index)) return index::IndexWriter::Open(index);
+  if (role == CatalogArchive::Role::kBeside) {
+    return Status::Unsupported("this command is not available on a PostgreSQL index yet "
+                               "(issue 18); `pixeldex serve` is");
+  }
+  if (settings.storage.max_size_mb > 0 || settings.storage.max_age_days > 0) {
+    return Status::Unsupported("storage.max_size_mb and storage.max_age_days (recycling) are "
+                               "not available on a PostgreSQL index yet (issue 18)");
+  }
+  auto backend = index::postgres::PgIndexBackend::Open(index);
+  if (!backend.ok()) return backend.status();
+  Log(LogLevel::kInfo, "index: PostgreSQL {}", index::postgres::RedactUri(index));
+  return index::IndexWriter::Start(std::move(backend).value());
+}
+
 }  // namespace
 
 Result<std::unique_ptr<CatalogArchive>> CatalogArchive::Open(const Settings& settings, Role role) {
@@ -42,7 +67,8 @@ Result<std::unique_ptr<CatalogArchive>> CatalogArchive::Open(const Settings& set
   archive->store_ =
       std::make_unique<storage::FileStore>(storage::StorageLayout(settings.storage.root));
   PIXELDEX_RETURN_IF_ERROR(PrepareIncoming(*archive->store_, role));
-  auto writer = index::IndexWriter::Open(settings.storage.index);
+  archive->on_postgres_ = index::postgres::IsPostgresUri(settings.storage.index);
+  auto writer = OpenIndexWriter(settings, role);
   if (!writer.ok()) return writer.status();
   archive->writer_ = std::move(writer).value();
   if (role == Role::kServer && settings.storage.history_days > 0) {

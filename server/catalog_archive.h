@@ -2,7 +2,11 @@
 // CatalogArchive: the one place that opens an archive from the settings: the
 // storage root (FileStore), the index (the group-committing IndexWriter and
 // the ReaderPool that C-FIND, QIDO-RS and retrieves read through) and the
-// ingest pipeline over them. `serve` opens it as the owner of the incoming
+// ingest pipeline over them. storage.index names the SQLite file, or with a
+// postgresql:// URI a PostgreSQL database whose schema is created or
+// migrated here (catalog/index/postgres); on PostgreSQL only the server
+// role writes so far, and what reads the index through SQLite refuses
+// (sqlite_db.h, Db::Open). `serve` opens it as the owner of the incoming
 // directory: files an earlier run left incomplete are removed and old
 // history is pruned. The commands that write beside a running server
 // (import, reindex, delete) open it alongside: incoming is only created,
@@ -29,17 +33,21 @@ class CatalogArchive {
   };
 
   // Errors: those of FileStore::Initialize (kServer) or creating incoming
-  // (kBeside), and of IndexWriter::Open.
+  // (kBeside), and of IndexWriter::Open or PgIndexBackend::Open;
+  // kUnsupported for kBeside, or recycling, on PostgreSQL.
   static Result<std::unique_ptr<CatalogArchive>> Open(const Settings& settings, Role role);
 
   storage::FileStore& store() { return *store_; }
   index::IndexWriter& writer() { return *writer_; }
   ingest::IngestPipeline& pipeline() { return *pipeline_; }
   index::ReaderPool& readers() { return *readers_; }
+  // storage.index is a PostgreSQL URI.
+  bool on_postgres() const { return on_postgres_; }
 
  private:
   CatalogArchive() = default;
 
+  bool on_postgres_ = false;
   // In dependency order: the pipeline uses the writer and the store.
   std::unique_ptr<storage::FileStore> store_;
   std::unique_ptr<index::IndexWriter> writer_;

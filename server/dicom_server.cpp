@@ -135,6 +135,12 @@ Result<int> DicomServer::Start() {
     LogWarning("storage {}: {}; C-STOREs are refused (A700) until space is freed",
                settings_.storage.root, *shortfall);
   }
+  // Both read the index through SQLite: not on PostgreSQL yet (issue 18).
+  if (archive_->on_postgres()) {
+    LogWarning("index on PostgreSQL: start-up reconciliation is not available yet (issue 18)");
+    last_accept_poll_.store(SteadySeconds());
+    return BoundPort(network_);
+  }
   auto reconciled = reconcile::Reconcile(archive_->pipeline(), archive_->store(),
                                          archive_->writer(), settings_.storage.index, {});
   if (!reconciled.ok()) return reconciled.status();

@@ -21,11 +21,13 @@ std::string AttributeColumns::Names() const {
   return out;
 }
 
-std::string AttributeColumns::KeepStoredFromExcluded() const {
+std::string AttributeColumns::KeepStoredFromExcluded(const std::string& table) const {
+  const std::string stored = table.empty() ? "" : table + ".";
   std::string out;
   for (const TypedAttribute* a : attributes_) {
     if (!out.empty()) out += ", ";
-    out += std::string(a->column) + " = coalesce(excluded." + a->column + ", " + a->column + ")";
+    out += std::string(a->column) + " = coalesce(excluded." + a->column + ", " + stored +
+           a->column + ")";
   }
   return out;
 }
@@ -58,6 +60,32 @@ int AttributeColumns::Bind(Statement& stmt, int first, const InstanceRecord& rec
     ++index;
   }
   return index;
+}
+
+std::vector<SqlValue> AttributeColumns::Values(const InstanceRecord& record) const {
+  std::vector<SqlValue> values;
+  values.reserve(attributes_.size());
+  for (const TypedAttribute* a : attributes_) {
+    VisitField(*a, record, [&](const auto& value) {
+      using T = std::decay_t<decltype(value)>;
+      if constexpr (std::is_same_v<T, std::string>) {
+        if (a->not_null || !value.empty()) {
+          values.emplace_back(value);
+        } else {
+          values.emplace_back(std::monostate{});
+        }
+      } else if constexpr (std::is_same_v<T, std::optional<int64_t>>) {
+        if (value) {
+          values.emplace_back(*value);
+        } else {
+          values.emplace_back(std::monostate{});
+        }
+      } else {
+        values.emplace_back(int64_t{value});
+      }
+    });
+  }
+  return values;
 }
 
 std::string NumberedParameters(int first, int count) {

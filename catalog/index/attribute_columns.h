@@ -8,7 +8,9 @@
 // Statement it binds is not). The columns of `studies` include the copies
 // of the patient attributes each study keeps (TypedAttribute::copied_to_study).
 
+#include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "catalog/common/attribute_table.h"
@@ -16,6 +18,10 @@
 #include "catalog/index/sqlite_db.h"
 
 namespace pixeldex::index {
+
+// One bound parameter's value, for a backend that does not bind through
+// Statement: SQL NULL, text or an integer.
+using SqlValue = std::variant<std::monostate, std::string, int64_t>;
 
 class AttributeColumns {
  public:
@@ -30,7 +36,8 @@ class AttributeColumns {
   std::string Names() const;
   // "column = coalesce(excluded.column, column), ..." for an upsert's DO
   // UPDATE (kNullable): an instance without a value keeps the stored one.
-  std::string KeepStoredFromExcluded() const;
+  // With a `table`, the stored column is named "table.column".
+  std::string KeepStoredFromExcluded(const std::string& table = "") const;
   // "column = coalesce(?first, column), ...": the same for an UPDATE whose
   // parameters start at `first`.
   std::string KeepStoredFromParameters(int first) const;
@@ -38,6 +45,8 @@ class AttributeColumns {
   // as NULL unless the column is NOT NULL, an absent integer as NULL.
   // Returns the index of the next parameter.
   int Bind(Statement& stmt, int first, const InstanceRecord& record) const;
+  // The same values, in the same order, as SqlValues.
+  std::vector<SqlValue> Values(const InstanceRecord& record) const;
 
  private:
   std::vector<const TypedAttribute*> attributes_;

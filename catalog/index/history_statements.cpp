@@ -1,22 +1,20 @@
 #include "catalog/index/history_statements.h"
 
+#include "catalog/index/writer_sql.h"
+
 namespace pixeldex::index {
 
 Result<HistoryStatements> HistoryStatements::Prepare(Db& db) {
   HistoryStatements s;
-  const std::pair<std::optional<Statement>*, const char*> entries[] = {
-      {&s.insert_association_,
-       "INSERT INTO associations (calling_aet, called_aet, peer_address, started_at, ended_at, "
-       "accepted_contexts, rejected_contexts, instances, bytes, outcome) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
-      {&s.insert_event_,
-       "INSERT INTO events (at, kind, sop_instance_uid, calling_aet, status_code, detail) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
-      {&s.prune_associations_, "DELETE FROM associations WHERE started_at < ?1"},
-      {&s.prune_events_, "DELETE FROM events WHERE at < ?1"},
+  const WriterSql& sql = WriterSqlFor(SqlFlavor::kSqlite);
+  const std::pair<std::optional<Statement>*, const std::string&> entries[] = {
+      {&s.insert_association_, sql.insert_association},
+      {&s.insert_event_, sql.insert_event},
+      {&s.prune_associations_, sql.prune_associations},
+      {&s.prune_events_, sql.prune_events},
   };
-  for (const auto& [slot, sql] : entries) {
-    auto stmt = db.Prepare(sql);
+  for (const auto& [slot, text] : entries) {
+    auto stmt = db.Prepare(text);
     if (!stmt.ok()) return stmt.status();
     slot->emplace(std::move(stmt).value());
   }

@@ -1,9 +1,12 @@
 #pragma once
-// IndexWriter: the one writer of the SQLite index. Callers on any thread hand
-// it InstanceRecords; a single writer thread applies them in batches, one
+// IndexWriter: the one writer of the index, over an IndexBackend
+// (index_backend.h): the SQLite file (Open) or PostgreSQL
+// (postgres/pg_index_backend.h). Callers on any thread hand it
+// InstanceRecords; a single writer thread applies them in batches, one
 // transaction per batch (group commit), so that N concurrent stores cost one
-// WAL fsync instead of N. Write() returns only after the record's rows are
-// committed durably (synchronous=FULL) or have failed.
+// commit (one WAL fsync) instead of N. Write() returns only after the
+// record's rows are committed durably or have failed; a batch the backend
+// cannot commit (the database unavailable) fails every job in it.
 //
 // A record replaces the rows of any instance with the same SOP Instance UID
 // atomically (the index never holds two rows for one SOP Instance UID); series,
@@ -26,25 +29,9 @@
 #include "catalog/common/history_record.h"
 #include "catalog/common/instance_record.h"
 #include "catalog/common/result.h"
-#include "catalog/index/sqlite_db.h"
+#include "catalog/index/index_backend.h"
 
 namespace pixeldex::index {
-
-class RecordStatements;
-class HistoryStatements;
-
-struct WriteOutcome {
-  int64_t instance_pk = 0;
-  bool replaced = false;          // an instance with this SOP Instance UID existed
-  std::string replaced_path;      // its stored path, when replaced
-};
-
-// What the index says about the cataloged copy of an instance.
-struct CatalogedCopy {
-  std::string path;  // as recorded: relative to the storage root, or absolute
-  std::string received_at;
-  Provenance provenance;
-};
 
 struct IndexWriterOptions {
   // Most records committed in one transaction.
@@ -63,9 +50,12 @@ struct IndexWriterStats {
 
 class IndexWriter {
  public:
-  // Opens or creates the index file, migrating its schema.
+  // Opens or creates the SQLite index file, migrating its schema.
   static Result<std::unique_ptr<IndexWriter>> Open(const std::string& path,
                                                    IndexWriterOptions options = {});
+  // Writes through `backend` (opened and migrated by its owner).
+  static std::unique_ptr<IndexWriter> Start(std::unique_ptr<IndexBackend> backend,
+                                            IndexWriterOptions options = {});
   // Drains pending writes, then stops the writer thread.
   ~IndexWriter();
 
@@ -86,13 +76,12 @@ class IndexWriter {
   IndexWriterStats stats() const;
 
   // Thread-safe. The committed copy of an instance, if it is cataloged. Reads
-  // through its own connection, so it never waits for a batch to commit.
+  // through the backend's own connection, so it never waits for a batch.
   Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid);
 
  private:
   struct Job;
-  struct TransactionStatements;
-  IndexWriter(Db db, Db reader, IndexWriterOptions options);
+  IndexWriter(std::unique_ptr<IndexBackend> backend, IndexWriterOptions options);
   Result<WriteOutcome> Submit(std::unique_ptr<Job> job);
   // The writer thread; its catch boundary fails the batch that threw.
   void Run();
@@ -100,13 +89,8 @@ class IndexWriter {
   std::vector<Result<WriteOutcome>> CommitBatch(const std::deque<std::unique_ptr<Job>>& batch);
   Result<WriteOutcome> Apply(const Job& job, const std::string& now);
 
-  Db db_;
-  std::mutex reader_mutex_;
-  Db reader_;
+  std::unique_ptr<IndexBackend> backend_;
   IndexWriterOptions options_;
-  std::unique_ptr<RecordStatements> statements_;
-  std::unique_ptr<HistoryStatements> history_;
-  std::unique_ptr<TransactionStatements> transactions_;
   mutable std::mutex mutex_;
   IndexWriterStats stats_;  // guarded by mutex_
   std::condition_variable wake_;

@@ -1,7 +1,9 @@
 #include "catalog/index/record_statements.h"
 
-#include <algorithm>
-#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "catalog/index/writer_sql.h"
 
 namespace pixeldex::index {
 namespace {
@@ -17,30 +19,19 @@ Result<int64_t> StepForKey(Statement& stmt, const char* what) {
   return key;
 }
 
-// The instance columns that are no typed attribute (attribute_table.h), in
-// the order InsertInstance binds them after the typed ones.
-constexpr std::string_view kInstanceFileColumns =
-    "transfer_syntax_uid, specific_character_set, path, size_bytes, sha256, received_at, "
-    "file_mtime, source, calling_aet, called_aet, peer_address";
-constexpr int kInstanceFileColumnCount =
-    1 + static_cast<int>(std::count(kInstanceFileColumns.begin(), kInstanceFileColumns.end(), ','));
-
-// The upsert of one row of `level`, found again by `conflict` (its unique
-// key): parameter ?1 is the parent row's key `parent` (none for patients),
-// then the typed columns, then updated_at. A stored value the new instance
-// lacks is kept (AttributeColumns::KeepStoredFromExcluded).
-std::string UpsertSql(EntityLevel level, const std::string& parent, const std::string& conflict,
-                      const std::string& key) {
-  const AttributeColumns all(level, AttributeColumns::Which::kAll);
-  const AttributeColumns nullable(level, AttributeColumns::Which::kNullable);
-  const std::string leading = parent.empty() ? "" : parent + ", ";
-  const int parameters = (parent.empty() ? 0 : 1) + all.size() + 1;
-  std::string sql = std::string("INSERT INTO ") + EntityTable(level) + " (" + leading +
-                    all.Names() + ", updated_at) VALUES (" + NumberedParameters(1, parameters) +
-                    ") ON CONFLICT " + conflict + " DO UPDATE SET ";
-  if (!parent.empty()) sql += parent + " = excluded." + parent + ", ";
-  return sql + nullable.KeepStoredFromExcluded() +
-         ", updated_at = excluded.updated_at RETURNING " + key;
+// Binds `values` to parameters first, first + 1, ...
+void BindValues(Statement& stmt, int first, const std::vector<SqlValue>& values) {
+  int index = first;
+  for (const SqlValue& value : values) {
+    if (const auto* text = std::get_if<std::string>(&value)) {
+      stmt.Bind(index, *text);
+    } else if (const auto* number = std::get_if<int64_t>(&value)) {
+      stmt.Bind(index, *number);
+    } else {
+      stmt.BindNull(index);
+    }
+    ++index;
+  }
 }
 
 }  // namespace
@@ -49,46 +40,23 @@ Result<RecordStatements> RecordStatements::Prepare(Db& db) {
   RecordStatements s;
   struct Entry {
     std::optional<Statement>* slot;
-    std::string sql;
+    const std::string& sql;
   };
+  const WriterSql& sql = WriterSqlFor(SqlFlavor::kSqlite);
   const Entry entries[] = {
-      {&s.find_,
-       "SELECT i.instance_pk, i.series_pk, se.study_pk, st.patient_pk, i.path FROM instances i "
-       "JOIN series se ON se.series_pk = i.series_pk JOIN studies st ON st.study_pk = se.study_pk "
-       "WHERE i.sop_instance_uid = ?1"},
-      {&s.upsert_patient_,
-       UpsertSql(EntityLevel::kPatient, "",
-                 "(patient_id, issuer_of_patient_id) WHERE patient_id <> ''", "patient_pk")},
-      // The patient of a study without a Patient ID (patient_identity.h).
-      {&s.find_anonymous_patient_,
-       "SELECT p.patient_pk FROM studies st JOIN patients p ON p.patient_pk = st.patient_pk "
-       "WHERE st.study_instance_uid = ?1 AND p.patient_id = '' AND p.issuer_of_patient_id = ?2"},
-      {&s.update_patient_,
-       "UPDATE patients SET " + s.patient_values_.KeepStoredFromParameters(2) + ", updated_at = ?" +
-           std::to_string(2 + s.patient_values_.size()) + " WHERE patient_pk = ?1"},
-      {&s.upsert_study_,
-       UpsertSql(EntityLevel::kStudy, "patient_pk", "(study_instance_uid)", "study_pk")},
-      {&s.upsert_series_,
-       UpsertSql(EntityLevel::kSeries, "study_pk", "(series_instance_uid)", "series_pk")},
-      {&s.insert_instance_,
-       "INSERT INTO instances (series_pk, " + s.instance_columns_.Names() + ", " +
-           std::string(kInstanceFileColumns) + ") VALUES (" +
-           NumberedParameters(1, 1 + s.instance_columns_.size() + kInstanceFileColumnCount) +
-           ") RETURNING instance_pk"},
-      {&s.insert_header_, "INSERT INTO headers (instance_pk, json) VALUES (?1, ?2)"},
-      {&s.insert_thumbnail_,
-       "INSERT INTO thumbnails (instance_pk, status, width, height, png) "
-       "VALUES (?1, ?2, ?3, ?4, ?5)"},
-      {&s.delete_instance_, "DELETE FROM instances WHERE instance_pk = ?1"},
-      {&s.delete_empty_series_,
-       "DELETE FROM series WHERE series_pk = ?1 AND NOT EXISTS "
-       "(SELECT 1 FROM instances WHERE series_pk = ?1)"},
-      {&s.delete_empty_study_,
-       "DELETE FROM studies WHERE study_pk = ?1 AND NOT EXISTS "
-       "(SELECT 1 FROM series WHERE study_pk = ?1)"},
-      {&s.delete_empty_patient_,
-       "DELETE FROM patients WHERE patient_pk = ?1 AND NOT EXISTS "
-       "(SELECT 1 FROM studies WHERE patient_pk = ?1)"},
+      {&s.find_, sql.find_stored},
+      {&s.upsert_patient_, sql.upsert_patient},
+      {&s.find_anonymous_patient_, sql.find_anonymous_patient},
+      {&s.update_patient_, sql.update_patient},
+      {&s.upsert_study_, sql.upsert_study},
+      {&s.upsert_series_, sql.upsert_series},
+      {&s.insert_instance_, sql.insert_instance},
+      {&s.insert_header_, sql.insert_header},
+      {&s.insert_thumbnail_, sql.insert_thumbnail},
+      {&s.delete_instance_, sql.delete_instance},
+      {&s.delete_empty_series_, sql.delete_empty_series},
+      {&s.delete_empty_study_, sql.delete_empty_study},
+      {&s.delete_empty_patient_, sql.delete_empty_patient},
   };
   for (const Entry& e : entries) {
     auto stmt = db.Prepare(e.sql);
@@ -151,19 +119,7 @@ Result<int64_t> RecordStatements::UpsertSeries(const InstanceRecord& r, int64_t 
 
 Result<int64_t> RecordStatements::InsertInstance(const InstanceRecord& r, int64_t series_pk) {
   Statement& stmt = insert_instance_->Bind(1, series_pk);
-  const int next = instance_columns_.Bind(stmt, 2, r);
-  // In the order of kInstanceFileColumns.
-  stmt.Bind(next, r.instance.transfer_syntax_uid)
-      .BindTextOrNull(next + 1, r.instance.specific_character_set)
-      .Bind(next + 2, r.file.relative_path)
-      .Bind(next + 3, r.file.size_bytes)
-      .Bind(next + 4, r.file.sha256)
-      .Bind(next + 5, r.file.received_at)
-      .BindTextOrNull(next + 6, r.file.file_mtime)
-      .Bind(next + 7, ProvenanceSourceName(r.provenance.source))
-      .BindTextOrNull(next + 8, r.provenance.calling_aet)
-      .BindTextOrNull(next + 9, r.provenance.called_aet)
-      .BindTextOrNull(next + 10, r.provenance.peer_address);
+  BindValues(stmt, instance_columns_.Bind(stmt, 2, r), InstanceFileValues(r));
   return StepForKey(stmt, "instance insert");
 }
 

@@ -2,7 +2,8 @@
 // RecordStatements: the prepared statements that turn one InstanceRecord into
 // rows, and their inverse. The typed columns come from the attribute table
 // (attribute_columns.h). Must be called inside a transaction on the writer's
-// connection; owned by IndexWriter and used only on its thread.
+// connection; owned by SqliteIndexBackend and used only on the writer's
+// thread. The SQL is WriterSql's (writer_sql.h).
 
 #include <optional>
 #include <string>
@@ -10,17 +11,10 @@
 #include "catalog/common/instance_record.h"
 #include "catalog/common/result.h"
 #include "catalog/index/attribute_columns.h"
+#include "catalog/index/index_backend.h"
 #include "catalog/index/sqlite_db.h"
 
 namespace pixeldex::index {
-
-struct StoredInstance {
-  int64_t instance_pk = 0;
-  int64_t series_pk = 0;
-  int64_t study_pk = 0;
-  int64_t patient_pk = 0;
-  std::string path;
-};
 
 class RecordStatements {
  public:

@@ -1,5 +1,6 @@
 #include "catalog/index/sqlite_db.h"
 
+#include "catalog/index/postgres/pg_uri.h"
 #include "catalog/index/sqlite_native.h"
 
 namespace pixeldex::index {
@@ -43,6 +44,14 @@ sqlite3_stmt* NativeHandle(const Statement& statement) { return statement.stmt_;
 const char* SqliteVersion() { return sqlite3_libversion(); }
 
 Result<Db> Db::Open(const std::string& path, Mode mode) {
+  // A PostgreSQL index is no file: whatever reads the index through SQLite
+  // refuses it by name, never creating a file of that name or showing a
+  // password (pg_uri.h).
+  if (postgres::IsPostgresUri(path)) {
+    return Status::Unsupported("this reads the SQLite index, and the index is PostgreSQL (" +
+                               postgres::RedactUri(path) +
+                               "): not available on PostgreSQL yet (issue 18)");
+  }
   sqlite3* raw = nullptr;
   const int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |

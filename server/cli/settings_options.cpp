@@ -18,10 +18,12 @@ void SettingsOptions::AddTo(ArgParser& parser) {
     Override("storage.root", v);
     return Status::Ok();
   });
-  parser.Option("--index", "FILE", "SQLite index file (storage.index)", [this](const std::string& v) {
-    Override("storage.index", v);
-    return Status::Ok();
-  });
+  parser.Option("--index", "FILE|URI",
+                "SQLite index file, or postgresql://USER@HOST:PORT/DB (storage.index)",
+                [this](const std::string& v) {
+                  Override("storage.index", v);
+                  return Status::Ok();
+                });
   parser.Option("--set", "SECTION.KEY=VALUE", "override any config key, e.g. --set log.level=debug",
                 [this](const std::string& v) {
                   const size_t eq = v.find('=');

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include "catalog/common/log.h"
+#include "catalog/index/postgres/pg_uri.h"
 
 namespace pixeldex::server {
 namespace {
@@ -19,7 +20,7 @@ std::unique_ptr<CatalogArchive> OpenWritableArchive(const Settings& settings) {
   auto archive = CatalogArchive::Open(settings, CatalogArchive::Role::kBeside);
   if (!archive.ok()) {
     LogError("cannot open the archive (storage {}, index {}): {}", settings.storage.root,
-             settings.storage.index, archive.status().ToString());
+             index::postgres::RedactUri(settings.storage.index), archive.status().ToString());
     return nullptr;
   }
   return std::move(archive).value();

@@ -166,6 +166,29 @@ TEST_F(PgConnectionE2eTest, ReconnectsAfterItsSessionWasTerminated) {
   EXPECT_NE(again->Text(0, 0), pid->Text(0, 0));  // a new session
 }
 
+// A prepared statement runs again with other parameters, and is prepared
+// again on the session a reconnect makes (the old one's are gone).
+TEST_F(PgConnectionE2eTest, PreparedStatementsArePreparedAgainAfterAReconnect) {
+  PgConnection conn = Connect();
+  PgConnection admin = Connect();
+  const std::string sql = "SELECT $1::bigint + 1, pg_backend_pid()";
+  auto first = conn.ExecPrepared(sql, {PgParam::Int(1)});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->Text(0, 0), "2");
+  auto second = conn.ExecPrepared(sql, {PgParam::Int(41)});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->Text(0, 0), "42");
+  ASSERT_TRUE(admin
+                  .Exec("SELECT pg_terminate_backend($1::int, 10000)",
+                        {PgParam::Text(std::string(first->Text(0, 1)))})
+                  .ok());
+  EXPECT_EQ(conn.ExecPrepared(sql, {PgParam::Int(2)}).status().code(), Status::Code::kIoError);
+  auto again = conn.ExecPrepared(sql, {PgParam::Int(2)});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->Text(0, 0), "3");
+  EXPECT_NE(again->Text(0, 1), first->Text(0, 1));  // on a new session
+}
+
 TEST_F(PgConnectionE2eTest, SurvivesTheServerGoingAwayAndComingBack) {
   PgConnection conn = Connect();
   ASSERT_TRUE(conn.ExecScript("CREATE TABLE u (uid text)").ok());

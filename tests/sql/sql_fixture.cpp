@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "catalog/index/index_writer.h"
+#include "catalog/index/sqlite_db.h"
 
 namespace pixeldex::sqltest {
 namespace {

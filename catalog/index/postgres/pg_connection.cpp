@@ -22,6 +22,22 @@ void LogNotice(void* /*arg*/, const char* message) {
   Log(LogLevel::kDebug, "postgresql: {}", std::string_view(message));
 }
 
+// The parameter arrays libpq takes (34.3.1, PQexecParams and
+// PQexecPrepared), pointing into `params`, which must outlive them.
+struct BoundParams {
+  explicit BoundParams(std::span<const PgParam> params) {
+    for (const PgParam& p : params) {
+      values.push_back(p.value ? p.value->data() : nullptr);
+      lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
+      formats.push_back(static_cast<int>(p.format));
+    }
+  }
+  int count() const { return static_cast<int>(values.size()); }
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+};
+
 bool IsSuccess(const PGresult* result) {
   const ExecStatusType status = PQresultStatus(result);
   return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
@@ -57,6 +73,7 @@ Result<PgConnection> PgConnection::Open(std::string_view uri) {
 Status PgConnection::EnsureConnected() {
   if (PQstatus(conn_.get()) == CONNECTION_OK) return Status::Ok();
   PQreset(conn_.get());
+  prepared_.clear();  // a new session has no prepared statements
   if (PQstatus(conn_.get()) != CONNECTION_OK) return UnavailableError(conn_.get(), redacted_uri_);
   ++sessions_;
   Log(LogLevel::kInfo, "postgresql: reconnected to {}", redacted_uri_);
@@ -65,22 +82,38 @@ Status PgConnection::EnsureConnected() {
 
 Result<PgRows> PgConnection::Exec(std::string_view sql, std::span<const PgParam> params) {
   PIXELDEX_RETURN_IF_ERROR(EnsureConnected());
-  std::vector<const char*> values;
-  std::vector<int> lengths;
-  std::vector<int> formats;
-  for (const PgParam& p : params) {
-    values.push_back(p.value ? p.value->data() : nullptr);
-    lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
-    formats.push_back(static_cast<int>(p.format));
-  }
+  const BoundParams bound(params);
   // libpq 34.3.1: parameter types left to the server (paramTypes NULL), text
   // results (resultFormat 0); lengths matter for binary parameters only.
   const std::string text(sql);
-  PgRows rows(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(params.size()), nullptr,
-                           values.data(), lengths.data(), formats.data(), 0));
+  PgRows rows(PQexecParams(conn_.get(), text.c_str(), bound.count(), nullptr, bound.values.data(),
+                           bound.lengths.data(), bound.formats.data(), 0));
   const PGresult* result = rows.get();
   if (result == nullptr || !IsSuccess(result))
     return StatementError(result, conn_.get(), "statement");
+  return rows;
+}
+
+Result<PgRows> PgConnection::ExecPrepared(const std::string& sql,
+                                          std::span<const PgParam> params) {
+  PIXELDEX_RETURN_IF_ERROR(EnsureConnected());
+  auto found = prepared_.find(sql);
+  if (found == prepared_.end()) {
+    // libpq 34.3.1 PQprepare: the parameter types inferred by the server.
+    std::string name = "pixeldex_" + std::to_string(prepared_.size() + 1);
+    PgRows made(PQprepare(conn_.get(), name.c_str(), sql.c_str(), 0, nullptr));
+    if (made.get() == nullptr || !IsSuccess(made.get())) {
+      return StatementError(made.get(), conn_.get(), "prepare");
+    }
+    found = prepared_.emplace(sql, std::move(name)).first;
+  }
+  const BoundParams bound(params);
+  PgRows rows(PQexecPrepared(conn_.get(), found->second.c_str(), bound.count(),
+                             bound.values.data(), bound.lengths.data(), bound.formats.data(), 0));
+  const PGresult* result = rows.get();
+  if (result == nullptr || !IsSuccess(result)) {
+    return StatementError(result, conn_.get(), "statement");
+  }
   return rows;
 }
 

@@ -26,6 +26,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "catalog/common/result.h"
 #include "catalog/index/postgres/pg_rows.h"
@@ -49,6 +50,15 @@ class PgConnection {
   Result<PgRows> Exec(std::string_view sql, std::span<const PgParam> params = {});
   Result<PgRows> Exec(std::string_view sql, std::initializer_list<PgParam> params) {
     return Exec(sql, std::span<const PgParam>(params.begin(), params.size()));
+  }
+
+  // Runs `sql` (one statement) as a prepared statement of this session
+  // (libpq 34.3.1, PQprepare and PQexecPrepared): parsed and planned on its
+  // first use only, prepared again after a reconnect, since a new session
+  // has none. For the statements a program runs again and again.
+  Result<PgRows> ExecPrepared(const std::string& sql, std::span<const PgParam> params = {});
+  Result<PgRows> ExecPrepared(const std::string& sql, std::initializer_list<PgParam> params) {
+    return ExecPrepared(sql, std::span<const PgParam>(params.begin(), params.size()));
   }
 
   // Runs SQL text of several statements without parameters, as one implicit
@@ -75,6 +85,9 @@ class PgConnection {
   Result<std::string> QuoteIdentifier(std::string_view name);
 
   const std::string& redacted_uri() const { return redacted_uri_; }
+  // How many times this connection was made again: a caller whose own
+  // transaction spans several calls compares it to see the transaction lost.
+  uint64_t sessions() const { return sessions_; }
 
  private:
   struct Finish {
@@ -88,6 +101,8 @@ class PgConnection {
   std::string redacted_uri_;
   // Counts reconnects: a transaction whose body saw one has lost its start.
   uint64_t sessions_ = 0;
+  // The statements ExecPrepared prepared on this session: SQL -> name.
+  std::unordered_map<std::string, std::string> prepared_;
 };
 
 }  // namespace pixeldex::index::postgres

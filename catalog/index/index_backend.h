@@ -1,0 +1,89 @@
+#pragma once
+// IndexBackend: the rows the index writer (index_writer.h) needs from a
+// database, so that one writer, with its group commit and its replace/remove
+// semantics, runs over SQLite (sqlite_index_backend.h) and PostgreSQL
+// (postgres/pg_index_backend.h) alike. A backend only stores and deletes
+// rows; what a write means (an instance replaces the rows of the same SOP
+// Instance UID, parents left empty go) is decided by IndexWriter, once.
+//
+// Threads: every method but FindCopy is called by the writer thread only, and
+// all but InTransaction and Abandon only inside the body of InTransaction.
+// FindCopy is thread-safe and reads committed rows only.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "catalog/common/history_record.h"
+#include "catalog/common/instance_record.h"
+#include "catalog/common/result.h"
+
+namespace pixeldex::index {
+
+struct WriteOutcome {
+  int64_t instance_pk = 0;
+  bool replaced = false;          // an instance with this SOP Instance UID existed
+  std::string replaced_path;      // its stored path, when replaced
+};
+
+// What the index says about the cataloged copy of an instance.
+struct CatalogedCopy {
+  std::string path;  // as recorded: relative to the storage root, or absolute
+  std::string received_at;
+  Provenance provenance;
+};
+
+// The keys of a stored instance's rows, from its SOP Instance UID.
+struct StoredInstance {
+  int64_t instance_pk = 0;
+  int64_t series_pk = 0;
+  int64_t study_pk = 0;
+  int64_t patient_pk = 0;
+  std::string path;
+};
+
+class IndexBackend {
+ public:
+  virtual ~IndexBackend() = default;
+
+  // Runs `body` in one transaction: commits (durably) when it returns Ok,
+  // else rolls back and returns body's Status. A failure to begin or commit
+  // (the database unavailable: kIoError) is returned and nothing is kept.
+  virtual Status InTransaction(const std::function<Status()>& body) = 0;
+  // Rolls back whatever transaction an exception left open; none is fine.
+  virtual void Abandon() = 0;
+
+  // One job's savepoint: BeginJob opens it, EndJob(true) keeps the job's
+  // changes, EndJob(false) undoes them; the transaction goes on either way.
+  virtual Status BeginJob() = 0;
+  virtual Status EndJob(bool keep) = 0;
+
+  virtual Result<std::optional<StoredInstance>> FindStored(const std::string& sop_instance_uid) = 0;
+  // Inserts the record's rows (instance, header, thumbnail when it has one),
+  // creating or updating its patient, study and series; `now` is stored as
+  // updated_at. Returns the instance's key.
+  virtual Result<int64_t> InsertRows(const InstanceRecord& record, const std::string& now) = 0;
+  // Deletes the instance's rows (header and thumbnail cascade).
+  virtual Status DeleteInstanceRow(const StoredInstance& stored) = 0;
+  // Deletes the instance's former series, study and patient if left empty.
+  virtual Status DeleteEmptyParents(const StoredInstance& stored) = 0;
+
+  virtual Status Insert(const AssociationRecord& record) = 0;
+  // `now` becomes the event's time.
+  virtual Status Insert(const EventRecord& record, const std::string& now) = 0;
+  // Deletes history older than `cutoff` (ISO 8601 UTC).
+  virtual Status PruneHistoryBefore(const std::string& cutoff) = 0;
+
+  virtual Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) = 0;
+};
+
+// The CatalogedCopy of one row of `instances` read as text: path,
+// received_at, source, calling_aet, called_aet, peer_address (the columns of
+// WriterSql::find_copy). kCorruption for a source no build knows.
+Result<CatalogedCopy> CatalogedCopyOf(const std::string& sop_instance_uid, std::string path,
+                                      std::string received_at, const std::string& source,
+                                      std::string calling_aet, std::string called_aet,
+                                      std::string peer_address);
+
+}  // namespace pixeldex::index

@@ -1,0 +1,52 @@
+#pragma once
+// SqliteIndexBackend: the IndexBackend (index_backend.h) of the SQLite index
+// file. Opening it creates or migrates the schema (schema.h). The batch is
+// one BEGIN IMMEDIATE transaction, committed with synchronous=FULL, and each
+// job a SAVEPOINT; statements are prepared once (RecordStatements,
+// HistoryStatements). FindCopy reads through a second, read-only connection,
+// so it never waits for a batch to commit.
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "catalog/common/result.h"
+#include "catalog/index/index_backend.h"
+#include "catalog/index/sqlite_db.h"
+
+namespace pixeldex::index {
+
+class RecordStatements;
+class HistoryStatements;
+
+class SqliteIndexBackend final : public IndexBackend {
+ public:
+  static Result<std::unique_ptr<SqliteIndexBackend>> Open(const std::string& path);
+  ~SqliteIndexBackend() override;
+
+  Status InTransaction(const std::function<Status()>& body) override;
+  void Abandon() override;
+  Status BeginJob() override;
+  Status EndJob(bool keep) override;
+  Result<std::optional<StoredInstance>> FindStored(const std::string& sop_instance_uid) override;
+  Result<int64_t> InsertRows(const InstanceRecord& record, const std::string& now) override;
+  Status DeleteInstanceRow(const StoredInstance& stored) override;
+  Status DeleteEmptyParents(const StoredInstance& stored) override;
+  Status Insert(const AssociationRecord& record) override;
+  Status Insert(const EventRecord& record, const std::string& now) override;
+  Status PruneHistoryBefore(const std::string& cutoff) override;
+  Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) override;
+
+ private:
+  struct TransactionStatements;
+  SqliteIndexBackend(Db db, Db reader);
+
+  Db db_;
+  std::mutex reader_mutex_;
+  Db reader_;  // guarded by reader_mutex_
+  std::unique_ptr<RecordStatements> statements_;
+  std::unique_ptr<HistoryStatements> history_;
+  std::unique_ptr<TransactionStatements> transactions_;
+};
+
+}  // namespace pixeldex::index

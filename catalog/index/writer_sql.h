@@ -1,0 +1,61 @@
+#pragma once
+// WriterSql: the text of every statement the index writer runs, written once
+// and spelled for each backend's SQL: SQLite numbers its parameters ?1, ?2
+// (SQLite "Binding Values To Prepared Statements"), PostgreSQL $1, $2
+// (PostgreSQL documentation, 4.2.2 "Positional Parameters"); in an upsert's
+// DO UPDATE, PostgreSQL needs the stored row's columns qualified by the
+// table name, since `excluded` offers the same names (SQL command reference,
+// INSERT, "ON CONFLICT Clause"). The typed columns come from the attribute
+// table (attribute_columns.h). Every value is a parameter, never SQL text.
+// Pure; safe from any thread.
+
+#include <string>
+#include <vector>
+
+#include "catalog/common/instance_record.h"
+#include "catalog/index/attribute_columns.h"
+
+namespace pixeldex::index {
+
+enum class SqlFlavor { kSqlite, kPostgres };
+
+struct WriterSql {
+  // ?1 = SOP Instance UID -> instance_pk, series_pk, study_pk, patient_pk, path.
+  std::string find_stored;
+  // ?1 = SOP Instance UID -> path, received_at, source, calling_aet,
+  // called_aet, peer_address (CatalogedCopyOf).
+  std::string find_copy;
+  // The typed columns, then updated_at -> patient_pk.
+  std::string upsert_patient;
+  // ?1 = Study Instance UID, ?2 = Issuer -> the patient_pk of the study's
+  // patient without a Patient ID (patient_identity.h).
+  std::string find_anonymous_patient;
+  // ?1 = patient_pk, then the nullable typed columns, then updated_at.
+  std::string update_patient;
+  // ?1 = parent key, then the typed columns, then updated_at -> the key.
+  std::string upsert_study, upsert_series;
+  // ?1 = series_pk, then the typed columns, then kInstanceFileColumns ->
+  // instance_pk.
+  std::string insert_instance;
+  std::string insert_header;     // ?1 = instance_pk, ?2 = DICOM JSON
+  std::string insert_thumbnail;  // instance_pk, status, width, height, png
+  std::string delete_instance;   // ?1 = instance_pk
+  std::string delete_empty_series, delete_empty_study, delete_empty_patient;  // ?1 = key
+  // calling_aet, called_aet, peer_address, started_at, ended_at,
+  // accepted_contexts, rejected_contexts, instances, bytes, outcome.
+  std::string insert_association;
+  // at, kind, sop_instance_uid, calling_aet, status_code, detail.
+  std::string insert_event;
+  std::string prune_associations, prune_events;  // ?1 = cutoff
+};
+
+// The statements in `flavor`'s spelling; built once per flavor.
+const WriterSql& WriterSqlFor(SqlFlavor flavor);
+
+// The values insert_instance takes after the typed columns: the file and
+// provenance facts (transfer syntax, character set, path, size, SHA-256,
+// received_at, mtime, source, calling/called AE, peer), empty optional
+// text as NULL.
+std::vector<SqlValue> InstanceFileValues(const InstanceRecord& record);
+
+}  // namespace pixeldex::index
