@@ -18,7 +18,11 @@
 // the incoming directory, and a start after a crash finds what was in flight
 // there (JournalEntries) instead of walking the whole tree. The journal costs
 // no fsync: an entry that reappears after a power loss names a file that is
-// cataloged already, which reconcile finds unchanged.
+// cataloged already, which reconcile finds unchanged. Across a power loss it
+// relies on metadata staying in order (the entry, created before the file's
+// fsync, durable once the link's directory is synced), as journaling file
+// systems keep it; README, "Crash safety and reconciliation", says what to
+// do on others.
 // Every step goes through a FileSystem (file_system.h), so tests can make any
 // one of them fail, and none follows a symbolic link inside the tree: a
 // planted link makes the commit fail (IoError naming it), never redirects it.
