@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
+#include <string_view>
 
 #include "catalog/common/log.h"
 #include "catalog/metadata/metadata_extractor.h"
@@ -39,6 +41,38 @@ std::string RelativePathOf(const storage::StorageLayout& layout, const std::stri
                                 m->instance.sop_instance_uid);
 }
 
+constexpr std::string_view kServingPrefix = ".serving-";
+
+// This boot's identity (Linux); "" when it cannot be read.
+std::string BootId() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
+}
+
+// The serving marks below the root, by file name.
+std::vector<std::string> ServingMarks(const storage::StorageLayout& layout) {
+  std::vector<std::string> marks;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(layout.root(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(kServingPrefix) && entry.is_directory(ec)) marks.push_back(name);
+  }
+  return marks;
+}
+
+Status RemoveMarks(storage::FileSystem& file_system, const storage::StorageLayout& layout,
+                   const std::string& keep) {
+  std::error_code ec;
+  for (const std::string& mark : ServingMarks(layout)) {
+    if (mark != keep && !fs::remove(layout.root() / mark, ec) && ec) {
+      return Status::FromErrno(ec.value(), "cannot remove " + (layout.root() / mark).string());
+    }
+  }
+  return file_system.Sync({layout.root(), {}});
+}
+
 storage::TreePath InTree(const storage::StorageLayout& layout, const std::string& absolute) {
   return {layout.root(), fs::path(absolute).lexically_relative(layout.root())};
 }
@@ -60,6 +94,25 @@ Status MarkJournalComplete(storage::FileSystem& file_system, const storage::Stor
       file_system.CreateDirectory({layout.root(), layout.JournalCompleteMarker().filename()});
   if (!created.ok() && created.code() != Status::Code::kAlreadyExists) return created;
   return file_system.Sync({layout.root(), {}});
+}
+
+bool ServedAcrossAReboot(const storage::StorageLayout& layout) {
+  const std::string mine = std::string(kServingPrefix) + BootId();
+  for (const std::string& mark : ServingMarks(layout)) {
+    if (mark != mine) return true;
+  }
+  return false;
+}
+
+Status MarkServing(storage::FileSystem& file_system, const storage::StorageLayout& layout) {
+  const std::string mine = std::string(kServingPrefix) + BootId();
+  const Status created = file_system.CreateDirectory({layout.root(), mine});
+  if (!created.ok() && created.code() != Status::Code::kAlreadyExists) return created;
+  return RemoveMarks(file_system, layout, mine);
+}
+
+Status MarkStopped(storage::FileSystem& file_system, const storage::StorageLayout& layout) {
+  return RemoveMarks(file_system, layout, "");
 }
 
 std::vector<JournalEntry> ReadJournal(const storage::FileStore& store) {

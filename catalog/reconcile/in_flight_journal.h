@@ -12,6 +12,14 @@
 // `pixeldex check` and `pixeldex reindex` walk the tree, and
 // storage.walk_at_start makes every start walk it.
 //
+// A power cut can undo what was not synced, and the journal's entries are
+// not (file_store.h). So a server marks the archive as served while it runs
+// (MarkServing: a directory `.serving-<boot id>` below the root, removed by
+// MarkStopped at a clean stop); a start that finds the mark of another boot
+// (the machine went down while serving) walks instead of trusting the
+// journal. A kill without a reboot leaves the page cache, and the journal,
+// intact.
+//
 // ReadJournal maps each entry a process that is gone left behind to the
 // layout file it became, by the pipeline's own rule (StorageLayout::
 // RelativePathFor of the UIDs in its data set) and confirmed by device and
@@ -39,6 +47,14 @@ struct JournalEntry {
 bool JournalComplete(const storage::StorageLayout& layout);
 // Sets the marker durably (mkdir, fsync of the root); idempotent.
 Status MarkJournalComplete(storage::FileSystem& file_system, const storage::StorageLayout& layout);
+
+// True when the archive was being served when the machine last went down
+// (a serving mark of another boot than this one's).
+bool ServedAcrossAReboot(const storage::StorageLayout& layout);
+// Marks the archive served from this boot (durably), replacing older marks.
+Status MarkServing(storage::FileSystem& file_system, const storage::StorageLayout& layout);
+// Removes this boot's mark (durably), at a clean stop.
+Status MarkStopped(storage::FileSystem& file_system, const storage::StorageLayout& layout);
 
 // The entries processes that are gone left behind, each resolved when its
 // data set can be read (unresolved ones leave their file to a walk).

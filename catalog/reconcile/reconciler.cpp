@@ -133,6 +133,7 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
     journal = ReadJournal(store);
     report.journal_entries = static_cast<int64_t>(journal.size());
     report.walked = options.force_walk || !JournalComplete(store.layout()) ||
+                    ServedAcrossAReboot(store.layout()) ||
                     std::any_of(journal.begin(), journal.end(),
                                 [](const JournalEntry& e) { return !e.resolved; });
     // Never cataloged: a commit that stopped before its rename.
@@ -176,6 +177,7 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
     if (report.walked) {
       PIXELDEX_RETURN_IF_ERROR(MarkJournalComplete(store.file_system(), store.layout()));
     }
+    PIXELDEX_RETURN_IF_ERROR(MarkServing(store.file_system(), store.layout()));
   }
   if (!report.walked) return report;
 

@@ -26,7 +26,8 @@
 // (in_flight_journal.h) instead of steps 1 and 2, when the archive's journal
 // is complete: step 1 catalogs just the files the journal names, and step 2
 // is left to `pixeldex check`/`reindex`. Otherwise (the first start of an
-// archive, an entry that cannot be read, or `force_walk`) it walks as above,
+// archive, an entry that cannot be read, a reboot while it was served, or
+// `force_walk`) it walks as above,
 // then marks the journal complete; the journal's entries are removed either
 // way once their files are cataloged.
 // Stored files are never deleted or changed. Safe while a server writes the

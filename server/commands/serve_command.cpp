@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "catalog/common/log.h"
+#include "catalog/reconcile/in_flight_journal.h"
 #include "server/cli/command_line.h"
 #include "server/cli/settings_options.h"
 #include "server/commands/commands.h"
@@ -211,6 +212,10 @@ int RunServe(int argc, char** argv) {
   NotifyServiceManager("READY=1");
   server.Run();
   if (http) http->Stop();
+  // Nothing is in flight any more: a reboot from here on needs no walk.
+  const Status stopped = reconcile::MarkStopped(storage::RealFileSystem(),
+                                                storage::StorageLayout(http_settings.storage.root));
+  if (!stopped.ok()) LogWarning("the next start may walk the archive: {}", stopped.ToString());
 
   signals_context.stop();
   signal_thread.join();

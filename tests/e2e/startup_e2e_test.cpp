@@ -49,6 +49,14 @@ class StartupE2eTest : public ServerTest {
                          {sop_instance_uid});
   }
   ArchiveAudit Audit() const { return AuditArchive(dir_ / "storage", dir_ / "index.db"); }
+  // The marks a serving server leaves below the root (in_flight_journal.h).
+  int ServingMarks() const {
+    int marks = 0;
+    for (const auto& entry : fs::directory_iterator(StoragePath(""))) {
+      marks += entry.path().filename().string().starts_with(".serving-") ? 1 : 0;
+    }
+    return marks;
+  }
 };
 
 TEST_F(StartupE2eTest, ACleanRestartReadsTheJournalAndDoesNotWalkTheArchive) {
@@ -57,7 +65,9 @@ TEST_F(StartupE2eTest, ACleanRestartReadsTheJournalAndDoesNotWalkTheArchive) {
   EXPECT_TRUE(fs::is_directory(StoragePath(".journal-complete")));
   TestInstance t;
   ASSERT_EQ(StoreScu(MakeInstances(t, 3, "a")).exit_code, 0);
+  EXPECT_EQ(ServingMarks(), 1);
   ASSERT_EQ(server_->Stop(), 0);
+  EXPECT_EQ(ServingMarks(), 0) << "a clean stop leaves no serving mark";
   const std::string by_hand = PlaceFileByHand();
 
   Restart("clean-restart.log");
@@ -110,6 +120,7 @@ TEST_F(StartupE2eTest, AStartAfterSigkillCatalogsWhatWasInFlightWithoutAWalk) {
   }
   const ArchiveAudit left = Audit();
   ASSERT_FALSE(left.files_without_row.empty());
+  EXPECT_EQ(ServingMarks(), 1) << "a kill leaves this boot's serving mark";
   EXPECT_TRUE(acknowledged.empty()) << "acknowledged before its rows were committed";
   const std::string by_hand = PlaceFileByHand();
 

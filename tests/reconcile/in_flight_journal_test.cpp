@@ -1,7 +1,7 @@
 // The in-flight journal (catalog/reconcile/in_flight_journal.h): what a
 // crash leaves between FileStore::Commit and the rows, made by hand the way
 // a kill leaves it, is reconciled by a server's start without a walk; the
-// first start walks and marks the journal complete.
+// first start, and a start after the machine went down while serving, walk.
 
 #include "catalog/reconcile/in_flight_journal.h"
 
@@ -140,6 +140,27 @@ TEST_F(InFlightJournalTest, AnEntryThatCannotBeReadMakesTheStartWalk) {
   EXPECT_TRUE(report.walked);
   EXPECT_EQ(RowsOf(by_hand), 1);
   EXPECT_TRUE(store_.JournalEntries().empty());
+}
+
+TEST_F(InFlightJournalTest, AStartAfterTheMachineWentDownWhileServingWalks) {
+  ASSERT_TRUE(reconcile::MarkJournalComplete(faults_, store_.layout()).ok());
+  const TestInstance by_hand = Fresh();
+  PlacedByHand(by_hand);
+  // What a power cut leaves: the mark of the boot that was serving.
+  fs::create_directory(dir_.path() / "storage/.serving-of-another-boot");
+  EXPECT_TRUE(reconcile::ServedAcrossAReboot(store_.layout()));
+  EXPECT_TRUE(StartUp().walked);
+  EXPECT_EQ(RowsOf(by_hand), 1);
+  // Now served from this boot: a kill leaves this boot's mark, no walk.
+  EXPECT_FALSE(fs::exists(dir_.path() / "storage/.serving-of-another-boot"));
+  EXPECT_FALSE(reconcile::ServedAcrossAReboot(store_.layout()));
+  EXPECT_FALSE(StartUp().walked);
+  // A clean stop removes it.
+  ASSERT_TRUE(reconcile::MarkStopped(faults_, store_.layout()).ok());
+  for (const auto& entry : fs::directory_iterator(dir_.path() / "storage")) {
+    EXPECT_FALSE(entry.path().filename().string().starts_with(".serving-")) << entry.path();
+  }
+  EXPECT_FALSE(StartUp().walked);
 }
 
 }  // namespace
