@@ -20,8 +20,9 @@ bench_machine() {
 # its storage and log in a temporary folder that goes, with the server, at
 # bench_stop_server or when the script exits; returns once the DICOM
 # listener accepts (after start-up reconciliation: with no files behind
-# synthetic rows, the first start reports them all missing, about 100 s for
-# 1M; later starts only check them, about 13 s). Sets server_pid,
+# synthetic rows, the first start walks the archive and reports them all
+# missing, about 100 s for 1M; later starts read only the in-flight journal,
+# well under a second; bench/startup_bench.sh). Sets server_pid,
 # dicom_port and http_port (empty without --http). One server at a time.
 bench_serve() {
   local build=$1 index=$2 line

@@ -130,7 +130,9 @@ Result<int> DicomServer::Start() {
   PIXELDEX_RETURN_IF_ERROR(StartTls());
   // Bound first, so that a busy port fails the start at once; connections
   // wait in the backlog until Run() accepts them, after reconciling: catalog
-  // files a crash left without rows, report rows whose file is gone.
+  // the files a crash left without rows (the in-flight journal; the whole
+  // tree at the first start or with storage.walk_at_start, which also
+  // reports rows whose file is gone).
   if (auto shortfall = FreeSpaceShortfall(archive_->store(), settings_.storage.min_free_mb)) {
     LogWarning("storage {}: {}; C-STOREs are refused (A700) until space is freed",
                settings_.storage.root, *shortfall);
@@ -141,8 +143,12 @@ Result<int> DicomServer::Start() {
     last_accept_poll_.store(SteadySeconds());
     return BoundPort(network_);
   }
-  auto reconciled = reconcile::Reconcile(archive_->pipeline(), archive_->store(),
-                                         archive_->writer(), settings_.storage.index, {});
+  reconcile::ReconcileOptions reconcile_options;
+  reconcile_options.use_journal = true;
+  reconcile_options.force_walk = settings_.storage.walk_at_start;
+  auto reconciled =
+      reconcile::Reconcile(archive_->pipeline(), archive_->store(), archive_->writer(),
+                           settings_.storage.index, reconcile_options);
   if (!reconciled.ok()) return reconciled.status();
   reconcile::LogReport(*reconciled, "start-up");
   // Retention (and recycling down to storage.max_size_mb) before the first

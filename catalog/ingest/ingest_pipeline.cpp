@@ -167,7 +167,8 @@ std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {
 
 Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   // The pipeline owns the incoming file from here: it is removed on every
-  // path out of Ingest() but the commit.
+  // path out of Ingest(); after the commit it is the journal entry of the
+  // stored file until then.
   storage::IncomingFile incoming(store_, request.in_place ? std::string() : request.incoming_path);
   // 1. validate, the framing first (DCMTK's parser recurses per nesting level
   // and spends CPU per element far beyond its bytes); it reads headers only,
@@ -262,7 +263,8 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
         std::filesystem::exists(store_.layout().Absolute(record.file.relative_path), ec);
     if (!work.synced->ok()) return work.synced->status();
     PIXELDEX_RETURN_IF_ERROR(store_.Commit(**work.synced, record.file.relative_path));
-    (void)std::move(incoming).Release();  // in the layout now
+    // `incoming` stays until the rows are written: the journal entry of a
+    // file in the layout that may lack rows (file_store.h).
   }
 
   // 5. index

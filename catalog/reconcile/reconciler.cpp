@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <set>
 #include <thread>
 #include <unordered_set>
 
@@ -10,6 +12,7 @@
 #include "catalog/import/importer.h"
 #include "catalog/index/archive_reads.h"
 #include "catalog/index/schema.h"
+#include "catalog/reconcile/in_flight_journal.h"
 #include "catalog/reconcile/instance_deleter.h"
 
 namespace pixeldex::reconcile {
@@ -59,19 +62,49 @@ std::string ReportKey(const std::string& sop_instance_uid, const std::string& de
   return sop_instance_uid + '\n' + detail;
 }
 
-// The instances and paths that `file_missing` events already report, so that
-// a file which stays missing is reported once, not again at every start.
-Result<std::unordered_set<std::string>> AlreadyReported(const std::string& index_path) {
+// Calls `fn` with each event of `kind` in the index, read through a
+// connection of its own.
+Status ForEachEventIn(
+    const std::string& index_path, EventKind kind,
+    const std::function<void(const std::string& sop_instance_uid, const std::string& detail)>& fn) {
   auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
   if (!db.ok()) return db.status();
   PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
+  return index::ForEachEvent(*db, kind, fn);
+}
+
+// The instances and paths that `file_missing` events already report, so that
+// a file which stays missing is reported once, not again at every start.
+Result<std::unordered_set<std::string>> AlreadyReported(const std::string& index_path) {
   std::unordered_set<std::string> reported;
-  PIXELDEX_RETURN_IF_ERROR(index::ForEachEvent(
-      *db, EventKind::kFileMissing,
-      [&](const std::string& sop_instance_uid, const std::string& detail) {
-        reported.insert(ReportKey(sop_instance_uid, detail));
-      }));
+  PIXELDEX_RETURN_IF_ERROR(
+      ForEachEventIn(index_path, EventKind::kFileMissing,
+                     [&](const std::string& sop_instance_uid, const std::string& detail) {
+                       reported.insert(ReportKey(sop_instance_uid, detail));
+                     }));
   return reported;
+}
+
+// The files below the root of the instances `file_corrupt` events report:
+// a start verifies them again until a person resolves them, walking or not
+// (catalog/import/file_importer.h).
+Result<std::vector<std::string>> FilesReportedCorrupt(index::IndexWriter& writer,
+                                                      const storage::StorageLayout& layout,
+                                                      const std::string& index_path) {
+  std::set<std::string> instances;
+  PIXELDEX_RETURN_IF_ERROR(
+      ForEachEventIn(index_path, EventKind::kFileCorrupt,
+                     [&](const std::string& sop_instance_uid, const std::string&) {
+                       instances.insert(sop_instance_uid);
+                     }));
+  std::vector<std::string> files;
+  for (const std::string& uid : instances) {
+    auto copy = writer.FindCopy(uid);
+    if (!copy.ok()) return copy.status();
+    if (!copy->has_value() || std::filesystem::path((*copy)->path).is_absolute()) continue;
+    if (FileExists(layout, (*copy)->path)) files.push_back(layout.FileOf((*copy)->path).string());
+  }
+  return files;
 }
 
 // One log line and one event per missing file.
@@ -95,10 +128,34 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
   auto finished = FinishInterruptedDeletes(store.file_system(), store.layout(), writer);
   if (!finished.ok()) return finished.status();
   report.deletes_finished = *finished;
+  std::vector<JournalEntry> journal;
+  if (options.use_journal) {
+    journal = ReadJournal(store);
+    report.journal_entries = static_cast<int64_t>(journal.size());
+    report.walked = options.force_walk || !JournalComplete(store.layout()) ||
+                    ServedAcrossAReboot(store.layout()) ||
+                    std::any_of(journal.begin(), journal.end(),
+                                [](const JournalEntry& e) { return !e.resolved; });
+    // Never cataloged: a commit that stopped before its rename.
+    RemoveCommittingLinks(store, journal);
+  }
+  std::vector<std::string> roots = {store.layout().root().string()};
+  if (!report.walked) {
+    auto corrupt = FilesReportedCorrupt(writer, store.layout(), index_path);
+    if (!corrupt.ok()) return corrupt.status();
+    roots = std::move(corrupt).value();
+    for (const JournalEntry& e : journal) {
+      if (!e.committed_path.empty()) roots.push_back(e.committed_path);
+    }
+  }
   import::ImportOptions import_options;
   const int hardware = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   import_options.jobs =
       options.jobs > 0 ? options.jobs : std::min(64, kJobsPerHardwareThread * hardware);
+  if (!report.walked) {
+    import_options.jobs =
+        std::max(1, std::min(import_options.jobs, static_cast<int>(roots.size())));
+  }
   import_options.in_place = true;
   import_options.recatalog_unchanged = options.recatalog_all;
   import_options.accept_changed = options.accept_changed;
@@ -106,11 +163,23 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
   import_options.skip_files = IndexFiles(index_path);
   import_options.progress = options.progress;
   import_options.cancel = options.cancel;
-  import::Importer importer(pipeline, store, index_path, import_options);
-  auto cataloged = importer.Run({store.layout().root().string()});
-  if (!cataloged.ok()) return cataloged.status();
-  report.cataloged = std::move(cataloged).value();
+  if (report.walked || !roots.empty()) {
+    import::Importer importer(pipeline, store, index_path, import_options);
+    auto cataloged = importer.Run(roots);
+    if (!cataloged.ok()) return cataloged.status();
+    report.cataloged = std::move(cataloged).value();
+  }
   if (report.cataloged.cancelled) return report;
+  if (options.use_journal) {
+    std::set<std::string> failed;
+    for (const import::ImportFailure& f : report.cataloged.failures) failed.insert(f.path);
+    RemoveJournal(store, journal, failed);  // their files are cataloged now
+    if (report.walked) {
+      PIXELDEX_RETURN_IF_ERROR(MarkJournalComplete(store.file_system(), store.layout()));
+    }
+    PIXELDEX_RETURN_IF_ERROR(MarkServing(store.file_system(), store.layout()));
+  }
+  if (!report.walked) return report;
 
   auto candidates = RowsWithoutFile(store.layout(), index_path, &report.rows_checked);
   if (!candidates.ok()) return candidates.status();
@@ -152,14 +221,22 @@ void LogReport(const ReconcileReport& report, const std::string& when) {
                         c.Of(import::FileResult::kDuplicateKept);
   const bool clean =
       cataloged == 0 && failed == 0 && corrupt == 0 && other == 0 && report.missing.empty();
-  Log(clean ? LogLevel::kInfo : LogLevel::kWarning,
-      "reconciled the archive at {}: {} files ({} unchanged), {} cataloged, {} corrupt (content "
-      "differs from the recorded SHA-256; left as is), {} left uncataloged (not DICOM, not an "
-      "instance or another copy cataloged), {} failed; {} rows, {} with a missing file ({} "
-      "removed, {} reported before); {:.1f} s",
-      when, c.files_done, c.Of(import::FileResult::kUnchanged), cataloged, corrupt, other, failed,
-      report.rows_checked, report.missing.size(), report.rows_removed,
-      report.missing_reported_before, report.cataloged.elapsed_seconds);
+  if (!report.walked) {
+    Log(clean ? LogLevel::kInfo : LogLevel::kWarning,
+        "reconciled the archive at {} from the in-flight journal, without walking it: {} "
+        "in-flight file(s), {} cataloged, {} corrupt, {} left uncataloged, {} failed; {:.3f} s",
+        when, report.journal_entries, cataloged, corrupt, other, failed,
+        report.cataloged.elapsed_seconds);
+  } else {
+    Log(clean ? LogLevel::kInfo : LogLevel::kWarning,
+        "reconciled the archive at {}: {} files ({} unchanged), {} cataloged, {} corrupt (content "
+        "differs from the recorded SHA-256; left as is), {} left uncataloged (not DICOM, not an "
+        "instance or another copy cataloged), {} failed; {} rows, {} with a missing file ({} "
+        "removed, {} reported before); {:.1f} s",
+        when, c.files_done, c.Of(import::FileResult::kUnchanged), cataloged, corrupt, other, failed,
+        report.rows_checked, report.missing.size(), report.rows_removed,
+        report.missing_reported_before, report.cataloged.elapsed_seconds);
+  }
   for (const import::ImportFailure& f : report.cataloged.failures) {
     LogWarning("reconcile: cannot catalog {}: {}", f.path, f.reason);
   }

@@ -22,6 +22,14 @@
 //      and path) is only counted, so a file that stays missing is not
 //      reported again at every start. With `remove_missing_rows` its rows are
 //      deleted too (reindex), and that is always reported.
+// A server's start (`use_journal`) reconciles only the in-flight journal
+// (in_flight_journal.h) instead of steps 1 and 2, when the archive's journal
+// is complete: step 1 catalogs just the files the journal names, and step 2
+// is left to `pixeldex check`/`reindex`. Otherwise (the first start of an
+// archive, an entry that cannot be read, a reboot while it was served, or
+// `force_walk`) it walks as above,
+// then marks the journal complete; the journal's entries are removed either
+// way once their files are cataloged.
 // Stored files are never deleted or changed. Safe while a server writes the
 // same archive: every instance's rows are replaced atomically (readers see
 // the old rows or the new ones, never none), and a missing file is confirmed
@@ -57,6 +65,11 @@ struct ReconcileOptions {
   // (20,000 small files: 189 files/s with 2 workers, 880 with 8, 1,514 with
   // 16 on 2 cores).
   int jobs = 0;
+  // A server's start: reconcile the in-flight journal, walking only when it
+  // is not known complete (see above).
+  bool use_journal = false;
+  // With `use_journal`: walk all the same (storage.walk_at_start).
+  bool force_walk = false;
   // A terminal for the progress line of step 1, or nullptr.
   std::FILE* progress = nullptr;
   // When set and true, step 1 stops after the files in progress; step 2
@@ -71,6 +84,8 @@ struct MissingFile {
 
 struct ReconcileReport {
   int64_t deletes_finished = 0;     // step 0
+  bool walked = true;               // steps 1 and 2 covered the whole tree
+  int64_t journal_entries = 0;      // in-flight files found in the journal
   import::ImportSummary cataloged;  // step 1
   int64_t rows_checked = 0;         // step 2
   std::vector<MissingFile> missing;  // all, reported now or before

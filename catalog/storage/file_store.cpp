@@ -4,6 +4,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <random>
@@ -48,6 +49,8 @@ Result<int> FileStore::Initialize() {
   int removed = 0;
   for (const auto& entry : fs::directory_iterator(layout_.IncomingDir(), ec)) {
     if (!entry.is_regular_file() || BelongsToAnotherLiveProcess(entry.path())) continue;
+    // A second link means it was committed: a journal entry, for reconcile.
+    if (entry.hard_link_count(ec) > 1) continue;
     if (fs::remove(entry.path(), ec)) ++removed;
   }
   if (ec) return Status::FromErrno(ec.value(), "cannot clean " + layout_.IncomingDir().string());
@@ -105,7 +108,14 @@ Status FileStore::Commit(const SyncedIncoming& incoming, const std::string& rela
   PIXELDEX_RETURN_IF_ERROR(EnsureDirectories(relative.parent_path()));
   std::error_code ec;
   const bool replaces = fs::exists(layout_.root() / relative, ec);
-  PIXELDEX_RETURN_IF_ERROR(fs_.Rename(IncomingInTree(incoming_path), InTree(relative)));
+  // The incoming name stays, as the journal entry: linked beside the target,
+  // then renamed over it (atomic, replacing an older file).
+  const fs::path committing(StorageLayout::CommittingRelativePath(relative_path, incoming_path));
+  PIXELDEX_RETURN_IF_ERROR(fs_.Link(IncomingInTree(incoming_path), InTree(committing)));
+  if (Status moved = fs_.Rename(InTree(committing), InTree(relative)); !moved.ok()) {
+    (void)fs_.RemoveFile(InTree(committing));
+    return moved;
+  }
   Status synced = fs_.Sync(InTree(relative.parent_path()));
   // Commit fails with `synced` either way; a file left behind is reconciled.
   if (!synced.ok() && !replaces) (void)fs_.RemoveFile(InTree(relative));
@@ -116,6 +126,17 @@ Status FileStore::Remove(const std::string& relative_path) {
   const fs::path relative(relative_path);
   PIXELDEX_RETURN_IF_ERROR(fs_.RemoveFile(InTree(relative)));
   return fs_.Sync(InTree(relative.parent_path()));
+}
+
+std::vector<std::string> FileStore::JournalEntries() const {
+  std::vector<std::string> entries;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(layout_.IncomingDir(), ec)) {
+    if (!entry.is_regular_file(ec) || BelongsToAnotherLiveProcess(entry.path())) continue;
+    if (entry.hard_link_count(ec) > 1) entries.push_back(entry.path().string());
+  }
+  std::sort(entries.begin(), entries.end());
+  return entries;
 }
 
 void FileStore::Discard(const std::string& incoming_path) {

@@ -11,6 +11,18 @@
 // into the layout. After Commit returns ok the file survives a crash or power
 // loss; before, a crash leaves at most a temporary file, which Initialize()
 // removes on the next start.
+// The in-flight journal: Commit() links the incoming file into the layout
+// (beside its target, then renamed over it) and leaves the incoming name in
+// place; its owner (IncomingFile) removes it once the file's rows are
+// written. So every committed file that may lack rows has a second link in
+// the incoming directory, and a start after a crash finds what was in flight
+// there (JournalEntries) instead of walking the whole tree. The journal costs
+// no fsync: an entry that reappears after a power loss names a file that is
+// cataloged already, which reconcile finds unchanged. Across a power loss it
+// relies on metadata staying in order (the entry, created before the file's
+// fsync, durable once the link's directory is synced), as journaling file
+// systems keep it; README, "Crash safety and reconciliation", says what to
+// do on others.
 // Every step goes through a FileSystem (file_system.h), so tests can make any
 // one of them fail, and none follows a symbolic link inside the tree: a
 // planted link makes the commit fail (IoError naming it), never redirects it.
@@ -21,6 +33,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "catalog/common/result.h"
 #include "catalog/storage/durable_directories.h"
@@ -36,7 +49,8 @@ class FileStore {
 
   // Creates the root and incoming directory; removes temporary files a crash
   // left behind, returning how many. Files of another live process (a
-  // `pixeldex import` receiving into the same store) are left alone.
+  // `pixeldex import` receiving into the same store) are left alone, and so
+  // are journal entries (committed files, for reconcile).
   Result<int> Initialize();
   // A fresh path in the incoming directory; nothing is created yet.
   std::string NewIncomingPath();
@@ -62,6 +76,10 @@ class FileStore {
   Status Commit(const SyncedIncoming& incoming, const std::string& relative_path);
   // Removes a committed file durably (unlink, fsync directory).
   Status Remove(const std::string& relative_path);
+  // The journal entries a process that is gone left behind: incoming files
+  // committed into the layout (a second link), whose rows may be missing.
+  // Sorted paths.
+  std::vector<std::string> JournalEntries() const;
   // Removes an incoming file; errors are ignored (it may not exist).
   void Discard(const std::string& incoming_path);
   // Bytes available to this process on the storage file system.

@@ -94,6 +94,17 @@ class PosixFileSystem final : public FileSystem {
     return Status::FromErrno(errno, "cannot move file into " + to.Full());
   }
 
+  Status Link(const TreePath& from, const TreePath& to) override {
+    Fd from_dir, to_dir;
+    std::string from_leaf, to_leaf;
+    PIXELDEX_RETURN_IF_ERROR(OpenParent(from, from_dir, from_leaf));
+    PIXELDEX_RETURN_IF_ERROR(OpenParent(to, to_dir, to_leaf));
+    if (::linkat(from_dir.get(), from_leaf.c_str(), to_dir.get(), to_leaf.c_str(), 0) == 0) {
+      return Status::Ok();
+    }
+    return Status::FromErrno(errno, "cannot link file into " + to.Full());
+  }
+
   Status RemoveFile(const TreePath& path) override {
     Fd dir;
     std::string leaf;

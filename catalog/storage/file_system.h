@@ -37,6 +37,9 @@ class FileSystem {
   virtual Status CreateDirectory(const TreePath& path) = 0;
   // rename(2): atomically replaces `to` if it exists.
   virtual Status Rename(const TreePath& from, const TreePath& to) = 0;
+  // link(2): a second name `to` for the file `from`; kAlreadyExists when
+  // `to` exists.
+  virtual Status Link(const TreePath& from, const TreePath& to) = 0;
   // unlink(2) of a file.
   virtual Status RemoveFile(const TreePath& path) = 0;
 };

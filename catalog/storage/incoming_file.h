@@ -1,11 +1,13 @@
 #pragma once
 // IncomingFile: the one owner of a file being received into the store's
 // incoming directory, from its temporary path (NewIncomingFile) to
-// its place in the layout or its removal (NewIncomingFile gives one). While an IncomingFile holds the
-// path, destroying it removes the file (every failure path, an exception
-// too); Release() hands the file to its next owner: the ingest pipeline,
-// which adopts it in turn and releases it once FileStore::Commit has moved
-// it into the layout. So a received file is removed by exactly one object,
+// its place in the layout or its removal (NewIncomingFile gives one). While
+// an IncomingFile holds the path, destroying it removes the file (every
+// failure path, an exception too); Release() hands the file to its next
+// owner: the ingest pipeline, which adopts it in turn and removes the
+// incoming name once the file is in the layout and its rows are written
+// (until then that name is the file's in-flight journal entry,
+// file_store.h). So a received file is removed by exactly one object,
 // and never left behind by a path that forgot it (a leftover after a crash
 // is removed by FileStore::Initialize). Move-only; one thread at a time.
 

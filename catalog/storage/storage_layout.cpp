@@ -37,6 +37,12 @@ std::string StorageLayout::ComponentFor(std::string_view uid) {
   return "x" + Sha256Hex(uid).substr(0, 32);
 }
 
+std::string StorageLayout::CommittingRelativePath(std::string_view relative_path,
+                                                  std::string_view incoming_path) {
+  const std::filesystem::path target(relative_path);
+  return (target.parent_path() / std::filesystem::path(incoming_path).filename()).generic_string();
+}
+
 std::string StorageLayout::RelativePathFor(std::string_view study_uid, std::string_view series_uid,
                                            std::string_view sop_instance_uid) const {
   return ComponentFor(study_uid) + "/" + ComponentFor(series_uid) + "/" +

@@ -2,7 +2,18 @@
 // StorageLayout: the one owner of on-disk names below the storage root.
 //
 //   <root>/<StudyInstanceUID>/<SeriesInstanceUID>/<SOPInstanceUID>.dcm
-//   <root>/.incoming/<unique>.part        files being received (temporary)
+//   <root>/.incoming/<unique>.part        files being received, and the
+//                                          in-flight journal: a second link
+//                                          to a file committed into the
+//                                          layout whose rows may not be
+//                                          written yet (file_store.h)
+//   <root>/<Study>/<Series>/<unique>.part  the same file for an instant
+//                                          while it is committed (a link
+//                                          renamed over the final name)
+//   <root>/.journal-complete/              a directory: every file of the
+//                                          layout without rows is in the
+//                                          journal (catalog/reconcile/
+//                                          in_flight_journal.h)
 //   <root>/.deleting/<hex of UID>.dcm      files of a delete in progress: the
 //                                          durable intent (catalog/reconcile/
 //                                          instance_deleter.h)
@@ -28,6 +39,13 @@ class StorageLayout {
   const std::filesystem::path& root() const { return root_; }
   // Where received files wait until they are durable and validated.
   std::filesystem::path IncomingDir() const { return root_ / ".incoming"; }
+  // Marks an archive whose in-flight journal is complete (see above).
+  std::filesystem::path JournalCompleteMarker() const { return root_ / ".journal-complete"; }
+  // Below the root: where an incoming file is linked beside `relative_path`
+  // before it is renamed over it (the incoming file's own name, in the same
+  // directory).
+  static std::string CommittingRelativePath(std::string_view relative_path,
+                                            std::string_view incoming_path);
   // Where the file of an instance being deleted waits until its rows are gone.
   std::filesystem::path DeletingDir() const { return root_ / ".deleting"; }
   // The name (below the root) of that file for `sop_instance_uid`, and the

@@ -27,7 +27,8 @@ constexpr const char* kDescription =
     "Safe while 'pixeldex serve' or 'pixeldex import' write the same archive: each\n"
     "problem is confirmed against the index again after the walk, so an instance being\n"
     "stored at that moment is not reported. 'pixeldex reindex' removes the rows of\n"
-    "missing files and catalogs extra files (so does the server when it starts); a\n"
+    "missing files and catalogs extra files (a server's start reads only its journal\n"
+    "of in-flight files, unless storage.walk_at_start is set); a\n"
     "mismatch is never repaired silently: restore the file, have the instance sent\n"
     "again, or accept the file as it is with 'pixeldex reindex --accept-changed'.\n"
     "See README, \"Crash safety and reconciliation\".";

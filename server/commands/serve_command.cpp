@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "catalog/common/log.h"
+#include "catalog/reconcile/in_flight_journal.h"
 #include "server/cli/command_line.h"
 #include "server/cli/settings_options.h"
 #include "server/commands/commands.h"
@@ -26,9 +27,11 @@ the index, C-GET and C-MOVE from the archive, over plain TCP and, with
 tls.enabled, DICOM TLS; with --http also /healthz, /metrics and DICOMweb
 (QIDO-RS, WADO-RS metadata). docs/conformance.md is its DICOM Conformance
 Statement. Each instance is stored and indexed before its success response is
-sent. The ports are bound first, then the archive is reconciled with the index,
-then associations are accepted. See README, "What happens to each instance",
-"Crash safety and reconciliation", "C-FIND", "C-GET and C-MOVE", "DICOMweb".
+sent. The ports are bound first, then the archive is reconciled with the index
+(what was in flight when it last stopped; the whole tree at the first start and
+with storage.walk_at_start), then associations are accepted. See README,
+"What happens to each instance", "Crash safety and reconciliation", "C-FIND",
+"C-GET and C-MOVE", "DICOMweb".
 
 Settings, lowest precedence first: the embedded defaults, the config file
 (--config FILE, or $PIXELDEX_CONFIG), environment variables
@@ -209,6 +212,10 @@ int RunServe(int argc, char** argv) {
   NotifyServiceManager("READY=1");
   server.Run();
   if (http) http->Stop();
+  // Nothing is in flight any more: a reboot from here on needs no walk.
+  const Status stopped = reconcile::MarkStopped(storage::RealFileSystem(),
+                                                storage::StorageLayout(http_settings.storage.root));
+  if (!stopped.ok()) LogWarning("the next start may walk the archive: {}", stopped.ToString());
 
   signals_context.stop();
   signal_thread.join();

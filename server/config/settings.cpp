@@ -176,6 +176,7 @@ const std::map<std::string, Setter>& Setters() {
       {"storage.history_days", IntSetter(&Settings::storage, &StorageSettings::history_days, 0, 36500, "storage.history_days")},
       {"storage.max_size_mb", IntSetter(&Settings::storage, &StorageSettings::max_size_mb, 0, 1000000000, "storage.max_size_mb")},
       {"storage.recycling", BoolSetter(&Settings::storage, &StorageSettings::recycling, "storage.recycling")},
+      {"storage.walk_at_start", BoolSetter(&Settings::storage, &StorageSettings::walk_at_start, "storage.walk_at_start")},
       {"retention.max_age_days", IntSetter(&Settings::storage, &StorageSettings::max_age_days, 0, 36500, "retention.max_age_days")},
       {"storage.min_free_mb", IntSetter(&Settings::storage, &StorageSettings::min_free_mb, 0, 1000000000, "storage.min_free_mb")},
       {"storage.root", StringSetter(&Settings::storage, &StorageSettings::root, "storage.root", 4096)},

@@ -68,6 +68,9 @@ struct StorageSettings {
   // retention.max_age_days: studies whose last instance arrived longer ago
   // are deleted (unless protected), at start and by `pixeldex recycle`; 0: never.
   int max_age_days = 0;
+  // Walk the whole storage tree at every start, as `pixeldex reindex` does,
+  // instead of only the in-flight journal (catalog/reconcile/in_flight_journal.h).
+  bool walk_at_start = false;
 
   bool operator==(const StorageSettings&) const = default;
 };

@@ -9,7 +9,6 @@
 
 #include <dcmtk/oflog/oflog.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <condition_variable>
 #include <cstdio>
@@ -21,6 +20,7 @@
 #include "tests/support/archive_audit.h"
 #include "tests/support/dicom_factory.h"
 #include "tests/support/index_probe.h"
+#include "tests/support/index_write_lock.h"
 #include "tests/support/process.h"
 #include "tests/support/server_process.h"
 #include "tests/support/store_sender.h"
@@ -79,27 +79,6 @@ class Acknowledgements {
   int senders_done_ = 0;
 };
 
-// Holds the index's write lock from another connection (as a long
-// `pixeldex import` transaction or a person's sqlite3 session could), so that
-// the server's stores wait between "file in place" and "rows committed".
-class IndexWriteLock {
- public:
-  explicit IndexWriteLock(const std::string& index_path) {
-    sqlite3_open(index_path.c_str(), &db_);
-    sqlite3_busy_timeout(db_, 30000);
-    locked_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
-  }
-  ~IndexWriteLock() {
-    if (locked_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    sqlite3_close(db_);
-  }
-  bool locked() const { return locked_; }
-
- private:
-  sqlite3* db_ = nullptr;
-  bool locked_ = false;
-};
-
 class CrashE2eTest : public ::testing::Test {
  protected:
   // The senders' own complaints about the dying server are expected noise.
@@ -130,17 +109,6 @@ class CrashE2eTest : public ::testing::Test {
       files.push_back({path, t.sop_class_uid, t.sop_instance_uid});
     }
     return files;
-  }
-
-  // Waits (bounded) until a stored file without rows is visible: a store
-  // that finished its file and now waits for the index.
-  bool WaitForFileWithoutRows() const {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (!AuditArchive(storage_, index_).files_without_row.empty()) return true;
-      std::this_thread::yield();
-    }
-    return false;
   }
 
   // The promises a restarted server keeps about everything acknowledged.
@@ -190,7 +158,8 @@ TEST_F(CrashE2eTest, AcknowledgedInstancesSurviveSigkillAtRandomMoments) {
       // Odd rounds: the kill lands while stores wait for the index.
       IndexWriteLock lock(index_);
       ASSERT_TRUE(lock.locked());
-      EXPECT_TRUE(WaitForFileWithoutRows()) << server->Log();
+      EXPECT_TRUE(WaitForFileWithoutRows(storage_, index_, std::chrono::seconds(20)))
+          << server->Log();
       server->Kill();
     } else {
       server->Kill();

@@ -83,10 +83,13 @@ TEST_F(ReconcileE2eTest, TheServerReconcilesWhenItStarts) {
   const std::string lost = Index().Scalar("SELECT sop_instance_uid FROM instances LIMIT 1");
   fs::remove(PathOf(lost));
 
+  // Only a walk finds what a person did; a start walks when told to
+  // (startup_e2e_test.cpp: by default it reads the in-flight journal only).
   ServerProcess::Options options;
   options.storage = dir_ / "storage";
   options.index = dir_ / "index.db";
   options.log_file = dir_ / "server2.log";
+  options.env = {{"PIXELDEX_STORAGE_WALK_AT_START", "true"}};
   server_ = ServerProcess::Start(options);
   const std::string log = server_->Log();
   EXPECT_NE(log.find("reconciled the archive at start-up"), std::string::npos) << log;

@@ -26,13 +26,16 @@ struct Step {
 
 // FileStore::Commit of an instance of a new study and series calls, in order:
 // Sync(file), CreateDirectory(study), Sync(root), CreateDirectory(series),
-// Sync(study dir), Rename, Sync(series dir).
+// Sync(study dir), Link (beside the target), Rename (over it), Sync(series
+// dir).
 const Step kSteps[] = {
     {"fsync_of_the_file", Op::kSync, 0, EIO},
     {"mkdir_of_the_study", Op::kCreateDirectory, 0, EIO},
     {"fsync_of_the_root", Op::kSync, 1, EIO},
     {"mkdir_of_the_series", Op::kCreateDirectory, 1, ENOSPC},
     {"fsync_of_the_study_directory", Op::kSync, 2, EIO},
+    {"link_disk_full", Op::kLink, 0, ENOSPC},
+    {"link_io_error", Op::kLink, 0, EIO},
     {"rename_disk_full", Op::kRename, 0, ENOSPC},
     {"rename_io_error", Op::kRename, 0, EIO},
     {"fsync_of_the_directory_after_rename", Op::kSync, 3, EIO},

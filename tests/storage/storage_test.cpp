@@ -101,16 +101,29 @@ class FileStoreTest : public ::testing::Test {
   FileStore store_{StorageLayout(dir_.path() / "root")};
 };
 
-TEST_F(FileStoreTest, CommitMovesTheIncomingFileIntoPlace) {
+TEST_F(FileStoreTest, CommitPutsTheFileInPlaceAndKeepsItsIncomingNameAsTheJournalEntry) {
   ASSERT_TRUE(store_.Initialize().ok());
   const std::string incoming = store_.NewIncomingPath();
   std::ofstream(incoming) << "payload";
   ASSERT_TRUE(SyncAndCommit(incoming, "1.2/3.4/5.6.dcm").ok());
-  EXPECT_FALSE(fs::exists(incoming));
-  std::ifstream in(dir_.path() / "root/1.2/3.4/5.6.dcm");
+  const fs::path stored = dir_.path() / "root/1.2/3.4/5.6.dcm";
+  std::ifstream in(stored);
   std::string content;
   in >> content;
   EXPECT_EQ(content, "payload");
+  // One file, two names: the incoming one says it may lack rows.
+  EXPECT_TRUE(fs::equivalent(incoming, stored));
+  EXPECT_EQ(fs::hard_link_count(stored), 2u);
+  EXPECT_EQ(store_.JournalEntries(), std::vector<std::string>{incoming});
+  // Nothing else is left beside the file (the link renamed over it).
+  EXPECT_EQ(std::distance(fs::directory_iterator(stored.parent_path()), fs::directory_iterator()),
+            1);
+  // A start leaves journal entries to reconcile; their owner drops them.
+  EXPECT_EQ(*store_.Initialize(), 0);
+  EXPECT_TRUE(fs::exists(incoming));
+  store_.Discard(incoming);
+  EXPECT_TRUE(store_.JournalEntries().empty());
+  EXPECT_EQ(fs::hard_link_count(stored), 1u);
 }
 
 TEST_F(FileStoreTest, CommitReplacesAnExistingFileAtomically) {

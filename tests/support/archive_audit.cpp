@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "catalog/storage/sha256.h"
 #include "tests/support/index_probe.h"
@@ -62,6 +63,16 @@ ArchiveAudit AuditArchive(const std::string& storage_root, const std::string& in
     }
   }
   return audit;
+}
+
+bool WaitForFileWithoutRows(const std::string& storage_root, const std::string& index_path,
+                            std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!AuditArchive(storage_root, index_path).files_without_row.empty()) return true;
+    std::this_thread::yield();
+  }
+  return false;
 }
 
 }  // namespace pixeldex::testing

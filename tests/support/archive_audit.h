@@ -6,6 +6,7 @@
 //   - no temporary file is visible: .incoming/ is empty and no *.part file
 //     lies in the layout.
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,11 @@ struct ArchiveAudit {
 
 // Throws std::runtime_error when the index cannot be read.
 ArchiveAudit AuditArchive(const std::string& storage_root, const std::string& index_path);
+
+// Polls (bounded by `timeout`) until a stored file without rows is visible,
+// e.g. a store that finished its file and waits for the index; returns
+// whether one appeared.
+bool WaitForFileWithoutRows(const std::string& storage_root, const std::string& index_path,
+                            std::chrono::seconds timeout);
 
 }  // namespace pixeldex::testing

@@ -48,6 +48,11 @@ Status FaultyFileSystem::Rename(const storage::TreePath& from, const storage::Tr
   return storage::RealFileSystem().Rename(from, to);
 }
 
+Status FaultyFileSystem::Link(const storage::TreePath& from, const storage::TreePath& to) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kLink, to.Full()));
+  return storage::RealFileSystem().Link(from, to);
+}
+
 Status FaultyFileSystem::RemoveFile(const storage::TreePath& path) {
   PIXELDEX_RETURN_IF_ERROR(Injected(Op::kRemoveFile, path.Full()));
   return storage::RealFileSystem().RemoveFile(path);

@@ -1,7 +1,7 @@
 #pragma once
 // FaultyFileSystem: the real file system, except that the calls a test arms
 // fail (with the errno it chooses) instead of running. Used to fail each step
-// of making a stored file durable (fsync, mkdir, rename, directory fsync) and
+// of making a stored file durable (fsync, mkdir, link, rename, directory fsync) and
 // check that no failure leaves a visible half-done file; it also records which
 // paths were synced. Thread-safe.
 
@@ -17,7 +17,7 @@ namespace pixeldex::testing {
 
 class FaultyFileSystem final : public storage::FileSystem {
  public:
-  enum class Op { kSync, kCreateDirectory, kRename, kRemoveFile };
+  enum class Op { kSync, kCreateDirectory, kRename, kLink, kRemoveFile };
 
   // The call of `op` after `skip` successful ones fails with `err`, once.
   void FailOnce(Op op, int skip = 0, int err = EIO);
@@ -29,6 +29,7 @@ class FaultyFileSystem final : public storage::FileSystem {
   Status Sync(const storage::TreePath& path) override;
   Status CreateDirectory(const storage::TreePath& path) override;
   Status Rename(const storage::TreePath& from, const storage::TreePath& to) override;
+  Status Link(const storage::TreePath& from, const storage::TreePath& to) override;
   Status RemoveFile(const storage::TreePath& path) override;
 
  private:
