@@ -15,7 +15,7 @@ HttpResponse Thumbnail(const DicomwebContext& context, const PathParams& params)
     LogError("thumbnail: cannot open the index: {}", db.status().ToString());
     return HttpResponse::Text(503, "the index cannot be read");
   }
-  auto png = index::FindRepresentativeThumbnail(*db, uids->study, uids->series, uids->sop_instance);
+  auto png = index::FindRepresentativeThumbnail(db->db(), uids->study, uids->series, uids->sop_instance);
   if (!png.ok()) {
     LogError("thumbnail: reading the index failed: {}", png.status().ToString());
     return HttpResponse::Text(500, "reading the thumbnail failed");
