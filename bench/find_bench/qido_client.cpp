@@ -174,8 +174,7 @@ int main(int argc, char** argv) {
       std::printf("QIDO-RS (one keep-alive connection to 127.0.0.1:%d), %lld instances, %d "
                   "searches per shape\n",
                   port, static_cast<long long>(instances), repeat);
-      std::printf("%-26s %9s %9s %9s %9s %9s %6s\n", "shape", "median_ms", "p90_ms", "p99_ms",
-                  "max_ms", "matches", "empty");
+      bench::PrintClientColumns();
     }
     for (bench::Shape shape : bench::ParseShapes(shapes_arg)) {
       std::vector<double> micros;
@@ -197,11 +196,7 @@ int main(int argc, char** argv) {
         total += matches;
         if (matches == 0) ++empty;
       }
-      const auto s = bench::Summarize(micros);
-      std::printf("%-26s %9.3f %9.3f %9.3f %9.3f %9.1f %6zu\n", bench::ShapeName(shape),
-                  s.median_us / 1000, s.p90_us / 1000, s.p99_us / 1000, s.max_us / 1000,
-                  static_cast<double>(total) / repeat, empty);
-      std::fflush(stdout);
+      bench::PrintClientRow(shape, std::move(micros), total, empty);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "qido_client: %s\n", e.what());
