@@ -12,7 +12,10 @@
 #    "listening on" line, and times the same shapes over one association per
 #    shape with find_client (DcmSCU, per-query median/p99), with the server's
 #    CPU time per query from /proc;
-# 4. for comparison, findscu --repeat R on one association per shape (one
+# 4. times the same shapes as QIDO-RS searches on the server's HTTP listener
+#    (qido_client: one keep-alive connection, per-search median/p99), with the
+#    server's CPU time per search;
+# 5. for comparison, findscu --repeat R on one association per shape (one
 #    sample value; only a total time exists, so it gives the mean).
 # Needs the project built (cmake --build DIR) and DCMTK's findscu.
 set -euo pipefail
@@ -35,12 +38,12 @@ while [[ $# -gt 0 ]]; do
     --build) build=$2; shift 2 ;;
     --shapes) shapes=$2; shift 2 ;;
     --skip-findscu) findscu_runs=0; shift ;;
-    *) sed -n '2,17p' "$0"; exit 2 ;;
+    *) sed -n '2,20p' "$0"; exit 2 ;;
   esac
 done
 bin="$build/bench"
 bench_require_built "$build" "$bin/build_find_index" "$bin/find_sql_bench" "$bin/find_client" \
-  "$build/pixeldex"
+  "$bin/qido_client" "$build/pixeldex"
 [[ -n "$index" ]] || index="$bin/find-index-$instances.db"
 
 echo "== machine: $(bench_machine)," \
@@ -52,7 +55,7 @@ echo
 echo "== in-process (query::RunFind, no network)"
 "$bin/find_sql_bench" --index "$index" --instances "$instances" --repeat "$repeat" --shapes "$shapes"
 
-bench_serve "$build" "$index" --no-thumbnails
+bench_serve "$build" "$index" --no-thumbnails --http 127.0.0.1:0
 port=$dicom_port
 
 # CPU seconds (user + system) the server has used so far, all threads.
@@ -72,6 +75,18 @@ IFS=, read -r -a shape_array <<< "$shape_list"
 for shape in "${shape_array[@]}"; do
   before=$(server_cpu)
   line=$(TCP_NODELAY=1 "$bin/find_client" --port "$port" --instances "$instances" \
+           --repeat "$repeat" --shapes "$shape" --header 0)
+  after=$(server_cpu)
+  printf '%s %13.3f\n' "$line" "$(echo "($after - $before) * 1000 / ($repeat + $warmup)" | bc -l)"
+done
+
+echo
+echo "== over QIDO-RS (the same server's HTTP listener on port $http_port, qido_client; one"
+echo "   keep-alive connection per shape; server_cpu_ms as above)"
+printf '%-26s %9s %9s %9s %9s %9s %6s %13s\n' shape median_ms p90_ms p99_ms max_ms matches empty server_cpu_ms
+for shape in "${shape_array[@]}"; do
+  before=$(server_cpu)
+  line=$("$bin/qido_client" --port "$http_port" --instances "$instances" \
            --repeat "$repeat" --shapes "$shape" --header 0)
   after=$(server_cpu)
   printf '%s %13.3f\n' "$line" "$(echo "($after - $before) * 1000 / ($repeat + $warmup)" | bc -l)"

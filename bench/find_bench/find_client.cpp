@@ -91,8 +91,7 @@ int main(int argc, char** argv) {
     std::printf("C-FIND over DIMSE (DcmSCU, %s, %s:%d), %lld instances, %d queries "
                 "per shape\n",
                 fresh_associations ? "one association per query" : "one association", host.c_str(), port, static_cast<long long>(instances), repeat);
-    std::printf("%-26s %9s %9s %9s %9s %9s %6s\n", "shape", "median_ms", "p90_ms", "p99_ms",
-                "max_ms", "matches", "empty");
+    bench::PrintClientColumns();
   }
   bool first_query = true;  // the association negotiated above serves it
   for (bench::Shape shape : bench::ParseShapes(shapes_arg)) {
@@ -134,11 +133,7 @@ int main(int argc, char** argv) {
       total += matches;
       if (matches == 0) ++empty;
     }
-    const auto s = bench::Summarize(micros);
-    std::printf("%-26s %9.3f %9.3f %9.3f %9.3f %9.1f %6zu\n", bench::ShapeName(shape),
-                s.median_us / 1000, s.p90_us / 1000, s.p99_us / 1000, s.max_us / 1000,
-                static_cast<double>(total) / repeat, empty);
-    std::fflush(stdout);
+    bench::PrintClientRow(shape, std::move(micros), total, empty);
   }
   scu.releaseAssociation();
   return 0;

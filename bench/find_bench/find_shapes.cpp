@@ -146,4 +146,19 @@ LatencyStats Summarize(std::vector<double> micros) {
   return s;
 }
 
+void PrintClientColumns() {
+  std::printf("%-26s %9s %9s %9s %9s %9s %6s\n", "shape", "median_ms", "p90_ms", "p99_ms",
+              "max_ms", "matches", "empty");
+}
+
+void PrintClientRow(Shape shape, std::vector<double> micros, size_t total_matches,
+                    size_t empty_answers) {
+  const double queries = static_cast<double>(micros.size());
+  const LatencyStats s = Summarize(std::move(micros));
+  std::printf("%-26s %9.3f %9.3f %9.3f %9.3f %9.1f %6zu\n", ShapeName(shape), s.median_us / 1000,
+              s.p90_us / 1000, s.p99_us / 1000, s.max_us / 1000,
+              static_cast<double>(total_matches) / queries, empty_answers);
+  std::fflush(stdout);
+}
+
 }  // namespace pixeldex::bench

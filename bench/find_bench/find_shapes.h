@@ -53,4 +53,10 @@ struct LatencyStats {
 };
 LatencyStats Summarize(std::vector<double> micros);
 
+// A network client's report (find_client, qido_client): the column names,
+// and one shape's row from its latencies, matches in all and empty answers.
+void PrintClientColumns();
+void PrintClientRow(Shape shape, std::vector<double> micros, size_t total_matches,
+                    size_t empty_answers);
+
 }  // namespace pixeldex::bench

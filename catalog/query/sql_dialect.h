@@ -45,6 +45,15 @@ class SqlDialect {
   virtual std::string AttributePath(Tag tag) const = 0;
   virtual std::string JsonAttribute(std::string_view json_expr,
                                     std::string_view placeholder) const = 0;
+  // JsonAttribute of attribute `tag` (placeholder bound to AttributePath(tag)),
+  // for a dialect that can tell cheaply that a JSON text lacks the attribute
+  // without parsing it: most headers lack most attributes a search returns
+  // from them (Timezone Offset From UTC in every QIDO-RS search). The text
+  // may name the tag's key, 8 hex digits pixeldex formats, never a value.
+  virtual std::string JsonAttributeIfPresent(std::string_view json_expr, Tag /*tag*/,
+                                             std::string_view placeholder) const {
+    return JsonAttribute(json_expr, placeholder);
+  }
   // The text bound to select the Value array of attribute `tag`, and a
   // table-valued FROM item with one row per element of that array in
   // `json_expr`, named `alias`.

@@ -31,16 +31,19 @@ const char* FromClause(QueryLevel level) {
 
 // Header attributes of an entity above the image level are read from its
 // first instance (lowest instance_pk): every instance of a series carries the
-// same patient, study and series attributes.
+// same patient, study and series attributes. The minimum is taken series by
+// series, each an index seek to its first entry in instances_series
+// (series_pk, instance_pk), rather than over a join, which reads every
+// instance of the study (or patient) once per match.
 const char* RepresentativeInstance(QueryLevel level) {
   switch (level) {
     case QueryLevel::kPatient:
-      return "(SELECT MIN(r3.instance_pk) FROM studies r1 JOIN series r2 ON r2.study_pk ="
-             " r1.study_pk JOIN instances r3 ON r3.series_pk = r2.series_pk"
-             " WHERE r1.patient_pk = p.patient_pk)";
+      return "(SELECT MIN((SELECT MIN((SELECT MIN(r3.instance_pk) FROM instances r3"
+             " WHERE r3.series_pk = r2.series_pk)) FROM series r2 WHERE r2.study_pk ="
+             " r1.study_pk)) FROM studies r1 WHERE r1.patient_pk = p.patient_pk)";
     case QueryLevel::kStudy:
-      return "(SELECT MIN(r2.instance_pk) FROM series r1 JOIN instances r2 ON r2.series_pk ="
-             " r1.series_pk WHERE r1.study_pk = st.study_pk)";
+      return "(SELECT MIN((SELECT MIN(r2.instance_pk) FROM instances r2"
+             " WHERE r2.series_pk = r1.series_pk)) FROM series r1 WHERE r1.study_pk = st.study_pk)";
     case QueryLevel::kSeries:
       return "(SELECT MIN(r1.instance_pk) FROM instances r1 WHERE r1.series_pk = se.series_pk)";
     case QueryLevel::kImage:
@@ -178,7 +181,8 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     if (!first_column) select.Sql(", ");
     first_column = false;
     if (column.kind == ReturnColumn::Kind::kHeader) {
-      select.Sql(dialect.JsonAttribute("h.json", select.Parameter(dialect.AttributePath(tag))));
+      select.Sql(
+          dialect.JsonAttributeIfPresent("h.json", tag, select.Parameter(dialect.AttributePath(tag))));
     } else {
       select.Sql(expr);
     }

@@ -80,6 +80,18 @@ std::string SqliteDialect::JsonAttribute(std::string_view json_expr,
   return Join({"json_extract(", json_expr, ", ", placeholder, ")"});
 }
 
+// json_extract parses the whole header (~1 KB of text) each time; instr()
+// only scans it. A header has the attribute only when its key is in the
+// text: PS3.18 F.2.1.1.2 names each attribute by the 8 upper-case hex digits
+// of its tag, as Tag::Hex() writes them, and the header JSON writes keys
+// unescaped. Inside a sequence item the key may occur without the attribute
+// being at the top level: json_extract still decides then.
+std::string SqliteDialect::JsonAttributeIfPresent(std::string_view json_expr, Tag tag,
+                                                  std::string_view placeholder) const {
+  return Join({"CASE WHEN instr(", json_expr, ", '\"", tag.Hex(), "\"') > 0 THEN ",
+               JsonAttribute(json_expr, placeholder), " END"});
+}
+
 std::string SqliteDialect::ValuesPath(Tag tag) const { return AttributePath(tag) + ".Value"; }
 
 std::string SqliteDialect::JsonValues(std::string_view json_expr, std::string_view placeholder,

@@ -1,7 +1,8 @@
 #pragma once
 // SqliteDialect: the SqlDialect (sql_dialect.h) of the SQLite index: '?'
 // placeholders, COLLATE NOCASE, LIKE ... ESCAPE '\' and GLOB for patterns,
-// the JSON1 functions json_extract and json_each over headers.json, and
+// the JSON1 functions json_extract and json_each over headers.json (the
+// first only when instr() finds the attribute's key in the text), and
 // group_concat. Stateless; one shared instance.
 
 #include "catalog/query/sql_dialect.h"
@@ -24,6 +25,8 @@ class SqliteDialect : public SqlDialect {
   std::string AttributePath(Tag tag) const override;
   std::string JsonAttribute(std::string_view json_expr,
                             std::string_view placeholder) const override;
+  std::string JsonAttributeIfPresent(std::string_view json_expr, Tag tag,
+                                     std::string_view placeholder) const override;
   std::string ValuesPath(Tag tag) const override;
   std::string JsonValues(std::string_view json_expr, std::string_view placeholder,
                          std::string_view alias) const override;

@@ -108,7 +108,7 @@ HttpResponse Search(const DicomwebContext& context, QueryLevel level, const Http
     return HttpResponse::Text(503, "the index cannot be read");
   }
   const std::string root = ServiceRoot(request, context.scheme);
-  auto page = RunQidoSearch(*db, *search, context.find_options, root);
+  auto page = RunQidoSearch(db->db(), *search, context.find_options, root);
   if (!page.ok()) {
     if (page.status().code() == Status::Code::kInvalidArgument) {
       return HttpResponse::Text(400, page.status().message());

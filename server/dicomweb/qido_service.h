@@ -21,15 +21,17 @@
 #include <memory>
 
 #include "catalog/common/result.h"
-#include "catalog/index/sqlite_db.h"
+#include "catalog/index/reader_pool.h"
 #include "catalog/query/find_options.h"
 #include "server/http/router.h"
 
 namespace pixeldex::server {
 
 struct DicomwebContext {
-  // Opens a read-only index connection (index::PrepareForReading applied).
-  std::function<Result<index::Db>()> open_reader;
+  // Lends a read-only index connection (index::PrepareForReading applied)
+  // from the server's ReaderPool, for one request; the PooledReader gives it
+  // back.
+  std::function<Result<index::PooledReader>()> open_reader;
   // PN case sensitivity and the result cap, as for C-FIND (query.*).
   query::FindOptions find_options;
   // "http" or "https", for the Retrieve URL (0008,1190) of each match.

@@ -28,7 +28,7 @@ Result<StoredInstance> OpenStoredInstance(const DicomwebContext& context,
                                           const index::InstanceScope& scope) {
   auto db = context.open_reader();
   if (!db.ok()) return Status::IoError("cannot open the index: " + db.status().message());
-  auto files = index::ListStoredFiles(*db, scope);
+  auto files = index::ListStoredFiles(db->db(), scope);
   if (!files.ok()) return files.status();
   if (files->empty()) return Status::NotFound("no such instance");
   StoredInstance instance{std::move(files->front()), nullptr};

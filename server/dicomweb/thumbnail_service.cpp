@@ -100,14 +100,14 @@ HttpResponse Thumbnail(const DicomwebContext& context, int max_size, const HttpR
   auto db = context.open_reader();
   if (!db.ok()) return InstanceFailure(Status::IoError(db.status().message()), "thumbnail");
   if (frame == 0 && *type == "image/png" && !rendered->window) {
-    auto png = index::FindRepresentativeThumbnail(*db, uids->study, uids->series,
+    auto png = index::FindRepresentativeThumbnail(db->db(), uids->study, uids->series,
                                                   uids->sop_instance);
     if (!png.ok()) return InstanceFailure(png.status(), "reading a stored thumbnail");
     if (png->has_value() && StoredFits(**png, *rendered, max_size)) {
       return Answer(*type, std::move(**png), instance);
     }
   }
-  auto files = index::ListStoredFiles(*db, *uids);
+  auto files = index::ListStoredFiles(db->db(), *uids);
   if (!files.ok()) return InstanceFailure(files.status(), "listing instances for a thumbnail");
   if (files->empty()) return HttpResponse::Text(404, "no such study, series or instance");
   if (frame > std::max(1, files->front().number_of_frames)) {

@@ -39,7 +39,7 @@ HttpResponse Metadata(const DicomwebContext& context, const HttpRequest& request
   std::string body = "[";
   std::string root = ServiceRoot(request, context.scheme);
   if (root.empty()) root = "/dicom-web";
-  auto count = index::ForEachHeader(*db, *scope, [&](const index::StoredHeader& header) {
+  auto count = index::ForEachHeader(db->db(), *scope, [&](const index::StoredHeader& header) {
     if (body.size() > 1) body += ',';
     AppendWithBulkDataUris(body, header.json,
                            root + "/studies/" + scope->study + "/series/" + header.series_uid +

@@ -89,7 +89,7 @@ HttpResponse RenderedStudyOrSeries(const DicomwebContext& context, const HttpReq
   if (!media_type.ok()) return HttpResponse::Text(406, media_type.status().message());
   auto db = context.open_reader();
   if (!db.ok()) return InstanceFailure(Status::IoError(db.status().message()), "rendering");
-  auto files = index::ListStoredFiles(*db, *scope);
+  auto files = index::ListStoredFiles(db->db(), *scope);
   if (!files.ok()) return InstanceFailure(files.status(), "listing a rendered resource");
   if (files->empty()) return HttpResponse::Text(404, "no such study or series");
   MultipartBody body;

@@ -23,7 +23,7 @@ HttpResponse Retrieve(const DicomwebContext& context, const HttpRequest& request
     LogError("wado: cannot open the index: {}", db.status().ToString());
     return HttpResponse::Text(503, "the index cannot be read");
   }
-  auto files = index::ListStoredFiles(*db, *scope);
+  auto files = index::ListStoredFiles(db->db(), *scope);
   if (!files.ok()) {
     LogError("wado: listing stored files failed: {}", files.status().ToString());
     return HttpResponse::Text(500, "reading the index failed");

@@ -4,7 +4,6 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include "catalog/index/schema.h"
 #include "server/dicomweb/capabilities_service.h"
 #include "server/dicomweb/dicomweb_metrics.h"
 #include "server/dicomweb/qido_service.h"
@@ -79,10 +78,9 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
   AddObservabilityRoutes(router, server);
   if (http.dicomweb) {
     auto context = std::make_shared<DicomwebContext>();
-    context->open_reader = [index_path = settings.storage.index]() -> Result<index::Db> {
-      auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
-      if (db.ok()) PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
-      return db;
+    // The C-FIND pool's connections: warm page caches, no open per request.
+    context->open_reader = [&server_context = server.context()] {
+      return server_context.open_reader();
     };
     context->find_options.pn_case_insensitive = settings.query.pn_case_insensitive;
     context->find_options.max_results = static_cast<size_t>(settings.query.max_results);

@@ -26,7 +26,7 @@ HttpResponse WithIndex(const WebContext& context, Answer answer) {
     LogError("web api: cannot open the index: {}", db.status().ToString());
     return JsonError(503, "the index cannot be read");
   }
-  return answer(*db);
+  return answer(db->db());
 }
 
 HttpResponse IndexFailure(const Status& status) {

@@ -9,14 +9,16 @@
 #include <string>
 
 #include "catalog/common/result.h"
-#include "catalog/index/sqlite_db.h"
+#include "catalog/index/reader_pool.h"
 #include "server/http/http_message.h"
 
 namespace pixeldex::server {
 
 struct WebContext {
-  // Opens a read-only index connection (index::PrepareForReading applied).
-  std::function<Result<index::Db>()> open_reader;
+  // Lends a read-only index connection (index::PrepareForReading applied)
+  // from the server's ReaderPool, for one request; the PooledReader gives it
+  // back.
+  std::function<Result<index::PooledReader>()> open_reader;
   std::string index_path;              // for the SQL console's own connection
   std::filesystem::path storage_root;  // where instances.path is relative to
 };

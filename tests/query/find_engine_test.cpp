@@ -203,6 +203,43 @@ TEST_F(FindEngineTest, HeaderKeyReturnsTheVrOfTheJson) {
   EXPECT_EQ(m.Find(kStudyInstanceUid)->values, std::vector<std::string>{"1.3"});
 }
 
+// A header attribute is read from the JSON only when its key is in the text
+// (SqliteDialect::JsonAttributeIfPresent): a key that occurs only inside a
+// sequence item must still come back zero-length at the top level, and a
+// present one with its value.
+TEST(FindEngineHeaderTest, KeyOnlyInsideASequenceItemIsNotTheTopLevelAttribute) {
+  auto temp = TempIndex::Create();
+  ASSERT_TRUE(temp.ok());
+  const Tag timezone{0x0008, 0x0201}, code_value{0x0008, 0x0100}, procedure{0x0008, 0x1032};
+  ResponseAttribute sequence{procedure, "SQ", {}, {{{code_value, "SH", {"X1"}, {}}}}};
+  ASSERT_TRUE(LoadFixture(temp->db(), {Entity(QueryLevel::kPatient, "P1", ""),
+                                       Entity(QueryLevel::kStudy, "9.1", "P1"),
+                                       Entity(QueryLevel::kSeries, "9.1.1", "9.1"),
+                                       Entity(QueryLevel::kImage, "9.1.1.1", "9.1.1",
+                                              {{timezone, "SH", {"+0100"}, {}}, sequence})})
+                  .ok());
+  auto request = MakeFindRequest(InformationModel::kStudyRoot,
+                                 {{kQueryRetrieveLevel, "CS", "STUDY", {}},
+                                  {kStudyInstanceUid, "UI", "9.1", {}},
+                                  {timezone, "SH", "", {}},
+                                  {code_value, "SH", "", {}}});
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+  auto plan = BuildSqlPlan(*request, FindOptions{}, SqliteDialect::Instance());
+  ASSERT_TRUE(plan.ok());
+  EXPECT_NE(plan->sql.find("instr(h.json, '\"00080100\"')"), std::string::npos) << plan->sql;
+  std::vector<FindMatch> matches;
+  auto outcome = RunFind(temp->db(), *request, FindOptions{}, [&](const FindMatch& m) {
+    matches.push_back(m);
+    return true;
+  });
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  ASSERT_EQ(matches.size(), 1u);
+  ASSERT_NE(matches[0].Find(timezone), nullptr);
+  EXPECT_EQ(matches[0].Find(timezone)->values, std::vector<std::string>{"+0100"});
+  ASSERT_NE(matches[0].Find(code_value), nullptr);
+  EXPECT_TRUE(matches[0].Find(code_value)->values.empty());
+}
+
 TEST(DicomJsonTest, ReadsPersonNamesNumbersSequencesAndEscapes) {
   auto pn = ParseDicomJsonAttribute(
       {0x0010, 0x0010},

@@ -48,6 +48,8 @@ TEST(SqliteDialectTest, JsonAccessUsesJson1OverDicomJson) {
   EXPECT_EQ(Sqlite().AttributePath(name), "$.\"00100010\"");
   EXPECT_EQ(Sqlite().ValuesPath(name), "$.\"00100010\".Value");
   EXPECT_EQ(Sqlite().JsonAttribute("h.json", "?"), "json_extract(h.json, ?)");
+  EXPECT_EQ(Sqlite().JsonAttributeIfPresent("h.json", name, "?"),
+            "CASE WHEN instr(h.json, '\"00100010\"') > 0 THEN json_extract(h.json, ?) END");
   EXPECT_EQ(Sqlite().JsonValues("h.json", "?", "j1"), "json_each(h.json, ?) j1");
   EXPECT_EQ(Sqlite().ValueItem("j1"), "j1.value");
   EXPECT_EQ(Sqlite().ValueText("j1"), "COALESCE(j1.atom, json_extract(j1.value, '$.Alphabetic'))");
