@@ -18,6 +18,7 @@
 #include "server/cli/command_line.h"
 #include "server/commands/commands.h"
 #include "server/commands/store_destination.h"
+#include "server/commands/writable_archive.h"
 
 namespace pixeldex::server {
 namespace {
@@ -265,6 +266,9 @@ int RunExport(int argc, char** argv) {
       exporting::SelectFromIndex(settings.storage.index, options.where, command_line.positional);
   if (!selection.ok()) return Fail(selection.status());
 
+  // DCMTK's own log (a line per DICOMDIR file, its warnings) only when
+  // debugging: what fails is listed by the export itself.
+  ConfigureBatchLog(settings);
   auto destination = OpenDestination(options, settings, selection->instances);
   if (!destination.ok()) return Fail(destination.status());
   const storage::StorageLayout layout(settings.storage.root);
