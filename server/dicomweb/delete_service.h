@@ -7,8 +7,9 @@
 //   DELETE /dicom-web/studies/{study}/series/{series}/instances/{instance}
 // PS3.18 defines no Delete transaction; the answers follow what DICOMweb
 // servers that offer one do (the Azure DICOM service's conformance
-// statement, "Delete": 204 No Content, 404 Not Found; Google's Cloud
-// Healthcare API deletes the same three resources): 204 once every instance
+// statement, "Delete": 204 No Content, 404 Not Found; dcm4chee-arc's
+// DELETE of a study: 204, 404; Google's Cloud Healthcare API deletes the
+// same three resources; README "DELETE over DICOMweb"): 204 once every instance
 // of the resource is deleted, 404 when the index has no instance there (a
 // series asked under another study is not found), 400 for a malformed UID,
 // 500 when an instance could not be deleted (the others still are, and the
