@@ -62,11 +62,11 @@ void AddDeleteRoutes(Router& router, const ServerContext& server) {
   for (const char* pattern :
        {"/dicom-web/studies/{study}", "/dicom-web/studies/{study}/series/{series}",
         "/dicom-web/studies/{study}/series/{series}/instances/{instance}"}) {
-    router.Add("DELETE", pattern, RouteAccess::kWrite,
-               [context](const HttpRequest& request, const PathParams& params,
-                         const std::string& caller) {
-                 return Delete(*context, request, params, caller);
-               });
+    router.AddWithCaller("DELETE", pattern, RouteAccess::kWrite,
+                         [context](const HttpRequest& request, const PathParams& params,
+                                   const std::string& caller) {
+                           return Delete(*context, request, params, caller);
+                         });
   }
 }
 

@@ -44,8 +44,8 @@ void Router::Add(const std::string& method, const std::string& pattern, RouteAcc
   routes_.push_back({method, pattern, SplitPath(pattern), access, std::move(handler), {}});
 }
 
-void Router::Add(const std::string& method, const std::string& pattern, RouteAccess access,
-                 CallerRouteHandler handler) {
+void Router::AddWithCaller(const std::string& method, const std::string& pattern,
+                           RouteAccess access, CallerRouteHandler handler) {
   routes_.push_back({method, pattern, SplitPath(pattern), access, {}, std::move(handler)});
 }
 

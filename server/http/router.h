@@ -45,8 +45,8 @@ class Router {
  public:
   void Add(const std::string& method, const std::string& pattern, RouteAccess access,
            RouteHandler handler);
-  void Add(const std::string& method, const std::string& pattern, RouteAccess access,
-           CallerRouteHandler handler);
+  void AddWithCaller(const std::string& method, const std::string& pattern, RouteAccess access,
+                     CallerRouteHandler handler);
   // `path` without the query string.
   RouteMatch Match(const std::string& method, const std::string& path) const;
   // Every route's method and pattern, in the order added (for a

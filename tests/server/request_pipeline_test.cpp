@@ -79,10 +79,11 @@ TEST(RequestPipelineTest, RoutesAndAnswersUnknownPathsAndMethods) {
 
 TEST(RequestPipelineTest, ACallerHandlerIsToldWhoCalls) {
   Router router;
-  router.Add("DELETE", "/dicom-web/studies/{study}", RouteAccess::kWrite,
-             [](const HttpRequest&, const PathParams& params, const std::string& caller) {
-               return HttpResponse::Text(200, caller + " deletes " + params.at("study"));
-             });
+  router.AddWithCaller(
+      "DELETE", "/dicom-web/studies/{study}", RouteAccess::kWrite,
+      [](const HttpRequest&, const PathParams& params, const std::string& caller) {
+        return HttpResponse::Text(200, caller + " deletes " + params.at("study"));
+      });
   RequestPipeline with_users(router, Users(), CorsPolicy());
   auto alice = with_users.Handle(Request(
       "DELETE", "/dicom-web/studies/1.2",
