@@ -6,6 +6,14 @@
 //
 //   storage  <StudyUID>/<SeriesUID>/<SOPInstanceUID>.dcm   (the archive's own layout)
 //   tree     <PatientID>/<StudyUID>/<SeriesUID>/<SOPInstanceUID>.dcm
+//   fileset  DICOM/P<id>/S<id>/R<id>/I<id>   (for a DICOMDIR, `--dicomdir`)
+//
+// The fileset layout uses DICOM File IDs (PS3.10 8.2, PS3.11 D.3.2: at most
+// 8 characters of A-Z, 0-9 and '_' per component, at most 8 components):
+// each <id> is 7 upper-case base-36 digits of the SHA-256 of the Patient ID
+// or UID, so a name is the same in every run (an interrupted export
+// resumes) and two different values share one only by a collision of 36^7
+// (the Exporter refuses the second instance of a colliding name).
 //
 // UIDs become components as the archive stores them (StorageLayout::
 // ComponentFor: path-safe UIDs verbatim, others hashed). A Patient ID keeps
@@ -20,9 +28,9 @@
 
 namespace pixeldex::exporting {
 
-enum class ExportLayout { kStorage, kTree };
+enum class ExportLayout { kStorage, kTree, kFileSet };
 
-// "storage" or "tree"; InvalidArgument otherwise.
+// "storage" or "tree" (kFileSet goes with --dicomdir); InvalidArgument otherwise.
 Result<ExportLayout> ParseExportLayout(std::string_view name);
 
 // The names that place an instance (already de-identified when exporting so).

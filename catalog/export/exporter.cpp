@@ -1,9 +1,9 @@
 #include "catalog/export/exporter.h"
 
 #include <fstream>
+#include <map>
 #include <memory>
 
-#include "catalog/export/export_file.h"
 #include "catalog/index/result_formatter.h"
 
 namespace pixeldex::exporting {
@@ -18,22 +18,38 @@ index::SqlValue TextValue(std::string text) {
 
 }  // namespace
 
-Exporter::Exporter(std::filesystem::path out, ExportLayout layout, InstanceWriter& writer,
-                   std::function<std::string(const SelectedInstance&)> source_of,
-                   storage::FileSystem& file_system)
-    : out_(std::move(out)),
+Exporter::Exporter(ExportDestination& destination, ExportLayout layout, InstanceWriter& writer,
+                   std::function<std::string(const SelectedInstance&)> source_of)
+    : destination_(destination),
       layout_(layout),
       writer_(writer),
-      source_of_(std::move(source_of)),
-      file_system_(file_system) {}
+      source_of_(std::move(source_of)) {}
 
-ExportReport Exporter::Run(const std::vector<SelectedInstance>& instances) {
+std::string FormatExportProgress(const ExportProgress& progress, size_t total) {
+  const int64_t failed = progress.failed.load();
+  return std::to_string(progress.done.load()) + "/" + std::to_string(total) + " instances" +
+         (failed > 0 ? "  " + std::to_string(failed) + " failed" : "");
+}
+
+ExportReport Exporter::Run(const std::vector<SelectedInstance>& instances,
+                           ExportProgress* progress) {
   ExportReport report;
+  ExportProgress unobserved;
+  ExportProgress& counts = progress != nullptr ? *progress : unobserved;
   std::vector<std::vector<index::SqlValue>> manifest;
+  std::map<std::string, std::string> owner_of_name;  // relative path -> SOP Instance UID
   for (const SelectedInstance& instance : instances) {
+    // Those handled before this one.
+    counts.done = static_cast<int64_t>(&instance - instances.data());
+    counts.failed = static_cast<int64_t>(report.failed.size());
     const std::string uid = instance.Text("sop_instance_uid");
     const std::string relative = ExportRelativePath(layout_, writer_.NamesOf(instance));
-    if (IsExportComplete(out_, relative)) {
+    const auto [owner, fresh] = owner_of_name.emplace(relative, uid);
+    if (!fresh) {
+      report.failed.push_back(uid + ": its name " + relative + " is taken by " + owner->second);
+      continue;
+    }
+    if (destination_.IsComplete(relative)) {
       ++report.already_complete;
     } else {
       const std::string source = source_of_(instance);
@@ -43,10 +59,10 @@ ExportReport Exporter::Run(const std::vector<SelectedInstance>& instances) {
         continue;
       }
       const Status status =
-          reason.ok() ? PlaceExportFile(file_system_, out_, relative,
-                                        [&](const std::string& path) {
-                                          return writer_.Write(instance, source, path);
-                                        })
+          reason.ok() ? destination_.Place(relative,
+                                           [&](const std::string& path) {
+                                             return writer_.Write(instance, source, path);
+                                           })
                       : reason.status();
       if (!status.ok()) {
         report.failed.push_back(uid + ": " + status.message());
@@ -54,12 +70,19 @@ ExportReport Exporter::Run(const std::vector<SelectedInstance>& instances) {
       }
       ++report.written;
     }
+    report.files.push_back(relative);
     std::vector<index::SqlValue> row = writer_.ManifestValues(instance);
     row.push_back(TextValue(relative));
     manifest.push_back(std::move(row));
   }
-  const Status status = WriteManifest(manifest);
-  if (!status.ok()) report.failed.push_back("manifest: " + status.message());
+  counts.done = static_cast<int64_t>(instances.size());
+  counts.failed = static_cast<int64_t>(report.failed.size());
+  if (destination_.TakesManifest()) {
+    const Status status = WriteManifest(manifest);
+    if (!status.ok()) report.failed.push_back("manifest: " + status.message());
+  }
+  const Status finished = destination_.Finish();
+  if (!finished.ok()) report.failed.push_back("finishing: " + finished.message());
   return report;
 }
 
@@ -68,7 +91,7 @@ Status Exporter::WriteManifest(const std::vector<std::vector<index::SqlValue>>& 
   columns.push_back("file");
   for (const auto& [name, format] : {std::pair{kManifestCsv, index::OutputFormat::kCsv},
                                      std::pair{kManifestJsonl, index::OutputFormat::kJsonl}}) {
-    PIXELDEX_RETURN_IF_ERROR(PlaceExportFile(file_system_, out_, name, [&](const std::string& path) {
+    PIXELDEX_RETURN_IF_ERROR(destination_.Place(name, [&](const std::string& path) {
       std::ofstream stream(path, std::ios::binary | std::ios::trunc);
       if (!stream) return Status::IoError("cannot create " + path);
       std::unique_ptr<index::RowSink> sink = index::MakeResultFormatter(format, stream);

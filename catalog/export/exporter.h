@@ -1,11 +1,15 @@
 #pragma once
-// Exporter: writes the selected instances below an output folder (one file
-// each, placed by export_file.h so an interrupted export resumes), then the
-// manifest of what is there: manifest.csv and manifest.jsonl, one row per
-// exported instance with the writer's manifest columns plus "file" (the
-// '/'-separated path below the folder), for a data loader. A file that fails
-// is listed and the export goes on. Called from one thread.
+// Exporter: writes the selected instances to a destination (a folder, a zip
+// archive or a remote AE: export_destination.h), one file each, named by the
+// layout, then the manifest of what is there: manifest.csv and
+// manifest.jsonl, one row per exported instance with the writer's manifest
+// columns plus "file" (the '/'-separated path below the folder), for a data
+// loader. A file that fails is listed and the export goes on; so is an
+// instance whose name another instance of the export already took (a hash
+// collision of the fileset layout), rather than skipped as complete. Called
+// from one thread.
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -13,10 +17,10 @@
 #include <vector>
 
 #include "catalog/common/status.h"
+#include "catalog/export/export_destination.h"
 #include "catalog/export/export_path.h"
 #include "catalog/export/export_selection.h"
 #include "catalog/export/instance_writer.h"
-#include "catalog/storage/file_system.h"
 
 namespace pixeldex::exporting {
 
@@ -28,27 +32,40 @@ struct ExportReport {
   int64_t already_complete = 0;  // found complete from an earlier run
   std::vector<std::string> excluded;  // "<SOP Instance UID>: <reason>"
   std::vector<std::string> failed;    // "<SOP Instance UID>: <error>"
+  // The relative path of every instance in the export (written now or
+  // before), in the order of the selection.
+  std::vector<std::string> files;
 };
+
+// How far an export is, read by a progress line on another thread.
+struct ExportProgress {
+  std::atomic<int64_t> done{0};    // instances handled (written, complete, excluded or failed)
+  std::atomic<int64_t> failed{0};
+};
+
+// "12/300 instances  4 failed".
+std::string FormatExportProgress(const ExportProgress& progress, size_t total);
 
 class Exporter {
  public:
   // `source_of` maps an instance to its stored file.
-  Exporter(std::filesystem::path out, ExportLayout layout, InstanceWriter& writer,
-           std::function<std::string(const SelectedInstance&)> source_of,
-           storage::FileSystem& file_system = storage::RealFileSystem());
+  Exporter(ExportDestination& destination, ExportLayout layout, InstanceWriter& writer,
+           std::function<std::string(const SelectedInstance&)> source_of);
 
-  // Exports every instance, then writes the manifest. A manifest that cannot
-  // be written is reported in `failed`.
-  ExportReport Run(const std::vector<SelectedInstance>& instances);
+  // Exports every instance, then writes the manifest (when the destination
+  // takes one) and finishes the destination. A manifest or a finish that
+  // fails is reported in `failed`.
+  // `progress`, when given, is updated as each instance is handled.
+  ExportReport Run(const std::vector<SelectedInstance>& instances,
+                   ExportProgress* progress = nullptr);
 
  private:
   Status WriteManifest(const std::vector<std::vector<index::SqlValue>>& rows) const;
 
-  std::filesystem::path out_;
+  ExportDestination& destination_;
   ExportLayout layout_;
   InstanceWriter& writer_;
   std::function<std::string(const SelectedInstance&)> source_of_;
-  storage::FileSystem& file_system_;
 };
 
 }  // namespace pixeldex::exporting

@@ -12,11 +12,16 @@ void Draw(std::FILE* out, const std::string& line) {
 
 }  // namespace
 
-ProgressPrinter::ProgressPrinter(std::FILE* out, SnapshotFn snapshot,
-                                 std::chrono::milliseconds interval)
-    : out_(out), snapshot_(std::move(snapshot)), interval_(interval) {
+ProgressPrinter::ProgressPrinter(std::FILE* out, LineFn line, std::chrono::milliseconds interval)
+    : out_(out), line_(std::move(line)), interval_(interval) {
   thread_ = std::thread([this] { Run(); });
 }
+
+ProgressPrinter::ProgressPrinter(std::FILE* out, SnapshotFn snapshot,
+                                 std::chrono::milliseconds interval)
+    : ProgressPrinter(
+          out, [snapshot = std::move(snapshot)] { return FormatProgressLine(snapshot()); },
+          interval) {}
 
 ProgressPrinter::~ProgressPrinter() { Stop(); }
 
@@ -37,7 +42,7 @@ void ProgressPrinter::Run() {
     // A timed wait is the redraw timer; Stop() cuts it short.
     if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) break;
     lock.unlock();
-    Draw(out_, FormatProgressLine(snapshot_()));
+    Draw(out_, line_());
     lock.lock();
   }
 }

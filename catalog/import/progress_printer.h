@@ -2,13 +2,15 @@
 // ProgressPrinter: redraws one status line ("\r...") on a terminal a few
 // times per second from its own thread, until stopped; then erases it so the
 // summary starts on a clean line. Create one only when the stream is a
-// terminal: piped output gets no progress noise.
+// terminal: piped output gets no progress noise. The line is the import's
+// (FormatProgressLine of a snapshot) or any other command's (`export`).
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "catalog/import/import_report.h"
@@ -18,8 +20,12 @@ namespace pixeldex::import {
 class ProgressPrinter {
  public:
   using SnapshotFn = std::function<ProgressSnapshot()>;
+  using LineFn = std::function<std::string()>;
 
-  // Starts drawing `snapshot()` on `out` every `interval`.
+  // Starts drawing `line()` on `out` every `interval`; `line` is called
+  // from the printer's thread.
+  ProgressPrinter(std::FILE* out, LineFn line, std::chrono::milliseconds interval);
+  // The import's line: FormatProgressLine(snapshot()).
   ProgressPrinter(std::FILE* out, SnapshotFn snapshot, std::chrono::milliseconds interval);
   // Stops (see Stop()).
   ~ProgressPrinter();
@@ -33,7 +39,7 @@ class ProgressPrinter {
   void Run();
 
   std::FILE* out_;
-  SnapshotFn snapshot_;
+  LineFn line_;
   std::chrono::milliseconds interval_;
   std::mutex mutex_;
   std::condition_variable wake_;

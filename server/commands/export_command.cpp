@@ -1,24 +1,35 @@
 // `pixeldex export`: copy a selection of stored instances (an SQL condition
-// over instance_details, or UIDs) to a folder with a manifest
-// (catalog/export/exporter.h).
+// over instance_details, or UIDs) to a folder (optionally a DICOM file set
+// with a DICOMDIR) or a zip archive with a manifest, or send it to an AE by
+// C-STORE (catalog/export/exporter.h and its destinations).
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "catalog/deidentify/deidentifying_writer.h"
+#include "catalog/export/dicomdir_writer.h"
 #include "catalog/export/exporter.h"
+#include "catalog/export/zip_destination.h"
+#include "catalog/import/progress_printer.h"
 #include "catalog/storage/storage_layout.h"
 #include "server/cli/command_line.h"
 #include "server/commands/commands.h"
+#include "server/commands/store_destination.h"
+#include "server/commands/writable_archive.h"
 
 namespace pixeldex::server {
 namespace {
 
 constexpr const char* kDescription =
-    "Export stored instances to a folder, one file each, plus manifest.csv and\n"
-    "manifest.jsonl (the selected index columns of each exported instance and its path\n"
-    "below DIR as \"file\"), ready for a data loader. Select with --where, an SQL\n"
-    "condition over the view instance_details checked read-only exactly like\n"
+    "Export stored instances to a folder (--out DIR), a zip archive of the same\n"
+    "content (--zip FILE, streamed: never held whole) or a remote AE by C-STORE (--to\n"
+    "AET=HOST:PORT; each instance that fails is listed), one file each, plus (not with\n"
+    "--to) manifest.csv and manifest.jsonl: the selected index columns of each exported\n"
+    "instance and its path below DIR as \"file\", ready for a data loader. Select with\n"
+    "--where, an SQL condition over the view instance_details checked read-only exactly like\n"
     "'pixeldex query' (e.g. \"modality = 'CT' AND study_date >= '20250101'\"), or with\n"
     "UIDs: each a Study, Series or SOP Instance UID (a patient: --where \"patient_id =\n"
     "'...'\"). Files are copied byte for byte, fsynced, written under a temporary\n"
@@ -26,6 +37,8 @@ constexpr const char* kDescription =
     "complete. Layouts:\n"
     "  storage  STUDY/SERIES/INSTANCE.dcm, as the archive stores them (default)\n"
     "  tree     PATIENT/STUDY/SERIES/INSTANCE.dcm\n"
+    "--dicomdir writes DIR/DICOMDIR (PS3.11 General Purpose CD-R, STD-GEN-CD) and names\n"
+    "the files by DICOM File IDs: DICOM/Pxxxxxxx/Sxxxxxxx/Rxxxxxxx/Ixxxxxxx (hashes).\n"
     "Every folder name is made from sanitised values, never from raw header text.\n"
     "Safe while 'pixeldex serve' ingests (the index is only read).\n"
     "\n"
@@ -49,13 +62,19 @@ constexpr const char* kEpilogue =
     "examples:\n"
     "  pixeldex export --where \"modality = 'CT' AND study_date >= '20250101'\" --out cohort\n"
     "  pixeldex export --layout tree --out case1 1.2.840.113619.2.55.3.1234\n"
+    "  pixeldex export --where \"patient_id = 'P1'\" --zip p1.zip\n"
+    "  pixeldex export --to RESEARCH=10.0.0.5:104 1.2.840.113619.2.55.3.1234\n"
     "  pixeldex export --where \"modality = 'MR'\" --out research --deidentify \\\n"
     "      --project-key \"$KEY\" --mapping private/mapping.csv --retain-dates-modified\n";
 
 struct Options {
   std::string where;
   std::string out;
+  std::string zip;
+  std::optional<MoveDestination> to;
   exporting::ExportLayout layout = exporting::ExportLayout::kStorage;
+  bool layout_given = false;
+  bool dicomdir = false;
   bool deidentify = false;
   std::string project_key;
   std::string mapping;
@@ -71,7 +90,13 @@ bool IsInside(const std::filesystem::path& path, const std::filesystem::path& fo
 }
 
 Status CheckUsage(const Options& options, const std::vector<std::string>& uids) {
-  if (options.out.empty()) return Status::InvalidArgument("--out DIR is required");
+  if (!options.out.empty() + !options.zip.empty() + options.to.has_value() != 1) {
+    return Status::InvalidArgument("give one destination: --out DIR, --zip FILE or --to "
+                                   "AET=HOST:PORT");
+  }
+  if (options.dicomdir && (options.out.empty() || options.layout_given)) {
+    return Status::InvalidArgument("--dicomdir goes with --out and its own layout (no --layout)");
+  }
   if (options.where.empty() == uids.empty()) {
     return Status::InvalidArgument("give either --where EXPR or UIDs (one of them)");
   }
@@ -89,7 +114,7 @@ Status CheckUsage(const Options& options, const std::vector<std::string>& uids) 
   if (options.project_key.empty()) {
     return Status::InvalidArgument("--deidentify needs --project-key KEY");
   }
-  if (!options.mapping.empty() && IsInside(options.mapping, options.out)) {
+  if (!options.mapping.empty() && !options.out.empty() && IsInside(options.mapping, options.out)) {
     return Status::InvalidArgument("--mapping must not be inside --out: the mapping "
                                    "re-identifies the export");
   }
@@ -117,6 +142,32 @@ void PrintReport(const exporting::ExportReport& report, const exporting::Selecti
               report.failed.size());
 }
 
+Result<std::unique_ptr<exporting::ExportDestination>> OpenDestination(
+    const Options& options, const Settings& settings,
+    const std::vector<exporting::SelectedInstance>& instances) {
+  if (options.to) {
+    StoreAssociationOptions association;
+    association.calling_aet = settings.network.aet;
+    association.max_pdu = settings.network.max_pdu;
+    association.acse_timeout_seconds = settings.network.acse_timeout_seconds;
+    association.dimse_timeout_seconds = settings.network.dimse_timeout_seconds;
+    const auto temp = std::filesystem::temp_directory_path() /
+                      ("pixeldex-export-" + std::to_string(::getpid()) + ".dcm");
+    return std::unique_ptr<exporting::ExportDestination>(std::make_unique<StoreDestination>(
+        *options.to, association, instances, temp.string()));
+  }
+  if (!options.zip.empty()) {
+    auto zip = exporting::ZipDestination::Create(options.zip);
+    if (!zip.ok()) return zip.status();
+    return std::unique_ptr<exporting::ExportDestination>(std::move(zip).value());
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(options.out, ec);
+  if (ec) return Status::FromErrno(ec.value(), "cannot create " + options.out);
+  return std::unique_ptr<exporting::ExportDestination>(
+      std::make_unique<exporting::FolderDestination>(options.out));
+}
+
 int Fail(const Status& status) {
   std::fprintf(stderr, "pixeldex export: %s\n", status.message().c_str());
   return 1;
@@ -125,7 +176,9 @@ int Fail(const Status& status) {
 }  // namespace
 
 int RunExport(int argc, char** argv) {
-  ArgParser parser("pixeldex export (--where EXPR | UID...) --out DIR [--layout storage|tree]\n"
+  ArgParser parser("pixeldex export (--where EXPR | UID...)\n"
+                   "       (--out DIR [--dicomdir] | --zip FILE | --to AET=HOST:PORT)\n"
+                   "       [--layout storage|tree]\n"
                    "       [--deidentify --project-key KEY [--mapping FILE] [--retain-...]]",
                    kDescription);
   SettingsOptions settings_options;
@@ -142,13 +195,35 @@ int RunExport(int argc, char** argv) {
                   options.out = v;
                   return Status::Ok();
                 });
+  parser.Option("--zip", "FILE", "write a zip archive of the export instead of a folder",
+                [&](const std::string& v) {
+                  options.zip = v;
+                  return v.empty() ? Status::InvalidArgument("--zip needs a file name")
+                                   : Status::Ok();
+                });
+  parser.Option("--to", "AET=HOST:PORT", "send the instances by C-STORE to that AE",
+                [&](const std::string& v) -> Status {
+                  auto parsed = ParseMoveDestinations(v);
+                  if (!parsed.ok()) return parsed.status();
+                  if (parsed->size() != 1) return Status::InvalidArgument("--to takes one AE");
+                  if (parsed->front().tls) {
+                    return Status::Unsupported("--to tls://... is not supported yet");
+                  }
+                  options.to = parsed->front();
+                  return Status::Ok();
+                });
   parser.Option("--layout", "LAYOUT", "storage (default) or tree", [&](const std::string& v) {
     auto layout = exporting::ParseExportLayout(v);
     if (!layout.ok()) return layout.status();
     options.layout = *layout;
+    options.layout_given = true;
     return Status::Ok();
   });
 
+  AddFlag(parser, "--dicomdir",
+          "write a DICOMDIR (STD-GEN-CD) in DIR, files named DICOM/Pxxxxxxx/Sxxxxxxx/Rxxxxxxx/"
+          "Ixxxxxxx",
+          &options.dicomdir);
   AddFlag(parser, "--deidentify", "apply the PS3.15 Annex E Basic Profile (see above)",
           &options.deidentify);
   parser.Option("--project-key", "KEY", "the secret of the keyed pseudonyms (with --deidentify)",
@@ -191,9 +266,11 @@ int RunExport(int argc, char** argv) {
       exporting::SelectFromIndex(settings.storage.index, options.where, command_line.positional);
   if (!selection.ok()) return Fail(selection.status());
 
-  std::error_code ec;
-  std::filesystem::create_directories(options.out, ec);
-  if (ec) return Fail(Status::FromErrno(ec.value(), "cannot create " + options.out));
+  // DCMTK's own log (a line per DICOMDIR file, its warnings) only when
+  // debugging: what fails is listed by the export itself.
+  ConfigureBatchLog(settings);
+  auto destination = OpenDestination(options, settings, selection->instances);
+  if (!destination.ok()) return Fail(destination.status());
   const storage::StorageLayout layout(settings.storage.root);
   exporting::CopyingWriter copying;
   const deidentify::KeyedPseudonyms keys(options.project_key);
@@ -202,11 +279,29 @@ int RunExport(int argc, char** argv) {
                                                 mapping);
   exporting::InstanceWriter& writer =
       options.deidentify ? static_cast<exporting::InstanceWriter&>(deidentifying) : copying;
-  exporting::Exporter exporter(options.out, options.layout, writer,
+  if (options.dicomdir) options.layout = exporting::ExportLayout::kFileSet;
+  exporting::Exporter exporter(**destination, options.layout, writer,
                                [&](const exporting::SelectedInstance& instance) {
                                  return layout.FileOf(instance.Text("path")).string();
                                });
-  exporting::ExportReport report = exporter.Run(selection->instances);
+  exporting::ExportProgress progress;
+  std::optional<import::ProgressPrinter> printer;
+  if (::isatty(STDERR_FILENO)) {  // a progress line on a terminal only
+    printer.emplace(
+        stderr,
+        [&progress, total = selection->instances.size()] {
+          return "pixeldex export: " + exporting::FormatExportProgress(progress, total);
+        },
+        std::chrono::milliseconds(250));
+  }
+  exporting::ExportReport report = exporter.Run(selection->instances, &progress);
+  if (printer) printer->Stop();
+  if (options.dicomdir) {
+    std::vector<std::string> refused;
+    const Status written = exporting::WriteDicomDir(options.out, report.files, &refused);
+    if (!written.ok()) report.failed.push_back("DICOMDIR: " + written.message());
+    for (const std::string& line : refused) report.failed.push_back("not in the DICOMDIR: " + line);
+  }
   if (!options.mapping.empty()) {
     const Status written = mapping.WriteTo(options.mapping);
     if (!written.ok()) report.failed.push_back("mapping: " + written.message());

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "server/dicomweb/capabilities_service.h"
+#include "server/dicomweb/delete_service.h"
 #include "server/dicomweb/dicomweb_metrics.h"
 #include "server/dicomweb/qido_service.h"
 #include "server/dicomweb/stow_service.h"
@@ -88,6 +89,7 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
     context->storage_root = settings.storage.root;
     AddQidoRoutes(router, context);
     AddStowRoutes(router, std::make_shared<StowContext>(StowContext{server.context(), context->scheme}));
+    AddDeleteRoutes(router, server.context());
     AddWadoMetadataRoutes(router, context);
     AddWadoRetrieveRoutes(router, context);
     AddWadoFramesRoutes(router, context);

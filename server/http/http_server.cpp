@@ -315,7 +315,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     response_ = {};
     SetHead(response_, answer, keep_alive);
     // RFC 9110 9.3.2: HEAD gets the headers GET would, without the content.
-    response_.content_length(answer.body.size());
+    // RFC 9110 8.6: no Content-Length in a 204 (No Content).
+    if (answer.status != 204) response_.content_length(answer.body.size());
     if (!head) response_.body() = std::move(answer.body);
     beast::get_lowest_layer(stream_).expires_after(shared_->options.request_timeout);
     http::async_write(stream_, response_,

@@ -52,6 +52,7 @@ HttpResponse RequestPipeline::Dispatch(const HttpRequest& request, const RouteMa
     }
   }
   try {
+    if (match.caller_handler) return (*match.caller_handler)(request, match.params, *user);
     return (*match.handler)(request, match.params);
   } catch (const std::exception& e) {  // e.g. out of memory: answer, do not die
     LogError("http: {} {} failed: {}", request.method, request.Path(), e.what());

@@ -41,7 +41,12 @@ std::vector<std::string> SplitPath(const std::string& path) {
 
 void Router::Add(const std::string& method, const std::string& pattern, RouteAccess access,
                  RouteHandler handler) {
-  routes_.push_back({method, pattern, SplitPath(pattern), access, std::move(handler)});
+  routes_.push_back({method, pattern, SplitPath(pattern), access, std::move(handler), {}});
+}
+
+void Router::AddWithCaller(const std::string& method, const std::string& pattern,
+                           RouteAccess access, CallerRouteHandler handler) {
+  routes_.push_back({method, pattern, SplitPath(pattern), access, {}, std::move(handler)});
 }
 
 std::vector<std::pair<std::string, std::string>> Router::Routes() const {
@@ -62,7 +67,11 @@ RouteMatch Router::Match(const std::string& method, const std::string& path) con
     if (route.method == "GET") match.allow += ", HEAD";
     if (route.method == wanted && match.outcome != RouteMatch::Outcome::kFound) {
       match.outcome = RouteMatch::Outcome::kFound;
-      match.handler = &route.handler;
+      if (route.caller_handler) {
+        match.caller_handler = &route.caller_handler;
+      } else {
+        match.handler = &route.handler;
+      }
       match.access = route.access;
       match.params = std::move(params);
     } else if (match.outcome == RouteMatch::Outcome::kNoSuchPath) {

@@ -18,6 +18,11 @@ namespace pixeldex::server {
 
 using PathParams = std::map<std::string, std::string>;
 using RouteHandler = std::function<HttpResponse(const HttpRequest&, const PathParams&)>;
+// A handler that is also told who calls: the authenticated user's name, ""
+// when the request is anonymous (no users or tokens configured). For routes
+// that record who did what (DICOMweb DELETE).
+using CallerRouteHandler =
+    std::function<HttpResponse(const HttpRequest&, const PathParams&, const std::string& caller)>;
 
 enum class RouteAccess {
   kPublic,  // no authentication (/healthz, /metrics)
@@ -28,7 +33,9 @@ enum class RouteAccess {
 struct RouteMatch {
   enum class Outcome { kFound, kNoSuchPath, kMethodNotAllowed };
   Outcome outcome = Outcome::kNoSuchPath;
-  const RouteHandler* handler = nullptr;  // kFound
+  // kFound: exactly one of the two is set.
+  const RouteHandler* handler = nullptr;
+  const CallerRouteHandler* caller_handler = nullptr;
   RouteAccess access = RouteAccess::kPublic;
   PathParams params;
   std::string allow;  // kMethodNotAllowed and kFound: "GET, HEAD, ..." of the path
@@ -38,6 +45,8 @@ class Router {
  public:
   void Add(const std::string& method, const std::string& pattern, RouteAccess access,
            RouteHandler handler);
+  void AddWithCaller(const std::string& method, const std::string& pattern, RouteAccess access,
+                     CallerRouteHandler handler);
   // `path` without the query string.
   RouteMatch Match(const std::string& method, const std::string& path) const;
   // Every route's method and pattern, in the order added (for a
@@ -50,7 +59,8 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     RouteAccess access;
-    RouteHandler handler;
+    RouteHandler handler;                // or
+    CallerRouteHandler caller_handler;
   };
   std::vector<Route> routes_;
 };

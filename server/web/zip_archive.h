@@ -1,21 +1,24 @@
 #pragma once
-// A ZIP archive (PKWARE APPNOTE 6.3.x) built in memory from whole files,
-// stored without compression (DICOM pixel data is mostly compressed or
-// incompressible already, and storing costs no CPU): local file headers,
-// the data, the central directory and its end record. No ZIP64: the page's
-// series download refuses more than kMaxZipBytes. Names are ASCII (UIDs and
-// digits). Not thread-safe; one per response.
+// A ZIP archive built in memory from whole files, for the page's series
+// download: the entries as catalog/export/zip_stream.h writes them (stored,
+// not compressed), collected into one string. The download refuses more
+// than kMaxZipBytes. Not thread-safe; one per response.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "catalog/export/zip_stream.h"
+
 namespace pixeldex::server {
 
-inline constexpr size_t kMaxZipBytes = size_t{1} << 30;  // 1 GiB: built in memory; ZIP offsets stop at 4 GiB
+inline constexpr size_t kMaxZipBytes = size_t{1} << 30;  // 1 GiB: built in memory
 
 class ZipArchive {
  public:
+  ZipArchive();
+  ZipArchive(const ZipArchive&) = delete;  // the stream writes into out_
+  ZipArchive& operator=(const ZipArchive&) = delete;
   void Add(std::string_view name, std::string_view bytes);
   // The archive's bytes; no Add after it.
   std::string Finish();
@@ -23,8 +26,7 @@ class ZipArchive {
 
  private:
   std::string out_;
-  std::string directory_;
-  uint16_t entries_ = 0;
+  exporting::ZipStream stream_;
 };
 
 }  // namespace pixeldex::server

@@ -97,6 +97,33 @@ TEST_F(ExportTest, AnInterruptedExportResumesAndSkipsCompleteFiles) {
   EXPECT_EQ(Lines(Out() + "/manifest.csv").size(), 4u);
 }
 
+TEST_F(ExportTest, AZipHoldsWhatTheFolderWouldByteForByte) {
+  const std::vector<std::string> selection = {"--layout", "tree", "--where", "1"};
+  auto folder_args = selection;
+  folder_args.insert(folder_args.end(), {"--out", Out("folder")});
+  ASSERT_EQ(archive_.Export(folder_args).exit_code, 0);
+  const std::string zip = archive_.Path("cohort.zip");
+  auto zip_args = selection;
+  zip_args.insert(zip_args.end(), {"--zip", zip});
+  auto zipped = archive_.Export(zip_args);
+  ASSERT_EQ(zipped.exit_code, 0) << zipped.output;
+  EXPECT_NE(zipped.output.find("3 written"), std::string::npos) << zipped.output;
+  EXPECT_FALSE(fs::exists(zip + ".partial"));
+
+  auto unzip = RunProcess({"unzip", "-q", zip, "-d", Out("unzipped")});
+  ASSERT_EQ(unzip.exit_code, 0) << unzip.output;
+  const auto files = ExportArchive::FilesBelow(Out("folder"));
+  ASSERT_EQ(files.size(), 5u);  // three instances and the two manifests
+  EXPECT_EQ(ExportArchive::FilesBelow(Out("unzipped")), files);
+  for (const std::string& file : files) {
+    EXPECT_TRUE(ReadFileBytes(Out("unzipped") + "/" + file) ==
+                ReadFileBytes(Out("folder") + "/" + file))
+        << file;
+  }
+  EXPECT_EQ(archive_.Export({"--where", "1", "--out", Out(), "--zip", zip}).exit_code, 2)
+      << "one destination";
+}
+
 TEST_F(ExportTest, UsageErrorsExitTwoAndFailuresExitOne) {
   EXPECT_EQ(archive_.Export({"--where", "1"}).exit_code, 2) << "no --out";
   EXPECT_EQ(archive_.Export({"--out", Out()}).exit_code, 2) << "no selection";

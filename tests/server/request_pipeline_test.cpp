@@ -77,6 +77,25 @@ TEST(RequestPipelineTest, RoutesAndAnswersUnknownPathsAndMethods) {
   EXPECT_EQ(pipeline.Handle(Request("GET", "/boom")).status, 500);
 }
 
+TEST(RequestPipelineTest, ACallerHandlerIsToldWhoCalls) {
+  Router router;
+  router.AddWithCaller(
+      "DELETE", "/dicom-web/studies/{study}", RouteAccess::kWrite,
+      [](const HttpRequest&, const PathParams& params, const std::string& caller) {
+        return HttpResponse::Text(200, caller + " deletes " + params.at("study"));
+      });
+  RequestPipeline with_users(router, Users(), CorsPolicy());
+  auto alice = with_users.Handle(Request(
+      "DELETE", "/dicom-web/studies/1.2",
+      {{"authorization", testing::BasicAuthorization("alice", "pw-a")}}));
+  EXPECT_EQ(alice.status, 200);
+  EXPECT_EQ(alice.body, "alice deletes 1.2\n");
+  // Without users configured every request is anonymous: the caller is "".
+  RequestPipeline without_users(router, nullptr, CorsPolicy());
+  EXPECT_EQ(without_users.Handle(Request("DELETE", "/dicom-web/studies/1.2")).body,
+            " deletes 1.2\n");
+}
+
 TEST(RequestPipelineTest, AsksForCredentialsAndHonoursReadOnlyUsers) {
   RequestPipeline pipeline(TestRouter(), Users(), CorsPolicy());
   auto anonymous = pipeline.Handle(Request("GET", "/dicom-web/studies"));

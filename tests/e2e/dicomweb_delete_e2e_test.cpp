@@ -1,0 +1,170 @@
+// End-to-end DICOMweb DELETE of a study, a series and an instance with the
+// real binary over loopback HTTP: only a user that may write deletes (401
+// without credentials, 403 for a read-only user, nothing deleted), unknown
+// or mismatched UIDs are 404, a malformed one 400; a delete answers 204 with
+// no content, and at once the files are gone, findscu and QIDO-RS no longer
+// find what went, what else was stored is untouched, and each instance is an
+// event `deleted` naming the user and the resource.
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/dicomweb_users.h"
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/support/http_client.h"
+
+namespace pixeldex::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class DicomwebDeleteE2eTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--http", "127.0.0.1:0", "--set", UsersSetting()};
+  }
+
+  // Two studies: `study_` with series `series_a_` (2 instances) and
+  // `series_b_` (1), and `other_study_` (1 instance), stored by storescu.
+  void SetUp() override {
+    ServerTest::SetUp();
+    TestInstance t;
+    t.study_uid = study_;
+    t.series_uid = series_a_;
+    std::vector<std::string> files = MakeInstances(t, 2, "a");
+    t.series_uid = series_b_;
+    t.series_number = 2;
+    for (const std::string& f : MakeInstances(t, 1, "b")) files.push_back(f);
+    t.study_uid = other_study_;
+    t.series_uid = UniqueUid("2.");
+    t.patient_id = "PID-2";
+    for (const std::string& f : MakeInstances(t, 1, "c")) files.push_back(f);
+    auto stored = StoreScu(files);
+    ASSERT_EQ(stored.exit_code, 0) << stored.output << server_->Log();
+    ASSERT_EQ(Instances(), 4);
+  }
+
+  HttpReply Delete(const std::string& path, const std::string& user,
+                   const std::string& password) const {
+    std::vector<std::string> headers;
+    if (!user.empty()) headers.push_back("Authorization: " + BasicAuthorization(user, password));
+    return HttpRequest(server_->http_port(), "DELETE", path, headers);
+  }
+  HttpReply DeleteAsAlice(const std::string& path) const {
+    return Delete(path, "alice", "wonderland");
+  }
+
+  long long Instances() const { return Index().Count("SELECT count(*) FROM instances"); }
+  std::vector<std::string> InstancesOf(const std::string& series) const {
+    std::vector<std::string> uids;
+    for (const auto& row : Index().Rows(
+             "SELECT sop_instance_uid FROM instance_details WHERE series_instance_uid = ?1 "
+             "ORDER BY sop_instance_uid",
+             {series})) {
+      uids.push_back(row.at(0));
+    }
+    return uids;
+  }
+  std::string StoredFile(const std::string& sop_instance_uid) const {
+    return Index().Scalar("SELECT path FROM instances WHERE sop_instance_uid = ?1",
+                          {sop_instance_uid});
+  }
+  // QIDO-RS as bob (read-only users may search).
+  json Qido(const std::string& path) const {
+    auto reply = HttpRequest(server_->http_port(), "GET", path,
+                             {"Authorization: " + BasicAuthorization("bob", "builder")});
+    EXPECT_TRUE(reply.status == 200 || reply.status == 204) << reply.status << reply.body;
+    return reply.body.empty() ? json::array() : json::parse(reply.body);
+  }
+  size_t FoundImages(const std::string& study) {
+    return Find({"-S", "-k", "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID=" + study, "-k",
+                 "SOPInstanceUID"})
+        .size();
+  }
+
+  const std::string study_ = UniqueUid("1.");
+  const std::string series_a_ = UniqueUid("2.");
+  const std::string series_b_ = UniqueUid("2.");
+  const std::string other_study_ = UniqueUid("1.");
+};
+
+TEST_F(DicomwebDeleteE2eTest, OnlyAUserThatMayWriteDeletes) {
+  const std::string path = "/dicom-web/studies/" + study_;
+  const HttpReply anonymous = Delete(path, "", "");
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  EXPECT_EQ(anonymous.headers.count("www-authenticate"), 1u);
+  EXPECT_EQ(Delete(path, "alice", "wrong").status, 401);
+  const HttpReply read_only = Delete(path, "bob", "builder");
+  EXPECT_EQ(read_only.status, 403) << read_only.body;
+  EXPECT_EQ(Instances(), 4);
+  EXPECT_EQ(FoundImages(study_), 3u);
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM events WHERE kind = 'deleted'"), 0);
+}
+
+TEST_F(DicomwebDeleteE2eTest, UnknownOrMismatchedUidsAreNotFoundAndMalformedOnesBad) {
+  EXPECT_EQ(DeleteAsAlice("/dicom-web/studies/" + UniqueUid("1.")).status, 404);
+  // A series that exists, asked under another study, is not that study's.
+  EXPECT_EQ(DeleteAsAlice("/dicom-web/studies/" + other_study_ + "/series/" + series_a_).status,
+            404);
+  const std::string instance = InstancesOf(series_a_).front();
+  EXPECT_EQ(DeleteAsAlice("/dicom-web/studies/" + study_ + "/series/" + series_b_ +
+                          "/instances/" + instance)
+                .status,
+            404);
+  EXPECT_EQ(DeleteAsAlice("/dicom-web/studies/1.2.abc").status, 400);
+  EXPECT_EQ(DeleteAsAlice("/dicom-web/studies/" + study_ + "/series/..").status, 400);
+  EXPECT_EQ(Instances(), 4);
+}
+
+TEST_F(DicomwebDeleteE2eTest, DeletesAnInstanceThenASeriesThenAStudyAtOnce) {
+  const std::vector<std::string> series_a = InstancesOf(series_a_);
+  ASSERT_EQ(series_a.size(), 2u);
+  const std::string instance_path = "/dicom-web/studies/" + study_ + "/series/" + series_a_ +
+                                    "/instances/" + series_a[0];
+  const std::string file = StoragePath(StoredFile(series_a[0]));
+  ASSERT_TRUE(fs::exists(file));
+
+  // PS3.18 has no Delete transaction; 204 No Content as DICOMweb servers answer.
+  const HttpReply deleted = DeleteAsAlice(instance_path);
+  EXPECT_EQ(deleted.status, 204) << deleted.body << server_->Log();
+  EXPECT_TRUE(deleted.body.empty());
+  EXPECT_EQ(deleted.headers.count("content-length"), 0u);  // RFC 9110 8.6
+  EXPECT_FALSE(fs::exists(file));
+  EXPECT_EQ(InstancesOf(series_a_), std::vector<std::string>{series_a[1]});
+  EXPECT_EQ(FoundImages(study_), 2u);
+  EXPECT_EQ(Qido("/dicom-web/studies/" + study_ + "/series/" + series_a_ + "/instances").size(),
+            1u);
+  EXPECT_EQ(Index().Scalar("SELECT detail FROM events WHERE kind = 'deleted' AND "
+                           "sop_instance_uid = ?1",
+                           {series_a[0]}),
+            "user alice: DICOMweb DELETE " + instance_path);
+  // Gone is gone: a second DELETE finds nothing.
+  EXPECT_EQ(DeleteAsAlice(instance_path).status, 404);
+
+  EXPECT_EQ(DeleteAsAlice("/dicom-web/studies/" + study_ + "/series/" + series_b_).status, 204);
+  EXPECT_TRUE(InstancesOf(series_b_).empty());
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM series WHERE series_instance_uid = ?1",
+                          {series_b_}),
+            0);
+  EXPECT_EQ(FoundImages(study_), 1u);
+
+  EXPECT_EQ(DeleteAsAlice("/dicom-web/studies/" + study_).status, 204);
+  EXPECT_EQ(FoundImages(study_), 0u);
+  EXPECT_TRUE(
+      Find({"-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study_}).empty());
+  EXPECT_TRUE(Qido("/dicom-web/studies?StudyInstanceUID=" + study_).empty());
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM events WHERE kind = 'deleted' AND detail LIKE "
+                          "'user alice: DICOMweb DELETE %'"),
+            3);
+  // The other study is untouched, files and rows agree (`pixeldex check`).
+  EXPECT_EQ(Instances(), 1);
+  EXPECT_EQ(FoundImages(other_study_), 1u);
+  const ProcessResult check = PixeldexOn(dir_, "check");
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+}
+
+}  // namespace
+}  // namespace pixeldex::testing
