@@ -96,9 +96,13 @@ int RunIndexCopy(int argc, char** argv) {
     return 2;
   }
   std::printf("pixeldex index copy: %s -> %s\n", Shown(from).c_str(), Shown(to).c_str());
-  options.on_table = [](const std::string& table, int64_t rows) {
-    std::printf("  %-18s %lld\n", table.c_str(), static_cast<long long>(rows));
+  auto table_start = std::chrono::steady_clock::now();
+  options.on_table = [&](const std::string& table, int64_t rows) {
+    const auto now = std::chrono::steady_clock::now();
+    std::printf("  %-18s %10lld rows %8.2f s\n", table.c_str(), static_cast<long long>(rows),
+                std::chrono::duration<double>(now - table_start).count());
     std::fflush(stdout);
+    table_start = now;
   };
   auto report = index::copy::CopyIndex(from, to, options);
   if (!report.ok()) {

@@ -82,8 +82,11 @@ class IndexEndpoint {
                            const std::vector<CopyRow>& rows) = 0;
   // Removes every row of `tables` (given parents first).
   virtual Status Empty(const std::vector<CopyTable>& tables) = 0;
-  // After a table's rows are in: new rows written later get keys above the
-  // copied ones.
+  // Before a table's rows go in: the destination's own triggers, which
+  // would recompute what the copied rows already hold, may be set aside.
+  virtual Status StartTable(const CopyTable& table) = 0;
+  // After a table's rows are in: triggers back as they were; new rows
+  // written later get keys above the copied ones.
   virtual Status FinishTable(const CopyTable& table) = 0;
 };
 

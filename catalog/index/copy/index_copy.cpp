@@ -54,6 +54,7 @@ Status CopyTableRows(IndexEndpoint& from, IndexEndpoint& to, const CopyTable& ta
   auto columns = from.Columns(table);
   if (!columns.ok()) return columns.status();
   int64_t copied = 0;
+  PIXELDEX_RETURN_IF_ERROR(to.StartTable(table));
   PIXELDEX_RETURN_IF_ERROR(from.ReadRows(table, *columns, options.batch_rows,
                                          [&](std::vector<CopyRow>& rows) {
                                            copied += static_cast<int64_t>(rows.size());

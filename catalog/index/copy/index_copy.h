@@ -8,6 +8,12 @@
 // it is copied or, on any failure, nothing. A destination that holds rows is
 // refused unless `replace` says to empty it first (in the same transaction).
 //
+// The study counts (C-FIND's computed keys, study_counts.h) are copied as
+// the source holds them: PostgreSQL's count triggers are set aside while the
+// rows go in (so the destination's tables must be owned by the copying
+// role), SQLite's recount from the copied rows, the same for a consistent
+// source.
+//
 // Not copied: the tag dictionary and the schema version, which the
 // destination's migration writes itself, and the files of the storage tree,
 // which the copy's rows keep pointing to.
