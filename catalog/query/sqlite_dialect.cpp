@@ -1,28 +1,13 @@
 #include "catalog/query/sqlite_dialect.h"
 
+#include "catalog/query/like_pattern.h"
+
 namespace pixeldex::query {
 namespace {
 
 std::string Join(std::initializer_list<std::string_view> parts) {
   std::string out;
   for (std::string_view part : parts) out += part;
-  return out;
-}
-
-// PS3.4 C.2.2.2.4 wildcards as a LIKE pattern (ESCAPE '\'): '*' -> '%',
-// '?' -> '_', and literal '%', '_', '\' escaped.
-std::string ToLikePattern(std::string_view pattern) {
-  std::string out;
-  for (char ch : pattern) {
-    if (ch == '*') {
-      out += '%';
-    } else if (ch == '?') {
-      out += '_';
-    } else {
-      if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-      out += ch;
-    }
-  }
   return out;
 }
 
