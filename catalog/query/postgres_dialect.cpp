@@ -31,6 +31,11 @@ std::string PostgresDialect::Placeholder(size_t number) const {
 
 std::string PostgresDialect::True() const { return "true"; }
 
+std::string PostgresDialect::NotEmpty(std::string_view expr) const {
+  // A bigint column cannot be compared with '' (SQLite compares anything).
+  return Join({"(", expr, ")::text <> ''"});
+}
+
 std::string PostgresDialect::CaseInsensitiveEquals(std::string_view expr,
                                                    std::string_view placeholder) const {
   return Join({Lower(expr), " = ", Lower(std::string(placeholder) + "::text")});
@@ -54,9 +59,11 @@ std::string PostgresDialect::CastToReal(std::string_view expr) const {
   // A cast of text that is no number fails the whole statement in
   // PostgreSQL (SQLite reads it as 0): such a value is NULL, matching
   // nothing. The pattern is PostgreSQL's numeric input syntax (4.1.2.6).
-  return Join({"(CASE WHEN ", expr,
+  // A bigint column is read as its text too.
+  const std::string text = Join({"(", expr, ")::text"});
+  return Join({"(CASE WHEN ", text,
                " ~ '^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$' THEN CAST(",
-               expr, " AS double precision) END)"});
+               text, " AS double precision) END)"});
 }
 
 std::string PostgresDialect::AttributePath(Tag tag) const { return tag.Hex(); }

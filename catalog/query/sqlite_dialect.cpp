@@ -36,6 +36,10 @@ std::string SqliteDialect::Placeholder(size_t) const { return "?"; }
 
 std::string SqliteDialect::True() const { return "1"; }
 
+std::string SqliteDialect::NotEmpty(std::string_view expr) const {
+  return Join({expr, " <> ''"});
+}
+
 std::string SqliteDialect::CaseInsensitiveEquals(std::string_view expr,
                                                  std::string_view placeholder) const {
   // NOCASE folds ASCII letters only, as PS3.4 C.2.2.2.1 leaves open.

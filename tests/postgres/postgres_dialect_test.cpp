@@ -138,6 +138,10 @@ TEST_F(PostgresDialectE2eTest, NumbersCastAndWhatIsNoNumberIsNull) {
   EXPECT_EQ(real(".5"), "0.5");
   EXPECT_EQ(real("abc"), "<null>");  // not an error for the whole statement
   EXPECT_EQ(real(""), "<null>");
+  // Integer columns (bigint) too, and their emptiness is asked as text.
+  EXPECT_EQ(Scalar("SELECT " + Pg().CastToReal("$1::bigint"), {PgParam::Int(12)}), "12");
+  EXPECT_EQ(Scalar("SELECT " + Pg().NotEmpty("$1::bigint"), {PgParam::Int(0)}), "t");
+  EXPECT_EQ(Scalar("SELECT " + Pg().NotEmpty("$1::text"), {PgParam::Text("")}), "f");
 }
 
 TEST_F(PostgresDialectE2eTest, ReadsAttributesOfTheJsonbHeader) {
