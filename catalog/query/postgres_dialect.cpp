@@ -1,22 +1,16 @@
 #include "catalog/query/postgres_dialect.h"
 
-#include "catalog/query/like_pattern.h"
+#include "catalog/query/dialect_text.h"
 
 namespace pixeldex::query {
 namespace {
-
-std::string Join(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (std::string_view part : parts) out += part;
-  return out;
-}
 
 // PS3.4 C.2.2.2.1 leaves case-insensitive PN matching to the SCP; pixeldex
 // folds ASCII letters only, as SQLite's NOCASE and LIKE do (find_options.h).
 // lower() folds every letter of the database's locale, but ASCII only under
 // the "C" collation (PostgreSQL documentation 9.4 and 24.2 "Collation
 // Support").
-std::string Lower(std::string_view expr) { return Join({"lower((", expr, ") COLLATE \"C\")"}); }
+std::string Lower(std::string_view expr) { return JoinSql({"lower((", expr, ") COLLATE \"C\")"}); }
 
 }  // namespace
 
@@ -33,12 +27,12 @@ std::string PostgresDialect::True() const { return "true"; }
 
 std::string PostgresDialect::NotEmpty(std::string_view expr) const {
   // A bigint column cannot be compared with '' (SQLite compares anything).
-  return Join({"(", expr, ")::text <> ''"});
+  return JoinSql({"(", expr, ")::text <> ''"});
 }
 
 std::string PostgresDialect::CaseInsensitiveEquals(std::string_view expr,
                                                    std::string_view placeholder) const {
-  return Join({Lower(expr), " = ", Lower(std::string(placeholder) + "::text")});
+  return JoinSql({Lower(expr), " = ", Lower(std::string(placeholder) + "::text")});
 }
 
 std::string PostgresDialect::PatternParameter(std::string_view dicom_pattern, bool) const {
@@ -50,9 +44,10 @@ std::string PostgresDialect::PatternMatch(std::string_view expr, std::string_vie
   // PostgreSQL's LIKE is case-sensitive (9.7.1 "LIKE"); both sides lowered
   // for the case-insensitive match.
   if (case_insensitive) {
-    return Join({Lower(expr), " LIKE ", Lower(std::string(placeholder) + "::text"), " ESCAPE '\\'"});
+    return JoinSql(
+        {Lower(expr), " LIKE ", Lower(std::string(placeholder) + "::text"), " ESCAPE '\\'"});
   }
-  return Join({expr, " LIKE ", placeholder, "::text ESCAPE '\\'"});
+  return JoinSql({expr, " LIKE ", placeholder, "::text ESCAPE '\\'"});
 }
 
 std::string PostgresDialect::CastToReal(std::string_view expr) const {
@@ -60,10 +55,10 @@ std::string PostgresDialect::CastToReal(std::string_view expr) const {
   // PostgreSQL (SQLite reads it as 0): such a value is NULL, matching
   // nothing. The pattern is PostgreSQL's numeric input syntax (4.1.2.6).
   // A bigint column is read as its text too.
-  const std::string text = Join({"(", expr, ")::text"});
-  return Join({"(CASE WHEN ", text,
-               " ~ '^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$' THEN CAST(",
-               text, " AS double precision) END)"});
+  const std::string text = JoinSql({"(", expr, ")::text"});
+  return JoinSql({"(CASE WHEN ", text,
+                  " ~ '^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$' THEN CAST(",
+                  text, " AS double precision) END)"});
 }
 
 std::string PostgresDialect::AttributePath(Tag tag) const { return tag.Hex(); }
@@ -71,7 +66,7 @@ std::string PostgresDialect::AttributePath(Tag tag) const { return tag.Hex(); }
 std::string PostgresDialect::JsonAttribute(std::string_view json_expr,
                                            std::string_view placeholder) const {
   // The attribute's JSON as text (jsonb prints it), NULL when absent.
-  return Join({"((", json_expr, ") -> ", placeholder, "::text)::text"});
+  return JoinSql({"((", json_expr, ") -> ", placeholder, "::text)::text"});
 }
 
 std::string PostgresDialect::ValuesPath(Tag tag) const { return "{" + tag.Hex() + ",Value}"; }
@@ -80,26 +75,27 @@ std::string PostgresDialect::JsonValues(std::string_view json_expr, std::string_
                                         std::string_view alias) const {
   // jsonb_array_elements fails on anything but an array; a Value that is
   // none (never written by pixeldex, PS3.18 F.2.2 says array) has no values.
-  const std::string values = Join({"(", json_expr, ") #> ", placeholder, "::text[]"});
-  return Join({"jsonb_array_elements(CASE WHEN jsonb_typeof(", values, ") = 'array' THEN ",
-               values, " END) AS ", alias, "(value)"});
+  const std::string values = JoinSql({"(", json_expr, ") #> ", placeholder, "::text[]"});
+  return JoinSql({"jsonb_array_elements(CASE WHEN jsonb_typeof(", values, ") = 'array' THEN ",
+                  values, " END) AS ", alias, "(value)"});
 }
 
 std::string PostgresDialect::ValueItem(std::string_view alias) const {
-  return Join({alias, ".value"});
+  return JoinSql({alias, ".value"});
 }
 
 std::string PostgresDialect::ValueText(std::string_view alias) const {
   // Strings and numbers as their text (#>> '{}' unquotes a string); a PN
   // value is an object whose Alphabetic group is matched (PS3.18 F.2.2).
-  const std::string v = Join({alias, ".value"});
-  return Join({"(CASE jsonb_typeof(", v, ") WHEN 'string' THEN ", v, " #>> '{}' WHEN 'number' THEN ",
-               v, " #>> '{}' WHEN 'object' THEN ", v, " ->> 'Alphabetic' END)"});
+  const std::string v = JoinSql({alias, ".value"});
+  return JoinSql({"(CASE jsonb_typeof(", v, ") WHEN 'string' THEN ", v,
+                  " #>> '{}' WHEN 'number' THEN ", v, " #>> '{}' WHEN 'object' THEN ", v,
+                  " ->> 'Alphabetic' END)"});
 }
 
 std::string PostgresDialect::StringAggregate(std::string_view expr,
                                              std::string_view separator) const {
-  return Join({"string_agg(", expr, ", '", separator, "')"});
+  return JoinSql({"string_agg(", expr, ", '", separator, "')"});
 }
 
 }  // namespace pixeldex::query

@@ -123,7 +123,8 @@ int RunIndexCopy(int argc, char** argv) {
 int RunIndex(int argc, char** argv) {
   const std::string sub = argc > 2 ? argv[2] : "";
   if (sub == "copy" || sub == "--help" || sub == "-h") return RunIndexCopy(argc, argv);
-  std::fprintf(stderr, "pixeldex index: %s (the one subcommand is 'copy'; see pixeldex index --help)\n",
+  std::fprintf(stderr,
+               "pixeldex index: %s (the one subcommand is 'copy'; see pixeldex index --help)\n",
                sub.empty() ? "which subcommand?" : ("unknown subcommand '" + sub + "'").c_str());
   return 2;
 }

@@ -36,8 +36,8 @@ class IndexCopyE2eTest : public ::testing::Test {
     shape.add_not_dicom = false;
     shape.add_broken = false;
     corpus_ = MakeImportCorpus(dir_ / "export", shape);
-    auto imported = RunProcess({PIXELDEX_BINARY, "import", "--storage", storage_, "--index",
-                                index_, dir_ / "export"});
+    auto imported = RunProcess(
+        {PIXELDEX_BINARY, "import", "--storage", storage_, "--index", index_, dir_ / "export"});
     ASSERT_EQ(imported.exit_code, 0) << imported.output;
     auto protect = RunProcess({PIXELDEX_BINARY, "protect", "--storage", storage_, "--index", index_,
                                "--reason", "court case", corpus_.instances[0].study_uid});
@@ -75,7 +75,8 @@ class IndexCopyE2eTest : public ::testing::Test {
   static std::map<std::string, long long> PgCounts(PgConnection& conn) {
     std::map<std::string, long long> out;
     for (const auto& table : index::copy::CopiedTables()) {
-      out[table.name] = std::stoll(PgScalar(conn, std::string("SELECT count(*) FROM ") + table.name));
+      out[table.name] =
+          std::stoll(PgScalar(conn, std::string("SELECT count(*) FROM ") + table.name));
     }
     return out;
   }
@@ -106,14 +107,16 @@ TEST_F(IndexCopyE2eTest, SqliteToPostgresAndBackKeepsEveryRow) {
   const IndexProbe sqlite(index_);
   const std::string sop = corpus_.instances[3].sop_instance_uid;
   // The header is jsonb: its values are reachable by path (PS3.18 F.2).
-  EXPECT_EQ(PgScalar(conn, "SELECT h.json #>> '{0020000D,Value,0}' FROM headers h "
-                           "JOIN instances i USING (instance_pk) WHERE i.sop_instance_uid = '" +
-                               sop + "'"),
+  EXPECT_EQ(PgScalar(conn,
+                     "SELECT h.json #>> '{0020000D,Value,0}' FROM headers h "
+                     "JOIN instances i USING (instance_pk) WHERE i.sop_instance_uid = '" +
+                         sop + "'"),
             corpus_.instances[3].study_uid);
   EXPECT_EQ(PgScalar(conn, "SELECT jsonb_typeof(json) FROM headers LIMIT 1"), "object");
   // Thumbnails byte for byte, typed columns and the study counts as they were.
-  EXPECT_EQ(PgScalar(conn, "SELECT string_agg(upper(encode(png, 'hex')), ',' ORDER BY instance_pk) "
-                           "FROM thumbnails"),
+  EXPECT_EQ(PgScalar(conn,
+                     "SELECT string_agg(upper(encode(png, 'hex')), ',' ORDER BY instance_pk) "
+                     "FROM thumbnails"),
             sqlite.Scalar("SELECT group_concat(hex(png), ',') FROM "
                           "(SELECT png FROM thumbnails ORDER BY instance_pk)"));
   const std::string study_row =
@@ -154,10 +157,12 @@ TEST_F(IndexCopyE2eTest, SqliteToPostgresAndBackKeepsEveryRow) {
   EXPECT_NE(check.output.find("files and index agree"), std::string::npos) << check.output;
 
   // New rows in PostgreSQL get keys after the copied ones.
-  const std::string new_pk = PgScalar(
-      conn, "INSERT INTO patients (patient_id, issuer_of_patient_id, updated_at) "
-            "VALUES ('new', '', 'now') RETURNING patient_pk");
-  EXPECT_EQ(new_pk, std::to_string(std::stoll(sqlite.Scalar("SELECT max(patient_pk) FROM patients")) + 1));
+  const std::string new_pk =
+      PgScalar(conn,
+               "INSERT INTO patients (patient_id, issuer_of_patient_id, updated_at) "
+               "VALUES ('new', '', 'now') RETURNING patient_pk");
+  EXPECT_EQ(new_pk,
+            std::to_string(std::stoll(sqlite.Scalar("SELECT max(patient_pk) FROM patients")) + 1));
 }
 
 TEST_F(IndexCopyE2eTest, RefusesADestinationWithRowsUnlessReplace) {
@@ -221,11 +226,11 @@ TEST(IndexCopyUsageE2eTest, UsageErrors) {
                         dir / "b.db", "--batch", "0"})
                 .exit_code,
             2);
-  auto same = RunProcess({PIXELDEX_BINARY, "index", "copy", "--from", dir / "a.db", "--to",
-                          dir / "a.db"});
+  auto same =
+      RunProcess({PIXELDEX_BINARY, "index", "copy", "--from", dir / "a.db", "--to", dir / "a.db"});
   EXPECT_EQ(same.exit_code, 1) << same.output;
-  auto missing = RunProcess({PIXELDEX_BINARY, "index", "copy", "--from", dir / "missing.db",
-                             "--to", dir / "other.db"});
+  auto missing = RunProcess(
+      {PIXELDEX_BINARY, "index", "copy", "--from", dir / "missing.db", "--to", dir / "other.db"});
   EXPECT_EQ(missing.exit_code, 1) << missing.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "other.db")) << "a failed source writes nothing";
 }

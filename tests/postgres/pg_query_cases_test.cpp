@@ -18,6 +18,7 @@
 #include "catalog/query/find_request.h"
 #include "catalog/query/postgres_dialect.h"
 #include "catalog/query/sql_plan.h"
+#include "tests/postgres/plan_params.h"
 #include "tests/query/case_file.h"
 #include "tests/query/fixture_index.h"
 #include "tests/support/postgres_server.h"
@@ -26,31 +27,12 @@ namespace pixeldex::query::testing {
 namespace {
 
 using index::postgres::PgConnection;
-using index::postgres::PgParam;
 
 const std::vector<std::string> kCaseFiles = {
-    "single_value",  "universal",         "wildcard",         "range",
-    "uid_list",      "sequence",          "empty_values",     "levels_and_validation",
-    "computed_keys", "charset_utf8",      "header_json_keys", "study_patient_attributes",
+    "single_value",  "universal",    "wildcard",         "range",
+    "uid_list",      "sequence",     "empty_values",     "levels_and_validation",
+    "computed_keys", "charset_utf8", "header_json_keys", "study_patient_attributes",
 };
-
-std::vector<PgParam> ParamsOf(const SqlPlan& plan) {
-  std::vector<PgParam> params;
-  for (const SqlParam& p : plan.params) {
-    switch (p.type) {
-      case SqlParam::Type::kText:
-        params.push_back(PgParam::Text(p.text));
-        break;
-      case SqlParam::Type::kReal:
-        params.push_back(PgParam::Text(std::to_string(p.real)));
-        break;
-      case SqlParam::Type::kInteger:
-        params.push_back(PgParam::Int(p.integer));
-        break;
-    }
-  }
-  return params;
-}
 
 class PgQueryCasesE2eTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -64,8 +46,8 @@ class PgQueryCasesE2eTest : public ::testing::TestWithParam<std::string> {
 ::pixeldex::testing::PostgresServer* PgQueryCasesE2eTest::server_ = nullptr;
 
 TEST_P(PgQueryCasesE2eTest, PostgresGivesTheExpectedMatches) {
-  auto file = LoadCaseFile(std::string(PIXELDEX_SOURCE_DIR) + "/tests/query/cases/" + GetParam() +
-                           ".txt");
+  auto file =
+      LoadCaseFile(std::string(PIXELDEX_SOURCE_DIR) + "/tests/query/cases/" + GetParam() + ".txt");
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   auto temp = TempIndex::Create();
   ASSERT_TRUE(temp.ok()) << temp.status().ToString();
@@ -89,7 +71,7 @@ TEST_P(PgQueryCasesE2eTest, PostgresGivesTheExpectedMatches) {
     const auto key = std::find_if(plan->columns.begin(), plan->columns.end(),
                                   [&](const ReturnColumn& r) { return r.tag == unique; });
     ASSERT_NE(key, plan->columns.end());
-    auto rows = conn->Exec(plan->sql, ParamsOf(*plan));
+    auto rows = conn->Exec(plan->sql, PgParamsOf(*plan));
     ASSERT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << plan->sql;
     std::vector<std::string> got;
     for (int r = 0; r < rows->rows(); ++r) {

@@ -15,6 +15,7 @@
 #include "catalog/index/postgres/pg_schema.h"
 #include "catalog/query/find_request.h"
 #include "catalog/query/sql_plan.h"
+#include "tests/postgres/plan_params.h"
 #include "tests/support/postgres_server.h"
 
 namespace pixeldex::query {
@@ -40,7 +41,7 @@ class PostgresDialectE2eTest : public ::testing::Test {
  protected:
   // One server for the suite (initdb takes seconds); each test starts from
   // a new schema.
-  static void SetUpTestSuite() { server_ = new testing::PostgresServer(); }
+  static void SetUpTestSuite() { server_ = new ::pixeldex::testing::PostgresServer(); }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
@@ -52,22 +53,23 @@ class PostgresDialectE2eTest : public ::testing::Test {
     conn_.emplace(std::move(conn).value());
     ASSERT_TRUE(conn_->ExecScript("DROP SCHEMA public CASCADE; CREATE SCHEMA public").ok());
     ASSERT_TRUE(index::postgres::MigratePostgresSchema(*conn_).ok());
-    for (const char* sql : {
-             "INSERT INTO patients (patient_pk, patient_id, issuer_of_patient_id, patient_name, "
-             "updated_at) VALUES (1, 'P1', '', 'Doe^John', 'now')",
-             "INSERT INTO studies (study_pk, patient_pk, study_instance_uid, study_date, "
-             "study_time, patient_name, updated_at) VALUES (1, 1, '1.2.3', '20240315', '1015', "
-             "'Doe^John', 'now')",
-             "INSERT INTO series (series_pk, study_pk, series_instance_uid, modality, updated_at) "
-             "VALUES (1, 1, '1.2.3.1', 'CT', 'now'), (2, 1, '1.2.3.2', 'SR', 'now')",
-             "INSERT INTO instances (instance_pk, series_pk, sop_instance_uid, sop_class_uid, "
-             "transfer_syntax_uid, path, size_bytes, sha256, received_at, source) VALUES "
-             "(1, 1, '1.2.3.1.1', '1.2.840.10008.5.1.4.1.1.2', '1.2.840.10008.1.2.1', 'a', 1, "
-             "'h', 'now', 'import')"}) {
+    for (const char* sql :
+         {"INSERT INTO patients (patient_pk, patient_id, issuer_of_patient_id, patient_name, "
+          "updated_at) VALUES (1, 'P1', '', 'Doe^John', 'now')",
+          "INSERT INTO studies (study_pk, patient_pk, study_instance_uid, study_date, "
+          "study_time, patient_name, updated_at) VALUES (1, 1, '1.2.3', '20240315', '1015', "
+          "'Doe^John', 'now')",
+          "INSERT INTO series (series_pk, study_pk, series_instance_uid, modality, updated_at) "
+          "VALUES (1, 1, '1.2.3.1', 'CT', 'now'), (2, 1, '1.2.3.2', 'SR', 'now')",
+          "INSERT INTO instances (instance_pk, series_pk, sop_instance_uid, sop_class_uid, "
+          "transfer_syntax_uid, path, size_bytes, sha256, received_at, source) VALUES "
+          "(1, 1, '1.2.3.1.1', '1.2.840.10008.5.1.4.1.1.2', '1.2.840.10008.1.2.1', 'a', 1, "
+          "'h', 'now', 'import')"}) {
       ASSERT_TRUE(conn_->Exec(sql).ok()) << sql;
     }
-    ASSERT_TRUE(conn_->Exec("INSERT INTO headers (instance_pk, json) VALUES (1, $1::jsonb)",
-                            {PgParam::Text(kHeader)})
+    ASSERT_TRUE(conn_
+                    ->Exec("INSERT INTO headers (instance_pk, json) VALUES (1, $1::jsonb)",
+                           {PgParam::Text(kHeader)})
                     .ok());
   }
 
@@ -83,16 +85,16 @@ class PostgresDialectE2eTest : public ::testing::Test {
   // Whether the instance's header has a value of `tag` matching `test` (a
   // condition over the value text, with $2 the tested value).
   std::string HeaderValueMatches(Tag tag, const std::string& test, const std::string& value) {
-    return Scalar("SELECT EXISTS (SELECT 1 FROM headers h, " + Pg().JsonValues("h.json", "$1", "j") +
-                      " WHERE " + test + ")",
+    return Scalar("SELECT EXISTS (SELECT 1 FROM headers h, " +
+                      Pg().JsonValues("h.json", "$1", "j") + " WHERE " + test + ")",
                   {PgParam::Text(Pg().ValuesPath(tag)), PgParam::Text(value)});
   }
 
-  static testing::PostgresServer* server_;
+  static ::pixeldex::testing::PostgresServer* server_;
   std::optional<PgConnection> conn_;
 };
 
-testing::PostgresServer* PostgresDialectE2eTest::server_ = nullptr;
+::pixeldex::testing::PostgresServer* PostgresDialectE2eTest::server_ = nullptr;
 
 TEST_F(PostgresDialectE2eTest, PlaceholdersAreNumberedAndTrueIsTrue) {
   EXPECT_EQ(Pg().Placeholder(1), "$1");
@@ -106,15 +108,16 @@ TEST_F(PostgresDialectE2eTest, CaseInsensitiveEqualityFoldsAsciiOnly) {
   EXPECT_EQ(Scalar(sql, {PgParam::Text("dOE^jOHN")}), "1");
   EXPECT_EQ(Scalar(sql, {PgParam::Text("Doe^Joh")}), "0");
   // As SQLite's NOCASE (find_options.h): letters outside ASCII keep their case.
-  EXPECT_EQ(Scalar("SELECT " + Pg().CaseInsensitiveEquals("'ÄRZTIN'", "$1"),
-                   {PgParam::Text("ärztin")}),
-            "f");
+  EXPECT_EQ(
+      Scalar("SELECT " + Pg().CaseInsensitiveEquals("'ÄRZTIN'", "$1"), {PgParam::Text("ärztin")}),
+      "f");
 }
 
 TEST_F(PostgresDialectE2eTest, PatternsFollowDicomWildcardsWithEveryOtherCharacterLiteral) {
   auto matches = [&](const std::string& value, const std::string& pattern, bool insensitive) {
-    return Scalar("SELECT " + Pg().PatternMatch("$1::text", "$2", insensitive),
-                  {PgParam::Text(value), PgParam::Text(Pg().PatternParameter(pattern, insensitive))});
+    return Scalar(
+        "SELECT " + Pg().PatternMatch("$1::text", "$2", insensitive),
+        {PgParam::Text(value), PgParam::Text(Pg().PatternParameter(pattern, insensitive))});
   };
   // PS3.4 C.2.2.2.4: '*' any run (also none), '?' exactly one character.
   EXPECT_EQ(matches("Doe^John", "doe*", true), "t");
@@ -160,10 +163,10 @@ TEST_F(PostgresDialectE2eTest, ValuesOfStringsNumbersAndPersonNames) {
   EXPECT_EQ(HeaderValueMatches({0x0010, 0x0020}, equal, "P2"), "f");
   EXPECT_EQ(HeaderValueMatches({0x0010, 0x0010}, equal, "Doe^John"), "t");  // PN Alphabetic
   EXPECT_EQ(HeaderValueMatches({0x0018, 0x0050}, equal, "1.25"), "t");      // a JSON number
-  EXPECT_EQ(HeaderValueMatches({0x0028, 0x0030}, Pg().CastToReal(Pg().ValueText("j")) +
-                                                     " = $2::double precision",
-                               "-2000"),
-            "t");  // the second value; "abc" is no number and no error
+  EXPECT_EQ(
+      HeaderValueMatches({0x0028, 0x0030},
+                         Pg().CastToReal(Pg().ValueText("j")) + " = $2::double precision", "-2000"),
+      "t");  // the second value; "abc" is no number and no error
   EXPECT_EQ(HeaderValueMatches({0x0010, 0x0040}, equal, "M"), "f");  // absent
 }
 
@@ -213,21 +216,7 @@ TEST_F(PostgresDialectE2eTest, PlannerPlansRunOnPostgres) {
     ASSERT_TRUE(request.ok()) << request.status().ToString();
     auto plan = BuildSqlPlan(*request, FindOptions{}, Pg());
     ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-    std::vector<PgParam> params;
-    for (const SqlParam& p : plan->params) {
-      switch (p.type) {
-        case SqlParam::Type::kText:
-          params.push_back(PgParam::Text(p.text));
-          break;
-        case SqlParam::Type::kReal:
-          params.push_back(PgParam::Text(std::to_string(p.real)));
-          break;
-        case SqlParam::Type::kInteger:
-          params.push_back(PgParam::Int(p.integer));
-          break;
-      }
-    }
-    auto rows = conn_->Exec(plan->sql, params);
+    auto rows = conn_->Exec(plan->sql, testing::PgParamsOf(*plan));
     ASSERT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << plan->sql;
     EXPECT_EQ(rows->rows(), 1) << plan->sql;
   }

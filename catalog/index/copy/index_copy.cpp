@@ -55,11 +55,11 @@ Status CopyTableRows(IndexEndpoint& from, IndexEndpoint& to, const CopyTable& ta
   if (!columns.ok()) return columns.status();
   int64_t copied = 0;
   PIXELDEX_RETURN_IF_ERROR(to.StartTable(table));
-  PIXELDEX_RETURN_IF_ERROR(from.ReadRows(table, *columns, options.batch_rows,
-                                         [&](std::vector<CopyRow>& rows) {
-                                           copied += static_cast<int64_t>(rows.size());
-                                           return to.WriteRows(table, *columns, rows);
-                                         }));
+  PIXELDEX_RETURN_IF_ERROR(
+      from.ReadRows(table, *columns, options.batch_rows, [&](std::vector<CopyRow>& rows) {
+        copied += static_cast<int64_t>(rows.size());
+        return to.WriteRows(table, *columns, rows);
+      }));
   PIXELDEX_RETURN_IF_ERROR(to.FinishTable(table));
   auto there = to.CountRows(table);
   if (!there.ok()) return there.status();

@@ -34,7 +34,7 @@
 namespace pixeldex::index::copy {
 
 struct CopyOptions {
-  bool replace = false;  // empty a destination that holds rows, instead of refusing it
+  bool replace = false;   // empty a destination that holds rows, instead of refusing it
   int batch_rows = 1000;  // rows read and written at a time
   // Called after each table with its name and row count (the CLI prints it).
   std::function<void(const std::string& table, int64_t rows)> on_table;

@@ -84,8 +84,8 @@ class PgEndpoint final : public IndexEndpoint {
     std::optional<std::string> last_key;
     std::vector<CopyRow> rows;
     for (;;) {
-      auto page = last_key ? conn_.Exec(next_page, {PgParam::Text(*last_key)})
-                           : conn_.Exec(first_page);
+      auto page =
+          last_key ? conn_.Exec(next_page, {PgParam::Text(*last_key)}) : conn_.Exec(first_page);
       if (!page.ok()) return page.status();
       if (page->rows() == 0) return Status::Ok();
       rows.clear();
@@ -116,7 +116,8 @@ class PgEndpoint final : public IndexEndpoint {
       for (size_t r = first; r < first + count; ++r) {
         for (const CopyValue& value : rows[r]) params.push_back(ParamOf(value));
       }
-      PIXELDEX_RETURN_IF_ERROR(conn_.Exec(InsertSql(table, columns, *types, count), params).status());
+      PIXELDEX_RETURN_IF_ERROR(
+          conn_.Exec(InsertSql(table, columns, *types, count), params).status());
     }
     return Status::Ok();
   }

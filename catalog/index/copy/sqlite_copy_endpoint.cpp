@@ -179,8 +179,8 @@ Result<std::unique_ptr<IndexEndpoint>> OpenSqliteEndpoint(const std::string& pat
   if (role == EndpointRole::kSource && !std::filesystem::exists(path)) {
     return Status::NotFound(path + ": no such index file");
   }
-  auto db = Db::Open(path, role == EndpointRole::kSource ? Db::Mode::kReadOnly
-                                                         : Db::Mode::kReadWrite);
+  auto db =
+      Db::Open(path, role == EndpointRole::kSource ? Db::Mode::kReadOnly : Db::Mode::kReadWrite);
   if (!db.ok()) return db.status();
   return std::unique_ptr<IndexEndpoint>(new SqliteEndpoint(std::move(db).value(), path));
 }

@@ -1,6 +1,12 @@
-#include "catalog/query/like_pattern.h"
+#include "catalog/query/dialect_text.h"
 
 namespace pixeldex::query {
+
+std::string JoinSql(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view part : parts) out += part;
+  return out;
+}
 
 std::string ToLikePattern(std::string_view dicom_pattern) {
   std::string out;
