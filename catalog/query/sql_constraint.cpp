@@ -74,7 +74,7 @@ SqlWriter& SqlWriter::Integer(int64_t value) {
 
 void AppendValueTests(const Constraint& c, std::string_view expr, SqlWriter& w) {
   // An empty stored value matches no test (only universal matching).
-  w.Sql("(" + std::string(expr) + " <> '' AND (");
+  w.Sql("(" + w.dialect().NotEmpty(expr) + " AND (");
   for (size_t k = 0; k < c.any_of.size(); ++k) {
     if (k > 0) w.Sql(" OR ");
     AppendTest(c.any_of[k], c, expr, w);

@@ -25,6 +25,9 @@ class SqlDialect {
   virtual std::string Placeholder(size_t number) const = 0;
   // A condition that is always true.
   virtual std::string True() const = 0;
+  // `expr` holds a value that is not empty (a typed column may be text or
+  // an integer; NULL is no value either).
+  virtual std::string NotEmpty(std::string_view expr) const = 0;
 
   // `expr` equals the text bound at `placeholder`, ignoring (ASCII) case.
   virtual std::string CaseInsensitiveEquals(std::string_view expr,

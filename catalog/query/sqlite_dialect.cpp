@@ -1,30 +1,9 @@
 #include "catalog/query/sqlite_dialect.h"
 
+#include "catalog/query/dialect_text.h"
+
 namespace pixeldex::query {
 namespace {
-
-std::string Join(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (std::string_view part : parts) out += part;
-  return out;
-}
-
-// PS3.4 C.2.2.2.4 wildcards as a LIKE pattern (ESCAPE '\'): '*' -> '%',
-// '?' -> '_', and literal '%', '_', '\' escaped.
-std::string ToLikePattern(std::string_view pattern) {
-  std::string out;
-  for (char ch : pattern) {
-    if (ch == '*') {
-      out += '%';
-    } else if (ch == '?') {
-      out += '_';
-    } else {
-      if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-      out += ch;
-    }
-  }
-  return out;
-}
 
 // The same as a GLOB pattern (case-sensitive): '*' and '?' keep their
 // meaning; a literal '[' is written as the class "[[]".
@@ -51,10 +30,14 @@ std::string SqliteDialect::Placeholder(size_t) const { return "?"; }
 
 std::string SqliteDialect::True() const { return "1"; }
 
+std::string SqliteDialect::NotEmpty(std::string_view expr) const {
+  return JoinSql({expr, " <> ''"});
+}
+
 std::string SqliteDialect::CaseInsensitiveEquals(std::string_view expr,
                                                  std::string_view placeholder) const {
   // NOCASE folds ASCII letters only, as PS3.4 C.2.2.2.1 leaves open.
-  return Join({expr, " = ", placeholder, " COLLATE NOCASE"});
+  return JoinSql({expr, " = ", placeholder, " COLLATE NOCASE"});
 }
 
 std::string SqliteDialect::PatternParameter(std::string_view dicom_pattern,
@@ -65,19 +48,19 @@ std::string SqliteDialect::PatternParameter(std::string_view dicom_pattern,
 std::string SqliteDialect::PatternMatch(std::string_view expr, std::string_view placeholder,
                                         bool case_insensitive) const {
   // LIKE ignores ASCII case; GLOB does not.
-  if (case_insensitive) return Join({expr, " LIKE ", placeholder, " ESCAPE '\\'"});
-  return Join({expr, " GLOB ", placeholder});
+  if (case_insensitive) return JoinSql({expr, " LIKE ", placeholder, " ESCAPE '\\'"});
+  return JoinSql({expr, " GLOB ", placeholder});
 }
 
 std::string SqliteDialect::CastToReal(std::string_view expr) const {
-  return Join({"CAST(", expr, " AS REAL)"});
+  return JoinSql({"CAST(", expr, " AS REAL)"});
 }
 
 std::string SqliteDialect::AttributePath(Tag tag) const { return "$.\"" + tag.Hex() + "\""; }
 
 std::string SqliteDialect::JsonAttribute(std::string_view json_expr,
                                          std::string_view placeholder) const {
-  return Join({"json_extract(", json_expr, ", ", placeholder, ")"});
+  return JoinSql({"json_extract(", json_expr, ", ", placeholder, ")"});
 }
 
 // json_extract parses the whole header (~1 KB of text) each time; instr()
@@ -96,21 +79,21 @@ std::string SqliteDialect::ValuesPath(Tag tag) const { return AttributePath(tag)
 
 std::string SqliteDialect::JsonValues(std::string_view json_expr, std::string_view placeholder,
                                       std::string_view alias) const {
-  return Join({"json_each(", json_expr, ", ", placeholder, ") ", alias});
+  return JoinSql({"json_each(", json_expr, ", ", placeholder, ") ", alias});
 }
 
 std::string SqliteDialect::ValueItem(std::string_view alias) const {
-  return Join({alias, ".value"});
+  return JoinSql({alias, ".value"});
 }
 
 std::string SqliteDialect::ValueText(std::string_view alias) const {
   // json_each's atom is NULL for objects: PN values are {"Alphabetic": ...}.
-  return Join({"COALESCE(", alias, ".atom, json_extract(", alias, ".value, '$.Alphabetic'))"});
+  return JoinSql({"COALESCE(", alias, ".atom, json_extract(", alias, ".value, '$.Alphabetic'))"});
 }
 
 std::string SqliteDialect::StringAggregate(std::string_view expr,
                                            std::string_view separator) const {
-  return Join({"group_concat(", expr, ", '", separator, "')"});
+  return JoinSql({"group_concat(", expr, ", '", separator, "')"});
 }
 
 }  // namespace pixeldex::query

@@ -15,6 +15,7 @@ class SqliteDialect : public SqlDialect {
 
   std::string Placeholder(size_t number) const override;
   std::string True() const override;
+  std::string NotEmpty(std::string_view expr) const override;
   std::string CaseInsensitiveEquals(std::string_view expr,
                                     std::string_view placeholder) const override;
   std::string PatternParameter(std::string_view dicom_pattern,

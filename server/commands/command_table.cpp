@@ -21,6 +21,8 @@ constexpr CommandEntry kCommands[] = {
     {"protect", "protect studies from retention and recycling", RunProtect},
     {"unprotect", "take studies off the protected list", RunUnprotect},
     {"check", "verify stored files against the index: missing, extra, hash mismatch", RunCheck},
+    {"index", "copy the whole index between SQLite and PostgreSQL (index copy --from --to)",
+     RunIndex},
     {"hash-password", "print the salted hash of a password or a new token (http.users)",
      RunHashPassword},
 };

@@ -18,5 +18,6 @@ int RunProtect(int argc, char** argv);
 int RunUnprotect(int argc, char** argv);
 int RunRecycle(int argc, char** argv);
 int RunHashPassword(int argc, char** argv);
+int RunIndex(int argc, char** argv);
 
 }  // namespace pixeldex::server

@@ -286,7 +286,9 @@ TEST_F(PgSchemaE2eTest, HeaderAndPatientNameIndexesServeTheirQueries) {
                  {PgParam::Text(R"({"00181030": {"Value": ["KNEE"]}})")})
                 .find("headers_json"),
             std::string::npos);
-  EXPECT_NE(plan("SELECT patient_pk FROM patients WHERE lower(patient_name) LIKE lower($1)",
+  // The Patient's Name match as PostgresDialect writes it.
+  EXPECT_NE(plan("SELECT patient_pk FROM patients WHERE lower((patient_name) COLLATE \"C\") "
+                 "LIKE lower(($1::text) COLLATE \"C\") ESCAPE '\\'",
                  {PgParam::Text("o'bri%")})
                 .find("patients_name"),
             std::string::npos);

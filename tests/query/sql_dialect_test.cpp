@@ -21,6 +21,7 @@ TEST(SqliteDialectTest, PlaceholdersAreAnonymousAndTrueIsOne) {
   EXPECT_EQ(Sqlite().Placeholder(1), "?");
   EXPECT_EQ(Sqlite().Placeholder(7), "?");
   EXPECT_EQ(Sqlite().True(), "1");
+  EXPECT_EQ(Sqlite().NotEmpty("se.series_number"), "se.series_number <> ''");
 }
 
 TEST(SqliteDialectTest, CaseInsensitiveEqualityUsesNocase) {

@@ -72,8 +72,10 @@ std::string EntityTables() {
 // The indexes C-FIND, QIDO-RS, retrieves and reconciliation need, as in the
 // SQLite schema, plus the two PostgreSQL needs its own way:
 // - Patient's Name matches case-insensitively (SQLite: COLLATE NOCASE and
-//   LIKE), here lower(patient_name) with text_pattern_ops, which serves
-//   equality and prefix LIKE whatever the database's collation.
+//   LIKE, ASCII letters only), here lower() under the "C" collation, which
+//   folds ASCII only and serves equality and prefix LIKE whatever the
+//   database's collation: the expression PostgresDialect matches with
+//   (catalog/query/postgres_dialect.h).
 // - Attributes without a column of their own match inside the header
 //   (catalog/query/sql_constraint.cpp, AppendJsonCondition); a GIN index
 //   with jsonb_path_ops serves `json @> '{"00100021": {"Value": ["X"]}}'`,
@@ -83,8 +85,8 @@ constexpr const char* kIndexes = R"sql(
 CREATE UNIQUE INDEX patients_identity ON patients(patient_id, issuer_of_patient_id)
   WHERE patient_id <> '';
 CREATE INDEX patients_id ON patients(patient_id);
-CREATE INDEX patients_name ON patients(lower(patient_name) text_pattern_ops);
-CREATE INDEX studies_patient_name ON studies(lower(patient_name) text_pattern_ops);
+CREATE INDEX patients_name ON patients(lower(patient_name COLLATE "C"));
+CREATE INDEX studies_patient_name ON studies(lower(patient_name COLLATE "C"));
 CREATE INDEX studies_patient ON studies(patient_pk);
 CREATE INDEX studies_date ON studies(study_date);
 CREATE INDEX studies_accession ON studies(accession_number);
