@@ -71,8 +71,8 @@ std::string SqliteDialect::JsonAttribute(std::string_view json_expr,
 // being at the top level: json_extract still decides then.
 std::string SqliteDialect::JsonAttributeIfPresent(std::string_view json_expr, Tag tag,
                                                   std::string_view placeholder) const {
-  return Join({"CASE WHEN instr(", json_expr, ", '\"", tag.Hex(), "\"') > 0 THEN ",
-               JsonAttribute(json_expr, placeholder), " END"});
+  return JoinSql({"CASE WHEN instr(", json_expr, ", '\"", tag.Hex(), "\"') > 0 THEN ",
+                  JsonAttribute(json_expr, placeholder), " END"});
 }
 
 std::string SqliteDialect::ValuesPath(Tag tag) const { return AttributePath(tag) + ".Value"; }

@@ -12,8 +12,10 @@ IncomingFile::IncomingFile(FileStore& store, std::string path)
 IncomingFile::IncomingFile(IncomingFile&& other) noexcept
     : store_(other.store_), path_(std::exchange(other.path_, {})) {}
 
-IncomingFile::~IncomingFile() {
-  if (!path_.empty()) store_->Discard(path_);
+IncomingFile::~IncomingFile() { std::move(*this).Discard(); }
+
+void IncomingFile::Discard() && {
+  if (!path_.empty()) store_->Discard(std::exchange(path_, {}));
 }
 
 std::string IncomingFile::Release() && { return std::exchange(path_, {}); }

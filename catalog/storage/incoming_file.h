@@ -33,6 +33,9 @@ class IncomingFile {
   // Gives up ownership and returns the path: the file now belongs to whoever
   // takes the path (IngestRequest::incoming_path), or is in the layout.
   std::string Release() &&;
+  // Removes the file now, e.g. before a failure is answered, so that a
+  // sender who reads the answer finds nothing left behind.
+  void Discard() &&;
 
  private:
   FileStore* store_;

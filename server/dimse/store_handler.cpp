@@ -79,6 +79,8 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   if (written.bad()) {
     // The file could not be written (disk full, I/O error); the whole data
     // set has been read off the wire, so the association is still usable.
+    // The partial file goes before the answer: nothing is left once A700 is read.
+    std::move(incoming).Discard();
     return SendResponse(
         assoc, pres_id, request,
         service.OutOfResources(std::string("writing the incoming file failed: ") + written.text()),
