@@ -15,6 +15,7 @@
 #include "catalog/thumbnail/jpeg_marker_guard.h"
 #include "catalog/thumbnail/jpeg2000_decoder.h"
 #include "catalog/thumbnail/packed_bits.h"
+#include "catalog/thumbnail/rle_header_guard.h"
 
 namespace pixeldex::thumbnail {
 namespace {
@@ -121,20 +122,27 @@ Result<RawFrame> ReadNativeFrame(DcmDataset& dataset, DcmPixelData& pixel_data,
   return frame;
 }
 
-// DCMTK's JPEG decoder (A.4.1) can hang on a crafted stream: check first.
-Status CheckDcmtkJpegFrame(DcmPixelData& pixel_data, const FrameLayout& layout,
-                           int frame_index) {
+// DCMTK's JPEG decoder (A.4.1) can hang on a crafted stream, and its RLE
+// decoder (A.4.2) reads past the frame on crafted segment offsets: check
+// those streams first (jpeg_marker_guard.h, rle_header_guard.h).
+Status CheckDcmtkCodecFrame(DcmPixelData& pixel_data, int number_of_frames, int frame_index) {
   E_TransferSyntax xfer = EXS_Unknown;
   const DcmRepresentationParameter* parameter = nullptr;
   pixel_data.getOriginalRepresentationKey(xfer, parameter);
-  if (xfer < EXS_JPEGProcess1 || xfer > EXS_JPEGProcess14SV1) return Status::Ok();
+  const bool jpeg = xfer >= EXS_JPEGProcess1 && xfer <= EXS_JPEGProcess14SV1;
+  if (!jpeg && xfer != EXS_RLELossless) return Status::Ok();
   Result<DcmPixelSequence*> sequence = OriginalPixelSequence(pixel_data);
   if (!sequence.ok()) return sequence.status();
   Result<std::vector<uint8_t>> stream =
-      ExtractEncapsulatedFrame(**sequence, layout.number_of_frames, frame_index);
+      ExtractEncapsulatedFrame(**sequence, number_of_frames, frame_index);
   if (!stream.ok()) return stream.status();
-  if (!DcmtkJpegScanTerminates(stream->data(), stream->size())) {
+  if (jpeg && !DcmtkJpegScanTerminates(stream->data(), stream->size())) {
     return Status::Corruption("JPEG stream with a TEM marker before its frame header");
+  }
+  if (!jpeg) {
+    if (auto problem = RleHeaderProblem(stream->data(), stream->size())) {
+      return Status::Corruption(*problem);
+    }
   }
   return Status::Ok();
 }
@@ -142,7 +150,7 @@ Status CheckDcmtkJpegFrame(DcmPixelData& pixel_data, const FrameLayout& layout,
 // Decodes one frame with the DCMTK codec registered for the syntax.
 Result<RawFrame> ReadDcmtkCodecFrame(DcmDataset& dataset, DcmPixelData& pixel_data,
                                      const FrameLayout& layout, int frame_index) {
-  PIXELDEX_RETURN_IF_ERROR(CheckDcmtkJpegFrame(pixel_data, layout, frame_index));
+  PIXELDEX_RETURN_IF_ERROR(CheckDcmtkCodecFrame(pixel_data, layout.number_of_frames, frame_index));
   Uint32 dcmtk_size = 0;
   if (pixel_data.getUncompressedFrameSize(&dataset, dcmtk_size).bad()) dcmtk_size = 0;
   // The decoders write full-resolution samples; leave room for the pad byte.
@@ -243,6 +251,20 @@ Result<std::vector<uint8_t>> ReadEncapsulatedFrame(DcmDataset& dataset, const Fr
   Result<DcmPixelSequence*> sequence = OriginalPixelSequence(*pixel_data);
   if (!sequence.ok()) return Status::InvalidArgument("pixel data is not encapsulated");
   return ExtractEncapsulatedFrame(**sequence, layout.number_of_frames, frame_index);
+}
+
+Status CheckDcmtkDecodable(DcmDataset& dataset) {
+  DcmPixelData* pixel_data = FindPixelData(dataset);
+  if (pixel_data == nullptr || !IsEncapsulated(*pixel_data)) return Status::Ok();
+  Result<FrameLayout> layout = ReadFrameLayout(dataset);
+  if (!layout.ok()) return layout.status();
+  for (int frame = 0; frame < layout->number_of_frames; ++frame) {
+    if (Status checked = CheckDcmtkCodecFrame(*pixel_data, layout->number_of_frames, frame);
+        !checked.ok()) {
+      return Status::Corruption(fmt::format("frame {}: {}", frame + 1, checked.message()));
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace pixeldex::thumbnail

@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "catalog/thumbnail/codec_registry.h"
+#include "catalog/thumbnail/frame_reader.h"
 
 namespace pixeldex::server {
 namespace {
@@ -117,6 +118,8 @@ Status ConvertForSending(DcmDataset& dataset, E_TransferSyntax target) {
   if (!IsUncompressed(dataset.getOriginalXfer()) || !IsUncompressed(target)) {
     dataset.loadAllDataIntoMemory();
   }
+  // A crafted stored frame must not crash or hang DCMTK's decoder.
+  PIXELDEX_RETURN_IF_ERROR(thumbnail::CheckDcmtkDecodable(dataset));
   const OFCondition cond = dataset.chooseRepresentation(target, nullptr);
   if (cond.bad() || !dataset.canWriteXfer(target)) {
     return Status::Unsupported(std::string("cannot convert from ") +
