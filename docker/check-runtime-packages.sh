@@ -20,8 +20,10 @@ for lib in $(objdump -p "$binary" | awk '/NEEDED/ { print $2 }'); do
   path=$(ldd "$binary" | awk -v lib="$lib" '$1 == lib { print $3 }')
   owner=""
   # dpkg knows a file by the path its package installed it at (/lib or /usr/lib).
+  # awk reads all of dpkg-query's output: `head -n 1` could end the pipe early,
+  # and under pipefail dpkg-query's SIGPIPE would then fail the lookup.
   for candidate in "$path" "$(readlink -f "$path")" "${path#/usr}" "/usr$path"; do
-    owner=$(dpkg-query -S "$candidate" 2>/dev/null | head -n 1 | cut -d: -f1) && [ -n "$owner" ] && break
+    owner=$(dpkg-query -S "$candidate" 2>/dev/null | awk -F: 'NR == 1 { print $1 }') && [ -n "$owner" ] && break
   done
   if [ -z "$owner" ]; then
     echo "$lib ($path): no Debian package owns it"
