@@ -12,6 +12,15 @@ CachedThreadPool::~CachedThreadPool() {
   stopping_ = true;
   work_.notify_all();
   retired_.wait(lock, [this] { return workers_ == 0; });
+  JoinExited(lock);
+}
+
+void CachedThreadPool::JoinExited(std::unique_lock<std::mutex>& lock) {
+  std::vector<std::thread> exited = std::move(exited_);
+  exited_.clear();
+  lock.unlock();  // an exiting worker may still need the mutex to leave
+  for (std::thread& worker : exited) worker.join();
+  lock.lock();
 }
 
 int CachedThreadPool::WorkerCount() const {
@@ -25,7 +34,8 @@ int CachedThreadPool::IdleCount() const {
 }
 
 void CachedThreadPool::Post(std::function<void()> task) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  if (!exited_.empty()) JoinExited(lock);
   queue_.push_back(std::move(task));
   // Every queued task needs a worker of its own: wake an idle one if there
   // are more idle workers than tasks already waiting for them, else start one.
@@ -35,7 +45,10 @@ void CachedThreadPool::Post(std::function<void()> task) {
   }
   ++workers_;
   try {
-    std::thread([this] { WorkerLoop(); }).detach();
+    // Started under the lock: the worker cannot retire (and look itself up
+    // in running_) before it is there.
+    std::thread worker([this] { WorkerLoop(); });
+    running_.emplace(worker.get_id(), std::move(worker));
   } catch (...) {  // no thread to be had: the task is not taken
     --workers_;
     queue_.pop_back();
@@ -62,6 +75,9 @@ void CachedThreadPool::WorkerLoop() {
     if (!woken) break;  // idle too long
   }
   --workers_;
+  auto self = running_.find(std::this_thread::get_id());
+  exited_.push_back(std::move(self->second));
+  running_.erase(self);
   // Notified under the lock: the destructor cannot return (and free the
   // condition variable) before this worker has let go of the mutex.
   retired_.notify_all();

@@ -4,7 +4,9 @@
 // other (one task blocked in fsync never delays another) while threads are
 // reused rather than created per task. A worker idle for `idle_timeout` exits,
 // so the pool shrinks back after a burst. Thread-safe; the destructor waits for
-// running and queued tasks to finish.
+// running and queued tasks to finish and joins every worker, so no thread of
+// the pool outlives it (a detached worker could still be running its
+// thread-exit destructors, e.g. OpenSSL's, while the process exits).
 
 #include <chrono>
 #include <condition_variable>
@@ -13,7 +15,10 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <type_traits>
+#include <unordered_map>
+#include <vector>
 
 namespace pixeldex {
 
@@ -44,12 +49,16 @@ class CachedThreadPool {
  private:
   void Post(std::function<void()> task);
   void WorkerLoop();
+  // Joins the workers that have returned from WorkerLoop since the last call.
+  void JoinExited(std::unique_lock<std::mutex>& lock);
 
   const std::chrono::milliseconds idle_timeout_;
   mutable std::mutex mutex_;
   std::condition_variable work_;     // a task was queued, or the pool stops
   std::condition_variable retired_;  // a worker exited
   std::deque<std::function<void()>> queue_;
+  std::unordered_map<std::thread::id, std::thread> running_;  // started, not yet retired
+  std::vector<std::thread> exited_;  // retired: joined by the next Post or the destructor
   int workers_ = 0;
   int idle_ = 0;
   bool stopping_ = false;

@@ -86,5 +86,42 @@ TEST(CachedThreadPool, DestructionWaitsForEveryTask) {
   EXPECT_EQ(done.load(), 16);
 }
 
+// Counts the workers whose thread-exit destructors have run, as OpenSSL's
+// per-thread state is freed: by a destructor at thread exit.
+std::atomic<int> threads_finished{0};
+struct ThreadExitCounter {
+  ~ThreadExitCounter() { ++threads_finished; }
+};
+thread_local ThreadExitCounter thread_exit_counter;
+
+TEST(CachedThreadPool, DestructionJoinsEveryWorker) {
+  // Each of the 4 tasks has a worker of its own (they wait for each other);
+  // after the pool is gone, no worker may still be on its way out (the
+  // process could exit under it, leaking or racing its thread-local state).
+  constexpr int kTasks = 4;
+  threads_finished = 0;
+  {
+    CachedThreadPool pool;
+    std::atomic<int> started{0};
+    for (int i = 0; i < kTasks; ++i) {
+      pool.Submit([&] {
+        (void)&thread_exit_counter;  // constructs this thread's counter
+        ++started;
+        while (started.load() < kTasks) std::this_thread::yield();
+      });
+    }
+  }
+  EXPECT_EQ(threads_finished.load(), kTasks);
+}
+
+TEST(CachedThreadPool, RetiredWorkersAreJoinedByTheNextTask) {
+  threads_finished = 0;
+  CachedThreadPool pool(1ms);
+  pool.Submit([] { (void)&thread_exit_counter; }).get();
+  ASSERT_TRUE(Eventually([&] { return pool.WorkerCount() == 0; }));
+  pool.Submit([] {}).get();  // joins the retired worker before it starts
+  EXPECT_EQ(threads_finished.load(), 1);
+}
+
 }  // namespace
 }  // namespace pixeldex
