@@ -22,8 +22,8 @@ Result<HeadersSize> SizeOfHeaders(Db& db, const InstanceScope& scope) {
 
 Result<size_t> ForEachHeader(Db& db, const InstanceScope& scope,
                              const std::function<void(const StoredHeader& header)>& on_header) {
-  auto stmt = PrepareInScope(db, "se.series_instance_uid, i.sop_instance_uid, h.json",
-                             kHeadersJoin, scope);
+  auto stmt =
+      PrepareInScope(db, "se.series_instance_uid, i.sop_instance_uid, h.json", kHeadersJoin, scope);
   if (!stmt.ok()) return stmt.status();
   size_t count = 0;
   while (stmt->Step()) {
