@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catalog/index/index_writer.h"
+#include "tests/support/sample_record.h"
 #include "tests/support/temp_dir.h"
 
 namespace pixeldex::index {
@@ -20,20 +21,10 @@ namespace {
 const std::string kNamedHeader =
     "{\"00100010\":{\"vr\":\"PN\",\"Value\":[{\"Alphabetic\":\"M\xC3\xBCller\"}]}}";
 
+// The sample record of `sop` in `series`, with `header` as its stored JSON.
 InstanceRecord Record(const std::string& series, const std::string& sop, std::string header) {
-  InstanceRecord r;
-  r.patient.patient_id = "P1";
-  r.study.study_instance_uid = "1.2.1";
-  r.series.series_instance_uid = series;
-  r.instance.sop_instance_uid = sop;
-  r.instance.sop_class_uid = "1.2.840.10008.5.1.4.1.1.2";
-  r.instance.transfer_syntax_uid = "1.2.840.10008.1.2.1";
+  InstanceRecord r = pixeldex::testing::SampleRecord(sop, series);
   r.header_json = std::move(header);
-  r.file.relative_path = "1.2.1/" + series + "/" + sop + ".dcm";
-  r.file.size_bytes = 10;
-  r.file.sha256 = "sha-of-" + sop;
-  r.file.received_at = "2026-12-05T10:00:00.000Z";
-  r.provenance.source = ProvenanceSource::kNetwork;
   return r;
 }
 
