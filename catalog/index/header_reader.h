@@ -14,11 +14,20 @@
 
 namespace pixeldex::index {
 
+// Views into the current row: valid during the callback only.
 struct StoredHeader {
-  std::string series_uid;
-  std::string sop_instance_uid;
-  std::string_view json;  // valid during the callback only
+  std::string_view series_uid;
+  std::string_view sop_instance_uid;
+  std::string_view json;
 };
+
+// How many headers `scope` has and their bytes in all, to size an answer
+// before it is built (one query, the stored texts are not read).
+struct HeadersSize {
+  size_t count = 0;
+  size_t bytes = 0;
+};
+Result<HeadersSize> SizeOfHeaders(Db& db, const InstanceScope& scope);
 
 // Calls `on_header` with each header of `scope`; returns how many there were.
 Result<size_t> ForEachHeader(Db& db, const InstanceScope& scope,

@@ -205,6 +205,13 @@ std::string Statement::Text(int col) const {
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
+std::string_view Statement::TextView(int col) const {
+  const auto* text = sqlite3_column_text(stmt_, col);
+  if (text == nullptr) return {};
+  return {reinterpret_cast<const char*>(text),
+          static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+}
+
 std::string Statement::Blob(int col) const {
   const void* bytes = sqlite3_column_blob(stmt_, col);
   if (bytes == nullptr) return {};

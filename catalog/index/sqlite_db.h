@@ -92,6 +92,9 @@ class Statement {
   int64_t Int(int col) const;
   double Double(int col) const;
   std::string Text(int col) const;
+  // The same text without a copy; valid until the next Step, Reset or the
+  // statement's end.
+  std::string_view TextView(int col) const;
   // The bytes of a BLOB (or TEXT) column; empty for NULL.
   std::string Blob(int col) const;
   ColumnKind Kind(int col) const;

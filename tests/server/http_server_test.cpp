@@ -11,9 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
 #include <thread>
 
 #include "server/http/http_tls.h"
@@ -113,6 +116,16 @@ int Connect(int port) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
   return fd;
+}
+
+// Everything the server sends on `fd` until it closes; closes `fd`.
+std::string ReceiveUntilClosed(int fd) {
+  std::string received;
+  char buffer[4096];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;)
+    received.append(buffer, static_cast<size_t>(n));
+  ::close(fd);
+  return received;
 }
 
 // True when the server closes `fd` (EOF) within `timeout_ms`.
@@ -226,11 +239,7 @@ TEST(HttpServerTest, AnswersExpect100ContinueBeforeTheBodyIsSent) {
   }
   EXPECT_EQ(interim.rfind("HTTP/1.1 100 Continue\r\n", 0), 0u) << interim;
   ASSERT_EQ(::send(fd, "hello", 5, MSG_NOSIGNAL), 5);
-  std::string rest;
-  char buffer[1024];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;)
-    rest.append(buffer, static_cast<size_t>(n));
-  ::close(fd);
+  const std::string rest = ReceiveUntilClosed(fd);
   EXPECT_EQ(rest.rfind("HTTP/1.1 200", 0), 0u) << rest;
   EXPECT_NE(rest.find("hello"), std::string::npos) << rest;
   // Over the limit: 413 at once, no 100.
@@ -238,6 +247,84 @@ TEST(HttpServerTest, AnswersExpect100ContinueBeforeTheBodyIsSent) {
                                    "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n"
                                    "Expect: 100-continue\r\n\r\n");
   EXPECT_EQ(big.status, 413);
+}
+
+// A server whose POST /spool bodies go to files in `dir` (BodySpool); the
+// route answers "ok" when the file holds exactly `expected`'s bytes of the
+// request's X-Body header ("small" or "big"), else "mismatch".
+std::unique_ptr<HttpServer> StartSpoolingServer(const testing::TempDir& dir,
+                                                const std::map<std::string, std::string>& bodies,
+                                                std::atomic<int>& handled) {
+  Router routes = TestRoutes();
+  routes.Add("POST", "/spool", RouteAccess::kPublic,
+             [&bodies, &handled](const HttpRequest& request, const PathParams&) {
+               ++handled;
+               if (!request.spooled_body) return Answer(500, "not spooled");
+               std::ifstream in(request.spooled_body->path(), std::ios::binary);
+               const std::string held((std::istreambuf_iterator<char>(in)),
+                                      std::istreambuf_iterator<char>());
+               return Answer(200, held == bodies.at(request.Header("x-body")) ? "ok" : "mismatch");
+             });
+  auto pipeline = std::make_shared<RequestPipeline>(std::move(routes), nullptr, CorsPolicy());
+  auto server = HttpServer::Bind(*ParseListenAddress("127.0.0.1:0"), {});
+  EXPECT_TRUE(server.ok()) << server.status().ToString();
+  auto counter = std::make_shared<std::atomic<int>>(0);
+  BodySpool spool{[](const std::string& target) { return target == "/spool"; },
+                  [&dir, counter] { return dir / ("body" + std::to_string(++*counter)); },
+                  64 << 20};
+  (*server)->Serve([pipeline](const HttpRequest& request) { return pipeline->Handle(request); },
+                   std::move(spool));
+  return std::move(server).value();
+}
+
+std::string SpoolRequest(const std::string& name, const std::string& body) {
+  return "POST /spool HTTP/1.1\r\nHost: x\r\nX-Body: " + name +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// A spooled body with a Content-Length is read from the socket into its
+// file in large reads: it must hold the body exactly, whether the body came
+// with the head or over many reads, and the request pipelined after it on
+// the same connection is read as a request of its own.
+TEST(HttpServerTest, SpoolsBodiesWholeAndReadsThePipelinedRequestAfterThem) {
+  testing::TempDir dir;
+  std::string big(3 * 1024 * 1024 + 17, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 % 251);
+  const std::map<std::string, std::string> bodies{{"small", "tiny body"}, {"big", big}};
+  std::atomic<int> handled{0};
+  auto server = StartSpoolingServer(dir, bodies, handled);
+  const std::string requests = SpoolRequest("small", "tiny body") + SpoolRequest("big", big) +
+                               "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const int fd = Connect(PortOf(*server));
+  ASSERT_EQ(::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(requests.size()));
+  const std::string answers = ReceiveUntilClosed(fd);
+  const size_t first = answers.find("\r\n\r\nok");
+  ASSERT_NE(first, std::string::npos) << answers;
+  const size_t second = answers.find("\r\n\r\nok", first + 1);
+  ASSERT_NE(second, std::string::npos) << answers;
+  EXPECT_NE(answers.find("\r\n\r\nhi\n", second), std::string::npos) << answers;
+  EXPECT_EQ(answers.find("mismatch"), std::string::npos) << answers;
+  EXPECT_EQ(handled.load(), 2);
+}
+
+// A spooled body that ends before its Content-Length is a bad request: the
+// handler never sees it, and its file is gone.
+TEST(HttpServerTest, RefusesASpooledBodyShorterThanItsContentLength) {
+  testing::TempDir dir;
+  const std::map<std::string, std::string> bodies{{"cut", std::string(1000, 'c')}};
+  std::atomic<int> handled{0};
+  auto server = StartSpoolingServer(dir, bodies, handled);
+  const std::string cut =
+      "POST /spool HTTP/1.1\r\nHost: x\r\nX-Body: cut\r\nContent-Length: 1000\r\n\r\n" +
+      std::string(600, 'c');
+  const int fd = Connect(PortOf(*server));
+  ASSERT_EQ(::send(fd, cut.data(), cut.size(), MSG_NOSIGNAL), static_cast<ssize_t>(cut.size()));
+  ::shutdown(fd, SHUT_WR);
+  const std::string answer = ReceiveUntilClosed(fd);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+  EXPECT_EQ(handled.load(), 0);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 TEST(HttpServerTest, AnswersAnIncompleteRequest408AfterTheTimeout) {
