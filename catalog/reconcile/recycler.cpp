@@ -105,23 +105,4 @@ Result<RecycleReport> Recycle(storage::FileSystem& file_system,
   return report;
 }
 
-Status ProtectStudy(const std::string& index_path, const std::string& study_instance_uid,
-                    const std::string& reason) {
-  auto db = index::Db::Open(index_path, index::Db::Mode::kReadWrite);
-  if (!db.ok()) return db.status();
-  auto stmt = db->Prepare(
-      "INSERT INTO protected_studies (study_instance_uid, protected_at, reason) "
-      "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
-  if (!stmt.ok()) return stmt.status();
-  return stmt->Bind(1, study_instance_uid).Bind(2, NowIso8601()).BindTextOrNull(3, reason).Run();
-}
-
-Status UnprotectStudy(const std::string& index_path, const std::string& study_instance_uid) {
-  auto db = index::Db::Open(index_path, index::Db::Mode::kReadWrite);
-  if (!db.ok()) return db.status();
-  auto stmt = db->Prepare("DELETE FROM protected_studies WHERE study_instance_uid = ?1");
-  if (!stmt.ok()) return stmt.status();
-  return stmt->Bind(1, study_instance_uid).Run();
-}
-
 }  // namespace pixeldex::reconcile

@@ -20,6 +20,7 @@
 #include "catalog/common/result.h"
 #include "catalog/index/index_writer.h"
 #include "catalog/reconcile/instance_deleter.h"
+#include "catalog/reconcile/study_protection.h"
 #include "catalog/storage/file_system.h"
 #include "catalog/storage/storage_layout.h"
 
@@ -65,11 +66,5 @@ Result<RecycleReport> Recycle(storage::FileSystem& file_system,
                               const storage::StorageLayout& layout, index::IndexWriter& writer,
                               const std::string& index_path, const RecyclePolicy& policy,
                               std::chrono::system_clock::time_point now, int64_t incoming_bytes);
-
-// Marks a study protected from retention and recycling (or no longer);
-// protecting one already protected keeps its first reason.
-Status ProtectStudy(const std::string& index_path, const std::string& study_instance_uid,
-                    const std::string& reason);
-Status UnprotectStudy(const std::string& index_path, const std::string& study_instance_uid);
 
 }  // namespace pixeldex::reconcile
