@@ -90,11 +90,13 @@ Status RecycleStudy(storage::FileSystem& file_system, const storage::StorageLayo
 Result<RecycleReport> Recycle(storage::FileSystem& file_system,
                               const storage::StorageLayout& layout, index::IndexWriter& writer,
                               const std::string& index_path, const RecyclePolicy& policy,
-                              std::chrono::system_clock::time_point now, int64_t incoming_bytes) {
+                              std::chrono::system_clock::time_point now, int64_t incoming_bytes,
+                              const std::atomic<bool>* cancel) {
   auto studies = SelectStudiesToRecycle(index_path, policy, now, incoming_bytes);
   if (!studies.ok()) return studies.status();
   RecycleReport report;
   for (const StudyToRecycle& study : *studies) {
+    if (cancel != nullptr && cancel->load()) break;
     PIXELDEX_RETURN_IF_ERROR(RecycleStudy(file_system, layout, writer, study));
     LogInfo("recycled study {}: {} instances, {} bytes ({})", study.study_instance_uid,
             study.instances.size(), study.bytes, study.rule);

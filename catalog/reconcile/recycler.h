@@ -12,6 +12,7 @@
 // owns the writer. Not thread-safe: one recycling at a time (the caller
 // serialises).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -61,10 +62,12 @@ struct RecycleReport {
 };
 
 // SelectStudiesToRecycle, then RecycleStudy for each, with an info log line
-// per study; stops at the first failure.
+// per study; stops at the first failure, and between two studies once
+// `cancel` (when given) is set (the report counts what went).
 Result<RecycleReport> Recycle(storage::FileSystem& file_system,
                               const storage::StorageLayout& layout, index::IndexWriter& writer,
                               const std::string& index_path, const RecyclePolicy& policy,
-                              std::chrono::system_clock::time_point now, int64_t incoming_bytes);
+                              std::chrono::system_clock::time_point now, int64_t incoming_bytes,
+                              const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace pixeldex::reconcile

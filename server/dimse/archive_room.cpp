@@ -16,12 +16,21 @@ reconcile::RecyclePolicy RecyclePolicyOf(const StorageSettings& storage) {
   return policy;
 }
 
+namespace {
+
+// Held by whoever recycles.
+std::mutex& OneRecycling() {
+  static std::mutex recycling;
+  return recycling;
+}
+
+}  // namespace
+
 std::optional<std::string> ArchiveSizeShortfall(const ServerContext& context) {
   const StorageSettings& storage = context.settings.storage;
   if (storage.max_size_mb <= 0) return std::nullopt;
   const int64_t limit = storage.max_size_mb << 20;
-  static std::mutex recycling;
-  std::lock_guard lock(recycling);
+  std::lock_guard lock(OneRecycling());
   auto bytes = reconcile::ArchiveBytes(storage.index);
   if (!bytes.ok()) return "archive size unknown: " + bytes.status().message().substr(0, 40);
   if (*bytes < limit) return std::nullopt;
@@ -40,6 +49,15 @@ std::optional<std::string> ArchiveSizeShortfall(const ServerContext& context) {
   }
   return fmt::format("archive {} MB reached storage.max_size_mb {}", *bytes >> 20,
                      storage.max_size_mb);
+}
+
+Result<reconcile::RecycleReport> ApplyRetention(const ServerContext& context,
+                                                const std::atomic<bool>& cancel) {
+  const StorageSettings& storage = context.settings.storage;
+  std::lock_guard lock(OneRecycling());
+  return reconcile::Recycle(context.store.file_system(), context.store.layout(), context.writer,
+                            storage.index, RecyclePolicyOf(storage),
+                            std::chrono::system_clock::now(), 0, &cancel);
 }
 
 }  // namespace pixeldex::server

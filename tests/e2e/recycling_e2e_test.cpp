@@ -3,7 +3,8 @@
 // (PS3.4 B.2.3) with the numbers, logged and recorded; with recycling on,
 // the oldest unprotected study (`pixeldex protect` keeps one) is deleted to
 // make room and the event names the rule; `pixeldex recycle --dry-run` and
-// `pixeldex recycle` apply retention.max_age_days.
+// `pixeldex recycle` apply retention.max_age_days, and so does the running
+// server every retention.interval_seconds.
 
 #include "tests/e2e/e2e_fixture.h"
 
@@ -109,6 +110,40 @@ TEST_F(RecyclingE2eTest, RecycleAppliesTheAgeRuleAndSparesProtectedStudies) {
   EXPECT_EQ(Index().Count("SELECT count(*) FROM events WHERE kind = 'deleted' AND "
                           "detail = 'recycling (retention.max_age_days 365)'"),
             2);
+}
+
+// The running server applies the age rule on its own, every second here;
+// the test waits for the outcome (the log line, then the rows), not a time.
+class RetentionTimerE2eTest : public SizeLimitE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--set", "retention.max_age_days=365", "--set", "retention.interval_seconds=1"};
+  }
+};
+
+TEST_F(RetentionTimerE2eTest, TheServerAppliesTheAgeRuleWhileItRuns) {
+  const std::string protected_study = StoreStudy(), old_study = StoreStudy();
+  ASSERT_EQ(Stored(protected_study) + Stored(old_study), 2) << last_output_ << server_->Log();
+  auto r = PixeldexOn(dir_, "protect", {protected_study});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Both received 400 days ago (as a person with sqlite3 could say), while
+  // the server runs: no restart, no `pixeldex recycle`.
+  r = RunProcess({"sqlite3", dir_ / "index.db",
+                  "UPDATE instances SET received_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', "
+                  "'-400 days')"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_TRUE(server_->WaitForLog("recycled study " + old_study, 60000)) << server_->Log();
+  EXPECT_EQ(Stored(old_study), 0);
+  EXPECT_EQ(Stored(protected_study), 1);
+  EXPECT_EQ(Index().Rows("SELECT detail FROM events WHERE kind = 'deleted'"),
+            (std::vector<Row>{{"recycling (retention.max_age_days 365)"}}));
+  // Stores go on beside the timer, and a new study is not old.
+  const std::string fresh = StoreStudy();
+  EXPECT_EQ(Stored(fresh), 1) << last_output_ << server_->Log();
+  // A clean stop: the timer thread is joined, the exit status is 0.
+  EXPECT_EQ(server_->Stop(), 0) << server_->Log();
+  r = PixeldexOn(dir_, "check");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
 }  // namespace
