@@ -30,6 +30,19 @@ class SizeLimitE2eTest : public ServerTest {
     last_output_ = r.output;
     return t.study_uid;
   }
+  // Stores two studies, protects the first, and makes both received 400
+  // days ago (as a person with sqlite3 could say).
+  void StoreTwoStudiesLongAgo(std::string* protected_study, std::string* other) {
+    *protected_study = StoreStudy();
+    *other = StoreStudy();
+    ASSERT_EQ(Stored(*protected_study) + Stored(*other), 2) << last_output_ << server_->Log();
+    auto r = PixeldexOn(dir_, "protect", {*protected_study});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    r = RunProcess({"sqlite3", dir_ / "index.db",
+                    "UPDATE instances SET received_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', "
+                    "'-400 days')"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
   long long Stored(const std::string& study_uid) const {
     return Index().Count("SELECT count(*) FROM studies WHERE study_instance_uid = ?1",
                          {study_uid});
@@ -87,16 +100,9 @@ TEST_F(RecyclingE2eTest, TheOldestUnprotectedStudyMakesRoom) {
 }
 
 TEST_F(RecyclingE2eTest, RecycleAppliesTheAgeRuleAndSparesProtectedStudies) {
-  const std::string protected_study = StoreStudy(), kept = StoreStudy();
-  ASSERT_EQ(Stored(protected_study) + Stored(kept), 2) << last_output_ << server_->Log();
-  auto r = PixeldexOn(dir_, "protect", {protected_study});
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  // Both studies received 400 days ago (as a person with sqlite3 could say).
-  r = RunProcess({"sqlite3", dir_ / "index.db",
-                  "UPDATE instances SET received_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', "
-                  "'-400 days')"});
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = PixeldexOn(dir_, "recycle", {"--set", "retention.max_age_days=365", "--dry-run"});
+  std::string protected_study, kept;
+  ASSERT_NO_FATAL_FAILURE(StoreTwoStudiesLongAgo(&protected_study, &kept));
+  auto r = PixeldexOn(dir_, "recycle", {"--set", "retention.max_age_days=365", "--dry-run"});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("would delete study " + kept), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find(protected_study), std::string::npos) << r.output;
@@ -122,16 +128,9 @@ class RetentionTimerE2eTest : public SizeLimitE2eTest {
 };
 
 TEST_F(RetentionTimerE2eTest, TheServerAppliesTheAgeRuleWhileItRuns) {
-  const std::string protected_study = StoreStudy(), old_study = StoreStudy();
-  ASSERT_EQ(Stored(protected_study) + Stored(old_study), 2) << last_output_ << server_->Log();
-  auto r = PixeldexOn(dir_, "protect", {protected_study});
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  // Both received 400 days ago (as a person with sqlite3 could say), while
-  // the server runs: no restart, no `pixeldex recycle`.
-  r = RunProcess({"sqlite3", dir_ / "index.db",
-                  "UPDATE instances SET received_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', "
-                  "'-400 days')"});
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Made old while the server runs: no restart, no `pixeldex recycle`.
+  std::string protected_study, old_study;
+  ASSERT_NO_FATAL_FAILURE(StoreTwoStudiesLongAgo(&protected_study, &old_study));
   ASSERT_TRUE(server_->WaitForLog("recycled study " + old_study, 60000)) << server_->Log();
   EXPECT_EQ(Stored(old_study), 0);
   EXPECT_EQ(Stored(protected_study), 1);
@@ -142,7 +141,7 @@ TEST_F(RetentionTimerE2eTest, TheServerAppliesTheAgeRuleWhileItRuns) {
   EXPECT_EQ(Stored(fresh), 1) << last_output_ << server_->Log();
   // A clean stop: the timer thread is joined, the exit status is 0.
   EXPECT_EQ(server_->Stop(), 0) << server_->Log();
-  r = PixeldexOn(dir_, "check");
+  const ProcessResult r = PixeldexOn(dir_, "check");
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
