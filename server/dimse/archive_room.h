@@ -4,8 +4,11 @@
 // recycled (storage.recycling on; catalog/reconcile/recycler.h) or the store
 // is refused with A700 Refused: Out of Resources (PS3.4 B.2.3); and the
 // rules applied while the server runs (ApplyRetention, from its retention
-// timer). One recycling at a time (the recycler is not thread-safe): a store
-// that must recycle waits for one in progress. Safe from any thread.
+// timer). The check reads a running total (catalog/reconcile/archive_size.h),
+// not a sum of the whole index; only when that says the limit is reached is
+// the exact sum taken. One recycling at a time (the recycler is not
+// thread-safe): only a store that finds the limit reached waits for one in
+// progress. Safe from any thread.
 
 #include <atomic>
 #include <optional>
