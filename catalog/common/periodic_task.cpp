@@ -9,7 +9,9 @@ namespace pixeldex {
 
 PeriodicTask::PeriodicTask(std::string name, std::chrono::steady_clock::duration interval,
                            std::function<void()> task)
-    : name_(std::move(name)), interval_(interval), task_(std::move(task)),
+    : name_(std::move(name)),
+      interval_(interval),
+      task_(std::move(task)),
       thread_([this] { Loop(); }) {}
 
 PeriodicTask::~PeriodicTask() {

@@ -33,8 +33,8 @@ class ArchiveSizeTracker {
  private:
   struct Base {
     int64_t bytes = 0;
-    int64_t last_pk = 0;       // the largest instance_pk counted
-    std::string last_row;      // that row's identity ("" when none)
+    int64_t last_pk = 0;   // the largest instance_pk counted
+    std::string last_row;  // that row's identity ("" when none)
   };
   std::string index_path_;
   std::optional<Base> base_;

@@ -9,10 +9,9 @@
 
 #include "catalog/reconcile/recycler.h"
 
-#include "catalog/reconcile/archive_size.h"
-
 #include <filesystem>
 
+#include "catalog/reconcile/archive_size.h"
 #include "tests/reconcile/archive_fixture.h"
 
 namespace pixeldex::testing {
