@@ -15,10 +15,12 @@
 #include <filesystem>
 #include <functional>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include "catalog/common/exception_boundary.h"
 #include "catalog/common/log.h"
+#include "catalog/common/periodic_task.h"
 #include "catalog/index/archive_reads.h"
 #include "catalog/index/schema.h"
 #include "catalog/reconcile/reconciler.h"
@@ -237,13 +239,35 @@ struct DicomServer::Handoff {
   }
 };
 
+std::unique_ptr<PeriodicTask> DicomServer::StartRetentionTimer() {
+  const reconcile::RecyclePolicy policy = RecyclePolicyOf(settings_.storage);
+  if (archive_->on_postgres() || (policy.max_age_days <= 0 && policy.max_size_bytes <= 0)) {
+    return nullptr;
+  }
+  try {
+    return std::make_unique<PeriodicTask>(
+        "retention", std::chrono::seconds(settings_.storage.retention_interval_seconds), [this] {
+          auto report = ApplyRetention(*context_, stopping_);
+          if (!report.ok()) LogError("retention: {}", report.status().ToString());
+        });
+  } catch (const std::system_error& e) {
+    LogError("cannot start the retention timer ({}): the rules run only at start and from "
+             "'pixeldex recycle'",
+             e.what());
+    return nullptr;
+  }
+}
+
 void DicomServer::Run() {
+  std::unique_ptr<PeriodicTask> retention = StartRetentionTimer();
   std::thread tls_loop;
   if (tls_network_ != nullptr) {
     tls_loop = std::thread([this] { AcceptLoop(tls_network_, *tls_budget_); });
   }
   AcceptLoop(network_, *plain_budget_);
   if (tls_loop.joinable()) tls_loop.join();
+  // Stopping: a pass in progress ends after its current study; joined here.
+  retention.reset();
   // Connections still negotiating end by their request deadline.
   for (NegotiationBudget* budget : {plain_budget_.get(), tls_budget_.get()}) {
     while (budget != nullptr &&

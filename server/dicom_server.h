@@ -2,7 +2,8 @@
 // DicomServer: the DICOM listener. Start() opens the index and storage,
 // binds the port (and the TLS port when tls.enabled; a busy port fails at
 // once), then reconciles what a crash left behind; Run() accepts
-// associations on both (none before reconciling is done) until Stop() is
+// associations on both (none before reconciling is done), and applies the
+// retention rules every retention.interval_seconds, until Stop() is
 // called (from any thread or a signal handler's strand), then waits for every
 // association to finish its current operation and returns.
 //
@@ -24,6 +25,7 @@
 #include <dcmtk/dcmnet/assoc.h>
 #include <dcmtk/dcmnet/dcmlayer.h>
 
+#include "catalog/common/periodic_task.h"
 #include "catalog/index/index_writer.h"
 #include "catalog/index/reader_pool.h"
 #include "catalog/ingest/ingest_pipeline.h"
@@ -89,6 +91,9 @@ class DicomServer {
   void Serve(T_ASC_Association* assoc);
   // Index size and free disk, read when the metrics are rendered.
   void AddComputedMetrics();
+  // Applies the retention rules every retention.interval_seconds on a
+  // thread of its own while Run() serves; null when no rule is on.
+  std::unique_ptr<PeriodicTask> StartRetentionTimer();
 
   Settings settings_;
   AccessControl access_;

@@ -90,11 +90,13 @@ Status RecycleStudy(storage::FileSystem& file_system, const storage::StorageLayo
 Result<RecycleReport> Recycle(storage::FileSystem& file_system,
                               const storage::StorageLayout& layout, index::IndexWriter& writer,
                               const std::string& index_path, const RecyclePolicy& policy,
-                              std::chrono::system_clock::time_point now, int64_t incoming_bytes) {
+                              std::chrono::system_clock::time_point now, int64_t incoming_bytes,
+                              const std::atomic<bool>* cancel) {
   auto studies = SelectStudiesToRecycle(index_path, policy, now, incoming_bytes);
   if (!studies.ok()) return studies.status();
   RecycleReport report;
   for (const StudyToRecycle& study : *studies) {
+    if (cancel != nullptr && cancel->load()) break;
     PIXELDEX_RETURN_IF_ERROR(RecycleStudy(file_system, layout, writer, study));
     LogInfo("recycled study {}: {} instances, {} bytes ({})", study.study_instance_uid,
             study.instances.size(), study.bytes, study.rule);
@@ -103,25 +105,6 @@ Result<RecycleReport> Recycle(storage::FileSystem& file_system,
     report.bytes += study.bytes;
   }
   return report;
-}
-
-Status ProtectStudy(const std::string& index_path, const std::string& study_instance_uid,
-                    const std::string& reason) {
-  auto db = index::Db::Open(index_path, index::Db::Mode::kReadWrite);
-  if (!db.ok()) return db.status();
-  auto stmt = db->Prepare(
-      "INSERT INTO protected_studies (study_instance_uid, protected_at, reason) "
-      "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
-  if (!stmt.ok()) return stmt.status();
-  return stmt->Bind(1, study_instance_uid).Bind(2, NowIso8601()).BindTextOrNull(3, reason).Run();
-}
-
-Status UnprotectStudy(const std::string& index_path, const std::string& study_instance_uid) {
-  auto db = index::Db::Open(index_path, index::Db::Mode::kReadWrite);
-  if (!db.ok()) return db.status();
-  auto stmt = db->Prepare("DELETE FROM protected_studies WHERE study_instance_uid = ?1");
-  if (!stmt.ok()) return stmt.status();
-  return stmt->Bind(1, study_instance_uid).Run();
 }
 
 }  // namespace pixeldex::reconcile

@@ -12,6 +12,7 @@
 // owns the writer. Not thread-safe: one recycling at a time (the caller
 // serialises).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -20,6 +21,7 @@
 #include "catalog/common/result.h"
 #include "catalog/index/index_writer.h"
 #include "catalog/reconcile/instance_deleter.h"
+#include "catalog/reconcile/study_protection.h"
 #include "catalog/storage/file_system.h"
 #include "catalog/storage/storage_layout.h"
 
@@ -60,16 +62,12 @@ struct RecycleReport {
 };
 
 // SelectStudiesToRecycle, then RecycleStudy for each, with an info log line
-// per study; stops at the first failure.
+// per study; stops at the first failure, and between two studies once
+// `cancel` (when given) is set (the report counts what went).
 Result<RecycleReport> Recycle(storage::FileSystem& file_system,
                               const storage::StorageLayout& layout, index::IndexWriter& writer,
                               const std::string& index_path, const RecyclePolicy& policy,
-                              std::chrono::system_clock::time_point now, int64_t incoming_bytes);
-
-// Marks a study protected from retention and recycling (or no longer);
-// protecting one already protected keeps its first reason.
-Status ProtectStudy(const std::string& index_path, const std::string& study_instance_uid,
-                    const std::string& reason);
-Status UnprotectStudy(const std::string& index_path, const std::string& study_instance_uid);
+                              std::chrono::system_clock::time_point now, int64_t incoming_bytes,
+                              const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace pixeldex::reconcile

@@ -7,9 +7,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 
+#include "catalog/common/log.h"
 #include "catalog/export/export_selection.h"
 #include "catalog/reconcile/instance_deleter.h"
+#include "catalog/reconcile/study_protection.h"
 #include "server/cli/command_line.h"
 #include "server/commands/commands.h"
 #include "server/commands/writable_archive.h"
@@ -27,12 +30,14 @@ constexpr const char* kDescription =
     "storage root's .deleting/ folder, then its rows are deleted (C-FIND stops\n"
     "returning it at once), then the file; a delete a crash interrupts is finished at\n"
     "the next start of 'pixeldex serve' or by 'pixeldex reindex'. Safe while the server\n"
-    "runs. A file outside the storage root (import --in-place) is kept; its rows go.";
+    "runs. A file outside the storage root (import --in-place) is kept; its rows go.\n"
+    "Instances of a protected study ('pixeldex protect') are refused and kept: the\n"
+    "refusal is logged with the user and the study; 'pixeldex unprotect' it first.";
 
 constexpr const char* kEpilogue =
     "\nexit status:\n"
     "  0  every selected instance was deleted (or listed, with --dry-run)\n"
-    "  1  something failed (listed on stderr), or a UID selected nothing\n"
+    "  1  something failed or was refused (listed on stderr), or a UID selected nothing\n"
     "  2  usage error\n"
     "\n"
     "examples:\n"
@@ -60,6 +65,33 @@ Status CheckUsage(const Options& options, const std::vector<std::string>& uids) 
     return Status::InvalidArgument("--reason TEXT is required (it is recorded with the delete)");
   }
   return Status::Ok();
+}
+
+// Takes the instances of protected studies out of `selection` and logs each
+// refusal (the user and the study as fields); returns how many were taken.
+Result<size_t> RefuseProtected(const std::string& index_path, const std::string& user,
+                               exporting::Selection& selection) {
+  if (selection.instances.empty()) return size_t{0};
+  std::vector<std::string> studies;
+  for (const auto& instance : selection.instances) {
+    studies.push_back(instance.Text("study_instance_uid"));
+  }
+  auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
+  if (!db.ok()) return db.status();
+  auto protections = reconcile::ProtectionsOf(*db, studies);
+  if (!protections.ok()) return protections.status();
+  std::set<std::string> refused;
+  for (const reconcile::StudyProtection& protection : *protections) {
+    refused.insert(protection.study_instance_uid);
+    LogWarning({{"user", user}, {"study_instance_uid", protection.study_instance_uid}},
+               "pixeldex delete refused for user {}: {}", user,
+               reconcile::RefusalMessage(protection));
+  }
+  const size_t before = selection.instances.size();
+  std::erase_if(selection.instances, [&](const exporting::SelectedInstance& instance) {
+    return refused.contains(instance.Text("study_instance_uid"));
+  });
+  return before - selection.instances.size();
 }
 
 int Fail(const Status& status) {
@@ -99,21 +131,29 @@ int RunDelete(int argc, char** argv) {
   auto selected =
       exporting::SelectFromIndex(settings.storage.index, options.where, command_line.positional);
   if (!selected.ok()) return Fail(selected.status());
-  const exporting::Selection& selection = *selected;
+  exporting::Selection& selection = *selected;
+  const size_t selected_count = selection.instances.size();
   for (const std::string& uid : selection.unmatched_uids) {
     std::fprintf(stderr, "  %s: selects no stored instance\n", uid.c_str());
   }
+  // Opened first: opening brings an older index to the schema with protected_studies.
+  std::unique_ptr<CatalogArchive> archive;
+  if (!options.dry_run && selected_count > 0) {
+    ConfigureBatchLog(settings);
+    archive = OpenWritableArchive(settings);
+    if (archive == nullptr) return 1;
+  }
+  const std::string user = OsUser();
+  const auto refused = RefuseProtected(settings.storage.index, user, selection);
+  if (!refused.ok()) return Fail(refused.status());
   size_t failed = 0;
   if (options.dry_run) {
     for (const auto& instance : selection.instances) {
       std::printf("would delete %s %s\n", instance.Text("sop_instance_uid").c_str(),
                   instance.Text("path").c_str());
     }
-  } else if (!selection.instances.empty()) {
-    ConfigureBatchLog(settings);
-    auto archive = OpenWritableArchive(settings);
-    if (archive == nullptr) return 1;
-    const std::string who_and_why = "user " + OsUser() + ": " + options.reason;
+  } else {
+    const std::string who_and_why = "user " + user + ": " + options.reason;
     for (const auto& instance : selection.instances) {
       const reconcile::DeleteTarget target{instance.Text("sop_instance_uid"),
                                            instance.Text("path")};
@@ -127,10 +167,10 @@ int RunDelete(int argc, char** argv) {
       }
     }
   }
-  std::printf("pixeldex delete: %zu selected, %zu %s, %zu failed\n", selection.instances.size(),
-              options.dry_run ? 0 : selection.instances.size() - failed,
-              "deleted", failed);
-  return failed == 0 && selection.unmatched_uids.empty() ? 0 : 1;
+  std::printf("pixeldex delete: %zu selected, %zu deleted, %zu failed, %zu refused (protected)\n",
+              selected_count, options.dry_run ? 0 : selection.instances.size() - failed, failed,
+              *refused);
+  return failed == 0 && *refused == 0 && selection.unmatched_uids.empty() ? 0 : 1;
 }
 
 }  // namespace pixeldex::server

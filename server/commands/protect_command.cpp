@@ -63,8 +63,9 @@ int RunProtect(int argc, char** argv) {
   std::string reason;
   return MarkStudies(
       argc, argv, "protect",
-      "Protect studies from retention (retention.max_age_days) and recycling\n"
-      "(storage.recycling): they are never deleted by those rules, stored or not yet.\n"
+      "Protect studies from retention (retention.max_age_days), recycling\n"
+      "(storage.recycling) and deletion ('pixeldex delete', DICOMweb DELETE): they are\n"
+      "never deleted, stored or not yet.\n"
       "The list is the table protected_studies; 'pixeldex unprotect' takes a study off.\n"
       "See README, \"Retention and recycling\".",
       &reason, [&](const std::string& index, const std::string& uid) {

@@ -178,6 +178,7 @@ const std::map<std::string, Setter>& Setters() {
       {"storage.recycling", BoolSetter(&Settings::storage, &StorageSettings::recycling, "storage.recycling")},
       {"storage.walk_at_start", BoolSetter(&Settings::storage, &StorageSettings::walk_at_start, "storage.walk_at_start")},
       {"retention.max_age_days", IntSetter(&Settings::storage, &StorageSettings::max_age_days, 0, 36500, "retention.max_age_days")},
+      {"retention.interval_seconds", IntSetter(&Settings::storage, &StorageSettings::retention_interval_seconds, 1, 604800, "retention.interval_seconds")},
       {"storage.min_free_mb", IntSetter(&Settings::storage, &StorageSettings::min_free_mb, 0, 1000000000, "storage.min_free_mb")},
       {"storage.root", StringSetter(&Settings::storage, &StorageSettings::root, "storage.root", 4096)},
       {"storage.index", StringSetter(&Settings::storage, &StorageSettings::index, "storage.index", 4096)},

@@ -66,8 +66,12 @@ struct StorageSettings {
   int64_t max_size_mb = 0;
   bool recycling = false;
   // retention.max_age_days: studies whose last instance arrived longer ago
-  // are deleted (unless protected), at start and by `pixeldex recycle`; 0: never.
+  // are deleted (unless protected), at start, every retention.interval_seconds
+  // while the server runs, and by `pixeldex recycle`; 0: never.
   int max_age_days = 0;
+  // retention.interval_seconds: how often the running server applies the
+  // retention rule (and recycling down to max_size_mb when it is on).
+  int retention_interval_seconds = 3600;
   // Walk the whole storage tree at every start, as `pixeldex reindex` does,
   // instead of only the in-flight journal (catalog/reconcile/in_flight_journal.h).
   bool walk_at_start = false;

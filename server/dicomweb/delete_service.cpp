@@ -7,6 +7,7 @@
 #include "catalog/common/log.h"
 #include "catalog/index/stored_files.h"
 #include "catalog/reconcile/instance_deleter.h"
+#include "catalog/reconcile/study_protection.h"
 #include "server/dicomweb/uid_segment.h"
 
 namespace pixeldex::server {
@@ -17,11 +18,27 @@ struct DeleteContext {
   std::mutex one_at_a_time;
 };
 
+// 409 Conflict for a resource of a protected study, as PS3.18 answers a
+// request the target's state forbids (11.8.3, Table 11.8.3-1: UPS-RS Cancel
+// of a completed workitem; 8.5 for the status codes of every service): the
+// payload a status report saying why and what to do (RFC 9110 15.5.10), the
+// reason also in a Warning header field as PS3.18 13.4.3.2 recommends. The
+// header carries only the validated UID, never the protect reason (free
+// text, so no header injection); the text/plain body carries both.
+HttpResponse Refusal(const reconcile::StudyProtection& protection) {
+  HttpResponse response =
+      HttpResponse::Text(409, "DELETE refused: " + reconcile::RefusalMessage(protection));
+  response.AddHeader("Warning", "299 pixeldex \"study " + protection.study_instance_uid +
+                                    " is protected; unprotect it first\"");
+  return response;
+}
+
 HttpResponse Delete(DeleteContext& context, const HttpRequest& request, const PathParams& params,
                     const std::string& caller) {
   auto scope = ScopeOfPath(params);
   if (!scope.ok()) return HttpResponse::Text(400, scope.status().message());
   std::lock_guard lock(context.one_at_a_time);
+  const std::string user = caller.empty() ? std::string("anonymous") : caller;
   std::vector<index::StoredFile> files;
   {
     auto reader = context.server.open_reader();
@@ -35,11 +52,24 @@ HttpResponse Delete(DeleteContext& context, const HttpRequest& request, const Pa
       return HttpResponse::Text(500, "reading the index failed");
     }
     files = std::move(listed).value();
+    if (files.empty()) return HttpResponse::Text(404, "no such study, series or instance");
+    auto protections = reconcile::ProtectionsOf(reader->db(), {scope->study});
+    if (!protections.ok()) {
+      LogError("DICOMweb DELETE: reading protected_studies failed: {}",
+               protections.status().ToString());
+      return HttpResponse::Text(500, "reading the index failed");
+    }
+    if (!protections->empty()) {
+      LogWarning({{"user", user},
+                  {"study_instance_uid", scope->study},
+                  {"series_instance_uid", scope->series},
+                  {"sop_instance_uid", scope->sop_instance}},
+                 "DICOMweb DELETE {} refused for user {}: {}", request.Path(), user,
+                 reconcile::RefusalMessage(protections->front()));
+      return Refusal(protections->front());
+    }
   }
-  if (files.empty()) return HttpResponse::Text(404, "no such study, series or instance");
-  const std::string who_and_why =
-      "user " + (caller.empty() ? std::string("anonymous") : caller) + ": DICOMweb DELETE " +
-      request.Path();
+  const std::string who_and_why = "user " + user + ": DICOMweb DELETE " + request.Path();
   storage::FileStore& store = context.server.store;
   std::string failures;
   for (const index::StoredFile& file : files) {

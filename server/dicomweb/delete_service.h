@@ -12,7 +12,9 @@
 // same three resources; README "DELETE over DICOMweb"): 204 once every instance
 // of the resource is deleted, 404 when the index has no instance there (a
 // series asked under another study is not found), 400 for a malformed UID,
-// 500 when an instance could not be deleted (the others still are, and the
+// 409 Conflict when the study is protected (`pixeldex protect`; nothing is
+// deleted, the body says why, the refusal is logged with the user and the
+// UIDs as fields), 500 when an instance could not be deleted (the others still are, and the
 // body lists the failures). Each instance goes through the crash-safe
 // deleter of `pixeldex delete` (catalog/reconcile/instance_deleter.h): its
 // rows are gone, so C-FIND and QIDO-RS stop returning it, before the answer

@@ -2,10 +2,15 @@
 // The archive size limit at C-STORE time (storage.max_size_mb): when the
 // stored files have reached it, either the oldest unprotected studies are
 // recycled (storage.recycling on; catalog/reconcile/recycler.h) or the store
-// is refused with A700 Refused: Out of Resources (PS3.4 B.2.3). Recycling
-// runs in one association at a time; the others wait for it. Safe from any
-// association thread.
+// is refused with A700 Refused: Out of Resources (PS3.4 B.2.3); and the
+// rules applied while the server runs (ApplyRetention, from its retention
+// timer). The check reads a running total (catalog/reconcile/archive_size.h),
+// not a sum of the whole index; only when that says the limit is reached is
+// the exact sum taken. One recycling at a time (the recycler is not
+// thread-safe): only a store that finds the limit reached waits for one in
+// progress. Safe from any thread.
 
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -24,5 +29,10 @@ reconcile::RecyclePolicy RecyclePolicyOf(const StorageSettings& storage);
 // characters (the A700's Error Comment, PS3.7 C.4), e.g.
 // "archive 1030 MB reached storage.max_size_mb 1024".
 std::optional<std::string> ArchiveSizeShortfall(const ServerContext& context);
+
+// Applies RecyclePolicyOf(the settings) once, now, as `pixeldex recycle`
+// does; stops between two studies once `cancel` is set.
+Result<reconcile::RecycleReport> ApplyRetention(const ServerContext& context,
+                                                const std::atomic<bool>& cancel);
 
 }  // namespace pixeldex::server

@@ -4,12 +4,15 @@
 // or mismatched UIDs are 404, a malformed one 400; a delete answers 204 with
 // no content, and at once the files are gone, findscu and QIDO-RS no longer
 // find what went, what else was stored is untouched, and each instance is an
-// event `deleted` naming the user and the resource.
+// event `deleted` naming the user and the resource. A resource of a
+// protected study is refused with 409 Conflict, nothing deleted, the
+// refusal logged with the user and the UIDs as fields.
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "tests/e2e/dicomweb_users.h"
 #include "tests/e2e/e2e_fixture.h"
@@ -164,6 +167,69 @@ TEST_F(DicomwebDeleteE2eTest, DeletesAnInstanceThenASeriesThenAStudyAtOnce) {
   EXPECT_EQ(FoundImages(other_study_), 1u);
   const ProcessResult check = PixeldexOn(dir_, "check");
   EXPECT_EQ(check.exit_code, 0) << check.output;
+}
+
+// The server logs JSON, so the refusal's fields can be read.
+class DicomwebDeleteProtectedE2eTest : public DicomwebDeleteE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    std::vector<std::string> args = DicomwebDeleteE2eTest::ServerArgs();
+    args.push_back("--log-format=json");
+    return args;
+  }
+  // The server's log lines that carry a study_instance_uid field.
+  std::vector<json> StudyLogLines() const {
+    std::vector<json> lines;
+    std::istringstream in(server_->Log());
+    for (std::string line; std::getline(in, line);) {
+      auto parsed = json::parse(line, nullptr, false);
+      if (!parsed.is_discarded() && parsed.contains("study_instance_uid")) {
+        lines.push_back(parsed);
+      }
+    }
+    return lines;
+  }
+};
+
+TEST_F(DicomwebDeleteProtectedE2eTest, AProtectedStudyIsRefusedWithConflict) {
+  const ProcessResult protect = PixeldexOn(dir_, "protect", {"--reason", "legal hold", study_});
+  ASSERT_EQ(protect.exit_code, 0) << protect.output;
+  const std::string instance = InstancesOf(series_a_).front();
+  const std::string study_path = "/dicom-web/studies/" + study_;
+  const std::string instance_path =
+      study_path + "/series/" + series_a_ + "/instances/" + instance;
+  for (const std::string& path : {study_path, study_path + "/series/" + series_b_, instance_path}) {
+    const HttpReply refused = DeleteAsAlice(path);
+    EXPECT_EQ(refused.status, 409) << path << ": " << refused.body;
+    EXPECT_NE(refused.body.find("study " + study_ + " is protected"), std::string::npos)
+        << refused.body;
+    EXPECT_NE(refused.body.find("legal hold"), std::string::npos) << refused.body;
+    ASSERT_EQ(refused.headers.count("warning"), 1u);
+    EXPECT_NE(refused.headers.at("warning").find("299 pixeldex \"study " + study_),
+              std::string::npos)
+        << refused.headers.at("warning");
+  }
+  // What is not there is still not found.
+  EXPECT_EQ(DeleteAsAlice(study_path + "/series/" + UniqueUid("2.")).status, 404);
+  EXPECT_EQ(Instances(), 4);
+  EXPECT_EQ(FoundImages(study_), 3u);
+  EXPECT_EQ(Index().Count("SELECT count(*) FROM events WHERE kind = 'deleted'"), 0);
+  EXPECT_TRUE(fs::exists(StoragePath(StoredFile(instance))));
+
+  const std::vector<json> lines = StudyLogLines();
+  ASSERT_EQ(lines.size(), 3u) << server_->Log();
+  EXPECT_EQ(lines[2].value("level", ""), "WARN");
+  EXPECT_EQ(lines[2].value("user", ""), "alice");
+  EXPECT_EQ(lines[2].value("study_instance_uid", ""), study_);
+  EXPECT_EQ(lines[2].value("series_instance_uid", ""), series_a_);
+  EXPECT_EQ(lines[2].value("sop_instance_uid", ""), instance);
+
+  // Another study is not held back, and an unprotected one goes.
+  EXPECT_EQ(DeleteAsAlice("/dicom-web/studies/" + other_study_).status, 204);
+  const ProcessResult unprotect = PixeldexOn(dir_, "unprotect", {study_});
+  ASSERT_EQ(unprotect.exit_code, 0) << unprotect.output;
+  EXPECT_EQ(DeleteAsAlice(study_path).status, 204);
+  EXPECT_EQ(Instances(), 0);
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 // (PS3.4 B.2.3) with the numbers, logged and recorded; with recycling on,
 // the oldest unprotected study (`pixeldex protect` keeps one) is deleted to
 // make room and the event names the rule; `pixeldex recycle --dry-run` and
-// `pixeldex recycle` apply retention.max_age_days.
+// `pixeldex recycle` apply retention.max_age_days, and so does the running
+// server every retention.interval_seconds.
 
 #include "tests/e2e/e2e_fixture.h"
 
@@ -28,6 +29,19 @@ class SizeLimitE2eTest : public ServerTest {
     if (exit_code) *exit_code = r.exit_code;
     last_output_ = r.output;
     return t.study_uid;
+  }
+  // Stores two studies, protects the first, and makes both received 400
+  // days ago (as a person with sqlite3 could say).
+  void StoreTwoStudiesLongAgo(std::string* protected_study, std::string* other) {
+    *protected_study = StoreStudy();
+    *other = StoreStudy();
+    ASSERT_EQ(Stored(*protected_study) + Stored(*other), 2) << last_output_ << server_->Log();
+    auto r = PixeldexOn(dir_, "protect", {*protected_study});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    r = RunProcess({"sqlite3", dir_ / "index.db",
+                    "UPDATE instances SET received_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', "
+                    "'-400 days')"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
   }
   long long Stored(const std::string& study_uid) const {
     return Index().Count("SELECT count(*) FROM studies WHERE study_instance_uid = ?1",
@@ -86,16 +100,9 @@ TEST_F(RecyclingE2eTest, TheOldestUnprotectedStudyMakesRoom) {
 }
 
 TEST_F(RecyclingE2eTest, RecycleAppliesTheAgeRuleAndSparesProtectedStudies) {
-  const std::string protected_study = StoreStudy(), kept = StoreStudy();
-  ASSERT_EQ(Stored(protected_study) + Stored(kept), 2) << last_output_ << server_->Log();
-  auto r = PixeldexOn(dir_, "protect", {protected_study});
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  // Both studies received 400 days ago (as a person with sqlite3 could say).
-  r = RunProcess({"sqlite3", dir_ / "index.db",
-                  "UPDATE instances SET received_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', "
-                  "'-400 days')"});
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = PixeldexOn(dir_, "recycle", {"--set", "retention.max_age_days=365", "--dry-run"});
+  std::string protected_study, kept;
+  ASSERT_NO_FATAL_FAILURE(StoreTwoStudiesLongAgo(&protected_study, &kept));
+  auto r = PixeldexOn(dir_, "recycle", {"--set", "retention.max_age_days=365", "--dry-run"});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("would delete study " + kept), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find(protected_study), std::string::npos) << r.output;
@@ -109,6 +116,33 @@ TEST_F(RecyclingE2eTest, RecycleAppliesTheAgeRuleAndSparesProtectedStudies) {
   EXPECT_EQ(Index().Count("SELECT count(*) FROM events WHERE kind = 'deleted' AND "
                           "detail = 'recycling (retention.max_age_days 365)'"),
             2);
+}
+
+// The running server applies the age rule on its own, every second here;
+// the test waits for the outcome (the log line, then the rows), not a time.
+class RetentionTimerE2eTest : public SizeLimitE2eTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--set", "retention.max_age_days=365", "--set", "retention.interval_seconds=1"};
+  }
+};
+
+TEST_F(RetentionTimerE2eTest, TheServerAppliesTheAgeRuleWhileItRuns) {
+  // Made old while the server runs: no restart, no `pixeldex recycle`.
+  std::string protected_study, old_study;
+  ASSERT_NO_FATAL_FAILURE(StoreTwoStudiesLongAgo(&protected_study, &old_study));
+  ASSERT_TRUE(server_->WaitForLog("recycled study " + old_study, 60000)) << server_->Log();
+  EXPECT_EQ(Stored(old_study), 0);
+  EXPECT_EQ(Stored(protected_study), 1);
+  EXPECT_EQ(Index().Rows("SELECT detail FROM events WHERE kind = 'deleted'"),
+            (std::vector<Row>{{"recycling (retention.max_age_days 365)"}}));
+  // Stores go on beside the timer, and a new study is not old.
+  const std::string fresh = StoreStudy();
+  EXPECT_EQ(Stored(fresh), 1) << last_output_ << server_->Log();
+  // A clean stop: the timer thread is joined, the exit status is 0.
+  EXPECT_EQ(server_->Stop(), 0) << server_->Log();
+  const ProcessResult r = PixeldexOn(dir_, "check");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
 }  // namespace

@@ -2,12 +2,16 @@
 // the size rule removes the oldest unprotected studies until the archive
 // fits, the age rule the studies last received too long ago; a protected
 // study is never selected; what goes is deleted through the crash-safe
-// deleter (files and rows gone, one event per instance naming the rule).
+// deleter (files and rows gone, one event per instance naming the rule),
+// and a cancelled pass stops between studies. The running total of the
+// size check (archive_size.h) follows added rows, stays above the true
+// total after deletes until an exact sum, and notices its last row replaced.
 
 #include "catalog/reconcile/recycler.h"
 
 #include <filesystem>
 
+#include "catalog/reconcile/archive_size.h"
 #include "tests/reconcile/archive_fixture.h"
 
 namespace pixeldex::testing {
@@ -113,6 +117,62 @@ TEST_F(RecyclerTest, RecycleDeletesFilesAndRowsAndRecordsTheRule) {
             (std::vector<Row>{{"recycling (storage.max_size_mb 0)"}}));
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM events WHERE kind = 'deleted'"), 2);
   EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
+}
+
+TEST_F(RecyclerTest, ACancelledPassStopsBetweenStudies) {
+  Study(1, "2026-10-01");
+  Study(1, "2026-10-02");
+  const std::atomic<bool> cancel{true};
+  auto report = reconcile::Recycle(faults_, store_.layout(), *writer_, index_path_, {0, 30}, now_,
+                                   0, &cancel);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->studies, 0);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 2);
+}
+
+int64_t Value(const Result<int64_t>& result) {
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  return result.ok() ? *result : -1;
+}
+
+TEST_F(RecyclerTest, TheRunningTotalFollowsAddedRowsAndStaysAboveAfterDeletes) {
+  reconcile::ArchiveSizeTracker size(index_path_);
+  EXPECT_EQ(Value(size.Estimate()), 0);
+  Study(2, "2026-10-01");
+  EXPECT_EQ(Value(size.Estimate()), Bytes());
+  Study(1, "2026-11-01");
+  EXPECT_EQ(Value(size.Estimate()), Bytes());
+  // A row deleted (not the last): still counted until the next exact sum.
+  const int64_t before = Bytes();
+  ExecSql("DELETE FROM instances WHERE instance_pk = (SELECT min(instance_pk) FROM instances)");
+  ASSERT_LT(Bytes(), before);
+  EXPECT_EQ(Value(size.Estimate()), before);
+  EXPECT_EQ(Value(size.Exact()), Bytes());
+  EXPECT_EQ(Value(size.Estimate()), Bytes());
+}
+
+TEST_F(RecyclerTest, TheRunningTotalNoticesItsLastRowReplaced) {
+  reconcile::ArchiveSizeTracker size(index_path_);
+  Study(2, "2026-10-01");
+  ASSERT_EQ(Value(size.Estimate()), Bytes());
+  const int64_t last_pk = probe_.Count("SELECT max(instance_pk) FROM instances");
+  const std::vector<Row> last = probe_.Rows(
+      "SELECT sop_instance_uid, path FROM instances WHERE instance_pk = " +
+      std::to_string(last_pk));
+  ASSERT_EQ(last.size(), 1u);
+  ASSERT_TRUE(reconcile::DeleteInstance(faults_, store_.layout(), *writer_,
+                                        {last[0][0], last[0][1]}, "test")
+                  .ok());
+  // A bigger instance takes the freed instance_pk (SQLite: the largest + 1).
+  TestInstance bigger;
+  bigger.study_uid = UniqueUid("1.");
+  bigger.series_uid = UniqueUid("2.");
+  bigger.sop_instance_uid = UniqueUid("3.");
+  bigger.rows = 64;
+  bigger.columns = 64;
+  Stored(bigger);
+  ASSERT_EQ(probe_.Count("SELECT max(instance_pk) FROM instances"), last_pk);
+  EXPECT_EQ(Value(size.Estimate()), Bytes());
 }
 
 }  // namespace
