@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <memory>
+#include <cstdint>
 
 namespace pixeldex::storage {
 namespace {
@@ -21,40 +21,84 @@ std::string ToHex(const unsigned char* digest, unsigned int len) {
   return out;
 }
 
-using DigestContext = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+// An open file descriptor, closed on every way out.
+class ReadOnlyFile {
+ public:
+  explicit ReadOnlyFile(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  ~ReadOnlyFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  ReadOnlyFile(const ReadOnlyFile&) = delete;
+  ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Feeds the file's bytes into `hasher` until its end or `limit` bytes;
+// returns how many, or the read error.
+Result<size_t> HashFrom(const std::string& path, size_t limit, Sha256Hasher& hasher) {
+  const ReadOnlyFile file(path);
+  if (file.fd() < 0) return Status::FromErrno(errno, "cannot open " + path);
+  constexpr size_t kBufferSize = 1 << 17;
+  const std::unique_ptr<char[]> buffer(new char[kBufferSize]);  // not zeroed: read() fills it
+  size_t total = 0;
+  while (total < limit) {
+    const size_t want = limit - total < kBufferSize ? limit - total : kBufferSize;
+    const ssize_t n = ::read(file.fd(), buffer.get(), want);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::FromErrno(errno, "cannot read " + path);
+    }
+    if (n == 0) break;
+    hasher.Update(buffer.get(), static_cast<size_t>(n));
+    total += static_cast<size_t>(n);
+  }
+  return total;
+}
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view bytes) {
+Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
+  EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+}
+
+Sha256Hasher::~Sha256Hasher() = default;
+
+void Sha256Hasher::Update(const void* bytes, size_t length) {
+  EVP_DigestUpdate(ctx_.get(), bytes, length);
+}
+
+std::string Sha256Hasher::HexDigest() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
+  EVP_DigestFinal_ex(ctx_.get(), digest, &len);
+  EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
   return ToHex(digest, len);
 }
 
+std::string Sha256Hex(std::string_view bytes) {
+  Sha256Hasher hasher;
+  hasher.Update(bytes.data(), bytes.size());
+  return hasher.HexDigest();
+}
+
 Result<std::string> Sha256OfFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno(errno, "cannot open " + path);
-  DigestContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  constexpr size_t kBufferSize = 1 << 17;
-  const std::unique_ptr<char[]> buffer(new char[kBufferSize]);  // not zeroed: read() fills it
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer.get(), kBufferSize);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return Status::FromErrno(err, "cannot read " + path);
-    }
-    if (n == 0) break;
-    EVP_DigestUpdate(ctx.get(), buffer.get(), static_cast<size_t>(n));
+  Sha256Hasher hasher;
+  auto read = HashFrom(path, SIZE_MAX, hasher);
+  if (!read.ok()) return read.status();
+  return hasher.HexDigest();
+}
+
+Status HashFileHead(const std::string& path, size_t length, Sha256Hasher& hasher) {
+  auto read = HashFrom(path, length, hasher);
+  if (!read.ok()) return read.status();
+  if (*read != length) {
+    return Status::IoError(path + " holds " + std::to_string(*read) + " bytes, fewer than " +
+                           std::to_string(length));
   }
-  ::close(fd);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &len);
-  return ToHex(digest, len);
+  return Status::Ok();
 }
 
 }  // namespace pixeldex::storage
