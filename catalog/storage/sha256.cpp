@@ -21,40 +21,28 @@ std::string ToHex(const unsigned char* digest, unsigned int len) {
   return out;
 }
 
-// An open file descriptor, closed on every way out.
-class ReadOnlyFile {
- public:
-  explicit ReadOnlyFile(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~ReadOnlyFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  ReadOnlyFile(const ReadOnlyFile&) = delete;
-  ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
-  int fd() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // Feeds the file's bytes into `hasher` until its end or `limit` bytes;
 // returns how many, or the read error.
 Result<size_t> HashFrom(const std::string& path, size_t limit, Sha256Hasher& hasher) {
-  const ReadOnlyFile file(path);
-  if (file.fd() < 0) return Status::FromErrno(errno, "cannot open " + path);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno(errno, "cannot open " + path);
   constexpr size_t kBufferSize = 1 << 17;
   const std::unique_ptr<char[]> buffer(new char[kBufferSize]);  // not zeroed: read() fills it
   size_t total = 0;
   while (total < limit) {
     const size_t want = limit - total < kBufferSize ? limit - total : kBufferSize;
-    const ssize_t n = ::read(file.fd(), buffer.get(), want);
+    const ssize_t n = ::read(fd, buffer.get(), want);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::FromErrno(errno, "cannot read " + path);
+      const int err = errno;
+      ::close(fd);
+      return Status::FromErrno(err, "cannot read " + path);
     }
     if (n == 0) break;
     hasher.Update(buffer.get(), static_cast<size_t>(n));
     total += static_cast<size_t>(n);
   }
+  ::close(fd);
   return total;
 }
 
