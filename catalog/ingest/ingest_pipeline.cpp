@@ -111,11 +111,11 @@ Status IndexFailure(const Status& status) {
   }
 }
 
-// Hashes the file, then (unless in place) fsyncs it: both only read or flush
-// the finished file, so Ingest() runs them on another core meanwhile.
+// Hashes the file (unless the request knows its hash), then (unless in
+// place) fsyncs it: both only read or flush the finished file, so Ingest()
+// runs them on another core meanwhile.
 FileWork HashAndSync(storage::FileStore& store, const IngestRequest& request) {
-  FileWork work{ComputeFileFacts(request.incoming_path, request.in_place ? request.sha256 : ""),
-                std::nullopt};
+  FileWork work{ComputeFileFacts(request.incoming_path, request.sha256), std::nullopt};
   if (!request.in_place) work.synced = store.SyncIncoming(request.incoming_path);
   return work;
 }

@@ -48,8 +48,10 @@ struct IngestRequest {
   // exists, that copy stays cataloged and this file is left alone (event
   // duplicate_in_layout). Files are never deleted for it.
   bool in_place = false;
-  // In place: the file's SHA-256 (lowercase hex) when the caller has just
-  // computed it, so that it is not hashed twice; empty otherwise.
+  // The file's SHA-256 (lowercase hex) when the caller has just computed it
+  // (a file cataloged in place, a C-STORE data set hashed as it was
+  // written), so that the file is not read again to hash it; empty
+  // otherwise. It is recorded as the file's hash unchecked.
   std::string sha256;
   // From the C-STORE request; empty for imports (then not checked).
   std::string expected_sop_class_uid;

@@ -58,7 +58,10 @@ class FileSource : public ByteSource {
     position_ += n;
     return true;
   }
+  // A short value is read past from stdio's buffer: glibc's fseeko costs
+  // an lseek(2) even within the buffer, a system call per element.
   bool Skip(uint64_t n) override {
+    if (n <= sizeof(scratch_)) return Read(scratch_, static_cast<size_t>(n));
     if (n > static_cast<uint64_t>(INT64_MAX - position_)) return false;
     if (::fseeko(file_, static_cast<off_t>(n), SEEK_CUR) != 0) return false;
     position_ += n;
@@ -72,6 +75,7 @@ class FileSource : public ByteSource {
 
  private:
   std::FILE* file_;
+  char scratch_[4096];
 };
 
 // PS3.5 A.5: Deflated Explicit VR Little Endian is raw deflate after the meta header.

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <memory>
+#include <cstdint>
 
 namespace pixeldex::storage {
 namespace {
@@ -21,26 +21,17 @@ std::string ToHex(const unsigned char* digest, unsigned int len) {
   return out;
 }
 
-using DigestContext = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-
-}  // namespace
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  return ToHex(digest, len);
-}
-
-Result<std::string> Sha256OfFile(const std::string& path) {
+// Feeds the file's bytes into `hasher` until its end or `limit` bytes;
+// returns how many, or the read error.
+Result<size_t> HashFrom(const std::string& path, size_t limit, Sha256Hasher& hasher) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::FromErrno(errno, "cannot open " + path);
-  DigestContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
   constexpr size_t kBufferSize = 1 << 17;
   const std::unique_ptr<char[]> buffer(new char[kBufferSize]);  // not zeroed: read() fills it
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer.get(), kBufferSize);
+  size_t total = 0;
+  while (total < limit) {
+    const size_t want = limit - total < kBufferSize ? limit - total : kBufferSize;
+    const ssize_t n = ::read(fd, buffer.get(), want);
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
@@ -48,13 +39,54 @@ Result<std::string> Sha256OfFile(const std::string& path) {
       return Status::FromErrno(err, "cannot read " + path);
     }
     if (n == 0) break;
-    EVP_DigestUpdate(ctx.get(), buffer.get(), static_cast<size_t>(n));
+    hasher.Update(buffer.get(), static_cast<size_t>(n));
+    total += static_cast<size_t>(n);
   }
   ::close(fd);
+  return total;
+}
+
+}  // namespace
+
+Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
+  EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+}
+
+Sha256Hasher::~Sha256Hasher() = default;
+
+void Sha256Hasher::Update(const void* bytes, size_t length) {
+  EVP_DigestUpdate(ctx_.get(), bytes, length);
+}
+
+std::string Sha256Hasher::HexDigest() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &len);
+  EVP_DigestFinal_ex(ctx_.get(), digest, &len);
+  EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
   return ToHex(digest, len);
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  Sha256Hasher hasher;
+  hasher.Update(bytes.data(), bytes.size());
+  return hasher.HexDigest();
+}
+
+Result<std::string> Sha256OfFile(const std::string& path) {
+  Sha256Hasher hasher;
+  auto read = HashFrom(path, SIZE_MAX, hasher);
+  if (!read.ok()) return read.status();
+  return hasher.HexDigest();
+}
+
+Status HashFileHead(const std::string& path, size_t length, Sha256Hasher& hasher) {
+  auto read = HashFrom(path, length, hasher);
+  if (!read.ok()) return read.status();
+  if (*read != length) {
+    return Status::IoError(path + " holds " + std::to_string(*read) + " bytes, fewer than " +
+                           std::to_string(length));
+  }
+  return Status::Ok();
 }
 
 }  // namespace pixeldex::storage

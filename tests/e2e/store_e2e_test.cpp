@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "catalog/storage/sha256.h"
 #include "tests/e2e/e2e_fixture.h"
 
 namespace pixeldex::testing {
@@ -31,6 +32,29 @@ TEST_F(StoreE2eTest, StoredFileKeepsTheSentBytesInThePredictableLayout) {
   EXPECT_EQ(DatasetBytes(StoragePath(relative)), DatasetBytes(sent));
   // Nothing left behind in the incoming directory.
   EXPECT_TRUE(std::filesystem::is_empty(StoragePath(".incoming")));
+}
+
+// The SHA-256 is taken while the data set is written (header read back,
+// data set hashed as its PDVs arrive): it must be the stored file's, for a
+// data set that spans many PDUs too.
+TEST_F(StoreE2eTest, RecordedHashIsTheStoredFilesHash) {
+  TestInstance small;
+  small.sop_instance_uid = UniqueUid("3.");
+  TestInstance large = small;
+  large.sop_instance_uid = UniqueUid("3.");
+  large.rows = 512;
+  large.columns = 512;  // 512 kB of pixel data: dozens of PDUs
+  ASSERT_EQ(StoreScu({MakeInstance(small, "small.dcm"), MakeInstance(large, "large.dcm")}).exit_code,
+            0)
+      << server_->Log();
+  for (const TestInstance& t : {small, large}) {
+    const auto rows = Index().Rows("SELECT path, sha256 FROM instances WHERE sop_instance_uid = ?",
+                                   {t.sop_instance_uid});
+    ASSERT_EQ(rows.size(), 1u);
+    auto on_disk = storage::Sha256OfFile(StoragePath(rows[0][0]));
+    ASSERT_TRUE(on_disk.ok()) << on_disk.status().ToString();
+    EXPECT_EQ(rows[0][1], *on_disk) << t.sop_instance_uid;
+  }
 }
 
 TEST_F(StoreE2eTest, StoredInstanceIsIndexedAtEveryLevel) {

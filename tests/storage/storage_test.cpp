@@ -88,6 +88,30 @@ TEST(Sha256Test, MatchesTheKnownDigest) {
   EXPECT_FALSE(Sha256OfFile(dir / "missing").ok());
 }
 
+TEST(Sha256Test, BytesHashedInPiecesHashLikeTheWhole) {
+  const std::string bytes(300000, 'x');
+  Sha256Hasher hasher;
+  hasher.Update(bytes.data(), 1);
+  hasher.Update(bytes.data() + 1, 65535);
+  hasher.Update(bytes.data() + 65536, bytes.size() - 65536);
+  EXPECT_EQ(hasher.HexDigest(), Sha256Hex(bytes));
+  hasher.Update("abc", 3);  // starts over after a digest
+  EXPECT_EQ(hasher.HexDigest(), Sha256Hex("abc"));
+}
+
+TEST(Sha256Test, FileHeadThenTheRestHashesTheFile) {
+  pixeldex::testing::TempDir dir;
+  std::ofstream(dir / "f") << "header|data set";
+  Sha256Hasher hasher;
+  ASSERT_TRUE(HashFileHead(dir / "f", 6, hasher).ok());
+  hasher.Update("|data set", 9);
+  EXPECT_EQ(hasher.HexDigest(), *Sha256OfFile(dir / "f"));
+  Sha256Hasher other;
+  const Status short_file = HashFileHead(dir / "f", 100, other);
+  EXPECT_EQ(short_file.code(), Status::Code::kIoError) << short_file.ToString();
+  EXPECT_FALSE(HashFileHead(dir / "missing", 1, other).ok());
+}
+
 class FileStoreTest : public ::testing::Test {
  protected:
   // The pipeline's order: fsync the incoming file, then commit it.
