@@ -112,6 +112,7 @@ Result<int> DicomServer::Start() {
   context_ = std::make_unique<ServerContext>(ServerContext{
       settings_, access_, archive_->pipeline(), archive_->store(), archive_->writer(),
       [this] { return archive_->readers().Acquire(); },
+      [this] { return archive_->OpenFindReader(); },
       stopping_, metrics_, move_tls_.get(), ThrowOnCommandFromEnvironment()});
   AddComputedMetrics();
 

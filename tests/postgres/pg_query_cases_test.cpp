@@ -18,7 +18,7 @@
 #include "catalog/query/find_request.h"
 #include "catalog/query/postgres_dialect.h"
 #include "catalog/query/sql_plan.h"
-#include "tests/postgres/plan_params.h"
+#include "catalog/query/pg_index_reader.h"
 #include "tests/query/case_file.h"
 #include "tests/query/fixture_index.h"
 #include "tests/support/postgres_server.h"

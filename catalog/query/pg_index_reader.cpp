@@ -1,0 +1,51 @@
+#include "catalog/query/pg_index_reader.h"
+
+#include <charconv>
+
+#include "catalog/index/postgres/pg_row_cursor.h"
+#include "catalog/query/postgres_dialect.h"
+
+namespace pixeldex::query {
+
+using index::postgres::PgParam;
+
+std::vector<PgParam> PgParamsOf(const SqlPlan& plan) {
+  std::vector<PgParam> params;
+  params.reserve(plan.params.size());
+  for (const SqlParam& p : plan.params) {
+    switch (p.type) {
+      case SqlParam::Type::kText:
+        params.push_back(PgParam::Text(p.text));
+        break;
+      case SqlParam::Type::kReal: {
+        // The shortest text that reads back as the same double.
+        char text[32];
+        const auto end = std::to_chars(text, text + sizeof(text), p.real).ptr;
+        params.push_back(PgParam::Text(std::string(text, end)));
+        break;
+      }
+      case SqlParam::Type::kInteger:
+        params.push_back(PgParam::Int(p.integer));
+        break;
+    }
+  }
+  return params;
+}
+
+Result<std::unique_ptr<PgIndexReader>> PgIndexReader::Open(std::string_view uri) {
+  auto conn = index::postgres::PgConnection::Open(uri);
+  if (!conn.ok()) return conn.status();
+  return std::unique_ptr<PgIndexReader>(new PgIndexReader(std::move(conn).value()));
+}
+
+const SqlDialect& PgIndexReader::dialect() const { return PostgresDialect::Instance(); }
+
+Result<std::unique_ptr<index::RowCursor>> PgIndexReader::Open(const SqlPlan& plan,
+                                                              const ReadWatch& watch) {
+  const std::vector<PgParam> params = PgParamsOf(plan);
+  auto cursor = index::postgres::PgRowCursor::Open(conn_, plan.sql, params, watch.timeout);
+  if (!cursor.ok()) return cursor.status();
+  return std::unique_ptr<index::RowCursor>(std::move(cursor).value());
+}
+
+}  // namespace pixeldex::query
