@@ -4,16 +4,20 @@
 // PATIENT, STUDY, SERIES and IMAGE levels of the Patient Root and Study Root
 // information models (PS3.4 C.6.1, C.6.2), with single value, wildcard and
 // date range matching (PS3.4 C.2.2.2): each must answer the same
-// identifiers through both servers, and the expected number of them.
+// identifiers through both servers, and the expected number of them. The
+// same for QIDO-RS searches (PS3.18 10.6) of studies, series and instances.
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcelem.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "tests/e2e/dicomweb_users.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/http_client.h"
 #include "tests/support/postgres_server.h"
 
 namespace pixeldex::testing {
@@ -46,11 +50,13 @@ class PgFindE2eTest : public ::testing::Test {
     sqlite.storage = dir_ / "sqlite-storage";
     sqlite.index = dir_ / "index.db";
     sqlite.log_file = dir_ / "sqlite.log";
+    sqlite.extra_args = {"--http", "127.0.0.1:0", "--set", UsersSetting()};
     sqlite_ = ServerProcess::Start(sqlite);
     ServerProcess::Options postgres;
     postgres.storage = dir_ / "pg-storage";
     postgres.index = postgres_.Uri();
     postgres.log_file = dir_ / "pg.log";
+    postgres.extra_args = sqlite.extra_args;
     postgres_server_ = ServerProcess::Start(postgres);
     StoreCorpus();
   }
@@ -127,6 +133,34 @@ class PgFindE2eTest : public ::testing::Test {
     EXPECT_EQ(on_postgres, on_sqlite) << postgres_server_->Log();
   }
 
+  // A QIDO-RS search's status and matches, each as its JSON text without
+  // the Retrieve URL (0008,1190), which names the server's own port; sorted.
+  std::pair<int, std::vector<std::string>> Search(const ServerProcess& server,
+                                                  const std::string& path) {
+    const HttpReply reply =
+        HttpRequest(server.http_port(), "GET", path,
+                    {"Authorization: " + BasicAuthorization("bob", "builder")});
+    std::vector<std::string> matches;
+    if (reply.status == 200) {
+      for (auto match : nlohmann::json::parse(reply.body)) {
+        EXPECT_TRUE(match.erase("00081190")) << match.dump();
+        matches.push_back(match.dump());
+      }
+    }
+    std::sort(matches.begin(), matches.end());
+    return {reply.status, matches};
+  }
+
+  // Searches `path` on both servers: the same answer, `expected` matches.
+  void ExpectSameSearch(const std::string& path, size_t expected) {
+    SCOPED_TRACE(path);
+    const auto on_sqlite = Search(*sqlite_, path);
+    const auto on_postgres = Search(*postgres_server_, path);
+    EXPECT_EQ(on_sqlite.first, expected == 0 ? 204 : 200);
+    EXPECT_EQ(on_sqlite.second.size(), expected);
+    EXPECT_EQ(on_postgres, on_sqlite) << postgres_server_->Log();
+  }
+
   TempDir dir_;
   PostgresServer postgres_;
   std::unique_ptr<ServerProcess> sqlite_;
@@ -184,6 +218,20 @@ TEST_F(PgFindE2eTest, StudyRootAnswersAsOnSqlite) {
                      "SeriesInstanceUID=" + series_uids_[0], "-k", "SOPInstanceUID", "-k",
                      "InstanceNumber", "-k", "Rows"},
                     2);
+}
+
+TEST_F(PgFindE2eTest, QidoRsAnswersAsOnSqlite) {
+  ExpectSameSearch("/dicom-web/studies", 4);
+  ExpectSameSearch("/dicom-web/studies?PatientName=Curie*&includefield=StudyDescription", 3);
+  ExpectSameSearch("/dicom-web/studies?StudyDate=20240101-20241231", 2);
+  ExpectSameSearch("/dicom-web/studies?limit=2&offset=1", 2);
+  ExpectSameSearch("/dicom-web/studies/" + study_uids_[0] + "/series", 2);
+  ExpectSameSearch("/dicom-web/series?Modality=CT", 2);
+  ExpectSameSearch("/dicom-web/instances?PatientID=PID-P", 2);
+  ExpectSameSearch("/dicom-web/studies/" + study_uids_[0] + "/series/" + series_uids_[0] +
+                       "/instances",
+                   2);
+  ExpectSameSearch("/dicom-web/studies?PatientID=NOBODY", 0);
 }
 
 }  // namespace
