@@ -5,7 +5,6 @@
 #include "catalog/common/log.h"
 #include "catalog/index/postgres/pg_index_backend.h"
 #include "catalog/index/postgres/pg_uri.h"
-#include "catalog/query/pg_index_reader.h"
 
 namespace pixeldex::server {
 namespace {
@@ -79,16 +78,14 @@ Result<std::unique_ptr<CatalogArchive>> CatalogArchive::Open(const Settings& set
   archive->pipeline_ = std::make_unique<ingest::IngestPipeline>(
       *archive->store_, *archive->writer_, IngestOptionsFrom(settings));
   archive->readers_ = std::make_unique<index::ReaderPool>(settings.storage.index);
-  archive->index_ = settings.storage.index;
+  if (archive->on_postgres_) {
+    archive->pg_readers_ = std::make_unique<query::PgReaderPool>(settings.storage.index);
+  }
   return archive;
 }
 
 Result<std::unique_ptr<query::IndexReader>> CatalogArchive::OpenFindReader() {
-  if (on_postgres_) {
-    auto reader = query::PgIndexReader::Open(index_);
-    if (!reader.ok()) return reader.status();
-    return std::unique_ptr<query::IndexReader>(std::move(reader).value());
-  }
+  if (pg_readers_) return pg_readers_->Acquire();
   auto lease = readers_->Acquire();
   if (!lease.ok()) return lease.status();
   return std::unique_ptr<query::IndexReader>(

@@ -16,13 +16,13 @@
 // headers say.
 
 #include <memory>
-#include <string>
 
 #include "catalog/common/result.h"
 #include "catalog/index/index_writer.h"
 #include "catalog/index/reader_pool.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/query/index_reader.h"
+#include "catalog/query/pg_index_reader.h"
 #include "catalog/storage/file_store.h"
 #include "server/config/settings.h"
 
@@ -44,8 +44,9 @@ class CatalogArchive {
   index::IndexWriter& writer() { return *writer_; }
   ingest::IngestPipeline& pipeline() { return *pipeline_; }
   index::ReaderPool& readers() { return *readers_; }
-  // A reader for C-FIND: a pooled SQLite connection, or a new PostgreSQL
-  // connection (kIoError "database unavailable" while the server is away).
+  // A reader for C-FIND and QIDO-RS: a pooled SQLite or PostgreSQL
+  // connection (on PostgreSQL kIoError "database unavailable" while the
+  // server is away).
   Result<std::unique_ptr<query::IndexReader>> OpenFindReader();
   // storage.index is a PostgreSQL URI.
   bool on_postgres() const { return on_postgres_; }
@@ -54,12 +55,12 @@ class CatalogArchive {
   CatalogArchive() = default;
 
   bool on_postgres_ = false;
-  std::string index_;  // storage.index
   // In dependency order: the pipeline uses the writer and the store.
   std::unique_ptr<storage::FileStore> store_;
   std::unique_ptr<index::IndexWriter> writer_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
   std::unique_ptr<index::ReaderPool> readers_;
+  std::unique_ptr<query::PgReaderPool> pg_readers_;  // on PostgreSQL only
 };
 
 }  // namespace pixeldex::server

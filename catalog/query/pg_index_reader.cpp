@@ -32,10 +32,41 @@ std::vector<PgParam> PgParamsOf(const SqlPlan& plan) {
   return params;
 }
 
-Result<std::unique_ptr<PgIndexReader>> PgIndexReader::Open(std::string_view uri) {
-  auto conn = index::postgres::PgConnection::Open(uri);
+PgIndexReader::~PgIndexReader() {
+  if (conn_.Idle()) pool_->Put(std::move(conn_));
+}
+
+Result<std::unique_ptr<IndexReader>> PgReaderPool::Acquire() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      index::postgres::PgConnection conn = std::move(idle_.back());  // the most recent
+      idle_.pop_back();
+      return std::unique_ptr<IndexReader>(new PgIndexReader(std::move(conn), this));
+    }
+  }
+  auto conn = index::postgres::PgConnection::Open(uri_);
   if (!conn.ok()) return conn.status();
-  return std::unique_ptr<PgIndexReader>(new PgIndexReader(std::move(conn).value()));
+  {
+    std::lock_guard lock(mutex_);
+    ++opened_;
+  }
+  return std::unique_ptr<IndexReader>(new PgIndexReader(std::move(conn).value(), this));
+}
+
+void PgReaderPool::Put(index::postgres::PgConnection conn) {
+  std::lock_guard lock(mutex_);
+  if (idle_.size() < max_idle_) idle_.push_back(std::move(conn));
+}
+
+size_t PgReaderPool::idle() const {
+  std::lock_guard lock(mutex_);
+  return idle_.size();
+}
+
+size_t PgReaderPool::opened() const {
+  std::lock_guard lock(mutex_);
+  return opened_;
 }
 
 const SqlDialect& PgIndexReader::dialect() const { return PostgresDialect::Instance(); }

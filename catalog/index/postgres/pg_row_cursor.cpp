@@ -15,7 +15,11 @@ constexpr std::string_view kCursorName = "pixeldex_rows";
 Result<std::unique_ptr<PgRowCursor>> PgRowCursor::Open(PgConnection& conn, std::string_view sql,
                                                        std::span<const PgParam> params,
                                                        std::chrono::milliseconds timeout) {
-  PIXELDEX_RETURN_IF_ERROR(conn.Exec("BEGIN READ ONLY").status());
+  Status began = conn.Exec("BEGIN READ ONLY").status();
+  // A kept connection the server dropped meanwhile (a restart) is found
+  // lost here, before anything ran: once more, on the connection made again.
+  if (began.code() == Status::Code::kIoError) began = conn.Exec("BEGIN READ ONLY").status();
+  PIXELDEX_RETURN_IF_ERROR(began);
   // From here the destructor ends the transaction, whatever fails below.
   std::unique_ptr<PgRowCursor> cursor(new PgRowCursor(conn));
   if (timeout.count() > 0) {

@@ -9,7 +9,8 @@
 // a large answer is never held whole. The destructor ends the transaction.
 //
 // The connection is the cursor's alone while it lives; one thread at a time.
-// A connection lost meanwhile fails the next Step (kIoError).
+// A connection found lost at the BEGIN (nothing ran yet) is made again and
+// the BEGIN tried once more; one lost later fails the next Step (kIoError).
 
 #include <chrono>
 #include <memory>
