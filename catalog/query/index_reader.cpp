@@ -20,8 +20,8 @@ Result<std::unique_ptr<index::RowCursor>> SqliteIndexReader::Open(const SqlPlan&
   if (!statement.ok()) return statement.status();
   std::unique_ptr<index::ProgressCallback> progress;
   if (watch.interrupt) {
-    progress = std::make_unique<index::ProgressCallback>(*db_, kProgressInstructions,
-                                                         watch.interrupt);
+    progress =
+        std::make_unique<index::ProgressCallback>(*db_, kProgressInstructions, watch.interrupt);
   }
   return std::unique_ptr<index::RowCursor>(
       std::make_unique<index::SqliteRowCursor>(std::move(*statement), std::move(progress)));

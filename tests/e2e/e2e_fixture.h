@@ -57,8 +57,8 @@ inline std::vector<std::unique_ptr<DcmDataset>> FindScu(const ServerProcess& ser
                                                         const std::vector<std::string>& args,
                                                         ProcessResult* result = nullptr) {
   std::filesystem::create_directories(out);
-  std::vector<std::string> argv = {"findscu", "-aet", "VIEWER", "-aec", "PIXELDEX", "-X",
-                                   "-od", out};
+  std::vector<std::string> argv = {"findscu",  "-aet", "VIEWER", "-aec",
+                                   "PIXELDEX", "-X",   "-od",    out};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("127.0.0.1");
   argv.push_back(server.port_string());

@@ -102,8 +102,8 @@ class PgFindE2eTest : public ::testing::Test {
       }
     }
     for (const ServerProcess* server : {sqlite_.get(), postgres_server_.get()}) {
-      std::vector<std::string> argv = {"storescu", "-aet", "MODALITY", "-aec", "PIXELDEX",
-                                       "127.0.0.1", server->port_string()};
+      std::vector<std::string> argv = {"storescu", "-aet",      "MODALITY",           "-aec",
+                                       "PIXELDEX", "127.0.0.1", server->port_string()};
       argv.insert(argv.end(), files.begin(), files.end());
       const ProcessResult r = RunProcess(argv, FastClientEnv());
       ASSERT_EQ(r.exit_code, 0) << r.output << server->Log();
@@ -137,9 +137,8 @@ class PgFindE2eTest : public ::testing::Test {
   // the Retrieve URL (0008,1190), which names the server's own port; sorted.
   std::pair<int, std::vector<std::string>> Search(const ServerProcess& server,
                                                   const std::string& path) {
-    const HttpReply reply =
-        HttpRequest(server.http_port(), "GET", path,
-                    {"Authorization: " + BasicAuthorization("bob", "builder")});
+    const HttpReply reply = HttpRequest(server.http_port(), "GET", path,
+                                        {"Authorization: " + BasicAuthorization("bob", "builder")});
     std::vector<std::string> matches;
     if (reply.status == 200) {
       for (auto match : nlohmann::json::parse(reply.body)) {
@@ -171,28 +170,26 @@ class PgFindE2eTest : public ::testing::Test {
 };
 
 TEST_F(PgFindE2eTest, PatientRootAnswersAsOnSqlite) {
-  ExpectSameAnswers({"-P", "-k", "QueryRetrieveLevel=PATIENT", "-k", "PatientID", "-k",
-                     "PatientName", "-k", "PatientBirthDate", "-k",
-                     "NumberOfPatientRelatedStudies"},
-                    3);
+  ExpectSameAnswers(
+      {"-P", "-k", "QueryRetrieveLevel=PATIENT", "-k", "PatientID", "-k", "PatientName", "-k",
+       "PatientBirthDate", "-k", "NumberOfPatientRelatedStudies"},
+      3);
   // PS3.4 C.2.2.2.4: wildcard matching.
-  ExpectSameAnswers({"-P", "-k", "QueryRetrieveLevel=PATIENT", "-k", "PatientName=Curie*", "-k",
-                     "PatientID"},
-                    2);
+  ExpectSameAnswers(
+      {"-P", "-k", "QueryRetrieveLevel=PATIENT", "-k", "PatientName=Curie*", "-k", "PatientID"}, 2);
   ExpectSameAnswers({"-P", "-k", "QueryRetrieveLevel=STUDY", "-k", "PatientID=PID-C", "-k",
                      "StudyInstanceUID", "-k", "StudyDate", "-k", "AccessionNumber", "-k",
                      "ModalitiesInStudy", "-k", "NumberOfStudyRelatedInstances"},
                     2);
   ExpectSameAnswers({"-P", "-k", "QueryRetrieveLevel=SERIES", "-k", "PatientID=PID-C", "-k",
                      "StudyInstanceUID=" + study_uids_[0], "-k", "SeriesInstanceUID", "-k",
-                     "Modality", "-k", "SeriesNumber", "-k",
-                     "NumberOfSeriesRelatedInstances"},
+                     "Modality", "-k", "SeriesNumber", "-k", "NumberOfSeriesRelatedInstances"},
                     2);
-  ExpectSameAnswers({"-P", "-k", "QueryRetrieveLevel=IMAGE", "-k", "PatientID=PID-P", "-k",
-                     "StudyInstanceUID=" + study_uids_[2], "-k",
-                     "SeriesInstanceUID=" + series_uids_[3], "-k", "SOPInstanceUID", "-k",
-                     "SOPClassUID", "-k", "InstanceNumber"},
-                    2);
+  ExpectSameAnswers(
+      {"-P", "-k", "QueryRetrieveLevel=IMAGE", "-k", "PatientID=PID-P", "-k",
+       "StudyInstanceUID=" + study_uids_[2], "-k", "SeriesInstanceUID=" + series_uids_[3], "-k",
+       "SOPInstanceUID", "-k", "SOPClassUID", "-k", "InstanceNumber"},
+      2);
 }
 
 TEST_F(PgFindE2eTest, StudyRootAnswersAsOnSqlite) {
@@ -209,15 +206,15 @@ TEST_F(PgFindE2eTest, StudyRootAnswersAsOnSqlite) {
   ExpectSameAnswers({"-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "ModalitiesInStudy=MR", "-k",
                      "StudyInstanceUID", "-k", "NumberOfStudyRelatedSeries"},
                     2);
-  ExpectSameAnswers({"-S", "-k", "QueryRetrieveLevel=SERIES", "-k",
-                     "StudyInstanceUID=" + study_uids_[0], "-k", "SeriesInstanceUID", "-k",
-                     "Modality=MR", "-k", "SeriesDescription"},
-                    2);
-  ExpectSameAnswers({"-S", "-k", "QueryRetrieveLevel=IMAGE", "-k",
-                     "StudyInstanceUID=" + study_uids_[0], "-k",
-                     "SeriesInstanceUID=" + series_uids_[0], "-k", "SOPInstanceUID", "-k",
-                     "InstanceNumber", "-k", "Rows"},
-                    2);
+  ExpectSameAnswers(
+      {"-S", "-k", "QueryRetrieveLevel=SERIES", "-k", "StudyInstanceUID=" + study_uids_[0], "-k",
+       "SeriesInstanceUID", "-k", "Modality=MR", "-k", "SeriesDescription"},
+      2);
+  ExpectSameAnswers(
+      {"-S", "-k", "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID=" + study_uids_[0], "-k",
+       "SeriesInstanceUID=" + series_uids_[0], "-k", "SOPInstanceUID", "-k", "InstanceNumber", "-k",
+       "Rows"},
+      2);
 }
 
 TEST_F(PgFindE2eTest, QidoRsAnswersAsOnSqlite) {
@@ -228,9 +225,8 @@ TEST_F(PgFindE2eTest, QidoRsAnswersAsOnSqlite) {
   ExpectSameSearch("/dicom-web/studies/" + study_uids_[0] + "/series", 2);
   ExpectSameSearch("/dicom-web/series?Modality=CT", 2);
   ExpectSameSearch("/dicom-web/instances?PatientID=PID-P", 2);
-  ExpectSameSearch("/dicom-web/studies/" + study_uids_[0] + "/series/" + series_uids_[0] +
-                       "/instances",
-                   2);
+  ExpectSameSearch(
+      "/dicom-web/studies/" + study_uids_[0] + "/series/" + series_uids_[0] + "/instances", 2);
   ExpectSameSearch("/dicom-web/studies?PatientID=NOBODY", 0);
 }
 

@@ -64,8 +64,7 @@ TEST_F(PgRowCursorE2eTest, EveryRowOnceInOrderAcrossBatchBoundaries) {
   for (int count : {0, 1, 255, 256, 257, 512, 600}) {
     SCOPED_TRACE(count);
     const auto values =
-        ReadAll("SELECT g FROM generate_series(1, $1::int) g ORDER BY g",
-                {PgParam::Int(count)});
+        ReadAll("SELECT g FROM generate_series(1, $1::int) g ORDER BY g", {PgParam::Int(count)});
     ASSERT_EQ(values.size(), static_cast<size_t>(count));
     for (int i = 0; i < count; ++i) ASSERT_EQ(values[i], std::to_string(i + 1));
   }

@@ -14,8 +14,8 @@
 #include "catalog/index/postgres/pg_connection.h"
 #include "catalog/index/postgres/pg_schema.h"
 #include "catalog/query/find_request.h"
-#include "catalog/query/sql_plan.h"
 #include "catalog/query/pg_index_reader.h"
+#include "catalog/query/sql_plan.h"
 #include "tests/support/postgres_server.h"
 
 namespace pixeldex::query {

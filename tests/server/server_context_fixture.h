@@ -18,8 +18,8 @@
 
 #include "catalog/index/index_writer.h"
 #include "catalog/index/reader_pool.h"
-#include "catalog/query/index_reader.h"
 #include "catalog/ingest/ingest_pipeline.h"
+#include "catalog/query/index_reader.h"
 #include "catalog/storage/file_store.h"
 #include "catalog/storage/incoming_file.h"
 #include "server/access/access_control.h"

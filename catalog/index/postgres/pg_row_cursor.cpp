@@ -25,10 +25,9 @@ Result<std::unique_ptr<PgRowCursor>> PgRowCursor::Open(PgConnection& conn, std::
   if (timeout.count() > 0) {
     // set_config(..., is_local => true) is SET LOCAL with a bound value: it
     // ends with the transaction (PostgreSQL documentation 9.27.1).
-    PIXELDEX_RETURN_IF_ERROR(
-        conn.Exec("SELECT set_config('statement_timeout', $1, true)",
-                  {PgParam::Text(std::to_string(timeout.count()))})
-            .status());
+    PIXELDEX_RETURN_IF_ERROR(conn.Exec("SELECT set_config('statement_timeout', $1, true)",
+                                       {PgParam::Text(std::to_string(timeout.count()))})
+                                 .status());
   }
   // NO SCROLL: read forward once; no WITH HOLD: the cursor ends with the
   // transaction. The parameters are bound to the declared query.

@@ -42,10 +42,10 @@ class PgRowCursor final : public RowCursor {
   explicit PgRowCursor(PgConnection& conn) : conn_(conn), session_(conn.sessions()) {}
 
   PgConnection& conn_;
-  uint64_t session_;              // conn_.sessions() when the transaction began
+  uint64_t session_;            // conn_.sessions() when the transaction began
   std::optional<PgRows> rows_;  // the batch fetched last
-  int row_ = -1;                  // the current row in rows_
-  bool last_batch_ = false;       // rows_ holds the cursor's last rows
+  int row_ = -1;                // the current row in rows_
+  bool last_batch_ = false;     // rows_ holds the cursor's last rows
 };
 
 }  // namespace pixeldex::index::postgres
