@@ -32,8 +32,9 @@ struct ServerContext {
   // A read-only connection to the SQLite index (for retrieves), from the
   // server's pool; it goes back when the PooledReader is destroyed.
   std::function<Result<index::PooledReader>()> open_reader;
-  // A read-only reader of the index, SQLite or PostgreSQL, for C-FIND
-  // (CatalogArchive::OpenFindReader).
+  // A read-only reader of the index, SQLite or PostgreSQL, for C-FIND and
+  // QIDO-RS (CatalogArchive::OpenFindReader); its connection goes back to
+  // the pool when the reader is destroyed.
   std::function<Result<std::unique_ptr<query::IndexReader>>()> open_find_reader;
   // Set when the server is stopping: associations finish their current
   // operation, then end.
