@@ -78,7 +78,18 @@ Result<std::unique_ptr<CatalogArchive>> CatalogArchive::Open(const Settings& set
   archive->pipeline_ = std::make_unique<ingest::IngestPipeline>(
       *archive->store_, *archive->writer_, IngestOptionsFrom(settings));
   archive->readers_ = std::make_unique<index::ReaderPool>(settings.storage.index);
+  if (archive->on_postgres_) {
+    archive->pg_readers_ = std::make_unique<query::PgReaderPool>(settings.storage.index);
+  }
   return archive;
+}
+
+Result<std::unique_ptr<query::IndexReader>> CatalogArchive::OpenFindReader() {
+  if (pg_readers_) return pg_readers_->Acquire();
+  auto lease = readers_->Acquire();
+  if (!lease.ok()) return lease.status();
+  return std::unique_ptr<query::IndexReader>(
+      std::make_unique<query::SqliteIndexReader>(std::move(lease).value()));
 }
 
 }  // namespace pixeldex::server

@@ -2,10 +2,11 @@
 // CatalogArchive: the one place that opens an archive from the settings: the
 // storage root (FileStore), the index (the group-committing IndexWriter and
 // the ReaderPool that C-FIND, QIDO-RS and retrieves read through) and the
-// ingest pipeline over them. storage.index names the SQLite file, or with a
-// postgresql:// URI a PostgreSQL database whose schema is created or
-// migrated here (catalog/index/postgres); on PostgreSQL only the server
-// role writes so far, and what reads the index through SQLite refuses
+// ingest pipeline over them, and the C-FIND readers. storage.index names the
+// SQLite file, or with a postgresql:// URI a PostgreSQL database whose
+// schema is created or migrated here (catalog/index/postgres); on
+// PostgreSQL only the server role writes so far, C-FIND and QIDO-RS read
+// through OpenFindReader, and what reads the index through SQLite refuses
 // (sqlite_db.h, Db::Open). `serve` opens it as the owner of the incoming
 // directory: files an earlier run left incomplete are removed and old
 // history is pruned. The commands that write beside a running server
@@ -20,6 +21,8 @@
 #include "catalog/index/index_writer.h"
 #include "catalog/index/reader_pool.h"
 #include "catalog/ingest/ingest_pipeline.h"
+#include "catalog/query/index_reader.h"
+#include "catalog/query/pg_index_reader.h"
 #include "catalog/storage/file_store.h"
 #include "server/config/settings.h"
 
@@ -41,6 +44,10 @@ class CatalogArchive {
   index::IndexWriter& writer() { return *writer_; }
   ingest::IngestPipeline& pipeline() { return *pipeline_; }
   index::ReaderPool& readers() { return *readers_; }
+  // A reader for C-FIND and QIDO-RS: a pooled SQLite or PostgreSQL
+  // connection (on PostgreSQL kIoError "database unavailable" while the
+  // server is away).
+  Result<std::unique_ptr<query::IndexReader>> OpenFindReader();
   // storage.index is a PostgreSQL URI.
   bool on_postgres() const { return on_postgres_; }
 
@@ -53,6 +60,7 @@ class CatalogArchive {
   std::unique_ptr<index::IndexWriter> writer_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
   std::unique_ptr<index::ReaderPool> readers_;
+  std::unique_ptr<query::PgReaderPool> pg_readers_;  // on PostgreSQL only
 };
 
 }  // namespace pixeldex::server

@@ -111,10 +111,11 @@ Result<int> DicomServer::Start() {
   if (!archive.ok()) return archive.status();
   archive_ = std::move(archive).value();
   PIXELDEX_RETURN_IF_ERROR(StartMoveTls());
-  context_ = std::make_unique<ServerContext>(ServerContext{
-      settings_, access_, archive_->pipeline(), archive_->store(), archive_->writer(),
-      [this] { return archive_->readers().Acquire(); },
-      stopping_, metrics_, move_tls_.get(), ThrowOnCommandFromEnvironment()});
+  context_ = std::make_unique<ServerContext>(
+      ServerContext{settings_, access_, archive_->pipeline(), archive_->store(), archive_->writer(),
+                    [this] { return archive_->readers().Acquire(); },
+                    [this] { return archive_->OpenFindReader(); }, stopping_, metrics_,
+                    move_tls_.get(), ThrowOnCommandFromEnvironment()});
   AddComputedMetrics();
 
   dcmConnectionTimeout.set(settings_.network.acse_timeout_seconds);

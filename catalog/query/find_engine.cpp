@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "catalog/query/dicom_json.h"
-#include "catalog/query/sqlite_dialect.h"
 
 namespace pixeldex::query {
 namespace {
@@ -57,21 +56,29 @@ Result<index::Statement> PrepareFind(index::Db& db, const SqlPlan& plan) {
   return stmt;
 }
 
+Result<FindCursor> FindCursor::Open(IndexReader& reader, const FindRequest& request,
+                                    const FindOptions& options, const ReadWatch& watch,
+                                    const std::optional<FindPage>& page) {
+  auto plan = BuildSqlPlan(request, options, reader.dialect(), page);
+  if (!plan.ok()) return plan.status();
+  auto rows = reader.Open(*plan, watch);
+  if (!rows.ok()) return rows.status();
+  return FindCursor(std::move(rows).value(), std::move(*plan), request, options);
+}
+
 Result<FindCursor> FindCursor::Open(index::Db& db, const FindRequest& request,
                                     const FindOptions& options,
                                     const std::optional<FindPage>& page) {
-  auto plan = BuildSqlPlan(request, options, SqliteDialect::Instance(), page);
-  if (!plan.ok()) return plan.status();
-  auto stmt = PrepareFind(db, *plan);
-  if (!stmt.ok()) return stmt.status();
-  return FindCursor(std::move(*stmt), std::move(*plan), request, options);
+  SqliteIndexReader reader(db);
+  return Open(reader, request, options, ReadWatch{}, page);
 }
 
 Result<std::optional<FindMatch>> FindCursor::Next() {
   if (done_) return std::optional<FindMatch>();
-  if (!stmt_.Step()) {
+  auto row = rows_->Step();
+  if (!row.ok() || !*row) {
     done_ = true;
-    if (!stmt_.status().ok()) return stmt_.status();
+    if (!row.ok()) return row.status();
     return std::optional<FindMatch>();
   }
   if (options_.max_results > 0 && returned_ == options_.max_results) {
@@ -98,8 +105,8 @@ Result<FindMatch> FindCursor::ReadRow() const {
     const ReturnColumn& column = plan_.columns[k];
     const int col = static_cast<int>(k);
     ResponseAttribute attribute{column.tag, column.vr, {}, {}};
-    if (!stmt_.IsNull(col)) {
-      const std::string text = stmt_.Text(col);
+    if (!rows_->IsNull(col)) {
+      const std::string text = rows_->Text(col);
       switch (column.kind) {
         case ReturnColumn::Kind::kText:
           if (!text.empty()) attribute.values.push_back(text);

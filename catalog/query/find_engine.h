@@ -1,12 +1,14 @@
 #pragma once
-// The C-FIND engine over the SQLite index: executes the matching plan of a
-// FindRequest and yields one FindMatch per matching entity, streaming from
-// the statement (never holding all results in memory).
+// The C-FIND engine over the index, SQLite or PostgreSQL (index_reader.h):
+// executes the matching plan of a FindRequest and yields one FindMatch per
+// matching entity, streaming from the statement's cursor (never holding all
+// results in memory).
 //
 // FindCursor is the pull interface the DIMSE bridge needs (DCMTK asks for one
 // response at a time and checks C-CANCEL in between); RunFind is the push
 // interface built on it. Neither is thread-safe: one cursor per association,
-// on a connection (read-only, index::PrepareForReading) that outlives it.
+// on a reader (or a SQLite connection: read-only, index::PrepareForReading)
+// that outlives it.
 //
 // Every response carries Specific Character Set (0008,0005) "ISO_IR 192",
 // Query/Retrieve Level (0008,0052), the unique keys of the query level and
@@ -17,8 +19,10 @@
 #include <optional>
 
 #include "catalog/common/result.h"
+#include "catalog/index/row_cursor.h"
 #include "catalog/index/sqlite_db.h"
 #include "catalog/query/find_options.h"
+#include "catalog/query/index_reader.h"
 #include "catalog/query/query_types.h"
 #include "catalog/query/sql_plan.h"
 
@@ -27,12 +31,17 @@ namespace pixeldex::query {
 class FindCursor {
  public:
   // With a page, only the window's matches, in the level's key order (QIDO-RS).
+  static Result<FindCursor> Open(IndexReader& reader, const FindRequest& request,
+                                 const FindOptions& options, const ReadWatch& watch,
+                                 const std::optional<FindPage>& page = std::nullopt);
+  // The same on a SQLite connection, unwatched.
   static Result<FindCursor> Open(index::Db& db, const FindRequest& request,
                                  const FindOptions& options,
                                  const std::optional<FindPage>& page = std::nullopt);
 
   // The next match; nullopt when matching is complete or the max_results
-  // limit was reached (see limit_reached()). Errors are SQLite/JSON failures.
+  // limit was reached (see limit_reached()). Errors are the database's and
+  // JSON failures.
   Result<std::optional<FindMatch>> Next();
 
   // True once Next() stopped because more than max_results entities match.
@@ -42,14 +51,15 @@ class FindCursor {
   bool unsupported_matching() const { return plan_.unsupported_matching; }
 
  private:
-  FindCursor(index::Statement stmt, SqlPlan plan, FindRequest request, FindOptions options)
-      : stmt_(std::move(stmt)),
+  FindCursor(std::unique_ptr<index::RowCursor> rows, SqlPlan plan, FindRequest request,
+             FindOptions options)
+      : rows_(std::move(rows)),
         plan_(std::move(plan)),
         request_(std::move(request)),
         options_(options) {}
   Result<FindMatch> ReadRow() const;
 
-  index::Statement stmt_;
+  std::unique_ptr<index::RowCursor> rows_;
   SqlPlan plan_;
   FindRequest request_;
   FindOptions options_;

@@ -46,6 +46,8 @@ class AssociationSession {
   void LogLine(LogLevel level, const std::string& message, LogFields extra = {}) const;
   // The association's read-only index connection, opened on first use.
   Result<index::Db*> Reader();
+  // The association's C-FIND reader (SQLite or PostgreSQL), opened on first use.
+  Result<query::IndexReader*> FindReader();
   // Serves requests until the association ends; returns how it ended.
   std::string Serve();
   // Serves a request, or refuses it when its context does not admit it.
@@ -62,6 +64,7 @@ class AssociationSession {
   std::string peer_;
   std::string started_at_;
   std::optional<index::PooledReader> reader_;
+  std::unique_ptr<query::IndexReader> find_reader_;
   bool combined_datetime_ = false;  // PS3.4 C.5.1.1.1 byte 2 was negotiated
   NegotiationPolicy allowed_;       // what the caller may do, fixed at negotiation
 };

@@ -5,12 +5,14 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 
 #include "catalog/common/result.h"
 #include "catalog/index/index_writer.h"
 #include "catalog/index/reader_pool.h"
 #include "catalog/index/sqlite_db.h"
 #include "catalog/ingest/ingest_pipeline.h"
+#include "catalog/query/index_reader.h"
 #include "catalog/storage/file_store.h"
 #include "server/access/access_control.h"
 #include "server/config/settings.h"
@@ -27,9 +29,13 @@ struct ServerContext {
   storage::FileStore& store;
   // For the operational history (associations, events).
   index::IndexWriter& writer;
-  // A read-only connection to the index (for C-FIND and retrieves), from
-  // the server's pool; it goes back when the PooledReader is destroyed.
+  // A read-only connection to the SQLite index (for retrieves), from the
+  // server's pool; it goes back when the PooledReader is destroyed.
   std::function<Result<index::PooledReader>()> open_reader;
+  // A read-only reader of the index, SQLite or PostgreSQL, for C-FIND and
+  // QIDO-RS (CatalogArchive::OpenFindReader); its connection goes back to
+  // the pool when the reader is destroyed.
+  std::function<Result<std::unique_ptr<query::IndexReader>>()> open_find_reader;
   // Set when the server is stopping: associations finish their current
   // operation, then end.
   const std::atomic<bool>& stopping;

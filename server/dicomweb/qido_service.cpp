@@ -50,7 +50,7 @@ struct QidoPage {
 // 8.3.4.4) are the engine's window, applied in its SQL, so a deep page costs
 // what the first does; the server's cap asks for one match more, to tell
 // whether it ended the page.
-Result<QidoPage> RunQidoSearch(index::Db& db, const QidoSearch& search,
+Result<QidoPage> RunQidoSearch(query::IndexReader& reader, const QidoSearch& search,
                                const query::FindOptions& options, const std::string& root) {
   query::FindOptions engine = options;
   engine.max_results = 0;
@@ -61,7 +61,7 @@ Result<QidoPage> RunQidoSearch(index::Db& db, const QidoSearch& search,
     wanted = options.max_results;
     window.limit = wanted + 1;
   }
-  auto cursor = query::FindCursor::Open(db, search.request, engine, window);
+  auto cursor = query::FindCursor::Open(reader, search.request, engine, query::ReadWatch{}, window);
   if (!cursor.ok()) return cursor.status();
   QidoPage page;
   page.unsupported_matching = cursor->unsupported_matching();
@@ -102,13 +102,13 @@ HttpResponse Search(const DicomwebContext& context, QueryLevel level, const Http
   auto search = ParseQidoSearch(scope, *query);
   if (!search.ok()) return HttpResponse::Text(400, search.status().message());
 
-  auto db = context.open_reader();
-  if (!db.ok()) {
-    LogError("qido: cannot open the index: {}", db.status().ToString());
+  auto reader = context.open_find_reader();
+  if (!reader.ok()) {
+    LogError("qido: cannot open the index: {}", reader.status().ToString());
     return HttpResponse::Text(503, "the index cannot be read");
   }
   const std::string root = ServiceRoot(request, context.scheme);
-  auto page = RunQidoSearch(db->db(), *search, context.find_options, root);
+  auto page = RunQidoSearch(**reader, *search, context.find_options, root);
   if (!page.ok()) {
     if (page.status().code() == Status::Code::kInvalidArgument) {
       return HttpResponse::Text(400, page.status().message());

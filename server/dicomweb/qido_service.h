@@ -5,7 +5,8 @@
 //   /studies/{study}/instances  /studies/{study}/series/{series}/instances
 // Each search runs through the C-FIND engine (qido_search.h builds its
 // FindRequest; RunQidoSearch is the one hook to catalog/query) on a read-only
-// index connection, and answers application/dicom+json (Annex F):
+// index reader, SQLite or PostgreSQL (catalog/query/index_reader.h), and
+// answers application/dicom+json (Annex F):
 //   200  an array of matches, in the order they entered the index, after
 //        offset, at most limit (and at most query.max_results; more -> a
 //        Warning, 8.3.4.4); offset and limit are applied in the engine's SQL
@@ -14,7 +15,7 @@
 //   406  an Accept the service cannot meet (only DICOM JSON is produced)
 // fuzzymatching=true is answered with literal matching and a Warning header
 // saying so (PS3.18 8.3.4.3). Thread-safe: each request opens its own
-// connection.
+// reader.
 
 #include <filesystem>
 #include <functional>
@@ -23,6 +24,7 @@
 #include "catalog/common/result.h"
 #include "catalog/index/reader_pool.h"
 #include "catalog/query/find_options.h"
+#include "catalog/query/index_reader.h"
 #include "server/http/router.h"
 
 namespace pixeldex::server {
@@ -32,6 +34,9 @@ struct DicomwebContext {
   // from the server's ReaderPool, for one request; the PooledReader gives it
   // back.
   std::function<Result<index::PooledReader>()> open_reader;
+  // A read-only reader of the index, SQLite or PostgreSQL, for one QIDO-RS
+  // search (CatalogArchive::OpenFindReader).
+  std::function<Result<std::unique_ptr<query::IndexReader>>()> open_find_reader;
   // PN case sensitivity and the result cap, as for C-FIND (query.*).
   query::FindOptions find_options;
   // "http" or "https", for the Retrieve URL (0008,1190) of each match.

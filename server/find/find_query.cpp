@@ -9,13 +9,6 @@
 #include "server/find/find_identifier.h"
 
 namespace pixeldex::server {
-namespace {
-
-// SQLite VM instructions between two looks at the clock and the held
-// responses (a few microseconds of work).
-constexpr int kProgressInstructions = 1000;
-
-}  // namespace
 
 FindQuery::FindQuery(const FindContext& context, std::function<void()> while_searching)
     : context_(context),
@@ -46,14 +39,17 @@ Status FindQuery::Open(const std::string& sop_class_uid, DcmDataset* identifier,
   auto request = query::MakeFindRequest(model, std::move(*keys), context_.combined_datetime);
   if (!request.ok()) return request.status();
   level_ = query::QueryLevelName(request->level);
-  auto db = context_.reader();
-  if (!db.ok()) return Status::Internal("index unavailable: " + db.status().message());
-  db_ = *db;
-  progress_.emplace(*db_, kProgressInstructions, [this] {
+  auto reader = context_.reader();
+  if (!reader.ok()) return Status::Internal("index unavailable: " + reader.status().message());
+  // While the database looks for the next match: the held responses go out,
+  // and the search is interrupted past the deadline.
+  query::ReadWatch watch;
+  watch.interrupt = [this] {
     if (while_searching_) while_searching_();
     return TimedOut();
-  });
-  auto cursor = query::FindCursor::Open(*db_, *request, context_.options);
+  };
+  watch.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(context_.time_limit);
+  auto cursor = query::FindCursor::Open(**reader, *request, context_.options, watch);
   if (!cursor.ok()) return cursor.status();
   cursor_.emplace(std::move(*cursor));
   return Status::Ok();
@@ -70,7 +66,8 @@ std::optional<FindAnswer> FindQuery::Start(const std::string& sop_class_uid,
 FindAnswer FindQuery::Next(bool cancelled) {
   if (cancelled) return Final(STATUS_FIND_Cancel_MatchingTerminatedDueToCancelRequest, "");
   // The time limit, between responses (a peer that reads slowly) and inside
-  // SQLite's steps (the progress handler interrupts them).
+  // the database's work (SQLite's progress handler, PostgreSQL's
+  // statement_timeout).
   if (TimedOut()) return Final(STATUS_FIND_Refused_OutOfResources, TimeLimitComment());
   auto next = cursor_->Next();
   if (!next.ok()) {
@@ -100,7 +97,6 @@ FindAnswer FindQuery::Next(bool cancelled) {
 // is slow to read it no longer holds a snapshot of the index.
 FindAnswer FindQuery::Final(Uint16 status, std::string comment) {
   cursor_.reset();
-  progress_.reset();
   if (status == STATUS_FIND_Refused_OutOfResources) {
     LogWarning({{"calling_aet", context_.calling_ae},
                 {"status", fmt::format("{:04X}", status)},

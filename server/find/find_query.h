@@ -21,12 +21,12 @@
 //                has no warning status for a truncated result, and 0000
 //                means "matching is complete" (PS3.4 C.4.1.1.4, Table
 //                C.4-1), so a truncated answer must end in a failure.
-//   C000         unable to process (index unavailable, SQLite error, unknown
+//   C000         unable to process (index unavailable, database error, unknown
 //                Specific Character Set), with Error Comment
 //   0122         SOP class not supported: only the Patient Root and Study
 //                Root Query/Retrieve Information Models - FIND are served
 // One per request, on the association's thread, reading the index
-// connection FindContext::reader lends.
+// (SQLite or PostgreSQL) through the reader FindContext::reader lends.
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdatset.h>
@@ -39,22 +39,22 @@
 #include <string>
 
 #include "catalog/common/result.h"
-#include "catalog/index/sqlite_db.h"
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_options.h"
+#include "catalog/query/index_reader.h"
 #include "server/metrics/metric_types.h"
 
 namespace pixeldex::server {
 
 struct FindContext {
-  // Lends a read-only index connection (index::PrepareForReading applied),
-  // valid for the whole request.
-  std::function<Result<index::Db*>()> reader;
+  // Lends a read-only index reader, valid for the whole request.
+  std::function<Result<query::IndexReader*>()> reader;
   query::FindOptions options;
   // How long one request may take, from its arrival to its final response,
-  // counting SQLite's work (its progress handler interrupts a step) and the
-  // time the peer takes to read the responses; 0 = no limit. The index
-  // snapshot a request reads is held at most this long.
+  // counting the database's work (SQLite's progress handler interrupts a
+  // step, PostgreSQL's statement_timeout a fetch) and the time the peer
+  // takes to read the responses; 0 = no limit. The index snapshot a request
+  // reads is held at most this long.
   std::chrono::seconds time_limit{0};
   // PS3.4 C.5.1.1: the SCU negotiated combined date-time range matching.
   bool combined_datetime = false;
@@ -77,7 +77,8 @@ class FindQuery {
  public:
   // The request arrives now (its time limit starts). `while_searching` runs
   // every few microseconds of SQLite work (the handler writes out the
-  // pending responses it holds); may be empty.
+  // pending responses it holds; on PostgreSQL they go out between fetches);
+  // may be empty.
   FindQuery(const FindContext& context, std::function<void()> while_searching);
 
   // Validates the request and opens the cursor; the final answer when the
@@ -102,10 +103,6 @@ class FindQuery {
   const FindContext& context_;
   std::function<void()> while_searching_;
   std::chrono::steady_clock::time_point deadline_;
-  index::Db* db_ = nullptr;
-  // While SQLite looks for the next match: runs while_searching_, and
-  // interrupts it past the deadline.
-  std::optional<index::ProgressCallback> progress_;
   std::optional<query::FindCursor> cursor_;
   std::string level_ = "-";
   size_t matches_ = 0;

@@ -83,6 +83,9 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
     context->open_reader = [&server_context = server.context()] {
       return server_context.open_reader();
     };
+    context->open_find_reader = [&server_context = server.context()] {
+      return server_context.open_find_reader();
+    };
     context->find_options.pn_case_insensitive = settings.query.pn_case_insensitive;
     context->find_options.max_results = static_cast<size_t>(settings.query.max_results);
     context->scheme = http.tls ? "https" : "http";

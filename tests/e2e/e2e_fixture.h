@@ -49,6 +49,47 @@ inline ProcessResult PixeldexOn(const TempDir& dir, const std::string& command,
   return RunProcess(argv);
 }
 
+// DCMTK's findscu with `args` and keys against `server`, its responses
+// written into the new folder `out`; returns each response identifier, in
+// the order findscu wrote them.
+inline std::vector<std::unique_ptr<DcmDataset>> FindScu(const ServerProcess& server,
+                                                        const std::string& out,
+                                                        const std::vector<std::string>& args,
+                                                        ProcessResult* result = nullptr) {
+  std::filesystem::create_directories(out);
+  std::vector<std::string> argv = {"findscu",  "-aet", "VIEWER", "-aec",
+                                   "PIXELDEX", "-X",   "-od",    out};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back("127.0.0.1");
+  argv.push_back(server.port_string());
+  ProcessResult r = RunProcess(argv, FastClientEnv());
+  if (result) *result = r;
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(out)) {
+    names.push_back(entry.path().string());
+  }
+  std::sort(names.begin(), names.end());
+  std::vector<std::unique_ptr<DcmDataset>> responses;
+  for (const auto& name : names) {
+    DcmFileFormat file;
+    EXPECT_TRUE(file.loadFile(name.c_str()).good());
+    responses.emplace_back(new DcmDataset(*file.getDataset()));
+  }
+  return responses;
+}
+
+// The values of `tag` in `responses` (multiple values joined by '\\').
+inline std::set<std::string> ResponseValues(
+    const std::vector<std::unique_ptr<DcmDataset>>& responses, const DcmTagKey& tag) {
+  std::set<std::string> values;
+  for (const auto& ds : responses) {
+    OFString v;
+    ds->findAndGetOFStringArray(tag, v);
+    values.insert(v.c_str());
+  }
+  return values;
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   // Extra `pixeldex serve` arguments for the fixture's server.
@@ -116,38 +157,12 @@ class ServerTest : public ::testing::Test {
   // the order findscu wrote them.
   std::vector<std::unique_ptr<DcmDataset>> Find(const std::vector<std::string>& args,
                                                 ProcessResult* result = nullptr) {
-    const std::string out = dir_ / ("responses" + std::to_string(++find_count_));
-    std::filesystem::create_directories(out);
-    std::vector<std::string> argv = {"findscu", "-aet", "VIEWER", "-aec", "PIXELDEX", "-X",
-                                     "-od", out};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back("127.0.0.1");
-    argv.push_back(server_->port_string());
-    ProcessResult r = RunProcess(argv, FastClientEnv());
-    if (result) *result = r;
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(out)) {
-      names.push_back(entry.path().string());
-    }
-    std::sort(names.begin(), names.end());
-    std::vector<std::unique_ptr<DcmDataset>> responses;
-    for (const auto& name : names) {
-      DcmFileFormat file;
-      EXPECT_TRUE(file.loadFile(name.c_str()).good());
-      responses.emplace_back(new DcmDataset(*file.getDataset()));
-    }
-    return responses;
+    return FindScu(*server_, dir_ / ("responses" + std::to_string(++find_count_)), args, result);
   }
 
   static std::set<std::string> Values(const std::vector<std::unique_ptr<DcmDataset>>& responses,
                                       const DcmTagKey& tag) {
-    std::set<std::string> values;
-    for (const auto& ds : responses) {
-      OFString v;
-      ds->findAndGetOFStringArray(tag, v);
-      values.insert(v.c_str());
-    }
-    return values;
+    return ResponseValues(responses, tag);
   }
 
   TempDir dir_;

@@ -14,8 +14,8 @@
 #include "catalog/index/postgres/pg_connection.h"
 #include "catalog/index/postgres/pg_schema.h"
 #include "catalog/query/find_request.h"
+#include "catalog/query/pg_index_reader.h"
 #include "catalog/query/sql_plan.h"
-#include "tests/postgres/plan_params.h"
 #include "tests/support/postgres_server.h"
 
 namespace pixeldex::query {
@@ -216,7 +216,7 @@ TEST_F(PostgresDialectE2eTest, PlannerPlansRunOnPostgres) {
     ASSERT_TRUE(request.ok()) << request.status().ToString();
     auto plan = BuildSqlPlan(*request, FindOptions{}, Pg());
     ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-    auto rows = conn_->Exec(plan->sql, testing::PgParamsOf(*plan));
+    auto rows = conn_->Exec(plan->sql, PgParamsOf(*plan));
     ASSERT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << plan->sql;
     EXPECT_EQ(rows->rows(), 1) << plan->sql;
   }

@@ -26,7 +26,7 @@ class FindQueryTest : public testing::ServerContextFixture {
  protected:
   void SetUp() override {
     ServerContextFixture::SetUp();
-    context_.reader = [this] { return Reader(); };
+    context_.reader = [this] { return FindReader(); };
     context_.calling_ae = "FINDSCU";
     // Two studies of patient PID-7, one of PID-8.
     for (const char* patient : {"PID-7", "PID-7", "PID-8"}) {
@@ -144,7 +144,7 @@ TEST_F(FindQueryTest, MoreKeysThanTheLimitAreA700) {
 }
 
 TEST_F(FindQueryTest, UnavailableIndexIsC000) {
-  context_.reader = [] { return Result<index::Db*>(Status::IoError("disk gone")); };
+  context_.reader = [] { return Result<query::IndexReader*>(Status::IoError("disk gone")); };
   const auto answers = RunStudiesOf("PID-7");
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0].status, STATUS_FIND_Failed_UnableToProcess);

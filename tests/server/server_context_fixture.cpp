@@ -28,9 +28,15 @@ void ServerContextFixture::UseDuplicatePolicy(ingest::DuplicatePolicy policy) {
   options.duplicates = policy;
   options.thumbnails = false;
   pipeline_ = std::make_unique<ingest::IngestPipeline>(store_, *writer_, options);
-  context_ = std::make_unique<server::ServerContext>(
-      server::ServerContext{settings_, access_, *pipeline_, store_, *writer_,
-                            [this] { return readers_.Acquire(); }, stopping_, metrics_});
+  context_ = std::make_unique<server::ServerContext>(server::ServerContext{
+      settings_, access_, *pipeline_, store_, *writer_, [this] { return readers_.Acquire(); },
+      [this]() -> Result<std::unique_ptr<query::IndexReader>> {
+        auto lease = readers_.Acquire();
+        if (!lease.ok()) return lease.status();
+        return std::unique_ptr<query::IndexReader>(
+            std::make_unique<query::SqliteIndexReader>(std::move(lease).value()));
+      },
+      stopping_, metrics_});
 }
 
 storage::IncomingFile ServerContextFixture::Incoming(const TestInstance& t) {
@@ -48,6 +54,11 @@ void ServerContextFixture::Catalog(const TestInstance& t) {
 }
 
 Result<index::Db*> ServerContextFixture::Reader() { return &reader_->db(); }
+
+Result<query::IndexReader*> ServerContextFixture::FindReader() {
+  if (!find_reader_) find_reader_.emplace(reader_->db());
+  return &*find_reader_;
+}
 
 long long ServerContextFixture::Events(const std::string& kind) const {
   return probe_.Count("SELECT COUNT(*) FROM events WHERE kind = ?", {kind});

@@ -19,6 +19,7 @@
 #include "catalog/index/index_writer.h"
 #include "catalog/index/reader_pool.h"
 #include "catalog/ingest/ingest_pipeline.h"
+#include "catalog/query/index_reader.h"
 #include "catalog/storage/file_store.h"
 #include "catalog/storage/incoming_file.h"
 #include "server/access/access_control.h"
@@ -49,6 +50,8 @@ class ServerContextFixture : public ::testing::Test {
   // The read-only index connection SetUp acquired, as an association keeps
   // one (FindContext::reader, RetrieveContext::reader).
   Result<index::Db*> Reader();
+  // The same connection as a C-FIND reader (FindContext::reader).
+  Result<query::IndexReader*> FindReader();
   // History events of `kind` ("store_failed", ...).
   long long Events(const std::string& kind) const;
   // Files left in the incoming directory.
@@ -65,6 +68,7 @@ class ServerContextFixture : public ::testing::Test {
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
   index::ReaderPool readers_{index_path_};
   std::optional<index::PooledReader> reader_;
+  std::optional<query::SqliteIndexReader> find_reader_;
   std::atomic<bool> stopping_{false};
   server::metrics::ServerMetrics metrics_;
   std::unique_ptr<server::ServerContext> context_;

@@ -150,6 +150,12 @@ Status PgConnection::Transaction(const std::function<Status(PgConnection&)>& bod
   return Exec("COMMIT").status();
 }
 
+bool PgConnection::Idle() const {
+  // libpq 34.2 PQtransactionStatus: PQTRANS_IDLE, connected and no
+  // transaction open.
+  return PQstatus(conn_.get()) == CONNECTION_OK && PQtransactionStatus(conn_.get()) == PQTRANS_IDLE;
+}
+
 Result<PgRows> PgConnection::QueryReadOnly(std::string_view sql, std::span<const PgParam> params) {
   std::optional<PgRows> rows;
   Status status = Transaction(

@@ -84,6 +84,9 @@ class PgConnection {
   // for the few names that cannot be parameters (roles).
   Result<std::string> QuoteIdentifier(std::string_view name);
 
+  // Connected and outside any transaction: fit for another user.
+  bool Idle() const;
+
   const std::string& redacted_uri() const { return redacted_uri_; }
   // How many times this connection was made again: a caller whose own
   // transaction spans several calls compares it to see the transaction lost.

@@ -1,0 +1,48 @@
+#pragma once
+// RowCursor: the rows of one read statement on the index, one at a time,
+// whichever database holds the index (issue 18), so that the C-FIND engine
+// (catalog/query/find_engine.h) is one for SQLite and PostgreSQL. A cursor
+// is made from a statement whose values were bound as parameters; it never
+// takes SQL text with values in it.
+//
+// SqliteRowCursor steps a prepared SQLite Statement (sqlite_db.h);
+// PgRowCursor (postgres/pg_row_cursor.h) fetches from a PostgreSQL cursor.
+// Not thread-safe; the connection a cursor reads must outlive it.
+
+#include <memory>
+#include <string>
+
+#include "catalog/common/result.h"
+#include "catalog/index/sqlite_db.h"
+
+namespace pixeldex::index {
+
+class RowCursor {
+ public:
+  virtual ~RowCursor() = default;
+
+  // Advances: true when a row is available, false when there are no more.
+  virtual Result<bool> Step() = 0;
+  // Of the current row; columns are 0-based. Text is empty for NULL.
+  virtual bool IsNull(int col) const = 0;
+  virtual std::string Text(int col) const = 0;
+};
+
+class SqliteRowCursor final : public RowCursor {
+ public:
+  // `progress`, when given, lives as long as the statement (it watches the
+  // statement's steps) and ends after it.
+  explicit SqliteRowCursor(Statement statement,
+                           std::unique_ptr<ProgressCallback> progress = nullptr)
+      : progress_(std::move(progress)), statement_(std::move(statement)) {}
+
+  Result<bool> Step() override;
+  bool IsNull(int col) const override { return statement_.IsNull(col); }
+  std::string Text(int col) const override { return statement_.Text(col); }
+
+ private:
+  std::unique_ptr<ProgressCallback> progress_;  // declared first: destroyed last
+  Statement statement_;
+};
+
+}  // namespace pixeldex::index

@@ -1,0 +1,30 @@
+#include "catalog/query/index_reader.h"
+
+#include "catalog/query/find_engine.h"
+#include "catalog/query/sqlite_dialect.h"
+
+namespace pixeldex::query {
+namespace {
+
+// SQLite VM instructions between two calls of ReadWatch::interrupt (a few
+// microseconds of work).
+constexpr int kProgressInstructions = 1000;
+
+}  // namespace
+
+const SqlDialect& SqliteIndexReader::dialect() const { return SqliteDialect::Instance(); }
+
+Result<std::unique_ptr<index::RowCursor>> SqliteIndexReader::Open(const SqlPlan& plan,
+                                                                  const ReadWatch& watch) {
+  auto statement = PrepareFind(*db_, plan);
+  if (!statement.ok()) return statement.status();
+  std::unique_ptr<index::ProgressCallback> progress;
+  if (watch.interrupt) {
+    progress =
+        std::make_unique<index::ProgressCallback>(*db_, kProgressInstructions, watch.interrupt);
+  }
+  return std::unique_ptr<index::RowCursor>(
+      std::make_unique<index::SqliteRowCursor>(std::move(*statement), std::move(progress)));
+}
+
+}  // namespace pixeldex::query
