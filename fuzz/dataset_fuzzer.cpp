@@ -107,6 +107,10 @@ void Exercise(DcmFileFormat& file, E_TransferSyntax xfer) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // DCMTK's complaints are expected
   pixeldex::thumbnail::EnsureDcmtkDecodersRegistered();
+  // The path is built before the handler is registered, so that it is
+  // destroyed after the handler ran (exit handlers run in reverse order; the
+  // other way round the handler read a freed string, as valgrind reported).
+  (void)ScratchPath();
   std::atexit([] { std::remove(ScratchPath().c_str()); });
   return 0;
 }
