@@ -164,7 +164,12 @@ Result<RawFrame> ReadDcmtkCodecFrame(DcmDataset& dataset, DcmPixelData& pixel_da
   const size_t buffer_size = (std::max<size_t>(full, dcmtk_size) + 1) & ~size_t{1};
   RawFrame frame;
   frame.layout = layout;
-  frame.bytes.resize(buffer_size);
+  // Zeroed: DCMTK 3.6.7 may write less than the frame and still succeed (a
+  // JPEG stream of 8-bit precision in a 16-bit data set fills half of it, a
+  // smaller image part of it), and unwritten bytes would put whatever the
+  // heap held -- another instance's pixels -- into a thumbnail or a
+  // rendered frame (found running mutated frame headers under valgrind).
+  frame.bytes.assign(buffer_size, 0);
   Uint32 start_fragment = 0;  // DCMTK finds the frame's first fragment itself
   OFString color_model;
   OFCondition condition = pixel_data.getUncompressedFrame(
