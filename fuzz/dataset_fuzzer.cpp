@@ -2,7 +2,9 @@
 // set go through what the ingest pipeline does with them -- written behind a
 // Part-10 meta header as the receiver writes it, the nesting guard, DCMTK's
 // parser (large values left on disk), metadata extraction (typed keys + DICOM
-// JSON), thumbnail rendering -- and through C-FIND identifier parsing up to
+// JSON), thumbnail rendering, the transfer syntax conversion a C-GET or
+// C-MOVE makes when the peer did not accept the stored syntax (decoding every
+// frame with DCMTK's codecs) -- and through C-FIND identifier parsing up to
 // the SQL plan. Input: one byte choosing the transfer syntax (below), then
 // the data set. Crashes, sanitizer reports, hangs and huge allocations are
 // findings; errors returned are fine.
@@ -19,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "catalog/metadata/metadata_extractor.h"
@@ -29,6 +32,7 @@
 #include "catalog/thumbnail/codec_registry.h"
 #include "catalog/thumbnail/thumbnail_renderer.h"
 #include "server/find/find_identifier.h"
+#include "server/retrieve/outgoing_syntax.h"
 
 namespace {
 
@@ -39,6 +43,17 @@ constexpr E_TransferSyntax kSyntaxes[] = {
     EXS_JPEG2000LosslessOnly, EXS_JPEG2000,             EXS_BigEndianExplicit,
     EXS_DeflatedLittleEndianExplicit,
 };
+// Chosen by a first byte of 0x80 or more (below it, kSyntaxes as before, so
+// that earlier findings keep their meaning): the other codec variants DCMTK
+// decodes with other code (IJG's 12- and 16-bit libraries, JPEG-LS NEAR).
+constexpr E_TransferSyntax kCodecVariants[] = {
+    EXS_JPEGProcess2_4, EXS_JPEGProcess14, EXS_JPEGLSLossy,
+};
+
+E_TransferSyntax SyntaxFor(uint8_t selector) {
+  if (selector < 0x80) return kSyntaxes[selector % std::size(kSyntaxes)];
+  return kCodecVariants[(selector - 0x80) % std::size(kCodecVariants)];
+}
 
 // As the ingest pipeline loads received files: values above this stay on disk.
 constexpr Uint32 kLazyLoadThreshold = 4096;
@@ -75,6 +90,10 @@ void Exercise(DcmFileFormat& file, E_TransferSyntax xfer) {
   thumbnail::ThumbnailOptions options;
   options.max_size = 32;
   (void)thumbnail::RenderThumbnail(*file.getDataset(), xfer, options);
+  // Last: the conversion decompresses the data set in place.
+  if (thumbnail::ClassifyTransferSyntax(xfer) == thumbnail::SyntaxKind::kDcmtkCodec) {
+    (void)server::ConvertForSending(*file.getDataset(), EXS_LittleEndianExplicit);
+  }
   auto keys = server::IdentifierToKeys(*file.getDataset());
   if (!keys.ok()) return;
   for (auto model : {query::InformationModel::kPatientRoot, query::InformationModel::kStudyRoot}) {
@@ -88,13 +107,17 @@ void Exercise(DcmFileFormat& file, E_TransferSyntax xfer) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // DCMTK's complaints are expected
   pixeldex::thumbnail::EnsureDcmtkDecodersRegistered();
+  // The path is built before the handler is registered, so that it is
+  // destroyed after the handler ran (exit handlers run in reverse order; the
+  // other way round the handler read a freed string, as valgrind reported).
+  (void)ScratchPath();
   std::atexit([] { std::remove(ScratchPath().c_str()); });
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  const E_TransferSyntax xfer = kSyntaxes[data[0] % (sizeof(kSyntaxes) / sizeof(kSyntaxes[0]))];
+  const E_TransferSyntax xfer = SyntaxFor(data[0]);
   const std::string& path = ScratchPath();
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -1,8 +1,10 @@
 // Writes the fuzzer's seed corpus into the directory given: generated
 // instances in each transfer syntax the target knows (compressed with DCMTK's
-// command-line encoders, JPEG 2000 with OpenJPEG), C-FIND identifiers, and
-// nested sequences. Each seed is one syntax byte (dataset_fuzzer.cpp's table)
-// followed by a data set.
+// command-line encoders: JPEG baseline, progressive, extended 12-bit,
+// lossless and SV1, JPEG-LS lossless and near-lossless, RLE, in grey and
+// colour and with two frames; JPEG 2000 with OpenJPEG), C-FIND identifiers,
+// and nested sequences. Each seed is one syntax byte (dataset_fuzzer.cpp's
+// table) followed by a data set.
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -24,12 +26,16 @@ namespace {
 namespace fs = std::filesystem;
 using pixeldex::testing::TestInstance;
 
-// Indexes into dataset_fuzzer.cpp's kSyntaxes.
-enum Syntax : char { kExplicit = 0, kImplicit = 1, kJpegBaseline = 2, kJpegLossless = 3,
-                     kJpegLs = 4, kRle = 5, kJpeg2000Lossless = 6, kBigEndian = 8, kDeflated = 9 };
+// Selector bytes of dataset_fuzzer.cpp: indexes into its kSyntaxes, and
+// from 0x80 on into its kCodecVariants.
+enum Syntax : unsigned char { kExplicit = 0, kImplicit = 1, kJpegBaseline = 2, kJpegLosslessSv1 = 3,
+                              kJpegLs = 4, kRle = 5, kJpeg2000Lossless = 6, kBigEndian = 8,
+                              kDeflated = 9, kJpegExtended = 0x80, kJpegLossless = 0x81,
+                              kJpegLsNear = 0x82 };
 
 void WriteSeed(const fs::path& dir, const std::string& name, Syntax syntax, const std::string& part10) {
-  std::ofstream(dir / name, std::ios::binary) << syntax << pixeldex::testing::DatasetBytes(part10);
+  std::ofstream(dir / name, std::ios::binary)
+      << static_cast<char>(syntax) << pixeldex::testing::DatasetBytes(part10);
 }
 
 // A C-FIND identifier as a Part-10 file (Explicit VR Little Endian).
@@ -53,6 +59,36 @@ std::string WriteIdentifier(const fs::path& path, const char* level, bool with_s
     throw std::runtime_error("cannot write " + path.string());
   }
   return path.string();
+}
+
+// `source` rewritten by `change` into `path` (Explicit VR Little Endian).
+template <typename Change>
+std::string Rewrite(const std::string& source, const fs::path& path, Change change) {
+  DcmFileFormat file;
+  if (file.loadFile(source.c_str()).bad()) throw std::runtime_error("cannot read " + source);
+  change(*file.getDataset());
+  if (file.saveFile(path.c_str(), EXS_LittleEndianExplicit).bad()) {
+    throw std::runtime_error("cannot write " + path.string());
+  }
+  return path.string();
+}
+
+// 16x16 RGB, 8 bits, colour-by-pixel (PS3.3 C.7.6.3.1.3 Planar Configuration 0).
+void MakeRgb(DcmDataset& ds) {
+  std::vector<Uint8> rgb;
+  for (int i = 0; i < 16 * 16; ++i) {
+    rgb.insert(rgb.end(), {Uint8(i), Uint8(255 - i), Uint8(i * 7)});
+  }
+  ds.putAndInsertUint16(DCM_Rows, 16);
+  ds.putAndInsertUint16(DCM_Columns, 16);
+  ds.putAndInsertUint16(DCM_SamplesPerPixel, 3);
+  ds.putAndInsertString(DCM_PhotometricInterpretation, "RGB");
+  ds.putAndInsertUint16(DCM_PlanarConfiguration, 0);
+  ds.putAndInsertUint16(DCM_BitsAllocated, 8);
+  ds.putAndInsertUint16(DCM_BitsStored, 8);
+  ds.putAndInsertUint16(DCM_HighBit, 7);
+  ds.putAndInsertUint16(DCM_PixelRepresentation, 0);
+  ds.putAndInsertUint8Array(DCM_PixelData, rgb.data(), rgb.size());
 }
 
 }  // namespace
@@ -84,16 +120,40 @@ int main(int argc, char** argv) {
   pixeldex::testing::WriteTestInstance(deflated, grey8, EXS_DeflatedLittleEndianExplicit);
   WriteSeed(dir, "grey8_deflated", kDeflated, deflated);
 
-  const struct { const char* tool; const char* option; Syntax syntax; const char* name; } codecs[] = {
-      {"dcmcjpeg", "+eb", kJpegBaseline, "jpeg_baseline"},
-      {"dcmcjpeg", "+e1", kJpegLossless, "jpeg_lossless"},
-      {"dcmcjpls", "+el", kJpegLs, "jpegls"},
-      {"dcmcrle", "+ff", kRle, "rle"},
+  // Sources for the codecs besides those two: 12 bits stored (JPEG extended,
+  // ITU-T T.81 Annex G.1.1.1: 8 or 12 bits), RGB, and two frames.
+  const std::string grey12 = Rewrite(explicit16, work / "grey12.dcm", [](DcmDataset& ds) {
+    ds.putAndInsertUint16(DCM_BitsStored, 12);
+    ds.putAndInsertUint16(DCM_HighBit, 11);
+  });
+  const std::string rgb = Rewrite(explicit16, work / "rgb.dcm", MakeRgb);
+  TestInstance two_frames = grey8;
+  two_frames.number_of_frames = 2;
+  const std::string frames8 = (work / "frames8.dcm").string();
+  pixeldex::testing::WriteTestInstance(frames8, two_frames, EXS_LittleEndianExplicit);
+
+  const struct {
+    const char* tool; const char* option; Syntax syntax; const char* name; const std::string& source;
+  } codecs[] = {
+      {"dcmcjpeg", "+eb", kJpegBaseline, "jpeg_baseline", implicit8},
+      {"dcmcjpeg", "+e1", kJpegLosslessSv1, "jpeg_lossless", explicit16},
+      {"dcmcjpls", "+el", kJpegLs, "jpegls", explicit16},
+      {"dcmcrle", "+ff", kRle, "rle", explicit16},
+      {"dcmcjpeg", "+ee", kJpegExtended, "jpeg_extended_12", grey12},
+      {"dcmcjpeg", "+el", kJpegLossless, "jpeg_lossless_57", explicit16},
+      {"dcmcjpeg", "+eb", kJpegBaseline, "jpeg_baseline_ybr", rgb},
+      {"dcmcjpeg", "+e1", kJpegLosslessSv1, "jpeg_lossless_rgb", rgb},
+      {"dcmcjpeg", "+eb", kJpegBaseline, "jpeg_baseline_2_frames", frames8},
+      // Progressive (T.81 G.1), in a baseline data set: IJG decodes by the SOFn marker.
+      {"dcmcjpeg", "+ep", kJpegBaseline, "jpeg_progressive", implicit8},
+      {"dcmcjpls", "+en", kJpegLsNear, "jpegls_near", implicit8},
+      {"dcmcjpls", "+en", kJpegLsNear, "jpegls_near_12", grey12},
+      {"dcmcjpls", "+el", kJpegLs, "jpegls_rgb", rgb},
+      {"dcmcjpls", "+el", kJpegLs, "jpegls_2_frames", frames8},
   };
   for (const auto& c : codecs) {
-    const std::string source = c.syntax == kJpegBaseline ? implicit8 : explicit16;
     const std::string out = (work / (std::string(c.name) + ".dcm")).string();
-    auto r = pixeldex::testing::RunProcess({c.tool, c.option, source, out});
+    auto r = pixeldex::testing::RunProcess({c.tool, c.option, c.source, out});
     if (r.exit_code != 0) {
       std::fprintf(stderr, "%s failed: %s\n", c.tool, r.output.c_str());
       return 1;

@@ -8,10 +8,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "catalog/thumbnail/encapsulated_frame.h"
+#include "catalog/thumbnail/jpeg_frame_header_guard.h"
 #include "catalog/thumbnail/jpeg_marker_guard.h"
 #include "catalog/thumbnail/jpeg2000_decoder.h"
 #include "catalog/thumbnail/packed_bits.h"
@@ -122,10 +125,11 @@ Result<RawFrame> ReadNativeFrame(DcmDataset& dataset, DcmPixelData& pixel_data,
   return frame;
 }
 
-// DCMTK's JPEG decoder (A.4.1) can hang on a crafted stream, and its RLE
-// decoder (A.4.2) reads past the frame on crafted segment offsets: check
-// those streams first (jpeg_marker_guard.h, rle_header_guard.h).
-Status CheckDcmtkCodecFrame(DcmPixelData& pixel_data, int number_of_frames, int frame_index) {
+// DCMTK's JPEG decoder (A.4.1) can hang on a crafted stream or allocate what
+// its frame header claims, and its RLE decoder (A.4.2) reads past the frame
+// on crafted segment offsets: check those streams first
+// (jpeg_marker_guard.h, jpeg_frame_header_guard.h, rle_header_guard.h).
+Status CheckDcmtkCodecFrame(DcmPixelData& pixel_data, const FrameLayout& layout, int frame_index) {
   E_TransferSyntax xfer = EXS_Unknown;
   const DcmRepresentationParameter* parameter = nullptr;
   pixel_data.getOriginalRepresentationKey(xfer, parameter);
@@ -134,23 +138,24 @@ Status CheckDcmtkCodecFrame(DcmPixelData& pixel_data, int number_of_frames, int 
   Result<DcmPixelSequence*> sequence = OriginalPixelSequence(pixel_data);
   if (!sequence.ok()) return sequence.status();
   Result<std::vector<uint8_t>> stream =
-      ExtractEncapsulatedFrame(**sequence, number_of_frames, frame_index);
+      ExtractEncapsulatedFrame(**sequence, layout.number_of_frames, frame_index);
   if (!stream.ok()) return stream.status();
-  if (jpeg && !DcmtkJpegScanTerminates(stream->data(), stream->size())) {
-    return Status::Corruption("JPEG stream with a TEM marker before its frame header");
-  }
+  std::optional<std::string> problem;
   if (!jpeg) {
-    if (auto problem = RleHeaderProblem(stream->data(), stream->size())) {
-      return Status::Corruption(*problem);
-    }
+    problem = RleHeaderProblem(stream->data(), stream->size());
+  } else if (!DcmtkJpegScanTerminates(stream->data(), stream->size())) {
+    problem = "JPEG stream with a TEM marker before its frame header";
+  } else {
+    problem = JpegFrameHeaderProblem(stream->data(), stream->size(), layout);
   }
+  if (problem) return Status::Corruption(*problem);
   return Status::Ok();
 }
 
 // Decodes one frame with the DCMTK codec registered for the syntax.
 Result<RawFrame> ReadDcmtkCodecFrame(DcmDataset& dataset, DcmPixelData& pixel_data,
                                      const FrameLayout& layout, int frame_index) {
-  PIXELDEX_RETURN_IF_ERROR(CheckDcmtkCodecFrame(pixel_data, layout.number_of_frames, frame_index));
+  PIXELDEX_RETURN_IF_ERROR(CheckDcmtkCodecFrame(pixel_data, layout, frame_index));
   Uint32 dcmtk_size = 0;
   if (pixel_data.getUncompressedFrameSize(&dataset, dcmtk_size).bad()) dcmtk_size = 0;
   // The decoders write full-resolution samples; leave room for the pad byte.
@@ -159,7 +164,12 @@ Result<RawFrame> ReadDcmtkCodecFrame(DcmDataset& dataset, DcmPixelData& pixel_da
   const size_t buffer_size = (std::max<size_t>(full, dcmtk_size) + 1) & ~size_t{1};
   RawFrame frame;
   frame.layout = layout;
-  frame.bytes.resize(buffer_size);
+  // Zeroed: DCMTK 3.6.7 may write less than the frame and still succeed (a
+  // JPEG stream of 8-bit precision in a 16-bit data set fills half of it, a
+  // smaller image part of it), and unwritten bytes would put whatever the
+  // heap held -- another instance's pixels -- into a thumbnail or a
+  // rendered frame (found running mutated frame headers under valgrind).
+  frame.bytes.assign(buffer_size, 0);
   Uint32 start_fragment = 0;  // DCMTK finds the frame's first fragment itself
   OFString color_model;
   OFCondition condition = pixel_data.getUncompressedFrame(
@@ -259,7 +269,7 @@ Status CheckDcmtkDecodable(DcmDataset& dataset) {
   Result<FrameLayout> layout = ReadFrameLayout(dataset);
   if (!layout.ok()) return layout.status();
   for (int frame = 0; frame < layout->number_of_frames; ++frame) {
-    if (Status checked = CheckDcmtkCodecFrame(*pixel_data, layout->number_of_frames, frame);
+    if (Status checked = CheckDcmtkCodecFrame(*pixel_data, *layout, frame);
         !checked.ok()) {
       return Status::Corruption(fmt::format("frame {}: {}", frame + 1, checked.message()));
     }

@@ -40,7 +40,8 @@ Result<std::vector<uint8_t>> ReadEncapsulatedFrame(DcmDataset& dataset, const Fr
 
 // Whether every frame of `dataset`'s encapsulated Pixel Data may be handed to
 // DCMTK's decoders: kCorruption naming the first frame whose JPEG stream
-// would hang DCMTK (jpeg_marker_guard.h) or whose RLE header would make it
+// would hang DCMTK (jpeg_marker_guard.h) or declares a larger image than the
+// data set (jpeg_frame_header_guard.h), or whose RLE header would make it
 // read past the frame (rle_header_guard.h). Ok for native Pixel Data, other
 // syntaxes and data sets without pixels. ReadFrame checks its frame itself;
 // callers that let DCMTK decode a whole data set (a transfer syntax

@@ -5,17 +5,20 @@ namespace {
 
 uint16_t Be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
 
-}  // namespace
+struct ScanEnd {
+  bool terminates = true;
+  std::optional<size_t> frame_header;
+};
 
-bool DcmtkJpegScanTerminates(const uint8_t* data, size_t size) {
+ScanEnd ScanAsDcmtk(const uint8_t* data, size_t size) {
   // ITU T.81 B.1.1.3 markers, walked as DCMTK 3.6.7 walks them.
   size_t offset = 0;
   while (offset + 4 < size) {
     const uint16_t marker = Be16(data + offset);
-    if (marker == 0xFF01) return false;  // TEM: DCMTK does not advance
+    if (marker == 0xFF01) return {false, std::nullopt};  // TEM: DCMTK does not advance
     const bool frame_header = marker >= 0xFFC0 && marker <= 0xFFCF && marker != 0xFFC4 &&
                               marker != 0xFFC8 && marker != 0xFFCC;
-    if (frame_header) return true;  // SOFn: DCMTK has its bit depth
+    if (frame_header) return {true, offset};  // SOFn: DCMTK has its bit depth
     if (marker == 0xFFFF) {
       offset += 1;  // fill byte
     } else if ((marker >= 0xFFD0 && marker <= 0xFFD9) ||
@@ -24,10 +27,20 @@ bool DcmtkJpegScanTerminates(const uint8_t* data, size_t size) {
     } else if (marker >= 0xFFC4 && marker <= 0xFFFE) {
       offset += Be16(data + offset + 2) + 2u;  // a segment with a length
     } else {
-      return true;  // not a marker: DCMTK stops with an error
+      return {};  // not a marker: DCMTK stops with an error
     }
   }
-  return true;
+  return {};
+}
+
+}  // namespace
+
+bool DcmtkJpegScanTerminates(const uint8_t* data, size_t size) {
+  return ScanAsDcmtk(data, size).terminates;
+}
+
+std::optional<size_t> DcmtkJpegFrameHeaderAt(const uint8_t* data, size_t size) {
+  return ScanAsDcmtk(data, size).frame_header;
 }
 
 }  // namespace pixeldex::thumbnail

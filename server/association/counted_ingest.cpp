@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "catalog/common/log.h"
+#include "catalog/common/thumbnail_status.h"
 
 namespace pixeldex::server {
 
@@ -13,19 +14,26 @@ Result<ingest::IngestOutcome> CountedIngest(const ServerContext& context,
   context.metrics.ingest_seconds.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!outcome.ok()) return outcome;
-  if (!outcome->warning.empty()) {
-    const std::string source = ProvenanceSourceName(request.provenance.source);
-    const std::string& sender =
-        request.provenance.calling_aet.empty() ? source : request.provenance.calling_aet;
+  const std::string source = ProvenanceSourceName(request.provenance.source);
+  const std::string& sender =
+      request.provenance.calling_aet.empty() ? source : request.provenance.calling_aet;
+  auto warn = [&](const std::string& reason) {
     LogWarning({{"calling_aet", request.provenance.calling_aet},
                 {"source", source},
                 {"sop_instance_uid", outcome->sop_instance_uid},
-                {"reason", outcome->warning}},
-               "store from {} sop={}: {}", sender, outcome->sop_instance_uid, outcome->warning);
+                {"reason", reason}},
+               "store from {} sop={}: {}", sender, outcome->sop_instance_uid, reason);
+  };
+  if (!outcome->warning.empty()) warn(outcome->warning);
+  // Stored all the same (README, "Thumbnails"); the line says why there is no
+  // thumbnail, e.g. a compressed frame refused before DCMTK decodes it.
+  if (outcome->thumbnail_failed()) {
+    warn("stored without a thumbnail: " +
+         StoredThumbnailStatus(outcome->thumbnail_status, outcome->thumbnail_reason));
+    context.metrics.thumbnail_failures.Increment();
   }
   context.metrics.instances_stored.Increment();
   context.metrics.bytes_received.Increment(static_cast<uint64_t>(outcome->size_bytes));
-  if (outcome->thumbnail_failed()) context.metrics.thumbnail_failures.Increment();
   return outcome;
 }
 

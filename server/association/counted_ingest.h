@@ -2,7 +2,7 @@
 // The server's one way into the ingest pipeline for an instance a peer sent,
 // by C-STORE or STOW-RS: runs it, and counts it on /metrics (ingest
 // duration; on success instances stored, bytes received, thumbnail
-// failures; a warning is logged). Failures are recorded as store_failed
+// failures; a warning, and a thumbnail that failed, are logged). Failures are recorded as store_failed
 // events by RecordStoreFailure, so both front ends leave the same history.
 // Thread-safe.
 

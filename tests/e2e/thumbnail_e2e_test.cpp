@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/thumbnail/thumbnail_test_support.h"
@@ -244,6 +246,37 @@ TEST_F(ThumbnailE2eTest, InstancesWithoutPixelDataSayWhy) {
         << r.output;
     EXPECT_FALSE(std::filesystem::exists(out));
   }
+}
+
+TEST_F(ThumbnailE2eTest, JpegClaimingALargerImageIsStoredWithoutAThumbnail) {
+  // A progressive stream whose frame header (T.81 B.2.2) claims 20000x20000
+  // in a 512x64 data set: DCMTK 3.6.7 would allocate that image before
+  // refusing it. The instance is stored, its thumbnail says why not, and the
+  // server logs it and records a thumbnail_failed event.
+  std::string sop;
+  const std::string progressive =
+      MakeCompressed(Wide8Bit(), {"dcmcjpeg", "+ep", "+un"}, "prog", &sop);
+  std::string bytes = ReadFileBytes(progressive);
+  const size_t sof2 = bytes.find("\xFF\xC2");
+  ASSERT_NE(sof2, std::string::npos);
+  bytes.replace(sof2 + 5, 4, "\x4E\x20\x4E\x20");  // Y = X = 20000
+  // Sent as JPEG baseline (the server does not accept the retired
+  // progressive syntax; DCMTK's decoder goes by the stream's SOFn marker).
+  const std::string progressive_uid = "1.2.840.10008.1.2.4.55";
+  const size_t uid = bytes.find(progressive_uid);
+  ASSERT_NE(uid, std::string::npos);
+  bytes.replace(uid, progressive_uid.size(), "1.2.840.10008.1.2.4.50");
+  const std::string hostile = dir_ / "claims_20000.dcm";
+  std::ofstream(hostile, std::ios::binary) << bytes;
+  Send(hostile);
+  const std::string reason = "decode_error: JPEG frame header declares 20000x20000";
+  EXPECT_EQ(ThumbnailStatus(sop).rfind(reason, 0), 0u) << ThumbnailStatus(sop);
+  EXPECT_EQ(Index().Scalar("SELECT count(*) FROM events WHERE kind = 'thumbnail_failed' "
+                           "AND sop_instance_uid = ?",
+                           {sop}),
+            "1");
+  EXPECT_NE(server_->Log().find("stored without a thumbnail: " + reason), std::string::npos)
+      << server_->Log();
 }
 
 TEST_F(ThumbnailE2eTest, UnknownInstancesAndBadUsageAreReported) {

@@ -6,6 +6,9 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -190,6 +193,33 @@ TEST(ThumbnailRenderer, JpegStreamThatHangsDcmtkIsADecodeError) {
                   {std::vector<uint8_t>{0xFF, 0xD8, 0xFF, 0x01, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00}});
   ThumbnailRecord record = RenderThumbnail(*dataset, EXS_JPEGProcess1, {});
   EXPECT_NE(record.reason.find("TEM marker"), std::string::npos) << record.reason;
+}
+
+TEST(ThumbnailRenderer, JpegHeaderClaimingALargerImageIsRefusedBeforeDcmtkDecodes) {
+  // Found auditing the JPEG path: DCMTK 3.6.7's IJG decoder allocates and
+  // zeroes the whole image a progressive frame header claims before DCMTK
+  // compares it with the data set (20000x20000 in a 64x64 data set: 790 MB,
+  // minutes; 65500x65500: 8.6 GB). A real progressive stream by dcmcjpeg,
+  // its SOF2 header patched.
+  std::vector<uint32_t> samples(64 * 64);
+  for (size_t i = 0; i < samples.size(); ++i) samples[i] = (i * 3) % 256;
+  auto dataset = MakeDataset(Mono8(64, 64), samples);
+  TempDir dir;
+  SaveFile(*dataset, dir.Path("grey.dcm"), EXS_LittleEndianExplicit);
+  ASSERT_EQ(RunCommand("dcmcjpeg +ep " + dir.Path("grey.dcm") + " " + dir.Path("prog.dcm")), 0);
+  ASSERT_EQ(RenderFile(dir.Path("prog.dcm")).status, ThumbnailStatus::kOk);  // as made
+
+  std::ifstream in(dir.Path("prog.dcm"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t sof2 = bytes.find("\xFF\xC2");
+  ASSERT_NE(sof2, std::string::npos);
+  bytes.replace(sof2 + 5, 4, "\x4E\x20\x4E\x20");  // Y = X = 20000 (T.81 B.2.2)
+  std::ofstream(dir.Path("claims_20000.dcm"), std::ios::binary) << bytes;
+
+  ThumbnailRecord record = RenderFile(dir.Path("claims_20000.dcm"));
+  EXPECT_TRUE(IsDecodeError(record)) << record.reason;
+  EXPECT_NE(record.reason.find("JPEG frame header declares 20000x20000"), std::string::npos)
+      << record.reason;
 }
 
 TEST(ThumbnailRenderer, GarbageInEveryCompressedSyntaxIsADecodeError) {
