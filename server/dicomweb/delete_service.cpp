@@ -28,8 +28,8 @@ struct DeleteContext {
 HttpResponse Refusal(const reconcile::StudyProtection& protection) {
   HttpResponse response =
       HttpResponse::Text(409, "DELETE refused: " + reconcile::RefusalMessage(protection));
-  response.AddHeader("Warning", "299 pixeldex \"study " + protection.study_instance_uid +
-                                    " is protected; unprotect it first\"");
+  response.AddWarning("study " + protection.study_instance_uid +
+                      " is protected; unprotect it first");
   return response;
 }
 

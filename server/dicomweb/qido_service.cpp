@@ -118,20 +118,16 @@ HttpResponse Search(const DicomwebContext& context, QueryLevel level, const Http
   }
   HttpResponse response{page->matches == 0 ? 204u : 200u, "application/dicom+json",
                         page->matches == 0 ? "" : "[" + page->json + "]"};
-  // RFC 9111 5.5 Warning (obsoleted there, but PS3.18 8.3.4 still names it).
   if (search->fuzzy_matching) {
-    response.AddHeader("Warning",
-                       "299 pixeldex: The fuzzymatching parameter is not supported. Only literal "
+    response.AddWarning("The fuzzymatching parameter is not supported. Only literal "
                        "matching has been performed.");
   }
   if (page->capped) {
-    response.AddHeader("Warning",
-                       "299 pixeldex: The number of results exceeded the maximum supported by the "
+    response.AddWarning("The number of results exceeded the maximum supported by the "
                        "server. Additional results can be requested.");
   }
   if (page->unsupported_matching) {
-    response.AddHeader("Warning",
-                       "299 pixeldex: Matching on the Number of Related ... attributes is not "
+    response.AddWarning("Matching on the Number of Related ... attributes is not "
                        "supported; their values were ignored.");
   }
   return response;

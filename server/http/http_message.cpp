@@ -22,4 +22,16 @@ HttpResponse HttpResponse::Text(unsigned status, const std::string& reason) {
   return HttpResponse{status, "text/plain; charset=utf-8", reason + "\n"};
 }
 
+void HttpResponse::AddWarning(const std::string& text) {
+  std::string value = "299 pixeldex \"";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) continue;
+    if (c == '"' || c == '\\') value += '\\';
+    value += c;
+  }
+  value += '"';
+  AddHeader("Warning", std::move(value));
+}
+
 }  // namespace pixeldex::server

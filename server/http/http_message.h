@@ -69,6 +69,11 @@ struct HttpResponse {
   void AddHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
   }
+  // Adds `Warning: 299 pixeldex "<text>"`: RFC 9111 5.5's warn-code,
+  // warn-agent (a pseudonym) and warn-text as a quoted-string (RFC 9110
+  // 5.6.4: '"' and '\' escaped, control characters dropped). PS3.18 8.3.4
+  // and 10.6.1.3 still name the field for QIDO-RS and other warnings.
+  void AddWarning(const std::string& text);
 };
 
 }  // namespace pixeldex::server

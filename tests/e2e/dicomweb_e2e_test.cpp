@@ -257,7 +257,7 @@ TEST_F(DicomwebE2eTest, PagesWarnsAndRefusesBadParameters) {
 
   auto fuzzy = Get("/dicom-web/studies?PatientName=Doe*&fuzzymatching=true");
   EXPECT_EQ(fuzzy.status, 200);
-  EXPECT_NE(fuzzy.headers["warning"].find("fuzzymatching parameter is not supported"),
+  EXPECT_NE(fuzzy.headers["warning"].find("299 pixeldex \"The fuzzymatching parameter is not supported"),
             std::string::npos);
 
   EXPECT_EQ(Get("/dicom-web/studies?PatientName=Nobody").status, 204);
