@@ -23,6 +23,8 @@
 # DCMTK-based sender or PACS has it (README "Performance rules"). With both,
 # a NAGLE line per configuration gives pixeldex's nagle/nodelay rate, and the
 # script exits 1 when one is below issue 20's target of 0.8.
+# PIXELDEX=BIN runs that pixeldex binary instead of build/pixeldex (e.g. an
+# older commit's build, to compare two versions in one run).
 # --receivers narrows "pixeldex storescp orthanc" (storescp and Orthanc crawl
 # at ~10 instances/s in nagle mode: they have no quick ACKs).
 #
@@ -141,11 +143,11 @@ run() {
   port=$(free_port)
   local aet=PIXELDEX
   if [ "$receiver" = pixeldex ]; then
-    build/pixeldex serve --port "$port" --storage "$out/storage" --index "$out/index.db" \
+    "$pixeldex" serve --port "$port" --storage "$out/storage" --index "$out/index.db" \
       >/dev/null 2>"$out/log" &
   elif [ "$receiver" = pixeldex-pg ]; then
     psql "$postgres" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' 2>/dev/null
-    build/pixeldex serve --port "$port" --storage "$out/storage" --index "$postgres" \
+    "$pixeldex" serve --port "$port" --storage "$out/storage" --index "$postgres" \
       >/dev/null 2>"$out/log" &
   elif [ "$receiver" = orthanc ]; then
     aet=ORTHANC
