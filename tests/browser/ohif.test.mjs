@@ -4,9 +4,11 @@
 // what the README prescribes: the OHIF configuration in
 // config/ohif/app-config.js (the README shows that file; a test here keeps
 // the two equal) and http.cors_origins naming the viewer's origin. Headless
-// chromium (web security on, as always) opens the study list and a study;
-// every request OHIF makes to pixeldex must succeed, the console must stay
-// free of CORS and other errors, and the viewport must show the image.
+// chromium (web security on, as always) opens the study list and a study
+// from a pixeldex without users on loopback, and a viewer link with
+// &token= from a pixeldex that wants a bearer token of http.tokens; every
+// request OHIF makes to pixeldex must succeed, the console must stay free
+// of CORS and other errors, and the viewport must show the image.
 // Screenshots go to $PIXELDEX_BROWSER_ARTIFACTS/ohif. Synchronisation is on
 // page state only (Playwright's waits), never on sleeps.
 
@@ -15,7 +17,7 @@ import {mkdirSync, readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {after, before, test} from 'node:test';
-import {Archive} from './support/archive.mjs';
+import {Archive, newToken} from './support/archive.mjs';
 import {launchBrowser} from './support/browsers.mjs';
 import {StaticSite} from './support/static_site.mjs';
 
@@ -29,22 +31,69 @@ const EXAMPLE_PIXELDEX = 'http://127.0.0.1:8080';
 const EXAMPLE_VIEWER = 'http://localhost:3000';
 const WAIT = {timeout: 120000};  // a cold OHIF start on a loaded machine
 
-let archive;
-let viewer;
 let browser;
+let open;     // pixeldex without users on loopback, and its viewer
+let guarded;  // pixeldex that wants a bearer token, and its viewer
+let token;
 let page;
 let doe;
+let roe;
 const dicomweb = [];      // {method, url, status} of every request to pixeldex
 const failures = [];      // requests to pixeldex the browser gave up on (CORS, network)
 const consoleErrors = [];
 
+// Takes a screenshot, first closing OHIF's notices that cover the page if
+// they are shown (its "investigational use" banner, its first-visit tour).
 async function shot(name) {
+  for (const button of ['Skip all', 'Confirm and hide']) {
+    const notice = page.getByText(button, {exact: true});
+    if (await notice.isVisible()) await notice.click();
+  }
   await page.screenshot({path: join(ARTIFACTS, `${name}.png`)});
 }
 
-// The README's configuration with the example address replaced.
-function deployedConfig() {
-  return readFileSync(CONFIG_FILE, 'utf8').replaceAll(EXAMPLE_PIXELDEX, archive.url.replace(/\/$/, ''));
+// A pixeldex (DICOMweb without users, and `settings`) and OHIF's site on
+// another origin, configured as the README says: its app-config.js, the
+// example address replaced, and the viewer's origin in http.cors_origins.
+async function deploy(settings = []) {
+  const overrides = {};
+  const site = await StaticSite.start(OHIF_DIST, overrides);
+  const archive = await Archive.start({user: null, settings: [`http.cors_origins=${site.origin}`, ...settings]});
+  overrides['/app-config.js'] = readFileSync(CONFIG_FILE, 'utf8')
+    .replaceAll(EXAMPLE_PIXELDEX, archive.url.replace(/\/$/, ''));
+  return {site, archive};
+}
+
+// A new page that records what it asks of any pixeldex here, and its
+// console errors.
+async function newPage() {
+  // No service worker: each request OHIF makes goes to the network, and
+  // so into this test's record.
+  const context = await browser.newContext({viewport: {width: 1400, height: 900}, serviceWorkers: 'block'});
+  const result = await context.newPage();
+  const toPixeldex = (url) => [open, guarded].some((d) => url.startsWith(d.archive.url));
+  result.on('response', (r) => {
+    if (!toPixeldex(r.url())) return;
+    const authorization = r.request().headers().authorization ?? null;
+    dicomweb.push({method: r.request().method(), url: r.url(), status: r.status(), authorization});
+  });
+  // net::ERR_ABORTED is the page cancelling a request it no longer needs
+  // (cornerstone drops prefetches of frames); a CORS refusal or a broken
+  // answer is any other error.
+  result.on('requestfailed', (r) => {
+    const error = r.failure()?.errorText;
+    if (toPixeldex(r.url()) && error !== 'net::ERR_ABORTED') failures.push(`${r.method()} ${r.url()}: ${error}`);
+  });
+  result.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+  });
+  result.on('pageerror', (e) => consoleErrors.push(String(e)));
+  return result;
+}
+
+// The requests of `archive` whose path matches `pattern`.
+function requestsTo(archive, pattern) {
+  return dicomweb.filter((r) => r.url.startsWith(archive.url) && pattern.test(new URL(r.url).pathname));
 }
 
 // Resolves, once the viewport's canvas shows the bright square of the
@@ -72,43 +121,31 @@ async function viewportDrawn() {
 
 before(async () => {
   mkdirSync(ARTIFACTS, {recursive: true});
-  const overrides = {};
-  viewer = await StaticSite.start(OHIF_DIST, overrides);
   // DICOMweb without users on loopback, as the README's OHIF section says
   // (OHIF's study list sends no credentials of its own).
-  archive = await Archive.start({user: null, settings: [`http.cors_origins=${viewer.origin}`]});
-  overrides['/app-config.js'] = deployedConfig();
-  doe = archive.push({patientName: 'Doe^Jane', patientId: 'PID-DOE', birthDate: '19700203',
+  open = await deploy();
+  doe = open.archive.push({patientName: 'Doe^Jane', patientId: 'PID-DOE', birthDate: '19700203',
     studyDate: '20240115', accession: 'ACC-1', description: 'CT chest',
     series: [{modality: 'CT', description: 'axial', instances: 3}, {modality: 'CT', description: 'scout'}]});
-  archive.push({patientName: 'Roe^Ann', patientId: 'PID-ROE', birthDate: '19851120',
+  const study = {patientName: 'Roe^Ann', patientId: 'PID-ROE', birthDate: '19851120',
     studyDate: '20240302', accession: 'ACC-2', description: 'MR knee',
-    series: [{modality: 'MR', description: 'sagittal', instances: 2}]});
+    series: [{modality: 'MR', description: 'sagittal', instances: 2}]};
+  open.archive.push(study);
+  // A bearer token of http.tokens: the viewer link's &token=.
+  const made = newToken();
+  token = made.token;
+  guarded = await deploy([`http.tokens=ohif:${made.hash}:ro`]);
+  roe = guarded.archive.push(study);
   browser = await launchBrowser();
-  // No service worker: each request OHIF makes goes to the network, and
-  // so into this test's record.
-  const context = await browser.newContext({viewport: {width: 1400, height: 900}, serviceWorkers: 'block'});
-  page = await context.newPage();
-  page.on('response', (r) => {
-    if (r.url().startsWith(archive.url)) dicomweb.push({method: r.request().method(), url: r.url(), status: r.status()});
-  });
-  // net::ERR_ABORTED is the page cancelling a request it no longer needs
-  // (cornerstone drops prefetches of frames); a CORS refusal or a broken
-  // answer is any other error.
-  page.on('requestfailed', (r) => {
-    const error = r.failure()?.errorText;
-    if (r.url().startsWith(archive.url) && error !== 'net::ERR_ABORTED') failures.push(`${r.method()} ${r.url()}: ${error}`);
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page = await newPage();
 });
 
 after(async () => {
   await browser?.close();
-  await archive?.stop();
-  await viewer?.stop();
+  for (const deployment of [open, guarded]) {
+    await deployment?.archive.stop();
+    await deployment?.site.stop();
+  }
 });
 
 test('the README shows the configuration this test deploys', () => {
@@ -119,7 +156,7 @@ test('the README shows the configuration this test deploys', () => {
 });
 
 test('the study list shows the patients', async () => {
-  await page.goto(viewer.origin);
+  await page.goto(open.site.origin);
   for (const [name, description, accession, modality, instances] of [
     ['Doe, Jane', 'CT chest', 'ACC-1', 'CT', '4'], ['Roe, Ann', 'MR knee', 'ACC-2', 'MR', '2']]) {
     const row = page.locator('tr', {hasText: name});
@@ -148,11 +185,25 @@ test('a study opens in the viewer, which draws its image', async () => {
   assert.ok(pixels.dark > 0.005, `the gradient's dark end: ${JSON.stringify(pixels)}`);
   // What OHIF asked of pixeldex on the way: the study list, the series,
   // their metadata and frames.
-  const kinds = (pattern) => dicomweb.filter((r) => pattern.test(new URL(r.url).pathname));
-  assert.ok(kinds(/^\/dicom-web\/studies$/).length > 0, 'QIDO-RS studies');
-  assert.ok(kinds(/\/studies\/[\d.]+\/series$/).length > 0, 'QIDO-RS series');
-  assert.ok(kinds(/\/series\/[\d.]+\/metadata$/).length >= 2, 'WADO-RS metadata of each series');
-  assert.ok(kinds(/\/instances\/[\d.]+\/frames\/1$/).length > 0, 'WADO-RS frames');
+  assert.ok(requestsTo(open.archive, /^\/dicom-web\/studies$/).length > 0, 'QIDO-RS studies');
+  assert.ok(requestsTo(open.archive, /\/studies\/[\d.]+\/series$/).length > 0, 'QIDO-RS series');
+  assert.ok(requestsTo(open.archive, /\/series\/[\d.]+\/metadata$/).length >= 2, 'WADO-RS metadata of each series');
+  assert.ok(requestsTo(open.archive, /\/instances\/[\d.]+\/frames\/1$/).length > 0, 'WADO-RS frames');
+});
+
+test('a viewer link with &token= shows a study of a pixeldex that wants a bearer token', async () => {
+  page = await newPage();
+  const anonymous = await page.request.get(`${guarded.archive.url}dicom-web/studies`);
+  assert.equal(anonymous.status(), 401, 'no token, no answer');
+  await page.goto(`${guarded.site.origin}/viewer?StudyInstanceUIDs=${roe.studyUid}&token=${token}`);
+  await page.getByText('sagittal', {exact: true}).first().waitFor(WAIT);
+  const pixels = await viewportDrawn();
+  await shot('03-viewer-token');
+  assert.ok(pixels.levels >= 32 && pixels.bright > 0.005 && pixels.dark > 0.005, JSON.stringify(pixels));
+  assert.ok(!page.url().includes(token), 'OHIF takes the token out of the address bar');
+  const sent = dicomweb.filter((r) => r.url.startsWith(guarded.archive.url));
+  assert.ok(requestsTo(guarded.archive, /\/instances\/[\d.]+\/frames\/1$/).length > 0, 'WADO-RS frames');
+  for (const r of sent) assert.equal(r.authorization, `Bearer ${token}`, r.url);
 });
 
 test('every request OHIF made to pixeldex succeeded, with no CORS or console errors', () => {

@@ -25,6 +25,14 @@ function hashPassword(secret) {
     .toString().split('\n')[0];
 }
 
+// A new bearer token and its hash for http.tokens (`pixeldex hash-password
+// --token`: the token, then its hash).
+export function newToken() {
+  const [token, hash] = execFileSync(BINARY, ['hash-password', '--token', '--iterations', '1000'])
+    .toString().split('\n');
+  return {token, hash};
+}
+
 export class Archive {
   static async start({user = 'alice', password = 'wonderland', access = 'ro', settings = []} = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'pixeldex-test-'));
