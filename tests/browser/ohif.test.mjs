@@ -96,27 +96,36 @@ function requestsTo(archive, pattern) {
   return dicomweb.filter((r) => r.url.startsWith(archive.url) && pattern.test(new URL(r.url).pathname));
 }
 
-// Resolves, once the viewport's canvas shows the bright square of the
-// first instance (4000 under the stored window 2000/4000), with what the
-// canvas shows: how many distinct gray levels, and the share of its pixels
-// that are bright and that are dark (the gradient's low end).
-async function viewportDrawn() {
-  const drawn = await page.waitForFunction(() => {
+// Resolves, once the viewport's canvas shows an instance's bright square
+// (4000 under the stored window 2000/4000) starting elsewhere than
+// `unlike` (each instance has its square in its own place), with what the
+// canvas shows: how many distinct gray levels, the share of its pixels that
+// are bright and that are dark (the gradient's low end), and where the
+// square starts (the first bright pixel).
+async function viewportDrawn(unlike = -1) {
+  const drawn = await page.waitForFunction((other) => {
     const canvas = document.querySelector('canvas.cornerstone-canvas');
     if (!canvas || canvas.width === 0 || canvas.height === 0) return false;
     const {data} = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
     const levels = new Set();
     let bright = 0;
     let dark = 0;
+    let square = -1;
     for (let i = 0; i < data.length; i += 4) {
       levels.add(data[i]);
-      if (data[i] >= 240) ++bright;
+      if (data[i] >= 240 && bright++ === 0) square = i / 4;
       if (data[i] > 0 && data[i] <= 40) ++dark;
     }
     const pixels = data.length / 4;
-    return bright > 0 && {levels: levels.size, bright: bright / pixels, dark: dark / pixels};
-  }, null, WAIT);
+    return bright > 0 && square !== other && {levels: levels.size, bright: bright / pixels, dark: dark / pixels, square};
+  }, unlike, WAIT);
   return drawn.jsonValue();
+}
+
+function assertImage(pixels) {
+  assert.ok(pixels.levels >= 32, `a gradient, not a flat fill: ${JSON.stringify(pixels)}`);
+  assert.ok(pixels.bright > 0.005, `the bright square: ${JSON.stringify(pixels)}`);
+  assert.ok(pixels.dark > 0.005, `the gradient's dark end: ${JSON.stringify(pixels)}`);
 }
 
 before(async () => {
@@ -178,11 +187,16 @@ test('a study opens in the viewer, which draws its image', async () => {
   // first: a gradient (dark to mid gray) with a bright square.
   await page.getByText('axial', {exact: true}).first().waitFor(WAIT);
   await page.getByText('scout', {exact: true}).first().waitFor(WAIT);
-  const pixels = await viewportDrawn();
+  const first = await viewportDrawn();
   await shot('02-viewer');
-  assert.ok(pixels.levels >= 32, `a gradient, not a flat fill: ${JSON.stringify(pixels)}`);
-  assert.ok(pixels.bright > 0.005, `the bright square: ${JSON.stringify(pixels)}`);
-  assert.ok(pixels.dark > 0.005, `the gradient's dark end: ${JSON.stringify(pixels)}`);
+  assertImage(first);
+  // The wheel moves to the next image of the series, drawn from its frame.
+  const box = await page.locator('canvas.cornerstone-canvas').first().boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 100);
+  const second = await viewportDrawn(first.square);
+  await shot('03-viewer-next-image');
+  assertImage(second);
   // What OHIF asked of pixeldex on the way: the study list, the series,
   // their metadata and frames.
   assert.ok(requestsTo(open.archive, /^\/dicom-web\/studies$/).length > 0, 'QIDO-RS studies');
@@ -197,9 +211,8 @@ test('a viewer link with &token= shows a study of a pixeldex that wants a bearer
   assert.equal(anonymous.status(), 401, 'no token, no answer');
   await page.goto(`${guarded.site.origin}/viewer?StudyInstanceUIDs=${roe.studyUid}&token=${token}`);
   await page.getByText('sagittal', {exact: true}).first().waitFor(WAIT);
-  const pixels = await viewportDrawn();
-  await shot('03-viewer-token');
-  assert.ok(pixels.levels >= 32 && pixels.bright > 0.005 && pixels.dark > 0.005, JSON.stringify(pixels));
+  assertImage(await viewportDrawn());
+  await shot('04-viewer-token');
   assert.ok(!page.url().includes(token), 'OHIF takes the token out of the address bar');
   const sent = dicomweb.filter((r) => r.url.startsWith(guarded.archive.url));
   assert.ok(requestsTo(guarded.archive, /\/instances\/[\d.]+\/frames\/1$/).length > 0, 'WADO-RS frames');
