@@ -24,13 +24,14 @@ const TYPES = {
   '.ttf': 'font/ttf',
 };
 
+// The file of `root` that `urlPath` names, or null (none, or not below root).
 function fileIn(root, urlPath) {
-  const path = normalize(join(root, decodeURIComponent(urlPath)));
-  if (path !== root && !path.startsWith(root + sep)) return null;
   try {
+    const path = normalize(join(root, decodeURIComponent(urlPath)));
+    if (path !== root && !path.startsWith(root + sep)) return null;
     return statSync(path).isFile() ? path : null;
   } catch {
-    return null;
+    return null;  // a malformed %-escape, or no such file
   }
 }
 
