@@ -1,3 +1,6 @@
+// OHIF v3's app-config.js for a pixeldex at http://127.0.0.1:8080, with the
+// viewer served from another origin named in http.cors_origins (README,
+// "Pointing the OHIF viewer at pixeldex"; browser_ohif_chromium deploys it).
 window.config = {
   routerBasename: null,
   extensions: [],
