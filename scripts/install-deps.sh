@@ -40,24 +40,33 @@ command -v node > /dev/null || packages+=(nodejs)
 command -v npm > /dev/null || packages+=(npm)
 
 # The node tests' packages, each folder pinned by its package-lock.json, and
-# installed again (npm ci) only when the version in node_modules of the
+# installed again (npm ci) only when the version in node_modules of a
 # package named is not the locked one:
 # - tests/browser: playwright-core drives the system chromium and firefox-esr
-#   (never a browser download of its own; it wants node >= 20);
+#   (never a browser download of its own; it wants node >= 20); @ohif/app is
+#   the OHIF viewer's prebuilt static site (dist/, 204 MB unpacked, a 50 MB
+#   download) for ohif.test.mjs. Its lock entry lists none of the packages
+#   OHIF is built from (react, webpack loaders, codecs...): the test needs
+#   only dist/, and npm ci installs what the lock says, so keep the entry so
+#   (npm install of @ohif/app would pull its whole build tree);
 # - tests/dicomweb-client: dicomweb-client, the DICOMweb library the OHIF
 #   viewer uses, as a real client of the server (with xhr2 as node's
 #   XMLHttpRequest).
 install_node_test_packages() {
-  local dir="$1" package="$2" want have
+  local dir="$1" package want have
+  shift
   dir="$(dirname "$0")/../tests/$dir"
   # The container's build stage copies this script alone: no node tests there.
   [ -f "$dir/package-lock.json" ] || return 0
   dir="$(cd "$dir" && pwd)"
-  want=$(node -p "require('$dir/package-lock.json').packages['node_modules/$package'].version")
-  have=$(node -p "try { require('$dir/node_modules/$package/package.json').version } catch { '' }")
-  if [ "$want" != "$have" ]; then
-    (cd "$dir" && npm ci --no-audit --no-fund)
-  fi
+  for package in "$@"; do
+    want=$(node -p "require('$dir/package-lock.json').packages['node_modules/$package'].version")
+    have=$(node -p "try { require('$dir/node_modules/$package/package.json').version } catch { '' }")
+    if [ "$want" != "$have" ]; then
+      (cd "$dir" && npm ci --no-audit --no-fund)
+      return
+    fi
+  done
 }
 
 missing=()
@@ -71,5 +80,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-install_node_test_packages browser playwright-core
+install_node_test_packages browser playwright-core @ohif/app
 install_node_test_packages dicomweb-client dicomweb-client

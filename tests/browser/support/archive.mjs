@@ -25,16 +25,25 @@ function hashPassword(secret) {
     .toString().split('\n')[0];
 }
 
+// A new bearer token and its hash for http.tokens (`pixeldex hash-password
+// --token`: the token, then its hash).
+export function newToken() {
+  const [token, hash] = execFileSync(BINARY, ['hash-password', '--token', '--iterations', '1000'])
+    .toString().split('\n');
+  return {token, hash};
+}
+
 export class Archive {
-  static async start({user = 'alice', password = 'wonderland', access = 'ro'} = {}) {
+  static async start({user = 'alice', password = 'wonderland', access = 'ro', settings = []} = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'pixeldex-test-'));
-    const archive = new Archive(dir, user, password, access);
+    const archive = new Archive(dir, user, password, access, settings);
     await archive.#launch();
     return archive;
   }
 
-  constructor(dir, user, password, access) {
+  constructor(dir, user, password, access, settings) {
     this.dir = dir;
+    this.settings = settings;
     this.user = user;
     this.password = password;
     this.access = access;
@@ -43,10 +52,11 @@ export class Archive {
   }
 
   async #launch() {
-    const users = `http.users=${this.user}:${hashPassword(this.password)}:${this.access}`;
+    const users = this.user === null ? [] :
+      ['--set', `http.users=${this.user}:${hashPassword(this.password)}:${this.access}`];
     this.process = spawn(BINARY, ['serve', '--port', '0', '--http', '127.0.0.1:0',
       '--storage', join(this.dir, 'storage'), '--index', join(this.dir, 'index.db'),
-      '--set', users], {stdio: ['ignore', 'pipe', 'pipe']});
+      ...users, ...this.settings.flatMap((s) => ['--set', s])], {stdio: ['ignore', 'pipe', 'pipe']});
     this.process.stderr.on('data', (chunk) => { this.log += chunk; });
     let out = '';
     await new Promise((resolve, reject) => {
