@@ -45,6 +45,7 @@ sender_counts="1 4"
 modes="nodelay nagle"
 receivers=""
 postgres=""
+pixeldex=${PIXELDEX:-build/pixeldex}
 while [ $# -gt 0 ]; do
   case "$1" in
     --big) big=$2; shift 2 ;;
@@ -164,7 +165,7 @@ JSON
     TCP_NODELAY=1 storescp $fork -od "$out" -fe .dcm "$port" >/dev/null 2>&1 &
   fi
   local pid=$!
-  wait_for_echo "$port" "$aet"
+  wait_for_echo "$port" "$aet" || { cat "$out/log" >&2 2>/dev/null; exit 1; }
   local cpu0 t0 t1 cpu1 rss
   local sender0 sender1
   cpu0=$(cpu_seconds "$pid")
