@@ -22,6 +22,7 @@ Action FromCode(std::string_view code) {
 // The option column that applies, or "" when no chosen option speaks.
 std::string_view OptionCode(const ProfileRow& row, const ProfileOptions& options,
                             std::string_view vr) {
+  if (options.clean_descriptors && std::string_view(row.clean_descriptors) == "C") return "clean";
   // Only one column of a row is ever non-empty among these three.
   if (options.retain_device_identity && *row.retain_device_identity) {
     return row.retain_device_identity;
@@ -54,13 +55,16 @@ const ProfileRow* FindProfileRow(uint16_t group, uint16_t element) {
 Action ResolveAction(const ProfileRow& row, const ProfileOptions& options, std::string_view vr) {
   const std::string_view option = OptionCode(row, options, vr);
   Action action = FromCode(row.basic);
-  if (option == "shift") {
+  if (option == "clean") {
+    action = Action::kCleanText;
+  } else if (option == "shift") {
     action = Action::kShiftDate;
   } else if (option == "K") {
     action = Action::kKeep;
-  }  // an option's "C" on anything but a date: pixeldex cannot clean text
-  if (vr == "SQ" && (action == Action::kKeep || action == Action::kDummy ||
-                     action == Action::kReplaceUid || action == Action::kShiftDate)) {
+  }  // another option's "C" on anything but a date: the basic action
+  if (vr == "SQ" &&
+      (action == Action::kKeep || action == Action::kDummy || action == Action::kReplaceUid ||
+       action == Action::kShiftDate || action == Action::kCleanText)) {
     return Action::kCleanItems;
   }
   return action;

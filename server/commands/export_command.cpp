@@ -51,7 +51,9 @@ constexpr const char* kDescription =
     "classes and modalities that carry burned-in text (Secondary Capture, Ultrasound;\n"
     "modality US, OT, XC, ES, SC), are left out unless --include-burned-in. Pixel Data\n"
     "is written back bit for bit, in the original transfer syntax. The README lists\n"
-    "what happens to each attribute.";
+    "what happens to each attribute. --clean-descriptors keeps descriptions and comments\n"
+    "(Study/Series Description, Image Comments, ...) with the patient's and staff names,\n"
+    "IDs, accession number, institution and dates of the same instance removed.";
 
 constexpr const char* kEpilogue =
     "\nexit status:\n"
@@ -65,7 +67,8 @@ constexpr const char* kEpilogue =
     "  pixeldex export --where \"patient_id = 'P1'\" --zip p1.zip\n"
     "  pixeldex export --to RESEARCH=10.0.0.5:104 1.2.840.113619.2.55.3.1234\n"
     "  pixeldex export --where \"modality = 'MR'\" --out research --deidentify \\\n"
-    "      --project-key \"$KEY\" --mapping private/mapping.csv --retain-dates-modified\n";
+    "      --project-key \"$KEY\" --mapping private/mapping.csv --retain-dates-modified \\\n"
+    "      --clean-descriptors\n";
 
 struct Options {
   std::string where;
@@ -104,7 +107,7 @@ Status CheckUsage(const Options& options, const std::vector<std::string>& uids) 
                                   options.profile.retain_long_modified_dates ||
                                   options.profile.retain_patient_characteristics ||
                                   options.profile.retain_device_identity ||
-                                  options.include_burned_in;
+                                  options.profile.clean_descriptors || options.include_burned_in;
   if (!options.deidentify) {
     return deidentify_options
                ? Status::InvalidArgument("--project-key, --mapping, --retain-... and "
@@ -248,11 +251,10 @@ int RunExport(int argc, char** argv) {
   AddFlag(parser, "--retain-device-identity",
           "Retain Device Identity Option (serial numbers, station names, ...)",
           &options.profile.retain_device_identity);
-  parser.Flag("--clean-descriptors", "Clean Descriptors Option: not implemented, refused", [] {
-    return Status::Unsupported("--clean-descriptors is not implemented: pixeldex cannot clean "
-                               "free text; without it descriptions are removed as the basic "
-                               "profile says");
-  });
+  AddFlag(parser, "--clean-descriptors",
+          "Clean Descriptors Option: descriptions and comments kept without the names, IDs "
+          "and dates of the data set",
+          &options.profile.clean_descriptors);
   AddFlag(parser, "--include-burned-in", "export instances that may have burned-in text too",
           &options.include_burned_in);
 

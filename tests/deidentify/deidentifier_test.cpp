@@ -101,5 +101,34 @@ TEST_F(DeidentifierTest, OptionsKeepAndShiftAndAreDeclared) {
   EXPECT_EQ(codes, (std::vector<std::string>{"113100", "113107", "113109"}));
 }
 
+TEST_F(DeidentifierTest, CleanDescriptorsKeepsDescriptionsWithoutIdentifyingValues) {
+  ProfileOptions options;
+  options.clean_descriptors = true;
+  data_.putAndInsertString(DCM_StudyDescription, "Head CT of JANE DOE 2024-03-01");
+  data_.putAndInsertString(DCM_ImageComments, "pid-9 Liver");
+  data_.putAndInsertString(DCM_RTPlanLabel, "Doe");           // D: emptied, a dummy
+  data_.putAndInsertString(DCM_PatientComments, "Doe^Jane");  // X: emptied, kept empty
+  DcmItem* request = nullptr;
+  data_.findOrCreateSequenceItem(DCM_RequestAttributesSequence, request, -2);
+  request->putAndInsertString(DCM_ScheduledProcedureStepDescription, "Jane's knee");
+  request->putAndInsertString(DCM_AccessionNumber, "A1");
+  Deidentifier(keys_, options).Apply(data_);
+  EXPECT_EQ(Get(data_, DCM_StudyDescription), "Head CT of");
+  EXPECT_EQ(Get(data_, DCM_ImageComments), "Liver");
+  EXPECT_EQ(Get(data_, DCM_RTPlanLabel), "ANONYMIZED");
+  EXPECT_TRUE(data_.tagExists(DCM_PatientComments));
+  EXPECT_EQ(Get(data_, DCM_PatientComments), "");
+  EXPECT_EQ(Get(data_, DCM_InstitutionName), "ANONYMIZED");  // not a descriptor
+  ASSERT_TRUE(data_.findAndGetSequenceItem(DCM_RequestAttributesSequence, request).good());
+  EXPECT_EQ(Get(*request, DCM_ScheduledProcedureStepDescription), "'s knee");
+  EXPECT_EQ(Get(*request, DCM_AccessionNumber), "");  // Z inside the kept sequence
+  EXPECT_NE(Get(data_, DCM_DeidentificationMethod).find("Clean Descriptors Option"),
+            std::string::npos);
+  DcmItem* code = nullptr;
+  ASSERT_TRUE(data_.findAndGetSequenceItem(DCM_DeidentificationMethodCodeSequence, code, 1).good());
+  EXPECT_EQ(Get(*code, DCM_CodeValue), "113105");
+  EXPECT_EQ(Get(*code, DCM_CodeMeaning), "Clean Descriptors Option");
+}
+
 }  // namespace
 }  // namespace pixeldex::deidentify
