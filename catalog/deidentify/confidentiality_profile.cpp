@@ -37,6 +37,14 @@ std::string_view OptionCode(const ProfileRow& row, const ProfileOptions& options
   return "";
 }
 
+// X/Z means X where the attribute is Type 3 and Z where it is Type 2
+// (E.1.1). Without the IOD, Z is taken; but a sequence that is Type 3 with
+// "one or more Items" in the modules of the storage IODs must not be left
+// present with no items, so it is removed: Referenced Study Sequence
+// (PS3.3 C.7.2.1 General Study Module). Acquisition Context Sequence, the
+// other X/Z sequence, is Type 2 (C.7.6.14) and emptied.
+bool IsType3OnlySequence(uint32_t tag) { return tag == 0x00081110; }
+
 }  // namespace
 
 const std::vector<ProfileRow>& ProfileRows() { return kRows; }
@@ -62,6 +70,10 @@ Action ResolveAction(const ProfileRow& row, const ProfileOptions& options, std::
   } else if (option == "K") {
     action = Action::kKeep;
   }  // another option's "C" on anything but a date: the basic action
+  if (vr == "SQ" && action == Action::kEmpty && std::string_view(row.basic) == "X/Z" &&
+      IsType3OnlySequence(row.tag)) {
+    return Action::kRemove;
+  }
   if (vr == "SQ" &&
       (action == Action::kKeep || action == Action::kDummy || action == Action::kReplaceUid ||
        action == Action::kShiftDate || action == Action::kCleanText)) {

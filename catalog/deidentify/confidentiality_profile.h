@@ -61,7 +61,8 @@ enum class Action {
 // Option, when implemented, overrides any requirement for the underlying
 // Profile"). Compound codes of the basic profile, which depend on the type
 // of the attribute in its IOD, are resolved without knowing the IOD towards
-// keeping the IOD valid: X/Z -> Z, X/D, Z/D and X/Z/D -> D, X/Z/U* -> the
+// keeping the IOD valid: X/Z -> Z (X for Referenced Study Sequence, a Type 3
+// sequence that must not be present empty), X/D, Z/D and X/Z/D -> D, X/Z/U* -> the
 // sequence kept and cleaned (its UIDs replaced). The C of Clean Descriptors
 // (E.3.5) becomes kCleanText (a sequence: kCleanItems), and takes precedence
 // over the other options' C for the two rows where both speak (Allergies,

@@ -109,7 +109,9 @@ TEST(ConfidentialityProfileTest, ActionsResolveWithAndWithoutOptions) {
            {0x0010, 0x2110, clean_and_patient, "LO", Action::kCleanText},  // Allergies
            {0x0008, 0x0080, clean, "LO", Action::kDummy},                  // Institution: not C
            {0x0040, 0xA730, none, "SQ", Action::kCleanItems},              // Content Sequence: D
-           {0x0010, 0x1002, none, "SQ", Action::kRemove}}) {               // Other Patient IDs Seq.
+           {0x0008, 0x1110, none, "SQ", Action::kRemove},     // Ref. Study Seq. X/Z: Type 3
+           {0x0040, 0x0555, none, "SQ", Action::kEmpty},      // Acq. Context Seq. X/Z: Type 2
+           {0x0010, 0x1002, none, "SQ", Action::kRemove}}) {  // Other Patient IDs Seq.
     const ProfileRow* row = FindProfileRow(c.group, c.element);
     ASSERT_NE(row, nullptr);
     EXPECT_EQ(ResolveAction(*row, c.options, c.vr), c.expected) << row->keyword;
