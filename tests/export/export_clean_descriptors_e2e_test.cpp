@@ -19,12 +19,6 @@
 namespace pixeldex::testing {
 namespace {
 
-std::string Get(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  item.findAndGetOFStringArray(tag, value);
-  return value.c_str();
-}
-
 class CleanDescriptorsTest : public ArchiveTest {
  protected:
   void SetUp() override {
@@ -70,22 +64,22 @@ class CleanDescriptorsTest : public ArchiveTest {
 TEST_F(CleanDescriptorsTest, DescriptorsAreKeptWithoutTheInstancesIdentifyingValues) {
   DcmFileFormat file = Export(archive_.Path("out"), {"--clean-descriptors"});
   DcmDataset& data = *file.getDataset();
-  EXPECT_EQ(Get(data, DCM_StudyDescription), "CT Thorax");
-  EXPECT_EQ(Get(data, DCM_SeriesDescription), "Axial lung");
+  EXPECT_EQ(DicomString(data, DCM_StudyDescription), "CT Thorax");
+  EXPECT_EQ(DicomString(data, DCM_SeriesDescription), "Axial lung");
   // "Annapolis" holds the given name and stays; "Dr." is not a name.
-  EXPECT_EQ(Get(data, DCM_ImageComments), "Dr. : Annapolis protocol, ,");
+  EXPECT_EQ(DicomString(data, DCM_ImageComments), "Dr. : Annapolis protocol, ,");
   DcmItem* request = nullptr;
   ASSERT_TRUE(data.findAndGetSequenceItem(DCM_RequestAttributesSequence, request).good());
-  EXPECT_EQ(Get(*request, DCM_RequestedProcedureDescription), "chest");
-  EXPECT_EQ(Get(data, DCM_InstitutionName), "ANONYMIZED");  // its own action, not cleaned
-  EXPECT_NE(Get(data, DCM_DeidentificationMethod).find("Clean Descriptors Option"),
+  EXPECT_EQ(DicomString(*request, DCM_RequestedProcedureDescription), "chest");
+  EXPECT_EQ(DicomString(data, DCM_InstitutionName), "ANONYMIZED");  // its own action, not cleaned
+  EXPECT_NE(DicomString(data, DCM_DeidentificationMethod).find("Clean Descriptors Option"),
             std::string::npos);
   bool declared = false;
   DcmItem* code = nullptr;
   for (int i = 0;
        data.findAndGetSequenceItem(DCM_DeidentificationMethodCodeSequence, code, i).good(); ++i) {
-    declared |=
-        Get(*code, DCM_CodeValue) == "113105" && Get(*code, DCM_CodingSchemeDesignator) == "DCM";
+    declared |= DicomString(*code, DCM_CodeValue) == "113105" &&
+                DicomString(*code, DCM_CodingSchemeDesignator) == "DCM";
   }
   EXPECT_TRUE(declared) << "113105 Clean Descriptors Option not in (0012,0064)";
 }
@@ -97,7 +91,8 @@ TEST_F(CleanDescriptorsTest, WithoutTheOptionDescriptorsAreRemoved) {
                                DCM_RequestAttributesSequence}) {
     EXPECT_FALSE(data.tagExists(tag)) << DcmTag(tag).getTagName();
   }
-  EXPECT_EQ(Get(data, DCM_DeidentificationMethod).find("Clean Descriptors"), std::string::npos);
+  EXPECT_EQ(DicomString(data, DCM_DeidentificationMethod).find("Clean Descriptors"),
+            std::string::npos);
 }
 
 }  // namespace
