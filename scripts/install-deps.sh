@@ -24,6 +24,7 @@ packages=(
   libgtest-dev libgmock-dev
   nlohmann-json3-dev          # JSON parsing (issue 15): stored DICOM JSON headers read back (catalog/query); the DICOMweb tests read the server's JSON with it
   curl                        # the HTTPS tests' client
+  dicom3tools                 # dciodvfy: the de-identification e2e test validates originals and exports against the IODs (issue 19)
   systemd                     # systemd-analyze, to verify config/pixeldex.service offline in a test
   clang libclang-rt-14-dev    # the fuzz target's libFuzzer smoke test (ctest fuzz_smoke)
 )

@@ -22,6 +22,7 @@ Action FromCode(std::string_view code) {
 // The option column that applies, or "" when no chosen option speaks.
 std::string_view OptionCode(const ProfileRow& row, const ProfileOptions& options,
                             std::string_view vr) {
+  if (options.clean_descriptors && std::string_view(row.clean_descriptors) == "C") return "clean";
   // Only one column of a row is ever non-empty among these three.
   if (options.retain_device_identity && *row.retain_device_identity) {
     return row.retain_device_identity;
@@ -35,6 +36,14 @@ std::string_view OptionCode(const ProfileRow& row, const ProfileOptions& options
   }
   return "";
 }
+
+// X/Z means X where the attribute is Type 3 and Z where it is Type 2
+// (E.1.1). Without the IOD, Z is taken; but a sequence that is Type 3 with
+// "one or more Items" in the modules of the storage IODs must not be left
+// present with no items, so it is removed: Referenced Study Sequence
+// (PS3.3 C.7.2.1 General Study Module). Acquisition Context Sequence, the
+// other X/Z sequence, is Type 2 (C.7.6.14) and emptied.
+bool IsType3OnlySequence(uint32_t tag) { return tag == 0x00081110; }
 
 }  // namespace
 
@@ -54,13 +63,20 @@ const ProfileRow* FindProfileRow(uint16_t group, uint16_t element) {
 Action ResolveAction(const ProfileRow& row, const ProfileOptions& options, std::string_view vr) {
   const std::string_view option = OptionCode(row, options, vr);
   Action action = FromCode(row.basic);
-  if (option == "shift") {
+  if (option == "clean") {
+    action = Action::kCleanText;
+  } else if (option == "shift") {
     action = Action::kShiftDate;
   } else if (option == "K") {
     action = Action::kKeep;
-  }  // an option's "C" on anything but a date: pixeldex cannot clean text
-  if (vr == "SQ" && (action == Action::kKeep || action == Action::kDummy ||
-                     action == Action::kReplaceUid || action == Action::kShiftDate)) {
+  }  // another option's "C" on anything but a date: the basic action
+  if (vr == "SQ" && action == Action::kEmpty && std::string_view(row.basic) == "X/Z" &&
+      IsType3OnlySequence(row.tag)) {
+    return Action::kRemove;
+  }
+  if (vr == "SQ" &&
+      (action == Action::kKeep || action == Action::kDummy || action == Action::kReplaceUid ||
+       action == Action::kShiftDate || action == Action::kCleanText)) {
     return Action::kCleanItems;
   }
   return action;

@@ -42,29 +42,35 @@ struct ProfileOptions {
   bool retain_long_modified_dates = false;   // 113107
   bool retain_patient_characteristics = false;  // 113108
   bool retain_device_identity = false;       // 113109
+  bool clean_descriptors = false;            // 113105
 };
 
 // What happens to one element.
 enum class Action {
-  kRemove,       // X
-  kEmpty,        // Z: zero length (a sequence: no items)
-  kDummy,        // D: a dummy value consistent with the VR
-  kReplaceUid,   // U: each UID replaced by its keyed stand-in
-  kKeep,         // K for a value
-  kShiftDate,    // C of Retain Longitudinal Temporal Information with Modified Dates
-  kCleanItems,   // a kept sequence: the profile applied to every item
+  kRemove,      // X
+  kEmpty,       // Z: zero length (a sequence: no items)
+  kDummy,       // D: a dummy value consistent with the VR
+  kReplaceUid,  // U: each UID replaced by its keyed stand-in
+  kKeep,        // K for a value
+  kShiftDate,   // C of Retain Longitudinal Temporal Information with Modified Dates
+  kCleanText,   // C of Clean Descriptors: kept without identifying values (E.3.5)
+  kCleanItems,  // a kept sequence: the profile applied to every item
 };
 
 // The action for an element of `row` (PS3.15 E.1.1: "A requirement for an
 // Option, when implemented, overrides any requirement for the underlying
 // Profile"). Compound codes of the basic profile, which depend on the type
 // of the attribute in its IOD, are resolved without knowing the IOD towards
-// keeping the IOD valid: X/Z -> Z, X/D, Z/D and X/Z/D -> D, X/Z/U* -> the
-// sequence kept and cleaned (its UIDs replaced). An option's C that pixeldex
-// cannot perform (cleaning free text) falls back to the basic action; its C on
-// dates and times with Modified Dates becomes kShiftDate for DA and DT and
-// kKeep for TM (whole days are shifted, so times stay). A sequence is never
-// kept or made a dummy uncleaned: K, D and U on a sequence are kCleanItems.
+// keeping the IOD valid: X/Z -> Z (X for Referenced Study Sequence, a Type 3
+// sequence that must not be present empty), X/D, Z/D and X/Z/D -> D, X/Z/U* -> the
+// sequence kept and cleaned (its UIDs replaced). The C of Clean Descriptors
+// (E.3.5) becomes kCleanText (a sequence: kCleanItems), and takes precedence
+// over the other options' C for the two rows where both speak (Allergies,
+// Patient State); other options' C on free text, which pixeldex does not
+// clean, falls back to the basic action; the C on dates and times of
+// Modified Dates becomes kShiftDate for DA and DT and kKeep for TM (whole
+// days are shifted, so times stay). A sequence is never kept or made a dummy
+// uncleaned: K, D, U and C on a sequence are kCleanItems.
 Action ResolveAction(const ProfileRow& row, const ProfileOptions& options,
                      std::string_view vr);
 

@@ -6,8 +6,11 @@
 #include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcvrui.h>
 
+#include <optional>
 #include <string_view>
 #include <vector>
+
+#include "catalog/deidentify/descriptor_cleaner.h"
 
 namespace pixeldex::deidentify {
 namespace {
@@ -18,6 +21,7 @@ struct MethodCode {
   const char* meaning;
 };
 constexpr MethodCode kBasicProfile = {"113100", "Basic Application Confidentiality Profile"};
+constexpr MethodCode kCleanDescriptors = {"113105", "Clean Descriptors Option"};
 constexpr MethodCode kModifiedDates = {
     "113107", "Retain Longitudinal Temporal Information Modified Dates Option"};
 constexpr MethodCode kPatientCharacteristics = {"113108", "Retain Patient Characteristics Option"};
@@ -25,6 +29,7 @@ constexpr MethodCode kDeviceIdentity = {"113109", "Retain Device Identity Option
 
 std::vector<MethodCode> MethodCodes(const ProfileOptions& options) {
   std::vector<MethodCode> codes = {kBasicProfile};
+  if (options.clean_descriptors) codes.push_back(kCleanDescriptors);
   if (options.retain_long_modified_dates) codes.push_back(kModifiedDates);
   if (options.retain_patient_characteristics) codes.push_back(kPatientCharacteristics);
   if (options.retain_device_identity) codes.push_back(kDeviceIdentity);
@@ -87,13 +92,16 @@ std::string Text(DcmItem& item, const DcmTagKey& tag) {
 
 void Deidentifier::Apply(DcmDataset& dataset) const {
   const std::string patient_id = Text(dataset, DCM_PatientID);
-  CleanItem(dataset, keys_.DateShiftDays(patient_id));
+  // The identifying values are gathered before any of them is removed.
+  std::optional<DescriptorCleaner> cleaner;
+  if (options_.clean_descriptors) cleaner.emplace(IdentifyingTerms(dataset));
+  CleanItem(dataset, {keys_.DateShiftDays(patient_id), cleaner ? &*cleaner : nullptr});
   MarkDeidentified(dataset, patient_id);
 }
 
-void Deidentifier::CleanItem(DcmItem& item, int shift_days) const {
+void Deidentifier::CleanItem(DcmItem& item, const PerDataset& context) const {
   for (unsigned long i = 0; i < item.card();) {
-    if (CleanElement(item, i, shift_days)) {
+    if (CleanElement(item, i, context)) {
       ++i;
     } else {
       delete item.remove(i);
@@ -101,7 +109,8 @@ void Deidentifier::CleanItem(DcmItem& item, int shift_days) const {
   }
 }
 
-bool Deidentifier::CleanElement(DcmItem& item, unsigned long index, int shift_days) const {
+bool Deidentifier::CleanElement(DcmItem& item, unsigned long index,
+                                const PerDataset& context) const {
   DcmElement* element = item.getElement(index);
   const DcmTag& tag = element->getTag();
   if (tag.isPrivate()) return false;  // no private attribute is listed as safe
@@ -110,7 +119,7 @@ bool Deidentifier::CleanElement(DcmItem& item, unsigned long index, int shift_da
   if (row == nullptr) {
     if (sequence) {
       auto* items = static_cast<DcmSequenceOfItems*>(element);
-      for (unsigned long i = 0; i < items->card(); ++i) CleanItem(*items->getItem(i), shift_days);
+      for (unsigned long i = 0; i < items->card(); ++i) CleanItem(*items->getItem(i), context);
     }
     return true;
   }
@@ -147,14 +156,30 @@ bool Deidentifier::CleanElement(DcmItem& item, unsigned long index, int shift_da
     case Action::kShiftDate: {
       std::vector<std::string> values = Values(*element);
       for (std::string& v : values) {
-        v = vr == "DA" ? ShiftDate(v, shift_days) : ShiftDateTime(v, shift_days);
+        v = vr == "DA" ? ShiftDate(v, context.shift_days) : ShiftDateTime(v, context.shift_days);
       }
       PutValues(*element, values);
       return true;
     }
     case Action::kCleanItems: {
       auto* items = static_cast<DcmSequenceOfItems*>(element);
-      for (unsigned long i = 0; i < items->card(); ++i) CleanItem(*items->getItem(i), shift_days);
+      for (unsigned long i = 0; i < items->card(); ++i) CleanItem(*items->getItem(i), context);
+      return true;
+    }
+    case Action::kCleanText: {
+      // PS3.15 E.3.5; text VRs only (every C of the column is one).
+      OFString text;
+      if (context.cleaner == nullptr || !element->isaString() ||
+          element->getOFStringArray(text).bad()) {
+        return false;
+      }
+      const std::string cleaned =
+          context.cleaner->Clean(std::string_view(text.c_str(), text.length()));
+      // Emptied, an attribute whose basic action is a dummy keeps one (it is
+      // a Type 1 attribute somewhere, e.g. RT Plan Label).
+      const bool dummy = cleaned.empty() && ResolveAction(*row, {}, vr) == Action::kDummy;
+      element->putOFStringArray(dummy ? OFString(DummyValue(vr))
+                                      : OFString(cleaned.c_str(), cleaned.size()));
       return true;
     }
     case Action::kKeep:

@@ -5,7 +5,8 @@
 // sequence items at any depth:
 //   - each attribute the table lists gets its resolved action (remove, empty,
 //     dummy value of its VR, UID replaced by KeyedPseudonyms::Uid, kept,
-//     dates shifted by the patient's offset);
+//     dates shifted by the patient's offset, descriptors cleaned of the
+//     identifying values of the data set: descriptor_cleaner.h);
 //   - private attributes (odd groups, with their creators) are removed: no
 //     private attribute is treated as safe (Retain Safe Private not offered);
 //   - an attribute with VR UN the table lists is removed, except that a UID
@@ -15,8 +16,8 @@
 // then Patient ID and Patient's Name become the keyed pseudonym, and Patient
 // Identity Removed (0012,0062) YES, De-identification Method (0012,0063),
 // De-identification Method Code Sequence (0012,0064: CID 7050, 113100 and the
-// option codes) and Longitudinal Temporal Information Modified (0028,0303)
-// are set (E.1.1 step 6). Pixel Data is never touched. Immutable; any thread.
+// option codes, e.g. 113105 Clean Descriptors) and Longitudinal Temporal Information Modified
+// (0028,0303) are set (E.1.1 step 6). Pixel Data is never touched. Immutable; any thread.
 
 #include <string>
 
@@ -29,6 +30,8 @@ class DcmElement;
 
 namespace pixeldex::deidentify {
 
+class DescriptorCleaner;
+
 class Deidentifier {
  public:
   Deidentifier(const KeyedPseudonyms& keys, ProfileOptions options)
@@ -37,9 +40,14 @@ class Deidentifier {
   void Apply(DcmDataset& dataset) const;
 
  private:
-  void CleanItem(DcmItem& item, int shift_days) const;
+  // What one data set's cleaning needs beyond the profile.
+  struct PerDataset {
+    int shift_days;                    // Modified Dates
+    const DescriptorCleaner* cleaner;  // Clean Descriptors, else nullptr
+  };
+  void CleanItem(DcmItem& item, const PerDataset& context) const;
   // Returns false when the element must be removed from its item.
-  bool CleanElement(DcmItem& item, unsigned long index, int shift_days) const;
+  bool CleanElement(DcmItem& item, unsigned long index, const PerDataset& context) const;
   void MarkDeidentified(DcmDataset& dataset, const std::string& original_patient_id) const;
 
   const KeyedPseudonyms& keys_;

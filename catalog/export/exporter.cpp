@@ -19,11 +19,13 @@ index::SqlValue TextValue(std::string text) {
 }  // namespace
 
 Exporter::Exporter(ExportDestination& destination, ExportLayout layout, InstanceWriter& writer,
-                   std::function<std::string(const SelectedInstance&)> source_of)
+                   std::function<std::string(const SelectedInstance&)> source_of,
+                   std::optional<RenderingOptions> rendering)
     : destination_(destination),
       layout_(layout),
       writer_(writer),
-      source_of_(std::move(source_of)) {}
+      source_of_(std::move(source_of)),
+      rendering_(rendering) {}
 
 std::string FormatExportProgress(const ExportProgress& progress, size_t total) {
   const int64_t failed = progress.failed.load();
@@ -49,6 +51,7 @@ ExportReport Exporter::Run(const std::vector<SelectedInstance>& instances,
       report.failed.push_back(uid + ": its name " + relative + " is taken by " + owner->second);
       continue;
     }
+    std::optional<Result<std::string>> image;  // rendered from the file just written
     if (destination_.IsComplete(relative)) {
       ++report.already_complete;
     } else {
@@ -59,10 +62,15 @@ ExportReport Exporter::Run(const std::vector<SelectedInstance>& instances,
         continue;
       }
       const Status status =
-          reason.ok() ? destination_.Place(relative,
-                                           [&](const std::string& path) {
-                                             return writer_.Write(instance, source, path);
-                                           })
+          reason.ok() ? destination_.Place(
+                            relative,
+                            [&](const std::string& path) {
+                              PIXELDEX_RETURN_IF_ERROR(writer_.Write(instance, source, path));
+                              if (rendering_) {
+                                image = RenderInstanceFile(path, *rendering_);
+                              }
+                              return Status::Ok();
+                            })
                       : reason.status();
       if (!status.ok()) {
         report.failed.push_back(uid + ": " + status.message());
@@ -73,6 +81,10 @@ ExportReport Exporter::Run(const std::vector<SelectedInstance>& instances,
     report.files.push_back(relative);
     std::vector<index::SqlValue> row = writer_.ManifestValues(instance);
     row.push_back(TextValue(relative));
+    if (rendering_) {  // NULL (an empty CSV field, JSON null) when there is none
+      const std::string rendering = PlaceRendering(instance, relative, std::move(image), report);
+      row.push_back(rendering.empty() ? index::SqlValue{} : TextValue(rendering));
+    }
     manifest.push_back(std::move(row));
   }
   counts.done = static_cast<int64_t>(instances.size());
@@ -86,9 +98,37 @@ ExportReport Exporter::Run(const std::vector<SelectedInstance>& instances,
   return report;
 }
 
+std::string Exporter::PlaceRendering(const SelectedInstance& instance, const std::string& relative,
+                                     std::optional<Result<std::string>> image,
+                                     ExportReport& report) {
+  const std::string path = RenderingPath(relative, rendering_->format);
+  if (destination_.IsComplete(path)) {
+    ++report.rendered;
+    return path;
+  }
+  if (!image) image = RenderInstanceFile(source_of_(instance), *rendering_);
+  if (!image->ok()) {
+    ++report.not_rendered[NotRenderedReason(image->status())];
+    return "";
+  }
+  const Status placed = destination_.Place(path, [&](const std::string& file) {
+    std::ofstream stream(file, std::ios::binary | std::ios::trunc);
+    stream.write((*image)->data(), static_cast<std::streamsize>((*image)->size()));
+    stream.close();
+    return stream.fail() ? Status::IoError("cannot write " + file) : Status::Ok();
+  });
+  if (!placed.ok()) {
+    report.failed.push_back(instance.Text("sop_instance_uid") + ": rendering: " + placed.message());
+    return "";
+  }
+  ++report.rendered;
+  return path;
+}
+
 Status Exporter::WriteManifest(const std::vector<std::vector<index::SqlValue>>& rows) const {
   std::vector<std::string> columns = writer_.ManifestColumns();
   columns.push_back("file");
+  if (rendering_) columns.push_back("rendering_path");
   for (const auto& [name, format] : {std::pair{kManifestCsv, index::OutputFormat::kCsv},
                                      std::pair{kManifestJsonl, index::OutputFormat::kJsonl}}) {
     PIXELDEX_RETURN_IF_ERROR(destination_.Place(name, [&](const std::string& path) {

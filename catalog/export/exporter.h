@@ -6,19 +6,28 @@
 // columns plus "file" (the '/'-separated path below the folder), for a data
 // loader. A file that fails is listed and the export goes on; so is an
 // instance whose name another instance of the export already took (a hash
-// collision of the fileset layout), rather than skipped as complete. Called
-// from one thread.
+// collision of the fileset layout), rather than skipped as complete. With
+// rendering options, each exported instance also gets a rendering beside it
+// (export_rendering.h), made from the file just written (so from the
+// de-identified data set when the writer de-identifies; from the stored file
+// when the instance was complete from an earlier run: the pixels are the
+// same), and the manifest a "rendering_path" column after "file", NULL (an
+// empty CSV field, JSON null) when the instance could not be rendered (counted by reason, not a
+// failure). Called from one thread.
 
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "catalog/common/status.h"
 #include "catalog/export/export_destination.h"
 #include "catalog/export/export_path.h"
+#include "catalog/export/export_rendering.h"
 #include "catalog/export/export_selection.h"
 #include "catalog/export/instance_writer.h"
 
@@ -35,6 +44,8 @@ struct ExportReport {
   // The relative path of every instance in the export (written now or
   // before), in the order of the selection.
   std::vector<std::string> files;
+  int64_t rendered = 0;                         // renderings placed (or complete before)
+  std::map<std::string, int64_t> not_rendered;  // reason -> instances without one
 };
 
 // How far an export is, read by a progress line on another thread.
@@ -48,9 +59,11 @@ std::string FormatExportProgress(const ExportProgress& progress, size_t total);
 
 class Exporter {
  public:
-  // `source_of` maps an instance to its stored file.
+  // `source_of` maps an instance to its stored file; `rendering`, when set,
+  // asks for a rendering beside each instance.
   Exporter(ExportDestination& destination, ExportLayout layout, InstanceWriter& writer,
-           std::function<std::string(const SelectedInstance&)> source_of);
+           std::function<std::string(const SelectedInstance&)> source_of,
+           std::optional<RenderingOptions> rendering = std::nullopt);
 
   // Exports every instance, then writes the manifest (when the destination
   // takes one) and finishes the destination. A manifest or a finish that
@@ -61,11 +74,17 @@ class Exporter {
 
  private:
   Status WriteManifest(const std::vector<std::vector<index::SqlValue>>& rows) const;
+  // Places the rendering of the instance at `relative` (`image` when it was
+  // rendered from the file just written) and returns its path, or "" when
+  // there is none (counted, or listed as failed when placing it failed).
+  std::string PlaceRendering(const SelectedInstance& instance, const std::string& relative,
+                             std::optional<Result<std::string>> image, ExportReport& report);
 
   ExportDestination& destination_;
   ExportLayout layout_;
   InstanceWriter& writer_;
   std::function<std::string(const SelectedInstance&)> source_of_;
+  std::optional<RenderingOptions> rendering_;
 };
 
 }  // namespace pixeldex::exporting

@@ -40,6 +40,9 @@ constexpr const char* kDescription =
     "--dicomdir writes DIR/DICOMDIR (PS3.11 General Purpose CD-R, STD-GEN-CD) and names\n"
     "the files by DICOM File IDs: DICOM/Pxxxxxxx/Sxxxxxxx/Rxxxxxxx/Ixxxxxxx (hashes).\n"
     "Every folder name is made from sanitised values, never from raw header text.\n"
+    "--render png|jpeg[:SIZE] writes a rendering of frame 1 beside each instance (the\n"
+    "thumbnail renderer; SIZE pixels on the longest side, default 256) and a manifest\n"
+    "column rendering_path, empty when there are no pixels to render.\n"
     "Safe while 'pixeldex serve' ingests (the index is only read).\n"
     "\n"
     "--deidentify applies the PS3.15 Annex E Basic Application Level Confidentiality\n"
@@ -51,7 +54,9 @@ constexpr const char* kDescription =
     "classes and modalities that carry burned-in text (Secondary Capture, Ultrasound;\n"
     "modality US, OT, XC, ES, SC), are left out unless --include-burned-in. Pixel Data\n"
     "is written back bit for bit, in the original transfer syntax. The README lists\n"
-    "what happens to each attribute.";
+    "what happens to each attribute. --clean-descriptors keeps descriptions and comments\n"
+    "(Study/Series Description, Image Comments, ...) with the patient's and staff names,\n"
+    "IDs, accession number, institution and dates of the same instance removed.";
 
 constexpr const char* kEpilogue =
     "\nexit status:\n"
@@ -65,7 +70,8 @@ constexpr const char* kEpilogue =
     "  pixeldex export --where \"patient_id = 'P1'\" --zip p1.zip\n"
     "  pixeldex export --to RESEARCH=10.0.0.5:104 1.2.840.113619.2.55.3.1234\n"
     "  pixeldex export --where \"modality = 'MR'\" --out research --deidentify \\\n"
-    "      --project-key \"$KEY\" --mapping private/mapping.csv --retain-dates-modified\n";
+    "      --project-key \"$KEY\" --mapping private/mapping.csv --retain-dates-modified \\\n"
+    "      --clean-descriptors\n";
 
 struct Options {
   std::string where;
@@ -80,6 +86,7 @@ struct Options {
   std::string mapping;
   deidentify::ProfileOptions profile;
   bool include_burned_in = false;
+  std::optional<exporting::RenderingOptions> render;
 };
 
 bool IsInside(const std::filesystem::path& path, const std::filesystem::path& folder) {
@@ -100,11 +107,16 @@ Status CheckUsage(const Options& options, const std::vector<std::string>& uids) 
   if (options.where.empty() == uids.empty()) {
     return Status::InvalidArgument("give either --where EXPR or UIDs (one of them)");
   }
+  if (options.render && (options.to || options.dicomdir)) {
+    return Status::InvalidArgument(
+        "--render goes with --out or --zip, without --dicomdir (a "
+        "file set holds DICOM files only)");
+  }
   const bool deidentify_options = !options.project_key.empty() || !options.mapping.empty() ||
                                   options.profile.retain_long_modified_dates ||
                                   options.profile.retain_patient_characteristics ||
                                   options.profile.retain_device_identity ||
-                                  options.include_burned_in;
+                                  options.profile.clean_descriptors || options.include_burned_in;
   if (!options.deidentify) {
     return deidentify_options
                ? Status::InvalidArgument("--project-key, --mapping, --retain-... and "
@@ -142,6 +154,19 @@ void PrintReport(const exporting::ExportReport& report, const exporting::Selecti
               report.failed.size());
 }
 
+// "renderings: 10 made, 2 not made (1 no pixel data, 1 not decodable)".
+void PrintRenderings(const exporting::ExportReport& report) {
+  int64_t missing = 0;
+  std::string reasons;
+  for (const auto& [reason, count] : report.not_rendered) {
+    missing += count;
+    reasons += (reasons.empty() ? "" : ", ") + std::to_string(count) + " " + reason;
+  }
+  std::printf("renderings: %lld made, %lld not made%s\n", static_cast<long long>(report.rendered),
+              static_cast<long long>(missing),
+              reasons.empty() ? "" : (" (" + reasons + ")").c_str());
+}
+
 Result<std::unique_ptr<exporting::ExportDestination>> OpenDestination(
     const Options& options, const Settings& settings,
     const std::vector<exporting::SelectedInstance>& instances) {
@@ -176,11 +201,12 @@ int Fail(const Status& status) {
 }  // namespace
 
 int RunExport(int argc, char** argv) {
-  ArgParser parser("pixeldex export (--where EXPR | UID...)\n"
-                   "       (--out DIR [--dicomdir] | --zip FILE | --to AET=HOST:PORT)\n"
-                   "       [--layout storage|tree]\n"
-                   "       [--deidentify --project-key KEY [--mapping FILE] [--retain-...]]",
-                   kDescription);
+  ArgParser parser(
+      "pixeldex export (--where EXPR | UID...)\n"
+      "       (--out DIR [--dicomdir] | --zip FILE | --to AET=HOST:PORT)\n"
+      "       [--layout storage|tree] [--render png|jpeg[:SIZE]]\n"
+      "       [--deidentify --project-key KEY [--mapping FILE] [--retain-...]]",
+      kDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
   Options options;
@@ -248,11 +274,19 @@ int RunExport(int argc, char** argv) {
   AddFlag(parser, "--retain-device-identity",
           "Retain Device Identity Option (serial numbers, station names, ...)",
           &options.profile.retain_device_identity);
-  parser.Flag("--clean-descriptors", "Clean Descriptors Option: not implemented, refused", [] {
-    return Status::Unsupported("--clean-descriptors is not implemented: pixeldex cannot clean "
-                               "free text; without it descriptions are removed as the basic "
-                               "profile says");
-  });
+  AddFlag(parser, "--clean-descriptors",
+          "Clean Descriptors Option: descriptions and comments kept without the names, IDs "
+          "and dates of the data set",
+          &options.profile.clean_descriptors);
+  parser.Option("--render", "png|jpeg[:SIZE]",
+                "a rendering of frame 1 beside each instance, SIZE pixels on its longest side "
+                "(default 256), listed in the manifest's rendering_path",
+                [&](const std::string& v) -> Status {
+                  auto render = exporting::ParseRenderingOptions(v);
+                  if (!render.ok()) return render.status();
+                  options.render = *render;
+                  return Status::Ok();
+                });
   AddFlag(parser, "--include-burned-in", "export instances that may have burned-in text too",
           &options.include_burned_in);
 
@@ -280,10 +314,12 @@ int RunExport(int argc, char** argv) {
   exporting::InstanceWriter& writer =
       options.deidentify ? static_cast<exporting::InstanceWriter&>(deidentifying) : copying;
   if (options.dicomdir) options.layout = exporting::ExportLayout::kFileSet;
-  exporting::Exporter exporter(**destination, options.layout, writer,
-                               [&](const exporting::SelectedInstance& instance) {
-                                 return layout.FileOf(instance.Text("path")).string();
-                               });
+  exporting::Exporter exporter(
+      **destination, options.layout, writer,
+      [&](const exporting::SelectedInstance& instance) {
+        return layout.FileOf(instance.Text("path")).string();
+      },
+      options.render);
   exporting::ExportProgress progress;
   std::optional<import::ProgressPrinter> printer;
   if (::isatty(STDERR_FILENO)) {  // a progress line on a terminal only
@@ -307,6 +343,7 @@ int RunExport(int argc, char** argv) {
     if (!written.ok()) report.failed.push_back("mapping: " + written.message());
   }
   PrintReport(report, *selection);
+  if (options.render) PrintRenderings(report);
   return report.failed.empty() && selection->unmatched_uids.empty() ? 0 : 1;
 }
 

@@ -78,6 +78,10 @@ TEST(ConfidentialityProfileTest, ActionsResolveWithAndWithoutOptions) {
   device.retain_device_identity = true;
   ProfileOptions patient;
   patient.retain_patient_characteristics = true;
+  ProfileOptions clean;
+  clean.clean_descriptors = true;
+  ProfileOptions clean_and_patient = clean;
+  clean_and_patient.retain_patient_characteristics = true;
   struct Case {
     uint16_t group, element;
     const ProfileOptions& options;
@@ -85,22 +89,29 @@ TEST(ConfidentialityProfileTest, ActionsResolveWithAndWithoutOptions) {
     Action expected;
   };
   for (const Case& c : std::initializer_list<Case>{
-           {0x0010, 0x0010, none, "PN", Action::kEmpty},          // Z
-           {0x0008, 0x1030, none, "LO", Action::kRemove},         // X
-           {0x0008, 0x0018, none, "UI", Action::kReplaceUid},     // U
-           {0x0008, 0x0080, none, "LO", Action::kDummy},          // X/Z/D -> D
-           {0x0008, 0x1140, none, "SQ", Action::kCleanItems},     // X/Z/U* -> cleaned
-           {0x0008, 0x0020, none, "DA", Action::kEmpty},          // Study Date: Z
-           {0x0008, 0x0020, dates, "DA", Action::kShiftDate},     // ... Modified Dates: C
-           {0x0008, 0x0030, dates, "TM", Action::kKeep},          // Study Time: whole days
-           {0x0008, 0x002A, dates, "DT", Action::kShiftDate},     // Acquisition DateTime
-           {0x0018, 0x1000, none, "LO", Action::kDummy},          // Device Serial Number X/Z/D
-           {0x0018, 0x1000, device, "LO", Action::kKeep},         // ... Retain Device Identity
-           {0x0018, 0x1000, dates, "LO", Action::kDummy},         // another option: no effect
-           {0x0010, 0x0040, patient, "CS", Action::kKeep},        // Patient's Sex
-           {0x0010, 0x2110, patient, "LO", Action::kRemove},      // Allergies: C we cannot do
-           {0x0040, 0xA730, none, "SQ", Action::kCleanItems},     // Content Sequence: D
-           {0x0010, 0x1002, none, "SQ", Action::kRemove}}) {      // Other Patient IDs Seq.
+           {0x0010, 0x0010, none, "PN", Action::kEmpty},        // Z
+           {0x0008, 0x1030, none, "LO", Action::kRemove},       // X
+           {0x0008, 0x0018, none, "UI", Action::kReplaceUid},   // U
+           {0x0008, 0x0080, none, "LO", Action::kDummy},        // X/Z/D -> D
+           {0x0008, 0x1140, none, "SQ", Action::kCleanItems},   // X/Z/U* -> cleaned
+           {0x0008, 0x0020, none, "DA", Action::kEmpty},        // Study Date: Z
+           {0x0008, 0x0020, dates, "DA", Action::kShiftDate},   // ... Modified Dates: C
+           {0x0008, 0x0030, dates, "TM", Action::kKeep},        // Study Time: whole days
+           {0x0008, 0x002A, dates, "DT", Action::kShiftDate},   // Acquisition DateTime
+           {0x0018, 0x1000, none, "LO", Action::kDummy},        // Device Serial Number X/Z/D
+           {0x0018, 0x1000, device, "LO", Action::kKeep},       // ... Retain Device Identity
+           {0x0018, 0x1000, dates, "LO", Action::kDummy},       // another option: no effect
+           {0x0010, 0x0040, patient, "CS", Action::kKeep},      // Patient's Sex
+           {0x0010, 0x2110, patient, "LO", Action::kRemove},    // Allergies: C we cannot do
+           {0x0008, 0x1030, clean, "LO", Action::kCleanText},   // Study Description: C
+           {0x0020, 0x4000, clean, "LT", Action::kCleanText},   // Image Comments: C
+           {0x0040, 0x0275, clean, "SQ", Action::kCleanItems},  // Request Attributes Seq.
+           {0x0010, 0x2110, clean_and_patient, "LO", Action::kCleanText},  // Allergies
+           {0x0008, 0x0080, clean, "LO", Action::kDummy},                  // Institution: not C
+           {0x0040, 0xA730, none, "SQ", Action::kCleanItems},              // Content Sequence: D
+           {0x0008, 0x1110, none, "SQ", Action::kRemove},     // Ref. Study Seq. X/Z: Type 3
+           {0x0040, 0x0555, none, "SQ", Action::kEmpty},      // Acq. Context Seq. X/Z: Type 2
+           {0x0010, 0x1002, none, "SQ", Action::kRemove}}) {  // Other Patient IDs Seq.
     const ProfileRow* row = FindProfileRow(c.group, c.element);
     ASSERT_NE(row, nullptr);
     EXPECT_EQ(ResolveAction(*row, c.options, c.vr), c.expected) << row->keyword;

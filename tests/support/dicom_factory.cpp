@@ -141,6 +141,12 @@ void WriteEncapsulatedInstance(const std::string& path, const TestInstance& t,
   Save(file, path, xfer);
 }
 
+std::string DicomString(DcmItem& item, const DcmTagKey& tag) {
+  OFString value;
+  item.findAndGetOFStringArray(tag, value);
+  return value.c_str();
+}
+
 std::string ReadFileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

@@ -2,6 +2,7 @@
 // Generated DICOM test data: small but complete CT-like instances whose every
 // identifying value the test chooses, written as Part-10 files with DCMTK.
 
+#include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include <cstdint>
@@ -72,6 +73,10 @@ std::string NestedSequenceBytes(int depth);
 
 // The whole file's bytes.
 std::string ReadFileBytes(const std::string& path);
+
+// The value of `tag` in `item` as DCMTK renders it (values joined by '\\'),
+// "" when absent.
+std::string DicomString(DcmItem& item, const DcmTagKey& tag);
 
 // Bit rot: changes one byte near the end of `path`, keeping its size and
 // modification time. Throws std::runtime_error on failure.
