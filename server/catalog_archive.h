@@ -5,8 +5,9 @@
 // ingest pipeline over them, and the C-FIND readers. storage.index names the
 // SQLite file, or with a postgresql:// URI a PostgreSQL database whose
 // schema is created or migrated here (catalog/index/postgres); on
-// PostgreSQL only the server role writes so far, C-FIND and QIDO-RS read
-// through OpenFindReader, and what reads the index through SQLite refuses
+// PostgreSQL only the server role writes so far, C-FIND, QIDO-RS and
+// C-GET/C-MOVE read through OpenFindReader, and what reads the index
+// through SQLite refuses
 // (sqlite_db.h, Db::Open). `serve` opens it as the owner of the incoming
 // directory: files an earlier run left incomplete are removed and old
 // history is pruned. The commands that write beside a running server
@@ -44,7 +45,7 @@ class CatalogArchive {
   index::IndexWriter& writer() { return *writer_; }
   ingest::IngestPipeline& pipeline() { return *pipeline_; }
   index::ReaderPool& readers() { return *readers_; }
-  // A reader for C-FIND and QIDO-RS: a pooled SQLite or PostgreSQL
+  // A reader for C-FIND, QIDO-RS and retrieves: a pooled SQLite or PostgreSQL
   // connection (on PostgreSQL kIoError "database unavailable" while the
   // server is away).
   Result<std::unique_ptr<query::IndexReader>> OpenFindReader();

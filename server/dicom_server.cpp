@@ -21,8 +21,8 @@
 #include "catalog/common/exception_boundary.h"
 #include "catalog/common/log.h"
 #include "catalog/common/periodic_task.h"
-#include "catalog/index/archive_reads.h"
 #include "catalog/index/schema.h"
+#include "catalog/query/index_reader.h"
 #include "catalog/reconcile/reconciler.h"
 #include "server/association/association_session.h"
 #include "server/association/association_socket.h"
@@ -427,8 +427,8 @@ Status DicomServer::CheckHealth() const {
                       budget->limits().per_port, port));
     }
   }
-  auto db = context_->open_reader();
-  Status readable = db.ok() ? index::CheckReadable(db->db()) : db.status();
+  auto reader = context_->open_find_reader();
+  Status readable = reader.ok() ? query::CheckReadable(**reader) : reader.status();
   if (!readable.ok()) return Status::IoError("index: " + readable.message());
   if (auto shortfall = FreeSpaceShortfall(archive_->store(), settings_.storage.min_free_mb)) {
     return Status::ResourceExhausted("storage: " + *shortfall);

@@ -48,6 +48,4 @@ Status ForEachEvent(
   return stmt->status();
 }
 
-Status CheckReadable(Db& db) { return db.Exec("SELECT 1 FROM instances LIMIT 1"); }
-
 }  // namespace pixeldex::index

@@ -52,7 +52,4 @@ Status ForEachEvent(
     Db& db, EventKind kind,
     const std::function<void(const std::string& sop_instance_uid, const std::string& detail)>& fn);
 
-// Ok when the instance table can be read (the health check).
-Status CheckReadable(Db& db);
-
 }  // namespace pixeldex::index

@@ -9,8 +9,10 @@
 // PgRowCursor (postgres/pg_row_cursor.h) fetches from a PostgreSQL cursor.
 // Not thread-safe; the connection a cursor reads must outlive it.
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "catalog/common/result.h"
 #include "catalog/index/sqlite_db.h"
@@ -23,9 +25,15 @@ class RowCursor {
 
   // Advances: true when a row is available, false when there are no more.
   virtual Result<bool> Step() = 0;
-  // Of the current row; columns are 0-based. Text is empty for NULL.
+  // Of the current row; columns are 0-based. Text is empty for NULL; a
+  // TextView is valid until the next Step.
   virtual bool IsNull(int col) const = 0;
-  virtual std::string Text(int col) const = 0;
+  virtual std::string_view TextView(int col) const = 0;
+  std::string Text(int col) const { return std::string(TextView(col)); }
+  // An integer column (0 for NULL).
+  virtual int64_t Int(int col) const = 0;
+  // A BLOB (SQLite) or bytea (PostgreSQL) column's bytes; empty for NULL.
+  virtual Result<std::string> Bytes(int col) const = 0;
 };
 
 class SqliteRowCursor final : public RowCursor {
@@ -38,7 +46,9 @@ class SqliteRowCursor final : public RowCursor {
 
   Result<bool> Step() override;
   bool IsNull(int col) const override { return statement_.IsNull(col); }
-  std::string Text(int col) const override { return statement_.Text(col); }
+  std::string_view TextView(int col) const override { return statement_.TextView(col); }
+  int64_t Int(int col) const override { return statement_.Int(col); }
+  Result<std::string> Bytes(int col) const override { return statement_.Blob(col); }
 
  private:
   std::unique_ptr<ProgressCallback> progress_;  // declared first: destroyed last

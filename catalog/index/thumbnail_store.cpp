@@ -60,39 +60,6 @@ Result<ThumbnailLookup> FindThumbnail(Db& db, std::string_view sop_instance_uid)
   return lookup;
 }
 
-Result<std::optional<std::string>> FindRepresentativeThumbnail(Db& db, std::string_view study_uid,
-                                                               std::string_view series_uid,
-                                                               std::string_view sop_instance_uid) {
-  // Only the given UIDs become conditions, so that SQLite starts from the
-  // unique index of the most specific one instead of scanning.
-  const std::pair<std::string_view, const char*> keys[] = {
-      {study_uid, "st.study_instance_uid"},
-      {series_uid, "se.series_instance_uid"},
-      {sop_instance_uid, "i.sop_instance_uid"}};
-  std::string sql =
-      "SELECT t.png FROM instances i "
-      "JOIN series se ON se.series_pk = i.series_pk "
-      "JOIN studies st ON st.study_pk = se.study_pk "
-      "JOIN thumbnails t ON t.instance_pk = i.instance_pk WHERE t.status = 'ok'";
-  for (const auto& [uid, column] : keys) {
-    if (!uid.empty()) sql += std::string(" AND ") + column + " = ?";
-  }
-  sql += " ORDER BY se.series_number IS NULL, se.series_number, se.series_pk, "
-         "i.instance_number IS NULL, i.instance_number, i.instance_pk LIMIT 1";
-  auto stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  int parameter = 0;
-  for (const auto& [uid, column] : keys) {
-    if (!uid.empty()) stmt->Bind(++parameter, uid);
-  }
-  std::optional<std::string> png;
-  if (stmt->Step()) {
-    png = stmt->Blob(0);
-  }
-  if (!stmt->status().ok()) return stmt->status();
-  return png;
-}
-
 Result<std::vector<ThumbnailTarget>> ListThumbnailTargets(Db& db, ThumbnailSelection selection,
                                                           int64_t after_instance_pk, int limit) {
   auto stmt = db.Prepare(

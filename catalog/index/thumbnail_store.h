@@ -1,6 +1,7 @@
 #pragma once
 // Thumbnail rows outside the ingest path: reading the stored thumbnail of one
-// instance (`pixeldex thumbnail`), and listing instances whose thumbnail is
+// instance (`pixeldex thumbnail`; the DICOMweb Thumbnail resources read
+// through catalog/query/instance_reads.h), and listing instances whose thumbnail is
 // missing and replacing their rows (`pixeldex thumbnails`). The ingest
 // pipeline writes thumbnails together with the instance through IndexWriter;
 // these functions serve the tools that run beside it, possibly while a server
@@ -31,16 +32,6 @@ struct ThumbnailLookup {
 
 // Reads the thumbnail row of the instance with `sop_instance_uid`.
 Result<ThumbnailLookup> FindThumbnail(Db& db, std::string_view sop_instance_uid);
-
-// The PNG of the thumbnail that stands for a study, a series or an instance
-// (the DICOMweb Thumbnail resources): among the instances below the given
-// UIDs (an empty `series_uid` / `sop_instance_uid` widens to the whole study /
-// series; an empty `study_uid` matches any study) whose thumbnail rendered,
-// the first by series number, then instance number (ties by arrival).
-// nullopt when there is none.
-Result<std::optional<std::string>> FindRepresentativeThumbnail(Db& db, std::string_view study_uid,
-                                                               std::string_view series_uid,
-                                                               std::string_view sop_instance_uid);
 
 // Which instances a rebuild visits.
 enum class ThumbnailSelection {

@@ -12,6 +12,15 @@ constexpr int kProgressInstructions = 1000;
 
 }  // namespace
 
+Status CheckReadable(IndexReader& reader) {
+  SqlPlan plan;
+  plan.sql = "SELECT 1 FROM instances LIMIT 1";
+  auto rows = reader.Open(plan, ReadWatch{});
+  if (!rows.ok()) return rows.status();
+  auto row = (*rows)->Step();
+  return row.ok() ? Status::Ok() : row.status();
+}
+
 const SqlDialect& SqliteIndexReader::dialect() const { return SqliteDialect::Instance(); }
 
 Result<std::unique_ptr<index::RowCursor>> SqliteIndexReader::Open(const SqlPlan& plan,

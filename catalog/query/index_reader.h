@@ -44,6 +44,10 @@ class IndexReader {
                                                          const ReadWatch& watch) = 0;
 };
 
+// Ok when the instances table can be read through `reader` (the health
+// check, /healthz): the reader's errors otherwise.
+Status CheckReadable(IndexReader& reader);
+
 class SqliteIndexReader final : public IndexReader {
  public:
   // Reads `db`, which outlives this reader.

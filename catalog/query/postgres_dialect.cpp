@@ -50,6 +50,17 @@ std::string PostgresDialect::PatternMatch(std::string_view expr, std::string_vie
   return JoinSql({expr, " LIKE ", placeholder, "::text ESCAPE '\\'"});
 }
 
+std::string PostgresDialect::JsonText(std::string_view json_column) const {
+  // jsonb printed: the same JSON, its object keys in jsonb's order (shorter
+  // keys first, then bytewise: a data set's 8-hex-digit tags stay in tag
+  // order) and a space after each ':' and ','.
+  return JoinSql({"(", json_column, ")::text"});
+}
+
+std::string PostgresDialect::ByteLength(std::string_view text_expr) const {
+  return JoinSql({"octet_length(", text_expr, ")"});
+}
+
 std::string PostgresDialect::CastToReal(std::string_view expr) const {
   // A cast of text that is no number fails the whole statement in
   // PostgreSQL (SQLite reads it as 0): such a value is NULL, matching

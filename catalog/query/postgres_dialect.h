@@ -35,6 +35,8 @@ class PostgresDialect : public SqlDialect {
                          std::string_view alias) const override;
   std::string ValueItem(std::string_view alias) const override;
   std::string ValueText(std::string_view alias) const override;
+  std::string JsonText(std::string_view json_column) const override;
+  std::string ByteLength(std::string_view text_expr) const override;
   std::string StringAggregate(std::string_view expr, std::string_view separator) const override;
 };
 

@@ -2,10 +2,8 @@
 
 #include "catalog/query/attribute_catalog.h"
 #include "catalog/query/constraint.h"
-#include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
 #include "catalog/query/sql_plan.h"
-#include "catalog/query/sqlite_dialect.h"
 
 namespace pixeldex::query {
 
@@ -42,18 +40,20 @@ Result<FindRequest> MakeRetrieveRequest(InformationModel model, std::vector<Quer
   return request;
 }
 
-Result<std::vector<RetrieveInstance>> ListRetrieveInstances(index::Db& db,
+Result<std::vector<RetrieveInstance>> ListRetrieveInstances(IndexReader& reader,
                                                             const FindRequest& request) {
-  auto plan = BuildInstanceListPlan(request, SqliteDialect::Instance());
+  auto plan = BuildInstanceListPlan(request, reader.dialect());
   if (!plan.ok()) return plan.status();
-  auto stmt = PrepareFind(db, *plan);
-  if (!stmt.ok()) return stmt.status();
+  auto rows = reader.Open(*plan, ReadWatch{});
+  if (!rows.ok()) return rows.status();
+  index::RowCursor& row = **rows;
   std::vector<RetrieveInstance> instances;
-  while (stmt->Step()) {
-    instances.push_back({stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3)});
+  for (;;) {
+    auto more = row.Step();
+    if (!more.ok()) return more.status();
+    if (!*more) return instances;
+    instances.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3)});
   }
-  if (!stmt->status().ok()) return stmt->status();
-  return instances;
 }
 
 }  // namespace pixeldex::query

@@ -13,13 +13,15 @@
 // sent. Every rejection is InvalidArgument with a message fit for Error
 // Comment; the DIMSE bridge answers it with A900.
 // Stateless functions; ListRetrieveInstances reads through the caller's
-// connection (not thread-safe, like every index::Db use).
+// IndexReader (index_reader.h), SQLite or PostgreSQL, in the reader's SQL
+// dialect with the keys' values bound as parameters (one thread at a time,
+// as the reader).
 
 #include <string>
 #include <vector>
 
 #include "catalog/common/result.h"
-#include "catalog/index/sqlite_db.h"
+#include "catalog/query/index_reader.h"
 #include "catalog/query/query_types.h"
 
 namespace pixeldex::query {
@@ -39,7 +41,7 @@ Result<FindRequest> MakeRetrieveRequest(InformationModel model, std::vector<Quer
 // order. The whole list is returned at once: the retrieve needs its size for
 // the Number of Remaining Sub-operations, and a few hundred bytes per
 // instance stay small even for studies of many thousand instances.
-Result<std::vector<RetrieveInstance>> ListRetrieveInstances(index::Db& db,
+Result<std::vector<RetrieveInstance>> ListRetrieveInstances(IndexReader& reader,
                                                             const FindRequest& request);
 
 }  // namespace pixeldex::query

@@ -69,6 +69,11 @@ class SqlDialect {
   virtual std::string ValueItem(std::string_view alias) const = 0;
   virtual std::string ValueText(std::string_view alias) const = 0;
 
+  // The stored header column `json_column` (PS3.18 F.2) as JSON text, and
+  // the length in bytes (not characters) of the text `text_expr`.
+  virtual std::string JsonText(std::string_view json_column) const = 0;
+  virtual std::string ByteLength(std::string_view text_expr) const = 0;
+
   // An aggregate joining the values of `expr` with `separator` (a literal
   // chosen by pixeldex).
   virtual std::string StringAggregate(std::string_view expr, std::string_view separator) const = 0;

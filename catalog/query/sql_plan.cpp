@@ -278,7 +278,8 @@ Result<SqlPlan> BuildInstanceListPlan(const FindRequest& request, const SqlDiale
     first = false;
     AppendValueTests(*c, ColumnAt(*info, QueryLevel::kImage), w);
   }
-  w.Sql(" ORDER BY i.series_pk, i.instance_number, i.instance_pk");
+  // NULLS FIRST is SQLite's own order of NULLs; PostgreSQL's would be last.
+  w.Sql(" ORDER BY i.series_pk, i.instance_number NULLS FIRST, i.instance_pk");
   SqlPlan plan;
   plan.sql = w.sql();
   plan.params = w.params();

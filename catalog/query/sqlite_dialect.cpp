@@ -52,6 +52,14 @@ std::string SqliteDialect::PatternMatch(std::string_view expr, std::string_view 
   return JoinSql({expr, " GLOB ", placeholder});
 }
 
+std::string SqliteDialect::JsonText(std::string_view json_column) const {
+  return std::string(json_column);  // stored as text
+}
+
+std::string SqliteDialect::ByteLength(std::string_view text_expr) const {
+  return JoinSql({"length(CAST(", text_expr, " AS BLOB))"});
+}
+
 std::string SqliteDialect::CastToReal(std::string_view expr) const {
   return JoinSql({"CAST(", expr, " AS REAL)"});
 }

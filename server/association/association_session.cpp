@@ -150,22 +150,13 @@ void AssociationSession::RecordAssociation(const std::string& outcome) {
   RecordOrWarn(context_.writer, std::move(record));
 }
 
-Result<index::Db*> AssociationSession::Reader() {
+Result<query::IndexReader*> AssociationSession::Reader() {
   if (!reader_) {
-    auto db = context_.open_reader();
-    if (!db.ok()) return db.status();
-    reader_.emplace(std::move(db).value());
-  }
-  return &reader_->db();
-}
-
-Result<query::IndexReader*> AssociationSession::FindReader() {
-  if (!find_reader_) {
     auto reader = context_.open_find_reader();
     if (!reader.ok()) return reader.status();
-    find_reader_ = std::move(reader).value();
+    reader_ = std::move(reader).value();
   }
-  return find_reader_.get();
+  return reader_.get();
 }
 
 RetrieveContext AssociationSession::MakeRetrieveContext() {
@@ -314,7 +305,7 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
     case DIMSE_C_FIND_RQ: {
       ++stats_.finds;
       FindContext find_context;
-      find_context.reader = [this] { return FindReader(); };
+      find_context.reader = [this] { return Reader(); };
       find_context.options.pn_case_insensitive = context_.settings.query.pn_case_insensitive;
       find_context.options.max_results = static_cast<size_t>(context_.settings.query.max_results);
       find_context.options.max_keys = static_cast<size_t>(context_.settings.query.max_keys);

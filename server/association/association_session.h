@@ -44,10 +44,9 @@ class AssociationSession {
   // Logs `message` with the association's AE titles and peer address as
   // fields (calling_aet, called_aet, peer), then `extra`.
   void LogLine(LogLevel level, const std::string& message, LogFields extra = {}) const;
-  // The association's read-only index connection, opened on first use.
-  Result<index::Db*> Reader();
-  // The association's C-FIND reader (SQLite or PostgreSQL), opened on first use.
-  Result<query::IndexReader*> FindReader();
+  // The association's read-only index reader (SQLite or PostgreSQL) for
+  // C-FIND and retrieves, opened on first use.
+  Result<query::IndexReader*> Reader();
   // Serves requests until the association ends; returns how it ended.
   std::string Serve();
   // Serves a request, or refuses it when its context does not admit it.
@@ -63,8 +62,7 @@ class AssociationSession {
   std::string called_aet_;
   std::string peer_;
   std::string started_at_;
-  std::optional<index::PooledReader> reader_;
-  std::unique_ptr<query::IndexReader> find_reader_;
+  std::unique_ptr<query::IndexReader> reader_;
   bool combined_datetime_ = false;  // PS3.4 C.5.1.1.1 byte 2 was negotiated
   NegotiationPolicy allowed_;       // what the caller may do, fixed at negotiation
 };

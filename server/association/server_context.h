@@ -29,12 +29,13 @@ struct ServerContext {
   storage::FileStore& store;
   // For the operational history (associations, events).
   index::IndexWriter& writer;
-  // A read-only connection to the SQLite index (for retrieves), from the
-  // server's pool; it goes back when the PooledReader is destroyed.
+  // A read-only connection to the SQLite index (for WADO-RS and the web
+  // page), from the server's pool; it goes back when the PooledReader is
+  // destroyed. Refused on PostgreSQL (sqlite_db.h).
   std::function<Result<index::PooledReader>()> open_reader;
-  // A read-only reader of the index, SQLite or PostgreSQL, for C-FIND and
-  // QIDO-RS (CatalogArchive::OpenFindReader); its connection goes back to
-  // the pool when the reader is destroyed.
+  // A read-only reader of the index, SQLite or PostgreSQL, for C-FIND,
+  // C-GET/C-MOVE and QIDO-RS (CatalogArchive::OpenFindReader); its
+  // connection goes back to the pool when the reader is destroyed.
   std::function<Result<std::unique_ptr<query::IndexReader>>()> open_find_reader;
   // Set when the server is stopping: associations finish their current
   // operation, then end.

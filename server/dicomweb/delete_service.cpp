@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "catalog/common/log.h"
-#include "catalog/index/stored_files.h"
+#include "catalog/query/instance_reads.h"
 #include "catalog/reconcile/instance_deleter.h"
 #include "catalog/reconcile/study_protection.h"
 #include "server/dicomweb/uid_segment.h"
@@ -39,14 +39,15 @@ HttpResponse Delete(DeleteContext& context, const HttpRequest& request, const Pa
   if (!scope.ok()) return HttpResponse::Text(400, scope.status().message());
   std::lock_guard lock(context.one_at_a_time);
   const std::string user = caller.empty() ? std::string("anonymous") : caller;
-  std::vector<index::StoredFile> files;
+  std::vector<query::StoredFile> files;
   {
     auto reader = context.server.open_reader();
     if (!reader.ok()) {
       LogError("DICOMweb DELETE: cannot open the index: {}", reader.status().ToString());
       return HttpResponse::Text(503, "the index cannot be read");
     }
-    auto listed = index::ListStoredFiles(reader->db(), *scope);
+    query::SqliteIndexReader index_reader(reader->db());
+    auto listed = query::ListStoredFiles(index_reader, *scope);
     if (!listed.ok()) {
       LogError("DICOMweb DELETE: listing stored files failed: {}", listed.status().ToString());
       return HttpResponse::Text(500, "reading the index failed");
@@ -72,7 +73,7 @@ HttpResponse Delete(DeleteContext& context, const HttpRequest& request, const Pa
   const std::string who_and_why = "user " + user + ": DICOMweb DELETE " + request.Path();
   storage::FileStore& store = context.server.store;
   std::string failures;
-  for (const index::StoredFile& file : files) {
+  for (const query::StoredFile& file : files) {
     const Status status =
         reconcile::DeleteInstance(store.file_system(), store.layout(), context.server.writer,
                                   {file.sop_instance_uid, file.path}, who_and_why);

@@ -102,7 +102,7 @@ HttpResponse Search(const DicomwebContext& context, QueryLevel level, const Http
   auto search = ParseQidoSearch(scope, *query);
   if (!search.ok()) return HttpResponse::Text(400, search.status().message());
 
-  auto reader = context.open_find_reader();
+  auto reader = context.open_index_reader();
   if (!reader.ok()) {
     LogError("qido: cannot open the index: {}", reader.status().ToString());
     return HttpResponse::Text(503, "the index cannot be read");

@@ -22,7 +22,6 @@
 #include <memory>
 
 #include "catalog/common/result.h"
-#include "catalog/index/reader_pool.h"
 #include "catalog/query/find_options.h"
 #include "catalog/query/index_reader.h"
 #include "server/http/router.h"
@@ -30,13 +29,10 @@
 namespace pixeldex::server {
 
 struct DicomwebContext {
-  // Lends a read-only index connection (index::PrepareForReading applied)
-  // from the server's ReaderPool, for one request; the PooledReader gives it
-  // back.
-  std::function<Result<index::PooledReader>()> open_reader;
   // A read-only reader of the index, SQLite or PostgreSQL, for one QIDO-RS
-  // search (CatalogArchive::OpenFindReader).
-  std::function<Result<std::unique_ptr<query::IndexReader>>()> open_find_reader;
+  // or WADO-RS request (CatalogArchive::OpenFindReader): a pooled
+  // connection, given back when the reader is destroyed.
+  std::function<Result<std::unique_ptr<query::IndexReader>>()> open_index_reader;
   // PN case sensitivity and the result cap, as for C-FIND (query.*).
   query::FindOptions find_options;
   // "http" or "https", for the Retrieve URL (0008,1190) of each match.

@@ -5,7 +5,7 @@
 namespace pixeldex::server {
 
 Result<std::filesystem::path> StoredFilePath(const std::filesystem::path& storage_root,
-                                             const index::StoredFile& stored) {
+                                             const query::StoredFile& stored) {
   PIXELDEX_RETURN_IF_ERROR(storage::StorageLayout::CheckRecordedPath(stored.path));
   const std::filesystem::path file = storage::StorageLayout(storage_root).FileOf(stored.path);
   std::error_code ec;

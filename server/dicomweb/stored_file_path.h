@@ -7,13 +7,13 @@
 #include <filesystem>
 
 #include "catalog/common/result.h"
-#include "catalog/index/stored_files.h"
+#include "catalog/query/instance_reads.h"
 
 namespace pixeldex::server {
 
 // NotFound when the file is missing; Corruption when it is not a regular
 // file or has another size; InvalidArgument for a path that leaves the root.
 Result<std::filesystem::path> StoredFilePath(const std::filesystem::path& storage_root,
-                                             const index::StoredFile& stored);
+                                             const query::StoredFile& stored);
 
 }  // namespace pixeldex::server

@@ -26,9 +26,9 @@ Result<std::unique_ptr<DcmFileFormat>> LoadStoredFile(const std::filesystem::pat
 
 Result<StoredInstance> OpenStoredInstance(const DicomwebContext& context,
                                           const index::InstanceScope& scope) {
-  auto db = context.open_reader();
-  if (!db.ok()) return Status::IoError("cannot open the index: " + db.status().message());
-  auto files = index::ListStoredFiles(db->db(), scope);
+  auto reader = context.open_index_reader();
+  if (!reader.ok()) return Status::IoError("cannot open the index: " + reader.status().message());
+  auto files = query::ListStoredFiles(**reader, scope);
   if (!files.ok()) return files.status();
   if (files->empty()) return Status::NotFound("no such instance");
   StoredInstance instance{std::move(files->front()), nullptr};

@@ -1,6 +1,6 @@
 #pragma once
 // One stored instance a WADO-RS resource names (frames, bulk data, rendered;
-// PS3.18 10.4.1), opened for reading: its index row (index::StoredFile), its
+// PS3.18 10.4.1), opened for reading: its index row (query::StoredFile), its
 // file found through stored_file_path.h, checked (CheckStoredDataSet) and
 // loaded by DCMTK with values over 4 KiB left on disk until read, so that
 // one frame of a large multi-frame object costs one frame's bytes.
@@ -15,7 +15,7 @@
 #include <string>
 
 #include "catalog/common/result.h"
-#include "catalog/index/stored_files.h"
+#include "catalog/query/instance_reads.h"
 #include "catalog/thumbnail/frame_layout.h"
 #include "server/dicomweb/qido_service.h"
 #include "server/http/http_message.h"
@@ -24,7 +24,7 @@
 namespace pixeldex::server {
 
 struct StoredInstance {
-  index::StoredFile stored;
+  query::StoredFile stored;
   std::unique_ptr<DcmFileFormat> file;
   DcmDataset& dataset() const { return *file->getDataset(); }
 };

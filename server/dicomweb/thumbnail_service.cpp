@@ -5,8 +5,7 @@
 #include <algorithm>
 
 #include "catalog/common/log.h"
-#include "catalog/index/stored_files.h"
-#include "catalog/index/thumbnail_store.h"
+#include "catalog/query/instance_reads.h"
 #include "catalog/thumbnail/box_downscaler.h"
 #include "server/dicomweb/frame_list.h"
 #include "server/dicomweb/rendered_image.h"
@@ -56,10 +55,9 @@ HttpResponse Answer(std::string type, std::string image, bool instance) {
 // the representative frame (as at ingest), of the first instance of
 // `files` that has pixels to render.
 HttpResponse RenderThumbnail(const DicomwebContext& context,
-                             const std::vector<index::StoredFile>& files, int frame_index,
-                             const RenderedParams& params, const std::string& type,
-                             bool instance) {
-  for (const index::StoredFile& stored : files) {
+                             const std::vector<query::StoredFile>& files, int frame_index,
+                             const RenderedParams& params, const std::string& type, bool instance) {
+  for (const query::StoredFile& stored : files) {
     auto path = StoredFilePath(context.storage_root, stored);
     if (!path.ok()) return InstanceFailure(path.status(), "finding a file for a thumbnail");
     auto file = LoadStoredFile(*path);
@@ -97,17 +95,17 @@ HttpResponse Thumbnail(const DicomwebContext& context, int max_size, const HttpR
   auto type = ChooseThumbnailMediaType(request.Header("accept"));
   if (!type.ok()) return HttpResponse::Text(406, type.status().message());
   const bool instance = !uids->sop_instance.empty();
-  auto db = context.open_reader();
-  if (!db.ok()) return InstanceFailure(Status::IoError(db.status().message()), "thumbnail");
+  auto reader = context.open_index_reader();
+  if (!reader.ok()) return InstanceFailure(Status::IoError(reader.status().message()), "thumbnail");
   if (frame == 0 && *type == "image/png" && !rendered->window) {
-    auto png = index::FindRepresentativeThumbnail(db->db(), uids->study, uids->series,
-                                                  uids->sop_instance);
+    auto png =
+        query::FindRepresentativeThumbnail(**reader, uids->study, uids->series, uids->sop_instance);
     if (!png.ok()) return InstanceFailure(png.status(), "reading a stored thumbnail");
     if (png->has_value() && StoredFits(**png, *rendered, max_size)) {
       return Answer(*type, std::move(**png), instance);
     }
   }
-  auto files = index::ListStoredFiles(db->db(), *uids);
+  auto files = query::ListStoredFiles(**reader, *uids);
   if (!files.ok()) return InstanceFailure(files.status(), "listing instances for a thumbnail");
   if (files->empty()) return HttpResponse::Text(404, "no such study, series or instance");
   if (frame > std::max(1, files->front().number_of_frames)) {

@@ -1,7 +1,7 @@
 #include "server/dicomweb/wado_metadata_service.h"
 
 #include "catalog/common/log.h"
-#include "catalog/index/header_reader.h"
+#include "catalog/query/instance_reads.h"
 #include "server/dicomweb/accept_header.h"
 #include "server/dicomweb/service_root.h"
 #include "server/dicomweb/uid_segment.h"
@@ -12,15 +12,22 @@ namespace {
 // The stored header, its relative "BulkDataURI": "bulkdata/GGGGEEEE" made
 // absolute against the instance's URL (PS3.18 F.2.6 requires a URI the
 // client can dereference; the bulk data service serves it). The rest of the
-// stored text is already DICOM JSON (PS3.18 F.2) and is copied as it is.
+// stored text is already DICOM JSON (PS3.18 F.2) and is copied as it is;
+// PostgreSQL's jsonb prints a space after the key's ':', SQLite's text has
+// none.
 void AppendWithBulkDataUris(std::string& out, std::string_view json,
                             std::string_view instance_url) {
-  static constexpr std::string_view kRelative = "\"BulkDataURI\":\"bulkdata/";
-  static constexpr std::string_view kKey = "\"BulkDataURI\":\"";
+  static constexpr std::string_view kKey = "\"BulkDataURI\":";
+  static constexpr std::string_view kRelative = "\"bulkdata/";
   size_t at = 0;
-  for (size_t found; (found = json.find(kRelative, at)) != std::string_view::npos;) {
-    out.append(json.substr(at, found - at)).append(kKey).append(instance_url).append("bulkdata/");
-    at = found + kRelative.size();
+  for (size_t found; (found = json.find(kKey, at)) != std::string_view::npos;) {
+    size_t value = found + kKey.size();
+    if (value < json.size() && json[value] == ' ') ++value;
+    out.append(json.substr(at, value - at));
+    at = value;
+    if (json.substr(value, kRelative.size()) != kRelative) continue;
+    out.append("\"").append(instance_url).append("bulkdata/");
+    at = value + kRelative.size();
   }
   out.append(json.substr(at));
 }
@@ -32,16 +39,16 @@ HttpResponse Metadata(const DicomwebContext& context, const HttpRequest& request
   }
   auto scope = ScopeOfPath(params);
   if (!scope.ok()) return HttpResponse::Text(400, scope.status().message());
-  auto db = context.open_reader();
-  if (!db.ok()) {
-    LogError("wado: cannot open the index: {}", db.status().ToString());
+  auto reader = context.open_index_reader();
+  if (!reader.ok()) {
+    LogError("wado: cannot open the index: {}", reader.status().ToString());
     return HttpResponse::Text(503, "the index cannot be read");
   }
   std::string root = ServiceRoot(request, context.scheme);
   if (root.empty()) root = "/dicom-web";
   // Every instance's URL starts with this; the series and instance follow.
   const std::string series_url = root + "/studies/" + scope->study + "/series/";
-  auto size = index::SizeOfHeaders(db->db(), *scope);
+  auto size = query::SizeOfHeaders(**reader, *scope);
   if (!size.ok()) {
     LogError("wado: sizing the metadata failed: {}", size.status().ToString());
     return HttpResponse::Text(500, "reading the metadata failed");
@@ -56,7 +63,7 @@ HttpResponse Metadata(const DicomwebContext& context, const HttpRequest& request
   std::string& body = response.body;
   body.reserve(2 + size->bytes + size->count * (1 + series_url.size() + 2 * kUidBytes + 16));
   std::string instance_url;
-  auto count = index::ForEachHeader(db->db(), *scope, [&](const index::StoredHeader& header) {
+  auto count = query::ForEachHeader(**reader, *scope, [&](const query::StoredHeader& header) {
     if (body.size() > 1) body += ',';
     instance_url.assign(series_url)
         .append(header.series_uid)

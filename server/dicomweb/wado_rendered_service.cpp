@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "catalog/common/log.h"
-#include "catalog/index/stored_files.h"
+#include "catalog/query/instance_reads.h"
 #include "server/dicomweb/frame_list.h"
 #include "server/dicomweb/multipart_body.h"
 #include "server/dicomweb/rendered_image.h"
@@ -17,7 +17,7 @@
 namespace pixeldex::server {
 namespace {
 
-E_TransferSyntax StoredSyntax(const index::StoredFile& stored) {
+E_TransferSyntax StoredSyntax(const query::StoredFile& stored) {
   return DcmXfer(stored.transfer_syntax_uid.c_str()).getXfer();
 }
 
@@ -57,7 +57,7 @@ HttpResponse RenderedInstance(const DicomwebContext& context, const HttpRequest&
 // render (no Pixel Data: a report, a presentation state) or pixels pixeldex
 // cannot render (video), which the payload leaves out.
 Result<std::optional<std::string>> RenderMember(const std::filesystem::path& storage_root,
-                                                const index::StoredFile& stored,
+                                                const query::StoredFile& stored,
                                                 const RenderedParams& params,
                                                 const std::string& media_type) {
   auto path = StoredFilePath(storage_root, stored);
@@ -87,9 +87,9 @@ HttpResponse RenderedStudyOrSeries(const DicomwebContext& context, const HttpReq
   if (!rendered.ok()) return HttpResponse::Text(400, rendered.status().message());
   auto media_type = ChooseRenderedPartType(request.Header("accept"));
   if (!media_type.ok()) return HttpResponse::Text(406, media_type.status().message());
-  auto db = context.open_reader();
-  if (!db.ok()) return InstanceFailure(Status::IoError(db.status().message()), "rendering");
-  auto files = index::ListStoredFiles(db->db(), *scope);
+  auto reader = context.open_index_reader();
+  if (!reader.ok()) return InstanceFailure(Status::IoError(reader.status().message()), "rendering");
+  auto files = query::ListStoredFiles(**reader, *scope);
   if (!files.ok()) return InstanceFailure(files.status(), "listing a rendered resource");
   if (files->empty()) return HttpResponse::Text(404, "no such study or series");
   MultipartBody body;

@@ -1,7 +1,7 @@
 #include "server/dicomweb/wado_retrieve_service.h"
 
 #include "catalog/common/log.h"
-#include "catalog/index/stored_files.h"
+#include "catalog/query/instance_reads.h"
 #include "server/dicomweb/converted_instance.h"
 #include "server/dicomweb/multipart_body.h"
 #include "server/dicomweb/retrieve_syntax.h"
@@ -18,19 +18,19 @@ HttpResponse Retrieve(const DicomwebContext& context, const HttpRequest& request
   auto scope = ScopeOfPath(params);
   if (!scope.ok()) return HttpResponse::Text(400, scope.status().message());
   const std::vector<PartChoice> choices = MultipartPartChoices(request.Header("accept"), kDicom);
-  auto db = context.open_reader();
-  if (!db.ok()) {
-    LogError("wado: cannot open the index: {}", db.status().ToString());
+  auto reader = context.open_index_reader();
+  if (!reader.ok()) {
+    LogError("wado: cannot open the index: {}", reader.status().ToString());
     return HttpResponse::Text(503, "the index cannot be read");
   }
-  auto files = index::ListStoredFiles(db->db(), *scope);
+  auto files = query::ListStoredFiles(**reader, *scope);
   if (!files.ok()) {
     LogError("wado: listing stored files failed: {}", files.status().ToString());
     return HttpResponse::Text(500, "reading the index failed");
   }
   if (files->empty()) return HttpResponse::Text(404, "no such study, series or instance");
   MultipartBody body;
-  for (const index::StoredFile& stored : *files) {
+  for (const query::StoredFile& stored : *files) {
     auto syntax = ChooseTransferSyntax(choices, kDicom, stored.transfer_syntax_uid);
     if (!syntax.ok()) return HttpResponse::Text(406, syntax.status().message());
     auto path = StoredFilePath(context.storage_root, stored);

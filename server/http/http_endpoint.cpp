@@ -80,10 +80,7 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
   if (http.dicomweb) {
     auto context = std::make_shared<DicomwebContext>();
     // The C-FIND pool's connections: warm page caches, no open per request.
-    context->open_reader = [&server_context = server.context()] {
-      return server_context.open_reader();
-    };
-    context->open_find_reader = [&server_context = server.context()] {
+    context->open_index_reader = [&server_context = server.context()] {
       return server_context.open_find_reader();
     };
     context->find_options.pn_case_insensitive = settings.query.pn_case_insensitive;
@@ -103,7 +100,9 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
     AddCapabilitiesRoute(router, context->scheme);
     // The web page: the same data and authentication as DICOMweb.
     auto web = std::make_shared<WebContext>();
-    web->open_reader = context->open_reader;
+    web->open_reader = [&server_context = server.context()] {
+      return server_context.open_reader();
+    };
     web->index_path = settings.storage.index;
     web->storage_root = settings.storage.root;
     AddWebAssetRoutes(router);

@@ -73,12 +73,12 @@ bool RetrieveOperation::Start(const char* sop_class_uid, DcmDataset* identifier)
   for (const query::QueryKey& key : request->keys) {
     if (key.tag == query::UniqueKeyOf(request->level)) what_ = key.value.substr(0, 200);
   }
-  auto db = context_.reader();
-  if (!db.ok()) {
-    Refuse(STATUS_MOVE_Failed_UnableToProcess, "index unavailable: " + db.status().message());
+  auto reader = context_.reader();
+  if (!reader.ok()) {
+    Refuse(STATUS_MOVE_Failed_UnableToProcess, "index unavailable: " + reader.status().message());
     return false;
   }
-  auto instances = query::ListRetrieveInstances(**db, *request);
+  auto instances = query::ListRetrieveInstances(**reader, *request);
   if (!instances.ok()) {
     Refuse(DimseStatusFor(DimseService::kRetrieve, instances.status()),
            instances.status().message());

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "catalog/common/event_kind.h"
+#include "catalog/query/index_reader.h"
 #include "catalog/query/retrieve_request.h"
 #include "server/association/server_context.h"
 #include "server/retrieve/store_sub_operation.h"
@@ -43,8 +44,8 @@ namespace pixeldex::server {
 
 struct RetrieveContext {
   const ServerContext* server = nullptr;
-  // Lends the association's read-only index connection.
-  std::function<Result<index::Db*>()> reader;
+  // Lends the association's read-only index reader (SQLite or PostgreSQL).
+  std::function<Result<query::IndexReader*>()> reader;
   std::string calling_ae;
 };
 

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "catalog/common/log.h"
-#include "catalog/index/thumbnail_store.h"
+#include "catalog/query/instance_reads.h"
 #include "catalog/storage/storage_layout.h"
 #include "server/dicomweb/uid_segment.h"
 #include "server/web/zip_archive.h"
@@ -146,7 +146,8 @@ HttpResponse SeriesFiles(const WebContext& context, const std::string& uid) {
 
 HttpResponse InstanceThumbnail(const WebContext& context, const std::string& uid) {
   return WithIndex(context, [&](index::Db& db) {
-    auto png = index::FindRepresentativeThumbnail(db, "", "", uid);
+    query::SqliteIndexReader sqlite_reader(db);
+    auto png = query::FindRepresentativeThumbnail(sqlite_reader, "", "", uid);
     if (!png.ok()) return IndexFailure(png.status());
     if (!png->has_value()) return JsonError(404, "no thumbnail for this instance");
     HttpResponse response{200, "image/png", std::move(**png)};

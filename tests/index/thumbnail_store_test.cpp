@@ -11,6 +11,7 @@
 
 #include "catalog/index/index_writer.h"
 #include "catalog/index/schema.h"
+#include "catalog/query/instance_reads.h"
 #include "tests/support/index_probe.h"
 #include "tests/support/temp_dir.h"
 
@@ -120,20 +121,22 @@ TEST_F(ThumbnailStoreTest, ReportsTheRecordedReasonWhenThereIsNoPng) {
 
 TEST_F(ThumbnailStoreTest, ARepresentativeIsTheFirstRenderedInstanceByNumber) {
   Db db = Reader();
+  query::SqliteIndexReader reader(db);
   // Without instance numbers, arrival order: 1.1 is the only rendered one.
-  auto series = FindRepresentativeThumbnail(db, "1.2.1", "1.2.2", "");
+  auto series = query::FindRepresentativeThumbnail(reader, "1.2.1", "1.2.2", "");
   ASSERT_TRUE(series.ok()) << series.status().ToString();
   EXPECT_EQ(*series, kPng);
   // A numbered instance comes before unnumbered ones, whenever it arrived.
   InstanceRecord numbered = Record("1.6", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "numbered"});
   numbered.instance.instance_number = 7;
   ASSERT_TRUE(writer_->Write(numbered).ok());
-  EXPECT_EQ(*FindRepresentativeThumbnail(db, "1.2.1", "", "").value(), "numbered");
-  EXPECT_EQ(*FindRepresentativeThumbnail(db, "", "", "1.1").value(), kPng);
+  EXPECT_EQ(*query::FindRepresentativeThumbnail(reader, "1.2.1", "", "").value(), "numbered");
+  EXPECT_EQ(*query::FindRepresentativeThumbnail(reader, "", "", "1.1").value(), kPng);
   // Nothing rendered, nothing there, or not below the given study: none.
-  EXPECT_FALSE(FindRepresentativeThumbnail(db, "", "", "1.4").value().has_value());
-  EXPECT_FALSE(FindRepresentativeThumbnail(db, "1.2.1", "1.2.2", "9.9").value().has_value());
-  EXPECT_FALSE(FindRepresentativeThumbnail(db, "9.9", "", "1.1").value().has_value());
+  EXPECT_FALSE(query::FindRepresentativeThumbnail(reader, "", "", "1.4").value().has_value());
+  EXPECT_FALSE(
+      query::FindRepresentativeThumbnail(reader, "1.2.1", "1.2.2", "9.9").value().has_value());
+  EXPECT_FALSE(query::FindRepresentativeThumbnail(reader, "9.9", "", "1.1").value().has_value());
 }
 
 TEST_F(ThumbnailStoreTest, TellsAMissingRowFromAMissingInstance) {

@@ -76,6 +76,26 @@ TEST_F(PgRowCursorE2eTest, ValuesAreBoundNeverSpliced) {
             (std::vector<std::string>{hostile, "NULL"}));
 }
 
+TEST_F(PgRowCursorE2eTest, IntegersAndByteaAreDecoded) {
+  const std::string bytes("\0\xff\\A", 4);
+  const std::vector<PgParam> params = {PgParam::Int(-9000000000), PgParam::Bytes(bytes)};
+  auto cursor = PgRowCursor::Open(*conn_,
+                                  "SELECT $1::bigint, $2::bytea, NULL::bigint, NULL::bytea "
+                                  "UNION ALL SELECT 7, '', 0, ''",
+                                  params, milliseconds(0));
+  ASSERT_TRUE(cursor.ok()) << cursor.status().ToString();
+  ASSERT_TRUE((*cursor)->Step().value());
+  EXPECT_EQ((*cursor)->Int(0), -9000000000);
+  EXPECT_EQ((*cursor)->Bytes(1).value(), bytes);
+  EXPECT_EQ((*cursor)->Int(2), 0);  // NULL
+  EXPECT_TRUE((*cursor)->IsNull(3));
+  EXPECT_EQ((*cursor)->Bytes(3).value(), "");
+  ASSERT_TRUE((*cursor)->Step().value());
+  EXPECT_EQ((*cursor)->TextView(0), "7");
+  EXPECT_EQ((*cursor)->Bytes(1).value(), "");
+  EXPECT_FALSE((*cursor)->Step().value());
+}
+
 TEST_F(PgRowCursorE2eTest, TransactionAndTimeoutEndWithTheCursor) {
   const std::string default_timeout = Show("statement_timeout");
   {

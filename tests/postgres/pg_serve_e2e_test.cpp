@@ -3,7 +3,8 @@
 // leaves are read back through libpq; the password never reaches the log;
 // and PostgreSQL stopped and started again in the middle of an ingest:
 // stores answer a failure status meanwhile (A700), the server reconnects by
-// itself, and every acknowledged instance is in the index exactly once.
+// itself, and every acknowledged instance is in the index exactly once;
+// /healthz follows PostgreSQL's availability.
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -16,6 +17,7 @@
 
 #include "catalog/index/postgres/pg_connection.h"
 #include "tests/support/dicom_factory.h"
+#include "tests/support/http_client.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
 #include "tests/support/server_process.h"
@@ -35,6 +37,7 @@ class PgServeE2eTest : public ::testing::Test {
     options.storage = dir_ / "storage";
     options.index = postgres_.Uri();
     options.log_file = dir_ / "server.log";
+    options.extra_args = {"--http", "127.0.0.1:0"};
     server_ = ServerProcess::Start(options);
   }
 
@@ -126,6 +129,22 @@ TEST_F(PgServeE2eTest, StorescuInstancesAreRowsInPostgresql) {
   EXPECT_EQ(Column(conn, "SELECT count(*) FROM thumbnails WHERE png IS NOT NULL"),
             std::vector<std::string>{"3"});
   EXPECT_EQ(server_->Log().find(postgres_.password()), std::string::npos) << server_->Log();
+}
+
+// /healthz reads the PostgreSQL index: 200 while it can, 503 naming the
+// index while PostgreSQL is stopped, 200 again once it is back (the pooled
+// connection is made again).
+TEST_F(PgServeE2eTest, HealthzSaysWhetherPostgresqlCanBeRead) {
+  const HttpReply up = HttpRequest(server_->http_port(), "GET", "/healthz");
+  EXPECT_EQ(up.status, 200) << up.body << server_->Log();
+  postgres_.Stop();
+  const HttpReply down = HttpRequest(server_->http_port(), "GET", "/healthz");
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_EQ(down.body.rfind("index: ", 0), 0u) << down.body;
+  EXPECT_EQ(down.body.find(postgres_.password()), std::string::npos) << down.body;
+  postgres_.Start();
+  const HttpReply again = HttpRequest(server_->http_port(), "GET", "/healthz");
+  EXPECT_EQ(again.status, 200) << again.body << server_->Log();
 }
 
 TEST_F(PgServeE2eTest, EveryAcknowledgedInstanceIsThereOnceAfterPostgresqlRestarts) {

@@ -43,7 +43,8 @@ class RetrieveRequestTest : public TempIndexTest {
   std::vector<std::string> Retrieve(InformationModel model, std::vector<QueryKey> keys) {
     auto request = MakeRetrieveRequest(model, std::move(keys));
     if (!request.ok()) return {"error: " + request.status().message()};
-    auto instances = ListRetrieveInstances(temp_->db(), *request);
+    SqliteIndexReader reader(temp_->db());
+    auto instances = ListRetrieveInstances(reader, *request);
     if (!instances.ok()) return {"error: " + instances.status().message()};
     std::vector<std::string> uids;
     for (const auto& i : *instances) uids.push_back(i.sop_instance_uid);
@@ -114,7 +115,8 @@ TEST_F(RetrieveRequestTest, InstancesCarryWhatTheSubOperationNeeds) {
   auto request = MakeRetrieveRequest(InformationModel::kStudyRoot,
                                      {Level("IMAGE"), Key(kSopInstanceUid, "UI", "1.2.1.1")});
   ASSERT_TRUE(request.ok());
-  auto instances = ListRetrieveInstances(temp_->db(), *request);
+  SqliteIndexReader reader(temp_->db());
+  auto instances = ListRetrieveInstances(reader, *request);
   ASSERT_TRUE(instances.ok());
   ASSERT_EQ(instances->size(), 1u);
   EXPECT_EQ((*instances)[0].sop_class_uid, "1.2.840.10008.5.1.4.1.1.7");

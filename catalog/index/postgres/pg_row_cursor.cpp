@@ -63,4 +63,14 @@ Result<bool> PgRowCursor::Step() {
   return rows_->rows() > 0;
 }
 
+int64_t PgRowCursor::Int(int col) const {
+  auto value = rows_->Int(row_, col);
+  return value.ok() ? *value : 0;
+}
+
+Result<std::string> PgRowCursor::Bytes(int col) const {
+  if (rows_->IsNull(row_, col)) return std::string();
+  return rows_->Bytes(row_, col);
+}
+
 }  // namespace pixeldex::index::postgres

@@ -36,7 +36,11 @@ class PgRowCursor final : public RowCursor {
 
   Result<bool> Step() override;
   bool IsNull(int col) const override { return rows_->IsNull(row_, col); }
-  std::string Text(int col) const override { return std::string(rows_->Text(row_, col)); }
+  std::string_view TextView(int col) const override { return rows_->Text(row_, col); }
+  // 0 for NULL (and for text that is no integer, which an integer column
+  // never holds).
+  int64_t Int(int col) const override;
+  Result<std::string> Bytes(int col) const override;
 
  private:
   explicit PgRowCursor(PgConnection& conn) : conn_(conn), session_(conn.sessions()) {}
