@@ -37,10 +37,13 @@ now() { date +%s.%N; }
 serve_fresh() {
   bench_serve "$1" "$2/index.db" --http 127.0.0.1:0
 }
-# stop_measured: the server's peak resident memory (VmHWM) in peak_rss, then
-# stops it.
+# stop_measured: the server's peak resident memory (VmHWM) in peak_rss and
+# its CPU time per instance in cpu_ms (user + system, from /proc/PID/stat:
+# on a shared machine a steadier measure than the rate), then stops it.
 stop_measured() {
   peak_rss=$(awk '/^VmHWM/{print $2 / 1024}' "/proc/$server_pid/status")
+  cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" -v n="$count" '{print ($14 + $15) * 1000 / hz / n}' \
+    "/proc/$server_pid/stat")
   bench_stop_server
 }
 
@@ -55,7 +58,7 @@ bench_stow_bodies "$work/list" "$batch" "$boundary" "$work/bodies"
 # measure BUILD: one C-STORE run and one STOW-RS run of BUILD's pixeldex;
 # appends "cstore stow ratio" to $work/results.BUILD-NAME.
 measure() {
-  local build=$1 name t0 t1 stored cstore_rate stow_rate ratio
+  local build=$1 name t0 t1 stored cstore_rate stow_rate ratio cstore_cpu
   name=$(basename "$build")
   rm -rf "$work/cstore" && mkdir -p "$work/cstore"
   serve_fresh "$build" "$work/cstore"
@@ -65,8 +68,9 @@ measure() {
   stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
   stop_measured
   cstore_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
-  printf '%s C-STORE  %d instances (%d stored), %.1f MB: %.1f instances/s, peak RSS %.0f MB\n' \
-    "$name" "$count" "$stored" "$(echo "$bytes / 1000000" | bc -l)" "$cstore_rate" "$peak_rss"
+  cstore_cpu=$cpu_ms
+  printf '%s C-STORE  %d instances (%d stored), %.1f MB: %.1f instances/s, %.2f CPU ms/instance, peak RSS %.0f MB\n' \
+    "$name" "$count" "$stored" "$(echo "$bytes / 1000000" | bc -l)" "$cstore_rate" "$cpu_ms" "$peak_rss"
 
   rm -rf "$work/stow" && mkdir -p "$work/stow"
   serve_fresh "$build" "$work/stow"
@@ -76,12 +80,12 @@ measure() {
   stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
   stop_measured
   stow_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
-  printf '%s STOW-RS  %d instances (%d stored) in requests of %d: %.1f instances/s, peak RSS %.0f MB\n' \
-    "$name" "$count" "$stored" "$batch" "$stow_rate" "$peak_rss"
+  printf '%s STOW-RS  %d instances (%d stored) in requests of %d: %.1f instances/s, %.2f CPU ms/instance, peak RSS %.0f MB\n' \
+    "$name" "$count" "$stored" "$batch" "$stow_rate" "$cpu_ms" "$peak_rss"
   ratio=$(echo "$stow_rate / $cstore_rate" | bc -l)
   printf '%s RATIO stow/cstore %.2f (%s; %s)\n' "$name" "$ratio" "$(bench_machine)" \
     "$(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "$cstore_rate $stow_rate $ratio" >>"$work/results.$name"
+  echo "$cstore_rate $stow_rate $ratio $cstore_cpu $cpu_ms" >>"$work/results.$name"
 }
 
 # median COLUMN FILE
@@ -101,7 +105,8 @@ for ((round = 1; round <= rounds; ++round)); do
 done
 for build in "${builds[@]}"; do
   name=$(basename "$build")
-  printf 'MEDIAN %s over %d round(s): C-STORE %.1f/s, STOW-RS %.1f/s, ratio stow/cstore %.2f\n' \
+  printf 'MEDIAN %s over %d round(s): C-STORE %.1f/s, STOW-RS %.1f/s, ratio stow/cstore %.2f; CPU ms/instance C-STORE %.2f, STOW-RS %.2f\n' \
     "$name" "$rounds" "$(median 1 "$work/results.$name")" "$(median 2 "$work/results.$name")" \
-    "$(median 3 "$work/results.$name")"
+    "$(median 3 "$work/results.$name")" "$(median 4 "$work/results.$name")" \
+    "$(median 5 "$work/results.$name")"
 done
