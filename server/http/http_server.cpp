@@ -264,18 +264,22 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       body_stream_->End(BodyFailure::kNone);
       return;
     }
-    body_read_ = body_stream_->TakeBuffer();
-    body_read_.resize(static_cast<size_t>(std::min<uint64_t>(body_left_, kBodyReadBytes)));
+    // One buffer per connection, its pages touched once; what a read got is
+    // copied into a recycled buffer of the handler's (a fresh 1 MiB buffer
+    // per read would be zeroed and faulted in whatever the read got).
+    body_read_.resize(kBodyReadBytes);
     body_busy_ = true;
     ArmDeadline();
-    stream_.async_read_some(asio::buffer(body_read_),
+    const auto want = static_cast<size_t>(std::min<uint64_t>(body_left_, kBodyReadBytes));
+    stream_.async_read_some(asio::buffer(body_read_.data(), want),
                             [self = this->shared_from_this()](beast::error_code ec, size_t n) {
                               if (!self->BodyReadCompleted()) return;
                               bool more = true;
                               if (n > 0) {
-                                self->body_read_.resize(n);
+                                std::string got = self->body_stream_->TakeBuffer();
+                                got.assign(self->body_read_.data(), n);
                                 self->body_left_ -= n;
-                                more = self->body_stream_->Push(std::move(self->body_read_));
+                                more = self->body_stream_->Push(std::move(got));
                               }
                               if (ec) {
                                 self->BodyEndedEarly(ec);
@@ -290,8 +294,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   // A chunked body (RFC 9112 7.1) goes through Beast's parser into the
   // handler's buffers.
   void ReadChunkedBody() {
-    body_read_ = body_stream_->TakeBuffer();
-    body_read_.resize(kBodyReadBytes);
+    body_read_.resize(kBodyReadBytes);  // as in ReadLengthBody
     auto& body = chunked_parser_->get().body();
     body.data = body_read_.data();
     body.size = body_read_.size();
@@ -306,8 +309,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
           const size_t got = self->body_read_.size() - self->chunked_parser_->get().body().size;
           bool more = true;
           if (got > 0) {
-            self->body_read_.resize(got);
-            more = self->body_stream_->Push(std::move(self->body_read_));
+            std::string bytes = self->body_stream_->TakeBuffer();
+            bytes.assign(self->body_read_.data(), got);
+            more = self->body_stream_->Push(std::move(bytes));
           }
           if (ec) {
             self->BodyEndedEarly(ec);

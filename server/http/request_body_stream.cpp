@@ -1,6 +1,12 @@
 #include "server/http/request_body_stream.h"
 
 namespace pixeldex::server {
+namespace {
+
+// Consumed buffers kept for the server's next reads.
+constexpr size_t kSpareBuffers = 8;
+
+}  // namespace
 
 Status RequestBodyStream::Read(std::string& chunk) {
   std::function<void()> pull;
@@ -21,7 +27,7 @@ Status RequestBodyStream::Read(std::string& chunk) {
     if (failure_ == BodyFailure::kNone) return Status::Ok();
     return Status::IoError(reason_);
   }
-  if (chunk.capacity() > 0 && spare_.size() < 2) spare_.push_back(std::move(chunk));
+  if (chunk.capacity() > 0 && spare_.size() < kSpareBuffers) spare_.push_back(std::move(chunk));
   chunk = std::move(chunks_.front());
   chunks_.pop_front();
   queued_bytes_ -= chunk.size();
