@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
 # STOW-RS against C-STORE into pixeldex, on the same generated corpus:
 #   bench/stow_bench.sh [--files N] [--size PIXELS] [--batch K] [--work DIR]
+#                       [--rounds R] [--before DIR]
 # Each run starts a fresh pixeldex (everything on: fsync, index, thumbnails)
 # and sends the corpus once with DCMTK's dcmsend (one association) and once
 # as STOW-RS requests of K instances each with curl (one after the other;
 # the multipart bodies are built before the clock starts). Prints
 # instances/s of each and their ratio (STOW / C-STORE); issue 16 asks for
-# STOW at no less than the C-STORE rate.
+# STOW at no less than the C-STORE rate. With --before DIR (a folder holding
+# another build's pixeldex, e.g. main's), each of R rounds measures that
+# binary and then this build's, interleaved, so a shared, noisy machine
+# weighs on both alike; the last lines give each binary's medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
-files=200 size=512 batch=50 work=""
+files=200 size=512 batch=50 work="" rounds=1 before=""
 while (($#)); do
   case $1 in
     --files) files=$2; shift 2 ;;
     --size) size=$2; shift 2 ;;
     --batch) batch=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
-    *) echo "usage: $0 [--files N] [--size PIXELS] [--batch K] [--work DIR]" >&2; exit 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --before) before=$2; shift 2 ;;
+    *) echo "usage: $0 [--files N] [--size PIXELS] [--batch K] [--work DIR] [--rounds R] [--before DIR]" >&2; exit 2 ;;
   esac
 done
 bench_require_built build build/pixeldex build/bench/make_corpus
@@ -26,15 +32,18 @@ bench_require_built build build/pixeldex build/bench/make_corpus
 
 now() { date +%s.%N; }
 
-# serve_fresh DIR: a fresh server (its index in DIR) with DICOMweb; sets
-# server_pid, dicom_port and http_port (bench_serve, bench/lib.sh).
+# serve_fresh BUILD DIR: a fresh server of BUILD (its index in DIR) with
+# DICOMweb; sets server_pid, dicom_port and http_port (bench_serve, bench/lib.sh).
 serve_fresh() {
-  bench_serve build "$1/index.db" --http 127.0.0.1:0
+  bench_serve "$1" "$2/index.db" --http 127.0.0.1:0
 }
-# stop_measured: the server's peak resident memory (VmHWM) in peak_rss, then
-# stops it.
+# stop_measured: the server's peak resident memory (VmHWM) in peak_rss and
+# its CPU time per instance in cpu_ms (user + system, from /proc/PID/stat:
+# on a shared machine a steadier measure than the rate), then stops it.
 stop_measured() {
   peak_rss=$(awk '/^VmHWM/{print $2 / 1024}' "/proc/$server_pid/status")
+  cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" -v n="$count" '{print ($14 + $15) * 1000 / hz / n}' \
+    "/proc/$server_pid/stat")
   bench_stop_server
 }
 
@@ -46,26 +55,58 @@ bytes=$(xargs -a "$work/list" cat | wc -c)
 boundary="pixeldex-stow-bench"
 bench_stow_bodies "$work/list" "$batch" "$boundary" "$work/bodies"
 
-rm -rf "$work/cstore" && mkdir -p "$work/cstore"
-serve_fresh "$work/cstore"
-t0=$(now)
-TCP_NODELAY=1 xargs -a "$work/list" dcmsend -aec PIXELDEX 127.0.0.1 "$dicom_port" >/dev/null 2>&1
-t1=$(now)
-stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
-stop_measured
-cstore_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
-printf 'C-STORE  %d instances (%d stored), %.1f MB: %.1f instances/s, peak RSS %.0f MB\n' \
-  "$count" "$stored" "$(echo "$bytes / 1000000" | bc -l)" "$cstore_rate" "$peak_rss"
+# measure BUILD: one C-STORE run and one STOW-RS run of BUILD's pixeldex;
+# appends "cstore stow ratio" to $work/results.BUILD-NAME.
+measure() {
+  local build=$1 name t0 t1 stored cstore_rate stow_rate ratio cstore_cpu
+  name=$(basename "$build")
+  rm -rf "$work/cstore" && mkdir -p "$work/cstore"
+  serve_fresh "$build" "$work/cstore"
+  t0=$(now)
+  TCP_NODELAY=1 xargs -a "$work/list" dcmsend -aec PIXELDEX 127.0.0.1 "$dicom_port" >/dev/null 2>&1
+  t1=$(now)
+  stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
+  stop_measured
+  cstore_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
+  cstore_cpu=$cpu_ms
+  printf '%s C-STORE  %d instances (%d stored), %.1f MB: %.1f instances/s, %.2f CPU ms/instance, peak RSS %.0f MB\n' \
+    "$name" "$count" "$stored" "$(echo "$bytes / 1000000" | bc -l)" "$cstore_rate" "$cpu_ms" "$peak_rss"
 
-rm -rf "$work/stow" && mkdir -p "$work/stow"
-serve_fresh "$work/stow"
-t0=$(now)
-bench_stow "http://127.0.0.1:$http_port/dicom-web/studies" "$boundary" "$work/bodies"
-t1=$(now)
-stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
-stop_measured
-stow_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
-printf 'STOW-RS  %d instances (%d stored) in requests of %d: %.1f instances/s, peak RSS %.0f MB\n' \
-  "$count" "$stored" "$batch" "$stow_rate" "$peak_rss"
-printf 'RATIO stow/cstore %.2f (%s; %s)\n' "$(echo "$stow_rate / $cstore_rate" | bc -l)" \
-  "$(bench_machine)" "$(date -u +%Y-%m-%dT%H:%MZ)"
+  rm -rf "$work/stow" && mkdir -p "$work/stow"
+  serve_fresh "$build" "$work/stow"
+  t0=$(now)
+  bench_stow "http://127.0.0.1:$http_port/dicom-web/studies" "$boundary" "$work/bodies"
+  t1=$(now)
+  stored=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^pixeldex_instances_stored_total /{print $2}')
+  stop_measured
+  stow_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
+  printf '%s STOW-RS  %d instances (%d stored) in requests of %d: %.1f instances/s, %.2f CPU ms/instance, peak RSS %.0f MB\n' \
+    "$name" "$count" "$stored" "$batch" "$stow_rate" "$cpu_ms" "$peak_rss"
+  ratio=$(echo "$stow_rate / $cstore_rate" | bc -l)
+  printf '%s RATIO stow/cstore %.2f (%s; %s)\n' "$name" "$ratio" "$(bench_machine)" \
+    "$(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "$cstore_rate $stow_rate $ratio $cstore_cpu $cpu_ms" >>"$work/results.$name"
+}
+
+# median COLUMN FILE
+median() {
+  awk -v c="$1" '{print $c}' "$2" | sort -g | awk '{v[NR]=$1} END {
+    print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+builds=(build)
+[[ -n $before ]] && builds=("$before" build)
+for build in "${builds[@]}"; do
+  bench_require_built "$build" "$build/pixeldex"
+  rm -f "$work/results.$(basename "$build")"
+done
+for ((round = 1; round <= rounds; ++round)); do
+  for build in "${builds[@]}"; do measure "$build"; done
+done
+for build in "${builds[@]}"; do
+  name=$(basename "$build")
+  printf 'MEDIAN %s over %d round(s): C-STORE %.1f/s, STOW-RS %.1f/s, ratio stow/cstore %.2f; CPU ms/instance C-STORE %.2f, STOW-RS %.2f\n' \
+    "$name" "$rounds" "$(median 1 "$work/results.$name")" "$(median 2 "$work/results.$name")" \
+    "$(median 3 "$work/results.$name")" "$(median 4 "$work/results.$name")" \
+    "$(median 5 "$work/results.$name")"
+done

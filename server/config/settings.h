@@ -143,8 +143,9 @@ struct HttpSettings {
   std::string cors_origins;
   int max_header_bytes = 8192;
   int max_body_mb = 1;
-  // A STOW-RS body (spooled to storage's incoming directory, never held in
-  // memory): a study of 2000 CT images is about 1 GB.
+  // A STOW-RS body (read as it arrives, each part written to storage's
+  // incoming directory, never held in memory): a study of 2000 CT images is
+  // about 1 GB.
   int max_stow_mb = 4096;
   int max_connections = 64;
   int max_requests = 16;  // handlers running at once; more get 429

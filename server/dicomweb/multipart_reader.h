@@ -1,28 +1,32 @@
 #pragma once
 // Splits a multipart body (RFC 2046 5.1.1, as multipart/related uses it:
-// RFC 2387) into its parts, without copying them: each part's content is a
-// view into the body. Strict where RFC 2046 is strict and careful where a
-// truncated or hostile body must not be mistaken for a whole one:
+// RFC 2387) into its parts as the body arrives, in pieces of any size:
+// MultipartParser is fed the body's bytes in order (Feed) and tells a
+// MultipartSink where each part begins (with its headers), its content, a
+// piece at a time and never copied when the piece lies within what was fed,
+// and where it ends. A delimiter, a part's header lines or transport
+// padding split across two pieces is found as if the body came whole.
+// Strict where RFC 2046 is strict and careful where a truncated or hostile
+// body must not be mistaken for a whole one:
 //   - a delimiter is CRLF "--" boundary at the start of a line (the first
 //     may open the body), followed by "--" (the close delimiter) or by
-//     optional spaces/tabs and CRLF; "--boundary" followed by anything else
-//     is content, not a delimiter
+//     optional spaces/tabs (at most kMaxTransportPadding) and CRLF;
+//     "--boundary" followed by anything else is content, not a delimiter
 //   - the preamble before the first delimiter and the epilogue after the
 //     close delimiter are ignored
 //   - part header lines are "Name: value" (names in lower case, folded lines
 //     joined), ended by an empty line; at most kMaxPartHeaderBytes
-//   - a part is whole only when a delimiter follows it: a body that ends
-//     inside a part gives that part a problem ("truncated") and no content,
-//     so nothing incomplete can be stored
-// A part with malformed headers gets a problem too; the other parts are not
-// affected. Only a body with no delimiter at all (or an invalid boundary) is
-// an error. Linear in the body's size. MultipartReader gives the parts one
-// at a time, in one pass (STOW-RS stores each before reading on, so a body
-// of gigabytes is read once, front to back); ReadMultipart gives them all.
+//   - a part is whole only when a delimiter follows it (PartEnd): a body that
+//     ends inside a part ends that part with PartTruncated, so nothing
+//     incomplete is taken for whole
+// A part with malformed headers begins with a problem and gets no content;
+// the other parts are not affected. Only a body with no delimiter at all (or
+// an invalid boundary) is an error. Linear in the body's size; the bytes
+// held between two Feeds are at most a part's header lines or one
+// delimiter line. ReadMultipart gives every part of a body held whole.
 
 #include <cstddef>
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +38,82 @@ namespace pixeldex::server {
 // Far beyond the few lines a DICOMweb part carries (Content-Type,
 // Content-Length, Content-Location).
 inline constexpr size_t kMaxPartHeaderBytes = 16 * 1024;
+// Spaces and tabs allowed between a boundary and its CRLF: RFC 2046 sets no
+// bound, a parser holding them must.
+inline constexpr size_t kMaxTransportPadding = 1024;
+
+struct MultipartPartHead {
+  std::map<std::string, std::string> headers;  // names in lower case
+  // Empty for well-formed headers; otherwise why they are not (no content
+  // is then given for the part).
+  std::string problem;
+
+  // The header's value, or "" when absent.
+  std::string Header(const std::string& lower_case_name) const;
+};
+
+// What a MultipartParser finds, in body order: for each part PartBegin,
+// any number of PartData (not after a problem), then PartEnd or, when the
+// body ends inside the part, PartTruncated.
+class MultipartSink {
+ public:
+  virtual ~MultipartSink() = default;
+  virtual void PartBegin(MultipartPartHead head) = 0;
+  // The next bytes of the part's content; valid during the call only.
+  virtual void PartData(std::string_view bytes) = 0;
+  // The part's delimiter followed: its content is whole.
+  virtual void PartEnd() = 0;
+  // The body ended inside the part: its content is not whole.
+  virtual void PartTruncated(const std::string& reason) = 0;
+};
+
+class MultipartParser {
+ public:
+  // InvalidArgument for a boundary RFC 2046 does not allow (1 to 70 of its
+  // bchars, not ending in a space).
+  static Result<MultipartParser> Create(std::string_view boundary);
+
+  // The body's next bytes.
+  void Feed(std::string_view bytes, MultipartSink& sink);
+  // The body is over. InvalidArgument when it held no delimiter at all.
+  Status Finish(MultipartSink& sink);
+  // The close delimiter was found.
+  bool closed() const { return state_ == State::kEpilogue; }
+
+ private:
+  enum class State { kPreamble, kHeaders, kContent, kSkipping, kEpilogue, kEnded };
+  // What the bytes at a possible delimiter are.
+  enum class Verdict { kDelimiter, kCloseDelimiter, kNotDelimiter, kNeedMore };
+  struct Found {
+    Verdict verdict = Verdict::kNotDelimiter;
+    size_t line_end = 0;  // after the delimiter line's CRLF (kDelimiter)
+  };
+
+  explicit MultipartParser(std::string dash_boundary)
+      : dash_boundary_(std::move(dash_boundary)), pattern_("\r\n" + dash_boundary_) {}
+  // Runs the states over `buf`, returning how much of it was used up.
+  size_t Process(std::string_view buf, bool at_end, MultipartSink& sink);
+  // The delimiter whose "--boundary" ends at `after_dash` in `buf`.
+  Found Judge(std::string_view buf, size_t after_dash, bool at_end) const;
+  // The first delimiter (or need for more bytes) whose CRLF starts at or
+  // after `from` and before `before`; npos when none.
+  size_t NextCandidate(std::string_view buf, size_t from, bool at_end, Found& found,
+                       size_t before = std::string_view::npos) const;
+  // Moves past a delimiter (kDelimiter or kCloseDelimiter) ending at
+  // `line_end`; returns where the next state starts.
+  size_t Follow(const Found& found);
+  // Header state: true when decided (`used` then says how far).
+  bool ReadHeaders(std::string_view buf, size_t& used, bool at_end, MultipartSink& sink);
+  // How many bytes at the end of `buf` could open a delimiter.
+  size_t PossibleDelimiterTail(std::string_view buf) const;
+
+  std::string dash_boundary_;
+  std::string pattern_;  // CRLF "--" boundary
+  State state_ = State::kPreamble;
+  bool at_body_start_ = true;
+  bool found_delimiter_ = false;
+  std::string held_;  // bytes fed but not yet decided
+};
 
 struct MultipartPart {
   std::map<std::string, std::string> headers;  // names in lower case
@@ -51,32 +131,8 @@ struct MultipartBody {
   bool closed = false;  // the close delimiter was found
 };
 
-class MultipartReader {
- public:
-  // InvalidArgument for a boundary RFC 2046 does not allow (1 to 70 of its
-  // bchars, not ending in a space) or a body without any delimiter line.
-  static Result<MultipartReader> Open(std::string_view body, std::string_view boundary);
-  // The next part, or nullopt after the last.
-  std::optional<MultipartPart> Next();
-  // The close delimiter was found (meaningful once Next() gave nullopt).
-  bool closed() const { return closed_; }
-  // How far the body has been read: every part given lies before it.
-  size_t position() const { return position_; }
-
- private:
-  MultipartReader(std::string_view body, std::string dash_boundary)
-      : body_(body), dash_boundary_(std::move(dash_boundary)) {}
-  // Moves past the delimiter found at `start` (line_end: after its CRLF).
-  void Follow(bool close, size_t start, size_t line_end);
-
-  std::string_view body_;
-  std::string dash_boundary_;
-  size_t position_ = 0;  // where the next part starts
-  bool done_ = false;
-  bool closed_ = false;
-};
-
-// Every part at once (MultipartReader's errors).
+// Every part of a body held whole, each content a view into `body`
+// (MultipartParser's errors).
 Result<MultipartBody> ReadMultipart(std::string_view body, std::string_view boundary);
 
 }  // namespace pixeldex::server

@@ -115,17 +115,19 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
                                             const HttpResponse& response) {
         CountDicomwebRequest(metrics, request, response);
       });
-  // STOW-RS bodies (the only POST under /dicom-web/) go to the storage
-  // root's incoming directory, whose leftovers the next start removes.
-  BodySpool spool;
+  // STOW-RS bodies (the only POST under /dicom-web/) are read as they
+  // arrive by the handler, which writes each part to the storage root's
+  // incoming directory (stow_receiver.h).
+  BodyStreaming streaming;
   if (http.dicomweb) {
-    spool.applies = [](const std::string& target) { return target.rfind("/dicom-web/", 0) == 0; };
-    spool.new_path = [&store = server.context().store] { return store.NewIncomingPath(); };
-    spool.max_bytes = static_cast<uint64_t>(http.max_stow_mb) * 1024 * 1024;
+    streaming.applies = [](const std::string& target) {
+      return target.rfind("/dicom-web/", 0) == 0;
+    };
+    streaming.max_bytes = static_cast<uint64_t>(http.max_stow_mb) * 1024 * 1024;
   }
   endpoint.http->Serve(
       [pipeline](const HttpRequest& request) { return pipeline->Handle(request); },
-      std::move(spool));
+      std::move(streaming));
 }
 
 }  // namespace pixeldex::server

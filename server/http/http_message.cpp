@@ -1,10 +1,6 @@
 #include "server/http/http_message.h"
 
-#include <cstdio>
-
 namespace pixeldex::server {
-
-SpooledBody::~SpooledBody() { std::remove(path_.c_str()); }
 
 std::string HttpRequest::Path() const { return target.substr(0, target.find('?')); }
 

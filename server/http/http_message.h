@@ -11,32 +11,19 @@
 #include <utility>
 #include <vector>
 
+#include "server/http/request_body_stream.h"
 #include "server/http/streamed_body.h"
 
 namespace pixeldex::server {
-
-// A request body the server wrote to a file instead of `HttpRequest::body`
-// (HttpServer's BodySpool: STOW-RS bodies, which may weigh gigabytes). The
-// file is removed when the last request holding it is gone.
-class SpooledBody {
- public:
-  explicit SpooledBody(std::string path) : path_(std::move(path)) {}
-  ~SpooledBody();
-  SpooledBody(const SpooledBody&) = delete;
-  SpooledBody& operator=(const SpooledBody&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 struct HttpRequest {
   std::string method;  // "GET", "HEAD", "OPTIONS", "POST", ...
   std::string target;  // as received, e.g. "/dicom-web/studies?PatientName=Doe*"
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
-  // Set instead of `body` when the body was spooled to a file.
-  std::shared_ptr<const SpooledBody> spooled_body = nullptr;
+  // Set instead of `body` when the body is read as it arrives
+  // (request_body_stream.h: HttpServer's BodyStreaming, STOW-RS).
+  std::shared_ptr<RequestBodyStream> body_stream = nullptr;
   std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
 
   // The target before '?' and after it (both still percent-encoded).

@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "catalog/common/exception_boundary.h"
 #include "catalog/common/log.h"
 #include "server/http/access_log.h"
+#include "server/http/request_body_stream.h"
 
 namespace pixeldex::server {
 namespace {
@@ -28,17 +30,33 @@ using tcp = asio::ip::tcp;
 
 // Bytes of a streamed body read and written at a time.
 constexpr size_t kChunkBytes = 256 * 1024;
-// Bytes of a spooled request body read from the socket at a time.
-constexpr size_t kSpoolReadBytes = 1024 * 1024;
+// Bytes of a streamed request body read from the socket at a time.
+constexpr size_t kBodyReadBytes = 1024 * 1024;
 
 // What every connection shares with the server; connections keep it alive.
 struct Shared {
   HttpHandler handler;
   HttpServerOptions options;
-  BodySpool spool;
+  BodyStreaming streaming;
   std::atomic<int> connections{0};
   std::atomic<int> running{0};  // handlers running on the pool
   std::unique_ptr<CachedThreadPool> pool = std::make_unique<CachedThreadPool>();
+  // The streamed bodies being read, ended when the server stops (their
+  // handlers would otherwise wait for bytes no thread reads).
+  std::mutex bodies_mutex;
+  std::vector<std::weak_ptr<RequestBodyStream>> bodies;
+
+  void Track(const std::shared_ptr<RequestBodyStream>& body) {
+    std::lock_guard lock(bodies_mutex);
+    std::erase_if(bodies, [](const auto& weak) { return weak.expired(); });
+    bodies.push_back(body);
+  }
+  void EndBodies() {
+    std::lock_guard lock(bodies_mutex);
+    for (const auto& weak : bodies) {
+      if (auto body = weak.lock()) body->End(BodyFailure::kClosed, "the server is stopping");
+    }
+  }
 };
 
 template <typename Body>
@@ -89,15 +107,15 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
  private:
   void ReadRequest() {
-    spool_parser_.reset();
-    spooled_.reset();
-    spool_read_.reset();
+    body_stream_.reset();
+    chunked_parser_.reset();
+    lingering_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.max_header_bytes));
     // The parser compares a Content-Length with this while reading the head:
     // the largest any request may send; ReadBody narrows it per request.
     parser_->body_limit(std::max<uint64_t>(shared_->options.max_body_bytes,
-                                           shared_->spool.max_bytes));
+                                           shared_->streaming.max_bytes));
     received_at_ = std::chrono::steady_clock::now();
     timed_out_ = false;
     // Our own deadline rather than the stream's: a stream timeout closes the
@@ -124,16 +142,16 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   }
 
   // Only methods that carry content may send a body (RFC 9110 9.3.1: a GET
-  // body has no meaning), and then at most max_body_bytes, or the spool's
-  // limit for a body that goes to a file.
+  // body has no meaning), and then at most max_body_bytes, or the
+  // streaming limit for a body its handler reads as it arrives.
   void ReadBody() {
     const http::verb method = parser_->get().method();
     const bool takes_body = method == http::verb::post || method == http::verb::put;
-    const BodySpool& spool = shared_->spool;
-    const bool spooled = takes_body && spool.applies &&
-                         spool.applies(std::string(parser_->get().target()));
+    const BodyStreaming& streaming = shared_->streaming;
+    const bool streamed = takes_body && streaming.applies &&
+                          streaming.applies(std::string(parser_->get().target()));
     const uint64_t limit =
-        spooled ? spool.max_bytes : takes_body ? shared_->options.max_body_bytes : 0;
+        streamed ? streaming.max_bytes : takes_body ? shared_->options.max_body_bytes : 0;
     // The parser compares Content-Length with its limit while reading the
     // head, before the method is known: compare here; chunks are counted as
     // they arrive.
@@ -142,17 +160,14 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       return;
     }
     parser_->body_limit(limit);
-    // Read before StartSpool, which hands the parser over to the spool's.
     const bool expect_continue =
         takes_body && beast::iequals(parser_->get()[http::field::expect], "100-continue");
-    if (spooled && !StartSpool(limit)) {
-      HttpRequest seen;
-      seen.received_at = received_at_;
-      Reject(seen, 500, "cannot keep the request body");
+    if (streamed) {
+      StartStreamed(expect_continue, limit);
       return;
     }
     // RFC 9110 10.1.1: a client that sent "Expect: 100-continue" waits for
-    // this interim answer before the content (curl: 1 s per STOW-RS request).
+    // this interim answer before the content (curl: 1 s per request).
     if (expect_continue) {
       auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       http::async_write(stream_, *interim,
@@ -168,123 +183,211 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     ReadContent();
   }
 
-  // The parser goes on with the body into a fresh file (the head is read).
-  bool StartSpool(uint64_t limit) {
-    const std::string path = shared_->spool.new_path();
-    spool_parser_.emplace(std::move(*parser_));
-    parser_.reset();
-    spool_parser_->body_limit(limit);
-    beast::error_code ec;
-    spool_parser_->get().body().open(path.c_str(), beast::file_mode::write_new, ec);
-    if (ec) {
-      LogError("http: cannot create {}: {}", path, ec.message());
-      return false;
-    }
-    spooled_ = std::make_shared<SpooledBody>(path);
-    return true;
-  }
-
   void ReadContent() {
-    if (spool_parser_) {
-      ReadSpooled();
-      return;
-    }
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
                        self->OnRead(ec);
                      });
   }
 
-  // A spooled body. With a Content-Length it goes from the socket straight
-  // into the file, up to kSpoolReadBytes at a time: Beast's body reader
-  // takes at most 64 KiB per read, each a wake-up of this thread (which
-  // waits for a core on a loaded machine), a write and a timer rearm, and
-  // that made receiving a STOW-RS body slower than storing its parts. A
-  // chunked body goes through Beast's reader. Either way the deadline starts
-  // again with every buffer received (BodySpool).
-  void ReadSpooled() {
-    const auto length = spool_parser_->content_length();  // boost::optional
-    if (!length || spool_parser_->chunked()) {
-      ReadSpooledChunked();
-      return;
+  // A body its handler reads as it arrives (BodyStreaming): the handler
+  // runs now, with the head; the body is read when it pulls
+  // (RequestBodyStream), so a request the handler refuses (401, 415...)
+  // never has its body read.
+  void StartStreamed(bool expect_continue, uint64_t limit) {
+    deadline_.cancel();  // each read of the body arms it again
+    expect_continue_ = expect_continue;
+    body_left_ = parser_->content_length().value_or(0);
+    const bool keep_alive = parser_->get().keep_alive();
+    HttpRequest request = ToRequest(parser_->get());
+    request.received_at = received_at_;
+    if (parser_->chunked()) {
+      chunked_parser_.emplace(std::move(*parser_));
+      chunked_parser_->body_limit(limit);
+      parser_.reset();
     }
-    spool_left_ = *length;
-    // The bytes of the body that came with the head.
-    const size_t early = static_cast<size_t>(std::min<uint64_t>(buffer_.size(), spool_left_));
-    if (early > 0) {
-      if (!WriteSpool(static_cast<const char*>(buffer_.data().data()), early)) return;
-      buffer_.consume(early);
-    }
-    spool_read_ = std::make_unique<char[]>(kSpoolReadBytes);
-    ReadSpooledDirect();
+    body_stream_ = std::make_shared<RequestBodyStream>(
+        [weak = this->weak_from_this(), executor = stream_.get_executor()] {
+          asio::post(executor, [weak] {
+            if (auto self = weak.lock()) self->PullBody();
+          });
+        });
+    shared_->Track(body_stream_);
+    request.body_stream = body_stream_;
+    Dispatch(std::move(request), keep_alive);
   }
 
-  void ReadSpooledDirect() {
-    if (spool_left_ == 0) {
-      spool_read_.reset();
-      OnRead({});
+  // The handler wants more of the body (RequestBodyStream::Read).
+  void PullBody() {
+    if (!body_stream_ || body_stream_->abandoned() || body_busy_) return;
+    if (expect_continue_) {  // RFC 9110 10.1.1, once the handler wants the content
+      expect_continue_ = false;
+      body_busy_ = true;
+      auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *interim,
+                        [self = this->shared_from_this(), interim](beast::error_code ec, size_t) {
+                          self->body_busy_ = false;
+                          if (self->body_stream_->abandoned()) {
+                            if (self->lingering_) self->Drain();
+                            return;
+                          }
+                          if (ec) {
+                            self->body_stream_->End(BodyFailure::kClosed,
+                                                    "cannot send 100 Continue: " + ec.message());
+                            return;
+                          }
+                          self->PullBody();
+                        });
       return;
     }
-    const auto want = static_cast<size_t>(std::min<uint64_t>(spool_left_, kSpoolReadBytes));
-    stream_.async_read_some(
-        asio::buffer(spool_read_.get(), want),
-        [self = this->shared_from_this()](beast::error_code ec, size_t n) {
-          if (self->timed_out_) {
-            self->OnRead(ec);
-            return;
+    if (chunked_parser_) {
+      ReadChunkedBody();
+    } else {
+      ReadLengthBody();
+    }
+  }
+
+  // A body with a Content-Length goes from the socket straight into the
+  // handler's buffers, up to kBodyReadBytes at a time: Beast's body reader
+  // takes at most 64 KiB per read, each a wake-up of this thread (which
+  // waits for a core on a loaded machine) and a timer rearm.
+  void ReadLengthBody() {
+    while (body_left_ > 0 && buffer_.size() > 0) {  // bytes that came with the head
+      const auto n = static_cast<size_t>(std::min<uint64_t>(buffer_.size(), body_left_));
+      std::string early = body_stream_->TakeBuffer();
+      early.assign(static_cast<const char*>(buffer_.data().data()), n);
+      buffer_.consume(n);
+      body_left_ -= n;
+      if (!body_stream_->Push(std::move(early)) && body_left_ > 0) return;
+    }
+    if (body_left_ == 0) {
+      body_stream_->End(BodyFailure::kNone);
+      return;
+    }
+    // One buffer per connection, its pages touched once; what a read got is
+    // copied into a recycled buffer of the handler's (a fresh 1 MiB buffer
+    // per read would be zeroed and faulted in whatever the read got).
+    body_read_.resize(kBodyReadBytes);
+    body_busy_ = true;
+    ArmDeadline();
+    const auto want = static_cast<size_t>(std::min<uint64_t>(body_left_, kBodyReadBytes));
+    stream_.async_read_some(asio::buffer(body_read_.data(), want),
+                            [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+                              if (!self->BodyReadCompleted()) return;
+                              bool more = true;
+                              if (n > 0) {
+                                std::string got = self->body_stream_->TakeBuffer();
+                                got.assign(self->body_read_.data(), n);
+                                self->body_left_ -= n;
+                                more = self->body_stream_->Push(std::move(got));
+                              }
+                              if (ec) {
+                                self->BodyEndedEarly(ec);
+                              } else if (self->body_left_ == 0) {
+                                self->body_stream_->End(BodyFailure::kNone);
+                              } else if (more) {
+                                self->ReadLengthBody();
+                              }
+                            });
+  }
+
+  // A chunked body (RFC 9112 7.1) goes through Beast's parser into the
+  // handler's buffers.
+  void ReadChunkedBody() {
+    body_read_.resize(kBodyReadBytes);  // as in ReadLengthBody
+    auto& body = chunked_parser_->get().body();
+    body.data = body_read_.data();
+    body.size = body_read_.size();
+    body.more = true;
+    body_busy_ = true;
+    ArmDeadline();
+    http::async_read_some(
+        stream_, buffer_, *chunked_parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) {
+          if (!self->BodyReadCompleted()) return;
+          if (ec == http::error::need_buffer) ec = {};
+          const size_t got = self->body_read_.size() - self->chunked_parser_->get().body().size;
+          bool more = true;
+          if (got > 0) {
+            std::string bytes = self->body_stream_->TakeBuffer();
+            bytes.assign(self->body_read_.data(), got);
+            more = self->body_stream_->Push(std::move(bytes));
           }
-          if (n > 0 && !self->WriteSpool(self->spool_read_.get(), n)) return;
-          // The peer closed before the announced length: an incomplete
-          // request, as Beast's reader reports it.
-          if (ec == asio::error::eof) ec = http::error::partial_message;
           if (ec) {
-            self->OnRead(ec);
-            return;
+            self->BodyEndedEarly(ec);
+          } else if (self->chunked_parser_->is_done()) {
+            self->body_stream_->End(BodyFailure::kNone);
+          } else if (more) {
+            self->ReadChunkedBody();
           }
-          self->deadline_.cancel();
-          self->ArmDeadline();
-          self->ReadSpooledDirect();
         });
   }
 
-  // Appends to the spool file; false (the request answered) when it fails.
-  bool WriteSpool(const char* data, size_t size) {
-    beast::error_code ec;
-    spool_parser_->get().body().file().write(data, size, ec);
-    if (ec) {
-      deadline_.cancel();
-      LogError("http: cannot write the request body: {}", ec.message());
-      HttpRequest seen;
-      seen.received_at = received_at_;
-      Reject(seen, 500, "cannot keep the request body");
+  // After a read of a streamed body: false when it is not the handler's to
+  // see (the handler is gone, or the deadline passed, which ends the body).
+  bool BodyReadCompleted() {
+    body_busy_ = false;
+    deadline_.cancel();
+    if (body_stream_->abandoned()) {
+      if (lingering_) Drain();
       return false;
     }
-    spool_left_ -= size;
+    if (timed_out_) {
+      body_stream_->End(BodyFailure::kTimedOut,
+                        "no bytes of the request body arrived for " +
+                            std::to_string(shared_->options.request_timeout.count()) + " ms");
+      return false;
+    }
     return true;
   }
 
-  void ReadSpooledChunked() {
-    http::async_read_some(stream_, buffer_, *spool_parser_,
-                          [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                            if (ec || self->spool_parser_->is_done() || self->timed_out_) {
-                              self->OnRead(ec);
-                              return;
-                            }
-                            self->deadline_.cancel();
-                            self->ArmDeadline();
-                            self->ReadSpooledChunked();
-                          });
+  void BodyEndedEarly(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      body_stream_->End(BodyFailure::kTooLarge, "the request body is over the limit");
+    } else if (ec == asio::error::eof || ec == http::error::partial_message ||
+               ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+               ec == asio::ssl::error::stream_truncated) {
+      body_stream_->End(BodyFailure::kClosed,
+                        "the connection closed before the end of the request body");
+    } else {
+      body_stream_->End(BodyFailure::kMalformed, "bad request body: " + ec.message());
+    }
   }
 
-  bool GotSome() const { return spool_parser_ ? spool_parser_->got_some() : parser_->got_some(); }
+  // A connection whose streamed body was not read to its end, once its
+  // answer is sent: the rest is read and dropped until the peer closes or
+  // the timeout passes (closing with unread bytes would reset the
+  // connection, and the peer could lose the answer), then closed.
+  void LingerClose() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lingering_ = true;
+    if (body_busy_) {
+      ArmDeadline();  // the read under way ends by then, and Drain goes on
+    } else {
+      Drain();
+    }
+  }
 
-  // The request read, with its spooled body if it has one.
-  HttpRequest TakeRequest() {
-    if (!spool_parser_) return ToRequest(parser_->get());
-    HttpRequest request = ToRequest(spool_parser_->get());
-    spool_parser_->get().body().close();
-    request.spooled_body = std::move(spooled_);
-    return request;
+  void Drain() {
+    if (drained_ > shared_->streaming.max_bytes || timed_out_) {
+      Close();
+      return;
+    }
+    body_read_.resize(kBodyReadBytes);
+    body_busy_ = true;
+    ArmDeadline();
+    stream_.async_read_some(asio::buffer(body_read_),
+                            [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+                              self->body_busy_ = false;
+                              self->deadline_.cancel();
+                              self->drained_ += n;
+                              if (ec) {
+                                self->Close();
+                                return;
+                              }
+                              self->Drain();
+                            });
   }
 
   void OnRead(beast::error_code ec) {
@@ -293,7 +396,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     seen.received_at = received_at_;
     if (timed_out_) {
       // RFC 9110 15.5.9: 408 when a request started but did not complete.
-      if (buffer_.size() > 0 || GotSome()) Reject(seen, 408, "request timeout");
+      if (buffer_.size() > 0 || parser_->got_some()) Reject(seen, 408, "request timeout");
       else Close();
       return;
     }
@@ -311,17 +414,24 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       Reject(seen, 400, "bad request");
       return;
     }
-    const bool keep_alive =
-        spool_parser_ ? spool_parser_->get().keep_alive() : parser_->get().keep_alive();
-    HttpRequest request = TakeRequest();
+    const bool keep_alive = parser_->get().keep_alive();
+    HttpRequest request = ToRequest(parser_->get());
     request.received_at = received_at_;
+    Dispatch(std::move(request), keep_alive);
+  }
+
+  // Runs the handler on the worker pool and sends its answer. A streamed
+  // body not read to its end leaves the connection closing after the answer.
+  void Dispatch(HttpRequest request, bool keep_alive) {
     const bool head = request.method == "HEAD";
+    const std::shared_ptr<RequestBodyStream> body = request.body_stream;
     if (shared_->running.fetch_add(1) >= shared_->options.max_concurrent_requests) {
       --shared_->running;
+      if (body) body->Abandon();
       HttpResponse busy = HttpResponse::Text(429, "too many requests");
       busy.AddHeader("Retry-After", "1");
       LogHttpRequest(request, busy, "");
-      Send(std::move(busy), head, keep_alive);
+      Send(std::move(busy), head, keep_alive && !body);
       return;
     }
     auto self = this->shared_from_this();
@@ -336,11 +446,14 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
         LogError("http: {} failed: an exception of unknown type", request.method);
         response = HttpResponse::Text(500, "internal error");
       }
-      // A spooled body's file is gone before the answer leaves.
-      request.spooled_body.reset();
+      if (request.body_stream) {
+        keep_alive = keep_alive && request.body_stream->complete();
+        request.body_stream->Abandon();
+      }
       --self->shared_->running;
       asio::post(self->stream_.get_executor(),
                  [self, response = std::move(response), head, keep_alive]() mutable {
+                   self->deadline_.cancel();
                    self->Send(std::move(response), head, keep_alive);
                  });
     };
@@ -348,15 +461,14 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       shared_->pool->Submit(std::move(run));
     } catch (const std::system_error& e) {  // no thread could be started
       --shared_->running;
+      if (body) body->Abandon();
       LogError("http: cannot run a handler: {}", e.what());
       Send(HttpResponse::Text(503, "busy"), head, false);
     }
   }
 
-  // A response the server makes itself; the connection closes after it. A
-  // body spooled for the refused request is removed before it leaves.
+  // A response the server makes itself; the connection closes after it.
   void Reject(HttpRequest& seen, unsigned status, const std::string& reason) {
-    spooled_.reset();
     HttpResponse response = HttpResponse::Text(status, reason);
     seen.method = "-";
     seen.target = "-";
@@ -486,7 +598,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     StreamOver();
     beast::get_lowest_layer(stream_).expires_never();
     if (ec || !keep_alive) {
-      Close();
+      if (!ec && body_stream_ && !body_stream_->complete()) {
+        LingerClose();
+      } else {
+        Close();
+      }
       return;
     }
     ReadRequest();
@@ -506,14 +622,17 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   std::chrono::steady_clock::time_point received_at_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  // Instead, once the head asked for it, a body going to a file (BodySpool);
-  // the file is removed unless a request takes it.
-  std::optional<http::request_parser<http::file_body>> spool_parser_;
-  std::shared_ptr<SpooledBody> spooled_;
-  // A spooled body with a Content-Length: the bytes still to come and the
-  // buffer they are read into (ReadSpooled).
-  uint64_t spool_left_ = 0;
-  std::unique_ptr<char[]> spool_read_;
+  // A streamed request body (BodyStreaming) and how it is read: its stream
+  // to the handler, Beast's parser for a chunked one, the bytes still to
+  // come of one with a Content-Length, the buffer a read goes into.
+  std::shared_ptr<RequestBodyStream> body_stream_;
+  std::optional<http::request_parser<http::buffer_body>> chunked_parser_;
+  uint64_t body_left_ = 0;
+  std::string body_read_;
+  bool body_busy_ = false;        // a read (or 100 Continue) of the body is under way
+  bool expect_continue_ = false;  // owed before the body is read
+  bool lingering_ = false;        // answered; the rest of the body is dropped
+  uint64_t drained_ = 0;
   http::response<http::string_body> response_;
   // A streamed response being sent: its head, the body, the chunk in flight.
   std::optional<http::response<http::empty_body>> streamed_head_;
@@ -615,9 +734,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const ListenAddress& addres
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-void HttpServer::Serve(HttpHandler handler, BodySpool spool) {
+void HttpServer::Serve(HttpHandler handler, BodyStreaming streaming) {
   impl_->shared->handler = std::move(handler);
-  impl_->shared->spool = std::move(spool);
+  impl_->shared->streaming = std::move(streaming);
   impl_->Accept();
   Impl* raw = impl_.get();
   impl_->thread = std::thread([raw] { raw->Run(); });
@@ -630,6 +749,7 @@ void HttpServer::Stop() {
   impl_->stopped = true;
   impl_->io.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->shared->EndBodies();
   // Waits for the handlers running; their answers are dropped with the io.
   impl_->shared->pool.reset();
 }

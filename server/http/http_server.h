@@ -5,7 +5,7 @@
 // thread, so a slow search never holds up other connections. Limits, each
 // answered as RFC 9110 says:
 //   - a request head over max_header_bytes, a body over max_body_bytes
-//     (BodySpool::max_bytes for a spooled one), or any body on a method
+//     (BodyStreaming::max_bytes for a streamed one), or any body on a method
 //     other than POST and PUT: 413 Content Too Large, connection closed
 //   - more than max_concurrent_requests handlers running: 429 Too Many
 //     Requests with Retry-After (RFC 6585 4)
@@ -28,15 +28,20 @@ namespace pixeldex::server {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
-// Request bodies written to files rather than held in memory: those of
-// POST and PUT requests whose target `applies` to (STOW-RS), up to
-// `max_bytes` instead of max_body_bytes, each to a fresh file from
-// `new_path` (HttpRequest::spooled_body). While such a body arrives, the
-// request timeout counts from the last bytes received, not from the start,
-// so a large upload over a slow link is not cut off while it progresses.
-struct BodySpool {
+// Request bodies read as they arrive by their handler rather than before
+// it runs: those of POST and PUT requests whose target `applies` to
+// (STOW-RS), up to `max_bytes` instead of max_body_bytes. The handler runs
+// once the head is read and reads the body through
+// HttpRequest::body_stream (request_body_stream.h), the server reading
+// ahead a bounded amount; the request timeout counts from the last bytes
+// received, not from the start, and not while the handler has not taken
+// what was read ahead, so a large upload over a slow link, or to a slow
+// disk, is not cut off while it progresses. A body that is over the limit,
+// times out, is malformed or is cut off ends the handler's Read with an
+// error, and the handler answers; a connection whose body was not read to
+// its end is closed after the answer.
+struct BodyStreaming {
   std::function<bool(const std::string& target)> applies;
-  std::function<std::string()> new_path;
   uint64_t max_bytes = 0;
 };
 
@@ -60,9 +65,9 @@ class HttpServer {
   // connections wait in the kernel's backlog until Serve().
   static Result<std::unique_ptr<HttpServer>> Bind(const ListenAddress& address,
                                                   HttpServerOptions options = {});
-  // Starts answering with `handler`, once, on a server from Bind(); with a
-  // `spool`, the bodies it applies to go to files.
-  void Serve(HttpHandler handler, BodySpool spool = {});
+  // Starts answering with `handler`, once, on a server from Bind(); with
+  // `streaming`, the bodies it applies to are read by their handler.
+  void Serve(HttpHandler handler, BodyStreaming streaming = {});
   // Stops serving (see Stop()).
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;

@@ -5,6 +5,9 @@
 // duplicate under storage.duplicates = reject, a read-only user) is answered
 // as PS3.18 says and stores nothing it should not.
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -13,6 +16,7 @@
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/support/http_client.h"
 #include "tests/support/metrics_scrape.h"
+#include "tests/support/raw_store_client.h"
 
 namespace pixeldex::testing {
 namespace {
@@ -200,6 +204,56 @@ TEST_F(StowE2eTest, ATruncatedBodyStoresOnlyTheWholeParts) {
   EXPECT_TRUE(IncomingIsEmpty());
 }
 
+// The connection closes in the middle of a part, the body read as it
+// arrives: the whole parts before it are stored (durable, indexed), nothing
+// of the cut part remains, and the answer says so to a peer that only
+// stopped sending, or the log does when the peer is gone.
+TEST_F(StowE2eTest, AConnectionClosedMidPartKeepsTheWholePartsAndNothingPartial) {
+  for (const bool peer_reads : {false, true}) {
+    const TestInstance first = Instance(UniqueUid("1."));
+    const TestInstance second = Instance(UniqueUid("1."));
+    const TestInstance cut = Instance(UniqueUid("1."));
+    const std::string cut_bytes = ReadFileBytes(FileOf(cut));
+    const std::string body = MultipartBody(
+        {ReadFileBytes(FileOf(first)), ReadFileBytes(FileOf(second)), cut_bytes});
+    const std::string sent =
+        "POST /dicom-web/studies HTTP/1.1\r\nHost: x\r\n"
+        "Authorization: Basic YWxpY2U6d29uZGVybGFuZA==\r\n"  // alice:wonderland
+        "Content-Type: " + std::string(kContentType) +
+        "\r\nAccept: application/dicom+json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body.substr(0, body.find(cut_bytes) + cut_bytes.size() / 2);
+    const int fd = ConnectLoopback(server_->http_port());
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::send(fd, sent.data(), sent.size(), MSG_NOSIGNAL), static_cast<ssize_t>(sent.size()));
+    if (peer_reads) {
+      ::shutdown(fd, SHUT_WR);
+      std::string answer;
+      char buffer[4096];
+      for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;) answer.append(buffer, n);
+      ::close(fd);
+      ASSERT_EQ(answer.rfind("HTTP/1.1 202", 0), 0u) << answer << server_->Log();
+      const json reply = json::parse(answer.substr(answer.find("\r\n\r\n") + 4));
+      EXPECT_EQ(Referenced(reply, "00081199"),
+                (std::vector{first.sop_instance_uid, second.sop_instance_uid}));
+      const json& failed = reply.at("0008119A").at("Value");
+      ASSERT_EQ(failed.size(), 1u);
+      EXPECT_NE(failed.at(0).at("00000902").at("Value").at(0).get<std::string>().find("truncated"),
+                std::string::npos);
+    } else {
+      ::close(fd);
+      // Logged once every part is stored or removed.
+      ASSERT_TRUE(server_->WaitForLog("the request body ended early")) << server_->Log();
+      EXPECT_NE(server_->Log().find("2 instance(s) stored, 1 failed"), std::string::npos)
+          << server_->Log();
+    }
+    EXPECT_TRUE(fs::exists(StoredPath(first)));
+    EXPECT_TRUE(fs::exists(StoredPath(second)));
+    EXPECT_FALSE(fs::exists(StoredPath(cut)));
+    EXPECT_TRUE(IncomingIsEmpty());
+  }
+  EXPECT_EQ(Instances(), 4);
+}
+
 TEST_F(StowE2eTest, RefusedRequestsStoreNothing) {
   const std::string body = MultipartBody({ReadFileBytes(FileOf(Instance(UniqueUid("1."))))});
   // PS3.18 10.5: writing needs a user that may write.
@@ -224,10 +278,11 @@ TEST_F(StowE2eTest, RefusedRequestsStoreNothing) {
   EXPECT_TRUE(IncomingIsEmpty());
 }
 
-// A STOW-RS body is spooled to the incoming directory, not held in memory:
-// a request far over http.max_body_mb (1 MB, the limit of bodies held in
-// memory) is stored whole; one over http.max_stow_mb is 413 and stores
-// nothing; the spooled files are gone once answered.
+// A STOW-RS body is read as it arrives, each part written to the incoming
+// directory, not held in memory: a request far over http.max_body_mb (1 MB,
+// the limit of bodies held in memory) is stored whole; one over
+// http.max_stow_mb is 413 and stores nothing; no incoming file is left once
+// answered.
 class StowLargeBodyE2eTest : public StowE2eTest {
  protected:
   std::vector<std::string> ServerArgs() const override {

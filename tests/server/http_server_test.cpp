@@ -249,56 +249,74 @@ TEST(HttpServerTest, AnswersExpect100ContinueBeforeTheBodyIsSent) {
   EXPECT_EQ(big.status, 413);
 }
 
-// A server whose POST /spool bodies go to files in `dir` (BodySpool); the
-// route answers "ok" when the file holds exactly `expected`'s bytes of the
-// request's X-Body header ("small" or "big"), else "mismatch".
-std::unique_ptr<HttpServer> StartSpoolingServer(const testing::TempDir& dir,
-                                                const std::map<std::string, std::string>& bodies,
-                                                std::atomic<int>& handled) {
+// A server whose POST /stream bodies are read by the route as they arrive
+// (BodyStreaming); the route answers "ok" when it read exactly the bytes of
+// `bodies` named by the request's X-Body header, else "mismatch"; when the
+// body ends early it answers "failed N after B bytes" (N: the BodyFailure).
+// POST /refuse answers at once without reading its body.
+std::unique_ptr<HttpServer> StartStreamingServer(const std::map<std::string, std::string>& bodies,
+                                                 std::atomic<int>& handled,
+                                                 HttpServerOptions options = {}) {
   Router routes = TestRoutes();
-  routes.Add("POST", "/spool", RouteAccess::kPublic,
+  routes.Add("POST", "/stream", RouteAccess::kPublic,
              [&bodies, &handled](const HttpRequest& request, const PathParams&) {
                ++handled;
-               if (!request.spooled_body) return Answer(500, "not spooled");
-               std::ifstream in(request.spooled_body->path(), std::ios::binary);
-               const std::string held((std::istreambuf_iterator<char>(in)),
-                                      std::istreambuf_iterator<char>());
+               if (!request.body_stream) return Answer(500, "not streamed");
+               std::string held;
+               std::string chunk;
+               for (;;) {
+                 const Status read = request.body_stream->Read(chunk);
+                 if (!read.ok()) {
+                   return Answer(200, "failed " +
+                                          std::to_string(static_cast<int>(
+                                              request.body_stream->failure())) +
+                                          " after " + std::to_string(held.size()) + " bytes");
+                 }
+                 if (chunk.empty()) break;
+                 held += chunk;
+               }
                return Answer(200, held == bodies.at(request.Header("x-body")) ? "ok" : "mismatch");
              });
+  routes.Add("POST", "/refuse", RouteAccess::kPublic,
+             [&handled](const HttpRequest&, const PathParams&) {
+               ++handled;
+               return Answer(403, "refused\n");
+             });
   auto pipeline = std::make_shared<RequestPipeline>(std::move(routes), nullptr, CorsPolicy());
-  auto server = HttpServer::Bind(*ParseListenAddress("127.0.0.1:0"), {});
+  auto server = HttpServer::Bind(*ParseListenAddress("127.0.0.1:0"), options);
   EXPECT_TRUE(server.ok()) << server.status().ToString();
-  auto counter = std::make_shared<std::atomic<int>>(0);
-  BodySpool spool{[](const std::string& target) { return target == "/spool"; },
-                  [&dir, counter] { return dir / ("body" + std::to_string(++*counter)); },
-                  64 << 20};
+  BodyStreaming streaming{
+      [](const std::string& target) { return target == "/stream" || target == "/refuse"; },
+      64 << 20};
   (*server)->Serve([pipeline](const HttpRequest& request) { return pipeline->Handle(request); },
-                   std::move(spool));
+                   std::move(streaming));
   return std::move(server).value();
 }
 
-std::string SpoolRequest(const std::string& name, const std::string& body) {
-  return "POST /spool HTTP/1.1\r\nHost: x\r\nX-Body: " + name +
+std::string StreamRequest(const std::string& name, const std::string& body) {
+  return "POST /stream HTTP/1.1\r\nHost: x\r\nX-Body: " + name +
          "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
-// A spooled body with a Content-Length is read from the socket into its
-// file in large reads: it must hold the body exactly, whether the body came
-// with the head or over many reads, and the request pipelined after it on
-// the same connection is read as a request of its own.
-TEST(HttpServerTest, SpoolsBodiesWholeAndReadsThePipelinedRequestAfterThem) {
-  testing::TempDir dir;
-  std::string big(3 * 1024 * 1024 + 17, '\0');
+// A streamed body with a Content-Length is read from the socket in large
+// reads, as the route asks: the route must read it exactly, whether it came
+// with the head or over many reads (more than the server reads ahead), and
+// the request pipelined after it on the same connection is read as a
+// request of its own.
+TEST(HttpServerTest, StreamsBodiesWholeAndReadsThePipelinedRequestAfterThem) {
+  std::string big(3 * kBodyReadAheadBytes + 17, '\0');
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 % 251);
   const std::map<std::string, std::string> bodies{{"small", "tiny body"}, {"big", big}};
   std::atomic<int> handled{0};
-  auto server = StartSpoolingServer(dir, bodies, handled);
-  const std::string requests = SpoolRequest("small", "tiny body") + SpoolRequest("big", big) +
+  auto server = StartStreamingServer(bodies, handled);
+  const std::string requests = StreamRequest("small", "tiny body") + StreamRequest("big", big) +
                                "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   const int fd = Connect(PortOf(*server));
-  ASSERT_EQ(::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL),
-            static_cast<ssize_t>(requests.size()));
+  auto sender = std::async(std::launch::async, [&] {
+    return ::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL);
+  });
   const std::string answers = ReceiveUntilClosed(fd);
+  EXPECT_EQ(sender.get(), static_cast<ssize_t>(requests.size()));
   const size_t first = answers.find("\r\n\r\nok");
   ASSERT_NE(first, std::string::npos) << answers;
   const size_t second = answers.find("\r\n\r\nok", first + 1);
@@ -308,23 +326,77 @@ TEST(HttpServerTest, SpoolsBodiesWholeAndReadsThePipelinedRequestAfterThem) {
   EXPECT_EQ(handled.load(), 2);
 }
 
-// A spooled body that ends before its Content-Length is a bad request: the
-// handler never sees it, and its file is gone.
-TEST(HttpServerTest, RefusesASpooledBodyShorterThanItsContentLength) {
-  testing::TempDir dir;
+// A chunked body (RFC 9112 7.1) reaches the route decoded.
+TEST(HttpServerTest, StreamsAChunkedBodyDecoded) {
+  const std::map<std::string, std::string> bodies{{"chunked", "hello, chunked world"}};
+  std::atomic<int> handled{0};
+  auto server = StartStreamingServer(bodies, handled);
+  auto reply = testing::HttpExchange(
+      PortOf(*server),
+      "POST /stream HTTP/1.1\r\nHost: x\r\nX-Body: chunked\r\nTransfer-Encoding: chunked\r\n"
+      "Connection: close\r\n\r\n7\r\nhello, \r\nd\r\nchunked world\r\n0\r\n\r\n");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "ok");
+}
+
+// A streamed body that ends before its Content-Length: the route's read
+// fails (the connection closed) after the bytes that came, and its answer
+// still reaches a peer that only stopped sending.
+TEST(HttpServerTest, AStreamedBodyShorterThanItsContentLengthFailsTheRoutesRead) {
   const std::map<std::string, std::string> bodies{{"cut", std::string(1000, 'c')}};
   std::atomic<int> handled{0};
-  auto server = StartSpoolingServer(dir, bodies, handled);
+  auto server = StartStreamingServer(bodies, handled);
   const std::string cut =
-      "POST /spool HTTP/1.1\r\nHost: x\r\nX-Body: cut\r\nContent-Length: 1000\r\n\r\n" +
+      "POST /stream HTTP/1.1\r\nHost: x\r\nX-Body: cut\r\nContent-Length: 1000\r\n\r\n" +
       std::string(600, 'c');
   const int fd = Connect(PortOf(*server));
   ASSERT_EQ(::send(fd, cut.data(), cut.size(), MSG_NOSIGNAL), static_cast<ssize_t>(cut.size()));
   ::shutdown(fd, SHUT_WR);
   const std::string answer = ReceiveUntilClosed(fd);
-  EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
-  EXPECT_EQ(handled.load(), 0);
-  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+  EXPECT_NE(answer.find("failed " + std::to_string(static_cast<int>(BodyFailure::kClosed)) +
+                        " after 600 bytes"),
+            std::string::npos)
+      << answer;
+  EXPECT_EQ(handled.load(), 1);
+}
+
+// A route that answers without reading the body: a client that waits for
+// "100 Continue" gets the final answer instead and never sends its body;
+// the connection closes after the answer.
+TEST(HttpServerTest, ABodyTheRouteRefusesIsNeverAskedFor) {
+  const std::map<std::string, std::string> bodies;
+  std::atomic<int> handled{0};
+  auto server = StartStreamingServer(bodies, handled);
+  const int fd = Connect(PortOf(*server));
+  const std::string head =
+      "POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n"
+      "Expect: 100-continue\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  const std::string answer = ReceiveUntilClosed(fd);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 403", 0), 0u) << answer;
+  EXPECT_EQ(answer.find("100 Continue"), std::string::npos) << answer;
+  EXPECT_EQ(handled.load(), 1);
+}
+
+// A streamed body that stops arriving: the route's read fails with the
+// timeout (the route answers; for STOW-RS that is a 408).
+TEST(HttpServerTest, AStalledStreamedBodyTimesOutTheRoutesRead) {
+  HttpServerOptions options;
+  options.request_timeout = std::chrono::milliseconds(200);
+  const std::map<std::string, std::string> bodies{{"stall", std::string(1000, 's')}};
+  std::atomic<int> handled{0};
+  auto server = StartStreamingServer(bodies, handled, options);
+  const std::string stalled =
+      "POST /stream HTTP/1.1\r\nHost: x\r\nX-Body: stall\r\nContent-Length: 1000\r\n\r\n" +
+      std::string(10, 's');
+  const int fd = Connect(PortOf(*server));
+  ASSERT_EQ(::send(fd, stalled.data(), stalled.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(stalled.size()));
+  const std::string answer = ReceiveUntilClosed(fd);
+  EXPECT_NE(answer.find("failed " + std::to_string(static_cast<int>(BodyFailure::kTimedOut)) +
+                        " after 10 bytes"),
+            std::string::npos)
+      << answer;
 }
 
 TEST(HttpServerTest, AnswersAnIncompleteRequest408AfterTheTimeout) {

@@ -1,0 +1,94 @@
+#include "server/http/request_body_stream.h"
+
+namespace pixeldex::server {
+namespace {
+
+// Consumed buffers kept for the server's next reads.
+constexpr size_t kSpareBuffers = 8;
+
+}  // namespace
+
+Status RequestBodyStream::Read(std::string& chunk) {
+  std::function<void()> pull;
+  std::unique_lock lock(mutex_);
+  if (chunks_.empty() && !ended_ && !reading_) {
+    reading_ = true;
+    pull = pull_;
+  }
+  if (pull) {
+    lock.unlock();
+    pull();
+    lock.lock();
+    pull = nullptr;
+  }
+  arrived_.wait(lock, [this] { return !chunks_.empty() || ended_; });
+  if (chunks_.empty()) {
+    chunk.clear();
+    if (failure_ == BodyFailure::kNone) return Status::Ok();
+    return Status::IoError(reason_);
+  }
+  if (chunk.capacity() > 0 && spare_.size() < kSpareBuffers) spare_.push_back(std::move(chunk));
+  chunk = std::move(chunks_.front());
+  chunks_.pop_front();
+  queued_bytes_ -= chunk.size();
+  if (!reading_ && !ended_ && queued_bytes_ < kBodyReadAheadBytes) {
+    reading_ = true;
+    pull = pull_;
+  }
+  lock.unlock();
+  if (pull) pull();
+  return Status::Ok();
+}
+
+BodyFailure RequestBodyStream::failure() const {
+  std::lock_guard lock(mutex_);
+  return failure_;
+}
+
+void RequestBodyStream::Abandon() {
+  std::lock_guard lock(mutex_);
+  abandoned_ = true;
+  pull_ = nullptr;
+  chunks_.clear();
+  spare_.clear();
+}
+
+std::string RequestBodyStream::TakeBuffer() {
+  std::lock_guard lock(mutex_);
+  if (spare_.empty()) return {};
+  std::string buffer = std::move(spare_.back());
+  spare_.pop_back();
+  return buffer;
+}
+
+bool RequestBodyStream::Push(std::string bytes) {
+  std::lock_guard lock(mutex_);
+  if (abandoned_) return false;
+  queued_bytes_ += bytes.size();
+  chunks_.push_back(std::move(bytes));
+  arrived_.notify_one();
+  if (queued_bytes_ >= kBodyReadAheadBytes) reading_ = false;
+  return reading_;
+}
+
+void RequestBodyStream::End(BodyFailure failure, std::string reason) {
+  std::lock_guard lock(mutex_);
+  if (ended_) return;
+  ended_ = true;
+  reading_ = false;
+  failure_ = failure;
+  reason_ = std::move(reason);
+  arrived_.notify_one();
+}
+
+bool RequestBodyStream::complete() const {
+  std::lock_guard lock(mutex_);
+  return ended_ && failure_ == BodyFailure::kNone;
+}
+
+bool RequestBodyStream::abandoned() const {
+  std::lock_guard lock(mutex_);
+  return abandoned_;
+}
+
+}  // namespace pixeldex::server
