@@ -46,6 +46,12 @@ constexpr std::array kTable = {
     TypedAttribute{0x0008, 0x0090, "ReferringPhysicianName", "PN", L::kStudy,
                    "referring_physician_name", M::kByValue, kNullable,
                    &St::referring_physician_name},
+    // In the SOP Common Module (PS3.3 Table C.12-1), kept per study: PS3.18 Table
+    // 10.6.3-3 returns it from every study search, and a study's instances
+    // share it as they share the Study Date it qualifies.
+    TypedAttribute{0x0008, 0x0201, "TimezoneOffsetFromUTC", "SH", L::kStudy,
+                   "timezone_offset_from_utc", M::kByValue, kNullable,
+                   &St::timezone_offset_from_utc},
     // Series level.
     TypedAttribute{0x0020, 0x000E, "SeriesInstanceUID", "UI", L::kSeries, "series_instance_uid",
                    M::kUniqueKey, kNotNull, &Se::series_instance_uid},
@@ -76,8 +82,8 @@ constexpr std::array kTable = {
                    M::kByValue, kNullable, &I::instance_number},
     TypedAttribute{0x0028, 0x0010, "Rows", "US", L::kInstance, "rows", M::kByValue, kNullable,
                    &I::rows},
-    TypedAttribute{0x0028, 0x0011, "Columns", "US", L::kInstance, "columns", M::kByValue,
-                   kNullable, &I::columns},
+    TypedAttribute{0x0028, 0x0011, "Columns", "US", L::kInstance, "columns", M::kByValue, kNullable,
+                   &I::columns},
     TypedAttribute{0x0028, 0x0008, "NumberOfFrames", "IS", L::kInstance, "number_of_frames",
                    M::kByValue, kNullable, &I::number_of_frames},
     TypedAttribute{0x0008, 0x0023, "ContentDate", "DA", L::kInstance, "content_date", M::kByValue,

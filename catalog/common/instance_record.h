@@ -39,6 +39,7 @@ struct StudyKeys {
   std::string study_id;
   std::string study_description;
   std::string referring_physician_name;
+  std::string timezone_offset_from_utc;  // e.g. "+0100" (PS3.3 Table C.12-1)
 };
 
 struct SeriesKeys {

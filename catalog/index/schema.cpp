@@ -262,6 +262,29 @@ FROM thumbnails t
 JOIN instances i ON i.instance_pk = t.instance_pk;
 )sql";
 
+// Version 8: Timezone Offset From UTC (0008,0201) becomes a typed column of
+// the study (attribute_table.h), which every QIDO-RS study search returns
+// (PS3.18 Table 10.6.3-3) and which was read from a header row per study.
+// Each study gets the value of its most recent instance that has one, as the
+// writer keeps it: the attribute's values '\'-joined (PS3.5 6.4), NULL when
+// none. One pass over the headers; instr() skips, without parsing, the
+// headers that lack the key (SqliteDialect::JsonAttributeIfPresent), and
+// CROSS JOIN keeps that scan outermost; the value is read from the row of
+// max(instance_pk) (SQLite's bare columns of a max() aggregate).
+constexpr const char* kTimezoneOffsetColumn = R"sql(
+ALTER TABLE studies ADD COLUMN timezone_offset_from_utc TEXT;
+UPDATE studies SET timezone_offset_from_utc = newest.value
+FROM (SELECT se.study_pk,
+             (SELECT nullif(group_concat(v.value, '\'), '')
+              FROM json_each(h.json, '$."00080201".Value') v) AS value,
+             max(h.instance_pk)
+      FROM headers h CROSS JOIN instances i ON i.instance_pk = h.instance_pk
+      CROSS JOIN series se ON se.series_pk = i.series_pk
+      WHERE instr(h.json, '"00080201"') > 0 AND value IS NOT NULL
+      GROUP BY se.study_pk) AS newest
+WHERE studies.study_pk = newest.study_pk;
+)sql";
+
 // Migrations in order: entry k moves the schema from version k to k+1. The
 // version number of a file is the count of entries applied to it, kept in
 // PRAGMA user_version; this list is the only place that knows it.
@@ -284,6 +307,7 @@ const std::vector<std::string>& Migrations() {
       "  protected_at        TEXT NOT NULL,  -- ISO 8601 UTC\n"
       "  reason              TEXT\n"
       ") WITHOUT ROWID;",
+      kTimezoneOffsetColumn,
   };
   return migrations;
 }

@@ -239,6 +239,45 @@ TEST_F(DicomwebE2eTest, AnswersDicomJsonWithTheRequiredAttributes) {
   }
 }
 
+// PS3.18 Tables 10.6.3-3 to -5: every search returns Timezone Offset From
+// UTC (0008,0201), read from the study's column (index schema version 8):
+// the value where the files carry one, zero-length where they do not.
+TEST_F(DicomwebE2eTest, ReturnsTimezoneOffsetFromUtcWhereTheFilesCarryIt) {
+  TestInstance t;
+  t.patient_id = "P5";
+  t.study_uid = UniqueUid("1.");
+  t.series_uid = UniqueUid("2.");
+  t.accession_number = "AP5";
+  t.timezone_offset_from_utc = "+0100";
+  auto stored = StoreScu(MakeInstances(t, 2, "tz"));
+  ASSERT_EQ(stored.exit_code, 0) << stored.output << server_->Log();
+
+  // The timezone of each answer of `path`, "-" when zero-length.
+  auto timezones = [&](const std::string& path) {
+    const HttpReply reply = Get(path);
+    EXPECT_EQ(reply.status, 200) << path << ": " << reply.body;
+    std::multiset<std::string> out;
+    for (const json& match : json::parse(reply.body)) {
+      const json& timezone = match.at("00080201");
+      EXPECT_EQ(timezone.at("vr"), "SH");
+      out.insert(timezone.contains("Value") ? timezone["Value"][0].get<std::string>() : "-");
+    }
+    return out;
+  };
+  const std::string with = "/dicom-web/studies/" + t.study_uid;
+  const std::string without = "/dicom-web/studies/" + studies_[0];
+  EXPECT_EQ(timezones("/dicom-web/studies?PatientID=P5"), (std::multiset<std::string>{"+0100"}));
+  EXPECT_EQ(timezones("/dicom-web/studies?PatientID=P1"), (std::multiset<std::string>{"-", "-"}));
+  EXPECT_EQ(timezones(with + "/series"), (std::multiset<std::string>{"+0100"}));
+  EXPECT_EQ(timezones(without + "/series"), (std::multiset<std::string>{"-", "-"}));
+  EXPECT_EQ(timezones(with + "/instances"), (std::multiset<std::string>{"+0100", "+0100"}));
+  EXPECT_EQ(timezones(with + "/series/" + t.series_uid + "/instances"),
+            (std::multiset<std::string>{"+0100", "+0100"}));
+  EXPECT_EQ(timezones(without + "/series/" + series_[0] + "/instances"),
+            (std::multiset<std::string>{"-", "-", "-"}));
+  EXPECT_EQ(timezones("/dicom-web/series?PatientID=P5"), (std::multiset<std::string>{"+0100"}));
+}
+
 TEST_F(DicomwebE2eTest, PagesWarnsAndRefusesBadParameters) {
   const auto all = QidoValues(Get("/dicom-web/studies"), "0020000D");
   std::set<std::string> paged;

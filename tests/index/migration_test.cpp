@@ -2,8 +2,8 @@
 // `sqlite3 .dump`, tests/index/fixtures/schema_v1.sql) is upgraded in place
 // by IndexWriter::Open, keeps every row, gains the v2 tables and views, the
 // v3 study counts, v4's patient identity (studies joined under an empty
-// Patient ID split), v5's '\\'-separated Modalities in Study and v6's
-// patient attributes of each study.
+// Patient ID split), v5's '\\'-separated Modalities in Study, v6's
+// patient attributes of each study and v8's Timezone Offset From UTC.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -91,7 +91,7 @@ TEST_F(MigrationTest, TheFixtureIsAVersion1Index) {
 TEST_F(MigrationTest, OpeningAVersion1IndexUpgradesItInPlace) {
   Migrate();
   EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
-  EXPECT_EQ(CurrentSchemaVersion(), 7);
+  EXPECT_EQ(CurrentSchemaVersion(), 8);
   EXPECT_EQ(probe_.Rows("SELECT * FROM instances ORDER BY instance_pk"), v1_instances_);
   EXPECT_EQ(probe_.Rows("SELECT * FROM headers ORDER BY instance_pk"), v1_headers_);
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails WHERE status = 'ok'"), 3);
@@ -243,6 +243,36 @@ TEST_F(MigrationTest, StudiesSharingAPatientIdGetTheirOwnPatientAttributes) {
   EXPECT_EQ(probe_.Rows("SELECT study_instance_uid, patient_name FROM study_summary ORDER BY 1"),
             (std::vector<Row>{{"1.2.826.0.1.3680043.10.9.1.1", "Mueller^Juergen"},
                               {"1.2.826.0.1.3680043.10.9.1.2", "Doe^Janet"}}));
+}
+
+// Version 8 gives each study the Timezone Offset From UTC (0008,0201) its
+// headers carry, as the writer keeps it: the most recent instance's that has
+// a value. A key that occurs only inside a sequence item is no value.
+TEST_F(MigrationTest, StudiesGetTheTimezoneOffsetFromUtcOfTheirHeaders) {
+  MigrateTo(7);
+  // Study 1 (instances 1 and 3): a value, then a newer zero-length one.
+  // Study 2 (instance 2): the key in a sequence item only.
+  ExecSql(
+      "UPDATE headers SET json = json_set(json, '$.\"00080201\"',"
+      "  json('{\"vr\":\"SH\",\"Value\":[\"+0100\"]}')) WHERE instance_pk = 1;"
+      "UPDATE headers SET json = json_set(json, '$.\"00080201\"', json('{\"vr\":\"SH\"}'))"
+      " WHERE instance_pk = 3;"
+      "UPDATE headers SET json = json_set(json, '$.\"00081032\"', json('{\"vr\":\"SQ\","
+      "  \"Value\":[{\"00080201\":{\"vr\":\"SH\",\"Value\":[\"-0500\"]}}]}'))"
+      " WHERE instance_pk = 2;");
+  Migrate();
+  EXPECT_EQ(probe_.Rows("SELECT study_pk, timezone_offset_from_utc FROM studies ORDER BY 1"),
+            (std::vector<Row>{{"1", "+0100"}, {"2", "<null>"}}));
+  // The writer keeps it from then on: a new instance of study 2 with one.
+  auto writer = IndexWriter::Open(path_);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  InstanceRecord record =
+      Record("PAT-2", "Doe^Jane", "1.2.826.0.1.3680043.10.9.1.2", "1.2.826.0.1.3680043.10.9.2.2",
+             "1.2.826.0.1.3680043.10.9.3.9", "c.dcm");
+  record.study.timezone_offset_from_utc = "+0900";
+  ASSERT_TRUE((*writer)->Write(record).ok());
+  EXPECT_EQ(probe_.Rows("SELECT study_pk, timezone_offset_from_utc FROM studies ORDER BY 1"),
+            (std::vector<Row>{{"1", "+0100"}, {"2", "+0900"}}));
 }
 
 TEST_F(MigrationTest, AMigratedIndexTakesNewWritesAndReopensWithoutMigrating) {

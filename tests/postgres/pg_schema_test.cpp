@@ -264,6 +264,39 @@ TEST_F(PgSchemaE2eTest, RowsWithJsonbHeaderAndByteaThumbnailReadBackThroughTheVi
   EXPECT_EQ(Count(conn, "SELECT number_of_instances FROM studies"), 0);
 }
 
+// Version 2 (SQLite version 8) gives each study the Timezone Offset From
+// UTC (0008,0201) of its headers, as the writer keeps it: the most recent
+// instance's that has a value; a key only inside a sequence item is none.
+TEST_F(PgSchemaE2eTest, StudiesOfAVersion1DatabaseGetTheTimezoneOffsetOfTheirHeaders) {
+  PgConnection conn = Connect(server_.Uri());
+  ASSERT_TRUE(MigratePostgresSchema(conn, 1).ok());
+  InsertInstance(conn, R"({"00080201": {"vr": "SH", "Value": ["+0100"]}})", "x");
+  ASSERT_TRUE(
+      conn.ExecScript("INSERT INTO studies (study_pk, patient_pk, study_instance_uid, "
+                      "updated_at) VALUES (2, 1, '2.2', 't');"
+                      "INSERT INTO series (series_pk, study_pk, series_instance_uid, updated_at) "
+                      "VALUES (3, 2, '2.2.3', 't');"
+                      "INSERT INTO instances (instance_pk, series_pk, sop_instance_uid, "
+                      "sop_class_uid, transfer_syntax_uid, path, size_bytes, sha256, "
+                      "received_at, source) VALUES "
+                      "(2, 1, '1.2.3.5', '1.2', '1.2', 'b', 1, 'ab', 't', 'store'),"
+                      "(3, 3, '2.2.3.4', '1.2', '1.2', 'c', 1, 'ab', 't', 'store');"
+                      // Study 1's newer instance: the attribute zero-length.
+                      "INSERT INTO headers VALUES (2, '{\"00080201\": {\"vr\": \"SH\"}}'),"
+                      // Study 2: the key inside a sequence item only.
+                      "(3, '{\"00081032\": {\"vr\": \"SQ\", \"Value\": [{\"00080201\":"
+                      " {\"vr\": \"SH\", \"Value\": [\"-0500\"]}}]}}')")
+          .ok());
+  Status migrated = MigratePostgresSchema(conn);
+  ASSERT_TRUE(migrated.ok()) << migrated.ToString();
+  auto rows =
+      conn.Exec("SELECT study_pk, coalesce(timezone_offset_from_utc, '-') FROM studies ORDER BY 1");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->rows(), 2);
+  EXPECT_EQ(rows->Text(0, 1), "+0100");
+  EXPECT_EQ(rows->Text(1, 1), "-");
+}
+
 TEST_F(PgSchemaE2eTest, HeaderAndPatientNameIndexesServeTheirQueries) {
   PgConnection conn = Connect(server_.Uri());
   ASSERT_TRUE(MigratePostgresSchema(conn).ok());

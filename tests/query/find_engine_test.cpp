@@ -210,19 +210,19 @@ TEST_F(FindEngineTest, HeaderKeyReturnsTheVrOfTheJson) {
 TEST(FindEngineHeaderTest, KeyOnlyInsideASequenceItemIsNotTheTopLevelAttribute) {
   auto temp = TempIndex::Create();
   ASSERT_TRUE(temp.ok());
-  const Tag timezone{0x0008, 0x0201}, code_value{0x0008, 0x0100}, procedure{0x0008, 0x1032};
+  const Tag department{0x0008, 0x1040}, code_value{0x0008, 0x0100}, procedure{0x0008, 0x1032};
   ResponseAttribute sequence{procedure, "SQ", {}, {{{code_value, "SH", {"X1"}, {}}}}};
   ASSERT_TRUE(LoadFixture(temp->db(), {Entity(QueryLevel::kPatient, "P1", ""),
                                        Entity(QueryLevel::kStudy, "9.1", "P1"),
                                        Entity(QueryLevel::kSeries, "9.1.1", "9.1"),
                                        Entity(QueryLevel::kImage, "9.1.1.1", "9.1.1",
-                                              {{timezone, "SH", {"+0100"}, {}}, sequence})})
+                                              {{department, "LO", {"Radiology"}, {}}, sequence})})
                   .ok());
-  auto request = MakeFindRequest(InformationModel::kStudyRoot,
-                                 {{kQueryRetrieveLevel, "CS", "STUDY", {}},
-                                  {kStudyInstanceUid, "UI", "9.1", {}},
-                                  {timezone, "SH", "", {}},
-                                  {code_value, "SH", "", {}}});
+  auto request =
+      MakeFindRequest(InformationModel::kStudyRoot, {{kQueryRetrieveLevel, "CS", "STUDY", {}},
+                                                     {kStudyInstanceUid, "UI", "9.1", {}},
+                                                     {department, "LO", "", {}},
+                                                     {code_value, "SH", "", {}}});
   ASSERT_TRUE(request.ok()) << request.status().ToString();
   auto plan = BuildSqlPlan(*request, FindOptions{}, SqliteDialect::Instance());
   ASSERT_TRUE(plan.ok());
@@ -234,8 +234,8 @@ TEST(FindEngineHeaderTest, KeyOnlyInsideASequenceItemIsNotTheTopLevelAttribute) 
   });
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   ASSERT_EQ(matches.size(), 1u);
-  ASSERT_NE(matches[0].Find(timezone), nullptr);
-  EXPECT_EQ(matches[0].Find(timezone)->values, std::vector<std::string>{"+0100"});
+  ASSERT_NE(matches[0].Find(department), nullptr);
+  EXPECT_EQ(matches[0].Find(department)->values, std::vector<std::string>{"Radiology"});
   ASSERT_NE(matches[0].Find(code_value), nullptr);
   EXPECT_TRUE(matches[0].Find(code_value)->values.empty());
 }

@@ -26,7 +26,6 @@ const std::vector<Entry>& Extras() {
       {"CodeValue", {0x0008, 0x0100}, "SH"},
       {"CodingSchemeDesignator", {0x0008, 0x0102}, "SH"},
       {"CodeMeaning", {0x0008, 0x0104}, "LO"},
-      {"TimezoneOffsetFromUTC", {0x0008, 0x0201}, "SH"},
       {"ProcedureCodeSequence", {0x0008, 0x1032}, "SQ"},
       {"InstitutionalDepartmentName", {0x0008, 0x1040}, "LO"},
       {"OperatorsName", {0x0008, 0x1070}, "PN"},

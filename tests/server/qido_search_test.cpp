@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "catalog/query/sql_plan.h"
+#include "catalog/query/sqlite_dialect.h"
 #include "server/dicomweb/uid_segment.h"
 
 namespace pixeldex::server {
@@ -63,6 +65,19 @@ TEST(QidoSearchTest, ReturnsTheAttributesOfEachResource) {
   ASSERT_TRUE(series_instances.ok());
   EXPECT_EQ(KeyOf(*series_instances, modality), nullptr);
   EXPECT_EQ(KeyOf(*series_instances, {0x0020, 0x000E})->value, "1.2.3.4");
+}
+
+// Every attribute of PS3.18 Table 10.6.3-3 has a column (Timezone Offset
+// From UTC in the study's since index schema version 8): a study search
+// reads no header row per matching study.
+TEST(QidoSearchTest, AStudySearchReadsNoHeader) {
+  auto search = Parse({QueryLevel::kStudy}, "StudyDate=20200101-20200131");
+  ASSERT_TRUE(search.ok()) << search.status().ToString();
+  ASSERT_NE(KeyOf(*search, {0x0008, 0x0201}), nullptr);
+  auto plan =
+      query::BuildSqlPlan(search->request, query::FindOptions{}, query::SqliteDialect::Instance());
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->sql.find("headers"), std::string::npos) << plan->sql;
 }
 
 TEST(QidoSearchTest, IncludesFieldsAndAll) {

@@ -51,6 +51,8 @@ void PutAttributes(DcmDataset* ds, const TestInstance& t) {
   put(DCM_StudyDate, t.study_date);
   put(DCM_StudyTime, t.study_time);
   put(DCM_AccessionNumber, t.accession_number);
+  if (!t.timezone_offset_from_utc.empty())
+    put(DCM_TimezoneOffsetFromUTC, t.timezone_offset_from_utc);
   put(DCM_StudyDescription, t.study_description);
   put(DCM_StudyID, "1");
   put(DCM_ReferringPhysicianName, "Ref^Doctor");

@@ -29,6 +29,7 @@ struct TestInstance {
   int series_number = 1;
   int instance_number = 1;
   std::string specific_character_set;  // empty: not written
+  std::string timezone_offset_from_utc;  // (0008,0201), e.g. "+0100"; empty: not written
   // SOP Instance UID and Study Instance UID written with VR UN (seen in
   // the wild; PS3.5 6.2.2); the meta header still names the instance.
   bool uids_as_un = false;

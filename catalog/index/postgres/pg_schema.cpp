@@ -35,7 +35,14 @@ Result<int> ReadPostgresSchemaVersion(PgConnection& conn) {
 }
 
 Status MigratePostgresSchema(PgConnection& conn) {
-  return conn.Transaction([](PgConnection& c) -> Status {
+  return MigratePostgresSchema(conn, PostgresSchemaVersion());
+}
+
+Status MigratePostgresSchema(PgConnection& conn, int target_version) {
+  if (target_version > PostgresSchemaVersion()) {
+    return Status::InvalidArgument("no schema version " + std::to_string(target_version));
+  }
+  return conn.Transaction([target_version](PgConnection& c) -> Status {
     // Held until COMMIT or ROLLBACK: a second node waits here, then reads
     // the version the first one wrote.
     PIXELDEX_RETURN_IF_ERROR(
@@ -48,7 +55,7 @@ Status MigratePostgresSchema(PgConnection& conn) {
                                  " is newer than this pixeldex understands (" +
                                  std::to_string(PostgresSchemaVersion()) + ")");
     }
-    for (int v = *version; v < PostgresSchemaVersion(); ++v) {
+    for (int v = *version; v < target_version; ++v) {
       Status s = c.ExecScript(PostgresMigrations()[v]);
       if (s.ok()) {
         s = c.Exec("INSERT INTO schema_version (version) VALUES ($1)", {PgParam::Int(v + 1)})

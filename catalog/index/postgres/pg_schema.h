@@ -23,5 +23,8 @@ Result<int> ReadPostgresSchemaVersion(PgConnection& conn);
 // Migrates to PostgresSchemaVersion(). kUnsupported for a database whose
 // version is newer than this build knows; kIoError when the server is away.
 Status MigratePostgresSchema(PgConnection& conn);
+// The same, migrating only up to `version` (at most PostgresSchemaVersion()):
+// a database as an older pixeldex left it, for the migration tests.
+Status MigratePostgresSchema(PgConnection& conn, int version);
 
 }  // namespace pixeldex::index::postgres

@@ -1,5 +1,7 @@
 #include "catalog/index/postgres/pg_schema_sql.h"
 
+#include <string_view>
+
 #include "catalog/common/attribute_table.h"
 #include "catalog/index/dicom_dictionary.h"
 
@@ -12,10 +14,16 @@ namespace {
 // text; NOT NULL where the table says so; the unique key of the study,
 // series and instance levels UNIQUE (a patient is identified by Patient ID
 // and its issuer together, see kPatientIdentity).
+// Version 1 has shipped and never changes: the typed attributes a later
+// migration added (below) are left out of it.
+bool AddedAfterVersion1(const TypedAttribute& a) {
+  return std::string_view(a.keyword) == "TimezoneOffsetFromUTC";  // version 2
+}
+
 std::string TypedColumns(EntityLevel level) {
   std::string out;
   for (const TypedAttribute& a : TypedAttributes()) {
-    if (!HasColumnAt(a, level)) continue;
+    if (!HasColumnAt(a, level) || AddedAfterVersion1(a)) continue;
     out += "  ";
     out += a.column;
     out += a.IsInteger() ? " bigint" : " text";
@@ -304,12 +312,31 @@ FROM thumbnails t
 JOIN instances i ON i.instance_pk = t.instance_pk;
 )sql";
 
+// Version 2 (SQLite version 8): Timezone Offset From UTC (0008,0201) as a
+// typed column of the study, each study's from its most recent instance
+// that has one, values '\'-joined in their order, NULL when none.
+constexpr const char* kTimezoneOffsetColumn = R"sql(
+ALTER TABLE studies ADD COLUMN timezone_offset_from_utc text;
+UPDATE studies st SET timezone_offset_from_utc = newest.value
+FROM (SELECT DISTINCT ON (se.study_pk) se.study_pk, v.value
+      FROM headers h JOIN instances i ON i.instance_pk = h.instance_pk
+      JOIN series se ON se.series_pk = i.series_pk
+      CROSS JOIN LATERAL (
+        SELECT nullif(string_agg(e.value, '\' ORDER BY e.n), '') AS value
+        FROM jsonb_array_elements_text(h.json -> '00080201' -> 'Value')
+             WITH ORDINALITY AS e(value, n)) v
+      WHERE h.json ? '00080201' AND v.value IS NOT NULL
+      ORDER BY se.study_pk, i.instance_pk DESC) newest
+WHERE st.study_pk = newest.study_pk;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& PostgresMigrations() {
   static const std::vector<std::string> migrations = {
       // Version 1: what SQLite's versions 1 to 7 built, in one step.
       EntityTables() + kIndexes + kOtherTables + DicomDictionaryInserts() + kStudyCounts + kViews,
+      kTimezoneOffsetColumn,
   };
   return migrations;
 }
