@@ -43,7 +43,7 @@ class RetrieveOperationTest : public testing::ServerContextFixture {
       Catalog(t);
     }
     retrieve_.server = &context();
-    retrieve_.reader = [this] { return Reader(); };
+    retrieve_.reader = [this] { return FindReader(); };
     retrieve_.calling_ae = "GETSCU";
   }
   std::unique_ptr<DcmDataset> TheStudy() const {
@@ -218,7 +218,7 @@ TEST_F(RetrieveOperationTest, RefusalsCarryNoCounts) {
 }
 
 TEST_F(RetrieveOperationTest, UnreadableIndexIsC000) {
-  retrieve_.reader = [] { return Result<index::Db*>(Status::IoError("disk gone")); };
+  retrieve_.reader = [] { return Result<query::IndexReader*>(Status::IoError("disk gone")); };
   RetrieveOperation op("C-GET", metrics_.gets, retrieve_);
   auto identifier = TheStudy();
   EXPECT_FALSE(op.Start(UID_GETStudyRootQueryRetrieveInformationModel, identifier.get()));

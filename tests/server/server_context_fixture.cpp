@@ -53,8 +53,6 @@ void ServerContextFixture::Catalog(const TestInstance& t) {
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
 }
 
-Result<index::Db*> ServerContextFixture::Reader() { return &reader_->db(); }
-
 Result<query::IndexReader*> ServerContextFixture::FindReader() {
   if (!find_reader_) find_reader_.emplace(reader_->db());
   return &*find_reader_;

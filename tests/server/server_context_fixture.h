@@ -47,10 +47,8 @@ class ServerContextFixture : public ::testing::Test {
   storage::IncomingFile Incoming(const TestInstance& t);
   // Catalogs `t` through the pipeline, failing the test if that fails.
   void Catalog(const TestInstance& t);
-  // The read-only index connection SetUp acquired, as an association keeps
-  // one (FindContext::reader, RetrieveContext::reader).
-  Result<index::Db*> Reader();
-  // The same connection as a C-FIND reader (FindContext::reader).
+  // The read-only index connection SetUp acquired, as the reader an
+  // association keeps (FindContext::reader, RetrieveContext::reader).
   Result<query::IndexReader*> FindReader();
   // History events of `kind` ("store_failed", ...).
   long long Events(const std::string& kind) const;
