@@ -1,5 +1,8 @@
 #include "server/catalog_archive.h"
 
+#include <limits.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "catalog/common/log.h"
@@ -26,6 +29,15 @@ Status PrepareIncoming(storage::FileStore& store, CatalogArchive::Role role) {
                            ec.message());
   }
   return Status::Ok();
+}
+
+// This machine's name, which names its node of a shared archive: nodes on
+// one machine share one incoming directory, where the pids in the names of
+// incoming files tell live processes from gone ones (file_store.h).
+std::string HostName() {
+  char name[HOST_NAME_MAX + 1] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "localhost";
+  return name;
 }
 
 // The ingest options the settings ask for (duplicates, thumbnails).
@@ -64,10 +76,12 @@ Result<std::unique_ptr<index::IndexWriter>> OpenIndexWriter(const Settings& sett
 
 Result<std::unique_ptr<CatalogArchive>> CatalogArchive::Open(const Settings& settings, Role role) {
   std::unique_ptr<CatalogArchive> archive(new CatalogArchive());
-  archive->store_ =
-      std::make_unique<storage::FileStore>(storage::StorageLayout(settings.storage.root));
-  PIXELDEX_RETURN_IF_ERROR(PrepareIncoming(*archive->store_, role));
   archive->on_postgres_ = index::postgres::IsPostgresUri(settings.storage.index);
+  // On PostgreSQL several nodes may share the root: each receives into, and
+  // reconciles, an incoming directory of its own (storage_layout.h).
+  archive->store_ = std::make_unique<storage::FileStore>(storage::StorageLayout(
+      settings.storage.root, archive->on_postgres_ ? HostName() : std::string()));
+  PIXELDEX_RETURN_IF_ERROR(PrepareIncoming(*archive->store_, role));
   auto writer = OpenIndexWriter(settings, role);
   if (!writer.ok()) return writer.status();
   archive->writer_ = std::move(writer).value();

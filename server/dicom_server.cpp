@@ -140,20 +140,23 @@ Result<int> DicomServer::Start() {
     LogWarning("storage {}: {}; C-STOREs are refused (A700) until space is freed",
                settings_.storage.root, *shortfall);
   }
-  // Both read the index through SQLite: not on PostgreSQL yet (issue 18).
-  if (archive_->on_postgres()) {
-    LogWarning("index on PostgreSQL: start-up reconciliation is not available yet (issue 18)");
-    last_accept_poll_.store(SteadySeconds());
-    return BoundPort(network_);
-  }
   reconcile::ReconcileOptions reconcile_options;
   reconcile_options.use_journal = true;
   reconcile_options.force_walk = settings_.storage.walk_at_start;
+  // On PostgreSQL several nodes may share the archive: each reconciles only
+  // its own in-flight files (catalog/reconcile/reconciler.h).
+  reconcile_options.shared_archive = archive_->on_postgres();
   auto reconciled =
       reconcile::Reconcile(archive_->pipeline(), archive_->store(), archive_->writer(),
                            settings_.storage.index, reconcile_options);
   if (!reconciled.ok()) return reconciled.status();
   reconcile::LogReport(*reconciled, "start-up");
+  // Recycling reads the index through SQLite: not on PostgreSQL yet (issue
+  // 18), where CatalogArchive refuses its settings.
+  if (archive_->on_postgres()) {
+    last_accept_poll_.store(SteadySeconds());
+    return BoundPort(network_);
+  }
   // Retention (and recycling down to storage.max_size_mb) before the first
   // association: what the rules remove is in the events.
   auto recycled = reconcile::Recycle(archive_->store().file_system(), archive_->store().layout(),

@@ -1,7 +1,8 @@
 #pragma once
 // CatalogLookup: the questions an import asks the index before doing any
-// work on a file, through its own read-only connection (a WAL reader: it
-// never blocks the writer, and sees what was committed before each query).
+// work on a file, through its own read-only connection to either backend
+// (archive_reads.h; on SQLite a WAL reader: it never blocks the writer, and
+// sees what was committed before each query).
 //   - what does the index record for this path? (instance, SHA-256, size, mtime)
 //   - was a corruption of this instance's file reported? (file_corrupt events,
 //     read once at Open)
@@ -10,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,7 +19,6 @@
 
 #include "catalog/common/result.h"
 #include "catalog/index/archive_reads.h"
-#include "catalog/index/sqlite_db.h"
 
 namespace pixeldex::import {
 
@@ -25,8 +26,9 @@ using index::RecordedFile;
 
 class CatalogLookup {
  public:
-  // Opens `index_path` read-only; the file must exist (IndexWriter creates it).
-  static Result<CatalogLookup> Open(const std::string& index_path);
+  // Opens the index storage.index names read-only: a SQLite file, which must
+  // exist (IndexWriter creates it), or a postgresql:// URI.
+  static Result<CatalogLookup> Open(const std::string& index_location);
 
   // The row that records `recorded_path` (as the pipeline records it), if any.
   Result<std::optional<RecordedFile>> RecordedAt(const std::string& recorded_path);
@@ -45,10 +47,9 @@ class CatalogLookup {
   Status ForEachContentHash(const std::function<void(std::string_view)>& fn);
 
  private:
-  explicit CatalogLookup(index::Db db) : db_(std::move(db)) {}
+  explicit CatalogLookup(std::unique_ptr<index::ArchiveReads> reads) : reads_(std::move(reads)) {}
 
-  index::Db db_;  // declared first: outlives the statement
-  std::optional<index::RowsByPath> by_path_;
+  std::unique_ptr<index::ArchiveReads> reads_;
   std::unordered_set<std::string> corrupt_instances_;
   std::unordered_set<std::string> corrupt_reports_;  // sop_instance_uid '\n' detail
 };

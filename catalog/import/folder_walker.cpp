@@ -116,7 +116,9 @@ class TreeWalk {
             continue;
           }
         }
-        if (S_ISREG(st.st_mode)) {
+        if (S_ISREG(st.st_mode) && options_.skip_linked_files && st.st_nlink > 1) {
+          ++stats_.linked_skipped;
+        } else if (S_ISREG(st.st_mode)) {
           File(path, st);
         } else if (S_ISDIR(st.st_mode)) {
           // Also guards against bind mounts of an ancestor without links.

@@ -34,6 +34,11 @@ struct WalkOptions {
   // Files never reported (e.g. the index's own files below a storage root),
   // recognised the same way.
   std::vector<std::string> skip_files;
+  // Regular files with more than one hard link, found below a root
+  // directory, are not reported (a root given as a file always is): on an
+  // archive shared by several nodes, those are in some node's in-flight
+  // journal, that node's to catalog (catalog/reconcile/reconciler.h).
+  bool skip_linked_files = false;
 };
 
 struct WalkedFile {
@@ -47,6 +52,7 @@ struct WalkStats {
   int64_t symlinks_skipped = 0;  // not followed, or dangling
   int64_t revisits_avoided = 0;  // a directory or file already reached
   int64_t special_skipped = 0;   // FIFOs, sockets, devices
+  int64_t linked_skipped = 0;    // WalkOptions::skip_linked_files
 };
 
 class FolderWalker {

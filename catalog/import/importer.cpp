@@ -104,9 +104,10 @@ Result<ImportSummary> Importer::Run(const std::vector<std::string>& roots) {
 
   // Files arriving in the store are never someone's folder to import.
   const WalkOptions walk_options{options_.follow_symlinks, options_.cancel,
-                                 {store_.layout().IncomingDir().string(),
+                                 {store_.layout().IncomingRoot().string(),
                                   store_.layout().DeletingDir().string()},
-                                 options_.skip_files};
+                                 options_.skip_files,
+                                 options_.skip_linked_files};
   std::optional<TotalsCounter> totals;
   std::optional<ProgressPrinter> printer;
   if (options_.progress != nullptr) {

@@ -43,6 +43,8 @@ struct ImportOptions {
   bool follow_symlinks = false;
   // Files never imported (WalkOptions::skip_files).
   std::vector<std::string> skip_files;
+  // WalkOptions::skip_linked_files.
+  bool skip_linked_files = false;
   // Failures listed in the summary with path and reason; all are counted.
   size_t max_failures_listed = 20;
   // A terminal to draw the progress line on, or nullptr for none.

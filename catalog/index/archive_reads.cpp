@@ -1,5 +1,9 @@
 #include "catalog/index/archive_reads.h"
 
+#include <optional>
+
+#include "catalog/index/schema.h"
+
 namespace pixeldex::index {
 
 Result<RowsByPath> RowsByPath::Prepare(Db& db) {
@@ -46,6 +50,51 @@ Status ForEachEvent(
   stmt->Bind(1, EventKindName(kind));
   while (stmt->Step()) fn(stmt->Text(0), stmt->Text(1));
   return stmt->status();
+}
+
+namespace {
+
+class SqliteArchiveReads final : public ArchiveReads {
+ public:
+  explicit SqliteArchiveReads(Db db) : db_(std::move(db)) {}
+
+  Status PrepareByPath() {
+    auto by_path = RowsByPath::Prepare(db_);
+    if (!by_path.ok()) return by_path.status();
+    by_path_.emplace(std::move(by_path).value());
+    return Status::Ok();
+  }
+
+  Result<std::vector<RecordedFile>> At(const std::string& recorded_path) override {
+    return by_path_->At(recorded_path);
+  }
+  Status ForEachRecordedPath(
+      const std::function<Status(const std::string&, const std::string&)>& fn) override {
+    return index::ForEachRecordedPath(db_, fn);
+  }
+  Status ForEachContentHash(const std::function<void(std::string_view)>& fn) override {
+    return index::ForEachContentHash(db_, fn);
+  }
+  Status ForEachEvent(
+      EventKind kind,
+      const std::function<void(const std::string&, const std::string&)>& fn) override {
+    return index::ForEachEvent(db_, kind, fn);
+  }
+
+ private:
+  Db db_;  // declared first: outlives the statement
+  std::optional<RowsByPath> by_path_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ArchiveReads>> OpenSqliteArchiveReads(const std::string& index_path) {
+  auto db = Db::Open(index_path, Db::Mode::kReadOnly);
+  if (!db.ok()) return db.status();
+  PIXELDEX_RETURN_IF_ERROR(PrepareForReading(*db));
+  auto reads = std::make_unique<SqliteArchiveReads>(std::move(db).value());
+  PIXELDEX_RETURN_IF_ERROR(reads->PrepareByPath());
+  return std::unique_ptr<ArchiveReads>(std::move(reads));
 }
 
 }  // namespace pixeldex::index

@@ -4,9 +4,14 @@
 // that no SQL is written outside catalog/index. Each takes a connection the
 // caller opened (read-only, index::PrepareForReading) and owns; none is
 // thread-safe beyond that connection's rules (sqlite_db.h).
+// ArchiveReads asks the same questions of either backend (the SQLite file or
+// PostgreSQL, postgres/pg_archive_reads.h), through one connection of its
+// own; one thread at a time. OpenArchiveReads (postgres/archive_reads_of.h)
+// opens the one storage.index names.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,5 +56,25 @@ Status ForEachContentHash(Db& db, const std::function<void(std::string_view)>& f
 Status ForEachEvent(
     Db& db, EventKind kind,
     const std::function<void(const std::string& sop_instance_uid, const std::string& detail)>& fn);
+
+// The questions above over one connection of either backend.
+class ArchiveReads {
+ public:
+  virtual ~ArchiveReads() = default;
+  // The rows recording `recorded_path` (served by the index instances_path).
+  virtual Result<std::vector<RecordedFile>> At(const std::string& recorded_path) = 0;
+  virtual Status ForEachRecordedPath(
+      const std::function<Status(const std::string& sop_instance_uid, const std::string& path)>&
+          fn) = 0;
+  virtual Status ForEachContentHash(const std::function<void(std::string_view)>& fn) = 0;
+  virtual Status ForEachEvent(
+      EventKind kind,
+      const std::function<void(const std::string& sop_instance_uid, const std::string& detail)>&
+          fn) = 0;
+};
+
+// ArchiveReads over a read-only connection to the SQLite index at
+// `index_path` (which must exist).
+Result<std::unique_ptr<ArchiveReads>> OpenSqliteArchiveReads(const std::string& index_path);
 
 }  // namespace pixeldex::index

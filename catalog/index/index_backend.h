@@ -6,12 +6,15 @@
 // rows; what a write means (an instance replaces the rows of the same SOP
 // Instance UID, parents left empty go) is decided by IndexWriter, once.
 //
-// Threads: every method but FindCopy is called by the writer thread only, and
+// Threads: every method but FindCopy and LockInstance is called by the
+// writer thread only, and
 // all but InTransaction and Abandon only inside the body of InTransaction.
-// FindCopy is thread-safe and reads committed rows only.
+// FindCopy is thread-safe and reads committed rows only; LockInstance is
+// thread-safe.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -41,6 +44,13 @@ struct StoredInstance {
   int64_t study_pk = 0;
   int64_t patient_pk = 0;
   std::string path;
+};
+
+// Held while one SOP Instance UID is stored (IndexBackend::LockInstance);
+// released when destroyed.
+class InstanceLock {
+ public:
+  virtual ~InstanceLock() = default;
 };
 
 class IndexBackend {
@@ -76,6 +86,16 @@ class IndexBackend {
   virtual Status PruneHistoryBefore(const std::string& cutoff) = 0;
 
   virtual Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) = 0;
+
+  // Makes the stores of one SOP Instance UID by several processes (nodes on
+  // one PostgreSQL database) take turns: the ingest pipeline decides on a
+  // duplicate, commits the file and writes the rows under it. Waits while
+  // another process holds it. nullptr when the backend needs none: a SQLite
+  // index has one serving process, whose pipeline serializes its own threads.
+  virtual Result<std::unique_ptr<InstanceLock>> LockInstance(const std::string& sop_instance_uid) {
+    (void)sop_instance_uid;
+    return std::unique_ptr<InstanceLock>();
+  }
 };
 
 // The CatalogedCopy of one row of `instances` read as text: path,

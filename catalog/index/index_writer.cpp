@@ -88,6 +88,11 @@ Result<std::optional<CatalogedCopy>> IndexWriter::FindCopy(const std::string& so
   return backend_->FindCopy(sop_instance_uid);
 }
 
+Result<std::unique_ptr<InstanceLock>> IndexWriter::LockInstance(
+    const std::string& sop_instance_uid) {
+  return backend_->LockInstance(sop_instance_uid);
+}
+
 Result<WriteOutcome> IndexWriter::Submit(std::unique_ptr<Job> job) {
   auto future = job->done.get_future();
   {

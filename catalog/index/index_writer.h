@@ -78,6 +78,9 @@ class IndexWriter {
   // Thread-safe. The committed copy of an instance, if it is cataloged. Reads
   // through the backend's own connection, so it never waits for a batch.
   Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid);
+  // Thread-safe. The backend's lock on one SOP Instance UID across processes
+  // (IndexBackend::LockInstance); nullptr when it needs none.
+  Result<std::unique_ptr<InstanceLock>> LockInstance(const std::string& sop_instance_uid);
 
  private:
   struct Job;

@@ -238,6 +238,12 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   }
 
   std::lock_guard stripe(StripeFor(record.instance.sop_instance_uid));
+  // Other processes may store into the same archive (nodes on one PostgreSQL
+  // database): the instance's lock makes them take turns as the stripe does
+  // this process's threads, so the duplicates policy holds across nodes and
+  // a file is only ever taken back while no other node can have replaced it.
+  auto instance_lock = writer_.LockInstance(record.instance.sop_instance_uid);
+  if (!instance_lock.ok()) return IndexFailure(instance_lock.status());
   if (in_layout || options_.duplicates != DuplicatePolicy::kReplace) {
     auto existing = writer_.FindCopy(record.instance.sop_instance_uid);
     if (!existing.ok()) return existing.status();

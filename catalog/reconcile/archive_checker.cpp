@@ -2,15 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <optional>
+#include <memory>
 #include <set>
 #include <thread>
 
 #include "catalog/import/dicom_sniffer.h"
 #include "catalog/import/folder_walker.h"
-#include "catalog/index/archive_reads.h"
-#include "catalog/index/schema.h"
-#include "catalog/index/sqlite_db.h"
+#include "catalog/index/postgres/archive_reads_of.h"
 #include "catalog/reconcile/reconciler.h"
 #include "catalog/storage/sha256.h"
 
@@ -42,21 +40,16 @@ class FileVerifier {
  public:
   static Result<FileVerifier> Open(const storage::StorageLayout& layout,
                                    const std::string& index_path) {
-    auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
-    if (!db.ok()) return db.status();
-    PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
-    FileVerifier verifier(layout, std::move(db).value());
-    auto by_path = index::RowsByPath::Prepare(verifier.db_);
-    if (!by_path.ok()) return by_path.status();
-    verifier.by_path_.emplace(std::move(by_path).value());
-    return verifier;
+    auto reads = index::OpenArchiveReads(index_path);
+    if (!reads.ok()) return reads.status();
+    return FileVerifier(layout, std::move(reads).value());
   }
 
-  index::Db& db() { return db_; }
+  index::ArchiveReads& reads() { return *reads_; }
 
   // The findings for the file at `recorded_path` and the rows naming it.
   Result<std::vector<Finding>> Verify(const std::string& recorded_path, int64_t* bytes_hashed) {
-    auto rows = by_path_->At(recorded_path);
+    auto rows = reads_->At(recorded_path);
     if (!rows.ok()) return rows.status();
     std::vector<Finding> findings;
     const fs::path file = layout_.FileOf(recorded_path);
@@ -91,12 +84,11 @@ class FileVerifier {
   }
 
  private:
-  FileVerifier(const storage::StorageLayout& layout, index::Db db)
-      : layout_(layout), db_(std::move(db)) {}
+  FileVerifier(const storage::StorageLayout& layout, std::unique_ptr<index::ArchiveReads> reads)
+      : layout_(layout), reads_(std::move(reads)) {}
 
   const storage::StorageLayout& layout_;
-  index::Db db_;  // declared first: outlives the statement
-  std::optional<index::RowsByPath> by_path_;
+  std::unique_ptr<index::ArchiveReads> reads_;
 };
 
 void Append(std::vector<Finding>& to, std::vector<Finding> findings) {
@@ -153,7 +145,7 @@ Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
 
   // The files below the root.
   import::WalkOptions walk;
-  walk.skip_directories = {layout.IncomingDir().string(), layout.DeletingDir().string()};
+  walk.skip_directories = {layout.IncomingRoot().string(), layout.DeletingDir().string()};
   walk.skip_files = IndexFiles(index_path);
   import::FolderWalker walker(walk);
   walker.Walk(
@@ -175,8 +167,8 @@ Result<CheckReport> CheckArchive(const storage::StorageLayout& layout,
   // outside the root.
   {
     std::set<std::string> verified;
-    PIXELDEX_RETURN_IF_ERROR(index::ForEachRecordedPath(
-        verifier->db(), [&](const std::string&, const std::string& path) -> Status {
+    PIXELDEX_RETURN_IF_ERROR(verifier->reads().ForEachRecordedPath(
+        [&](const std::string&, const std::string& path) -> Status {
           ++report.rows;
           const bool outside_root = fs::path(path).is_absolute();
           if (outside_root) ++report.rows_outside_root;

@@ -13,8 +13,10 @@
 // checked through their rows, and counted apart.
 // Each finding is confirmed against the index and the file again after the
 // walk, and once more two seconds later, so the stores of a server running
-// meanwhile (file placed, rows not yet committed) are not reported. Reads through its own WAL
-// connection; never blocks a writer. Single-threaded: hashing is bound by the disk.
+// meanwhile (file placed, rows not yet committed) are not reported. Reads
+// through its own connection to either backend (archive_reads.h; on SQLite a
+// WAL reader); never blocks a writer. Single-threaded: hashing is bound by
+// the disk.
 
 #include <cstdint>
 #include <functional>

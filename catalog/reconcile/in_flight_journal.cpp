@@ -55,22 +55,32 @@ std::string BootId() {
 std::vector<std::string> ServingMarks(const storage::StorageLayout& layout) {
   std::vector<std::string> marks;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(layout.root(), ec)) {
+  for (const auto& entry : fs::directory_iterator(layout.ServingMarksDir(), ec)) {
     const std::string name = entry.path().filename().string();
     if (name.starts_with(kServingPrefix) && entry.is_directory(ec)) marks.push_back(name);
   }
   return marks;
 }
 
+storage::TreePath MarksDirInTree(const storage::StorageLayout& layout) {
+  if (layout.node().empty()) return {layout.root(), {}};  // the root itself
+  return {layout.root(), layout.ServingMarksDir().lexically_relative(layout.root())};
+}
+
+storage::TreePath MarkInTree(const storage::StorageLayout& layout, const std::string& mark) {
+  return {layout.root(), (layout.ServingMarksDir() / mark).lexically_relative(layout.root())};
+}
+
 Status RemoveMarks(storage::FileSystem& file_system, const storage::StorageLayout& layout,
                    const std::string& keep) {
   std::error_code ec;
   for (const std::string& mark : ServingMarks(layout)) {
-    if (mark != keep && !fs::remove(layout.root() / mark, ec) && ec) {
-      return Status::FromErrno(ec.value(), "cannot remove " + (layout.root() / mark).string());
+    if (mark != keep && !fs::remove(layout.ServingMarksDir() / mark, ec) && ec) {
+      return Status::FromErrno(ec.value(),
+                               "cannot remove " + (layout.ServingMarksDir() / mark).string());
     }
   }
-  return file_system.Sync({layout.root(), {}});
+  return file_system.Sync(MarksDirInTree(layout));
 }
 
 storage::TreePath InTree(const storage::StorageLayout& layout, const std::string& absolute) {
@@ -106,7 +116,7 @@ bool ServedAcrossAReboot(const storage::StorageLayout& layout) {
 
 Status MarkServing(storage::FileSystem& file_system, const storage::StorageLayout& layout) {
   const std::string mine = std::string(kServingPrefix) + BootId();
-  const Status created = file_system.CreateDirectory({layout.root(), mine});
+  const Status created = file_system.CreateDirectory(MarkInTree(layout, mine));
   if (!created.ok() && created.code() != Status::Code::kAlreadyExists) return created;
   return RemoveMarks(file_system, layout, mine);
 }

@@ -10,8 +10,7 @@
 #include "catalog/common/event_kind.h"
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
-#include "catalog/index/archive_reads.h"
-#include "catalog/index/schema.h"
+#include "catalog/index/postgres/archive_reads_of.h"
 #include "catalog/reconcile/in_flight_journal.h"
 #include "catalog/reconcile/instance_deleter.h"
 
@@ -27,12 +26,11 @@ bool FileExists(const storage::StorageLayout& layout, const std::string& recorde
 Result<std::vector<MissingFile>> RowsWithoutFile(const storage::StorageLayout& layout,
                                                  const std::string& index_path,
                                                  int64_t* rows_checked) {
-  auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
-  if (!db.ok()) return db.status();
-  PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
+  auto reads = index::OpenArchiveReads(index_path);
+  if (!reads.ok()) return reads.status();
   std::vector<MissingFile> missing;
-  PIXELDEX_RETURN_IF_ERROR(index::ForEachRecordedPath(
-      *db, [&](const std::string& sop_instance_uid, const std::string& path) {
+  PIXELDEX_RETURN_IF_ERROR((*reads)->ForEachRecordedPath(
+      [&](const std::string& sop_instance_uid, const std::string& path) {
         ++*rows_checked;
         if (!FileExists(layout, path)) missing.push_back(MissingFile{sop_instance_uid, path});
         return Status::Ok();
@@ -67,10 +65,9 @@ std::string ReportKey(const std::string& sop_instance_uid, const std::string& de
 Status ForEachEventIn(
     const std::string& index_path, EventKind kind,
     const std::function<void(const std::string& sop_instance_uid, const std::string& detail)>& fn) {
-  auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
-  if (!db.ok()) return db.status();
-  PIXELDEX_RETURN_IF_ERROR(index::PrepareForReading(*db));
-  return index::ForEachEvent(*db, kind, fn);
+  auto reads = index::OpenArchiveReads(index_path);
+  if (!reads.ok()) return reads.status();
+  return (*reads)->ForEachEvent(kind, fn);
 }
 
 // The instances and paths that `file_missing` events already report, so that
@@ -144,6 +141,10 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
     auto corrupt = FilesReportedCorrupt(writer, store.layout(), index_path);
     if (!corrupt.ok()) return corrupt.status();
     roots = std::move(corrupt).value();
+  }
+  // A shared walk skips files with a second link, so this node's own
+  // in-flight files are named too.
+  if (!report.walked || options.shared_archive) {
     for (const JournalEntry& e : journal) {
       if (!e.committed_path.empty()) roots.push_back(e.committed_path);
     }
@@ -161,6 +162,7 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
   import_options.accept_changed = options.accept_changed;
   import_options.source = ProvenanceSource::kReconcile;
   import_options.skip_files = IndexFiles(index_path);
+  import_options.skip_linked_files = options.shared_archive;
   import_options.progress = options.progress;
   import_options.cancel = options.cancel;
   if (report.walked || !roots.empty()) {

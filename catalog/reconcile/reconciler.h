@@ -30,6 +30,13 @@
 // `force_walk`) it walks as above,
 // then marks the journal complete; the journal's entries are removed either
 // way once their files are cataloged.
+// On an archive several nodes share (`shared_archive`: a PostgreSQL index,
+// each node with its own journal, storage_layout.h), a start reconciles only
+// its own node's journal, and a walk leaves alone every file with a second
+// link: a file another node has in flight (its journal entry, or the link
+// of a commit before its rename), which that node's own start reconciles if
+// it dies; the files of this node's own journal are cataloged by name. So
+// no node's start re-catalogs, or removes, what another is still writing.
 // Stored files are never deleted or changed. Safe while a server writes the
 // same archive: every instance's rows are replaced atomically (readers see
 // the old rows or the new ones, never none), and a missing file is confirmed
@@ -70,6 +77,8 @@ struct ReconcileOptions {
   bool use_journal = false;
   // With `use_journal`: walk all the same (storage.walk_at_start).
   bool force_walk = false;
+  // Several nodes share the archive (see above).
+  bool shared_archive = false;
   // A terminal for the progress line of step 1, or nullptr.
   std::FILE* progress = nullptr;
   // When set and true, step 1 stops after the files in progress; step 2

@@ -54,7 +54,10 @@ Result<int> FileStore::Initialize() {
     if (fs::remove(entry.path(), ec)) ++removed;
   }
   if (ec) return Status::FromErrno(ec.value(), "cannot clean " + layout_.IncomingDir().string());
-  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(InTree(layout_.IncomingDir().filename())));
+  const fs::path incoming = layout_.IncomingDir().lexically_relative(layout_.root());
+  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(InTree(incoming)));
+  // A node's directory is an entry of the incoming root.
+  if (!layout_.node().empty()) PIXELDEX_RETURN_IF_ERROR(fs_.Sync(InTree(incoming.parent_path())));
   return removed;
 }
 

@@ -28,6 +28,20 @@ bool CheckUid(std::string_view uid, bool strict) {
 
 StorageLayout::StorageLayout(std::filesystem::path root) : root_(std::move(root)) {}
 
+StorageLayout::StorageLayout(std::filesystem::path root, std::string_view node)
+    : root_(std::move(root)), node_(node.empty() ? std::string() : NodeComponent(node)) {}
+
+std::string StorageLayout::NodeComponent(std::string_view node) {
+  std::string component(node);
+  for (char& c : component) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '-' || c == '_';
+    if (!safe) c = '_';
+  }
+  if (!component.empty() && component.front() == '.') component.front() = '_';
+  return component;
+}
+
 bool StorageLayout::IsPathSafeUid(std::string_view uid) { return CheckUid(uid, false); }
 
 bool IsValidDicomUid(std::string_view uid) { return CheckUid(uid, true); }
@@ -83,7 +97,7 @@ std::string StorageLayout::RecordedPath(const std::filesystem::path& file) const
   if (!root.has_filename()) root = root.parent_path();  // "root/" names "root"
   const std::filesystem::path relative = absolute.lexically_relative(root);
   const bool below_root = !relative.empty() && *relative.begin() != ".." && relative != "." &&
-                          *relative.begin() != IncomingDir().filename();
+                          *relative.begin() != IncomingRoot().filename();
   return below_root ? relative.generic_string() : absolute.string();
 }
 

@@ -17,6 +17,14 @@
 //   <root>/.deleting/<hex of UID>.dcm      files of a delete in progress: the
 //                                          durable intent (catalog/reconcile/
 //                                          instance_deleter.h)
+//   <root>/.serving-<boot id>/             a directory: the archive is being
+//                                          served (in_flight_journal.h)
+//
+// On an archive several nodes share (a PostgreSQL index), each node's layout
+// names a node (its host name): its incoming directory, with its in-flight
+// journal and its serving marks, is then <root>/.incoming/<node>/, so that a
+// node only ever cleans and reconciles its own (README, "Several nodes, one
+// archive"). Without a node (SQLite) the layout is as above.
 //
 // A UID becomes a path component only if it is path-safe: 1 to 64 characters,
 // digits and dots only, no empty component (PS3.5 9.1; leading zeros, which
@@ -35,10 +43,22 @@ namespace pixeldex::storage {
 class StorageLayout {
  public:
   explicit StorageLayout(std::filesystem::path root);
+  // A node's layout of a shared archive; `node` is made a safe path
+  // component (NodeComponent). An empty `node` is the layout above.
+  StorageLayout(std::filesystem::path root, std::string_view node);
 
   const std::filesystem::path& root() const { return root_; }
-  // Where received files wait until they are durable and validated.
-  std::filesystem::path IncomingDir() const { return root_ / ".incoming"; }
+  // Where received files wait until they are durable and validated: this
+  // node's below IncomingRoot(), or IncomingRoot() itself without a node.
+  std::filesystem::path IncomingDir() const {
+    return node_.empty() ? IncomingRoot() : IncomingRoot() / node_;
+  }
+  // The incoming directories of every node: never part of the archive.
+  std::filesystem::path IncomingRoot() const { return root_ / ".incoming"; }
+  // Where this node marks the archive as served: the root without a node,
+  // else its incoming directory.
+  std::filesystem::path ServingMarksDir() const { return node_.empty() ? root_ : IncomingDir(); }
+  const std::string& node() const { return node_; }
   // Marks an archive whose in-flight journal is complete (see above).
   std::filesystem::path JournalCompleteMarker() const { return root_ / ".journal-complete"; }
   // Below the root: where an incoming file is linked beside `relative_path`
@@ -69,6 +89,10 @@ class StorageLayout {
   // accepted as recorded.
   static Status CheckRecordedPath(std::string_view recorded_path);
 
+  // `node` as one path component: characters other than letters, digits,
+  // '.', '-' and '_' become '_', and a leading '.' too.
+  static std::string NodeComponent(std::string_view node);
+
   // True for UIDs that may be used verbatim as a path component.
   static bool IsPathSafeUid(std::string_view uid);
   // The UID itself when path-safe, else its hashed stand-in.
@@ -76,6 +100,7 @@ class StorageLayout {
 
  private:
   std::filesystem::path root_;
+  std::string node_;
 };
 
 // True for a UID that is valid by PS3.5 9.1 (digits and dots, at most 64

@@ -213,8 +213,8 @@ int RunServe(int argc, char** argv) {
   server.Run();
   if (http) http->Stop();
   // Nothing is in flight any more: a reboot from here on needs no walk.
-  const Status stopped = reconcile::MarkStopped(storage::RealFileSystem(),
-                                                storage::StorageLayout(http_settings.storage.root));
+  const Status stopped =
+      reconcile::MarkStopped(storage::RealFileSystem(), server.context().store.layout());
   if (!stopped.ok()) LogWarning("the next start may walk the archive: {}", stopped.ToString());
 
   signals_context.stop();

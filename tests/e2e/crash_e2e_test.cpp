@@ -1,184 +1,32 @@
-// Crash safety, end to end: several senders push while the real server is
-// killed with SIGKILL at seeded random moments, round after round; in every
-// other round the kill lands while stores wait for the index (another
-// connection holds its write lock), so files without rows are certain. After each
-// restart (which reconciles) every instance that was acknowledged with 0000
-// must be there exactly once, its file's SHA-256 the index's; no file in the
-// layout may lack rows, no row its file, and no temporary file may be
-// visible. The seed makes a failing run reproducible (it is in the output).
+// Crash safety on the SQLite index, end to end: the rounds of crash_rounds.h,
+// the write lock a long transaction holds, then `pixeldex check` on what is
+// left.
 
-#include <dcmtk/oflog/oflog.h>
-#include <gtest/gtest.h>
-
-#include <condition_variable>
-#include <cstdio>
-#include <mutex>
-#include <random>
-#include <set>
-#include <thread>
-
-#include "tests/support/archive_audit.h"
-#include "tests/support/dicom_factory.h"
-#include "tests/support/index_probe.h"
+#include "tests/e2e/crash_rounds.h"
 #include "tests/support/index_write_lock.h"
-#include "tests/support/process.h"
-#include "tests/support/server_process.h"
-#include "tests/support/store_sender.h"
-#include "tests/support/temp_dir.h"
 
 namespace pixeldex::testing {
 namespace {
 
-constexpr uint32_t kSeed = 20261201;
-constexpr int kRounds = 5;
-constexpr int kSenders = 3;
-constexpr int kFilesPerSender = 30;
-constexpr auto kRoundDeadline = std::chrono::seconds(60);
-
-// Acknowledged SOP Instance UIDs, shared by the sender threads.
-class Acknowledgements {
- public:
-  void Add(const std::string& uid) {
-    {
-      std::lock_guard lock(mutex_);
-      uids_.insert(uid);
-      ++this_round_;
-    }
-    changed_.notify_all();
-  }
-  void SenderDone() {
-    {
-      std::lock_guard lock(mutex_);
-      ++senders_done_;
-    }
-    changed_.notify_all();
-  }
-  void StartRound() {
-    std::lock_guard lock(mutex_);
-    this_round_ = 0;
-    senders_done_ = 0;
-  }
-  // Waits until `count` were acknowledged this round, every sender stopped,
-  // or the deadline passed; returns how many were acknowledged this round.
-  int WaitFor(int count, int senders) {
-    std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, kRoundDeadline,
-                      [&] { return this_round_ >= count || senders_done_ == senders; });
-    return this_round_;
-  }
-  std::set<std::string> All() const {
-    std::lock_guard lock(mutex_);
-    return uids_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::set<std::string> uids_;
-  int this_round_ = 0;
-  int senders_done_ = 0;
-};
-
-class CrashE2eTest : public ::testing::Test {
+class CrashE2eTest : public CrashRounds {
  protected:
-  // The senders' own complaints about the dying server are expected noise.
-  void SetUp() override { OFLog::configure(OFLogger::FATAL_LOG_LEVEL); }
+  class SqliteLock final : public HeldWriteLock {
+   public:
+    explicit SqliteLock(const std::string& index) : lock_(index) {}
+    bool locked() const override { return lock_.locked(); }
 
-  std::unique_ptr<ServerProcess> StartServer(int round) {
-    ServerProcess::Options options;
-    options.storage = storage_;
-    options.index = index_;
-    options.log_file = dir_ / ("server-" + std::to_string(round) + ".log");
-    return ServerProcess::Start(options);
+   private:
+    IndexWriteLock lock_;
+  };
+  std::unique_ptr<HeldWriteLock> LockIndexWrites() override {
+    return std::make_unique<SqliteLock>(index_);
   }
-
-  // Fresh instances for one sender in one round; a few are large enough
-  // that a kill often lands while one is being received.
-  std::vector<SentFile> MakeFiles(int round, int sender, std::mt19937& rng) {
-    std::vector<SentFile> files;
-    TestInstance t;
-    t.study_uid = UniqueUid("1.");
-    t.series_uid = UniqueUid("2.");
-    for (int i = 0; i < kFilesPerSender; ++i) {
-      t.sop_instance_uid = UniqueUid("3.");
-      t.instance_number = i + 1;
-      t.rows = t.columns = (rng() % 4 == 0) ? 512 : 16;
-      const std::string path = dir_ / ("r" + std::to_string(round) + "-s" + std::to_string(sender) +
-                                       "-" + std::to_string(i) + ".dcm");
-      WriteTestInstance(path, t);
-      files.push_back({path, t.sop_class_uid, t.sop_instance_uid});
-    }
-    return files;
-  }
-
-  // The promises a restarted server keeps about everything acknowledged.
-  void ExpectDurable(const std::set<std::string>& acknowledged) {
-    const ArchiveAudit audit = AuditArchive(storage_, index_);
-    EXPECT_TRUE(audit.Consistent()) << audit.Describe();
-    IndexProbe index(index_);
-    for (const std::string& uid : acknowledged) {
-      EXPECT_EQ(index.Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?1", {uid}), 1)
-          << "acknowledged but not cataloged: " << uid;
-    }
-    EXPECT_GE(audit.rows, static_cast<long long>(acknowledged.size()));
-  }
-
-  TempDir dir_;
-  const std::string storage_ = dir_ / "storage";
-  const std::string index_ = dir_ / "index.db";
 };
 
 TEST_F(CrashE2eTest, AcknowledgedInstancesSurviveSigkillAtRandomMoments) {
-  SCOPED_TRACE("seed " + std::to_string(kSeed));
-  std::mt19937 rng(kSeed);
-  Acknowledgements acks;
-  for (int round = 0; round < kRounds; ++round) {
-    SCOPED_TRACE("round " + std::to_string(round));
-    auto server = StartServer(round);
-    ExpectDurable(acks.All());  // what the previous kill left, reconciled at start
-    if (round > 0) {
-      EXPECT_NE(server->Log().find("reconciled the archive at start-up"), std::string::npos)
-          << server->Log();
-    }
-
-    std::vector<std::vector<SentFile>> batches;
-    for (int s = 0; s < kSenders; ++s) batches.push_back(MakeFiles(round, s, rng));
-    const int kill_after = 1 + static_cast<int>(rng() % (kSenders * kFilesPerSender / 2));
-    acks.StartRound();
-    std::vector<std::thread> senders;
-    for (int s = 0; s < kSenders; ++s) {
-      senders.emplace_back([&, s, port = server->port()] {
-        StoreSender sender("SENDER" + std::to_string(s), port);
-        sender.Send(batches[s], [&](const std::string& uid) { acks.Add(uid); });
-        acks.SenderDone();
-      });
-    }
-    const int acknowledged = acks.WaitFor(kill_after, kSenders);
-    if (round % 2 == 1) {
-      // Odd rounds: the kill lands while stores wait for the index.
-      IndexWriteLock lock(index_);
-      ASSERT_TRUE(lock.locked());
-      EXPECT_TRUE(WaitForFileWithoutRows(storage_, index_, std::chrono::seconds(20)))
-          << server->Log();
-      server->Kill();
-    } else {
-      server->Kill();
-    }
-    for (std::thread& t : senders) t.join();
-    EXPECT_GE(acknowledged, 1) << "the senders never got going";
-    // What the kill left for the next start to reconcile (for the record).
-    const ArchiveAudit left = AuditArchive(storage_, index_);
-    std::printf(
-        "round %d: killed after %d acknowledged; left %zu file(s) without rows, %zu "
-        "temporary file(s)\n",
-        round, acknowledged, left.files_without_row.size(), left.temporary_files.size());
-  }
-
-  auto server = StartServer(kRounds);
-  const std::set<std::string> acknowledged = acks.All();
-  ExpectDurable(acknowledged);
-  EXPECT_GE(acknowledged.size(), static_cast<size_t>(kRounds));
-  EXPECT_EQ(server->Stop(), 0);
+  RunRounds();
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(server_->Stop(), 0);
   auto check = RunProcess({PIXELDEX_BINARY, "check", "--storage", storage_, "--index", index_});
   EXPECT_EQ(check.exit_code, 0) << check.output;
 }

@@ -56,6 +56,21 @@ TEST(FolderWalkerTest, FindsNestedFilesInNameOrderFilesBeforeSubdirectories) {
   EXPECT_EQ(w.stats.directories, 6);  // root, a, deep, er, b, empty
 }
 
+TEST(FolderWalkerTest, SkipsFilesWithASecondLinkBelowADirectoryWhenAsked) {
+  TempDir dir;
+  WriteBytes(dir / "root/a/single", "x");
+  WriteBytes(dir / "elsewhere/entry", "x");
+  fs::create_hard_link(dir / "elsewhere/entry", dir / "root/a/linked");
+  EXPECT_EQ(WalkUnder(dir, {"root"}).files,
+            (std::vector<std::string>{"root/a/linked", "root/a/single"}));
+  WalkOptions options;
+  options.skip_linked_files = true;
+  Walked w = WalkUnder(dir, {"root", "root/a/linked"}, options);
+  // Below the directory it is skipped; named as a root it is reported.
+  EXPECT_EQ(w.files, (std::vector<std::string>{"root/a/single", "root/a/linked"}));
+  EXPECT_EQ(w.stats.linked_skipped, 1);
+}
+
 TEST(FolderWalkerTest, ReportsSizesAndAcceptsFilesAsRoots) {
   TempDir dir;
   WriteBytes(dir / "one", std::string(1234, 'x'));

@@ -3,12 +3,16 @@
 // (replacement, anonymous patients, removal with its empty parents, history);
 // the header is jsonb and the thumbnail bytea byte for byte; a server that
 // goes away fails writes with "database unavailable", and the writer works
-// again by itself once the server is back.
+// again by itself once the server is back. The lock of one SOP Instance
+// UID (LockInstance) makes a second writer of the same database wait until
+// the first releases it, and no other UID's lock.
 #include "catalog/index/postgres/pg_index_backend.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "catalog/index/index_writer.h"
@@ -198,6 +202,42 @@ TEST_F(PgIndexBackendE2eTest, FailsWhileTheServerIsAwayAndWorksAgainWhenItIsBack
   PgConnection conn = Connect();
   EXPECT_EQ(PostgresRows(conn, "SELECT sop_instance_uid FROM instances ORDER BY 1"),
             (std::vector<std::vector<std::string>>{{"1.1"}, {"3.1"}}));
+}
+
+// The advisory lock requests of the database that wait (pg_locks).
+int64_t WaitingLocks(PgConnection& conn) {
+  auto rows = conn.Exec("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  return rows.ok() ? rows->Int(0, 0).value() : -1;
+}
+
+TEST_F(PgIndexBackendE2eTest, AnInstanceLockMakesAnotherProcessWaitForTheSameUidOnly) {
+  // Two writers of one database, as two nodes have.
+  auto node_a = OpenWriter();
+  auto node_b = OpenWriter();
+  ASSERT_NE(node_a, nullptr);
+  ASSERT_NE(node_b, nullptr);
+  auto held = node_a->LockInstance("1.2.3");
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_NE(*held, nullptr);
+  // Another UID is not held up.
+  auto other = node_b->LockInstance("1.2.4");
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  other->reset();
+
+  std::atomic<bool> granted{false};
+  std::thread waiter([&] {
+    auto lock = node_b->LockInstance("1.2.3");
+    EXPECT_TRUE(lock.ok()) << lock.status().ToString();
+    granted.store(true);
+  });
+  PgConnection observer = Connect();
+  while (WaitingLocks(observer) < 1) std::this_thread::yield();  // B waits in the database
+  EXPECT_FALSE(granted.load());
+  held->reset();  // A's store is done
+  waiter.join();
+  EXPECT_TRUE(granted.load());
+  EXPECT_EQ(WaitingLocks(observer), 0);
 }
 
 }  // namespace

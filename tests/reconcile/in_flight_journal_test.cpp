@@ -2,6 +2,9 @@
 // crash leaves between FileStore::Commit and the rows, made by hand the way
 // a kill leaves it, is reconciled by a server's start without a walk; the
 // first start, and a start after the machine went down while serving, walk.
+// On a shared archive (several nodes, each with its own incoming directory)
+// a start reconciles only its own node's journal, and its walk leaves the
+// files another node has in flight alone.
 
 #include "catalog/reconcile/in_flight_journal.h"
 
@@ -162,6 +165,104 @@ TEST_F(InFlightJournalTest, AStartAfterTheMachineWentDownWhileServingWalks) {
   }
   EXPECT_FALSE(StartUp().walked);
 }
+
+// Node A of an archive shared with node B (another machine: the pids in B's
+// names mean nothing here), over the fixture's index.
+class SharedArchiveJournalTest : public InFlightJournalTest {
+ protected:
+  void SetUp() override {
+    InFlightJournalTest::SetUp();
+    ASSERT_TRUE(node_a_.Initialize().ok());
+    pipeline_a_ =
+        std::make_unique<ingest::IngestPipeline>(node_a_, *writer_, ingest::IngestOptions{});
+  }
+  reconcile::ReconcileReport StartNodeA(bool walk) {
+    reconcile::ReconcileOptions options;
+    options.use_journal = true;
+    options.force_walk = walk;
+    options.shared_archive = true;
+    options.jobs = 2;
+    auto report = reconcile::Reconcile(*pipeline_a_, node_a_, *writer_, index_path_, options);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? std::move(report).value() : reconcile::ReconcileReport{};
+  }
+  // What node B has in flight: committed into the layout, rows not written
+  // yet, its journal entry in B's incoming directory.
+  std::string InFlightOnNodeB(const TestInstance& t) {
+    const fs::path entry = node_b_dir_ / ("4242-1-0.part");
+    fs::create_directories(node_b_dir_);
+    WriteTestInstance(entry.string(), t);
+    const fs::path target = FileOf(RelativePathOf(t));
+    fs::create_directories(target.parent_path());
+    fs::create_hard_link(entry, target);
+    return entry.string();
+  }
+  // Node A's own in flight, as its kill left it.
+  std::string InFlightOnNodeA(const TestInstance& t) {
+    const std::string incoming = node_a_.NewIncomingPath();
+    WriteTestInstance(incoming, t);
+    auto synced = node_a_.SyncIncoming(incoming);
+    EXPECT_TRUE(synced.ok());
+    EXPECT_TRUE(node_a_.Commit(*synced, RelativePathOf(t)).ok());
+    return incoming;
+  }
+
+  storage::FileStore node_a_{storage::StorageLayout(dir_.path() / "storage", "node-a"), faults_};
+  const fs::path node_b_dir_ = dir_.path() / "storage/.incoming/node-b";
+  std::unique_ptr<ingest::IngestPipeline> pipeline_a_;
+};
+
+TEST_F(SharedArchiveJournalTest, EachNodeReceivesIntoAndMarksItsOwnIncomingDirectory) {
+  EXPECT_EQ(node_a_.layout().IncomingDir(), dir_.path() / "storage/.incoming/node-a");
+  EXPECT_EQ(fs::path(node_a_.NewIncomingPath()).parent_path(), node_a_.layout().IncomingDir());
+  // B's file being received is not A's to clean.
+  fs::create_directories(node_b_dir_);
+  std::ofstream(node_b_dir_ / "4242-1-1.part") << "half received";
+  EXPECT_EQ(*node_a_.Initialize(), 0);
+  EXPECT_TRUE(fs::exists(node_b_dir_ / "4242-1-1.part"));
+  StartNodeA(false);
+  // Served marks are per node too: A's start leaves B's mark alone.
+  fs::create_directory(node_b_dir_ / ".serving-of-another-boot");
+  EXPECT_FALSE(reconcile::ServedAcrossAReboot(node_a_.layout()));
+  ASSERT_TRUE(reconcile::MarkServing(faults_, node_a_.layout()).ok());
+  EXPECT_TRUE(fs::exists(node_b_dir_ / ".serving-of-another-boot"));
+  bool a_marked = false;
+  for (const auto& entry : fs::directory_iterator(node_a_.layout().IncomingDir())) {
+    a_marked = a_marked || entry.path().filename().string().starts_with(".serving-");
+  }
+  EXPECT_TRUE(a_marked);
+  EXPECT_EQ(storage::StorageLayout::NodeComponent(".a/../b c"), "_a_.._b_c");
+}
+
+// Node A's start from its journal (false) or walking the tree (true).
+class SharedArchiveStartTest : public SharedArchiveJournalTest,
+                               public ::testing::WithParamInterface<bool> {};
+
+TEST_P(SharedArchiveStartTest, CatalogsItsOwnInFlightFilesNotAnotherNodes) {
+  const bool walk = GetParam();
+  ASSERT_TRUE(reconcile::MarkJournalComplete(faults_, store_.layout()).ok());
+  const TestInstance mine = Fresh(), theirs = Fresh();
+  const std::string my_entry = InFlightOnNodeA(mine);
+  const std::string their_entry = InFlightOnNodeB(theirs);
+
+  const auto report = StartNodeA(walk);
+  EXPECT_EQ(report.walked, walk);
+  EXPECT_EQ(report.journal_entries, 1);
+  EXPECT_EQ(probe_.Rows("SELECT source FROM instances WHERE sop_instance_uid = ?1",
+                        {mine.sop_instance_uid}),
+            (std::vector<Row>{{"reconcile"}}));
+  EXPECT_FALSE(fs::exists(my_entry));
+  // B's file is B's: neither cataloged (B writes its rows) nor removed.
+  EXPECT_EQ(RowsOf(theirs), 0);
+  EXPECT_TRUE(fs::exists(their_entry));
+  EXPECT_TRUE(fs::exists(FileOf(RelativePathOf(theirs))));
+  EXPECT_EQ(fs::hard_link_count(their_entry), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(JournalAndWalk, SharedArchiveStartTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Walk" : "Journal";
+                         });
 
 }  // namespace
 }  // namespace pixeldex::testing

@@ -1,13 +1,47 @@
 #include "tests/support/index_probe.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <memory>
+#include <regex>
 #include <stdexcept>
 
 namespace pixeldex::testing {
+namespace {
+
+std::vector<Row> PostgresRows(const std::string& uri, const std::string& sql,
+                              const std::vector<std::string>& params) {
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(uri.c_str()), &PQfinish);
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    throw std::runtime_error(std::string("cannot connect: ") + PQerrorMessage(conn.get()));
+  }
+  const std::string text = std::regex_replace(sql, std::regex(R"(\?(\d+))"), "$$$1");
+  std::vector<const char*> values;
+  for (const std::string& p : params) values.push_back(p.c_str());
+  std::unique_ptr<PGresult, decltype(&PQclear)> result(
+      PQexecParams(conn.get(), text.c_str(), static_cast<int>(values.size()), nullptr,
+                   values.data(), nullptr, nullptr, 0),
+      &PQclear);
+  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    throw std::runtime_error("SQL error in '" + text + "': " + PQerrorMessage(conn.get()));
+  }
+  std::vector<Row> rows;
+  for (int r = 0; r < PQntuples(result.get()); ++r) {
+    Row row;
+    for (int c = 0; c < PQnfields(result.get()); ++c) {
+      row.push_back(PQgetisnull(result.get(), r, c) ? "<null>" : PQgetvalue(result.get(), r, c));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
 
 std::vector<Row> IndexProbe::Rows(const std::string& sql,
                                   const std::vector<std::string>& params) const {
+  if (path_.starts_with("postgresql://")) return PostgresRows(path_, sql, params);
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "open failed";

@@ -1,6 +1,8 @@
 #pragma once
-// IndexProbe: read-only SQL against an index file from tests, the way an
-// analyst's sqlite3 shell would see it (a separate connection, WAL reader).
+// IndexProbe: read-only SQL against an index from tests, the way an
+// analyst's sqlite3 shell would see it (a separate connection, WAL reader),
+// or psql for a postgresql:// URI (libpq; the placeholders ?1, ?2... are
+// written $1, $2... for it).
 
 #include <string>
 #include <vector>

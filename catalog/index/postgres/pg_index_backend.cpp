@@ -76,11 +76,11 @@ Result<std::unique_ptr<PgIndexBackend>> PgIndexBackend::Open(std::string_view ur
   auto reader = PgConnection::Open(uri);
   if (!reader.ok()) return reader.status();
   return std::unique_ptr<PgIndexBackend>(
-      new PgIndexBackend(std::move(writer).value(), std::move(reader).value()));
+      new PgIndexBackend(std::move(writer).value(), std::move(reader).value(), std::string(uri)));
 }
 
-PgIndexBackend::PgIndexBackend(PgConnection writer, PgConnection reader)
-    : writer_(std::move(writer)), reader_(std::move(reader)) {}
+PgIndexBackend::PgIndexBackend(PgConnection writer, PgConnection reader, std::string uri)
+    : writer_(std::move(writer)), reader_(std::move(reader)), locks_(std::move(uri)) {}
 
 Status PgIndexBackend::InTransaction(const std::function<Status()>& body) {
   bool began = false;

@@ -21,6 +21,8 @@
 // connection lost between batches is tried once more on a new connection,
 // since nothing ran yet. FindCopy reads through a second connection, and
 // is likewise tried once more when it finds that connection lost.
+// LockInstance takes an advisory lock shared by every process on the
+// database (pg_instance_locks.h).
 
 #include <memory>
 #include <mutex>
@@ -29,6 +31,7 @@
 #include "catalog/common/result.h"
 #include "catalog/index/index_backend.h"
 #include "catalog/index/postgres/pg_connection.h"
+#include "catalog/index/postgres/pg_instance_locks.h"
 
 namespace pixeldex::index::postgres {
 
@@ -50,9 +53,12 @@ class PgIndexBackend final : public IndexBackend {
   Status Insert(const EventRecord& record, const std::string& now) override;
   Status PruneHistoryBefore(const std::string& cutoff) override;
   Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) override;
+  Result<std::unique_ptr<InstanceLock>> LockInstance(const std::string& sop_instance_uid) override {
+    return locks_.Lock(sop_instance_uid);
+  }
 
  private:
-  PgIndexBackend(PgConnection writer, PgConnection reader);
+  PgIndexBackend(PgConnection writer, PgConnection reader, std::string uri);
   Result<int64_t> UpsertPatient(const InstanceRecord& record, const std::string& now);
   // kIoError when the writer's connection was made again since the batch began.
   Status CheckSameSession() const;
@@ -61,6 +67,7 @@ class PgIndexBackend final : public IndexBackend {
   uint64_t batch_session_ = 0;  // writer_.sessions() when the batch began
   std::mutex reader_mutex_;
   PgConnection reader_;  // guarded by reader_mutex_
+  PgInstanceLocks locks_;
 };
 
 }  // namespace pixeldex::index::postgres

@@ -1,0 +1,69 @@
+#include "catalog/index/postgres/pg_instance_locks.h"
+
+#include "catalog/common/log.h"
+
+namespace pixeldex::index::postgres {
+
+class PgInstanceLocks::Held final : public InstanceLock {
+ public:
+  Held(PgInstanceLocks& owner, PgConnection conn, int64_t key)
+      : owner_(owner), conn_(std::move(conn)), key_(key) {}
+  ~Held() override {
+    auto unlocked = conn_.Exec("SELECT pg_advisory_unlock($1)", {PgParam::Int(key_)});
+    // A connection that cannot unlock is dropped: its session, and the
+    // lock with it, ends with the connection.
+    if (unlocked.ok()) {
+      owner_.ReturnIdle(std::move(conn_));
+    } else {
+      LogWarning("cannot release an instance lock: {}", unlocked.status().ToString());
+    }
+  }
+
+ private:
+  PgInstanceLocks& owner_;
+  PgConnection conn_;
+  int64_t key_;
+};
+
+int64_t PgInstanceLocks::KeyOf(const std::string& sop_instance_uid) {
+  uint64_t hash = 14695981039346656037ULL;  // FNV-1a, 64 bits
+  for (const unsigned char c : sop_instance_uid) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return static_cast<int64_t>(hash);
+}
+
+Result<PgConnection> PgInstanceLocks::Acquire() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      PgConnection conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+  }
+  return PgConnection::Open(uri_);
+}
+
+void PgInstanceLocks::ReturnIdle(PgConnection conn) {
+  std::lock_guard lock(mutex_);
+  idle_.push_back(std::move(conn));
+}
+
+Result<std::unique_ptr<InstanceLock>> PgInstanceLocks::Lock(const std::string& sop_instance_uid) {
+  auto conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  const int64_t key = KeyOf(sop_instance_uid);
+  auto locked = conn->Exec("SELECT pg_advisory_lock($1)", {PgParam::Int(key)});
+  // An idle connection may have been lost meanwhile; the statement is safe
+  // to repeat once on the connection made again (a lost session holds none).
+  if (!locked.ok() && locked.status().code() == Status::Code::kIoError) {
+    locked = conn->Exec("SELECT pg_advisory_lock($1)", {PgParam::Int(key)});
+  }
+  if (!locked.ok()) return locked.status();
+  return std::unique_ptr<InstanceLock>(
+      std::make_unique<Held>(*this, std::move(conn).value(), key));
+}
+
+}  // namespace pixeldex::index::postgres
