@@ -1,7 +1,9 @@
 #pragma once
 // CatalogLookup: the questions an import asks the index before doing any
 // work on a file, through its own read-only connection (a WAL reader: it
-// never blocks the writer, and sees what was committed before each query).
+// never blocks the writer, and sees what was committed before each query;
+// on a PostgreSQL index, its own connection, each question a statement of
+// its own: pg_archive_reads.h).
 //   - what does the index record for this path? (instance, SHA-256, size, mtime)
 //   - was a corruption of this instance's file reported? (file_corrupt events,
 //     read once at Open)
@@ -17,6 +19,7 @@
 
 #include "catalog/common/result.h"
 #include "catalog/index/archive_reads.h"
+#include "catalog/index/postgres/pg_connection.h"
 #include "catalog/index/sqlite_db.h"
 
 namespace pixeldex::import {
@@ -26,6 +29,7 @@ using index::RecordedFile;
 class CatalogLookup {
  public:
   // Opens `index_path` read-only; the file must exist (IndexWriter creates it).
+  // A postgresql:// URI connects to that database instead.
   static Result<CatalogLookup> Open(const std::string& index_path);
 
   // The row that records `recorded_path` (as the pipeline records it), if any.
@@ -45,10 +49,14 @@ class CatalogLookup {
   Status ForEachContentHash(const std::function<void(std::string_view)>& fn);
 
  private:
-  explicit CatalogLookup(index::Db db) : db_(std::move(db)) {}
+  CatalogLookup() = default;
+  // Reads the file_corrupt events into the sets below.
+  Status LoadCorruptionReports();
 
-  index::Db db_;  // declared first: outlives the statement
+  // Exactly one of db_ (SQLite) and pg_ (PostgreSQL) is set.
+  std::optional<index::Db> db_;  // declared first: outlives the statement
   std::optional<index::RowsByPath> by_path_;
+  std::optional<index::postgres::PgConnection> pg_;
   std::unordered_set<std::string> corrupt_instances_;
   std::unordered_set<std::string> corrupt_reports_;  // sop_instance_uid '\n' detail
 };
