@@ -12,7 +12,7 @@
 namespace pixeldex::server {
 namespace {
 
-// Creates (kBeside) or cleans (kServer) the incoming directory.
+// Creates (kBeside, kImport) or cleans (kServer) the incoming directory.
 Status PrepareIncoming(storage::FileStore& store, CatalogArchive::Role role) {
   if (role == CatalogArchive::Role::kServer) {
     auto removed = store.Initialize();
@@ -51,9 +51,9 @@ ingest::IngestOptions IngestOptionsFrom(const Settings& settings) {
 
 // The index writer of storage.index: a postgresql:// URI selects
 // PostgreSQL (issue 18), anything else is the SQLite file's path. On
-// PostgreSQL only `serve` writes so far, without the features that still
-// read the index through SQLite: refused here by name instead of failing
-// later.
+// PostgreSQL only `serve` and `import` write so far, without the features
+// that still read the index through SQLite: refused here by name instead of
+// failing later.
 Result<std::unique_ptr<index::IndexWriter>> OpenIndexWriter(const Settings& settings,
                                                             CatalogArchive::Role role) {
   const std::string& index = settings.storage.index;

@@ -5,7 +5,7 @@
 // ingest pipeline over them, and the C-FIND readers. storage.index names the
 // SQLite file, or with a postgresql:// URI a PostgreSQL database whose
 // schema is created or migrated here (catalog/index/postgres); on
-// PostgreSQL only the server role writes so far, C-FIND, QIDO-RS and
+// PostgreSQL only the server and import roles write so far, C-FIND, QIDO-RS and
 // C-GET/C-MOVE read through OpenFindReader, and what reads the index
 // through SQLite refuses
 // (sqlite_db.h, Db::Open). `serve` opens it as the owner of the incoming
@@ -34,11 +34,12 @@ class CatalogArchive {
   enum class Role {
     kServer,  // owns incoming: cleans it, prunes history (serve)
     kBeside,  // writes beside a running server: leaves incoming alone
+    kImport,  // kBeside for `pixeldex import`, the one also on PostgreSQL so far
   };
 
   // Errors: those of FileStore::Initialize (kServer) or creating incoming
   // (kBeside), and of IndexWriter::Open or PgIndexBackend::Open;
-  // kUnsupported for kBeside, or recycling, on PostgreSQL.
+  // kUnsupported for kBeside (not kImport), or recycling, on PostgreSQL.
   static Result<std::unique_ptr<CatalogArchive>> Open(const Settings& settings, Role role);
 
   storage::FileStore& store() { return *store_; }

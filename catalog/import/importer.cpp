@@ -18,14 +18,15 @@ constexpr size_t kQueueSlotsPerJob = 4;
 // Counts the files and bytes below the roots on its own thread, for the ETA.
 class TotalsCounter {
  public:
-  TotalsCounter(const std::vector<std::string>& roots, WalkOptions options)
-      : thread_([this, roots, options]() mutable {
+  TotalsCounter(const std::vector<std::string>& roots, WalkOptions options, ShardFilter shard)
+      : thread_([this, roots, options, shard]() mutable {
           options.cancel = &stop_;
           FolderWalker walker(options);
           int64_t files = 0, bytes = 0;
           walker.Walk(
               roots,
               [&](const WalkedFile& f) {
+                if (!shard.Owns(f.path)) return true;
                 ++files;
                 bytes += f.size_bytes;
                 return true;
@@ -108,10 +109,11 @@ Result<ImportSummary> Importer::Run(const std::vector<std::string>& roots) {
                                   store_.layout().DeletingDir().string()},
                                  options_.skip_files,
                                  options_.skip_linked_files};
+  const ShardFilter shard(options_.shard, roots);
   std::optional<TotalsCounter> totals;
   std::optional<ProgressPrinter> printer;
   if (options_.progress != nullptr) {
-    totals.emplace(roots, walk_options);
+    totals.emplace(roots, walk_options, shard);
     printer.emplace(
         options_.progress,
         [&] {
@@ -127,7 +129,7 @@ Result<ImportSummary> Importer::Run(const std::vector<std::string>& roots) {
   FolderWalker walker(walk_options);
   ImportSummary summary;
   summary.walk = walker.Walk(
-      roots, [&](WalkedFile file) { return queue.Push(std::move(file)); },
+      roots, [&](WalkedFile file) { return !shard.Owns(file.path) || queue.Push(std::move(file)); },
       [&](const std::string& path, const Status& error) {
         tally.RecordFailure(path, error.ToString(), 0);
       });

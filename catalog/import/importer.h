@@ -9,6 +9,8 @@
 //
 // Safe while a server writes the same index: reads use their own WAL
 // connections and the IndexWriter waits for the write lock (busy timeout).
+// On PostgreSQL, several imports (one per shard, on several machines) may
+// write one index at once.
 // One Run() at a time.
 
 #include <atomic>
@@ -20,6 +22,7 @@
 
 #include "catalog/common/result.h"
 #include "catalog/import/import_report.h"
+#include "catalog/import/import_shard.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/storage/file_store.h"
 
@@ -45,6 +48,9 @@ struct ImportOptions {
   std::vector<std::string> skip_files;
   // WalkOptions::skip_linked_files.
   bool skip_linked_files = false;
+  // Only the files of this shard (import_shard.h); 1/1: every file. The
+  // others are neither read nor counted.
+  ImportShard shard;
   // Failures listed in the summary with path and reason; all are counted.
   size_t max_failures_listed = 20;
   // A terminal to draw the progress line on, or nullptr for none.
@@ -60,7 +66,8 @@ struct ImportOptions {
 
 class Importer {
  public:
-  // `pipeline` must write into `store` and the index at `index_path`.
+  // `pipeline` must write into `store` and the index at `index_path` (a
+  // SQLite file or a postgresql:// URI).
   Importer(ingest::IngestPipeline& pipeline, storage::FileStore& store, std::string index_path,
            ImportOptions options);
 

@@ -44,7 +44,14 @@ constexpr const char* kDescription =
     "\n"
     "It is safe to import while 'pixeldex serve' runs on the same archive: both write\n"
     "the index in turn (SQLite WAL), and readers are never blocked. See README,\n"
-    "\"Importing folders\".";
+    "\"Importing folders\".\n"
+    "\n"
+    "On a PostgreSQL index (--index postgresql://USER@HOST:PORT/DB) N machines can\n"
+    "catalog one huge tree together: each runs 'pixeldex import --shard I/N DIR' with\n"
+    "its own I (1..N), the same N and the same DIR (mounted anywhere) and storage\n"
+    "root (a shared filesystem). Each file belongs to exactly one shard, by a hash\n"
+    "(SHA-256) of its path relative to DIR, so no file is cataloged twice and no\n"
+    "shard reads another's files; rerunning a shard resumes it as above.";
 
 constexpr const char* kEpilogue =
     "\noutput:\n"
@@ -59,16 +66,18 @@ constexpr const char* kEpilogue =
     "  0  every DICOM file was cataloged (or skipped unchanged)\n"
     "  1  some files or directories failed (listed) or are corrupt, or the archive could\n"
     "     not be opened\n"
-    "  2  usage error (unknown option, missing or nonexistent DIR)\n"
+    "  2  usage error (unknown option, missing or nonexistent DIR, bad --shard)\n"
     "  130  interrupted by a signal\n"
     "\n"
     "examples:\n"
     "  pixeldex import --config /etc/pixeldex.conf /mnt/old-pacs\n"
-    "  pixeldex import --in-place --jobs 4 --storage var/storage --index var/index.db ./scans\n";
+    "  pixeldex import --in-place --jobs 4 --storage var/storage --index var/index.db ./scans\n"
+    "  pixeldex import --index postgresql://pixeldex@db:5432/pixeldex --storage /mnt/archive \\\n"
+    "      --shard 2/3 /mnt/old-pacs   # on the second of three machines\n";
 
 int Import(const Settings& settings, const std::vector<std::string>& roots,
            import::ImportOptions options) {
-  auto archive = OpenWritableArchive(settings);
+  auto archive = OpenWritableArchive(settings, CatalogArchive::Role::kImport);
   if (archive == nullptr) return 1;
   import::Importer importer(archive->pipeline(), archive->store(), settings.storage.index,
                             options);
@@ -97,6 +106,15 @@ int RunImport(int argc, char** argv) {
                 options.in_place = true;
                 return Status::Ok();
               });
+  parser.Option("--shard", "I/N",
+                "catalog only shard I of N (1 <= I <= N), the files whose path relative to "
+                "DIR hashes to I",
+                [&](const std::string& v) {
+                  auto shard = import::ParseImportShard(v);
+                  if (!shard.ok()) return shard.status();
+                  options.shard = *shard;
+                  return Status::Ok();
+                });
   parser.Flag("--follow-symlinks", "follow symbolic links, also out of DIR", [&] {
     options.follow_symlinks = true;
     return Status::Ok();

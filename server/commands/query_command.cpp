@@ -7,6 +7,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "catalog/index/postgres/pg_uri.h"
+#include "catalog/index/postgres/pg_user_query.h"
 #include "catalog/index/result_formatter.h"
 #include "catalog/index/sql_query.h"
 #include "server/cli/command_line.h"
@@ -24,6 +26,13 @@ constexpr const char* kDescription =
     "read-only'. Read PRAGMAs such as table_info, index_list and user_version work.\n"
     "It is safe to run while `pixeldex serve` ingests: readers never block the\n"
     "writer (WAL), and a query waits for a busy writer instead of failing.\n"
+    "\n"
+    "On a PostgreSQL index (--index postgresql://USER@HOST:PORT/DB) the statement runs\n"
+    "in a read-only transaction (BEGIN READ ONLY), one statement only: writes are\n"
+    "refused with the same message; the SQL is PostgreSQL's (json, not json_extract;\n"
+    "no PRAGMAs). For analysts, log in as a member of the role pixeldex_reader\n"
+    "(README, \"The index\"). Integers, booleans (0/1), reals and bytea print as on\n"
+    "SQLite; other types as their text. The result is fetched whole before printing.\n"
     "\n"
     "The index path comes from --index, else storage.index of --config, else\n"
     "./var/index.db. SQL is one statement; '-' reads it from standard input.\n"
@@ -51,7 +60,9 @@ constexpr const char* kExamples =
     "      \"SELECT sop_instance_uid, value FROM tags WHERE keyword = 'SliceThickness' AND value < 1\"\n"
     "  pixeldex query \"SELECT at, kind, calling_aet, detail FROM events WHERE kind = 'store_failed'\"\n"
     "  pixeldex query \"PRAGMA table_info(instances)\"\n"
-    "  pixeldex query - < report.sql\n";
+    "  pixeldex query - < report.sql\n"
+    "  pixeldex query --index postgresql://alice@db.example:5432/pixeldex \\\n"
+    "      \"SELECT modality, count(*) FROM series GROUP BY 1\"\n";
 
 struct Options {
   index::OutputFormat format = index::OutputFormat::kTable;
@@ -86,6 +97,16 @@ class OutputFile {
   bool committed_ = false;
 };
 
+// The statement on the SQLite file or, for a postgresql:// URI, PostgreSQL.
+Status RunOnIndex(const std::string& index, const std::string& sql, index::RowSink& sink) {
+  if (index::postgres::IsPostgresUri(index)) {
+    return index::postgres::RunPgUserQuery(index, sql, sink);
+  }
+  auto query = index::ReadOnlyQuery::Open(index);
+  if (!query.ok()) return query.status();
+  return query->Run(sql, sink);
+}
+
 int Fail(const Status& status) {
   std::fprintf(stderr, "pixeldex query: %s\n", status.message().c_str());
   return 1;
@@ -94,7 +115,7 @@ int Fail(const Status& status) {
 }  // namespace
 
 int RunQuery(int argc, char** argv) {
-  ArgParser parser("pixeldex query [--config FILE | --index FILE] [--format FORMAT] "
+  ArgParser parser("pixeldex query [--config FILE | --index FILE|URI] [--format FORMAT] "
                    "[--output FILE] \"SQL\"",
                    kDescription);
   SettingsOptions settings_options;
@@ -127,9 +148,6 @@ int RunQuery(int argc, char** argv) {
     sql.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
 
-  auto query = index::ReadOnlyQuery::Open(settings->storage.index);
-  if (!query.ok()) return Fail(query.status());
-
   std::unique_ptr<OutputFile> file;
   if (!options.output.empty()) {
     file = std::make_unique<OutputFile>(options.output);
@@ -137,7 +155,7 @@ int RunQuery(int argc, char** argv) {
   }
   std::ostream& out = file ? file->stream() : std::cout;
   auto sink = index::MakeResultFormatter(options.format, out);
-  Status status = query->Run(sql, *sink);
+  Status status = RunOnIndex(settings->storage.index, sql, *sink);
   if (status.ok() && file) status = file->Commit();
   if (!status.ok()) return Fail(status);
   return 0;

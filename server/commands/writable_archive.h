@@ -12,9 +12,10 @@
 
 namespace pixeldex::server {
 
-// Opens the archive beside a running server (CatalogArchive::Role::kBeside).
-// Logs the reason and returns nullptr when that fails.
-std::unique_ptr<CatalogArchive> OpenWritableArchive(const Settings& settings);
+// Opens the archive beside a running server (CatalogArchive::Role::kBeside,
+// or kImport). Logs the reason and returns nullptr when that fails.
+std::unique_ptr<CatalogArchive> OpenWritableArchive(
+    const Settings& settings, CatalogArchive::Role role = CatalogArchive::Role::kBeside);
 
 // DCMTK's own log only when debugging (unreadable files are reported by the
 // command, DCMTK's complaints would be noise); SettingsOptions::Resolve has

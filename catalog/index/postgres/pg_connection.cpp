@@ -80,6 +80,12 @@ Status PgConnection::EnsureConnected() {
   return Status::Ok();
 }
 
+Status PgConnection::Failed(const pg_result* result, std::string_view what) {
+  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  if (state != nullptr) last_failed_sqlstate_ = state;
+  return StatementError(result, conn_.get(), what);
+}
+
 Result<PgRows> PgConnection::Exec(std::string_view sql, std::span<const PgParam> params) {
   PIXELDEX_RETURN_IF_ERROR(EnsureConnected());
   const BoundParams bound(params);
@@ -89,8 +95,7 @@ Result<PgRows> PgConnection::Exec(std::string_view sql, std::span<const PgParam>
   PgRows rows(PQexecParams(conn_.get(), text.c_str(), bound.count(), nullptr, bound.values.data(),
                            bound.lengths.data(), bound.formats.data(), 0));
   const PGresult* result = rows.get();
-  if (result == nullptr || !IsSuccess(result))
-    return StatementError(result, conn_.get(), "statement");
+  if (result == nullptr || !IsSuccess(result)) return Failed(result, "statement");
   return rows;
 }
 
@@ -102,18 +107,14 @@ Result<PgRows> PgConnection::ExecPrepared(const std::string& sql,
     // libpq 34.3.1 PQprepare: the parameter types inferred by the server.
     std::string name = "pixeldex_" + std::to_string(prepared_.size() + 1);
     PgRows made(PQprepare(conn_.get(), name.c_str(), sql.c_str(), 0, nullptr));
-    if (made.get() == nullptr || !IsSuccess(made.get())) {
-      return StatementError(made.get(), conn_.get(), "prepare");
-    }
+    if (made.get() == nullptr || !IsSuccess(made.get())) return Failed(made.get(), "prepare");
     found = prepared_.emplace(sql, std::move(name)).first;
   }
   const BoundParams bound(params);
   PgRows rows(PQexecPrepared(conn_.get(), found->second.c_str(), bound.count(),
                              bound.values.data(), bound.lengths.data(), bound.formats.data(), 0));
   const PGresult* result = rows.get();
-  if (result == nullptr || !IsSuccess(result)) {
-    return StatementError(result, conn_.get(), "statement");
-  }
+  if (result == nullptr || !IsSuccess(result)) return Failed(result, "statement");
   return rows;
 }
 
@@ -122,7 +123,7 @@ Status PgConnection::ExecScript(std::string_view sql) {
   const std::string text(sql);
   PgRows rows(PQexec(conn_.get(), text.c_str()));
   const PGresult* result = rows.get();
-  if (result == nullptr || !IsSuccess(result)) return StatementError(result, conn_.get(), "script");
+  if (result == nullptr || !IsSuccess(result)) return Failed(result, "script");
   return Status::Ok();
 }
 

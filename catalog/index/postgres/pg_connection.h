@@ -32,6 +32,7 @@
 #include "catalog/index/postgres/pg_rows.h"
 
 struct pg_conn;
+struct pg_result;
 
 namespace pixeldex::index::postgres {
 
@@ -84,6 +85,12 @@ class PgConnection {
   // for the few names that cannot be parameters (roles).
   Result<std::string> QuoteIdentifier(std::string_view name);
 
+  // The SQLSTATE (PostgreSQL documentation, Appendix A) of the last
+  // statement that failed on this connection with a server's answer; empty
+  // before any did. For a caller that must tell one error from others of its
+  // Status code (e.g. 25006, a write in a read-only transaction).
+  const std::string& last_failed_sqlstate() const { return last_failed_sqlstate_; }
+
   // Connected and outside any transaction: fit for another user.
   bool Idle() const;
 
@@ -97,6 +104,8 @@ class PgConnection {
     void operator()(pg_conn* conn) const;
   };
   PgConnection(std::unique_ptr<pg_conn, Finish> conn, std::string redacted_uri);
+  // The Status of a failed statement (pg_error.h); notes its SQLSTATE.
+  Status Failed(const pg_result* result, std::string_view what);
   // Reconnects a connection that was lost; Ok when it is usable.
   Status EnsureConnected();
 
@@ -104,6 +113,7 @@ class PgConnection {
   std::string redacted_uri_;
   // Counts reconnects: a transaction whose body saw one has lost its start.
   uint64_t sessions_ = 0;
+  std::string last_failed_sqlstate_;
   // The statements ExecPrepared prepared on this session: SQL -> name.
   std::unordered_map<std::string, std::string> prepared_;
 };

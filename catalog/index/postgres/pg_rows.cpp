@@ -21,6 +21,13 @@ int64_t PgRows::affected() const {
   return count;  // empty for statements that touch no rows: 0
 }
 
+std::string_view PgRows::ColumnName(int column) const {
+  const char* name = PQfname(result_.get(), column);
+  return name != nullptr ? name : "";
+}
+
+uint32_t PgRows::ColumnType(int column) const { return PQftype(result_.get(), column); }
+
 bool PgRows::IsNull(int row, int column) const {
   return PQgetisnull(result_.get(), row, column) != 0;
 }

@@ -46,6 +46,10 @@ class PgRows {
   int columns() const;
   // The number of rows an INSERT, UPDATE or DELETE touched (PQcmdTuples).
   int64_t affected() const;
+  // A result column's name (PQfname) and the OID of its type (PQftype,
+  // libpq 34.3.2), e.g. 20 for bigint: what `pixeldex query` types values by.
+  std::string_view ColumnName(int column) const;
+  uint32_t ColumnType(int column) const;
 
   bool IsNull(int row, int column) const;
   // The value's text form; empty for NULL.

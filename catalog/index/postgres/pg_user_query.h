@@ -1,0 +1,29 @@
+#pragma once
+// RunPgUserQuery: `pixeldex query` on a PostgreSQL index. The analyst's SQL
+// runs as one statement of a read-only transaction (PgConnection::
+// QueryReadOnly: BEGIN READ ONLY; PQexecParams takes one statement only, so
+// the SQL cannot end the transaction and write on). A statement that would
+// write is refused by the server (SQLSTATE 25006) and reported with the same
+// kReadOnlyRefusal as on SQLite (sql_query.h). Least privilege on top is the
+// analysts' role of pg_read_only_role.h, which a URI can log in as.
+//
+// Values reach the RowSink typed as SQLite would have typed them, so that the
+// formatters (result_formatter.h) print a result the same on either index:
+// integer types (and boolean, as 0/1) as integers, float and numeric as
+// reals (a numeric holding a whole int64, e.g. sum(bigint), as an integer),
+// bytea as a blob, NULL as NULL, everything else (text, jsonb, dates) as its
+// text form. The whole result is fetched before the sink sees it.
+
+#include <string_view>
+
+#include "catalog/common/status.h"
+#include "catalog/index/sql_query.h"
+
+namespace pixeldex::index::postgres {
+
+// Connects to `uri` and runs `sql` into `sink`. Errors: kIoError "database
+// unavailable", kUnsupported starting with kReadOnlyRefusal, kInvalidArgument
+// (SQL error, the server's message), or the sink's.
+Status RunPgUserQuery(std::string_view uri, std::string_view sql, RowSink& sink);
+
+}  // namespace pixeldex::index::postgres
