@@ -49,7 +49,11 @@ StowPartResult Ingest(const ServerContext& server, ingest::IngestRequest request
 
 StowReceiver::~StowReceiver() {
   if (part_) CloseFile();  // the file goes with part_
-  // std::async's futures wait for their stores as they go.
+  // The pool's futures do not wait when destroyed: the stores in flight
+  // use server_ and their incoming files.
+  for (Slot& slot : slots_) {
+    if (slot.storing.valid()) slot.storing.wait();
+  }
 }
 
 void StowReceiver::Fail(uint16_t status, std::string reason) {
@@ -146,12 +150,11 @@ void StowReceiver::PartEnd() {
   request.provenance.source = ProvenanceSource::kDicomweb;
   part_.reset();
   if (running_ == kStowPartsInFlight) CollectOldest();
-  slots_.push_back({std::nullopt, std::async(std::launch::async,
-                                             [&server = server_, request = std::move(request),
-                                              result = std::move(result)]() mutable {
-                                               return Ingest(server, std::move(request),
-                                                             std::move(result));
-                                             })});
+  slots_.push_back({std::nullopt,
+                    workers_.Submit([&server = server_, request = std::move(request),
+                                     result = std::move(result)]() mutable {
+                      return Ingest(server, std::move(request), std::move(result));
+                    })});
   ++running_;
 }
 
