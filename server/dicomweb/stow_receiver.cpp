@@ -99,8 +99,18 @@ void StowReceiver::PartBegin(MultipartPartHead head) {
 
 void StowReceiver::PartData(std::string_view bytes) {
   if (!part_ || part_->failure) return;
-  if (part_->head.size() < kHeadBytes) {
-    part_->head.append(bytes.substr(0, kHeadBytes - part_->head.size()));
+  if (!part_->head_whole) {
+    // Kept no further than its checks read: the first kSniffBytes and the
+    // File Meta Information (not every part's first 64 KiB).
+    std::string& head = part_->head;
+    const size_t sniff = std::min(bytes.size(), import::kSniffBytes - std::min(head.size(), import::kSniffBytes));
+    head.append(bytes.substr(0, sniff));
+    const bool meta_whole = head.size() >= import::kSniffBytes &&
+                            import::FileMetaEnd(head) != std::string::npos;
+    if (head.size() >= import::kSniffBytes && !meta_whole) {
+      head.append(bytes.substr(sniff, kHeadBytes - head.size()));
+    }
+    part_->head_whole = meta_whole || head.size() == kHeadBytes;
   }
   part_->hasher.Update(bytes.data(), bytes.size());
   part_->size += bytes.size();

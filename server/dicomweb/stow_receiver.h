@@ -62,12 +62,14 @@ class StowReceiver : public MultipartSink {
 
  private:
   // The part being received: its file (removed unless handed on), its
-  // first bytes (the File Meta Information) and its hash so far.
+  // first bytes (the File Meta Information, at least kSniffBytes) and its
+  // hash so far.
   struct Receiving {
     std::optional<storage::IncomingFile> file;
     int fd = -1;
     storage::Sha256Hasher hasher;
     std::string head;
+    bool head_whole = false;  // head holds all its checks read
     uint64_t size = 0;
     std::optional<StowPartResult> failure;
   };
