@@ -6,6 +6,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 namespace pixeldex::import {
 namespace {
@@ -102,37 +103,60 @@ const char* NonInstanceName(std::string_view head) {
   return nullptr;
 }
 
-}  // namespace
-
-std::string_view FileMetaValue(std::string_view head, uint16_t element) {
+// Walks the File Meta Information elements (group 0002, Explicit VR Little
+// Endian after the prefix) of a Part-10 file whose first bytes are `head`:
+// stops at (0002,`element`), its value (trailing NULs and spaces removed)
+// then in `*value`, or at the first element of another group. Returns
+// where the walk stopped: that element's offset, or npos when `head` is
+// not a Part-10 file's or ends (or a malformed element is met) before it.
+size_t WalkFileMeta(std::string_view head, std::optional<uint16_t> element,
+                    std::string_view* value) {
   if (head.size() < kPreambleBytes + kMagic.size() ||
       head.substr(kPreambleBytes, kMagic.size()) != kMagic) {
-    return {};
+    return std::string_view::npos;
   }
   size_t at = kPreambleBytes + kMagic.size();
-  while (at + 8 <= head.size() && Le16(head, at) == 0x0002) {
+  while (at + 8 <= head.size()) {
+    if (Le16(head, at) != 0x0002) return at;
     const uint16_t this_element = Le16(head, at + 2);
     const int field = LengthFieldBytes(head.substr(at + 4, 2));
-    if (field == 0) return {};
+    if (field == 0) return std::string_view::npos;
     uint64_t length = 0;
     size_t value_at = 0;
     if (field == 2) {
       length = Le16(head, at + 6);
       value_at = at + 8;
     } else {
-      if (at + 12 > head.size()) return {};
+      if (at + 12 > head.size()) return std::string_view::npos;
       length = Le32(head, at + 8);
       value_at = at + 12;
     }
-    if (value_at + length > head.size()) return {};
-    if (this_element == element) {
-      std::string_view value = head.substr(value_at, static_cast<size_t>(length));
-      while (!value.empty() && (value.back() == '\0' || value.back() == ' ')) value.remove_suffix(1);
-      return value;
+    if (value_at + length > head.size()) return std::string_view::npos;
+    if (element && this_element == *element) {
+      std::string_view found = head.substr(value_at, static_cast<size_t>(length));
+      while (!found.empty() && (found.back() == '\0' || found.back() == ' ')) found.remove_suffix(1);
+      *value = found;
+      return at;
     }
     at = value_at + static_cast<size_t>(length);
   }
-  return {};
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::string_view FileMetaValue(std::string_view head, uint16_t element) {
+  std::string_view value;
+  WalkFileMeta(head, element, &value);
+  return value;
+}
+
+size_t FileMetaEnd(std::string_view head) {
+  if (head.size() >= kPreambleBytes + kMagic.size() &&
+      head.substr(kPreambleBytes, kMagic.size()) != kMagic) {
+    return 0;
+  }
+  return WalkFileMeta(head, std::nullopt, nullptr);
 }
 
 DicomKind ClassifyDicomPrefix(std::string_view head, int64_t file_size, std::string* what) {

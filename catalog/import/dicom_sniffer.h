@@ -59,6 +59,14 @@ inline constexpr uint16_t kMediaStorageSopInstanceUid = 0x0003;
 // Part-10 file's or the element is absent or not wholly within it.
 std::string_view FileMetaValue(std::string_view head, uint16_t element);
 
+// Where the File Meta Information of a file whose first bytes are `head`
+// ends: the offset of the first element of another group; npos when `head`
+// ends before it (or is malformed); 0 when `head` is long enough to show
+// it is not a Part-10 file's. FileMetaValue reads nothing beyond it, so the
+// bytes before it (and kSniffBytes for ClassifyDicomPrefix) are all a
+// caller keeping a file's first bytes for them needs.
+size_t FileMetaEnd(std::string_view head);
+
 // "Part-10", "raw data set", "not an instance" or "not DICOM".
 const char* DicomKindName(DicomKind kind);
 

@@ -87,6 +87,27 @@ std::string MultipartPart::Header(const std::string& lower_case_name) const {
   return HeaderValue(headers, lower_case_name);
 }
 
+MultipartParser::MultipartParser(std::string dash_boundary)
+    : dash_boundary_(std::move(dash_boundary)), pattern_("\r\n" + dash_boundary_) {
+  // At most 2 + 2 + 70 bytes (IsValidBoundary): every shift fits a byte.
+  const size_t last = pattern_.size() - 1;
+  shift_.fill(static_cast<uint8_t>(pattern_.size()));
+  for (size_t i = 0; i < last; ++i) {
+    shift_[static_cast<unsigned char>(pattern_[i])] = static_cast<uint8_t>(last - i);
+  }
+}
+
+size_t MultipartParser::FindPattern(std::string_view buf, size_t from) const {
+  const size_t last = pattern_.size() - 1;
+  const auto final_byte = static_cast<unsigned char>(pattern_[last]);
+  for (size_t at = from; at + last < buf.size();) {
+    const auto c = static_cast<unsigned char>(buf[at + last]);
+    if (c == final_byte && buf.compare(at, last, pattern_, 0, last) == 0) return at;
+    at += shift_[c];
+  }
+  return kNone;
+}
+
 Result<MultipartParser> MultipartParser::Create(std::string_view boundary) {
   if (!IsValidBoundary(boundary)) {
     return Status::InvalidArgument(
@@ -119,8 +140,7 @@ size_t MultipartParser::NextCandidate(std::string_view buf, size_t from, bool at
   // Candidates start before `before`: search no further than they can reach.
   const std::string_view searched =
       before >= buf.size() ? buf : buf.substr(0, before + pattern_.size() - 1);
-  for (size_t at = searched.find(pattern_, from); at != kNone;
-       at = searched.find(pattern_, at + 1)) {
+  for (size_t at = FindPattern(searched, from); at != kNone; at = FindPattern(searched, at + 1)) {
     found = Judge(buf, at + pattern_.size(), at_end);
     if (found.verdict != Verdict::kNotDelimiter) return at;
   }

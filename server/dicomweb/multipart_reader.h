@@ -25,7 +25,9 @@
 // held between two Feeds are at most a part's header lines or one
 // delimiter line. ReadMultipart gives every part of a body held whole.
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -89,8 +91,7 @@ class MultipartParser {
     size_t line_end = 0;  // after the delimiter line's CRLF (kDelimiter)
   };
 
-  explicit MultipartParser(std::string dash_boundary)
-      : dash_boundary_(std::move(dash_boundary)), pattern_("\r\n" + dash_boundary_) {}
+  explicit MultipartParser(std::string dash_boundary);
   // Runs the states over `buf`, returning how much of it was used up.
   size_t Process(std::string_view buf, bool at_end, MultipartSink& sink);
   // The delimiter whose "--boundary" ends at `after_dash` in `buf`.
@@ -106,9 +107,16 @@ class MultipartParser {
   bool ReadHeaders(std::string_view buf, size_t& used, bool at_end, MultipartSink& sink);
   // How many bytes at the end of `buf` could open a delimiter.
   size_t PossibleDelimiterTail(std::string_view buf) const;
+  // Where pattern_ first occurs in `buf` at or after `from`; npos when
+  // nowhere.
+  size_t FindPattern(std::string_view buf, size_t from) const;
 
   std::string dash_boundary_;
   std::string pattern_;  // CRLF "--" boundary
+  // Boyer-Moore-Horspool shifts for pattern_ (by the byte under its last
+  // position): a part's content is searched about pattern_.size() bytes a
+  // step rather than byte by byte for its CRs.
+  std::array<uint8_t, 256> shift_{};
   State state_ = State::kPreamble;
   bool at_body_start_ = true;
   bool found_delimiter_ = false;

@@ -49,7 +49,11 @@ StowPartResult Ingest(const ServerContext& server, ingest::IngestRequest request
 
 StowReceiver::~StowReceiver() {
   if (part_) CloseFile();  // the file goes with part_
-  // std::async's futures wait for their stores as they go.
+  // The pool's futures do not wait when destroyed: the stores in flight
+  // use server_ and their incoming files.
+  for (Slot& slot : slots_) {
+    if (slot.storing.valid()) slot.storing.wait();
+  }
 }
 
 void StowReceiver::Fail(uint16_t status, std::string reason) {
@@ -95,8 +99,18 @@ void StowReceiver::PartBegin(MultipartPartHead head) {
 
 void StowReceiver::PartData(std::string_view bytes) {
   if (!part_ || part_->failure) return;
-  if (part_->head.size() < kHeadBytes) {
-    part_->head.append(bytes.substr(0, kHeadBytes - part_->head.size()));
+  if (!part_->head_whole) {
+    // Kept no further than its checks read: the first kSniffBytes and the
+    // File Meta Information (not every part's first 64 KiB).
+    std::string& head = part_->head;
+    const size_t sniff = std::min(bytes.size(), import::kSniffBytes - std::min(head.size(), import::kSniffBytes));
+    head.append(bytes.substr(0, sniff));
+    const bool meta_whole = head.size() >= import::kSniffBytes &&
+                            import::FileMetaEnd(head) != std::string::npos;
+    if (head.size() >= import::kSniffBytes && !meta_whole) {
+      head.append(bytes.substr(sniff, kHeadBytes - head.size()));
+    }
+    part_->head_whole = meta_whole || head.size() == kHeadBytes;
   }
   part_->hasher.Update(bytes.data(), bytes.size());
   part_->size += bytes.size();
@@ -146,12 +160,11 @@ void StowReceiver::PartEnd() {
   request.provenance.source = ProvenanceSource::kDicomweb;
   part_.reset();
   if (running_ == kStowPartsInFlight) CollectOldest();
-  slots_.push_back({std::nullopt, std::async(std::launch::async,
-                                             [&server = server_, request = std::move(request),
-                                              result = std::move(result)]() mutable {
-                                               return Ingest(server, std::move(request),
-                                                             std::move(result));
-                                             })});
+  slots_.push_back({std::nullopt,
+                    workers_.Submit([&server = server_, request = std::move(request),
+                                     result = std::move(result)]() mutable {
+                      return Ingest(server, std::move(request), std::move(result));
+                    })});
   ++running_;
 }
 

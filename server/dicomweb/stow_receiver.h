@@ -8,8 +8,9 @@
 // seen the file goes through the same ingest pipeline as a C-STORE
 // (CountedIngest: validation, the File Meta Information's SOP Class and
 // Instance UIDs checked against the data set, storage.duplicates,
-// thumbnails, fsync, index, events) on a thread of its own, so storing it
-// overlaps receiving the next part. At most kStowPartsInFlight parts are
+// thumbnails, fsync, index, events) on a worker of a CachedThreadPool
+// (threads reused across parts and requests), so storing it overlaps
+// receiving the next part. At most kStowPartsInFlight parts are
 // stored at a time: PartEnd waits for the oldest beyond that, which holds up
 // the reading of the body and so, through the HTTP layer, the socket.
 // A part that fails (its headers, its media type, not a PS3.10 file, too
@@ -24,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog/common/cached_thread_pool.h"
 #include "catalog/storage/incoming_file.h"
 #include "catalog/storage/sha256.h"
 #include "server/association/server_context.h"
@@ -40,9 +42,10 @@ inline constexpr size_t kStowPartsInFlight = 4;
 
 class StowReceiver : public MultipartSink {
  public:
-  // `study`: the Study Instance UID of the URL ("" for /studies).
-  StowReceiver(const ServerContext& server, std::string study)
-      : server_(server), study_(std::move(study)) {}
+  // `study`: the Study Instance UID of the URL ("" for /studies);
+  // `workers`: where the parts are stored.
+  StowReceiver(const ServerContext& server, CachedThreadPool& workers, std::string study)
+      : server_(server), workers_(workers), study_(std::move(study)) {}
   ~StowReceiver() override;
   StowReceiver(const StowReceiver&) = delete;
   StowReceiver& operator=(const StowReceiver&) = delete;
@@ -59,12 +62,14 @@ class StowReceiver : public MultipartSink {
 
  private:
   // The part being received: its file (removed unless handed on), its
-  // first bytes (the File Meta Information) and its hash so far.
+  // first bytes (the File Meta Information, at least kSniffBytes) and its
+  // hash so far.
   struct Receiving {
     std::optional<storage::IncomingFile> file;
     int fd = -1;
     storage::Sha256Hasher hasher;
     std::string head;
+    bool head_whole = false;  // head holds all its checks read
     uint64_t size = 0;
     std::optional<StowPartResult> failure;
   };
@@ -82,6 +87,7 @@ class StowReceiver : public MultipartSink {
   void CollectOldest();
 
   const ServerContext& server_;
+  CachedThreadPool& workers_;
   const std::string study_;
   std::optional<Receiving> part_;
   std::vector<Slot> slots_;

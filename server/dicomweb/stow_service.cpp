@@ -52,7 +52,7 @@ Status FeedBody(const HttpRequest& request, MultipartParser& parser, MultipartSi
     parser.Feed(request.body, sink);
     return Status::Ok();
   }
-  std::string chunk;
+  std::string_view chunk;
   for (;;) {
     PIXELDEX_RETURN_IF_ERROR(request.body_stream->Read(chunk));
     if (chunk.empty()) return Status::Ok();
@@ -103,7 +103,7 @@ HttpResponse Store(const StowContext& context, const HttpRequest& request,
   // its delimiter is seen, while the next arrives (stow_receiver.h); a part
   // the body ends inside is removed by Finish. The answer waits for every
   // part.
-  StowReceiver receiver(context.server, study);
+  StowReceiver receiver(context.server, *context.part_workers, study);
   const Status received = FeedBody(request, *parser, receiver);
   const Status parsed = parser->Finish(receiver);
   std::vector<StowPartResult> results = receiver.Results(parser->closed() || !received.ok());

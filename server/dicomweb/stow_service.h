@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 
+#include "catalog/common/cached_thread_pool.h"
 #include "server/association/server_context.h"
 #include "server/http/router.h"
 
@@ -37,6 +38,10 @@ struct StowContext {
   const ServerContext& server;
   // "http" or "https", for the Retrieve URLs.
   std::string scheme = "http";
+  // The threads that store the parts (stow_receiver.h), reused across
+  // parts and requests rather than started per part; joined when the
+  // routes go.
+  std::unique_ptr<CachedThreadPool> part_workers = std::make_unique<CachedThreadPool>();
 };
 
 void AddStowRoutes(Router& router, std::shared_ptr<const StowContext> context);

@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,8 +31,6 @@ using tcp = asio::ip::tcp;
 
 // Bytes of a streamed body read and written at a time.
 constexpr size_t kChunkBytes = 256 * 1024;
-// Bytes of a streamed request body read from the socket at a time.
-constexpr size_t kBodyReadBytes = 1024 * 1024;
 
 // What every connection shares with the server; connections keep it alive.
 struct Shared {
@@ -248,14 +247,17 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   }
 
   // A body with a Content-Length goes from the socket straight into the
-  // handler's buffers, up to kBodyReadBytes at a time: Beast's body reader
-  // takes at most 64 KiB per read, each a wake-up of this thread (which
-  // waits for a core on a loaded machine) and a timer rearm.
+  // handler's buffers (RequestBodyStream::TakeBuffer), up to kBodyReadBytes
+  // at a time: Beast's body reader takes at most 64 KiB per read, each a
+  // wake-up of this thread (which waits for a core on a loaded machine) and
+  // a timer rearm.
   void ReadLengthBody() {
     while (body_left_ > 0 && buffer_.size() > 0) {  // bytes that came with the head
-      const auto n = static_cast<size_t>(std::min<uint64_t>(buffer_.size(), body_left_));
-      std::string early = body_stream_->TakeBuffer();
-      early.assign(static_cast<const char*>(buffer_.data().data()), n);
+      BodyBuffer early = body_stream_->TakeBuffer();
+      const auto n = static_cast<size_t>(
+          std::min<uint64_t>({buffer_.size(), body_left_, early.capacity()}));
+      std::memcpy(early.data(), buffer_.data().data(), n);
+      early.set_size(n);
       buffer_.consume(n);
       body_left_ -= n;
       if (!body_stream_->Push(std::move(early)) && body_left_ > 0) return;
@@ -264,22 +266,20 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       body_stream_->End(BodyFailure::kNone);
       return;
     }
-    // One buffer per connection, its pages touched once; what a read got is
-    // copied into a recycled buffer of the handler's (a fresh 1 MiB buffer
-    // per read would be zeroed and faulted in whatever the read got).
-    body_read_.resize(kBodyReadBytes);
+    BodyBuffer into = body_stream_->TakeBuffer();
+    const auto want = static_cast<size_t>(std::min<uint64_t>(body_left_, into.capacity()));
+    char* const data = into.data();
     body_busy_ = true;
     ArmDeadline();
-    const auto want = static_cast<size_t>(std::min<uint64_t>(body_left_, kBodyReadBytes));
-    stream_.async_read_some(asio::buffer(body_read_.data(), want),
-                            [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+    stream_.async_read_some(asio::buffer(data, want),
+                            [self = this->shared_from_this(), into = std::move(into)](
+                                beast::error_code ec, size_t n) mutable {
                               if (!self->BodyReadCompleted()) return;
                               bool more = true;
                               if (n > 0) {
-                                std::string got = self->body_stream_->TakeBuffer();
-                                got.assign(self->body_read_.data(), n);
+                                into.set_size(n);
                                 self->body_left_ -= n;
-                                more = self->body_stream_->Push(std::move(got));
+                                more = self->body_stream_->Push(std::move(into));
                               }
                               if (ec) {
                                 self->BodyEndedEarly(ec);
@@ -294,25 +294,22 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   // A chunked body (RFC 9112 7.1) goes through Beast's parser into the
   // handler's buffers.
   void ReadChunkedBody() {
-    body_read_.resize(kBodyReadBytes);  // as in ReadLengthBody
+    BodyBuffer into = body_stream_->TakeBuffer();
     auto& body = chunked_parser_->get().body();
-    body.data = body_read_.data();
-    body.size = body_read_.size();
+    body.data = into.data();
+    body.size = into.capacity();
     body.more = true;
     body_busy_ = true;
     ArmDeadline();
     http::async_read_some(
         stream_, buffer_, *chunked_parser_,
-        [self = this->shared_from_this()](beast::error_code ec, size_t) {
+        [self = this->shared_from_this(), into = std::move(into)](beast::error_code ec,
+                                                                  size_t) mutable {
           if (!self->BodyReadCompleted()) return;
           if (ec == http::error::need_buffer) ec = {};
-          const size_t got = self->body_read_.size() - self->chunked_parser_->get().body().size;
-          bool more = true;
-          if (got > 0) {
-            std::string bytes = self->body_stream_->TakeBuffer();
-            bytes.assign(self->body_read_.data(), got);
-            more = self->body_stream_->Push(std::move(bytes));
-          }
+          const size_t got = into.capacity() - self->chunked_parser_->get().body().size;
+          into.set_size(got);
+          const bool more = self->body_stream_->Push(std::move(into));
           if (ec) {
             self->BodyEndedEarly(ec);
           } else if (self->chunked_parser_->is_done()) {
@@ -624,7 +621,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   std::optional<http::request_parser<http::string_body>> parser_;
   // A streamed request body (BodyStreaming) and how it is read: its stream
   // to the handler, Beast's parser for a chunked one, the bytes still to
-  // come of one with a Content-Length, the buffer a read goes into.
+  // come of one with a Content-Length, the buffer Drain reads into.
   std::shared_ptr<RequestBodyStream> body_stream_;
   std::optional<http::request_parser<http::buffer_body>> chunked_parser_;
   uint64_t body_left_ = 0;

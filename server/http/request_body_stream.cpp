@@ -8,9 +8,13 @@ constexpr size_t kSpareBuffers = 8;
 
 }  // namespace
 
-Status RequestBodyStream::Read(std::string& chunk) {
+Status RequestBodyStream::Read(std::string_view& bytes) {
   std::function<void()> pull;
   std::unique_lock lock(mutex_);
+  if (reading_buffer_.capacity() > 0 && spare_.size() < kSpareBuffers) {
+    spare_.push_back(std::move(reading_buffer_));
+  }
+  reading_buffer_ = BodyBuffer();
   if (chunks_.empty() && !ended_ && !reading_) {
     reading_ = true;
     pull = pull_;
@@ -23,14 +27,14 @@ Status RequestBodyStream::Read(std::string& chunk) {
   }
   arrived_.wait(lock, [this] { return !chunks_.empty() || ended_; });
   if (chunks_.empty()) {
-    chunk.clear();
+    bytes = {};
     if (failure_ == BodyFailure::kNone) return Status::Ok();
     return Status::IoError(reason_);
   }
-  if (chunk.capacity() > 0 && spare_.size() < kSpareBuffers) spare_.push_back(std::move(chunk));
-  chunk = std::move(chunks_.front());
+  reading_buffer_ = std::move(chunks_.front());
   chunks_.pop_front();
-  queued_bytes_ -= chunk.size();
+  queued_bytes_ -= reading_buffer_.capacity();
+  bytes = reading_buffer_.bytes();
   if (!reading_ && !ended_ && queued_bytes_ < kBodyReadAheadBytes) {
     reading_ = true;
     pull = pull_;
@@ -53,20 +57,28 @@ void RequestBodyStream::Abandon() {
   spare_.clear();
 }
 
-std::string RequestBodyStream::TakeBuffer() {
-  std::lock_guard lock(mutex_);
-  if (spare_.empty()) return {};
-  std::string buffer = std::move(spare_.back());
-  spare_.pop_back();
-  return buffer;
+BodyBuffer RequestBodyStream::TakeBuffer() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!spare_.empty()) {
+      BodyBuffer buffer = std::move(spare_.back());
+      spare_.pop_back();
+      return buffer;
+    }
+  }
+  return BodyBuffer(kBodyReadBytes);
 }
 
-bool RequestBodyStream::Push(std::string bytes) {
+bool RequestBodyStream::Push(BodyBuffer bytes) {
   std::lock_guard lock(mutex_);
   if (abandoned_) return false;
-  queued_bytes_ += bytes.size();
-  chunks_.push_back(std::move(bytes));
-  arrived_.notify_one();
+  if (bytes.size() > 0) {
+    queued_bytes_ += bytes.capacity();
+    chunks_.push_back(std::move(bytes));
+    arrived_.notify_one();
+  } else if (spare_.size() < kSpareBuffers) {
+    spare_.push_back(std::move(bytes));
+  }
   if (queued_bytes_ >= kBodyReadAheadBytes) reading_ = false;
   return reading_;
 }

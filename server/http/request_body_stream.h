@@ -5,10 +5,12 @@
 // read (so authentication and the other checks of the head come before any
 // of the body is read); its first Read asks the server for the body
 // (sending "100 Continue" then when the client asked for it) and every
-// Read gives the next bytes received, in order. The server reads ahead at
-// most kBodyReadAheadBytes: beyond that it stops reading the socket until
-// the handler takes some (back-pressure: a slow store slows the sender, and
-// memory stays bounded). Read ends with an empty chunk once the whole body
+// Read gives the next bytes received, in order. The server reads the socket
+// straight into BodyBuffers the handler then reads from (no copy between
+// them; consumed buffers are recycled). It reads ahead at most
+// kBodyReadAheadBytes of buffers: beyond that it stops reading the socket
+// until the handler takes some (back-pressure: a slow store slows the
+// sender, and memory stays bounded, however small the reads). Read ends with an empty chunk once the whole body
 // arrived, or with the error that ended the body early, failure() saying
 // which (RFC 9110: 408 for the timeout, 413 for a body over the limit, 400
 // for bad chunked coding; a closed connection cannot be answered).
@@ -18,8 +20,10 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/common/result.h"
@@ -27,6 +31,30 @@
 namespace pixeldex::server {
 
 inline constexpr size_t kBodyReadAheadBytes = 4 * 1024 * 1024;
+// The capacity of each BodyBuffer: bytes read from the socket at a time.
+inline constexpr size_t kBodyReadBytes = 1024 * 1024;
+
+// Bytes of a body: the server reads into data() (up to capacity()) and
+// sets size(). Its memory is not zero-filled when allocated (a fresh
+// std::string of 1 MiB would be, for every buffer).
+class BodyBuffer {
+ public:
+  BodyBuffer() = default;
+  explicit BodyBuffer(size_t capacity)
+      : data_(std::make_unique_for_overwrite<char[]>(capacity)), capacity_(capacity) {}
+
+  char* data() { return data_.get(); }
+  size_t capacity() const { return capacity_; }
+  size_t size() const { return size_; }
+  // `size` <= capacity().
+  void set_size(size_t size) { size_ = size; }
+  std::string_view bytes() const { return {data_.get(), size_}; }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t capacity_ = 0;
+  size_t size_ = 0;
+};
 
 enum class BodyFailure { kNone, kTimedOut, kTooLarge, kMalformed, kClosed };
 
@@ -38,19 +66,21 @@ class RequestBodyStream {
   RequestBodyStream(const RequestBodyStream&) = delete;
   RequestBodyStream& operator=(const RequestBodyStream&) = delete;
 
-  // Consumer: replaces `chunk` with the next bytes (its old buffer is
-  // reused); empty once the body is over. Blocks until there are some. An
-  // error when the body ended early (failure()).
-  Status Read(std::string& chunk);
+  // Consumer: sets `bytes` to the next bytes, valid until the next Read
+  // (their buffer is then reused); empty once the body is over. Blocks
+  // until there are some. An error when the body ended early (failure()).
+  Status Read(std::string_view& bytes);
   BodyFailure failure() const;
   // The handler is done with the body: nothing more is read for it.
   void Abandon();
 
-  // Producer: a buffer to read into (a recycled one when there is one).
-  std::string TakeBuffer();
-  // The next bytes; false when the server should stop reading until pulled
-  // again (read-ahead full, or the handler gone).
-  bool Push(std::string bytes);
+  // Producer: a buffer of kBodyReadBytes to read into (a recycled one when
+  // there is one).
+  BodyBuffer TakeBuffer();
+  // The next bytes (an empty buffer goes back for TakeBuffer); false when the server
+  // should stop reading until pulled again (read-ahead full, or the handler
+  // gone).
+  bool Push(BodyBuffer bytes);
   // The body is over: whole (kNone) or not.
   void End(BodyFailure failure, std::string reason = {});
   // The whole body arrived (the connection may carry another request).
@@ -61,9 +91,10 @@ class RequestBodyStream {
   mutable std::mutex mutex_;
   std::condition_variable arrived_;
   std::function<void()> pull_;
-  std::deque<std::string> chunks_;
-  std::vector<std::string> spare_;  // consumed buffers, for TakeBuffer
-  size_t queued_bytes_ = 0;
+  std::deque<BodyBuffer> chunks_;
+  BodyBuffer reading_buffer_;  // the consumer's, until its next Read
+  std::vector<BodyBuffer> spare_;  // consumed buffers, for TakeBuffer
+  size_t queued_bytes_ = 0;  // the capacity of chunks_
   bool reading_ = false;  // the server reads on without being pulled
   bool ended_ = false;
   bool abandoned_ = false;

@@ -123,6 +123,24 @@ TEST(DicomSnifferTest, FileMetaValuesNameTheInstance) {
   EXPECT_EQ(FileMetaValue("not a Part-10 file", kMediaStorageSopClassUid), "");
 }
 
+TEST(DicomSnifferTest, FileMetaEndIsTheFirstElementAfterGroup0002) {
+  TempDir dir;
+  TestInstance t;
+  pixeldex::testing::WriteTestInstance(dir / "f", t);
+  const std::string bytes = pixeldex::testing::ReadFileBytes(dir / "f");
+  const size_t end = FileMetaEnd(bytes);
+  ASSERT_NE(end, std::string::npos);
+  ASSERT_GT(end, 132u);
+  EXPECT_NE(bytes[end], '\x02');  // the data set's first element: another group
+  // Up to there is all FileMetaValue reads.
+  EXPECT_EQ(FileMetaValue(bytes.substr(0, end), kMediaStorageSopInstanceUid), t.sop_instance_uid);
+  EXPECT_EQ(FileMetaEnd(bytes.substr(0, end + 8)), end);
+  // Not yet known while the head ends inside the meta group.
+  EXPECT_EQ(FileMetaEnd(bytes.substr(0, end - 1)), std::string::npos);
+  EXPECT_EQ(FileMetaEnd(bytes.substr(0, 100)), std::string::npos);
+  EXPECT_EQ(FileMetaEnd(std::string(200, 'x')), 0u);  // not a Part-10 file
+}
+
 TEST(DicomSnifferTest, MissingFileIsAnError) {
   TempDir dir;
   EXPECT_FALSE(ClassifyDicomFile(dir / "missing").ok());

@@ -263,7 +263,7 @@ std::unique_ptr<HttpServer> StartStreamingServer(const std::map<std::string, std
                ++handled;
                if (!request.body_stream) return Answer(500, "not streamed");
                std::string held;
-               std::string chunk;
+               std::string_view chunk;
                for (;;) {
                  const Status read = request.body_stream->Read(chunk);
                  if (!read.ok()) {
