@@ -95,20 +95,8 @@ done
 if [[ $findscu_runs -eq 1 ]]; then
   echo
   echo "== findscu --repeat $repeat, one association, one sample value per shape (mean only)"
-  # The first sample of each shape, as find_client's sample 0; keys from find_sql_bench.
-  study_uid=$(sqlite3 "file:$index?mode=ro" "SELECT study_instance_uid FROM studies LIMIT 1")
-  series_uid=$(sqlite3 "file:$index?mode=ro" \
-    "SELECT series_instance_uid FROM series WHERE study_pk = (SELECT study_pk FROM studies LIMIT 1) ORDER BY series_number LIMIT 1")
-  row=$(sqlite3 -separator ' ' "file:$index?mode=ro" \
-    "SELECT p.patient_id, substr(p.patient_name, 1, instr(p.patient_name, '^') + 1), st.study_date, st.accession_number FROM studies st JOIN patients p USING (patient_pk) LIMIT 1")
-  read -r pid name_prefix date accession <<< "$row"
-  month_end=$(date -u -d "${date:0:6}01 +1 month -1 day" +%Y%m%d)
-  # Return keys first: findscu lets a later -k of the same tag override an
-  # earlier one, so the matching key must come last.
-  study_keys=(-k QueryRetrieveLevel=STUDY -k StudyDate -k StudyTime -k AccessionNumber -k ModalitiesInStudy
-              -k ReferringPhysicianName -k StudyDescription -k PatientName -k PatientID
-              -k PatientBirthDate -k PatientSex -k StudyInstanceUID -k StudyID
-              -k NumberOfStudyRelatedSeries -k NumberOfStudyRelatedInstances)
+  # The first sample of each shape, as find_client's sample 0 (lib.sh).
+  bench_find_keys "$index"
   run_findscu() {  # label, keys...
     local label=$1; shift
     local start end

@@ -105,3 +105,24 @@ bench_stow() {
     [[ $code == 200 ]] || { echo "STOW to $1 answered $code" >&2; exit 1; }
   done
 }
+
+# bench_find_keys INDEX: the sample keys of the findscu runs of the C-FIND
+# benchmarks (find_bench.sh, find_callgrind.sh), from the first study of the
+# synthetic index: sets study_uid, series_uid, pid, name_prefix, date,
+# accession, month_end and study_keys (the study level's return keys).
+bench_find_keys() {
+  local db="file:$1?mode=ro" row
+  study_uid=$(sqlite3 "$db" "SELECT study_instance_uid FROM studies LIMIT 1")
+  series_uid=$(sqlite3 "$db" \
+    "SELECT series_instance_uid FROM series WHERE study_pk = (SELECT study_pk FROM studies LIMIT 1) ORDER BY series_number LIMIT 1")
+  row=$(sqlite3 -separator ' ' "$db" \
+    "SELECT p.patient_id, substr(p.patient_name, 1, instr(p.patient_name, '^') + 1), st.study_date, st.accession_number FROM studies st JOIN patients p USING (patient_pk) LIMIT 1")
+  read -r pid name_prefix date accession <<< "$row"
+  month_end=$(date -u -d "${date:0:6}01 +1 month -1 day" +%Y%m%d)
+  # Return keys first: findscu lets a later -k of the same tag override an
+  # earlier one, so the matching key must come last.
+  study_keys=(-k QueryRetrieveLevel=STUDY -k StudyDate -k StudyTime -k AccessionNumber -k ModalitiesInStudy
+              -k ReferringPhysicianName -k StudyDescription -k PatientName -k PatientID
+              -k PatientBirthDate -k PatientSex -k StudyInstanceUID -k StudyID
+              -k NumberOfStudyRelatedSeries -k NumberOfStudyRelatedInstances)
+}

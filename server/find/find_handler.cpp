@@ -3,43 +3,73 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmnet/cond.h>
+
+#include <memory>
 #include <optional>
 
 #include "catalog/common/log.h"
 #include "server/association/association_socket.h"
 #include "server/dimse/request_refusal.h"
+#include "server/find/pending_response_writer.h"
 #include "server/listener/guarded_connection.h"
 #include "server/metrics/server_metrics.h"
 
 namespace pixeldex::server {
 namespace {
 
-// The state of one C-FIND across the provider's callbacks.
-struct FindSession {
-  FindQuery* query = nullptr;
-  // Gathers the pending responses into few writes; nullptr when the
-  // connection has none.
-  WriteCoalescer* writes = nullptr;
-};
-
-void FindCallback(void* data, OFBool cancelled, T_DIMSE_C_FindRQ* rq, DcmDataset* identifier,
-                  int response_count, T_DIMSE_C_FindRSP* response, DcmDataset** response_ids,
-                  DcmDataset** status_detail) {
-  auto& s = *static_cast<FindSession*>(data);
-  *response_ids = nullptr;
-  *status_detail = nullptr;
-  std::optional<FindAnswer> refused;
-  if (response_count == 1) refused = s.query->Start(rq->AffectedSOPClassUID, identifier);
-  FindAnswer answer = refused ? std::move(*refused) : s.query->Next(cancelled);
-  response->DimseStatus = answer.status;
-  if (answer.pending()) {
-    *response_ids = answer.identifier.release();  // DIMSE_findProvider deletes it after sending
-    return;
+// The C-FIND provider loop, as DIMSE_findProvider runs it (DCMTK 3.6.7,
+// dimfind.cc): the identifier, then per response DCMTK's zero-timeout
+// C-CANCEL check and the query's next answer, until a final one. Pending
+// responses whose identifier the query encoded go out through `pending`,
+// the others through DIMSE_sendFindResponse. The pending responses held so
+// far are written out before the final response, which goes out at once.
+OFCondition ProvideFind(T_ASC_Association* assoc, T_DIMSE_C_FindRQ& request,
+                        T_ASC_PresentationContextID pres_id, FindQuery& query,
+                        WriteCoalescer* writes) {
+  T_ASC_PresentationContextID data_pres_id = 0;
+  DcmDataset* received = nullptr;
+  OFCondition cond = DIMSE_receiveDataSetInMemory(assoc, DIMSE_BLOCKING, 0, &data_pres_id,
+                                                  &received, nullptr, nullptr);
+  std::unique_ptr<DcmDataset> identifier(received);
+  if (cond.bad()) return cond;
+  if (data_pres_id != pres_id) {
+    return makeDcmnetCondition(DIMSEC_INVALIDPRESENTATIONCONTEXTID, OF_error,
+                               "DIMSE: Presentation Contexts of Command and Data Differ");
   }
-  // The pending responses held so far are written first, and the final one
-  // goes out the moment DCMTK writes it.
-  if (s.writes != nullptr) s.writes->Release();
-  *status_detail = ErrorCommentDetail(answer.comment).release();
+  PendingResponseWriter pending(assoc, pres_id, request);
+  for (bool first = true;; first = false) {
+    cond = DIMSE_checkForCancelRQ(assoc, pres_id, request.MessageID);
+    const bool cancelled = cond.good();
+    if (!cancelled && cond != DIMSE_NODATAAVAILABLE) return cond;
+    std::optional<FindAnswer> refused;
+    if (first) refused = query.Start(request.AffectedSOPClassUID, identifier.get());
+    FindAnswer answer = refused ? std::move(*refused) : query.Next(cancelled);
+    T_DIMSE_C_FindRSP response{};
+    response.DimseStatus = answer.status;
+    if (answer.pending()) {
+      cond = answer.identifier == nullptr
+                 ? pending.Send(answer.status, answer.encoded_identifier)
+                 : DIMSE_sendFindResponse(assoc, pres_id, &request, &response,
+                                          answer.identifier.get(), nullptr);
+      if (cond.bad()) return cond;
+      continue;
+    }
+    if (writes != nullptr) writes->Release();
+    const std::unique_ptr<DcmDataset> detail = ErrorCommentDetail(answer.comment);
+    return DIMSE_sendFindResponse(assoc, pres_id, &request, &response, nullptr, detail.get());
+  }
+}
+
+// The transfer syntax of presentation context `pres_id`, if accepted.
+std::optional<E_TransferSyntax> TransferSyntaxOf(T_ASC_Association* assoc,
+                                                 T_ASC_PresentationContextID pres_id) {
+  T_ASC_PresentationContext context;
+  if (ASC_findAcceptedPresentationContext(assoc->params, pres_id, &context).bad()) {
+    return std::nullopt;
+  }
+  return DcmXfer(context.acceptedTransferSyntax).getXfer();
 }
 
 // While it lives, a write to the association's socket that blocks (the
@@ -75,26 +105,25 @@ class SendTimeLimit {
 
 OFCondition HandleFindRequest(T_ASC_Association* assoc, T_DIMSE_Message& request,
                               T_ASC_PresentationContextID pres_id, const FindContext& context) {
-  FindSession session;
-  session.writes = WriteCoalescerOf(assoc);
-  FindQuery query(context, [&session] {
-    if (session.writes != nullptr) session.writes->FlushIfStale();
+  WriteCoalescer* writes = WriteCoalescerOf(assoc);
+  FindQuery query(context, [writes] {
+    if (writes != nullptr) writes->FlushIfStale();
   });
-  session.query = &query;
-  if (session.writes != nullptr) session.writes->Hold();
+  if (const auto syntax = TransferSyntaxOf(assoc, pres_id)) {
+    if (const auto encoding = IdentifierSyntaxFor(*syntax)) query.EncodeIdentifiers(*encoding);
+  }
+  if (writes != nullptr) writes->Hold();
   OFCondition cond;
   {
     SendTimeLimit send_limit(assoc, context.time_limit);
-    cond = DIMSE_findProvider(assoc, pres_id, &request.msg.CFindRQ, FindCallback, &session,
-                              DIMSE_BLOCKING, 0);
+    cond = ProvideFind(assoc, request.msg.CFindRQ, pres_id, query, writes);
   }
   // A network failure can end the exchange before Finish: either way, the
   // association's later messages go straight out. The coalescer is looked up
   // again: when the exchange failed, DCMTK may have closed the connection and
   // destroyed it with its coalescer (ASan: heap-use-after-free in
   // SlowPeerE2eTest.FindRequestWhoseIdentifierNeverComesIsDropped).
-  if (WriteCoalescer* writes = WriteCoalescerOf(assoc)) writes->Release();
-  session.writes = nullptr;
+  if (WriteCoalescer* held = WriteCoalescerOf(assoc)) held->Release();
   const std::string peer = assoc->params->DULparams.callingPresentationAddress;
   if (cond.bad() && query.TimedOut()) {
     LogWarning({{"calling_aet", context.calling_ae},

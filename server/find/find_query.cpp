@@ -75,11 +75,15 @@ FindAnswer FindQuery::Next(bool cancelled) {
     return Final(STATUS_FIND_Failed_UnableToProcess, next.status().message());
   }
   if (next->has_value()) {
-    auto dataset = MatchToDataset(**next);
-    if (!dataset.ok()) return Final(STATUS_FIND_Failed_UnableToProcess, dataset.status().message());
-    ++matches_;
     FindAnswer answer;
-    answer.identifier = std::move(dataset).value();
+    if (!syntax_ || !EncodeIdentifier(**next, *syntax_, &answer.encoded_identifier)) {
+      auto dataset = MatchToDataset(**next);
+      if (!dataset.ok()) {
+        return Final(STATUS_FIND_Failed_UnableToProcess, dataset.status().message());
+      }
+      answer.identifier = std::move(dataset).value();
+    }
+    ++matches_;
     answer.status = cursor_->unsupported_matching()
                         ? STATUS_FIND_Pending_WarningUnsupportedOptionalKeys  // FF01
                         : STATUS_FIND_Pending_MatchesAreContinuing;           // FF00

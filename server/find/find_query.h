@@ -42,6 +42,7 @@
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_options.h"
 #include "catalog/query/index_reader.h"
+#include "server/find/identifier_encoder.h"
 #include "server/metrics/metric_types.h"
 
 namespace pixeldex::server {
@@ -63,10 +64,13 @@ struct FindContext {
   metrics::LabeledCounter* responses = nullptr;
 };
 
-// One C-FIND response: a pending one carries a match's identifier, a final
-// one may carry an Error Comment (0000,0902).
+// One C-FIND response: a pending one carries a match's identifier, either
+// already encoded (when FindQuery::EncodeIdentifiers was given a syntax and
+// the match allows it) or as a DcmDataset; a final one may carry an Error
+// Comment (0000,0902).
 struct FindAnswer {
   Uint16 status = STATUS_Success;
+  std::string encoded_identifier;  // empty: `identifier` holds it
   std::unique_ptr<DcmDataset> identifier;
   std::string comment;
 
@@ -87,6 +91,9 @@ class FindQuery {
   // After Start() succeeded: the next response; `cancelled` when a C-CANCEL
   // arrived before it. Once an answer is final, the index is released.
   FindAnswer Next(bool cancelled);
+  // Pending answers carry their identifier encoded in `syntax` when the
+  // match allows it (identifier_encoder.h); without this call, a DcmDataset.
+  void EncodeIdentifiers(IdentifierSyntax syntax) { syntax_ = syntax; }
 
   const std::string& level() const { return level_; }  // "-" until known
   size_t matches() const { return matches_; }
@@ -104,6 +111,7 @@ class FindQuery {
   std::function<void()> while_searching_;
   std::chrono::steady_clock::time_point deadline_;
   std::optional<query::FindCursor> cursor_;
+  std::optional<IdentifierSyntax> syntax_;
   std::string level_ = "-";
   size_t matches_ = 0;
   Uint16 final_status_ = STATUS_FIND_Success;

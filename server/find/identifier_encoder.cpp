@@ -1,0 +1,155 @@
+#include "server/find/identifier_encoder.h"
+
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+
+namespace pixeldex::server {
+namespace {
+
+enum class ValueKind { kText, kUid, kUnsigned16, kSigned16, kUnsigned32, kSigned32 };
+
+struct VrInfo {
+  ValueKind kind;
+  // PS3.5 7.1.2 Table 7.1-1: a 2-byte reserved field and a 4-byte length in
+  // Explicit VR; every other VR has a 2-byte length.
+  bool long_length;
+};
+
+// The VRs encoded here; any other (SQ, OB, FL, AT, ...) is left to DcmDataset.
+std::optional<VrInfo> InfoOf(std::string_view vr) {
+  if (vr.size() != 2) return std::nullopt;
+  static constexpr struct {
+    char name[3];
+    VrInfo info;
+  } kVrs[] = {
+      {"AE", {ValueKind::kText, false}}, {"AS", {ValueKind::kText, false}},
+      {"CS", {ValueKind::kText, false}}, {"DA", {ValueKind::kText, false}},
+      {"DS", {ValueKind::kText, false}}, {"DT", {ValueKind::kText, false}},
+      {"IS", {ValueKind::kText, false}}, {"LO", {ValueKind::kText, false}},
+      {"LT", {ValueKind::kText, false}}, {"PN", {ValueKind::kText, false}},
+      {"SH", {ValueKind::kText, false}}, {"ST", {ValueKind::kText, false}},
+      {"TM", {ValueKind::kText, false}}, {"UC", {ValueKind::kText, true}},
+      {"UR", {ValueKind::kText, true}},  {"UT", {ValueKind::kText, true}},
+      {"UI", {ValueKind::kUid, false}},  {"US", {ValueKind::kUnsigned16, false}},
+      {"SS", {ValueKind::kSigned16, false}}, {"UL", {ValueKind::kUnsigned32, false}},
+      {"SL", {ValueKind::kSigned32, false}},
+  };
+  for (const auto& v : kVrs) {
+    if (vr[0] == v.name[0] && vr[1] == v.name[1]) return v.info;
+  }
+  return std::nullopt;
+}
+
+void PutLe(std::string* out, uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+}
+
+// One value of a binary integer VR, as DCMTK's putString reads it from the
+// text; only plain decimal digits (a '-' for the signed VRs) within range,
+// so that no parser leniency can make the two paths differ.
+template <typename T>
+bool PutInteger(std::string_view text, std::string* out) {
+  if (text.empty() || text.front() == '+') return false;
+  if constexpr (std::numeric_limits<T>::is_signed) {
+    int64_t parsed = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    if (ec != std::errc() || end != text.data() + text.size()) return false;
+    if (parsed < std::numeric_limits<T>::min() || parsed > std::numeric_limits<T>::max()) {
+      return false;
+    }
+    PutLe(out, static_cast<uint64_t>(static_cast<T>(parsed)), sizeof(T));
+  } else {
+    uint64_t parsed = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    if (ec != std::errc() || end != text.data() + text.size()) return false;
+    if (parsed > std::numeric_limits<T>::max()) return false;
+    PutLe(out, parsed, sizeof(T));
+  }
+  return true;
+}
+
+// The value field of one attribute (PS3.5 6.2: values joined by '\',
+// padded to even length with a space, or NUL for UI; PS3.5 6.4: binary
+// values in little endian). False when DcmDataset must encode it.
+bool PutValue(const query::ResponseAttribute& a, ValueKind kind, std::string* value) {
+  if (kind == ValueKind::kText || kind == ValueKind::kUid) {
+    for (size_t k = 0; k < a.values.size(); ++k) {
+      const std::string& v = a.values[k];
+      // DcmDataset's path puts the joined value as a C string (a NUL ends
+      // it) and DCMTK corrects spaces in UIDs.
+      if (v.find('\0') != std::string::npos) return false;
+      if (kind == ValueKind::kUid && v.find(' ') != std::string::npos) return false;
+      if (k > 0) value->push_back('\\');
+      value->append(v);
+    }
+    if (value->size() % 2 != 0) value->push_back(kind == ValueKind::kUid ? '\0' : ' ');
+    return true;
+  }
+  // An empty value is a zero-length element; a multi-valued one may not
+  // have empty values.
+  if (a.values.size() == 1 && a.values.front().empty()) return true;
+  for (const std::string& v : a.values) {
+    bool ok = false;
+    switch (kind) {
+      case ValueKind::kUnsigned16: ok = PutInteger<uint16_t>(v, value); break;
+      case ValueKind::kSigned16: ok = PutInteger<int16_t>(v, value); break;
+      case ValueKind::kUnsigned32: ok = PutInteger<uint32_t>(v, value); break;
+      case ValueKind::kSigned32: ok = PutInteger<int32_t>(v, value); break;
+      default: break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<IdentifierSyntax> IdentifierSyntaxFor(E_TransferSyntax transfer_syntax) {
+  switch (transfer_syntax) {
+    case EXS_LittleEndianImplicit: return IdentifierSyntax::kImplicitLittle;
+    case EXS_LittleEndianExplicit: return IdentifierSyntax::kExplicitLittle;
+    default: return std::nullopt;
+  }
+}
+
+bool EncodeIdentifier(const query::FindMatch& match, IdentifierSyntax syntax, std::string* out) {
+  // DIMSE refuses to send an empty data set.
+  if (match.attributes.empty()) return false;
+  const size_t start = out->size();
+  std::string value;
+  const query::ResponseAttribute* previous = nullptr;
+  for (const query::ResponseAttribute& a : match.attributes) {
+    // PS3.5 7.1: ascending tag order, each tag once. Group lengths
+    // (gggg,0000), which DCMTK recalculates, and the item and padding tags
+    // stay with DcmDataset.
+    const bool in_order = previous == nullptr || previous->tag < a.tag;
+    const auto info = InfoOf(a.vr);
+    value.clear();
+    if (!in_order || !info || a.tag.element == 0x0000 || a.tag.group == 0xFFFE ||
+        a.tag.group == 0xFFFC || !a.items.empty() || !PutValue(a, info->kind, &value) ||
+        value.size() > (info->long_length ? 0xFFFFFFFEu : 0xFFFEu)) {
+      out->resize(start);
+      return false;
+    }
+    previous = &a;
+    PutLe(out, a.tag.group, 2);
+    PutLe(out, a.tag.element, 2);
+    if (syntax == IdentifierSyntax::kExplicitLittle) {
+      out->append(a.vr, 0, 2);
+      if (info->long_length) {
+        PutLe(out, 0, 2);
+        PutLe(out, value.size(), 4);
+      } else {
+        PutLe(out, value.size(), 2);
+      }
+    } else {
+      PutLe(out, value.size(), 4);  // PS3.5 7.1.3
+    }
+    out->append(value);
+  }
+  return true;
+}
+
+}  // namespace pixeldex::server
