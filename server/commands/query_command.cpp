@@ -16,7 +16,7 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* kQueryDescription =
     "Run one SQL statement over the index and print its result. The index is opened\n"
     "read-only (SQLITE_OPEN_READONLY, PRAGMA query_only, and an authorizer that allows\n"
     "only reads): INSERT, UPDATE, DELETE, CREATE, DROP, ATTACH, DETACH, transactions\n"
@@ -53,7 +53,7 @@ constexpr const char* kExamples =
     "  pixeldex query \"PRAGMA table_info(instances)\"\n"
     "  pixeldex query - < report.sql\n";
 
-struct Options {
+struct QueryOptions {
   index::OutputFormat format = index::OutputFormat::kTable;
   std::string output;
 };
@@ -86,20 +86,16 @@ class OutputFile {
   bool committed_ = false;
 };
 
-int Fail(const Status& status) {
-  std::fprintf(stderr, "pixeldex query: %s\n", status.message().c_str());
-  return 1;
-}
-
 }  // namespace
 
 int RunQuery(int argc, char** argv) {
-  ArgParser parser("pixeldex query [--config FILE | --index FILE] [--format FORMAT] "
-                   "[--output FILE] \"SQL\"",
-                   kDescription);
+  ArgParser parser(
+      "pixeldex query [--config FILE | --index FILE] [--format FORMAT] "
+      "[--output FILE] \"SQL\"",
+      kQueryDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
-  Options options;
+  QueryOptions options;
   parser.Option("--format", "FORMAT", "table (default), csv, json or jsonl",
                 [&](const std::string& v) {
                   auto format = index::ParseOutputFormat(v);
@@ -128,18 +124,19 @@ int RunQuery(int argc, char** argv) {
   }
 
   auto query = index::ReadOnlyQuery::Open(settings->storage.index);
-  if (!query.ok()) return Fail(query.status());
+  if (!query.ok()) return ReportFailure("query", query.status());
 
   std::unique_ptr<OutputFile> file;
   if (!options.output.empty()) {
     file = std::make_unique<OutputFile>(options.output);
-    if (!file->ok()) return Fail(Status::IoError("cannot create " + options.output));
+    if (!file->ok())
+      return ReportFailure("query", Status::IoError("cannot create " + options.output));
   }
   std::ostream& out = file ? file->stream() : std::cout;
   auto sink = index::MakeResultFormatter(options.format, out);
   Status status = query->Run(sql, *sink);
   if (status.ok() && file) status = file->Commit();
-  if (!status.ok()) return Fail(status);
+  if (!status.ok()) return ReportFailure("query", status);
   return 0;
 }
 
