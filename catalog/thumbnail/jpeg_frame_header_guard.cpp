@@ -4,12 +4,11 @@
 
 #include <algorithm>
 
+#include "catalog/thumbnail/byte_order.h"
 #include "catalog/thumbnail/jpeg_marker_guard.h"
 
 namespace pixeldex::thumbnail {
 namespace {
-
-uint16_t Be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
 
 // T.81 B.2.2: SOFn marker (2), Lf (2), P (1), Y (2), X (2), Nf (1).
 constexpr size_t kFrameHeaderBytes = 10;
@@ -25,8 +24,8 @@ std::optional<std::string> JpegFrameHeaderProblem(const uint8_t* data, size_t si
   }
   const uint8_t* header = data + *at;
   const unsigned precision = header[4];
-  const uint64_t lines = Be16(header + 5);
-  const uint64_t columns = Be16(header + 7);
+  const uint64_t lines = BigEndian16(header + 5);
+  const uint64_t columns = BigEndian16(header + 7);
   const uint64_t components = header[9];
   // T.81 B.2.2 Table B.2: P is 8 or 12 (DCT), 2..16 (lossless).
   if (precision < 2 || precision > 16) {

@@ -1,9 +1,9 @@
 #include "catalog/thumbnail/jpeg_marker_guard.h"
 
+#include "catalog/thumbnail/byte_order.h"
+
 namespace pixeldex::thumbnail {
 namespace {
-
-uint16_t Be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
 
 struct ScanEnd {
   bool terminates = true;
@@ -14,7 +14,7 @@ ScanEnd ScanAsDcmtk(const uint8_t* data, size_t size) {
   // ITU T.81 B.1.1.3 markers, walked as DCMTK 3.6.7 walks them.
   size_t offset = 0;
   while (offset + 4 < size) {
-    const uint16_t marker = Be16(data + offset);
+    const uint16_t marker = BigEndian16(data + offset);
     if (marker == 0xFF01) return {false, std::nullopt};  // TEM: DCMTK does not advance
     const bool frame_header = marker >= 0xFFC0 && marker <= 0xFFCF && marker != 0xFFC4 &&
                               marker != 0xFFC8 && marker != 0xFFCC;
@@ -25,7 +25,7 @@ ScanEnd ScanAsDcmtk(const uint8_t* data, size_t size) {
                (data[offset] == 0xFF && data[offset + 1] > 0x02 && data[offset + 1] <= 0xBF)) {
       offset += 2;  // RSTn, SOI, EOI, reserved: no length
     } else if (marker >= 0xFFC4 && marker <= 0xFFFE) {
-      offset += Be16(data + offset + 2) + 2u;  // a segment with a length
+      offset += BigEndian16(data + offset + 2) + 2u;  // a segment with a length
     } else {
       return {};  // not a marker: DCMTK stops with an error
     }

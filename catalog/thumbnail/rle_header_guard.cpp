@@ -2,16 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "catalog/thumbnail/byte_order.h"
+
 namespace pixeldex::thumbnail {
 namespace {
 
 constexpr size_t kHeaderBytes = 64;  // PS3.5 G.5: sixteen 32-bit values
 constexpr uint32_t kMaxSegments = 15;
-
-uint32_t LittleEndian32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
-         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
-}
 
 }  // namespace
 

@@ -31,6 +31,11 @@ ParsedCommandLine ParseCommandLine(ArgParser& parser, const SettingsOptions& set
   return result;
 }
 
+int ReportFailure(const std::string& name, const Status& status) {
+  std::fprintf(stderr, "pixeldex %s: %s\n", name.c_str(), status.message().c_str());
+  return 1;
+}
+
 Status ParseJobs(const std::string& text, int* jobs) {
   try {
     size_t used = 0;

@@ -33,6 +33,10 @@ ParsedCommandLine ParseCommandLine(ArgParser& parser, const SettingsOptions& set
                                    const std::string& epilogue,
                                    const PositionalCheck& check = NoPositionalArguments);
 
+// Reports a failure at run time of subcommand `name` on stderr as
+// "pixeldex <name>: <message>"; returns the exit code for it, 1.
+int ReportFailure(const std::string& name, const Status& status);
+
 // Parses --jobs N: a number of threads from 1 to 1024.
 Status ParseJobs(const std::string& text, int* jobs);
 

@@ -13,7 +13,7 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* kCheckDescription =
     "Verify the archive: walk the storage tree, hash every file and compare it with the\n"
     "index, and check that the file of every row exists, also of files imported with\n"
     "--in-place from outside the storage root. Nothing is changed. Problems:\n"
@@ -33,7 +33,7 @@ constexpr const char* kDescription =
     "again, or accept the file as it is with 'pixeldex reindex --accept-changed'.\n"
     "See README, \"Crash safety and reconciliation\".";
 
-constexpr const char* kEpilogue =
+constexpr const char* kCheckEpilogue =
     "\noutput:\n"
     "  stdout: one row per problem (columns problem, sop_instance_uid, path, detail) in\n"
     "  the chosen format, and with --format table a last line with the totals (files,\n"
@@ -89,7 +89,7 @@ Status Print(const reconcile::CheckReport& report, index::OutputFormat format) {
 }  // namespace
 
 int RunCheck(int argc, char** argv) {
-  ArgParser parser("pixeldex check [options]", kDescription);
+  ArgParser parser("pixeldex check [options]", kCheckDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
   index::OutputFormat format = index::OutputFormat::kTable;
@@ -102,7 +102,7 @@ int RunCheck(int argc, char** argv) {
                 });
 
   ParsedCommandLine command_line =
-      ParseCommandLine(parser, settings_options, argc, argv, "check", kEpilogue);
+      ParseCommandLine(parser, settings_options, argc, argv, "check", kCheckEpilogue);
   if (!command_line.settings) return command_line.exit_code;
   const Settings& settings = *command_line.settings;
   auto report = reconcile::CheckArchive(storage::StorageLayout(settings.storage.root),

@@ -20,7 +20,7 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* kDeleteDescription =
     "Delete stored instances: their files and their rows. Select with --where, an SQL\n"
     "condition over the view instance_details checked read-only like 'pixeldex query',\n"
     "or with UIDs (each a Study, Series or SOP Instance UID; a patient: --where\n"
@@ -34,7 +34,7 @@ constexpr const char* kDescription =
     "Instances of a protected study ('pixeldex protect') are refused and kept: the\n"
     "refusal is logged with the user and the study; 'pixeldex unprotect' it first.";
 
-constexpr const char* kEpilogue =
+constexpr const char* kDeleteEpilogue =
     "\nexit status:\n"
     "  0  every selected instance was deleted (or listed, with --dry-run)\n"
     "  1  something failed or was refused (listed on stderr), or a UID selected nothing\n"
@@ -44,7 +44,7 @@ constexpr const char* kEpilogue =
     "  pixeldex delete --dry-run --where \"study_date < '20100101'\"\n"
     "  pixeldex delete --reason \"consent withdrawn, ticket 4711\" 1.2.840.113619.2.55.3.1234\n";
 
-struct Options {
+struct DeleteOptions {
   std::string where;
   std::string reason;
   bool dry_run = false;
@@ -57,7 +57,7 @@ std::string OsUser() {
   return "uid " + std::to_string(::geteuid());
 }
 
-Status CheckUsage(const Options& options, const std::vector<std::string>& uids) {
+Status CheckDeleteUsage(const DeleteOptions& options, const std::vector<std::string>& uids) {
   if (options.where.empty() == uids.empty()) {
     return Status::InvalidArgument("give either --where EXPR or UIDs (one of them)");
   }
@@ -94,19 +94,14 @@ Result<size_t> RefuseProtected(const std::string& index_path, const std::string&
   return before - selection.instances.size();
 }
 
-int Fail(const Status& status) {
-  std::fprintf(stderr, "pixeldex delete: %s\n", status.message().c_str());
-  return 1;
-}
-
 }  // namespace
 
 int RunDelete(int argc, char** argv) {
   ArgParser parser("pixeldex delete [--dry-run] [--reason TEXT] (--where EXPR | UID...)",
-                   kDescription);
+                   kDeleteDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
-  Options options;
+  DeleteOptions options;
   parser.Flag("--dry-run", "list what would be deleted; change nothing", [&] {
     options.dry_run = true;
     return Status::Ok();
@@ -123,14 +118,14 @@ int RunDelete(int argc, char** argv) {
                                    : Status::Ok();
                 });
   ParsedCommandLine command_line = ParseCommandLine(
-      parser, settings_options, argc, argv, "delete", kEpilogue,
-      [&](const std::vector<std::string>& uids) { return CheckUsage(options, uids); });
+      parser, settings_options, argc, argv, "delete", kDeleteEpilogue,
+      [&](const std::vector<std::string>& uids) { return CheckDeleteUsage(options, uids); });
   if (!command_line.settings) return command_line.exit_code;
   const Settings& settings = *command_line.settings;
 
   auto selected =
       exporting::SelectFromIndex(settings.storage.index, options.where, command_line.positional);
-  if (!selected.ok()) return Fail(selected.status());
+  if (!selected.ok()) return ReportFailure("delete", selected.status());
   exporting::Selection& selection = *selected;
   const size_t selected_count = selection.instances.size();
   for (const std::string& uid : selection.unmatched_uids) {
@@ -145,7 +140,7 @@ int RunDelete(int argc, char** argv) {
   }
   const std::string user = OsUser();
   const auto refused = RefuseProtected(settings.storage.index, user, selection);
-  if (!refused.ok()) return Fail(refused.status());
+  if (!refused.ok()) return ReportFailure("delete", refused.status());
   size_t failed = 0;
   if (options.dry_run) {
     for (const auto& instance : selection.instances) {

@@ -23,7 +23,7 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* kExportDescription =
     "Export stored instances to a folder (--out DIR), a zip archive of the same\n"
     "content (--zip FILE, streamed: never held whole) or a remote AE by C-STORE (--to\n"
     "AET=HOST:PORT; each instance that fails is listed), one file each, plus (not with\n"
@@ -58,7 +58,7 @@ constexpr const char* kDescription =
     "(Study/Series Description, Image Comments, ...) with the patient's and staff names,\n"
     "IDs, accession number, institution and dates of the same instance removed.";
 
-constexpr const char* kEpilogue =
+constexpr const char* kExportEpilogue =
     "\nexit status:\n"
     "  0  every selected instance was exported (or left out as asked)\n"
     "  1  something failed (listed on stderr), or a UID selected nothing\n"
@@ -73,7 +73,7 @@ constexpr const char* kEpilogue =
     "      --project-key \"$KEY\" --mapping private/mapping.csv --retain-dates-modified \\\n"
     "      --clean-descriptors\n";
 
-struct Options {
+struct ExportOptions {
   std::string where;
   std::string out;
   std::string zip;
@@ -96,7 +96,7 @@ bool IsInside(const std::filesystem::path& path, const std::filesystem::path& fo
   return !rel.empty() && *rel.begin() != "..";
 }
 
-Status CheckUsage(const Options& options, const std::vector<std::string>& uids) {
+Status CheckExportUsage(const ExportOptions& options, const std::vector<std::string>& uids) {
   if (!options.out.empty() + !options.zip.empty() + options.to.has_value() != 1) {
     return Status::InvalidArgument("give one destination: --out DIR, --zip FILE or --to "
                                    "AET=HOST:PORT");
@@ -168,7 +168,7 @@ void PrintRenderings(const exporting::ExportReport& report) {
 }
 
 Result<std::unique_ptr<exporting::ExportDestination>> OpenDestination(
-    const Options& options, const Settings& settings,
+    const ExportOptions& options, const Settings& settings,
     const std::vector<exporting::SelectedInstance>& instances) {
   if (options.to) {
     StoreAssociationOptions association;
@@ -193,11 +193,6 @@ Result<std::unique_ptr<exporting::ExportDestination>> OpenDestination(
       std::make_unique<exporting::FolderDestination>(options.out));
 }
 
-int Fail(const Status& status) {
-  std::fprintf(stderr, "pixeldex export: %s\n", status.message().c_str());
-  return 1;
-}
-
 }  // namespace
 
 int RunExport(int argc, char** argv) {
@@ -206,10 +201,10 @@ int RunExport(int argc, char** argv) {
       "       (--out DIR [--dicomdir] | --zip FILE | --to AET=HOST:PORT)\n"
       "       [--layout storage|tree] [--render png|jpeg[:SIZE]]\n"
       "       [--deidentify --project-key KEY [--mapping FILE] [--retain-...]]",
-      kDescription);
+      kExportDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
-  Options options;
+  ExportOptions options;
   parser.Option("--where", "EXPR", "an SQL condition over the view instance_details",
                 [&](const std::string& v) {
                   options.where = v;
@@ -291,20 +286,20 @@ int RunExport(int argc, char** argv) {
           &options.include_burned_in);
 
   ParsedCommandLine command_line = ParseCommandLine(
-      parser, settings_options, argc, argv, "export", kEpilogue,
-      [&](const std::vector<std::string>& uids) { return CheckUsage(options, uids); });
+      parser, settings_options, argc, argv, "export", kExportEpilogue,
+      [&](const std::vector<std::string>& uids) { return CheckExportUsage(options, uids); });
   if (!command_line.settings) return command_line.exit_code;
   const Settings& settings = *command_line.settings;
 
   auto selection =
       exporting::SelectFromIndex(settings.storage.index, options.where, command_line.positional);
-  if (!selection.ok()) return Fail(selection.status());
+  if (!selection.ok()) return ReportFailure("export", selection.status());
 
   // DCMTK's own log (a line per DICOMDIR file, its warnings) only when
   // debugging: what fails is listed by the export itself.
   ConfigureBatchLog(settings);
   auto destination = OpenDestination(options, settings, selection->instances);
-  if (!destination.ok()) return Fail(destination.status());
+  if (!destination.ok()) return ReportFailure("export", destination.status());
   const storage::StorageLayout layout(settings.storage.root);
   exporting::CopyingWriter copying;
   const deidentify::KeyedPseudonyms keys(options.project_key);

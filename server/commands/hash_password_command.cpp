@@ -14,7 +14,7 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr char kDescription[] =
+constexpr char kHashPasswordDescription[] =
     R"(Print the salted hash of a password for http.users, read as the first line of
 standard input (not an argument, which other users could see in the process
 list):
@@ -36,7 +36,7 @@ Examples:
 }  // namespace
 
 int RunHashPassword(int argc, char** argv) {
-  ArgParser parser("pixeldex hash-password [--iterations N] [--token]", kDescription);
+  ArgParser parser("pixeldex hash-password [--iterations N] [--token]", kHashPasswordDescription);
   int iterations = kDefaultPasswordIterations;
   bool token = false;
   parser.Option("--iterations", "N", "PBKDF2 iterations (at least 1000; default 600000)",

@@ -17,7 +17,7 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* kImportDescription =
     "Catalog the DICOM files below each DIR (recursively) into the archive, using every\n"
     "core. Each file takes the same path as an instance received over the network:\n"
     "validated, its header extracted, a thumbnail rendered, stored, indexed. A file\n"
@@ -53,7 +53,7 @@ constexpr const char* kDescription =
     "(SHA-256) of its path relative to DIR, so no file is cataloged twice and no\n"
     "shard reads another's files; rerunning a shard resumes it as above.";
 
-constexpr const char* kEpilogue =
+constexpr const char* kImportEpilogue =
     "\noutput:\n"
     "  On a terminal, stderr shows one progress line: files done, files/s, MB/s, ETA and\n"
     "  failures. At the end stdout gets the summary: files imported, replaced, rebuilt\n"
@@ -95,7 +95,7 @@ int Import(const Settings& settings, const std::vector<std::string>& roots,
 }  // namespace
 
 int RunImport(int argc, char** argv) {
-  ArgParser parser("pixeldex import [options] DIR...", kDescription);
+  ArgParser parser("pixeldex import [options] DIR...", kImportDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
   import::ImportOptions options;
@@ -124,18 +124,18 @@ int RunImport(int argc, char** argv) {
     return Status::Ok();
   });
 
-  ParsedCommandLine command_line = ParseCommandLine(
-      parser, settings_options, argc, argv, "import", kEpilogue,
-      [](const std::vector<std::string>& roots) {
-        if (roots.empty()) return Status::InvalidArgument("no DIR to import");
-        for (const std::string& root : roots) {
-          std::error_code ec;
-          if (!std::filesystem::exists(root, ec)) {
-            return Status::InvalidArgument(root + " does not exist");
-          }
-        }
-        return Status::Ok();
-      });
+  ParsedCommandLine command_line =
+      ParseCommandLine(parser, settings_options, argc, argv, "import", kImportEpilogue,
+                       [](const std::vector<std::string>& roots) {
+                         if (roots.empty()) return Status::InvalidArgument("no DIR to import");
+                         for (const std::string& root : roots) {
+                           std::error_code ec;
+                           if (!std::filesystem::exists(root, ec)) {
+                             return Status::InvalidArgument(root + " does not exist");
+                           }
+                         }
+                         return Status::Ok();
+                       });
   if (!command_line.settings) return command_line.exit_code;
   ConfigureBatchLog(*command_line.settings);
   options.cancel = CancelOnSignals();

@@ -18,7 +18,7 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* kQueryDescription =
     "Run one SQL statement over the index and print its result. The index is opened\n"
     "read-only (SQLITE_OPEN_READONLY, PRAGMA query_only, and an authorizer that allows\n"
     "only reads): INSERT, UPDATE, DELETE, CREATE, DROP, ATTACH, DETACH, transactions\n"
@@ -64,7 +64,7 @@ constexpr const char* kExamples =
     "  pixeldex query --index postgresql://alice@db.example:5432/pixeldex \\\n"
     "      \"SELECT modality, count(*) FROM series GROUP BY 1\"\n";
 
-struct Options {
+struct QueryOptions {
   index::OutputFormat format = index::OutputFormat::kTable;
   std::string output;
 };
@@ -107,20 +107,15 @@ Status RunOnIndex(const std::string& index, const std::string& sql, index::RowSi
   return query->Run(sql, sink);
 }
 
-int Fail(const Status& status) {
-  std::fprintf(stderr, "pixeldex query: %s\n", status.message().c_str());
-  return 1;
-}
-
 }  // namespace
 
 int RunQuery(int argc, char** argv) {
   ArgParser parser("pixeldex query [--config FILE | --index FILE|URI] [--format FORMAT] "
                    "[--output FILE] \"SQL\"",
-                   kDescription);
+                   kQueryDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
-  Options options;
+  QueryOptions options;
   parser.Option("--format", "FORMAT", "table (default), csv, json or jsonl",
                 [&](const std::string& v) {
                   auto format = index::ParseOutputFormat(v);
@@ -151,13 +146,14 @@ int RunQuery(int argc, char** argv) {
   std::unique_ptr<OutputFile> file;
   if (!options.output.empty()) {
     file = std::make_unique<OutputFile>(options.output);
-    if (!file->ok()) return Fail(Status::IoError("cannot create " + options.output));
+    if (!file->ok())
+      return ReportFailure("query", Status::IoError("cannot create " + options.output));
   }
   std::ostream& out = file ? file->stream() : std::cout;
   auto sink = index::MakeResultFormatter(options.format, out);
   Status status = RunOnIndex(settings->storage.index, sql, *sink);
   if (status.ok() && file) status = file->Commit();
-  if (!status.ok()) return Fail(status);
+  if (!status.ok()) return ReportFailure("query", status);
   return 0;
 }
 

@@ -14,7 +14,7 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* kReindexDescription =
     "Rebuild the index from the storage tree, which is the source of truth. Every file\n"
     "below the storage root (except .incoming/) is cataloged again through the same\n"
     "pipeline as a received instance, on every core: header, key attributes, file facts\n"
@@ -41,7 +41,7 @@ constexpr const char* kDescription =
     "storage root are kept while their file exists (re-run that import to refresh them).\n"
     "See README, \"Crash safety and reconciliation\".";
 
-constexpr const char* kEpilogue =
+constexpr const char* kReindexEpilogue =
     "\noutput:\n"
     "  On a terminal, stderr shows a progress line. At the end stdout gets the summary:\n"
     "  files rebuilt (cataloged again where their rows said), new (no row before), moved\n"
@@ -85,7 +85,7 @@ int Reindex(const Settings& settings, reconcile::ReconcileOptions options) {
 }  // namespace
 
 int RunReindex(int argc, char** argv) {
-  ArgParser parser("pixeldex reindex [options]", kDescription);
+  ArgParser parser("pixeldex reindex [options]", kReindexDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
   reconcile::ReconcileOptions options;
@@ -102,7 +102,7 @@ int RunReindex(int argc, char** argv) {
                 [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
 
   ParsedCommandLine command_line =
-      ParseCommandLine(parser, settings_options, argc, argv, "reindex", kEpilogue);
+      ParseCommandLine(parser, settings_options, argc, argv, "reindex", kReindexEpilogue);
   if (!command_line.settings) return command_line.exit_code;
   ConfigureBatchLog(*command_line.settings);
   options.cancel = CancelOnSignals();

@@ -22,7 +22,8 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr const char* kDescription = R"(Run the DICOM listener (SCP): C-ECHO, C-STORE into the archive, C-FIND from
+constexpr const char* kServeDescription =
+    R"(Run the DICOM listener (SCP): C-ECHO, C-STORE into the archive, C-FIND from
 the index, C-GET and C-MOVE from the archive, over plain TCP and, with
 tls.enabled, DICOM TLS; with --http also /healthz, /metrics and DICOMweb
 (QIDO-RS, WADO-RS metadata). docs/conformance.md is its DICOM Conformance
@@ -38,7 +39,7 @@ Settings, lowest precedence first: the embedded defaults, the config file
 PIXELDEX_<SECTION>_<KEY> (e.g. PIXELDEX_NETWORK_AET, PIXELDEX_STORAGE_ROOT,
 PIXELDEX_HTTP_LISTEN), then the flags below.)";
 
-constexpr const char* kEpilogue = R"(
+constexpr const char* kServeEpilogue = R"(
 output:
   stdout gets 'pixeldex http listening on ADDR:PORT' (with --http), then
   'pixeldex listening on 0.0.0.0:PORT as AET' once associations are accepted,
@@ -108,7 +109,7 @@ void ReloadOnHangup(boost::asio::signal_set& hangup, const SettingsOptions& opti
 }  // namespace
 
 int RunServe(int argc, char** argv) {
-  ArgParser parser("pixeldex serve [options]", kDescription);
+  ArgParser parser("pixeldex serve [options]", kServeDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
   auto override_with = [&](const char* key) {
@@ -142,7 +143,7 @@ int RunServe(int argc, char** argv) {
   });
 
   ParsedCommandLine command_line =
-      ParseCommandLine(parser, settings_options, argc, argv, "serve", kEpilogue);
+      ParseCommandLine(parser, settings_options, argc, argv, "serve", kServeEpilogue);
   if (!command_line.settings) return command_line.exit_code;
   const std::optional<Settings>& settings = command_line.settings;
   // DCMTK's own log only for errors, unless debugging; none with JSON logs,

@@ -17,7 +17,7 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr char kDescription[] =
+constexpr char kThumbnailDescription[] =
     R"(Write the thumbnail of the instance SOP_INSTANCE_UID, as stored in the index, to
 FILE: an 8-bit greyscale or RGB PNG of its middle frame, at most
 thumbnails.max_size pixels on its longer side. The bytes are copied verbatim;
@@ -86,7 +86,7 @@ std::string Reason(const index::ThumbnailLookup& lookup) {
 
 int RunThumbnail(int argc, char** argv) {
   ArgParser parser("pixeldex thumbnail [--config FILE | --index FILE] SOP_INSTANCE_UID -o FILE",
-                   kDescription);
+                   kThumbnailDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
   std::string output;

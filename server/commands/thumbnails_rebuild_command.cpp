@@ -31,7 +31,7 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr char kDescription[] =
+constexpr char kThumbnailsRebuildDescription[] =
     R"(Render thumbnails for instances already in the index, from their stored files,
 exactly as the server does when an image arrives (middle frame, VOI window or
 min/max fallback, area-averaged down to thumbnails.max_size, PNG). Files are
@@ -187,7 +187,7 @@ int RunThumbnails(int argc, char** argv) {
   ArgParser parser(
       "pixeldex thumbnails [--config FILE | --index FILE --storage DIR] "
       "[--missing | --all] [--max-size N] [--jobs N]",
-      kDescription);
+      kThumbnailsRebuildDescription);
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
   index::ThumbnailSelection selection = index::ThumbnailSelection::kMissing;

@@ -1,23 +1,12 @@
 #include "server/dicomweb/accept_header.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
+
+#include "server/http/header_text.h"
 
 namespace pixeldex::server {
 namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::string Trim(const std::string& text) {
-  const size_t first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(" \t") + 1 - first);
-}
 
 // Splits at `separator` outside double quotes (RFC 9110 5.6.4 quoted-string).
 std::vector<std::string> SplitOutsideQuotes(const std::string& text, char separator) {
@@ -49,17 +38,17 @@ std::string Unquote(std::string value) {
 
 std::vector<MediaRange> ParseAccept(const std::string& accept) {
   std::vector<MediaRange> ranges;
-  if (Trim(accept).empty()) return {MediaRange{"*/*"}};
+  if (TrimOws(accept).empty()) return {MediaRange{"*/*"}};
   for (const std::string& piece : SplitOutsideQuotes(accept, ',')) {
     const std::vector<std::string> fields = SplitOutsideQuotes(piece, ';');
     MediaRange range;
-    range.type = Lower(Trim(fields[0]));
+    range.type = AsciiLower(TrimOws(fields[0]));
     if (range.type.empty()) continue;
     for (size_t i = 1; i < fields.size(); ++i) {
       const size_t equals = fields[i].find('=');
       if (equals == std::string::npos) continue;
-      const std::string name = Lower(Trim(fields[i].substr(0, equals)));
-      const std::string value = Unquote(Trim(fields[i].substr(equals + 1)));
+      const std::string name = AsciiLower(TrimOws(fields[i].substr(0, equals)));
+      const std::string value = Unquote(std::string(TrimOws(fields[i].substr(equals + 1))));
       if (name == "q")
         range.quality = std::strtod(value.c_str(), nullptr);
       else
@@ -96,7 +85,7 @@ std::vector<PartChoice> MultipartPartChoices(const std::string& accept,
     }
     auto type = range.params.find("type");
     auto syntax = range.params.find("transfer-syntax");
-    choices.push_back({type == range.params.end() ? default_part_type : Lower(type->second),
+    choices.push_back({type == range.params.end() ? default_part_type : AsciiLower(type->second),
                        syntax == range.params.end() ? "" : syntax->second});
   }
   return choices;

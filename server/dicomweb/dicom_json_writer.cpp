@@ -11,7 +11,8 @@ bool IsNumberVr(const std::string& vr) {
          vr == "FL" || vr == "FD" || vr == "SV" || vr == "UV";
 }
 
-std::string_view Trim(std::string_view text) {
+// `text` without the space and NUL padding of PS3.5 6.2.
+std::string_view TrimPadding(std::string_view text) {
   const size_t begin = text.find_first_not_of(std::string_view(" \0", 2));
   if (begin == std::string_view::npos) return {};
   const size_t end = text.find_last_not_of(std::string_view(" \0", 2));
@@ -69,8 +70,8 @@ void AppendValue(std::string& out, const std::string& vr, const std::string& val
     out += "null";
   } else if (vr == "PN") {
     AppendPersonName(out, value);
-  } else if (IsNumberVr(vr) && IsJsonNumber(Trim(value))) {
-    std::string_view number = Trim(value);
+  } else if (IsNumberVr(vr) && IsJsonNumber(TrimPadding(value))) {
+    std::string_view number = TrimPadding(value);
     // "+5" and "05" are valid IS text but not JSON: IsJsonNumber refused
     // them above, so they stay strings.
     out.append(number);

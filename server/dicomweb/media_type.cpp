@@ -1,22 +1,11 @@
 #include "server/dicomweb/media_type.h"
 
-#include <cctype>
 #include <string_view>
+
+#include "server/http/header_text.h"
 
 namespace pixeldex::server {
 namespace {
-
-// RFC 9110 5.6.2: tchar.
-bool IsTokenChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 // Reads `text` from left to right.
 class Cursor {
@@ -76,7 +65,7 @@ Result<MediaType> ParseMediaType(const std::string& value) {
   const std::string_view subtype = in.Token();
   if (subtype.empty()) return Status::InvalidArgument("media type '" + value + "' has no subtype");
   MediaType media;
-  media.type = Lower(type) + "/" + Lower(subtype);
+  media.type = AsciiLower(type) + "/" + AsciiLower(subtype);
   for (;;) {
     in.SkipWhitespace();
     if (in.AtEnd()) return media;
@@ -85,7 +74,7 @@ Result<MediaType> ParseMediaType(const std::string& value) {
     }
     in.SkipWhitespace();
     if (in.AtEnd()) return media;  // a trailing ';' is tolerated
-    const std::string name = Lower(in.Token());
+    const std::string name = AsciiLower(in.Token());
     if (name.empty() || !in.Take('=')) {
       return Status::InvalidArgument("media type '" + value + "': malformed parameter");
     }

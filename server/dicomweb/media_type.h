@@ -13,6 +13,10 @@
 
 namespace pixeldex::server {
 
+// PS3.18 8.7.3.1: the media type of a DICOM file (PS3.10), as a STOW-RS
+// request's parts and multipart/related type parameter name it.
+inline constexpr const char* kDicomMediaType = "application/dicom";
+
 struct MediaType {
   std::string type;  // "multipart/related"
   std::map<std::string, std::string>

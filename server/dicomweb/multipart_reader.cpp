@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "server/http/header_text.h"
+
 namespace pixeldex::server {
 namespace {
 
@@ -21,23 +23,6 @@ bool IsValidBoundary(std::string_view boundary) {
   return true;
 }
 
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
-
-std::string_view TrimWhitespace(std::string_view text) {
-  const size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return {};
-  return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
-}
-
-bool IsTokenChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 // Fills `head` from a part's header lines (`section`: each line with its
 // CRLF, the empty line that ends them excluded), or says what is wrong.
 void ParseHeaderLines(std::string_view section, MultipartPartHead& head) {
@@ -51,7 +36,7 @@ void ParseHeaderLines(std::string_view section, MultipartPartHead& head) {
       return;
     }
     if ((line.front() == ' ' || line.front() == '\t') && !last_name.empty()) {
-      head.headers[last_name] += " " + std::string(TrimWhitespace(line));  // RFC 5322 2.2.3
+      head.headers[last_name] += " " + std::string(TrimOws(line));  // RFC 5322 2.2.3
       continue;
     }
     const size_t colon = line.find(':');
@@ -62,8 +47,8 @@ void ParseHeaderLines(std::string_view section, MultipartPartHead& head) {
       head.problem = "malformed part header line (no 'Name: value')";
       return;
     }
-    last_name = Lower(name);
-    head.headers[last_name] = std::string(TrimWhitespace(line.substr(colon + 1)));
+    last_name = AsciiLower(name);
+    head.headers[last_name] = std::string(TrimOws(line.substr(colon + 1)));
   }
 }
 
@@ -303,7 +288,7 @@ namespace {
 // Collects the parts of a body fed whole: each content is one view into it.
 class PartCollector : public MultipartSink {
  public:
-  explicit PartCollector(MultipartBody& body) : body_(body) {}
+  explicit PartCollector(ParsedMultipart& body) : body_(body) {}
   void PartBegin(MultipartPartHead head) override {
     MultipartPart& part = body_.parts.emplace_back();
     part.headers = std::move(head.headers);
@@ -320,15 +305,15 @@ class PartCollector : public MultipartSink {
   }
 
  private:
-  MultipartBody& body_;
+  ParsedMultipart& body_;
 };
 
 }  // namespace
 
-Result<MultipartBody> ReadMultipart(std::string_view body, std::string_view boundary) {
+Result<ParsedMultipart> ReadMultipart(std::string_view body, std::string_view boundary) {
   auto parser = MultipartParser::Create(boundary);
   if (!parser.ok()) return parser.status();
-  MultipartBody result;
+  ParsedMultipart result;
   PartCollector collector(result);
   parser->Feed(body, collector);
   PIXELDEX_RETURN_IF_ERROR(parser->Finish(collector));

@@ -134,13 +134,14 @@ struct MultipartPart {
   std::string Header(const std::string& lower_case_name) const;
 };
 
-struct MultipartBody {
+// A body read whole by ReadMultipart. (MultipartBody, multipart_body.h, writes one.)
+struct ParsedMultipart {
   std::vector<MultipartPart> parts;
   bool closed = false;  // the close delimiter was found
 };
 
 // Every part of a body held whole, each content a view into `body`
 // (MultipartParser's errors).
-Result<MultipartBody> ReadMultipart(std::string_view body, std::string_view boundary);
+Result<ParsedMultipart> ReadMultipart(std::string_view body, std::string_view boundary);
 
 }  // namespace pixeldex::server

@@ -6,20 +6,14 @@
 #include "catalog/thumbnail/frame_reader.h"
 #include "server/dicomweb/stored_file_path.h"
 #include "server/dicomweb/uid_segment.h"
+#include "server/lazy_file_load.h"
 
 namespace pixeldex::server {
-namespace {
-
-// Values longer than this stay in the file until they are read.
-constexpr Uint32 kMaxReadLength = 4096;
-
-}  // namespace
 
 Result<std::unique_ptr<DcmFileFormat>> LoadStoredFile(const std::filesystem::path& path) {
   PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(path.string()));
   auto file = std::make_unique<DcmFileFormat>();
-  const OFCondition cond =
-      file->loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxReadLength, ERM_autoDetect);
+  const OFCondition cond = LoadLeavingLargeValuesOnDisk(path, *file);
   if (cond.bad()) return Status::Corruption("cannot read " + path.string() + ": " + cond.text());
   return file;
 }

@@ -14,7 +14,6 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr const char* kDicomMediaType = "application/dicom";
 // PS3.18 Table I.2-2 (PS3.4 B.2.3).
 constexpr uint16_t kCannotUnderstand = 0xC000;
 constexpr uint16_t kOutOfResources = 0xA700;

@@ -16,8 +16,6 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr const char* kDicomMediaType = "application/dicom";
-
 // PS3.18 10.5.1.1, RFC 2387: the boundary of a multipart/related body of
 // DICOM files; otherwise the response that refuses the request.
 std::optional<HttpResponse> CheckContentType(const std::string& content_type,

@@ -25,7 +25,9 @@ constexpr uint8_t kTransferSyntax = 0x40;
 constexpr uint8_t kUserInformation = 0x50;
 constexpr uint8_t kContextHeader = 4;  // context ID, reserved, result, reserved
 
-Status Refuse(const std::string& why) { return Status::InvalidArgument("A-ASSOCIATE-RQ " + why); }
+Status InvalidAssociateRequest(const std::string& why) {
+  return Status::InvalidArgument("A-ASSOCIATE-RQ " + why);
+}
 
 // How many items of each type may appear where they do; types not listed are
 // skipped by DCMTK at linear cost and may repeat.
@@ -52,16 +54,18 @@ Status ForEachItem(std::string_view bytes, const char* where, const Limits& limi
                    const std::function<Status(uint8_t, std::string_view)>& visit) {
   std::map<uint8_t, int> seen;
   while (!bytes.empty()) {
-    if (bytes.size() < kItemHeader) return Refuse(fmt::format("{} ends inside an item header", where));
+    if (bytes.size() < kItemHeader)
+      return InvalidAssociateRequest(fmt::format("{} ends inside an item header", where));
     const auto type = static_cast<uint8_t>(bytes[0]);
     const size_t length = size_t{uint8_t(bytes[2])} << 8 | uint8_t(bytes[3]);
     if (length > bytes.size() - kItemHeader) {
-      return Refuse(fmt::format("item {:02X}H in {} runs past its end", type, where));
+      return InvalidAssociateRequest(
+          fmt::format("item {:02X}H in {} runs past its end", type, where));
     }
     const auto limit = limits.find(type);
     if (limit != limits.end() && ++seen[type] > limit->second) {
-      return Refuse(fmt::format("{} holds more than {} item(s) of type {:02X}H", where,
-                                limit->second, type));
+      return InvalidAssociateRequest(
+          fmt::format("{} holds more than {} item(s) of type {:02X}H", where, limit->second, type));
     }
     PIXELDEX_RETURN_IF_ERROR(visit(type, bytes.substr(kItemHeader, length)));
     bytes.remove_prefix(kItemHeader + length);
@@ -71,16 +75,20 @@ Status ForEachItem(std::string_view bytes, const char* where, const Limits& limi
 
 Status CheckAeTitle(std::string_view field, const char* which) {
   if (SignificantAeTitle(field)) return Status::Ok();
-  return Refuse(fmt::format("{} AE title is not a valid AE title (PS3.5 6.2)", which));
+  return InvalidAssociateRequest(
+      fmt::format("{} AE title is not a valid AE title (PS3.5 6.2)", which));
 }
 
 // PS3.8 9.3.2.2: "Presentation-context-ID values shall be odd integers
 // between 1 and 255", one per context.
 Status AddContext(std::string_view value, ProposedContexts& contexts) {
-  if (value.size() < kContextHeader) return Refuse("presentation context item is too short");
+  if (value.size() < kContextHeader)
+    return InvalidAssociateRequest("presentation context item is too short");
   const auto id = static_cast<uint8_t>(value[0]);
-  if (id % 2 == 0) return Refuse(fmt::format("presentation context ID {} is not odd", id));
-  if (contexts[id]) return Refuse(fmt::format("proposes presentation context ID {} twice", id));
+  if (id % 2 == 0)
+    return InvalidAssociateRequest(fmt::format("presentation context ID {} is not odd", id));
+  if (contexts[id])
+    return InvalidAssociateRequest(fmt::format("proposes presentation context ID {} twice", id));
   std::string abstract_syntax;
   PIXELDEX_RETURN_IF_ERROR(ForEachItem(
       value.substr(kContextHeader), "a presentation context", kInContext,
@@ -96,7 +104,8 @@ Status AddContext(std::string_view value, ProposedContexts& contexts) {
 }  // namespace
 
 Result<ProposedContexts> ScreenAssociateRequest(std::string_view body) {
-  if (body.size() < kFixedFields) return Refuse("is shorter than its fixed fields");
+  if (body.size() < kFixedFields)
+    return InvalidAssociateRequest("is shorter than its fixed fields");
   PIXELDEX_RETURN_IF_ERROR(CheckAeTitle(body.substr(kCalledAeAt, 16), "called"));
   PIXELDEX_RETURN_IF_ERROR(CheckAeTitle(body.substr(kCallingAeAt, 16), "calling"));
   ProposedContexts contexts;

@@ -8,12 +8,10 @@
 
 #include "catalog/metadata/sequence_depth.h"
 #include "catalog/storage/storage_layout.h"
+#include "server/lazy_file_load.h"
 
 namespace pixeldex::server {
 namespace {
-
-// Values longer than this stay in the file until they are sent.
-constexpr Uint32 kMaxReadLength = 4096;
 
 using Outcome = SubOperationResult::Outcome;
 
@@ -38,8 +36,7 @@ Status Load(const SubOperation& op, DcmFileFormat& file) {
   // A file stored before these checks, or changed since, costs no more to
   // refuse than to read its headers.
   PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(op.file.string()));
-  const OFCondition cond = file.loadFile(op.file.c_str(), EXS_Unknown, EGL_noChange,
-                                         kMaxReadLength, ERM_autoDetect);
+  const OFCondition cond = LoadLeavingLargeValuesOnDisk(op.file, file);
   if (cond.bad()) {
     return Status::Corruption("cannot read stored file " + op.instance->path + ": " + cond.text());
   }
