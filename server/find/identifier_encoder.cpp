@@ -5,6 +5,8 @@
 #include <limits>
 #include <string_view>
 
+#include "server/find/little_endian.h"
+
 namespace pixeldex::server {
 namespace {
 
@@ -42,10 +44,6 @@ std::optional<VrInfo> InfoOf(std::string_view vr) {
   return std::nullopt;
 }
 
-void PutLe(std::string* out, uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
 // One value of a binary integer VR, as DCMTK's putString reads it from the
 // text; only plain decimal digits (a '-' for the signed VRs) within range,
 // so that no parser leniency can make the two paths differ.
@@ -59,13 +57,13 @@ bool PutInteger(std::string_view text, std::string* out) {
     if (parsed < std::numeric_limits<T>::min() || parsed > std::numeric_limits<T>::max()) {
       return false;
     }
-    PutLe(out, static_cast<uint64_t>(static_cast<T>(parsed)), sizeof(T));
+    AppendLittleEndian(out, static_cast<uint64_t>(static_cast<T>(parsed)), sizeof(T));
   } else {
     uint64_t parsed = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
     if (ec != std::errc() || end != text.data() + text.size()) return false;
     if (parsed > std::numeric_limits<T>::max()) return false;
-    PutLe(out, parsed, sizeof(T));
+    AppendLittleEndian(out, parsed, sizeof(T));
   }
   return true;
 }
@@ -134,18 +132,18 @@ bool EncodeIdentifier(const query::FindMatch& match, IdentifierSyntax syntax, st
       return false;
     }
     previous = &a;
-    PutLe(out, a.tag.group, 2);
-    PutLe(out, a.tag.element, 2);
+    AppendLittleEndian(out, a.tag.group, 2);
+    AppendLittleEndian(out, a.tag.element, 2);
     if (syntax == IdentifierSyntax::kExplicitLittle) {
       out->append(a.vr, 0, 2);
       if (info->long_length) {
-        PutLe(out, 0, 2);
-        PutLe(out, value.size(), 4);
+        AppendLittleEndian(out, 0, 2);
+        AppendLittleEndian(out, value.size(), 4);
       } else {
-        PutLe(out, value.size(), 2);
+        AppendLittleEndian(out, value.size(), 2);
       }
     } else {
-      PutLe(out, value.size(), 4);  // PS3.5 7.1.3
+      AppendLittleEndian(out, value.size(), 4);  // PS3.5 7.1.3
     }
     out->append(value);
   }

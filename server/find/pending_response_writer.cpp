@@ -5,27 +5,25 @@
 
 #include <cstdint>
 
+#include "server/find/little_endian.h"
+
 namespace pixeldex::server {
 namespace {
 
 constexpr Uint16 kCommandField = 0x8020;     // C-FIND-RSP, PS3.7 E.1-1
 constexpr Uint16 kDataSetPresent = 0x0001;  // DIMSE_DATASET_PRESENT
 
-void PutLe(std::string* out, uint32_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
 // One Implicit VR Little Endian element (PS3.5 7.1.3).
 void PutElement(std::string* out, Uint16 element, std::string_view value) {
-  PutLe(out, 0x0000, 2);
-  PutLe(out, element, 2);
-  PutLe(out, static_cast<uint32_t>(value.size()), 4);
+  AppendLittleEndian(out, 0x0000, 2);
+  AppendLittleEndian(out, element, 2);
+  AppendLittleEndian(out, static_cast<uint32_t>(value.size()), 4);
   out->append(value);
 }
 
 void PutUs(std::string* out, Uint16 element, Uint16 value) {
   std::string bytes;
-  PutLe(&bytes, value, 2);
+  AppendLittleEndian(&bytes, value, 2);
   PutElement(out, element, bytes);
 }
 
@@ -43,7 +41,7 @@ std::string EncodeFindResponseCommand(std::string_view sop_class_uid, Uint16 mes
   PutUs(&body, 0x0900, status);
   std::string command;
   std::string length;
-  PutLe(&length, static_cast<uint32_t>(body.size()), 4);
+  AppendLittleEndian(&length, static_cast<uint32_t>(body.size()), 4);
   PutElement(&command, 0x0000, length);  // Command Group Length (UL)
   command += body;
   return command;
