@@ -35,6 +35,7 @@ std::string Status::ToString() const {
     case Code::kUnsupported: name = "unsupported"; break;
     case Code::kCorruption: name = "corruption"; break;
     case Code::kInternal: name = "internal error"; break;
+    case Code::kAborted: name = "aborted"; break;
   }
   return std::string(name) + ": " + message_;
 }

@@ -21,6 +21,8 @@ class [[nodiscard]] Status {
     kUnsupported,        // valid but not something pixeldex handles
     kCorruption,         // stored data is not what it should be
     kInternal,           // a bug or an unexpected library failure
+    kAborted,            // a transaction conflict (deadlock, serialization
+                         // failure): the same work may succeed if retried
   };
 
   Status() = default;
@@ -33,6 +35,7 @@ class [[nodiscard]] Status {
   static Status Unsupported(std::string msg) { return {Code::kUnsupported, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
+  static Status Aborted(std::string msg) { return {Code::kAborted, std::move(msg)}; }
   // Translates an errno value; ENOSPC/EDQUOT/EMFILE become kResourceExhausted.
   static Status FromErrno(int err, const std::string& context);
 

@@ -118,14 +118,9 @@ void IndexWriter::Run() {
         queue_.pop_front();
       }
     }
-    std::vector<Result<WriteOutcome>> results;
-    const Status unexpected =
-        CatchUnexpected("index writer", [&] { results = CommitBatch(batch); });
-    if (!unexpected.ok()) {
-      LogError("{}; failing a batch of {} job(s)", unexpected.message(), batch.size());
-      backend_->Abandon();
-      results.assign(batch.size(), unexpected);
-    }
+    std::vector<const Job*> jobs;
+    for (const auto& job : batch) jobs.push_back(job.get());
+    std::vector<Result<WriteOutcome>> results = CommitRetryingConflicts(jobs);
     for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
     batch.clear();
   }
@@ -177,13 +172,46 @@ Result<WriteOutcome> IndexWriter::Apply(const Job& job, const std::string& now) 
   return WriteOutcome{};
 }
 
-std::vector<Result<WriteOutcome>> IndexWriter::CommitBatch(
-    const std::deque<std::unique_ptr<Job>>& batch) {
+std::vector<Result<WriteOutcome>> IndexWriter::CommitRetryingConflicts(
+    const std::vector<const Job*>& jobs) {
+  std::vector<Result<WriteOutcome>> results = CommitGuarded(jobs);
+  for (int attempt = 2; attempt <= kConflictAttempts; ++attempt) {
+    // The jobs that lost a conflict with another writer's transaction, in
+    // a new transaction of their own: the locks of the one that aborted
+    // them are gone once it has committed.
+    std::vector<size_t> lost;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].status().code() == Status::Code::kAborted) lost.push_back(i);
+    }
+    if (lost.empty()) break;
+    LogInfo("index writer: {} job(s) lost a transaction conflict; attempt {} of {}", lost.size(),
+            attempt, kConflictAttempts);
+    std::vector<const Job*> again;
+    for (size_t i : lost) again.push_back(jobs[i]);
+    std::vector<Result<WriteOutcome>> retried = CommitGuarded(again);
+    for (size_t k = 0; k < lost.size(); ++k) results[lost[k]] = std::move(retried[k]);
+  }
+  return results;
+}
+
+std::vector<Result<WriteOutcome>> IndexWriter::CommitGuarded(const std::vector<const Job*>& jobs) {
   std::vector<Result<WriteOutcome>> results;
-  results.reserve(batch.size());
+  const Status unexpected =
+      CatchUnexpected("index writer", [&] { results = CommitBatch(jobs); });
+  if (!unexpected.ok()) {
+    LogError("{}; failing a batch of {} job(s)", unexpected.message(), jobs.size());
+    backend_->Abandon();
+    results.assign(jobs.size(), unexpected);
+  }
+  return results;
+}
+
+std::vector<Result<WriteOutcome>> IndexWriter::CommitBatch(const std::vector<const Job*>& jobs) {
+  std::vector<Result<WriteOutcome>> results;
+  results.reserve(jobs.size());
   const std::string now = NowIso8601();
   const Status committed = backend_->InTransaction([&]() -> Status {
-    for (auto& job : batch) {
+    for (const Job* job : jobs) {
       // Each job in its own savepoint: one bad record fails alone.
       Status sp = backend_->BeginJob();
       if (sp.ok() && options_.before_apply) options_.before_apply();
@@ -195,10 +223,10 @@ std::vector<Result<WriteOutcome>> IndexWriter::CommitBatch(
     }
     return Status::Ok();
   });
-  if (!committed.ok()) return std::vector<Result<WriteOutcome>>(batch.size(), committed);
+  if (!committed.ok()) return std::vector<Result<WriteOutcome>>(jobs.size(), committed);
   std::lock_guard lock(mutex_);
   ++stats_.transactions;
-  stats_.jobs += batch.size();
+  stats_.jobs += jobs.size();
   return results;
 }
 

@@ -8,11 +8,19 @@
 // record's rows are committed durably or have failed; a batch the backend
 // cannot commit (the database unavailable) fails every job in it.
 //
+// A job that loses a transaction conflict with another writer of the same
+// database (kAborted: a PostgreSQL deadlock or serialization failure; SQLite
+// has one writer and never reports it) cannot pass in its own transaction,
+// which still holds the locks of the batch's earlier jobs. Once the batch has
+// committed, those jobs run again in a new transaction, up to
+// kConflictAttempts transactions in all; only then does Write() report the
+// conflict.
+//
 // A record replaces the rows of any instance with the same SOP Instance UID
 // atomically (the index never holds two rows for one SOP Instance UID); series,
 // studies and patients left without instances by a replacement are removed.
 //
-// An exception escaping a batch (a bug, out of memory) rolls the batch back
+// An exception escaping a transaction (a bug, out of memory) rolls it back
 // and fails each of its jobs with an internal error; the writer goes on.
 
 #include <condition_variable>
@@ -36,8 +44,8 @@ namespace pixeldex::index {
 struct IndexWriterOptions {
   // Most records committed in one transaction.
   size_t max_batch = 256;
-  // Test seam: called on the writer thread inside a batch's transaction
-  // before each job is applied. A test makes it throw to prove the writer's
+  // Test seam: called on the writer thread inside a transaction before each
+  // job is applied (again on each retry of a job). A test makes it throw to prove the writer's
   // catch boundary; empty in production.
   std::function<void()> before_apply;
 };
@@ -50,6 +58,9 @@ struct IndexWriterStats {
 
 class IndexWriter {
  public:
+  // Transactions a job that keeps losing conflicts is tried in.
+  static constexpr int kConflictAttempts = 3;
+
   // Opens or creates the SQLite index file, migrating its schema.
   static Result<std::unique_ptr<IndexWriter>> Open(const std::string& path,
                                                    IndexWriterOptions options = {});
@@ -86,10 +97,16 @@ class IndexWriter {
   struct Job;
   IndexWriter(std::unique_ptr<IndexBackend> backend, IndexWriterOptions options);
   Result<WriteOutcome> Submit(std::unique_ptr<Job> job);
-  // The writer thread; its catch boundary fails the batch that threw.
+  // The writer thread.
   void Run();
-  // One transaction for `batch`; one result per job, in order.
-  std::vector<Result<WriteOutcome>> CommitBatch(const std::deque<std::unique_ptr<Job>>& batch);
+  // CommitGuarded for `jobs`, then again for those that lost a transaction
+  // conflict, up to kConflictAttempts in all; one result per job, in order.
+  std::vector<Result<WriteOutcome>> CommitRetryingConflicts(const std::vector<const Job*>& jobs);
+  // CommitBatch inside the catch boundary, which fails the jobs of a
+  // transaction that threw.
+  std::vector<Result<WriteOutcome>> CommitGuarded(const std::vector<const Job*>& jobs);
+  // One transaction for `jobs`; one result per job, in order.
+  std::vector<Result<WriteOutcome>> CommitBatch(const std::vector<const Job*>& jobs);
   Result<WriteOutcome> Apply(const Job& job, const std::string& now);
 
   std::unique_ptr<IndexBackend> backend_;

@@ -99,12 +99,13 @@ Result<FileFacts> ComputeFileFacts(const std::string& path, const std::string& k
 // reports as a constraint ("already exists"), bad SQL ("invalid argument") or
 // corruption says nothing about the data set, so it must not reach the sender
 // as a duplicate (0111) or a data set error (A900, C000): it is an internal
-// failure, except running out of resources or I/O, which stay what they are
-// (A700).
+// failure, except running out of resources, I/O or a transaction conflict
+// the writer retried in vain, which stay what they are (A700).
 Status IndexFailure(const Status& status) {
   switch (status.code()) {
     case Status::Code::kResourceExhausted:
     case Status::Code::kIoError:
+    case Status::Code::kAborted:
       return status;
     default:
       return Status::Internal("index: " + status.message());

@@ -75,6 +75,7 @@ HttpResponse InstanceFailure(const Status& status, const std::string& what) {
     case Status::Code::kUnsupported:
       return HttpResponse::Text(406, status.message());
     case Status::Code::kIoError:
+    case Status::Code::kAborted:
       LogError("wado: {}: {}", what, status.ToString());
       return HttpResponse::Text(503, "the index cannot be read");
     default:

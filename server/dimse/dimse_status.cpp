@@ -18,9 +18,10 @@ constexpr Uint16 kRetrieveFailed = STATUS_MOVE_Failed_UnableToProcess;    // C00
 // resources, C000 cannot understand. Find and retrieve: A900, or C000 unable
 // to process; a C-FIND over one of its limits (keys, matches, time) is A700
 // (C.4.1.1.4, Refused: Out of resources); a retrieve that cannot hold its
-// matches is A701. HTTP:
-// 4xx for the caller's mistakes, 503 while out of resources, 5xx otherwise.
-constexpr std::array<StatusRow, 9> kTable = {{
+// matches is A701; a transaction conflict (kAborted) is A700 to a store, C000
+// to a find or retrieve. HTTP: 4xx for the caller's mistakes, 503 while out
+// of resources or after a conflict, 5xx otherwise.
+constexpr std::array<StatusRow, 10> kTable = {{
     {Code::kOk, STATUS_Success, STATUS_Success, STATUS_Success, 200},
     {Code::kInvalidArgument, STATUS_STORE_Error_DataSetDoesNotMatchSOPClass,
      STATUS_FIND_Error_DataSetDoesNotMatchSOPClass, STATUS_MOVE_Error_DataSetDoesNotMatchSOPClass,
@@ -33,6 +34,9 @@ constexpr std::array<StatusRow, 9> kTable = {{
     {Code::kUnsupported, kProcessingFailure, kFindFailed, kRetrieveFailed, 501},
     {Code::kCorruption, STATUS_STORE_Error_CannotUnderstand, kFindFailed, kRetrieveFailed, 500},
     {Code::kInternal, kProcessingFailure, kFindFailed, kRetrieveFailed, 500},
+    // A transaction conflict the writer retried in vain: like resources
+    // that are out for now, worth sending again.
+    {Code::kAborted, STATUS_STORE_Refused_OutOfResources, kFindFailed, kRetrieveFailed, 503},
 }};
 
 // Each row sits at its code's index, so a lookup is an index.
@@ -40,7 +44,7 @@ constexpr bool RowsAreInCodeOrder() {
   for (size_t i = 0; i < kTable.size(); ++i) {
     if (static_cast<size_t>(kTable[i].code) != i) return false;
   }
-  return static_cast<size_t>(Code::kInternal) + 1 == kTable.size();
+  return static_cast<size_t>(Code::kAborted) + 1 == kTable.size();
 }
 static_assert(RowsAreInCodeOrder(), "one row per Status::Code, in its order");
 

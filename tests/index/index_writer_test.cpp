@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <stdexcept>
 #include <filesystem>
 #include <thread>
 
 #include "catalog/index/schema.h"
+#include "catalog/index/sqlite_index_backend.h"
+#include "tests/index/conflicting_backend.h"
 #include "tests/support/index_probe.h"
 #include "tests/support/sample_record.h"
 #include "tests/support/temp_dir.h"
@@ -17,6 +20,7 @@
 namespace pixeldex::index {
 namespace {
 
+using pixeldex::testing::ConflictingBackend;
 using pixeldex::testing::IndexProbe;
 using pixeldex::testing::Row;
 
@@ -261,6 +265,79 @@ TEST_F(IndexWriterTest, HistoryIsRecordedAndPruned) {
   EXPECT_EQ(probe_.Scalar("SELECT group_concat(started_at) FROM associations"),
             "2999-01-01T00:00:00.000Z");
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM events"), 1);  // recorded just now
+}
+
+// A job that loses a transaction conflict (kAborted: a PostgreSQL deadlock
+// or serialization failure) runs again in a new transaction once its batch
+// has committed, up to IndexWriter::kConflictAttempts transactions.
+class IndexWriterConflictTest : public ::testing::Test {
+ protected:
+  // Starts the writer over the SQLite index, with `configure` telling the
+  // backend what to fail before the writer thread runs.
+  void Start(const std::function<void(ConflictingBackend&)>& configure) {
+    auto sqlite = SqliteIndexBackend::Open(path_);
+    ASSERT_TRUE(sqlite.ok()) << sqlite.status().ToString();
+    auto backend = std::make_unique<ConflictingBackend>(std::move(sqlite).value());
+    backend_ = backend.get();
+    configure(*backend_);
+    writer_ = IndexWriter::Start(std::move(backend));
+  }
+  // Writes each SOP Instance UID from its own thread at once, so that the
+  // jobs share batches; the results in the order of `uids`.
+  std::vector<Result<WriteOutcome>> WriteAtOnce(const std::vector<std::string>& uids) {
+    std::vector<Result<WriteOutcome>> results(uids.size(), Status::Internal("not written"));
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < uids.size(); ++i) {
+      threads.emplace_back([&, i] { results[i] = writer_->Write(Record(uids[i])); });
+    }
+    for (auto& thread : threads) thread.join();
+    return results;
+  }
+  pixeldex::testing::TempDir dir_;
+  std::string path_ = dir_ / "index.db";
+  ConflictingBackend* backend_ = nullptr;  // owned by writer_
+  std::unique_ptr<IndexWriter> writer_;
+  IndexProbe probe_{path_};
+};
+
+TEST_F(IndexWriterConflictTest, AJobThatLostAConflictPassesInANewTransactionAlone) {
+  Start([](ConflictingBackend& backend) { backend.FailInserts("1.2.3.2", 1); });
+  const auto results = WriteAtOnce({"1.2.3.1", "1.2.3.2", "1.2.3.3"});
+  for (const auto& result : results) EXPECT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(probe_.Scalar("SELECT group_concat(sop_instance_uid) FROM "
+                          "(SELECT sop_instance_uid FROM instances ORDER BY 1)"),
+            "1.2.3.1,1.2.3.2,1.2.3.3");
+  // Each Write() has returned, so the writer thread is done with these:
+  // the other jobs of its batch committed once and did not run again.
+  EXPECT_EQ(backend_->InsertsOf("1.2.3.1"), 1);
+  EXPECT_EQ(backend_->InsertsOf("1.2.3.2"), 2);
+  EXPECT_EQ(backend_->InsertsOf("1.2.3.3"), 1);
+}
+
+TEST_F(IndexWriterConflictTest, AJobThatKeepsLosingFailsWithTheConflictAfterTheLastAttempt) {
+  Start([](ConflictingBackend& backend) { backend.FailInserts("1.2.3.2", 1000); });
+  const auto results = WriteAtOnce({"1.2.3.1", "1.2.3.2", "1.2.3.3"});
+  EXPECT_TRUE(results[0].ok()) << results[0].status().ToString();
+  ASSERT_FALSE(results[1].ok());
+  EXPECT_EQ(results[1].status().code(), Status::Code::kAborted) << results[1].status().ToString();
+  EXPECT_TRUE(results[2].ok()) << results[2].status().ToString();
+  EXPECT_EQ(backend_->InsertsOf("1.2.3.2"), IndexWriter::kConflictAttempts);
+  EXPECT_EQ(probe_.Scalar("SELECT group_concat(sop_instance_uid) FROM "
+                          "(SELECT sop_instance_uid FROM instances ORDER BY 1)"),
+            "1.2.3.1,1.2.3.3");
+  // The writer goes on.
+  EXPECT_TRUE(writer_->Write(Record("1.2.3.4")).ok());
+}
+
+// A conflict at COMMIT (a serialization failure) undoes the whole batch:
+// its jobs run again in a new transaction.
+TEST_F(IndexWriterConflictTest, ABatchThatLostAConflictAtCommitRunsAgain) {
+  Start([](ConflictingBackend& backend) { backend.FailCommits(1); });
+  Result<WriteOutcome> written = writer_->Write(Record("1.2.3.1"));
+  EXPECT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(backend_->InsertsOf("1.2.3.1"), 2);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 1);
+  EXPECT_EQ(writer_->stats().transactions, 1u) << "the failed commit is no transaction";
 }
 
 // The writer's catch boundary: an exception thrown inside a batch fails that

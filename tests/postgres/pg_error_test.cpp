@@ -14,8 +14,14 @@ TEST(PgErrorTest, ALostOrRestartingServerIsAnIoErrorToRetry) {
   EXPECT_EQ(CodeOfSqlState("08001"), Code::kIoError);  // cannot establish a connection
   EXPECT_EQ(CodeOfSqlState("57P01"), Code::kIoError);  // admin shutdown
   EXPECT_EQ(CodeOfSqlState("57P03"), Code::kIoError);  // cannot connect now (starting up)
-  EXPECT_EQ(CodeOfSqlState("40001"), Code::kIoError);  // serialization failure
-  EXPECT_EQ(CodeOfSqlState("40P01"), Code::kIoError);  // deadlock detected
+}
+
+// Class 40 "transaction rollback": the server is there, the transaction lost
+// a conflict with another one; the same work may pass in a new transaction.
+TEST(PgErrorTest, ADeadlockOrSerializationFailureIsAConflictToRetry) {
+  EXPECT_EQ(CodeOfSqlState("40001"), Code::kAborted);  // serialization failure
+  EXPECT_EQ(CodeOfSqlState("40P01"), Code::kAborted);  // deadlock detected
+  EXPECT_EQ(CodeOfSqlState("40000"), Code::kAborted);  // transaction rollback
 }
 
 TEST(PgErrorTest, ConstraintsAndRulesAreTheCallersBusiness) {

@@ -5,7 +5,8 @@
 // goes away fails writes with "database unavailable", and the writer works
 // again by itself once the server is back. The lock of one SOP Instance
 // UID (LockInstance) makes a second writer of the same database wait until
-// the first releases it, and no other UID's lock.
+// the first releases it, and no other UID's lock. A job aborted by a
+// deadlock with another transaction passes in a new one.
 #include "catalog/index/postgres/pg_index_backend.h"
 
 #include <gtest/gtest.h>
@@ -204,9 +205,11 @@ TEST_F(PgIndexBackendE2eTest, FailsWhileTheServerIsAwayAndWorksAgainWhenItIsBack
             (std::vector<std::vector<std::string>>{{"1.1"}, {"3.1"}}));
 }
 
-// The advisory lock requests of the database that wait (pg_locks).
-int64_t WaitingLocks(PgConnection& conn) {
-  auto rows = conn.Exec("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+// The lock requests of the database of one type that wait (pg_locks):
+// 'advisory', or 'transactionid' for a row locked by another transaction.
+int64_t WaitingLocks(PgConnection& conn, const std::string& locktype) {
+  auto rows = conn.Exec("SELECT count(*) FROM pg_locks WHERE locktype = $1 AND NOT granted",
+                        {PgParam::Text(locktype)});
   EXPECT_TRUE(rows.ok()) << rows.status().ToString();
   return rows.ok() ? rows->Int(0, 0).value() : -1;
 }
@@ -232,12 +235,46 @@ TEST_F(PgIndexBackendE2eTest, AnInstanceLockMakesAnotherProcessWaitForTheSameUid
     granted.store(true);
   });
   PgConnection observer = Connect();
-  while (WaitingLocks(observer) < 1) std::this_thread::yield();  // B waits in the database
+  // B waits in the database.
+  while (WaitingLocks(observer, "advisory") < 1) std::this_thread::yield();
   EXPECT_FALSE(granted.load());
   held->reset();  // A's store is done
   waiter.join();
   EXPECT_TRUE(granted.load());
-  EXPECT_EQ(WaitingLocks(observer), 0);
+  EXPECT_EQ(WaitingLocks(observer, "advisory"), 0);
+}
+
+// Two transactions that lock the same patient and study rows in opposite
+// orders deadlock; PostgreSQL aborts one with 40P01 (documentation 13.3.4
+// "Deadlocks"): the one whose deadlock_timeout runs out first, here the
+// writer's (3 s, the other session's 60 s, so that the other is surely
+// waiting by then). The writer's job is undone, and it runs again in a new
+// transaction once the other has committed: the write succeeds.
+TEST_F(PgIndexBackendE2eTest, AJobAbortedByADeadlockPassesInANewTransaction) {
+  PgConnection other = Connect();
+  ASSERT_TRUE(other.Exec("ALTER ROLE CURRENT_USER SET deadlock_timeout = '3s'").ok());
+  auto writer = OpenWriter();  // its session takes the role's setting
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Write(Record("1.1", "1.2", "1.3", "P1")).ok());
+  ASSERT_TRUE(other.Exec("SET deadlock_timeout = '60s'").ok());
+  ASSERT_TRUE(other.Exec("BEGIN").ok());
+  ASSERT_TRUE(other.Exec("SELECT 1 FROM studies WHERE study_instance_uid = '1.3' FOR UPDATE").ok());
+
+  Result<WriteOutcome> written = Status::Internal("not written");
+  std::thread store([&] { written = writer->Write(Record("1.4", "1.2", "1.3", "P1")); });
+  // The writer has upserted (so locked) patient P1 and waits for study 1.3.
+  PgConnection observer = Connect();
+  while (WaitingLocks(observer, "transactionid") < 1) std::this_thread::yield();
+  // Now this session waits for P1: a deadlock, which the writer's session
+  // detects first; its job's savepoint is rolled back, which frees P1.
+  auto patient = other.Exec("SELECT 1 FROM patients WHERE patient_id = 'P1' FOR UPDATE");
+  EXPECT_TRUE(patient.ok()) << "the other session, not the writer, was aborted: "
+                            << patient.status().ToString();
+  ASSERT_TRUE(other.Exec("COMMIT").ok());
+  store.join();
+  EXPECT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(PostgresRows(observer, "SELECT sop_instance_uid FROM instances ORDER BY 1"),
+            (std::vector<std::vector<std::string>>{{"1.1"}, {"1.4"}}));
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ const std::vector<Expected> kExpected = {
     {Code::kUnsupported, 0x0110, 0xC000, 0xC000, 501},
     {Code::kCorruption, 0xC000, 0xC000, 0xC000, 500},
     {Code::kInternal, 0x0110, 0xC000, 0xC000, 500},  // PS3.7 C.4.2 processing failure
+    {Code::kAborted, 0xA700, 0xC000, 0xC000, 503},   // PS3.4 B.2.3: a store worth resending
 };
 
 Status WithCode(Code code) {
@@ -41,6 +42,7 @@ Status WithCode(Code code) {
     case Code::kUnsupported: return Status::Unsupported("x");
     case Code::kCorruption: return Status::Corruption("x");
     case Code::kInternal: return Status::Internal("x");
+    case Code::kAborted: return Status::Aborted("x");
   }
   return Status::Internal("unreachable");
 }

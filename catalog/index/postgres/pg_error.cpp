@@ -21,15 +21,16 @@ Status::Code CodeOfSqlState(std::string_view sqlstate) {
   using Code = Status::Code;
   const std::string_view error_class = sqlstate.substr(0, 2);
   // Appendix A: class 08 connection exception; 57P01-57P03 the server is
-  // shutting down or starting; 40 a serialization failure or deadlock the
-  // caller may retry; 53 insufficient resources; 23 integrity constraint
+  // shutting down or starting; 40 transaction rollback (40001 serialization
+  // failure, 40P01 deadlock detected), which the same work may pass if
+  // retried in a new transaction; 53 insufficient resources; 23 integrity constraint
   // violation (23505 unique violation); 22 data exception, 42 syntax error
   // or access rule violation, 25 invalid transaction state (25006 read-only
   // SQL transaction); XX001/XX002 data or index corrupted.
-  if (error_class == "08" || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" ||
-      error_class == "40") {
+  if (error_class == "08" || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") {
     return Code::kIoError;
   }
+  if (error_class == "40") return Code::kAborted;
   if (error_class == "53") return Code::kResourceExhausted;
   if (sqlstate == "23505") return Code::kAlreadyExists;
   if (error_class == "23" || error_class == "22" || error_class == "42" || error_class == "25") {
@@ -55,10 +56,9 @@ Status StatementError(const pg_result* result, const pg_conn* conn, std::string_
   const std::string_view sqlstate = state != nullptr ? state : "";
   switch (CodeOfSqlState(sqlstate)) {
     case Status::Code::kIoError:
-      // A serialization failure or deadlock (class 40) is worth a retry,
-      // but the server is there.
-      return Status::IoError((sqlstate.starts_with("40") ? "" : "database unavailable: ") +
-                             message);
+      return Status::IoError("database unavailable: " + message);
+    case Status::Code::kAborted:
+      return Status::Aborted(message);
     case Status::Code::kResourceExhausted:
       return Status::ResourceExhausted(message);
     case Status::Code::kAlreadyExists:

@@ -4,7 +4,9 @@
 // SQLSTATE (PostgreSQL documentation, Appendix A "PostgreSQL Error Codes");
 // a connection that is gone is reported as kIoError whose message starts
 // with "database unavailable", which ingest answers with a failure status the
-// sender may retry and DICOMweb with 503. Messages name the server by its
+// sender may retry and DICOMweb with 503; a transaction that lost a conflict
+// with another one (class 40: deadlock, serialization failure) is kAborted,
+// which the index writer retries in a new transaction. Messages name the server by its
 // redacted URI only (pg_uri.h). Pure functions; safe from any thread.
 
 #include <string>

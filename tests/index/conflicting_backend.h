@@ -1,0 +1,84 @@
+#pragma once
+// ConflictingBackend: an IndexBackend that passes everything to another one
+// (the SQLite backend in the tests) except what a test tells it to fail with
+// kAborted, the transaction conflict a PostgreSQL deadlock or serialization
+// failure becomes (catalog/index/postgres/pg_error.h): the rows of one SOP
+// Instance UID, a chosen number of times, and the commit of a chosen number
+// of transactions. It counts the inserts it was asked for per SOP Instance
+// UID. Called by the writer thread only, like any backend; the counters are
+// read once the writes have returned.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "catalog/index/index_backend.h"
+
+namespace pixeldex::testing {
+
+class ConflictingBackend final : public index::IndexBackend {
+ public:
+  explicit ConflictingBackend(std::unique_ptr<index::IndexBackend> inner)
+      : inner_(std::move(inner)) {}
+
+  // The next `times` inserts of `sop_instance_uid` fail with kAborted.
+  void FailInserts(const std::string& sop_instance_uid, int times) {
+    insert_conflicts_[sop_instance_uid] = times;
+  }
+  // The next `times` transactions fail to commit with kAborted.
+  void FailCommits(int times) { commit_conflicts_ = times; }
+  int InsertsOf(const std::string& sop_instance_uid) const {
+    auto it = inserts_.find(sop_instance_uid);
+    return it == inserts_.end() ? 0 : it->second;
+  }
+
+  Status InTransaction(const std::function<Status()>& body) override {
+    return inner_->InTransaction([&]() -> Status {
+      PIXELDEX_RETURN_IF_ERROR(body());
+      if (commit_conflicts_ == 0) return Status::Ok();
+      --commit_conflicts_;
+      return Status::Aborted("injected: could not serialize access at commit");
+    });
+  }
+  void Abandon() override { inner_->Abandon(); }
+  Status BeginJob() override { return inner_->BeginJob(); }
+  Status EndJob(bool keep) override { return inner_->EndJob(keep); }
+  Result<std::optional<index::StoredInstance>> FindStored(const std::string& uid) override {
+    return inner_->FindStored(uid);
+  }
+  Result<int64_t> InsertRows(const InstanceRecord& record, const std::string& now) override {
+    const std::string& uid = record.instance.sop_instance_uid;
+    ++inserts_[uid];
+    auto it = insert_conflicts_.find(uid);
+    if (it != insert_conflicts_.end() && it->second > 0) {
+      --it->second;
+      return Status::Aborted("injected: deadlock detected");
+    }
+    return inner_->InsertRows(record, now);
+  }
+  Status DeleteInstanceRow(const index::StoredInstance& stored) override {
+    return inner_->DeleteInstanceRow(stored);
+  }
+  Status DeleteEmptyParents(const index::StoredInstance& stored) override {
+    return inner_->DeleteEmptyParents(stored);
+  }
+  Status Insert(const AssociationRecord& record) override { return inner_->Insert(record); }
+  Status Insert(const EventRecord& record, const std::string& now) override {
+    return inner_->Insert(record, now);
+  }
+  Status PruneHistoryBefore(const std::string& cutoff) override {
+    return inner_->PruneHistoryBefore(cutoff);
+  }
+  Result<std::optional<index::CatalogedCopy>> FindCopy(const std::string& uid) override {
+    return inner_->FindCopy(uid);
+  }
+
+ private:
+  std::unique_ptr<index::IndexBackend> inner_;
+  std::map<std::string, int> insert_conflicts_;
+  std::map<std::string, int> inserts_;
+  int commit_conflicts_ = 0;
+};
+
+}  // namespace pixeldex::testing
