@@ -3,6 +3,7 @@
 #include "catalog/common/log.h"
 #include "catalog/query/instance_reads.h"
 #include "server/dicomweb/converted_instance.h"
+#include "server/dicomweb/media_type.h"
 #include "server/dicomweb/multipart_body.h"
 #include "server/dicomweb/retrieve_syntax.h"
 #include "server/dicomweb/stored_file_path.h"
@@ -11,13 +12,12 @@
 namespace pixeldex::server {
 namespace {
 
-constexpr char kDicom[] = "application/dicom";
-
 HttpResponse Retrieve(const DicomwebContext& context, const HttpRequest& request,
                       const PathParams& params) {
   auto scope = ScopeOfPath(params);
   if (!scope.ok()) return HttpResponse::Text(400, scope.status().message());
-  const std::vector<PartChoice> choices = MultipartPartChoices(request.Header("accept"), kDicom);
+  const std::vector<PartChoice> choices =
+      MultipartPartChoices(request.Header("accept"), kDicomMediaType);
   auto reader = context.open_index_reader();
   if (!reader.ok()) {
     LogError("wado: cannot open the index: {}", reader.status().ToString());
@@ -31,14 +31,15 @@ HttpResponse Retrieve(const DicomwebContext& context, const HttpRequest& request
   if (files->empty()) return HttpResponse::Text(404, "no such study, series or instance");
   MultipartBody body;
   for (const query::StoredFile& stored : *files) {
-    auto syntax = ChooseTransferSyntax(choices, kDicom, stored.transfer_syntax_uid);
+    auto syntax = ChooseTransferSyntax(choices, kDicomMediaType, stored.transfer_syntax_uid);
     if (!syntax.ok()) return HttpResponse::Text(406, syntax.status().message());
     auto path = StoredFilePath(context.storage_root, stored);
     if (!path.ok()) {
       LogError("wado: instance {}: {}", stored.sop_instance_uid, path.status().ToString());
       return HttpResponse::Text(500, "a stored file cannot be read");
     }
-    const std::string type = std::string(kDicom) + "; transfer-syntax=" + syntax->transfer_syntax;
+    const std::string type =
+        std::string(kDicomMediaType) + "; transfer-syntax=" + syntax->transfer_syntax;
     if (syntax->convert) {
       body.AddProduced(
           type, [file = *path, uid = syntax->transfer_syntax] { return ReadConverted(file, uid); });
@@ -46,7 +47,7 @@ HttpResponse Retrieve(const DicomwebContext& context, const HttpRequest& request
       body.AddFile(type, *path, stored.size_bytes);
     }
   }
-  return body.Respond(kDicom);
+  return body.Respond(kDicomMediaType);
 }
 
 }  // namespace

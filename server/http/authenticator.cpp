@@ -2,6 +2,7 @@
 
 #include "catalog/storage/sha256.h"
 #include "server/http/base64.h"
+#include "server/http/header_text.h"
 #include "server/http/password_hash.h"
 
 namespace pixeldex::server {
@@ -57,8 +58,7 @@ std::optional<Principal> Authenticator::Authenticate(const std::string& authoriz
   // RFC 9110 11.1: the scheme is case-insensitive.
   const size_t space = authorization.find(' ');
   if (space == std::string::npos) return std::nullopt;
-  std::string scheme = authorization.substr(0, space);
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string scheme = AsciiLower(std::string_view(authorization).substr(0, space));
   const size_t start = authorization.find_first_not_of(' ', space);
   if (start == std::string::npos || (scheme != "basic" && scheme != "bearer")) return std::nullopt;
   const std::string credential = authorization.substr(start);

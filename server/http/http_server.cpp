@@ -19,6 +19,7 @@
 #include "catalog/common/exception_boundary.h"
 #include "catalog/common/log.h"
 #include "server/http/access_log.h"
+#include "server/http/header_text.h"
 #include "server/http/request_body_stream.h"
 
 namespace pixeldex::server {
@@ -64,9 +65,7 @@ HttpRequest ToRequest(const http::request<Body>& message) {
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
   for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers[name] = std::string(field.value());
+    request.headers[AsciiLower(field.name_string())] = std::string(field.value());
   }
   if constexpr (std::is_same_v<Body, http::string_body>) request.body = message.body();
   return request;
