@@ -40,6 +40,9 @@ struct Shared {
   std::atomic<int> connections{0};
   std::atomic<int> running{0};  // handlers running on the pool
   std::unique_ptr<CachedThreadPool> pool = std::make_unique<CachedThreadPool>();
+  // What streamed bodies are read into, reused from one request to the next.
+  std::shared_ptr<BodyBufferPool> body_buffers =
+      std::make_shared<BodyBufferPool>(kBodyReadBytes, kBodyBuffersHeld);
   // The streamed bodies being read, ended when the server stops (their
   // handlers would otherwise wait for bytes no thread reads).
   std::mutex bodies_mutex;
@@ -210,7 +213,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
           asio::post(executor, [weak] {
             if (auto self = weak.lock()) self->PullBody();
           });
-        });
+        },
+        shared_->body_buffers);
     shared_->Track(body_stream_);
     request.body_stream = body_stream_;
     Dispatch(std::move(request), keep_alive);
