@@ -140,6 +140,32 @@ bench_stow() {
   fi
 }
 
+# bench_warm_corpus DIR FILES SIZE BATCH BOUNDARY: FILES + 1 make_corpus
+# instances of SIZE x SIZE pixels in DIR/corpus: the first warms a server
+# up (DIR/warm, its STOW-RS body in DIR/warm-body), the others are measured
+# (DIR/list, their bodies of BATCH in DIR/bodies). Sets count (FILES).
+bench_warm_corpus() {
+  local dir=$1 files=$2 size=$3 batch=$4 boundary=$5
+  build/bench/make_corpus --out "$dir/corpus" --files "$((files + 1))" --size "$size" >/dev/null
+  find "$dir/corpus" -type f | sort >"$dir/all"
+  head -n 1 "$dir/all" >"$dir/warm"
+  tail -n +2 "$dir/all" >"$dir/list"
+  count=$(wc -l <"$dir/list")
+  bench_stow_bodies "$dir/warm" 1 "$boundary" "$dir/warm-body"
+  bench_stow_bodies "$dir/list" "$batch" "$boundary" "$dir/bodies"
+}
+
+# bench_send MODE LIST BODIES BOUNDARY [CLIENT]: to the server bench_serve
+# started, the files of LIST by dcmsend on one association (MODE cstore),
+# or BODIES by STOW-RS (bench_stow, its CLIENT).
+bench_send() {
+  if [[ $1 == cstore ]]; then
+    TCP_NODELAY=1 xargs -a "$2" dcmsend -aec PIXELDEX 127.0.0.1 "$dicom_port" >/dev/null 2>&1
+  else
+    bench_stow "http://127.0.0.1:$http_port/dicom-web/studies" "$4" "$3" "${5:-keepalive}"
+  fi
+}
+
 # bench_find_keys INDEX: the sample keys of the findscu runs of the C-FIND
 # benchmarks (find_bench.sh, find_callgrind.sh), from the first study of the
 # synthetic index: sets study_uid, series_uid, pid, name_prefix, date,

@@ -38,24 +38,10 @@ bench_require_built build build/pixeldex build/bench/make_corpus
 [[ -n $work ]] || work=$(mktemp -d)
 work=$(realpath "$work")
 
-build/bench/make_corpus --out "$work/corpus" --files "$((files + 1))" --size "$size" >/dev/null
-find "$work/corpus" -type f | sort >"$work/all"
-head -n 1 "$work/all" >"$work/warm"
-tail -n +2 "$work/all" >"$work/list"
-count=$(wc -l <"$work/list")
 boundary="pixeldex-stow-bench"
-bench_stow_bodies "$work/warm" 1 "$boundary" "$work/warm-body"
-bench_stow_bodies "$work/list" "$batch" "$boundary" "$work/bodies"
+bench_warm_corpus "$work" "$files" "$size" "$batch" "$boundary"
 hz=$(getconf CLK_TCK)
 
-# send MODE LIST BODIES
-send() {
-  if [[ $1 == cstore ]]; then
-    TCP_NODELAY=1 xargs -a "$2" dcmsend -aec PIXELDEX 127.0.0.1 "$dicom_port" >/dev/null 2>&1
-  else
-    bench_stow "http://127.0.0.1:$http_port/dicom-web/studies" "$boundary" "$3" "$client"
-  fi
-}
 # switches PID: "tid voluntary involuntary" of each live thread.
 switches() {
   local task
@@ -73,13 +59,13 @@ measure() {
   local mode=$1 t0 t1 sampler
   rm -rf "$work/$mode" && mkdir -p "$work/$mode"
   bench_serve build "$work/$mode/index.db" --http 127.0.0.1:0
-  send "$mode" "$work/warm" "$work/warm-body"
+  bench_send "$mode" "$work/warm" "$work/warm-body" "$boundary" "$client"
   switches "$server_pid" >"$work/switches.before"
   read -r f0 u0 s0 < <(process_counts "$server_pid")
   (while :; do switches "$server_pid"; sleep 0.02; done) >"$work/switches.samples" 2>/dev/null &
   sampler=$!
   t0=$(date +%s.%N)
-  send "$mode" "$work/list" "$work/bodies"
+  bench_send "$mode" "$work/list" "$work/bodies" "$boundary" "$client"
   t1=$(date +%s.%N)
   read -r f1 u1 s1 < <(process_counts "$server_pid")
   switches "$server_pid" >>"$work/switches.samples"
@@ -102,11 +88,11 @@ syscalls() {
   local mode=$1 tracer
   rm -rf "$work/$mode" && mkdir -p "$work/$mode"
   bench_serve build "$work/$mode/index.db" --http 127.0.0.1:0
-  send "$mode" "$work/warm" "$work/warm-body"
+  bench_send "$mode" "$work/warm" "$work/warm-body" "$boundary" "$client"
   strace -c -f -p "$server_pid" -o "$work/strace.$mode" 2>/dev/null &
   tracer=$!
   sleep 1  # attached to every thread
-  send "$mode" "$work/list" "$work/bodies"
+  bench_send "$mode" "$work/list" "$work/bodies" "$boundary" "$client"
   kill -INT "$tracer" && wait "$tracer" 2>/dev/null || true
   bench_stop_server
   echo "$mode system calls per instance (strace -c -f):"

@@ -304,25 +304,39 @@ std::string StreamRequest(const std::string& name, const std::string& body) {
          "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
+// Three read-aheads and a few bytes of patterned bytes: a body the server
+// cannot hold whole.
+std::string PatternedBody() {
+  std::string big(3 * kBodyReadAheadBytes + 17, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 % 251);
+  return big;
+}
+
+// Sends `requests` on a new connection to `port` while receiving the
+// answers (the server reads no further than it can hold), until it closes.
+std::string SendWhileReceiving(int port, const std::string& requests) {
+  const int fd = Connect(port);
+  auto sender = std::async(std::launch::async, [&] {
+    return ::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL);
+  });
+  std::string answers = ReceiveUntilClosed(fd);
+  EXPECT_EQ(sender.get(), static_cast<ssize_t>(requests.size()));
+  return answers;
+}
+
 // A streamed body with a Content-Length is read from the socket in large
 // reads, as the route asks: the route must read it exactly, whether it came
 // with the head or over many reads (more than the server reads ahead), and
 // the request pipelined after it on the same connection is read as a
 // request of its own.
 TEST(HttpServerTest, StreamsBodiesWholeAndReadsThePipelinedRequestAfterThem) {
-  std::string big(3 * kBodyReadAheadBytes + 17, '\0');
-  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 % 251);
+  const std::string big = PatternedBody();
   const std::map<std::string, std::string> bodies{{"small", "tiny body"}, {"big", big}};
   std::atomic<int> handled{0};
   auto server = StartStreamingServer(bodies, handled);
   const std::string requests = StreamRequest("small", "tiny body") + StreamRequest("big", big) +
                                "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  const int fd = Connect(PortOf(*server));
-  auto sender = std::async(std::launch::async, [&] {
-    return ::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL);
-  });
-  const std::string answers = ReceiveUntilClosed(fd);
-  EXPECT_EQ(sender.get(), static_cast<ssize_t>(requests.size()));
+  const std::string answers = SendWhileReceiving(PortOf(*server), requests);
   const size_t first = answers.find("\r\n\r\nok");
   ASSERT_NE(first, std::string::npos) << answers;
   const size_t second = answers.find("\r\n\r\nok", first + 1);
@@ -351,8 +365,7 @@ TEST(HttpServerTest, StreamsAChunkedBodyDecoded) {
 // kilobytes (Beast's own reads gave 512 bytes each), and the request
 // pipelined after it is answered.
 TEST(HttpServerTest, StreamsAChunkedBodyInLargeReads) {
-  std::string big(3 * kBodyReadAheadBytes + 17, '\0');
-  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 % 251);
+  const std::string big = PatternedBody();
   const size_t sizes[] = {1, 100, 4096, 70000, kBodyReadBytes + 3};
   std::string coded;
   for (size_t at = 0, i = 0; at < big.size(); ++i) {
@@ -370,12 +383,7 @@ TEST(HttpServerTest, StreamsAChunkedBodyInLargeReads) {
   const std::string requests =
       "POST /stream HTTP/1.1\r\nHost: x\r\nX-Body: big\r\nTransfer-Encoding: chunked\r\n\r\n" +
       coded + "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  const int fd = Connect(PortOf(*server));
-  auto sender = std::async(std::launch::async, [&] {
-    return ::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL);
-  });
-  const std::string answers = ReceiveUntilClosed(fd);
-  EXPECT_EQ(sender.get(), static_cast<ssize_t>(requests.size()));
+  const std::string answers = SendWhileReceiving(PortOf(*server), requests);
   const size_t first = answers.find("\r\n\r\nok");
   ASSERT_NE(first, std::string::npos) << answers.substr(0, 300);
   EXPECT_NE(answers.find("\r\n\r\nhi\n", first), std::string::npos) << answers;
