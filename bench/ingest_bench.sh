@@ -97,13 +97,6 @@ ticks=$(getconf CLK_TCK)
 cpu_seconds() {
   awk -v t="$ticks" '{ print ($14 + $15 + $16 + $17) / t }' "/proc/$1/stat"
 }
-# CPU seconds of this shell's reaped children (bash's `times`, second line),
-# into file $1: `times` must run in this shell, not in a $(...) subshell.
-children_cpu_seconds() {
-  times > "$1.times"
-  awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' \
-    "$1.times" > "$1"
-}
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
@@ -169,12 +162,12 @@ JSON
   local cpu0 t0 t1 cpu1 rss
   local sender0 sender1
   cpu0=$(cpu_seconds "$pid")
-  children_cpu_seconds "$work/sender0"; sender0=$(cat "$work/sender0")
+  bench_children_cpu_seconds "$work/sender0"; sender0=$(cat "$work/sender0")
   t0=$(date +%s.%N)
   send "$senders" "$corpus" "$port" "$aet" "$mode"
   t1=$(date +%s.%N)
   cpu1=$(cpu_seconds "$pid")
-  children_cpu_seconds "$work/sender1"; sender1=$(cat "$work/sender1")
+  bench_children_cpu_seconds "$work/sender1"; sender1=$(cat "$work/sender1")
   rss=$(awk '/VmHWM/ { print $2 / 1024 }' "/proc/$pid/status")
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   if [ "$receiver" = pixeldex ]; then

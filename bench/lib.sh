@@ -50,6 +50,15 @@ bench_serve() {
   cat <&3 > /dev/null &  # keep draining its stdout
 }
 
+# bench_children_cpu_seconds FILE: CPU seconds (user + system) of this
+# shell's reaped children, e.g. the senders (bash's `times`, second line),
+# into FILE: call it in the shell that ran them, not in a $(...) subshell.
+bench_children_cpu_seconds() {
+  times > "$1.times"
+  awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' \
+    "$1.times" > "$1"
+}
+
 # bench_stop_server: stops the server bench_serve started (SIGTERM, waits)
 # and removes its folder; then another may be started.
 bench_stop_server() {
@@ -95,15 +104,66 @@ bench_stow_bodies() {
   done
 }
 
-# bench_stow URL BOUNDARY DIR: POSTs each DIR/body.* to URL (…/studies) with
-# curl, one after the other; exits 1 unless each is answered 200.
+# bench_stow URL BOUNDARY DIR [CLIENT]: POSTs each DIR/body.* to URL
+# (…/studies), one after the other; exits 1 unless each is answered 200.
+# CLIENT says how:
+#   keepalive (default): one curl process, every request on one kept-alive
+#     connection (curl --next), each body streamed from its file with a
+#     Content-Length (-T; curl adds "Expect: 100-continue"), as dcmsend
+#     sends a corpus on one association;
+#   chunked: the same with Transfer-Encoding: chunked and no Expect, as
+#     dicomweb-client's store_instances sends a body over 1 MB (1 MB chunks
+#     on a requests.Session);
+#   each: a curl process and a connection per request, the body read whole
+#     into memory first (--data-binary @file), as before 2026-12-06.
 bench_stow() {
-  local body code
-  for body in "$3"/body.*; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary "@$body" \
-      -H "Content-Type: multipart/related; type=\"application/dicom\"; boundary=$2" "$1")
-    [[ $code == 200 ]] || { echo "STOW to $1 answered $code" >&2; exit 1; }
-  done
+  local url=$1 boundary=$2 dir=$3 client=${4:-keepalive} body codes
+  local type="Content-Type: multipart/related; type=\"application/dicom\"; boundary=$boundary"
+  local bodies=("$dir"/body.*) args=()
+  case $client in
+    each)
+      codes=$(for body in "${bodies[@]}"; do
+        curl -s -o /dev/null -w '%{http_code}\n' -X POST --data-binary "@$body" -H "$type" "$url"
+      done) ;;
+    keepalive|chunked)
+      for body in "${bodies[@]}"; do
+        ((${#args[@]})) && args+=(--next)
+        args+=(-s -o /dev/null -w '%{http_code}\n' -X POST -T "$body" -H "$type" "$url")
+        [[ $client == chunked ]] && args+=(-H "Transfer-Encoding: chunked" -H "Expect:")
+      done
+      codes=$(curl "${args[@]}") ;;
+    *) echo "bench_stow: unknown client $client" >&2; exit 2 ;;
+  esac
+  if [[ $(grep -c '^200$' <<<"$codes") != "${#bodies[@]}" ]]; then
+    echo "STOW to $url answered" $codes >&2
+    exit 1
+  fi
+}
+
+# bench_warm_corpus DIR FILES SIZE BATCH BOUNDARY: FILES + 1 make_corpus
+# instances of SIZE x SIZE pixels in DIR/corpus: the first warms a server
+# up (DIR/warm, its STOW-RS body in DIR/warm-body), the others are measured
+# (DIR/list, their bodies of BATCH in DIR/bodies). Sets count (FILES).
+bench_warm_corpus() {
+  local dir=$1 files=$2 size=$3 batch=$4 boundary=$5
+  build/bench/make_corpus --out "$dir/corpus" --files "$((files + 1))" --size "$size" >/dev/null
+  find "$dir/corpus" -type f | sort >"$dir/all"
+  head -n 1 "$dir/all" >"$dir/warm"
+  tail -n +2 "$dir/all" >"$dir/list"
+  count=$(wc -l <"$dir/list")
+  bench_stow_bodies "$dir/warm" 1 "$boundary" "$dir/warm-body"
+  bench_stow_bodies "$dir/list" "$batch" "$boundary" "$dir/bodies"
+}
+
+# bench_send MODE LIST BODIES BOUNDARY [CLIENT]: to the server bench_serve
+# started, the files of LIST by dcmsend on one association (MODE cstore),
+# or BODIES by STOW-RS (bench_stow, its CLIENT).
+bench_send() {
+  if [[ $1 == cstore ]]; then
+    TCP_NODELAY=1 xargs -a "$2" dcmsend -aec PIXELDEX 127.0.0.1 "$dicom_port" >/dev/null 2>&1
+  else
+    bench_stow "http://127.0.0.1:$http_port/dicom-web/studies" "$4" "$3" "${5:-keepalive}"
+  fi
 }
 
 # bench_find_keys INDEX: the sample keys of the findscu runs of the C-FIND

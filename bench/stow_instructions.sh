@@ -38,24 +38,8 @@ command -v callgrind_control >/dev/null || { echo "needs valgrind (callgrind)" >
 [[ -n $work ]] || work=$(mktemp -d)
 work=$(realpath "$work")
 
-build/bench/make_corpus --out "$work/corpus" --files "$((files + 1))" --size "$size" >/dev/null
-find "$work/corpus" -type f | sort >"$work/all"
-head -n 1 "$work/all" >"$work/warm"
-tail -n +2 "$work/all" >"$work/list"
-count=$(wc -l <"$work/list")
 boundary="pixeldex-stow-bench"
-bench_stow_bodies "$work/warm" 1 "$boundary" "$work/warm-body"
-bench_stow_bodies "$work/list" "$batch" "$boundary" "$work/bodies"
-
-# send MODE LIST BODIES: the files of LIST by dcmsend (cstore), or BODIES
-# by STOW-RS.
-send() {
-  if [[ $1 == cstore ]]; then
-    TCP_NODELAY=1 xargs -a "$2" dcmsend -aec PIXELDEX 127.0.0.1 "$dicom_port" >/dev/null 2>&1
-  else
-    bench_stow "http://127.0.0.1:$http_port/dicom-web/studies" "$boundary" "$3"
-  fi
-}
+bench_warm_corpus "$work" "$files" "$size" "$batch" "$boundary"
 
 # counted MODE: Ir of the server while MODE (cstore or stow) sends the corpus.
 counted() {
@@ -63,9 +47,9 @@ counted() {
   rm -rf "$work/$mode" && mkdir -p "$work/$mode"
   bench_serve_prefix=(valgrind --tool=callgrind "--callgrind-out-file=$work/callgrind.$mode.%p")
   bench_serve "$server" "$work/$mode/index.db" --http 127.0.0.1:0
-  send "$mode" "$work/warm" "$work/warm-body"
+  bench_send "$mode" "$work/warm" "$work/warm-body" "$boundary"
   (cd "$work" && callgrind_control -z "$server_pid" >/dev/null 2>&1)
-  send "$mode" "$work/list" "$work/bodies"
+  bench_send "$mode" "$work/list" "$work/bodies" "$boundary"
   (cd "$work" && callgrind_control "--dump=$mode-sent" "$server_pid" >/dev/null 2>&1)
   dump="$work/callgrind.$mode.$server_pid.1"
   bench_stop_server

@@ -17,9 +17,6 @@ namespace {
 // PS3.18 Table I.2-2 (PS3.4 B.2.3).
 constexpr uint16_t kCannotUnderstand = 0xC000;
 constexpr uint16_t kOutOfResources = 0xA700;
-// The part's first bytes kept for its checks: the File Meta Information
-// (PS3.10 7.1), a few hundred bytes in practice.
-constexpr size_t kHeadBytes = 64 * 1024;
 
 StowPartResult Failure(uint16_t status, std::string reason) {
   StowPartResult result;
@@ -98,19 +95,7 @@ void StowReceiver::PartBegin(MultipartPartHead head) {
 
 void StowReceiver::PartData(std::string_view bytes) {
   if (!part_ || part_->failure) return;
-  if (!part_->head_whole) {
-    // Kept no further than its checks read: the first kSniffBytes and the
-    // File Meta Information (not every part's first 64 KiB).
-    std::string& head = part_->head;
-    const size_t sniff = std::min(bytes.size(), import::kSniffBytes - std::min(head.size(), import::kSniffBytes));
-    head.append(bytes.substr(0, sniff));
-    const bool meta_whole = head.size() >= import::kSniffBytes &&
-                            import::FileMetaEnd(head) != std::string::npos;
-    if (head.size() >= import::kSniffBytes && !meta_whole) {
-      head.append(bytes.substr(sniff, kHeadBytes - head.size()));
-    }
-    part_->head_whole = meta_whole || head.size() == kHeadBytes;
-  }
+  part_->head.Add(bytes);
   part_->hasher.Update(bytes.data(), bytes.size());
   part_->size += bytes.size();
   while (!bytes.empty()) {
@@ -132,10 +117,11 @@ void StowReceiver::PartEnd() {
   if (!part.failure) {
     // PS3.10 7.1: the File Meta Information names the instance, as a
     // C-STORE request does; the pipeline checks the data set against it.
-    result.sop_class_uid = import::FileMetaValue(part.head, import::kMediaStorageSopClassUid);
-    result.sop_instance_uid = import::FileMetaValue(part.head, import::kMediaStorageSopInstanceUid);
+    const std::string& head = part.head.head();
+    result.sop_class_uid = import::FileMetaValue(head, import::kMediaStorageSopClassUid);
+    result.sop_instance_uid = import::FileMetaValue(head, import::kMediaStorageSopInstanceUid);
     const auto kind = import::ClassifyDicomPrefix(
-        std::string_view(part.head).substr(0, import::kSniffBytes), static_cast<int64_t>(part.size));
+        std::string_view(head).substr(0, import::kSniffBytes), static_cast<int64_t>(part.size));
     if (kind != import::DicomKind::kPart10) {
       Fail(kCannotUnderstand, "part is not a DICOM PS3.10 instance");
     } else if (!CloseFile()) {

@@ -30,6 +30,7 @@
 #include "catalog/storage/sha256.h"
 #include "server/association/server_context.h"
 #include "server/dicomweb/multipart_reader.h"
+#include "server/dicomweb/part_head_keeper.h"
 #include "server/dicomweb/stow_response.h"
 
 namespace pixeldex::server {
@@ -39,6 +40,9 @@ namespace pixeldex::server {
 // and thumbnail, index rows group-committed), as for concurrent C-STORE
 // associations.
 inline constexpr size_t kStowPartsInFlight = 4;
+// The most of a part's first bytes kept when its File Meta Information's
+// end does not show (HeadKeeper): it is a few hundred bytes in practice.
+inline constexpr size_t kPartHeadLimit = 64 * 1024;
 
 class StowReceiver : public MultipartSink {
  public:
@@ -68,8 +72,7 @@ class StowReceiver : public MultipartSink {
     std::optional<storage::IncomingFile> file;
     int fd = -1;
     storage::Sha256Hasher hasher;
-    std::string head;
-    bool head_whole = false;  // head holds all its checks read
+    HeadKeeper head{kPartHeadLimit};
     uint64_t size = 0;
     std::optional<StowPartResult> failure;
   };

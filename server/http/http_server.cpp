@@ -41,6 +41,9 @@ struct Shared {
   std::atomic<int> connections{0};
   std::atomic<int> running{0};  // handlers running on the pool
   std::unique_ptr<CachedThreadPool> pool = std::make_unique<CachedThreadPool>();
+  // What streamed bodies are read into, reused from one request to the next.
+  std::shared_ptr<BodyBufferPool> body_buffers =
+      std::make_shared<BodyBufferPool>(kBodyReadBytes, kBodyBuffersHeld);
   // The streamed bodies being read, ended when the server stops (their
   // handlers would otherwise wait for bytes no thread reads).
   std::mutex bodies_mutex;
@@ -209,7 +212,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
           asio::post(executor, [weak] {
             if (auto self = weak.lock()) self->PullBody();
           });
-        });
+        },
+        shared_->body_buffers);
     shared_->Track(body_stream_);
     request.body_stream = body_stream_;
     Dispatch(std::move(request), keep_alive);
@@ -290,33 +294,58 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                             });
   }
 
-  // A chunked body (RFC 9112 7.1) goes through Beast's parser into the
-  // handler's buffers.
-  void ReadChunkedBody() {
-    BodyBuffer into = body_stream_->TakeBuffer();
-    auto& body = chunked_parser_->get().body();
+  // A chunked body (RFC 9112 7.1): read from the socket into buffer_ up to
+  // kBodyReadBytes at a time and decoded by Beast's parser into the
+  // handler's buffers, each socket read's bytes handed on at once, as for a
+  // Content-Length body. (Beast's http::async_read_some reads at most as
+  // much as buffer_ has room for, 512 bytes after a small head: a read, a
+  // timer rearm and a hand-off to the handler per 512 bytes, a thousand
+  // context switches per 512x512 instance.)
+  void ReadChunkedBody() { DecodeChunked(body_stream_->TakeBuffer()); }
+
+  // Decodes what buffer_ holds into `into`; hands `into` on once it holds
+  // bytes (or the body ended), else reads the socket for more.
+  void DecodeChunked(BodyBuffer into) {
+    auto& parser = *chunked_parser_;
+    auto& body = parser.get().body();
     body.data = into.data();
     body.size = into.capacity();
     body.more = true;
+    beast::error_code ec;
+    while (buffer_.size() > 0 && !parser.is_done() && !ec) {
+      const size_t used = parser.put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (used == 0) break;
+    }
+    // Not errors: the parser wants more bytes, or `into` is full.
+    if (ec == http::error::need_more || ec == http::error::need_buffer) ec = {};
+    into.set_size(into.capacity() - body.size);
+    const bool done = parser.is_done();
+    if (ec || done || into.size() > 0) {
+      if (done) buffer_.shrink_to_fit();  // an idle connection keeps no read buffer
+      const bool more = body_stream_->Push(std::move(into));
+      if (ec) {
+        BodyEndedEarly(ec);
+      } else if (done) {
+        body_stream_->End(BodyFailure::kNone);
+      } else if (more) {
+        ReadChunkedBody();
+      }
+      return;
+    }
     body_busy_ = true;
     ArmDeadline();
-    http::async_read_some(
-        stream_, buffer_, *chunked_parser_,
-        [self = this->shared_from_this(), into = std::move(into)](beast::error_code ec,
-                                                                  size_t) mutable {
-          if (!self->BodyReadCompleted()) return;
-          if (ec == http::error::need_buffer) ec = {};
-          const size_t got = into.capacity() - self->chunked_parser_->get().body().size;
-          into.set_size(got);
-          const bool more = self->body_stream_->Push(std::move(into));
-          if (ec) {
-            self->BodyEndedEarly(ec);
-          } else if (self->chunked_parser_->is_done()) {
-            self->body_stream_->End(BodyFailure::kNone);
-          } else if (more) {
-            self->ReadChunkedBody();
-          }
-        });
+    stream_.async_read_some(buffer_.prepare(kBodyReadBytes),
+                            [self = this->shared_from_this(), into = std::move(into)](
+                                beast::error_code read_ec, size_t n) mutable {
+                              if (!self->BodyReadCompleted()) return;
+                              self->buffer_.commit(n);
+                              if (read_ec) {
+                                self->BodyEndedEarly(read_ec);
+                                return;
+                              }
+                              self->DecodeChunked(std::move(into));
+                            });
   }
 
   // After a read of a streamed body: false when it is not the handler's to

@@ -1,20 +1,13 @@
 #include "server/http/request_body_stream.h"
 
+#include <utility>
+
 namespace pixeldex::server {
-namespace {
-
-// Consumed buffers kept for the server's next reads.
-constexpr size_t kSpareBuffers = 8;
-
-}  // namespace
 
 Status RequestBodyStream::Read(std::string_view& bytes) {
   std::function<void()> pull;
   std::unique_lock lock(mutex_);
-  if (reading_buffer_.capacity() > 0 && spare_.size() < kSpareBuffers) {
-    spare_.push_back(std::move(reading_buffer_));
-  }
-  reading_buffer_ = BodyBuffer();
+  buffers_->Give(std::exchange(reading_buffer_, BodyBuffer()));
   if (chunks_.empty() && !ended_ && !reading_) {
     reading_ = true;
     pull = pull_;
@@ -53,21 +46,11 @@ void RequestBodyStream::Abandon() {
   std::lock_guard lock(mutex_);
   abandoned_ = true;
   pull_ = nullptr;
+  for (BodyBuffer& chunk : chunks_) buffers_->Give(std::move(chunk));
   chunks_.clear();
-  spare_.clear();
 }
 
-BodyBuffer RequestBodyStream::TakeBuffer() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!spare_.empty()) {
-      BodyBuffer buffer = std::move(spare_.back());
-      spare_.pop_back();
-      return buffer;
-    }
-  }
-  return BodyBuffer(kBodyReadBytes);
-}
+BodyBuffer RequestBodyStream::TakeBuffer() { return buffers_->Take(); }
 
 bool RequestBodyStream::Push(BodyBuffer bytes) {
   std::lock_guard lock(mutex_);
@@ -76,8 +59,8 @@ bool RequestBodyStream::Push(BodyBuffer bytes) {
     queued_bytes_ += bytes.capacity();
     chunks_.push_back(std::move(bytes));
     arrived_.notify_one();
-  } else if (spare_.size() < kSpareBuffers) {
-    spare_.push_back(std::move(bytes));
+  } else {
+    buffers_->Give(std::move(bytes));
   }
   if (queued_bytes_ >= kBodyReadAheadBytes) reading_ = false;
   return reading_;

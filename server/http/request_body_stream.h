@@ -7,7 +7,8 @@
 // (sending "100 Continue" then when the client asked for it) and every
 // Read gives the next bytes received, in order. The server reads the socket
 // straight into BodyBuffers the handler then reads from (no copy between
-// them; consumed buffers are recycled). It reads ahead at most
+// them; consumed buffers go back to the server's BodyBufferPool, for this
+// body's next reads and other requests'). It reads ahead at most
 // kBodyReadAheadBytes of buffers: beyond that it stops reading the socket
 // until the handler takes some (back-pressure: a slow store slows the
 // sender, and memory stays bounded, however small the reads). Read ends with an empty chunk once the whole body
@@ -24,45 +25,28 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "catalog/common/result.h"
+#include "server/http/body_buffer_pool.h"
 
 namespace pixeldex::server {
 
 inline constexpr size_t kBodyReadAheadBytes = 4 * 1024 * 1024;
 // The capacity of each BodyBuffer: bytes read from the socket at a time.
 inline constexpr size_t kBodyReadBytes = 1024 * 1024;
-
-// Bytes of a body: the server reads into data() (up to capacity()) and
-// sets size(). Its memory is not zero-filled when allocated (a fresh
-// std::string of 1 MiB would be, for every buffer).
-class BodyBuffer {
- public:
-  BodyBuffer() = default;
-  explicit BodyBuffer(size_t capacity)
-      : data_(std::make_unique_for_overwrite<char[]>(capacity)), capacity_(capacity) {}
-
-  char* data() { return data_.get(); }
-  size_t capacity() const { return capacity_; }
-  size_t size() const { return size_; }
-  // `size` <= capacity().
-  void set_size(size_t size) { size_ = size; }
-  std::string_view bytes() const { return {data_.get(), size_}; }
-
- private:
-  std::unique_ptr<char[]> data_;
-  size_t capacity_ = 0;
-  size_t size_ = 0;
-};
+// The buffers one body holds at most: its read-ahead, the one being read
+// into and the handler's; what a server's BodyBufferPool keeps.
+inline constexpr size_t kBodyBuffersHeld = kBodyReadAheadBytes / kBodyReadBytes + 2;
 
 enum class BodyFailure { kNone, kTimedOut, kTooLarge, kMalformed, kClosed };
 
 class RequestBodyStream {
  public:
   // `pull` (called on the consumer's thread) asks the server to read on; it
-  // must not block (it posts to the server's I/O thread).
-  explicit RequestBodyStream(std::function<void()> pull) : pull_(std::move(pull)) {}
+  // must not block (it posts to the server's I/O thread). `buffers`: where
+  // the buffers read into come from and go back to.
+  RequestBodyStream(std::function<void()> pull, std::shared_ptr<BodyBufferPool> buffers)
+      : pull_(std::move(pull)), buffers_(std::move(buffers)) {}
   RequestBodyStream(const RequestBodyStream&) = delete;
   RequestBodyStream& operator=(const RequestBodyStream&) = delete;
 
@@ -74,10 +58,9 @@ class RequestBodyStream {
   // The handler is done with the body: nothing more is read for it.
   void Abandon();
 
-  // Producer: a buffer of kBodyReadBytes to read into (a recycled one when
-  // there is one).
+  // Producer: an empty buffer to read into (from the pool).
   BodyBuffer TakeBuffer();
-  // The next bytes (an empty buffer goes back for TakeBuffer); false when the server
+  // The next bytes (an empty buffer goes back to the pool); false when the server
   // should stop reading until pulled again (read-ahead full, or the handler
   // gone).
   bool Push(BodyBuffer bytes);
@@ -92,8 +75,8 @@ class RequestBodyStream {
   std::condition_variable arrived_;
   std::function<void()> pull_;
   std::deque<BodyBuffer> chunks_;
+  std::shared_ptr<BodyBufferPool> buffers_;
   BodyBuffer reading_buffer_;  // the consumer's, until its next Read
-  std::vector<BodyBuffer> spare_;  // consumed buffers, for TakeBuffer
   size_t queued_bytes_ = 0;  // the capacity of chunks_
   bool reading_ = false;  // the server reads on without being pulled
   bool ended_ = false;

@@ -11,13 +11,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <map>
 #include <thread>
+#include <vector>
 
 #include "server/http/http_tls.h"
 #include "server/http/request_pipeline.h"
@@ -253,13 +257,15 @@ TEST(HttpServerTest, AnswersExpect100ContinueBeforeTheBodyIsSent) {
 // (BodyStreaming); the route answers "ok" when it read exactly the bytes of
 // `bodies` named by the request's X-Body header, else "mismatch"; when the
 // body ends early it answers "failed N after B bytes" (N: the BodyFailure).
-// POST /refuse answers at once without reading its body.
+// POST /refuse answers at once without reading its body. `pieces`, when
+// given, counts the pieces the route's reads gave.
 std::unique_ptr<HttpServer> StartStreamingServer(const std::map<std::string, std::string>& bodies,
                                                  std::atomic<int>& handled,
-                                                 HttpServerOptions options = {}) {
+                                                 HttpServerOptions options = {},
+                                                 std::atomic<size_t>* pieces = nullptr) {
   Router routes = TestRoutes();
   routes.Add("POST", "/stream", RouteAccess::kPublic,
-             [&bodies, &handled](const HttpRequest& request, const PathParams&) {
+             [&bodies, &handled, pieces](const HttpRequest& request, const PathParams&) {
                ++handled;
                if (!request.body_stream) return Answer(500, "not streamed");
                std::string held;
@@ -273,6 +279,7 @@ std::unique_ptr<HttpServer> StartStreamingServer(const std::map<std::string, std
                                           " after " + std::to_string(held.size()) + " bytes");
                  }
                  if (chunk.empty()) break;
+                 if (pieces != nullptr) ++*pieces;
                  held += chunk;
                }
                return Answer(200, held == bodies.at(request.Header("x-body")) ? "ok" : "mismatch");
@@ -298,25 +305,39 @@ std::string StreamRequest(const std::string& name, const std::string& body) {
          "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
+// Three read-aheads and a few bytes of patterned bytes: a body the server
+// cannot hold whole.
+std::string PatternedBody() {
+  std::string big(3 * kBodyReadAheadBytes + 17, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 % 251);
+  return big;
+}
+
+// Sends `requests` on a new connection to `port` while receiving the
+// answers (the server reads no further than it can hold), until it closes.
+std::string SendWhileReceiving(int port, const std::string& requests) {
+  const int fd = Connect(port);
+  auto sender = std::async(std::launch::async, [&] {
+    return ::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL);
+  });
+  std::string answers = ReceiveUntilClosed(fd);
+  EXPECT_EQ(sender.get(), static_cast<ssize_t>(requests.size()));
+  return answers;
+}
+
 // A streamed body with a Content-Length is read from the socket in large
 // reads, as the route asks: the route must read it exactly, whether it came
 // with the head or over many reads (more than the server reads ahead), and
 // the request pipelined after it on the same connection is read as a
 // request of its own.
 TEST(HttpServerTest, StreamsBodiesWholeAndReadsThePipelinedRequestAfterThem) {
-  std::string big(3 * kBodyReadAheadBytes + 17, '\0');
-  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 % 251);
+  const std::string big = PatternedBody();
   const std::map<std::string, std::string> bodies{{"small", "tiny body"}, {"big", big}};
   std::atomic<int> handled{0};
   auto server = StartStreamingServer(bodies, handled);
   const std::string requests = StreamRequest("small", "tiny body") + StreamRequest("big", big) +
                                "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  const int fd = Connect(PortOf(*server));
-  auto sender = std::async(std::launch::async, [&] {
-    return ::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL);
-  });
-  const std::string answers = ReceiveUntilClosed(fd);
-  EXPECT_EQ(sender.get(), static_cast<ssize_t>(requests.size()));
+  const std::string answers = SendWhileReceiving(PortOf(*server), requests);
   const size_t first = answers.find("\r\n\r\nok");
   ASSERT_NE(first, std::string::npos) << answers;
   const size_t second = answers.find("\r\n\r\nok", first + 1);
@@ -337,6 +358,38 @@ TEST(HttpServerTest, StreamsAChunkedBodyDecoded) {
       "Connection: close\r\n\r\n7\r\nhello, \r\nd\r\nchunked world\r\n0\r\n\r\n");
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, "ok");
+}
+
+// A chunked body is read from the socket in large reads too: a body of
+// three read-aheads, in chunks of 1 byte to more than a buffer (one with a
+// chunk extension) and a trailer, reaches the route exactly, in pieces of
+// kilobytes (Beast's own reads gave 512 bytes each), and the request
+// pipelined after it is answered.
+TEST(HttpServerTest, StreamsAChunkedBodyInLargeReads) {
+  const std::string big = PatternedBody();
+  const size_t sizes[] = {1, 100, 4096, 70000, kBodyReadBytes + 3};
+  std::string coded;
+  for (size_t at = 0, i = 0; at < big.size(); ++i) {
+    const size_t n = std::min(sizes[i % std::size(sizes)], big.size() - at);
+    char size_line[32];
+    std::snprintf(size_line, sizeof(size_line), "%zx%s\r\n", n, i == 2 ? ";ext=1" : "");
+    coded += size_line + big.substr(at, n) + "\r\n";
+    at += n;
+  }
+  coded += "0\r\nX-Trailer: t\r\n\r\n";
+  const std::map<std::string, std::string> bodies{{"big", big}};
+  std::atomic<int> handled{0};
+  std::atomic<size_t> pieces{0};
+  auto server = StartStreamingServer(bodies, handled, {}, &pieces);
+  const std::string requests =
+      "POST /stream HTTP/1.1\r\nHost: x\r\nX-Body: big\r\nTransfer-Encoding: chunked\r\n\r\n" +
+      coded + "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const std::string answers = SendWhileReceiving(PortOf(*server), requests);
+  const size_t first = answers.find("\r\n\r\nok");
+  ASSERT_NE(first, std::string::npos) << answers.substr(0, 300);
+  EXPECT_NE(answers.find("\r\n\r\nhi\n", first), std::string::npos) << answers;
+  EXPECT_EQ(handled.load(), 1);
+  EXPECT_LT(pieces.load(), big.size() / 4096);
 }
 
 // A streamed body that ends before its Content-Length: the route's read
@@ -514,6 +567,33 @@ TEST(HttpServerTest, StreamsBodiesOverTls) {
     const std::string received((std::istreambuf_iterator<char>(in)), {});
     EXPECT_TRUE(received == "<" + content + (path == "/stream" ? ">" : "made>")) << path;
   }
+}
+
+// Streamed request bodies over TLS (a socket read gives a TLS record, not
+// all the socket holds): a body of three read-aheads, chunked and with a
+// Content-Length, sent by curl, reaches the route exactly.
+TEST(HttpServerTest, StreamsRequestBodiesOverTls) {
+  testing::TestPki pki;
+  testing::TempDir dir;
+  const std::string big = PatternedBody();
+  std::ofstream(dir / "body", std::ios::binary) << big;
+  const std::map<std::string, std::string> bodies{{"big", big}};
+  std::atomic<int> handled{0};
+  HttpServerOptions options;
+  ASSERT_NO_FATAL_FAILURE(UseServerCertificate(pki, options));
+  auto server = StartStreamingServer(bodies, handled, options);
+  const std::string port = std::to_string(PortOf(*server));
+  for (const bool chunked : {true, false}) {
+    std::vector<std::string> args{"curl", "-sS", "--fail", "-X", "POST", "-T", dir / "body",
+                                  "-H", "X-Body: big", "--cacert", pki.ca_certificate(),
+                                  "--resolve", "localhost:" + port + ":127.0.0.1"};
+    if (chunked) args.insert(args.end(), {"-H", "Transfer-Encoding: chunked"});
+    args.push_back("https://localhost:" + port + "/stream");
+    auto curl = testing::RunProcess(args);
+    EXPECT_EQ(curl.exit_code, 0) << curl.output;
+    EXPECT_EQ(curl.output, "ok") << (chunked ? "chunked" : "Content-Length");
+  }
+  EXPECT_EQ(handled.load(), 2);
 }
 
 TEST(HttpTlsTest, NamesAMissingOrMismatchedKey) {
