@@ -5,7 +5,9 @@
 // goes away fails writes with "database unavailable", and the writer works
 // again by itself once the server is back. The lock of one SOP Instance
 // UID (LockInstance) makes a second writer of the same database wait until
-// the first releases it, and no other UID's lock. A job aborted by a
+// the first releases it, and no other UID's lock; the recycling lock
+// (LockRecycling) lets one pass run at a time, skipped or waited for.
+// Protections are one row per study, the first reason kept. A job aborted by a
 // deadlock with another transaction passes in a new one.
 #include "catalog/index/postgres/pg_index_backend.h"
 
@@ -242,6 +244,57 @@ TEST_F(PgIndexBackendE2eTest, AnInstanceLockMakesAnotherProcessWaitForTheSameUid
   waiter.join();
   EXPECT_TRUE(granted.load());
   EXPECT_EQ(WaitingLocks(observer, "advisory"), 0);
+}
+
+TEST_F(PgIndexBackendE2eTest, OneRecyclingPassAtATimeAcrossProcesses) {
+  auto node_a = OpenWriter();
+  auto node_b = OpenWriter();
+  ASSERT_NE(node_a, nullptr);
+  ASSERT_NE(node_b, nullptr);
+  auto held = node_a->LockRecycling(false);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_TRUE(held->has_value());
+  ASSERT_NE(**held, nullptr);
+  // B's timer round is skipped while A's pass runs, and neither holds an
+  // instance's lock by it.
+  auto skipped = node_b->LockRecycling(false);
+  ASSERT_TRUE(skipped.ok()) << skipped.status().ToString();
+  EXPECT_FALSE(skipped->has_value());
+  auto instance = node_b->LockInstance("1.2.3");
+  ASSERT_TRUE(instance.ok()) << instance.status().ToString();
+  instance->reset();
+
+  // A pass that must run waits for A's, in the database.
+  std::atomic<bool> granted{false};
+  std::thread waiter([&] {
+    auto turn = node_b->LockRecycling(true);
+    EXPECT_TRUE(turn.ok() && turn->has_value()) << turn.status().ToString();
+    granted.store(true);
+  });
+  PgConnection observer = Connect();
+  while (WaitingLocks(observer, "advisory") < 1) std::this_thread::yield();
+  EXPECT_FALSE(granted.load());
+  held->reset();  // A's pass is done
+  waiter.join();
+  EXPECT_TRUE(granted.load());
+  auto again = node_a->LockRecycling(false);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->has_value()) << "B's turn ended with its lock";
+}
+
+TEST_F(PgIndexBackendE2eTest, ProtectionsAreOneRowPerStudyKeepingTheFirstReason) {
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Protect("1.2.3", "court case").ok());
+  ASSERT_TRUE(writer->Protect("1.2.3", "again").ok());
+  ASSERT_TRUE(writer->Protect("1.2.4", "").ok());
+  PgConnection conn = Connect();
+  EXPECT_EQ(PostgresRows(conn, "SELECT study_instance_uid, reason FROM protected_studies "
+                               "ORDER BY 1"),
+            (std::vector<std::vector<std::string>>{{"1.2.3", "court case"}, {"1.2.4", "NULL"}}));
+  ASSERT_TRUE(writer->Unprotect("1.2.3").ok());
+  EXPECT_EQ(PostgresRows(conn, "SELECT study_instance_uid FROM protected_studies"),
+            (std::vector<std::vector<std::string>>{{"1.2.4"}}));
 }
 
 // Two transactions that lock the same patient and study rows in opposite
