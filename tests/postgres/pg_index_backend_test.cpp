@@ -6,7 +6,8 @@
 // again by itself once the server is back. The lock of one SOP Instance
 // UID (LockInstance) makes a second writer of the same database wait until
 // the first releases it, and no other UID's lock; the recycling lock
-// (LockRecycling) lets one pass run at a time, skipped or waited for.
+// (LockRecycling) lets one pass run at a time, skipped or waited for; a
+// delete waits for another process holding the instance's lock.
 // Protections are one row per study, the first reason kept. A job aborted by a
 // deadlock with another transaction passes in a new one.
 #include "catalog/index/postgres/pg_index_backend.h"
@@ -14,12 +15,17 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "catalog/index/index_writer.h"
 #include "catalog/index/sqlite_db.h"
+#include "catalog/reconcile/instance_deleter.h"
+#include "catalog/storage/file_system.h"
+#include "catalog/storage/storage_layout.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/sample_record.h"
 #include "tests/support/temp_dir.h"
@@ -244,6 +250,46 @@ TEST_F(PgIndexBackendE2eTest, AnInstanceLockMakesAnotherProcessWaitForTheSameUid
   waiter.join();
   EXPECT_TRUE(granted.load());
   EXPECT_EQ(WaitingLocks(observer, "advisory"), 0);
+}
+
+TEST_F(PgIndexBackendE2eTest, ADeleteWaitsForAnotherProcessHoldingTheInstance) {
+  // A stored instance: its rows, and its file below a storage root.
+  testing::TempDir root;
+  const storage::StorageLayout layout(root.path(), "");
+  auto node_a = OpenWriter();
+  auto node_b = OpenWriter();
+  ASSERT_NE(node_a, nullptr);
+  ASSERT_NE(node_b, nullptr);
+  const InstanceRecord record = Record("1.2.3", "1.2.2", "1.2.1", "P1");
+  ASSERT_TRUE(node_a->Write(record).ok());
+  const std::filesystem::path file = layout.root() / record.file.relative_path;
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream(file) << "DICM";
+  // B stores the same UID (the ingest pipeline holds this lock meanwhile).
+  auto store = node_b->LockInstance("1.2.3");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+
+  std::atomic<bool> done{false};
+  std::thread deleter([&] {
+    const Status deleted = reconcile::DeleteInstance(storage::RealFileSystem(), layout, *node_a,
+                                                     {"1.2.3"}, "user tester: a test");
+    EXPECT_TRUE(deleted.ok()) << deleted.ToString();
+    done.store(true);
+  });
+  PgConnection observer = Connect();
+  while (WaitingLocks(observer, "advisory") < 1) std::this_thread::yield();
+  // A's delete waits in the database and has touched nothing yet.
+  EXPECT_FALSE(done.load());
+  EXPECT_TRUE(std::filesystem::exists(file));
+  EXPECT_EQ(PostgresRows(observer, "SELECT count(*) FROM instances"),
+            (std::vector<std::vector<std::string>>{{"1"}}));
+  store->reset();  // B's store is done
+  deleter.join();
+  EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_EQ(PostgresRows(observer, "SELECT count(*) FROM instances"),
+            (std::vector<std::vector<std::string>>{{"0"}}));
+  EXPECT_EQ(PostgresRows(observer, "SELECT detail FROM events WHERE kind = 'deleted'"),
+            (std::vector<std::vector<std::string>>{{"user tester: a test"}}));
 }
 
 TEST_F(PgIndexBackendE2eTest, OneRecyclingPassAtATimeAcrossProcesses) {
