@@ -17,6 +17,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -222,6 +223,26 @@ int64_t WaitingLocks(PgConnection& conn, const std::string& locktype) {
   return rows.ok() ? rows->Int(0, 0).value() : -1;
 }
 
+// Runs `wait` on a thread of its own: it must wait for an advisory lock in
+// the database (seen through `observer`), and not finish, until `release`
+// runs (`while_waiting` checks what must hold meanwhile); then it finishes.
+void ExpectWaitsForRelease(PgConnection& observer, const std::function<void()>& wait,
+                           const std::function<void()>& while_waiting,
+                           const std::function<void()>& release) {
+  std::atomic<bool> finished{false};
+  std::thread waiter([&] {
+    wait();
+    finished.store(true);
+  });
+  while (WaitingLocks(observer, "advisory") < 1) std::this_thread::yield();
+  EXPECT_FALSE(finished.load());
+  while_waiting();
+  release();
+  waiter.join();
+  EXPECT_TRUE(finished.load());
+  EXPECT_EQ(WaitingLocks(observer, "advisory"), 0);
+}
+
 TEST_F(PgIndexBackendE2eTest, AnInstanceLockMakesAnotherProcessWaitForTheSameUidOnly) {
   // Two writers of one database, as two nodes have.
   auto node_a = OpenWriter();
@@ -236,20 +257,15 @@ TEST_F(PgIndexBackendE2eTest, AnInstanceLockMakesAnotherProcessWaitForTheSameUid
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   other->reset();
 
-  std::atomic<bool> granted{false};
-  std::thread waiter([&] {
-    auto lock = node_b->LockInstance("1.2.3");
-    EXPECT_TRUE(lock.ok()) << lock.status().ToString();
-    granted.store(true);
-  });
   PgConnection observer = Connect();
-  // B waits in the database.
-  while (WaitingLocks(observer, "advisory") < 1) std::this_thread::yield();
-  EXPECT_FALSE(granted.load());
-  held->reset();  // A's store is done
-  waiter.join();
-  EXPECT_TRUE(granted.load());
-  EXPECT_EQ(WaitingLocks(observer, "advisory"), 0);
+  // B waits in the database until A's store is done.
+  ExpectWaitsForRelease(
+      observer,
+      [&] {
+        auto lock = node_b->LockInstance("1.2.3");
+        EXPECT_TRUE(lock.ok()) << lock.status().ToString();
+      },
+      [] {}, [&] { held->reset(); });
 }
 
 TEST_F(PgIndexBackendE2eTest, ADeleteWaitsForAnotherProcessHoldingTheInstance) {
@@ -269,22 +285,21 @@ TEST_F(PgIndexBackendE2eTest, ADeleteWaitsForAnotherProcessHoldingTheInstance) {
   auto store = node_b->LockInstance("1.2.3");
   ASSERT_TRUE(store.ok()) << store.status().ToString();
 
-  std::atomic<bool> done{false};
-  std::thread deleter([&] {
-    const Status deleted = reconcile::DeleteInstance(storage::RealFileSystem(), layout, *node_a,
-                                                     {"1.2.3"}, "user tester: a test");
-    EXPECT_TRUE(deleted.ok()) << deleted.ToString();
-    done.store(true);
-  });
   PgConnection observer = Connect();
-  while (WaitingLocks(observer, "advisory") < 1) std::this_thread::yield();
-  // A's delete waits in the database and has touched nothing yet.
-  EXPECT_FALSE(done.load());
-  EXPECT_TRUE(std::filesystem::exists(file));
-  EXPECT_EQ(PostgresRows(observer, "SELECT count(*) FROM instances"),
-            (std::vector<std::vector<std::string>>{{"1"}}));
-  store->reset();  // B's store is done
-  deleter.join();
+  ExpectWaitsForRelease(
+      observer,
+      [&] {
+        const Status deleted = reconcile::DeleteInstance(
+            storage::RealFileSystem(), layout, *node_a, {"1.2.3"}, "user tester: a test");
+        EXPECT_TRUE(deleted.ok()) << deleted.ToString();
+      },
+      [&] {
+        // A's delete waits in the database and has touched nothing yet.
+        EXPECT_TRUE(std::filesystem::exists(file));
+        EXPECT_EQ(PostgresRows(observer, "SELECT count(*) FROM instances"),
+                  (std::vector<std::vector<std::string>>{{"1"}}));
+      },
+      [&] { store->reset(); });  // B's store is done
   EXPECT_FALSE(std::filesystem::exists(file));
   EXPECT_EQ(PostgresRows(observer, "SELECT count(*) FROM instances"),
             (std::vector<std::vector<std::string>>{{"0"}}));
@@ -310,19 +325,16 @@ TEST_F(PgIndexBackendE2eTest, OneRecyclingPassAtATimeAcrossProcesses) {
   ASSERT_TRUE(instance.ok()) << instance.status().ToString();
   instance->reset();
 
-  // A pass that must run waits for A's, in the database.
-  std::atomic<bool> granted{false};
-  std::thread waiter([&] {
-    auto turn = node_b->LockRecycling(true);
-    EXPECT_TRUE(turn.ok() && turn->has_value()) << turn.status().ToString();
-    granted.store(true);
-  });
+  // A pass that must run waits for A's, in the database; its turn ends with
+  // its lock.
   PgConnection observer = Connect();
-  while (WaitingLocks(observer, "advisory") < 1) std::this_thread::yield();
-  EXPECT_FALSE(granted.load());
-  held->reset();  // A's pass is done
-  waiter.join();
-  EXPECT_TRUE(granted.load());
+  ExpectWaitsForRelease(
+      observer,
+      [&] {
+        auto turn = node_b->LockRecycling(true);
+        EXPECT_TRUE(turn.ok() && turn->has_value()) << turn.status().ToString();
+      },
+      [] {}, [&] { held->reset(); });
   auto again = node_a->LockRecycling(false);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_TRUE(again->has_value()) << "B's turn ended with its lock";
