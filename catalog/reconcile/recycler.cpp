@@ -20,12 +20,6 @@ std::string DaysBefore(std::chrono::system_clock::time_point now, int days) {
 
 }  // namespace
 
-Result<int64_t> ArchiveBytes(const std::string& index_path) {
-  auto reads = index::OpenArchiveReads(index_path);
-  if (!reads.ok()) return reads.status();
-  return index::ArchiveBytes(**reads);
-}
-
 Result<std::vector<StudyToRecycle>> SelectStudiesToRecycle(
     const std::string& index_path, const RecyclePolicy& policy,
     std::chrono::system_clock::time_point now, int64_t incoming_bytes) {

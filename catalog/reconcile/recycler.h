@@ -42,13 +42,10 @@ struct StudyToRecycle {
   std::vector<DeleteTarget> instances;
 };
 
-// The bytes of every stored file the index lists.
-Result<int64_t> ArchiveBytes(const std::string& index_path);
-
 // The studies the policy removes at `now`, in the order they go, so that
 // `incoming_bytes` more fit under the size limit. Empty when nothing need go;
 // when protected studies alone exceed the limit, every unprotected study is
-// listed and the archive still does not fit (the caller checks ArchiveBytes).
+// listed and the archive still does not fit (the caller checks its size).
 Result<std::vector<StudyToRecycle>> SelectStudiesToRecycle(
     const std::string& index_path, const RecyclePolicy& policy,
     std::chrono::system_clock::time_point now, int64_t incoming_bytes);
