@@ -12,7 +12,7 @@
 namespace pixeldex::server {
 namespace {
 
-// Creates (kBeside, kImport) or cleans (kServer) the incoming directory.
+// Creates (kBeside) or cleans (kServer) the incoming directory.
 Status PrepareIncoming(storage::FileStore& store, CatalogArchive::Role role) {
   if (role == CatalogArchive::Role::kServer) {
     auto removed = store.Initialize();
@@ -50,22 +50,10 @@ ingest::IngestOptions IngestOptionsFrom(const Settings& settings) {
 }
 
 // The index writer of storage.index: a postgresql:// URI selects
-// PostgreSQL (issue 18), anything else is the SQLite file's path. On
-// PostgreSQL only `serve` and `import` write so far, without the features
-// that still read the index through SQLite: refused here by name instead of
-// failing later.
-Result<std::unique_ptr<index::IndexWriter>> OpenIndexWriter(const Settings& settings,
-                                                            CatalogArchive::Role role) {
+// PostgreSQL (issue 18), anything else is the SQLite file's path.
+Result<std::unique_ptr<index::IndexWriter>> OpenIndexWriter(const Settings& settings) {
   const std::string& index = settings.storage.index;
   if (!index::postgres::IsPostgresUri(index)) return index::IndexWriter::Open(index);
-  if (role == CatalogArchive::Role::kBeside) {
-    return Status::Unsupported("this command is not available on a PostgreSQL index yet "
-                               "(issue 18); `pixeldex serve` is");
-  }
-  if (settings.storage.max_size_mb > 0 || settings.storage.max_age_days > 0) {
-    return Status::Unsupported("storage.max_size_mb and storage.max_age_days (recycling) are "
-                               "not available on a PostgreSQL index yet (issue 18)");
-  }
   auto backend = index::postgres::PgIndexBackend::Open(index);
   if (!backend.ok()) return backend.status();
   Log(LogLevel::kInfo, "index: PostgreSQL {}", index::postgres::RedactUri(index));
@@ -82,7 +70,7 @@ Result<std::unique_ptr<CatalogArchive>> CatalogArchive::Open(const Settings& set
   archive->store_ = std::make_unique<storage::FileStore>(storage::StorageLayout(
       settings.storage.root, archive->on_postgres_ ? HostName() : std::string()));
   PIXELDEX_RETURN_IF_ERROR(PrepareIncoming(*archive->store_, role));
-  auto writer = OpenIndexWriter(settings, role);
+  auto writer = OpenIndexWriter(settings);
   if (!writer.ok()) return writer.status();
   archive->writer_ = std::move(writer).value();
   if (role == Role::kServer && settings.storage.history_days > 0) {

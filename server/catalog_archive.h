@@ -4,15 +4,14 @@
 // the ReaderPool that C-FIND, QIDO-RS and retrieves read through) and the
 // ingest pipeline over them, and the C-FIND readers. storage.index names the
 // SQLite file, or with a postgresql:// URI a PostgreSQL database whose
-// schema is created or migrated here (catalog/index/postgres); on
-// PostgreSQL only the server and import roles write so far, C-FIND, QIDO-RS and
-// C-GET/C-MOVE read through OpenFindReader, and what reads the index
-// through SQLite refuses
+// schema is created or migrated here (catalog/index/postgres); C-FIND,
+// QIDO-RS and C-GET/C-MOVE read through OpenFindReader, and what still reads
+// the index through SQLite refuses a PostgreSQL one
 // (sqlite_db.h, Db::Open). `serve` opens it as the owner of the incoming
 // directory: files an earlier run left incomplete are removed and old
 // history is pruned. The commands that write beside a running server
-// (import, reindex, delete) open it alongside: incoming is only created,
-// since a running server may be receiving into it. The parts are owned here
+// (import, reindex, delete, protect, recycle) open it alongside: incoming is
+// only created, since a running server may be receiving into it. The parts are owned here
 // and live as long as the archive; they are thread-safe as their own
 // headers say.
 
@@ -34,12 +33,10 @@ class CatalogArchive {
   enum class Role {
     kServer,  // owns incoming: cleans it, prunes history (serve)
     kBeside,  // writes beside a running server: leaves incoming alone
-    kImport,  // kBeside for `pixeldex import`, the one also on PostgreSQL so far
   };
 
   // Errors: those of FileStore::Initialize (kServer) or creating incoming
-  // (kBeside), and of IndexWriter::Open or PgIndexBackend::Open;
-  // kUnsupported for kBeside (not kImport), or recycling, on PostgreSQL.
+  // (kBeside), and of IndexWriter::Open or PgIndexBackend::Open.
   static Result<std::unique_ptr<CatalogArchive>> Open(const Settings& settings, Role role);
 
   storage::FileStore& store() { return *store_; }

@@ -151,14 +151,9 @@ Result<int> DicomServer::Start() {
                            settings_.storage.index, reconcile_options);
   if (!reconciled.ok()) return reconciled.status();
   reconcile::LogReport(*reconciled, "start-up");
-  // Recycling reads the index through SQLite: not on PostgreSQL yet (issue
-  // 18), where CatalogArchive refuses its settings.
-  if (archive_->on_postgres()) {
-    last_accept_poll_.store(SteadySeconds());
-    return BoundPort(network_);
-  }
   // Retention (and recycling down to storage.max_size_mb) before the first
-  // association: what the rules remove is in the events.
+  // association: what the rules remove is in the events. On PostgreSQL a
+  // node waits for another's pass, then finds what it left (recycler.h).
   auto recycled = reconcile::Recycle(archive_->store().file_system(), archive_->store().layout(),
                                      archive_->writer(),
                                      settings_.storage.index,
@@ -245,9 +240,7 @@ struct DicomServer::Handoff {
 
 std::unique_ptr<PeriodicTask> DicomServer::StartRetentionTimer() {
   const reconcile::RecyclePolicy policy = RecyclePolicyOf(settings_.storage);
-  if (archive_->on_postgres() || (policy.max_age_days <= 0 && policy.max_size_bytes <= 0)) {
-    return nullptr;
-  }
+  if (policy.max_age_days <= 0 && policy.max_size_bytes <= 0) return nullptr;
   try {
     return std::make_unique<PeriodicTask>(
         "retention", std::chrono::seconds(settings_.storage.retention_interval_seconds), [this] {

@@ -1,7 +1,12 @@
 #include "catalog/export/export_selection.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+
+#include "catalog/index/postgres/pg_uri.h"
+#include "catalog/index/postgres/pg_user_query.h"
+#include "catalog/index/sql_flavor.h"
 
 namespace pixeldex::exporting {
 namespace {
@@ -66,7 +71,7 @@ std::string SelectedInstance::Text(const std::string& column) const {
   }
 }
 
-Result<Selection> SelectByCondition(index::ReadOnlyQuery& query, const std::string& where) {
+Result<Selection> SelectByCondition(const UserQuery& query, const std::string& where) {
   // The condition stands on lines of its own, so that a trailing "--" comment
   // cannot swallow the closing parenthesis; the whole statement is then
   // checked read-only like any `pixeldex query`.
@@ -74,11 +79,11 @@ Result<Selection> SelectByCondition(index::ReadOnlyQuery& query, const std::stri
       "SELECT " + ColumnList() + " FROM instance_details WHERE (\n" + where + "\n)" + kOrder;
   Selection selection;
   SelectionSink sink(&selection);
-  PIXELDEX_RETURN_IF_ERROR(query.Run(sql, sink));
+  PIXELDEX_RETURN_IF_ERROR(query(sql, {}, sink));
   return selection;
 }
 
-Result<Selection> SelectByUids(index::ReadOnlyQuery& query, const std::vector<std::string>& uids) {
+Result<Selection> SelectByUids(const UserQuery& query, const std::vector<std::string>& uids) {
   const std::string sql = "SELECT " + ColumnList() +
                           " FROM instance_details WHERE ?1 IN (study_instance_uid, "
                           "series_instance_uid, sop_instance_uid)" + kOrder;
@@ -86,17 +91,30 @@ Result<Selection> SelectByUids(index::ReadOnlyQuery& query, const std::vector<st
   SelectionSink sink(&selection);
   for (const std::string& uid : uids) {
     const int64_t before = sink.rows();
-    PIXELDEX_RETURN_IF_ERROR(query.Run(sql, {uid}, sink));
+    PIXELDEX_RETURN_IF_ERROR(query(sql, {uid}, sink));
     if (sink.rows() == before) selection.unmatched_uids.push_back(uid);
   }
   return selection;
 }
 
-Result<Selection> SelectFromIndex(const std::string& index_path, const std::string& where,
+Result<Selection> SelectFromIndex(const std::string& index_location, const std::string& where,
                                   const std::vector<std::string>& uids) {
-  auto query = index::ReadOnlyQuery::Open(index_path);
-  if (!query.ok()) return query.status();
-  return where.empty() ? SelectByUids(*query, uids) : SelectByCondition(*query, where);
+  UserQuery query;
+  std::optional<index::ReadOnlyQuery> sqlite;
+  if (index::postgres::IsPostgresUri(index_location)) {
+    query = [&](const std::string& sql, const std::vector<std::string>& parameters,
+                index::RowSink& sink) {
+      return index::postgres::RunPgUserQuery(
+          index_location, index::SpelledFor(index::SqlFlavor::kPostgres, sql), parameters, sink);
+    };
+  } else {
+    auto opened = index::ReadOnlyQuery::Open(index_location);
+    if (!opened.ok()) return opened.status();
+    sqlite.emplace(std::move(opened).value());
+    query = [&](const std::string& sql, const std::vector<std::string>& parameters,
+                index::RowSink& sink) { return sqlite->Run(sql, parameters, sink); };
+  }
+  return where.empty() ? SelectByUids(query, uids) : SelectByCondition(query, where);
 }
 
 }  // namespace pixeldex::exporting

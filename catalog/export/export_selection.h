@@ -3,8 +3,11 @@
 // condition over the view instance_details (the analyst's text, run only
 // inside one statement that ReadOnlyQuery checks is read-only) or a list of
 // Study, Series or SOP Instance UIDs (each bound as a parameter, never SQL
-// text). The rows carry the index columns a manifest lists. Stateless.
+// text). The rows carry the index columns a manifest lists. The SQLite file
+// or a PostgreSQL index (catalog/index/postgres/pg_user_query.h), the same
+// rows either way. Stateless.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,14 +31,21 @@ struct Selection {
   std::vector<std::string> unmatched_uids;  // UIDs given that selected nothing
 };
 
-// Exactly one of `where` (non-empty) and `uids` (non-empty) is used.
-// Errors: those of ReadOnlyQuery::Run (a refused or malformed condition).
-Result<Selection> SelectByCondition(index::ReadOnlyQuery& query, const std::string& where);
-Result<Selection> SelectByUids(index::ReadOnlyQuery& query, const std::vector<std::string>& uids);
+// Runs one statement of the analyst's kind, checked read-only, with
+// `parameters` bound as text to ?1, ?2 (SQLite's spelling) into `sink`.
+using UserQuery = std::function<Status(const std::string& sql,
+                                       const std::vector<std::string>& parameters,
+                                       index::RowSink& sink)>;
 
-// What the commands do (`export`, `delete`): opens the index at `index_path`
-// read-only and selects by `where` when it is non-empty, else by `uids`.
-Result<Selection> SelectFromIndex(const std::string& index_path, const std::string& where,
+// Exactly one of `where` (non-empty) and `uids` (non-empty) is used.
+// Errors: the query's (a refused or malformed condition).
+Result<Selection> SelectByCondition(const UserQuery& query, const std::string& where);
+Result<Selection> SelectByUids(const UserQuery& query, const std::vector<std::string>& uids);
+
+// What the commands do (`export`, `delete`): opens the index storage.index
+// names (the SQLite file read-only, or a PostgreSQL URI) and selects by
+// `where` when it is non-empty, else by `uids`.
+Result<Selection> SelectFromIndex(const std::string& index_location, const std::string& where,
                                   const std::vector<std::string>& uids);
 
 }  // namespace pixeldex::exporting

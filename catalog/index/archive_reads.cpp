@@ -80,6 +80,24 @@ class SqliteArchiveReads final : public ArchiveReads {
       const std::function<void(const std::string&, const std::string&)>& fn) override {
     return index::ForEachEvent(db_, kind, fn);
   }
+  Status ForEachRow(const std::string& sql, const std::vector<ReadParam>& params,
+                    const std::function<Result<bool>(const RowCursor&)>& fn) override {
+    auto stmt = db_.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int number = static_cast<int>(i) + 1;
+      std::visit([&](const auto& value) { stmt->Bind(number, value); }, params[i]);
+    }
+    SqliteRowCursor cursor(std::move(stmt).value());
+    while (true) {
+      auto stepped = cursor.Step();
+      if (!stepped.ok()) return stepped.status();
+      if (!*stepped) return Status::Ok();
+      auto more = fn(cursor);
+      if (!more.ok()) return more.status();
+      if (!*more) return Status::Ok();
+    }
+  }
 
  private:
   Db db_;  // declared first: outlives the statement

@@ -6,7 +6,7 @@
 // thread-safe beyond that connection's rules (sqlite_db.h).
 // ArchiveReads asks the same questions of either backend (the SQLite file or
 // PostgreSQL, postgres/pg_archive_reads.h), through one connection of its
-// own; one thread at a time. OpenArchiveReads (postgres/archive_reads_of.h)
+// own, and runs the reads of retention_reads.h; one thread at a time. OpenArchiveReads (postgres/archive_reads_of.h)
 // opens the one storage.index names.
 
 #include <cstdint>
@@ -14,10 +14,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "catalog/common/event_kind.h"
 #include "catalog/common/result.h"
+#include "catalog/index/row_cursor.h"
 #include "catalog/index/sqlite_db.h"
 
 namespace pixeldex::index {
@@ -57,6 +59,9 @@ Status ForEachEvent(
     Db& db, EventKind kind,
     const std::function<void(const std::string& sop_instance_uid, const std::string& detail)>& fn);
 
+// A value bound to a read of ArchiveReads::ForEachRow.
+using ReadParam = std::variant<std::string, int64_t>;
+
 // The questions above over one connection of either backend.
 class ArchiveReads {
  public:
@@ -71,6 +76,13 @@ class ArchiveReads {
       EventKind kind,
       const std::function<void(const std::string& sop_instance_uid, const std::string& detail)>&
           fn) = 0;
+  // Calls `fn` with each row of `sql`, one read statement written with
+  // SQLite's numbered parameters (spelled for the backend, sql_flavor.h),
+  // `params` bound to them in order, in one snapshot, until `fn` answers
+  // false. For the reads written once in catalog/index
+  // (retention_reads.h).
+  virtual Status ForEachRow(const std::string& sql, const std::vector<ReadParam>& params,
+                            const std::function<Result<bool>(const RowCursor&)>& fn) = 0;
 };
 
 // ArchiveReads over a read-only connection to the SQLite index at

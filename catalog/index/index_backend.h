@@ -6,11 +6,11 @@
 // rows; what a write means (an instance replaces the rows of the same SOP
 // Instance UID, parents left empty go) is decided by IndexWriter, once.
 //
-// Threads: every method but FindCopy and LockInstance is called by the
-// writer thread only, and
+// Threads: every method but FindCopy, LockInstance and LockRecycling is
+// called by the writer thread only, and
 // all but InTransaction and Abandon only inside the body of InTransaction.
-// FindCopy is thread-safe and reads committed rows only; LockInstance is
-// thread-safe.
+// FindCopy is thread-safe and reads committed rows only; LockInstance and
+// LockRecycling are thread-safe.
 
 #include <cstdint>
 #include <functional>
@@ -84,6 +84,11 @@ class IndexBackend {
   virtual Status Insert(const EventRecord& record, const std::string& now) = 0;
   // Deletes history older than `cutoff` (ISO 8601 UTC).
   virtual Status PruneHistoryBefore(const std::string& cutoff) = 0;
+  // Lists a study in protected_studies (`now` its protected_at, `reason`
+  // NULL when empty); one already listed keeps its row. Unprotect takes it off.
+  virtual Status Protect(const std::string& study_instance_uid, const std::string& reason,
+                         const std::string& now) = 0;
+  virtual Status Unprotect(const std::string& study_instance_uid) = 0;
 
   virtual Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) = 0;
 
@@ -95,6 +100,17 @@ class IndexBackend {
   virtual Result<std::unique_ptr<InstanceLock>> LockInstance(const std::string& sop_instance_uid) {
     (void)sop_instance_uid;
     return std::unique_ptr<InstanceLock>();
+  }
+
+  // Makes the recycling passes (retention, recycling to storage.max_size_mb)
+  // of several processes take turns, so that one pass at a time selects and
+  // deletes: two would delete one instance twice and count its bytes twice.
+  // With `wait`, waits while another process holds it; without, nullopt when
+  // another process holds it. A null lock when the backend needs none (as
+  // LockInstance).
+  virtual Result<std::optional<std::unique_ptr<InstanceLock>>> LockRecycling(bool wait) {
+    (void)wait;
+    return std::optional<std::unique_ptr<InstanceLock>>(std::unique_ptr<InstanceLock>());
   }
 };
 

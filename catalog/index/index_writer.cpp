@@ -16,7 +16,11 @@ struct IndexWriter::Job {
   struct Prune {
     std::string cutoff;
   };
-  std::variant<InstanceRecord, Remove, AssociationRecord, EventRecord, Prune> what;
+  struct Protection {
+    std::string study_instance_uid;
+    std::optional<std::string> reason;  // nullopt: take the study off the list
+  };
+  std::variant<InstanceRecord, Remove, AssociationRecord, EventRecord, Prune, Protection> what;
   std::promise<Result<WriteOutcome>> done;
 };
 
@@ -79,6 +83,18 @@ Status IndexWriter::PruneHistory(int days) {
   return Submit(std::move(job)).status();
 }
 
+Status IndexWriter::Protect(const std::string& study_instance_uid, const std::string& reason) {
+  auto job = std::make_unique<Job>();
+  job->what = Job::Protection{study_instance_uid, reason};
+  return Submit(std::move(job)).status();
+}
+
+Status IndexWriter::Unprotect(const std::string& study_instance_uid) {
+  auto job = std::make_unique<Job>();
+  job->what = Job::Protection{study_instance_uid, std::nullopt};
+  return Submit(std::move(job)).status();
+}
+
 IndexWriterStats IndexWriter::stats() const {
   std::lock_guard lock(mutex_);
   return stats_;
@@ -91,6 +107,10 @@ Result<std::optional<CatalogedCopy>> IndexWriter::FindCopy(const std::string& so
 Result<std::unique_ptr<InstanceLock>> IndexWriter::LockInstance(
     const std::string& sop_instance_uid) {
   return backend_->LockInstance(sop_instance_uid);
+}
+
+Result<std::optional<std::unique_ptr<InstanceLock>>> IndexWriter::LockRecycling(bool wait) {
+  return backend_->LockRecycling(wait);
 }
 
 Result<WriteOutcome> IndexWriter::Submit(std::unique_ptr<Job> job) {
@@ -165,6 +185,10 @@ Result<WriteOutcome> IndexWriter::Apply(const Job& job, const std::string& now) 
     s = backend_->Insert(*association);
   } else if (const auto* event = std::get_if<EventRecord>(&job.what)) {
     s = backend_->Insert(*event, now);
+  } else if (const auto* protection = std::get_if<Job::Protection>(&job.what)) {
+    s = protection->reason ? backend_->Protect(protection->study_instance_uid,
+                                               *protection->reason, now)
+                           : backend_->Unprotect(protection->study_instance_uid);
   } else {
     s = backend_->PruneHistoryBefore(std::get<Job::Prune>(job.what).cutoff);
   }

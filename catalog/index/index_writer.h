@@ -53,7 +53,7 @@ struct IndexWriterOptions {
 // Counters that show the group commit at work.
 struct IndexWriterStats {
   uint64_t transactions = 0;  // committed batches
-  uint64_t jobs = 0;          // writes, removals and history records in them
+  uint64_t jobs = 0;  // writes, removals, history records and protections in them
 };
 
 class IndexWriter {
@@ -83,6 +83,11 @@ class IndexWriter {
   Status Record(EventRecord record);
   // Thread-safe. Deletes history older than `days` days.
   Status PruneHistory(int days);
+  // Thread-safe. Lists a study in protected_studies (`pixeldex protect`,
+  // catalog/reconcile/study_protection.h), or takes it off; protecting one
+  // already listed keeps its first time and reason.
+  Status Protect(const std::string& study_instance_uid, const std::string& reason);
+  Status Unprotect(const std::string& study_instance_uid);
 
   IndexWriterStats stats() const;
 
@@ -92,6 +97,9 @@ class IndexWriter {
   // Thread-safe. The backend's lock on one SOP Instance UID across processes
   // (IndexBackend::LockInstance); nullptr when it needs none.
   Result<std::unique_ptr<InstanceLock>> LockInstance(const std::string& sop_instance_uid);
+  // Thread-safe. The backend's lock on recycling passes across processes
+  // (IndexBackend::LockRecycling).
+  Result<std::optional<std::unique_ptr<InstanceLock>>> LockRecycling(bool wait);
 
  private:
   struct Job;

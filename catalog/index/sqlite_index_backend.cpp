@@ -108,6 +108,19 @@ Status SqliteIndexBackend::PruneHistoryBefore(const std::string& cutoff) {
   return history_->PruneBefore(cutoff);
 }
 
+Status SqliteIndexBackend::Protect(const std::string& study_instance_uid,
+                                   const std::string& reason, const std::string& now) {
+  auto stmt = db_.Prepare(WriterSqlFor(SqlFlavor::kSqlite).protect_study);
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Bind(1, study_instance_uid).Bind(2, now).BindTextOrNull(3, reason).Run();
+}
+
+Status SqliteIndexBackend::Unprotect(const std::string& study_instance_uid) {
+  auto stmt = db_.Prepare(WriterSqlFor(SqlFlavor::kSqlite).unprotect_study);
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Bind(1, study_instance_uid).Run();
+}
+
 Result<std::optional<CatalogedCopy>> SqliteIndexBackend::FindCopy(
     const std::string& sop_instance_uid) {
   std::lock_guard lock(reader_mutex_);

@@ -35,6 +35,9 @@ class SqliteIndexBackend final : public IndexBackend {
   Status Insert(const AssociationRecord& record) override;
   Status Insert(const EventRecord& record, const std::string& now) override;
   Status PruneHistoryBefore(const std::string& cutoff) override;
+  Status Protect(const std::string& study_instance_uid, const std::string& reason,
+                 const std::string& now) override;
+  Status Unprotect(const std::string& study_instance_uid) override;
   Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) override;
 
  private:

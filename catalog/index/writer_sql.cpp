@@ -1,7 +1,6 @@
 #include "catalog/index/writer_sql.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string_view>
 
 namespace pixeldex::index {
@@ -32,14 +31,6 @@ std::string UpsertSql(SqlFlavor flavor, EntityLevel level, const std::string& pa
   if (!parent.empty()) sql += parent + " = excluded." + parent + ", ";
   return sql + nullable.KeepStoredFromExcluded(flavor == SqlFlavor::kPostgres ? table : "") +
          ", updated_at = excluded.updated_at RETURNING " + key;
-}
-
-// `sql` with SQLite's numbered parameters ?N spelled $N.
-std::string DollarParameters(std::string sql) {
-  for (size_t i = 0; i + 1 < sql.size(); ++i) {
-    if (sql[i] == '?' && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) sql[i] = '$';
-  }
-  return sql;
 }
 
 WriterSql Build(SqlFlavor flavor) {
@@ -89,6 +80,9 @@ WriterSql Build(SqlFlavor flavor) {
                       "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
       .prune_associations = "DELETE FROM associations WHERE started_at < ?1",
       .prune_events = "DELETE FROM events WHERE at < ?1",
+      .protect_study = "INSERT INTO protected_studies (study_instance_uid, protected_at, reason) "
+                       "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+      .unprotect_study = "DELETE FROM protected_studies WHERE study_instance_uid = ?1",
   };
   if (flavor == SqlFlavor::kPostgres) {
     for (std::string* text :
@@ -96,8 +90,8 @@ WriterSql Build(SqlFlavor flavor) {
           &s.update_patient, &s.upsert_study, &s.upsert_series, &s.insert_instance,
           &s.insert_header, &s.insert_thumbnail, &s.delete_instance, &s.delete_empty_series,
           &s.delete_empty_study, &s.delete_empty_patient, &s.insert_association, &s.insert_event,
-          &s.prune_associations, &s.prune_events}) {
-      *text = DollarParameters(std::move(*text));
+          &s.prune_associations, &s.prune_events, &s.protect_study, &s.unprotect_study}) {
+      *text = SpelledFor(flavor, std::move(*text));
     }
   }
   return s;

@@ -14,10 +14,9 @@
 
 #include "catalog/common/instance_record.h"
 #include "catalog/index/attribute_columns.h"
+#include "catalog/index/sql_flavor.h"
 
 namespace pixeldex::index {
-
-enum class SqlFlavor { kSqlite, kPostgres };
 
 struct WriterSql {
   // ?1 = SOP Instance UID -> instance_pk, series_pk, study_pk, patient_pk, path.
@@ -47,7 +46,12 @@ struct WriterSql {
   // at, kind, sop_instance_uid, calling_aet, status_code, detail.
   std::string insert_event;
   std::string prune_associations, prune_events;  // ?1 = cutoff
+  // ?1 = Study Instance UID, ?2 = protected_at, ?3 = reason (NULL for none);
+  // a study already protected keeps its first row.
+  std::string protect_study;
+  std::string unprotect_study;  // ?1 = Study Instance UID
 };
+
 
 // The statements in `flavor`'s spelling; built once per flavor.
 const WriterSql& WriterSqlFor(SqlFlavor flavor);

@@ -10,13 +10,21 @@
 // row's size in place (a replaced instance is a new row), and when the last
 // row seen is no longer the same (deleted, its instance_pk reused) the
 // estimate is an exact sum. Callers decide to refuse or recycle only on
-// Exact(). Not thread-safe (the caller serialises, as it does recycling).
+// Exact(). On PostgreSQL, where several nodes insert at once, a row may
+// commit after one with a larger instance_pk was counted; the estimate then
+// misses it until the next Exact() (at most the stores in flight at that
+// moment). Reads through a connection of its own (ArchiveReads, opened on
+// first use, SQLite or PostgreSQL). Not thread-safe (the caller serialises,
+// as it does recycling).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "catalog/common/result.h"
+#include "catalog/index/archive_reads.h"
+#include "catalog/index/retention_reads.h"
 
 namespace pixeldex::reconcile {
 
@@ -31,13 +39,12 @@ class ArchiveSizeTracker {
   Result<int64_t> Exact();
 
  private:
-  struct Base {
-    int64_t bytes = 0;
-    int64_t last_pk = 0;   // the largest instance_pk counted
-    std::string last_row;  // that row's identity ("" when none)
-  };
+  // The connection, opened on first use.
+  Result<index::ArchiveReads*> Reads();
+
   std::string index_path_;
-  std::optional<Base> base_;
+  std::unique_ptr<index::ArchiveReads> reads_;
+  std::optional<index::SizeMark> base_;
 };
 
 }  // namespace pixeldex::reconcile

@@ -1,5 +1,8 @@
 #pragma once
 // Deleting instances from the archive (`pixeldex delete`), crash-safe. The
+// instance's lock is held throughout (IndexWriter::LockInstance: on
+// PostgreSQL an advisory lock every node's store of the same SOP Instance UID
+// takes too), and the path is the one the index records once it is held. The
 // durable intent is the file itself, moved into the storage root's
 // .deleting/ directory (StorageLayout::DeletingRelativePath) before anything
 // else happens:
@@ -12,12 +15,18 @@
 // (reconciler.h) and `pixeldex reindex` finish the delete
 // (FinishInterruptedDeletes) before they walk the tree (which skips
 // .deleting/), so a deleted instance is never cataloged again, and files and
-// rows never disagree afterwards. Deletes are finished, never undone: the
+// rows never disagree afterwards; under the instance's lock, so a delete
+// still running (on another node) is left to its deleter, and rows whose
+// file is at their recorded path (the instance received again after the
+// interruption) are kept. Deletes are finished, never undone: the
 // user asked for them. A file outside the storage root (cataloged with
 // `import --in-place`) is not the archive's to delete: its rows go, the file
-// stays. Safe beside a running server (the index is SQLite in WAL mode;
-// writes of several processes are serialised); an instance received again
-// while it is deleted is stored again as new. Not thread-safe per instance.
+// stays. Safe beside a running server (a SQLite index in WAL mode serialises
+// the writes of several processes; PostgreSQL's are transactions) and on
+// several nodes of one PostgreSQL index; an instance received while it is
+// deleted waits for the delete, then is stored again as new. An instance no
+// longer in the index (deleted meanwhile by another deleter) is Ok, with no
+// event of its own.
 
 #include <cstdint>
 #include <string>
@@ -29,9 +38,9 @@
 
 namespace pixeldex::reconcile {
 
+// The instance to delete; its path is read from the index under its lock.
 struct DeleteTarget {
   std::string sop_instance_uid;
-  std::string recorded_path;  // the instances.path of its row
 };
 
 // `who_and_why` becomes the event's detail, e.g. "user alice: consent withdrawn".

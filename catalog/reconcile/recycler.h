@@ -8,9 +8,12 @@
 //   - max_age_days: a study whose last instance was received longer ago;
 //   - max_size_bytes: the oldest studies until the archive's files (the sum
 //     of instances.size_bytes), plus the bytes about to arrive, fit.
-// The selection reads the index through a connection of its own; the caller
-// owns the writer. Not thread-safe: one recycling at a time (the caller
-// serialises).
+// The selection reads the index (SQLite or PostgreSQL) through a connection
+// of its own; the caller owns the writer. Not thread-safe: one recycling at a
+// time in a process (the caller serialises); across the processes of one
+// index, Recycle takes turns through the writer (IndexWriter::LockRecycling:
+// on PostgreSQL an advisory lock, so that the nodes of a shared archive
+// never delete one instance twice nor count its bytes twice).
 
 #include <atomic>
 #include <chrono>
@@ -39,13 +42,10 @@ struct StudyToRecycle {
   std::vector<DeleteTarget> instances;
 };
 
-// The bytes of every stored file the index lists.
-Result<int64_t> ArchiveBytes(const std::string& index_path);
-
 // The studies the policy removes at `now`, in the order they go, so that
 // `incoming_bytes` more fit under the size limit. Empty when nothing need go;
 // when protected studies alone exceed the limit, every unprotected study is
-// listed and the archive still does not fit (the caller checks ArchiveBytes).
+// listed and the archive still does not fit (the caller checks its size).
 Result<std::vector<StudyToRecycle>> SelectStudiesToRecycle(
     const std::string& index_path, const RecyclePolicy& policy,
     std::chrono::system_clock::time_point now, int64_t incoming_bytes);
@@ -59,15 +59,22 @@ struct RecycleReport {
   int64_t studies = 0;
   int64_t instances = 0;
   int64_t bytes = 0;
+  bool skipped = false;  // RecycleTurn::kSkip found another process's pass running
 };
 
-// SelectStudiesToRecycle, then RecycleStudy for each, with an info log line
-// per study; stops at the first failure, and between two studies once
-// `cancel` (when given) is set (the report counts what went).
+// When another process of the index runs a pass: wait for it, then run
+// this one (which finds what that one left), or skip this one.
+enum class RecycleTurn { kWait, kSkip };
+
+// Once the turn is taken (`turn`), SelectStudiesToRecycle, then
+// RecycleStudy for each, with an info log line per study; stops at the first
+// failure, and between two studies once `cancel` (when given) is set (the
+// report counts what went).
 Result<RecycleReport> Recycle(storage::FileSystem& file_system,
                               const storage::StorageLayout& layout, index::IndexWriter& writer,
                               const std::string& index_path, const RecyclePolicy& policy,
                               std::chrono::system_clock::time_point now, int64_t incoming_bytes,
-                              const std::atomic<bool>* cancel = nullptr);
+                              const std::atomic<bool>* cancel = nullptr,
+                              RecycleTurn turn = RecycleTurn::kWait);
 
 }  // namespace pixeldex::reconcile

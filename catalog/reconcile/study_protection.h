@@ -3,14 +3,16 @@
 // no rule and no user may delete while they are listed. Retention and
 // recycling never select them (recycler.h); `pixeldex delete` and DICOMweb
 // DELETE look them up here and refuse (README "Retention and recycling").
-// A study may be protected before it is stored. Stateless; each call uses
-// the connection it is given or opens its own.
+// A study may be protected before it is stored. The same on a SQLite and a
+// PostgreSQL index: listed through the index writer (IndexWriter::Protect,
+// Unprotect), read here through ArchiveReads (catalog/index/retention_reads.h).
+// Stateless.
 
 #include <string>
 #include <vector>
 
 #include "catalog/common/result.h"
-#include "catalog/index/sqlite_db.h"
+#include "catalog/index/archive_reads.h"
 
 namespace pixeldex::reconcile {
 
@@ -20,15 +22,9 @@ struct StudyProtection {
   std::string reason;        // "" when none was given
 };
 
-// Marks a study protected (or no longer); protecting one already protected
-// keeps its first reason.
-Status ProtectStudy(const std::string& index_path, const std::string& study_instance_uid,
-                    const std::string& reason);
-Status UnprotectStudy(const std::string& index_path, const std::string& study_instance_uid);
-
 // The protections of those of `study_uids` that are protected, in the order
 // given (each once).
-Result<std::vector<StudyProtection>> ProtectionsOf(index::Db& db,
+Result<std::vector<StudyProtection>> ProtectionsOf(index::ArchiveReads& reads,
                                                    const std::vector<std::string>& study_uids);
 
 // "study 1.2.3 is protected since 2026-12-05T10:00:00.000Z (court case);

@@ -11,6 +11,7 @@
 
 #include "catalog/common/log.h"
 #include "catalog/export/export_selection.h"
+#include "catalog/index/postgres/archive_reads_of.h"
 #include "catalog/reconcile/instance_deleter.h"
 #include "catalog/reconcile/study_protection.h"
 #include "server/cli/command_line.h"
@@ -69,16 +70,16 @@ Status CheckDeleteUsage(const DeleteOptions& options, const std::vector<std::str
 
 // Takes the instances of protected studies out of `selection` and logs each
 // refusal (the user and the study as fields); returns how many were taken.
-Result<size_t> RefuseProtected(const std::string& index_path, const std::string& user,
+Result<size_t> RefuseProtected(const std::string& index_location, const std::string& user,
                                exporting::Selection& selection) {
   if (selection.instances.empty()) return size_t{0};
   std::vector<std::string> studies;
   for (const auto& instance : selection.instances) {
     studies.push_back(instance.Text("study_instance_uid"));
   }
-  auto db = index::Db::Open(index_path, index::Db::Mode::kReadOnly);
-  if (!db.ok()) return db.status();
-  auto protections = reconcile::ProtectionsOf(*db, studies);
+  auto reads = index::OpenArchiveReads(index_location);
+  if (!reads.ok()) return reads.status();
+  auto protections = reconcile::ProtectionsOf(**reads, studies);
   if (!protections.ok()) return protections.status();
   std::set<std::string> refused;
   for (const reconcile::StudyProtection& protection : *protections) {
@@ -150,8 +151,7 @@ int RunDelete(int argc, char** argv) {
   } else {
     const std::string who_and_why = "user " + user + ": " + options.reason;
     for (const auto& instance : selection.instances) {
-      const reconcile::DeleteTarget target{instance.Text("sop_instance_uid"),
-                                           instance.Text("path")};
+      const reconcile::DeleteTarget target{instance.Text("sop_instance_uid")};
       const Status status =
           reconcile::DeleteInstance(archive->store().file_system(), archive->store().layout(),
                                     archive->writer(), target, who_and_why);

@@ -77,7 +77,7 @@ constexpr const char* kImportEpilogue =
 
 int Import(const Settings& settings, const std::vector<std::string>& roots,
            import::ImportOptions options) {
-  auto archive = OpenWritableArchive(settings, CatalogArchive::Role::kImport);
+  auto archive = OpenWritableArchive(settings);
   if (archive == nullptr) return 1;
   import::Importer importer(archive->pipeline(), archive->store(), settings.storage.index,
                             options);

@@ -25,7 +25,8 @@ Status SomeUids(const std::vector<std::string>& uids) {
                       : Status::Ok();
 }
 
-// Runs `mark` on each Study Instance UID of the command line.
+// Runs `mark` with the archive's index writer on each Study Instance UID of
+// the command line.
 template <typename Mark>
 int MarkStudies(int argc, char** argv, const char* name, const char* description,
                 std::string* reason, Mark mark) {
@@ -45,10 +46,11 @@ int MarkStudies(int argc, char** argv, const char* name, const char* description
       ParseCommandLine(parser, settings_options, argc, argv, name, kExitStatus, SomeUids);
   if (!command_line.settings) return command_line.exit_code;
   // Opening the archive brings an older index to the schema that has the table.
-  if (OpenWritableArchive(*command_line.settings) == nullptr) return 1;
+  auto archive = OpenWritableArchive(*command_line.settings);
+  if (archive == nullptr) return 1;
   int failed = 0;
   for (const std::string& uid : command_line.positional) {
-    const Status status = mark(command_line.settings->storage.index, uid);
+    const Status status = mark(archive->writer(), uid);
     if (!status.ok()) {
       ++failed;
       std::fprintf(stderr, "pixeldex %s: %s: %s\n", name, uid.c_str(), status.message().c_str());
@@ -68,8 +70,8 @@ int RunProtect(int argc, char** argv) {
       "never deleted, stored or not yet.\n"
       "The list is the table protected_studies; 'pixeldex unprotect' takes a study off.\n"
       "See README, \"Retention and recycling\".",
-      &reason, [&](const std::string& index, const std::string& uid) {
-        return reconcile::ProtectStudy(index, uid, reason);
+      &reason, [&](index::IndexWriter& writer, const std::string& uid) {
+        return writer.Protect(uid, reason);
       });
 }
 
@@ -78,8 +80,8 @@ int RunUnprotect(int argc, char** argv) {
                      "Take studies off the protected list (see 'pixeldex protect').\n"
                      "See README, \"Retention and recycling\".",
                      nullptr,
-                     [](const std::string& index, const std::string& uid) {
-                       return reconcile::UnprotectStudy(index, uid);
+                     [](index::IndexWriter& writer, const std::string& uid) {
+                       return writer.Unprotect(uid);
                      });
 }
 

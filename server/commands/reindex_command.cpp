@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "catalog/common/log.h"
+#include "catalog/index/postgres/pg_uri.h"
 #include "catalog/reconcile/reconciler.h"
 #include "server/cli/command_line.h"
 #include "server/commands/commands.h"
@@ -60,6 +61,12 @@ constexpr const char* kReindexEpilogue =
     "  pixeldex reindex --jobs 4 --storage var/storage --index var/index.db\n";
 
 int Reindex(const Settings& settings, reconcile::ReconcileOptions options) {
+  // It walks the whole shared tree and removes rows whose file is missing:
+  // not beside other nodes of a PostgreSQL index yet.
+  if (index::postgres::IsPostgresUri(settings.storage.index)) {
+    LogError("pixeldex reindex is not available on a PostgreSQL index yet (issue 18)");
+    return 1;
+  }
   auto archive = OpenWritableArchive(settings);
   if (archive == nullptr) return 1;
   auto report = reconcile::Reconcile(archive->pipeline(), archive->store(), archive->writer(),

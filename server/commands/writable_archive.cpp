@@ -16,9 +16,8 @@ void OnSignal(int) { g_cancel.store(true); }
 
 }  // namespace
 
-std::unique_ptr<CatalogArchive> OpenWritableArchive(const Settings& settings,
-                                                    CatalogArchive::Role role) {
-  auto archive = CatalogArchive::Open(settings, role);
+std::unique_ptr<CatalogArchive> OpenWritableArchive(const Settings& settings) {
+  auto archive = CatalogArchive::Open(settings, CatalogArchive::Role::kBeside);
   if (!archive.ok()) {
     LogError("cannot open the archive (storage {}, index {}): {}", settings.storage.root,
              index::postgres::RedactUri(settings.storage.index), archive.status().ToString());

@@ -1,6 +1,6 @@
 #pragma once
 // What the subcommands that write an archive beside a running server share
-// (`import`, `reindex`, `delete`): the archive opened beside the server
+// (`import`, `reindex`, `delete`, `protect`, `recycle`): the archive opened beside the server
 // (catalog_archive.h); their logging; and SIGINT/SIGTERM as a cancel flag.
 
 #include <atomic>
@@ -12,10 +12,9 @@
 
 namespace pixeldex::server {
 
-// Opens the archive beside a running server (CatalogArchive::Role::kBeside,
-// or kImport). Logs the reason and returns nullptr when that fails.
-std::unique_ptr<CatalogArchive> OpenWritableArchive(
-    const Settings& settings, CatalogArchive::Role role = CatalogArchive::Role::kBeside);
+// Opens the archive beside a running server (CatalogArchive::Role::kBeside).
+// Logs the reason and returns nullptr when that fails.
+std::unique_ptr<CatalogArchive> OpenWritableArchive(const Settings& settings);
 
 // DCMTK's own log only when debugging (unreadable files are reported by the
 // command, DCMTK's complaints would be noise); SettingsOptions::Resolve has

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "catalog/common/log.h"
+#include "catalog/index/postgres/archive_reads_of.h"
 #include "catalog/query/instance_reads.h"
 #include "catalog/reconcile/instance_deleter.h"
 #include "catalog/reconcile/study_protection.h"
@@ -41,34 +42,38 @@ HttpResponse Delete(DeleteContext& context, const HttpRequest& request, const Pa
   const std::string user = caller.empty() ? std::string("anonymous") : caller;
   std::vector<query::StoredFile> files;
   {
-    auto reader = context.server.open_reader();
+    auto reader = context.server.open_find_reader();
     if (!reader.ok()) {
       LogError("DICOMweb DELETE: cannot open the index: {}", reader.status().ToString());
       return HttpResponse::Text(503, "the index cannot be read");
     }
-    query::SqliteIndexReader index_reader(reader->db());
-    auto listed = query::ListStoredFiles(index_reader, *scope);
+    auto listed = query::ListStoredFiles(**reader, *scope);
     if (!listed.ok()) {
       LogError("DICOMweb DELETE: listing stored files failed: {}", listed.status().ToString());
       return HttpResponse::Text(500, "reading the index failed");
     }
     files = std::move(listed).value();
-    if (files.empty()) return HttpResponse::Text(404, "no such study, series or instance");
-    auto protections = reconcile::ProtectionsOf(reader->db(), {scope->study});
-    if (!protections.ok()) {
-      LogError("DICOMweb DELETE: reading protected_studies failed: {}",
-               protections.status().ToString());
-      return HttpResponse::Text(500, "reading the index failed");
-    }
-    if (!protections->empty()) {
-      LogWarning({{"user", user},
-                  {"study_instance_uid", scope->study},
-                  {"series_instance_uid", scope->series},
-                  {"sop_instance_uid", scope->sop_instance}},
-                 "DICOMweb DELETE {} refused for user {}: {}", request.Path(), user,
-                 reconcile::RefusalMessage(protections->front()));
-      return Refusal(protections->front());
-    }
+  }
+  if (files.empty()) return HttpResponse::Text(404, "no such study, series or instance");
+  auto reads = index::OpenArchiveReads(context.server.settings.storage.index);
+  if (!reads.ok()) {
+    LogError("DICOMweb DELETE: cannot open the index: {}", reads.status().ToString());
+    return HttpResponse::Text(503, "the index cannot be read");
+  }
+  auto protections = reconcile::ProtectionsOf(**reads, {scope->study});
+  if (!protections.ok()) {
+    LogError("DICOMweb DELETE: reading protected_studies failed: {}",
+             protections.status().ToString());
+    return HttpResponse::Text(500, "reading the index failed");
+  }
+  if (!protections->empty()) {
+    LogWarning({{"user", user},
+                {"study_instance_uid", scope->study},
+                {"series_instance_uid", scope->series},
+                {"sop_instance_uid", scope->sop_instance}},
+               "DICOMweb DELETE {} refused for user {}: {}", request.Path(), user,
+               reconcile::RefusalMessage(protections->front()));
+    return Refusal(protections->front());
   }
   const std::string who_and_why = "user " + user + ": DICOMweb DELETE " + request.Path();
   storage::FileStore& store = context.server.store;
@@ -76,7 +81,7 @@ HttpResponse Delete(DeleteContext& context, const HttpRequest& request, const Pa
   for (const query::StoredFile& file : files) {
     const Status status =
         reconcile::DeleteInstance(store.file_system(), store.layout(), context.server.writer,
-                                  {file.sop_instance_uid, file.path}, who_and_why);
+                                  {file.sop_instance_uid}, who_and_why);
     if (status.ok()) continue;
     LogError("DICOMweb DELETE of {} failed: {}", file.sop_instance_uid, status.ToString());
     failures += file.sop_instance_uid + ": " + status.message() + "\n";

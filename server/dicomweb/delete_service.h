@@ -17,11 +17,13 @@
 // UIDs as fields), 500 when an instance could not be deleted (the others still are, and the
 // body lists the failures). Each instance goes through the crash-safe
 // deleter of `pixeldex delete` (catalog/reconcile/instance_deleter.h): its
-// rows are gone, so C-FIND and QIDO-RS stop returning it, before the answer
-// is sent; each is an event `deleted` whose detail is
+// rows are gone, so C-FIND and QIDO-RS stop returning it (on every node of a
+// PostgreSQL index), before the answer is sent; each is an event `deleted` whose detail is
 // "user <name>: DICOMweb DELETE <path>" (the name "anonymous" when no users
-// are configured). One DELETE at a time (deleting one instance twice at
-// once would record it twice); thread-safe.
+// are configured). The same on a SQLite and a PostgreSQL index (the index
+// read through the server's find readers and ArchiveReads). One DELETE at a
+// time in a server; the deleter's instance lock keeps two nodes from
+// deleting one instance twice. Thread-safe.
 
 #include <memory>
 

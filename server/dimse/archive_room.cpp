@@ -73,9 +73,12 @@ Result<reconcile::RecycleReport> ApplyRetention(const ServerContext& context,
                                                 const std::atomic<bool>& cancel) {
   const StorageSettings& storage = context.settings.storage;
   std::lock_guard lock(OneRecycling());
+  // Each node's timer fires; the node that finds another's pass running
+  // leaves this round to it.
   return reconcile::Recycle(context.store.file_system(), context.store.layout(), context.writer,
                             storage.index, RecyclePolicyOf(storage),
-                            std::chrono::system_clock::now(), 0, &cancel);
+                            std::chrono::system_clock::now(), 0, &cancel,
+                            reconcile::RecycleTurn::kSkip);
 }
 
 }  // namespace pixeldex::server

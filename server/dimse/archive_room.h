@@ -7,7 +7,8 @@
 // timer). The check reads a running total (catalog/reconcile/archive_size.h),
 // not a sum of the whole index; only when that says the limit is reached is
 // the exact sum taken. One recycling at a time (the recycler is not
-// thread-safe): only a store that finds the limit reached waits for one in
+// thread-safe; across the nodes of a PostgreSQL index it takes turns, see
+// recycler.h): only a store that finds the limit reached waits for one in
 // progress. Safe from any thread.
 
 #include <atomic>
@@ -31,7 +32,9 @@ reconcile::RecyclePolicy RecyclePolicyOf(const StorageSettings& storage);
 std::optional<std::string> ArchiveSizeShortfall(const ServerContext& context);
 
 // Applies RecyclePolicyOf(the settings) once, now, as `pixeldex recycle`
-// does; stops between two studies once `cancel` is set.
+// does; stops between two studies once `cancel` is set. Skipped (the report
+// says so) while another process of a PostgreSQL index runs a pass
+// (reconcile::RecycleTurn::kSkip): one node per round does the work.
 Result<reconcile::RecycleReport> ApplyRetention(const ServerContext& context,
                                                 const std::atomic<bool>& cancel);
 

@@ -18,6 +18,7 @@
 #include "tests/support/index_probe.h"
 #include "tests/support/process.h"
 #include "tests/support/server_process.h"
+#include "tests/support/test_index.h"
 #include "tests/support/temp_dir.h"
 
 namespace pixeldex::testing {
@@ -40,13 +41,20 @@ inline ProcessResult EchoScu(const ServerProcess& server, const std::string& cal
                     FastClientEnv());
 }
 
+// `pixeldex <command> args...` on the archive of `storage` and `index`.
+inline ProcessResult PixeldexOnArchive(const std::string& storage, const std::string& index,
+                                       const std::string& command,
+                                       const std::vector<std::string>& args = {}) {
+  std::vector<std::string> argv = {PIXELDEX_BINARY, command, "--storage", storage, "--index",
+                                   index};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProcess(argv);
+}
+
 // `pixeldex <command> args...` on the archive ArchiveIn(dir) describes.
 inline ProcessResult PixeldexOn(const TempDir& dir, const std::string& command,
                                 const std::vector<std::string>& args = {}) {
-  std::vector<std::string> argv = {PIXELDEX_BINARY, command,   "--storage",
-                                   dir / "storage", "--index", dir / "index.db"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return RunProcess(argv);
+  return PixeldexOnArchive(dir / "storage", dir / "index.db", command, args);
 }
 
 // DCMTK's findscu with `args` and keys against `server`, its responses
@@ -98,9 +106,13 @@ class ServerTest : public ::testing::Test {
   virtual std::map<std::string, std::string> ServerEnv() const { return {}; }
   // True when ServerArgs() turn the TLS listener on (SetUp waits for it).
   virtual bool ServerSpeaksTls() const { return false; }
+  // storage.index: the SQLite file of ArchiveIn(dir_) unless a fixture
+  // says otherwise (BackendServerTest).
+  virtual std::string IndexLocation() const { return dir_ / "index.db"; }
 
   void SetUp() override {
     ServerProcess::Options options = ArchiveIn(dir_);
+    options.index = IndexLocation();
     options.extra_args = ServerArgs();
     options.env = ServerEnv();
     options.expect_tls = ServerSpeaksTls();
@@ -110,7 +122,12 @@ class ServerTest : public ::testing::Test {
   std::string StoragePath(const std::string& relative) const {
     return dir_ / ("storage/" + relative);
   }
-  IndexProbe Index() const { return IndexProbe(dir_ / "index.db"); }
+  IndexProbe Index() const { return IndexProbe(IndexLocation()); }
+  // `pixeldex <command> args...` on the server's archive (storage, index).
+  ProcessResult Pixeldex(const std::string& command,
+                         const std::vector<std::string>& args = {}) const {
+    return PixeldexOnArchive(dir_ / "storage", IndexLocation(), command, args);
+  }
 
   // storescu <files> to the server; returns its result.
   ProcessResult StoreScu(const std::vector<std::string>& files,
@@ -169,6 +186,15 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<ServerProcess> server_;
   int stores_ = 0;
   int find_count_ = 0;
+};
+
+// ServerTest on the index the test parameter names (test_index.h): the
+// same TEST_P cases run on SQLite and on a real PostgreSQL.
+class BackendServerTest : public ServerTest, public ::testing::WithParamInterface<IndexKind> {
+ protected:
+  std::string IndexLocation() const override { return index_.location(); }
+
+  TestIndex index_{GetParam(), dir_ / "index.db"};
 };
 
 }  // namespace pixeldex::testing

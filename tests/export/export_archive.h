@@ -26,7 +26,10 @@ class ExportArchive {
   ProcessResult Export(const std::vector<std::string>& args) const;
   // The source file written for instance i of Import.
   const std::string& SourceFile(size_t i) const { return sources_.at(i); }
-  std::string index_path() const { return dir_ / "index.db"; }
+  // storage.index: index.db in the archive's folder unless UseIndex said
+  // otherwise (before Import).
+  std::string index_path() const { return index_.empty() ? dir_ / "index.db" : index_; }
+  void UseIndex(std::string location) { index_ = std::move(location); }
   // A fresh path in the temp dir (not created).
   std::string Path(const std::string& name) const { return dir_ / name; }
   // The '/'-separated paths of the regular files below `dir`, sorted.
@@ -34,6 +37,7 @@ class ExportArchive {
 
  private:
   TempDir dir_;
+  std::string index_;
   std::vector<std::string> sources_;
 };
 

@@ -70,6 +70,11 @@ class ConflictingBackend final : public index::IndexBackend {
   Status PruneHistoryBefore(const std::string& cutoff) override {
     return inner_->PruneHistoryBefore(cutoff);
   }
+  Status Protect(const std::string& study_uid, const std::string& reason,
+                 const std::string& now) override {
+    return inner_->Protect(study_uid, reason, now);
+  }
+  Status Unprotect(const std::string& study_uid) override { return inner_->Unprotect(study_uid); }
   Result<std::optional<index::CatalogedCopy>> FindCopy(const std::string& uid) override {
     return inner_->FindCopy(uid);
   }

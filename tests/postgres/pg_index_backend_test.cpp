@@ -5,19 +5,28 @@
 // goes away fails writes with "database unavailable", and the writer works
 // again by itself once the server is back. The lock of one SOP Instance
 // UID (LockInstance) makes a second writer of the same database wait until
-// the first releases it, and no other UID's lock. A job aborted by a
+// the first releases it, and no other UID's lock; the recycling lock
+// (LockRecycling) lets one pass run at a time, skipped or waited for; a
+// delete waits for another process holding the instance's lock.
+// Protections are one row per study, the first reason kept. A job aborted by a
 // deadlock with another transaction passes in a new one.
 #include "catalog/index/postgres/pg_index_backend.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "catalog/index/index_writer.h"
 #include "catalog/index/sqlite_db.h"
+#include "catalog/reconcile/instance_deleter.h"
+#include "catalog/storage/file_system.h"
+#include "catalog/storage/storage_layout.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/sample_record.h"
 #include "tests/support/temp_dir.h"
@@ -214,6 +223,26 @@ int64_t WaitingLocks(PgConnection& conn, const std::string& locktype) {
   return rows.ok() ? rows->Int(0, 0).value() : -1;
 }
 
+// Runs `wait` on a thread of its own: it must wait for an advisory lock in
+// the database (seen through `observer`), and not finish, until `release`
+// runs (`while_waiting` checks what must hold meanwhile); then it finishes.
+void ExpectWaitsForRelease(PgConnection& observer, const std::function<void()>& wait,
+                           const std::function<void()>& while_waiting,
+                           const std::function<void()>& release) {
+  std::atomic<bool> finished{false};
+  std::thread waiter([&] {
+    wait();
+    finished.store(true);
+  });
+  while (WaitingLocks(observer, "advisory") < 1) std::this_thread::yield();
+  EXPECT_FALSE(finished.load());
+  while_waiting();
+  release();
+  waiter.join();
+  EXPECT_TRUE(finished.load());
+  EXPECT_EQ(WaitingLocks(observer, "advisory"), 0);
+}
+
 TEST_F(PgIndexBackendE2eTest, AnInstanceLockMakesAnotherProcessWaitForTheSameUidOnly) {
   // Two writers of one database, as two nodes have.
   auto node_a = OpenWriter();
@@ -228,20 +257,102 @@ TEST_F(PgIndexBackendE2eTest, AnInstanceLockMakesAnotherProcessWaitForTheSameUid
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   other->reset();
 
-  std::atomic<bool> granted{false};
-  std::thread waiter([&] {
-    auto lock = node_b->LockInstance("1.2.3");
-    EXPECT_TRUE(lock.ok()) << lock.status().ToString();
-    granted.store(true);
-  });
   PgConnection observer = Connect();
-  // B waits in the database.
-  while (WaitingLocks(observer, "advisory") < 1) std::this_thread::yield();
-  EXPECT_FALSE(granted.load());
-  held->reset();  // A's store is done
-  waiter.join();
-  EXPECT_TRUE(granted.load());
-  EXPECT_EQ(WaitingLocks(observer, "advisory"), 0);
+  // B waits in the database until A's store is done.
+  ExpectWaitsForRelease(
+      observer,
+      [&] {
+        auto lock = node_b->LockInstance("1.2.3");
+        EXPECT_TRUE(lock.ok()) << lock.status().ToString();
+      },
+      [] {}, [&] { held->reset(); });
+}
+
+TEST_F(PgIndexBackendE2eTest, ADeleteWaitsForAnotherProcessHoldingTheInstance) {
+  // A stored instance: its rows, and its file below a storage root.
+  testing::TempDir root;
+  const storage::StorageLayout layout(root.path(), "");
+  auto node_a = OpenWriter();
+  auto node_b = OpenWriter();
+  ASSERT_NE(node_a, nullptr);
+  ASSERT_NE(node_b, nullptr);
+  const InstanceRecord record = Record("1.2.3", "1.2.2", "1.2.1", "P1");
+  ASSERT_TRUE(node_a->Write(record).ok());
+  const std::filesystem::path file = layout.root() / record.file.relative_path;
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream(file) << "DICM";
+  // B stores the same UID (the ingest pipeline holds this lock meanwhile).
+  auto store = node_b->LockInstance("1.2.3");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+
+  PgConnection observer = Connect();
+  ExpectWaitsForRelease(
+      observer,
+      [&] {
+        const Status deleted = reconcile::DeleteInstance(
+            storage::RealFileSystem(), layout, *node_a, {"1.2.3"}, "user tester: a test");
+        EXPECT_TRUE(deleted.ok()) << deleted.ToString();
+      },
+      [&] {
+        // A's delete waits in the database and has touched nothing yet.
+        EXPECT_TRUE(std::filesystem::exists(file));
+        EXPECT_EQ(PostgresRows(observer, "SELECT count(*) FROM instances"),
+                  (std::vector<std::vector<std::string>>{{"1"}}));
+      },
+      [&] { store->reset(); });  // B's store is done
+  EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_EQ(PostgresRows(observer, "SELECT count(*) FROM instances"),
+            (std::vector<std::vector<std::string>>{{"0"}}));
+  EXPECT_EQ(PostgresRows(observer, "SELECT detail FROM events WHERE kind = 'deleted'"),
+            (std::vector<std::vector<std::string>>{{"user tester: a test"}}));
+}
+
+TEST_F(PgIndexBackendE2eTest, OneRecyclingPassAtATimeAcrossProcesses) {
+  auto node_a = OpenWriter();
+  auto node_b = OpenWriter();
+  ASSERT_NE(node_a, nullptr);
+  ASSERT_NE(node_b, nullptr);
+  auto held = node_a->LockRecycling(false);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_TRUE(held->has_value());
+  ASSERT_NE(**held, nullptr);
+  // B's timer round is skipped while A's pass runs, and neither holds an
+  // instance's lock by it.
+  auto skipped = node_b->LockRecycling(false);
+  ASSERT_TRUE(skipped.ok()) << skipped.status().ToString();
+  EXPECT_FALSE(skipped->has_value());
+  auto instance = node_b->LockInstance("1.2.3");
+  ASSERT_TRUE(instance.ok()) << instance.status().ToString();
+  instance->reset();
+
+  // A pass that must run waits for A's, in the database; its turn ends with
+  // its lock.
+  PgConnection observer = Connect();
+  ExpectWaitsForRelease(
+      observer,
+      [&] {
+        auto turn = node_b->LockRecycling(true);
+        EXPECT_TRUE(turn.ok() && turn->has_value()) << turn.status().ToString();
+      },
+      [] {}, [&] { held->reset(); });
+  auto again = node_a->LockRecycling(false);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->has_value()) << "B's turn ended with its lock";
+}
+
+TEST_F(PgIndexBackendE2eTest, ProtectionsAreOneRowPerStudyKeepingTheFirstReason) {
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Protect("1.2.3", "court case").ok());
+  ASSERT_TRUE(writer->Protect("1.2.3", "again").ok());
+  ASSERT_TRUE(writer->Protect("1.2.4", "").ok());
+  PgConnection conn = Connect();
+  EXPECT_EQ(PostgresRows(conn, "SELECT study_instance_uid, reason FROM protected_studies "
+                               "ORDER BY 1"),
+            (std::vector<std::vector<std::string>>{{"1.2.3", "court case"}, {"1.2.4", "NULL"}}));
+  ASSERT_TRUE(writer->Unprotect("1.2.3").ok());
+  EXPECT_EQ(PostgresRows(conn, "SELECT study_instance_uid FROM protected_studies"),
+            (std::vector<std::vector<std::string>>{{"1.2.4"}}));
 }
 
 // Two transactions that lock the same patient and study rows in opposite

@@ -2,7 +2,9 @@
 // system fails each durable step of a delete in turn: whatever fails, after
 // the next reconciliation files and rows agree, nothing is left in
 // .deleting/, and an instance whose file had moved is gone (never cataloged
-// again); one whose file had not moved is intact.
+// again); one whose file had not moved is intact. An instance deleted
+// meanwhile is not deleted (nor recorded) twice, and an interrupted delete
+// keeps an instance received again since.
 
 #include "catalog/reconcile/instance_deleter.h"
 
@@ -25,9 +27,9 @@ class InstanceDeleterTest : public ArchiveFixture {
     t.sop_instance_uid = UniqueUid("3.");
     return t;
   }
-  Status Delete(const TestInstance& t, const std::string& path) {
-    return reconcile::DeleteInstance(faults_, store_.layout(), *writer_,
-                                     {t.sop_instance_uid, path}, "user tester: a test");
+  Status Delete(const TestInstance& t) {
+    return reconcile::DeleteInstance(faults_, store_.layout(), *writer_, {t.sop_instance_uid},
+                                     "user tester: a test");
   }
   long long Rows(const TestInstance& t) const {
     return probe_.Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?",
@@ -43,7 +45,7 @@ TEST_F(InstanceDeleterTest, RemovesFileAndRowsAndRecordsWhoAndWhy) {
   const TestInstance kept = Instance(), gone = Instance();
   Stored(kept);
   const std::string path = Stored(gone);
-  ASSERT_TRUE(Delete(gone, path).ok());
+  ASSERT_TRUE(Delete(gone).ok());
   EXPECT_FALSE(fs::exists(FileOf(path)));
   EXPECT_EQ(Rows(gone), 0);
   EXPECT_EQ(Rows(kept), 1);
@@ -55,6 +57,34 @@ TEST_F(InstanceDeleterTest, RemovesFileAndRowsAndRecordsWhoAndWhy) {
   EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
 }
 
+TEST_F(InstanceDeleterTest, AnInstanceDeletedMeanwhileIsNotDeletedTwice) {
+  const TestInstance t = Instance();
+  Stored(t);
+  ASSERT_TRUE(Delete(t).ok());
+  EXPECT_TRUE(Delete(t).ok()) << "someone else's delete went first";
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM events WHERE kind = 'deleted' AND "
+                         "sop_instance_uid = ?1",
+                         {t.sop_instance_uid}),
+            1);
+}
+
+TEST_F(InstanceDeleterTest, AnInterruptedDeleteKeepsAnInstanceReceivedAgainSince) {
+  // A delete stopped after its file went into .deleting/; the instance was
+  // then received again (rows and a file at its recorded path).
+  const TestInstance t = Instance();
+  const std::string path = Stored(t);
+  const fs::path pending =
+      store_.layout().root() / storage::StorageLayout::DeletingRelativePath(t.sop_instance_uid);
+  fs::create_directories(pending.parent_path());
+  fs::copy_file(FileOf(path), pending);
+  const reconcile::ReconcileReport report = Reconcile();
+  EXPECT_EQ(report.deletes_finished, 1);
+  EXPECT_TRUE(DeletingIsEmpty());
+  EXPECT_EQ(Rows(t), 1);
+  EXPECT_TRUE(fs::exists(FileOf(path)));
+  EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
+}
+
 class InstanceDeleterFaultTest : public InstanceDeleterTest,
                                  public ::testing::WithParamInterface<std::pair<Op, int>> {};
 
@@ -62,7 +92,7 @@ TEST_P(InstanceDeleterFaultTest, AFailedStepIsFinishedOrHarmlessAfterReconcile) 
   const TestInstance t = Instance();
   const std::string path = Stored(t);
   faults_.FailOnce(GetParam().first, GetParam().second);
-  EXPECT_FALSE(Delete(t, path).ok());
+  EXPECT_FALSE(Delete(t).ok());
   const bool moved = !fs::exists(FileOf(path));
   const bool pending = !DeletingIsEmpty();
   const reconcile::ReconcileReport report = Reconcile();

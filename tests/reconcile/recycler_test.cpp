@@ -80,13 +80,13 @@ TEST_F(RecyclerTest, SizeLimitTakesTheOldestStudiesUntilTheArchiveFits) {
 TEST_F(RecyclerTest, ProtectedStudiesAreNeverSelected) {
   const std::string oldest = Study(1, "2026-10-01");
   const std::string next = Study(1, "2026-11-01");
-  ASSERT_TRUE(reconcile::ProtectStudy(index_path_, oldest, "teaching file").ok());
-  ASSERT_TRUE(reconcile::ProtectStudy(index_path_, oldest, "again").ok());
+  ASSERT_TRUE(writer_->Protect(oldest, "teaching file").ok());
+  ASSERT_TRUE(writer_->Protect(oldest, "again").ok());
   EXPECT_EQ(probe_.Scalar("SELECT reason FROM protected_studies"), "teaching file");
   EXPECT_EQ(Selected({Bytes(), 0}, 1), (std::vector<std::string>{next}));
   EXPECT_EQ(Selected({1, 0}, 1), (std::vector<std::string>{next}));  // never the protected one
   EXPECT_EQ(Selected({0, 30}), (std::vector<std::string>{next}));
-  ASSERT_TRUE(reconcile::UnprotectStudy(index_path_, oldest).ok());
+  ASSERT_TRUE(writer_->Unprotect(oldest).ok());
   EXPECT_EQ(Selected({0, 30}), (std::vector<std::string>{oldest, next}));
 }
 
@@ -161,7 +161,7 @@ TEST_F(RecyclerTest, TheRunningTotalNoticesItsLastRowReplaced) {
       std::to_string(last_pk));
   ASSERT_EQ(last.size(), 1u);
   ASSERT_TRUE(reconcile::DeleteInstance(faults_, store_.layout(), *writer_,
-                                        {last[0][0], last[0][1]}, "test")
+                                        {last[0][0]}, "test")
                   .ok());
   // A bigger instance takes the freed instance_pk (SQLite: the largest + 1).
   TestInstance bigger;

@@ -4,6 +4,7 @@
 
 #include "catalog/index/postgres/pg_connection.h"
 #include "catalog/index/postgres/pg_row_cursor.h"
+#include "catalog/index/sql_flavor.h"
 
 namespace pixeldex::index::postgres {
 namespace {
@@ -29,16 +30,18 @@ class PgArchiveReads final : public ArchiveReads {
 
   Status ForEachRecordedPath(
       const std::function<Status(const std::string&, const std::string&)>& fn) override {
-    return ForEachRow("SELECT sop_instance_uid, path FROM instances ORDER BY path", {},
-                      [&](const RowCursor& row) {
-                        return fn(std::string(row.TextView(0)), std::string(row.TextView(1)));
-                      });
+    return Scan("SELECT sop_instance_uid, path FROM instances ORDER BY path", {},
+                [&](const RowCursor& row) -> Result<bool> {
+                  PIXELDEX_RETURN_IF_ERROR(
+                      fn(std::string(row.TextView(0)), std::string(row.TextView(1))));
+                  return true;
+                });
   }
 
   Status ForEachContentHash(const std::function<void(std::string_view)>& fn) override {
-    return ForEachRow("SELECT sha256 FROM instances", {}, [&](const RowCursor& row) {
+    return Scan("SELECT sha256 FROM instances", {}, [&](const RowCursor& row) -> Result<bool> {
       fn(row.TextView(0));
-      return Status::Ok();
+      return true;
     });
   }
 
@@ -46,24 +49,38 @@ class PgArchiveReads final : public ArchiveReads {
       EventKind kind,
       const std::function<void(const std::string&, const std::string&)>& fn) override {
     const PgParam name = PgParam::Text(std::string(EventKindName(kind)));
-    return ForEachRow("SELECT sop_instance_uid, detail FROM events WHERE kind = $1", {&name, 1},
-                      [&](const RowCursor& row) {
-                        fn(std::string(row.TextView(0)), std::string(row.TextView(1)));
-                        return Status::Ok();
-                      });
+    return Scan("SELECT sop_instance_uid, detail FROM events WHERE kind = $1", {&name, 1},
+                [&](const RowCursor& row) -> Result<bool> {
+                  fn(std::string(row.TextView(0)), std::string(row.TextView(1)));
+                  return true;
+                });
+  }
+
+  Status ForEachRow(const std::string& sql, const std::vector<ReadParam>& params,
+                    const std::function<Result<bool>(const RowCursor&)>& fn) override {
+    std::vector<PgParam> bound;
+    for (const ReadParam& param : params) {
+      bound.push_back(std::holds_alternative<int64_t>(param)
+                          ? PgParam::Int(std::get<int64_t>(param))
+                          : PgParam::Text(std::get<std::string>(param)));
+    }
+    return Scan(SpelledFor(SqlFlavor::kPostgres, sql), bound, fn);
   }
 
  private:
-  // Calls `fn` with each row of `sql`, in one read-only snapshot.
-  Status ForEachRow(std::string_view sql, std::span<const PgParam> params,
-                    const std::function<Status(const RowCursor&)>& fn) {
+  // Calls `fn` with each row of `sql`, in one read-only snapshot, until it
+  // answers false.
+  Status Scan(std::string_view sql, std::span<const PgParam> params,
+              const std::function<Result<bool>(const RowCursor&)>& fn) {
     auto cursor = PgRowCursor::Open(conn_, sql, params, std::chrono::milliseconds(0));
     if (!cursor.ok()) return cursor.status();
     while (true) {
       auto stepped = (*cursor)->Step();
       if (!stepped.ok()) return stepped.status();
       if (!*stepped) return Status::Ok();
-      PIXELDEX_RETURN_IF_ERROR(fn(**cursor));
+      auto more = fn(**cursor);
+      if (!more.ok()) return more.status();
+      if (!*more) return Status::Ok();
     }
   }
 

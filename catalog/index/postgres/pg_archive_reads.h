@@ -3,8 +3,9 @@
 // stored files and reported events (archive_reads.h) on the PostgreSQL
 // index, through one connection of its own. The lookups by path are a
 // prepared statement (served by the index instances_path); the whole-table
-// reads go through a cursor (pg_row_cursor.h: one snapshot, a batch at a
-// time), so a large archive is never held whole. One thread at a time.
+// reads, and the reads of retention_reads.h (ForEachRow, spelled for
+// PostgreSQL), go through a cursor (pg_row_cursor.h: one snapshot, a batch
+// at a time), so a large archive is never held whole. One thread at a time.
 
 #include <memory>
 #include <string>

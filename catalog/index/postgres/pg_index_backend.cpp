@@ -221,6 +221,23 @@ Status PgIndexBackend::PruneHistoryBefore(const std::string& cutoff) {
   return Run(writer_, Sql().prune_events, {PgParam::Text(cutoff)});
 }
 
+Status PgIndexBackend::Protect(const std::string& study_instance_uid, const std::string& reason,
+                               const std::string& now) {
+  return Run(writer_, Sql().protect_study,
+             {PgParam::Text(study_instance_uid), PgParam::Text(now), TextOrNull(reason)});
+}
+
+Status PgIndexBackend::Unprotect(const std::string& study_instance_uid) {
+  return Run(writer_, Sql().unprotect_study, {PgParam::Text(study_instance_uid)});
+}
+
+Result<std::optional<std::unique_ptr<InstanceLock>>> PgIndexBackend::LockRecycling(bool wait) {
+  auto held = wait ? locks_.Lock(kRecyclingLockName) : locks_.TryLock(kRecyclingLockName);
+  if (!held.ok()) return held.status();
+  if (*held == nullptr) return std::optional<std::unique_ptr<InstanceLock>>();
+  return std::optional<std::unique_ptr<InstanceLock>>(std::move(held).value());
+}
+
 Result<std::optional<CatalogedCopy>> PgIndexBackend::FindCopy(
     const std::string& sop_instance_uid) {
   std::lock_guard lock(reader_mutex_);

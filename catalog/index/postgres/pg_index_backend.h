@@ -22,7 +22,8 @@
 // since nothing ran yet. FindCopy reads through a second connection, and
 // is likewise tried once more when it finds that connection lost.
 // LockInstance takes an advisory lock shared by every process on the
-// database (pg_instance_locks.h).
+// database (pg_instance_locks.h); LockRecycling another, on the name
+// kRecyclingLockName, so that one node at a time runs a recycling pass.
 
 #include <memory>
 #include <mutex>
@@ -37,6 +38,10 @@ namespace pixeldex::index::postgres {
 
 class PgIndexBackend final : public IndexBackend {
  public:
+  // The name whose advisory lock key (PgInstanceLocks::KeyOf) a recycling
+  // pass holds; no SOP Instance UID (only digits and dots) spells it.
+  static constexpr const char* kRecyclingLockName = "pixeldex recycling";
+
   // kInvalidArgument for a URI that is not postgresql://, kIoError "database
   // unavailable" when the server cannot be reached, the migration's errors.
   static Result<std::unique_ptr<PgIndexBackend>> Open(std::string_view uri);
@@ -52,10 +57,14 @@ class PgIndexBackend final : public IndexBackend {
   Status Insert(const AssociationRecord& record) override;
   Status Insert(const EventRecord& record, const std::string& now) override;
   Status PruneHistoryBefore(const std::string& cutoff) override;
+  Status Protect(const std::string& study_instance_uid, const std::string& reason,
+                 const std::string& now) override;
+  Status Unprotect(const std::string& study_instance_uid) override;
   Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) override;
   Result<std::unique_ptr<InstanceLock>> LockInstance(const std::string& sop_instance_uid) override {
     return locks_.Lock(sop_instance_uid);
   }
+  Result<std::optional<std::unique_ptr<InstanceLock>>> LockRecycling(bool wait) override;
 
  private:
   PgIndexBackend(PgConnection writer, PgConnection reader, std::string uri);

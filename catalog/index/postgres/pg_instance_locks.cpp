@@ -52,16 +52,33 @@ void PgInstanceLocks::ReturnIdle(PgConnection conn) {
 }
 
 Result<std::unique_ptr<InstanceLock>> PgInstanceLocks::Lock(const std::string& sop_instance_uid) {
+  return Take(sop_instance_uid, "pg_advisory_lock");
+}
+
+Result<std::unique_ptr<InstanceLock>> PgInstanceLocks::TryLock(
+    const std::string& sop_instance_uid) {
+  return Take(sop_instance_uid, "pg_try_advisory_lock");
+}
+
+Result<std::unique_ptr<InstanceLock>> PgInstanceLocks::Take(const std::string& name,
+                                                           const char* function) {
   auto conn = Acquire();
   if (!conn.ok()) return conn.status();
-  const int64_t key = KeyOf(sop_instance_uid);
-  auto locked = conn->Exec("SELECT pg_advisory_lock($1)", {PgParam::Int(key)});
+  const int64_t key = KeyOf(name);
+  // pg_advisory_lock returns void (its text is empty), pg_try_advisory_lock
+  // a boolean (text "t" or "f").
+  const std::string sql = std::string("SELECT ") + function + "($1)";
+  auto locked = conn->Exec(sql, {PgParam::Int(key)});
   // An idle connection may have been lost meanwhile; the statement is safe
   // to repeat once on the connection made again (a lost session holds none).
   if (!locked.ok() && locked.status().code() == Status::Code::kIoError) {
-    locked = conn->Exec("SELECT pg_advisory_lock($1)", {PgParam::Int(key)});
+    locked = conn->Exec(sql, {PgParam::Int(key)});
   }
   if (!locked.ok()) return locked.status();
+  if (locked->Text(0, 0) == "f") {
+    ReturnIdle(std::move(conn).value());
+    return std::unique_ptr<InstanceLock>();
+  }
   return std::unique_ptr<InstanceLock>(
       std::make_unique<Held>(*this, std::move(conn).value(), key));
 }

@@ -32,12 +32,18 @@ class PgInstanceLocks {
   // Waits for the lock of `sop_instance_uid`; kIoError "database
   // unavailable" when the server cannot be reached.
   Result<std::unique_ptr<InstanceLock>> Lock(const std::string& sop_instance_uid);
+  // The same without waiting (pg_try_advisory_lock): nullptr when another
+  // session holds it.
+  Result<std::unique_ptr<InstanceLock>> TryLock(const std::string& sop_instance_uid);
 
   // The advisory lock key of a SOP Instance UID.
   static int64_t KeyOf(const std::string& sop_instance_uid);
 
  private:
   class Held;
+  // Runs `function` ("pg_advisory_lock" or "pg_try_advisory_lock") on the
+  // key of `name`: the lock, or nullptr when the function answers false.
+  Result<std::unique_ptr<InstanceLock>> Take(const std::string& name, const char* function);
   // Takes an idle connection, or opens one.
   Result<PgConnection> Acquire();
   void ReturnIdle(PgConnection conn);

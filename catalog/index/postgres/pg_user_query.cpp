@@ -80,9 +80,16 @@ Result<SqlValue> ValueAt(const PgRows& rows, int row, int column) {
 }  // namespace
 
 Status RunPgUserQuery(std::string_view uri, std::string_view sql, RowSink& sink) {
+  return RunPgUserQuery(uri, sql, {}, sink);
+}
+
+Status RunPgUserQuery(std::string_view uri, std::string_view sql,
+                      const std::vector<std::string>& parameters, RowSink& sink) {
   auto conn = PgConnection::Open(uri);
   if (!conn.ok()) return conn.status();
-  auto rows = conn->QueryReadOnly(sql);
+  std::vector<PgParam> params;
+  for (const std::string& parameter : parameters) params.push_back(PgParam::Text(parameter));
+  auto rows = conn->QueryReadOnly(sql, params);
   if (!rows.ok()) {
     if (conn->last_failed_sqlstate() == kReadOnlySqlTransaction) {
       return Status::Unsupported(std::string(kReadOnlyRefusal) + " (" + rows.status().message() +

@@ -14,7 +14,9 @@
 // bytea as a blob, NULL as NULL, everything else (text, jsonb, dates) as its
 // text form. The whole result is fetched before the sink sees it.
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "catalog/common/status.h"
 #include "catalog/index/sql_query.h"
@@ -25,5 +27,9 @@ namespace pixeldex::index::postgres {
 // unavailable", kUnsupported starting with kReadOnlyRefusal, kInvalidArgument
 // (SQL error, the server's message), or the sink's.
 Status RunPgUserQuery(std::string_view uri, std::string_view sql, RowSink& sink);
+// The same, with `parameters` bound as text to $1, $2, ... in order (values
+// from input that must never become SQL text, e.g. UIDs).
+Status RunPgUserQuery(std::string_view uri, std::string_view sql,
+                      const std::vector<std::string>& parameters, RowSink& sink);
 
 }  // namespace pixeldex::index::postgres
