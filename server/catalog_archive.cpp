@@ -51,17 +51,12 @@ ingest::IngestOptions IngestOptionsFrom(const Settings& settings) {
 
 // The index writer of storage.index: a postgresql:// URI selects
 // PostgreSQL (issue 18), anything else is the SQLite file's path. On
-// PostgreSQL only `serve` and `import` write so far, without the features
-// that still read the index through SQLite: refused here by name instead of
-// failing later.
+// PostgreSQL recycling still reads the index through SQLite: refused here by
+// name instead of failing later.
 Result<std::unique_ptr<index::IndexWriter>> OpenIndexWriter(const Settings& settings,
                                                             CatalogArchive::Role role) {
   const std::string& index = settings.storage.index;
   if (!index::postgres::IsPostgresUri(index)) return index::IndexWriter::Open(index);
-  if (role == CatalogArchive::Role::kBeside) {
-    return Status::Unsupported("this command is not available on a PostgreSQL index yet "
-                               "(issue 18); `pixeldex serve` is");
-  }
   if (settings.storage.max_size_mb > 0 || settings.storage.max_age_days > 0) {
     return Status::Unsupported("storage.max_size_mb and storage.max_age_days (recycling) are "
                                "not available on a PostgreSQL index yet (issue 18)");

@@ -21,7 +21,9 @@ constexpr CommandEntry kCommands[] = {
     {"protect", "protect studies from retention and recycling", RunProtect},
     {"unprotect", "take studies off the protected list", RunUnprotect},
     {"check", "verify stored files against the index: missing, extra, hash mismatch", RunCheck},
-    {"index", "copy the whole index between SQLite and PostgreSQL (index copy --from --to)",
+    {"index",
+     "copy the whole index between SQLite and PostgreSQL (index copy --from --to); "
+     "index grant-reader ROLE",
      RunIndex},
     {"hash-password", "print the salted hash of a password or a new token (http.users)",
      RunHashPassword},

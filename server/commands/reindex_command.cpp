@@ -39,6 +39,10 @@ constexpr const char* kReindexDescription =
     "itself is damaged, stop the server, move index.db (and index.db-wal) aside, and run\n"
     "reindex to build a new one. Rows of files imported with --in-place from outside the\n"
     "storage root are kept while their file exists (re-run that import to refresh them).\n"
+    "On a PostgreSQL index the same holds beside every node that shares it: each instance\n"
+    "is cataloged, and a missing one's rows removed, under the lock of its UID that the\n"
+    "nodes store it under; files a node has in flight (a second link in .incoming/) are\n"
+    "left to that node.\n"
     "See README, \"Crash safety and reconciliation\".";
 
 constexpr const char* kReindexEpilogue =
@@ -62,6 +66,9 @@ constexpr const char* kReindexEpilogue =
 int Reindex(const Settings& settings, reconcile::ReconcileOptions options) {
   auto archive = OpenWritableArchive(settings);
   if (archive == nullptr) return 1;
+  // On PostgreSQL other nodes may be storing: their in-flight files (a
+  // second link) are theirs to catalog (catalog/reconcile/reconciler.h).
+  options.shared_archive = archive->on_postgres();
   auto report = reconcile::Reconcile(archive->pipeline(), archive->store(), archive->writer(),
                                      settings.storage.index, options);
   if (!report.ok()) {

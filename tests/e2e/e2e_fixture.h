@@ -98,9 +98,13 @@ class ServerTest : public ::testing::Test {
   virtual std::map<std::string, std::string> ServerEnv() const { return {}; }
   // True when ServerArgs() turn the TLS listener on (SetUp waits for it).
   virtual bool ServerSpeaksTls() const { return false; }
+  // The index the fixture's server writes: its SQLite file (ArchiveIn), or
+  // a postgresql:// URI.
+  virtual std::string ServerIndex() const { return ArchiveIn(dir_).index; }
 
   void SetUp() override {
     ServerProcess::Options options = ArchiveIn(dir_);
+    options.index = ServerIndex();
     options.extra_args = ServerArgs();
     options.env = ServerEnv();
     options.expect_tls = ServerSpeaksTls();
