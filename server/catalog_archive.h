@@ -5,9 +5,8 @@
 // ingest pipeline over them, and the C-FIND readers. storage.index names the
 // SQLite file, or with a postgresql:// URI a PostgreSQL database whose
 // schema is created or migrated here (catalog/index/postgres); on
-// PostgreSQL only the server and import roles write so far, C-FIND, QIDO-RS and
-// C-GET/C-MOVE read through OpenFindReader, and what reads the index
-// through SQLite refuses
+// PostgreSQL C-FIND, QIDO-RS, C-GET/C-MOVE and the web page read through
+// OpenFindReader, and what reads the index through SQLite refuses
 // (sqlite_db.h, Db::Open). `serve` opens it as the owner of the incoming
 // directory: files an earlier run left incomplete are removed and old
 // history is pruned. The commands that write beside a running server
@@ -17,9 +16,12 @@
 // headers say.
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "catalog/common/result.h"
 #include "catalog/index/index_writer.h"
+#include "catalog/index/postgres/pg_node_lock.h"
 #include "catalog/index/reader_pool.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/query/index_reader.h"
@@ -35,12 +37,22 @@ class CatalogArchive {
     kServer,  // owns incoming: cleans it, prunes history (serve)
     kBeside,  // writes beside a running server: leaves incoming alone
     kImport,  // kBeside for `pixeldex import`, the one also on PostgreSQL so far
+    // Takes over another node's incoming directory (`pixeldex reconcile
+    // --node`, PostgreSQL only): cleans it as kServer does its own, every
+    // file in it being of a process that is gone.
+    kTakeOver,
   };
 
-  // Errors: those of FileStore::Initialize (kServer) or creating incoming
-  // (kBeside), and of IndexWriter::Open or PgIndexBackend::Open;
-  // kUnsupported for kBeside (not kImport), or recycling, on PostgreSQL.
-  static Result<std::unique_ptr<CatalogArchive>> Open(const Settings& settings, Role role);
+  // `node` names the node whose incoming directory is used on PostgreSQL:
+  // this machine's (its host name) when empty. There every role but
+  // kTakeOver holds the node's lock shared while the archive lives, and
+  // kTakeOver holds it exclusively (catalog/index/postgres/pg_node_lock.h).
+  // Errors: those of FileStore::Initialize (kServer, kTakeOver) or creating
+  // incoming (kBeside), of IndexWriter::Open or PgIndexBackend::Open, and of
+  // the node's lock (kResourceExhausted: kTakeOver of a node that is alive);
+  // kUnsupported for recycling on PostgreSQL, and for kTakeOver on SQLite.
+  static Result<std::unique_ptr<CatalogArchive>> Open(const Settings& settings, Role role,
+                                                      const std::string& node = {});
 
   storage::FileStore& store() { return *store_; }
   index::IndexWriter& writer() { return *writer_; }
@@ -57,6 +69,8 @@ class CatalogArchive {
   CatalogArchive() = default;
 
   bool on_postgres_ = false;
+  // On PostgreSQL: this process's part in its node's liveness.
+  std::optional<index::postgres::PgNodeLock> node_lock_;
   // In dependency order: the pipeline uses the writer and the store.
   std::unique_ptr<storage::FileStore> store_;
   std::unique_ptr<index::IndexWriter> writer_;

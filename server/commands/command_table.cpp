@@ -21,6 +21,8 @@ constexpr CommandEntry kCommands[] = {
     {"protect", "protect studies from retention and recycling", RunProtect},
     {"unprotect", "take studies off the protected list", RunUnprotect},
     {"check", "verify stored files against the index: missing, extra, hash mismatch", RunCheck},
+    {"reconcile", "take over the in-flight files of a node that is gone (--node, PostgreSQL)",
+     RunReconcile},
     {"index",
      "copy the whole index between SQLite and PostgreSQL (index copy --from --to); "
      "index grant-reader ROLE",

@@ -17,8 +17,9 @@ void OnSignal(int) { g_cancel.store(true); }
 }  // namespace
 
 std::unique_ptr<CatalogArchive> OpenWritableArchive(const Settings& settings,
-                                                    CatalogArchive::Role role) {
-  auto archive = CatalogArchive::Open(settings, role);
+                                                    CatalogArchive::Role role,
+                                                    const std::string& node) {
+  auto archive = CatalogArchive::Open(settings, role, node);
   if (!archive.ok()) {
     LogError("cannot open the archive (storage {}, index {}): {}", settings.storage.root,
              index::postgres::RedactUri(settings.storage.index), archive.status().ToString());

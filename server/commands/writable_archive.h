@@ -1,6 +1,6 @@
 #pragma once
 // What the subcommands that write an archive beside a running server share
-// (`import`, `reindex`, `delete`): the archive opened beside the server
+// (`import`, `reindex`, `delete`, `reconcile`): the archive opened beside the server
 // (catalog_archive.h); their logging; and SIGINT/SIGTERM as a cancel flag.
 
 #include <atomic>
@@ -13,9 +13,11 @@
 namespace pixeldex::server {
 
 // Opens the archive beside a running server (CatalogArchive::Role::kBeside,
-// or kImport). Logs the reason and returns nullptr when that fails.
+// or kImport), or another node's part of it (kTakeOver, `node`). Logs the
+// reason and returns nullptr when that fails.
 std::unique_ptr<CatalogArchive> OpenWritableArchive(
-    const Settings& settings, CatalogArchive::Role role = CatalogArchive::Role::kBeside);
+    const Settings& settings, CatalogArchive::Role role = CatalogArchive::Role::kBeside,
+    const std::string& node = {});
 
 // DCMTK's own log only when debugging (unreadable files are reported by the
 // command, DCMTK's complaints would be noise); SettingsOptions::Resolve has
