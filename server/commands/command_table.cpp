@@ -23,9 +23,7 @@ constexpr CommandEntry kCommands[] = {
     {"check", "verify stored files against the index: missing, extra, hash mismatch", RunCheck},
     {"reconcile", "take over the in-flight files of a node that is gone (--node, PostgreSQL)",
      RunReconcile},
-    {"index",
-     "copy the whole index between SQLite and PostgreSQL (index copy --from --to); "
-     "index grant-reader ROLE",
+    {"index", "copy the index between SQLite and PostgreSQL; grant-reader: analysts' read access",
      RunIndex},
     {"hash-password", "print the salted hash of a password or a new token (http.users)",
      RunHashPassword},
