@@ -102,8 +102,7 @@ int RunReconcile(int argc, char** argv) {
                   node = v;
                   return Status::Ok();
                 });
-  parser.Option("--jobs", "N", "worker threads (default: 8 per hardware thread, at most 64)",
-                [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
+  AddReconcileJobsOption(parser, &options);
   ParsedCommandLine command_line = ParseCommandLine(
       parser, settings_options, argc, argv, "reconcile", kReconcileNodeEpilogue,
       [&](const std::vector<std::string>& positional) {

@@ -105,8 +105,7 @@ int RunReindex(int argc, char** argv) {
                 options.accept_changed = true;
                 return Status::Ok();
               });
-  parser.Option("--jobs", "N", "worker threads (default: 8 per hardware thread, at most 64)",
-                [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
+  AddReconcileJobsOption(parser, &options);
 
   ParsedCommandLine command_line =
       ParseCommandLine(parser, settings_options, argc, argv, "reindex", kReindexEpilogue);

@@ -5,6 +5,7 @@
 
 #include "catalog/common/log.h"
 #include "catalog/index/postgres/pg_uri.h"
+#include "server/cli/command_line.h"
 
 namespace pixeldex::server {
 namespace {
@@ -26,6 +27,13 @@ std::unique_ptr<CatalogArchive> OpenWritableArchive(const Settings& settings,
     return nullptr;
   }
   return std::move(archive).value();
+}
+
+void AddReconcileJobsOption(ArgParser& parser, reconcile::ReconcileOptions* options) {
+  parser.Option("--jobs", "N",
+                fmt::format("worker threads (default: {} per hardware thread, at most 64)",
+                            reconcile::kJobsPerHardwareThread),
+                [options](const std::string& v) { return ParseJobs(v, &options->jobs); });
 }
 
 void ConfigureBatchLog(const Settings& settings) {

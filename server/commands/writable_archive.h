@@ -7,7 +7,9 @@
 #include <memory>
 #include <string>
 
+#include "catalog/reconcile/reconciler.h"
 #include "server/catalog_archive.h"
+#include "server/cli/arg_parser.h"
 #include "server/config/settings.h"
 
 namespace pixeldex::server {
@@ -18,6 +20,10 @@ namespace pixeldex::server {
 std::unique_ptr<CatalogArchive> OpenWritableArchive(
     const Settings& settings, CatalogArchive::Role role = CatalogArchive::Role::kBeside,
     const std::string& node = {});
+
+// --jobs N for the walk of reconcile::Reconcile (`reindex`, `reconcile`):
+// its worker threads, into options->jobs.
+void AddReconcileJobsOption(ArgParser& parser, reconcile::ReconcileOptions* options);
 
 // DCMTK's own log only when debugging (unreadable files are reported by the
 // command, DCMTK's complaints would be noise); SettingsOptions::Resolve has

@@ -1,6 +1,7 @@
 #include "catalog/index/postgres/pg_node_lock.h"
 
 #include <string>
+#include <utility>
 
 namespace pixeldex::index::postgres {
 
@@ -17,26 +18,40 @@ PgNodeLock::~PgNodeLock() {
   if (conn_ != nullptr) (void)conn_->Exec("SELECT pg_advisory_unlock_all()");
 }
 
-Result<PgNodeLock> PgNodeLock::Share(std::string_view uri, std::string_view node) {
+namespace {
+
+// A session of its own that called `function` (pg_advisory_lock_shared,
+// pg_try_advisory_lock) on `node`'s two keys, and the function's answer as
+// text ("true" or "false" for a boolean, "" for void).
+Result<std::pair<PgConnection, std::string>> AskForLock(std::string_view uri,
+                                                         std::string_view node,
+                                                         std::string_view function) {
   auto conn = PgConnection::Open(uri);
   if (!conn.ok()) return conn.status();
-  auto locked = conn->Exec("SELECT pg_advisory_lock_shared($1::int, $2::int)",
-                           {PgParam::Int(kNodeLockClass), PgParam::Int(KeyOf(node))});
-  if (!locked.ok()) return locked.status();
-  return PgNodeLock(std::move(conn).value());
+  auto answer = conn->Exec("SELECT " + std::string(function) + "($1::int, $2::int)::text",
+                           {PgParam::Int(PgNodeLock::kNodeLockClass),
+                            PgParam::Int(PgNodeLock::KeyOf(node))});
+  if (!answer.ok()) return answer.status();
+  std::string text(answer->Text(0, 0));
+  return std::make_pair(std::move(conn).value(), std::move(text));
+}
+
+}  // namespace
+
+Result<PgNodeLock> PgNodeLock::Share(std::string_view uri, std::string_view node) {
+  auto asked = AskForLock(uri, node, "pg_advisory_lock_shared");
+  if (!asked.ok()) return asked.status();
+  return PgNodeLock(std::move(asked->first));
 }
 
 Result<PgNodeLock> PgNodeLock::TakeOver(std::string_view uri, std::string_view node) {
-  auto conn = PgConnection::Open(uri);
-  if (!conn.ok()) return conn.status();
-  auto locked = conn->Exec("SELECT pg_try_advisory_lock($1::int, $2::int)",
-                           {PgParam::Int(kNodeLockClass), PgParam::Int(KeyOf(node))});
-  if (!locked.ok()) return locked.status();
-  if (locked->Text(0, 0) != "t") {
+  auto asked = AskForLock(uri, node, "pg_try_advisory_lock");
+  if (!asked.ok()) return asked.status();
+  if (asked->second != "true") {
     return Status::ResourceExhausted("the node '" + std::string(node) +
                                      "' is alive: a process of it is connected to the database");
   }
-  return PgNodeLock(std::move(conn).value());
+  return PgNodeLock(std::move(asked->first));
 }
 
 }  // namespace pixeldex::index::postgres
