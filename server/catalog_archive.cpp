@@ -73,8 +73,9 @@ Result<std::unique_ptr<index::IndexWriter>> OpenIndexWriter(const Settings& sett
 // directory is touched.
 Result<index::postgres::PgNodeLock> LockNode(const std::string& uri, const std::string& node,
                                              CatalogArchive::Role role) {
-  if (role == CatalogArchive::Role::kTakeOver) return index::postgres::PgNodeLock::TakeOver(uri, node);
-  return index::postgres::PgNodeLock::Share(uri, node);
+  using index::postgres::PgNodeLock;
+  if (role == CatalogArchive::Role::kTakeOver) return PgNodeLock::TakeOver(uri, node);
+  return PgNodeLock::Share(uri, node);
 }
 
 }  // namespace
