@@ -82,7 +82,9 @@ class PgReindexE2eTest : public TwoBackendTest {
     edited.series_description = "edited behind the index's back";
     WriteTestInstance(fs::path(archive.storage) / PathOf(instance_uids_[1]), edited);
     std::ofstream(fs::path(archive.storage) / "stray.bin") << "not cataloged";
-    TestInstance by_hand;
+    TestInstance by_hand;  // of a series of its own: the edit's series description stays
+    by_hand.study_uid = by_hand_study_uid_;
+    by_hand.series_uid = by_hand_series_uid_;
     by_hand.sop_instance_uid = by_hand_uid_;
     fs::create_directories(fs::path(archive.storage) / "by-hand");
     WriteTestInstance(fs::path(archive.storage) / "by-hand" / "one.dcm", by_hand);
@@ -98,6 +100,8 @@ class PgReindexE2eTest : public TwoBackendTest {
     return summary;
   }
 
+  std::string by_hand_study_uid_ = UniqueUid("1.");
+  std::string by_hand_series_uid_ = UniqueUid("2.");
   std::string by_hand_uid_ = UniqueUid("3.");
 };
 
