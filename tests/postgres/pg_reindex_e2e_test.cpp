@@ -168,11 +168,17 @@ TEST_F(PgReindexE2eTest, ReindexWhileANodeStoresLosesNothing) {
   do {  // reindex again and again for as long as the node is storing
     const ProcessResult r = Pixeldex(Postgres(), "reindex", {"--jobs", "2"});
     ++reindexes;
-    EXPECT_EQ(r.exit_code, 0) << r.output;
+    // The one failure allowed: a file whose rows lost a transaction conflict
+    // with the node's three times (index_writer.h; as between two nodes).
+    if (r.exit_code != 0) {
+      EXPECT_NE(r.output.find("lost a transaction conflict"), std::string::npos) << r.output;
+    }
   } while (sending.load());
   sender.join();
   ASSERT_EQ(sent.exit_code, 0) << sent.output;
   RecordProperty("reindexes_while_storing", reindexes);
+  const ProcessResult after = Pixeldex(Postgres(), "reindex");
+  EXPECT_EQ(after.exit_code, 0) << after.output;
   EXPECT_EQ(Rows(Postgres()).size(), instance_uids_.size() + files.size());
   const ProcessResult check = Pixeldex(Postgres(), "check");
   EXPECT_EQ(check.exit_code, 0) << check.output;
