@@ -12,9 +12,9 @@
 namespace pixeldex::server {
 namespace {
 
-// Creates (kBeside) or cleans (kServer) the incoming directory.
+// Creates (kBeside) or cleans (kServer, kTakeOver) the incoming directory.
 Status PrepareIncoming(storage::FileStore& store, CatalogArchive::Role role) {
-  if (role == CatalogArchive::Role::kServer) {
+  if (role == CatalogArchive::Role::kServer || role == CatalogArchive::Role::kTakeOver) {
     auto removed = store.Initialize();
     if (!removed.ok()) return removed.status();
     if (*removed > 0) {
@@ -60,15 +60,37 @@ Result<std::unique_ptr<index::IndexWriter>> OpenIndexWriter(const Settings& sett
   return index::IndexWriter::Start(std::move(backend).value());
 }
 
+// On PostgreSQL: `node`'s lock, held shared by every process of the node
+// and exclusively by a takeover (pg_node_lock.h), before its incoming
+// directory is touched.
+Result<index::postgres::PgNodeLock> LockNode(const std::string& uri, const std::string& node,
+                                             CatalogArchive::Role role) {
+  using index::postgres::PgNodeLock;
+  if (role == CatalogArchive::Role::kTakeOver) return PgNodeLock::TakeOver(uri, node);
+  return PgNodeLock::Share(uri, node);
+}
+
 }  // namespace
 
-Result<std::unique_ptr<CatalogArchive>> CatalogArchive::Open(const Settings& settings, Role role) {
+Result<std::unique_ptr<CatalogArchive>> CatalogArchive::Open(const Settings& settings, Role role,
+                                                             const std::string& node) {
   std::unique_ptr<CatalogArchive> archive(new CatalogArchive());
   archive->on_postgres_ = index::postgres::IsPostgresUri(settings.storage.index);
+  if (role == Role::kTakeOver && !archive->on_postgres_) {
+    return Status::Unsupported("a SQLite index has one node, which reconciles at its start");
+  }
   // On PostgreSQL several nodes may share the root: each receives into, and
   // reconciles, an incoming directory of its own (storage_layout.h).
-  archive->store_ = std::make_unique<storage::FileStore>(storage::StorageLayout(
-      settings.storage.root, archive->on_postgres_ ? HostName() : std::string()));
+  const std::string node_name =
+      !archive->on_postgres_ ? std::string() : node.empty() ? HostName() : node;
+  archive->store_ = std::make_unique<storage::FileStore>(
+      storage::StorageLayout(settings.storage.root, node_name));
+  if (archive->on_postgres_) {
+    auto lock = LockNode(settings.storage.index, archive->store_->layout().node(), role);
+    if (!lock.ok()) return lock.status();
+    archive->node_lock_.emplace(std::move(lock).value());
+  }
+  if (role == Role::kTakeOver) archive->store_->AssumeWritersGone();
   PIXELDEX_RETURN_IF_ERROR(PrepareIncoming(*archive->store_, role));
   auto writer = OpenIndexWriter(settings);
   if (!writer.ok()) return writer.status();

@@ -4,9 +4,10 @@
 // the ReaderPool that C-FIND, QIDO-RS and retrieves read through) and the
 // ingest pipeline over them, and the C-FIND readers. storage.index names the
 // SQLite file, or with a postgresql:// URI a PostgreSQL database whose
-// schema is created or migrated here (catalog/index/postgres); C-FIND,
-// QIDO-RS and C-GET/C-MOVE read through OpenFindReader, and what still reads
-// the index through SQLite refuses a PostgreSQL one
+// schema is created or migrated here (catalog/index/postgres); on
+// PostgreSQL C-FIND, QIDO-RS, C-GET/C-MOVE and the web page read through
+// OpenFindReader, and what still reads the index through SQLite refuses a
+// PostgreSQL one
 // (sqlite_db.h, Db::Open). `serve` opens it as the owner of the incoming
 // directory: files an earlier run left incomplete are removed and old
 // history is pruned. The commands that write beside a running server
@@ -16,9 +17,12 @@
 // headers say.
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "catalog/common/result.h"
 #include "catalog/index/index_writer.h"
+#include "catalog/index/postgres/pg_node_lock.h"
 #include "catalog/index/reader_pool.h"
 #include "catalog/ingest/ingest_pipeline.h"
 #include "catalog/query/index_reader.h"
@@ -33,11 +37,22 @@ class CatalogArchive {
   enum class Role {
     kServer,  // owns incoming: cleans it, prunes history (serve)
     kBeside,  // writes beside a running server: leaves incoming alone
+    // Takes over another node's incoming directory (`pixeldex reconcile
+    // --node`, PostgreSQL only): cleans it as kServer does its own, every
+    // file in it being of a process that is gone.
+    kTakeOver,
   };
 
-  // Errors: those of FileStore::Initialize (kServer) or creating incoming
-  // (kBeside), and of IndexWriter::Open or PgIndexBackend::Open.
-  static Result<std::unique_ptr<CatalogArchive>> Open(const Settings& settings, Role role);
+  // `node` names the node whose incoming directory is used on PostgreSQL:
+  // this machine's (its host name) when empty. There every role but
+  // kTakeOver holds the node's lock shared while the archive lives, and
+  // kTakeOver holds it exclusively (catalog/index/postgres/pg_node_lock.h).
+  // Errors: those of FileStore::Initialize (kServer, kTakeOver) or creating
+  // incoming (kBeside), of IndexWriter::Open or PgIndexBackend::Open, and of
+  // the node's lock (kResourceExhausted: kTakeOver of a node that is alive);
+  // kUnsupported for kTakeOver on SQLite.
+  static Result<std::unique_ptr<CatalogArchive>> Open(const Settings& settings, Role role,
+                                                      const std::string& node = {});
 
   storage::FileStore& store() { return *store_; }
   index::IndexWriter& writer() { return *writer_; }
@@ -54,6 +69,8 @@ class CatalogArchive {
   CatalogArchive() = default;
 
   bool on_postgres_ = false;
+  // On PostgreSQL: this process's part in its node's liveness.
+  std::optional<index::postgres::PgNodeLock> node_lock_;
   // In dependency order: the pipeline uses the writer and the store.
   std::unique_ptr<storage::FileStore> store_;
   std::unique_ptr<index::IndexWriter> writer_;

@@ -232,11 +232,15 @@ Status ReadOnlyQuery::Run(std::string_view sql, const std::vector<std::string>& 
     ++rows;
   }
   if (timed_out) {
-    return Status::ResourceExhausted("the query ran longer than " +
-                                     std::to_string(time_limit_.count()) + " ms and was stopped");
+    return TimeLimitPassed(time_limit_);
   }
   if (rc != SQLITE_DONE) return SqliteStatus(rc, sqlite3_errmsg(handle));
   return sink.End(rows);
+}
+
+Status TimeLimitPassed(std::chrono::milliseconds limit) {
+  return Status::ResourceExhausted("the query ran longer than " + std::to_string(limit.count()) +
+                                   " ms and was stopped");
 }
 
 }  // namespace pixeldex::index

@@ -55,6 +55,9 @@ class RowSink {
 // The message of every refusal starts with this.
 inline constexpr std::string_view kReadOnlyRefusal = "refused: pixeldex query is read-only";
 
+// What a query stopped by its time limit fails with, on either database.
+Status TimeLimitPassed(std::chrono::milliseconds limit);
+
 class ReadOnlyQuery {
  public:
   // Opens an existing index file. Errors: kIoError / kInvalidArgument (not

@@ -192,10 +192,16 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
     reported = std::move(already).value();
   }
   for (MissingFile& candidate : *candidates) {
+    // Under the instance's lock, which a node storing it holds while it
+    // commits the file and the rows: confirmed and removed with no store of
+    // the same instance in between (IndexBackend::LockInstance).
+    auto lock = writer.LockInstance(candidate.sop_instance_uid);
+    if (!lock.ok()) return lock.status();
     auto missing = StillMissing(writer, store.layout(), candidate);
     if (!missing.ok()) return missing.status();
     if (!*missing) continue;
     const bool removed = options.remove_missing_rows && RemoveRows(writer, candidate);
+    lock->reset();
     if (removed) ++report.rows_removed;
     if (removed || !reported.contains(ReportKey(candidate.sop_instance_uid, candidate.path))) {
       ReportMissing(pipeline, candidate, removed);

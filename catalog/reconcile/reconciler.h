@@ -40,7 +40,9 @@
 // Stored files are never deleted or changed. Safe while a server writes the
 // same archive: every instance's rows are replaced atomically (readers see
 // the old rows or the new ones, never none), and a missing file is confirmed
-// against the instance's current row before it is reported.
+// against the instance's current row before it is reported, under the
+// instance's lock (IndexBackend::LockInstance: on PostgreSQL the nodes
+// storing it wait meanwhile) until its rows are removed.
 
 #include <atomic>
 #include <cstdint>

@@ -48,7 +48,9 @@ Result<int> FileStore::Initialize() {
   }
   int removed = 0;
   for (const auto& entry : fs::directory_iterator(layout_.IncomingDir(), ec)) {
-    if (!entry.is_regular_file() || BelongsToAnotherLiveProcess(entry.path())) continue;
+    if (!entry.is_regular_file() || (!writers_gone_ && BelongsToAnotherLiveProcess(entry.path()))) {
+      continue;
+    }
     // A second link means it was committed: a journal entry, for reconcile.
     if (entry.hard_link_count(ec) > 1) continue;
     if (fs::remove(entry.path(), ec)) ++removed;
@@ -135,7 +137,9 @@ std::vector<std::string> FileStore::JournalEntries() const {
   std::vector<std::string> entries;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(layout_.IncomingDir(), ec)) {
-    if (!entry.is_regular_file(ec) || BelongsToAnotherLiveProcess(entry.path())) continue;
+    if (!entry.is_regular_file(ec) || (!writers_gone_ && BelongsToAnotherLiveProcess(entry.path()))) {
+      continue;
+    }
     if (entry.hard_link_count(ec) > 1) entries.push_back(entry.path().string());
   }
   std::sort(entries.begin(), entries.end());

@@ -84,6 +84,11 @@ class FileStore {
   void Discard(const std::string& incoming_path);
   // Bytes available to this process on the storage file system.
   Result<uint64_t> FreeBytes() const;
+  // Every process that named this node's incoming files is known to be gone
+  // (another node's directory taken over under its lock, `pixeldex reconcile
+  // --node`), whatever process the pid in a name is on this machine: from
+  // now on Initialize and JournalEntries take every file.
+  void AssumeWritersGone() { writers_gone_ = true; }
 
   const StorageLayout& layout() const { return layout_; }
   // The file system every step goes through.
@@ -100,6 +105,7 @@ class FileStore {
   DurableDirectories durable_directories_;
   std::atomic<uint64_t> counter_{0};
   std::string name_prefix_;
+  bool writers_gone_ = false;
 };
 
 }  // namespace pixeldex::storage

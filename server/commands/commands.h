@@ -11,6 +11,7 @@ int RunThumbnail(int argc, char** argv);
 int RunThumbnails(int argc, char** argv);
 int RunQuery(int argc, char** argv);
 int RunReindex(int argc, char** argv);
+int RunReconcile(int argc, char** argv);
 int RunCheck(int argc, char** argv);
 int RunExport(int argc, char** argv);
 int RunDelete(int argc, char** argv);

@@ -1,6 +1,8 @@
 // `pixeldex index copy`: the whole index from a SQLite file to a PostgreSQL
-// database or back (catalog/index/copy/index_copy.h). Needs no settings: both
-// indexes are named on the command line.
+// database or back (catalog/index/copy/index_copy.h); `pixeldex index
+// grant-reader`: the analysts' read-only role on a PostgreSQL index
+// (catalog/index/postgres/pg_read_only_role.h). Need no settings: the index
+// is named on the command line.
 
 #include <chrono>
 #include <cstdio>
@@ -9,6 +11,8 @@
 #include <vector>
 
 #include "catalog/index/copy/index_copy.h"
+#include "catalog/index/postgres/pg_read_only_role.h"
+#include "catalog/index/postgres/pg_schema.h"
 #include "catalog/index/postgres/pg_uri.h"
 #include "server/cli/arg_parser.h"
 #include "server/commands/commands.h"
@@ -117,14 +121,79 @@ int RunIndexCopy(int argc, char** argv) {
   return 0;
 }
 
+constexpr char kGrantReaderDescription[] =
+    R"(Give ROLE (default pixeldex_reader) read-only access to the PostgreSQL index
+named by --index URI: USAGE on its schema, CONNECT on its database, SELECT on
+every table and view, and SELECT on the tables later migrations add (default
+privileges of the tables' owner). ROLE is created when it does not exist, as a
+NOLOGIN group role: analysts log in as roles of their own that are members of
+it (CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE pixeldex_reader), so that no
+password ever passes through pixeldex's command line. An existing ROLE keeps
+its attributes (a LOGIN role may be granted directly). The schema is created or
+migrated first. Running it again changes nothing. Run it as a role that may
+create roles and owns the index's tables (the one pixeldex serve connects as),
+or a superuser. Nothing is granted beyond reading: INSERT, UPDATE, DELETE and
+DDL stay refused by PostgreSQL (permission denied), even outside pixeldex query.
+See README, "PostgreSQL".
+
+Exit status: 0 granted; 1 failed (the reason on stderr); 2 bad usage.
+
+Example:
+  pixeldex index grant-reader --index postgresql://pixeldex@db.example/pixeldex)";
+
+int RunIndexGrantReader(int argc, char** argv) {
+  ArgParser parser("pixeldex index grant-reader --index URI [ROLE]", kGrantReaderDescription);
+  std::string uri;
+  parser.Option("--index", "URI", "the PostgreSQL index: postgresql://USER@HOST:PORT/DB",
+                [&](const std::string& v) {
+                  uri = v;
+                  return Status::Ok();
+                });
+  std::vector<std::string> positional;
+  bool help = false;
+  Status parsed = parser.Parse(argc, argv, 3, &positional, &help);
+  if (help) {
+    std::printf("%s", parser.Help().c_str());
+    return 0;
+  }
+  if (parsed.ok() && positional.size() > 1) parsed = Status::InvalidArgument("one ROLE at most");
+  if (parsed.ok() && !index::postgres::IsPostgresUri(uri)) {
+    parsed = Status::InvalidArgument("--index must name a PostgreSQL index (postgresql://...)");
+  }
+  if (parsed.ok() && !positional.empty() && positional[0].empty()) {
+    parsed = Status::InvalidArgument("ROLE is empty");
+  }
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "pixeldex index grant-reader: %s\n(see pixeldex index grant-reader --help)\n",
+                 parsed.message().c_str());
+    return 2;
+  }
+  const std::string role =
+      positional.empty() ? std::string(index::postgres::kReadOnlyRole) : positional[0];
+  auto conn = index::postgres::PgConnection::Open(uri);
+  Status status = conn.ok() ? index::postgres::MigratePostgresSchema(*conn) : conn.status();
+  if (status.ok()) status = index::postgres::CreateReadOnlyRole(*conn, role);
+  if (!status.ok()) {
+    std::fprintf(stderr, "pixeldex index grant-reader: %s: %s\n",
+                 index::postgres::RedactUri(uri).c_str(), status.ToString().c_str());
+    return 1;
+  }
+  std::printf("pixeldex index grant-reader: %s may read %s (and nothing else)\n", role.c_str(),
+              index::postgres::RedactUri(uri).c_str());
+  return 0;
+}
+
 }  // namespace
 
-// `index` has one subcommand, `copy`; `pixeldex index --help` is its page.
+// `index` has two subcommands, `copy` and `grant-reader`; `pixeldex index
+// --help` is copy's page.
 int RunIndex(int argc, char** argv) {
   const std::string sub = argc > 2 ? argv[2] : "";
   if (sub == "copy" || sub == "--help" || sub == "-h") return RunIndexCopy(argc, argv);
+  if (sub == "grant-reader") return RunIndexGrantReader(argc, argv);
   std::fprintf(stderr,
-               "pixeldex index: %s (the one subcommand is 'copy'; see pixeldex index --help)\n",
+               "pixeldex index: %s (the subcommands are 'copy' and 'grant-reader'; see pixeldex "
+               "index --help)\n",
                sub.empty() ? "which subcommand?" : ("unknown subcommand '" + sub + "'").c_str());
   return 2;
 }

@@ -40,6 +40,10 @@ constexpr const char* kReindexDescription =
     "itself is damaged, stop the server, move index.db (and index.db-wal) aside, and run\n"
     "reindex to build a new one. Rows of files imported with --in-place from outside the\n"
     "storage root are kept while their file exists (re-run that import to refresh them).\n"
+    "On a PostgreSQL index the same holds beside every node that shares it: each instance\n"
+    "is cataloged, and a missing one's rows removed, under the lock of its UID that the\n"
+    "nodes store it under; files a node has in flight (a second link in .incoming/) are\n"
+    "left to that node.\n"
     "See README, \"Crash safety and reconciliation\".";
 
 constexpr const char* kReindexEpilogue =
@@ -61,14 +65,11 @@ constexpr const char* kReindexEpilogue =
     "  pixeldex reindex --jobs 4 --storage var/storage --index var/index.db\n";
 
 int Reindex(const Settings& settings, reconcile::ReconcileOptions options) {
-  // It walks the whole shared tree and removes rows whose file is missing:
-  // not beside other nodes of a PostgreSQL index yet.
-  if (index::postgres::IsPostgresUri(settings.storage.index)) {
-    LogError("pixeldex reindex is not available on a PostgreSQL index yet (issue 18)");
-    return 1;
-  }
   auto archive = OpenWritableArchive(settings);
   if (archive == nullptr) return 1;
+  // On PostgreSQL other nodes may be storing: their in-flight files (a
+  // second link) are theirs to catalog (catalog/reconcile/reconciler.h).
+  options.shared_archive = archive->on_postgres();
   auto report = reconcile::Reconcile(archive->pipeline(), archive->store(), archive->writer(),
                                      settings.storage.index, options);
   if (!report.ok()) {
@@ -105,8 +106,7 @@ int RunReindex(int argc, char** argv) {
                 options.accept_changed = true;
                 return Status::Ok();
               });
-  parser.Option("--jobs", "N", "worker threads (default: 8 per hardware thread, at most 64)",
-                [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
+  AddReconcileJobsOption(parser, &options);
 
   ParsedCommandLine command_line =
       ParseCommandLine(parser, settings_options, argc, argv, "reindex", kReindexEpilogue);

@@ -5,6 +5,7 @@
 
 #include "catalog/common/log.h"
 #include "catalog/index/postgres/pg_uri.h"
+#include "server/cli/command_line.h"
 
 namespace pixeldex::server {
 namespace {
@@ -16,14 +17,23 @@ void OnSignal(int) { g_cancel.store(true); }
 
 }  // namespace
 
-std::unique_ptr<CatalogArchive> OpenWritableArchive(const Settings& settings) {
-  auto archive = CatalogArchive::Open(settings, CatalogArchive::Role::kBeside);
+std::unique_ptr<CatalogArchive> OpenWritableArchive(const Settings& settings,
+                                                    CatalogArchive::Role role,
+                                                    const std::string& node) {
+  auto archive = CatalogArchive::Open(settings, role, node);
   if (!archive.ok()) {
     LogError("cannot open the archive (storage {}, index {}): {}", settings.storage.root,
              index::postgres::RedactUri(settings.storage.index), archive.status().ToString());
     return nullptr;
   }
   return std::move(archive).value();
+}
+
+void AddReconcileJobsOption(ArgParser& parser, reconcile::ReconcileOptions* options) {
+  parser.Option("--jobs", "N",
+                fmt::format("worker threads (default: {} per hardware thread, at most 64)",
+                            reconcile::kJobsPerHardwareThread),
+                [options](const std::string& v) { return ParseJobs(v, &options->jobs); });
 }
 
 void ConfigureBatchLog(const Settings& settings) {

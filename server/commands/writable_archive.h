@@ -1,20 +1,30 @@
 #pragma once
 // What the subcommands that write an archive beside a running server share
-// (`import`, `reindex`, `delete`, `protect`, `recycle`): the archive opened beside the server
-// (catalog_archive.h); their logging; and SIGINT/SIGTERM as a cancel flag.
+// (`import`, `reindex`, `delete`, `protect`, `recycle`, `reconcile`): the
+// archive opened beside the server (catalog_archive.h); their logging; and
+// SIGINT/SIGTERM as a cancel flag.
 
 #include <atomic>
 #include <memory>
 #include <string>
 
+#include "catalog/reconcile/reconciler.h"
 #include "server/catalog_archive.h"
+#include "server/cli/arg_parser.h"
 #include "server/config/settings.h"
 
 namespace pixeldex::server {
 
-// Opens the archive beside a running server (CatalogArchive::Role::kBeside).
-// Logs the reason and returns nullptr when that fails.
-std::unique_ptr<CatalogArchive> OpenWritableArchive(const Settings& settings);
+// Opens the archive beside a running server (CatalogArchive::Role::kBeside),
+// or another node's part of it (kTakeOver, `node`). Logs the reason and
+// returns nullptr when that fails.
+std::unique_ptr<CatalogArchive> OpenWritableArchive(
+    const Settings& settings, CatalogArchive::Role role = CatalogArchive::Role::kBeside,
+    const std::string& node = {});
+
+// --jobs N for the walk of reconcile::Reconcile (`reindex`, `reconcile`):
+// its worker threads, into options->jobs.
+void AddReconcileJobsOption(ArgParser& parser, reconcile::ReconcileOptions* options);
 
 // DCMTK's own log only when debugging (unreadable files are reported by the
 // command, DCMTK's complaints would be noise); SettingsOptions::Resolve has

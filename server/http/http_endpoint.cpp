@@ -101,7 +101,7 @@ void ServeHttpEndpoint(HttpEndpoint& endpoint, const Settings& settings,
     // The web page: the same data and authentication as DICOMweb.
     auto web = std::make_shared<WebContext>();
     web->open_reader = [&server_context = server.context()] {
-      return server_context.open_reader();
+      return server_context.open_find_reader();
     };
     web->index_path = settings.storage.index;
     web->storage_root = settings.storage.root;

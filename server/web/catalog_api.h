@@ -21,7 +21,8 @@
 //   GET /api/dictionary             {"GGGGEEEE": "Keyword", ...} from the
 //       index's dicom_dictionary table (PS3.6), for the tag table
 // UIDs in the path are checked as UIDs (PS3.5 9.1) before any use.
-// Thread-safe: each request opens its own read-only connection.
+// Thread-safe: each request reads through a reader of its own (a pooled
+// SQLite or PostgreSQL connection, WebContext::open_reader).
 
 #include <memory>
 

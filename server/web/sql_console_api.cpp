@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "catalog/common/log.h"
+#include "catalog/index/postgres/pg_uri.h"
+#include "catalog/index/postgres/pg_user_query.h"
 #include "catalog/index/result_formatter.h"
 #include "catalog/index/sql_query.h"
 
@@ -82,14 +84,25 @@ HttpResponse RunQuery(const WebContext& context, const HttpRequest& request) {
     max_rows =
         static_cast<int>(std::min<int64_t>(body["max_rows"].get<int64_t>(), kSqlConsoleMaxRows));
   }
-  auto query = index::ReadOnlyQuery::Open(context.index_path);
-  if (!query.ok()) {
-    LogError("sql console: cannot open the index: {}", query.status().ToString());
-    return JsonError(503, "the index cannot be read");
-  }
-  query->SetTimeLimit(kSqlConsoleTimeLimit);
   JsonGridSink sink(max_rows);
-  const Status status = query->Run(body["sql"].get<std::string>(), sink);
+  const std::string sql = body["sql"].get<std::string>();
+  Status status;
+  if (index::postgres::IsPostgresUri(context.index_path)) {
+    // As `pixeldex query` runs it: one statement in a read-only transaction.
+    status = index::postgres::RunPgUserQuery(context.index_path, sql, sink, kSqlConsoleTimeLimit);
+    if (status.code() == Status::Code::kIoError) {
+      LogError("sql console: cannot read the index: {}", status.ToString());
+      return JsonError(503, "the index cannot be read");
+    }
+  } else {
+    auto query = index::ReadOnlyQuery::Open(context.index_path);
+    if (!query.ok()) {
+      LogError("sql console: cannot open the index: {}", query.status().ToString());
+      return JsonError(503, "the index cannot be read");
+    }
+    query->SetTimeLimit(kSqlConsoleTimeLimit);
+    status = query->Run(sql, sink);
+  }
   if (!status.ok() && !sink.truncated()) return JsonError(400, status.message());
   return JsonAnswer(200, sink.TakeAnswer());
 }
@@ -97,6 +110,12 @@ HttpResponse RunQuery(const WebContext& context, const HttpRequest& request) {
 }  // namespace
 
 void AddSqlConsoleRoute(Router& router, std::shared_ptr<const WebContext> context) {
+  router.Add("GET", "/api/index", RouteAccess::kRead,
+             [database = index::postgres::IsPostgresUri(context->index_path) ? "postgresql"
+                                                                              : "sqlite"](
+                 const HttpRequest&, const PathParams&) {
+               return JsonAnswer(200, {{"database", database}});
+             });
   router.Add("POST", "/api/query", RouteAccess::kRead,
              [context](const HttpRequest& request, const PathParams&) {
                return RunQuery(*context, request);

@@ -8,18 +8,22 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include <memory>
+
 #include "catalog/common/result.h"
-#include "catalog/index/reader_pool.h"
+#include "catalog/query/index_reader.h"
 #include "server/http/http_message.h"
 
 namespace pixeldex::server {
 
 struct WebContext {
-  // Lends a read-only index connection (index::PrepareForReading applied)
-  // from the server's ReaderPool, for one request; the PooledReader gives it
-  // back.
-  std::function<Result<index::PooledReader>()> open_reader;
-  std::string index_path;              // for the SQL console's own connection
+  // Lends a read-only reader of the index, SQLite or PostgreSQL, for one
+  // request (CatalogArchive::OpenFindReader: a pooled connection, given back
+  // with the reader).
+  std::function<Result<std::unique_ptr<query::IndexReader>>()> open_reader;
+  // The SQLite file or postgresql:// URI, for the SQL console's own
+  // connection.
+  std::string index_path;
   std::filesystem::path storage_root;  // where instances.path is relative to
 };
 

@@ -1,7 +1,10 @@
 // End-to-end: the WADO-RS Thumbnail resources and the web page's own routes
 // (embedded files, the JSON API, the SQL console) on the real binary, with
 // instances pushed by storescu. The page itself is tested in a browser
-// (tests/browser); this checks the HTTP contract under it.
+// (tests/browser); this checks the HTTP contract under it. Built twice: as
+// web_e2e_test on a SQLite index, and with PIXELDEX_WEB_E2E_ON_POSTGRES as
+// pg_web_e2e_test (tests/postgres) on a real PostgreSQL, where every answer
+// must be the same (issue 18).
 
 #include <zlib.h>
 
@@ -12,6 +15,9 @@
 
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/support/http_client.h"
+#ifdef PIXELDEX_WEB_E2E_ON_POSTGRES
+#include "tests/support/postgres_server.h"
+#endif
 
 namespace pixeldex::testing {
 namespace {
@@ -23,6 +29,13 @@ constexpr std::string_view kPngSignature = "\x89PNG\r\n\x1a\n";
 class WebE2eTest : public ServerTest {
  protected:
   std::vector<std::string> ServerArgs() const override { return {"--http", "127.0.0.1:0"}; }
+#ifdef PIXELDEX_WEB_E2E_ON_POSTGRES
+  std::string IndexLocation() const override { return postgres_.Uri(); }
+  // The server stops before its database.
+  void TearDown() override { server_.reset(); }
+
+  PostgresServer postgres_;
+#endif
 
   void SetUp() override {
     ServerTest::SetUp();
@@ -245,6 +258,28 @@ TEST_F(WebE2eTest, SqlConsoleRunsReadOnlyQueriesWithLimits) {
   EXPECT_NE(wrong.body.find("nowhere"), std::string::npos);
   EXPECT_EQ(Query("SELECT 1", "text/plain").status, 415);
   EXPECT_EQ(Query("{\"query\": 1}").status, 400);
+}
+
+TEST_F(WebE2eTest, TheIndexSaysWhichSqlTheConsoleSpeaks) {
+  auto reply = Get("/api/index");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+#ifdef PIXELDEX_WEB_E2E_ON_POSTGRES
+  EXPECT_EQ(json::parse(reply.body), json({{"database", "postgresql"}}));
+  // Its own SQL: jsonb, and what the activity page asks of it.
+  const json tags = json::parse(Query(R"({"sql": "SELECT jsonb_typeof(json) FROM headers LIMIT 1"})").body);
+  EXPECT_EQ(tags.at("rows"), json({{"object"}}));
+  const std::string day_ago =
+      R"(to_char(now() AT TIME ZONE 'UTC' - interval '1 day', 'YYYY-MM-DD\"T\"HH24:MI:SS'))";
+#else
+  EXPECT_EQ(json::parse(reply.body), json({{"database", "sqlite"}}));
+  const std::string day_ago = "strftime('%Y-%m-%dT%H:%M:%S', 'now', '-1 day')";
+#endif
+  // The activity page's first query (server/web/assets/activity.js): every
+  // instance arrived within the day.
+  const json hours = json::parse(
+      Query(R"({"sql": "SELECT count(*) FROM instances WHERE received_at >= )" + day_ago + R"("})")
+          .body);
+  EXPECT_EQ(hours.at("rows"), json({{4}})) << hours;
 }
 
 TEST_F(WebE2eTest, SqlConsoleStopsARunawayQuery) {

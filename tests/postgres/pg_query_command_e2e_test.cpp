@@ -3,7 +3,8 @@
 // SQLite index holding the same instances (two_backend_test.h); a statement
 // that would write is refused by the read-only transaction with the SQLite
 // refusal's message and changes nothing; and an analyst logged in as a member
-// of the read-only role (pg_read_only_role.h) reads.
+// of the read-only role that `pixeldex index grant-reader` makes reads, also
+// tables added later, and may write nothing even outside pixeldex query.
 
 #include <gtest/gtest.h>
 
@@ -13,7 +14,6 @@
 #include <vector>
 
 #include "catalog/index/postgres/pg_connection.h"
-#include "catalog/index/postgres/pg_read_only_role.h"
 #include "tests/postgres/two_backend_test.h"
 #include "tests/support/process.h"
 
@@ -106,21 +106,65 @@ TEST_F(PgQueryCommandE2eTest, WritesAreRefusedAndChangeNothing) {
 }
 
 TEST_F(PgQueryCommandE2eTest, AnAnalystOfTheReadOnlyRoleReads) {
+  // The role made by the command, run twice: the second run changes nothing.
+  for (int run = 0; run < 2; ++run) {
+    const ProcessResult granted =
+        RunProcess({PIXELDEX_BINARY, "index", "grant-reader", "--index", postgres_.Uri()});
+    ASSERT_EQ(granted.exit_code, 0) << granted.output;
+    EXPECT_NE(granted.output.find("pixeldex_reader may read"), std::string::npos)
+        << granted.output;
+    EXPECT_EQ(granted.output.find(postgres_.password()), std::string::npos) << granted.output;
+  }
   auto admin = PgConnection::Open(postgres_.Uri());
   ASSERT_TRUE(admin.ok()) << admin.status().ToString();
-  ASSERT_TRUE(index::postgres::CreateReadOnlyRole(*admin).ok());
+  auto login = admin->Exec("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'pixeldex_reader'");
+  ASSERT_TRUE(login.ok() && login->rows() == 1);
+  EXPECT_EQ(login->Text(0, 0), "f");  // a group role: nobody logs in as it
   ASSERT_TRUE(admin
                   ->ExecScript("CREATE ROLE alice LOGIN PASSWORD 'Al1ceSecret' "
                                "IN ROLE pixeldex_reader")
+                  .ok());
+  // A table a later migration adds is readable too (default privileges).
+  ASSERT_TRUE(admin->ExecScript("CREATE TABLE later_table (x int); "
+                                "INSERT INTO later_table VALUES (1)")
                   .ok());
   const std::string alice = postgres_.UriFor("alice", "Al1ceSecret");
   const ProcessResult read =
       Query(alice, "SELECT count(DISTINCT study_instance_uid) AS studies FROM instance_details");
   ASSERT_EQ(read.exit_code, 0) << read.output;
   EXPECT_EQ(read.output, "studies\n4\n");
+  const ProcessResult later = Query(alice, "SELECT count(*) AS n FROM later_table");
+  EXPECT_EQ(later.exit_code, 0) << later.output;
+  EXPECT_EQ(later.output, "n\n1\n");
   const ProcessResult write = Query(alice, "DELETE FROM events");
   EXPECT_EQ(write.exit_code, 1) << write.output;
   EXPECT_EQ(write.output.find("Al1ceSecret"), std::string::npos) << write.output;
+  // Outside pixeldex query's read-only transaction too: the privileges refuse.
+  auto direct = PgConnection::Open(alice);
+  ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+  for (const char* sql : {"DELETE FROM events", "UPDATE studies SET study_description = 'x'",
+                          "INSERT INTO later_table VALUES (2)", "CREATE TABLE stolen (x text)"}) {
+    auto refused = direct->Exec(sql);
+    ASSERT_FALSE(refused.ok()) << sql;
+    EXPECT_NE(refused.status().message().find("permission denied"), std::string::npos)
+        << sql << ": " << refused.status().ToString();
+  }
+  auto dropped = direct->Exec("DROP TABLE later_table");
+  ASSERT_FALSE(dropped.ok());
+  EXPECT_NE(dropped.status().message().find("must be owner"), std::string::npos)
+      << dropped.status().ToString();
+
+  // A ROLE named on the command line that does not exist is made NOLOGIN;
+  // a URI that is not PostgreSQL is a usage error.
+  const ProcessResult named = RunProcess(
+      {PIXELDEX_BINARY, "index", "grant-reader", "--index", postgres_.Uri(), "dashboards"});
+  ASSERT_EQ(named.exit_code, 0) << named.output;
+  auto dashboards = admin->Exec("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'dashboards'");
+  ASSERT_TRUE(dashboards.ok() && dashboards->rows() == 1);
+  EXPECT_EQ(dashboards->Text(0, 0), "f");
+  const ProcessResult sqlite = RunProcess(
+      {PIXELDEX_BINARY, "index", "grant-reader", "--index", SqliteIndex()});
+  EXPECT_EQ(sqlite.exit_code, 2) << sqlite.output;
 }
 
 }  // namespace

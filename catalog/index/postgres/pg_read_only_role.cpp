@@ -20,12 +20,21 @@ Status CreateReadOnlyRole(PgConnection& admin, std::string_view role) {
     // (PQescapeIdentifier) instead.
     if (existing->rows() == 0)
       PIXELDEX_RETURN_IF_ERROR(c.ExecScript("CREATE ROLE " + r + " NOLOGIN"));
+    // Default privileges hold for the tables one role creates: the owner of
+    // the index's tables, whose migrations add the next ones (the admin
+    // itself, unless a superuser runs this for it).
+    auto owner = c.Exec(
+        "SELECT coalesce((SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND "
+        "tablename = 'instances'), current_user)");
+    if (!owner.ok()) return owner.status();
+    auto quoted_owner = c.QuoteIdentifier(owner->Text(0, 0));
+    if (!quoted_owner.ok()) return quoted_owner.status();
     return c.ExecScript("GRANT CONNECT ON DATABASE " + *quoted_database + " TO " + r +
                         ";\n"
                         "GRANT USAGE ON SCHEMA public TO " +
                         r + ";\n" + "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + r + ";\n" +
-                        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO " + r +
-                        ";\n");
+                        "ALTER DEFAULT PRIVILEGES FOR ROLE " + *quoted_owner +
+                        " IN SCHEMA public GRANT SELECT ON TABLES TO " + r + ";\n");
   });
 }
 

@@ -6,9 +6,10 @@
 // Analysts log in as roles of their own that are members of it:
 //   CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE pixeldex_reader;
 // Run by an administrator (a role allowed to CREATEROLE and owning the
-// tables, e.g. the one pixeldex connects as), after MigratePostgresSchema;
-// tables a later migration adds by the same owner are readable too (default
-// privileges). Running it again changes nothing.
+// tables, e.g. the one pixeldex connects as, or a superuser), after
+// MigratePostgresSchema; tables a later migration adds by the owner of the
+// `instances` table are readable too (default privileges FOR ROLE that
+// owner). Running it again changes nothing. `pixeldex index grant-reader`.
 
 #include <string_view>
 

@@ -9,9 +9,11 @@
 namespace pixeldex::index::postgres {
 namespace {
 
-// SQLSTATE 25006 read_only_sql_transaction (PostgreSQL documentation,
+// SQLSTATE 25006 read_only_sql_transaction and 57014 query_canceled (what
+// statement_timeout ends a statement with; PostgreSQL documentation,
 // Appendix A "PostgreSQL Error Codes").
 constexpr std::string_view kReadOnlySqlTransaction = "25006";
+constexpr std::string_view kQueryCanceled = "57014";
 
 // Built-in type OIDs, fixed in every PostgreSQL release (the pg_type
 // catalog's bootstrap rows, include/catalog/pg_type.dat).
@@ -79,14 +81,23 @@ Result<SqlValue> ValueAt(const PgRows& rows, int row, int column) {
 
 }  // namespace
 
-Status RunPgUserQuery(std::string_view uri, std::string_view sql, RowSink& sink) {
-  return RunPgUserQuery(uri, sql, {}, sink);
+Status RunPgUserQuery(std::string_view uri, std::string_view sql, RowSink& sink,
+                      std::chrono::milliseconds time_limit) {
+  return RunPgUserQuery(uri, sql, {}, sink, time_limit);
 }
 
 Status RunPgUserQuery(std::string_view uri, std::string_view sql,
-                      const std::vector<std::string>& parameters, RowSink& sink) {
+                      const std::vector<std::string>& parameters, RowSink& sink,
+                      std::chrono::milliseconds time_limit) {
   auto conn = PgConnection::Open(uri);
   if (!conn.ok()) return conn.status();
+  if (time_limit.count() > 0) {
+    // For the session, which ends with this call (PostgreSQL documentation
+    // 20.11.1, statement_timeout, in milliseconds).
+    auto set = conn->Exec("SELECT set_config('statement_timeout', $1, false)",
+                          {PgParam::Text(std::to_string(time_limit.count()))});
+    if (!set.ok()) return set.status();
+  }
   std::vector<PgParam> params;
   for (const std::string& parameter : parameters) params.push_back(PgParam::Text(parameter));
   auto rows = conn->QueryReadOnly(sql, params);
@@ -94,6 +105,9 @@ Status RunPgUserQuery(std::string_view uri, std::string_view sql,
     if (conn->last_failed_sqlstate() == kReadOnlySqlTransaction) {
       return Status::Unsupported(std::string(kReadOnlyRefusal) + " (" + rows.status().message() +
                                  ")");
+    }
+    if (time_limit.count() > 0 && conn->last_failed_sqlstate() == kQueryCanceled) {
+      return TimeLimitPassed(time_limit);
     }
     return rows.status();
   }

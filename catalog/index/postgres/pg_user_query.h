@@ -14,6 +14,7 @@
 // bytea as a blob, NULL as NULL, everything else (text, jsonb, dates) as its
 // text form. The whole result is fetched before the sink sees it.
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,13 +24,17 @@
 
 namespace pixeldex::index::postgres {
 
-// Connects to `uri` and runs `sql` into `sink`. Errors: kIoError "database
-// unavailable", kUnsupported starting with kReadOnlyRefusal, kInvalidArgument
-// (SQL error, the server's message), or the sink's.
-Status RunPgUserQuery(std::string_view uri, std::string_view sql, RowSink& sink);
+// Connects to `uri` and runs `sql` into `sink`; with a `time_limit` (the web
+// page's SQL console) the statement is cancelled once it has run that long
+// (statement_timeout). Errors: kIoError "database unavailable", kUnsupported
+// starting with kReadOnlyRefusal, kInvalidArgument (SQL error, the server's
+// message), TimeLimitPassed's, or the sink's.
+Status RunPgUserQuery(std::string_view uri, std::string_view sql, RowSink& sink,
+                      std::chrono::milliseconds time_limit = std::chrono::milliseconds{0});
 // The same, with `parameters` bound as text to $1, $2, ... in order (values
 // from input that must never become SQL text, e.g. UIDs).
 Status RunPgUserQuery(std::string_view uri, std::string_view sql,
-                      const std::vector<std::string>& parameters, RowSink& sink);
+                      const std::vector<std::string>& parameters, RowSink& sink,
+                      std::chrono::milliseconds time_limit = std::chrono::milliseconds{0});
 
 }  // namespace pixeldex::index::postgres

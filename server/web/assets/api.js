@@ -91,6 +91,13 @@ export function keywords() {
   return dictionary;
 }
 
+let database = null;
+// Which SQL the console speaks: 'sqlite' or 'postgresql', fetched once.
+export async function indexDatabase() {
+  database ??= getJson('/api/index');
+  return (await database).database;
+}
+
 // Read-only SQL through the server's query engine: {columns, rows, truncated}.
 export async function sql(statement, maxRows = 1000) {
   const response = await fetch('/api/query', {

@@ -49,13 +49,16 @@ export class Archive {
     this.access = access;
     this.log = '';
     this.files = 0;
+    // A SQLite file of its own, or the PostgreSQL database a test runs beside
+    // (tests/support/with_postgres.cpp), which one archive at a time may use.
+    this.index = process.env.PIXELDEX_TEST_POSTGRES ?? join(dir, 'index.db');
   }
 
   async #launch() {
     const users = this.user === null ? [] :
       ['--set', `http.users=${this.user}:${hashPassword(this.password)}:${this.access}`];
     this.process = spawn(BINARY, ['serve', '--port', '0', '--http', '127.0.0.1:0',
-      '--storage', join(this.dir, 'storage'), '--index', join(this.dir, 'index.db'),
+      '--storage', join(this.dir, 'storage'), '--index', this.index,
       ...users, ...this.settings.flatMap((s) => ['--set', s])], {stdio: ['ignore', 'pipe', 'pipe']});
     this.process.stderr.on('data', (chunk) => { this.log += chunk; });
     let out = '';
