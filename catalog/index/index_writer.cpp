@@ -124,6 +124,25 @@ Result<WriteOutcome> IndexWriter::Submit(std::unique_ptr<Job> job) {
   return future.get();
 }
 
+std::vector<std::optional<RowLockKey>> IndexWriter::LockKeysOf(
+    const std::deque<std::unique_ptr<Job>>& batch) {
+  std::vector<std::optional<RowLockKey>> keys;
+  keys.reserve(batch.size());
+  for (const auto& job : batch) {
+    if (const auto* r = std::get_if<InstanceRecord>(&job->what)) {
+      keys.push_back(RowLockKey{r->patient.patient_id, r->patient.issuer_of_patient_id,
+                                r->study.study_instance_uid, r->series.series_instance_uid,
+                                r->instance.sop_instance_uid});
+    } else if (std::holds_alternative<Job::Remove>(job->what) ||
+               std::holds_alternative<Job::Protection>(job->what)) {
+      keys.push_back(std::nullopt);  // its rows are known only once it runs
+    } else {
+      keys.push_back(RowLockKey{});  // history: no archive rows
+    }
+  }
+  return keys;
+}
+
 void IndexWriter::Run() {
   std::deque<std::unique_ptr<Job>> batch;
   for (;;) {
@@ -138,10 +157,15 @@ void IndexWriter::Run() {
         queue_.pop_front();
       }
     }
+    // Applied in the global lock order (lock_order.h); each answer goes to
+    // its own job.
+    const std::vector<size_t> order = LockOrder(LockKeysOf(batch));
     std::vector<const Job*> jobs;
-    for (const auto& job : batch) jobs.push_back(job.get());
+    for (size_t i : order) jobs.push_back(batch[i].get());
     std::vector<Result<WriteOutcome>> results = CommitRetryingConflicts(jobs);
-    for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
+    for (size_t k = 0; k < order.size(); ++k) {
+      batch[order[k]]->done.set_value(std::move(results[k]));
+    }
     batch.clear();
   }
 }

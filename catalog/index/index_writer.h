@@ -8,6 +8,10 @@
 // record's rows are committed durably or have failed; a batch the backend
 // cannot commit (the database unavailable) fails every job in it.
 //
+// A batch's jobs are applied in one global lock order (lock_order.h), so
+// that the writers of several nodes sharing one PostgreSQL database do not
+// deadlock on each other's batches.
+//
 // A job that loses a transaction conflict with another writer of the same
 // database (kAborted: a PostgreSQL deadlock or serialization failure; SQLite
 // has one writer and never reports it) cannot pass in its own transaction,
@@ -38,6 +42,7 @@
 #include "catalog/common/instance_record.h"
 #include "catalog/common/result.h"
 #include "catalog/index/index_backend.h"
+#include "catalog/index/lock_order.h"
 
 namespace pixeldex::index {
 
@@ -107,6 +112,9 @@ class IndexWriter {
   Result<WriteOutcome> Submit(std::unique_ptr<Job> job);
   // The writer thread.
   void Run();
+  // What each job of `batch` locks, for LockOrder.
+  static std::vector<std::optional<RowLockKey>> LockKeysOf(
+      const std::deque<std::unique_ptr<Job>>& batch);
   // CommitGuarded for `jobs`, then again for those that lost a transaction
   // conflict, up to kConflictAttempts in all; one result per job, in order.
   std::vector<Result<WriteOutcome>> CommitRetryingConflicts(const std::vector<const Job*>& jobs);

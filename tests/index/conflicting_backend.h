@@ -5,13 +5,14 @@
 // failure becomes (catalog/index/postgres/pg_error.h): the rows of one SOP
 // Instance UID, a chosen number of times, and the commit of a chosen number
 // of transactions. It counts the inserts it was asked for per SOP Instance
-// UID. Called by the writer thread only, like any backend; the counters are
+// UID, and keeps the SOP Instance UIDs each transaction inserted, in order. Called by the writer thread only, like any backend; the counters are
 // read once the writes have returned.
 
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "catalog/index/index_backend.h"
 
@@ -32,8 +33,13 @@ class ConflictingBackend final : public index::IndexBackend {
     auto it = inserts_.find(sop_instance_uid);
     return it == inserts_.end() ? 0 : it->second;
   }
+  // The SOP Instance UIDs each transaction inserted, in the order it did.
+  const std::vector<std::vector<std::string>>& InsertsByTransaction() const {
+    return transactions_;
+  }
 
   Status InTransaction(const std::function<Status()>& body) override {
+    transactions_.emplace_back();
     return inner_->InTransaction([&]() -> Status {
       PIXELDEX_RETURN_IF_ERROR(body());
       if (commit_conflicts_ == 0) return Status::Ok();
@@ -50,6 +56,7 @@ class ConflictingBackend final : public index::IndexBackend {
   Result<int64_t> InsertRows(const InstanceRecord& record, const std::string& now) override {
     const std::string& uid = record.instance.sop_instance_uid;
     ++inserts_[uid];
+    if (!transactions_.empty()) transactions_.back().push_back(uid);
     auto it = insert_conflicts_.find(uid);
     if (it != insert_conflicts_.end() && it->second > 0) {
       --it->second;
@@ -83,6 +90,7 @@ class ConflictingBackend final : public index::IndexBackend {
   std::unique_ptr<index::IndexBackend> inner_;
   std::map<std::string, int> insert_conflicts_;
   std::map<std::string, int> inserts_;
+  std::vector<std::vector<std::string>> transactions_;
   int commit_conflicts_ = 0;
 };
 

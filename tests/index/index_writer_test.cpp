@@ -8,6 +8,8 @@
 #include <functional>
 #include <stdexcept>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "catalog/index/schema.h"
@@ -327,6 +329,54 @@ TEST_F(IndexWriterConflictTest, AJobThatKeepsLosingFailsWithTheConflictAfterTheL
             "1.2.3.1,1.2.3.3");
   // The writer goes on.
   EXPECT_TRUE(writer_->Write(Record("1.2.3.4")).ok());
+}
+
+// Writers of one shared database take row locks in one order
+// (lock_order.h): within each transaction the instances go in the order of
+// their patient, study and series, whatever order they were queued in, and
+// each Write() still gets the outcome of its own record.
+TEST_F(IndexWriterConflictTest, ABatchIsAppliedInLockOrderAndEachWriteGetsItsOwnOutcome) {
+  Start([](ConflictingBackend&) {});
+  constexpr int kThreads = 8;
+  constexpr int kEach = 20;
+  // Thread t writes study 1.9.(9-t): later threads, earlier studies.
+  auto study_of = [](int t) { return "1.9." + std::to_string(9 - t); };
+  std::map<std::string, std::string> study_by_uid;
+  std::map<std::string, int64_t> pk_by_uid;
+  std::mutex mutex;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string uid = "1.2.3." + std::to_string(t) + "." + std::to_string(i);
+        auto written = writer_->Write(Record(uid, study_of(t) + ".1", study_of(t), "P1"));
+        std::lock_guard lock(mutex);
+        study_by_uid[uid] = study_of(t);
+        if (written.ok()) pk_by_uid[uid] = written->instance_pk;
+        else ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  ASSERT_EQ(failures.load(), 0);
+  size_t shared = 0;
+  for (const std::vector<std::string>& transaction : backend_->InsertsByTransaction()) {
+    if (transaction.size() > 1) ++shared;
+    for (size_t k = 1; k < transaction.size(); ++k) {
+      const auto& before = transaction[k - 1];
+      const auto& after = transaction[k];
+      EXPECT_LE(study_by_uid[before], study_by_uid[after]) << before << " before " << after;
+      if (study_by_uid[before] == study_by_uid[after]) EXPECT_LT(before, after);
+    }
+  }
+  EXPECT_GT(shared, 0u) << "no transaction held two writes: nothing was ordered";
+  for (const auto& [uid, pk] : pk_by_uid) {
+    EXPECT_EQ(probe_.Scalar("SELECT instance_pk FROM instances WHERE sop_instance_uid = '" + uid +
+                            "'"),
+              std::to_string(pk))
+        << uid;
+  }
 }
 
 // A conflict at COMMIT (a serialization failure) undoes the whole batch:

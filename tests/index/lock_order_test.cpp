@@ -1,0 +1,81 @@
+// The order a batch's jobs are applied in (catalog/index/lock_order.h): one
+// global order of row locks, with the jobs whose order matters kept in it.
+
+#include "catalog/index/lock_order.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+namespace pixeldex::index {
+namespace {
+
+std::optional<RowLockKey> Instance(const std::string& study, const std::string& sop,
+                                   const std::string& patient = "P1") {
+  return RowLockKey{patient, "", study, study + ".1", sop};
+}
+
+// The keys of `keys` in the order LockOrder gives.
+std::vector<std::optional<RowLockKey>> Ordered(const std::vector<std::optional<RowLockKey>>& keys) {
+  std::vector<std::optional<RowLockKey>> ordered;
+  for (size_t i : LockOrder(keys)) ordered.push_back(keys[i]);
+  return ordered;
+}
+
+TEST(LockOrderTest, TwoBatchesMeetingTwoStudiesInOppositeOrdersLockThemInOneOrder) {
+  // Node A's batch meets study 1.2 then 1.1; node B's the other way round.
+  const auto a = Ordered({Instance("1.2", "a1"), Instance("1.1", "a2")});
+  const auto b = Ordered({Instance("1.1", "b1"), Instance("1.2", "b2")});
+  EXPECT_EQ(a[0]->study_instance_uid, "1.1");
+  EXPECT_EQ(a[1]->study_instance_uid, "1.2");
+  EXPECT_EQ(b[0]->study_instance_uid, "1.1");
+  EXPECT_EQ(b[1]->study_instance_uid, "1.2");
+}
+
+TEST(LockOrderTest, ThePatientIsOrderedBeforeTheStudy) {
+  // A patient's row is locked before its study's: patients are ordered
+  // first, whatever their studies' UIDs.
+  EXPECT_EQ(LockOrder({Instance("1.1", "x", "P2"), Instance("1.9", "y", "P1")}),
+            (std::vector<size_t>{1, 0}));
+}
+
+TEST(LockOrderTest, AnyPermutationOfABatchGivesSortedKeys) {
+  std::vector<std::optional<RowLockKey>> keys;
+  for (int i = 0; i < 40; ++i) {
+    keys.push_back(Instance("1." + std::to_string(i % 7), "2." + std::to_string(i),
+                            "P" + std::to_string(i % 3)));
+  }
+  std::mt19937 random(7);
+  for (int round = 0; round < 20; ++round) {
+    std::shuffle(keys.begin(), keys.end(), random);
+    const auto ordered = Ordered(keys);
+    EXPECT_TRUE(std::is_sorted(ordered.begin(), ordered.end(),
+                               [](const auto& a, const auto& b) { return *a < *b; }));
+  }
+}
+
+TEST(LockOrderTest, EqualKeysKeepTheirOrder) {
+  const RowLockKey history{};
+  EXPECT_EQ(LockOrder({history, Instance("1.2", "a"), history, history}),
+            (std::vector<size_t>{0, 2, 3, 1}));
+}
+
+TEST(LockOrderTest, NoJobMovesAcrossOneWhoseRowsAreUnknown) {
+  // A removal (nullopt) between two stretches: each stretch is sorted alone.
+  EXPECT_EQ(LockOrder({Instance("1.2", "a"), Instance("1.1", "b"), std::nullopt,
+                       Instance("1.4", "c"), Instance("1.3", "d")}),
+            (std::vector<size_t>{1, 0, 2, 4, 3}));
+}
+
+TEST(LockOrderTest, AStretchThatWritesOneInstanceTwiceKeepsItsOrder) {
+  // The second write of "x" must win: it stays after the first, so the
+  // stretch is not reordered at all.
+  EXPECT_EQ(LockOrder({Instance("1.2", "x"), Instance("1.3", "y"), Instance("1.1", "x")}),
+            (std::vector<size_t>{0, 1, 2}));
+}
+
+TEST(LockOrderTest, AnEmptyBatchHasAnEmptyOrder) { EXPECT_TRUE(LockOrder({}).empty()); }
+
+}  // namespace
+}  // namespace pixeldex::index
