@@ -68,7 +68,8 @@ HttpRequest ToRequest(const http::request<Body>& message) {
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
   for (const auto& field : message) {
-    request.headers[AsciiLower(field.name_string())] = std::string(field.value());
+    const auto name = field.name_string();
+    request.headers[AsciiLower({name.data(), name.size()})] = std::string(field.value());
   }
   if constexpr (std::is_same_v<Body, http::string_body>) request.body = message.body();
   return request;
