@@ -2,7 +2,16 @@
 # C-FIND benchmark (bench/README.md "C-FIND").
 #
 #   bench/find_bench.sh [--instances N] [--index FILE] [--repeat R] [--build DIR]
-#                       [--shapes a,b,...] [--skip-findscu]
+#                       [--shapes a,b,...] [--skip-findscu] [--postgres DIR]
+#
+# On PostgreSQL: --index postgresql://USER@HOST:PORT/DB (the URI's user must
+# own the database and be a superuser, for the load's
+# session_replication_role), or --postgres DIR, which starts a cluster of
+# its own with its data in DIR (lib.sh, bench_postgres_start; put DIR on a
+# disk) and uses it. Unless the index holds N instances, the synthetic
+# archive goes in by COPY (lib.sh, bench_synthetic_index); step 2 is
+# SQLite's and is skipped; with --postgres DIR, every statement over 5 ms is
+# in DIR/server.log with its parameters, for EXPLAIN (ANALYZE, BUFFERS).
 #
 # 1. builds the synthetic index of N instances with build_find_index (unless
 #    FILE exists; default FILE: DIR/bench/find-index-N.db);
@@ -30,6 +39,7 @@ repeat=1000
 build="$root/build"
 shapes=all
 findscu_runs=1
+postgres_dir=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --instances) instances=$2; shift 2 ;;
@@ -38,22 +48,31 @@ while [[ $# -gt 0 ]]; do
     --build) build=$2; shift 2 ;;
     --shapes) shapes=$2; shift 2 ;;
     --skip-findscu) findscu_runs=0; shift ;;
-    *) sed -n '2,20p' "$0"; exit 2 ;;
+    --postgres) postgres_dir=$2; shift 2 ;;
+    *) sed -n '2,29p' "$0"; exit 2 ;;
   esac
 done
 bin="$build/bench"
 bench_require_built "$build" "$bin/build_find_index" "$bin/find_sql_bench" "$bin/find_client" \
   "$bin/qido_client" "$build/pixeldex"
-[[ -n "$index" ]] || index="$bin/find-index-$instances.db"
-
 echo "== machine: $(bench_machine)," \
-     "$(date -u +%Y-%m-%dT%H:%MZ), SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?')"
+     "$(date -u +%Y-%m-%dT%H:%MZ), SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?')," \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n "$postgres_dir" ]]; then
+  # minimal WAL: the load's COPY into tables it emptied writes no WAL.
+  bench_postgres_start "$postgres_dir" wal_level=minimal max_wal_senders=0 max_wal_size=8GB \
+    shared_buffers=1GB log_min_duration_statement=5ms
+  index=$pg_uri
+fi
+[[ -n "$index" ]] || index="$bin/find-index-$instances.db"
 
 bench_synthetic_index "$bin" "$index" "$instances"
 
-echo
-echo "== in-process (query::RunFind, no network)"
-"$bin/find_sql_bench" --index "$index" --instances "$instances" --repeat "$repeat" --shapes "$shapes"
+if [[ "$index" != postgresql://* ]]; then
+  echo
+  echo "== in-process (query::RunFind, no network)"
+  "$bin/find_sql_bench" --index "$index" --instances "$instances" --repeat "$repeat" --shapes "$shapes"
+fi
 
 bench_serve "$build" "$index" --no-thumbnails --http 127.0.0.1:0
 port=$dicom_port
