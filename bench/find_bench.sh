@@ -77,39 +77,49 @@ fi
 bench_serve "$build" "$index" --no-thumbnails --http 127.0.0.1:0
 port=$dicom_port
 
-# CPU seconds (user + system) the server has used so far, all threads.
+# CPU seconds (user + system) the server has used so far, all threads; and
+# those of the database server, when the script started it (else empty).
 server_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$server_pid/stat"
+}
+db_cpu() {
+  if [[ -n "${pg_postmaster:-}" && -n "${pg_dir:-}" ]]; then bench_postgres_cpu; fi
+}
+
+shape_list=$shapes
+[[ "$shape_list" != all ]] || shape_list=study/PatientID,study/PatientName-prefix,study/StudyDate-day,study/StudyDate-month,study/AccessionNumber,series/StudyInstanceUID,image/SeriesInstanceUID
+warmup=$(( repeat < 200 ? repeat : 200 ))
+IFS=, read -r -a shape_array <<< "$shape_list"
+# time_shapes CLIENT ARGS...: each shape by CLIENT (find_client, qido_client)
+# with ARGS, one line each, with the server's CPU per query (and the
+# database server's, on a PostgreSQL of the script's own).
+time_shapes() {
+  local client=$1 shape line before after db_before db_after
+  shift
+  printf '%-26s %9s %9s %9s %9s %9s %6s %13s %9s\n' shape median_ms p90_ms p99_ms max_ms matches empty \
+    server_cpu_ms db_cpu_ms
+  for shape in "${shape_array[@]}"; do
+    before=$(server_cpu) db_before=$(db_cpu)
+    line=$(TCP_NODELAY=1 "$bin/$client" "$@" --instances "$instances" \
+             --repeat "$repeat" --shapes "$shape" --header 0)
+    after=$(server_cpu) db_after=$(db_cpu)
+    printf '%s %13.3f %9s\n' "$line" "$(echo "($after - $before) * 1000 / ($repeat + $warmup)" | bc -l)" \
+      "$([[ -z "$db_before" ]] && echo - ||
+         echo "($db_after - $db_before) * 1000 / ($repeat + $warmup)" | bc -l | xargs printf '%.3f')"
+  done
 }
 
 echo
 echo "== over DICOM (pixeldex serve on port $port, find_client; one association per shape)"
 echo "   server_cpu_ms: the server's CPU time per query (/proc/PID/stat over the timed and"
-echo "   warm-up queries), a load-independent estimate of server time"
-printf '%-26s %9s %9s %9s %9s %9s %6s %13s\n' shape median_ms p90_ms p99_ms max_ms matches empty server_cpu_ms
-shape_list=$shapes
-[[ "$shape_list" != all ]] || shape_list=study/PatientID,study/PatientName-prefix,study/StudyDate-day,study/StudyDate-month,study/AccessionNumber,series/StudyInstanceUID,image/SeriesInstanceUID
-warmup=$(( repeat < 200 ? repeat : 200 ))
-IFS=, read -r -a shape_array <<< "$shape_list"
-for shape in "${shape_array[@]}"; do
-  before=$(server_cpu)
-  line=$(TCP_NODELAY=1 "$bin/find_client" --port "$port" --instances "$instances" \
-           --repeat "$repeat" --shapes "$shape" --header 0)
-  after=$(server_cpu)
-  printf '%s %13.3f\n' "$line" "$(echo "($after - $before) * 1000 / ($repeat + $warmup)" | bc -l)"
-done
+echo "   warm-up queries), a load-independent estimate of server time; db_cpu_ms: the"
+echo "   same of the PostgreSQL server (its sessions and background processes)"
+time_shapes find_client --port "$port"
 
 echo
 echo "== over QIDO-RS (the same server's HTTP listener on port $http_port, qido_client; one"
-echo "   keep-alive connection per shape; server_cpu_ms as above)"
-printf '%-26s %9s %9s %9s %9s %9s %6s %13s\n' shape median_ms p90_ms p99_ms max_ms matches empty server_cpu_ms
-for shape in "${shape_array[@]}"; do
-  before=$(server_cpu)
-  line=$("$bin/qido_client" --port "$http_port" --instances "$instances" \
-           --repeat "$repeat" --shapes "$shape" --header 0)
-  after=$(server_cpu)
-  printf '%s %13.3f\n' "$line" "$(echo "($after - $before) * 1000 / ($repeat + $warmup)" | bc -l)"
-done
+echo "   keep-alive connection per shape; server_cpu_ms and db_cpu_ms as above)"
+time_shapes qido_client --port "$http_port"
 
 if [[ $findscu_runs -eq 1 ]]; then
   echo

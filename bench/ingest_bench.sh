@@ -236,7 +236,8 @@ JSON
   local cpu0=0 t0 t1 cpu1=0 rss=0 pid db0 db1
   local sender0 sender1
   for pid in "${pids[@]}"; do cpu0=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$pid")" 'BEGIN { print a + b }'); done
-  db0=$(db_cpu)
+  db0=""
+  case "$receiver" in pixeldex-pg*|orthanc-pg) db0=$(db_cpu) ;; esac
   children_cpu_seconds "$work/sender0"; sender0=$(cat "$work/sender0")
   t0=$(date +%s.%N)
   send "$senders" "$corpus" "$aet" "$mode" "${ports[@]}"
@@ -247,9 +248,10 @@ JSON
   done
   children_cpu_seconds "$work/sender1"; sender1=$(cat "$work/sender1")
   for pid in "${pids[@]}"; do kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; done
-  db1=$(db_cpu)
-  if [ -n "$db1" ]; then
-    case "$receiver" in pixeldex-pg*|orthanc-pg) db_sessions_closed; db1=$(db_cpu) ;; esac
+  db1=""
+  if [ -n "$db0" ]; then
+    db_sessions_closed
+    db1=$(db_cpu)
   fi
   local indexed
   case "$receiver" in
