@@ -139,6 +139,7 @@ if [[ -n "$pg_index" ]]; then
         run_import "round $round $backend: import $config" $config
         files_per_s[$config/$backend]+=" $(awk -v n="$count" -v s="$last_seconds" 'BEGIN { printf "%.1f", n / s }')"
         if [[ -n "$db0" ]]; then
+          bench_postgres_idle "$pg_index"
           db_ms[$config]+=" $(awk -v a="$db0" -v b="$(bench_postgres_cpu)" -v n="$count" \
                                'BEGIN { printf "%.2f", (b - a) * 1000 / n }')"
         fi

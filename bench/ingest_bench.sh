@@ -172,16 +172,6 @@ send() {
 db_cpu() {
   if [ -n "${pg_postmaster:-}" ]; then bench_postgres_cpu; fi
 }
-# db_sessions_closed: waits (up to ~10 s) until no client but this check
-# is connected, so that the receiver's sessions' CPU is in db_cpu.
-db_sessions_closed() {
-  for _ in $(seq 1 200); do
-    [ "$(psql "$postgres" -Atq -c "SELECT count(*) FROM pg_stat_activity
-           WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")" = 0 ] && return 0
-  done
-  return 0
-}
-
 # run RECEIVER KIND SENDERS MODE: prints "inst/s MB/s cpu_ms_per_inst rss_mb
 # sender_cpu_ms_per_inst db_cpu_ms_per_inst".
 run() {
@@ -250,7 +240,7 @@ JSON
   for pid in "${pids[@]}"; do kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; done
   db1=""
   if [ -n "$db0" ]; then
-    db_sessions_closed
+    bench_postgres_idle "$postgres"
     db1=$(db_cpu)
   fi
   local indexed

@@ -134,6 +134,18 @@ bench_postgres_cpu() {
   } | awk -v t="$ticks" '{ s += $1 } END { printf "%.2f\n", s / t }'
 }
 
+# bench_postgres_idle URI: waits (up to ~10 s) until no client but this
+# check is connected to the cluster, so that the CPU of the sessions a
+# client just closed is in bench_postgres_cpu (their processes reaped).
+bench_postgres_idle() {
+  local _
+  for _ in $(seq 1 200); do
+    [[ $(psql "$1" -Atq -c "SELECT count(*) FROM pg_stat_activity
+           WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()") == 0 ]] && return 0
+  done
+  return 0
+}
+
 # bench_postgres_reset URI: an empty public schema in the database of URI
 # (the runs of a benchmark start from nothing).
 bench_postgres_reset() {
