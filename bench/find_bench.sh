@@ -59,9 +59,11 @@ echo "== machine: $(bench_machine)," \
      "$(date -u +%Y-%m-%dT%H:%MZ), SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?')," \
      "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ -n "$postgres_dir" ]]; then
-  # minimal WAL: the load's COPY into tables it emptied writes no WAL.
+  # minimal WAL: the load's COPY into tables it emptied writes no WAL. No
+  # autovacuum: the archive is only read once loaded (frozen and analysed
+  # by the load), so a vacuum would only take CPU from the measurement.
   bench_postgres_start "$postgres_dir" wal_level=minimal max_wal_senders=0 max_wal_size=8GB \
-    shared_buffers=1GB log_min_duration_statement=5ms
+    shared_buffers=1GB log_min_duration_statement=5ms autovacuum=off
   index=$pg_uri
 fi
 [[ -n "$index" ]] || index="$bin/find-index-$instances.db"

@@ -91,7 +91,7 @@ bool WritePostgresCopy(const SyntheticArchive& archive, std::FILE* out) {
 
   // Patients: those some study names (PatientOf is a hash, so not all).
   script.Put("COPY patients (patient_pk, " + ColumnsOf(EntityLevel::kPatient) +
-             ", updated_at) FROM stdin;\n");
+             ", updated_at) FROM stdin WITH (FREEZE);\n");
   std::vector<bool> seen(static_cast<size_t>(archive.patients()), false);
   for (int64_t s = 0; s < archive.studies(); ++s) {
     const int64_t p = archive.PatientOf(s);
@@ -109,7 +109,7 @@ bool WritePostgresCopy(const SyntheticArchive& archive, std::FILE* out) {
   // Studies, with the counts and Modalities in Study the triggers would keep.
   script.Put("COPY studies (study_pk, patient_pk, " + ColumnsOf(EntityLevel::kStudy) +
              ", updated_at, number_of_series, number_of_instances, modalities_in_study) "
-             "FROM stdin;\n");
+             "FROM stdin WITH (FREEZE);\n");
   for (int64_t s = 0; s < archive.studies(); ++s) {
     const InstanceRecord r = archive.Record(s * kPerStudy);
     const int64_t in_study = std::min(kPerStudy, n - s * kPerStudy);
@@ -126,7 +126,7 @@ bool WritePostgresCopy(const SyntheticArchive& archive, std::FILE* out) {
   script.Put("\\.\n");
 
   script.Put("COPY series (series_pk, study_pk, " + ColumnsOf(EntityLevel::kSeries) +
-             ", updated_at) FROM stdin;\n");
+             ", updated_at) FROM stdin WITH (FREEZE);\n");
   for (int64_t se = 0; se < series_count; ++se) {
     const InstanceRecord r = archive.Record(se * kPerSeries);
     CopyRow row(line);
@@ -141,7 +141,7 @@ bool WritePostgresCopy(const SyntheticArchive& archive, std::FILE* out) {
   // Instances and their headers: one record each, two tables, so the
   // records are made twice rather than held (10M headers are 12 GB).
   script.Put("COPY instances (instance_pk, series_pk, " + ColumnsOf(EntityLevel::kInstance) +
-             ", " + std::string(index::kInstanceFileColumns) + ") FROM stdin;\n");
+             ", " + std::string(index::kInstanceFileColumns) + ") FROM stdin WITH (FREEZE);\n");
   for (int64_t i = 0; i < n && script.ok(); ++i) {
     const InstanceRecord r = archive.Record(i);
     CopyRow row(line);
@@ -152,7 +152,7 @@ bool WritePostgresCopy(const SyntheticArchive& archive, std::FILE* out) {
     script.Row(line);
   }
   script.Put("\\.\n");
-  script.Put("COPY headers (instance_pk, json) FROM stdin;\n");
+  script.Put("COPY headers (instance_pk, json) FROM stdin WITH (FREEZE);\n");
   for (int64_t i = 0; i < n && script.ok(); ++i) {
     CopyRow row(line);
     row.Add(i + 1);

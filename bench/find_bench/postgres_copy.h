@@ -13,8 +13,11 @@
 // (TRUNCATE in the same transaction lets wal_level=minimal skip the WAL of
 // the load), sets session_replication_role to replica (superuser: the
 // study count triggers and the foreign key checks stay off; the counts are
-// in the rows), copies patients, studies, series, instances and headers,
-// and moves the identity sequences past the keys. Indexes are the caller's
+// in the rows), copies patients, studies, series, instances and headers
+// frozen (COPY FREEZE, allowed into a table emptied in the same
+// transaction: rows visible to all and pages marked all-visible, so neither
+// the first reads nor a vacuum rewrite them), and moves the identity
+// sequences past the keys. Indexes are the caller's
 // business (bench/lib.sh drops and remakes the secondary ones around it).
 
 #include <cstdio>
