@@ -2,7 +2,16 @@
 # C-FIND benchmark (bench/README.md "C-FIND").
 #
 #   bench/find_bench.sh [--instances N] [--index FILE] [--repeat R] [--build DIR]
-#                       [--shapes a,b,...] [--skip-findscu]
+#                       [--shapes a,b,...] [--skip-findscu] [--postgres DIR]
+#
+# On PostgreSQL: --index postgresql://USER@HOST:PORT/DB (the URI's user must
+# own the database and be a superuser, for the load's
+# session_replication_role), or --postgres DIR, which starts a cluster of
+# its own with its data in DIR (lib.sh, bench_postgres_start; put DIR on a
+# disk) and uses it. Unless the index holds N instances, the synthetic
+# archive goes in by COPY (lib.sh, bench_synthetic_index); step 2 is
+# SQLite's and is skipped; with --postgres DIR, every statement over 5 ms is
+# in DIR/server.log with its parameters, for EXPLAIN (ANALYZE, BUFFERS).
 #
 # 1. builds the synthetic index of N instances with build_find_index (unless
 #    FILE exists; default FILE: DIR/bench/find-index-N.db);
@@ -30,6 +39,7 @@ repeat=1000
 build="$root/build"
 shapes=all
 findscu_runs=1
+postgres_dir=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --instances) instances=$2; shift 2 ;;
@@ -38,59 +48,80 @@ while [[ $# -gt 0 ]]; do
     --build) build=$2; shift 2 ;;
     --shapes) shapes=$2; shift 2 ;;
     --skip-findscu) findscu_runs=0; shift ;;
-    *) sed -n '2,20p' "$0"; exit 2 ;;
+    --postgres) postgres_dir=$2; shift 2 ;;
+    *) sed -n '2,29p' "$0"; exit 2 ;;
   esac
 done
 bin="$build/bench"
 bench_require_built "$build" "$bin/build_find_index" "$bin/find_sql_bench" "$bin/find_client" \
   "$bin/qido_client" "$build/pixeldex"
-[[ -n "$index" ]] || index="$bin/find-index-$instances.db"
-
 echo "== machine: $(bench_machine)," \
-     "$(date -u +%Y-%m-%dT%H:%MZ), SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?')"
+     "$(date -u +%Y-%m-%dT%H:%MZ), SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?')," \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n "$postgres_dir" ]]; then
+  # minimal WAL: the load's COPY into tables it emptied writes no WAL. No
+  # autovacuum: the archive is only read once loaded (frozen and analysed
+  # by the load), so a vacuum would only take CPU from the measurement.
+  bench_postgres_start "$postgres_dir" wal_level=minimal max_wal_senders=0 max_wal_size=8GB \
+    shared_buffers=1GB log_min_duration_statement=5ms autovacuum=off
+  index=$pg_uri
+fi
+[[ -n "$index" ]] || index="$bin/find-index-$instances.db"
 
 bench_synthetic_index "$bin" "$index" "$instances"
 
-echo
-echo "== in-process (query::RunFind, no network)"
-"$bin/find_sql_bench" --index "$index" --instances "$instances" --repeat "$repeat" --shapes "$shapes"
+if [[ "$index" != postgresql://* ]]; then
+  echo
+  echo "== in-process (query::RunFind, no network)"
+  "$bin/find_sql_bench" --index "$index" --instances "$instances" --repeat "$repeat" --shapes "$shapes"
+fi
 
 bench_serve "$build" "$index" --no-thumbnails --http 127.0.0.1:0
 port=$dicom_port
 
-# CPU seconds (user + system) the server has used so far, all threads.
+# CPU seconds (user + system) the server has used so far, all threads; and
+# those of the database server, when the script started it (else empty).
 server_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$server_pid/stat"
+}
+db_cpu() {
+  if [[ -n "${pg_postmaster:-}" && -n "${pg_dir:-}" ]]; then bench_postgres_cpu; fi
+}
+
+shape_list=$shapes
+[[ "$shape_list" != all ]] || shape_list=study/PatientID,study/PatientName-prefix,study/StudyDate-day,study/StudyDate-month,study/AccessionNumber,series/StudyInstanceUID,image/SeriesInstanceUID
+warmup=$(( repeat < 200 ? repeat : 200 ))
+IFS=, read -r -a shape_array <<< "$shape_list"
+# time_shapes CLIENT ARGS...: each shape by CLIENT (find_client, qido_client)
+# with ARGS, one line each, with the server's CPU per query (and the
+# database server's, on a PostgreSQL of the script's own).
+time_shapes() {
+  local client=$1 shape line before after db_before db_after
+  shift
+  printf '%-26s %9s %9s %9s %9s %9s %6s %13s %9s\n' shape median_ms p90_ms p99_ms max_ms matches empty \
+    server_cpu_ms db_cpu_ms
+  for shape in "${shape_array[@]}"; do
+    before=$(server_cpu) db_before=$(db_cpu)
+    line=$(TCP_NODELAY=1 "$bin/$client" "$@" --instances "$instances" \
+             --repeat "$repeat" --shapes "$shape" --header 0)
+    after=$(server_cpu) db_after=$(db_cpu)
+    printf '%s %13.3f %9s\n' "$line" "$(echo "($after - $before) * 1000 / ($repeat + $warmup)" | bc -l)" \
+      "$([[ -z "$db_before" ]] && echo - ||
+         echo "($db_after - $db_before) * 1000 / ($repeat + $warmup)" | bc -l | xargs printf '%.3f')"
+  done
 }
 
 echo
 echo "== over DICOM (pixeldex serve on port $port, find_client; one association per shape)"
 echo "   server_cpu_ms: the server's CPU time per query (/proc/PID/stat over the timed and"
-echo "   warm-up queries), a load-independent estimate of server time"
-printf '%-26s %9s %9s %9s %9s %9s %6s %13s\n' shape median_ms p90_ms p99_ms max_ms matches empty server_cpu_ms
-shape_list=$shapes
-[[ "$shape_list" != all ]] || shape_list=study/PatientID,study/PatientName-prefix,study/StudyDate-day,study/StudyDate-month,study/AccessionNumber,series/StudyInstanceUID,image/SeriesInstanceUID
-warmup=$(( repeat < 200 ? repeat : 200 ))
-IFS=, read -r -a shape_array <<< "$shape_list"
-for shape in "${shape_array[@]}"; do
-  before=$(server_cpu)
-  line=$(TCP_NODELAY=1 "$bin/find_client" --port "$port" --instances "$instances" \
-           --repeat "$repeat" --shapes "$shape" --header 0)
-  after=$(server_cpu)
-  printf '%s %13.3f\n' "$line" "$(echo "($after - $before) * 1000 / ($repeat + $warmup)" | bc -l)"
-done
+echo "   warm-up queries), a load-independent estimate of server time; db_cpu_ms: the"
+echo "   same of the PostgreSQL server (its sessions and background processes)"
+time_shapes find_client --port "$port"
 
 echo
 echo "== over QIDO-RS (the same server's HTTP listener on port $http_port, qido_client; one"
-echo "   keep-alive connection per shape; server_cpu_ms as above)"
-printf '%-26s %9s %9s %9s %9s %9s %6s %13s\n' shape median_ms p90_ms p99_ms max_ms matches empty server_cpu_ms
-for shape in "${shape_array[@]}"; do
-  before=$(server_cpu)
-  line=$("$bin/qido_client" --port "$http_port" --instances "$instances" \
-           --repeat "$repeat" --shapes "$shape" --header 0)
-  after=$(server_cpu)
-  printf '%s %13.3f\n' "$line" "$(echo "($after - $before) * 1000 / ($repeat + $warmup)" | bc -l)"
-done
+echo "   keep-alive connection per shape; server_cpu_ms and db_cpu_ms as above)"
+time_shapes qido_client --port "$http_port"
 
 if [[ $findscu_runs -eq 1 ]]; then
   echo

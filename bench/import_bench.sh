@@ -3,6 +3,7 @@
 #
 #   bench/import_bench.sh [--files N] [--size PIXELS] [--corpus DIR] [--build DIR]
 #                         [--work DIR] [--jobs-max J]
+#                         [--index postgresql://... | --postgres DIR] [--rounds R]
 #
 # 1. writes a corpus of N CT-like files (SIZE x SIZE x 16 bit, default 2000 of
 #    512x512) with make_corpus, unless DIR already holds one;
@@ -15,6 +16,15 @@
 #    import again over a copied archive (all skipped unchanged: SHA-256);
 # 5. prints wall time, files/s, MB/s, CPU time and the ratios to the baseline and
 #    to --jobs 1.
+# With --index postgresql://USER@HOST:PORT/DB (its user owns the database,
+# whose public schema is dropped and made again before each import), or
+# --postgres DIR (a PostgreSQL cluster of the script's own with its data in
+# DIR, bench/lib.sh bench_postgres_start), steps 3-5 become a comparison
+# instead: `pixeldex import --jobs 1`, `--jobs J` and `--jobs J
+# --no-thumbnails`, each into SQLite then PostgreSQL, alternating, R rounds
+# (default 3); each row has the files/s of every round, the medians and
+# PostgreSQL's median over SQLite's (and, with --postgres, the database
+# server's CPU per file).
 # Needs the project built (cmake --build DIR) and DCMTK's dcmdump.
 set -euo pipefail
 
@@ -28,6 +38,9 @@ build="$root/build"
 corpus=""
 work=""
 jobs_max=$(nproc)
+pg_index=""
+postgres_dir=""
+rounds=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --files) files=$2; shift 2 ;;
@@ -36,7 +49,10 @@ while [[ $# -gt 0 ]]; do
     --build) build=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --jobs-max) jobs_max=$2; shift 2 ;;
-    *) sed -n '2,18p' "$0"; exit 2 ;;
+    --index) pg_index=$2; shift 2 ;;
+    --postgres) postgres_dir=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    *) sed -n '2,29p' "$0"; exit 2 ;;
   esac
 done
 pixeldex="$build/pixeldex"
@@ -47,6 +63,10 @@ command -v dcmdump >/dev/null || { echo "dcmdump (DCMTK) not found" >&2; exit 1;
 [[ -n "$work" ]] || work="$build/bench/import-work"
 
 mkdir -p "$work"
+if [[ -n "$postgres_dir" ]]; then
+  bench_postgres_start "$postgres_dir"
+  pg_index=$pg_uri
+fi
 echo "== machine: $(bench_machine)," \
      "$(date -u +%Y-%m-%dT%H:%MZ), archive on $(df -T "$work" | awk 'NR==2 {print $2}')," \
      "load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -88,17 +108,56 @@ timed "$work/baseline.txt" xargs -a "$listing" -d '\n' dcmdump -q -M +P 0010,002
 baseline_seconds=$wall
 report "baseline: dcmdump header, 1 thread" "$baseline_seconds" "$cpu"
 
-# run_import LABEL ARGS...: a fresh archive, then one import, timed.
+# run_import LABEL ARGS...: a fresh archive, then one import, timed, into
+# the index `import_index` (default: a SQLite file in the archive).
 run_import() {
-  local label=$1; shift
+  local label=$1 index=${import_index:-$work/index.db}; shift
   rm -rf "$work"
   mkdir -p "$work"
+  [[ "$index" != postgresql://* ]] || bench_postgres_empty "$index"
   timed "$work/summary.txt" "$pixeldex" import --storage "$work/storage" \
-    --index "$work/index.db" "$@" "$corpus"
+    --index "$index" "$@" "$corpus"
   grep -q "imported *$count\$" "$work/summary.txt" || { cat "$work/summary.txt"; exit 1; }
   last_seconds=$wall
   report "$label" "$wall" "$cpu"
 }
+
+if [[ -n "$pg_index" ]]; then
+  # PostgreSQL's schema is made once, outside the timed runs, and emptied
+  # before each (SQLite's file is made by each import, in milliseconds).
+  bench_postgres_schema "$pixeldex" "$pg_index"
+  declare -A files_per_s=() db_ms=()
+  configs=("--jobs 1" "--jobs $jobs_max" "--jobs $jobs_max --no-thumbnails")
+  for round in $(seq 1 "$rounds"); do
+    for config in "${configs[@]}"; do
+      for backend in sqlite postgresql; do
+        import_index=""
+        [[ $backend == sqlite ]] || import_index=$pg_index
+        db0=""
+        [[ $backend == sqlite || -z "${pg_postmaster:-}" ]] || db0=$(bench_postgres_cpu)
+        # shellcheck disable=SC2086
+        run_import "round $round $backend: import $config" $config
+        files_per_s[$config/$backend]+=" $(awk -v n="$count" -v s="$last_seconds" 'BEGIN { printf "%.1f", n / s }')"
+        if [[ -n "$db0" ]]; then
+          bench_postgres_idle "$pg_index"
+          db_ms[$config]+=" $(awk -v a="$db0" -v b="$(bench_postgres_cpu)" -v n="$count" \
+                               'BEGIN { printf "%.2f", (b - a) * 1000 / n }')"
+        fi
+      done
+    done
+  done
+  echo
+  echo "== files/s per round, medians, PostgreSQL/SQLite (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  for config in "${configs[@]}"; do
+    # shellcheck disable=SC2086
+    sq=$(bench_median ${files_per_s[$config/sqlite]}) pg=$(bench_median ${files_per_s[$config/postgresql]})
+    printf '%-32s SQLite%s (median %s), PostgreSQL%s (median %s): %.2fx%s\n' "import $config" \
+      "${files_per_s[$config/sqlite]}" "$sq" "${files_per_s[$config/postgresql]}" "$pg" \
+      "$(echo "$pg / $sq" | bc -l)" "${db_ms[$config]:+; database CPU ms/file${db_ms[$config]}}"
+  done
+  rm -rf "$work"
+  exit 0
+fi
 
 run_import "import --jobs 1" --jobs 1
 jobs1_seconds=$last_seconds

@@ -19,10 +19,11 @@ bench_machine() {
 # SERVE_ARGS...` on INDEX (e.g. --no-thumbnails, --http 127.0.0.1:0), with
 # its storage and log in a temporary folder that goes, with the server, at
 # bench_stop_server or when the script exits; returns once the DICOM
-# listener accepts (after start-up reconciliation: with no files behind
-# synthetic rows, the first start walks the archive and reports them all
-# missing, about 100 s for 1M; later starts read only the in-flight journal,
-# well under a second; bench/startup_bench.sh). Sets server_pid,
+# listener accepts. The storage starts empty and marked `.journal-complete`
+# (every file of its layout without rows is in the in-flight journal, which
+# is true of a tree without files), so start-up reconciliation reads only
+# the journal instead of walking the index's rows against files that do not
+# exist (about 100 s for 1M synthetic rows; bench/startup_bench.sh). Sets server_pid,
 # dicom_port and http_port (empty without --http). One server at a time.
 # With the array bench_serve_prefix set (e.g. a valgrind command line), the
 # server runs under it.
@@ -30,7 +31,8 @@ bench_serve() {
   local build=$1 index=$2 line
   shift 2
   bench_work=$(mktemp -d)
-  trap bench_stop_server EXIT
+  trap bench_cleanup EXIT
+  mkdir -p "$bench_work/storage/.journal-complete"
   mkfifo "$bench_work/stdout"
   "${bench_serve_prefix[@]}" "$build/pixeldex" serve --port 0 --index "$index" --storage "$bench_work/storage" \
     "$@" > "$bench_work/stdout" 2> "$bench_work/server.log" &
@@ -70,14 +72,156 @@ bench_stop_server() {
   server_pid="" bench_work=""
 }
 
+# bench_cleanup: at exit, stops what bench_serve and bench_postgres_start
+# started.
+bench_cleanup() {
+  bench_stop_server
+  bench_postgres_stop
+}
+
+# bench_postgres_start DIR [NAME=VALUE...]: a PostgreSQL cluster of the
+# benchmark's own in DIR (initdb unless DIR holds one: C locale, UTF-8, trust
+# authentication, superuser `pixeldex`, database `pixeldex`), started on a
+# free loopback port with its socket in DIR and the settings NAME=VALUE
+# (postgres -c; fsync and synchronous_commit stay on, as a production
+# server's). As root the server runs as the user `postgres` (it refuses
+# root), so DIR goes to that user. Sets pg_uri (postgresql://pixeldex@
+# 127.0.0.1:PORT/pixeldex), pg_dir and pg_postmaster (its process id);
+# stopped by bench_postgres_stop or when the script exits. Put DIR on a
+# disk, not /dev/shm, for figures with real flushes.
+bench_postgres_start() {
+  local dir=$1 bin port setting as=()
+  shift
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  [[ -x "$bin/initdb" ]] || { echo "no PostgreSQL server: run scripts/install-deps.sh" >&2; exit 1; }
+  mkdir -p "$dir"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown postgres: "$dir"
+    as=(runuser -u postgres --)
+  fi
+  if [[ ! -f "$dir/data/PG_VERSION" ]]; then
+    "${as[@]}" "$bin/initdb" -D "$dir/data" -U pixeldex --auth=trust --locale=C --encoding=UTF8 \
+      > "$dir/initdb.log"
+  fi
+  port=$(bench_free_port)
+  local options=(-p "$port" -k "$dir" -h 127.0.0.1)
+  for setting in "$@"; do options+=(-c "$setting"); done
+  "${as[@]}" "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 300 \
+    -o "${options[*]}" > /dev/null
+  trap bench_cleanup EXIT
+  pg_dir=$dir
+  pg_postmaster=$(head -1 "$dir/data/postmaster.pid")
+  pg_uri="postgresql://pixeldex@127.0.0.1:$port/pixeldex"
+  psql -h "$dir" -p "$port" -U pixeldex -d postgres -qAt \
+    -c "SELECT 1 FROM pg_database WHERE datname = 'pixeldex'" | grep -q 1 ||
+    createdb -h "$dir" -p "$port" -U pixeldex pixeldex
+  echo "== PostgreSQL $("$bin/postgres" --version | awk '{print $3}') in $dir ($(df -T "$dir" | awk 'NR==2 {print $2}')), port $port${*:+, $*}"
+}
+
+# bench_postgres_stop: stops the cluster bench_postgres_start started
+# (fast shutdown, waits); its data stay in DIR.
+bench_postgres_stop() {
+  [[ -n "${pg_dir:-}" ]] || return 0
+  local as=()
+  [[ $(id -u) -eq 0 ]] && as=(runuser -u postgres --)
+  "${as[@]}" "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl" stop -D "$pg_dir/data" \
+    -m fast -w > /dev/null || true
+  pg_dir=""
+}
+
+# bench_postgres_cpu: CPU seconds the cluster has used so far: the
+# postmaster with its reaped children (closed sessions) and the processes
+# still running under it (open sessions, WAL writer, checkpointer).
+bench_postgres_cpu() {
+  local ticks pid
+  ticks=$(getconf CLK_TCK)
+  {
+    awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pg_postmaster/stat"
+    for pid in $(pgrep -P "$pg_postmaster"); do
+      awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true
+    done
+  } | awk -v t="$ticks" '{ s += $1 } END { printf "%.2f\n", s / t }'
+}
+
+# bench_postgres_idle URI: waits (up to ~10 s) until no client but this
+# check is connected to the cluster, so that the CPU of the sessions a
+# client just closed is in bench_postgres_cpu (their processes reaped).
+bench_postgres_idle() {
+  local _
+  for _ in $(seq 1 200); do
+    [[ $(psql "$1" -Atq -c "SELECT count(*) FROM pg_stat_activity
+           WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()") == 0 ]] && return 0
+  done
+  return 0
+}
+
+# bench_postgres_reset URI: an empty public schema in the database of URI
+# (the runs of a benchmark start from nothing).
+bench_postgres_reset() {
+  psql "$1" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' 2>/dev/null
+}
+
+# bench_postgres_schema PIXELDEX URI: an empty index of the current schema
+# in the database of URI, made by PIXELDEX (`import` of no files).
+bench_postgres_schema() {
+  local empty
+  bench_postgres_reset "$2"
+  empty=$(mktemp -d)
+  mkdir "$empty/none"
+  "$1" import --storage "$empty/storage" --index "$2" "$empty/none" > /dev/null
+  rm -rf "$empty"
+}
+
+# bench_postgres_empty URI: removes every row pixeldex wrote (all tables but
+# the schema version and the tag dictionary), keeping the schema.
+bench_postgres_empty() {
+  psql "$1" -q -v ON_ERROR_STOP=1 -c "$(psql "$1" -Atq -c "SELECT 'TRUNCATE ' ||
+      string_agg(quote_ident(tablename), ', ') || ' RESTART IDENTITY CASCADE'
+    FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('schema_version', 'dicom_dictionary')")"
+}
+
+# bench_median VALUES...: the median of the numbers.
+bench_median() {
+  printf '%s\n' "$@" | sort -g |
+    awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # bench_synthetic_index BIN INDEX N: builds the C-FIND benchmark's synthetic
 # archive of N instances into INDEX with BIN/build_find_index, unless INDEX
 # exists.
+# INDEX may be a postgresql:// URI: then, unless its instances table holds
+# N rows, the schema is made by `pixeldex import` of nothing (BIN/..
+# /pixeldex), the secondary indexes are dropped, the rows go in by COPY
+# (build_find_index --copy-sql | psql, one transaction), the indexes are
+# made again and the tables analysed.
 bench_synthetic_index() {
-  if [[ ! -f "$2" ]]; then
+  if [[ "$2" == postgresql://* ]]; then
+    bench_synthetic_postgres "$@"
+  elif [[ ! -f "$2" ]]; then
     echo "== building $2"
     "$1/build_find_index" --out "$2" --instances "$3"
   fi
+}
+
+bench_synthetic_postgres() {
+  local bin=$1 uri=$2 instances=$3 start indexes
+  if [[ $(psql "$uri" -Atq -c "SELECT count(*) FROM instances" 2>/dev/null) == "$instances" ]]; then
+    return 0
+  fi
+  echo "== building $instances synthetic instances in PostgreSQL"
+  start=$(date +%s)
+  bench_postgres_schema "$bin/../pixeldex" "$uri"
+  # The secondary indexes (not those of a key or UNIQUE constraint), as the
+  # migrations made them: cheaper built once after the load than kept up
+  # row by row (the GIN index of 10M headers above all).
+  indexes=$(psql "$uri" -Atq -c "SELECT indexdef || ';' FROM pg_indexes
+      WHERE schemaname = 'public' AND tablename IN ('patients', 'studies', 'series', 'instances', 'headers')
+        AND indexname NOT IN (SELECT conname FROM pg_constraint)")
+  psql "$uri" -q -v ON_ERROR_STOP=1 -c "$(sed -E 's/^CREATE (UNIQUE )?INDEX ([a-z_]+) .*/DROP INDEX \2;/' <<< "$indexes")"
+  "$bin/build_find_index" --copy-sql --instances "$instances" | psql "$uri" -q -v ON_ERROR_STOP=1 > /dev/null
+  echo "   rows copied in $(( $(date +%s) - start )) s; making the indexes again"
+  psql "$uri" -q -v ON_ERROR_STOP=1 -c "SET maintenance_work_mem = '1GB'" -c "$indexes" -c "ANALYZE"
+  echo "   built in $(( $(date +%s) - start )) s, $(psql "$uri" -Atq -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
 }
 
 # bench_free_port: a TCP port free on 127.0.0.1 now (for peers that cannot
@@ -166,18 +310,30 @@ bench_send() {
   fi
 }
 
+# bench_index_rows INDEX SQL: the rows of SQL on INDEX (a SQLite file, read
+# only, or a postgresql:// URI), one a line, fields separated by a space.
+bench_index_rows() {
+  if [[ "$1" == postgresql://* ]]; then
+    psql "$1" -Atq -F ' ' -c "$2"
+  else
+    sqlite3 -separator ' ' "file:$1?mode=ro" "$2"
+  fi
+}
+
 # bench_find_keys INDEX: the sample keys of the findscu runs of the C-FIND
 # benchmarks (find_bench.sh, find_callgrind.sh), from the first study of the
-# synthetic index: sets study_uid, series_uid, pid, name_prefix, date,
-# accession, month_end and study_keys (the study level's return keys).
+# synthetic index (a SQLite file or a postgresql:// URI): sets study_uid,
+# series_uid, pid, name_prefix, date, accession, month_end and study_keys
+# (the study level's return keys).
 bench_find_keys() {
-  local db="file:$1?mode=ro" row
-  study_uid=$(sqlite3 "$db" "SELECT study_instance_uid FROM studies LIMIT 1")
-  series_uid=$(sqlite3 "$db" \
-    "SELECT series_instance_uid FROM series WHERE study_pk = (SELECT study_pk FROM studies LIMIT 1) ORDER BY series_number LIMIT 1")
-  row=$(sqlite3 -separator ' ' "$db" \
-    "SELECT p.patient_id, substr(p.patient_name, 1, instr(p.patient_name, '^') + 1), st.study_date, st.accession_number FROM studies st JOIN patients p USING (patient_pk) LIMIT 1")
-  read -r pid name_prefix date accession <<< "$row"
+  local index=$1 name
+  study_uid=$(bench_index_rows "$index" "SELECT study_instance_uid FROM studies ORDER BY study_pk LIMIT 1")
+  series_uid=$(bench_index_rows "$index" \
+    "SELECT series_instance_uid FROM series WHERE study_pk = (SELECT min(study_pk) FROM studies) ORDER BY series_number LIMIT 1")
+  read -r pid name date accession <<< "$(bench_index_rows "$index" \
+    "SELECT p.patient_id, p.patient_name, st.study_date, st.accession_number
+     FROM studies st JOIN patients p USING (patient_pk) ORDER BY st.study_pk LIMIT 1")"
+  name_prefix="${name%%^*}^$(cut -c1 <<< "${name#*^}")"  # SURNAME^G
   month_end=$(date -u -d "${date:0:6}01 +1 month -1 day" +%Y%m%d)
   # Return keys first: findscu lets a later -k of the same tag override an
   # earlier one, so the matching key must come last.

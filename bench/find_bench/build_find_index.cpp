@@ -5,7 +5,10 @@
 // one WAL fsync per batch instead of one per instance.
 //
 // Usage: build_find_index --out PATH [--instances N] [--threads T] [--batch B]
-// Refuses to write into an existing file (delete it first).
+//        build_find_index --copy-sql [--instances N]
+// Refuses to write into an existing file (delete it first). --copy-sql
+// writes the same archive to stdout instead, as a psql script of COPY rows
+// for a PostgreSQL index (postgres_copy.h).
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/find_bench/postgres_copy.h"
 #include "bench/find_bench/synthetic_archive.h"
 #include "catalog/index/index_writer.h"
 
@@ -26,7 +30,8 @@ using Clock = std::chrono::steady_clock;
 int Usage() {
   std::fprintf(stderr,
                "usage: build_find_index --out PATH [--instances N (1000000)] "
-               "[--threads T (256)] [--batch B (4096)]\n");
+               "[--threads T (256)] [--batch B (4096)]\n"
+               "       build_find_index --copy-sql [--instances N (1000000)]\n");
   return 2;
 }
 
@@ -37,8 +42,13 @@ int main(int argc, char** argv) {
   int64_t instances = 1000000;
   int threads = 256;
   size_t batch = 4096;
+  bool copy_sql = false;
   for (int a = 1; a < argc; ++a) {
     const std::string arg = argv[a];
+    if (arg == "--copy-sql") {
+      copy_sql = true;
+      continue;
+    }
     if (a + 1 >= argc) return Usage();
     const std::string value = argv[++a];
     if (arg == "--out") {
@@ -53,7 +63,13 @@ int main(int argc, char** argv) {
       return Usage();
     }
   }
-  if (out.empty() || instances <= 0 || threads <= 0) return Usage();
+  if (instances <= 0 || threads <= 0) return Usage();
+  if (copy_sql) {
+    return pixeldex::bench::WritePostgresCopy(pixeldex::bench::SyntheticArchive(instances), stdout)
+               ? 0
+               : 1;
+  }
+  if (out.empty()) return Usage();
   if (std::filesystem::exists(out)) {
     std::fprintf(stderr, "build_find_index: %s exists; delete it first\n", out.c_str());
     return 1;

@@ -6,11 +6,6 @@
 namespace pixeldex::index {
 namespace {
 
-// The instance columns that are no typed attribute (attribute_table.h), in
-// the order of InstanceFileValues.
-constexpr std::string_view kInstanceFileColumns =
-    "transfer_syntax_uid, specific_character_set, path, size_bytes, sha256, received_at, "
-    "file_mtime, source, calling_aet, called_aet, peer_address";
 constexpr int kInstanceFileColumnCount =
     1 + static_cast<int>(std::count(kInstanceFileColumns.begin(), kInstanceFileColumns.end(), ','));
 

@@ -10,6 +10,7 @@
 // Pure; safe from any thread.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/common/instance_record.h"
@@ -55,6 +56,12 @@ struct WriterSql {
 
 // The statements in `flavor`'s spelling; built once per flavor.
 const WriterSql& WriterSqlFor(SqlFlavor flavor);
+
+// The instance columns that are no typed attribute (attribute_table.h), in
+// the order of InstanceFileValues.
+inline constexpr std::string_view kInstanceFileColumns =
+    "transfer_syntax_uid, specific_character_set, path, size_bytes, sha256, received_at, "
+    "file_mtime, source, calling_aet, called_aet, peer_address";
 
 // The values insert_instance takes after the typed columns: the file and
 // provenance facts (transfer syntax, character set, path, size, SHA-256,

@@ -264,6 +264,52 @@ TEST_F(PgSchemaE2eTest, RowsWithJsonbHeaderAndByteaThumbnailReadBackThroughTheVi
   EXPECT_EQ(Count(conn, "SELECT number_of_instances FROM studies"), 0);
 }
 
+// Version 3: a series or instance UPDATE recounts its study only when it
+// moves the row or changes the modality, as SQLite's triggers do; the
+// writer's series upsert sets modality for every instance stored, and
+// recounting the whole study each time made a store cost O(study size).
+TEST_F(PgSchemaE2eTest, CountTriggersRecountAStudyOnlyWhenASeriesChanges) {
+  PgConnection conn = Connect(server_.Uri());
+  ASSERT_TRUE(MigratePostgresSchema(conn).ok());
+  InsertInstance(conn, R"({"00100010": {"vr": "PN"}})", "png");
+  int64_t unchanged_calls = -1, changed_calls = -1;
+  const Status s = conn.Transaction([&](PgConnection& c) -> Status {
+    // Calls of the recount in this transaction (PostgreSQL documentation
+    // 28.2.26, pg_stat_get_xact_function_calls; counted with track_functions).
+    const auto calls = [&c]() -> Result<int64_t> {
+      auto rows = c.Exec(
+          "SELECT coalesce(pg_stat_get_xact_function_calls("
+          "'pixeldex_recount_study'::regproc), 0)");
+      if (!rows.ok()) return rows.status();
+      return rows->Int(0, 0);
+    };
+    PIXELDEX_RETURN_IF_ERROR(c.Exec("SET LOCAL track_functions = 'all'").status());
+    // As the writer's upsert does for an instance of a stored series.
+    PIXELDEX_RETURN_IF_ERROR(
+        c.Exec("UPDATE series SET modality = coalesce('MR', modality), study_pk = study_pk "
+               "WHERE series_pk = 1")
+            .status());
+    PIXELDEX_RETURN_IF_ERROR(
+        c.Exec("UPDATE instances SET series_pk = series_pk").status());
+    auto unchanged = calls();
+    if (!unchanged.ok()) return unchanged.status();
+    unchanged_calls = *unchanged;
+    PIXELDEX_RETURN_IF_ERROR(c.Exec("UPDATE series SET modality = 'US' WHERE series_pk = 2").status());
+    auto changed = calls();
+    if (!changed.ok()) return changed.status();
+    changed_calls = *changed;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(unchanged_calls, 0);
+  EXPECT_GE(changed_calls, 1);
+  auto study = conn.Exec("SELECT number_of_series, number_of_instances, modalities_in_study FROM studies");
+  ASSERT_TRUE(study.ok()) << study.status().ToString();
+  EXPECT_EQ(*study->Int(0, 0), 2);
+  EXPECT_EQ(*study->Int(0, 1), 1);
+  EXPECT_EQ(study->Text(0, 2), "MR\\US");
+}
+
 // Version 2 (SQLite version 8) gives each study the Timezone Offset From
 // UTC (0008,0201) of its headers, as the writer keeps it: the most recent
 // instance's that has a value; a key only inside a sequence item is none.
