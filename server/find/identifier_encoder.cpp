@@ -19,29 +19,29 @@ struct VrInfo {
   bool long_length;
 };
 
+constexpr uint16_t VrCode(char first, char second) {
+  return static_cast<uint16_t>((static_cast<unsigned char>(first) << 8) |
+                               static_cast<unsigned char>(second));
+}
+
 // The VRs encoded here; any other (SQ, OB, FL, AT, ...) is left to DcmDataset.
 std::optional<VrInfo> InfoOf(std::string_view vr) {
   if (vr.size() != 2) return std::nullopt;
-  static constexpr struct {
-    char name[3];
-    VrInfo info;
-  } kVrs[] = {
-      {"AE", {ValueKind::kText, false}}, {"AS", {ValueKind::kText, false}},
-      {"CS", {ValueKind::kText, false}}, {"DA", {ValueKind::kText, false}},
-      {"DS", {ValueKind::kText, false}}, {"DT", {ValueKind::kText, false}},
-      {"IS", {ValueKind::kText, false}}, {"LO", {ValueKind::kText, false}},
-      {"LT", {ValueKind::kText, false}}, {"PN", {ValueKind::kText, false}},
-      {"SH", {ValueKind::kText, false}}, {"ST", {ValueKind::kText, false}},
-      {"TM", {ValueKind::kText, false}}, {"UC", {ValueKind::kText, true}},
-      {"UR", {ValueKind::kText, true}},  {"UT", {ValueKind::kText, true}},
-      {"UI", {ValueKind::kUid, false}},  {"US", {ValueKind::kUnsigned16, false}},
-      {"SS", {ValueKind::kSigned16, false}}, {"UL", {ValueKind::kUnsigned32, false}},
-      {"SL", {ValueKind::kSigned32, false}},
-  };
-  for (const auto& v : kVrs) {
-    if (vr[0] == v.name[0] && vr[1] == v.name[1]) return v.info;
+  switch (VrCode(vr[0], vr[1])) {
+    case VrCode('A', 'E'): case VrCode('A', 'S'): case VrCode('C', 'S'): case VrCode('D', 'A'):
+    case VrCode('D', 'S'): case VrCode('D', 'T'): case VrCode('I', 'S'): case VrCode('L', 'O'):
+    case VrCode('L', 'T'): case VrCode('P', 'N'): case VrCode('S', 'H'): case VrCode('S', 'T'):
+    case VrCode('T', 'M'):
+      return VrInfo{ValueKind::kText, false};
+    case VrCode('U', 'C'): case VrCode('U', 'R'): case VrCode('U', 'T'):
+      return VrInfo{ValueKind::kText, true};
+    case VrCode('U', 'I'): return VrInfo{ValueKind::kUid, false};
+    case VrCode('U', 'S'): return VrInfo{ValueKind::kUnsigned16, false};
+    case VrCode('S', 'S'): return VrInfo{ValueKind::kSigned16, false};
+    case VrCode('U', 'L'): return VrInfo{ValueKind::kUnsigned32, false};
+    case VrCode('S', 'L'): return VrInfo{ValueKind::kSigned32, false};
+    default: return std::nullopt;
   }
-  return std::nullopt;
 }
 
 // One value of a binary integer VR, as DCMTK's putString reads it from the
