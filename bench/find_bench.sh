@@ -2,7 +2,8 @@
 # C-FIND benchmark (bench/README.md "C-FIND").
 #
 #   bench/find_bench.sh [--instances N] [--index FILE] [--repeat R] [--build DIR]
-#                       [--shapes a,b,...] [--skip-findscu] [--postgres DIR]
+#                       [--shapes a,b,...] [--skip-findscu] [--storage DIR]
+#                       [--postgres DIR]
 #
 # On PostgreSQL: --index postgresql://USER@HOST:PORT/DB (the URI's user must
 # own the database and be a superuser, for the load's
@@ -26,6 +27,8 @@
 #    server's CPU time per search;
 # 5. for comparison, findscu --repeat R on one association per shape (one
 #    sample value; only a total time exists, so it gives the mean).
+# --storage DIR keeps the server's storage folder (lib.sh bench_serve): only
+# the first start on an index walks it (100 s at 1M, 1,000 s at 10M).
 # Needs the project built (cmake --build DIR) and DCMTK's findscu.
 set -euo pipefail
 
@@ -48,8 +51,9 @@ while [[ $# -gt 0 ]]; do
     --build) build=$2; shift 2 ;;
     --shapes) shapes=$2; shift 2 ;;
     --skip-findscu) findscu_runs=0; shift ;;
+    --storage) bench_storage=$2; shift 2 ;;
     --postgres) postgres_dir=$2; shift 2 ;;
-    *) sed -n '2,29p' "$0"; exit 2 ;;
+    *) sed -n '2,31p' "$0"; exit 2 ;;
   esac
 done
 bin="$build/bench"

@@ -3,9 +3,15 @@
 # on an index under callgrind (instrumentation off until every shape has run
 # once), then per shape one findscu association of R queries, one callgrind
 # dump each; prints the server's instructions (Ir) per query. Load-independent,
-# unlike the round trips of find_bench.sh.
+# unlike the round trips of find_bench.sh. With --qido N (the index's instance
+# count), the same shapes as QIDO-RS searches afterwards (qido_client: its
+# sample queries of an N-instance synthetic archive, R timed and R warm-up
+# searches per shape; Ir per search).
 #
 #   bench/find_callgrind.sh --index FILE [--build DIR] [--repeat R] [--out DIR]
+#                           [--storage DIR] [--qido N]
+# --storage DIR: the server's storage folder, kept (lib.sh bench_serve), so
+# that only the first start on an index walks it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
@@ -14,32 +20,26 @@ build="$(dirname "$here")/build"
 index=""
 repeat=20
 out=""
+qido_instances=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --index) index=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    *) sed -n '2,9p' "$0"; exit 2 ;;
+    --storage) bench_storage=$2; shift 2 ;;
+    --qido) qido_instances=$2; shift 2 ;;
+    *) sed -n '2,14p' "$0"; exit 2 ;;
   esac
 done
-[[ -n "$index" ]] || { sed -n '2,9p' "$0"; exit 2; }
-work=$(mktemp -d)
-[[ -n "$out" ]] || out=$work
+[[ -n "$index" ]] || { sed -n '2,14p' "$0"; exit 2; }
+[[ -z "$qido_instances" ]] || bench_require_built "$build" "$build/bench/qido_client"
+[[ -n "$out" ]] || out=$(mktemp -d)
 mkdir -p "$out"
-mkfifo "$work/stdout"
-valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/callgrind.out.%p" \
-  "$build/pixeldex" serve --port 0 --index "$index" --storage "$work/storage" --no-thumbnails \
-  > "$work/stdout" 2> "$work/server.log" &
-server_pid=$!
-trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf "$work/storage"' EXIT
-exec 3< "$work/stdout"
-port=""
-while IFS= read -r -t 1200 line <&3; do
-  if [[ "$line" =~ listening\ on\ [^:]+:([0-9]+) ]]; then port=${BASH_REMATCH[1]}; break; fi
-done
-[[ -n "$port" ]] || { cat "$work/server.log" >&2; exit 1; }
-cat <&3 > /dev/null &
+bench_serve_prefix=(valgrind --tool=callgrind --instr-atstart=no --compress-strings=no --compress-pos=no
+                    "--callgrind-out-file=$out/callgrind.out.%p")
+bench_serve "$build" "$index" --no-thumbnails --http 127.0.0.1:0
+port=$dicom_port
 
 bench_find_keys "$index"  # lib.sh: the keys of find_bench.sh's findscu runs
 declare -A keys
@@ -64,17 +64,28 @@ run() {  # shape, repeat
       -k SOPClassUID -k InstanceNumber -k Rows -k Columns -k ImageType 127.0.0.1 "$port" ;;
   esac
 }
+run_qido() {  # shape, repeat
+  "$build/bench/qido_client" --port "$http_port" --instances "$qido_instances" --repeat "$2" \
+    --shapes "$1" --header 0 > /dev/null
+}
 for shape in "${shapes[@]}"; do run "$shape" 2; done  # warm the reader pool's caches
+[[ -z "$qido_instances" ]] || for shape in "${shapes[@]}"; do run_qido "$shape" 2; done
 callgrind_control -i on "$server_pid" > /dev/null 2>&1
-printf '%-26s %12s\n' shape Ir_per_query
 dumps=0
-for shape in "${shapes[@]}"; do
+measure() {  # label, command...: the server's Ir over the command, divided by `per`
+  local label=$1; shift
   callgrind_control -z "$server_pid" > /dev/null 2>&1
-  run "$shape" "$repeat"
-  callgrind_control -d "${shape//\//-}" "$server_pid" > /dev/null 2>&1
+  "$@"
+  callgrind_control -d "${label//\//-}" "$server_pid" > /dev/null 2>&1
   # valgrind's pid is the server's; the dump is complete once it has its totals.
-  dump="$out/callgrind.out.$server_pid.$(( ++dumps ))"
+  local dump="$out/callgrind.out.$server_pid.$(( ++dumps ))"
   until grep -q '^totals:' "$dump" 2>/dev/null; do sleep 1; done
-  total=$(awk '/^totals:/ { print $2 }' "$dump")
-  printf '%-26s %12d\n' "$shape" $(( total / repeat ))
-done
+  printf '%-31s %12d\n' "$label" $(( $(awk '/^totals:/ { print $2 }' "$dump") / per ))
+}
+printf '%-31s %12s\n' shape Ir_per_query
+per=$repeat
+for shape in "${shapes[@]}"; do measure "$shape" run "$shape" "$repeat"; done
+if [[ -n "$qido_instances" ]]; then
+  per=$(( repeat + (repeat < 200 ? repeat : 200) ))  # qido_client's warm-up searches too
+  for shape in "${shapes[@]}"; do measure "qido $shape" run_qido "$shape" "$repeat"; done
+fi

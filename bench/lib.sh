@@ -26,7 +26,9 @@ bench_machine() {
 # exist (about 100 s for 1M synthetic rows; bench/startup_bench.sh). Sets server_pid,
 # dicom_port and http_port (empty without --http). One server at a time.
 # With the array bench_serve_prefix set (e.g. a valgrind command line), the
-# server runs under it.
+# server runs under it. With bench_storage set, that folder is the storage
+# instead (kept: after its first start, later starts on the same index skip
+# the walk).
 bench_serve() {
   local build=$1 index=$2 line
   shift 2
@@ -34,7 +36,7 @@ bench_serve() {
   trap bench_cleanup EXIT
   mkdir -p "$bench_work/storage/.journal-complete"
   mkfifo "$bench_work/stdout"
-  "${bench_serve_prefix[@]}" "$build/pixeldex" serve --port 0 --index "$index" --storage "$bench_work/storage" \
+  "${bench_serve_prefix[@]}" "$build/pixeldex" serve --port 0 --index "$index" --storage "${bench_storage:-$bench_work/storage}" \
     "$@" > "$bench_work/stdout" 2> "$bench_work/server.log" &
   server_pid=$!
   exec 3< "$bench_work/stdout"

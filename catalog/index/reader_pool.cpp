@@ -33,12 +33,13 @@ std::optional<std::pair<dev_t, ino_t>> FileIdentity(const std::string& path) {
   return std::make_pair(st.st_dev, st.st_ino);
 }
 
-// True when no statement but `own` exists on `db`, no transaction is open and
-// the last call succeeded: the connection is fit for another user.
-bool Reusable(sqlite3* db, sqlite3_stmt* own) {
+// True when no statement but `own` and the `kept` ones (all reset) exists on
+// `db`, no transaction is open and the last call succeeded: the connection
+// is fit for another user.
+bool Reusable(sqlite3* db, sqlite3_stmt* own, const StatementCache& kept) {
   if (sqlite3_get_autocommit(db) == 0) return false;
   for (sqlite3_stmt* s = sqlite3_next_stmt(db, nullptr); s != nullptr; s = sqlite3_next_stmt(db, s)) {
-    if (s != own) return false;
+    if (s != own && !kept.Keeps(s)) return false;
   }
   const int code = sqlite3_errcode(db);
   return code == SQLITE_OK || code == SQLITE_ROW || code == SQLITE_DONE;
@@ -51,6 +52,7 @@ struct PooledReader::Connection {
   Statement version_query;
   std::pair<int64_t, int64_t> version;
   std::optional<std::pair<dev_t, ino_t>> file;  // what was opened
+  StatementCache statements{};                  // after db: finalized before it closes
 };
 
 PooledReader::PooledReader(ReaderPool* pool, std::unique_ptr<Connection> connection)
@@ -72,6 +74,8 @@ PooledReader& PooledReader::operator=(PooledReader&& other) noexcept {
 }
 
 PooledReader::~PooledReader() { Return(); }
+
+StatementCache& PooledReader::statements() { return connection_->statements; }
 
 void PooledReader::Return() {
   if (connection_ != nullptr && pool_ != nullptr) pool_->Put(std::move(connection_));
@@ -129,7 +133,10 @@ Result<PooledReader> ReaderPool::Acquire() {
 }
 
 void ReaderPool::Put(std::unique_ptr<PooledReader::Connection> connection) {
-  if (!Reusable(NativeHandle(connection->db), NativeHandle(connection->version_query))) return;
+  if (!Reusable(NativeHandle(connection->db), NativeHandle(connection->version_query),
+                connection->statements)) {
+    return;
+  }
   std::lock_guard lock(mutex_);
   if (idle_.size() < max_idle_) idle_.push_back(std::move(connection));
 }

@@ -9,12 +9,16 @@
 // it is destroyed. At most `max_idle` connections wait in the pool (more are
 // closed on return), so the pool's memory is bounded by max_idle page caches.
 // Users are never limited: with none idle, a new connection is opened.
+// Each connection keeps the statements its users prepared through
+// statements() (statement_cache.h), so a query shape seen before on it
+// skips SQLite's parse and plan.
 //
 // A pooled connection never holds a read transaction, so it never pins a WAL
 // snapshot or holds up a checkpoint (readers never block the writer), and
 // its next user sees every commit made meanwhile. A connection is closed
-// instead of pooled when, on return, a statement is still active or a
-// transaction open, or its last call failed; and on Acquire when the
+// instead of pooled when, on return, a statement other than the ones it
+// keeps (reset, holding nothing) still exists or a transaction is open, or
+// its last call failed; and on Acquire when the
 // database's schema changed since it was opened (schema_version or
 // user_version, i.e. a migration or DDL by another process) or the index
 // path no longer names the file it opened (removed or replaced: every idle
@@ -33,6 +37,7 @@
 
 #include "catalog/common/result.h"
 #include "catalog/index/sqlite_db.h"
+#include "catalog/index/statement_cache.h"
 
 namespace pixeldex::index {
 
@@ -48,6 +53,9 @@ class PooledReader {
   ~PooledReader();
 
   Db& db() { return *db_; }
+  // The connection's kept statements; a statement taken from it ends (is
+  // given back) before this PooledReader does.
+  StatementCache& statements();
 
  private:
   friend class ReaderPool;

@@ -16,6 +16,7 @@
 
 #include "catalog/common/result.h"
 #include "catalog/index/sqlite_db.h"
+#include "catalog/index/statement_cache.h"
 
 namespace pixeldex::index {
 
@@ -43,6 +44,17 @@ class SqliteRowCursor final : public RowCursor {
   explicit SqliteRowCursor(Statement statement,
                            std::unique_ptr<ProgressCallback> progress = nullptr)
       : progress_(std::move(progress)), statement_(std::move(statement)) {}
+  // The same, for a statement `cache` handed out for `sql`: it goes back
+  // there (reset) when the cursor ends.
+  SqliteRowCursor(Statement statement, std::unique_ptr<ProgressCallback> progress,
+                  StatementCache* cache, std::string sql)
+      : progress_(std::move(progress)),
+        statement_(std::move(statement)),
+        cache_(cache),
+        sql_(std::move(sql)) {}
+  ~SqliteRowCursor() override;
+  SqliteRowCursor(const SqliteRowCursor&) = delete;
+  SqliteRowCursor& operator=(const SqliteRowCursor&) = delete;
 
   Result<bool> Step() override;
   bool IsNull(int col) const override { return statement_.IsNull(col); }
@@ -53,6 +65,8 @@ class SqliteRowCursor final : public RowCursor {
  private:
   std::unique_ptr<ProgressCallback> progress_;  // declared first: destroyed last
   Statement statement_;
+  StatementCache* cache_ = nullptr;
+  std::string sql_;
 };
 
 }  // namespace pixeldex::index

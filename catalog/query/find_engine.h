@@ -21,6 +21,7 @@
 #include "catalog/common/result.h"
 #include "catalog/index/row_cursor.h"
 #include "catalog/index/sqlite_db.h"
+#include "catalog/index/statement_cache.h"
 #include "catalog/query/find_options.h"
 #include "catalog/query/index_reader.h"
 #include "catalog/query/query_types.h"
@@ -43,6 +44,11 @@ class FindCursor {
   // limit was reached (see limit_reached()). Errors are the database's and
   // JSON failures.
   Result<std::optional<FindMatch>> Next();
+  // The same, written over `*match` (true) or nothing (false): the strings
+  // and vectors of the previous match are reused, so that once they have
+  // grown, reading a row of text and list columns allocates nothing. Any
+  // FindMatch may be passed; its previous contents are all replaced.
+  Result<bool> Next(FindMatch* match);
 
   // True once Next() stopped because more than max_results entities match.
   bool limit_reached() const { return limit_reached_; }
@@ -52,17 +58,16 @@ class FindCursor {
 
  private:
   FindCursor(std::unique_ptr<index::RowCursor> rows, SqlPlan plan, FindRequest request,
-             FindOptions options)
-      : rows_(std::move(rows)),
-        plan_(std::move(plan)),
-        request_(std::move(request)),
-        options_(options) {}
-  Result<FindMatch> ReadRow() const;
+             FindOptions options);
+  Status ReadRow(FindMatch* match) const;
 
   std::unique_ptr<index::RowCursor> rows_;
   SqlPlan plan_;
   FindRequest request_;
   FindOptions options_;
+  // The source of each attribute of a match, in tag order: a plan column's
+  // index, or kCharacterSetSlot / kLevelSlot (the two the engine adds).
+  std::vector<int> slots_;
   size_t returned_ = 0;
   bool done_ = false;
   bool limit_reached_ = false;
@@ -81,7 +86,9 @@ Result<FindOutcome> RunFind(index::Db& db, const FindRequest& request,
                             const FindOptions& options,
                             const std::function<bool(const FindMatch&)>& on_match);
 
-// Prepares and binds the plan's statement (also used by the query-plan test).
-Result<index::Statement> PrepareFind(index::Db& db, const SqlPlan& plan);
+// Prepares and binds the plan's statement (also used by the query-plan test);
+// with `cache`, takes it from there when kept (statement_cache.h).
+Result<index::Statement> PrepareFind(index::Db& db, const SqlPlan& plan,
+                                     index::StatementCache* cache = nullptr);
 
 }  // namespace pixeldex::query

@@ -25,15 +25,20 @@ const SqlDialect& SqliteIndexReader::dialect() const { return SqliteDialect::Ins
 
 Result<std::unique_ptr<index::RowCursor>> SqliteIndexReader::Open(const SqlPlan& plan,
                                                                   const ReadWatch& watch) {
-  auto statement = PrepareFind(*db_, plan);
+  index::StatementCache* cache = lease_ ? &lease_->statements() : nullptr;
+  auto statement = PrepareFind(*db_, plan, cache);
   if (!statement.ok()) return statement.status();
   std::unique_ptr<index::ProgressCallback> progress;
   if (watch.interrupt) {
     progress =
         std::make_unique<index::ProgressCallback>(*db_, kProgressInstructions, watch.interrupt);
   }
-  return std::unique_ptr<index::RowCursor>(
-      std::make_unique<index::SqliteRowCursor>(std::move(*statement), std::move(progress)));
+  if (cache == nullptr) {
+    return std::unique_ptr<index::RowCursor>(
+        std::make_unique<index::SqliteRowCursor>(std::move(*statement), std::move(progress)));
+  }
+  return std::unique_ptr<index::RowCursor>(std::make_unique<index::SqliteRowCursor>(
+      std::move(*statement), std::move(progress), cache, plan.sql));
 }
 
 }  // namespace pixeldex::query

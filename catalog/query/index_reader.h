@@ -52,7 +52,8 @@ class SqliteIndexReader final : public IndexReader {
  public:
   // Reads `db`, which outlives this reader.
   explicit SqliteIndexReader(index::Db& db) : db_(&db) {}
-  // Reads a pooled connection, given back to its pool with this reader.
+  // Reads a pooled connection, given back to its pool with this reader;
+  // its statements are kept on the connection between uses.
   explicit SqliteIndexReader(index::PooledReader lease)
       : lease_(std::move(lease)), db_(&lease_->db()) {}
 

@@ -5,9 +5,11 @@
 namespace pixeldex::query {
 
 std::string Tag::Hex() const {
-  char buf[9];
-  std::snprintf(buf, sizeof(buf), "%04X%04X", group, element);
-  return buf;
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  const uint32_t both = (uint32_t{group} << 16) | element;
+  std::string hex(8, '0');
+  for (int i = 0; i < 8; ++i) hex[i] = kDigits[(both >> (28 - 4 * i)) & 0xF];
+  return hex;
 }
 
 std::string Tag::ToString() const {

@@ -1,7 +1,8 @@
 #include "server/dicomweb/dicom_json_writer.h"
 
+#include <string_view>
+
 #include "catalog/common/json_string.h"
-#include "server/http/query_string.h"
 
 namespace pixeldex::server {
 namespace {
@@ -43,7 +44,7 @@ bool IsJsonNumber(std::string_view text) {
   return i == text.size();
 }
 
-void AppendPersonName(std::string& out, const std::string& value) {
+void AppendPersonName(std::string& out, std::string_view value) {
   static constexpr const char* kGroups[] = {"Alphabetic", "Ideographic", "Phonetic"};
   out += '{';
   bool first = true;
@@ -51,7 +52,7 @@ void AppendPersonName(std::string& out, const std::string& value) {
   for (int group = 0; group < 3 && start <= value.size(); ++group) {
     const size_t eq = value.find('=', start);
     const std::string_view text =
-        std::string_view(value).substr(start, eq == std::string::npos ? std::string::npos : eq - start);
+        value.substr(start, eq == std::string_view::npos ? std::string_view::npos : eq - start);
     if (!text.empty()) {
       if (!first) out += ',';
       first = false;
@@ -59,13 +60,13 @@ void AppendPersonName(std::string& out, const std::string& value) {
       out += ':';
       AppendJsonString(out, text);
     }
-    if (eq == std::string::npos) break;
+    if (eq == std::string_view::npos) break;
     start = eq + 1;
   }
   out += '}';
 }
 
-void AppendValue(std::string& out, const std::string& vr, const std::string& value) {
+void AppendValue(std::string& out, const std::string& vr, std::string_view value) {
   if (value.empty()) {
     out += "null";
   } else if (vr == "PN") {
@@ -82,52 +83,74 @@ void AppendValue(std::string& out, const std::string& vr, const std::string& val
 
 // A typed index column keeps a multi-valued value with its backslashes
 // (PS3.5 6.4); DICOM JSON lists the values. LT, ST, UT, UR and UC hold one
-// value in which a backslash is text.
-std::vector<std::string> SplitMultiValue(const std::string& vr, const std::string& value) {
-  if (vr == "LT" || vr == "ST" || vr == "UT" || vr == "UR" || vr == "UC" ||
-      value.find('\\') == std::string::npos) {
-    return {value};
+// value in which a backslash is text. Calls `each` with every value.
+template <typename Each>
+void ForEachValue(const std::string& vr, std::string_view value, Each each) {
+  if (vr == "LT" || vr == "ST" || vr == "UT" || vr == "UR" || vr == "UC") {
+    each(value);
+    return;
   }
-  return SplitValues(value, '\\');
+  for (;;) {
+    const size_t at = value.find('\\');
+    each(value.substr(0, at));
+    if (at == std::string_view::npos) return;
+    value.remove_prefix(at + 1);
+  }
+}
+
+// Appends one attribute as `"GGGGEEEE":{...}`.
+void AppendAttribute(std::string& out, const query::ResponseAttribute& attribute) {
+  out += '"';  // the tag's hex digits need no escape
+  out += attribute.tag.Hex();
+  out += "\":{\"vr\":";
+  AppendJsonString(out, attribute.vr);
+  if (attribute.vr == "SQ" && !attribute.items.empty()) {
+    out += ",\"Value\":[";
+    for (size_t i = 0; i < attribute.items.size(); ++i) {
+      if (i > 0) out += ',';
+      AppendDicomJsonObject(out, attribute.items[i]);
+    }
+    out += ']';
+  } else if (!attribute.values.empty() &&
+             !(attribute.values.size() == 1 && attribute.values[0].empty())) {
+    out += ",\"Value\":[";
+    bool first_value = true;
+    for (const std::string& value : attribute.values) {
+      ForEachValue(attribute.vr, value, [&](std::string_view one) {
+        if (!first_value) out += ',';
+        first_value = false;
+        AppendValue(out, attribute.vr, one);
+      });
+    }
+    out += ']';
+  }
+  out += '}';
 }
 
 }  // namespace
 
 void AppendDicomJsonObject(std::string& out,
                            const std::vector<query::ResponseAttribute>& attributes) {
+  AppendDicomJsonObject(out, attributes, {});
+}
+
+void AppendDicomJsonObject(std::string& out, std::span<const query::ResponseAttribute> attributes,
+                           std::span<const query::ResponseAttribute> extra) {
   out += '{';
   bool first = true;
-  for (const query::ResponseAttribute& attribute : attributes) {
+  auto next = attributes.begin();
+  auto next_extra = extra.begin();
+  while (next != attributes.end() || next_extra != extra.end()) {
+    const bool take_extra =
+        next == attributes.end() || (next_extra != extra.end() && next_extra->tag < next->tag);
+    const query::ResponseAttribute& attribute = take_extra ? *next_extra++ : *next++;
     if (attribute.tag == query::kSpecificCharacterSet ||
         attribute.tag == query::kQueryRetrieveLevel) {
       continue;
     }
     if (!first) out += ',';
     first = false;
-    AppendJsonString(out, attribute.tag.Hex());
-    out += ":{\"vr\":";
-    AppendJsonString(out, attribute.vr);
-    if (attribute.vr == "SQ" && !attribute.items.empty()) {
-      out += ",\"Value\":[";
-      for (size_t i = 0; i < attribute.items.size(); ++i) {
-        if (i > 0) out += ',';
-        AppendDicomJsonObject(out, attribute.items[i]);
-      }
-      out += ']';
-    } else if (!attribute.values.empty() &&
-               !(attribute.values.size() == 1 && attribute.values[0].empty())) {
-      out += ",\"Value\":[";
-      bool first_value = true;
-      for (const std::string& value : attribute.values) {
-        for (const std::string& one : SplitMultiValue(attribute.vr, value)) {
-          if (!first_value) out += ',';
-          first_value = false;
-          AppendValue(out, attribute.vr, one);
-        }
-      }
-      out += ']';
-    }
-    out += '}';
+    AppendAttribute(out, attribute);
   }
   out += '}';
 }

@@ -14,6 +14,7 @@
 // there is nothing to parse, and the output is one pass over the match.
 // Stateless.
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,5 +24,9 @@ namespace pixeldex::server {
 
 // Appends the JSON object of one match (or one sequence item) to `out`.
 void AppendDicomJsonObject(std::string& out, const std::vector<query::ResponseAttribute>& attributes);
+// The same with `extra` merged in (both sorted by tag, no tag in both): the
+// server's attributes of a QIDO-RS match without moving the match's.
+void AppendDicomJsonObject(std::string& out, std::span<const query::ResponseAttribute> attributes,
+                           std::span<const query::ResponseAttribute> extra);
 
 }  // namespace pixeldex::server

@@ -1,7 +1,8 @@
 #include "server/dicomweb/qido_service.h"
 
-#include <algorithm>
 #include <limits>
+#include <span>
+#include <string_view>
 
 #include "catalog/common/log.h"
 #include "catalog/query/find_engine.h"
@@ -18,29 +19,44 @@ namespace {
 using query::QueryLevel;
 using query::Tag;
 
-std::string FirstValue(const query::FindMatch& match, Tag tag) {
+std::string_view FirstValue(const query::FindMatch& match, Tag tag) {
   const query::ResponseAttribute* attribute = match.Find(tag);
-  return attribute && !attribute->values.empty() ? attribute->values.front() : std::string();
+  return attribute && !attribute->values.empty() ? std::string_view(attribute->values.front())
+                                                 : std::string_view();
 }
 
-// PS3.18 Tables 10.6.3-3 to -5: Retrieve URL (the WADO-RS resource of the
-// match) and Instance Availability (everything indexed is ONLINE).
-void AddServiceAttributes(query::FindMatch& match, QueryLevel level, const std::string& root) {
-  std::string url;
-  if (!root.empty()) {
-    url = root + "/studies/" + FirstValue(match, query::kStudyInstanceUid);
-    if (level >= QueryLevel::kSeries) url += "/series/" + FirstValue(match, query::kSeriesInstanceUid);
-    if (level == QueryLevel::kImage) url += "/instances/" + FirstValue(match, query::kSopInstanceUid);
+// PS3.18 Tables 10.6.3-3 to -5: Instance Availability (everything indexed is
+// ONLINE) and Retrieve URL (the WADO-RS resource of the match), in tag order;
+// one pair reused for every match of a search.
+class ServiceAttributes {
+ public:
+  ServiceAttributes()
+      : attributes_{{kInstanceAvailability, "CS", {"ONLINE"}, {}}, {kRetrieveUrl, "UR", {""}, {}}} {}
+
+  // The pair for `match` (an empty URL, without a service root, is a
+  // zero-length value).
+  std::span<const query::ResponseAttribute> For(const query::FindMatch& match, QueryLevel level,
+                                                const std::string& root) {
+    std::string& url = attributes_[1].values.front();
+    url.clear();
+    if (!root.empty()) {
+      url.append(root).append("/studies/").append(FirstValue(match, query::kStudyInstanceUid));
+      if (level >= QueryLevel::kSeries) {
+        url.append("/series/").append(FirstValue(match, query::kSeriesInstanceUid));
+      }
+      if (level == QueryLevel::kImage) {
+        url.append("/instances/").append(FirstValue(match, query::kSopInstanceUid));
+      }
+    }
+    return attributes_;
   }
-  auto& attributes = match.attributes;
-  attributes.push_back({kInstanceAvailability, "CS", {"ONLINE"}, {}});
-  attributes.push_back(SingleValued(kRetrieveUrl, "UR", url));
-  std::sort(attributes.begin(), attributes.end(),
-            [](const auto& a, const auto& b) { return a.tag < b.tag; });
-}
+
+ private:
+  std::vector<query::ResponseAttribute> attributes_;
+};
 
 struct QidoPage {
-  std::string json;  // the array's elements, comma-separated
+  std::string json;  // the JSON array of the matches
   size_t matches = 0;
   bool capped = false;  // the server's cap, not the client's limit, ended the page
   bool unsupported_matching = false;
@@ -65,19 +81,22 @@ Result<QidoPage> RunQidoSearch(query::IndexReader& reader, const QidoSearch& sea
   if (!cursor.ok()) return cursor.status();
   QidoPage page;
   page.unsupported_matching = cursor->unsupported_matching();
+  query::FindMatch match;  // reused from match to match
+  ServiceAttributes service;
+  page.json = "[";
   for (;;) {
-    auto next = cursor->Next();
+    auto next = cursor->Next(&match);
     if (!next.ok()) return next.status();
-    if (!next->has_value()) break;
+    if (!*next) break;
     if (page.matches == wanted) {
       page.capped = server_caps;
       break;
     }
-    query::FindMatch match = std::move(**next);
-    AddServiceAttributes(match, search.request.level, root);
     if (page.matches++ > 0) page.json += ',';
-    AppendDicomJsonObject(page.json, match.attributes);
+    AppendDicomJsonObject(page.json, match.attributes,
+                          service.For(match, search.request.level, root));
   }
+  page.json += ']';
   return page;
 }
 
@@ -117,7 +136,7 @@ HttpResponse Search(const DicomwebContext& context, QueryLevel level, const Http
     return HttpResponse::Text(500, "the search failed");
   }
   HttpResponse response{page->matches == 0 ? 204u : 200u, "application/dicom+json",
-                        page->matches == 0 ? "" : "[" + page->json + "]"};
+                        page->matches == 0 ? "" : std::move(page->json)};
   if (search->fuzzy_matching) {
     response.AddWarning("The fuzzymatching parameter is not supported. Only literal "
                        "matching has been performed.");

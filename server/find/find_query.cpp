@@ -69,15 +69,18 @@ FindAnswer FindQuery::Next(bool cancelled) {
   // the database's work (SQLite's progress handler, PostgreSQL's
   // statement_timeout).
   if (TimedOut()) return Final(STATUS_FIND_Refused_OutOfResources, TimeLimitComment());
-  auto next = cursor_->Next();
+  auto next = cursor_->Next(&match_);
   if (!next.ok()) {
     if (TimedOut()) return Final(STATUS_FIND_Refused_OutOfResources, TimeLimitComment());
     return Final(STATUS_FIND_Failed_UnableToProcess, next.status().message());
   }
-  if (next->has_value()) {
+  if (*next) {
     FindAnswer answer;
-    if (!syntax_ || !EncodeIdentifier(**next, *syntax_, &answer.encoded_identifier)) {
-      auto dataset = MatchToDataset(**next);
+    encoded_.clear();
+    if (syntax_ && EncodeIdentifier(match_, *syntax_, &encoded_)) {
+      answer.encoded_identifier = encoded_;
+    } else {
+      auto dataset = MatchToDataset(match_);
       if (!dataset.ok()) {
         return Final(STATUS_FIND_Failed_UnableToProcess, dataset.status().message());
       }

@@ -37,6 +37,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "catalog/common/result.h"
 #include "catalog/query/find_engine.h"
@@ -70,7 +71,9 @@ struct FindContext {
 // Comment (0000,0902).
 struct FindAnswer {
   Uint16 status = STATUS_Success;
-  std::string encoded_identifier;  // empty: `identifier` holds it
+  // Empty: `identifier` holds it. Points into the FindQuery, valid until its
+  // next call (one buffer serves every response of the request).
+  std::string_view encoded_identifier;
   std::unique_ptr<DcmDataset> identifier;
   std::string comment;
 
@@ -112,6 +115,9 @@ class FindQuery {
   std::chrono::steady_clock::time_point deadline_;
   std::optional<query::FindCursor> cursor_;
   std::optional<IdentifierSyntax> syntax_;
+  // Reused from match to match (no allocation per response once grown).
+  query::FindMatch match_;
+  std::string encoded_;
   std::string level_ = "-";
   size_t matches_ = 0;
   Uint16 final_status_ = STATUS_FIND_Success;

@@ -19,29 +19,29 @@ struct VrInfo {
   bool long_length;
 };
 
+constexpr uint16_t VrCode(char first, char second) {
+  return static_cast<uint16_t>((static_cast<unsigned char>(first) << 8) |
+                               static_cast<unsigned char>(second));
+}
+
 // The VRs encoded here; any other (SQ, OB, FL, AT, ...) is left to DcmDataset.
 std::optional<VrInfo> InfoOf(std::string_view vr) {
   if (vr.size() != 2) return std::nullopt;
-  static constexpr struct {
-    char name[3];
-    VrInfo info;
-  } kVrs[] = {
-      {"AE", {ValueKind::kText, false}}, {"AS", {ValueKind::kText, false}},
-      {"CS", {ValueKind::kText, false}}, {"DA", {ValueKind::kText, false}},
-      {"DS", {ValueKind::kText, false}}, {"DT", {ValueKind::kText, false}},
-      {"IS", {ValueKind::kText, false}}, {"LO", {ValueKind::kText, false}},
-      {"LT", {ValueKind::kText, false}}, {"PN", {ValueKind::kText, false}},
-      {"SH", {ValueKind::kText, false}}, {"ST", {ValueKind::kText, false}},
-      {"TM", {ValueKind::kText, false}}, {"UC", {ValueKind::kText, true}},
-      {"UR", {ValueKind::kText, true}},  {"UT", {ValueKind::kText, true}},
-      {"UI", {ValueKind::kUid, false}},  {"US", {ValueKind::kUnsigned16, false}},
-      {"SS", {ValueKind::kSigned16, false}}, {"UL", {ValueKind::kUnsigned32, false}},
-      {"SL", {ValueKind::kSigned32, false}},
-  };
-  for (const auto& v : kVrs) {
-    if (vr[0] == v.name[0] && vr[1] == v.name[1]) return v.info;
+  switch (VrCode(vr[0], vr[1])) {
+    case VrCode('A', 'E'): case VrCode('A', 'S'): case VrCode('C', 'S'): case VrCode('D', 'A'):
+    case VrCode('D', 'S'): case VrCode('D', 'T'): case VrCode('I', 'S'): case VrCode('L', 'O'):
+    case VrCode('L', 'T'): case VrCode('P', 'N'): case VrCode('S', 'H'): case VrCode('S', 'T'):
+    case VrCode('T', 'M'):
+      return VrInfo{ValueKind::kText, false};
+    case VrCode('U', 'C'): case VrCode('U', 'R'): case VrCode('U', 'T'):
+      return VrInfo{ValueKind::kText, true};
+    case VrCode('U', 'I'): return VrInfo{ValueKind::kUid, false};
+    case VrCode('U', 'S'): return VrInfo{ValueKind::kUnsigned16, false};
+    case VrCode('S', 'S'): return VrInfo{ValueKind::kSigned16, false};
+    case VrCode('U', 'L'): return VrInfo{ValueKind::kUnsigned32, false};
+    case VrCode('S', 'L'): return VrInfo{ValueKind::kSigned32, false};
+    default: return std::nullopt;
   }
-  return std::nullopt;
 }
 
 // One value of a binary integer VR, as DCMTK's putString reads it from the
@@ -68,9 +68,9 @@ bool PutInteger(std::string_view text, std::string* out) {
   return true;
 }
 
-// The value field of one attribute (PS3.5 6.2: values joined by '\',
-// padded to even length with a space, or NUL for UI; PS3.5 6.4: binary
-// values in little endian). False when DcmDataset must encode it.
+// Appends the value field of one attribute, before its padding (PS3.5 6.2:
+// values joined by '\'; PS3.5 6.4: binary values in little endian). False
+// when DcmDataset must encode it.
 bool PutValue(const query::ResponseAttribute& a, ValueKind kind, std::string* value) {
   if (kind == ValueKind::kText || kind == ValueKind::kUid) {
     for (size_t k = 0; k < a.values.size(); ++k) {
@@ -82,7 +82,6 @@ bool PutValue(const query::ResponseAttribute& a, ValueKind kind, std::string* va
       if (k > 0) value->push_back('\\');
       value->append(v);
     }
-    if (value->size() % 2 != 0) value->push_back(kind == ValueKind::kUid ? '\0' : ' ');
     return true;
   }
   // An empty value is a zero-length element; a multi-valued one may not
@@ -116,7 +115,6 @@ bool EncodeIdentifier(const query::FindMatch& match, IdentifierSyntax syntax, st
   // DIMSE refuses to send an empty data set.
   if (match.attributes.empty()) return false;
   const size_t start = out->size();
-  std::string value;
   const query::ResponseAttribute* previous = nullptr;
   for (const query::ResponseAttribute& a : match.attributes) {
     // PS3.5 7.1: ascending tag order, each tag once. Group lengths
@@ -124,28 +122,48 @@ bool EncodeIdentifier(const query::FindMatch& match, IdentifierSyntax syntax, st
     // stay with DcmDataset.
     const bool in_order = previous == nullptr || previous->tag < a.tag;
     const auto info = InfoOf(a.vr);
-    value.clear();
     if (!in_order || !info || a.tag.element == 0x0000 || a.tag.group == 0xFFFE ||
-        a.tag.group == 0xFFFC || !a.items.empty() || !PutValue(a, info->kind, &value) ||
-        value.size() > (info->long_length ? 0xFFFFFFFEu : 0xFFFEu)) {
+        a.tag.group == 0xFFFC || !a.items.empty()) {
       out->resize(start);
       return false;
     }
     previous = &a;
-    AppendLittleEndian(out, a.tag.group, 2);
-    AppendLittleEndian(out, a.tag.element, 2);
+    // The element's header (PS3.5 7.1.2, 7.1.3), its length filled in once
+    // the value is written after it.
+    char header[12];
+    PutLittleEndian(header, a.tag.group, 2);
+    PutLittleEndian(header + 2, a.tag.element, 2);
+    size_t header_size = 8;
+    size_t length_at = 4;
+    int length_bytes = 4;  // Implicit VR: always 4 bytes
     if (syntax == IdentifierSyntax::kExplicitLittle) {
-      out->append(a.vr, 0, 2);
+      header[4] = a.vr[0];
+      header[5] = a.vr[1];
       if (info->long_length) {
-        AppendLittleEndian(out, 0, 2);
-        AppendLittleEndian(out, value.size(), 4);
+        PutLittleEndian(header + 6, 0, 2);  // reserved
+        length_at = 8;
+        header_size = 12;
       } else {
-        AppendLittleEndian(out, value.size(), 2);
+        length_at = 6;
+        length_bytes = 2;
       }
-    } else {
-      AppendLittleEndian(out, value.size(), 4);  // PS3.5 7.1.3
     }
-    out->append(value);
+    const size_t element = out->size();
+    out->append(header, header_size);
+    if (!PutValue(a, info->kind, out)) {
+      out->resize(start);
+      return false;
+    }
+    size_t length = out->size() - element - header_size;
+    if (length % 2 != 0) {  // PS3.5 6.2: a space, or NUL for UI
+      out->push_back(info->kind == ValueKind::kUid ? '\0' : ' ');
+      ++length;
+    }
+    if (length > (info->long_length ? 0xFFFFFFFEu : 0xFFFEu)) {
+      out->resize(start);
+      return false;
+    }
+    PutLittleEndian(out->data() + element + length_at, length, length_bytes);
   }
   return true;
 }

@@ -47,7 +47,7 @@ std::string EncodeFindResponseCommand(std::string_view sop_class_uid, Uint16 mes
   return command;
 }
 
-OFCondition PendingResponseWriter::Send(Uint16 status, const std::string& identifier) {
+OFCondition PendingResponseWriter::Send(Uint16 status, std::string_view identifier) {
   if (command_.empty() || status != command_status_) {
     command_ = EncodeFindResponseCommand(request_.AffectedSOPClassUID, request_.MessageID, status);
     command_status_ = status;

@@ -32,7 +32,7 @@ class PendingResponseWriter {
 
   // One pending response (`status` FF00 or FF01) carrying `identifier`,
   // encoded in the presentation context's transfer syntax.
-  OFCondition Send(Uint16 status, const std::string& identifier);
+  OFCondition Send(Uint16 status, std::string_view identifier);
 
  private:
   T_ASC_Association* assoc_;

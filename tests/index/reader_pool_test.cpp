@@ -1,6 +1,7 @@
 // The server's pool of read-only index connections: reuse, its bound, and
 // the connections it must not keep (an open statement or transaction, a
-// failed call, a changed schema); a pooled connection pins no WAL snapshot.
+// failed call, a changed schema); a pooled connection pins no WAL snapshot,
+// and keeps its users' statements (statement_cache.h) reset.
 
 #include "catalog/index/reader_pool.h"
 
@@ -100,6 +101,53 @@ TEST_F(ReaderPoolTest, AConnectionReturnedInsideAReadIsClosed) {
   EXPECT_EQ(pool_.idle(), 0u);
   stmt.reset();  // the last user lets go: the connection closes
   EXPECT_TRUE(CheckpointCompletes());
+}
+
+TEST_F(ReaderPoolTest, AKeptStatementComesBackResetAndKeepsItsConnectionPooled) {
+  const std::string sql = "SELECT x FROM t WHERE x >= ? ORDER BY x";
+  {
+    auto reader = pool_.Acquire();
+    ASSERT_TRUE(reader.ok());
+    auto stmt = reader->statements().Take(reader->db(), sql);
+    ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
+    stmt->Bind(1, int64_t{1});
+    ASSERT_TRUE(stmt->Step());  // a read transaction is open until it is given back
+    reader->statements().Give(sql, std::move(stmt).value());
+    EXPECT_EQ(reader->statements().size(), 1u);
+  }
+  EXPECT_EQ(pool_.idle(), 1u);  // kept, reset: the connection is pooled
+  ASSERT_TRUE(writer_->Exec("INSERT INTO t VALUES (2)").ok());
+  EXPECT_TRUE(CheckpointCompletes());  // and pins no snapshot
+  auto reader = pool_.Acquire();
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(pool_.opened(), 1);
+  auto again = reader->statements().Take(reader->db(), sql);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(reader->statements().size(), 0u);  // handed out: no longer kept
+  again->Bind(1, int64_t{2});
+  ASSERT_TRUE(again->Step());  // sees the commit made meanwhile, with the new binding
+  EXPECT_EQ(again->Int(0), 2);
+  EXPECT_FALSE(again->Step());
+}
+
+TEST_F(ReaderPoolTest, AStatementCacheDropsTheLeastRecentlyGivenBeyondItsCapacity) {
+  auto reader = pool_.Acquire();
+  ASSERT_TRUE(reader.ok());
+  StatementCache cache(2);
+  for (const char* sql : {"SELECT 1", "SELECT 2", "SELECT 3"}) {
+    auto stmt = cache.Take(reader->db(), sql);
+    ASSERT_TRUE(stmt.ok());
+    cache.Give(sql, std::move(stmt).value());
+  }
+  EXPECT_EQ(cache.size(), 2u);
+  auto newest = cache.Take(reader->db(), "SELECT 3");
+  ASSERT_TRUE(newest.ok());
+  EXPECT_EQ(cache.size(), 1u);  // "SELECT 3" was kept
+  auto oldest = cache.Take(reader->db(), "SELECT 1");
+  ASSERT_TRUE(oldest.ok());
+  EXPECT_EQ(cache.size(), 1u);  // "SELECT 1" was dropped: prepared anew
+  ASSERT_TRUE(oldest->Step());
+  EXPECT_EQ(oldest->Int(0), 1);
 }
 
 TEST_F(ReaderPoolTest, AConnectionWhoseLastCallFailedIsClosed) {
