@@ -36,12 +36,14 @@ launcher=()
 if command -v ccache > /dev/null; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 fi
+# One line a stage with its wall and CPU time (scripts/stage.sh).
+source scripts/stage.sh
 # -O1 -g1: the sanitizers' usual trade of build time against speed and stacks.
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPIXELDEX_SANITIZE="$sanitize" \
   -DPIXELDEX_WERROR="$werror" -DPIXELDEX_SKIP_TEST_KINDS= \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   "${launcher[@]}" > /dev/null
-cmake --build "$dir" -j"$(nproc)" --target "${targets[@]}"
+stage "$kind-build" cmake --build "$dir" -j"$(nproc)" --target "${targets[@]}"
 
 reports="$root/$dir/sanitizer-reports"
 rm -rf "$reports"
@@ -53,7 +55,7 @@ export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS="log_path=$reports/tsan:suppressions=$supp/tsan.supp:second_deadlock_stack=1:halt_on_error=0"
 
 status=0
-(cd "$dir" && ctest -L "$labels" --output-on-failure -j"$(nproc)" --timeout 900) || status=$?
+stage "$kind-tests" ctest --test-dir "$dir" -L "$labels" --output-on-failure -j"$(nproc)" --timeout 900 || status=$?
 if [ -n "$(ls -A "$reports")" ]; then
   echo "sanitizer reports ($kind):" >&2
   for f in "$reports"/*; do

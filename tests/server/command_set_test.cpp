@@ -4,6 +4,8 @@
 
 #include "server/listener/command_set.h"
 
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 
 #include "tests/support/upper_layer_bytes.h"
@@ -16,20 +18,19 @@ using testing::Le16;
 using testing::Le32;
 using testing::RequestCommandSet;
 
-constexpr const char* kCt = "1.2.840.10008.5.1.4.1.1.2";
-
-void ExpectRefused(const std::string& bytes, const std::string& why) {
+void ExpectParseRefused(const std::string& bytes, const std::string& why) {
   auto parsed = ParseCommandSet(bytes);
   ASSERT_FALSE(parsed.ok()) << why;
   EXPECT_NE(parsed.status().message().find(why), std::string::npos) << parsed.status().message();
 }
 
 TEST(CommandSetTest, ReadsTheCommandFieldAndWhetherADataSetFollows) {
-  auto find = ParseCommandSet(RequestCommandSet(0x0020, kCt));
+  auto find = ParseCommandSet(RequestCommandSet(0x0020, UID_CTImageStorage));
   ASSERT_TRUE(find.ok()) << find.status().message();
   EXPECT_EQ(find->command_field, 0x0020);
   EXPECT_TRUE(find->has_data_set);
-  auto echo = ParseCommandSet(CommandElement(0x0000, Le32(0)) + RequestCommandSet(0x0030, kCt, false));
+  auto echo = ParseCommandSet(CommandElement(0x0000, Le32(0)) +
+                              RequestCommandSet(0x0030, UID_CTImageStorage, false));
   ASSERT_TRUE(echo.ok()) << echo.status().message();
   EXPECT_EQ(echo->command_field, 0x0030);
   EXPECT_FALSE(echo->has_data_set);
@@ -37,35 +38,43 @@ TEST(CommandSetTest, ReadsTheCommandFieldAndWhetherADataSetFollows) {
 
 TEST(CommandSetTest, ARepeatedCommandFieldIsRefused) {
   // The attack: DCMTK reads C-FIND-RQ (the first), a last-wins reader C-STORE-RQ.
-  ExpectRefused(CommandElement(0x0002, kCt) + CommandElement(0x0100, Le16(0x0020)) +
-                    CommandElement(0x0100, Le16(0x0001)) + CommandElement(0x0800, Le16(0)),
-                "repeats (0000,0100)");
+  ExpectParseRefused(CommandElement(0x0002, UID_CTImageStorage) +
+                         CommandElement(0x0100, Le16(0x0020)) +
+                         CommandElement(0x0100, Le16(0x0001)) + CommandElement(0x0800, Le16(0)),
+                     "repeats (0000,0100)");
 }
 
 TEST(CommandSetTest, TagsOutOfOrderAreRefused) {
-  ExpectRefused(CommandElement(0x0800, Le16(0)) + CommandElement(0x0100, Le16(0x0001)),
-                "not in ascending tag order at (0000,0100)");
+  ExpectParseRefused(CommandElement(0x0800, Le16(0)) + CommandElement(0x0100, Le16(0x0001)),
+                     "not in ascending tag order at (0000,0100)");
 }
 
 TEST(CommandSetTest, ElementsOutsideGroup0000AreRefused) {
   const std::string sequence = Le16(0x0008) + Le16(0x1115) + Le32(0);
-  ExpectRefused(RequestCommandSet(0x0020, kCt) + sequence, "outside group 0000");
-  ExpectRefused(Le16(0xFFFE) + Le16(0xE000) + Le32(0) + RequestCommandSet(0x0020, kCt),
-                "outside group 0000");
+  ExpectParseRefused(RequestCommandSet(0x0020, UID_CTImageStorage) + sequence,
+                     "outside group 0000");
+  ExpectParseRefused(
+      Le16(0xFFFE) + Le16(0xE000) + Le32(0) + RequestCommandSet(0x0020, UID_CTImageStorage),
+      "outside group 0000");
 }
 
 TEST(CommandSetTest, MalformedLayoutsAreRefused) {
-  ExpectRefused(RequestCommandSet(0x0020, kCt) + Le16(0) + Le16(0x0900) + Le32(0xFFFFFFFF),
-                "undefined length");
-  ExpectRefused(RequestCommandSet(0x0020, kCt) + Le16(0) + Le16(0x0900) + Le32(100) + "xx",
-                "runs past its end");
-  ExpectRefused(RequestCommandSet(0x0020, kCt) + "abc", "ends inside an element header");
-  ExpectRefused("", "has no Command Field");
-  ExpectRefused(CommandElement(0x0002, kCt) + CommandElement(0x0100, Le16(0x0020)),
-                "has no Command Data Set Type");
+  ExpectParseRefused(
+      RequestCommandSet(0x0020, UID_CTImageStorage) + Le16(0) + Le16(0x0900) + Le32(0xFFFFFFFF),
+      "undefined length");
+  ExpectParseRefused(
+      RequestCommandSet(0x0020, UID_CTImageStorage) + Le16(0) + Le16(0x0900) + Le32(100) + "xx",
+      "runs past its end");
+  ExpectParseRefused(RequestCommandSet(0x0020, UID_CTImageStorage) + "abc",
+                     "ends inside an element header");
+  ExpectParseRefused("", "has no Command Field");
+  ExpectParseRefused(
+      CommandElement(0x0002, UID_CTImageStorage) + CommandElement(0x0100, Le16(0x0020)),
+      "has no Command Data Set Type");
   // Two values: DCMTK reads the first, so no value but one is read at all.
-  ExpectRefused(CommandElement(0x0100, Le16(0x0020) + Le16(0x0001)) + CommandElement(0x0800, Le16(0)),
-                "(0000,0100) is not one US value");
+  ExpectParseRefused(
+      CommandElement(0x0100, Le16(0x0020) + Le16(0x0001)) + CommandElement(0x0800, Le16(0)),
+      "(0000,0100) is not one US value");
 }
 
 }  // namespace

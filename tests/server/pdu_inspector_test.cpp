@@ -3,6 +3,8 @@
 
 #include "server/listener/pdu_inspector.h"
 
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -20,20 +22,21 @@ using testing::PDataPdu;
 using testing::RequestCommandSet;
 using testing::UidValue;
 
-constexpr const char* kCt = "1.2.840.10008.5.1.4.1.1.2";
-constexpr const char* kVerification = "1.2.840.10008.1.1";
 constexpr const char* kStudyFind = "1.2.840.10008.5.1.4.1.2.2.1";
 constexpr uint16_t kCStore = 0x0001;
 constexpr uint16_t kCFind = 0x0020;
 
 // Context 1 proposes CT storage, 3 Verification, 5 Study Root C-FIND.
 std::string Associate() {
-  return AssociateRequestPdu("PIXELDEX", "MODALITY", {{1, kCt}, {3, kVerification}, {5, kStudyFind}});
+  return AssociateRequestPdu(
+      "PIXELDEX", "MODALITY",
+      {{1, UID_CTImageStorage}, {3, UID_VerificationSOPClass}, {5, kStudyFind}});
 }
 // A request on `context`: its command set, then its data set in `fragments` PDUs.
 std::string Request(uint16_t command_field, size_t data_bytes, uint8_t context = 1,
                     int fragments = 4) {
-  std::string out = PDataPdu(RequestCommandSet(command_field, kCt), context, true, true);
+  std::string out =
+      PDataPdu(RequestCommandSet(command_field, UID_CTImageStorage), context, true, true);
   for (int i = 0; i < fragments; ++i) {
     out += PDataPdu(std::string(data_bytes / fragments, 'x'), context, false, i == fragments - 1);
   }
@@ -88,15 +91,17 @@ TEST_P(PduInspectorTest, AStoreIsLimitedWithoutAnAssociationRequest) {
 
 TEST_P(PduInspectorTest, ARepeatedCommandFieldIsRefusedBeforeItsDataSet) {
   // C-FIND-RQ to DCMTK (first Command Field), C-STORE-RQ to a last-wins reader.
-  const std::string command = CommandElement(0x0002, UidValue(kCt)) + CommandElement(0x0100, Le16(kCFind)) +
-                              CommandElement(0x0100, Le16(kCStore)) + CommandElement(0x0800, Le16(0));
+  const std::string command =
+      CommandElement(0x0002, UidValue(UID_CTImageStorage)) + CommandElement(0x0100, Le16(kCFind)) +
+      CommandElement(0x0100, Le16(kCStore)) + CommandElement(0x0800, Le16(0));
   ExpectRefused(PDataPdu(command, 3, true, true), "repeats (0000,0100)");
 }
 
 TEST_P(PduInspectorTest, CommandSetsMayNotHoldSequencesNorGrowLarge) {
-  ExpectRefused(PDataPdu(RequestCommandSet(kCFind, kCt) + Le16(0) + Le16(0x1234) + Be32(~0u), 5, true,
-                         true),
-                "undefined length");
+  ExpectRefused(
+      PDataPdu(RequestCommandSet(kCFind, UID_CTImageStorage) + Le16(0) + Le16(0x1234) + Be32(~0u),
+               5, true, true),
+      "undefined length");
   PduInspector large;
   std::string big;
   for (int i = 0; i < 5; ++i) big += PDataPdu(std::string(kMaxCommandBytes / 4, 'c'), 1, true, false);
@@ -104,7 +109,8 @@ TEST_P(PduInspectorTest, CommandSetsMayNotHoldSequencesNorGrowLarge) {
 }
 
 TEST_P(PduInspectorTest, DataSetsFollowTheirCommandOnItsContext) {
-  ExpectRefused(PDataPdu(RequestCommandSet(kCStore, kCt), 1, true, true) + PDataPdu("xx", 5, false, true),
+  ExpectRefused(PDataPdu(RequestCommandSet(kCStore, UID_CTImageStorage), 1, true, true) +
+                    PDataPdu("xx", 5, false, true),
                 "data set PDV on presentation context 5, its command on 1");
 }
 
@@ -113,25 +119,27 @@ TEST_P(PduInspectorTest, ADataSetWithoutACommandIsRefused) {
 }
 
 TEST_P(PduInspectorTest, ADataSetAfterACommandWithoutOneIsRefused) {
-  ExpectRefused(PDataPdu(RequestCommandSet(0x0030, kVerification, false), 3, true, true) +
-                    PDataPdu("xxxx", 3, false, true),
-                "data set PDV without a command");
+  ExpectRefused(
+      PDataPdu(RequestCommandSet(0x0030, UID_VerificationSOPClass, false), 3, true, true) +
+          PDataPdu("xxxx", 3, false, true),
+      "data set PDV without a command");
 }
 
 TEST_P(PduInspectorTest, ADataSetInsideACommandIsRefused) {
-  ExpectRefused(PDataPdu(RequestCommandSet(kCFind, kCt).substr(0, 20), 5, true, false) +
-                    PDataPdu("xxxx", 5, false, true),
-                "data set PDV inside a command set");
+  ExpectRefused(
+      PDataPdu(RequestCommandSet(kCFind, UID_CTImageStorage).substr(0, 20), 5, true, false) +
+          PDataPdu("xxxx", 5, false, true),
+      "data set PDV inside a command set");
 }
 
 TEST_P(PduInspectorTest, ACommandBeforeTheDataSetEndedIsRefused) {
-  ExpectRefused(PDataPdu(RequestCommandSet(kCStore, kCt), 1, true, true) +
+  ExpectRefused(PDataPdu(RequestCommandSet(kCStore, UID_CTImageStorage), 1, true, true) +
                     PDataPdu("xxxx", 1, false, false) + Request(kCFind, 16, 5),
                 "command PDV before the previous command's data set ended");
 }
 
 TEST_P(PduInspectorTest, CommandFragmentsShareOneContext) {
-  const std::string command = RequestCommandSet(kCStore, kCt);
+  const std::string command = RequestCommandSet(kCStore, UID_CTImageStorage);
   ExpectRefused(PDataPdu(command.substr(0, 20), 3, true, false) +
                     PDataPdu(command.substr(20), 1, true, true),
                 "command set fragments on presentation contexts 3 and 1");
@@ -139,7 +147,7 @@ TEST_P(PduInspectorTest, CommandFragmentsShareOneContext) {
 
 TEST_P(PduInspectorTest, PDataPdusAreFramedAsDcmtkRequires) {
   // A PDV that claims more than its PDU holds.
-  std::string overlong = PDataPdu(RequestCommandSet(kCFind, kCt), 5, true, true);
+  std::string overlong = PDataPdu(RequestCommandSet(kCFind, UID_CTImageStorage), 5, true, true);
   overlong[9] = static_cast<char>(overlong[9] + 8);
   ExpectRefused(overlong, "PDV longer than its P-DATA-TF PDU");
 }
@@ -174,8 +182,9 @@ TEST_P(PduInspectorTest, OneAssociationRequestOfAtMost1MiB) {
 TEST_P(PduInspectorTest, AssociationRequestsAreScreened) {
   PduInspector fresh;
   std::vector<testing::ProposedContext> contexts;
-  for (int id = 1; id <= 255; id += 2) contexts.push_back({static_cast<uint8_t>(id), kCt});
-  contexts.push_back({1, kCt});
+  for (int id = 1; id <= 255; id += 2)
+    contexts.push_back({static_cast<uint8_t>(id), UID_CTImageStorage});
+  contexts.push_back({1, UID_CTImageStorage});
   const Status refused = FeedInChunks(fresh, AssociateRequestPdu("PIXELDEX", "MODALITY", contexts), GetParam());
   EXPECT_NE(refused.message().find("more than 128"), std::string::npos) << refused.message();
 }

@@ -30,7 +30,7 @@ PixelSpec Color(const char* photometric, int planar) {
   return spec;
 }
 
-Png RenderOk(DcmDataset& dataset) {
+Png RenderColorOk(DcmDataset& dataset) {
   ThumbnailRecord record = RenderViaFile(dataset);
   EXPECT_EQ(record.status, ThumbnailStatus::kOk);
   Png png = DecodePng(record.png);
@@ -52,7 +52,7 @@ TEST(ColorRendering, RgbInterleaved) {
   std::vector<uint32_t> samples;
   for (const Rgb& c : kColors) samples.insert(samples.end(), c.begin(), c.end());
   auto dataset = MakeDataset(Color("RGB", 0), samples);
-  ExpectColors(RenderOk(*dataset), kColors, 0);
+  ExpectColors(RenderColorOk(*dataset), kColors, 0);
 }
 
 TEST(ColorRendering, RgbPlanar) {
@@ -61,7 +61,7 @@ TEST(ColorRendering, RgbPlanar) {
     for (const Rgb& color : kColors) samples.push_back(color[c]);
   }
   auto dataset = MakeDataset(Color("RGB", 1), samples);
-  ExpectColors(RenderOk(*dataset), kColors, 0);
+  ExpectColors(RenderColorOk(*dataset), kColors, 0);
 }
 
 TEST(ColorRendering, SixteenBitRgbIsScaledToEightBits) {
@@ -74,7 +74,7 @@ TEST(ColorRendering, SixteenBitRgbIsScaledToEightBits) {
     for (int v : c) samples.push_back(static_cast<uint32_t>(std::lround(v * 4095.0 / 255.0)));
   }
   auto dataset = MakeDataset(spec, samples);
-  ExpectColors(RenderOk(*dataset), kColors, 1);
+  ExpectColors(RenderColorOk(*dataset), kColors, 1);
 }
 
 TEST(ColorRendering, YbrFullIsConvertedToRgb) {
@@ -89,14 +89,14 @@ TEST(ColorRendering, YbrFullIsConvertedToRgb) {
     }
   }
   auto dataset = MakeDataset(Color("YBR_FULL", 0), samples);
-  ExpectColors(RenderOk(*dataset), kColors, 2);
+  ExpectColors(RenderColorOk(*dataset), kColors, 2);
 }
 
 TEST(ColorRendering, YbrFull422SharesChromaBetweenPixelPairs) {
   // Native YBR_FULL_422: Y1 Y2 Cb Cr per pair of pixels; neutral chroma.
   auto dataset = MakeDataset(Color("YBR_FULL_422", 0), {100, 200, 128, 128, 30, 60, 128, 128});
-  ExpectColors(RenderOk(*dataset), {{100, 100, 100}, {200, 200, 200}, {30, 30, 30}, {60, 60, 60}},
-               0);
+  ExpectColors(RenderColorOk(*dataset),
+               {{100, 100, 100}, {200, 200, 200}, {30, 30, 30}, {60, 60, 60}}, 0);
 }
 
 TEST(ColorRendering, PaletteColorLooksUpEachIndex) {
@@ -125,7 +125,7 @@ TEST(ColorRendering, PaletteColorLooksUpEachIndex) {
     lut->putUint16Array(tables[c], 4);
     dataset->insert(lut, true);
   }
-  ExpectColors(RenderOk(*dataset), kColors, 0);
+  ExpectColors(RenderColorOk(*dataset), kColors, 0);
 }
 
 TEST(ColorRendering, PaletteColorWithoutLutsIsADecodeError) {

@@ -25,8 +25,8 @@
 namespace pixeldex::thumbnail::testing {
 namespace {
 
-constexpr int kColumns = 300;  // larger than 256, so the thumbnail is scaled
-constexpr int kRows = 200;
+constexpr int kCompressedColumns = 300;  // larger than 256, so the thumbnail is scaled
+constexpr int kCompressedRows = 200;
 
 // A CT-like phantom: air around a body disc, a brighter insert, a gradient
 // and deterministic noise; `frame` shifts the content so frames differ.
@@ -49,15 +49,15 @@ std::vector<int32_t> Phantom(int columns, int rows, int frame) {
 // Signed 16-bit CT with intercept -1024 and a window, frames stacked.
 std::unique_ptr<DcmDataset> CtDataset(int frames, std::vector<int32_t>* stored_out = nullptr) {
   PixelSpec spec;
-  spec.columns = kColumns;
-  spec.rows = kRows;
+  spec.columns = kCompressedColumns;
+  spec.rows = kCompressedRows;
   spec.bits_allocated = spec.bits_stored = 16;
   spec.high_bit = 15;
   spec.is_signed = true;
   spec.frames = frames;
   std::vector<uint32_t> samples;
   for (int f = 0; f < frames; ++f) {
-    for (int32_t hu : Phantom(kColumns, kRows, f)) {
+    for (int32_t hu : Phantom(kCompressedColumns, kCompressedRows, f)) {
       if (stored_out) stored_out->push_back(hu + 1024);
       samples.push_back(static_cast<uint16_t>(static_cast<int16_t>(hu + 1024)));
     }
@@ -70,24 +70,26 @@ std::unique_ptr<DcmDataset> CtDataset(int frames, std::vector<int32_t>* stored_o
 
 std::unique_ptr<DcmDataset> Mono8Dataset() {
   PixelSpec spec;
-  spec.columns = kColumns;
-  spec.rows = kRows;
+  spec.columns = kCompressedColumns;
+  spec.rows = kCompressedRows;
   std::vector<uint32_t> samples;
-  for (int32_t hu : Phantom(kColumns, kRows, 0)) samples.push_back(std::clamp(hu / 4 + 250, 0, 255));
+  for (int32_t hu : Phantom(kCompressedColumns, kCompressedRows, 0))
+    samples.push_back(std::clamp(hu / 4 + 250, 0, 255));
   return MakeDataset(spec, samples);
 }
 
 std::unique_ptr<DcmDataset> RgbDataset(std::vector<int32_t>* samples_out = nullptr) {
   PixelSpec spec;
-  spec.columns = kColumns;
-  spec.rows = kRows;
+  spec.columns = kCompressedColumns;
+  spec.rows = kCompressedRows;
   spec.samples_per_pixel = 3;
   spec.photometric = "RGB";
   std::vector<uint32_t> samples;
-  for (int y = 0; y < kRows; ++y) {
-    for (int x = 0; x < kColumns; ++x) {
+  for (int y = 0; y < kCompressedRows; ++y) {
+    for (int x = 0; x < kCompressedColumns; ++x) {
       const bool in_box = x > 100 && x < 200 && y > 50 && y < 150;
-      const int rgb[3] = {x * 255 / kColumns, y * 255 / kRows, in_box ? 220 : 40};
+      const int rgb[3] = {x * 255 / kCompressedColumns, y * 255 / kCompressedRows,
+                          in_box ? 220 : 40};
       for (int v : rgb) {
         samples.push_back(v);
         if (samples_out) samples_out->push_back(v);
@@ -215,8 +217,9 @@ TEST_F(CompressedSyntax, LosslessVariantsOfOneImageGiveIdenticalThumbnails) {
   auto ct = CtDataset(1, &stored);
   const std::string native = SaveNative(*ct, "ct.dcm");
   DcmDataset j2k(*ct);
-  PutEncapsulated(j2k, EXS_JPEG2000LosslessOnly,
-                  {EncodeJpeg2000(stored, kColumns, kRows, 1, 16, true, true, false)});
+  PutEncapsulated(
+      j2k, EXS_JPEG2000LosslessOnly,
+      {EncodeJpeg2000(stored, kCompressedColumns, kCompressedRows, 1, 16, true, true, false)});
   const std::string j2k_path = dir_.Path("ct_j2k.dcm");
   SaveFile(j2k, j2k_path, EXS_JPEG2000LosslessOnly);
   const std::vector<std::pair<std::string, E_TransferSyntax>> variants = {
@@ -257,7 +260,8 @@ std::vector<std::vector<uint8_t>> CtJpeg2000Frames(const std::vector<int32_t>& s
   for (int f = 0; f < frame_count; ++f) {
     std::vector<int32_t> frame(stored.begin() + f * frame_size,
                                stored.begin() + (f + 1) * frame_size);
-    frames.push_back(EncodeJpeg2000(frame, kColumns, kRows, 1, 16, true, true, false));
+    frames.push_back(
+        EncodeJpeg2000(frame, kCompressedColumns, kCompressedRows, 1, 16, true, true, false));
   }
   return frames;
 }
@@ -276,7 +280,8 @@ TEST_F(CompressedSyntax, Jpeg2000ReversibleColourTransformIsExact) {
   std::vector<int32_t> samples;
   auto dataset = RgbDataset(&samples);
   const std::string original = SaveNative(*dataset, "rgb.dcm");
-  const auto codestream = EncodeJpeg2000(samples, kColumns, kRows, 3, 8, false, true, true);
+  const auto codestream =
+      EncodeJpeg2000(samples, kCompressedColumns, kCompressedRows, 3, 8, false, true, true);
   const std::string j2k = SaveJpeg2000(*dataset, EXS_JPEG2000LosslessOnly, {codestream},
                                        dir_.Path("rgb_j2k.dcm"), "YBR_RCT");
   Png png = RenderOk(j2k);
@@ -288,7 +293,8 @@ TEST_F(CompressedSyntax, Jpeg2000IrreversibleIsCloseToTheOriginal) {
   std::vector<int32_t> samples;
   auto dataset = RgbDataset(&samples);
   const std::string original = SaveNative(*dataset, "rgb.dcm");
-  const auto codestream = EncodeJpeg2000(samples, kColumns, kRows, 3, 8, false, false, true);
+  const auto codestream =
+      EncodeJpeg2000(samples, kCompressedColumns, kCompressedRows, 3, 8, false, false, true);
   const std::string j2k = SaveJpeg2000(*dataset, EXS_JPEG2000, {codestream},
                                        dir_.Path("rgb_j2k_lossy.dcm"), "YBR_ICT");
   ExpectWithin(RenderOk(j2k), RenderOk(original), 3.0, 60);
@@ -383,7 +389,7 @@ TEST_F(CompressedSyntax, TruncatedCodestreamsAreDecodeErrors) {
   Uint8* bytes = nullptr;
   fragment->getUint8Array(bytes);
   std::vector<uint8_t> half(bytes, bytes + fragment->getLength() / 2);
-  auto cut = MakeHeader(PixelSpec{kRows, kColumns, 16, 16, 15, true});
+  auto cut = MakeHeader(PixelSpec{kCompressedRows, kCompressedColumns, 16, 16, 15, true});
   PutEncapsulated(*cut, EXS_JPEGLSLossless, {half});
   record = RenderThumbnail(*cut, EXS_JPEGLSLossless, {});
   EXPECT_EQ(record.status, ThumbnailStatus::kDecodeError) << record.reason;

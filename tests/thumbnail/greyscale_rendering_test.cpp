@@ -21,7 +21,7 @@ std::vector<int> Row(const Png& png) {
   return values;
 }
 
-Png RenderOk(DcmDataset& dataset) {
+Png RenderGreyOk(DcmDataset& dataset) {
   ThumbnailRecord record = RenderViaFile(dataset);
   EXPECT_EQ(record.status, ThumbnailStatus::kOk);
   Png png = DecodePng(record.png);
@@ -46,7 +46,7 @@ TEST(GreyscaleRendering, Monochrome2EightBitWithWindow) {
   // else ((x - 99.5) / 100 + 0.5) * 255: 50 -> 1.275, 100 -> 128.8, 149 -> 253.7.
   auto dataset = MakeDataset(Mono(6, 8, 8, 7, false), {0, 49, 50, 100, 149, 150});
   SetWindow(*dataset, 100, 101);
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 0, 1, 129, 254, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{0, 0, 1, 129, 254, 255}));
 }
 
 TEST(GreyscaleRendering, Monochrome2SixteenBitUnsignedWithWindow) {
@@ -54,7 +54,7 @@ TEST(GreyscaleRendering, Monochrome2SixteenBitUnsignedWithWindow) {
   // 2000 > 1999.5 -> 255; 60000 far above.
   auto dataset = MakeDataset(Mono(5, 16, 16, 15, false), {0, 500, 1000, 2000, 60000});
   SetWindow(*dataset, 1000, 2001);
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 64, 128, 255, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{0, 64, 128, 255, 255}));
 }
 
 TEST(GreyscaleRendering, SignedSixteenBitWithRescaleInterceptLikeCt) {
@@ -66,7 +66,7 @@ TEST(GreyscaleRendering, SignedSixteenBitWithRescaleInterceptLikeCt) {
                              {static_cast<uint16_t>(-2000), 0, 1024, 1064, 1224, 1264});
   SetRescale(*dataset, 1, -1024);
   SetWindow(*dataset, 40, 400);
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 0, 102, 128, 230, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{0, 0, 102, 128, 230, 255}));
 }
 
 TEST(GreyscaleRendering, TwelveBitsStoredIgnoresBitsAboveHighBit) {
@@ -76,7 +76,7 @@ TEST(GreyscaleRendering, TwelveBitsStoredIgnoresBitsAboveHighBit) {
   auto dataset = MakeDataset(Mono(4, 16, 12, 11, false),
                              {0xF000 | 0, 0xF000 | 1024, 0xF000 | 2048, 0xF000 | 4095});
   SetWindow(*dataset, 2048, 4096);
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 64, 128, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{0, 64, 128, 255}));
 }
 
 TEST(GreyscaleRendering, SignedTwelveBitsAreSignExtendedFromBit11) {
@@ -84,14 +84,14 @@ TEST(GreyscaleRendering, SignedTwelveBitsAreSignExtendedFromBit11) {
   // ((x + 0.5) / 4095 + 0.5) * 255: -2048 -> 0, -1 -> 127.47, 2047 -> 255.
   auto dataset = MakeDataset(Mono(3, 16, 12, 11, true), {0x0800, 0x0FFF, 0x07FF});
   SetWindow(*dataset, 0, 4096);
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 127, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{0, 127, 255}));
 }
 
 TEST(GreyscaleRendering, HighBitAboveBitsStoredShiftsTheValue) {
   // Bits Stored 12, High Bit 15: the value sits in bits 4-15.
   auto dataset = MakeDataset(Mono(3, 16, 12, 15, false), {0x000F, 2048 << 4, 4095 << 4});
   SetWindow(*dataset, 2048, 4096);
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 128, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{0, 128, 255}));
 }
 
 TEST(GreyscaleRendering, Monochrome1IsInverted) {
@@ -100,14 +100,14 @@ TEST(GreyscaleRendering, Monochrome1IsInverted) {
   spec.photometric = "MONOCHROME1";
   auto dataset = MakeDataset(spec, {0, 50, 200, 255});
   SetWindow(*dataset, 128, 256);
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{255, 205, 55, 0}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{255, 205, 55, 0}));
 }
 
 TEST(GreyscaleRendering, WithoutWindowTheFrameMinimumAndMaximumSpanTheRange) {
   // Rescaled values 2x-10: 190, 390, 590, 2190 -> (v - 190) / 2000 * 255.
   auto dataset = MakeDataset(Mono(4, 16, 16, 15, false), {100, 200, 300, 1100});
   SetRescale(*dataset, 2, -10);
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 26, 51, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{0, 26, 51, 255}));
 }
 
 TEST(GreyscaleRendering, ThirtyTwoBitUnsignedDoseLikeRtDose) {
@@ -116,7 +116,7 @@ TEST(GreyscaleRendering, ThirtyTwoBitUnsignedDoseLikeRtDose) {
   // negative: 0 -> 0, 2^31 -> 127.5, 3 * 2^30 -> 191.25, 2^32 - 1 -> 255.
   auto dataset = MakeDataset(Mono(4, 32, 32, 31, false),
                              {0, 0x80000000u, 0xC0000000u, 0xFFFFFFFFu});
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 128, 191, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{0, 128, 191, 255}));
 }
 
 TEST(GreyscaleRendering, SignedEightBitsAreSignExtended) {
@@ -124,14 +124,14 @@ TEST(GreyscaleRendering, SignedEightBitsAreSignExtended) {
   // 0x80 -> -128 -> 0; 0xFF -> -1 -> 127; 0 -> 128; 0x7F -> 127 -> 255.
   auto dataset = MakeDataset(Mono(4, 8, 8, 7, true), {0x80, 0xFF, 0, 0x7F});
   SetWindow(*dataset, 0, 256);
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 127, 128, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{0, 127, 128, 255}));
 }
 
 TEST(GreyscaleRendering, ConstantFrameWithoutWindowUsesTheBitsStoredRange) {
   auto black = MakeDataset(Mono(2, 16, 12, 11, false), {0, 0});
-  EXPECT_EQ(Row(RenderOk(*black)), (std::vector<int>{0, 0}));
+  EXPECT_EQ(Row(RenderGreyOk(*black)), (std::vector<int>{0, 0}));
   auto white = MakeDataset(Mono(2, 16, 12, 11, false), {4095, 4095});
-  EXPECT_EQ(Row(RenderOk(*white)), (std::vector<int>{255, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*white)), (std::vector<int>{255, 255}));
 }
 
 TEST(GreyscaleRendering, VoiLutSequenceWhenNoWindow) {
@@ -148,7 +148,7 @@ TEST(GreyscaleRendering, VoiLutSequenceWhenNoWindow) {
   data->putUint16Array(lut, 4);
   item->insert(data, true);
   // Inputs past the last entry map to the last entry (C.11.2.1.1).
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 100, 200, 255, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{0, 100, 200, 255, 255}));
 }
 
 TEST(GreyscaleRendering, WindowFromSharedFunctionalGroupsOfEnhancedObjects) {
@@ -160,7 +160,7 @@ TEST(GreyscaleRendering, WindowFromSharedFunctionalGroupsOfEnhancedObjects) {
   ASSERT_TRUE(shared->findOrCreateSequenceItem(DCM_FrameVOILUTSequence, voi, -2).good());
   voi->putAndInsertString(DCM_WindowCenter, "1000");
   voi->putAndInsertString(DCM_WindowWidth, "2001");
-  EXPECT_EQ(Row(RenderOk(*dataset)), (std::vector<int>{0, 128, 255}));
+  EXPECT_EQ(Row(RenderGreyOk(*dataset)), (std::vector<int>{0, 128, 255}));
 }
 
 TEST(GreyscaleRendering, MultiFrameUsesTheMiddleFrame) {
@@ -170,14 +170,14 @@ TEST(GreyscaleRendering, MultiFrameUsesTheMiddleFrame) {
   spec.frames = 3;
   auto dataset = MakeDataset(spec, {10, 10, 10, 10, 128, 128, 128, 128, 240, 240, 240, 240});
   SetWindow(*dataset, 128, 256);
-  Png png = RenderOk(*dataset);
+  Png png = RenderGreyOk(*dataset);
   EXPECT_EQ(png.pixels, (std::vector<uint8_t>{128, 128, 128, 128}));
 
   // Four frames: index 2.
   spec.frames = 4;
   auto four = MakeDataset(spec, {1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4});
   SetWindow(*four, 128, 256);
-  EXPECT_EQ(RenderOk(*four).pixels, (std::vector<uint8_t>{3, 3, 3, 3}));
+  EXPECT_EQ(RenderGreyOk(*four).pixels, (std::vector<uint8_t>{3, 3, 3, 3}));
 }
 
 }  // namespace

@@ -16,16 +16,16 @@
 namespace pixeldex::thumbnail::testing {
 namespace {
 
-constexpr int kColumns = 600;
-constexpr int kRows = 400;
+constexpr int kJpeg2000Columns = 600;
+constexpr int kJpeg2000Rows = 400;
 
 // 12-bit unsigned samples: a smooth gradient with rings, so that every
 // resolution level carries detail.
 std::vector<int32_t> Rings() {
   std::vector<int32_t> samples;
-  for (int y = 0; y < kRows; ++y) {
-    for (int x = 0; x < kColumns; ++x) {
-      const double r = std::hypot(x - kColumns / 2.0, y - kRows / 2.0);
+  for (int y = 0; y < kJpeg2000Rows; ++y) {
+    for (int x = 0; x < kJpeg2000Columns; ++x) {
+      const double r = std::hypot(x - kJpeg2000Columns / 2.0, y - kJpeg2000Rows / 2.0);
       samples.push_back(static_cast<int32_t>(2048 + 1000 * std::sin(r / 12.0) + x));
     }
   }
@@ -34,8 +34,8 @@ std::vector<int32_t> Rings() {
 
 PixelSpec Grey12() {
   PixelSpec spec;
-  spec.columns = kColumns;
-  spec.rows = kRows;
+  spec.columns = kJpeg2000Columns;
+  spec.rows = kJpeg2000Rows;
   spec.bits_allocated = 16;
   spec.bits_stored = 12;
   spec.high_bit = 11;
@@ -51,7 +51,7 @@ FrameLayout Layout() {
 
 TEST(Jpeg2000Resolution, DecodesTheSmallestLevelThatStillCoversTheRequest) {
   const std::vector<uint8_t> codestream =
-      EncodeJpeg2000(Rings(), kColumns, kRows, 1, 12, false, true, false);
+      EncodeJpeg2000(Rings(), kJpeg2000Columns, kJpeg2000Rows, 1, 12, false, true, false);
   struct Case {
     Size at_least;
     int columns, rows;
@@ -77,7 +77,7 @@ TEST(Jpeg2000Resolution, ACodestreamOfAnotherSizeIsRefusedWhateverIsAsked) {
     big.insert(big.end(), part.begin(), part.end());
   }
   const std::vector<uint8_t> codestream =
-      EncodeJpeg2000(big, 2 * kColumns, 2 * kRows, 1, 12, false, true, false);
+      EncodeJpeg2000(big, 2 * kJpeg2000Columns, 2 * kJpeg2000Rows, 1, 12, false, true, false);
   for (Size at_least : {Size{0, 0}, Size{256, 171}}) {
     Result<RawFrame> frame = DecodeJpeg2000Frame(codestream, Layout(), at_least);
     ASSERT_FALSE(frame.ok());
@@ -95,8 +95,9 @@ TEST(Jpeg2000Resolution, ThumbnailMatchesTheNativeImagesClosely) {
   TempDir dir;
   SaveFile(*native, dir.Path("native.dcm"), EXS_LittleEndianExplicit);
   DcmDataset j2k(*native);
-  PutEncapsulated(j2k, EXS_JPEG2000LosslessOnly,
-                  {EncodeJpeg2000(samples, kColumns, kRows, 1, 12, false, true, false)});
+  PutEncapsulated(
+      j2k, EXS_JPEG2000LosslessOnly,
+      {EncodeJpeg2000(samples, kJpeg2000Columns, kJpeg2000Rows, 1, 12, false, true, false)});
   SaveFile(j2k, dir.Path("j2k.dcm"), EXS_JPEG2000LosslessOnly);
 
   // Mean and largest difference allowed per thumbnail size (measured: 2.0 / 6
