@@ -353,8 +353,11 @@ TEST_F(IndexWriterConflictTest, ABatchIsAppliedInLockOrderAndEachWriteGetsItsOwn
         auto written = writer_->Write(Record(uid, study_of(t) + ".1", study_of(t), "P1"));
         std::lock_guard lock(mutex);
         study_by_uid[uid] = study_of(t);
-        if (written.ok()) pk_by_uid[uid] = written->instance_pk;
-        else ++failures;
+        if (written.ok()) {
+          pk_by_uid[uid] = written->instance_pk;
+        } else {
+          ++failures;
+        }
       }
     });
   }
@@ -367,7 +370,9 @@ TEST_F(IndexWriterConflictTest, ABatchIsAppliedInLockOrderAndEachWriteGetsItsOwn
       const auto& before = transaction[k - 1];
       const auto& after = transaction[k];
       EXPECT_LE(study_by_uid[before], study_by_uid[after]) << before << " before " << after;
-      if (study_by_uid[before] == study_by_uid[after]) EXPECT_LT(before, after);
+      if (study_by_uid[before] == study_by_uid[after]) {
+        EXPECT_LT(before, after);
+      }
     }
   }
   EXPECT_GT(shared, 0u) << "no transaction held two writes: nothing was ordered";
