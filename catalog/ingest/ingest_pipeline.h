@@ -49,9 +49,10 @@ struct IngestRequest {
   // duplicate_in_layout). Files are never deleted for it.
   bool in_place = false;
   // The file's SHA-256 (lowercase hex) when the caller has just computed it
-  // (a file cataloged in place, a C-STORE data set hashed as it was
-  // written), so that the file is not read again to hash it; empty
-  // otherwise. It is recorded as the file's hash unchecked.
+  // (a file cataloged in place, a STOW-RS part hashed as it was written),
+  // so that the file is not read again to hash it; empty otherwise (a
+  // C-STORE data set: the file worker hashes it beside the parse, off the
+  // association's receive path). It is recorded as the file's hash unchecked.
   std::string sha256;
   // From the C-STORE request; empty for imports (then not checked).
   std::string expected_sop_class_uid;

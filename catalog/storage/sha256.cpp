@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdint>
+#include <memory>
 
 namespace pixeldex::storage {
 namespace {
@@ -21,17 +21,14 @@ std::string ToHex(const unsigned char* digest, unsigned int len) {
   return out;
 }
 
-// Feeds the file's bytes into `hasher` until its end or `limit` bytes;
-// returns how many, or the read error.
-Result<size_t> HashFrom(const std::string& path, size_t limit, Sha256Hasher& hasher) {
+// Feeds the file's bytes into `hasher` to its end; IoError if it cannot be read.
+Status HashFrom(const std::string& path, Sha256Hasher& hasher) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::FromErrno(errno, "cannot open " + path);
   constexpr size_t kBufferSize = 1 << 17;
   const std::unique_ptr<char[]> buffer(new char[kBufferSize]);  // not zeroed: read() fills it
-  size_t total = 0;
-  while (total < limit) {
-    const size_t want = limit - total < kBufferSize ? limit - total : kBufferSize;
-    const ssize_t n = ::read(fd, buffer.get(), want);
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.get(), kBufferSize);
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
@@ -40,10 +37,9 @@ Result<size_t> HashFrom(const std::string& path, size_t limit, Sha256Hasher& has
     }
     if (n == 0) break;
     hasher.Update(buffer.get(), static_cast<size_t>(n));
-    total += static_cast<size_t>(n);
   }
   ::close(fd);
-  return total;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -74,19 +70,8 @@ std::string Sha256Hex(std::string_view bytes) {
 
 Result<std::string> Sha256OfFile(const std::string& path) {
   Sha256Hasher hasher;
-  auto read = HashFrom(path, SIZE_MAX, hasher);
-  if (!read.ok()) return read.status();
+  PIXELDEX_RETURN_IF_ERROR(HashFrom(path, hasher));
   return hasher.HexDigest();
-}
-
-Status HashFileHead(const std::string& path, size_t length, Sha256Hasher& hasher) {
-  auto read = HashFrom(path, length, hasher);
-  if (!read.ok()) return read.status();
-  if (*read != length) {
-    return Status::IoError(path + " holds " + std::to_string(*read) + " bytes, fewer than " +
-                           std::to_string(length));
-  }
-  return Status::Ok();
 }
 
 }  // namespace pixeldex::storage

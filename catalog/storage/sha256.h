@@ -1,7 +1,7 @@
 #pragma once
 // SHA-256 of bytes or of a whole file, as lowercase hex. The file's content
 // hash is stored in the index so that `pixeldex check` can verify files.
-// Sha256Hasher hashes bytes as they come (a received file while it is
+// Sha256Hasher hashes bytes as they come (a STOW-RS part while it is
 // written), so that they need not be read back; one thread at a time.
 
 #include <cstddef>
@@ -33,8 +33,5 @@ class Sha256Hasher {
 std::string Sha256Hex(std::string_view bytes);
 // Reads the file sequentially; IoError if it cannot be read.
 Result<std::string> Sha256OfFile(const std::string& path);
-// Feeds the first `length` bytes of the file into `hasher`; IoError if it
-// cannot be read or is shorter.
-Status HashFileHead(const std::string& path, size_t length, Sha256Hasher& hasher);
 
 }  // namespace pixeldex::storage

@@ -3,8 +3,7 @@
 // finds them (stow_service.h). Each part's content goes, as it arrives,
 // straight into a fresh file in the store's incoming directory (where a
 // C-STORE data set is received), written once, its SHA-256 taken while it
-// is written, as C-STORE does (hashing_output_stream.h), so the pipeline
-// reads it neither to copy nor to hash it. Once the part's delimiter is
+// is written, so the pipeline reads it neither to copy nor to hash it. Once the part's delimiter is
 // seen the file goes through the same ingest pipeline as a C-STORE
 // (CountedIngest: validation, the File Meta Information's SOP Class and
 // Instance UIDs checked against the data set, storage.duplicates,

@@ -41,10 +41,9 @@ void StoreService::ReceiveFailed(const std::string& reason) {
   RecordStoreFailure(context_, request_.sop_instance_uid, request_.calling_aet, 0, what);
 }
 
-StoreAnswer StoreService::Ingest(storage::IncomingFile incoming, std::string sha256) {
+StoreAnswer StoreService::Ingest(storage::IncomingFile incoming) {
   ingest::IngestRequest ingest_request;
   ingest_request.incoming_path = std::move(incoming).Release();
-  ingest_request.sha256 = std::move(sha256);
   ingest_request.expected_sop_class_uid = request_.sop_class_uid;
   ingest_request.expected_sop_instance_uid = request_.sop_instance_uid;
   ingest_request.provenance.source = ProvenanceSource::kNetwork;

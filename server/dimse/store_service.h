@@ -65,10 +65,9 @@ class StoreService {
   void ReceiveFailed(const std::string& reason);
   // Catalogs the received file (handed to the ingest pipeline, which moves
   // it into the layout or removes it) and answers 0000 once it and its rows
-  // are durable, else the failure's status from the table. `sha256`: the
-  // file's SHA-256 (lowercase hex), taken while it was written
-  // (HashingOutputStream), or empty to have the pipeline hash the file.
-  StoreAnswer Ingest(storage::IncomingFile incoming, std::string sha256);
+  // are durable, else the failure's status from the table. The pipeline
+  // hashes the file on its file worker, beside the parse (ingest_pipeline.h).
+  StoreAnswer Ingest(storage::IncomingFile incoming);
 
  private:
   StoreAnswer Fail(Uint16 status, const std::string& reason);

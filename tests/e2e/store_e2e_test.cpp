@@ -34,9 +34,8 @@ TEST_F(StoreE2eTest, StoredFileKeepsTheSentBytesInThePredictableLayout) {
   EXPECT_TRUE(std::filesystem::is_empty(StoragePath(".incoming")));
 }
 
-// The SHA-256 is taken while the data set is written (header read back,
-// data set hashed as its PDVs arrive): it must be the stored file's, for a
-// data set that spans many PDUs too.
+// The SHA-256 recorded must be the stored file's, for a data set that spans
+// many PDUs too.
 TEST_F(StoreE2eTest, RecordedHashIsTheStoredFilesHash) {
   TestInstance small;
   small.sop_instance_uid = UniqueUid("3.");

@@ -10,6 +10,7 @@
 
 #include <fstream>
 
+#include "catalog/storage/sha256.h"
 #include "tests/server/server_context_fixture.h"
 
 namespace pixeldex::server {
@@ -30,7 +31,7 @@ class StoreServiceTest : public testing::ServerContextFixture {
   // its file.
   StoreAnswer Store(const TestInstance& t) {
     StoreService service(context(), stats_, FactsFor(t));
-    return service.Ingest(Incoming(t), /*sha256=*/"");
+    return service.Ingest(Incoming(t));
   }
   AssociationStats stats_;
 };
@@ -53,23 +54,17 @@ TEST_F(StoreServiceTest, AnswersSuccessOnceStoredAndCountsIt) {
   EXPECT_EQ(IncomingFiles(), 0u);
 }
 
-TEST_F(StoreServiceTest, HashTakenOnArrivalIsRecordedAndTheFileIsNotHashedAgain) {
+TEST_F(StoreServiceTest, RecordsTheStoredFilesHash) {
   TestInstance t;
   t.sop_instance_uid = testing::UniqueUid("3.");
-  StoreService service(context(), stats_, FactsFor(t));
-  // Not the file's hash: what is recorded shows which one was used.
-  const std::string on_arrival(64, 'a');
-  ASSERT_EQ(service.Ingest(Incoming(t), on_arrival).status, STATUS_Success);
+  ASSERT_EQ(Store(t).status, STATUS_Success);
+  const std::string path = probe_.Scalar("SELECT path FROM instances WHERE sop_instance_uid = ?",
+                                         {t.sop_instance_uid});
+  auto on_disk = storage::Sha256OfFile(store_.layout().FileOf(path).string());
+  ASSERT_TRUE(on_disk.ok()) << on_disk.status().ToString();
   EXPECT_EQ(probe_.Scalar("SELECT sha256 FROM instances WHERE sop_instance_uid = ?",
                           {t.sop_instance_uid}),
-            on_arrival);
-  // Without one, the pipeline hashes the file.
-  TestInstance other;
-  other.sop_instance_uid = testing::UniqueUid("3.");
-  ASSERT_EQ(Store(other).status, STATUS_Success);
-  EXPECT_EQ(probe_.Scalar("SELECT length(sha256) FROM instances WHERE sop_instance_uid = ?",
-                          {other.sop_instance_uid}),
-            "64");
+            *on_disk);
 }
 
 TEST_F(StoreServiceTest, DuplicateUnderRejectIsAnswered0111AndRecorded) {
@@ -110,7 +105,7 @@ TEST_F(StoreServiceTest, DataSetThatIsNotTheAnnouncedInstanceIsA900) {
   StoreRequestFacts facts = FactsFor(t);
   facts.sop_instance_uid = testing::UniqueUid("3.");  // the request names another instance
   StoreService service(context(), stats_, facts);
-  const StoreAnswer answer = service.Ingest(Incoming(t), /*sha256=*/"");
+  const StoreAnswer answer = service.Ingest(Incoming(t));
   EXPECT_EQ(answer.status, STATUS_STORE_Error_DataSetDoesNotMatchSOPClass);  // PS3.4 B.2.3
   EXPECT_EQ(stats_.store_failures, 1);
   EXPECT_EQ(Events("store_failed"), 1);
@@ -123,7 +118,7 @@ TEST_F(StoreServiceTest, BytesThatAreNotADataSetAreNotStored) {
   std::ofstream(incoming.path()) << "not a DICOM file";
   TestInstance t;
   StoreService service(context(), stats_, FactsFor(t));
-  const StoreAnswer answer = service.Ingest(std::move(incoming), /*sha256=*/"");
+  const StoreAnswer answer = service.Ingest(std::move(incoming));
   EXPECT_NE(answer.status, STATUS_Success);
   EXPECT_FALSE(answer.comment.empty());
   EXPECT_EQ(stats_.store_failures, 1);

@@ -99,19 +99,6 @@ TEST(Sha256Test, BytesHashedInPiecesHashLikeTheWhole) {
   EXPECT_EQ(hasher.HexDigest(), Sha256Hex("abc"));
 }
 
-TEST(Sha256Test, FileHeadThenTheRestHashesTheFile) {
-  pixeldex::testing::TempDir dir;
-  std::ofstream(dir / "f") << "header|data set";
-  Sha256Hasher hasher;
-  ASSERT_TRUE(HashFileHead(dir / "f", 6, hasher).ok());
-  hasher.Update("|data set", 9);
-  EXPECT_EQ(hasher.HexDigest(), *Sha256OfFile(dir / "f"));
-  Sha256Hasher other;
-  const Status short_file = HashFileHead(dir / "f", 100, other);
-  EXPECT_EQ(short_file.code(), Status::Code::kIoError) << short_file.ToString();
-  EXPECT_FALSE(HashFileHead(dir / "missing", 1, other).ok());
-}
-
 class FileStoreTest : public ::testing::Test {
  protected:
   // The pipeline's order: fsync the incoming file, then commit it.
