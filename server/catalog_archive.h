@@ -7,14 +7,13 @@
 // schema is created or migrated here (catalog/index/postgres); on
 // PostgreSQL C-FIND, QIDO-RS, C-GET/C-MOVE and the web page read through
 // OpenFindReader, and what still reads the index through SQLite refuses a
-// PostgreSQL one
-// (sqlite_db.h, Db::Open). `serve` opens it as the owner of the incoming
-// directory: files an earlier run left incomplete are removed and old
-// history is pruned. The commands that write beside a running server
-// (import, reindex, delete, protect, recycle) open it alongside: incoming is
-// only created, since a running server may be receiving into it. The parts are owned here
-// and live as long as the archive; they are thread-safe as their own
-// headers say.
+// PostgreSQL one (sqlite_db.h, Db::Open). `serve` opens it as the owner of
+// the incoming directory: files an earlier run left incomplete are removed
+// and old history is pruned. The commands that write beside a running
+// server (import, reindex, delete, protect, recycle) open it alongside:
+// incoming is only created, since a running server may be receiving into
+// it. The parts are owned here and live as long as the archive; they are
+// thread-safe as their own headers say.
 
 #include <memory>
 #include <optional>
