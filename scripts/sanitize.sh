@@ -59,8 +59,11 @@ status=0
 # processes, so at -j$(nproc) the cores sat partly idle (README, "Tests":
 # 390 s wall at -j2, cores 81 % busy; 320 s at -j3, 93 %). Tests whose
 # assertions involve throughput are RUN_SERIAL and still run alone.
+jobs=$(( $(nproc) + 1 ))
+# The TSan stage's tests are the concurrency-heavy ones: as many as cores.
+[ "$kind" = thread ] && jobs=$(nproc)
 stage "$kind-tests" ctest --test-dir "$dir" -L "$labels" --output-on-failure \
-  -j"$(( $(nproc) + 1 ))" --timeout 900 || status=$?
+  -j"$jobs" --timeout 900 || status=$?
 if [ -n "$(ls -A "$reports")" ]; then
   echo "sanitizer reports ($kind):" >&2
   for f in "$reports"/*; do

@@ -63,8 +63,13 @@ struct IndexWriterStats {
 
 class IndexWriter {
  public:
-  // Transactions a job that keeps losing conflicts is tried in.
-  static constexpr int kConflictAttempts = 3;
+  // Transactions a job that keeps losing conflicts is tried in. A replacing
+  // store deletes its old rows (and so locks their study) before it upserts
+  // the patient, outside the batch's lock order (lock_order.h), and
+  // PostgreSQL takes deadlock_timeout (1 s) to break each such deadlock: a
+  // store beside another node's long run of batches lost three in a row
+  // (pg_two_nodes_e2e_test under TSan), so it gets six.
+  static constexpr int kConflictAttempts = 6;
 
   // Opens or creates the SQLite index file, migrating its schema.
   static Result<std::unique_ptr<IndexWriter>> Open(const std::string& path,
