@@ -127,7 +127,8 @@ Result<FileResult> FileImporter::Copied(const std::string& path) {
   auto held = ReadFileUpTo(path, kHeldFileBytes, held_bytes_);
   if (!held.ok()) return held.status();
   const std::string_view bytes(held_bytes_.data(), *held ? held_bytes_.size() : 0);
-  auto sha256 = *held ? Result<std::string>(storage::Sha256Hex(bytes)) : storage::Sha256OfFile(path);
+  auto sha256 =
+      *held ? Result<std::string>(storage::Sha256Hex(bytes)) : storage::Sha256OfFile(path);
   if (!sha256.ok()) return sha256.status();
   if (context_.known_contents.Contains(*sha256)) return FileResult::kUnchanged;
   storage::IncomingFile incoming = storage::NewIncomingFile(context_.store);  // removed if the copy fails
