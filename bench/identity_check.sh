@@ -19,9 +19,8 @@ while (($#)); do
     *) echo "usage: $0 BUILD_A BUILD_B [--files N] [--work DIR]" >&2; exit 2 ;;
   esac
 done
+for build in "$a" "$b"; do bench_require_built "$build" "$build/pixeldex"; done
 bench_require_built build build/bench/make_corpus
-bench_require_built "$a" "$a/pixeldex"
-bench_require_built "$b" "$b/pixeldex"
 [[ -n $work ]] || work=$(mktemp -d)
 rm -rf "$work/src" && mkdir -p "$work/src"
 build/bench/make_corpus --out "$work/src/big" --files "$files" --size 512 >/dev/null
