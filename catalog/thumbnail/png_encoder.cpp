@@ -63,7 +63,7 @@ using Compressor = std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_f
 // fastest level compresses thumbnails 1.2-3x faster than zlib's level 1 (Z_RLE
 // or default strategy) and to a similar or smaller size (bench/README.md).
 // One compressor per thread, kept while the thread lives (an association's,
-// an import worker's): allocating one cost a third as much as compressing a
+// an import worker's): allocating one cost a quarter as much as compressing a
 // 64x64 thumbnail with it; its output depends on the input alone.
 bool CompressZlib(const std::vector<uint8_t>& filtered, std::string& out) {
   thread_local Compressor compressor(nullptr, &libdeflate_free_compressor);
