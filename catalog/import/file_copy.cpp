@@ -1,9 +1,12 @@
 #include "catalog/import/file_copy.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <vector>
 
 namespace pixeldex::import {
@@ -86,6 +89,28 @@ Status CopyFileContents(const std::string& from, const std::string& to) {
 
 Status WriteFileContents(const std::string& to, std::string_view bytes) {
   return CreateFilled(to, [&](int out) { return WriteAll(out, bytes.data(), bytes.size(), to); });
+}
+
+Result<bool> ReadFileUpTo(const std::string& from, size_t limit, std::vector<char>& bytes) {
+  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (in.get() < 0) return Status::FromErrno(errno, "cannot open " + from);
+  struct stat st {};
+  if (::fstat(in.get(), &st) != 0) return Status::FromErrno(errno, "cannot stat " + from);
+  if (static_cast<uint64_t>(st.st_size) > limit) return false;
+  // One byte more than the size: a file that grew since fstat is seen to.
+  bytes.resize(std::min(static_cast<size_t>(st.st_size) + 1, limit + 1));
+  size_t size = 0;
+  for (;;) {
+    const ssize_t n = ::read(in.get(), bytes.data() + size, bytes.size() - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::FromErrno(errno, "cannot read " + from);
+    if (n == 0) break;
+    size += static_cast<size_t>(n);
+    if (size > limit) return false;
+    if (size == bytes.size()) bytes.resize(std::min(bytes.size() * 2, limit + 1));
+  }
+  bytes.resize(size);
+  return true;
 }
 
 }  // namespace pixeldex::import

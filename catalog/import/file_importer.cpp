@@ -120,14 +120,25 @@ Result<FileResult> FileImporter::Copied(const std::string& path) {
   // bytes, then a hole of zeros) would be read whole and written densely
   // into .incoming, only for ingest to refuse the copy.
   PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(path));
-  auto sha256 = storage::Sha256OfFile(path);
+  // A file of up to kHeldFileBytes is read once: hashed, then written from
+  // memory, so its hash is that of the very bytes stored and the pipeline
+  // need not read the copy back to hash it again. A larger one is hashed,
+  // copied, and its copy hashed by the pipeline.
+  auto held = ReadFileUpTo(path, kHeldFileBytes, held_bytes_);
+  if (!held.ok()) return held.status();
+  const std::string_view bytes(held_bytes_.data(), *held ? held_bytes_.size() : 0);
+  auto sha256 =
+      *held ? Result<std::string>(storage::Sha256Hex(bytes)) : storage::Sha256OfFile(path);
   if (!sha256.ok()) return sha256.status();
   if (context_.known_contents.Contains(*sha256)) return FileResult::kUnchanged;
   storage::IncomingFile incoming = storage::NewIncomingFile(context_.store);  // removed if the copy fails
-  PIXELDEX_RETURN_IF_ERROR(CopyFileContents(path, incoming.path()));
+  PIXELDEX_RETURN_IF_ERROR(*held ? WriteFileContents(incoming.path(), bytes)
+                                 : CopyFileContents(path, incoming.path()));
   // From here the pipeline owns (and on failure removes) the incoming copy.
-  auto result =
-      Ingest(RequestFor(std::move(incoming).Release(), /*in_place=*/false, context_.source), path);
+  ingest::IngestRequest request =
+      RequestFor(std::move(incoming).Release(), /*in_place=*/false, context_.source);
+  if (*held) request.sha256 = *sha256;
+  auto result = Ingest(request, path);
   if (result.ok() && *result != FileResult::kDuplicateKept) {
     context_.known_contents.Insert(*sha256);
   }

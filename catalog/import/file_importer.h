@@ -21,6 +21,9 @@
 //                    the file as it is now
 //   4. ingest        copying: copy into the store's incoming directory, then
 //                    IngestPipeline::Ingest (which moves it into the layout);
+//                    a file of up to kHeldFileBytes is read once, its hash
+//                    taken in memory and handed to the pipeline with the
+//                    copy written from the same bytes;
 //                    in place: Ingest with in_place = true and the source path
 // and records the result in the tally. Never throws; a failure is a result.
 // One FileImporter per worker thread (it owns a read connection); the
@@ -28,6 +31,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "catalog/import/catalog_lookup.h"
 #include "catalog/import/content_hash_set.h"
@@ -59,6 +63,10 @@ struct ImportContext {
 
 class FileImporter {
  public:
+  // Largest source file a copying import reads whole into memory (one such
+  // buffer per worker, kept across files).
+  static constexpr size_t kHeldFileBytes = size_t{64} << 20;
+
   FileImporter(const ImportContext& context, CatalogLookup lookup)
       : context_(context), lookup_(std::move(lookup)) {}
 
@@ -75,6 +83,7 @@ class FileImporter {
 
   const ImportContext& context_;
   CatalogLookup lookup_;
+  std::vector<char> held_bytes_;  // the source file being copied, when held
 };
 
 }  // namespace pixeldex::import

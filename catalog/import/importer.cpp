@@ -1,5 +1,6 @@
 #include "catalog/import/importer.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -67,7 +68,8 @@ Importer::Importer(ingest::IngestPipeline& pipeline, storage::FileStore& store,
 
 int Importer::Jobs() const {
   if (options_.jobs > 0) return options_.jobs;
-  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int hardware = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  return std::min(kMaxDefaultImportJobs, kImportJobsPerHardwareThread * hardware);
 }
 
 Result<ImportSummary> Importer::Run(const std::vector<std::string>& roots) {

@@ -5,10 +5,12 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "catalog/common/attribute_table.h"
 #include "catalog/metadata/dataset_text.h"
@@ -18,16 +20,48 @@
 namespace pixeldex::metadata {
 namespace {
 
-std::string GetString(DcmItem& item, const DcmTagKey& tag) {
+// The data set's own elements (not those of its sequences) by tag, found in
+// one walk: DcmItem::findAndGet* walks the element list from its start for
+// every tag, once per typed attribute.
+class TopLevelElements {
+ public:
+  explicit TopLevelElements(DcmItem& item) {
+    for (DcmObject* obj = item.nextInContainer(nullptr); obj != nullptr;
+         obj = item.nextInContainer(obj)) {
+      elements_.push_back(static_cast<DcmElement*>(obj));
+    }
+    std::stable_sort(elements_.begin(), elements_.end(), [](DcmElement* a, DcmElement* b) {
+      return a->getTag() < b->getTag();
+    });
+  }
+  // The element of `tag`, as DcmItem::findAndGetElement finds it; null
+  // when absent.
+  DcmElement* Find(const DcmTagKey& tag) const {
+    auto it = std::lower_bound(
+        elements_.begin(), elements_.end(), tag,
+        [](DcmElement* e, const DcmTagKey& key) { return e->getTag() < key; });
+    return it != elements_.end() && (*it)->getTag() == tag ? *it : nullptr;
+  }
+
+ private:
+  std::vector<DcmElement*> elements_;
+};
+
+// What DcmItem::findAndGetOFStringArray gives: the whole (possibly
+// multi-valued) value, without trailing padding.
+std::string GetString(DcmElement* element) {
   OFString value;
-  // The whole (possibly multi-valued) value, without trailing padding.
-  if (item.findAndGetOFStringArray(tag, value).bad()) return {};
+  if (element == nullptr || element->getOFStringArray(value).bad()) return {};
   return std::string(value.c_str(), value.length());
+}
+std::string GetString(DcmItem& item, const DcmTagKey& tag) {
+  DcmElement* element = nullptr;
+  return item.findAndGetElement(tag, element).good() ? GetString(element) : std::string();
 }
 
 // IS values are text; a malformed one yields no value rather than an error.
-std::optional<int64_t> GetInteger(DcmItem& item, const DcmTagKey& tag) {
-  std::string text = GetString(item, tag);
+std::optional<int64_t> GetInteger(DcmElement* element) {
+  std::string text = GetString(element);
   const size_t begin = text.find_first_not_of(' ');
   if (begin == std::string::npos) return std::nullopt;
   const char* first = text.data() + begin;
@@ -40,9 +74,9 @@ std::optional<int64_t> GetInteger(DcmItem& item, const DcmTagKey& tag) {
 }
 
 // US values (Rows, Columns) are binary.
-std::optional<int64_t> GetUnsigned16(DcmItem& item, const DcmTagKey& tag) {
+std::optional<int64_t> GetUnsigned16(DcmElement* element) {
   Uint16 value = 0;
-  if (item.findAndGetUint16(tag, value).bad()) return std::nullopt;
+  if (element == nullptr || element->getUint16(value).bad()) return std::nullopt;
   return value;
 }
 
@@ -59,15 +93,16 @@ Result<ExtractedMetadata> ExtractMetadata(DcmFileFormat& file) {
   out.warning = text.Describe();
 
   // The typed attributes of the four levels (attribute_table.h).
+  const TopLevelElements elements(ds);
   for (const TypedAttribute& attribute : TypedAttributes()) {
-    const DcmTagKey tag(attribute.group, attribute.element);
+    DcmElement* element = elements.Find(DcmTagKey(attribute.group, attribute.element));
     VisitField(attribute, out, [&](auto& value) {
       if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>) {
-        value = GetString(ds, tag);
+        value = GetString(element);
       } else if (std::string_view(attribute.vr) == "US") {
-        value = GetUnsigned16(ds, tag);
+        value = GetUnsigned16(element);
       } else {
-        value = GetInteger(ds, tag);
+        value = GetInteger(element);
       }
     });
   }

@@ -44,6 +44,24 @@ class RoundedDivider {
     const int64_t quotient = shift_ >= 0 ? magnitude >> shift_ : magnitude / divisor_;
     return sum >= 0 ? quotient : -quotient;
   }
+  // out[i] = (*this)(sums[i]) for n sums, without a branch per sum when the
+  // divisor is a power of two, so that the loop vectorises: the sign is
+  // taken off and put back with the sum's sign mask (x ^ m) - m. The sums
+  // must not be Sum's minimum (a block's sum never is).
+  template <typename Sum, typename V>
+  void Divide(const Sum* sums, V* out, size_t n) const {
+    if (shift_ < 0) {
+      for (size_t i = 0; i < n; ++i) out[i] = static_cast<V>((*this)(sums[i]));
+      return;
+    }
+    const Sum half = static_cast<Sum>(half_);
+    const int shift = shift_;
+    for (size_t i = 0; i < n; ++i) {
+      const Sum sign = sums[i] >> (sizeof(Sum) * 8 - 1);  // 0 or -1
+      const Sum quotient = (((sums[i] ^ sign) - sign) + half) >> shift;
+      out[i] = static_cast<V>((quotient ^ sign) - sign);
+    }
+  }
 
  private:
   int64_t divisor_;
@@ -61,21 +79,22 @@ void AverageWholeBlocks(int width, int height, int channels, Size target, const 
   const int fx = width / target.width, fy = height / target.height;
   const RoundedDivider mean(int64_t{fx} * fy);
   std::vector<Sum> column_sums(stride);
+  std::vector<Sum> block_sums(target_stride);
   for (int t = 0; t < target.height; ++t) {
     std::fill(column_sums.begin(), column_sums.end(), Sum{0});
     for (int i = 0; i < fy; ++i) {
       const size_t row = (static_cast<size_t>(t) * fy + i) * stride;
       for (size_t v = 0; v < stride; ++v) column_sums[v] += static_cast<Sum>(read(row + v));
     }
-    V* line = out + t * target_stride;
     for (int x = 0; x < target.width; ++x) {
       for (int c = 0; c < channels; ++c) {
         const Sum* sums = column_sums.data() + static_cast<size_t>(x) * fx * channels + c;
         Sum sum = 0;
         for (int i = 0; i < fx; ++i) sum += sums[i * channels];
-        line[x * channels + c] = static_cast<V>(mean(sum));
+        block_sums[static_cast<size_t>(x) * channels + c] = sum;
       }
     }
+    mean.Divide(block_sums.data(), out + t * target_stride, target_stride);
   }
 }
 
@@ -129,8 +148,9 @@ std::vector<V> AverageByArea(int width, int height, int channels, Size target,
   } else if (width % target.width != 0 || height % target.height != 0) {
     AverageWeighted(width, height, channels, target, read, out.data());
   } else if (const int64_t area = int64_t{width / target.width} * (height / target.height);
-             value_bound <= INT32_MAX / area) {
-    // 32-bit sums vectorise twice as wide as 64-bit ones.
+             value_bound <= (INT32_MAX - area) / area) {
+    // 32-bit sums vectorise twice as wide as 64-bit ones (a block's sum plus
+    // half the area, RoundedDivider's rounding, fits).
     AverageWholeBlocks<int32_t>(width, height, channels, target, read, out.data());
   } else {
     AverageWholeBlocks<int64_t>(width, height, channels, target, read, out.data());

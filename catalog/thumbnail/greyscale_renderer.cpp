@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "catalog/thumbnail/monotone_table.h"
 #include "catalog/thumbnail/stored_value.h"
 
 namespace pixeldex::thumbnail {
@@ -94,6 +95,16 @@ class GreyMapper {
   }
   bool RangeIsFlat() const { return !(max_ > min_); }
 
+  // Display() never rises after falling or falls after rising as the stored
+  // value grows: rescale, a linear window or the min/max range, clamping,
+  // inversion and rounding each keep order (IEEE arithmetic rounds
+  // monotonically). A Modality or VOI LUT need not; a sigmoid goes through
+  // exp(), which is not promised monotone to the last bit.
+  bool IsMonotone() const {
+    if (params_.modality_lut || params_.voi_lut) return false;
+    return !params_.window || params_.window->function != VoiFunction::kSigmoid;
+  }
+
   uint8_t Display(int64_t stored) const {
     const double m = Modality(stored);
     double v;
@@ -160,7 +171,12 @@ void RenderValues(const std::vector<V>& values, const StoredValueDecoder& decode
   if (span <= (int64_t{1} << 20)) {
     // One evaluation per distinct stored value, then a table lookup per pixel.
     std::vector<uint8_t> table(static_cast<size_t>(span));
-    for (int64_t s = lo; s <= hi; ++s) table[static_cast<size_t>(s - lo)] = mapper.Display(s);
+    if (mapper.IsMonotone()) {
+      FillMonotoneTable(lo, table.size(), [&](int64_t s) { return mapper.Display(s); },
+                        table.data());
+    } else {
+      for (int64_t s = lo; s <= hi; ++s) table[static_cast<size_t>(s - lo)] = mapper.Display(s);
+    }
     LookUp(values, lo, table, out);
   } else {
     for (size_t i = 0; i < values.size(); ++i) out[i] = mapper.Display(values[i]);

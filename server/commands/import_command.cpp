@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
 #include "server/cli/command_line.h"
@@ -99,7 +101,9 @@ int RunImport(int argc, char** argv) {
   SettingsOptions settings_options;
   settings_options.AddTo(parser);
   import::ImportOptions options;
-  parser.Option("--jobs", "N", "worker threads (default: one per hardware thread)",
+  parser.Option("--jobs", "N",
+                fmt::format("worker threads (default: {} per hardware thread, at most {})",
+                            import::kImportJobsPerHardwareThread, import::kMaxDefaultImportJobs),
                 [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
   parser.Flag("--in-place", "catalog files where they are; record their paths, copy nothing",
               [&] {

@@ -1,5 +1,6 @@
 // CopyFileContents: exact bytes, never over an existing file, nothing left
-// behind by a failure.
+// behind by a failure. ReadFileUpTo: a file's every byte, or false past the
+// limit.
 
 #include "catalog/import/file_copy.h"
 
@@ -7,6 +8,8 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "tests/import/import_corpus.h"
 #include "tests/support/dicom_factory.h"
@@ -60,6 +63,38 @@ TEST(FileCopyTest, NeverOverwritesAndLeavesNothingOnFailure) {
   EXPECT_FALSE(missing.ok());
   EXPECT_NE(missing.message().find("missing"), std::string::npos) << missing.ToString();
   EXPECT_FALSE(fs::exists(dir / "to"));
+}
+
+TEST(FileCopyTest, ReadsAFileUpToTheLimitWholeIntoAReusedBuffer) {
+  TempDir dir;
+  std::string bytes(300 * 1024 + 5, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 17 % 253);
+  WriteBytes(dir / "from", bytes);
+  WriteBytes(dir / "short", "abc");
+  std::vector<char> buffer(1024 * 1024, 'x');  // longer than the file: cut to it
+  auto held = ReadFileUpTo(dir / "from", bytes.size(), buffer);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_TRUE(*held);
+  EXPECT_EQ(std::string(buffer.begin(), buffer.end()), bytes);
+  held = ReadFileUpTo(dir / "short", bytes.size(), buffer);
+  ASSERT_TRUE(held.ok() && *held);
+  EXPECT_EQ(std::string(buffer.begin(), buffer.end()), "abc");
+}
+
+TEST(FileCopyTest, ReadsNothingOfAFileOverTheLimitAndNamesAMissingOne) {
+  TempDir dir;
+  WriteBytes(dir / "from", std::string(4097, 'a'));
+  std::vector<char> buffer;
+  auto held = ReadFileUpTo(dir / "from", 4096, buffer);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  EXPECT_FALSE(*held);
+  held = ReadFileUpTo(dir / "from", 4097, buffer);
+  ASSERT_TRUE(held.ok() && *held);
+  EXPECT_EQ(buffer.size(), 4097u);
+
+  held = ReadFileUpTo(dir / "missing", 4096, buffer);
+  ASSERT_FALSE(held.ok());
+  EXPECT_NE(held.status().message().find("missing"), std::string::npos);
 }
 
 }  // namespace

@@ -46,6 +46,35 @@ TEST(AverageByArea, OtherRatiosWeighPartlyCoveredSamples) {
             (std::vector<int32_t>{-30, -170}));
 }
 
+TEST(AverageByArea, DividingManySumsAtOnceMatchesOneByOne) {
+  // RoundedDivider::Divide (branch-free, for the block means) against
+  // operator() (the definition), over signs, halves and the 32-bit limit.
+  std::vector<int32_t> sums32;
+  std::vector<int64_t> sums64;
+  uint64_t state = 12345;
+  for (int i = 0; i < 4000; ++i) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    sums32.push_back(static_cast<int32_t>(state >> 33) - (1 << 30));
+    sums64.push_back(static_cast<int64_t>(state >> 8) - (int64_t{1} << 55));
+  }
+  for (int32_t edge :
+       {0, 1, -1, 2, -2, 3, -3, 7, -7, 8, -8, 9, -9, INT32_MAX - 64, -(INT32_MAX - 64)}) {
+    sums32.push_back(edge);
+    sums64.push_back(edge);
+  }
+  for (int64_t divisor : {1, 2, 3, 4, 16, 64}) {
+    const RoundedDivider mean(divisor);
+    std::vector<int32_t> out32(sums32.size());
+    mean.Divide(sums32.data(), out32.data(), sums32.size());
+    std::vector<int64_t> out64(sums64.size());
+    mean.Divide(sums64.data(), out64.data(), sums64.size());
+    for (size_t i = 0; i < sums32.size(); ++i) {
+      ASSERT_EQ(out32[i], mean(sums32[i])) << sums32[i] << " / " << divisor;
+      ASSERT_EQ(out64[i], mean(sums64[i])) << sums64[i] << " / " << divisor;
+    }
+  }
+}
+
 TEST(AverageByArea, EqualSizesCopy) {
   const std::vector<int32_t> values = {5, -7, 9, 11};
   EXPECT_EQ(Average<int32_t>(values, 2, 2, {2, 2}, 11), values);
