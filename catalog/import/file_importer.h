@@ -64,8 +64,10 @@ struct ImportContext {
 class FileImporter {
  public:
   // Largest source file a copying import reads whole into memory (one such
-  // buffer per worker, kept across files).
-  static constexpr size_t kHeldFileBytes = size_t{64} << 20;
+  // buffer per worker, kept across files: with up to 64 workers, at most
+  // 512 MiB in all; CT and MR images are far smaller, and a larger file,
+  // e.g. a multi-frame one, is copied and hashed as before).
+  static constexpr size_t kHeldFileBytes = size_t{8} << 20;
 
   FileImporter(const ImportContext& context, CatalogLookup lookup)
       : context_(context), lookup_(std::move(lookup)) {}
