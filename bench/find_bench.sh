@@ -20,7 +20,7 @@
 #    (find_sql_bench: EXPLAIN QUERY PLAN, then latency per query);
 # 3. starts `pixeldex serve --port 0` on that index, reads the port from its
 #    "listening on" line, checks that each client of --clients other than
-#    dcmscu (find_peers.h: dcmscu, finduser, light) sees the same matches and
+#    dcmscu (find_peers.h: dcmscu, finduser, dimse, light) sees the same matches and
 #    final status as DcmSCU for every sample, then times the same shapes
 #    over one association per shape and client with find_client (the
 #    clients alternating shape by shape; per-query median/p99, the client's

@@ -9,8 +9,8 @@
 // Usage: find_client --port P --instances N [--host H (127.0.0.1)]
 //                    [--aec AET (PIXELDEX)] [--repeat R (1000)] [--shapes a,b]
 //                    [--header 0|1] [--fresh-associations 0|1]
-//                    [--client dcmscu|finduser|light (dcmscu)]
-//                    [--verify-with dcmscu|finduser|light]
+//                    [--client dcmscu|finduser|dimse|light (dcmscu)]
+//                    [--verify-with dcmscu|finduser|dimse|light]
 // --fresh-associations 1: a new association for every query (as findscu and
 // many PACS do), each query still timed from its C-FIND-RQ on; this includes
 // what the server does at an association's first C-FIND (its index reader).
@@ -41,7 +41,7 @@ int Usage() {
   std::fprintf(stderr,
                "usage: find_client --port P --instances N [--host H] [--aec AET] [--repeat R] "
                "[--shapes a,b,...] [--header 0|1] [--fresh-associations 0|1] "
-               "[--client dcmscu|finduser|light] [--verify-with dcmscu|finduser|light]\n");
+               "[--client dcmscu|finduser|dimse|light] [--verify-with dcmscu|finduser|dimse|light]\n");
   return 2;
 }
 

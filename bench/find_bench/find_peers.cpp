@@ -7,7 +7,8 @@
 #include <dcmtk/dcmnet/dimse.h>
 #include <dcmtk/dcmnet/scu.h>
 
-#include <cstring>
+#include <cstdint>
+#include <vector>
 
 namespace pixeldex::bench {
 namespace {
@@ -183,20 +184,25 @@ class FindUserPeer final : public AscPeer {
   }
 };
 
-// The request sent by DIMSE, the responses read command by command; the
-// identifiers' PDVs are read off the association and dropped undecoded.
-class LightPeer final : public AscPeer {
+// Sends the C-FIND-RQ command and its identifier (DIMSE encodes both).
+bool SendFindRequest(T_ASC_Association* association, T_ASC_PresentationContextID pres_id,
+                     const T_DIMSE_C_FindRQ& request, DcmDataset& identifier,
+                     std::string* error) {
+  T_DIMSE_Message message{};
+  message.CommandField = DIMSE_C_FIND_RQ;
+  message.msg.CFindRQ = request;
+  return !Failed(DIMSE_sendMessageUsingMemoryData(association, pres_id, &message, nullptr,
+                                                  &identifier, nullptr, nullptr),
+                 "C-FIND-RQ", error);
+}
+
+// The responses read command by command by DIMSE (each command set decoded
+// into a DcmDataset); the identifiers' PDVs read and dropped undecoded.
+class DimsePeer final : public AscPeer {
  protected:
   bool Exchange(T_ASC_PresentationContextID pres_id, T_DIMSE_C_FindRQ& request,
                 DcmDataset& identifier, FindOutcome* outcome, std::string* error) override {
-    T_DIMSE_Message message{};
-    message.CommandField = DIMSE_C_FIND_RQ;
-    message.msg.CFindRQ = request;
-    if (Failed(DIMSE_sendMessageUsingMemoryData(association_, pres_id, &message, nullptr,
-                                                &identifier, nullptr, nullptr),
-               "C-FIND-RQ", error)) {
-      return false;
-    }
+    if (!SendFindRequest(association_, pres_id, request, identifier, error)) return false;
     for (;;) {
       T_DIMSE_Message response{};
       T_ASC_PresentationContextID response_pres_id = 0;
@@ -228,6 +234,105 @@ class LightPeer final : public AscPeer {
   }
 };
 
+// The responses read PDV by PDV (P-DATA-TF, PS3.8 9.3.5, E.2): each
+// command set's four fields the client needs picked from its Implicit VR
+// Little Endian elements (PS3.7 6.3.1), each identifier's fragments dropped.
+class LightPeer final : public AscPeer {
+ protected:
+  bool Exchange(T_ASC_PresentationContextID pres_id, T_DIMSE_C_FindRQ& request,
+                DcmDataset& identifier, FindOutcome* outcome, std::string* error) override {
+    if (!SendFindRequest(association_, pres_id, request, identifier, error)) return false;
+    for (;;) {
+      ResponseCommand command;
+      if (!ReadCommand(pres_id, &command, error)) return false;
+      if (command.command_field != DIMSE_C_FIND_RSP ||
+          command.message_id_responded_to != request.MessageID) {
+        *error = "a response that is not this request's C-FIND-RSP";
+        return false;
+      }
+      // PS3.7 E.2: 0101H means no data set follows.
+      const bool has_identifier = command.data_set_type != 0x0101;
+      if (has_identifier && !SkipDataSet(pres_id, error)) return false;
+      if (!DICOM_PENDING_STATUS(command.status)) {
+        outcome->final_status = command.status;
+        return true;
+      }
+      if (has_identifier) ++outcome->pending_identifiers;
+    }
+  }
+
+ private:
+  struct ResponseCommand {
+    uint16_t command_field = 0, message_id_responded_to = 0, data_set_type = 0, status = 0xFFFF;
+  };
+
+  // The next PDV of the association, reading a P-DATA-TF when none is left.
+  bool NextPdv(T_ASC_PresentationContextID pres_id, DUL_PDV* pdv, std::string* error) {
+    OFCondition cond = DUL_NextPDV(&association_->DULassociation, pdv);
+    if (cond == DUL_NOPDVS) {
+      // DUL reports a P-DATA-TF read as DUL_PDATAPDUARRIVED (as DIMSE expects).
+      cond = DUL_ReadPDVs(&association_->DULassociation, nullptr, DUL_BLOCK, 0);
+      if (cond == DUL_PDATAPDUARRIVED) cond = DUL_NextPDV(&association_->DULassociation, pdv);
+    }
+    if (Failed(cond, "reading a PDV", error)) return false;
+    if (pdv->presentationContextID != pres_id) {
+      *error = "a PDV on another presentation context";
+      return false;
+    }
+    return true;
+  }
+
+  bool ReadCommand(T_ASC_PresentationContextID pres_id, ResponseCommand* command,
+                   std::string* error) {
+    command_.clear();
+    DUL_PDV pdv{};
+    do {
+      if (!NextPdv(pres_id, &pdv, error)) return false;
+      if (pdv.pdvType != DUL_COMMANDPDV) {
+        *error = "a data set PDV where a command was due";
+        return false;
+      }
+      const auto* bytes = static_cast<const uint8_t*>(pdv.data);
+      command_.insert(command_.end(), bytes, bytes + pdv.fragmentLength);
+    } while (!pdv.lastPDV);
+    // Elements: group, element (16 bits each), length (32), value; little endian.
+    const auto u16 = [&](size_t at) { return uint16_t(command_[at] | command_[at + 1] << 8); };
+    for (size_t at = 0; at + 8 <= command_.size();) {
+      const uint16_t group = u16(at), element = u16(at + 2);
+      const uint32_t length = u16(at + 4) | uint32_t{u16(at + 6)} << 16;
+      at += 8;
+      if (group != 0x0000 || length > command_.size() - at) {
+        *error = "a malformed command set";
+        return false;
+      }
+      if (length == 2) {
+        switch (element) {
+          case 0x0100: command->command_field = u16(at); break;
+          case 0x0120: command->message_id_responded_to = u16(at); break;
+          case 0x0800: command->data_set_type = u16(at); break;
+          case 0x0900: command->status = u16(at); break;
+        }
+      }
+      at += length;
+    }
+    return true;
+  }
+
+  bool SkipDataSet(T_ASC_PresentationContextID pres_id, std::string* error) {
+    DUL_PDV pdv{};
+    do {
+      if (!NextPdv(pres_id, &pdv, error)) return false;
+      if (pdv.pdvType != DUL_DATASETPDV) {
+        *error = "a command PDV inside an identifier";
+        return false;
+      }
+    } while (!pdv.lastPDV);
+    return true;
+  }
+
+  std::vector<uint8_t> command_;  // one command set's bytes, reused
+};
+
 template <typename Peer>
 std::unique_ptr<FindPeer> Connected(const PeerAddress& peer, std::string* error) {
   auto p = std::make_unique<Peer>();
@@ -238,7 +343,8 @@ std::unique_ptr<FindPeer> Connected(const PeerAddress& peer, std::string* error)
 }  // namespace
 
 bool ParseClientKind(const std::string& name, ClientKind* kind) {
-  for (ClientKind k : {ClientKind::kDcmScu, ClientKind::kFindUser, ClientKind::kLight}) {
+  for (ClientKind k :
+       {ClientKind::kDcmScu, ClientKind::kFindUser, ClientKind::kDimse, ClientKind::kLight}) {
     if (name == ClientKindName(k)) {
       *kind = k;
       return true;
@@ -251,6 +357,7 @@ const char* ClientKindName(ClientKind kind) {
   switch (kind) {
     case ClientKind::kDcmScu: return "dcmscu";
     case ClientKind::kFindUser: return "finduser";
+    case ClientKind::kDimse: return "dimse";
     case ClientKind::kLight: return "light";
   }
   return "?";
@@ -261,6 +368,7 @@ std::unique_ptr<FindPeer> ConnectFindPeer(ClientKind kind, const PeerAddress& pe
   switch (kind) {
     case ClientKind::kDcmScu: return Connected<DcmScuPeer>(peer, error);
     case ClientKind::kFindUser: return Connected<FindUserPeer>(peer, error);
+    case ClientKind::kDimse: return Connected<DimsePeer>(peer, error);
     case ClientKind::kLight: return Connected<LightPeer>(peer, error);
   }
   return nullptr;

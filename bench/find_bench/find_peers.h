@@ -1,7 +1,7 @@
 #pragma once
-// FindPeer: one C-FIND SCU association of find_client, in one of three
+// FindPeer: one C-FIND SCU association of find_client, in one of four
 // client implementations over DCMTK, so that the client's own cost can be
-// told from the server's (bench/README.md "C-FIND"). All three are standard
+// told from the server's (bench/README.md "C-FIND"). All four are standard
 // Query/Retrieve SCUs (PS3.4 C.4.1: Study Root and Patient Root FIND, the
 // identifier in Explicit or Implicit VR Little Endian) on one association
 // reused for every query, as a PACS client keeps its association:
@@ -11,10 +11,14 @@
 //   application pays);
 // - kFindUser: DIMSE_findUser with a callback that only counts: each
 //   identifier still parsed into a DcmDataset by DIMSE;
-// - kLight: the C-FIND-RQ by DIMSE_sendMessageUsingMemoryData, then each
-//   response's command set by DIMSE_receiveCommand (status, Message ID Being
-//   Responded To checked) and its identifier's PDVs read and dropped by
-//   DIMSE_ignoreDataSet, never decoded.
+// - kDimse: the C-FIND-RQ by DIMSE_sendMessageUsingMemoryData, then each
+//   response's command set by DIMSE_receiveCommand (decoded into a
+//   DcmDataset by DIMSE; status, Message ID Being Responded To checked) and
+//   its identifier's PDVs read and dropped by DIMSE_ignoreDataSet;
+// - kLight: the same request, then the responses' PDVs read with DUL
+//   (DUL_ReadPDVs, DUL_NextPDV): each command set's Command Field, Message
+//   ID Being Responded To, Command Data Set Type and Status read from its
+//   bytes, each identifier's PDVs dropped, nothing decoded by dcmdata.
 //
 // Each reports the pending responses that carried an identifier and the
 // final response's status (PS3.4 C.4.1.1.4, Table C.4-1).
@@ -27,9 +31,9 @@
 
 namespace pixeldex::bench {
 
-enum class ClientKind { kDcmScu, kFindUser, kLight };
+enum class ClientKind { kDcmScu, kFindUser, kDimse, kLight };
 
-// "dcmscu", "finduser", "light"; false for any other name.
+// "dcmscu", "finduser", "dimse", "light"; false for any other name.
 bool ParseClientKind(const std::string& name, ClientKind* kind);
 const char* ClientKindName(ClientKind kind);
 
