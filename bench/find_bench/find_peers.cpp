@@ -4,10 +4,14 @@
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmnet/dcmtrans.h>
 #include <dcmtk/dcmnet/dimse.h>
+#include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/dcmnet/scu.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace pixeldex::bench {
@@ -184,119 +188,96 @@ class FindUserPeer final : public AscPeer {
   }
 };
 
-// Sends the C-FIND-RQ command and its identifier (DIMSE encodes both).
-bool SendFindRequest(T_ASC_Association* association, T_ASC_PresentationContextID pres_id,
-                     const T_DIMSE_C_FindRQ& request, DcmDataset& identifier,
-                     std::string* error) {
-  T_DIMSE_Message message{};
-  message.CommandField = DIMSE_C_FIND_RQ;
-  message.msg.CFindRQ = request;
-  return !Failed(DIMSE_sendMessageUsingMemoryData(association, pres_id, &message, nullptr,
-                                                  &identifier, nullptr, nullptr),
-                 "C-FIND-RQ", error);
-}
-
-// The responses read command by command by DIMSE (each command set decoded
-// into a DcmDataset); the identifiers' PDVs read and dropped undecoded.
-class DimsePeer final : public AscPeer {
+// The C-FIND-RQ sent by DIMSE_sendMessageUsingMemoryData; each response's
+// identifier read off the association and dropped undecoded. Subclasses
+// read one response's command.
+class SkippingPeer : public AscPeer {
  protected:
+  // What the client checks of a C-FIND-RSP command set (PS3.7 9.3.2.2).
+  struct ResponseCommand {
+    uint16_t command_field = 0, message_id_responded_to = 0, status = 0xFFFF;
+    T_ASC_PresentationContextID pres_id = 0;
+    bool has_identifier = false;
+  };
+  // Reads the next response's command, then drops its identifier if any.
+  virtual bool ReadResponse(T_ASC_PresentationContextID pres_id, ResponseCommand* command,
+                            std::string* error) = 0;
+
   bool Exchange(T_ASC_PresentationContextID pres_id, T_DIMSE_C_FindRQ& request,
                 DcmDataset& identifier, FindOutcome* outcome, std::string* error) override {
-    if (!SendFindRequest(association_, pres_id, request, identifier, error)) return false;
-    for (;;) {
-      T_DIMSE_Message response{};
-      T_ASC_PresentationContextID response_pres_id = 0;
-      DcmDataset* detail = nullptr;
-      const OFCondition cond = DIMSE_receiveCommand(association_, DIMSE_BLOCKING, 0,
-                                                    &response_pres_id, &response, &detail);
-      delete detail;
-      if (Failed(cond, "C-FIND-RSP", error)) return false;
-      const T_DIMSE_C_FindRSP& rsp = response.msg.CFindRSP;
-      if (response.CommandField != DIMSE_C_FIND_RSP ||
-          rsp.MessageIDBeingRespondedTo != request.MessageID || response_pres_id != pres_id) {
-        *error = "a response that is not this request's C-FIND-RSP";
-        return false;
-      }
-      const bool has_identifier = rsp.DataSetType != DIMSE_DATASET_NULL;
-      if (has_identifier) {
-        DIC_UL bytes = 0, pdvs = 0;
-        if (Failed(DIMSE_ignoreDataSet(association_, DIMSE_BLOCKING, 0, &bytes, &pdvs),
-                   "identifier", error)) {
-          return false;
-        }
-      }
-      if (!DICOM_PENDING_STATUS(rsp.DimseStatus)) {
-        outcome->final_status = rsp.DimseStatus;
-        return true;
-      }
-      if (has_identifier) ++outcome->pending_identifiers;
+    T_DIMSE_Message message{};
+    message.CommandField = DIMSE_C_FIND_RQ;
+    message.msg.CFindRQ = request;
+    if (Failed(DIMSE_sendMessageUsingMemoryData(association_, pres_id, &message, nullptr,
+                                                &identifier, nullptr, nullptr),
+               "C-FIND-RQ", error)) {
+      return false;
     }
-  }
-};
-
-// The responses read PDV by PDV (P-DATA-TF, PS3.8 9.3.5, E.2): each
-// command set's four fields the client needs picked from its Implicit VR
-// Little Endian elements (PS3.7 6.3.1), each identifier's fragments dropped.
-class LightPeer final : public AscPeer {
- protected:
-  bool Exchange(T_ASC_PresentationContextID pres_id, T_DIMSE_C_FindRQ& request,
-                DcmDataset& identifier, FindOutcome* outcome, std::string* error) override {
-    if (!SendFindRequest(association_, pres_id, request, identifier, error)) return false;
     for (;;) {
       ResponseCommand command;
-      if (!ReadCommand(pres_id, &command, error)) return false;
+      if (!ReadResponse(pres_id, &command, error)) return false;
       if (command.command_field != DIMSE_C_FIND_RSP ||
-          command.message_id_responded_to != request.MessageID) {
+          command.message_id_responded_to != request.MessageID || command.pres_id != pres_id) {
         *error = "a response that is not this request's C-FIND-RSP";
         return false;
       }
-      // PS3.7 E.2: 0101H means no data set follows.
-      const bool has_identifier = command.data_set_type != 0x0101;
-      if (has_identifier && !SkipDataSet(pres_id, error)) return false;
       if (!DICOM_PENDING_STATUS(command.status)) {
         outcome->final_status = command.status;
         return true;
       }
-      if (has_identifier) ++outcome->pending_identifiers;
+      if (command.has_identifier) ++outcome->pending_identifiers;
     }
   }
+};
 
- private:
-  struct ResponseCommand {
-    uint16_t command_field = 0, message_id_responded_to = 0, data_set_type = 0, status = 0xFFFF;
-  };
-
-  // The next PDV of the association, reading a P-DATA-TF when none is left.
-  bool NextPdv(T_ASC_PresentationContextID pres_id, DUL_PDV* pdv, std::string* error) {
-    OFCondition cond = DUL_NextPDV(&association_->DULassociation, pdv);
-    if (cond == DUL_NOPDVS) {
-      // DUL reports a P-DATA-TF read as DUL_PDATAPDUARRIVED (as DIMSE expects).
-      cond = DUL_ReadPDVs(&association_->DULassociation, nullptr, DUL_BLOCK, 0);
-      if (cond == DUL_PDATAPDUARRIVED) cond = DUL_NextPDV(&association_->DULassociation, pdv);
-    }
-    if (Failed(cond, "reading a PDV", error)) return false;
-    if (pdv->presentationContextID != pres_id) {
-      *error = "a PDV on another presentation context";
-      return false;
-    }
-    return true;
+// Each command set read and decoded into a DcmDataset by DIMSE_receiveCommand,
+// each identifier's PDVs dropped by DIMSE_ignoreDataSet.
+class DimsePeer final : public SkippingPeer {
+ protected:
+  bool ReadResponse(T_ASC_PresentationContextID, ResponseCommand* command,
+                    std::string* error) override {
+    T_DIMSE_Message response{};
+    DcmDataset* detail = nullptr;
+    const OFCondition cond = DIMSE_receiveCommand(association_, DIMSE_BLOCKING, 0,
+                                                  &command->pres_id, &response, &detail);
+    delete detail;
+    if (Failed(cond, "C-FIND-RSP", error)) return false;
+    const T_DIMSE_C_FindRSP& rsp = response.msg.CFindRSP;
+    command->command_field = response.CommandField;
+    command->message_id_responded_to = rsp.MessageIDBeingRespondedTo;
+    command->status = rsp.DimseStatus;
+    command->has_identifier = rsp.DataSetType != DIMSE_DATASET_NULL;
+    DIC_UL bytes = 0, pdvs = 0;
+    return !command->has_identifier ||
+           !Failed(DIMSE_ignoreDataSet(association_, DIMSE_BLOCKING, 0, &bytes, &pdvs),
+                   "identifier", error);
   }
+};
 
-  bool ReadCommand(T_ASC_PresentationContextID pres_id, ResponseCommand* command,
-                   std::string* error) {
+// The responses read from the socket in large reads, parsed as PDUs by the
+// client itself (P-DATA-TF, PS3.8 9.3.5: type 04H, a reserved byte, a 32-bit
+// big endian length; each PDV item a 32-bit length, the presentation context
+// ID, the message control header of PS3.8 E.2, the fragment): each command
+// set's fields picked from its Implicit VR Little Endian elements (PS3.7
+// 6.3.1), each identifier's fragments dropped. DCMTK's DUL reads each PDU
+// by exact lengths, about four read() calls per response; this reads what
+// the association's transport connection holds, up to 256 kB at a time. The request, association and release stay DCMTK's; the
+// server sends nothing between a final response and the next request, so
+// DUL never finds bytes this buffered.
+class LightPeer final : public SkippingPeer {
+ protected:
+  bool ReadResponse(T_ASC_PresentationContextID pres_id, ResponseCommand* command,
+                    std::string* error) override {
     command_.clear();
-    DUL_PDV pdv{};
+    Pdv pdv;
     do {
-      if (!NextPdv(pres_id, &pdv, error)) return false;
-      if (pdv.pdvType != DUL_COMMANDPDV) {
-        *error = "a data set PDV where a command was due";
-        return false;
-      }
-      const auto* bytes = static_cast<const uint8_t*>(pdv.data);
-      command_.insert(command_.end(), bytes, bytes + pdv.fragmentLength);
-    } while (!pdv.lastPDV);
+      if (!NextPdv(pres_id, true, &pdv, error)) return false;
+      command_.insert(command_.end(), pdv.data, pdv.data + pdv.length);
+    } while (!pdv.last);
+    command->pres_id = pres_id;
     // Elements: group, element (16 bits each), length (32), value; little endian.
     const auto u16 = [&](size_t at) { return uint16_t(command_[at] | command_[at + 1] << 8); };
+    uint16_t data_set_type = 0;
     for (size_t at = 0; at + 8 <= command_.size();) {
       const uint16_t group = u16(at), element = u16(at + 2);
       const uint32_t length = u16(at + 4) | uint32_t{u16(at + 6)} << 16;
@@ -309,28 +290,89 @@ class LightPeer final : public AscPeer {
         switch (element) {
           case 0x0100: command->command_field = u16(at); break;
           case 0x0120: command->message_id_responded_to = u16(at); break;
-          case 0x0800: command->data_set_type = u16(at); break;
+          case 0x0800: data_set_type = u16(at); break;
           case 0x0900: command->status = u16(at); break;
         }
       }
       at += length;
     }
+    // PS3.7 E.2: Command Data Set Type 0101H, no data set follows.
+    command->has_identifier = data_set_type != 0x0101;
+    while (command->has_identifier) {
+      if (!NextPdv(pres_id, false, &pdv, error)) return false;
+      if (pdv.last) break;
+    }
     return true;
   }
 
-  bool SkipDataSet(T_ASC_PresentationContextID pres_id, std::string* error) {
-    DUL_PDV pdv{};
-    do {
-      if (!NextPdv(pres_id, &pdv, error)) return false;
-      if (pdv.pdvType != DUL_DATASETPDV) {
-        *error = "a command PDV inside an identifier";
+ private:
+  struct Pdv {
+    const uint8_t* data = nullptr;  // valid until the next NextPdv
+    size_t length = 0;
+    bool last = false;
+  };
+
+  static uint32_t BigEndian32(const uint8_t* p) {
+    return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+  }
+
+  // The next PDV, a command's (else a data set's) fragment on `pres_id`.
+  bool NextPdv(T_ASC_PresentationContextID pres_id, bool command, Pdv* pdv, std::string* error) {
+    if (pdu_left_ == 0) {
+      if (!Buffer(6, error)) return false;
+      const uint8_t* header = buffer_.data() + begin_;
+      if (header[0] != 0x04) {
+        *error = "a PDU of type " + std::to_string(header[0]) + " where a P-DATA-TF was due";
         return false;
       }
-    } while (!pdv.lastPDV);
+      pdu_left_ = BigEndian32(header + 2);
+      begin_ += 6;
+    }
+    if (pdu_left_ < 6 || !Buffer(4, error)) return MalformedPdu(error);
+    const uint32_t item_length = BigEndian32(buffer_.data() + begin_);
+    if (item_length < 2 || item_length > pdu_left_ - 4) return MalformedPdu(error);
+    if (!Buffer(4 + item_length, error)) return false;
+    const uint8_t* item = buffer_.data() + begin_;
+    const uint8_t control = item[5];
+    if (item[4] != pres_id || ((control & 0x01) != 0) != command) {
+      *error = "a PDV of another kind or presentation context than the response's";
+      return false;
+    }
+    *pdv = {item + 6, item_length - 2, (control & 0x02) != 0};
+    begin_ += 4 + item_length;
+    pdu_left_ -= 4 + item_length;
+    return true;
+  }
+
+  static bool MalformedPdu(std::string* error) {
+    *error = "a malformed P-DATA-TF";
+    return false;
+  }
+
+  // Makes at least `need` unread bytes buffered, reading what the socket has.
+  bool Buffer(size_t need, std::string* error) {
+    if (end_ - begin_ >= need) return true;
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+    if (buffer_.size() < need) buffer_.resize(need);
+    DcmTransportConnection* connection = DUL_getTransportConnection(association_->DULassociation);
+    while (end_ < need) {
+      const ssize_t n = connection->read(buffer_.data() + end_, buffer_.size() - end_);
+      if (n > 0) {
+        end_ += static_cast<size_t>(n);
+      } else if (n == 0 || errno != EINTR) {
+        *error = n == 0 ? "the peer closed the connection" : std::strerror(errno);
+        return false;
+      }
+    }
     return true;
   }
 
   std::vector<uint8_t> command_;  // one command set's bytes, reused
+  std::vector<uint8_t> buffer_ = std::vector<uint8_t>(size_t{256} << 10);
+  size_t begin_ = 0, end_ = 0;  // the unread bytes in buffer_
+  uint32_t pdu_left_ = 0;       // bytes of the current P-DATA-TF not yet parsed
 };
 
 template <typename Peer>
