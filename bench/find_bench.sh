@@ -3,7 +3,7 @@
 #
 #   bench/find_bench.sh [--instances N] [--index FILE] [--repeat R] [--build DIR]
 #                       [--shapes a,b,...] [--skip-findscu] [--storage DIR]
-#                       [--postgres DIR] [--clients "dcmscu light"]
+#                       [--postgres DIR] [--clients "dcmscu light"] [--skip-sql]
 #
 # On PostgreSQL: --index postgresql://USER@HOST:PORT/DB (the URI's user must
 # own the database and be a superuser, for the load's
@@ -17,7 +17,8 @@
 # 1. builds the synthetic index of N instances with build_find_index (unless
 #    FILE exists; default FILE: DIR/bench/find-index-N.db);
 # 2. runs the query shapes in-process through the C-FIND engine
-#    (find_sql_bench: EXPLAIN QUERY PLAN, then latency per query);
+#    (find_sql_bench: EXPLAIN QUERY PLAN, then latency per query; not with
+#    --skip-sql);
 # 3. starts `pixeldex serve --port 0` on that index, reads the port from its
 #    "listening on" line, checks that each client of --clients other than
 #    dcmscu (find_peers.h: dcmscu, finduser, dimse, light) sees the same matches and
@@ -45,6 +46,7 @@ repeat=1000
 build="$root/build"
 shapes=all
 findscu_runs=1
+sql_runs=1
 postgres_dir=""
 clients="dcmscu light"
 while [[ $# -gt 0 ]]; do
@@ -55,10 +57,11 @@ while [[ $# -gt 0 ]]; do
     --build) build=$2; shift 2 ;;
     --shapes) shapes=$2; shift 2 ;;
     --skip-findscu) findscu_runs=0; shift ;;
+    --skip-sql) sql_runs=0; shift ;;
     --storage) bench_storage=$2; shift 2 ;;
     --postgres) postgres_dir=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
-    *) sed -n '2,38p' "$0"; exit 2 ;;
+    *) sed -n '2,36p' "$0"; exit 2 ;;
   esac
 done
 bin="$build/bench"
@@ -79,7 +82,7 @@ fi
 
 bench_synthetic_index "$bin" "$index" "$instances"
 
-if [[ "$index" != postgresql://* ]]; then
+if [[ "$index" != postgresql://* && $sql_runs -eq 1 ]]; then
   echo
   echo "== in-process (query::RunFind, no network)"
   "$bin/find_sql_bench" --index "$index" --instances "$instances" --repeat "$repeat" --shapes "$shapes"
