@@ -3,7 +3,7 @@
 #
 #   bench/find_bench.sh [--instances N] [--index FILE] [--repeat R] [--build DIR]
 #                       [--shapes a,b,...] [--skip-findscu] [--storage DIR]
-#                       [--postgres DIR]
+#                       [--postgres DIR] [--clients "dcmscu light"] [--skip-sql]
 #
 # On PostgreSQL: --index postgresql://USER@HOST:PORT/DB (the URI's user must
 # own the database and be a superuser, for the load's
@@ -17,11 +17,15 @@
 # 1. builds the synthetic index of N instances with build_find_index (unless
 #    FILE exists; default FILE: DIR/bench/find-index-N.db);
 # 2. runs the query shapes in-process through the C-FIND engine
-#    (find_sql_bench: EXPLAIN QUERY PLAN, then latency per query);
+#    (find_sql_bench: EXPLAIN QUERY PLAN, then latency per query; not with
+#    --skip-sql);
 # 3. starts `pixeldex serve --port 0` on that index, reads the port from its
-#    "listening on" line, and times the same shapes over one association per
-#    shape with find_client (DcmSCU, per-query median/p99), with the server's
-#    CPU time per query from /proc;
+#    "listening on" line, checks that each client of --clients other than
+#    dcmscu (find_peers.h: dcmscu, finduser, dimse, light) sees the same matches and
+#    final status as DcmSCU for every sample, then times the same shapes
+#    over one association per shape and client with find_client (the
+#    clients alternating shape by shape; per-query median/p99, the client's
+#    CPU per query), with the server's CPU time per query from /proc;
 # 4. times the same shapes as QIDO-RS searches on the server's HTTP listener
 #    (qido_client: one keep-alive connection, per-search median/p99), with the
 #    server's CPU time per search;
@@ -42,7 +46,9 @@ repeat=1000
 build="$root/build"
 shapes=all
 findscu_runs=1
+sql_runs=1
 postgres_dir=""
+clients="dcmscu light"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --instances) instances=$2; shift 2 ;;
@@ -51,9 +57,11 @@ while [[ $# -gt 0 ]]; do
     --build) build=$2; shift 2 ;;
     --shapes) shapes=$2; shift 2 ;;
     --skip-findscu) findscu_runs=0; shift ;;
+    --skip-sql) sql_runs=0; shift ;;
     --storage) bench_storage=$2; shift 2 ;;
     --postgres) postgres_dir=$2; shift 2 ;;
-    *) sed -n '2,31p' "$0"; exit 2 ;;
+    --clients) clients=$2; shift 2 ;;
+    *) sed -n '2,36p' "$0"; exit 2 ;;
   esac
 done
 bin="$build/bench"
@@ -74,7 +82,7 @@ fi
 
 bench_synthetic_index "$bin" "$index" "$instances"
 
-if [[ "$index" != postgresql://* ]]; then
+if [[ "$index" != postgresql://* && $sql_runs -eq 1 ]]; then
   echo
   echo "== in-process (query::RunFind, no network)"
   "$bin/find_sql_bench" --index "$index" --instances "$instances" --repeat "$repeat" --shapes "$shapes"
@@ -96,36 +104,55 @@ shape_list=$shapes
 [[ "$shape_list" != all ]] || shape_list=study/PatientID,study/PatientName-prefix,study/StudyDate-day,study/StudyDate-month,study/AccessionNumber,series/StudyInstanceUID,image/SeriesInstanceUID
 warmup=$(( repeat < 200 ? repeat : 200 ))
 IFS=, read -r -a shape_array <<< "$shape_list"
-# time_shapes CLIENT ARGS...: each shape by CLIENT (find_client, qido_client)
-# with ARGS, one line each, with the server's CPU per query (and the
+columns() {
+  printf '%-9s %-26s %9s %9s %9s %9s %9s %6s %13s %13s %9s\n' client shape median_ms p90_ms p99_ms \
+    max_ms matches empty client_cpu_ms server_cpu_ms db_cpu_ms
+}
+# time_shape LABEL SHAPE CLIENT ARGS...: SHAPE by CLIENT (find_client,
+# qido_client) with ARGS, one line, with the server's CPU per query (and the
 # database server's, on a PostgreSQL of the script's own).
-time_shapes() {
-  local client=$1 shape line before after db_before db_after
-  shift
-  printf '%-26s %9s %9s %9s %9s %9s %6s %13s %9s\n' shape median_ms p90_ms p99_ms max_ms matches empty \
-    server_cpu_ms db_cpu_ms
-  for shape in "${shape_array[@]}"; do
-    before=$(server_cpu) db_before=$(db_cpu)
-    line=$(TCP_NODELAY=1 "$bin/$client" "$@" --instances "$instances" \
-             --repeat "$repeat" --shapes "$shape" --header 0)
-    after=$(server_cpu) db_after=$(db_cpu)
-    printf '%s %13.3f %9s\n' "$line" "$(echo "($after - $before) * 1000 / ($repeat + $warmup)" | bc -l)" \
-      "$([[ -z "$db_before" ]] && echo - ||
-         echo "($db_after - $db_before) * 1000 / ($repeat + $warmup)" | bc -l | xargs printf '%.3f')"
-  done
+time_shape() {
+  local label=$1 shape=$2 client=$3 line before after db_before db_after
+  shift 3
+  before=$(server_cpu) db_before=$(db_cpu)
+  line=$(TCP_NODELAY=1 "$bin/$client" "$@" --instances "$instances" \
+           --repeat "$repeat" --shapes "$shape" --header 0)
+  after=$(server_cpu) db_after=$(db_cpu)
+  printf '%-9s %s %13.3f %9s\n' "$label" "$line" \
+    "$(echo "($after - $before) * 1000 / ($repeat + $warmup)" | bc -l)" \
+    "$([[ -z "$db_before" ]] && echo - ||
+       echo "($db_after - $db_before) * 1000 / ($repeat + $warmup)" | bc -l | xargs printf '%.3f')"
 }
 
 echo
-echo "== over DICOM (pixeldex serve on port $port, find_client; one association per shape)"
-echo "   server_cpu_ms: the server's CPU time per query (/proc/PID/stat over the timed and"
-echo "   warm-up queries), a load-independent estimate of server time; db_cpu_ms: the"
-echo "   same of the PostgreSQL server (its sessions and background processes)"
-time_shapes find_client --port "$port"
+echo "== over DICOM (pixeldex serve on port $port, find_client; one association per shape"
+echo "   and client, the clients alternating shape by shape: $clients)"
+IFS=' ' read -r -a client_array <<< "$clients"
+for client in "${client_array[@]}"; do
+  [[ "$client" != dcmscu ]] || continue
+  # Every sample of every shape, once by this client and once by DcmSCU on a
+  # second association: the same matches and final status, or exit 1.
+  TCP_NODELAY=1 "$bin/find_client" --port "$port" --instances "$instances" --repeat "$repeat" \
+    --shapes "$shape_list" --header 0 --client "$client" --verify-with dcmscu | grep '^verified'
+done
+echo "   client_cpu_ms: the client's CPU per query (getrusage); server_cpu_ms: the server's"
+echo "   CPU time per query (/proc/PID/stat over the timed and warm-up queries), a"
+echo "   load-independent estimate of server time; db_cpu_ms: the same of the PostgreSQL"
+echo "   server (its sessions and background processes)"
+columns
+for shape in "${shape_array[@]}"; do
+  for client in "${client_array[@]}"; do
+    time_shape "$client" "$shape" find_client --port "$port" --client "$client"
+  done
+done
 
 echo
 echo "== over QIDO-RS (the same server's HTTP listener on port $http_port, qido_client; one"
-echo "   keep-alive connection per shape; server_cpu_ms and db_cpu_ms as above)"
-time_shapes qido_client --port "$http_port"
+echo "   keep-alive connection per shape; the CPU columns as above)"
+columns
+for shape in "${shape_array[@]}"; do
+  time_shape qido "$shape" qido_client --port "$http_port"
+done
 
 if [[ $findscu_runs -eq 1 ]]; then
   echo

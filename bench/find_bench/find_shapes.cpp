@@ -1,5 +1,7 @@
 #include "bench/find_bench/find_shapes.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
@@ -146,18 +148,25 @@ LatencyStats Summarize(std::vector<double> micros) {
   return s;
 }
 
+double ProcessCpuMs() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+}
+
 void PrintClientColumns() {
-  std::printf("%-26s %9s %9s %9s %9s %9s %6s\n", "shape", "median_ms", "p90_ms", "p99_ms",
-              "max_ms", "matches", "empty");
+  std::printf("%-26s %9s %9s %9s %9s %9s %6s %13s\n", "shape", "median_ms", "p90_ms", "p99_ms",
+              "max_ms", "matches", "empty", "client_cpu_ms");
 }
 
 void PrintClientRow(Shape shape, std::vector<double> micros, size_t total_matches,
-                    size_t empty_answers) {
+                    size_t empty_answers, double client_cpu_ms) {
   const double queries = static_cast<double>(micros.size());
   const LatencyStats s = Summarize(std::move(micros));
-  std::printf("%-26s %9.3f %9.3f %9.3f %9.3f %9.1f %6zu\n", ShapeName(shape), s.median_us / 1000,
-              s.p90_us / 1000, s.p99_us / 1000, s.max_us / 1000,
-              static_cast<double>(total_matches) / queries, empty_answers);
+  std::printf("%-26s %9.3f %9.3f %9.3f %9.3f %9.1f %6zu %13.3f\n", ShapeName(shape),
+              s.median_us / 1000, s.p90_us / 1000, s.p99_us / 1000, s.max_us / 1000,
+              static_cast<double>(total_matches) / queries, empty_answers, client_cpu_ms);
   std::fflush(stdout);
 }
 

@@ -53,10 +53,14 @@ struct LatencyStats {
 };
 LatencyStats Summarize(std::vector<double> micros);
 
+// CPU milliseconds (user + system) this process has used so far.
+double ProcessCpuMs();
+
 // A network client's report (find_client, qido_client): the column names,
-// and one shape's row from its latencies, matches in all and empty answers.
+// and one shape's row from its latencies, matches in all, empty answers and
+// the client's own CPU per query.
 void PrintClientColumns();
 void PrintClientRow(Shape shape, std::vector<double> micros, size_t total_matches,
-                    size_t empty_answers);
+                    size_t empty_answers, double client_cpu_ms);
 
 }  // namespace pixeldex::bench

@@ -180,6 +180,7 @@ int main(int argc, char** argv) {
       std::vector<double> micros;
       size_t total = 0, empty = 0;
       const int warmup = std::min(repeat, 200);
+      const double cpu_before = bench::ProcessCpuMs();
       for (int k = -warmup; k < repeat; ++k) {
         const Search search = ToSearch(bench::MakeQuery(archive, shape, k < 0 ? k + warmup : k));
         const auto start = Clock::now();
@@ -196,7 +197,8 @@ int main(int argc, char** argv) {
         total += matches;
         if (matches == 0) ++empty;
       }
-      bench::PrintClientRow(shape, std::move(micros), total, empty);
+      bench::PrintClientRow(shape, std::move(micros), total, empty,
+                            (bench::ProcessCpuMs() - cpu_before) / (warmup + repeat));
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "qido_client: %s\n", e.what());
