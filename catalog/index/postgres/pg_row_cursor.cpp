@@ -22,13 +22,22 @@ Result<std::unique_ptr<PgRowCursor>> PgRowCursor::Open(PgConnection& conn, std::
   PIXELDEX_RETURN_IF_ERROR(began);
   // From here the destructor ends the transaction, whatever fails below.
   std::unique_ptr<PgRowCursor> cursor(new PgRowCursor(conn));
-  if (timeout.count() > 0) {
-    // set_config(..., is_local => true) is SET LOCAL with a bound value: it
-    // ends with the transaction (PostgreSQL documentation 9.27.1).
-    PIXELDEX_RETURN_IF_ERROR(conn.Exec("SELECT set_config('statement_timeout', $1, true)",
-                                       {PgParam::Text(std::to_string(timeout.count()))})
-                                 .status());
-  }
+  // set_config(..., is_local => true) is SET LOCAL with a bound value: it
+  // ends with the transaction (PostgreSQL documentation 9.27.1). Both in one
+  // round trip:
+  // - the cursor is planned for all its rows, as a plain statement is, not
+  //   for its first tenth (cursor_tuple_fraction, 20.7.4): a reader reads
+  //   what it declares to the end (a C-FIND streams every match, a QIDO-RS
+  //   page is its window), and a plan chosen to start early walks a whole
+  //   table in key order to find a month of studies (bench/README.md "On
+  //   PostgreSQL");
+  // - the statement timeout, without one the session's own.
+  PIXELDEX_RETURN_IF_ERROR(
+      conn.Exec("SELECT set_config('cursor_tuple_fraction', '1', true), set_config("
+                "'statement_timeout', coalesce($1, current_setting('statement_timeout')), true)",
+                {timeout.count() > 0 ? PgParam::Text(std::to_string(timeout.count()))
+                                     : PgParam::Null()})
+          .status());
   // NO SCROLL: read forward once; no WITH HOLD: the cursor ends with the
   // transaction. The parameters are bound to the declared query.
   const std::string declare =

@@ -3,7 +3,8 @@
 // PostgreSQL index. Open begins a read-only transaction on the connection
 // (one snapshot for the whole read, as a SQLite read transaction), bounds
 // each statement of it by `timeout` (statement_timeout, PostgreSQL
-// documentation 20.11.1), and declares a cursor over the statement with its
+// documentation 20.11.1), has the cursor planned for all its rows
+// (cursor_tuple_fraction 1, 20.7.4), and declares a cursor over the statement with its
 // parameters bound (SQL command reference, DECLARE; libpq 34.3.1
 // PQexecParams); Step fetches its rows a batch at a time (FETCH FORWARD), so
 // a large answer is never held whole. The destructor ends the transaction.
