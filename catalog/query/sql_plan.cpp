@@ -273,6 +273,7 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
                " = page.page_key ORDER BY page.page_key");
     plan.sql = select.sql() + " FROM (SELECT " + key + " AS page_key FROM " +
                tables(matched_top, header_matched) + where.sql() + window.sql();
+    plan.windowed = true;
   }
   plan.params = select.params();
   plan.params.insert(plan.params.end(), where.params().begin(), where.params().end());

@@ -1,8 +1,10 @@
 // PostgreSQL's plans for the searches of a month of studies, C-FIND and a
 // QIDO-RS page (PS3.18 8.3.4.4), as the planner writes them in
-// PostgresDialect: EXPLAIN (FORMAT JSON) of the statement declared as the
-// cursor PgRowCursor declares (a cursor is planned to start early,
-// cursor_tuple_fraction), with its parameters bound, on a real PostgreSQL
+// PostgresDialect: EXPLAIN (FORMAT JSON) of the statement declared as a
+// cursor inside the transaction of PgRowCursor's own cursor over it, opened
+// as the reader opens it (PlanningOf: a C-FIND to start early, a window for
+// all its rows; cursor_tuple_fraction), with its
+// parameters bound, on a real PostgreSQL
 // whose tables hold enough analysed rows for the planner's choice to mean
 // something: 40,000 studies of 20,000 patients over ten years, in an order
 // unrelated to their dates, as an archive receives them (a month is about
@@ -17,12 +19,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "catalog/index/postgres/pg_connection.h"
+#include "catalog/index/postgres/pg_row_cursor.h"
 #include "catalog/index/postgres/pg_schema.h"
 #include "catalog/query/find_request.h"
 #include "catalog/query/pg_index_reader.h"
@@ -82,17 +86,19 @@ class PgQueryPlanE2eTest : public ::testing::Test {
     auto conn = PgConnection::Open(server_->Uri());
     EXPECT_TRUE(conn.ok()) << conn.status().ToString();
     if (!conn.ok()) return {};
-    std::string text;
-    const Status explained = conn->Transaction([&](PgConnection& c) -> Status {
-      auto rows = c.Exec("EXPLAIN (FORMAT JSON) DECLARE plan_probe NO SCROLL CURSOR FOR " + plan->sql,
-                         PgParamsOf(*plan));
-      if (!rows.ok()) return rows.status();
-      text = rows->Text(0, 0);
-      return Status::Ok();
-    });
-    EXPECT_TRUE(explained.ok()) << explained.ToString() << "\n" << plan->sql;
+    // Inside the transaction of the reader's own cursor over the statement,
+    // with the settings it plans under.
+    const auto params = PgParamsOf(*plan);
+    auto cursor = index::postgres::PgRowCursor::Open(*conn, plan->sql, params,
+                                                     std::chrono::milliseconds(0), PlanningOf(*plan));
+    EXPECT_TRUE(cursor.ok()) << cursor.status().ToString();
+    if (!cursor.ok()) return {};
+    auto rows = conn->Exec("EXPLAIN (FORMAT JSON) DECLARE plan_probe NO SCROLL CURSOR FOR " + plan->sql,
+                           params);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << plan->sql;
+    if (!rows.ok()) return {};
     sql_ = plan->sql;
-    return text.empty() ? json{} : json::parse(text).at(0).at("Plan");
+    return json::parse(rows->Text(0, 0)).at(0).at("Plan");
   }
 
   // Every node of `plan`, depth first.
