@@ -88,6 +88,12 @@ Catalog MakeCatalog() {
   return catalog;
 }
 
+// Below the patient level a patient attribute with a study copy is read
+// from the study's row (ColumnAt).
+bool ReadsStudyCopy(const AttributeInfo& info, QueryLevel level) {
+  return info.study_column != nullptr && level != QueryLevel::kPatient;
+}
+
 }  // namespace
 
 const std::vector<AttributeInfo>& AllAttributes() {
@@ -117,7 +123,11 @@ QueryLevel LevelInModel(const AttributeInfo& info, InformationModel model) {
 }
 
 const char* ColumnAt(const AttributeInfo& info, QueryLevel level) {
-  return info.study_column && level != QueryLevel::kPatient ? info.study_column : info.column;
+  return ReadsStudyCopy(info, level) ? info.study_column : info.column;
+}
+
+QueryLevel TableLevelAt(const AttributeInfo& info, QueryLevel level) {
+  return ReadsStudyCopy(info, level) ? QueryLevel::kStudy : info.level;
 }
 
 QueryLevel TopLevel(InformationModel model) {

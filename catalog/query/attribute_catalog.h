@@ -58,6 +58,10 @@ QueryLevel LevelInModel(const AttributeInfo& info, InformationModel model);
 // patient attribute that each study keeps (study_column) is the study's
 // own, as its files say (PS3.4 C.6.1.1.3, C.6.2.1.2); otherwise `column`.
 const char* ColumnAt(const AttributeInfo& info, QueryLevel level);
+// The level whose table a query at `level` reads `info` from: that of
+// ColumnAt's column, or for a computed key the table its expression starts
+// from (the patient's, study's or series' key).
+QueryLevel TableLevelAt(const AttributeInfo& info, QueryLevel level);
 // The highest level of the model: PATIENT or STUDY.
 QueryLevel TopLevel(InformationModel model);
 // The unique key of a level: Patient ID, Study/Series/SOP Instance UID.

@@ -69,12 +69,18 @@ size_t PgReaderPool::opened() const {
   return opened_;
 }
 
+index::postgres::PgRowCursor::Planning PlanningOf(const SqlPlan& plan) {
+  using Planning = index::postgres::PgRowCursor::Planning;
+  return plan.windowed ? Planning::kAllRows : Planning::kFirstRows;
+}
+
 const SqlDialect& PgIndexReader::dialect() const { return PostgresDialect::Instance(); }
 
 Result<std::unique_ptr<index::RowCursor>> PgIndexReader::Open(const SqlPlan& plan,
                                                               const ReadWatch& watch) {
   const std::vector<PgParam> params = PgParamsOf(plan);
-  auto cursor = index::postgres::PgRowCursor::Open(conn_, plan.sql, params, watch.timeout);
+  auto cursor =
+      index::postgres::PgRowCursor::Open(conn_, plan.sql, params, watch.timeout, PlanningOf(plan));
   if (!cursor.ok()) return cursor.status();
   return std::unique_ptr<index::RowCursor>(std::move(cursor).value());
 }

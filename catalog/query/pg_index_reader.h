@@ -21,12 +21,16 @@
 
 #include "catalog/common/result.h"
 #include "catalog/index/postgres/pg_connection.h"
+#include "catalog/index/postgres/pg_row_cursor.h"
 #include "catalog/query/index_reader.h"
 
 namespace pixeldex::query {
 
 // The plan's parameters in libpq's text format, in placeholder order.
 std::vector<index::postgres::PgParam> PgParamsOf(const SqlPlan& plan);
+// How the plan's cursor is planned: a window for all its rows, any other
+// read for its first (PgRowCursor::Planning).
+index::postgres::PgRowCursor::Planning PlanningOf(const SqlPlan& plan);
 
 class PgReaderPool;
 

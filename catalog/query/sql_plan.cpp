@@ -11,22 +11,20 @@
 namespace pixeldex::query {
 namespace {
 
-// The tables of each level, children joined to their parents.
-const char* FromClause(QueryLevel level) {
-  switch (level) {
-    case QueryLevel::kPatient:
-      return " FROM patients p";
-    case QueryLevel::kStudy:
-      return " FROM studies st JOIN patients p ON p.patient_pk = st.patient_pk";
-    case QueryLevel::kSeries:
-      return " FROM series se JOIN studies st ON st.study_pk = se.study_pk"
-             " JOIN patients p ON p.patient_pk = st.patient_pk";
-    case QueryLevel::kImage:
-      return " FROM instances i JOIN series se ON se.series_pk = i.series_pk"
-             " JOIN studies st ON st.study_pk = se.study_pk"
-             " JOIN patients p ON p.patient_pk = st.patient_pk";
-  }
-  return "";
+// The table of a query level, then its ancestors' joined to it up to the
+// level `top`: only the tables a statement reads are joined. Every row has
+// its parent (a NOT NULL reference), so a join to a parent neither drops nor
+// repeats a match, and leaving one out changes no answer; it saves a key
+// lookup per match (the patient's row of each study in a month of studies).
+std::string TablesUpTo(QueryLevel level, QueryLevel top) {
+  static constexpr const char* kTable[] = {"patients p", "studies st", "series se", "instances i"};
+  // The join of the parent of each level (none above the patient).
+  static constexpr const char* kParentJoin[] = {
+      "", " JOIN patients p ON p.patient_pk = st.patient_pk",
+      " JOIN studies st ON st.study_pk = se.study_pk", " JOIN series se ON se.series_pk = i.series_pk"};
+  std::string sql = kTable[static_cast<int>(level)];
+  for (int l = static_cast<int>(level); l > static_cast<int>(top); --l) sql += kParentJoin[l];
+  return sql;
 }
 
 // Header attributes of an entity above the image level are read from its
@@ -142,7 +140,14 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
   std::map<Tag, std::pair<ReturnColumn, std::string>> returns;
   bool header_returned = false;  // a return column reads headers.json
   bool header_matched = false;   // a condition does
+  // The highest level whose table a return column, and a condition, reads.
+  QueryLevel returned_top = level;
+  QueryLevel matched_top = level;
+  auto reads = [level](QueryLevel& top, const AttributeInfo& info) {
+    top = std::min(top, TableLevelAt(info, level));
+  };
   auto add_catalog_return = [&](const AttributeInfo& info) {
+    reads(returned_top, info);
     const bool list = IsListComputed(info.computed);
     returns[info.tag] = {
         {info.tag, info.vr, list ? ReturnColumn::Kind::kList : ReturnColumn::Kind::kText, {}},
@@ -208,6 +213,8 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
       const auto range = CombineDateTime(c, paired->second);
       if (!range) continue;
       next_condition();
+      reads(matched_top, *date_info);
+      reads(matched_top, *time_info);
       AppendDateTimeRange(*range, ColumnAt(*date_info, level), ColumnAt(*time_info, level), where);
       done.push_back(tag);
       done.push_back(*time_tag);
@@ -221,6 +228,7 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
       continue;
     }
     next_condition();
+    if (info) reads(matched_top, *info);
     if (info && info->column) {
       AppendValueTests(c, ColumnAt(*info, level), where);
     } else if (info) {
@@ -231,8 +239,9 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
     }
   }
 
-  auto from = [level](bool header) {
-    std::string sql = FromClause(level);
+  // The tables up to `top`, with the representative instance's header.
+  auto tables = [level](QueryLevel top, bool header) {
+    std::string sql = TablesUpTo(level, top);
     if (header) sql += std::string(" LEFT JOIN headers h ON h.instance_pk = ") + RepresentativeInstance(level);
     return sql;
   };
@@ -240,20 +249,31 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
   // paths, the WHERE clause's values, then the window's.
   SqlWriter window(dialect, select.params().size() + where.params().size());
   if (!page) {
-    plan.sql = select.sql() + from(header_returned || header_matched) + where.sql();
+    plan.sql = select.sql() + " FROM " +
+               tables(std::min(returned_top, matched_top), header_returned || header_matched) +
+               where.sql();
   } else {
-    // The window is taken over the keys alone, in an inner SELECT, so the
-    // skipped matches cost an index step each and only the window's
-    // entities have their return columns (and headers) read.
+    // The window is taken over the keys alone, in a derived table that the
+    // level's table and the return columns' tables join by key: the
+    // conditions read only their own tables, a skipped match costs an index
+    // step, and only the window's entities have their return columns (and
+    // headers) read. A derived table rather than "key IN (window)": for
+    // that, PostgreSQL plans a merge join that walks the whole level's
+    // table in key order (bench/README.md "On PostgreSQL"). CROSS JOIN:
+    // SQLite then keeps the window the outer loop (its join-order control).
     const std::string key = LevelKey(level);
-    // SQLite's LIMIT and OFFSET are signed 64-bit; a negative LIMIT is none.
+    // LIMIT and OFFSET are signed 64-bit; no limit is the largest, as
+    // PostgreSQL refuses SQLite's negative LIMIT ("LIMIT must not be
+    // negative").
     constexpr auto kMost = static_cast<size_t>(std::numeric_limits<int64_t>::max());
     window.Sql(" ORDER BY " + key + " LIMIT ");
-    window.Integer(page->limit ? static_cast<int64_t>(std::min(*page->limit, kMost)) : -1);
+    window.Integer(static_cast<int64_t>(std::min(page->limit.value_or(kMost), kMost)));
     window.Sql(" OFFSET ").Integer(static_cast<int64_t>(std::min(page->offset, kMost)));
-    window.Sql(") ORDER BY " + key);
-    plan.sql = select.sql() + from(header_returned) + " WHERE " + key + " IN (SELECT " + key +
-               from(header_matched) + where.sql() + window.sql();
+    window.Sql(") page CROSS JOIN " + tables(returned_top, header_returned) + " WHERE " + key +
+               " = page.page_key ORDER BY page.page_key");
+    plan.sql = select.sql() + " FROM (SELECT " + key + " AS page_key FROM " +
+               tables(matched_top, header_matched) + where.sql() + window.sql();
+    plan.windowed = true;
   }
   plan.params = select.params();
   plan.params.insert(plan.params.end(), where.params().begin(), where.params().end());
@@ -264,7 +284,7 @@ Result<SqlPlan> BuildSqlPlan(const FindRequest& request, const FindOptions& opti
 Result<SqlPlan> BuildInstanceListPlan(const FindRequest& request, const SqlDialect& dialect) {
   SqlWriter w(dialect);
   w.Sql("SELECT i.sop_class_uid, i.sop_instance_uid, i.transfer_syntax_uid, i.path");
-  w.Sql(FromClause(QueryLevel::kImage));
+  w.Sql(" FROM " + TablesUpTo(QueryLevel::kImage, QueryLevel::kPatient));
   bool first = true;
   for (const QueryKey& key : request.keys) {
     const AttributeInfo* info = FindAttribute(key.tag);

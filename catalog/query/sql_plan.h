@@ -37,6 +37,8 @@ struct SqlPlan {
   // A key carried a value the index cannot match on (the counts): it was
   // treated as a return key; the bridge answers FF01 instead of FF00.
   bool unsupported_matching = false;
+  // The rows are a window (FindPage): few by construction, and all read.
+  bool windowed = false;
 };
 
 // With a page, the matches are those of the window (find_options.h FindPage),

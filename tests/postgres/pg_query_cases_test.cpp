@@ -5,6 +5,9 @@
 // with its parameters bound; its matches must be the case's expected ones,
 // as they are on SQLite (query_cases_test.cpp). Cases that expect a refusal
 // or a limit are left to the SQLite path: they test the engine, not the SQL.
+// Each case runs paged too, as QIDO-RS runs it (PS3.18 8.3.4.4, FindPage):
+// windows of two matches, one after the other, give the same matches, each
+// once.
 
 #include <gtest/gtest.h>
 
@@ -71,16 +74,31 @@ TEST_P(PgQueryCasesE2eTest, PostgresGivesTheExpectedMatches) {
     const auto key = std::find_if(plan->columns.begin(), plan->columns.end(),
                                   [&](const ReturnColumn& r) { return r.tag == unique; });
     ASSERT_NE(key, plan->columns.end());
+    const int key_column = static_cast<int>(key - plan->columns.begin());
     auto rows = conn->Exec(plan->sql, PgParamsOf(*plan));
     ASSERT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << plan->sql;
     std::vector<std::string> got;
-    for (int r = 0; r < rows->rows(); ++r) {
-      got.emplace_back(rows->Text(r, static_cast<int>(key - plan->columns.begin())));
-    }
+    for (int r = 0; r < rows->rows(); ++r) got.emplace_back(rows->Text(r, key_column));
     std::sort(got.begin(), got.end());
     std::vector<std::string> expected = c.expect_matches;
     std::sort(expected.begin(), expected.end());
     EXPECT_EQ(got, expected) << plan->sql;
+
+    std::vector<std::string> paged;
+    for (size_t offset = 0;; offset += 2) {
+      auto window = BuildSqlPlan(*request, c.options, PostgresDialect::Instance(), FindPage{offset, 2});
+      ASSERT_TRUE(window.ok()) << window.status().ToString();
+      auto page = conn->Exec(window->sql, PgParamsOf(*window));
+      ASSERT_TRUE(page.ok()) << page.status().ToString() << "\n" << window->sql;
+      ASSERT_LE(page->rows(), 2);
+      for (int r = 0; r < page->rows(); ++r) paged.emplace_back(page->Text(r, key_column));
+      if (page->rows() < 2) break;
+    }
+    // Every match exactly once: windows out of the key's order would
+    // repeat some and skip others.
+    std::vector<std::string> paged_sorted = paged;
+    std::sort(paged_sorted.begin(), paged_sorted.end());
+    EXPECT_EQ(paged_sorted, expected) << "paged";
     ++ran;
   }
   EXPECT_GT(ran, 0);

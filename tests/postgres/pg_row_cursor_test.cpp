@@ -1,7 +1,8 @@
 // PgRowCursor against a real PostgreSQL (tests/support/postgres_server.h):
 // every row once and in order across FETCH batches (256 rows) and at their
 // boundaries; values bound as parameters, never spliced; the read-only
-// transaction and its statement_timeout end with the cursor, leaving the
+// transaction, its statement_timeout and, when asked, its planning for
+// every row (cursor_tuple_fraction) end with the cursor, leaving the
 // connection fit for the next one; a statement past its timeout fails the
 // step that runs it instead of running on.
 #include "catalog/index/postgres/pg_row_cursor.h"
@@ -98,14 +99,35 @@ TEST_F(PgRowCursorE2eTest, IntegersAndByteaAreDecoded) {
 
 TEST_F(PgRowCursorE2eTest, TransactionAndTimeoutEndWithTheCursor) {
   const std::string default_timeout = Show("statement_timeout");
+  const std::string default_fraction = Show("cursor_tuple_fraction");
+  ASSERT_NE(default_fraction, "1");
   {
     auto cursor = PgRowCursor::Open(*conn_, "SELECT 1", {}, milliseconds(60000));
     ASSERT_TRUE(cursor.ok()) << cursor.status().ToString();
     EXPECT_EQ(Show("statement_timeout"), "1min");
     EXPECT_EQ(Show("transaction_read_only"), "on");
+    EXPECT_EQ(Show("cursor_tuple_fraction"), default_fraction);  // to start early
   }
   EXPECT_EQ(Show("statement_timeout"), default_timeout);
   EXPECT_EQ(Show("transaction_read_only"), "off");
+  {
+    auto cursor = PgRowCursor::Open(*conn_, "SELECT 1", {}, milliseconds(60000),
+                                    PgRowCursor::Planning::kAllRows);
+    ASSERT_TRUE(cursor.ok()) << cursor.status().ToString();
+    EXPECT_EQ(Show("statement_timeout"), "1min");
+    EXPECT_EQ(Show("cursor_tuple_fraction"), "1");  // planned for every row
+  }
+  EXPECT_EQ(Show("cursor_tuple_fraction"), default_fraction);
+  // Without a timeout of its own, the session's stays.
+  ASSERT_TRUE(conn_->Exec("SET statement_timeout = '45s'").ok());
+  {
+    auto cursor =
+        PgRowCursor::Open(*conn_, "SELECT 1", {}, milliseconds(0), PgRowCursor::Planning::kAllRows);
+    ASSERT_TRUE(cursor.ok()) << cursor.status().ToString();
+    EXPECT_EQ(Show("statement_timeout"), "45s");
+    EXPECT_EQ(Show("cursor_tuple_fraction"), "1");
+  }
+  ASSERT_TRUE(conn_->Exec("RESET statement_timeout").ok());
   // A second cursor on the same connection: no cursor name left behind.
   EXPECT_EQ(ReadAll("SELECT 'again'", {}), std::vector<std::string>{"again"});
 }

@@ -15,15 +15,16 @@
 namespace pixeldex::query::testing {
 namespace {
 
-// The plan of the C-FIND SQL, or with `retrieve` of the retrieve's instance list.
+// The plan of the C-FIND SQL (of the QIDO-RS window `page`), or with
+// `retrieve` of the retrieve's instance list.
 std::string ExplainPlan(index::Db& db, InformationModel model, std::vector<QueryKey> identifier,
-                        bool retrieve = false) {
+                        bool retrieve = false, const std::optional<FindPage>& page = std::nullopt) {
   auto request = retrieve ? MakeRetrieveRequest(model, std::move(identifier))
                           : MakeFindRequest(model, std::move(identifier));
   EXPECT_TRUE(request.ok()) << request.status().ToString();
   if (!request.ok()) return "";
   auto plan = retrieve ? BuildInstanceListPlan(*request, SqliteDialect::Instance())
-                       : BuildSqlPlan(*request, FindOptions{}, SqliteDialect::Instance());
+                       : BuildSqlPlan(*request, FindOptions{}, SqliteDialect::Instance(), page);
   EXPECT_TRUE(plan.ok());
   plan->sql = "EXPLAIN QUERY PLAN " + plan->sql;
   auto stmt = PrepareFind(db, *plan);
@@ -103,6 +104,43 @@ TEST_F(QueryPlanTest, StudyByDateRangeUsesTheDateIndex) {
                                  Key(0x0008, 0x0020, "DA", "20240101-20240131"),
                                  Key(0x0010, 0x0010, "PN", "")});
   ExpectIndexed(plan, "st", "studies_date (study_date>? AND study_date<?)");
+}
+
+// Without a key of the patient's row (Patient ID, its issuer, the patient's
+// counts), a study search reads no patient row: each study keeps its own
+// Patient's Name, Birth Date and Sex.
+TEST_F(QueryPlanTest, StudySearchWithoutPatientKeysReadsNoPatientRow) {
+  const std::vector<QueryKey> month = {Key(0x0008, 0x0052, "CS", "STUDY"),
+                                       Key(0x0008, 0x0020, "DA", "20240101-20240131"),
+                                       Key(0x0010, 0x0010, "PN", ""), Key(0x0010, 0x0030, "DA", "")};
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot, month);
+  ExpectIndexed(plan, "st", "studies_date (study_date>? AND study_date<?)");
+  EXPECT_EQ(plan.find(" p USING"), std::string::npos) << plan;
+  // Patient ID is the patient's: its row is joined.
+  auto with_id = month;
+  with_id.push_back(Key(0x0010, 0x0020, "LO", ""));
+  EXPECT_NE(ExplainPlan(temp_->db(), InformationModel::kStudyRoot, with_id).find("SEARCH p USING"),
+            std::string::npos);
+}
+
+// A QIDO-RS page of a month of studies (PS3.18 8.3.4.4): the matches' keys
+// from the date index alone (it holds the key), then each study of the
+// window and its patient by key; no table is scanned, and the patient's
+// row is read for the window's studies only.
+TEST_F(QueryPlanTest, PagedStudyByDateRangeUsesTheDateIndexThenTheKeys) {
+  constexpr bool kFind = false;
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
+                                {Key(0x0008, 0x0052, "CS", "STUDY"),
+                                 Key(0x0008, 0x0020, "DA", "20240101-20240131"),
+                                 Key(0x0010, 0x0020, "LO", ""), Key(0x0008, 0x0061, "CS", "")},
+                                kFind, FindPage{100, 25});
+  ExpectIndexed(plan, "st", "studies_date (study_date>? AND study_date<?)");
+  EXPECT_NE(plan.find("SEARCH st USING COVERING INDEX studies_date"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("SEARCH st USING INTEGER PRIMARY KEY (rowid=?)"), std::string::npos) << plan;
+  const size_t patient = plan.find("SEARCH p USING INTEGER PRIMARY KEY (rowid=?)");
+  ASSERT_NE(patient, std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SEARCH p ", patient + 1), std::string::npos) << "once, for the window\n"
+                                                                    << plan;
 }
 
 // A study browser's computed keys come from the study's row (schema v3),

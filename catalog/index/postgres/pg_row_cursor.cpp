@@ -1,6 +1,7 @@
 #include "catalog/index/postgres/pg_row_cursor.h"
 
 #include <string>
+#include <vector>
 
 namespace pixeldex::index::postgres {
 namespace {
@@ -14,7 +15,8 @@ constexpr std::string_view kCursorName = "pixeldex_rows";
 
 Result<std::unique_ptr<PgRowCursor>> PgRowCursor::Open(PgConnection& conn, std::string_view sql,
                                                        std::span<const PgParam> params,
-                                                       std::chrono::milliseconds timeout) {
+                                                       std::chrono::milliseconds timeout,
+                                                       Planning planning) {
   Status began = conn.Exec("BEGIN READ ONLY").status();
   // A kept connection the server dropped meanwhile (a restart) is found
   // lost here, before anything ran: once more, on the connection made again.
@@ -22,12 +24,21 @@ Result<std::unique_ptr<PgRowCursor>> PgRowCursor::Open(PgConnection& conn, std::
   PIXELDEX_RETURN_IF_ERROR(began);
   // From here the destructor ends the transaction, whatever fails below.
   std::unique_ptr<PgRowCursor> cursor(new PgRowCursor(conn));
+  // set_config(..., is_local => true) is SET LOCAL with a bound value: it
+  // ends with the transaction (PostgreSQL documentation 9.27.1). The
+  // settings in one round trip, none without any.
+  std::string settings;
+  std::vector<PgParam> values;
   if (timeout.count() > 0) {
-    // set_config(..., is_local => true) is SET LOCAL with a bound value: it
-    // ends with the transaction (PostgreSQL documentation 9.27.1).
-    PIXELDEX_RETURN_IF_ERROR(conn.Exec("SELECT set_config('statement_timeout', $1, true)",
-                                       {PgParam::Text(std::to_string(timeout.count()))})
-                                 .status());
+    settings = "set_config('statement_timeout', $1, true)";
+    values.push_back(PgParam::Text(std::to_string(timeout.count())));
+  }
+  if (planning == Planning::kAllRows) {
+    settings += std::string(settings.empty() ? "" : ", ") +
+                "set_config('cursor_tuple_fraction', '1', true)";
+  }
+  if (!settings.empty()) {
+    PIXELDEX_RETURN_IF_ERROR(conn.Exec("SELECT " + settings, values).status());
   }
   // NO SCROLL: read forward once; no WITH HOLD: the cursor ends with the
   // transaction. The parameters are bound to the declared query.

@@ -26,10 +26,21 @@ namespace pixeldex::index::postgres {
 
 class PgRowCursor final : public RowCursor {
  public:
+  // How the statement is planned (cursor_tuple_fraction, PostgreSQL
+  // documentation 20.7.4). kFirstRows, a cursor's default, favours a plan
+  // that starts early, which suits a read that streams (a C-FIND's
+  // matches: its patients by key, where a plan for every row would hash
+  // the whole patients table). kAllRows plans it as a plain statement, for
+  // a read whose rows are few and all read (a QIDO-RS window, whose plan
+  // for the first rows walks the whole studies table in key order to find
+  // a month of them: bench/README.md "On PostgreSQL").
+  enum class Planning { kFirstRows, kAllRows };
+
   // `timeout` 0: no limit. The statement's errors (pg_error.h) on failure.
   static Result<std::unique_ptr<PgRowCursor>> Open(PgConnection& conn, std::string_view sql,
                                                    std::span<const PgParam> params,
-                                                   std::chrono::milliseconds timeout);
+                                                   std::chrono::milliseconds timeout,
+                                                   Planning planning = Planning::kFirstRows);
   ~PgRowCursor() override;
   PgRowCursor(const PgRowCursor&) = delete;
   PgRowCursor& operator=(const PgRowCursor&) = delete;
