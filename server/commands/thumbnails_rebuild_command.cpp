@@ -47,10 +47,11 @@ received while the server ran with --no-thumbnails (status 'disabled') and
 those that have no thumbnail row. --all renders every instance again, e.g.
 after changing thumbnails.max_size.
 
-The servers may keep running, on a SQLite or a PostgreSQL index: instances are
-rendered in batches of 64 and each batch is written by short transactions, so an
-interrupted run keeps what it finished and can simply be started again. An instance replaced or deleted
-while its batch was rendering keeps its new state (counted as 'skipped').
+The servers may keep running, on a SQLite or a PostgreSQL index: instances
+are rendered in batches of 64 and each batch is written by short
+transactions, so an interrupted run keeps what it finished and can simply be
+started again. An instance replaced or deleted while its batch was rendering
+keeps its new state (counted as 'skipped').
 
 Prints one summary line, e.g.
   thumbnails: 120 rendered, 3 failed (decode_error 1, no_pixel_data 2), 0 skipped, 0 unreadable
@@ -173,7 +174,9 @@ Status Rebuild(index::ArchiveReads& reads, index::IndexWriter& writer,
                          std::move(rendered[i].thumbnail)});
     }
     std::vector<ThumbnailStatus> statuses;
-    for (const index::ThumbnailUpdate& update : updates) statuses.push_back(update.thumbnail.status);
+    for (const index::ThumbnailUpdate& update : updates) {
+      statuses.push_back(update.thumbnail.status);
+    }
     auto written = writer.ReplaceThumbnails(std::move(updates));
     if (!written.ok()) return written.status();
     for (size_t i = 0; i < statuses.size(); ++i) {

@@ -217,8 +217,8 @@ TEST_P(ThumbnailE2eTest, EveryTransferSyntaxGivesTheOriginalsThumbnail) {
 
   for (const Sent& s : sent) {
     SCOPED_TRACE(s.name);
-    EXPECT_EQ(Index().Scalar("SELECT transfer_syntax_uid FROM instances WHERE sop_instance_uid = ?1",
-                             {s.sop}),
+    EXPECT_EQ(Index().Scalar(
+                  "SELECT transfer_syntax_uid FROM instances WHERE sop_instance_uid = ?1", {s.sop}),
               s.syntax);
     EXPECT_EQ(ThumbnailStatus(s.sop), "ok");
     const std::string png = FetchPng(s.sop);
@@ -367,8 +367,7 @@ TEST_P(NoThumbnailsE2eTest, RebuildReadsFilesImportedInPlace) {
   };
   auto imported = run({PIXELDEX_BINARY, "import", "--in-place", "--no-thumbnails", dir_ / "scans"});
   ASSERT_EQ(imported.exit_code, 0) << imported.output;
-  EXPECT_EQ(Index().Scalar("SELECT path FROM instances WHERE sop_instance_uid = ?1", {sop}),
-            file);
+  EXPECT_EQ(Index().Scalar("SELECT path FROM instances WHERE sop_instance_uid = ?1", {sop}), file);
   auto rebuilt = run({PIXELDEX_BINARY, "thumbnails"});
   EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.output;
   EXPECT_NE(rebuilt.output.find("1 rendered, 0 failed"), std::string::npos) << rebuilt.output;

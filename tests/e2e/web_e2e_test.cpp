@@ -285,8 +285,8 @@ TEST_F(WebE2eTest, TheIndexSaysWhichSqlTheConsoleSpeaks) {
 // Rows are read as the database sends them: an endless result ends at the
 // row limit at once, well before the time limit.
 TEST_F(WebE2eTest, SqlConsoleStopsAnEndlessResultAtTheRowLimit) {
-  auto reply = Query(
-      R"({"sql": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c", "max_rows": 5})");
+  auto reply = Query(R"({"sql": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL )"
+                     R"(SELECT x + 1 FROM c) SELECT x FROM c", "max_rows": 5})");
   ASSERT_EQ(reply.status, 200) << reply.body;
   const json answer = json::parse(reply.body);
   EXPECT_EQ(answer.at("rows"), json({{1}, {2}, {3}, {4}, {5}}));

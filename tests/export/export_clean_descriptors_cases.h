@@ -6,8 +6,8 @@
 // inside a kept sequence), other text stays as written, the method code
 // 113105 is declared; without the option the same descriptors are removed.
 //
-// The cases run on either index (ArchiveTest): export_clean_descriptors_e2e_test.cpp instantiates them on
-// SQLite, tests/postgres/pg_thumbnail_export_e2e_test on PostgreSQL.
+// The cases run on either index (ArchiveTest): export_clean_descriptors_e2e_test.cpp instantiates
+// them on SQLite, tests/postgres/pg_thumbnail_export_e2e_test on PostgreSQL.
 
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -49,8 +49,8 @@ class CleanDescriptorsTest : public ArchiveTest {
   }
 
   DcmFileFormat Export(const std::string& out, const std::vector<std::string>& options) {
-    std::vector<std::string> args = {"--where",       "true", "--out", out, "--deidentify",
-                                     "--project-key", "k"};
+    std::vector<std::string> args = {"--where",      "true",          "--out", out,
+                                     "--deidentify", "--project-key", "k"};
     args.insert(args.end(), options.begin(), options.end());
     const auto result = archive_.Export(args);
     EXPECT_EQ(result.exit_code, 0) << result.output;

@@ -137,7 +137,8 @@ class DeidentifyTest : public ArchiveTest {
     if (index == 0) {
       for (const auto& [row, vr] : SentinelRows()) {
         const DcmTagKey tag(row->tag >> 16, row->tag & 0xFFFF);
-        if (!data.tagExists(tag)) data.putAndInsertString(DcmTag(tag), Sentinel(vr, row->tag).c_str());
+        if (!data.tagExists(tag))
+          data.putAndInsertString(DcmTag(tag), Sentinel(vr, row->tag).c_str());
       }
     }
     if (index == 1) {
@@ -158,15 +159,16 @@ class DeidentifyTest : public ArchiveTest {
 
   ProcessResult Deidentify(const std::string& out, const std::string& key,
                            std::vector<std::string> more = {}) {
-    std::vector<std::string> args = {"--where", "true", "--out", out, "--deidentify",
-                                     "--project-key", key};
+    std::vector<std::string> args = {"--where",      "true",          "--out", out,
+                                     "--deidentify", "--project-key", key};
     args.insert(args.end(), more.begin(), more.end());
     return archive_.Export(args);
   }
   std::string OutputOf(const std::string& out, const std::string& key, size_t i) const {
     const deidentify::KeyedPseudonyms keys(key);
-    return out + "/" + keys.Uid(instances_[i].study_uid) + "/" + keys.Uid(instances_[i].series_uid) +
-           "/" + keys.Uid(instances_[i].sop_instance_uid) + ".dcm";
+    return out + "/" + keys.Uid(instances_[i].study_uid) + "/" +
+           keys.Uid(instances_[i].series_uid) + "/" + keys.Uid(instances_[i].sop_instance_uid) +
+           ".dcm";
   }
 };
 
@@ -186,7 +188,9 @@ TEST_P(DeidentifyTest, EveryTableAttributeGetsItsActionAndNothingIdentifyingIsLe
     const std::string what = std::string(row->keyword) + " (" + row->basic + ")";
     const bool pseudonym = tag == DCM_PatientID || tag == DCM_PatientName;
     switch (deidentify::ResolveAction(*row, {}, vr)) {
-      case Action::kRemove: EXPECT_FALSE(data.tagExists(tag)) << what; break;
+      case Action::kRemove:
+        EXPECT_FALSE(data.tagExists(tag)) << what;
+        break;
       case Action::kEmpty:
         EXPECT_TRUE(data.tagExists(tag)) << what;
         EXPECT_EQ(value, pseudonym ? keys.PatientId(instances_[0].patient_id) : "") << what;
@@ -202,7 +206,8 @@ TEST_P(DeidentifyTest, EveryTableAttributeGetsItsActionAndNothingIdentifyingIsLe
           EXPECT_EQ(value, keys.Uid(input)) << what;
         }
         break;
-      default: ADD_FAILURE() << what << ": unexpected action without options";
+      default:
+        ADD_FAILURE() << what << ": unexpected action without options";
     }
     ++checked;
   }
@@ -216,9 +221,8 @@ TEST_P(DeidentifyTest, EveryTableAttributeGetsItsActionAndNothingIdentifyingIsLe
   DcmFileFormat second;
   Load(second, OutputOf(out, "k1", 1));
   DcmItem* reference = nullptr;
-  ASSERT_TRUE(second.getDataset()
-                  ->findAndGetSequenceItem(DCM_ReferencedImageSequence, reference)
-                  .good());
+  ASSERT_TRUE(
+      second.getDataset()->findAndGetSequenceItem(DCM_ReferencedImageSequence, reference).good());
   EXPECT_EQ(DicomString(*reference, DCM_ReferencedSOPInstanceUID),
             DicomString(data, DCM_SOPInstanceUID));
   EXPECT_EQ(DicomString(*reference, DCM_InstitutionName), "ANONYMIZED");
@@ -237,8 +241,8 @@ TEST_P(DeidentifyTest, EveryTableAttributeGetsItsActionAndNothingIdentifyingIsLe
   // Nothing identifying in any byte of any output file (manifests included).
   for (const std::string& name : ExportArchive::FilesBelow(out)) {
     const std::string bytes = ReadFileBytes(out + "/" + name);
-    for (const char* secret : {"IDENT", kSentinelUidRoot, "PID-SECRET", "Secret^Person",
-                               "20010203", "1.2.826.0.1.3680043.10.1234.911", "ACME"}) {
+    for (const char* secret : {"IDENT", kSentinelUidRoot, "PID-SECRET", "Secret^Person", "20010203",
+                               "1.2.826.0.1.3680043.10.1234.911", "ACME"}) {
       EXPECT_EQ(bytes.find(secret), std::string::npos) << name << " contains " << secret;
     }
   }
@@ -249,8 +253,8 @@ TEST_P(DeidentifyTest, SameKeySameUidsOnEveryRunAnotherKeyOthers) {
   ASSERT_EQ(Deidentify(a, "k1").exit_code, 0);
   ASSERT_EQ(Deidentify(b, "k1", {"--layout", "tree"}).exit_code, 0);
   ASSERT_EQ(Deidentify(c, "k2").exit_code, 0);
-  for (const char* column : {"study_instance_uid", "series_instance_uid", "sop_instance_uid",
-                             "patient_id"}) {
+  for (const char* column :
+       {"study_instance_uid", "series_instance_uid", "sop_instance_uid", "patient_id"}) {
     const auto in_a = ManifestColumn(a, column), in_b = ManifestColumn(b, column),
                in_c = ManifestColumn(c, column);
     ASSERT_EQ(in_a.size(), 2u) << column;
@@ -313,7 +317,8 @@ TEST_P(DeidentifyEncapsulatedTest, CompressedPixelDataStaysBitIdenticalInItsSynt
     WriteEncapsulatedInstance(path, instance, EXS_JPEG2000LosslessOnly, fragment);
   });
   const std::string out = archive_.Path("out");
-  auto result = archive_.Export({"--where", "true", "--out", out, "--deidentify", "--project-key", "k"});
+  auto result =
+      archive_.Export({"--where", "true", "--out", out, "--deidentify", "--project-key", "k"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const deidentify::KeyedPseudonyms keys("k");
   DcmFileFormat source, exported;
@@ -321,9 +326,9 @@ TEST_P(DeidentifyEncapsulatedTest, CompressedPixelDataStaysBitIdenticalInItsSynt
   Load(exported, out + "/" + keys.Uid(instance.study_uid) + "/" + keys.Uid(instance.series_uid) +
                      "/" + keys.Uid(instance.sop_instance_uid) + ".dcm");
   EXPECT_EQ(exported.getDataset()->getOriginalXfer(), EXS_JPEG2000LosslessOnly);
-  const std::string bytes = ReadFileBytes(out + "/" + keys.Uid(instance.study_uid) + "/" +
-                                          keys.Uid(instance.series_uid) + "/" +
-                                          keys.Uid(instance.sop_instance_uid) + ".dcm");
+  const std::string bytes =
+      ReadFileBytes(out + "/" + keys.Uid(instance.study_uid) + "/" + keys.Uid(instance.series_uid) +
+                    "/" + keys.Uid(instance.sop_instance_uid) + ".dcm");
   EXPECT_NE(bytes.find(fragment), std::string::npos) << "the fragment is not there verbatim";
   EXPECT_EQ(DicomString(*exported.getDataset(), DCM_PatientIdentityRemoved), "YES");
 }
@@ -333,7 +338,8 @@ TEST_P(DeidentifyTest, UsageErrorsExitTwo) {
   EXPECT_EQ(archive_.Export({"--where", "true", "--out", out, "--deidentify"}).exit_code, 2);
   EXPECT_EQ(archive_.Export({"--where", "true", "--out", out, "--clean-descriptors"}).exit_code, 2);
   EXPECT_EQ(archive_.Export({"--where", "true", "--out", out, "--project-key", "k"}).exit_code, 2);
-  EXPECT_EQ(archive_.Export({"--where", "true", "--out", out, "--retain-dates-modified"}).exit_code, 2);
+  EXPECT_EQ(archive_.Export({"--where", "true", "--out", out, "--retain-dates-modified"}).exit_code,
+            2);
   EXPECT_FALSE(fs::exists(out));
 }
 

@@ -5,7 +5,6 @@
 namespace pixeldex::testing {
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, DeidentifyTest, ::testing::Values(IndexKind::kSqlite));
-INSTANTIATE_TEST_SUITE_P(Sqlite, DeidentifyEncapsulatedTest,
-                         ::testing::Values(IndexKind::kSqlite));
+INSTANTIATE_TEST_SUITE_P(Sqlite, DeidentifyEncapsulatedTest, ::testing::Values(IndexKind::kSqlite));
 
 }  // namespace pixeldex::testing

@@ -18,9 +18,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 #include <map>
 #include <regex>
+#include <set>
 
 #include "tests/export/export_archive.h"
 
@@ -84,9 +84,9 @@ TEST_P(ExportDicomDirTest, EveryExportedFileIsReferencedByAValidFileId) {
     EXPECT_EQ(SopInstanceUidOf(out + "/" + path), uid);
     uids.insert(uid);
   }
-  EXPECT_EQ(uids, (std::set<std::string>{instances_[0].sop_instance_uid,
-                                         instances_[1].sop_instance_uid,
-                                         instances_[2].sop_instance_uid}));
+  EXPECT_EQ(uids,
+            (std::set<std::string>{instances_[0].sop_instance_uid, instances_[1].sop_instance_uid,
+                                   instances_[2].sop_instance_uid}));
   // The manifest names the same files.
   const std::string manifest = ReadFileBytes(out + "/manifest.csv");
   for (const auto& [path, uid] : images) EXPECT_NE(manifest.find(path), std::string::npos);
@@ -101,9 +101,9 @@ TEST_P(ExportDicomDirTest, EveryExportedFileIsReferencedByAValidFileId) {
   EXPECT_EQ(images_again, images);
 
   EXPECT_EQ(archive_.Export({"--where", "true", "--zip", out + ".zip", "--dicomdir"}).exit_code, 2);
-  EXPECT_EQ(
-      archive_.Export({"--where", "true", "--out", out, "--dicomdir", "--layout", "tree"}).exit_code,
-      2);
+  EXPECT_EQ(archive_.Export({"--where", "true", "--out", out, "--dicomdir", "--layout", "tree"})
+                .exit_code,
+            2);
 }
 
 TEST_P(ExportDicomDirTest, AFileOutsideTheProfilesTransferSyntaxIsListedNotReferenced) {

@@ -129,7 +129,8 @@ class RenderTest : public ArchiveTest {
 
 TEST_P(RenderTest, PngBesideEachInstanceAtItsOwnSizeAndInTheManifests) {
   const std::string out = archive_.Path("out");
-  const ProcessResult result = archive_.Export({"--where", "true", "--out", out, "--render", "png"});
+  const ProcessResult result =
+      archive_.Export({"--where", "true", "--out", out, "--render", "png"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("renderings: 3 made, 1 not made (1 no pixel data)"),
             std::string::npos)
@@ -166,8 +167,8 @@ TEST_P(RenderTest, PngBesideEachInstanceAtItsOwnSizeAndInTheManifests) {
 
 TEST_P(RenderTest, DeidentifiedJpegAtSizeWithoutBurnedIn) {
   const std::string out = archive_.Path("out");
-  const ProcessResult result = archive_.Export(
-      {"--where", "true", "--out", out, "--render", "jpeg:10", "--deidentify", "--project-key", "k"});
+  const ProcessResult result = archive_.Export({"--where", "true", "--out", out, "--render",
+                                                "jpeg:10", "--deidentify", "--project-key", "k"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(JpegSize(ReadFileBytes(out + "/" + PathOf(0, ".jpg", "k"))), (Dimensions{10, 10}));
   EXPECT_EQ(JpegSize(ReadFileBytes(out + "/" + PathOf(1, ".jpg", "k"))), (Dimensions{5, 10}));

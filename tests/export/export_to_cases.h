@@ -75,9 +75,9 @@ TEST_P(ExportToTest, TheSelectionArrivesAndAnInstanceTheReceiverRefusesFailsAlon
 }
 
 TEST_P(ExportToTest, DeidentifiedInstancesArriveUnderTheirPseudonyms) {
-  auto result = archive_.Export({"--where", "modality = 'CT' AND sop_class_uid <> '" +
-                                     std::string(kUnknownClass) + "'",
-                                 "--to", To(), "--deidentify", "--project-key", "k"});
+  auto result = archive_.Export(
+      {"--where", "modality = 'CT' AND sop_class_uid <> '" + std::string(kUnknownClass) + "'",
+       "--to", To(), "--deidentify", "--project-key", "k"});
   ASSERT_EQ(result.exit_code, 0) << result.output << scp_->Log();
   const auto received = InstancesIn(received_);
   ASSERT_EQ(received.size(), 2u);

@@ -124,7 +124,8 @@ TEST_F(ThumbnailStoreTest, ARepresentativeIsTheFirstRenderedInstanceByNumber) {
   ASSERT_TRUE(series.ok()) << series.status().ToString();
   EXPECT_EQ(*series, kPng);
   // A numbered instance comes before unnumbered ones, whenever it arrived.
-  InstanceRecord numbered = Record("1.6", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "numbered"});
+  InstanceRecord numbered =
+      Record("1.6", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "numbered"});
   numbered.instance.instance_number = 7;
   ASSERT_TRUE(writer_->Write(numbered).ok());
   EXPECT_EQ(*query::FindRepresentativeThumbnail(reader, "1.2.1", "", "").value(), "numbered");
@@ -195,9 +196,11 @@ TEST_F(ThumbnailStoreTest, ReplaceInsertsAndOverwritesRowsInOneBatch) {
 }
 
 TEST_F(ThumbnailStoreTest, SkipsInstancesRemovedOrReplacedSinceListing) {
-  const ThumbnailUpdate removed = Update("1.2", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"});
+  const ThumbnailUpdate removed =
+      Update("1.2", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"});
   ASSERT_TRUE(writer_->Remove("1.2").ok());
-  InstanceRecord replaced = Record("1.3", ThumbnailRecord{ThumbnailStatus::kDisabled, {}, 0, 0, {}});
+  InstanceRecord replaced =
+      Record("1.3", ThumbnailRecord{ThumbnailStatus::kDisabled, {}, 0, 0, {}});
   replaced.file.sha256 = "sha-of-a-newer-file";
   auto rewritten = writer_->Write(replaced);
   ASSERT_TRUE(rewritten.ok());
@@ -234,8 +237,8 @@ TEST_F(ThumbnailStoreTest, AFailingRowFailsAloneAndIsReported) {
   EXPECT_NE(written.status().message().find("injected"), std::string::npos);
   EXPECT_EQ(Listed(ThumbnailSelection::kMissing), (std::vector<std::string>{"1.2"}));
   // The writer goes on: the next batch is written.
-  auto retried =
-      writer_->ReplaceThumbnails({Update("1.2", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"})});
+  auto retried = writer_->ReplaceThumbnails(
+      {Update("1.2", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"})});
   ASSERT_TRUE(retried.ok()) << retried.status().ToString();
   EXPECT_EQ(*retried, std::vector<bool>{true});
   EXPECT_EQ(Listed(ThumbnailSelection::kMissing), std::vector<std::string>{});

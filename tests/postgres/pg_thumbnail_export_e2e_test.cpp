@@ -43,8 +43,8 @@ TEST_P(PgExportBesideANodeTest, ExportAndThumbnailsRunWhileTheNodeStores) {
   const std::string storage = archive_.Path("storage");
   auto node = ServerProcess::Start({storage, archive_.index_path(), archive_.Path("node.log")});
   // Another study, pushed through the node while the commands run.
-  std::vector<std::string> push = {"storescu", "-aet", "MODALITY", "-aec", "PIXELDEX",
-                                   "127.0.0.1", node->port_string()};
+  std::vector<std::string> push = {"storescu", "-aet",      "MODALITY",         "-aec",
+                                   "PIXELDEX", "127.0.0.1", node->port_string()};
   TestInstance pushed;
   pushed.patient_id = "PID-PUSHED";
   pushed.study_uid = "1.2.826.0.1.3680043.10.1234.942";
@@ -60,8 +60,8 @@ TEST_P(PgExportBesideANodeTest, ExportAndThumbnailsRunWhileTheNodeStores) {
 
   const std::string out = archive_.Path("out");
   const ProcessResult exported = archive_.Export({"--where", "patient_id = 'PID-N'", "--out", out});
-  const ProcessResult rendered = RunProcess({PIXELDEX_BINARY, "thumbnails", "--storage", storage,
-                                             "--index", archive_.index_path()});
+  const ProcessResult rendered = RunProcess(
+      {PIXELDEX_BINARY, "thumbnails", "--storage", storage, "--index", archive_.index_path()});
   const ProcessResult stored = storing.get();
   ASSERT_EQ(stored.exit_code, 0) << stored.output << node->Log();
 
