@@ -46,6 +46,13 @@ struct StoredInstance {
   std::string path;
 };
 
+// A thumbnail rendered again from a cataloged file (`pixeldex thumbnails`).
+struct ThumbnailUpdate {
+  int64_t instance_pk = 0;
+  std::string sha256;  // of the file it was rendered from, as instances.sha256 recorded it
+  ThumbnailRecord thumbnail;
+};
+
 // Held while one SOP Instance UID is stored (IndexBackend::LockInstance);
 // released when destroyed.
 class InstanceLock {
@@ -89,6 +96,11 @@ class IndexBackend {
   virtual Status Protect(const std::string& study_instance_uid, const std::string& reason,
                          const std::string& now) = 0;
   virtual Status Unprotect(const std::string& study_instance_uid) = 0;
+  // Inserts or replaces the thumbnail row of update.instance_pk (size and
+  // PNG only for a rendered one, else NULL) when that instance still records
+  // update.sha256. False, and nothing written, when it does not: removed, or
+  // replaced by another file since it was rendered.
+  virtual Result<bool> ReplaceThumbnail(const ThumbnailUpdate& update) = 0;
 
   virtual Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) = 0;
 

@@ -20,7 +20,9 @@ struct IndexWriter::Job {
     std::string study_instance_uid;
     std::optional<std::string> reason;  // nullopt: take the study off the list
   };
-  std::variant<InstanceRecord, Remove, AssociationRecord, EventRecord, Prune, Protection> what;
+  std::variant<InstanceRecord, Remove, AssociationRecord, EventRecord, Prune, Protection,
+               ThumbnailUpdate>
+      what;
   std::promise<Result<WriteOutcome>> done;
 };
 
@@ -95,6 +97,25 @@ Status IndexWriter::Unprotect(const std::string& study_instance_uid) {
   return Submit(std::move(job)).status();
 }
 
+Result<std::vector<bool>> IndexWriter::ReplaceThumbnails(std::vector<ThumbnailUpdate> updates) {
+  std::vector<std::unique_ptr<Job>> jobs;
+  for (ThumbnailUpdate& update : updates) {
+    jobs.push_back(std::make_unique<Job>());
+    jobs.back()->what = std::move(update);
+  }
+  std::vector<bool> written;
+  Status first_failure;
+  for (auto& answer : Enqueue(std::move(jobs))) {
+    const Status status = answer.get().status();
+    written.push_back(status.ok());
+    if (!status.ok() && status.code() != Status::Code::kNotFound && first_failure.ok()) {
+      first_failure = status;
+    }
+  }
+  if (!first_failure.ok()) return first_failure;
+  return written;
+}
+
 IndexWriterStats IndexWriter::stats() const {
   std::lock_guard lock(mutex_);
   return stats_;
@@ -114,14 +135,27 @@ Result<std::optional<std::unique_ptr<InstanceLock>>> IndexWriter::LockRecycling(
 }
 
 Result<WriteOutcome> IndexWriter::Submit(std::unique_ptr<Job> job) {
-  auto future = job->done.get_future();
+  std::vector<std::unique_ptr<Job>> jobs;
+  jobs.push_back(std::move(job));
+  return Enqueue(std::move(jobs)).front().get();
+}
+
+std::vector<std::future<Result<WriteOutcome>>> IndexWriter::Enqueue(
+    std::vector<std::unique_ptr<Job>> jobs) {
+  std::vector<std::future<Result<WriteOutcome>>> answers;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return Status::Internal("index writer is stopping");
-    queue_.push_back(std::move(job));
+    for (auto& job : jobs) {
+      answers.push_back(job->done.get_future());
+      if (stopping_) {
+        job->done.set_value(Status::Internal("index writer is stopping"));
+      } else {
+        queue_.push_back(std::move(job));
+      }
+    }
   }
   wake_.notify_one();
-  return future.get();
+  return answers;
 }
 
 std::vector<std::optional<RowLockKey>> IndexWriter::LockKeysOf(
@@ -134,7 +168,8 @@ std::vector<std::optional<RowLockKey>> IndexWriter::LockKeysOf(
                                 r->study.study_instance_uid, r->series.series_instance_uid,
                                 r->instance.sop_instance_uid});
     } else if (std::holds_alternative<Job::Remove>(job->what) ||
-               std::holds_alternative<Job::Protection>(job->what)) {
+               std::holds_alternative<Job::Protection>(job->what) ||
+               std::holds_alternative<ThumbnailUpdate>(job->what)) {
       keys.push_back(std::nullopt);  // its rows are known only once it runs
     } else {
       keys.push_back(RowLockKey{});  // history: no archive rows
@@ -203,6 +238,12 @@ Result<WriteOutcome> IndexWriter::Apply(const Job& job, const std::string& now) 
   }
   if (const auto* remove = std::get_if<Job::Remove>(&job.what)) {
     return ApplyInstance(*backend_, now, true, {}, remove->sop_instance_uid);
+  }
+  if (const auto* thumbnail = std::get_if<ThumbnailUpdate>(&job.what)) {
+    auto written = backend_->ReplaceThumbnail(*thumbnail);
+    if (!written.ok()) return written.status();
+    if (!*written) return Status::NotFound("instance changed since its thumbnail was rendered");
+    return WriteOutcome{};
   }
   Status s;
   if (const auto* association = std::get_if<AssociationRecord>(&job.what)) {

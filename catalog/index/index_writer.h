@@ -99,6 +99,13 @@ class IndexWriter {
   Status Protect(const std::string& study_instance_uid, const std::string& reason);
   Status Unprotect(const std::string& study_instance_uid);
 
+  // Thread-safe. Writes the thumbnail rows of `updates` (IndexBackend::
+  // ReplaceThumbnail), all queued at once so that they share transactions;
+  // for each update in order, whether its row was written (false: its
+  // instance was removed or holds another file since). Errors: the first
+  // update that failed; each fails alone, the others are written.
+  Result<std::vector<bool>> ReplaceThumbnails(std::vector<ThumbnailUpdate> updates);
+
   IndexWriterStats stats() const;
 
   // Thread-safe. The committed copy of an instance, if it is cataloged. Reads
@@ -115,6 +122,8 @@ class IndexWriter {
   struct Job;
   IndexWriter(std::unique_ptr<IndexBackend> backend, IndexWriterOptions options);
   Result<WriteOutcome> Submit(std::unique_ptr<Job> job);
+  // Queues `jobs` together; their answers, in order, once each is decided.
+  std::vector<std::future<Result<WriteOutcome>>> Enqueue(std::vector<std::unique_ptr<Job>> jobs);
   // The writer thread.
   void Run();
   // What each job of `batch` locks, for LockOrder.

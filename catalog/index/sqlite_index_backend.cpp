@@ -121,6 +121,21 @@ Status SqliteIndexBackend::Unprotect(const std::string& study_instance_uid) {
   return stmt->Bind(1, study_instance_uid).Run();
 }
 
+Result<bool> SqliteIndexBackend::ReplaceThumbnail(const ThumbnailUpdate& update) {
+  auto stmt = db_.Prepare(WriterSqlFor(SqlFlavor::kSqlite).replace_thumbnail);
+  if (!stmt.ok()) return stmt.status();
+  const ThumbnailRecord& t = update.thumbnail;
+  stmt->Bind(1, update.instance_pk)
+      .Bind(2, StoredThumbnailStatus(t.status, t.reason))
+      .Bind(6, update.sha256);
+  // As at ingest (RecordStatements::Insert): size and PNG only for a rendered one.
+  if (t.status == ThumbnailStatus::kOk) {
+    stmt->Bind(3, int64_t{t.width}).Bind(4, int64_t{t.height}).BindBlob(5, t.png);
+  }
+  PIXELDEX_RETURN_IF_ERROR(stmt->Run());
+  return db_.Changes() > 0;
+}
+
 Result<std::optional<CatalogedCopy>> SqliteIndexBackend::FindCopy(
     const std::string& sop_instance_uid) {
   std::lock_guard lock(reader_mutex_);

@@ -38,6 +38,7 @@ class SqliteIndexBackend final : public IndexBackend {
   Status Protect(const std::string& study_instance_uid, const std::string& reason,
                  const std::string& now) override;
   Status Unprotect(const std::string& study_instance_uid) override;
+  Result<bool> ReplaceThumbnail(const ThumbnailUpdate& update) override;
   Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) override;
 
  private:

@@ -78,6 +78,11 @@ WriterSql Build(SqlFlavor flavor) {
       .protect_study = "INSERT INTO protected_studies (study_instance_uid, protected_at, reason) "
                        "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
       .unprotect_study = "DELETE FROM protected_studies WHERE study_instance_uid = ?1",
+      .replace_thumbnail =
+          "INSERT INTO thumbnails (instance_pk, status, width, height, png) "
+          "SELECT instance_pk, ?2, ?3, ?4, ?5 FROM instances WHERE instance_pk = ?1 "
+          "AND sha256 = ?6 ON CONFLICT (instance_pk) DO UPDATE SET status = excluded.status, "
+          "width = excluded.width, height = excluded.height, png = excluded.png",
   };
   if (flavor == SqlFlavor::kPostgres) {
     for (std::string* text :
@@ -85,7 +90,8 @@ WriterSql Build(SqlFlavor flavor) {
           &s.update_patient, &s.upsert_study, &s.upsert_series, &s.insert_instance,
           &s.insert_header, &s.insert_thumbnail, &s.delete_instance, &s.delete_empty_series,
           &s.delete_empty_study, &s.delete_empty_patient, &s.insert_association, &s.insert_event,
-          &s.prune_associations, &s.prune_events, &s.protect_study, &s.unprotect_study}) {
+          &s.prune_associations, &s.prune_events, &s.protect_study, &s.unprotect_study,
+          &s.replace_thumbnail}) {
       *text = SpelledFor(flavor, std::move(*text));
     }
   }

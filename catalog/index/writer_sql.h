@@ -51,6 +51,9 @@ struct WriterSql {
   // a study already protected keeps its first row.
   std::string protect_study;
   std::string unprotect_study;  // ?1 = Study Instance UID
+  // ?1 = instance_pk, ?2 = status, ?3 = width, ?4 = height, ?5 = png, ?6 =
+  // sha256: the row upserted only while the instance records that sha256.
+  std::string replace_thumbnail;
 };
 
 

@@ -32,7 +32,7 @@ constexpr const char* kQueryDescription =
     "refused with the same message; the SQL is PostgreSQL's (json, not json_extract;\n"
     "no PRAGMAs). For analysts, log in as a member of the role pixeldex_reader\n"
     "(README, \"The index\"). Integers, booleans (0/1), reals and bytea print as on\n"
-    "SQLite; other types as their text. The result is fetched whole before printing.\n"
+    "SQLite; other types as their text. Rows print as they arrive, as on SQLite.\n"
     "\n"
     "The index path comes from --index, else storage.index of --config, else\n"
     "./var/index.db. SQL is one statement; '-' reads it from standard input.\n"

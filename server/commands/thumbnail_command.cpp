@@ -1,15 +1,15 @@
 // pixeldex thumbnail: copies the PNG thumbnail the index holds for one
-// instance into a file, or says why there is none. Reads the index over a
-// read-only connection, so it is safe beside a running server.
+// instance into a file, or says why there is none. Reads the index (the
+// SQLite file or PostgreSQL) read-only, so it is safe beside running servers.
 
 #include <cerrno>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "catalog/index/schema.h"
-#include "catalog/index/sqlite_db.h"
-#include "catalog/index/thumbnail_store.h"
+#include "catalog/index/postgres/archive_reads_of.h"
+#include "catalog/index/postgres/pg_uri.h"
+#include "catalog/index/thumbnail_reads.h"
 #include "server/cli/command_line.h"
 #include "server/cli/settings_options.h"
 #include "server/commands/commands.h"
@@ -111,15 +111,15 @@ int RunThumbnail(int argc, char** argv) {
   const std::optional<Settings>& settings = command_line.settings;
   const std::string& uid = command_line.positional.front();
 
-  auto db = index::Db::Open(settings->storage.index, index::Db::Mode::kReadOnly);
-  Status opened = db.ok() ? index::PrepareForReading(*db) : db.status();
-  if (!opened.ok()) {
-    std::fprintf(stderr, "pixeldex thumbnail: %s\n", opened.message().c_str());
+  auto reads = index::OpenArchiveReads(settings->storage.index);
+  if (!reads.ok()) {
+    std::fprintf(stderr, "pixeldex thumbnail: %s\n", reads.status().message().c_str());
     return 1;
   }
-  auto lookup = index::FindThumbnail(*db, uid);
+  auto lookup = index::FindThumbnail(**reads, uid);
   if (!lookup.ok()) {
-    std::fprintf(stderr, "pixeldex thumbnail: reading %s: %s\n", settings->storage.index.c_str(),
+    std::fprintf(stderr, "pixeldex thumbnail: reading %s: %s\n",
+                 index::postgres::RedactUri(settings->storage.index).c_str(),
                  lookup.status().message().c_str());
     return 1;
   }

@@ -1,9 +1,12 @@
 // pixeldex thumbnails: renders the thumbnails of instances already in the
 // index from their stored files -- those received with thumbnails off, those
 // cataloged before thumbnails existed, or (--all) every one, e.g. after
-// changing thumbnails.max_size. Safe beside a running server: it pages
-// through the index, renders a batch on --jobs threads, and writes the batch
-// in one short BEGIN IMMEDIATE transaction on its own connection.
+// changing thumbnails.max_size. Safe beside running servers, on the SQLite
+// file or a PostgreSQL index: it pages through the index in read-only
+// reads (catalog/index/thumbnail_reads.h), renders a batch on --jobs
+// threads, and hands the batch's rows to the index writer at once, which
+// commits them in short transactions of its own (IndexWriter::
+// ReplaceThumbnails).
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -20,13 +23,14 @@
 #include <thread>
 #include <vector>
 
-#include "catalog/index/schema.h"
-#include "catalog/index/sqlite_db.h"
-#include "catalog/index/thumbnail_store.h"
+#include "catalog/index/postgres/archive_reads_of.h"
+#include "catalog/index/postgres/pg_uri.h"
+#include "catalog/index/thumbnail_reads.h"
 #include "catalog/metadata/sequence_depth.h"
 #include "catalog/thumbnail/thumbnail_renderer.h"
 #include "server/cli/command_line.h"
 #include "server/commands/commands.h"
+#include "server/commands/writable_archive.h"
 
 namespace pixeldex::server {
 namespace {
@@ -43,10 +47,11 @@ received while the server ran with --no-thumbnails (status 'disabled') and
 those that have no thumbnail row. --all renders every instance again, e.g.
 after changing thumbnails.max_size.
 
-The server may keep running: instances are rendered in batches of 64 and each
-batch is written in one short transaction, so an interrupted run keeps what it
-finished and can simply be started again. An instance replaced or deleted
-while its batch was rendering keeps its new state (counted as 'skipped').
+The servers may keep running, on a SQLite or a PostgreSQL index: instances
+are rendered in batches of 64 and each batch is written by short
+transactions, so an interrupted run keeps what it finished and can simply be
+started again. An instance replaced or deleted while its batch was rendering
+keeps its new state (counted as 'skipped').
 
 Prints one summary line, e.g.
   thumbnails: 120 rendered, 3 failed (decode_error 1, no_pixel_data 2), 0 skipped, 0 unreadable
@@ -144,13 +149,14 @@ struct Tally {
 };
 
 // Renders and writes every selected instance. Errors: the index failed.
-Status Rebuild(index::Db& db, index::ThumbnailSelection selection, const Settings& settings,
-               int jobs, Tally& tally) {
+Status Rebuild(index::ArchiveReads& reads, index::IndexWriter& writer,
+               index::ThumbnailSelection selection, const Settings& settings, int jobs,
+               Tally& tally) {
   thumbnail::ThumbnailOptions options;
   options.max_size = settings.thumbnails.max_size;
   int64_t after = 0;
   for (;;) {
-    auto targets = index::ListThumbnailTargets(db, selection, after, kBatchSize);
+    auto targets = index::ListThumbnailTargets(reads, selection, after, kBatchSize);
     if (!targets.ok()) return targets.status();
     if (targets->empty()) return Status::Ok();
     after = targets->back().instance_pk;
@@ -164,12 +170,17 @@ Status Rebuild(index::Db& db, index::ThumbnailSelection selection, const Setting
                      (*targets)[i].sop_instance_uid.c_str(), rendered[i].error.c_str());
         continue;
       }
-      updates.push_back({(*targets)[i], std::move(rendered[i].thumbnail)});
+      updates.push_back({(*targets)[i].instance_pk, (*targets)[i].sha256,
+                         std::move(rendered[i].thumbnail)});
     }
-    auto written = index::ReplaceThumbnails(db, updates);
+    std::vector<ThumbnailStatus> statuses;
+    for (const index::ThumbnailUpdate& update : updates) {
+      statuses.push_back(update.thumbnail.status);
+    }
+    auto written = writer.ReplaceThumbnails(std::move(updates));
     if (!written.ok()) return written.status();
-    for (size_t i = 0; i < updates.size(); ++i) {
-      const ThumbnailStatus status = updates[i].thumbnail.status;
+    for (size_t i = 0; i < statuses.size(); ++i) {
+      const ThumbnailStatus status = statuses[i];
       if (!(*written)[i]) {
         ++tally.skipped;
       } else if (status == ThumbnailStatus::kOk) {
@@ -227,16 +238,19 @@ int RunThumbnails(int argc, char** argv) {
   const std::optional<Settings>& settings = command_line.settings;
   OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
 
-  // Opening read-write would create an empty index: refuse a wrong path instead.
+  // Opening the archive would create an empty SQLite index: refuse a wrong path instead.
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(settings->storage.index, ec)) {
+  if (!index::postgres::IsPostgresUri(settings->storage.index) &&
+      !std::filesystem::is_regular_file(settings->storage.index, ec)) {
     std::fprintf(stderr, "pixeldex thumbnails: no index at %s\n", settings->storage.index.c_str());
     return 1;
   }
-  auto db = index::Db::Open(settings->storage.index, index::Db::Mode::kReadWrite);
-  Status status = db.ok() ? index::PrepareForWriting(*db) : db.status();
+  auto archive = OpenWritableArchive(*settings);
+  if (archive == nullptr) return 1;
+  auto reads = index::OpenArchiveReads(settings->storage.index);
+  Status status = reads.status();
   Tally tally;
-  if (status.ok()) status = Rebuild(*db, selection, *settings, jobs, tally);
+  if (status.ok()) status = Rebuild(**reads, archive->writer(), selection, *settings, jobs, tally);
   std::printf("%s\n", tally.Summary().c_str());
   if (!status.ok()) {
     std::fprintf(stderr, "pixeldex thumbnails: %s\n", status.message().c_str());

@@ -282,6 +282,20 @@ TEST_F(WebE2eTest, TheIndexSaysWhichSqlTheConsoleSpeaks) {
   EXPECT_EQ(hours.at("rows"), json({{4}})) << hours;
 }
 
+// Rows are read as the database sends them: an endless result ends at the
+// row limit at once, well before the time limit.
+TEST_F(WebE2eTest, SqlConsoleStopsAnEndlessResultAtTheRowLimit) {
+  auto reply = Query(R"({"sql": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL )"
+                     R"(SELECT x + 1 FROM c) SELECT x FROM c", "max_rows": 5})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const json answer = json::parse(reply.body);
+  EXPECT_EQ(answer.at("rows"), json({{1}, {2}, {3}, {4}, {5}}));
+  EXPECT_EQ(answer.at("truncated"), true);
+  // The connection it ran on is gone cleanly: the next query answers.
+  EXPECT_EQ(json::parse(Query(R"({"sql": "SELECT count(*) FROM studies"})").body).at("rows")[0][0],
+            1);
+}
+
 TEST_F(WebE2eTest, SqlConsoleStopsARunawayQuery) {
   auto reply = Query(
       R"({"sql": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"})");

@@ -25,9 +25,8 @@ namespace pixeldex::testing {
 
 namespace fs = std::filesystem;
 
-class DeleteTest : public ArchiveTest, public ::testing::WithParamInterface<IndexKind> {
+class DeleteTest : public ArchiveTest {
  protected:
-  DeleteTest() { archive_.UseIndex(index_.location()); }
   void SetUp() override { Import(TwoCtsAndAnMr("PID-D", "1.2.826.0.1.3680043.10.1234.921")); }
   ProcessResult Delete(std::vector<std::string> args) const {
     std::vector<std::string> argv = {PIXELDEX_BINARY, "delete", "--storage", Storage(), "--index",
@@ -66,8 +65,6 @@ class DeleteTest : public ArchiveTest, public ::testing::WithParamInterface<Inde
     for (size_t at = 0; (at = r.output.find("(Pending)", at)) != std::string::npos; ++at) ++pending;
     return r.exit_code == 0 ? pending : -1;
   }
-
-  TestIndex index_{GetParam(), archive_.Path("index.db")};
 };
 
 TEST_P(DeleteTest, ADryRunListsAndChangesNothing) {

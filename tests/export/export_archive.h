@@ -2,7 +2,8 @@
 // ExportArchive: a small archive made for the export and delete tests
 // (instances written by dicom_factory, cataloged by the real `pixeldex
 // import`) and runs of the real `pixeldex export` against it; ArchiveTest,
-// the fixture those tests share, and the study they start from.
+// the fixture those tests share (on either index), and the study they start
+// from.
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 #include "tests/support/dicom_factory.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_index.h"
 
 namespace pixeldex::testing {
 
@@ -47,15 +49,18 @@ class ExportArchive {
 std::vector<TestInstance> TwoCtsAndAnMr(const std::string& patient_id, const std::string& root);
 
 // A fixture whose archive_ holds instances_, once a test's SetUp calls
-// Import.
-class ArchiveTest : public ::testing::Test {
+// Import, on the index its parameter names (test_index.h): the cases run
+// on SQLite by their tests here and on PostgreSQL by tests/postgres.
+class ArchiveTest : public ::testing::TestWithParam<IndexKind> {
  protected:
+  ArchiveTest() { archive_.UseIndex(index_.location()); }
   void Import(std::vector<TestInstance> instances, const ExportArchive::FileEdit& edit = nullptr) {
     instances_ = std::move(instances);
     archive_.Import(instances_, edit);
   }
 
   ExportArchive archive_;
+  TestIndex index_{GetParam(), archive_.Path("index.db")};
   std::vector<TestInstance> instances_;
 };
 

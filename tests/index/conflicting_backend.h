@@ -77,6 +77,9 @@ class ConflictingBackend final : public index::IndexBackend {
   Status PruneHistoryBefore(const std::string& cutoff) override {
     return inner_->PruneHistoryBefore(cutoff);
   }
+  Result<bool> ReplaceThumbnail(const index::ThumbnailUpdate& update) override {
+    return inner_->ReplaceThumbnail(update);
+  }
   Status Protect(const std::string& study_uid, const std::string& reason,
                  const std::string& now) override {
     return inner_->Protect(study_uid, reason, now);

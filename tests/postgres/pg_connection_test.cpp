@@ -102,22 +102,42 @@ TEST_F(PgConnectionE2eTest, TransactionRollsBackWhenItsBodyFails) {
 TEST_F(PgConnectionE2eTest, ReadOnlyTransactionRefusesWritesWithAClearError) {
   PgConnection conn = Connect();
   ASSERT_TRUE(conn.ExecScript("CREATE TABLE u (uid text)").ok());
-  auto write = conn.QueryReadOnly("INSERT INTO u VALUES ('x')");
-  EXPECT_EQ(write.status().code(), Status::Code::kInvalidArgument) << write.status().ToString();
-  EXPECT_NE(write.status().message().find("read-only transaction"), std::string::npos)
-      << write.status().ToString();
+  const auto ignore = [](const PgRows&) { return Status::Ok(); };
+  Status write = conn.StreamReadOnly("INSERT INTO u VALUES ('x')", {}, ignore);
+  EXPECT_EQ(write.code(), Status::Code::kInvalidArgument) << write.ToString();
+  EXPECT_NE(write.message().find("read-only transaction"), std::string::npos) << write.ToString();
   // One statement only: user SQL cannot end the transaction and write on.
-  auto escape = conn.QueryReadOnly("COMMIT; INSERT INTO u VALUES ('x')");
-  EXPECT_FALSE(escape.ok());
-  auto drop = conn.QueryReadOnly("DROP TABLE u");
-  EXPECT_FALSE(drop.ok());
+  EXPECT_FALSE(conn.StreamReadOnly("COMMIT; INSERT INTO u VALUES ('x')", {}, ignore).ok());
+  EXPECT_FALSE(conn.StreamReadOnly("DROP TABLE u", {}, ignore).ok());
   EXPECT_EQ(*conn.Exec("SELECT count(*) FROM u")->Int(0, 0), 0);
 
-  auto read = conn.QueryReadOnly("SELECT $1::int + 1", std::vector{PgParam::Int(41)});
-  ASSERT_TRUE(read.ok()) << read.status().ToString();
-  EXPECT_EQ(*read->Int(0, 0), 42);
+  std::vector<int64_t> values;
+  const std::vector<PgParam> params{PgParam::Int(41)};
+  Status read = conn.StreamReadOnly("SELECT $1::int + 1", params, [&](const PgRows& rows) {
+    for (int r = 0; r < rows.rows(); ++r) values.push_back(*rows.Int(r, 0));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.ToString();
+  EXPECT_EQ(values, std::vector<int64_t>{42});
   // And the connection is not left read-only or in a transaction.
   EXPECT_TRUE(conn.Exec("INSERT INTO u VALUES ('y')").ok());
+}
+
+TEST_F(PgConnectionE2eTest, AStreamedResultStopsWhereTheReaderStops) {
+  PgConnection conn = Connect();
+  // An endless result: fetched whole, it would never end.
+  int rows_seen = 0;
+  Status stopped = conn.StreamReadOnly(
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c", {},
+      [&](const PgRows& rows) {
+        rows_seen += rows.rows();
+        return rows_seen < 5 ? Status::Ok() : Status::ResourceExhausted("enough");
+      });
+  EXPECT_EQ(stopped.code(), Status::Code::kResourceExhausted) << stopped.ToString();
+  EXPECT_EQ(rows_seen, 5);
+  // The statement was cancelled and the transaction ended: the connection works on.
+  EXPECT_EQ(*conn.Exec("SELECT 7")->Int(0, 0), 7);
+  EXPECT_TRUE(conn.Idle());
 }
 
 TEST_F(PgConnectionE2eTest, WrongPasswordIsUnavailableAndNeverShown) {

@@ -157,18 +157,48 @@ bool PgConnection::Idle() const {
   return PQstatus(conn_.get()) == CONNECTION_OK && PQtransactionStatus(conn_.get()) == PQTRANS_IDLE;
 }
 
-Result<PgRows> PgConnection::QueryReadOnly(std::string_view sql, std::span<const PgParam> params) {
-  std::optional<PgRows> rows;
-  Status status = Transaction(
-      [&](PgConnection& conn) {
-        auto result = conn.Exec(sql, params);
-        if (!result.ok()) return result.status();
-        rows.emplace(std::move(result).value());
-        return Status::Ok();  // COMMIT of a read-only transaction writes nothing
-      },
-      "BEGIN READ ONLY");
-  if (!status.ok()) return status;
-  return std::move(*rows);
+Status PgConnection::StreamReadOnly(std::string_view sql, std::span<const PgParam> params,
+                                    const std::function<Status(const PgRows&)>& each) {
+  return Transaction([&](PgConnection& conn) { return conn.StreamRows(sql, params, each); },
+                     "BEGIN READ ONLY");
+}
+
+Status PgConnection::StreamRows(std::string_view sql, std::span<const PgParam> params,
+                                const std::function<Status(const PgRows&)>& each) {
+  const BoundParams bound(params);
+  const std::string text(sql);
+  if (PQsendQueryParams(conn_.get(), text.c_str(), bound.count(), nullptr, bound.values.data(),
+                        bound.lengths.data(), bound.formats.data(), 0) != 1) {
+    return Failed(nullptr, "statement");
+  }
+  // Right after sending, before the first result (libpq 34.6).
+  const bool single_rows = PQsetSingleRowMode(conn_.get()) == 1;
+  Status status;
+  // Every result is read, also after a failure: the connection takes the
+  // next command only once PQgetResult has answered null.
+  while (PGresult* raw = PQgetResult(conn_.get())) {
+    PgRows rows(raw);
+    if (!status.ok()) continue;
+    const ExecStatusType kind = PQresultStatus(raw);
+    if (kind == PGRES_SINGLE_TUPLE || kind == PGRES_TUPLES_OK) {
+      status = each(rows);
+      if (!status.ok() && kind == PGRES_SINGLE_TUPLE) CancelStatement();
+    } else if (kind != PGRES_COMMAND_OK) {
+      status = Failed(raw, "statement");
+    }
+  }
+  if (status.ok() && !single_rows) return Status::Internal("libpq refused single-row mode");
+  return status;
+}
+
+void PgConnection::CancelStatement() {
+  // libpq 34.7 "Canceling Queries in Progress": a request on a connection of
+  // its own; the statement then ends with SQLSTATE 57014, read and dropped.
+  PGcancel* cancel = PQgetCancel(conn_.get());
+  if (cancel == nullptr) return;
+  char error[256];
+  (void)PQcancel(cancel, error, sizeof error);  // if it fails, the result is read to its end
+  PQfreeCancel(cancel);
 }
 
 Result<std::string> PgConnection::QuoteIdentifier(std::string_view name) {

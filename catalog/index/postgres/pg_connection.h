@@ -77,9 +77,16 @@ class PgConnection {
   // Runs one statement of user SQL (`pixeldex query`) in a read-only
   // transaction (SQL command reference, "SET TRANSACTION": READ ONLY refuses
   // INSERT, UPDATE, DELETE, DDL and more with SQLSTATE 25006, here
-  // kInvalidArgument). PQexecParams takes one statement only, so user SQL cannot
-  // end the transaction and go on to write ("COMMIT; DELETE ...").
-  Result<PgRows> QueryReadOnly(std::string_view sql, std::span<const PgParam> params = {});
+  // kInvalidArgument). PQsendQueryParams takes one statement only, so user
+  // SQL cannot end the transaction and go on to write ("COMMIT; DELETE ...").
+  // The rows reach `each` as the server sends them (libpq
+  // 34.6 "Retrieving Query Results Row-by-Row", PQsetSingleRowMode): one
+  // PgRows per row, then one without rows (its columns describe an empty
+  // result too), so a large result is never held whole. When `each` fails,
+  // the statement is cancelled (PQcancel, 34.7), the transaction rolled back
+  // and each's Status returned.
+  Status StreamReadOnly(std::string_view sql, std::span<const PgParam> params,
+                        const std::function<Status(const PgRows&)>& each);
 
   // `name` quoted as an SQL identifier (libpq 34.3.4, PQescapeIdentifier),
   // for the few names that cannot be parameters (roles).
@@ -106,6 +113,11 @@ class PgConnection {
   PgConnection(std::unique_ptr<pg_conn, Finish> conn, std::string redacted_uri);
   // The Status of a failed statement (pg_error.h); notes its SQLSTATE.
   Status Failed(const pg_result* result, std::string_view what);
+  // StreamReadOnly's statement, inside its transaction.
+  Status StreamRows(std::string_view sql, std::span<const PgParam> params,
+                    const std::function<Status(const PgRows&)>& each);
+  // Asks the server to stop the statement running on this connection.
+  void CancelStatement();
   // Reconnects a connection that was lost; Ok when it is usable.
   Status EnsureConnected();
 

@@ -63,6 +63,16 @@ std::string JsonbSafe(std::string json) {
   return json;
 }
 
+// instance_pk, status, width, height, png: the parameters of a thumbnail
+// row (WriterSql::insert_thumbnail), size and PNG only for a rendered one.
+std::vector<PgParam> ThumbnailParams(int64_t instance_pk, const ThumbnailRecord& t) {
+  const bool ok = t.status == ThumbnailStatus::kOk;
+  return {PgParam::Int(instance_pk), PgParam::Text(StoredThumbnailStatus(t.status, t.reason)),
+          ok ? PgParam::Int(t.width) : PgParam::Null(),
+          ok ? PgParam::Int(t.height) : PgParam::Null(),
+          ok ? PgParam::Bytes(t.png) : PgParam::Null()};
+}
+
 Status Run(PgConnection& conn, const std::string& sql, std::initializer_list<PgParam> params) {
   return conn.ExecPrepared(sql, params).status();
 }
@@ -177,14 +187,9 @@ Result<int64_t> PgIndexBackend::InsertRows(const InstanceRecord& r, const std::s
       Run(writer_, Sql().insert_header,
           {PgParam::Int(*instance_pk), PgParam::Text(JsonbSafe(r.header_json))}));
   if (r.thumbnail) {
-    const ThumbnailRecord& t = *r.thumbnail;
-    const bool ok = t.status == ThumbnailStatus::kOk;
     PIXELDEX_RETURN_IF_ERROR(
-        Run(writer_, Sql().insert_thumbnail,
-            {PgParam::Int(*instance_pk), PgParam::Text(StoredThumbnailStatus(t.status, t.reason)),
-             ok ? PgParam::Int(t.width) : PgParam::Null(),
-             ok ? PgParam::Int(t.height) : PgParam::Null(),
-             ok ? PgParam::Bytes(t.png) : PgParam::Null()}));
+        writer_.ExecPrepared(Sql().insert_thumbnail, ThumbnailParams(*instance_pk, *r.thumbnail))
+            .status());
   }
   return *instance_pk;
 }
@@ -229,6 +234,14 @@ Status PgIndexBackend::Protect(const std::string& study_instance_uid, const std:
 
 Status PgIndexBackend::Unprotect(const std::string& study_instance_uid) {
   return Run(writer_, Sql().unprotect_study, {PgParam::Text(study_instance_uid)});
+}
+
+Result<bool> PgIndexBackend::ReplaceThumbnail(const ThumbnailUpdate& update) {
+  std::vector<PgParam> params = ThumbnailParams(update.instance_pk, update.thumbnail);
+  params.push_back(PgParam::Text(update.sha256));
+  auto written = writer_.ExecPrepared(Sql().replace_thumbnail, params);
+  if (!written.ok()) return written.status();
+  return written->affected() > 0;
 }
 
 Result<std::optional<std::unique_ptr<InstanceLock>>> PgIndexBackend::LockRecycling(bool wait) {

@@ -60,6 +60,7 @@ class PgIndexBackend final : public IndexBackend {
   Status Protect(const std::string& study_instance_uid, const std::string& reason,
                  const std::string& now) override;
   Status Unprotect(const std::string& study_instance_uid) override;
+  Result<bool> ReplaceThumbnail(const ThumbnailUpdate& update) override;
   Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) override;
   Result<std::unique_ptr<InstanceLock>> LockInstance(const std::string& sop_instance_uid) override {
     return locks_.Lock(sop_instance_uid);

@@ -1,6 +1,7 @@
 #include "catalog/index/postgres/pg_user_query.h"
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -100,30 +101,42 @@ Status RunPgUserQuery(std::string_view uri, std::string_view sql,
   }
   std::vector<PgParam> params;
   for (const std::string& parameter : parameters) params.push_back(PgParam::Text(parameter));
-  auto rows = conn->QueryReadOnly(sql, params);
-  if (!rows.ok()) {
+  std::optional<std::vector<SqlValue>> values;  // set once the sink has begun
+  int64_t count = 0;
+  Status sink_status;  // the sink's failure, reported as it is
+  const Status streamed =
+      conn->StreamReadOnly(sql, params, [&](const PgRows& rows) -> Status {
+        if (!values) {
+          std::vector<std::string> names;
+          for (int c = 0; c < rows.columns(); ++c) names.emplace_back(rows.ColumnName(c));
+          sink_status = sink.Begin(names);
+          PIXELDEX_RETURN_IF_ERROR(sink_status);
+          values.emplace(names.size());
+        }
+        for (int r = 0; r < rows.rows(); ++r) {
+          for (int c = 0; c < rows.columns(); ++c) {
+            auto value = ValueAt(rows, r, c);
+            if (!value.ok()) return value.status();
+            (*values)[c] = std::move(value).value();
+          }
+          sink_status = sink.Row(*values);
+          PIXELDEX_RETURN_IF_ERROR(sink_status);
+          ++count;
+        }
+        return Status::Ok();
+      });
+  if (!sink_status.ok()) return sink_status;
+  if (!streamed.ok()) {
     if (conn->last_failed_sqlstate() == kReadOnlySqlTransaction) {
-      return Status::Unsupported(std::string(kReadOnlyRefusal) + " (" + rows.status().message() +
-                                 ")");
+      return Status::Unsupported(std::string(kReadOnlyRefusal) + " (" + streamed.message() + ")");
     }
     if (time_limit.count() > 0 && conn->last_failed_sqlstate() == kQueryCanceled) {
       return TimeLimitPassed(time_limit);
     }
-    return rows.status();
+    return streamed;
   }
-  std::vector<std::string> names;
-  for (int c = 0; c < rows->columns(); ++c) names.emplace_back(rows->ColumnName(c));
-  PIXELDEX_RETURN_IF_ERROR(sink.Begin(names));
-  std::vector<SqlValue> values(names.size());
-  for (int r = 0; r < rows->rows(); ++r) {
-    for (int c = 0; c < rows->columns(); ++c) {
-      auto value = ValueAt(*rows, r, c);
-      if (!value.ok()) return value.status();
-      values[c] = std::move(value).value();
-    }
-    PIXELDEX_RETURN_IF_ERROR(sink.Row(values));
-  }
-  return sink.End(rows->rows());
+  if (!values) PIXELDEX_RETURN_IF_ERROR(sink.Begin({}));  // a statement without a result set
+  return sink.End(count);
 }
 
 }  // namespace pixeldex::index::postgres

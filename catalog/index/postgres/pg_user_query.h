@@ -1,7 +1,7 @@
 #pragma once
 // RunPgUserQuery: `pixeldex query` on a PostgreSQL index. The analyst's SQL
 // runs as one statement of a read-only transaction (PgConnection::
-// QueryReadOnly: BEGIN READ ONLY; PQexecParams takes one statement only, so
+// StreamReadOnly: BEGIN READ ONLY; libpq takes one statement only, so
 // the SQL cannot end the transaction and write on). A statement that would
 // write is refused by the server (SQLSTATE 25006) and reported with the same
 // kReadOnlyRefusal as on SQLite (sql_query.h). Least privilege on top is the
@@ -12,7 +12,9 @@
 // integer types (and boolean, as 0/1) as integers, float and numeric as
 // reals (a numeric holding a whole int64, e.g. sum(bigint), as an integer),
 // bytea as a blob, NULL as NULL, everything else (text, jsonb, dates) as its
-// text form. The whole result is fetched before the sink sees it.
+// text form. Rows reach the sink as the server sends them (libpq's
+// single-row mode), so a sink that stops at a row limit (the web page's SQL
+// console) stops the statement there, and no result is held whole.
 
 #include <chrono>
 #include <string>

@@ -1,8 +1,8 @@
-// Thumbnail rows outside ingest: lookup by SOP Instance UID on a read-only
-// connection, selection of instances to (re)render, and batched replacement
-// that never attaches a thumbnail to the wrong file.
+// Thumbnail rows outside ingest: lookup by SOP Instance UID through the
+// read seam, selection of instances to (re)render, and batched replacement
+// through the index writer that never attaches a thumbnail to the wrong file.
 
-#include "catalog/index/thumbnail_store.h"
+#include "catalog/index/thumbnail_reads.h"
 
 #include <gtest/gtest.h>
 
@@ -67,17 +67,15 @@ class ThumbnailStoreTest : public ::testing::Test {
     return std::move(db).value();
   }
 
-  Db Writer() {
-    auto db = Db::Open(path_, Db::Mode::kReadWrite);
-    EXPECT_TRUE(db.ok()) << db.status().ToString();
-    EXPECT_TRUE(PrepareForWriting(*db).ok());
-    return std::move(db).value();
+  std::unique_ptr<ArchiveReads> Reads() {
+    auto reads = OpenSqliteArchiveReads(path_);
+    EXPECT_TRUE(reads.ok()) << reads.status().ToString();
+    return reads.ok() ? std::move(reads).value() : nullptr;
   }
 
   std::vector<std::string> Listed(ThumbnailSelection selection, int64_t after = 0,
                                   int limit = 100) {
-    Db db = Writer();
-    auto targets = ListThumbnailTargets(db, selection, after, limit);
+    auto targets = ListThumbnailTargets(*Reads(), selection, after, limit);
     EXPECT_TRUE(targets.ok()) << targets.status().ToString();
     std::vector<std::string> sops;
     if (targets.ok()) {
@@ -86,8 +84,9 @@ class ThumbnailStoreTest : public ::testing::Test {
     return sops;
   }
 
-  ThumbnailTarget Target(const std::string& sop) {
-    return {pk_[sop], sop, "1.2.1/1.2.2/" + sop + ".dcm", "sha-of-" + sop};
+  // An update of `sop`'s row, rendered from the file it was cataloged with.
+  ThumbnailUpdate Update(const std::string& sop, ThumbnailRecord thumbnail) {
+    return {pk_[sop], "sha-of-" + sop, std::move(thumbnail)};
   }
 
   pixeldex::testing::TempDir dir_;
@@ -98,8 +97,7 @@ class ThumbnailStoreTest : public ::testing::Test {
 };
 
 TEST_F(ThumbnailStoreTest, FindsTheStoredPngBytesVerbatimOnAReadOnlyConnection) {
-  Db db = Reader();
-  auto found = FindThumbnail(db, "1.1");
+  auto found = FindThumbnail(*Reads(), "1.1");
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   EXPECT_TRUE(found->instance_found);
   ASSERT_TRUE(found->thumbnail.has_value());
@@ -110,8 +108,7 @@ TEST_F(ThumbnailStoreTest, FindsTheStoredPngBytesVerbatimOnAReadOnlyConnection) 
 }
 
 TEST_F(ThumbnailStoreTest, ReportsTheRecordedReasonWhenThereIsNoPng) {
-  Db db = Reader();
-  auto found = FindThumbnail(db, "1.4");
+  auto found = FindThumbnail(*Reads(), "1.4");
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->thumbnail.has_value());
   EXPECT_EQ(found->thumbnail->status, ThumbnailStatus::kDecodeError);
@@ -127,7 +124,8 @@ TEST_F(ThumbnailStoreTest, ARepresentativeIsTheFirstRenderedInstanceByNumber) {
   ASSERT_TRUE(series.ok()) << series.status().ToString();
   EXPECT_EQ(*series, kPng);
   // A numbered instance comes before unnumbered ones, whenever it arrived.
-  InstanceRecord numbered = Record("1.6", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "numbered"});
+  InstanceRecord numbered =
+      Record("1.6", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "numbered"});
   numbered.instance.instance_number = 7;
   ASSERT_TRUE(writer_->Write(numbered).ok());
   EXPECT_EQ(*query::FindRepresentativeThumbnail(reader, "1.2.1", "", "").value(), "numbered");
@@ -140,13 +138,13 @@ TEST_F(ThumbnailStoreTest, ARepresentativeIsTheFirstRenderedInstanceByNumber) {
 }
 
 TEST_F(ThumbnailStoreTest, TellsAMissingRowFromAMissingInstance) {
-  Db db = Reader();
-  auto no_row = FindThumbnail(db, "1.2");
+  auto reads = Reads();
+  auto no_row = FindThumbnail(*reads, "1.2");
   ASSERT_TRUE(no_row.ok());
   EXPECT_TRUE(no_row->instance_found);
   EXPECT_FALSE(no_row->thumbnail.has_value());
 
-  auto unknown = FindThumbnail(db, "9.9.9");
+  auto unknown = FindThumbnail(*reads, "9.9.9");
   ASSERT_TRUE(unknown.ok());
   EXPECT_FALSE(unknown->instance_found);
   EXPECT_FALSE(unknown->thumbnail.has_value());
@@ -163,8 +161,7 @@ TEST_F(ThumbnailStoreTest, PagesInKeyOrder) {
   EXPECT_EQ(Listed(ThumbnailSelection::kAll, pk_["1.2"], 2),
             (std::vector<std::string>{"1.3", "1.4"}));
   EXPECT_EQ(Listed(ThumbnailSelection::kAll, pk_["1.5"], 2), std::vector<std::string>{});
-  Db db = Writer();
-  auto targets = ListThumbnailTargets(db, ThumbnailSelection::kMissing, 0, 1);
+  auto targets = ListThumbnailTargets(*Reads(), ThumbnailSelection::kMissing, 0, 1);
   ASSERT_TRUE(targets.ok());
   ASSERT_EQ(targets->size(), 1u);
   EXPECT_EQ((*targets)[0].instance_pk, pk_["1.2"]);
@@ -173,17 +170,18 @@ TEST_F(ThumbnailStoreTest, PagesInKeyOrder) {
 }
 
 TEST_F(ThumbnailStoreTest, ReplaceInsertsAndOverwritesRowsInOneBatch) {
-  Db db = Writer();
   const std::string other_png = std::string("other\0png", 9);
-  auto written = ReplaceThumbnails(
-      db, {{Target("1.2"), ThumbnailRecord{ThumbnailStatus::kOk, {}, 8, 6, other_png}},
-           {Target("1.3"), ThumbnailRecord{ThumbnailStatus::kNoPixelData, {}, 0, 0, {}}},
-           {Target("1.1"), ThumbnailRecord{ThumbnailStatus::kDecodeError, "bad", 3, 3, "ignored"}}});
+  const uint64_t transactions = writer_->stats().transactions;
+  auto written = writer_->ReplaceThumbnails(
+      {Update("1.2", ThumbnailRecord{ThumbnailStatus::kOk, {}, 8, 6, other_png}),
+       Update("1.3", ThumbnailRecord{ThumbnailStatus::kNoPixelData, {}, 0, 0, {}}),
+       Update("1.1", ThumbnailRecord{ThumbnailStatus::kDecodeError, "bad", 3, 3, "ignored"})});
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(*written, (std::vector<bool>{true, true, true}));
+  // Queued together: fewer transactions than rows (group commit).
+  EXPECT_LT(writer_->stats().transactions - transactions, 3u);
 
-  Db reader = Reader();
-  auto inserted = FindThumbnail(reader, "1.2");
+  auto inserted = FindThumbnail(*Reads(), "1.2");
   ASSERT_TRUE(inserted.ok() && inserted->thumbnail.has_value());
   EXPECT_EQ(inserted->thumbnail->png, other_png);
   EXPECT_EQ(inserted->thumbnail->width, 8);
@@ -198,20 +196,21 @@ TEST_F(ThumbnailStoreTest, ReplaceInsertsAndOverwritesRowsInOneBatch) {
 }
 
 TEST_F(ThumbnailStoreTest, SkipsInstancesRemovedOrReplacedSinceListing) {
+  const ThumbnailUpdate removed =
+      Update("1.2", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"});
   ASSERT_TRUE(writer_->Remove("1.2").ok());
-  InstanceRecord replaced = Record("1.3", ThumbnailRecord{ThumbnailStatus::kDisabled, {}, 0, 0, {}});
+  InstanceRecord replaced =
+      Record("1.3", ThumbnailRecord{ThumbnailStatus::kDisabled, {}, 0, 0, {}});
   replaced.file.sha256 = "sha-of-a-newer-file";
   auto rewritten = writer_->Write(replaced);
   ASSERT_TRUE(rewritten.ok());
   // The listed key now names a different file (SQLite may even reuse keys):
-  // only the checksum can tell, so give the stale target the current key.
-  ThumbnailTarget stale = Target("1.3");
+  // only the checksum can tell, so give the stale update the current key.
+  ThumbnailUpdate stale = Update("1.3", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "b"});
   stale.instance_pk = rewritten->instance_pk;
 
-  Db db = Writer();
-  auto written = ReplaceThumbnails(db, {{Target("1.2"), ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"}},
-                                        {stale, ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "b"}},
-                                        {Target("1.5"), ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "c"}}});
+  auto written = writer_->ReplaceThumbnails(
+      {removed, stale, Update("1.5", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "c"})});
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(*written, (std::vector<bool>{false, false, true}));
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails t JOIN instances i USING (instance_pk) "
@@ -222,20 +221,27 @@ TEST_F(ThumbnailStoreTest, SkipsInstancesRemovedOrReplacedSinceListing) {
             1);
 }
 
-TEST_F(ThumbnailStoreTest, AFailingRowLeavesTheWholeBatchUnwritten) {
-  Db db = Writer();
-  ASSERT_TRUE(db.Exec("CREATE TEMP TRIGGER fail_boom BEFORE INSERT ON main.thumbnails "
-                      "WHEN NEW.status = 'decode_error: boom' BEGIN SELECT RAISE(ABORT, 'injected'); END")
-                  .ok());
-  auto written = ReplaceThumbnails(db, {{Target("1.3"), ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"}},
-                                        {Target("1.2"), ThumbnailRecord{ThumbnailStatus::kDecodeError, "boom", 0, 0, {}}}});
+TEST_F(ThumbnailStoreTest, AFailingRowFailsAloneAndIsReported) {
+  {
+    auto db = Db::Open(path_, Db::Mode::kReadWrite);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE(db->Exec("CREATE TRIGGER fail_boom BEFORE INSERT ON thumbnails "
+                         "WHEN NEW.status = 'decode_error: boom' "
+                         "BEGIN SELECT RAISE(ABORT, 'injected'); END")
+                    .ok());
+  }
+  auto written = writer_->ReplaceThumbnails(
+      {Update("1.3", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"}),
+       Update("1.2", ThumbnailRecord{ThumbnailStatus::kDecodeError, "boom", 0, 0, {}})});
   ASSERT_FALSE(written.ok());
   EXPECT_NE(written.status().message().find("injected"), std::string::npos);
-  EXPECT_EQ(Listed(ThumbnailSelection::kMissing), (std::vector<std::string>{"1.2", "1.3"}));
-  // The connection is usable again: the failed transaction was rolled back.
-  auto retried = ReplaceThumbnails(db, {{Target("1.2"), ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"}}});
+  EXPECT_EQ(Listed(ThumbnailSelection::kMissing), (std::vector<std::string>{"1.2"}));
+  // The writer goes on: the next batch is written.
+  auto retried = writer_->ReplaceThumbnails(
+      {Update("1.2", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"})});
   ASSERT_TRUE(retried.ok()) << retried.status().ToString();
   EXPECT_EQ(*retried, std::vector<bool>{true});
+  EXPECT_EQ(Listed(ThumbnailSelection::kMissing), std::vector<std::string>{});
 }
 
 }  // namespace
