@@ -115,6 +115,16 @@ Result<Parent> OpenParent(FileSystem& file_system, const TreePath& path) {
   return Parent{std::move(dir).value(), std::move(leaf)};
 }
 
+// Opens the parents of `from` and `to`, then runs `step` on both.
+template <typename Step>
+Status OnParents(FileSystem& file_system, const TreePath& from, const TreePath& to, Step step) {
+  auto from_parent = OpenParent(file_system, from);
+  if (!from_parent.ok()) return from_parent.status();
+  auto to_parent = OpenParent(file_system, to);
+  if (!to_parent.ok()) return to_parent.status();
+  return step(*from_parent, *to_parent);
+}
+
 }  // namespace
 
 std::string TreePath::Full() const {
@@ -161,19 +171,15 @@ Status FileSystem::CreateDirectory(const TreePath& path) {
 }
 
 Status FileSystem::Rename(const TreePath& from, const TreePath& to) {
-  auto from_parent = OpenParent(*this, from);
-  if (!from_parent.ok()) return from_parent.status();
-  auto to_parent = OpenParent(*this, to);
-  if (!to_parent.ok()) return to_parent.status();
-  return RenameAt(from_parent->dir, from_parent->leaf, to_parent->dir, to_parent->leaf);
+  return OnParents(*this, from, to, [this](const Parent& a, const Parent& b) {
+    return RenameAt(a.dir, a.leaf, b.dir, b.leaf);
+  });
 }
 
 Status FileSystem::Link(const TreePath& from, const TreePath& to) {
-  auto from_parent = OpenParent(*this, from);
-  if (!from_parent.ok()) return from_parent.status();
-  auto to_parent = OpenParent(*this, to);
-  if (!to_parent.ok()) return to_parent.status();
-  return LinkAt(from_parent->dir, from_parent->leaf, to_parent->dir, to_parent->leaf);
+  return OnParents(*this, from, to, [this](const Parent& a, const Parent& b) {
+    return LinkAt(a.dir, a.leaf, b.dir, b.leaf);
+  });
 }
 
 Status FileSystem::RemoveFile(const TreePath& path) {
