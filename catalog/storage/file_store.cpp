@@ -56,10 +56,17 @@ Result<int> FileStore::Initialize() {
     if (fs::remove(entry.path(), ec)) ++removed;
   }
   if (ec) return Status::FromErrno(ec.value(), "cannot clean " + layout_.IncomingDir().string());
-  const fs::path incoming = layout_.IncomingDir().lexically_relative(layout_.root());
-  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(InTree(incoming)));
+  {
+    std::lock_guard lock(incoming_mutex_);
+    incoming_.reset();  // opened again below: it may have been made just now
+  }
+  auto incoming_dir = Incoming();
+  if (!incoming_dir.ok()) return incoming_dir.status();
+  PIXELDEX_RETURN_IF_ERROR(fs_.SyncAt(**incoming_dir, ""));
   // A node's directory is an entry of the incoming root.
-  if (!layout_.node().empty()) PIXELDEX_RETURN_IF_ERROR(fs_.Sync(InTree(incoming.parent_path())));
+  if (!layout_.node().empty()) {
+    PIXELDEX_RETURN_IF_ERROR(fs_.Sync(InTree(layout_.IncomingRoot().lexically_relative(layout_.root()))));
+  }
   return removed;
 }
 
@@ -72,30 +79,59 @@ TreePath FileStore::InTree(const fs::path& relative) const {
   return TreePath{layout_.root(), relative};
 }
 
-TreePath FileStore::IncomingInTree(const std::string& incoming_path) const {
-  return TreePath{layout_.root(), fs::path(incoming_path).lexically_relative(layout_.root())};
+Result<std::shared_ptr<const Directory>> FileStore::Incoming() {
+  std::lock_guard lock(incoming_mutex_);
+  if (!incoming_) {
+    auto opened = fs_.OpenDirectory(InTree(layout_.IncomingDir().lexically_relative(layout_.root())));
+    if (!opened.ok()) return opened.status();
+    incoming_ = std::make_shared<const Directory>(std::move(opened).value());
+  }
+  return incoming_;
 }
 
-Status FileStore::EnsureDirectories(const fs::path& relative_dir) {
+Result<std::string> FileStore::IncomingName(const std::string& incoming_path) const {
+  const fs::path path(incoming_path);
+  if (path.parent_path() != layout_.IncomingDir()) {
+    return Status::InvalidArgument("not an incoming file of " + layout_.IncomingDir().string() +
+                                   ": " + incoming_path);
+  }
+  return path.filename().string();
+}
+
+Result<Directory> FileStore::OpenDurableDirectories(const fs::path& relative_dir) {
+  auto dir = fs_.OpenRoot(layout_.root());
   fs::path current;
   for (const auto& part : relative_dir) {
-    const fs::path parent = current;
+    if (!dir.ok()) break;
+    const std::string name = part.string();
     current /= part;
-    Status created = fs_.CreateDirectory(InTree(current));
-    if (!created.ok() && created.code() != Status::Code::kAlreadyExists) return created;
+    auto child = fs_.OpenSubdirectory(*dir, name);
+    bool created = false;
+    if (!child.ok() && child.status().code() == Status::Code::kNotFound) {
+      const Status made = fs_.CreateDirectoryAt(*dir, name);
+      if (!made.ok() && made.code() != Status::Code::kAlreadyExists) return made;
+      created = made.ok();
+      child = fs_.OpenSubdirectory(*dir, name);
+    }
+    if (!child.ok()) return child.status();
     // A new directory entry is durable only once its parent is synced. When
     // it already existed, another commit may have made it and not synced
     // yet (or failed to), so the parent is synced unless that is known done.
-    if (created.ok() || !durable_directories_.Contains(current.string())) {
-      PIXELDEX_RETURN_IF_ERROR(fs_.Sync(InTree(parent)));
+    if (created || !durable_directories_.Contains(current.string())) {
+      PIXELDEX_RETURN_IF_ERROR(fs_.SyncAt(*dir, ""));
       durable_directories_.Insert(current.string());
     }
+    dir = std::move(child);
   }
-  return Status::Ok();
+  return dir;
 }
 
 Result<FileStore::SyncedIncoming> FileStore::SyncIncoming(const std::string& incoming_path) {
-  PIXELDEX_RETURN_IF_ERROR(fs_.Sync(IncomingInTree(incoming_path)));
+  auto incoming_dir = Incoming();
+  if (!incoming_dir.ok()) return incoming_dir.status();
+  auto name = IncomingName(incoming_path);
+  if (!name.ok()) return name.status();
+  PIXELDEX_RETURN_IF_ERROR(fs_.SyncAt(**incoming_dir, *name));
   return SyncedIncoming(incoming_path);
 }
 
@@ -110,27 +146,37 @@ Status FileStore::Commit(const SyncedIncoming& incoming, const std::string& rela
       return Status::InvalidArgument("storage path leaves the root: " + relative_path);
     }
   }
-  PIXELDEX_RETURN_IF_ERROR(EnsureDirectories(relative.parent_path()));
+  auto incoming_dir = Incoming();
+  if (!incoming_dir.ok()) return incoming_dir.status();
+  auto incoming_name = IncomingName(incoming_path);
+  if (!incoming_name.ok()) return incoming_name.status();
+  // Every step below is in this one directory (or from the incoming one).
+  auto dir = OpenDurableDirectories(relative.parent_path());
+  if (!dir.ok()) return dir.status();
   std::error_code ec;
   const bool replaces = fs::exists(layout_.root() / relative, ec);
   // The incoming name stays, as the journal entry: linked beside the target,
   // then renamed over it (atomic, replacing an older file).
-  const fs::path committing(StorageLayout::CommittingRelativePath(relative_path, incoming_path));
-  PIXELDEX_RETURN_IF_ERROR(fs_.Link(IncomingInTree(incoming_path), InTree(committing)));
-  if (Status moved = fs_.Rename(InTree(committing), InTree(relative)); !moved.ok()) {
-    (void)fs_.RemoveFile(InTree(committing));
+  const std::string name = relative.filename().string();
+  const std::string committing =
+      fs::path(StorageLayout::CommittingRelativePath(relative_path, incoming_path)).filename().string();
+  PIXELDEX_RETURN_IF_ERROR(fs_.LinkAt(**incoming_dir, *incoming_name, *dir, committing));
+  if (Status moved = fs_.RenameAt(*dir, committing, *dir, name); !moved.ok()) {
+    (void)fs_.RemoveFileAt(*dir, committing);
     return moved;
   }
-  Status synced = fs_.Sync(InTree(relative.parent_path()));
+  Status synced = fs_.SyncAt(*dir, "");
   // Commit fails with `synced` either way; a file left behind is reconciled.
-  if (!synced.ok() && !replaces) (void)fs_.RemoveFile(InTree(relative));
+  if (!synced.ok() && !replaces) (void)fs_.RemoveFileAt(*dir, name);
   return synced;
 }
 
 Status FileStore::Remove(const std::string& relative_path) {
   const fs::path relative(relative_path);
-  PIXELDEX_RETURN_IF_ERROR(fs_.RemoveFile(InTree(relative)));
-  return fs_.Sync(InTree(relative.parent_path()));
+  auto dir = fs_.OpenDirectory(InTree(relative.parent_path()));
+  if (!dir.ok()) return dir.status();
+  PIXELDEX_RETURN_IF_ERROR(fs_.RemoveFileAt(*dir, relative.filename().string()));
+  return fs_.SyncAt(*dir, "");
 }
 
 std::vector<std::string> FileStore::JournalEntries() const {
@@ -147,7 +193,10 @@ std::vector<std::string> FileStore::JournalEntries() const {
 }
 
 void FileStore::Discard(const std::string& incoming_path) {
-  (void)fs_.RemoveFile(IncomingInTree(incoming_path));  // it may not exist; a leftover is removed at the next start
+  // It may not exist; a leftover is removed at the next start.
+  auto incoming_dir = Incoming();
+  auto name = IncomingName(incoming_path);
+  if (incoming_dir.ok() && name.ok()) (void)fs_.RemoveFileAt(**incoming_dir, *name);
 }
 
 Result<uint64_t> FileStore::FreeBytes() const {

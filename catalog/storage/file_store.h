@@ -27,10 +27,20 @@
 // one of them fail, and none follows a symbolic link inside the tree: a
 // planted link makes the commit fail (IoError naming it), never redirects it.
 // Initialize() refuses an incoming directory that is a symbolic link.
-// Thread-safe: concurrent commits to different or equal names are fine.
+// Directories are walked to once, not once per step: a commit opens the
+// root and each directory down to the file's (checking each for a link as
+// it goes) and does every step there; the store holds its incoming
+// directory open from the first call that needs it (or Initialize) until it
+// is destroyed, for the fsync, link and removal of incoming files. Incoming
+// files are written by path, so should that directory be moved or replaced
+// meanwhile, their steps fail (kNotFound) and never act elsewhere.
+// Thread-safe: concurrent commits to different or equal names are fine;
+// Initialize() runs before the store is shared.
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -97,12 +107,20 @@ class FileStore {
  private:
   // A path relative to the root, or an incoming file's path, for fs_.
   TreePath InTree(const std::filesystem::path& relative) const;
-  TreePath IncomingInTree(const std::string& incoming_path) const;
-  Status EnsureDirectories(const std::filesystem::path& relative_dir);
+  // The incoming directory, held open (opened by the first call).
+  Result<std::shared_ptr<const Directory>> Incoming();
+  // The name of an incoming file in the incoming directory; InvalidArgument
+  // for a path elsewhere.
+  Result<std::string> IncomingName(const std::string& incoming_path) const;
+  // The directory `relative_dir` below the root, open; missing directories
+  // on the way are created and every entry on the way made durable.
+  Result<Directory> OpenDurableDirectories(const std::filesystem::path& relative_dir);
 
   StorageLayout layout_;
   FileSystem& fs_;
   DurableDirectories durable_directories_;
+  std::mutex incoming_mutex_;
+  std::shared_ptr<const Directory> incoming_;  // guarded by incoming_mutex_
   std::atomic<uint64_t> counter_{0};
   std::string name_prefix_;
   bool writers_gone_ = false;

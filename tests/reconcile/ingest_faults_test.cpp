@@ -1,6 +1,7 @@
 // Fault injection: each step that makes a stored instance durable fails in
-// turn (fsync of the file, mkdir, fsync of a parent, rename, fsync of the
-// directory, a statement of the index transaction, its COMMIT). Whatever fails: no success, no file
+// turn (fsync of the file, opening a directory, mkdir, fsync of a parent,
+// link, rename, fsync of the directory, a statement of the index
+// transaction, its COMMIT). Whatever fails: no success, no file
 // without rows, no rows without their file, no temporary file left, and
 // reconcile finds the archive consistent (or makes it so).
 
@@ -24,12 +25,18 @@ struct Step {
   int err;
 };
 
-// FileStore::Commit of an instance of a new study and series calls, in order:
-// Sync(file), CreateDirectory(study), Sync(root), CreateDirectory(series),
-// Sync(study dir), Link (beside the target), Rename (over it), Sync(series
-// dir).
+// Storing an instance of a new study and series calls, in order (the
+// incoming directory is held open since Initialize): Sync(file), then
+// FileStore::Commit: OpenDirectory(root), OpenDirectory(study: not found),
+// CreateDirectory(study), OpenDirectory(study), Sync(root),
+// OpenDirectory(series: not found), CreateDirectory(series),
+// OpenDirectory(series), Sync(study dir), Link (beside the target), Rename
+// (over it), Sync(series dir).
 const Step kSteps[] = {
     {"fsync_of_the_file", Op::kSync, 0, EIO},
+    {"open_of_the_root", Op::kOpenDirectory, 0, EIO},
+    {"open_of_the_new_study_directory", Op::kOpenDirectory, 2, EIO},
+    {"open_of_the_new_series_directory", Op::kOpenDirectory, 4, EIO},
     {"mkdir_of_the_study", Op::kCreateDirectory, 0, EIO},
     {"fsync_of_the_root", Op::kSync, 1, EIO},
     {"mkdir_of_the_series", Op::kCreateDirectory, 1, ENOSPC},

@@ -296,6 +296,41 @@ TEST_F(FileStoreSymlinkTest, ARootThatIsALinkIsFine) {
   EXPECT_TRUE(fs::exists(root_ / "1.2/3.4/5.6.dcm"));
 }
 
+// The store holds its incoming directory open (file_store.h): one moved
+// away and replaced by a link while the store lives does not redirect it.
+// The file written by path lands outside; its fsync does not find it and its
+// removal does not reach it.
+TEST_F(FileStoreSymlinkTest, AnIncomingDirectoryReplacedByALinkLaterIsNotActedThrough) {
+  fs::rename(root_ / ".incoming", root_ / "moved-away");
+  fs::create_directory_symlink(outside_, root_ / ".incoming");
+  const std::string incoming = Incoming("x");
+  const fs::path landed = outside_ / fs::path(incoming).filename();
+  ASSERT_TRUE(fs::exists(landed));
+  EXPECT_EQ(store_.SyncIncoming(incoming).status().code(), Status::Code::kNotFound);
+  store_.Discard(incoming);
+  EXPECT_TRUE(fs::exists(landed));
+}
+
+TEST_F(FileStoreSymlinkTest, AStepTakesOnlyANameInItsDirectory) {
+  FileSystem& real = RealFileSystem();
+  auto root = real.OpenRoot(root_);
+  ASSERT_TRUE(root.ok()) << root.status().ToString();
+  std::ofstream(root_ / "file") << "x";
+  fs::create_directories(root_ / "a");
+  for (const std::string name : {"../escaped", "a/escaped", "..", ".", ""}) {
+    EXPECT_EQ(real.LinkAt(*root, "file", *root, name).code(), Status::Code::kInvalidArgument) << name;
+    EXPECT_EQ(real.RenameAt(*root, "file", *root, name).code(), Status::Code::kInvalidArgument)
+        << name;
+    EXPECT_EQ(real.CreateDirectoryAt(*root, name).code(), Status::Code::kInvalidArgument) << name;
+    EXPECT_EQ(real.OpenSubdirectory(*root, name).status().code(), Status::Code::kInvalidArgument)
+        << name;
+  }
+  EXPECT_EQ(real.RemoveFileAt(*root, "../root/file").code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(fs::exists(root_ / "file"));
+  EXPECT_FALSE(fs::exists(dir_.path() / "escaped"));
+  EXPECT_FALSE(fs::exists(root_ / "a/escaped"));
+}
+
 class FileStoreDurabilityTest : public ::testing::Test {
  protected:
   Status Store(const std::string& relative_path) {
@@ -329,6 +364,30 @@ TEST_F(FileStoreDurabilityTest, ADirectoryAnotherCommitCreatedHasItsParentSynced
   ASSERT_TRUE(Store("1.2/7.8/9.dcm").ok());
   EXPECT_EQ(SyncsOf(root_), 1);
   EXPECT_EQ(SyncsOf(root_ / "1.2"), 2);
+}
+
+// A commit walks to its directory once, not once per step (link, rename,
+// fsync), and the incoming directory stays open: a commit into an existing
+// series opens the root, the study and the series directories; the incoming
+// file's fsync and its removal open none. The series directory is still
+// synced last.
+TEST_F(FileStoreDurabilityTest, ACommitOpensEachDirectoryOnItsWayOnce) {
+  using Op = pixeldex::testing::FaultyFileSystem::Op;
+  ASSERT_TRUE(store_.Initialize().ok());
+  ASSERT_TRUE(Store("1.2/3.4/5.dcm").ok());
+  const int opened = fs_.Calls(Op::kOpenDirectory);
+  const std::string incoming = store_.NewIncomingPath();
+  std::ofstream(incoming) << "x";
+  auto synced = store_.SyncIncoming(incoming);
+  ASSERT_TRUE(synced.ok()) << synced.status().ToString();
+  EXPECT_EQ(fs_.Calls(Op::kOpenDirectory), opened);
+  ASSERT_TRUE(store_.Commit(*synced, "1.2/3.4/6.dcm").ok());
+  EXPECT_EQ(fs_.Calls(Op::kOpenDirectory), opened + 3);
+  EXPECT_EQ(fs_.SyncedPaths().back(), (root_ / "1.2/3.4").string());
+  store_.Discard(incoming);
+  EXPECT_EQ(fs_.Calls(Op::kOpenDirectory), opened + 3);
+  EXPECT_FALSE(fs::exists(incoming));
+  EXPECT_TRUE(fs::exists(root_ / "1.2/3.4/6.dcm"));
 }
 
 TEST_F(FileStoreDurabilityTest, AFailedParentSyncIsRetriedByTheNextCommit) {

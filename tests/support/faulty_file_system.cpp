@@ -29,33 +29,47 @@ Status FaultyFileSystem::Injected(Op op, const std::string& path) {
   return Status::FromErrno(err, "injected fault on " + path);
 }
 
-Status FaultyFileSystem::Sync(const storage::TreePath& path) {
+Result<storage::Directory> FaultyFileSystem::OpenRoot(const std::filesystem::path& root) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kOpenDirectory, root.string()));
+  return storage::RealFileSystem().OpenRoot(root);
+}
+
+Result<storage::Directory> FaultyFileSystem::OpenSubdirectory(const storage::Directory& parent,
+                                                              const std::string& name) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kOpenDirectory, parent.FullOf(name)));
+  return storage::RealFileSystem().OpenSubdirectory(parent, name);
+}
+
+Status FaultyFileSystem::SyncAt(const storage::Directory& dir, const std::string& name) {
   {
     std::lock_guard lock(mutex_);
-    synced_paths_.push_back(path.Full());
+    synced_paths_.push_back(dir.FullOf(name));
   }
-  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kSync, path.Full()));
-  return storage::RealFileSystem().Sync(path);
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kSync, dir.FullOf(name)));
+  return storage::RealFileSystem().SyncAt(dir, name);
 }
 
-Status FaultyFileSystem::CreateDirectory(const storage::TreePath& path) {
-  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kCreateDirectory, path.Full()));
-  return storage::RealFileSystem().CreateDirectory(path);
+Status FaultyFileSystem::CreateDirectoryAt(const storage::Directory& parent,
+                                           const std::string& name) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kCreateDirectory, parent.FullOf(name)));
+  return storage::RealFileSystem().CreateDirectoryAt(parent, name);
 }
 
-Status FaultyFileSystem::Rename(const storage::TreePath& from, const storage::TreePath& to) {
-  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kRename, to.Full()));
-  return storage::RealFileSystem().Rename(from, to);
+Status FaultyFileSystem::RenameAt(const storage::Directory& from_dir, const std::string& from,
+                                  const storage::Directory& to_dir, const std::string& to) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kRename, to_dir.FullOf(to)));
+  return storage::RealFileSystem().RenameAt(from_dir, from, to_dir, to);
 }
 
-Status FaultyFileSystem::Link(const storage::TreePath& from, const storage::TreePath& to) {
-  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kLink, to.Full()));
-  return storage::RealFileSystem().Link(from, to);
+Status FaultyFileSystem::LinkAt(const storage::Directory& from_dir, const std::string& from,
+                                const storage::Directory& to_dir, const std::string& to) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kLink, to_dir.FullOf(to)));
+  return storage::RealFileSystem().LinkAt(from_dir, from, to_dir, to);
 }
 
-Status FaultyFileSystem::RemoveFile(const storage::TreePath& path) {
-  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kRemoveFile, path.Full()));
-  return storage::RealFileSystem().RemoveFile(path);
+Status FaultyFileSystem::RemoveFileAt(const storage::Directory& dir, const std::string& name) {
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kRemoveFile, dir.FullOf(name)));
+  return storage::RealFileSystem().RemoveFileAt(dir, name);
 }
 
 }  // namespace pixeldex::testing

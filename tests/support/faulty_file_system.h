@@ -1,9 +1,10 @@
 #pragma once
 // FaultyFileSystem: the real file system, except that the calls a test arms
 // fail (with the errno it chooses) instead of running. Used to fail each step
-// of making a stored file durable (fsync, mkdir, link, rename, directory fsync) and
-// check that no failure leaves a visible half-done file; it also records which
-// paths were synced. Thread-safe.
+// of making a stored file durable (opening a directory, fsync, mkdir, link,
+// rename, directory fsync) and check that no failure leaves a visible
+// half-done file; it also records which paths were synced. The TreePath forms
+// of FileSystem reach the same steps. Thread-safe.
 
 #include <cerrno>
 #include <map>
@@ -17,7 +18,8 @@ namespace pixeldex::testing {
 
 class FaultyFileSystem final : public storage::FileSystem {
  public:
-  enum class Op { kSync, kCreateDirectory, kRename, kLink, kRemoveFile };
+  // kOpenDirectory: OpenRoot and OpenSubdirectory.
+  enum class Op { kOpenDirectory, kSync, kCreateDirectory, kRename, kLink, kRemoveFile };
 
   // The call of `op` after `skip` successful ones fails with `err`, once.
   void FailOnce(Op op, int skip = 0, int err = EIO);
@@ -26,11 +28,16 @@ class FaultyFileSystem final : public storage::FileSystem {
   // The paths (TreePath::Full) of every Sync call so far, in order.
   std::vector<std::string> SyncedPaths() const;
 
-  Status Sync(const storage::TreePath& path) override;
-  Status CreateDirectory(const storage::TreePath& path) override;
-  Status Rename(const storage::TreePath& from, const storage::TreePath& to) override;
-  Status Link(const storage::TreePath& from, const storage::TreePath& to) override;
-  Status RemoveFile(const storage::TreePath& path) override;
+  Result<storage::Directory> OpenRoot(const std::filesystem::path& root) override;
+  Result<storage::Directory> OpenSubdirectory(const storage::Directory& parent,
+                                              const std::string& name) override;
+  Status SyncAt(const storage::Directory& dir, const std::string& name) override;
+  Status CreateDirectoryAt(const storage::Directory& parent, const std::string& name) override;
+  Status RenameAt(const storage::Directory& from_dir, const std::string& from,
+                  const storage::Directory& to_dir, const std::string& to) override;
+  Status LinkAt(const storage::Directory& from_dir, const std::string& from,
+                const storage::Directory& to_dir, const std::string& to) override;
+  Status RemoveFileAt(const storage::Directory& dir, const std::string& name) override;
 
  private:
   struct Fault {
