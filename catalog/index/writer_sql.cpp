@@ -33,9 +33,11 @@ WriterSql Build(SqlFlavor flavor) {
   const AttributeColumns patient_values(EntityLevel::kPatient, AttributeColumns::Which::kNullable);
   WriterSql s{
       .find_stored =
-          "SELECT i.instance_pk, i.series_pk, se.study_pk, st.patient_pk, i.path FROM instances i "
-          "JOIN series se ON se.series_pk = i.series_pk "
-          "JOIN studies st ON st.study_pk = se.study_pk WHERE i.sop_instance_uid = ?1",
+          "SELECT i.instance_pk, i.series_pk, se.study_pk, st.patient_pk, i.path, p.patient_id, "
+          "p.issuer_of_patient_id, st.study_instance_uid, se.series_instance_uid "
+          "FROM instances i JOIN series se ON se.series_pk = i.series_pk "
+          "JOIN studies st ON st.study_pk = se.study_pk "
+          "JOIN patients p ON p.patient_pk = st.patient_pk WHERE i.sop_instance_uid = ?1",
       .find_copy = "SELECT path, received_at, source, calling_aet, called_aet, peer_address "
                    "FROM instances WHERE sop_instance_uid = ?1",
       .upsert_patient =

@@ -77,5 +77,55 @@ TEST(LockOrderTest, AStretchThatWritesOneInstanceTwiceKeepsItsOrder) {
 
 TEST(LockOrderTest, AnEmptyBatchHasAnEmptyOrder) { EXPECT_TRUE(LockOrder({}).empty()); }
 
+// The old instance's rows a replacing store or a removal locks, before and
+// after upserting the new record's parents.
+RowLockKey ParentKeys(const std::string& patient, const std::string& study, const std::string& series) {
+  return RowLockKey{patient, "", study, series, "9.9"};
+}
+const std::vector<EntityLevel> kAllParents = {EntityLevel::kPatient, EntityLevel::kStudy,
+                                              EntityLevel::kSeries};
+
+TEST(ReplacedRowLocksTest, ARemovalLocksTheOldPatientStudyAndSeriesFirst) {
+  const ReplacedRowLocks locks = ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), std::nullopt);
+  EXPECT_EQ(locks.before_upsert, kAllParents);
+  EXPECT_TRUE(locks.after_upsert.empty());
+}
+
+TEST(ReplacedRowLocksTest, TheSameParentsAreLockedByTheUpsertAlone) {
+  const ReplacedRowLocks locks =
+      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), ParentKeys("P1", "1.1", "1.1.1"));
+  EXPECT_TRUE(locks.before_upsert.empty());
+  EXPECT_TRUE(locks.after_upsert.empty());
+}
+
+TEST(ReplacedRowLocksTest, OldRowsOrderedFirstAreLockedBeforeTheUpsertWithTheSharedOnes) {
+  // Same patient, an earlier study: the patient, then the old study and series.
+  const ReplacedRowLocks locks =
+      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), ParentKeys("P1", "1.2", "1.2.1"));
+  EXPECT_EQ(locks.before_upsert, kAllParents);
+  EXPECT_TRUE(locks.after_upsert.empty());
+}
+
+TEST(ReplacedRowLocksTest, OldRowsOrderedLastAreLockedAfterTheUpsertFromWhereTheyDiffer) {
+  const ReplacedRowLocks study =
+      ReplacedRowLocksOf(ParentKeys("P1", "1.2", "1.2.1"), ParentKeys("P1", "1.1", "1.1.1"));
+  EXPECT_TRUE(study.before_upsert.empty());
+  EXPECT_EQ(study.after_upsert,
+            (std::vector<EntityLevel>{EntityLevel::kStudy, EntityLevel::kSeries}));
+  const ReplacedRowLocks series =
+      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.2"), ParentKeys("P1", "1.1", "1.1.1"));
+  EXPECT_EQ(series.after_upsert, std::vector<EntityLevel>{EntityLevel::kSeries});
+  const ReplacedRowLocks patient =
+      ReplacedRowLocksOf(ParentKeys("P2", "1.1", "1.1.1"), ParentKeys("P1", "1.9", "1.9.1"));
+  EXPECT_EQ(patient.after_upsert, kAllParents);
+}
+
+TEST(ReplacedRowLocksTest, AnAnonymousPatientIsItsStudysOwnRow) {
+  // PS3.3 C.7.1.1: two studies without a Patient ID have two patients.
+  const ReplacedRowLocks locks =
+      ReplacedRowLocksOf(ParentKeys("", "1.2", "1.2.1"), ParentKeys("", "1.1", "1.1.1"));
+  EXPECT_EQ(locks.after_upsert, kAllParents);
+}
+
 }  // namespace
 }  // namespace pixeldex::index

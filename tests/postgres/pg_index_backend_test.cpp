@@ -9,7 +9,8 @@
 // (LockRecycling) lets one pass run at a time, skipped or waited for; a
 // delete waits for another process holding the instance's lock.
 // Protections are one row per study, the first reason kept. A job aborted by a
-// deadlock with another transaction passes in a new one.
+// deadlock with another transaction passes in a new one. A replacing store
+// and a removal take their row locks in the global order, as every write.
 #include "catalog/index/postgres/pg_index_backend.h"
 
 #include <gtest/gtest.h>
@@ -386,6 +387,133 @@ TEST_F(PgIndexBackendE2eTest, AJobAbortedByADeadlockPassesInANewTransaction) {
   EXPECT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(PostgresRows(observer, "SELECT sop_instance_uid FROM instances ORDER BY 1"),
             (std::vector<std::vector<std::string>>{{"1.1"}, {"1.4"}}));
+}
+
+// Runs `job` (a write through the index writer) while `other` holds the row
+// `first` selects, the first in the global lock order (lock_order.h) of the
+// rows the job locks, as another node's batch holds a patient it upserted.
+// The job must wait for that row having locked none of the others, so
+// `other` then takes each row `rest` selects at once, as the other batch's
+// next jobs would: NOWAIT fails instead of waiting on a row the writer holds
+// (SQL command reference, SELECT, "The Locking Clause"), where two nodes
+// would deadlock (documentation 13.3.4 "Deadlocks").
+void ExpectWaitsOnTheFirstRowOnly(PgConnection& other, PgConnection& observer,
+                                  const std::string& first, const std::vector<std::string>& rest,
+                                  const std::function<Status()>& job) {
+  ASSERT_TRUE(other.Exec("BEGIN").ok());
+  auto held = other.Exec(first + " FOR UPDATE");
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_EQ(held->rows(), 1) << first;
+  Status done = Status::Internal("not run");
+  std::thread writing([&] { done = job(); });
+  while (WaitingLocks(observer, "transactionid") < 1) std::this_thread::yield();
+  for (const std::string& row : rest) {
+    auto taken = other.Exec(row + " FOR UPDATE NOWAIT");
+    EXPECT_TRUE(taken.ok()) << row << ": locked by the writer while it waited for " << first
+                            << ": " << taken.status().ToString();
+    if (taken.ok()) {
+      EXPECT_EQ(taken->rows(), 1) << row;
+    }
+  }
+  (void)other.Exec("COMMIT");  // after a failed NOWAIT, a rollback
+  writing.join();
+  EXPECT_TRUE(done.ok()) << done.ToString();
+}
+
+// The index rows as "sop_instance_uid series study patient", and each
+// study's "uid series instances" counts.
+using TextRows = std::vector<std::vector<std::string>>;
+TextRows InstanceRows(PgConnection& conn) {
+  return PostgresRows(conn,
+                      "SELECT sop_instance_uid, series_instance_uid, study_instance_uid, "
+                      "patient_id FROM instance_details ORDER BY 1");
+}
+TextRows StudyCounts(PgConnection& conn) {
+  return PostgresRows(conn,
+                      "SELECT study_instance_uid, number_of_series, number_of_instances "
+                      "FROM studies ORDER BY 1");
+}
+
+TEST_F(PgIndexBackendE2eTest, AReplacingStoreLocksThePatientFirst) {
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Write(Record("1.1", "1.2", "1.3", "P1")).ok());
+  PgConnection other = Connect();
+  PgConnection observer = Connect();
+  // Deleting the old row first would lock study 1.3 (its count trigger).
+  ExpectWaitsOnTheFirstRowOnly(
+      other, observer, "SELECT 1 FROM patients WHERE patient_id = 'P1'",
+      {"SELECT 1 FROM studies WHERE study_instance_uid = '1.3'",
+       "SELECT 1 FROM series WHERE series_instance_uid = '1.2'",
+       "SELECT 1 FROM instances WHERE sop_instance_uid = '1.1'"},
+      [&] {
+        auto written = writer->Write(Record("1.1", "1.2", "1.3", "P1"));
+        if (written.ok() && !written->replaced) return Status::Internal("not replaced");
+        return written.status();
+      });
+  EXPECT_EQ(InstanceRows(observer), (TextRows{{"1.1", "1.2", "1.3", "P1"}}));
+  EXPECT_EQ(StudyCounts(observer), (TextRows{{"1.3", "1", "1"}}));
+}
+
+TEST_F(PgIndexBackendE2eTest, AStoreMovingAnInstanceToALaterPatientLocksTheOldRowsFirst) {
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Write(Record("1.1", "1.2", "1.3", "P1")).ok());
+  ASSERT_TRUE(writer->Write(Record("2.9", "2.2", "2.3", "P2")).ok());
+  PgConnection other = Connect();
+  PgConnection observer = Connect();
+  // P1's rows come before P2's: the old patient is the first row.
+  ExpectWaitsOnTheFirstRowOnly(
+      other, observer, "SELECT 1 FROM patients WHERE patient_id = 'P1'",
+      {"SELECT 1 FROM studies WHERE study_instance_uid = '1.3'",
+       "SELECT 1 FROM series WHERE series_instance_uid = '1.2'",
+       "SELECT 1 FROM patients WHERE patient_id = 'P2'",
+       "SELECT 1 FROM studies WHERE study_instance_uid = '2.3'"},
+      [&] { return writer->Write(Record("1.1", "2.2", "2.3", "P2")).status(); });
+  // The old series, study and patient, left empty, are gone.
+  EXPECT_EQ(InstanceRows(observer),
+            (TextRows{{"1.1", "2.2", "2.3", "P2"}, {"2.9", "2.2", "2.3", "P2"}}));
+  EXPECT_EQ(StudyCounts(observer), (TextRows{{"2.3", "1", "2"}}));
+  EXPECT_EQ(PostgresRows(observer, "SELECT patient_id FROM patients"), (TextRows{{"P2"}}));
+}
+
+TEST_F(PgIndexBackendE2eTest, AStoreMovingAnInstanceToAnEarlierPatientLocksTheNewRowsFirst) {
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Write(Record("2.1", "2.2", "2.3", "P2")).ok());
+  ASSERT_TRUE(writer->Write(Record("1.9", "1.2", "1.3", "P1")).ok());
+  PgConnection other = Connect();
+  PgConnection observer = Connect();
+  // The new patient P1 is the first row; the old rows of P2 come after all
+  // of P1's.
+  ExpectWaitsOnTheFirstRowOnly(
+      other, observer, "SELECT 1 FROM patients WHERE patient_id = 'P1'",
+      {"SELECT 1 FROM studies WHERE study_instance_uid = '1.3'",
+       "SELECT 1 FROM patients WHERE patient_id = 'P2'",
+       "SELECT 1 FROM studies WHERE study_instance_uid = '2.3'",
+       "SELECT 1 FROM series WHERE series_instance_uid = '2.2'"},
+      [&] { return writer->Write(Record("2.1", "1.2", "1.3", "P1")).status(); });
+  EXPECT_EQ(InstanceRows(observer),
+            (TextRows{{"1.9", "1.2", "1.3", "P1"}, {"2.1", "1.2", "1.3", "P1"}}));
+  EXPECT_EQ(StudyCounts(observer), (TextRows{{"1.3", "1", "2"}}));
+  EXPECT_EQ(PostgresRows(observer, "SELECT patient_id FROM patients"), (TextRows{{"P1"}}));
+}
+
+TEST_F(PgIndexBackendE2eTest, ARemovalLocksThePatientFirst) {
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Write(Record("1.1", "1.2", "1.3", "P1")).ok());
+  PgConnection other = Connect();
+  PgConnection observer = Connect();
+  // The patient, left empty, goes too; deleting the instance first would
+  // lock study 1.3.
+  ExpectWaitsOnTheFirstRowOnly(
+      other, observer, "SELECT 1 FROM patients WHERE patient_id = 'P1'",
+      {"SELECT 1 FROM studies WHERE study_instance_uid = '1.3'",
+       "SELECT 1 FROM series WHERE series_instance_uid = '1.2'"},
+      [&] { return writer->Remove("1.1"); });
+  EXPECT_EQ(InstanceRows(observer), TextRows{});
+  EXPECT_EQ(PostgresRows(observer, "SELECT count(*) FROM patients"), (TextRows{{"0"}}));
 }
 
 }  // namespace
