@@ -85,46 +85,47 @@ RowLockKey ParentKeys(const std::string& patient, const std::string& study, cons
 const std::vector<EntityLevel> kAllParents = {EntityLevel::kPatient, EntityLevel::kStudy,
                                               EntityLevel::kSeries};
 
+void ExpectOldRowLocks(const ReplacedRowLocks& locks, const std::vector<EntityLevel>& before,
+                       const std::vector<EntityLevel>& after) {
+  EXPECT_EQ(locks.before_upsert, before);
+  EXPECT_EQ(locks.after_upsert, after);
+}
+
 TEST(ReplacedRowLocksTest, ARemovalLocksTheOldPatientStudyAndSeriesFirst) {
-  const ReplacedRowLocks locks = ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), std::nullopt);
-  EXPECT_EQ(locks.before_upsert, kAllParents);
-  EXPECT_TRUE(locks.after_upsert.empty());
+  ExpectOldRowLocks(ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), std::nullopt),
+                    kAllParents, {});
 }
 
 TEST(ReplacedRowLocksTest, TheSameParentsAreLockedByTheUpsertAlone) {
-  const ReplacedRowLocks locks =
-      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), ParentKeys("P1", "1.1", "1.1.1"));
-  EXPECT_TRUE(locks.before_upsert.empty());
-  EXPECT_TRUE(locks.after_upsert.empty());
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), ParentKeys("P1", "1.1", "1.1.1")), {},
+      {});
 }
 
 TEST(ReplacedRowLocksTest, OldRowsOrderedFirstAreLockedBeforeTheUpsertWithTheSharedOnes) {
   // Same patient, an earlier study: the patient, then the old study and series.
-  const ReplacedRowLocks locks =
-      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), ParentKeys("P1", "1.2", "1.2.1"));
-  EXPECT_EQ(locks.before_upsert, kAllParents);
-  EXPECT_TRUE(locks.after_upsert.empty());
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), ParentKeys("P1", "1.2", "1.2.1")),
+      kAllParents, {});
 }
 
 TEST(ReplacedRowLocksTest, OldRowsOrderedLastAreLockedAfterTheUpsertFromWhereTheyDiffer) {
-  const ReplacedRowLocks study =
-      ReplacedRowLocksOf(ParentKeys("P1", "1.2", "1.2.1"), ParentKeys("P1", "1.1", "1.1.1"));
-  EXPECT_TRUE(study.before_upsert.empty());
-  EXPECT_EQ(study.after_upsert,
-            (std::vector<EntityLevel>{EntityLevel::kStudy, EntityLevel::kSeries}));
-  const ReplacedRowLocks series =
-      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.2"), ParentKeys("P1", "1.1", "1.1.1"));
-  EXPECT_EQ(series.after_upsert, std::vector<EntityLevel>{EntityLevel::kSeries});
-  const ReplacedRowLocks patient =
-      ReplacedRowLocksOf(ParentKeys("P2", "1.1", "1.1.1"), ParentKeys("P1", "1.9", "1.9.1"));
-  EXPECT_EQ(patient.after_upsert, kAllParents);
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("P1", "1.2", "1.2.1"), ParentKeys("P1", "1.1", "1.1.1")), {},
+      {EntityLevel::kStudy, EntityLevel::kSeries});
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.2"), ParentKeys("P1", "1.1", "1.1.1")), {},
+      {EntityLevel::kSeries});
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("P2", "1.1", "1.1.1"), ParentKeys("P1", "1.9", "1.9.1")), {},
+      kAllParents);
 }
 
 TEST(ReplacedRowLocksTest, AnAnonymousPatientIsItsStudysOwnRow) {
   // PS3.3 C.7.1.1: two studies without a Patient ID have two patients.
-  const ReplacedRowLocks locks =
-      ReplacedRowLocksOf(ParentKeys("", "1.2", "1.2.1"), ParentKeys("", "1.1", "1.1.1"));
-  EXPECT_EQ(locks.after_upsert, kAllParents);
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("", "1.2", "1.2.1"), ParentKeys("", "1.1", "1.1.1")), {},
+      kAllParents);
 }
 
 }  // namespace

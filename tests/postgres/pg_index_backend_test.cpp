@@ -389,131 +389,126 @@ TEST_F(PgIndexBackendE2eTest, AJobAbortedByADeadlockPassesInANewTransaction) {
             (std::vector<std::vector<std::string>>{{"1.1"}, {"1.4"}}));
 }
 
-// Runs `job` (a write through the index writer) while `other` holds the row
-// `first` selects, the first in the global lock order (lock_order.h) of the
-// rows the job locks, as another node's batch holds a patient it upserted.
-// The job must wait for that row having locked none of the others, so
-// `other` then takes each row `rest` selects at once, as the other batch's
-// next jobs would: NOWAIT fails instead of waiting on a row the writer holds
-// (SQL command reference, SELECT, "The Locking Clause"), where two nodes
-// would deadlock (documentation 13.3.4 "Deadlocks").
-void ExpectWaitsOnTheFirstRowOnly(PgConnection& other, PgConnection& observer,
-                                  const std::string& first, const std::vector<std::string>& rest,
-                                  const std::function<Status()>& job) {
-  ASSERT_TRUE(other.Exec("BEGIN").ok());
-  auto held = other.Exec(first + " FOR UPDATE");
-  ASSERT_TRUE(held.ok()) << held.status().ToString();
-  ASSERT_EQ(held->rows(), 1) << first;
-  Status done = Status::Internal("not run");
-  std::thread writing([&] { done = job(); });
-  while (WaitingLocks(observer, "transactionid") < 1) std::this_thread::yield();
-  for (const std::string& row : rest) {
-    auto taken = other.Exec(row + " FOR UPDATE NOWAIT");
-    EXPECT_TRUE(taken.ok()) << row << ": locked by the writer while it waited for " << first
-                            << ": " << taken.status().ToString();
-    if (taken.ok()) {
-      EXPECT_EQ(taken->rows(), 1) << row;
-    }
-  }
-  (void)other.Exec("COMMIT");  // after a failed NOWAIT, a rollback
-  writing.join();
-  EXPECT_TRUE(done.ok()) << done.ToString();
-}
+// A job's row locks, in the global lock order (lock_order.h): after the
+// writer has stored `stored`, another session holds the row `first` selects,
+// the first the job locks, as another node's batch holds a patient it
+// upserted. The job must wait for that row having locked none of the
+// others, so the other session then takes each row `rest` selects at once,
+// as that batch's next jobs would: NOWAIT fails instead of waiting on a row
+// the writer holds (SQL command reference, SELECT, "The Locking Clause"),
+// where two nodes would deadlock (documentation 13.3.4 "Deadlocks").
+struct LockOrderCase {
+  std::vector<InstanceRecord> stored;
+  std::string first;
+  std::vector<std::string> rest;
+  std::function<Status(IndexWriter&)> job;
+};
 
-// The index rows as "sop_instance_uid series study patient", and each
-// study's "uid series instances" counts.
 using TextRows = std::vector<std::vector<std::string>>;
-TextRows InstanceRows(PgConnection& conn) {
-  return PostgresRows(conn,
-                      "SELECT sop_instance_uid, series_instance_uid, study_instance_uid, "
-                      "patient_id FROM instance_details ORDER BY 1");
+
+class PgWriterLockOrderE2eTest : public PgIndexBackendE2eTest {
+ protected:
+  void Run(const LockOrderCase& c) {
+    auto writer = OpenWriter();
+    ASSERT_NE(writer, nullptr);
+    for (const InstanceRecord& record : c.stored) ASSERT_TRUE(writer->Write(record).ok());
+    PgConnection other = Connect();
+    ASSERT_TRUE(other.Exec("BEGIN").ok());
+    auto held = other.Exec(c.first + " FOR UPDATE");
+    ASSERT_TRUE(held.ok()) << held.status().ToString();
+    ASSERT_EQ(held->rows(), 1) << c.first;
+    Status done = Status::Internal("not run");
+    std::thread writing([&] { done = c.job(*writer); });
+    while (WaitingLocks(observer_, "transactionid") < 1) std::this_thread::yield();
+    for (const std::string& row : c.rest) {
+      auto taken = other.Exec(row + " FOR UPDATE NOWAIT");
+      EXPECT_TRUE(taken.ok()) << row << ": locked by the writer while it waited for " << c.first
+                              << ": " << taken.status().ToString();
+      if (taken.ok()) {
+        EXPECT_EQ(taken->rows(), 1) << row;
+      }
+    }
+    (void)other.Exec("COMMIT");  // after a failed NOWAIT, a rollback
+    writing.join();
+    EXPECT_TRUE(done.ok()) << done.ToString();
+  }
+  // "sop_instance_uid series study patient" of each instance.
+  TextRows InstanceRows() {
+    return PostgresRows(observer_,
+                        "SELECT sop_instance_uid, series_instance_uid, study_instance_uid, "
+                        "patient_id FROM instance_details ORDER BY 1");
+  }
+  // "uid series instances" of each study.
+  TextRows StudyCounts() {
+    return PostgresRows(observer_,
+                        "SELECT study_instance_uid, number_of_series, number_of_instances "
+                        "FROM studies ORDER BY 1");
+  }
+
+  PgConnection observer_ = Connect();
+};
+
+std::string PatientRow(const std::string& id) {
+  return "SELECT 1 FROM patients WHERE patient_id = '" + id + "'";
 }
-TextRows StudyCounts(PgConnection& conn) {
-  return PostgresRows(conn,
-                      "SELECT study_instance_uid, number_of_series, number_of_instances "
-                      "FROM studies ORDER BY 1");
+std::string StudyRow(const std::string& uid) {
+  return "SELECT 1 FROM studies WHERE study_instance_uid = '" + uid + "'";
+}
+std::string SeriesRow(const std::string& uid) {
+  return "SELECT 1 FROM series WHERE series_instance_uid = '" + uid + "'";
+}
+// A job that writes `record`, replacing a stored instance.
+std::function<Status(IndexWriter&)> Replacing(InstanceRecord record) {
+  return [record](IndexWriter& writer) {
+    auto written = writer.Write(record);
+    if (written.ok() && !written->replaced) return Status::Internal("not replaced");
+    return written.status();
+  };
 }
 
-TEST_F(PgIndexBackendE2eTest, AReplacingStoreLocksThePatientFirst) {
-  auto writer = OpenWriter();
-  ASSERT_NE(writer, nullptr);
-  ASSERT_TRUE(writer->Write(Record("1.1", "1.2", "1.3", "P1")).ok());
-  PgConnection other = Connect();
-  PgConnection observer = Connect();
+TEST_F(PgWriterLockOrderE2eTest, AReplacingStoreLocksThePatientFirst) {
   // Deleting the old row first would lock study 1.3 (its count trigger).
-  ExpectWaitsOnTheFirstRowOnly(
-      other, observer, "SELECT 1 FROM patients WHERE patient_id = 'P1'",
-      {"SELECT 1 FROM studies WHERE study_instance_uid = '1.3'",
-       "SELECT 1 FROM series WHERE series_instance_uid = '1.2'",
-       "SELECT 1 FROM instances WHERE sop_instance_uid = '1.1'"},
-      [&] {
-        auto written = writer->Write(Record("1.1", "1.2", "1.3", "P1"));
-        if (written.ok() && !written->replaced) return Status::Internal("not replaced");
-        return written.status();
-      });
-  EXPECT_EQ(InstanceRows(observer), (TextRows{{"1.1", "1.2", "1.3", "P1"}}));
-  EXPECT_EQ(StudyCounts(observer), (TextRows{{"1.3", "1", "1"}}));
+  Run({{Record("1.1", "1.2", "1.3", "P1")},
+       PatientRow("P1"),
+       {StudyRow("1.3"), SeriesRow("1.2"), "SELECT 1 FROM instances WHERE sop_instance_uid = '1.1'"},
+       Replacing(Record("1.1", "1.2", "1.3", "P1"))});
+  EXPECT_EQ(InstanceRows(), (TextRows{{"1.1", "1.2", "1.3", "P1"}}));
+  EXPECT_EQ(StudyCounts(), (TextRows{{"1.3", "1", "1"}}));
 }
 
-TEST_F(PgIndexBackendE2eTest, AStoreMovingAnInstanceToALaterPatientLocksTheOldRowsFirst) {
-  auto writer = OpenWriter();
-  ASSERT_NE(writer, nullptr);
-  ASSERT_TRUE(writer->Write(Record("1.1", "1.2", "1.3", "P1")).ok());
-  ASSERT_TRUE(writer->Write(Record("2.9", "2.2", "2.3", "P2")).ok());
-  PgConnection other = Connect();
-  PgConnection observer = Connect();
+TEST_F(PgWriterLockOrderE2eTest, AStoreMovingAnInstanceToALaterPatientLocksTheOldRowsFirst) {
   // P1's rows come before P2's: the old patient is the first row.
-  ExpectWaitsOnTheFirstRowOnly(
-      other, observer, "SELECT 1 FROM patients WHERE patient_id = 'P1'",
-      {"SELECT 1 FROM studies WHERE study_instance_uid = '1.3'",
-       "SELECT 1 FROM series WHERE series_instance_uid = '1.2'",
-       "SELECT 1 FROM patients WHERE patient_id = 'P2'",
-       "SELECT 1 FROM studies WHERE study_instance_uid = '2.3'"},
-      [&] { return writer->Write(Record("1.1", "2.2", "2.3", "P2")).status(); });
+  Run({{Record("1.1", "1.2", "1.3", "P1"), Record("2.9", "2.2", "2.3", "P2")},
+       PatientRow("P1"),
+       {StudyRow("1.3"), SeriesRow("1.2"), PatientRow("P2"), StudyRow("2.3")},
+       Replacing(Record("1.1", "2.2", "2.3", "P2"))});
   // The old series, study and patient, left empty, are gone.
-  EXPECT_EQ(InstanceRows(observer),
-            (TextRows{{"1.1", "2.2", "2.3", "P2"}, {"2.9", "2.2", "2.3", "P2"}}));
-  EXPECT_EQ(StudyCounts(observer), (TextRows{{"2.3", "1", "2"}}));
-  EXPECT_EQ(PostgresRows(observer, "SELECT patient_id FROM patients"), (TextRows{{"P2"}}));
+  EXPECT_EQ(InstanceRows(), (TextRows{{"1.1", "2.2", "2.3", "P2"}, {"2.9", "2.2", "2.3", "P2"}}));
+  EXPECT_EQ(StudyCounts(), (TextRows{{"2.3", "1", "2"}}));
+  EXPECT_EQ(PostgresRows(observer_, "SELECT patient_id FROM patients"), (TextRows{{"P2"}}));
 }
 
-TEST_F(PgIndexBackendE2eTest, AStoreMovingAnInstanceToAnEarlierPatientLocksTheNewRowsFirst) {
-  auto writer = OpenWriter();
-  ASSERT_NE(writer, nullptr);
-  ASSERT_TRUE(writer->Write(Record("2.1", "2.2", "2.3", "P2")).ok());
-  ASSERT_TRUE(writer->Write(Record("1.9", "1.2", "1.3", "P1")).ok());
-  PgConnection other = Connect();
-  PgConnection observer = Connect();
+TEST_F(PgWriterLockOrderE2eTest, AStoreMovingAnInstanceToAnEarlierPatientLocksTheNewRowsFirst) {
   // The new patient P1 is the first row; the old rows of P2 come after all
   // of P1's.
-  ExpectWaitsOnTheFirstRowOnly(
-      other, observer, "SELECT 1 FROM patients WHERE patient_id = 'P1'",
-      {"SELECT 1 FROM studies WHERE study_instance_uid = '1.3'",
-       "SELECT 1 FROM patients WHERE patient_id = 'P2'",
-       "SELECT 1 FROM studies WHERE study_instance_uid = '2.3'",
-       "SELECT 1 FROM series WHERE series_instance_uid = '2.2'"},
-      [&] { return writer->Write(Record("2.1", "1.2", "1.3", "P1")).status(); });
-  EXPECT_EQ(InstanceRows(observer),
-            (TextRows{{"1.9", "1.2", "1.3", "P1"}, {"2.1", "1.2", "1.3", "P1"}}));
-  EXPECT_EQ(StudyCounts(observer), (TextRows{{"1.3", "1", "2"}}));
-  EXPECT_EQ(PostgresRows(observer, "SELECT patient_id FROM patients"), (TextRows{{"P1"}}));
+  Run({{Record("2.1", "2.2", "2.3", "P2"), Record("1.9", "1.2", "1.3", "P1")},
+       PatientRow("P1"),
+       {StudyRow("1.3"), PatientRow("P2"), StudyRow("2.3"), SeriesRow("2.2")},
+       Replacing(Record("2.1", "1.2", "1.3", "P1"))});
+  EXPECT_EQ(InstanceRows(), (TextRows{{"1.9", "1.2", "1.3", "P1"}, {"2.1", "1.2", "1.3", "P1"}}));
+  EXPECT_EQ(StudyCounts(), (TextRows{{"1.3", "1", "2"}}));
+  EXPECT_EQ(PostgresRows(observer_, "SELECT patient_id FROM patients"), (TextRows{{"P1"}}));
 }
 
-TEST_F(PgIndexBackendE2eTest, ARemovalLocksThePatientFirst) {
-  auto writer = OpenWriter();
-  ASSERT_NE(writer, nullptr);
-  ASSERT_TRUE(writer->Write(Record("1.1", "1.2", "1.3", "P1")).ok());
-  PgConnection other = Connect();
-  PgConnection observer = Connect();
+TEST_F(PgWriterLockOrderE2eTest, ARemovalLocksThePatientFirst) {
   // The patient, left empty, goes too; deleting the instance first would
   // lock study 1.3.
-  ExpectWaitsOnTheFirstRowOnly(
-      other, observer, "SELECT 1 FROM patients WHERE patient_id = 'P1'",
-      {"SELECT 1 FROM studies WHERE study_instance_uid = '1.3'",
-       "SELECT 1 FROM series WHERE series_instance_uid = '1.2'"},
-      [&] { return writer->Remove("1.1"); });
-  EXPECT_EQ(InstanceRows(observer), TextRows{});
-  EXPECT_EQ(PostgresRows(observer, "SELECT count(*) FROM patients"), (TextRows{{"0"}}));
+  Run({{Record("1.1", "1.2", "1.3", "P1")},
+       PatientRow("P1"),
+       {StudyRow("1.3"), SeriesRow("1.2")},
+       [](IndexWriter& writer) { return writer.Remove("1.1"); }});
+  EXPECT_EQ(InstanceRows(), TextRows{});
+  EXPECT_EQ(PostgresRows(observer_, "SELECT count(*) FROM patients"), (TextRows{{"0"}}));
 }
 
 }  // namespace
