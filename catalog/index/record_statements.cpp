@@ -20,9 +20,9 @@ Result<int64_t> StepForKey(Statement& stmt, const char* what) {
 }
 
 // Binds `values` to parameters first, first + 1, ...
-void BindValues(Statement& stmt, int first, const std::vector<SqlValue>& values) {
+void BindValues(Statement& stmt, int first, const std::vector<ColumnValue>& values) {
   int index = first;
-  for (const SqlValue& value : values) {
+  for (const ColumnValue& value : values) {
     if (const auto* text = std::get_if<std::string>(&value)) {
       stmt.Bind(index, *text);
     } else if (const auto* number = std::get_if<int64_t>(&value)) {

@@ -94,7 +94,7 @@ WriterSql Build(SqlFlavor flavor) {
   return s;
 }
 
-SqlValue TextOrNull(const std::string& text) {
+ColumnValue TextOrNull(const std::string& text) {
   if (text.empty()) return std::monostate{};
   return text;
 }
@@ -107,7 +107,7 @@ const WriterSql& WriterSqlFor(SqlFlavor flavor) {
   return flavor == SqlFlavor::kPostgres ? postgres : sqlite;
 }
 
-std::vector<SqlValue> InstanceFileValues(const InstanceRecord& r) {
+std::vector<ColumnValue> InstanceFileValues(const InstanceRecord& r) {
   // In the order of kInstanceFileColumns.
   return {r.instance.transfer_syntax_uid,
           TextOrNull(r.instance.specific_character_set),

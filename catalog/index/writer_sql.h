@@ -69,6 +69,6 @@ inline constexpr std::string_view kInstanceFileColumns =
 // provenance facts (transfer syntax, character set, path, size, SHA-256,
 // received_at, mtime, source, calling/called AE, peer), empty optional
 // text as NULL.
-std::vector<SqlValue> InstanceFileValues(const InstanceRecord& record);
+std::vector<ColumnValue> InstanceFileValues(const InstanceRecord& record);
 
 }  // namespace pixeldex::index

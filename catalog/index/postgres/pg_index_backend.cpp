@@ -13,7 +13,7 @@ namespace {
 
 const WriterSql& Sql() { return WriterSqlFor(SqlFlavor::kPostgres); }
 
-PgParam ParamOf(const SqlValue& value) {
+PgParam ParamOf(const ColumnValue& value) {
   if (const auto* text = std::get_if<std::string>(&value)) return PgParam::Text(*text);
   if (const auto* number = std::get_if<int64_t>(&value)) return PgParam::Int(*number);
   return PgParam::Null();
@@ -23,8 +23,8 @@ PgParam TextOrNull(const std::string& text) {
   return text.empty() ? PgParam::Null() : PgParam::Text(text);
 }
 
-void Append(std::vector<PgParam>& params, const std::vector<SqlValue>& values) {
-  for (const SqlValue& value : values) params.push_back(ParamOf(value));
+void Append(std::vector<PgParam>& params, const std::vector<ColumnValue>& values) {
+  for (const ColumnValue& value : values) params.push_back(ParamOf(value));
 }
 
 // The integer key in the single row a RETURNING statement gave.
