@@ -14,14 +14,14 @@ namespace pixeldex::bench {
 namespace {
 
 using index::AttributeColumns;
-using index::SqlValue;
+using index::ColumnValue;
 
 // One row of COPY's text format: tab-separated, \N for NULL, backslash,
 // tab, newline and carriage return escaped.
 class CopyRow {
  public:
   explicit CopyRow(std::string& line) : line_(line) { line_.clear(); }
-  void Add(const SqlValue& value) {
+  void Add(const ColumnValue& value) {
     if (!line_.empty()) line_ += '\t';
     if (std::holds_alternative<std::monostate>(value)) {
       line_ += "\\N";
@@ -39,8 +39,8 @@ class CopyRow {
       }
     }
   }
-  void AddAll(const std::vector<SqlValue>& values) {
-    for (const SqlValue& v : values) Add(v);
+  void AddAll(const std::vector<ColumnValue>& values) {
+    for (const ColumnValue& v : values) Add(v);
   }
 
  private:

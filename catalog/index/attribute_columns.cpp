@@ -62,8 +62,8 @@ int AttributeColumns::Bind(Statement& stmt, int first, const InstanceRecord& rec
   return index;
 }
 
-std::vector<SqlValue> AttributeColumns::Values(const InstanceRecord& record) const {
-  std::vector<SqlValue> values;
+std::vector<ColumnValue> AttributeColumns::Values(const InstanceRecord& record) const {
+  std::vector<ColumnValue> values;
   values.reserve(attributes_.size());
   for (const TypedAttribute* a : attributes_) {
     VisitField(*a, record, [&](const auto& value) {

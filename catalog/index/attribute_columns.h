@@ -19,9 +19,10 @@
 
 namespace pixeldex::index {
 
-// One bound parameter's value, for a backend that does not bind through
-// Statement: SQL NULL, text or an integer.
-using SqlValue = std::variant<std::monostate, std::string, int64_t>;
+// One column's value as a bound parameter, for a backend that does not bind
+// through Statement: SQL NULL, text or an integer. (A cell of a query's
+// result is another type, sql_query.h's SqlValue.)
+using ColumnValue = std::variant<std::monostate, std::string, int64_t>;
 
 class AttributeColumns {
  public:
@@ -45,8 +46,8 @@ class AttributeColumns {
   // as NULL unless the column is NOT NULL, an absent integer as NULL.
   // Returns the index of the next parameter.
   int Bind(Statement& stmt, int first, const InstanceRecord& record) const;
-  // The same values, in the same order, as SqlValues.
-  std::vector<SqlValue> Values(const InstanceRecord& record) const;
+  // The same values, in the same order, as ColumnValues.
+  std::vector<ColumnValue> Values(const InstanceRecord& record) const;
 
  private:
   std::vector<const TypedAttribute*> attributes_;

@@ -21,6 +21,7 @@
 #include "catalog/common/history_record.h"
 #include "catalog/common/instance_record.h"
 #include "catalog/common/result.h"
+#include "catalog/index/lock_order.h"
 
 namespace pixeldex::index {
 
@@ -44,6 +45,7 @@ struct StoredInstance {
   int64_t study_pk = 0;
   int64_t patient_pk = 0;
   std::string path;
+  RowLockKey rows;  // the UIDs of its rows, for the lock order (lock_order.h)
 };
 
 // A thumbnail rendered again from a cataloged file (`pixeldex thumbnails`).
@@ -77,10 +79,17 @@ class IndexBackend {
   virtual Status EndJob(bool keep) = 0;
 
   virtual Result<std::optional<StoredInstance>> FindStored(const std::string& sop_instance_uid) = 0;
-  // Inserts the record's rows (instance, header, thumbnail when it has one),
-  // creating or updating its patient, study and series; `now` is stored as
-  // updated_at. Returns the instance's key.
-  virtual Result<int64_t> InsertRows(const InstanceRecord& record, const std::string& now) = 0;
+  // Creates or updates the record's patient, study and series, in that order;
+  // `now` is stored as updated_at. Returns the series' key.
+  virtual Result<int64_t> UpsertParents(const InstanceRecord& record, const std::string& now) = 0;
+  // Inserts the record's rows (instance, header, thumbnail when it has one)
+  // into the series `series_pk` (UpsertParents). Returns the instance's key.
+  virtual Result<int64_t> InsertInstance(const InstanceRecord& record, int64_t series_pk) = 0;
+  // Locks the stored instance's parent row at `level` (patient, study or
+  // series) as deleting it would, so that the writer takes it in the global
+  // lock order (lock_order.h). A backend whose transaction holds the whole
+  // database (SQLite) has nothing to do.
+  virtual Status LockParent(const StoredInstance& stored, EntityLevel level) = 0;
   // Deletes the instance's rows (header and thumbnail cascade).
   virtual Status DeleteInstanceRow(const StoredInstance& stored) = 0;
   // Deletes the instance's former series, study and patient if left empty.

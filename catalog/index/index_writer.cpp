@@ -1,5 +1,7 @@
 #include "catalog/index/index_writer.h"
 
+#include <algorithm>
+#include <set>
 #include <variant>
 
 #include "catalog/common/clock.h"
@@ -164,9 +166,7 @@ std::vector<std::optional<RowLockKey>> IndexWriter::LockKeysOf(
   keys.reserve(batch.size());
   for (const auto& job : batch) {
     if (const auto* r = std::get_if<InstanceRecord>(&job->what)) {
-      keys.push_back(RowLockKey{r->patient.patient_id, r->patient.issuer_of_patient_id,
-                                r->study.study_instance_uid, r->series.series_instance_uid,
-                                r->instance.sop_instance_uid});
+      keys.push_back(RowLockKeyOf(*r));
     } else if (std::holds_alternative<Job::Remove>(job->what) ||
                std::holds_alternative<Job::Protection>(job->what) ||
                std::holds_alternative<ThumbnailUpdate>(job->what)) {
@@ -207,22 +207,57 @@ void IndexWriter::Run() {
 
 namespace {
 
+// Locks the old instance's parent rows at `levels`, in that order.
+Status LockParents(IndexBackend& backend, const StoredInstance& stored,
+                   const std::vector<EntityLevel>& levels) {
+  for (EntityLevel level : levels) PIXELDEX_RETURN_IF_ERROR(backend.LockParent(stored, level));
+  return Status::Ok();
+}
+
 // Writes or removes one instance inside the open transaction: a record
-// replaces the rows of its SOP Instance UID, parents left empty go.
-Result<WriteOutcome> ApplyInstance(IndexBackend& backend, const std::string& now, bool remove,
-                                   const InstanceRecord& record, const std::string& remove_uid) {
+// replaces the rows of its SOP Instance UID, parents left empty go. Every
+// row lock is taken in the global order (lock_order.h): the old instance's
+// parents that come before the new record's, the new record's parents
+// (upserted), the old ones that come after; only then is the old row
+// deleted, which locks its study once more (the count trigger), and the new
+// one inserted. (The instance rows themselves need no order: the stores of
+// one SOP Instance UID take turns, IndexBackend::LockInstance.)
+// A store that moves an instance to another patient, study or series locks
+// the rows of two keys, and the jobs ordered between them (lock_order.h)
+// would take theirs in between: unless `alone` in its transaction, it does
+// nothing and returns nullopt, to run in a transaction of its own.
+std::optional<Result<WriteOutcome>> ApplyInstance(IndexBackend& backend, const std::string& now,
+                                                  bool remove, const InstanceRecord& record,
+                                                  const std::string& remove_uid, bool alone) {
   const std::string& uid = remove ? remove_uid : record.instance.sop_instance_uid;
   auto existing = backend.FindStored(uid);
   if (!existing.ok()) return existing.status();
-  WriteOutcome outcome;
   if (remove && !existing->has_value()) return Status::NotFound("no instance " + uid);
+  const std::optional<RowLockKey> new_rows =
+      remove ? std::nullopt : std::optional<RowLockKey>(RowLockKeyOf(record));
+  const ReplacedRowLocks old_locks = existing->has_value()
+                                         ? ReplacedRowLocksOf((*existing)->rows, new_rows)
+                                         : ReplacedRowLocks{};
+  const bool moves = !remove && (!old_locks.before_upsert.empty() || !old_locks.after_upsert.empty());
+  if (moves && !alone) return std::nullopt;
   if (existing->has_value()) {
+    PIXELDEX_RETURN_IF_ERROR(LockParents(backend, **existing, old_locks.before_upsert));
+  }
+  int64_t series_pk = 0;
+  if (!remove) {
+    auto upserted = backend.UpsertParents(record, now);
+    if (!upserted.ok()) return upserted.status();
+    series_pk = *upserted;
+  }
+  WriteOutcome outcome;
+  if (existing->has_value()) {
+    PIXELDEX_RETURN_IF_ERROR(LockParents(backend, **existing, old_locks.after_upsert));
     PIXELDEX_RETURN_IF_ERROR(backend.DeleteInstanceRow(**existing));
     outcome.replaced = true;
     outcome.replaced_path = (*existing)->path;
   }
   if (!remove) {
-    auto pk = backend.InsertRows(record, now);
+    auto pk = backend.InsertInstance(record, series_pk);
     if (!pk.ok()) return pk.status();
     outcome.instance_pk = *pk;
   }
@@ -232,12 +267,21 @@ Result<WriteOutcome> ApplyInstance(IndexBackend& backend, const std::string& now
 
 }  // namespace
 
-Result<WriteOutcome> IndexWriter::Apply(const Job& job, const std::string& now) {
+const std::string* IndexWriter::InstanceUidOf(const Job& job) {
   if (const auto* record = std::get_if<InstanceRecord>(&job.what)) {
-    return ApplyInstance(*backend_, now, false, *record, {});
+    return &record->instance.sop_instance_uid;
+  }
+  if (const auto* remove = std::get_if<Job::Remove>(&job.what)) return &remove->sop_instance_uid;
+  return nullptr;
+}
+
+std::optional<Result<WriteOutcome>> IndexWriter::Apply(const Job& job, const std::string& now,
+                                                       bool alone) {
+  if (const auto* record = std::get_if<InstanceRecord>(&job.what)) {
+    return ApplyInstance(*backend_, now, false, *record, {}, alone);
   }
   if (const auto* remove = std::get_if<Job::Remove>(&job.what)) {
-    return ApplyInstance(*backend_, now, true, {}, remove->sop_instance_uid);
+    return ApplyInstance(*backend_, now, true, {}, remove->sop_instance_uid, alone);
   }
   if (const auto* thumbnail = std::get_if<ThumbnailUpdate>(&job.what)) {
     auto written = backend_->ReplaceThumbnail(*thumbnail);
@@ -263,7 +307,7 @@ Result<WriteOutcome> IndexWriter::Apply(const Job& job, const std::string& now) 
 
 std::vector<Result<WriteOutcome>> IndexWriter::CommitRetryingConflicts(
     const std::vector<const Job*>& jobs) {
-  std::vector<Result<WriteOutcome>> results = CommitGuarded(jobs);
+  std::vector<Result<WriteOutcome>> results = CommitWithDeferred(jobs);
   for (int attempt = 2; attempt <= kConflictAttempts; ++attempt) {
     // The jobs that lost a conflict with another writer's transaction, in
     // a new transaction of their own: the locks of the one that aborted
@@ -277,45 +321,73 @@ std::vector<Result<WriteOutcome>> IndexWriter::CommitRetryingConflicts(
             attempt, kConflictAttempts);
     std::vector<const Job*> again;
     for (size_t i : lost) again.push_back(jobs[i]);
-    std::vector<Result<WriteOutcome>> retried = CommitGuarded(again);
+    std::vector<Result<WriteOutcome>> retried = CommitWithDeferred(again);
     for (size_t k = 0; k < lost.size(); ++k) results[lost[k]] = std::move(retried[k]);
   }
   return results;
 }
 
-std::vector<Result<WriteOutcome>> IndexWriter::CommitGuarded(const std::vector<const Job*>& jobs) {
+std::vector<Result<WriteOutcome>> IndexWriter::CommitWithDeferred(
+    const std::vector<const Job*>& jobs) {
+  std::vector<JobResult> batch = CommitGuarded(jobs);
   std::vector<Result<WriteOutcome>> results;
+  results.reserve(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    // Alone in its transaction, a job is never deferred again.
+    if (!batch[i]) batch[i] = std::move(*CommitGuarded({jobs[i]})[0]);
+    results.push_back(std::move(*batch[i]));
+  }
+  return results;
+}
+
+std::vector<IndexWriter::JobResult> IndexWriter::CommitGuarded(
+    const std::vector<const Job*>& jobs) {
+  std::vector<JobResult> results;
   const Status unexpected =
       CatchUnexpected("index writer", [&] { results = CommitBatch(jobs); });
   if (!unexpected.ok()) {
     LogError("{}; failing a batch of {} job(s)", unexpected.message(), jobs.size());
     backend_->Abandon();
-    results.assign(jobs.size(), unexpected);
+    results.assign(jobs.size(), Result<WriteOutcome>(unexpected));
   }
   return results;
 }
 
-std::vector<Result<WriteOutcome>> IndexWriter::CommitBatch(const std::vector<const Job*>& jobs) {
-  std::vector<Result<WriteOutcome>> results;
+std::vector<IndexWriter::JobResult> IndexWriter::CommitBatch(
+    const std::vector<const Job*>& jobs) {
+  std::vector<JobResult> results;
   results.reserve(jobs.size());
   const std::string now = NowIso8601();
+  const bool alone = jobs.size() == 1;
+  // The instances of deferred jobs: a later job of the same one is deferred
+  // too, so that it still comes after.
+  std::set<std::string> deferred;
   const Status committed = backend_->InTransaction([&]() -> Status {
     for (const Job* job : jobs) {
+      const std::string* uid = InstanceUidOf(*job);
+      if (uid && deferred.contains(*uid)) {
+        results.emplace_back();
+        continue;
+      }
       // Each job in its own savepoint: one bad record fails alone.
       Status sp = backend_->BeginJob();
       if (sp.ok() && options_.before_apply) options_.before_apply();
-      Result<WriteOutcome> r = sp.ok() ? Apply(*job, now) : Result<WriteOutcome>(sp);
+      JobResult r = sp.ok() ? Apply(*job, now, alone) : JobResult(sp);
       // A savepoint that cannot be ended leaves the batch in an unknown
       // state: it is rolled back whole and every job fails.
-      PIXELDEX_RETURN_IF_ERROR(backend_->EndJob(r.ok()));
+      PIXELDEX_RETURN_IF_ERROR(backend_->EndJob(r && r->ok()));
+      if (!r) deferred.insert(*uid);
       results.push_back(std::move(r));
     }
     return Status::Ok();
   });
-  if (!committed.ok()) return std::vector<Result<WriteOutcome>>(jobs.size(), committed);
+  if (!committed.ok()) {
+    return std::vector<JobResult>(jobs.size(), Result<WriteOutcome>(committed));
+  }
   std::lock_guard lock(mutex_);
   ++stats_.transactions;
-  stats_.jobs += jobs.size();
+  stats_.jobs += std::count_if(results.begin(), results.end(),
+                               [](const JobResult& r) { return r.has_value(); });
   return results;
 }
 

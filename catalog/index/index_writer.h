@@ -23,6 +23,10 @@
 // A record replaces the rows of any instance with the same SOP Instance UID
 // atomically (the index never holds two rows for one SOP Instance UID); series,
 // studies and patients left without instances by a replacement are removed.
+// A replacement and a removal lock the old rows in the same global order; a
+// record that moves an instance to another patient, study or series runs in
+// a transaction of its own, since the rows it locks lie at two places of
+// that order.
 //
 // An exception escaping a transaction (a bug, out of memory) rolls it back
 // and fails each of its jobs with an internal error; the writer goes on.
@@ -63,13 +67,8 @@ struct IndexWriterStats {
 
 class IndexWriter {
  public:
-  // Transactions a job that keeps losing conflicts is tried in. A replacing
-  // store deletes its old rows (and so locks their study) before it upserts
-  // the patient, outside the batch's lock order (lock_order.h), and
-  // PostgreSQL takes deadlock_timeout (1 s) to break each such deadlock: a
-  // store beside another node's long run of batches lost three in a row
-  // (pg_two_nodes_e2e_test under TSan), so it gets six.
-  static constexpr int kConflictAttempts = 6;
+  // Transactions a job that keeps losing conflicts is tried in.
+  static constexpr int kConflictAttempts = 3;
 
   // Opens or creates the SQLite index file, migrating its schema.
   static Result<std::unique_ptr<IndexWriter>> Open(const std::string& path,
@@ -129,15 +128,23 @@ class IndexWriter {
   // What each job of `batch` locks, for LockOrder.
   static std::vector<std::optional<RowLockKey>> LockKeysOf(
       const std::deque<std::unique_ptr<Job>>& batch);
-  // CommitGuarded for `jobs`, then again for those that lost a transaction
-  // conflict, up to kConflictAttempts in all; one result per job, in order.
+  // A job's result, or nullopt for one deferred to a transaction of its own.
+  using JobResult = std::optional<Result<WriteOutcome>>;
+  // CommitWithDeferred for `jobs`, then again for those that lost a conflict,
+  // up to kConflictAttempts in all; one result per job, in order.
   std::vector<Result<WriteOutcome>> CommitRetryingConflicts(const std::vector<const Job*>& jobs);
+  // CommitGuarded for `jobs`, then for each job it deferred, in order, a
+  // transaction of its own.
+  std::vector<Result<WriteOutcome>> CommitWithDeferred(const std::vector<const Job*>& jobs);
   // CommitBatch inside the catch boundary, which fails the jobs of a
   // transaction that threw.
-  std::vector<Result<WriteOutcome>> CommitGuarded(const std::vector<const Job*>& jobs);
+  std::vector<JobResult> CommitGuarded(const std::vector<const Job*>& jobs);
   // One transaction for `jobs`; one result per job, in order.
-  std::vector<Result<WriteOutcome>> CommitBatch(const std::vector<const Job*>& jobs);
-  Result<WriteOutcome> Apply(const Job& job, const std::string& now);
+  std::vector<JobResult> CommitBatch(const std::vector<const Job*>& jobs);
+  // `alone`: the only job of its transaction.
+  JobResult Apply(const Job& job, const std::string& now, bool alone);
+  // The SOP Instance UID a store or removal writes; nullptr for other jobs.
+  static const std::string* InstanceUidOf(const Job& job);
 
   std::unique_ptr<IndexBackend> backend_;
   IndexWriterOptions options_;

@@ -20,9 +20,9 @@ Result<int64_t> StepForKey(Statement& stmt, const char* what) {
 }
 
 // Binds `values` to parameters first, first + 1, ...
-void BindValues(Statement& stmt, int first, const std::vector<SqlValue>& values) {
+void BindValues(Statement& stmt, int first, const std::vector<ColumnValue>& values) {
   int index = first;
-  for (const SqlValue& value : values) {
+  for (const ColumnValue& value : values) {
     if (const auto* text = std::get_if<std::string>(&value)) {
       stmt.Bind(index, *text);
     } else if (const auto* number = std::get_if<int64_t>(&value)) {
@@ -71,7 +71,9 @@ Result<std::optional<StoredInstance>> RecordStatements::Find(const std::string& 
   q.Bind(1, sop_instance_uid);
   std::optional<StoredInstance> found;
   if (q.Step()) {
-    found = StoredInstance{q.Int(0), q.Int(1), q.Int(2), q.Int(3), q.Text(4)};
+    found = StoredInstance{q.Int(0), q.Int(1), q.Int(2), q.Int(3), q.Text(4),
+                           RowLockKey{q.Text(5), q.Text(6), q.Text(7), q.Text(8),
+                                      sop_instance_uid}};
   }
   Status status = q.status();
   q.Reset();
@@ -117,20 +119,25 @@ Result<int64_t> RecordStatements::UpsertSeries(const InstanceRecord& r, int64_t 
   return StepForKey(*upsert_series_, "series upsert");
 }
 
-Result<int64_t> RecordStatements::InsertInstance(const InstanceRecord& r, int64_t series_pk) {
+Result<int64_t> RecordStatements::InsertInstanceRow(const InstanceRecord& r,
+                                                    int64_t series_pk) {
   Statement& stmt = insert_instance_->Bind(1, series_pk);
   BindValues(stmt, instance_columns_.Bind(stmt, 2, r), InstanceFileValues(r));
   return StepForKey(stmt, "instance insert");
 }
 
-Result<int64_t> RecordStatements::Insert(const InstanceRecord& record, const std::string& now) {
+Result<int64_t> RecordStatements::UpsertParents(const InstanceRecord& record,
+                                                const std::string& now) {
   auto patient_pk = UpsertPatient(record, now);
   if (!patient_pk.ok()) return patient_pk.status();
   auto study_pk = UpsertStudy(record, *patient_pk, now);
   if (!study_pk.ok()) return study_pk.status();
-  auto series_pk = UpsertSeries(record, *study_pk, now);
-  if (!series_pk.ok()) return series_pk.status();
-  auto instance_pk = InsertInstance(record, *series_pk);
+  return UpsertSeries(record, *study_pk, now);
+}
+
+Result<int64_t> RecordStatements::InsertInstance(const InstanceRecord& record,
+                                                 int64_t series_pk) {
+  auto instance_pk = InsertInstanceRow(record, series_pk);
   if (!instance_pk.ok()) return instance_pk.status();
   PIXELDEX_RETURN_IF_ERROR(insert_header_->Bind(1, *instance_pk).Bind(2, record.header_json).Run());
   if (record.thumbnail) {

@@ -21,9 +21,12 @@ class RecordStatements {
   static Result<RecordStatements> Prepare(Db& db);
 
   Result<std::optional<StoredInstance>> Find(const std::string& sop_instance_uid);
-  // Inserts the record's rows, creating or updating its patient, study and
-  // series. `now` is the ISO timestamp stored as updated_at.
-  Result<int64_t> Insert(const InstanceRecord& record, const std::string& now);
+  // Creates or updates the record's patient, study and series (`now`, the
+  // ISO timestamp, stored as updated_at); returns the series' key.
+  Result<int64_t> UpsertParents(const InstanceRecord& record, const std::string& now);
+  // Inserts the record's instance, header and thumbnail rows into the series
+  // `series_pk`; returns the instance's key.
+  Result<int64_t> InsertInstance(const InstanceRecord& record, int64_t series_pk);
   // Deletes the instance's rows (header and thumbnail cascade).
   Status DeleteInstanceRow(const StoredInstance& stored);
   // Deletes the instance's former series, study and patient if left empty.
@@ -34,7 +37,7 @@ class RecordStatements {
   Result<int64_t> UpsertPatient(const InstanceRecord& r, const std::string& now);
   Result<int64_t> UpsertStudy(const InstanceRecord& r, int64_t patient_pk, const std::string& now);
   Result<int64_t> UpsertSeries(const InstanceRecord& r, int64_t study_pk, const std::string& now);
-  Result<int64_t> InsertInstance(const InstanceRecord& r, int64_t series_pk);
+  Result<int64_t> InsertInstanceRow(const InstanceRecord& r, int64_t series_pk);
 
   using Which = AttributeColumns::Which;
   AttributeColumns patient_columns_{EntityLevel::kPatient, Which::kAll};

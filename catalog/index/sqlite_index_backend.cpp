@@ -83,9 +83,14 @@ Result<std::optional<StoredInstance>> SqliteIndexBackend::FindStored(
   return statements_->Find(sop_instance_uid);
 }
 
-Result<int64_t> SqliteIndexBackend::InsertRows(const InstanceRecord& record,
-                                               const std::string& now) {
-  return statements_->Insert(record, now);
+Result<int64_t> SqliteIndexBackend::UpsertParents(const InstanceRecord& record,
+                                                  const std::string& now) {
+  return statements_->UpsertParents(record, now);
+}
+
+Result<int64_t> SqliteIndexBackend::InsertInstance(const InstanceRecord& record,
+                                                   int64_t series_pk) {
+  return statements_->InsertInstance(record, series_pk);
 }
 
 Status SqliteIndexBackend::DeleteInstanceRow(const StoredInstance& stored) {

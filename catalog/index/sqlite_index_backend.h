@@ -29,7 +29,11 @@ class SqliteIndexBackend final : public IndexBackend {
   Status BeginJob() override;
   Status EndJob(bool keep) override;
   Result<std::optional<StoredInstance>> FindStored(const std::string& sop_instance_uid) override;
-  Result<int64_t> InsertRows(const InstanceRecord& record, const std::string& now) override;
+  Result<int64_t> UpsertParents(const InstanceRecord& record, const std::string& now) override;
+  Result<int64_t> InsertInstance(const InstanceRecord& record, int64_t series_pk) override;
+  // BEGIN IMMEDIATE took the database's one write lock (SQLite "Transaction"):
+  // no row has a lock of its own.
+  Status LockParent(const StoredInstance&, EntityLevel) override { return Status::Ok(); }
   Status DeleteInstanceRow(const StoredInstance& stored) override;
   Status DeleteEmptyParents(const StoredInstance& stored) override;
   Status Insert(const AssociationRecord& record) override;

@@ -33,9 +33,11 @@ WriterSql Build(SqlFlavor flavor) {
   const AttributeColumns patient_values(EntityLevel::kPatient, AttributeColumns::Which::kNullable);
   WriterSql s{
       .find_stored =
-          "SELECT i.instance_pk, i.series_pk, se.study_pk, st.patient_pk, i.path FROM instances i "
-          "JOIN series se ON se.series_pk = i.series_pk "
-          "JOIN studies st ON st.study_pk = se.study_pk WHERE i.sop_instance_uid = ?1",
+          "SELECT i.instance_pk, i.series_pk, se.study_pk, st.patient_pk, i.path, p.patient_id, "
+          "p.issuer_of_patient_id, st.study_instance_uid, se.series_instance_uid "
+          "FROM instances i JOIN series se ON se.series_pk = i.series_pk "
+          "JOIN studies st ON st.study_pk = se.study_pk "
+          "JOIN patients p ON p.patient_pk = st.patient_pk WHERE i.sop_instance_uid = ?1",
       .find_copy = "SELECT path, received_at, source, calling_aet, called_aet, peer_address "
                    "FROM instances WHERE sop_instance_uid = ?1",
       .upsert_patient =
@@ -98,7 +100,7 @@ WriterSql Build(SqlFlavor flavor) {
   return s;
 }
 
-SqlValue TextOrNull(const std::string& text) {
+ColumnValue TextOrNull(const std::string& text) {
   if (text.empty()) return std::monostate{};
   return text;
 }
@@ -111,7 +113,7 @@ const WriterSql& WriterSqlFor(SqlFlavor flavor) {
   return flavor == SqlFlavor::kPostgres ? postgres : sqlite;
 }
 
-std::vector<SqlValue> InstanceFileValues(const InstanceRecord& r) {
+std::vector<ColumnValue> InstanceFileValues(const InstanceRecord& r) {
   // In the order of kInstanceFileColumns.
   return {r.instance.transfer_syntax_uid,
           TextOrNull(r.instance.specific_character_set),

@@ -20,7 +20,9 @@
 namespace pixeldex::index {
 
 struct WriterSql {
-  // ?1 = SOP Instance UID -> instance_pk, series_pk, study_pk, patient_pk, path.
+  // ?1 = SOP Instance UID -> instance_pk, series_pk, study_pk, patient_pk,
+  // path, patient_id, issuer_of_patient_id, study_instance_uid,
+  // series_instance_uid.
   std::string find_stored;
   // ?1 = SOP Instance UID -> path, received_at, source, calling_aet,
   // called_aet, peer_address (CatalogedCopyOf).
@@ -70,6 +72,6 @@ inline constexpr std::string_view kInstanceFileColumns =
 // provenance facts (transfer syntax, character set, path, size, SHA-256,
 // received_at, mtime, source, calling/called AE, peer), empty optional
 // text as NULL.
-std::vector<SqlValue> InstanceFileValues(const InstanceRecord& record);
+std::vector<ColumnValue> InstanceFileValues(const InstanceRecord& record);
 
 }  // namespace pixeldex::index

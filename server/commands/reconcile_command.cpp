@@ -90,28 +90,25 @@ int ReconcileNode(const Settings& settings, const std::string& node,
 }  // namespace
 
 int RunReconcile(int argc, char** argv) {
-  ArgParser parser("pixeldex reconcile --node NODE [options]", kReconcileNodeDescription);
-  SettingsOptions settings_options;
-  settings_options.AddTo(parser);
+  ReconcileCommandLine command("pixeldex reconcile --node NODE [options]",
+                               kReconcileNodeDescription);
+  command.options.use_journal = true;
+  command.options.shared_archive = true;
   std::string node;
-  reconcile::ReconcileOptions options;
-  options.use_journal = true;
-  options.shared_archive = true;
-  parser.Option("--node", "NODE", "the node (its host name) whose in-flight files to take over",
-                [&](const std::string& v) {
-                  node = v;
-                  return Status::Ok();
-                });
-  AddReconcileJobsOption(parser, &options);
-  ParsedCommandLine command_line = ParseCommandLine(
-      parser, settings_options, argc, argv, "reconcile", kReconcileNodeEpilogue,
-      [&](const std::vector<std::string>& positional) {
-        if (node.empty()) return Status::InvalidArgument("--node NODE is required");
-        return NoPositionalArguments(positional);
-      });
+  command.parser.Option("--node", "NODE",
+                        "the node (its host name) whose in-flight files to take over",
+                        [&](const std::string& v) {
+                          node = v;
+                          return Status::Ok();
+                        });
+  ParsedCommandLine command_line =
+      command.Parse(argc, argv, "reconcile", kReconcileNodeEpilogue,
+                    [&](const std::vector<std::string>& positional) {
+                      if (node.empty()) return Status::InvalidArgument("--node NODE is required");
+                      return NoPositionalArguments(positional);
+                    });
   if (!command_line.settings) return command_line.exit_code;
-  ConfigureBatchLog(*command_line.settings);
-  return ReconcileNode(*command_line.settings, node, options);
+  return ReconcileNode(*command_line.settings, node, command.options);
 }
 
 }  // namespace pixeldex::server

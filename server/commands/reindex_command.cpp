@@ -93,25 +93,19 @@ int Reindex(const Settings& settings, reconcile::ReconcileOptions options) {
 }  // namespace
 
 int RunReindex(int argc, char** argv) {
-  ArgParser parser("pixeldex reindex [options]", kReindexDescription);
-  SettingsOptions settings_options;
-  settings_options.AddTo(parser);
-  reconcile::ReconcileOptions options;
+  ReconcileCommandLine command("pixeldex reindex [options]", kReindexDescription);
+  reconcile::ReconcileOptions& options = command.options;
   options.recatalog_all = true;
   options.remove_missing_rows = true;
-  parser.Flag("--accept-changed",
-              "catalog files whose content no longer matches their recorded SHA-256 as they "
-              "are now, instead of reporting them as corrupt",
-              [&] {
-                options.accept_changed = true;
-                return Status::Ok();
-              });
-  AddReconcileJobsOption(parser, &options);
-
-  ParsedCommandLine command_line =
-      ParseCommandLine(parser, settings_options, argc, argv, "reindex", kReindexEpilogue);
+  command.parser.Flag("--accept-changed",
+                      "catalog files whose content no longer matches their recorded SHA-256 as "
+                      "they are now, instead of reporting them as corrupt",
+                      [&] {
+                        options.accept_changed = true;
+                        return Status::Ok();
+                      });
+  ParsedCommandLine command_line = command.Parse(argc, argv, "reindex", kReindexEpilogue);
   if (!command_line.settings) return command_line.exit_code;
-  ConfigureBatchLog(*command_line.settings);
   options.cancel = CancelOnSignals();
   if (::isatty(STDERR_FILENO)) options.progress = stderr;
   return Reindex(*command_line.settings, options);

@@ -36,6 +36,21 @@ void AddReconcileJobsOption(ArgParser& parser, reconcile::ReconcileOptions* opti
                 [options](const std::string& v) { return ParseJobs(v, &options->jobs); });
 }
 
+ReconcileCommandLine::ReconcileCommandLine(std::string usage, std::string description)
+    : parser(std::move(usage), std::move(description)) {
+  settings_options.AddTo(parser);
+}
+
+ParsedCommandLine ReconcileCommandLine::Parse(int argc, char** argv, const std::string& name,
+                                              const std::string& epilogue,
+                                              const PositionalCheck& check) {
+  AddReconcileJobsOption(parser, &options);
+  ParsedCommandLine command_line =
+      ParseCommandLine(parser, settings_options, argc, argv, name, epilogue, check);
+  if (command_line.settings) ConfigureBatchLog(*command_line.settings);
+  return command_line;
+}
+
 void ConfigureBatchLog(const Settings& settings) {
   OFLog::configure(settings.log.level == LogLevel::kDebug ? OFLogger::INFO_LOG_LEVEL
                                                           : OFLogger::FATAL_LOG_LEVEL);

@@ -137,6 +137,14 @@ InstanceRecord RecordWithFileFacts(const std::string& sop_instance_uid) {
   return r;
 }
 
+// The record's rows, as the writer writes them: parents, then the instance.
+Status WriteThroughStatements(RecordStatements& statements, const InstanceRecord& record,
+                              const std::string& now) {
+  auto series_pk = statements.UpsertParents(record, now);
+  if (!series_pk.ok()) return series_pk.status();
+  return statements.InsertInstance(record, *series_pk).status();
+}
+
 TEST_F(AttributeTableTest, WriterStoresEveryTypedAttributeInItsColumnAndKeepsStoredValues) {
   Db db = Open();
   ASSERT_TRUE(PrepareForWriting(db).ok());
@@ -152,8 +160,8 @@ TEST_F(AttributeTableTest, WriterStoresEveryTypedAttributeInItsColumnAndKeepsSto
   ClearNullableAttributes(second);
   second.instance.sop_instance_uid = "SOPInstanceUID-2";
   ASSERT_TRUE(db.Exec("BEGIN").ok());
-  ASSERT_TRUE(statements->Insert(first, "2026-12-05T00:00:00Z").ok());
-  ASSERT_TRUE(statements->Insert(second, "2026-12-05T00:00:01Z").ok());
+  ASSERT_TRUE(WriteThroughStatements(*statements, first, "2026-12-05T00:00:00Z").ok());
+  ASSERT_TRUE(WriteThroughStatements(*statements, second, "2026-12-05T00:00:01Z").ok());
   ASSERT_TRUE(db.Exec("COMMIT").ok());
 
   for (const TypedAttribute& a : TypedAttributes()) {

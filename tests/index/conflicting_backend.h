@@ -53,7 +53,9 @@ class ConflictingBackend final : public index::IndexBackend {
   Result<std::optional<index::StoredInstance>> FindStored(const std::string& uid) override {
     return inner_->FindStored(uid);
   }
-  Result<int64_t> InsertRows(const InstanceRecord& record, const std::string& now) override {
+  // A record's rows are written from its parents' upsert on: its conflicts
+  // are injected there.
+  Result<int64_t> UpsertParents(const InstanceRecord& record, const std::string& now) override {
     const std::string& uid = record.instance.sop_instance_uid;
     ++inserts_[uid];
     if (!transactions_.empty()) transactions_.back().push_back(uid);
@@ -62,7 +64,13 @@ class ConflictingBackend final : public index::IndexBackend {
       --it->second;
       return Status::Aborted("injected: deadlock detected");
     }
-    return inner_->InsertRows(record, now);
+    return inner_->UpsertParents(record, now);
+  }
+  Result<int64_t> InsertInstance(const InstanceRecord& record, int64_t series_pk) override {
+    return inner_->InsertInstance(record, series_pk);
+  }
+  Status LockParent(const index::StoredInstance& stored, EntityLevel level) override {
+    return inner_->LockParent(stored, level);
   }
   Status DeleteInstanceRow(const index::StoredInstance& stored) override {
     return inner_->DeleteInstanceRow(stored);

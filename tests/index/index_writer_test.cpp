@@ -384,6 +384,57 @@ TEST_F(IndexWriterConflictTest, ABatchIsAppliedInLockOrderAndEachWriteGetsItsOwn
   }
 }
 
+// A store that moves an instance to another patient, study and series locks
+// rows at two places of the global order (lock_order.h), and the jobs
+// ordered between them would take theirs in between: it runs in a
+// transaction of its own, while the other stores still share theirs.
+TEST_F(IndexWriterConflictTest, AStoreMovingAnInstanceToOtherParentsRunsInATransactionOfItsOwn) {
+  Start([](ConflictingBackend&) {});
+  constexpr int kMovers = 3;
+  constexpr int kWriters = 3;
+  constexpr int kEach = 15;
+  auto uid = [](int t, int i) { return "1.2.3." + std::to_string(t) + "." + std::to_string(i); };
+  for (int t = 0; t < kMovers; ++t) {
+    for (int i = 0; i < kEach; ++i) {
+      ASSERT_TRUE(writer_->Write(Record(uid(t, i), "1.8.1", "1.8", "P1")).ok());
+    }
+  }
+  const size_t before = backend_->InsertsByTransaction().size();
+  // The movers send their instances again under patient P2, study 1.9,
+  // while the writers store new instances of patients in between.
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kMovers + kWriters; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const bool mover = t < kMovers;
+        auto written = mover ? writer_->Write(Record(uid(t, i), "1.9.1", "1.9", "P2"))
+                             : writer_->Write(Record(uid(t, i), "1.7.1", "1.7", "P1.5"));
+        if (!written.ok() || written->replaced != mover) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  size_t shared = 0;
+  const auto& transactions = backend_->InsertsByTransaction();
+  for (size_t k = before; k < transactions.size(); ++k) {
+    if (transactions[k].size() > 1) ++shared;
+    for (const std::string& inserted : transactions[k]) {
+      const bool moved = std::stoi(inserted.substr(6, inserted.find('.', 6) - 6)) < kMovers;
+      if (moved) {
+        EXPECT_EQ(transactions[k].size(), 1u) << inserted << " shared a transaction";
+      }
+    }
+  }
+  EXPECT_GT(shared, 0u) << "no transaction held two writes: nothing shared a batch";
+  // The old series, study and patient went with their last instance.
+  EXPECT_EQ(probe_.Rows("SELECT patient_id, count(*) FROM instance_details GROUP BY 1 ORDER BY 1"),
+            (std::vector<Row>{{"P1.5", std::to_string(kWriters * kEach)},
+                              {"P2", std::to_string(kMovers * kEach)}}));
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM patients"), 2);
+}
+
 // A conflict at COMMIT (a serialization failure) undoes the whole batch:
 // its jobs run again in a new transaction.
 TEST_F(IndexWriterConflictTest, ABatchThatLostAConflictAtCommitRunsAgain) {

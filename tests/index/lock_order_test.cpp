@@ -77,5 +77,56 @@ TEST(LockOrderTest, AStretchThatWritesOneInstanceTwiceKeepsItsOrder) {
 
 TEST(LockOrderTest, AnEmptyBatchHasAnEmptyOrder) { EXPECT_TRUE(LockOrder({}).empty()); }
 
+// The old instance's rows a replacing store or a removal locks, before and
+// after upserting the new record's parents.
+RowLockKey ParentKeys(const std::string& patient, const std::string& study, const std::string& series) {
+  return RowLockKey{patient, "", study, series, "9.9"};
+}
+const std::vector<EntityLevel> kAllParents = {EntityLevel::kPatient, EntityLevel::kStudy,
+                                              EntityLevel::kSeries};
+
+void ExpectOldRowLocks(const ReplacedRowLocks& locks, const std::vector<EntityLevel>& before,
+                       const std::vector<EntityLevel>& after) {
+  EXPECT_EQ(locks.before_upsert, before);
+  EXPECT_EQ(locks.after_upsert, after);
+}
+
+TEST(ReplacedRowLocksTest, ARemovalLocksTheOldPatientStudyAndSeriesFirst) {
+  ExpectOldRowLocks(ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), std::nullopt),
+                    kAllParents, {});
+}
+
+TEST(ReplacedRowLocksTest, TheSameParentsAreLockedByTheUpsertAlone) {
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), ParentKeys("P1", "1.1", "1.1.1")), {},
+      {});
+}
+
+TEST(ReplacedRowLocksTest, OldRowsOrderedFirstAreLockedBeforeTheUpsertWithTheSharedOnes) {
+  // Same patient, an earlier study: the patient, then the old study and series.
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.1"), ParentKeys("P1", "1.2", "1.2.1")),
+      kAllParents, {});
+}
+
+TEST(ReplacedRowLocksTest, OldRowsOrderedLastAreLockedAfterTheUpsertFromWhereTheyDiffer) {
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("P1", "1.2", "1.2.1"), ParentKeys("P1", "1.1", "1.1.1")), {},
+      {EntityLevel::kStudy, EntityLevel::kSeries});
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("P1", "1.1", "1.1.2"), ParentKeys("P1", "1.1", "1.1.1")), {},
+      {EntityLevel::kSeries});
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("P2", "1.1", "1.1.1"), ParentKeys("P1", "1.9", "1.9.1")), {},
+      kAllParents);
+}
+
+TEST(ReplacedRowLocksTest, AnAnonymousPatientIsItsStudysOwnRow) {
+  // PS3.3 C.7.1.1: two studies without a Patient ID have two patients.
+  ExpectOldRowLocks(
+      ReplacedRowLocksOf(ParentKeys("", "1.2", "1.2.1"), ParentKeys("", "1.1", "1.1.1")), {},
+      kAllParents);
+}
+
 }  // namespace
 }  // namespace pixeldex::index

@@ -9,7 +9,8 @@
 // (LockRecycling) lets one pass run at a time, skipped or waited for; a
 // delete waits for another process holding the instance's lock.
 // Protections are one row per study, the first reason kept. A job aborted by a
-// deadlock with another transaction passes in a new one.
+// deadlock with another transaction passes in a new one. A replacing store
+// and a removal take their row locks in the global order, as every write.
 #include "catalog/index/postgres/pg_index_backend.h"
 
 #include <gtest/gtest.h>
@@ -386,6 +387,128 @@ TEST_F(PgIndexBackendE2eTest, AJobAbortedByADeadlockPassesInANewTransaction) {
   EXPECT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(PostgresRows(observer, "SELECT sop_instance_uid FROM instances ORDER BY 1"),
             (std::vector<std::vector<std::string>>{{"1.1"}, {"1.4"}}));
+}
+
+// A job's row locks, in the global lock order (lock_order.h): after the
+// writer has stored `stored`, another session holds the row `first` selects,
+// the first the job locks, as another node's batch holds a patient it
+// upserted. The job must wait for that row having locked none of the
+// others, so the other session then takes each row `rest` selects at once,
+// as that batch's next jobs would: NOWAIT fails instead of waiting on a row
+// the writer holds (SQL command reference, SELECT, "The Locking Clause"),
+// where two nodes would deadlock (documentation 13.3.4 "Deadlocks").
+struct LockOrderCase {
+  std::vector<InstanceRecord> stored;
+  std::string first;
+  std::vector<std::string> rest;
+  std::function<Status(IndexWriter&)> job;
+};
+
+using TextRows = std::vector<std::vector<std::string>>;
+
+class PgWriterLockOrderE2eTest : public PgIndexBackendE2eTest {
+ protected:
+  void Run(const LockOrderCase& c) {
+    auto writer = OpenWriter();
+    ASSERT_NE(writer, nullptr);
+    for (const InstanceRecord& record : c.stored) ASSERT_TRUE(writer->Write(record).ok());
+    PgConnection other = Connect();
+    ASSERT_TRUE(other.Exec("BEGIN").ok());
+    auto held = other.Exec(c.first + " FOR UPDATE");
+    ASSERT_TRUE(held.ok()) << held.status().ToString();
+    ASSERT_EQ(held->rows(), 1) << c.first;
+    Status done = Status::Internal("not run");
+    std::thread writing([&] { done = c.job(*writer); });
+    while (WaitingLocks(observer_, "transactionid") < 1) std::this_thread::yield();
+    for (const std::string& row : c.rest) {
+      auto taken = other.Exec(row + " FOR UPDATE NOWAIT");
+      EXPECT_TRUE(taken.ok()) << row << ": locked by the writer while it waited for " << c.first
+                              << ": " << taken.status().ToString();
+      if (taken.ok()) {
+        EXPECT_EQ(taken->rows(), 1) << row;
+      }
+    }
+    (void)other.Exec("COMMIT");  // after a failed NOWAIT, a rollback
+    writing.join();
+    EXPECT_TRUE(done.ok()) << done.ToString();
+  }
+  // "sop_instance_uid series study patient" of each instance.
+  TextRows InstanceRows() {
+    return PostgresRows(observer_,
+                        "SELECT sop_instance_uid, series_instance_uid, study_instance_uid, "
+                        "patient_id FROM instance_details ORDER BY 1");
+  }
+  // "uid series instances" of each study.
+  TextRows StudyCounts() {
+    return PostgresRows(observer_,
+                        "SELECT study_instance_uid, number_of_series, number_of_instances "
+                        "FROM studies ORDER BY 1");
+  }
+
+  PgConnection observer_ = Connect();
+};
+
+std::string PatientRow(const std::string& id) {
+  return "SELECT 1 FROM patients WHERE patient_id = '" + id + "'";
+}
+std::string StudyRow(const std::string& uid) {
+  return "SELECT 1 FROM studies WHERE study_instance_uid = '" + uid + "'";
+}
+std::string SeriesRow(const std::string& uid) {
+  return "SELECT 1 FROM series WHERE series_instance_uid = '" + uid + "'";
+}
+// A job that writes `record`, replacing a stored instance.
+std::function<Status(IndexWriter&)> Replacing(InstanceRecord record) {
+  return [record](IndexWriter& writer) {
+    auto written = writer.Write(record);
+    if (written.ok() && !written->replaced) return Status::Internal("not replaced");
+    return written.status();
+  };
+}
+
+TEST_F(PgWriterLockOrderE2eTest, AReplacingStoreLocksThePatientFirst) {
+  // Deleting the old row first would lock study 1.3 (its count trigger).
+  Run({{Record("1.1", "1.2", "1.3", "P1")},
+       PatientRow("P1"),
+       {StudyRow("1.3"), SeriesRow("1.2"), "SELECT 1 FROM instances WHERE sop_instance_uid = '1.1'"},
+       Replacing(Record("1.1", "1.2", "1.3", "P1"))});
+  EXPECT_EQ(InstanceRows(), (TextRows{{"1.1", "1.2", "1.3", "P1"}}));
+  EXPECT_EQ(StudyCounts(), (TextRows{{"1.3", "1", "1"}}));
+}
+
+TEST_F(PgWriterLockOrderE2eTest, AStoreMovingAnInstanceToALaterPatientLocksTheOldRowsFirst) {
+  // P1's rows come before P2's: the old patient is the first row.
+  Run({{Record("1.1", "1.2", "1.3", "P1"), Record("2.9", "2.2", "2.3", "P2")},
+       PatientRow("P1"),
+       {StudyRow("1.3"), SeriesRow("1.2"), PatientRow("P2"), StudyRow("2.3")},
+       Replacing(Record("1.1", "2.2", "2.3", "P2"))});
+  // The old series, study and patient, left empty, are gone.
+  EXPECT_EQ(InstanceRows(), (TextRows{{"1.1", "2.2", "2.3", "P2"}, {"2.9", "2.2", "2.3", "P2"}}));
+  EXPECT_EQ(StudyCounts(), (TextRows{{"2.3", "1", "2"}}));
+  EXPECT_EQ(PostgresRows(observer_, "SELECT patient_id FROM patients"), (TextRows{{"P2"}}));
+}
+
+TEST_F(PgWriterLockOrderE2eTest, AStoreMovingAnInstanceToAnEarlierPatientLocksTheNewRowsFirst) {
+  // The new patient P1 is the first row; the old rows of P2 come after all
+  // of P1's.
+  Run({{Record("2.1", "2.2", "2.3", "P2"), Record("1.9", "1.2", "1.3", "P1")},
+       PatientRow("P1"),
+       {StudyRow("1.3"), PatientRow("P2"), StudyRow("2.3"), SeriesRow("2.2")},
+       Replacing(Record("2.1", "1.2", "1.3", "P1"))});
+  EXPECT_EQ(InstanceRows(), (TextRows{{"1.9", "1.2", "1.3", "P1"}, {"2.1", "1.2", "1.3", "P1"}}));
+  EXPECT_EQ(StudyCounts(), (TextRows{{"1.3", "1", "2"}}));
+  EXPECT_EQ(PostgresRows(observer_, "SELECT patient_id FROM patients"), (TextRows{{"P1"}}));
+}
+
+TEST_F(PgWriterLockOrderE2eTest, ARemovalLocksThePatientFirst) {
+  // The patient, left empty, goes too; deleting the instance first would
+  // lock study 1.3.
+  Run({{Record("1.1", "1.2", "1.3", "P1")},
+       PatientRow("P1"),
+       {StudyRow("1.3"), SeriesRow("1.2")},
+       [](IndexWriter& writer) { return writer.Remove("1.1"); }});
+  EXPECT_EQ(InstanceRows(), TextRows{});
+  EXPECT_EQ(PostgresRows(observer_, "SELECT count(*) FROM patients"), (TextRows{{"0"}}));
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ namespace {
 
 const WriterSql& Sql() { return WriterSqlFor(SqlFlavor::kPostgres); }
 
-PgParam ParamOf(const SqlValue& value) {
+PgParam ParamOf(const ColumnValue& value) {
   if (const auto* text = std::get_if<std::string>(&value)) return PgParam::Text(*text);
   if (const auto* number = std::get_if<int64_t>(&value)) return PgParam::Int(*number);
   return PgParam::Null();
@@ -23,8 +23,8 @@ PgParam TextOrNull(const std::string& text) {
   return text.empty() ? PgParam::Null() : PgParam::Text(text);
 }
 
-void Append(std::vector<PgParam>& params, const std::vector<SqlValue>& values) {
-  for (const SqlValue& value : values) params.push_back(ParamOf(value));
+void Append(std::vector<PgParam>& params, const std::vector<ColumnValue>& values) {
+  for (const ColumnValue& value : values) params.push_back(ParamOf(value));
 }
 
 // The integer key in the single row a RETURNING statement gave.
@@ -143,6 +143,9 @@ Result<std::optional<StoredInstance>> PgIndexBackend::FindStored(
     *keys[column] = *key;
   }
   stored.path = std::string(rows->Text(0, 4));
+  stored.rows = RowLockKey{std::string(rows->Text(0, 5)), std::string(rows->Text(0, 6)),
+                           std::string(rows->Text(0, 7)), std::string(rows->Text(0, 8)),
+                           sop_instance_uid};
   return std::optional<StoredInstance>(std::move(stored));
 }
 
@@ -169,16 +172,18 @@ Result<int64_t> PgIndexBackend::UpsertPatient(const InstanceRecord& r, const std
                 "patient upsert");
 }
 
-Result<int64_t> PgIndexBackend::InsertRows(const InstanceRecord& r, const std::string& now) {
+Result<int64_t> PgIndexBackend::UpsertParents(const InstanceRecord& r, const std::string& now) {
   auto patient_pk = UpsertPatient(r, now);
   if (!patient_pk.ok()) return patient_pk.status();
   auto study_pk =
       Upsert(writer_, Sql().upsert_study, EntityLevel::kStudy, *patient_pk, r, now, "study upsert");
   if (!study_pk.ok()) return study_pk.status();
-  auto series_pk = Upsert(writer_, Sql().upsert_series, EntityLevel::kSeries, *study_pk, r, now,
-                          "series upsert");
-  if (!series_pk.ok()) return series_pk.status();
-  std::vector<PgParam> params{PgParam::Int(*series_pk)};
+  return Upsert(writer_, Sql().upsert_series, EntityLevel::kSeries, *study_pk, r, now,
+                "series upsert");
+}
+
+Result<int64_t> PgIndexBackend::InsertInstance(const InstanceRecord& r, int64_t series_pk) {
+  std::vector<PgParam> params{PgParam::Int(series_pk)};
   Append(params, AttributeColumns(EntityLevel::kInstance, AttributeColumns::Which::kAll).Values(r));
   Append(params, InstanceFileValues(r));
   auto instance_pk = KeyOf(writer_.ExecPrepared(Sql().insert_instance, params), "instance insert");
@@ -192,6 +197,24 @@ Result<int64_t> PgIndexBackend::InsertRows(const InstanceRecord& r, const std::s
             .status());
   }
   return *instance_pk;
+}
+
+Status PgIndexBackend::LockParent(const StoredInstance& stored, EntityLevel level) {
+  static const std::string kLockPatient =
+      "SELECT 1 FROM patients WHERE patient_pk = $1 FOR UPDATE";
+  static const std::string kLockStudy = "SELECT 1 FROM studies WHERE study_pk = $1 FOR UPDATE";
+  static const std::string kLockSeries = "SELECT 1 FROM series WHERE series_pk = $1 FOR UPDATE";
+  switch (level) {
+    case EntityLevel::kPatient:
+      return Run(writer_, kLockPatient, {PgParam::Int(stored.patient_pk)});
+    case EntityLevel::kStudy:
+      return Run(writer_, kLockStudy, {PgParam::Int(stored.study_pk)});
+    case EntityLevel::kSeries:
+      return Run(writer_, kLockSeries, {PgParam::Int(stored.series_pk)});
+    case EntityLevel::kInstance:
+      break;
+  }
+  return Status::Internal("no parent row at the instance level");
 }
 
 Status PgIndexBackend::DeleteInstanceRow(const StoredInstance& stored) {

@@ -13,7 +13,9 @@
 // parameter (WriterSql, writer_sql.h) of a statement prepared once per
 // session (PgConnection::ExecPrepared). COMMIT returns once the commit is
 // flushed to the server's WAL under its default synchronous_commit = on
-// (PostgreSQL documentation 20.5.1 "Settings").
+// (PostgreSQL documentation 20.5.1 "Settings"). LockParent is SELECT ... FOR
+// UPDATE, the row lock a DELETE takes (SQL command reference, SELECT, "The
+// Locking Clause"; documentation 13.3.2 "Row-Level Locks").
 //
 // A connection lost during a batch fails the whole batch with kIoError
 // "database unavailable" (never half a batch: the statements after a
@@ -51,7 +53,9 @@ class PgIndexBackend final : public IndexBackend {
   Status BeginJob() override;
   Status EndJob(bool keep) override;
   Result<std::optional<StoredInstance>> FindStored(const std::string& sop_instance_uid) override;
-  Result<int64_t> InsertRows(const InstanceRecord& record, const std::string& now) override;
+  Result<int64_t> UpsertParents(const InstanceRecord& record, const std::string& now) override;
+  Result<int64_t> InsertInstance(const InstanceRecord& record, int64_t series_pk) override;
+  Status LockParent(const StoredInstance& stored, EntityLevel level) override;
   Status DeleteInstanceRow(const StoredInstance& stored) override;
   Status DeleteEmptyParents(const StoredInstance& stored) override;
   Status Insert(const AssociationRecord& record) override;
