@@ -70,7 +70,10 @@ Status BulkLoadSqlite(const SyntheticArchive& archive, const std::string& path,
     PIXELDEX_RETURN_IF_ERROR(db->Exec("BEGIN"));
     const int64_t end = std::min(n, first + options.transaction_rows);
     for (int64_t i = first; i < end; ++i) {
-      auto pk = statements->Insert(archive.Record(i), now);
+      const InstanceRecord record = archive.Record(i);
+      auto series_pk = statements->UpsertParents(record, now);
+      auto pk = series_pk.ok() ? statements->InsertInstance(record, *series_pk)
+                               : Result<int64_t>(series_pk.status());
       if (!pk.ok()) {
         return Status::Internal("instance " + std::to_string(i) + ": " + pk.status().message());
       }
