@@ -44,12 +44,28 @@ const consoleErrors = [];
 
 // Takes a screenshot, first closing OHIF's notices that cover the page if
 // they are shown (its "investigational use" banner, its first-visit tour).
+// The tour may open at any moment, over the banner too, whose button then
+// cannot be clicked: a click that times out is tried again after the tour
+// is skipped, until no notice shows (five rounds at most).
 async function shot(name) {
-  for (const button of ['Skip all', 'Confirm and hide']) {
-    const notice = page.getByText(button, {exact: true});
-    if (await notice.isVisible()) await notice.click();
+  for (let round = 0; round < 5; ++round) {
+    let shown = false;
+    for (const button of ['Skip all', 'Confirm and hide']) {
+      const notice = page.getByText(button, {exact: true});
+      if (!(await notice.isVisible())) continue;
+      shown = true;
+      try {
+        await notice.click({timeout: 5000});
+      } catch (e) {
+        if (e.name !== 'TimeoutError') throw e;
+      }
+    }
+    if (!shown) {
+      await page.screenshot({path: join(ARTIFACTS, `${name}.png`)});
+      return;
+    }
   }
-  await page.screenshot({path: join(ARTIFACTS, `${name}.png`)});
+  throw new Error(`OHIF's notices still cover the page after five rounds (${name})`);
 }
 
 // A pixeldex (DICOMweb without users, and `settings`) and OHIF's site on
