@@ -1,8 +1,9 @@
 #pragma once
 // PostgresServer: a real, throwaway PostgreSQL server for tests, from the
 // binaries of Debian's `postgresql` package (scripts/install-deps.sh):
-// `initdb` into a fresh temporary folder, `pg_ctl start -w` on a free
-// loopback port with its Unix socket in that folder. pg_ctl -w returns once
+// a copy of a cluster `initdb` made once (ClusterTemplate) in a fresh
+// temporary folder, `pg_ctl start -w` on a free loopback port with its Unix
+// socket in that folder. pg_ctl -w returns once
 // the server accepts connections (it polls with PQping), so nothing here
 // sleeps. The superuser `pixeldex` has a password (scram-sha-256 over TCP)
 // and owns the database `pixeldex`.
@@ -46,8 +47,13 @@ class PostgresServer {
   std::string UriFor(const std::string& user, const std::string& password) const;
 
  private:
-  // Runs a PostgreSQL program (initdb, pg_ctl, ...) as the server's user.
-  std::string Run(const std::string& program, const std::vector<std::string>& args) const;
+  // Runs a PostgreSQL program (initdb, pg_ctl, ...), or with `in_bin_dir`
+  // false any program on PATH, as the server's user.
+  std::string Run(const std::string& program, const std::vector<std::string>& args,
+                  bool in_bin_dir = true) const;
+  // The folder whose `data` is a fresh cluster (superuser kUser, C locale,
+  // UTF-8, local connections trusted, TCP by password); made when missing.
+  std::string ClusterTemplate() const;
   bool TryStart();
   std::string LogTail() const;
 
