@@ -40,6 +40,12 @@ class BoundedQueue {
     return item;
   }
 
+  // How many items wait to be popped now.
+  size_t Waiting() {
+    std::lock_guard lock(mutex_);
+    return items_.size();
+  }
+
   // Wakes every waiter; idempotent.
   void Close() {
     std::lock_guard lock(mutex_);

@@ -10,14 +10,22 @@ namespace pixeldex::import {
 Result<CatalogLookup> CatalogLookup::Open(const std::string& index_location) {
   auto reads = index::OpenArchiveReads(index_location);
   if (!reads.ok()) return reads.status();
-  CatalogLookup lookup(std::move(reads).value());
-  PIXELDEX_RETURN_IF_ERROR(lookup.reads_->ForEachEvent(
+  auto corruption = std::make_shared<CorruptionReports>();
+  PIXELDEX_RETURN_IF_ERROR((*reads)->ForEachEvent(
       EventKind::kFileCorrupt,
       [&](const std::string& sop_instance_uid, const std::string& detail) {
-        lookup.corrupt_instances_.insert(sop_instance_uid);
-        lookup.corrupt_reports_.insert(sop_instance_uid + '\n' + detail);
+        corruption->instances.insert(sop_instance_uid);
+        corruption->reports.insert(sop_instance_uid + '\n' + detail);
       }));
-  return lookup;
+  return CatalogLookup(index_location, std::move(reads).value(), std::move(corruption));
+}
+
+std::function<Result<CatalogLookup>()> CatalogLookup::Opener() const {
+  return [location = index_location_, corruption = corruption_]() -> Result<CatalogLookup> {
+    auto reads = index::OpenArchiveReads(location);
+    if (!reads.ok()) return reads.status();
+    return CatalogLookup(location, std::move(reads).value(), corruption);
+  };
 }
 
 Result<std::optional<RecordedFile>> CatalogLookup::RecordedAt(const std::string& recorded_path) {

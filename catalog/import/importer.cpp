@@ -78,15 +78,11 @@ Result<ImportSummary> Importer::Run(const std::vector<std::string>& roots) {
 
   // Everything that can fail for the import as a whole happens before any
   // file is touched.
-  std::vector<CatalogLookup> lookups;
-  for (int i = 0; i < jobs; ++i) {
-    auto lookup = CatalogLookup::Open(index_path_);
-    if (!lookup.ok()) return lookup.status();
-    lookups.push_back(std::move(lookup).value());
-  }
+  auto first_lookup = CatalogLookup::Open(index_path_);
+  if (!first_lookup.ok()) return first_lookup.status();
   ContentHashSet known_contents;
   if (!options_.in_place) {
-    PIXELDEX_RETURN_IF_ERROR(lookups.front().ForEachContentHash(
+    PIXELDEX_RETURN_IF_ERROR(first_lookup->ForEachContentHash(
         [&](std::string_view sha256) { known_contents.Insert(sha256); }));
   }
 
@@ -96,14 +92,34 @@ Result<ImportSummary> Importer::Run(const std::vector<std::string>& roots) {
                               options_.source, options_.before_file};
   BoundedQueue<WalkedFile> queue(static_cast<size_t>(jobs) * kQueueSlotsPerJob);
   std::vector<std::thread> workers;
-  for (int i = 0; i < jobs; ++i) {
-    workers.emplace_back([this, &queue, &context, lookup = std::move(lookups[i])]() mutable {
+  auto add_worker = [&](CatalogLookup lookup) {
+    workers.emplace_back([this, &queue, &context, lookup = std::move(lookup)]() mutable {
       FileImporter importer(context, std::move(lookup));
       while (std::optional<WalkedFile> file = queue.Pop()) {
         if (!Cancelled()) importer.Import(*file);
       }
     });
-  }
+  };
+  // Workers, each with its own connection to the index, are added as the
+  // walk gets ahead of them, up to `jobs`: an import of a few files opens
+  // one or two connections, not `jobs`. When another connection cannot be
+  // opened (e.g. PostgreSQL's max_connections), the import goes on with the
+  // workers it has.
+  const auto open_lookup = first_lookup->Opener();
+  bool may_grow = true;
+  auto grow_if_behind = [&] {
+    if (!may_grow || workers.size() >= static_cast<size_t>(jobs) ||
+        queue.Waiting() <= workers.size()) {
+      return;
+    }
+    auto lookup = open_lookup();
+    if (!lookup.ok()) {
+      may_grow = false;
+      return;
+    }
+    add_worker(std::move(lookup).value());
+  };
+  add_worker(std::move(first_lookup).value());
 
   // Files arriving in the store are never someone's folder to import.
   const WalkOptions walk_options{options_.follow_symlinks, options_.cancel,
@@ -131,7 +147,13 @@ Result<ImportSummary> Importer::Run(const std::vector<std::string>& roots) {
   FolderWalker walker(walk_options);
   ImportSummary summary;
   summary.walk = walker.Walk(
-      roots, [&](WalkedFile file) { return !shard.Owns(file.path) || queue.Push(std::move(file)); },
+      roots,
+      [&](WalkedFile file) {
+        if (!shard.Owns(file.path)) return true;
+        if (!queue.Push(std::move(file))) return false;
+        grow_if_behind();
+        return true;
+      },
       [&](const std::string& path, const Status& error) {
         tally.RecordFailure(path, error.ToString(), 0);
       });

@@ -1,8 +1,9 @@
 #pragma once
 // Importer: bulk cataloging of existing folders on all cores (`pixeldex
 // import`). The calling thread walks the roots (folder_walker.h) and feeds a
-// bounded queue; `jobs` worker threads take files from it and run each
-// through FileImporter, i.e. the same IngestPipeline the network path uses.
+// bounded queue; up to `jobs` worker threads (added while the walk is ahead
+// of those running) take files from it and run each through FileImporter,
+// i.e. the same IngestPipeline the network path uses.
 // A second, cheap walk counts files and bytes ahead of the work so that the
 // progress line can show an ETA. Files already cataloged unchanged are
 // skipped, so an interrupted import resumes where it stopped when re-run.

@@ -102,7 +102,7 @@ int RunImport(int argc, char** argv) {
   settings_options.AddTo(parser);
   import::ImportOptions options;
   parser.Option("--jobs", "N",
-                fmt::format("worker threads (default: {} per hardware thread, at most {})",
+                fmt::format("most worker threads (default: {} per hardware thread, at most {})",
                             import::kImportJobsPerHardwareThread, import::kMaxDefaultImportJobs),
                 [&](const std::string& v) { return ParseJobs(v, &options.jobs); });
   parser.Flag("--in-place", "catalog files where they are; record their paths, copy nothing",

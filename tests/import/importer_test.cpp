@@ -9,10 +9,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <mutex>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 #include "catalog/storage/sha256.h"
 #include "tests/import/import_corpus.h"
@@ -135,6 +140,62 @@ TEST_F(ImporterTest, AFileWhoseImportThrowsFailsAloneAndTheImportGoesOn) {
   EXPECT_NE(s.failures[0].reason.find("injected by the test"), std::string::npos)
       << s.failures[0].reason;
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM events WHERE kind = 'import_failed'"), 1);
+}
+
+// Threads of this process now (/proc/self/task).
+size_t ThreadsNow() {
+  return static_cast<size_t>(std::distance(fs::directory_iterator("/proc/self/task"),
+                                           fs::directory_iterator()));
+}
+
+// Each worker holds a connection to the index: an import of one file starts
+// one worker, whatever --jobs allows.
+TEST_F(ImporterTest, AnImportOfOneFileStartsOneWorker) {
+  const ImportCorpus corpus = pixeldex::testing::MakeImportCorpus(source_);
+  const std::string single = dir_ / "single";
+  fs::create_directories(single);
+  fs::copy_file(corpus.paths.front(), single + "/one.dcm");
+  ImportOptions options;
+  options.jobs = 8;
+  const size_t threads_before = ThreadsNow();
+  size_t threads_while_importing = 0;
+  options.before_file = [&](const std::string&) { threads_while_importing = ThreadsNow(); };
+  const ImportSummary s = Import({single}, options);
+
+  EXPECT_EQ(s.counts.Of(FileResult::kImported), 1);
+  EXPECT_EQ(threads_while_importing, threads_before + 1);
+}
+
+// While the walk is ahead of the workers, workers are added up to `jobs`:
+// here every worker waits in its first file until `jobs` of them wait, which
+// only happens if the import added them.
+TEST_F(ImporterTest, WorkersAreAddedWhileTheWalkIsAheadUpToJobs) {
+  pixeldex::testing::CorpusShape shape;
+  shape.add_broken = false;
+  shape.add_not_dicom = false;
+  const ImportCorpus corpus = pixeldex::testing::MakeImportCorpus(source_, shape);
+  constexpr size_t kJobs = 4;
+  std::mutex mutex;
+  std::condition_variable all_waiting;
+  std::set<std::thread::id> workers;
+  bool gave_up = false;
+  ImportOptions options;
+  options.jobs = kJobs;
+  options.before_file = [&](const std::string&) {
+    std::unique_lock lock(mutex);
+    workers.insert(std::this_thread::get_id());
+    all_waiting.notify_all();
+    // The bound only keeps a broken importer from hanging the test.
+    if (!all_waiting.wait_for(lock, std::chrono::seconds(60),
+                              [&] { return workers.size() >= kJobs; })) {
+      gave_up = true;
+    }
+  };
+  const ImportSummary s = Import({source_}, options);
+
+  EXPECT_FALSE(gave_up);
+  EXPECT_EQ(workers.size(), kJobs);
+  EXPECT_EQ(s.counts.Of(FileResult::kImported), static_cast<int64_t>(corpus.instances.size()));
 }
 
 TEST_F(ImporterTest, ReRunningSkipsEverythingUnchanged) {
