@@ -304,17 +304,44 @@ TEST_F(DicomJsonIdentityTest, LongBinaryValueMakesItsTagBulkEverywhere) {
   }
 }
 
-TEST_F(DicomJsonIdentityTest, PipelineInstancesNativeAndEncapsulated) {
-  pixeldex::testing::TestInstance instance;
-  instance.patient_name = "M\xc3\xbcller^Hans";
-  const std::string native = dir_ / "native.dcm";
-  pixeldex::testing::WriteTestInstance(native, instance);
-  ExpectSameJsonOfFile(native, "native test instance");
+// The instances the other tests store (tests/support/dicom_factory.h), in
+// the character sets, encodings and shapes they use.
+TEST_F(DicomJsonIdentityTest, InstancesOfTheTestSuite) {
+  const struct {
+    const char* charset;
+    const char* name;
+  } names[] = {
+      {"", "Doe^John"},
+      {"", "M\xfcller^Hans"},  // Latin-1, undeclared
+      {"ISO_IR 100", "Buc^J\xe9r\xf4me"},
+      {"ISO_IR 192", "Wang^XiaoDong=\xe7\x8e\x8b^\xe5\xb0\x8f\xe6\x9d\xb1="},
+      {"GB18030", "Wang^XiaoDong=\xcd\xf5^\xd0\xa1\x96\x7c="},
+      {"ISO 2022 IR 13\\ISO 2022 IR 87",
+       "\xd4\xcf\xc0\xde^\xc0\xdb\xb3=\x1b$B\x3b\x33\x45\x44\x1b(J^\x1b$B\x42\x40\x4f\x3a\x1b(J="},
+      {"ISO_IR 999", "Caf\xe9"},  // unknown: decoded as ASCII, U+FFFD
+  };
+  int variant = 0;
+  for (const auto& n : names) {
+    pixeldex::testing::TestInstance t;
+    t.specific_character_set = n.charset;
+    t.patient_name = n.name;
+    t.study_description = n.name;
+    t.timezone_offset_from_utc = variant % 2 == 0 ? "+0100" : "";
+    t.uids_as_un = variant == 3;
+    t.bits_allocated = variant % 3 == 0 ? 8 : 16;
+    t.number_of_frames = 1 + variant % 3;
+    const E_TransferSyntax xfers[] = {EXS_LittleEndianExplicit, EXS_LittleEndianImplicit,
+                                      EXS_BigEndianExplicit};
+    const std::string path = dir_ / ("variant" + std::to_string(variant) + ".dcm");
+    pixeldex::testing::WriteTestInstance(path, t, xfers[variant % 3]);
+    ExpectSameJsonOfFile(path, std::string("instance in ") + n.charset + " " + std::to_string(variant));
+    ++variant;
+  }
   const std::string encapsulated = dir_ / "encapsulated.dcm";
-  pixeldex::testing::WriteEncapsulatedInstance(encapsulated, instance, EXS_JPEG2000LosslessOnly,
-                                               std::string(3000, '\x11'));
+  pixeldex::testing::WriteEncapsulatedInstance(encapsulated, pixeldex::testing::TestInstance(),
+                                               EXS_JPEG2000LosslessOnly, std::string(3000, '\x11'));
   ExpectSameJsonOfFile(encapsulated, "encapsulated test instance");
-  EXPECT_EQ(compared_, 2);
+  EXPECT_EQ(compared_, variant + 1);
 }
 
 TEST_F(DicomJsonIdentityTest, GeneratedDataSets) {
