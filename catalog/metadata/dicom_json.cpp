@@ -14,19 +14,26 @@
 #include <type_traits>
 #include <vector>
 
+#include "catalog/common/json_string.h"
 #include "catalog/metadata/dicom_string_values.h"
 #include "catalog/metadata/json_text.h"
 #include "catalog/metadata/person_name_json.h"
 
-// Where DCMTK 3.6.7's writer (and so this one, which must not change the
-// stored headers) departs from PS3.18 F.2, kept on purpose:
-// - a DS or IS value that is not a valid DS or IS is a JSON string (F.2.3
-//   wants a Number);
-// - numbers are only normalised, not checked: a DS "0e5" becomes e5, an FD
-//   or FL infinity or NaN in the first value becomes inf or nan (neither is
-//   JSON); in a later value it fails the whole header, as DCMTK does;
-// - SV and UV values beyond +-(2^53-1) are JSON strings;
-// - a PN value's fourth and later component groups are left out.
+// PS3.18 F.2 as DCMTK 3.6.7 writes it (the stored headers must not change):
+// - F.2.2: members in the data set's order, which is ascending tag order;
+//   group lengths (gggg,0000) left out; a PN value an object of its
+//   non-empty component groups; a sequence item an object ({} when empty);
+// - F.2.3: DS and IS values are Numbers when they are valid DS or IS, else
+//   Strings; SV and UV Numbers within +-(2^53-1), else Strings ("Number or
+//   String" in Table F.2.3-1); AT values "GGGGEEEE";
+// - F.2.4: values split at '\' (not in LT, ST, UT, UR); F.2.5: an empty
+//   value is null, an element without value has no "Value";
+// - F.2.6 / F.2.7: BulkDataURI by the rules of bulk_data.h, else
+//   InlineBinary, little endian.
+// Where DCMTK departs from the standard, kept on purpose: numbers are
+// normalised but not checked, so a DS "0e5" becomes e5 and an infinite or
+// NaN FD or FL first value inf or nan, none of them JSON (RFC 8259 section
+// 6); an infinite or NaN later value fails the whole header.
 namespace pixeldex::metadata {
 namespace {
 

@@ -3,22 +3,10 @@
 #include <array>
 #include <cstdint>
 
+#include "catalog/common/json_string.h"
+
 namespace pixeldex::metadata {
 namespace {
-
-// The escape of each byte that needs one, 0 for the others.
-constexpr std::array<char, 256> kShortEscapes = [] {
-  std::array<char, 256> table{};
-  for (int c = 0; c < 0x20; ++c) table[c] = 'u';
-  table['\b'] = 'b';
-  table['\f'] = 'f';
-  table['\n'] = 'n';
-  table['\r'] = 'r';
-  table['\t'] = 't';
-  table['"'] = '"';
-  table['\\'] = '\\';
-  return table;
-}();
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -60,31 +48,6 @@ std::array<char, 8> TagKeyHex(std::uint16_t group, std::uint16_t element) {
   std::array<char, 8> text;
   for (int i = 0; i < 8; ++i) text[i] = kHex[(key >> (28 - 4 * i)) & 0xf];
   return text;
-}
-
-void AppendJsonEscaped(std::string& out, std::string_view value) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::size_t run = 0;  // start of the bytes not yet appended
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(value[i]);
-    const char escape = kShortEscapes[byte];
-    if (escape == 0) continue;
-    out.append(value.data() + run, i - run);
-    run = i + 1;
-    out.push_back('\\');
-    out.push_back(escape);
-    if (escape == 'u') {
-      const char digits[4] = {'0', '0', kHex[byte >> 4], kHex[byte & 0xf]};
-      out.append(digits, sizeof(digits));
-    }
-  }
-  out.append(value.data() + run, value.size() - run);
-}
-
-void AppendJsonString(std::string& out, std::string_view value) {
-  out.push_back('"');
-  AppendJsonEscaped(out, value);
-  out.push_back('"');
 }
 
 void AppendJsonStringOrNull(std::string& out, std::string_view value) {

@@ -1,6 +1,7 @@
 #pragma once
-// The JSON text of DICOM JSON values (PS3.18 F.2), appended to a caller's
-// string, byte for byte as DCMTK 3.6.7's DcmJsonFormat writes it (the stored
+// The JSON text of DICOM JSON values (PS3.18 F.2) beyond plain strings
+// (catalog/common/json_string.h), appended to a caller's string, byte for
+// byte as DCMTK 3.6.7's DcmJsonFormat writes it (the stored
 // headers were written by DCMTK before; catalog/metadata/dicom_json.h keeps
 // them identical). Pure functions; safe from any thread.
 
@@ -16,16 +17,8 @@ namespace pixeldex::metadata {
 // "GGGGEEEE", eight upper-case hex digits.
 std::array<char, 8> TagKeyHex(std::uint16_t group, std::uint16_t element);
 
-// The characters of a JSON string (RFC 8259 section 7), without quotes: '"'
-// and '\' escaped, the control characters U+0000-U+001F as \b \f \n \r \t
-// or \u00xx (lower-case hex); every other byte as it is (values are UTF-8 by
-// then, PS3.18 F.2: "encoded in UTF-8").
-void AppendJsonEscaped(std::string& out, std::string_view value);
-
-// The same in quotes: a JSON string.
-void AppendJsonString(std::string& out, std::string_view value);
-
-// An empty value is null (PS3.18 F.2.5), any other a JSON string.
+// An empty value is null (PS3.18 F.2.5), any other a JSON string
+// (catalog/common/json_string.h).
 void AppendJsonStringOrNull(std::string& out, std::string_view value);
 
 // Base64 (RFC 4648 section 4, padded, no line breaks): the text of

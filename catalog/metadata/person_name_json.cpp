@@ -1,5 +1,6 @@
 #include "catalog/metadata/person_name_json.h"
 
+#include "catalog/common/json_string.h"
 #include "catalog/metadata/json_text.h"
 
 namespace pixeldex::metadata {
