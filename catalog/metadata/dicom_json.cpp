@@ -78,21 +78,6 @@ class DicomJsonWriter {
     switch (element.ident()) {
       case EVR_SQ: cond = WriteSequence(static_cast<DcmSequenceOfItems&>(element)); break;
       case EVR_PN: cond = WritePersonName(static_cast<DcmByteString&>(element)); break;
-      // DCMTK asks about bulk data for DS, IS and the DcmCharString VRs but
-      // LO, SH and PN, which override its writeJson.
-      case EVR_AE: case EVR_CS: case EVR_LO: case EVR_SH:
-        cond = WriteStrings(element, kPaddedBothEnds, ValueKind::kText, false); break;
-      case EVR_AS: cond = WriteStrings(element, kAgeString, ValueKind::kText, false); break;
-      case EVR_DA: case EVR_TM:
-        cond = WriteStrings(element, kDateOrTime, ValueKind::kText, false); break;
-      case EVR_DT: cond = WriteStrings(element, kPaddedAtEnd, ValueKind::kText, false); break;
-      case EVR_UI: cond = WriteStrings(element, kUid, ValueKind::kText, false); break;
-      case EVR_UR: cond = WriteStrings(element, kText, ValueKind::kText, false); break;
-      case EVR_UC: cond = WriteStrings(element, kPaddedAtEnd, ValueKind::kText, true); break;
-      case EVR_LT: case EVR_ST: case EVR_UT:
-        cond = WriteStrings(element, kText, ValueKind::kText, true); break;
-      case EVR_DS: cond = WriteStrings(element, kPaddedBothEnds, ValueKind::kDecimal, true); break;
-      case EVR_IS: cond = WriteStrings(element, kPaddedBothEnds, ValueKind::kInteger, true); break;
       case EVR_AT: cond = WriteAttributeTags(element); break;
       case EVR_US: cond = WriteBinaryNumbers<Uint16>(element, &DcmElement::getUint16Array); break;
       case EVR_SS: cond = WriteBinaryNumbers<Sint16>(element, &DcmElement::getSint16Array); break;
@@ -106,6 +91,10 @@ class DicomJsonWriter {
       case EVR_PixelData: cond = WritePixelData(static_cast<DcmPixelData&>(element)); break;
       case EVR_OF: case EVR_OD: case EVR_OL: case EVR_OV: cond = WriteBinary(element); break;
       default:
+        if (const StringValueRule* rule = StringValueRuleOf(element.ident())) {
+          cond = WriteStrings(element, *rule);
+          break;
+        }
         // DcmOtherByteOtherWord and its kin: ident() is the tag's VR (OB,
         // OW, UN, DCMTK's internal ones, overlay data).
         if (dynamic_cast<DcmOtherByteOtherWord*>(&element) == nullptr) return EC_IllegalCall;
@@ -151,8 +140,15 @@ class DicomJsonWriter {
 
   // PS3.18 F.2.3-F.2.5: strings, DS and IS as numbers when valid; an empty
   // value is null, an element without significant characters has no Value.
-  OFCondition WriteStrings(DcmElement& element, const StringValueRule& rule, ValueKind kind,
-                           bool may_be_bulk) {
+  // DCMTK asks about bulk data for DS, IS and the DcmCharString VRs (LT, ST,
+  // UT, UC) but not for LO, SH and the DcmByteString VRs.
+  OFCondition WriteStrings(DcmElement& element, const StringValueRule& rule) {
+    const DcmEVR ident = element.ident();
+    const ValueKind kind = ident == EVR_DS   ? ValueKind::kDecimal
+                           : ident == EVR_IS ? ValueKind::kInteger
+                                             : ValueKind::kText;
+    const bool may_be_bulk = kind != ValueKind::kText || ident == EVR_LT || ident == EVR_ST ||
+                             ident == EVR_UT || ident == EVR_UC;
     char* text = nullptr;
     Uint32 length = 0;
     OFCondition cond = static_cast<DcmByteString&>(element).getString(text, length);

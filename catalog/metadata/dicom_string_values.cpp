@@ -2,6 +2,20 @@
 
 namespace pixeldex::metadata {
 
+const StringValueRule* StringValueRuleOf(DcmEVR ident) {
+  switch (ident) {
+    case EVR_AE: case EVR_CS: case EVR_DS: case EVR_IS: case EVR_LO: case EVR_SH:
+      return &kPaddedBothEnds;
+    case EVR_DT: case EVR_UC: return &kPaddedAtEnd;
+    case EVR_DA: case EVR_TM: return &kDateOrTime;
+    case EVR_UI: return &kUid;
+    case EVR_AS: return &kAgeString;
+    case EVR_LT: case EVR_ST: case EVR_UT: case EVR_UR: return &kText;
+    case EVR_PN: return &kPersonName;
+    default: return nullptr;
+  }
+}
+
 bool HasNoValue(std::string_view text, const StringValueRule& rule) {
   return text.find_first_not_of(rule.insignificant) == std::string_view::npos;
 }
@@ -21,6 +35,16 @@ std::string_view WithoutPadding(std::string_view value, const StringValueRule& r
     if (last != value.size() - 1) value = value.substr(0, value[last] == ' ' ? last : last + 1);
   }
   return value;
+}
+
+std::string JoinedValues(std::string_view text, const StringValueRule& rule) {
+  std::string joined;
+  joined.reserve(text.size());
+  ForEachValue(text, rule, [&](std::string_view value, bool first) {
+    if (!first) joined.push_back('\\');
+    joined.append(value);
+  });
+  return joined;
 }
 
 }  // namespace pixeldex::metadata

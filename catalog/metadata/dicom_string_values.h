@@ -8,6 +8,10 @@
 // trailing spaces go (DA, DT, TM, UC, PN...), a UID of NULs keeps one NUL.
 // Pure functions; safe from any thread.
 
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcvr.h>
+
+#include <string>
 #include <string_view>
 
 namespace pixeldex::metadata {
@@ -28,6 +32,11 @@ inline constexpr StringValueRule kDateOrTime{true, false, true, ' ', "\\"};     
 inline constexpr StringValueRule kUid{true, false, true, '\0', "\\"};            // UI
 inline constexpr StringValueRule kAgeString{true, false, false, ' ', ""};        // AS
 inline constexpr StringValueRule kText{false, false, true, ' ', ""};             // LT ST UT UR
+inline constexpr StringValueRule kPersonName{true, false, true, ' ', " \\^="};     // PN
+
+// The rule of an element kind (DcmObject::ident()); nullptr for the kinds
+// that are not strings (binary values, numbers, AT, SQ).
+const StringValueRule* StringValueRuleOf(DcmEVR ident);
 
 // Whether the element's text (trailing padding already removed by DCMTK)
 // has no value.
@@ -35,6 +44,9 @@ bool HasNoValue(std::string_view text, const StringValueRule& rule);
 
 // One value with its padding removed as DCMTK's normalizeString does.
 std::string_view WithoutPadding(std::string_view value, const StringValueRule& rule);
+
+// What DcmElement::getOFStringArray gives: the values joined by '\'.
+std::string JoinedValues(std::string_view text, const StringValueRule& rule);
 
 // Calls f(value, first) for each value of `text`, padding removed.
 template <typename F>

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <dcmtk/dcmdata/dcbytstr.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcjson.h>
@@ -30,6 +31,7 @@
 #include "catalog/metadata/bulk_data.h"
 #include "catalog/metadata/dataset_text.h"
 #include "catalog/metadata/dicom_json.h"
+#include "catalog/metadata/dicom_string_values.h"
 #include "tests/support/dicom_factory.h"
 #include "tests/support/temp_dir.h"
 
@@ -359,6 +361,41 @@ TEST_F(DicomJsonIdentityTest, GeneratedDataSets) {
   // for its VR) must be the same error.
   EXPECT_EQ(compared_ + failures_, static_cast<int>(kDataSets));
   EXPECT_GT(compared_, static_cast<int>(kDataSets) / 2);
+}
+
+// The typed attributes read string values with JoinedValues: the same as
+// DCMTK's getOFStringArray for every string VR.
+TEST(DicomStringValuesTest, JoinedValuesAreDcmtksStringArray) {
+  std::mt19937 rng(20);
+  int compared = 0;
+  for (DcmEVR vr : kStringVrs) {
+    const StringValueRule* rule = StringValueRuleOf(vr);
+    ASSERT_NE(rule, nullptr) << DcmVR(vr).getVRName();
+    for (int round = 0; round < 300; ++round) {
+      std::string value;
+      for (int pieces = rng() % 6; pieces > 0; --pieces) value += kPieces[rng() % std::size(kPieces)];
+      DcmElement* ours = nullptr;
+      DcmElement* reference = nullptr;
+      ASSERT_TRUE(DcmItem::newDicomElementWithVR(ours, DcmTag(0x0009, 0x1001, DcmVR(vr))).good());
+      ASSERT_TRUE(DcmItem::newDicomElementWithVR(reference, DcmTag(0x0009, 0x1001, DcmVR(vr))).good());
+      ours->putString(value.c_str(), static_cast<Uint32>(value.size()));
+      reference->putString(value.c_str(), static_cast<Uint32>(value.size()));
+      char* text = nullptr;
+      Uint32 length = 0;
+      ASSERT_TRUE(static_cast<DcmByteString*>(ours)->getString(text, length).good());
+      OFString expected;
+      reference->getOFStringArray(expected);
+      EXPECT_EQ(JoinedValues(text == nullptr ? std::string_view() : std::string_view(text, length), *rule),
+                std::string(expected.c_str(), expected.length()))
+          << DcmVR(vr).getVRName() << " '" << value << "'";
+      delete ours;
+      delete reference;
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 300 * static_cast<int>(std::size(kStringVrs)));
+  EXPECT_EQ(StringValueRuleOf(EVR_US), nullptr);
+  EXPECT_EQ(StringValueRuleOf(EVR_SQ), nullptr);
 }
 
 }  // namespace
