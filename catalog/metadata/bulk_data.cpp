@@ -10,8 +10,16 @@ namespace pixeldex::metadata {
 
 bool IsBinaryVr(DcmEVR ident) {
   switch (ident) {
-    case EVR_OB: case EVR_OW: case EVR_OF: case EVR_OD: case EVR_OL: case EVR_OV:
-    case EVR_UN: case EVR_ox: case EVR_px: case EVR_pixelItem:
+    case EVR_OB:
+    case EVR_OW:
+    case EVR_OF:
+    case EVR_OD:
+    case EVR_OL:
+    case EVR_OV:
+    case EVR_UN:
+    case EVR_ox:
+    case EVR_px:
+    case EVR_pixelItem:
       return true;
     default:
       return false;

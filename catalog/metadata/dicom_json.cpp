@@ -76,20 +76,49 @@ class DicomJsonWriter {
     WriteOpener(element);
     OFCondition cond = EC_Normal;
     switch (element.ident()) {
-      case EVR_SQ: cond = WriteSequence(static_cast<DcmSequenceOfItems&>(element)); break;
-      case EVR_PN: cond = WritePersonName(static_cast<DcmByteString&>(element)); break;
-      case EVR_AT: cond = WriteAttributeTags(element); break;
-      case EVR_US: cond = WriteBinaryNumbers<Uint16>(element, &DcmElement::getUint16Array); break;
-      case EVR_SS: cond = WriteBinaryNumbers<Sint16>(element, &DcmElement::getSint16Array); break;
-      case EVR_UL: case EVR_up:
-        cond = WriteBinaryNumbers<Uint32>(element, &DcmElement::getUint32Array); break;
-      case EVR_SL: cond = WriteBinaryNumbers<Sint32>(element, &DcmElement::getSint32Array); break;
-      case EVR_SV: cond = WriteBinaryNumbers<Sint64>(element, &DcmElement::getSint64Array); break;
-      case EVR_UV: cond = WriteBinaryNumbers<Uint64>(element, &DcmElement::getUint64Array); break;
-      case EVR_FL: cond = WriteBinaryNumbers<Float32>(element, &DcmElement::getFloat32Array); break;
-      case EVR_FD: cond = WriteBinaryNumbers<Float64>(element, &DcmElement::getFloat64Array); break;
-      case EVR_PixelData: cond = WritePixelData(static_cast<DcmPixelData&>(element)); break;
-      case EVR_OF: case EVR_OD: case EVR_OL: case EVR_OV: cond = WriteBinary(element); break;
+      case EVR_SQ:
+        cond = WriteSequence(static_cast<DcmSequenceOfItems&>(element));
+        break;
+      case EVR_PN:
+        cond = WritePersonName(static_cast<DcmByteString&>(element));
+        break;
+      case EVR_AT:
+        cond = WriteAttributeTags(element);
+        break;
+      case EVR_US:
+        cond = WriteBinaryNumbers<Uint16>(element, &DcmElement::getUint16Array);
+        break;
+      case EVR_SS:
+        cond = WriteBinaryNumbers<Sint16>(element, &DcmElement::getSint16Array);
+        break;
+      case EVR_UL:
+      case EVR_up:
+        cond = WriteBinaryNumbers<Uint32>(element, &DcmElement::getUint32Array);
+        break;
+      case EVR_SL:
+        cond = WriteBinaryNumbers<Sint32>(element, &DcmElement::getSint32Array);
+        break;
+      case EVR_SV:
+        cond = WriteBinaryNumbers<Sint64>(element, &DcmElement::getSint64Array);
+        break;
+      case EVR_UV:
+        cond = WriteBinaryNumbers<Uint64>(element, &DcmElement::getUint64Array);
+        break;
+      case EVR_FL:
+        cond = WriteBinaryNumbers<Float32>(element, &DcmElement::getFloat32Array);
+        break;
+      case EVR_FD:
+        cond = WriteBinaryNumbers<Float64>(element, &DcmElement::getFloat64Array);
+        break;
+      case EVR_PixelData:
+        cond = WritePixelData(static_cast<DcmPixelData&>(element));
+        break;
+      case EVR_OF:
+      case EVR_OD:
+      case EVR_OL:
+      case EVR_OV:
+        cond = WriteBinary(element);
+        break;
       default:
         if (const StringValueRule* rule = StringValueRuleOf(element.ident())) {
           cond = WriteStrings(element, *rule);
@@ -153,7 +182,8 @@ class DicomJsonWriter {
     Uint32 length = 0;
     OFCondition cond = static_cast<DcmByteString&>(element).getString(text, length);
     if (cond.bad()) return cond;
-    const std::string_view value = text == nullptr ? std::string_view() : std::string_view(text, length);
+    const std::string_view value =
+        text == nullptr ? std::string_view() : std::string_view(text, length);
     if (HasNoValue(value, rule)) return EC_Normal;
     if (may_be_bulk && WroteBulkDataUri(element.getTag())) return EC_Normal;
     out_.append(",\"Value\":[");
@@ -176,7 +206,8 @@ class DicomJsonWriter {
     Uint32 length = 0;
     const OFCondition cond = element.getString(text, length);
     if (cond.bad()) return cond;
-    AppendPersonNameValue(out_, text == nullptr ? std::string_view() : std::string_view(text, length));
+    AppendPersonNameValue(out_,
+                          text == nullptr ? std::string_view() : std::string_view(text, length));
     return EC_Normal;
   }
 

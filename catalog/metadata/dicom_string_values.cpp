@@ -4,15 +4,32 @@ namespace pixeldex::metadata {
 
 const StringValueRule* StringValueRuleOf(DcmEVR ident) {
   switch (ident) {
-    case EVR_AE: case EVR_CS: case EVR_DS: case EVR_IS: case EVR_LO: case EVR_SH:
+    case EVR_AE:
+    case EVR_CS:
+    case EVR_DS:
+    case EVR_IS:
+    case EVR_LO:
+    case EVR_SH:
       return &kPaddedBothEnds;
-    case EVR_DT: case EVR_UC: return &kPaddedAtEnd;
-    case EVR_DA: case EVR_TM: return &kDateOrTime;
-    case EVR_UI: return &kUid;
-    case EVR_AS: return &kAgeString;
-    case EVR_LT: case EVR_ST: case EVR_UT: case EVR_UR: return &kText;
-    case EVR_PN: return &kPersonName;
-    default: return nullptr;
+    case EVR_DT:
+    case EVR_UC:
+      return &kPaddedAtEnd;
+    case EVR_DA:
+    case EVR_TM:
+      return &kDateOrTime;
+    case EVR_UI:
+      return &kUid;
+    case EVR_AS:
+      return &kAgeString;
+    case EVR_LT:
+    case EVR_ST:
+    case EVR_UT:
+    case EVR_UR:
+      return &kText;
+    case EVR_PN:
+      return &kPersonName;
+    default:
+      return nullptr;
   }
 }
 

@@ -17,22 +17,23 @@
 namespace pixeldex::metadata {
 
 struct StringValueRule {
-  bool multi_valued;     // '\' separates values (all but LT, ST, UT, UR)
-  bool trim_leading;     // leading padding removed (AE, CS, DS, IS, LO, SH)
-  bool trim_trailing;    // trailing padding removed (all but AS)
-  char padding;          // ' ', NUL for UI
+  bool multi_valued;   // '\' separates values (all but LT, ST, UT, UR)
+  bool trim_leading;   // leading padding removed (AE, CS, DS, IS, LO, SH)
+  bool trim_trailing;  // trailing padding removed (all but AS)
+  char padding;        // ' ', NUL for UI
   // An element whose text is made of these characters only has no value
   // (DCMTK's "non-significant characters"; none: only an empty text).
   std::string_view insignificant;
 };
 
-inline constexpr StringValueRule kPaddedBothEnds{true, true, true, ' ', " \\"};  // AE CS DS IS LO SH
-inline constexpr StringValueRule kPaddedAtEnd{true, false, true, ' ', " \\"};    // DT UC
-inline constexpr StringValueRule kDateOrTime{true, false, true, ' ', "\\"};      // DA TM
-inline constexpr StringValueRule kUid{true, false, true, '\0', "\\"};            // UI
-inline constexpr StringValueRule kAgeString{true, false, false, ' ', ""};        // AS
-inline constexpr StringValueRule kText{false, false, true, ' ', ""};             // LT ST UT UR
-inline constexpr StringValueRule kPersonName{true, false, true, ' ', " \\^="};     // PN
+// AE CS DS IS LO SH:
+inline constexpr StringValueRule kPaddedBothEnds{true, true, true, ' ', " \\"};
+inline constexpr StringValueRule kPaddedAtEnd{true, false, true, ' ', " \\"};   // DT UC
+inline constexpr StringValueRule kDateOrTime{true, false, true, ' ', "\\"};     // DA TM
+inline constexpr StringValueRule kUid{true, false, true, '\0', "\\"};           // UI
+inline constexpr StringValueRule kAgeString{true, false, false, ' ', ""};       // AS
+inline constexpr StringValueRule kText{false, false, true, ' ', ""};            // LT ST UT UR
+inline constexpr StringValueRule kPersonName{true, false, true, ' ', " \\^="};  // PN
 
 // The rule of an element kind (DcmObject::ident()); nullptr for the kinds
 // that are not strings (binary values, numbers, AT, SQ).

@@ -66,8 +66,8 @@ void AppendBase64(std::string& out, const unsigned char* data, std::size_t size)
   char* dst = out.data() + start;
   std::size_t i = 0;
   for (; i + 3 <= size; i += 3) {
-    const std::uint32_t v = (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) |
-                            data[i + 2];
+    const std::uint32_t v =
+        (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
     *dst++ = kAlphabet[v >> 18];
     *dst++ = kAlphabet[(v >> 12) & 0x3f];
     *dst++ = kAlphabet[(v >> 6) & 0x3f];
@@ -75,8 +75,8 @@ void AppendBase64(std::string& out, const unsigned char* data, std::size_t size)
   }
   if (i < size) {
     const bool two = i + 1 < size;
-    const std::uint32_t v = (std::uint32_t{data[i]} << 16) |
-                            (two ? std::uint32_t{data[i + 1]} << 8 : 0);
+    const std::uint32_t v =
+        (std::uint32_t{data[i]} << 16) | (two ? std::uint32_t{data[i + 1]} << 8 : 0);
     *dst++ = kAlphabet[v >> 18];
     *dst++ = kAlphabet[(v >> 12) & 0x3f];
     *dst++ = two ? kAlphabet[(v >> 6) & 0x3f] : '=';

@@ -23,11 +23,19 @@ class PersonNameLexer {
   bool NextValue() {
     for (; it_ != end_; ++it_) {
       switch (*it_) {
-        case '\\': StartValue(); return true;
-        case '=': NextGroup(); break;
-        case '^': ++pending_components_; break;
-        case ' ': break;
-        default: return true;
+        case '\\':
+          StartValue();
+          return true;
+        case '=':
+          NextGroup();
+          break;
+        case '^':
+          ++pending_components_;
+          break;
+        case ' ':
+          break;
+        default:
+          return true;
       }
     }
     return trailing_null_;
@@ -71,11 +79,20 @@ class PersonNameLexer {
   bool NextComponentGroup() {
     for (; it_ != end_; ++it_) {
       switch (*it_) {
-        case '\\': ++it_; StartValue(); return false;
-        case '=': NextGroup(); break;
-        case '^': ++pending_components_; break;
-        case ' ': break;
-        default: return true;
+        case '\\':
+          ++it_;
+          StartValue();
+          return false;
+        case '=':
+          NextGroup();
+          break;
+        case '^':
+          ++pending_components_;
+          break;
+        case ' ':
+          break;
+        default:
+          return true;
       }
     }
     return false;
@@ -84,10 +101,16 @@ class PersonNameLexer {
   bool NextComponent() {
     for (; it_ != end_; ++it_) {
       switch (*it_) {
-        case '\\': case '=': return false;
-        case '^': ++pending_components_; break;
-        case ' ': break;
-        default: return true;
+        case '\\':
+        case '=':
+          return false;
+        case '^':
+          ++pending_components_;
+          break;
+        case ' ':
+          break;
+        default:
+          return true;
       }
     }
     return false;

@@ -7,8 +7,6 @@
 // is read back the way the ingest pipeline reads it (values over 4 kB left on
 // disk) and decoded to UTF-8 as ExtractMetadata does.
 
-#include <gtest/gtest.h>
-
 #include <dcmtk/dcmdata/dcbytstr.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -19,6 +17,7 @@
 #include <dcmtk/dcmdata/dcvrov.h>
 #include <dcmtk/dcmdata/dcvrsv.h>
 #include <dcmtk/dcmdata/dcvruv.h>
+#include <gtest/gtest.h>
 
 #include <cstring>
 #include <limits>
@@ -61,7 +60,8 @@ Result<std::string> ReferenceDicomJson(DcmDataset& dataset) {
   DcmStack stack;
   while (dataset.nextObject(stack, OFTrue).good()) {
     DcmObject* obj = stack.top();
-    if (IsBinaryVr(obj->ident()) && obj->getLength() > kInlineBinaryLimit) tags.insert(obj->getTag());
+    if (IsBinaryVr(obj->ident()) && obj->getLength() > kInlineBinaryLimit)
+      tags.insert(obj->getTag());
   }
   ReferenceBulkFormat format(std::move(tags));
   std::ostringstream out;
@@ -79,22 +79,59 @@ DcmTag PrivateTag(Uint16 element, DcmEVR vr) {
   return tag;
 }
 
-const DcmEVR kStringVrs[] = {EVR_AE, EVR_AS, EVR_CS, EVR_DA, EVR_DS, EVR_DT, EVR_IS, EVR_LO,
-                             EVR_LT, EVR_PN, EVR_SH, EVR_ST, EVR_TM, EVR_UC, EVR_UI, EVR_UR,
-                             EVR_UT};
+const DcmEVR kStringVrs[] = {EVR_AE, EVR_AS, EVR_CS, EVR_DA, EVR_DS, EVR_DT, EVR_IS, EVR_LO, EVR_LT,
+                             EVR_PN, EVR_SH, EVR_ST, EVR_TM, EVR_UC, EVR_UI, EVR_UR, EVR_UT};
 const DcmEVR kBinaryVrs[] = {EVR_OB, EVR_OW, EVR_OF, EVR_OD, EVR_OL, EVR_OV, EVR_UN};
-const DcmEVR kNumberVrs[] = {EVR_US, EVR_SS, EVR_UL, EVR_SL, EVR_SV, EVR_UV, EVR_FL, EVR_FD,
-                             EVR_AT};
+const DcmEVR kNumberVrs[] = {EVR_US, EVR_SS, EVR_UL, EVR_SL, EVR_SV,
+                             EVR_UV, EVR_FL, EVR_FD, EVR_AT};
 
 // Text pieces values are made of: padding, separators and component
 // delimiters, JSON's special characters, control characters, UTF-8, numbers
 // valid and not as DS and IS.
-const char* const kPieces[] = {
-    "", " ", "  ", "A", "Doe", "^", "=", "\\", "\"", "\\\\", "\t", "\n", "\r", "\b", "\f",
-    "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xe5\xb1\xb1\xe7\x94\xb0", "0", "007", "-0", "+1.5E+03",
-    ".5", "5.", "0e5", "1e-300", "2147483647", "2147483648", "-2147483648", "abc", "1.2.840",
-    "20250101", "123456.789", "035Y", "http://x/y?a=b", "\xe3\x81\x9f", "Yamada^Tarou",
-    "12345678901234567", "-", "+", "e5", "1.5 2"};
+const char* const kPieces[] = {"",
+                               " ",
+                               "  ",
+                               "A",
+                               "Doe",
+                               "^",
+                               "=",
+                               "\\",
+                               "\"",
+                               "\\\\",
+                               "\t",
+                               "\n",
+                               "\r",
+                               "\b",
+                               "\f",
+                               "\x01",
+                               "\x1f",
+                               "\x7f",
+                               "\xc3\xa9",
+                               "\xe5\xb1\xb1\xe7\x94\xb0",
+                               "0",
+                               "007",
+                               "-0",
+                               "+1.5E+03",
+                               ".5",
+                               "5.",
+                               "0e5",
+                               "1e-300",
+                               "2147483647",
+                               "2147483648",
+                               "-2147483648",
+                               "abc",
+                               "1.2.840",
+                               "20250101",
+                               "123456.789",
+                               "035Y",
+                               "http://x/y?a=b",
+                               "\xe3\x81\x9f",
+                               "Yamada^Tarou",
+                               "12345678901234567",
+                               "-",
+                               "+",
+                               "e5",
+                               "1.5 2"};
 
 class CorpusGenerator {
  public:
@@ -158,24 +195,49 @@ class CorpusGenerator {
     ASSERT_TRUE(DcmItem::newDicomElementWithVR(e, tag).good());
     OFCondition cond = EC_IllegalCall;
     switch (tag.getEVR()) {
-      case EVR_OB: case EVR_UN: cond = e->putUint8Array(static_cast<Uint8*>(raw), bytes); break;
-      case EVR_OW: case EVR_US: cond = e->putUint16Array(static_cast<Uint16*>(raw), bytes / 2); break;
-      case EVR_AT: cond = e->putUint16Array(static_cast<Uint16*>(raw), bytes / 4); break;
-      case EVR_SS: cond = e->putSint16Array(static_cast<Sint16*>(raw), bytes / 2); break;
-      case EVR_OL: case EVR_UL: cond = e->putUint32Array(static_cast<Uint32*>(raw), bytes / 4); break;
-      case EVR_SL: cond = e->putSint32Array(static_cast<Sint32*>(raw), bytes / 4); break;
+      case EVR_OB:
+      case EVR_UN:
+        cond = e->putUint8Array(static_cast<Uint8*>(raw), bytes);
+        break;
+      case EVR_OW:
+      case EVR_US:
+        cond = e->putUint16Array(static_cast<Uint16*>(raw), bytes / 2);
+        break;
+      case EVR_AT:
+        cond = e->putUint16Array(static_cast<Uint16*>(raw), bytes / 4);
+        break;
+      case EVR_SS:
+        cond = e->putSint16Array(static_cast<Sint16*>(raw), bytes / 2);
+        break;
+      case EVR_OL:
+      case EVR_UL:
+        cond = e->putUint32Array(static_cast<Uint32*>(raw), bytes / 4);
+        break;
+      case EVR_SL:
+        cond = e->putSint32Array(static_cast<Sint32*>(raw), bytes / 4);
+        break;
       case EVR_OV:
-        cond = static_cast<DcmOther64bitVeryLong*>(e)->putUint64Array(static_cast<Uint64*>(raw), bytes / 8);
+        cond = static_cast<DcmOther64bitVeryLong*>(e)->putUint64Array(static_cast<Uint64*>(raw),
+                                                                      bytes / 8);
         break;
       case EVR_UV:
-        cond = static_cast<DcmUnsigned64bitVeryLong*>(e)->putUint64Array(static_cast<Uint64*>(raw), bytes / 8);
+        cond = static_cast<DcmUnsigned64bitVeryLong*>(e)->putUint64Array(static_cast<Uint64*>(raw),
+                                                                         bytes / 8);
         break;
       case EVR_SV:
-        cond = static_cast<DcmSigned64bitVeryLong*>(e)->putSint64Array(static_cast<Sint64*>(raw), bytes / 8);
+        cond = static_cast<DcmSigned64bitVeryLong*>(e)->putSint64Array(static_cast<Sint64*>(raw),
+                                                                       bytes / 8);
         break;
-      case EVR_OF: case EVR_FL: cond = e->putFloat32Array(static_cast<Float32*>(raw), bytes / 4); break;
-      case EVR_OD: case EVR_FD: cond = e->putFloat64Array(static_cast<Float64*>(raw), bytes / 8); break;
-      default: break;
+      case EVR_OF:
+      case EVR_FL:
+        cond = e->putFloat32Array(static_cast<Float32*>(raw), bytes / 4);
+        break;
+      case EVR_OD:
+      case EVR_FD:
+        cond = e->putFloat64Array(static_cast<Float64*>(raw), bytes / 8);
+        break;
+      default:
+        break;
     }
     ASSERT_TRUE(cond.good()) << DcmVR(tag.getEVR()).getVRName() << " " << cond.text();
     item.insert(e, OFTrue);
@@ -193,7 +255,8 @@ class DicomJsonIdentityTest : public ::testing::Test {
                       E_GrpLenEncoding group_lengths = EGL_withoutGL) {
     DcmFileFormat file(&dataset);
     const std::string path = dir_ / "corpus.dcm";
-    ASSERT_TRUE(file.saveFile(path.c_str(), xfer, EET_ExplicitLength, group_lengths).good()) << label;
+    ASSERT_TRUE(file.saveFile(path.c_str(), xfer, EET_ExplicitLength, group_lengths).good())
+        << label;
     ExpectSameJsonOfFile(path, label);
   }
 
@@ -201,7 +264,8 @@ class DicomJsonIdentityTest : public ::testing::Test {
     DcmFileFormat ours_file;
     DcmFileFormat reference_file;
     for (DcmFileFormat* f : {&ours_file, &reference_file}) {
-      ASSERT_TRUE(f->loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect).good());
+      ASSERT_TRUE(
+          f->loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect).good());
       DecodeTextToUtf8(*f->getDataset());
     }
     const Result<std::string> ours = ToDicomJson(*ours_file.getDataset());
@@ -230,7 +294,8 @@ TEST_F(DicomJsonIdentityTest, CornerCasesOfEveryVr) {
   } cases[] = {
       {EVR_DS, "0e5\\+1.5E+03\\ 007 \\-0\\.5\\5.\\abc\\\\12345678901234567\\-00.25"},
       {EVR_IS, "2147483647\\2147483648\\-2147483648\\-2147483649\\+0\\00012\\1.5\\-\\"},
-      {EVR_PN, "Yamada^Tarou=\xe5\xb1\xb1\xe7\x94\xb0^\xe5\xa4\xaa\xe9\x83\x8e=\xe3\x82\x84^\xe3\x81\x9f"},
+      {EVR_PN,
+       "Yamada^Tarou=\xe5\xb1\xb1\xe7\x94\xb0^\xe5\xa4\xaa\xe9\x83\x8e=\xe3\x82\x84^\xe3\x81\x9f"},
       {EVR_PN, "=Ideo\\==Phon\\A^^B\\  A  ^  B  \\A=B=C=D\\^^\\"},
       {EVR_PN, "\\"},
       {EVR_PN, "Doe^\"John\\\\\x01"},
@@ -336,7 +401,8 @@ TEST_F(DicomJsonIdentityTest, InstancesOfTheTestSuite) {
                                       EXS_BigEndianExplicit};
     const std::string path = dir_ / ("variant" + std::to_string(variant) + ".dcm");
     pixeldex::testing::WriteTestInstance(path, t, xfers[variant % 3]);
-    ExpectSameJsonOfFile(path, std::string("instance in ") + n.charset + " " + std::to_string(variant));
+    ExpectSameJsonOfFile(path,
+                         std::string("instance in ") + n.charset + " " + std::to_string(variant));
     ++variant;
   }
   const std::string encapsulated = dir_ / "encapsulated.dcm";
@@ -351,10 +417,11 @@ TEST_F(DicomJsonIdentityTest, GeneratedDataSets) {
   for (unsigned seed = 1; seed <= kDataSets; ++seed) {
     DcmDataset ds;
     CorpusGenerator(seed).Fill(ds, 0);
-    const E_TransferSyntax xfer = seed % 5 == 0 ? EXS_LittleEndianImplicit
+    const E_TransferSyntax xfer = seed % 5 == 0   ? EXS_LittleEndianImplicit
                                   : seed % 7 == 0 ? EXS_BigEndianExplicit
                                                   : EXS_LittleEndianExplicit;
-    ExpectSameJson(ds, "seed " + std::to_string(seed), xfer, seed % 3 == 0 ? EGL_withGL : EGL_withoutGL);
+    ExpectSameJson(ds, "seed " + std::to_string(seed), xfer,
+                   seed % 3 == 0 ? EGL_withGL : EGL_withoutGL);
     if (HasFailure()) return;
   }
   // Most data sets have a JSON to compare; an error (NaN, a value too short
@@ -373,11 +440,13 @@ TEST(DicomStringValuesTest, JoinedValuesAreDcmtksStringArray) {
     ASSERT_NE(rule, nullptr) << DcmVR(vr).getVRName();
     for (int round = 0; round < 300; ++round) {
       std::string value;
-      for (int pieces = rng() % 6; pieces > 0; --pieces) value += kPieces[rng() % std::size(kPieces)];
+      for (int pieces = rng() % 6; pieces > 0; --pieces)
+        value += kPieces[rng() % std::size(kPieces)];
       DcmElement* ours = nullptr;
       DcmElement* reference = nullptr;
       ASSERT_TRUE(DcmItem::newDicomElementWithVR(ours, DcmTag(0x0009, 0x1001, DcmVR(vr))).good());
-      ASSERT_TRUE(DcmItem::newDicomElementWithVR(reference, DcmTag(0x0009, 0x1001, DcmVR(vr))).good());
+      ASSERT_TRUE(
+          DcmItem::newDicomElementWithVR(reference, DcmTag(0x0009, 0x1001, DcmVR(vr))).good());
       ours->putString(value.c_str(), static_cast<Uint32>(value.size()));
       reference->putString(value.c_str(), static_cast<Uint32>(value.size()));
       char* text = nullptr;
@@ -385,7 +454,8 @@ TEST(DicomStringValuesTest, JoinedValuesAreDcmtksStringArray) {
       ASSERT_TRUE(static_cast<DcmByteString*>(ours)->getString(text, length).good());
       OFString expected;
       reference->getOFStringArray(expected);
-      EXPECT_EQ(JoinedValues(text == nullptr ? std::string_view() : std::string_view(text, length), *rule),
+      EXPECT_EQ(JoinedValues(text == nullptr ? std::string_view() : std::string_view(text, length),
+                             *rule),
                 std::string(expected.c_str(), expected.length()))
           << DcmVR(vr).getVRName() << " '" << value << "'";
       delete ours;
