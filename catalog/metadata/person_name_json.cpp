@@ -20,37 +20,18 @@ class PersonNameLexer {
 
   // Moves to the next significant character or value delimiter; false at
   // the end unless an empty last value is still to be written.
-  bool NextValue() {
-    for (; it_ != end_; ++it_) {
-      switch (*it_) {
-        case '\\':
-          StartValue();
-          return true;
-        case '=':
-          NextGroup();
-          break;
-        case '^':
-          ++pending_components_;
-          break;
-        case ' ':
-          break;
-        default:
-          return true;
-      }
-    }
-    return trailing_null_;
-  }
+  bool NextValue() { return Next(Scope::kValue); }
 
   // The current value: an object of its non-empty groups, or null.
   void WriteValue(std::string& out) {
     trailing_null_ = false;
-    if (!NextComponentGroup()) {
+    if (!Next(Scope::kGroup)) {
       out.append("null");
       return;
     }
     out.push_back('{');
     WriteComponentGroup(out);
-    while (NextComponentGroup()) {
+    while (Next(Scope::kGroup)) {
       out.push_back(',');
       WriteComponentGroup(out);
     }
@@ -76,14 +57,22 @@ class PersonNameLexer {
     --it_;
   }
 
-  bool NextComponentGroup() {
+  // DCMTK's nextValue, nextComponentGroup and nextComponent in one: moves
+  // to the next significant character, counting empty components and
+  // switching groups on the way. Within a group a '\\' or '=' ends the
+  // search; within a value a '\\' ends it (and is passed); across values a
+  // '\\' starts the next value.
+  enum class Scope { kValue, kGroup, kComponent };
+  bool Next(Scope scope) {
     for (; it_ != end_; ++it_) {
       switch (*it_) {
         case '\\':
-          ++it_;
+          if (scope == Scope::kComponent) return false;
+          if (scope == Scope::kGroup) ++it_;
           StartValue();
-          return false;
+          return scope == Scope::kValue;
         case '=':
+          if (scope == Scope::kComponent) return false;
           NextGroup();
           break;
         case '^':
@@ -95,25 +84,7 @@ class PersonNameLexer {
           return true;
       }
     }
-    return false;
-  }
-
-  bool NextComponent() {
-    for (; it_ != end_; ++it_) {
-      switch (*it_) {
-        case '\\':
-        case '=':
-          return false;
-        case '^':
-          ++pending_components_;
-          break;
-        case ' ':
-          break;
-        default:
-          return true;
-      }
-    }
-    return false;
+    return scope == Scope::kValue && trailing_null_;
   }
 
   // The component at it_, after a '^' for each empty one before it, without
@@ -132,7 +103,7 @@ class PersonNameLexer {
   void WriteComponentGroup(std::string& out) {
     out.append(kGroupNames[group_]);
     WriteComponent(out);
-    while (NextComponent()) WriteComponent(out);
+    while (Next(Scope::kComponent)) WriteComponent(out);
     out.push_back('"');
   }
 
