@@ -1,5 +1,6 @@
 #include "catalog/metadata/metadata_extractor.h"
 
+#include <dcmtk/dcmdata/dcbytstr.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcuid.h>
@@ -15,6 +16,7 @@
 #include "catalog/common/attribute_table.h"
 #include "catalog/metadata/dataset_text.h"
 #include "catalog/metadata/dicom_json.h"
+#include "catalog/metadata/dicom_string_values.h"
 #include "catalog/metadata/unknown_vr.h"
 
 namespace pixeldex::metadata {
@@ -48,10 +50,21 @@ class TopLevelElements {
 };
 
 // What DcmItem::findAndGetOFStringArray gives: the whole (possibly
-// multi-valued) value, without trailing padding.
+// multi-valued) value, padding removed as its VR allows. String values are
+// read in place (DCMTK's getOFStringArray converts the value to its padded
+// form and back on every call, scanning a UID for spaces each time).
 std::string GetString(DcmElement* element) {
+  if (element == nullptr) return {};
+  if (const StringValueRule* rule = StringValueRuleOf(element->ident())) {
+    char* text = nullptr;
+    Uint32 length = 0;
+    if (static_cast<DcmByteString*>(element)->getString(text, length).bad() || text == nullptr) {
+      return {};
+    }
+    return JoinedValues(std::string_view(text, length), *rule);
+  }
   OFString value;
-  if (element == nullptr || element->getOFStringArray(value).bad()) return {};
+  if (element->getOFStringArray(value).bad()) return {};
   return std::string(value.c_str(), value.length());
 }
 std::string GetString(DcmItem& item, const DcmTagKey& tag) {
