@@ -21,13 +21,14 @@ std::string AttributeColumns::Names() const {
   return out;
 }
 
-std::string AttributeColumns::KeepStoredFromExcluded(const std::string& table) const {
+std::string AttributeColumns::UpdateFromExcluded(const std::string& table) const {
   const std::string stored = table.empty() ? "" : table + ".";
   std::string out;
   for (const TypedAttribute* a : attributes_) {
     if (!out.empty()) out += ", ";
-    out += std::string(a->column) + " = coalesce(excluded." + a->column + ", " + stored +
-           a->column + ")";
+    const std::string excluded = std::string("excluded.") + a->column;
+    out += std::string(a->column) + " = " +
+           (a->not_null ? excluded : "coalesce(" + excluded + ", " + stored + a->column + ")");
   }
   return out;
 }

@@ -35,10 +35,12 @@ class AttributeColumns {
   int size() const { return static_cast<int>(attributes_.size()); }
   // "patient_name, patient_id, ...", in table order.
   std::string Names() const;
-  // "column = coalesce(excluded.column, column), ..." for an upsert's DO
-  // UPDATE (kNullable): an instance without a value keeps the stored one.
-  // With a `table`, the stored column is named "table.column".
-  std::string KeepStoredFromExcluded(const std::string& table = "") const;
+  // The SET list of an upsert's DO UPDATE: "column = excluded.column" for a
+  // NOT NULL column (written as received, never kept), "column =
+  // coalesce(excluded.column, column)" for the others (an instance without
+  // a value keeps the stored one). With a `table`, the stored column is
+  // named "table.column".
+  std::string UpdateFromExcluded(const std::string& table = "") const;
   // "column = coalesce(?first, column), ...": the same for an UPDATE whose
   // parameters start at `first`.
   std::string KeepStoredFromParameters(int first) const;

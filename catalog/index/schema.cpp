@@ -308,6 +308,9 @@ const std::vector<std::string>& Migrations() {
       "  reason              TEXT\n"
       ") WITHOUT ROWID;",
       kTimezoneOffsetColumn,
+      // Version 9: each study's copy of its patient's identity
+      // (patient_identity.h).
+      StudyPatientIdentityMigration(),
   };
   return migrations;
 }
