@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "catalog/query/attribute_catalog.h"
 #include "catalog/query/find_engine.h"
 #include "catalog/query/find_request.h"
 #include "catalog/query/retrieve_request.h"
@@ -130,6 +131,23 @@ TEST_F(QueryPlanTest, StudySearchOfPatientKeysReadsNoPatientRow) {
   with_count.push_back(Key(0x0020, 0x1200, "IS", ""));  // Number of Patient Related Studies
   EXPECT_NE(ExplainPlan(temp_->db(), InformationModel::kStudyRoot, with_count).find(" p USING"),
             std::string::npos);
+}
+
+// A study browser's C-FIND of a month (bench/find_bench: every study-level
+// return key the index has a column for) is answered from the date index
+// alone (schema v9: covering): no study row, no patient row.
+TEST_F(QueryPlanTest, AMonthOfStudiesIsAnsweredFromTheDateIndexAlone) {
+  std::vector<QueryKey> keys = {Key(0x0008, 0x0052, "CS", "STUDY"),
+                                Key(0x0008, 0x0020, "DA", "20240101-20240131")};
+  for (const Tag tag : {Tag{0x0008, 0x0030}, Tag{0x0008, 0x0050}, Tag{0x0008, 0x0061},
+                        Tag{0x0008, 0x0090}, Tag{0x0008, 0x0201}, Tag{0x0008, 0x1030},
+                        Tag{0x0010, 0x0010}, Tag{0x0010, 0x0020}, Tag{0x0010, 0x0021},
+                        Tag{0x0010, 0x0030}, Tag{0x0010, 0x0040}, Tag{0x0020, 0x000D},
+                        Tag{0x0020, 0x0010}, Tag{0x0020, 0x1206}, Tag{0x0020, 0x1208}}) {
+    keys.push_back({tag, FindAttribute(tag)->vr, "", {}});
+  }
+  const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot, keys);
+  EXPECT_EQ(plan, "SEARCH st USING COVERING INDEX studies_date (study_date>? AND study_date<?)\n");
 }
 
 // A QIDO-RS page of a month of studies (PS3.18 8.3.4.4): the matches' keys
