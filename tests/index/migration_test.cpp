@@ -294,10 +294,11 @@ TEST_F(MigrationTest, StudiesGetTheIdentityOfTheirPatient) {
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM sqlite_master WHERE type = 'index' "
                          "AND name = 'studies_patient_id'"),
             1);
-  // The date index covers a study's answer (schema.cpp), its key first.
-  EXPECT_EQ(probe_.Scalar("SELECT name FROM pragma_index_info('studies_date') WHERE seqno = 0"),
+  // An index by date that covers a study's answer (schema.cpp).
+  EXPECT_EQ(probe_.Scalar("SELECT name FROM pragma_index_info('studies_date_answer') "
+                          "WHERE seqno = 0"),
             "study_date");
-  EXPECT_EQ(probe_.Count("SELECT count(*) FROM pragma_index_info('studies_date') "
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM pragma_index_info('studies_date_answer') "
                          "WHERE name IN ('patient_id', 'number_of_instances')"),
             2);
   // The writer keeps it from then on: study 1 gets a Patient ID.

@@ -101,12 +101,15 @@ TEST_F(QueryPlanTest, PatientRootPatientByNamePrefixUsesThePatientsNameIndex) {
   ExpectIndexed(plan, "p", "patients_name (patient_name>? AND patient_name<?)");
 }
 
+// A C-FIND's date range: the index by date that covers the study's answer
+// (schema v9, studies_date_answer; a QIDO-RS page's window keeps the narrow
+// studies_date, below).
 TEST_F(QueryPlanTest, StudyByDateRangeUsesTheDateIndex) {
   const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot,
                                 {Key(0x0008, 0x0052, "CS", "STUDY"),
                                  Key(0x0008, 0x0020, "DA", "20240101-20240131"),
                                  Key(0x0010, 0x0010, "PN", "")});
-  ExpectIndexed(plan, "st", "studies_date (study_date>? AND study_date<?)");
+  ExpectIndexed(plan, "st", "studies_date_answer (study_date>? AND study_date<?)");
 }
 
 // A study search reads no patient row: each study keeps its own Patient's
@@ -117,14 +120,14 @@ TEST_F(QueryPlanTest, StudySearchOfPatientKeysReadsNoPatientRow) {
                                        Key(0x0008, 0x0020, "DA", "20240101-20240131"),
                                        Key(0x0010, 0x0010, "PN", ""), Key(0x0010, 0x0030, "DA", "")};
   const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot, month);
-  ExpectIndexed(plan, "st", "studies_date (study_date>? AND study_date<?)");
+  ExpectIndexed(plan, "st", "studies_date_answer (study_date>? AND study_date<?)");
   EXPECT_EQ(plan.find(" p USING"), std::string::npos) << plan;
   // With Patient ID and its issuer asked for and matched on: still none.
   auto with_id = month;
   with_id.push_back(Key(0x0010, 0x0020, "LO", ""));
   with_id.push_back(Key(0x0010, 0x0021, "LO", "HOSP"));
   const auto plan_with_id = ExplainPlan(temp_->db(), InformationModel::kStudyRoot, with_id);
-  ExpectIndexed(plan_with_id, "st", "studies_date (study_date>? AND study_date<?)");
+  ExpectIndexed(plan_with_id, "st", "studies_date_answer (study_date>? AND study_date<?)");
   EXPECT_EQ(plan_with_id.find(" p "), std::string::npos) << plan_with_id;
   // The patient's own counts are its row's.
   auto with_count = month;
@@ -134,8 +137,8 @@ TEST_F(QueryPlanTest, StudySearchOfPatientKeysReadsNoPatientRow) {
 }
 
 // A study browser's C-FIND of a month (bench/find_bench: every study-level
-// return key the index has a column for) is answered from the date index
-// alone (schema v9: covering): no study row, no patient row.
+// return key the index has a column for) is answered from an index by date
+// alone (schema v9, studies_date_answer): no study row, no patient row.
 TEST_F(QueryPlanTest, AMonthOfStudiesIsAnsweredFromTheDateIndexAlone) {
   std::vector<QueryKey> keys = {Key(0x0008, 0x0052, "CS", "STUDY"),
                                 Key(0x0008, 0x0020, "DA", "20240101-20240131")};
@@ -147,7 +150,8 @@ TEST_F(QueryPlanTest, AMonthOfStudiesIsAnsweredFromTheDateIndexAlone) {
     keys.push_back({tag, FindAttribute(tag)->vr, "", {}});
   }
   const auto plan = ExplainPlan(temp_->db(), InformationModel::kStudyRoot, keys);
-  EXPECT_EQ(plan, "SEARCH st USING COVERING INDEX studies_date (study_date>? AND study_date<?)\n");
+  EXPECT_EQ(plan,
+            "SEARCH st USING COVERING INDEX studies_date_answer (study_date>? AND study_date<?)\n");
 }
 
 // A QIDO-RS page of a month of studies (PS3.18 8.3.4.4): the matches' keys
@@ -175,7 +179,7 @@ TEST_F(QueryPlanTest, StudyCountsAndModalitiesAreReadNotCounted) {
                                  Key(0x0008, 0x0020, "DA", "20240101-20240131"),
                                  Key(0x0008, 0x0061, "CS", ""), Key(0x0020, 0x1206, "IS", ""),
                                  Key(0x0020, 0x1208, "IS", "")});
-  ExpectIndexed(plan, "st", "studies_date (study_date>? AND study_date<?)");
+  ExpectIndexed(plan, "st", "studies_date_answer (study_date>? AND study_date<?)");
   EXPECT_EQ(plan.find("SUBQUERY"), std::string::npos) << plan;
 }
 
