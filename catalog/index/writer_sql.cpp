@@ -12,9 +12,8 @@ constexpr int kInstanceFileColumnCount =
 // The upsert of one row of `level`, found again by `conflict` (its unique
 // key): parameter ?1 is the parent row's key `parent` (none for patients),
 // then the typed columns, then updated_at. A stored value the new instance
-// lacks is kept; the parent and the NOT NULL columns (the study's copy of
-// its patient's identity among them) are the new instance's
-// (AttributeColumns::UpdateFromExcluded).
+// lacks is kept; the parent and the study's copy of its patient's identity
+// are the new instance's (AttributeColumns::UpdateFromExcluded).
 std::string UpsertSql(SqlFlavor flavor, EntityLevel level, const std::string& parent,
                       const std::string& conflict, const std::string& key) {
   const AttributeColumns all(level, AttributeColumns::Which::kAll);
