@@ -18,7 +18,8 @@ namespace {
 // added to the table of `level` (below) are left out of it.
 bool AddedAfterVersion1(const TypedAttribute& a, EntityLevel level) {
   if (std::string_view(a.keyword) == "TimezoneOffsetFromUTC") return true;  // version 2
-  return level == EntityLevel::kStudy && a.level == EntityLevel::kPatient && a.not_null;  // 4
+  // Version 4: the study's copy of its patient's identity.
+  return level == EntityLevel::kStudy && a.level == EntityLevel::kPatient && a.not_null;
 }
 
 std::string TypedColumns(EntityLevel level) {
