@@ -23,9 +23,9 @@ constexpr std::array kTable = {
     TypedAttribute{0x0010, 0x0010, "PatientName", "PN", L::kPatient, "patient_name", M::kByValue,
                    kNullable, &P::patient_name, kStudyCopy},
     TypedAttribute{0x0010, 0x0020, "PatientID", "LO", L::kPatient, "patient_id", M::kUniqueKey,
-                   kNotNull, &P::patient_id},
+                   kNotNull, &P::patient_id, kStudyCopy},
     TypedAttribute{0x0010, 0x0021, "IssuerOfPatientID", "LO", L::kPatient, "issuer_of_patient_id",
-                   M::kByValue, kNotNull, &P::issuer_of_patient_id},
+                   M::kByValue, kNotNull, &P::issuer_of_patient_id, kStudyCopy},
     TypedAttribute{0x0010, 0x0030, "PatientBirthDate", "DA", L::kPatient, "patient_birth_date",
                    M::kByValue, kNullable, &P::birth_date, kStudyCopy},
     TypedAttribute{0x0010, 0x0040, "PatientSex", "CS", L::kPatient, "patient_sex", M::kByValue,
@@ -106,8 +106,8 @@ constexpr bool EveryEntryIsConsistent() {
     // Unique keys identify rows: never NULL.
     if (a.matching == Matching::kUniqueKey && !a.not_null) return false;
     if (a.matching == Matching::kUniqueKey) ++unique_keys[level];
-    // Only patient attributes that do not identify the patient are copied.
-    if (a.copied_to_study && (a.level != EntityLevel::kPatient || a.not_null)) return false;
+    // Only patient attributes are copied to the study.
+    if (a.copied_to_study && a.level != EntityLevel::kPatient) return false;
     // Grouped by level, top down.
     if (level < previous_level) return false;
     previous_level = level;

@@ -64,7 +64,10 @@ struct TypedAttribute {
   // A patient attribute each study also keeps in a column of the same name
   // in `studies`, as the study's own instances carry it: studies that share
   // a Patient ID (or have none) may differ in it, and study-level answers
-  // give each study's own (PS3.4 C.6.1.1.3, C.6.2.1.2).
+  // give each study's own (PS3.4 C.6.1.1.3, C.6.2.1.2). A NOT NULL one is
+  // the identity of the study's patient (Patient ID and its issuer, PS3.3
+  // C.7.1.1), written with the study's patient_pk by every instance, so that
+  // a study-level answer reads no `patients` row.
   bool copied_to_study = false;
 
   constexpr bool IsInteger() const { return field.index() >= 4; }

@@ -4,7 +4,7 @@
 
 namespace pixeldex::index {
 
-AttributeColumns::AttributeColumns(EntityLevel level, Which which) {
+AttributeColumns::AttributeColumns(EntityLevel level, Which which) : level_(level) {
   for (const TypedAttribute& attribute : TypedAttributes()) {
     if (!HasColumnAt(attribute, level)) continue;
     if (which == Which::kNullable && attribute.not_null) continue;
@@ -21,13 +21,15 @@ std::string AttributeColumns::Names() const {
   return out;
 }
 
-std::string AttributeColumns::KeepStoredFromExcluded(const std::string& table) const {
+std::string AttributeColumns::UpdateFromExcluded(const std::string& table) const {
   const std::string stored = table.empty() ? "" : table + ".";
   std::string out;
   for (const TypedAttribute* a : attributes_) {
+    if (a->not_null && a->level == level_) continue;  // the conflict target
     if (!out.empty()) out += ", ";
-    out += std::string(a->column) + " = coalesce(excluded." + a->column + ", " + stored +
-           a->column + ")";
+    const std::string excluded = std::string("excluded.") + a->column;
+    out += std::string(a->column) + " = " +
+           (a->not_null ? excluded : "coalesce(" + excluded + ", " + stored + a->column + ")");
   }
   return out;
 }

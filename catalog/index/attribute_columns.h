@@ -35,10 +35,14 @@ class AttributeColumns {
   int size() const { return static_cast<int>(attributes_.size()); }
   // "patient_name, patient_id, ...", in table order.
   std::string Names() const;
-  // "column = coalesce(excluded.column, column), ..." for an upsert's DO
-  // UPDATE (kNullable): an instance without a value keeps the stored one.
-  // With a `table`, the stored column is named "table.column".
-  std::string KeepStoredFromExcluded(const std::string& table = "") const;
+  // The SET list of an upsert's DO UPDATE: "column = coalesce(excluded.column,
+  // column)" for a nullable column (an instance without a value keeps the
+  // stored one), "column = excluded.column" for a NOT NULL copy of another
+  // level's attribute (the study's copy of its patient's identity). The
+  // level's own NOT NULL columns are the upsert's conflict target and are
+  // left out: setting them would rewrite their unique indexes' entries with
+  // every instance. With a `table`, the stored column is named "table.column".
+  std::string UpdateFromExcluded(const std::string& table = "") const;
   // "column = coalesce(?first, column), ...": the same for an UPDATE whose
   // parameters start at `first`.
   std::string KeepStoredFromParameters(int first) const;
@@ -50,6 +54,7 @@ class AttributeColumns {
   std::vector<ColumnValue> Values(const InstanceRecord& record) const;
 
  private:
+  EntityLevel level_;
   std::vector<const TypedAttribute*> attributes_;
 };
 

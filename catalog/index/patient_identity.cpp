@@ -144,6 +144,17 @@ LEFT JOIN instances i ON i.series_pk = se.series_pk
 GROUP BY st.study_pk;
 )sql";
 
+// Version 9: the study's copy of its patient's identity. NOT NULL as in
+// `patients`; the default only serves ALTER TABLE (SQLite, ALTER TABLE ADD
+// COLUMN), every row is set below and by every write.
+constexpr const char* kStudyPatientIdentity = R"sql(
+ALTER TABLE studies ADD COLUMN patient_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE studies ADD COLUMN issuer_of_patient_id TEXT NOT NULL DEFAULT '';
+UPDATE studies SET patient_id = p.patient_id, issuer_of_patient_id = p.issuer_of_patient_id
+FROM patients p WHERE p.patient_pk = studies.patient_pk;
+CREATE INDEX studies_patient_id ON studies(patient_id);
+)sql";
+
 }  // namespace
 
 std::string PatientIdentityMigration() {
@@ -153,5 +164,7 @@ std::string PatientIdentityMigration() {
 std::string StudyPatientAttributesMigration() {
   return AddStudyPatientColumns() + kStudyPatientViews;
 }
+
+std::string StudyPatientIdentityMigration() { return kStudyPatientIdentity; }
 
 }  // namespace pixeldex::index

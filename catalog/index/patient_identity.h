@@ -27,4 +27,11 @@ std::string PatientIdentityMigration();
 // level; the views instance_details and study_summary read the study's copy.
 std::string StudyPatientAttributesMigration();
 
+// The SQL that moves an index from schema version 8 to 9: `studies` gains
+// patient_id and issuer_of_patient_id, the identity of the study's patient
+// (the writer sets them with the study's patient_pk), filled from each
+// study's `patients` row; an index serves Patient ID at study level. A
+// study-level C-FIND or QIDO-RS search then reads no `patients` row.
+std::string StudyPatientIdentityMigration();
+
 }  // namespace pixeldex::index

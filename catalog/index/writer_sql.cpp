@@ -12,11 +12,11 @@ constexpr int kInstanceFileColumnCount =
 // The upsert of one row of `level`, found again by `conflict` (its unique
 // key): parameter ?1 is the parent row's key `parent` (none for patients),
 // then the typed columns, then updated_at. A stored value the new instance
-// lacks is kept (AttributeColumns::KeepStoredFromExcluded).
+// lacks is kept; the parent and the study's copy of its patient's identity
+// are the new instance's (AttributeColumns::UpdateFromExcluded).
 std::string UpsertSql(SqlFlavor flavor, EntityLevel level, const std::string& parent,
                       const std::string& conflict, const std::string& key) {
   const AttributeColumns all(level, AttributeColumns::Which::kAll);
-  const AttributeColumns nullable(level, AttributeColumns::Which::kNullable);
   const std::string table = EntityTable(level);
   const std::string leading = parent.empty() ? "" : parent + ", ";
   const int parameters = (parent.empty() ? 0 : 1) + all.size() + 1;
@@ -24,7 +24,7 @@ std::string UpsertSql(SqlFlavor flavor, EntityLevel level, const std::string& pa
                     ", updated_at) VALUES (" + NumberedParameters(1, parameters) +
                     ") ON CONFLICT " + conflict + " DO UPDATE SET ";
   if (!parent.empty()) sql += parent + " = excluded." + parent + ", ";
-  return sql + nullable.KeepStoredFromExcluded(flavor == SqlFlavor::kPostgres ? table : "") +
+  return sql + all.UpdateFromExcluded(flavor == SqlFlavor::kPostgres ? table : "") +
          ", updated_at = excluded.updated_at RETURNING " + key;
 }
 

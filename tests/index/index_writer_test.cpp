@@ -182,6 +182,49 @@ TEST_F(IndexWriterTest, NewValuesUpdateAndAbsentValuesKeepParentAttributes) {
   EXPECT_EQ(probe_.Scalar("SELECT accession_number FROM studies"), "ACC");
 }
 
+// Each study keeps a copy of its patient's identity (schema v9,
+// patient_identity.h), which study-level searches read instead of the
+// patient row: it follows every write under the patient-identity rules of
+// PS3.3 C.7.1.1.
+TEST_F(IndexWriterTest, StudiesKeepTheIdentityOfTheirPatientThroughEveryChange) {
+  const std::string kMismatches =
+      "SELECT count(*) FROM studies st JOIN patients p USING (patient_pk) "
+      "WHERE st.patient_id <> p.patient_id OR st.issuer_of_patient_id <> p.issuer_of_patient_id";
+  const std::string kStudies =
+      "SELECT study_instance_uid, patient_id, issuer_of_patient_id, patient_name FROM studies "
+      "ORDER BY 1";
+  InstanceRecord first = Record("1.2.3.1");
+  first.patient.issuer_of_patient_id = "HOSP";
+  ASSERT_TRUE(writer_->Write(first).ok());
+  // The same Patient ID under another name: one patient, the study's own
+  // name follows, its identity stays.
+  InstanceRecord renamed = Record("1.2.3.2");
+  renamed.patient.issuer_of_patient_id = "HOSP";
+  renamed.patient.patient_name = "Doe^Johnny";
+  ASSERT_TRUE(writer_->Write(renamed).ok());
+  EXPECT_EQ(probe_.Rows(kStudies), (std::vector<Row>{{"1.2.1", "P1", "HOSP", "Doe^Johnny"}}));
+  // A later instance of the study names another patient: the study moves,
+  // and its copy with it.
+  ASSERT_TRUE(writer_->Write(Record("1.2.3.3", "1.2.2", "1.2.1", "P2")).ok());
+  EXPECT_EQ(probe_.Rows(kStudies), (std::vector<Row>{{"1.2.1", "P2", "", "Doe^John"}}));
+  // No Patient ID: each study is a patient of its own, identified by nothing.
+  InstanceRecord anonymous = Record("9.3.1", "9.2", "9.1", "");
+  anonymous.patient.issuer_of_patient_id = "LAB";
+  ASSERT_TRUE(writer_->Write(anonymous).ok());
+  ASSERT_TRUE(writer_->Write(Record("8.3.1", "8.2", "8.1", "")).ok());
+  EXPECT_EQ(probe_.Rows(kStudies),
+            (std::vector<Row>{{"1.2.1", "P2", "", "Doe^John"},
+                              {"8.1", "", "", "Doe^John"},
+                              {"9.1", "", "LAB", "Doe^John"}}));
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM patients WHERE patient_id = ''"), 2);
+  // An instance replaced into another study and patient.
+  ASSERT_TRUE(writer_->Write(Record("9.3.1", "7.2", "7.1", "P7")).ok());
+  ASSERT_TRUE(writer_->Remove("8.3.1").ok());
+  EXPECT_EQ(probe_.Rows(kStudies), (std::vector<Row>{{"1.2.1", "P2", "", "Doe^John"},
+                                                     {"7.1", "P7", "", "Doe^John"}}));
+  EXPECT_EQ(probe_.Count(kMismatches), 0);
+}
+
 TEST_F(IndexWriterTest, RemoveDeletesTheInstanceAndEmptyParents) {
   ASSERT_TRUE(writer_->Write(Record("1.2.3.1")).ok());
   ASSERT_TRUE(writer_->Remove("1.2.3.1").ok());

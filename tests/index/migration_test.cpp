@@ -3,7 +3,8 @@
 // by IndexWriter::Open, keeps every row, gains the v2 tables and views, the
 // v3 study counts, v4's patient identity (studies joined under an empty
 // Patient ID split), v5's '\\'-separated Modalities in Study, v6's
-// patient attributes of each study and v8's Timezone Offset From UTC.
+// patient attributes of each study, v8's Timezone Offset From UTC and v9's
+// copy of each study's patient identity.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -91,7 +92,7 @@ TEST_F(MigrationTest, TheFixtureIsAVersion1Index) {
 TEST_F(MigrationTest, OpeningAVersion1IndexUpgradesItInPlace) {
   Migrate();
   EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
-  EXPECT_EQ(CurrentSchemaVersion(), 8);
+  EXPECT_EQ(CurrentSchemaVersion(), 9);
   EXPECT_EQ(probe_.Rows("SELECT * FROM instances ORDER BY instance_pk"), v1_instances_);
   EXPECT_EQ(probe_.Rows("SELECT * FROM headers ORDER BY instance_pk"), v1_headers_);
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM thumbnails WHERE status = 'ok'"), 3);
@@ -156,7 +157,7 @@ TEST_F(MigrationTest, ModalitiesInStudyBecomeBackslashSeparated) {
   Migrate();
   const std::string modalities =
       "SELECT modalities_in_study FROM studies JOIN patients USING (patient_pk) "
-      "WHERE patient_id = 'PAT-1'";
+      "WHERE patients.patient_id = 'PAT-1'";
   EXPECT_EQ(probe_.Scalar("PRAGMA user_version"), std::to_string(CurrentSchemaVersion()));
   EXPECT_EQ(probe_.Scalar(modalities), "AU\\CT\\SR");
   EXPECT_EQ(probe_.Scalar(modalities), probe_.Scalar("SELECT modalities FROM study_summary "
@@ -273,6 +274,43 @@ TEST_F(MigrationTest, StudiesGetTheTimezoneOffsetFromUtcOfTheirHeaders) {
   ASSERT_TRUE((*writer)->Write(record).ok());
   EXPECT_EQ(probe_.Rows("SELECT study_pk, timezone_offset_from_utc FROM studies ORDER BY 1"),
             (std::vector<Row>{{"1", "+0100"}, {"2", "+0900"}}));
+}
+
+// Version 9 copies each study's patient identity (Patient ID and Issuer of
+// Patient ID, patient_identity.h) from its patient row, which a study-level
+// search then no longer reads.
+TEST_F(MigrationTest, StudiesGetTheIdentityOfTheirPatient) {
+  MigrateTo(8);
+  // Patient 2 with an issuer; a third patient without a Patient ID, study
+  // 1's (PS3.3 C.7.1.1: identified by nothing).
+  ExecSql("UPDATE patients SET issuer_of_patient_id = 'HOSP' WHERE patient_pk = 2;"
+          "INSERT INTO patients (patient_pk, patient_id, issuer_of_patient_id, updated_at)"
+          "  VALUES (3, '', 'LAB', 't');"
+          "UPDATE studies SET patient_pk = 3 WHERE study_pk = 1;");
+  Migrate();
+  EXPECT_EQ(probe_.Rows("SELECT study_pk, patient_id, issuer_of_patient_id FROM studies "
+                        "ORDER BY 1"),
+            (std::vector<Row>{{"1", "", "LAB"}, {"2", "PAT-2", "HOSP"}}));
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                         "AND name = 'studies_patient_id'"),
+            1);
+  // An index by date that covers a study's answer (schema.cpp).
+  EXPECT_EQ(probe_.Scalar("SELECT name FROM pragma_index_info('studies_date_answer') "
+                          "WHERE seqno = 0"),
+            "study_date");
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM pragma_index_info('studies_date_answer') "
+                         "WHERE name IN ('patient_id', 'number_of_instances')"),
+            2);
+  // The writer keeps it from then on: study 1 gets a Patient ID.
+  auto writer = IndexWriter::Open(path_);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  const InstanceRecord record =
+      Record("PAT-9", "Doe^Jane", "1.2.826.0.1.3680043.10.9.1.1", "1.2.826.0.1.3680043.10.9.2.1",
+             "1.2.826.0.1.3680043.10.9.3.9", "c.dcm");
+  ASSERT_TRUE((*writer)->Write(record).ok());
+  EXPECT_EQ(probe_.Rows("SELECT study_pk, patient_id, issuer_of_patient_id FROM studies "
+                        "ORDER BY 1"),
+            (std::vector<Row>{{"1", "PAT-9", ""}, {"2", "PAT-2", "HOSP"}}));
 }
 
 TEST_F(MigrationTest, AMigratedIndexTakesNewWritesAndReopensWithoutMigrating) {

@@ -83,6 +83,9 @@ const char* const kComparedQueries[] = {
     "SELECT count(*) FROM series",
     "SELECT study_instance_uid, number_of_series, number_of_instances "
     "FROM studies ORDER BY study_instance_uid",
+    // Each study's copy of its patient's identity (patient_identity.h).
+    "SELECT st.study_instance_uid, st.patient_id, st.issuer_of_patient_id, p.patient_id, "
+    "p.issuer_of_patient_id FROM studies st JOIN patients p USING (patient_pk) ORDER BY 1",
     "SELECT i.sop_instance_uid, t.status, t.width, t.height FROM thumbnails t "
     "JOIN instances i USING (instance_pk) ORDER BY 1",
     "SELECT kind, sop_instance_uid, calling_aet, status_code, detail FROM events",

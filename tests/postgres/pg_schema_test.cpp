@@ -343,6 +343,31 @@ TEST_F(PgSchemaE2eTest, StudiesOfAVersion1DatabaseGetTheTimezoneOffsetOfTheirHea
   EXPECT_EQ(rows->Text(1, 1), "-");
 }
 
+// Version 4 (SQLite version 9) copies each study's patient identity from
+// its patient row, and an index serves Patient ID on the study.
+TEST_F(PgSchemaE2eTest, StudiesOfAVersion3DatabaseGetTheIdentityOfTheirPatient) {
+  PgConnection conn = Connect(server_.Uri());
+  ASSERT_TRUE(MigratePostgresSchema(conn, 3).ok());
+  InsertInstance(conn, "{}", "x");
+  ASSERT_TRUE(conn.ExecScript("INSERT INTO patients (patient_pk, patient_id, "
+                              "issuer_of_patient_id, updated_at) VALUES (2, '', 'LAB', 't');"
+                              "INSERT INTO studies (study_pk, patient_pk, study_instance_uid, "
+                              "updated_at) VALUES (2, 2, '2.2', 't');")
+                  .ok());
+  Status migrated = MigratePostgresSchema(conn);
+  ASSERT_TRUE(migrated.ok()) << migrated.ToString();
+  auto rows = conn.Exec(
+      "SELECT study_pk, patient_id, issuer_of_patient_id FROM studies ORDER BY 1");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->rows(), 2);
+  EXPECT_EQ(rows->Text(0, 1), "P'1");
+  EXPECT_EQ(rows->Text(0, 2), "");
+  EXPECT_EQ(rows->Text(1, 1), "");
+  EXPECT_EQ(rows->Text(1, 2), "LAB");
+  EXPECT_EQ(Count(conn, "SELECT count(*) FROM pg_indexes WHERE indexname = 'studies_patient_id'"),
+            1);
+}
+
 TEST_F(PgSchemaE2eTest, HeaderAndPatientNameIndexesServeTheirQueries) {
   PgConnection conn = Connect(server_.Uri());
   ASSERT_TRUE(MigratePostgresSchema(conn).ok());

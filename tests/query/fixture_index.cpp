@@ -115,20 +115,29 @@ Status LoadFixture(index::Db& db, const std::vector<FixtureEntity>& fixture) {
       integer.push_back(IsIntegerColumn(info.column));
     }
     // A study's copies of its patient's attributes: the study's own value
-    // when the fixture gives one (its files say so), else the patient's.
+    // when the fixture gives one (its files say so), else the patient's;
+    // its patient's identity (Patient ID, Issuer) always the patient's, as
+    // the writer keeps it (patient_identity.h), the defaults below when the
+    // patient line has none.
+    std::vector<std::string> identity_defaults;
     if (e.level == QueryLevel::kStudy) {
       const auto patient = entity_by_label[0].find(e.parent);
       for (const AttributeInfo& info : AllAttributes()) {
         if (info.study_column == nullptr) continue;
-        const ResponseAttribute* a = e.Find(info.tag);
+        const std::string column = std::string(info.study_column).substr(3);  // "st."
+        const bool identity = info.unique_key || info.tag == Tag{0x0010, 0x0021};
+        const ResponseAttribute* a = identity ? nullptr : e.Find(info.tag);
         if (a == nullptr && patient != entity_by_label[0].end()) a = patient->second->Find(info.tag);
-        if (a == nullptr) continue;
-        const std::string column = info.study_column;
-        columns.push_back(column.substr(column.find('.') + 1));
+        if (a == nullptr) {
+          if (identity) identity_defaults.push_back(column);
+          continue;
+        }
+        columns.push_back(column);
         values.push_back(a);
         integer.push_back(false);
       }
     }
+    columns.insert(columns.end(), identity_defaults.begin(), identity_defaults.end());
     std::string sql = std::string("INSERT INTO ") + TableOf(e.level) + " (";
     std::string extra;
     switch (e.level) {
@@ -177,6 +186,7 @@ Status LoadFixture(index::Db& db, const std::vector<FixtureEntity>& fixture) {
     for (size_t k = values.size(); k < columns.size(); ++k, ++n) {
       if (columns[k] == "issuer_of_patient_id") stmt->Bind(n, std::string());
       else if (columns[k] == "sop_class_uid") stmt->Bind(n, "1.2.840.10008.5.1.4.1.1.7");
+      else if (e.level == QueryLevel::kStudy && columns[k] == "patient_id") stmt->Bind(n, e.parent);
       else stmt->Bind(n, e.label);
     }
     const std::string now = "2026-01-01T00:00:00Z";

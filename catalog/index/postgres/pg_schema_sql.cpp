@@ -14,16 +14,18 @@ namespace {
 // text; NOT NULL where the table says so; the unique key of the study,
 // series and instance levels UNIQUE (a patient is identified by Patient ID
 // and its issuer together, see kPatientIdentity).
-// Version 1 has shipped and never changes: the typed attributes a later
-// migration added (below) are left out of it.
-bool AddedAfterVersion1(const TypedAttribute& a) {
-  return std::string_view(a.keyword) == "TimezoneOffsetFromUTC";  // version 2
+// Version 1 has shipped and never changes: the columns a later migration
+// added to the table of `level` (below) are left out of it.
+bool AddedAfterVersion1(const TypedAttribute& a, EntityLevel level) {
+  if (std::string_view(a.keyword) == "TimezoneOffsetFromUTC") return true;  // version 2
+  // Version 4: the study's copy of its patient's identity.
+  return level == EntityLevel::kStudy && a.level == EntityLevel::kPatient && a.not_null;
 }
 
 std::string TypedColumns(EntityLevel level) {
   std::string out;
   for (const TypedAttribute& a : TypedAttributes()) {
-    if (!HasColumnAt(a, level) || AddedAfterVersion1(a)) continue;
+    if (!HasColumnAt(a, level) || AddedAfterVersion1(a, level)) continue;
     out += "  ";
     out += a.column;
     out += a.IsInteger() ? " bigint" : " text";
@@ -356,6 +358,18 @@ CREATE TRIGGER instances_count_update AFTER UPDATE OF series_pk ON instances
   EXECUTE FUNCTION pixeldex_instance_counts();
 )sql";
 
+// Version 4 (SQLite version 9, patient_identity.h): each study's copy of its
+// patient's identity, which the writer sets with the study's patient_pk, so
+// that a study-level search reads no `patients` row; an index serves
+// Patient ID at study level.
+constexpr const char* kStudyPatientIdentity = R"sql(
+ALTER TABLE studies ADD COLUMN patient_id text NOT NULL DEFAULT '',
+                    ADD COLUMN issuer_of_patient_id text NOT NULL DEFAULT '';
+UPDATE studies st SET patient_id = p.patient_id, issuer_of_patient_id = p.issuer_of_patient_id
+FROM patients p WHERE p.patient_pk = st.patient_pk;
+CREATE INDEX studies_patient_id ON studies(patient_id);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& PostgresMigrations() {
@@ -364,6 +378,7 @@ const std::vector<std::string>& PostgresMigrations() {
       EntityTables() + kIndexes + kOtherTables + DicomDictionaryInserts() + kStudyCounts + kViews,
       kTimezoneOffsetColumn,
       kCountTriggersOnChangeOnly,
+      kStudyPatientIdentity,
   };
   return migrations;
 }
