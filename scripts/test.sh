@@ -18,20 +18,6 @@ stage install scripts/install-deps.sh
 # and the compile takes about a quarter less CPU (README, "Tests").
 stage normal-build scripts/build.sh -DPIXELDEX_WERROR=ON "-DPIXELDEX_SKIP_TEST_KINDS=unit;e2e" \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
-# The normal build's tests (browsers, fuzzers) wait on browsers and sockets
-# much of their time (192 s of CPU in 139 s on two cores, README "Tests"), so
-# the TSan stage's build runs beside them; their output follows the TSan
-# stage's.
-normal_log=build/normal-tests.log
-(stage normal-tests ctest --test-dir build -LE 'unit|e2e' --output-on-failure -j"$(nproc)" \
-  --timeout 600) > "$normal_log" 2>&1 &
-normal_tests=$!
-thread_status=0
-scripts/sanitize.sh thread || thread_status=$?
-normal_status=0
-wait "$normal_tests" || normal_status=$?
-cat "$normal_log"
-if [ "$normal_status" -ne 0 ] || [ "$thread_status" -ne 0 ]; then
-  exit 1
-fi
+stage normal-tests ctest --test-dir build -LE 'unit|e2e' --output-on-failure -j"$(nproc)" --timeout 600
+scripts/sanitize.sh thread
 scripts/sanitize.sh address
