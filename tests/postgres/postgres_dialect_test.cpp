@@ -56,9 +56,11 @@ class PostgresDialectE2eTest : public ::testing::Test {
     for (const char* sql :
          {"INSERT INTO patients (patient_pk, patient_id, issuer_of_patient_id, patient_name, "
           "updated_at) VALUES (1, 'P1', '', 'Doe^John', 'now')",
+          // The study keeps its patient's name and identity, as the writer
+          // writes them (patient_identity.h).
           "INSERT INTO studies (study_pk, patient_pk, study_instance_uid, study_date, "
-          "study_time, patient_name, updated_at) VALUES (1, 1, '1.2.3', '20240315', '1015', "
-          "'Doe^John', 'now')",
+          "study_time, patient_name, patient_id, issuer_of_patient_id, updated_at) VALUES "
+          "(1, 1, '1.2.3', '20240315', '1015', 'Doe^John', 'P1', '', 'now')",
           "INSERT INTO series (series_pk, study_pk, series_instance_uid, modality, updated_at) "
           "VALUES (1, 1, '1.2.3.1', 'CT', 'now'), (2, 1, '1.2.3.2', 'SR', 'now')",
           "INSERT INTO instances (instance_pk, series_pk, sop_instance_uid, sop_class_uid, "
