@@ -9,10 +9,10 @@
 #                                 import, C-FIND cancel, thread pool)
 # Only the targets those tests need are built. Each unit test executable runs
 # whole, as one ctest test (PIXELDEX_WHOLE_TEST_KINDS in tests/CMakeLists.txt:
-# an instrumented process costs about 0.3 s of CPU to start); the end-to-end
-# tests run one process each. The end-to-end tests run the
-# instrumented pixeldex binary of the same folder, so the server's threads and
-# its parsing of hostile input are checked too. Every report, whether from a
+# an instrumented process costs about 0.3 s of CPU to start). The end-to-end
+# tests run one process each, against the instrumented pixeldex binary of the
+# same folder, so the server's threads and its parsing of hostile input are
+# checked too. Every report, whether from a
 # test or from a server a test started (and perhaps killed), lands in
 # <build>/sanitizer-reports; any report fails the run. Suppressions for the
 # uninstrumented libraries (DCMTK, OpenSSL, SQLite) are in scripts/sanitizers/,

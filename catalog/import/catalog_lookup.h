@@ -5,7 +5,7 @@
 // sees what was committed before each query).
 //   - what does the index record for this path? (instance, SHA-256, size, mtime)
 //   - was a corruption of this instance's file reported? (file_corrupt events,
-//     read once at Open and shared by the lookups Another() opens)
+//     read once at Open and shared by the lookups Opener() opens)
 //   - which contents are cataloged? (every instance's SHA-256, read once)
 // One lookup per thread: a connection is not shared.
 

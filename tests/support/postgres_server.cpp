@@ -148,10 +148,8 @@ std::string PostgresServer::Run(const std::string& program, const std::vector<st
 // a loser of the race removes its own staging folder.
 std::string PostgresServer::ClusterTemplate() const {
   static constexpr const char* kTemplateVersion = "1";
-  const char* base = std::getenv("TMPDIR");
-  const fs::path parent = base && *base ? base : "/tmp";
   const fs::path path =
-      parent / ("pixeldex-postgres-template-" + std::to_string(::geteuid()) + "-v" +
+      TempRoot() / ("pixeldex-postgres-template-" + std::to_string(::geteuid()) + "-v" +
                 kTemplateVersion + "-" + std::to_string(std::hash<std::string>{}(bin_dir_)));
   if (fs::exists(path / "data" / "PG_VERSION")) return path.string();
   TempDir staging;

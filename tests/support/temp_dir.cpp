@@ -5,9 +5,13 @@
 
 namespace pixeldex::testing {
 
-TempDir::TempDir() {
+std::filesystem::path TempRoot() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/pixeldex-test-XXXXXX";
+  return base && *base ? base : "/tmp";
+}
+
+TempDir::TempDir() {
+  std::string pattern = (TempRoot() / "pixeldex-test-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
 }

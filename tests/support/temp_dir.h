@@ -7,6 +7,9 @@
 
 namespace pixeldex::testing {
 
+// $TMPDIR, or /tmp where it is unset or empty: where TempDir makes folders.
+std::filesystem::path TempRoot();
+
 class TempDir {
  public:
   TempDir();
