@@ -369,10 +369,17 @@ std::vector<IndexWriter::JobResult> IndexWriter::CommitBatch(
         results.emplace_back();
         continue;
       }
-      // Each job in its own savepoint: one bad record fails alone.
-      Status sp = backend_->BeginJob();
+      // Each job in its own savepoint: one bad record fails alone. A job
+      // alone in its transaction needs none: its failure rolls the whole
+      // transaction back, which undoes the same rows, and is its answer.
+      Status sp = alone ? Status::Ok() : backend_->BeginJob();
       if (sp.ok() && options_.before_apply) options_.before_apply();
       JobResult r = sp.ok() ? Apply(*job, now, alone) : JobResult(sp);
+      if (alone) {
+        if (!r->ok()) return r->status();  // alone, a job is never deferred
+        results.push_back(std::move(r));
+        continue;
+      }
       // A savepoint that cannot be ended leaves the batch in an unknown
       // state: it is rolled back whole and every job fails.
       PIXELDEX_RETURN_IF_ERROR(backend_->EndJob(r && r->ok()));

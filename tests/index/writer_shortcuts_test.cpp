@@ -1,7 +1,9 @@
-// The writer's shortcut for parent rows that would not change
-// (WriterSql::touch_*): only their updated_at is set, through no index; any
-// value the upsert would change, whoever wrote the stored one, still goes
-// through the upsert.
+// The index writer's shortcuts for one instance at a time (one sender):
+// parent rows that would not change (WriterSql::touch_*) get only their
+// updated_at, through no index, while any value the upsert would change,
+// whoever wrote the stored one, still goes through the upsert; and a job
+// alone in its transaction runs without a savepoint, its failure rolling
+// back the transaction.
 
 #include <gtest/gtest.h>
 
@@ -209,6 +211,31 @@ TEST_F(ParentTouchTest, RowsWrittenElsewhereSinceAreSeenByTheNextWrite) {
   EXPECT_EQ(probe_.Rows("SELECT patient_id, study_instance_uid, series_instance_uid FROM "
                         "instance_details"),
             (std::vector<Row>{{"P1", "1.2.1", "1.2.2"}}));
+}
+
+// Without a savepoint of its own, a job that fails once it has written
+// rows (its parents, before its instance row) leaves none of them: the
+// transaction is rolled back, the job fails with its own error, and the
+// writer goes on.
+TEST_F(ParentTouchTest, AJobAloneThatFailsHalfwayLeavesNoRows) {
+  ASSERT_TRUE(writer_->Write(pixeldex::testing::SampleRecord("1.2.3.1")).ok());
+  ExecElsewhere("CREATE TRIGGER refuse_9 BEFORE INSERT ON instances "
+                "WHEN NEW.sop_instance_uid = '9.3' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+  InstanceRecord refused = pixeldex::testing::SampleRecord("9.3", "9.2", "9.1", "P9");
+  refused.study.study_description = "New";
+  Result<WriteOutcome> written = writer_->Write(refused);
+  ASSERT_FALSE(written.ok());
+  EXPECT_NE(written.status().message().find("refused"), std::string::npos)
+      << written.status().ToString();
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM patients WHERE patient_id = 'P9'"), 0);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM studies WHERE study_instance_uid = '9.1'"), 0);
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM series WHERE series_instance_uid = '9.2'"), 0);
+  // The same parents as the first instance, and the removal of one that is
+  // not there: answered as before.
+  ASSERT_TRUE(writer_->Write(pixeldex::testing::SampleRecord("1.2.3.2")).ok());
+  EXPECT_EQ(writer_->Remove("7.7").code(), Status::Code::kNotFound);
+  EXPECT_EQ(probe_.Rows("SELECT count(*), min(number_of_instances) FROM studies"),
+            (std::vector<Row>{{"1", "2"}}));
 }
 
 }  // namespace
