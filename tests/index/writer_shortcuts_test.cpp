@@ -1,13 +1,15 @@
 // The index writer's shortcuts for one instance at a time (one sender):
 // parent rows that would not change (WriterSql::touch_*) get only their
 // updated_at, through no index, while any value the upsert would change,
-// whoever wrote the stored one, still goes through the upsert; and a job
-// alone in its transaction runs without a savepoint, its failure rolling
-// back the transaction.
+// whoever wrote the stored one, still goes through the upsert; a job alone
+// in its transaction runs without a savepoint, its failure rolling back the
+// transaction; and a caller that finds the writer idle commits on its own
+// thread.
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -236,6 +238,24 @@ TEST_F(ParentTouchTest, AJobAloneThatFailsHalfwayLeavesNoRows) {
   EXPECT_EQ(writer_->Remove("7.7").code(), Status::Code::kNotFound);
   EXPECT_EQ(probe_.Rows("SELECT count(*), min(number_of_instances) FROM studies"),
             (std::vector<Row>{{"1", "2"}}));
+}
+
+// One sender: nothing committing, nothing queued, so the caller commits
+// its own job (no hand-off to the writer thread and back); its answer is
+// the same.
+TEST(WriterCallerCommitTest, AWriteFindingTheWriterIdleIsCommittedOnTheCallersThread) {
+  pixeldex::testing::TempDir dir;
+  std::thread::id applied_on;
+  IndexWriterOptions options;
+  options.before_apply = [&] { applied_on = std::this_thread::get_id(); };
+  auto writer = IndexWriter::Open(dir / "index.db", options);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  Result<WriteOutcome> written = (*writer)->Write(pixeldex::testing::SampleRecord("1.2.3.1"));
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_GT(written->instance_pk, 0);
+  EXPECT_EQ(applied_on, std::this_thread::get_id());
+  EXPECT_EQ((*writer)->stats().transactions, 1u);
+  EXPECT_EQ(IndexProbe(dir / "index.db").Count("SELECT count(*) FROM instances"), 1);
 }
 
 }  // namespace
