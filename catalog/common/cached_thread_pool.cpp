@@ -40,6 +40,10 @@ void CachedThreadPool::Post(std::function<void()> task) {
   // Every queued task needs a worker of its own: wake an idle one if there
   // are more idle workers than tasks already waiting for them, else start one.
   if (idle_ >= static_cast<int>(queue_.size())) {
+    // Notified after the unlock: woken under the lock, the worker would
+    // find the mutex still held and sleep again until it is released (two
+    // more futex calls and a context switch per task).
+    lock.unlock();
     work_.notify_one();
     return;
   }

@@ -34,6 +34,22 @@ std::string AttributeColumns::UpdateFromExcluded(const std::string& table) const
   return out;
 }
 
+std::string AttributeColumns::StoredRowHolds(int first) const {
+  std::string out;
+  int index = first;
+  for (const TypedAttribute* a : attributes_) {
+    if (!out.empty()) out += " AND ";
+    const std::string column = a->column;
+    const std::string parameter = "?" + std::to_string(index++);
+    if (a->not_null) {
+      out += column + (a->level == level_ ? " = " : " IS ") + parameter;
+    } else {
+      out += "(" + parameter + " IS NULL OR " + column + " IS " + parameter + ")";
+    }
+  }
+  return out;
+}
+
 std::string AttributeColumns::KeepStoredFromParameters(int first) const {
   std::string out;
   int index = first;

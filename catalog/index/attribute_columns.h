@@ -43,6 +43,14 @@ class AttributeColumns {
   // left out: setting them would rewrite their unique indexes' entries with
   // every instance. With a `table`, the stored column is named "table.column".
   std::string UpdateFromExcluded(const std::string& table = "") const;
+  // The condition under which the stored row, found by its level's NOT NULL
+  // columns (its unique key: "column = ?i"), already holds every value
+  // UpdateFromExcluded would write from parameters `first`, first + 1, ...
+  // (bound as Bind binds them): "(?i IS NULL OR column IS ?i)" for a nullable
+  // column, "column IS ?i" for a NOT NULL copy of another level's attribute.
+  // The comparison applies the column's affinity to the parameter as storing
+  // it would.
+  std::string StoredRowHolds(int first) const;
   // "column = coalesce(?first, column), ...": the same for an UPDATE whose
   // parameters start at `first`.
   std::string KeepStoredFromParameters(int first) const;

@@ -75,6 +75,8 @@ class IndexBackend {
 
   // One job's savepoint: BeginJob opens it, EndJob(true) keeps the job's
   // changes, EndJob(false) undoes them; the transaction goes on either way.
+  // The writer opens none for a job alone in its transaction (one sender's
+  // usual batch): that job's failure rolls the transaction back instead.
   virtual Status BeginJob() = 0;
   virtual Status EndJob(bool keep) = 0;
 

@@ -145,8 +145,10 @@ Result<WriteOutcome> IndexWriter::Submit(std::unique_ptr<Job> job) {
 std::vector<std::future<Result<WriteOutcome>>> IndexWriter::Enqueue(
     std::vector<std::unique_ptr<Job>> jobs) {
   std::vector<std::future<Result<WriteOutcome>>> answers;
+  std::deque<std::unique_ptr<Job>> batch;
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    const bool idle = !committing_ && queue_.empty();
     for (auto& job : jobs) {
       answers.push_back(job->done.get_future());
       if (stopping_) {
@@ -155,9 +157,37 @@ std::vector<std::future<Result<WriteOutcome>>> IndexWriter::Enqueue(
         queue_.push_back(std::move(job));
       }
     }
+    // Nothing committing and nothing else waiting (one sender's usual case):
+    // this thread commits its own jobs, sparing the writer thread's wake-up
+    // and the wake-up of its answer (two thread switches per job).
+    if (idle && !queue_.empty()) batch = TakeBatch(lock);
   }
-  wake_.notify_one();
+  if (batch.empty()) {
+    wake_.notify_one();
+    return answers;
+  }
+  CommitTaken(batch);
+  bool more;
+  {
+    std::lock_guard lock(mutex_);
+    committing_ = false;
+    more = stopping_ || !queue_.empty();
+  }
+  if (more) wake_.notify_one();  // what queued meanwhile: the writer thread's
   return answers;
+}
+
+std::deque<std::unique_ptr<IndexWriter::Job>> IndexWriter::TakeBatch(
+    std::unique_lock<std::mutex>& /*held*/) {
+  committing_ = true;
+  std::deque<std::unique_ptr<Job>> batch;
+  // Everything that queued while the previous batch committed goes into
+  // this one: that is the group commit.
+  while (!queue_.empty() && batch.size() < options_.max_batch) {
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return batch;
 }
 
 std::vector<std::optional<RowLockKey>> IndexWriter::LockKeysOf(
@@ -179,29 +209,29 @@ std::vector<std::optional<RowLockKey>> IndexWriter::LockKeysOf(
 }
 
 void IndexWriter::Run() {
-  std::deque<std::unique_ptr<Job>> batch;
   for (;;) {
+    std::deque<std::unique_ptr<Job>> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      wake_.wait(lock, [&] { return !committing_ && (stopping_ || !queue_.empty()); });
       if (queue_.empty()) return;  // stopping and drained
-      // Everything that queued while the previous batch committed goes into
-      // this one: that is the group commit.
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+      batch = TakeBatch(lock);
     }
-    // Applied in the global lock order (lock_order.h); each answer goes to
-    // its own job.
-    const std::vector<size_t> order = LockOrder(LockKeysOf(batch));
-    std::vector<const Job*> jobs;
-    for (size_t i : order) jobs.push_back(batch[i].get());
-    std::vector<Result<WriteOutcome>> results = CommitRetryingConflicts(jobs);
-    for (size_t k = 0; k < order.size(); ++k) {
-      batch[order[k]]->done.set_value(std::move(results[k]));
-    }
-    batch.clear();
+    CommitTaken(batch);
+    std::lock_guard lock(mutex_);
+    committing_ = false;
+  }
+}
+
+void IndexWriter::CommitTaken(std::deque<std::unique_ptr<Job>>& batch) {
+  // Applied in the global lock order (lock_order.h); each answer goes to
+  // its own job.
+  const std::vector<size_t> order = LockOrder(LockKeysOf(batch));
+  std::vector<const Job*> jobs;
+  for (size_t i : order) jobs.push_back(batch[i].get());
+  std::vector<Result<WriteOutcome>> results = CommitRetryingConflicts(jobs);
+  for (size_t k = 0; k < order.size(); ++k) {
+    batch[order[k]]->done.set_value(std::move(results[k]));
   }
 }
 
@@ -369,10 +399,17 @@ std::vector<IndexWriter::JobResult> IndexWriter::CommitBatch(
         results.emplace_back();
         continue;
       }
-      // Each job in its own savepoint: one bad record fails alone.
-      Status sp = backend_->BeginJob();
+      // Each job in its own savepoint: one bad record fails alone. A job
+      // alone in its transaction needs none: its failure rolls the whole
+      // transaction back, which undoes the same rows, and is its answer.
+      Status sp = alone ? Status::Ok() : backend_->BeginJob();
       if (sp.ok() && options_.before_apply) options_.before_apply();
       JobResult r = sp.ok() ? Apply(*job, now, alone) : JobResult(sp);
+      if (alone) {
+        if (!r->ok()) return r->status();  // alone, a job is never deferred
+        results.push_back(std::move(r));
+        continue;
+      }
       // A savepoint that cannot be ended leaves the batch in an unknown
       // state: it is rolled back whole and every job fails.
       PIXELDEX_RETURN_IF_ERROR(backend_->EndJob(r && r->ok()));

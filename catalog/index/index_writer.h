@@ -2,9 +2,13 @@
 // IndexWriter: the one writer of the index, over an IndexBackend
 // (index_backend.h): the SQLite file (Open) or PostgreSQL
 // (postgres/pg_index_backend.h). Callers on any thread hand it
-// InstanceRecords; a single writer thread applies them in batches, one
+// InstanceRecords; they are applied in batches, one batch at a time, one
 // transaction per batch (group commit), so that N concurrent stores cost one
-// commit (one WAL fsync) instead of N. Write() returns only after the
+// commit (one WAL fsync) instead of N. A caller that finds nothing committing
+// and nothing queued commits its own batch on its thread (one sender: no
+// hand-off to another thread and back); otherwise its jobs queue for the
+// writer thread, which takes everything queued once the batch in progress
+// is done. Write() returns only after the
 // record's rows are committed durably or have failed; a batch the backend
 // cannot commit (the database unavailable) fails every job in it.
 //
@@ -125,6 +129,10 @@ class IndexWriter {
   std::vector<std::future<Result<WriteOutcome>>> Enqueue(std::vector<std::unique_ptr<Job>> jobs);
   // The writer thread.
   void Run();
+  // Marks a batch in progress and takes the queued jobs for it (mutex_ held).
+  std::deque<std::unique_ptr<Job>> TakeBatch(std::unique_lock<std::mutex>& held);
+  // Commits a taken batch (mutex_ not held) and answers each of its jobs.
+  void CommitTaken(std::deque<std::unique_ptr<Job>>& batch);
   // What each job of `batch` locks, for LockOrder.
   static std::vector<std::optional<RowLockKey>> LockKeysOf(
       const std::deque<std::unique_ptr<Job>>& batch);
@@ -152,6 +160,7 @@ class IndexWriter {
   IndexWriterStats stats_;  // guarded by mutex_
   std::condition_variable wake_;
   std::deque<std::unique_ptr<Job>> queue_;
+  bool committing_ = false;  // a batch is in progress (on any thread); guarded by mutex_
   bool stopping_ = false;
   std::thread thread_;
 };

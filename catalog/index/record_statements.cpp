@@ -34,6 +34,23 @@ void BindValues(Statement& stmt, int first, const std::vector<ColumnValue>& valu
   }
 }
 
+// The key `touch` returns for a row that already holds what `upsert` would
+// write (then only its updated_at is set), else the key of the row `upsert`
+// inserts or updates; `bind` binds the same parameters to either.
+template <typename BindFn>
+Result<int64_t> TouchOrUpsert(Statement& touch, Statement& upsert, const BindFn& bind,
+                              const char* what) {
+  bind(touch);
+  const bool unchanged = touch.Step();
+  const int64_t key = unchanged ? touch.Int(0) : 0;
+  Status status = touch.status();
+  touch.Reset();
+  if (!status.ok()) return status;
+  if (unchanged) return key;
+  bind(upsert);
+  return StepForKey(upsert, what);
+}
+
 }  // namespace
 
 Result<RecordStatements> RecordStatements::Prepare(Db& db) {
@@ -46,6 +63,9 @@ Result<RecordStatements> RecordStatements::Prepare(Db& db) {
   const Entry entries[] = {
       {&s.find_, sql.find_stored},
       {&s.upsert_patient_, sql.upsert_patient},
+      {&s.touch_patient_, sql.touch_patient},
+      {&s.touch_study_, sql.touch_study},
+      {&s.touch_series_, sql.touch_series},
       {&s.find_anonymous_patient_, sql.find_anonymous_patient},
       {&s.update_patient_, sql.update_patient},
       {&s.upsert_study_, sql.upsert_study},
@@ -101,22 +121,28 @@ Result<int64_t> RecordStatements::UpsertPatient(const InstanceRecord& r, const s
   }
   // A new anonymous patient, or the patient of this Patient ID and Issuer
   // (the upsert's conflict target covers non-empty Patient IDs only).
-  upsert_patient_->Bind(patient_columns_.Bind(*upsert_patient_, 1, r), now);
-  return StepForKey(*upsert_patient_, "patient upsert");
+  const auto bind = [&](Statement& stmt) { stmt.Bind(patient_columns_.Bind(stmt, 1, r), now); };
+  if (p.patient_id.empty()) {
+    bind(*upsert_patient_);
+    return StepForKey(*upsert_patient_, "patient upsert");
+  }
+  return TouchOrUpsert(*touch_patient_, *upsert_patient_, bind, "patient upsert");
 }
 
 Result<int64_t> RecordStatements::UpsertStudy(const InstanceRecord& r, int64_t patient_pk,
                                               const std::string& now) {
-  upsert_study_->Bind(1, patient_pk);
-  upsert_study_->Bind(study_columns_.Bind(*upsert_study_, 2, r), now);
-  return StepForKey(*upsert_study_, "study upsert");
+  return TouchOrUpsert(
+      *touch_study_, *upsert_study_,
+      [&](Statement& stmt) { stmt.Bind(study_columns_.Bind(stmt.Bind(1, patient_pk), 2, r), now); },
+      "study upsert");
 }
 
 Result<int64_t> RecordStatements::UpsertSeries(const InstanceRecord& r, int64_t study_pk,
                                                const std::string& now) {
-  upsert_series_->Bind(1, study_pk);
-  upsert_series_->Bind(series_columns_.Bind(*upsert_series_, 2, r), now);
-  return StepForKey(*upsert_series_, "series upsert");
+  return TouchOrUpsert(
+      *touch_series_, *upsert_series_,
+      [&](Statement& stmt) { stmt.Bind(series_columns_.Bind(stmt.Bind(1, study_pk), 2, r), now); },
+      "series upsert");
 }
 
 Result<int64_t> RecordStatements::InsertInstanceRow(const InstanceRecord& r,

@@ -22,7 +22,10 @@ class RecordStatements {
 
   Result<std::optional<StoredInstance>> Find(const std::string& sop_instance_uid);
   // Creates or updates the record's patient, study and series (`now`, the
-  // ISO timestamp, stored as updated_at); returns the series' key.
+  // ISO timestamp, stored as updated_at); returns the series' key. A row
+  // that already holds the record's values only gets its updated_at
+  // (WriterSql::touch_*): the same row as the upsert's, without rewriting
+  // the entries of its indexes.
   Result<int64_t> UpsertParents(const InstanceRecord& record, const std::string& now);
   // Inserts the record's instance, header and thumbnail rows into the series
   // `series_pk`; returns the instance's key.
@@ -47,7 +50,7 @@ class RecordStatements {
   AttributeColumns instance_columns_{EntityLevel::kInstance, Which::kAll};
 
   std::optional<Statement> find_, upsert_patient_, find_anonymous_patient_, update_patient_,
-      upsert_study_, upsert_series_,
+      upsert_study_, upsert_series_, touch_patient_, touch_study_, touch_series_,
       insert_instance_, insert_header_, insert_thumbnail_, delete_instance_,
       delete_empty_series_, delete_empty_study_, delete_empty_patient_;
 };

@@ -2,7 +2,7 @@
 // SqliteIndexBackend: the IndexBackend (index_backend.h) of the SQLite index
 // file. Opening it creates or migrates the schema (schema.h). The batch is
 // one BEGIN IMMEDIATE transaction, committed with synchronous=FULL, and each
-// job a SAVEPOINT; statements are prepared once (RecordStatements,
+// job of several a SAVEPOINT; statements are prepared once (RecordStatements,
 // HistoryStatements). FindCopy reads through a second, read-only connection,
 // so it never waits for a batch to commit.
 

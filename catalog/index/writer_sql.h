@@ -29,6 +29,11 @@ struct WriterSql {
   std::string find_copy;
   // The typed columns, then updated_at -> patient_pk.
   std::string upsert_patient;
+  // SQLite only (empty for PostgreSQL, whose writer always upserts): the
+  // parameters of upsert_patient, upsert_study, upsert_series; sets only
+  // updated_at, and only on a row that already holds every value the
+  // upsert would write -> its key, or no row (then the upsert runs).
+  std::string touch_patient, touch_study, touch_series;
   // ?1 = Study Instance UID, ?2 = Issuer -> the patient_pk of the study's
   // patient without a Patient ID (patient_identity.h).
   std::string find_anonymous_patient;

@@ -5,7 +5,7 @@
 // as on SQLite. Open connects (pg_connection.h) and migrates the schema
 // (pg_schema.h).
 //
-// One batch is one transaction (BEGIN ... COMMIT), each job a SAVEPOINT
+// One batch is one transaction (BEGIN ... COMMIT), each job of several a SAVEPOINT
 // (SQL command reference, SAVEPOINT / ROLLBACK TO SAVEPOINT); patients,
 // studies and series are upserted with INSERT ... ON CONFLICT DO UPDATE, the
 // header goes in as jsonb (an escaped NUL, which jsonb refuses, as U+FFFD),
