@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <functional>
 #include <future>
-#include <optional>
 
 #include "catalog/common/clock.h"
 #include "catalog/common/log.h"
@@ -79,13 +78,6 @@ Status ValidateIdentity(const metadata::ExtractedMetadata& m, const IngestReques
   return Status::Ok();
 }
 
-// What is learnt from the finished file's bytes alone.
-struct FileWork {
-  Result<FileFacts> facts;
-  // The fsync of a received file; absent when cataloging in place.
-  std::optional<Result<storage::FileStore::SyncedIncoming>> synced;
-};
-
 Result<FileFacts> ComputeFileFacts(const std::string& path, const std::string& known_sha256) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "cannot stat " + path);
@@ -114,15 +106,6 @@ Status IndexFailure(const Status& status) {
     default:
       return Status::Internal("index: " + status.message());
   }
-}
-
-// Hashes the file (unless the request knows its hash), then (unless in
-// place) fsyncs it: both only read or flush the finished file, so Ingest()
-// runs them on another core meanwhile.
-FileWork HashAndSync(storage::FileStore& store, const IngestRequest& request) {
-  FileWork work{ComputeFileFacts(request.incoming_path, request.sha256), std::nullopt};
-  if (!request.in_place) work.synced = store.SyncIncoming(request.incoming_path);
-  return work;
 }
 
 }  // namespace
@@ -179,11 +162,20 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   // and spends CPU per element far beyond its bytes); it reads headers only,
   // so a refused file is not hashed either (a sparse file's hole would be).
   PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(request.incoming_path));
-  // File facts and fsync on a second core while this one parses, extracts and
-  // renders; joined before `incoming` may remove the file.
-  std::future<FileWork> file_work =
-      file_workers_.Submit([this, &request] { return HashAndSync(store_, request); });
-  JoinOnExit join_file_work(file_work);
+  // The received file's fsync (unless in place) and its facts (hash, size)
+  // on other threads while this one parses, extracts and renders; both only
+  // read or flush the finished file, and are joined before `incoming` may
+  // remove it. The fsync runs on until the commit, beside the directory's
+  // (FileStore::CommitWhileSyncing).
+  storage::FileStore::PendingSync file_sync;
+  if (!request.in_place) {
+    file_sync = file_workers_.Submit(
+        [this, &request] { return store_.SyncIncoming(request.incoming_path); });
+  }
+  JoinOnExit join_file_sync(file_sync);
+  std::future<Result<FileFacts>> file_facts = file_workers_.Submit(
+      [&request] { return ComputeFileFacts(request.incoming_path, request.sha256); });
+  JoinOnExit join_file_facts(file_facts);
 
   DcmFileFormat file;
   const OFCondition loaded = file.loadFile(request.incoming_path.c_str(), EXS_Unknown,
@@ -219,9 +211,9 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   } else {
     record.thumbnail = ThumbnailRecord{ThumbnailStatus::kDisabled, {}, 0, 0, {}};
   }
-  FileWork work = file_work.get();
-  if (!work.facts.ok()) return work.facts.status();
-  record.file = std::move(work.facts).value();
+  auto facts = file_facts.get();
+  if (!facts.ok()) return facts.status();
+  record.file = std::move(facts).value();
   record.file.relative_path = std::move(relative_path);
 
   IngestOutcome outcome;
@@ -272,8 +264,11 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
     std::error_code ec;
     overwrote_file =
         std::filesystem::exists(store_.layout().Absolute(record.file.relative_path), ec);
-    if (!work.synced->ok()) return work.synced->status();
-    PIXELDEX_RETURN_IF_ERROR(store_.Commit(**work.synced, record.file.relative_path));
+    // Rows only after the file, its name and its directory are durable (a
+    // row never names a file a power loss can take back: reconciler.h); the
+    // file's and the directory's flushes overlap (file_store.h, issue 20).
+    PIXELDEX_RETURN_IF_ERROR(
+        store_.CommitWhileSyncing(request.incoming_path, file_sync, record.file.relative_path));
     // `incoming` stays until the rows are written: the journal entry of a
     // file in the layout that may lack rows (file_store.h).
   }

@@ -6,7 +6,9 @@
 //                  UIDs present and equal to what the sender announced
 //   2. extracts    file facts and every header attribute (DICOM JSON)
 //   3. renders     the thumbnail (a failure is recorded, never fatal)
-//   4. stores      atomic, fsync'd move into the layout (FileStore::Commit)
+//   4. stores      atomic, fsync'd move into the layout
+//                  (FileStore::CommitWhileSyncing: the file's and its
+//                  directory's fsyncs at once)
 //   5. indexes     rows committed through the group-committing IndexWriter
 // and reports success only when 4 and 5 are durable. Undecodable text, replaced and kept
 // duplicates and thumbnail decode errors are recorded as events. On any failure nothing
@@ -113,7 +115,7 @@ class IngestPipeline {
   // Serialises work on one SOP Instance UID (duplicate check, move, index)
   // without serialising unrelated instances.
   std::array<std::mutex, 64> stripes_;
-  // Hash and fsync each file beside the thread that ingests it (one worker
+  // Hash and fsync each file beside the thread that ingests it (two workers
   // per concurrent ingest, reused across instances).
   CachedThreadPool file_workers_;
 };

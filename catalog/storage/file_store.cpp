@@ -136,7 +136,26 @@ Result<FileStore::SyncedIncoming> FileStore::SyncIncoming(const std::string& inc
 }
 
 Status FileStore::Commit(const SyncedIncoming& incoming, const std::string& relative_path) {
-  const std::string& incoming_path = incoming.path();
+  return Place(incoming.path(), relative_path, nullptr);
+}
+
+Status FileStore::CommitWhileSyncing(const std::string& incoming_path, PendingSync& file_sync,
+                                     const std::string& relative_path) {
+  return Place(incoming_path, relative_path, &file_sync);
+}
+
+namespace {
+
+// Waits for the fsync of an incoming file.
+Status Joined(FileStore::PendingSync& file_sync) {
+  auto synced = file_sync.get();
+  return synced.ok() ? Status::Ok() : synced.status();
+}
+
+}  // namespace
+
+Status FileStore::Place(const std::string& incoming_path, const std::string& relative_path,
+                        PendingSync* file_sync) {
   const fs::path relative(relative_path);
   if (relative.is_absolute() || relative.empty()) {
     return Status::InvalidArgument("not a relative storage path: " + relative_path);
@@ -154,7 +173,15 @@ Status FileStore::Commit(const SyncedIncoming& incoming, const std::string& rela
   auto dir = OpenDurableDirectories(relative.parent_path());
   if (!dir.ok()) return dir.status();
   std::error_code ec;
+  // No other commit writes this name meanwhile: the pipeline holds the
+  // instance's lock, and the name is the instance's.
   const bool replaces = fs::exists(layout_.root() / relative, ec);
+  // An older file is replaced only by a durable one: it may be an answered
+  // copy, and the rename can reach the disk before the new file's bytes.
+  if (file_sync != nullptr && replaces) {
+    PIXELDEX_RETURN_IF_ERROR(Joined(*file_sync));
+    file_sync = nullptr;
+  }
   // The incoming name stays, as the journal entry: linked beside the target,
   // then renamed over it (atomic, replacing an older file).
   const std::string name = relative.filename().string();
@@ -165,9 +192,15 @@ Status FileStore::Commit(const SyncedIncoming& incoming, const std::string& rela
     (void)fs_.RemoveFileAt(*dir, committing);
     return moved;
   }
-  Status synced = fs_.SyncAt(*dir, "");
+  // Two flushes at once: this directory's and, still running, the file's.
+  const Status dir_synced = fs_.SyncAt(*dir, "");
+  const Status file_synced = file_sync != nullptr ? Joined(*file_sync) : Status::Ok();
+  const Status synced = dir_synced.ok() ? file_synced : dir_synced;
   // Commit fails with `synced` either way; a file left behind is reconciled.
-  if (!synced.ok() && !replaces) (void)fs_.RemoveFileAt(*dir, name);
+  // A name made durable for a file that is not is removed durably.
+  if (!synced.ok() && !replaces) {
+    if (fs_.RemoveFileAt(*dir, name).ok() && dir_synced.ok()) (void)fs_.SyncAt(*dir, "");
+  }
   return synced;
 }
 

@@ -7,10 +7,22 @@
 // directories (fsyncing each parent, also of a directory another commit
 // created and this store has not seen synced), rename into place (atomically replacing
 // an older file of the same name), fsync the directory. Commit() takes the
-// proof that SyncIncoming() succeeded, so an unsynced file can never be moved
-// into the layout. After Commit returns ok the file survives a crash or power
+// proof that SyncIncoming() succeeded, so an unsynced file can never replace
+// another. After Commit returns ok the file survives a crash or power
 // loss; before, a crash leaves at most a temporary file, which Initialize()
 // removes on the next start.
+// CommitWhileSyncing() is Commit() for a file whose fsync is still running
+// (the ingest pipeline's order, issue 20): a new name is linked, renamed and
+// its directory fsynced while the file's fsync runs, so one sender waits for
+// two device flushes at once instead of one after the other; it returns ok
+// only once both have succeeded. The price, after a power loss (not a
+// crash: the page cache holds the bytes), is that a name whose file was
+// still being synced may be left with its data incomplete; nothing points
+// at it (the caller writes rows only after an ok), no success was answered,
+// and the start after that power loss walks the tree (in_flight_journal.h),
+// which leaves such a file uncataloged and reports it. An existing
+// name (a replacement) is never renamed over before the file is synced, so
+// an answered older copy is never traded for an incomplete one.
 // The in-flight journal: Commit() links the incoming file into the layout
 // (beside its target, then renamed over it) and leaves the incoming name in
 // place; its owner (IncomingFile) removes it once the file's rows are
@@ -39,6 +51,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -84,6 +97,18 @@ class FileStore {
   // reconcile re-catalogs the path because its size and mtime no longer match
   // the row).
   Status Commit(const SyncedIncoming& incoming, const std::string& relative_path);
+  // The fsync of an incoming file, started (SyncIncoming on another thread)
+  // and not yet joined.
+  using PendingSync = std::future<Result<SyncedIncoming>>;
+  // Commit() of `incoming_path`, whose fsync `file_sync` may still run (see
+  // above). Ok only when the file, its name and its directory are durable
+  // (`file_sync` joined); on error nothing new is visible at
+  // `relative_path`, as for Commit(), the error being the first of the
+  // directory's fsync and the file's, and `file_sync` may be left unjoined
+  // (a failure before the rename): the caller waits for it before it removes
+  // the file.
+  Status CommitWhileSyncing(const std::string& incoming_path, PendingSync& file_sync,
+                            const std::string& relative_path);
   // Removes a committed file durably (unlink, fsync directory).
   Status Remove(const std::string& relative_path);
   // The journal entries a process that is gone left behind: incoming files
@@ -112,6 +137,9 @@ class FileStore {
   // The name of an incoming file in the incoming directory; InvalidArgument
   // for a path elsewhere.
   Result<std::string> IncomingName(const std::string& incoming_path) const;
+  // Commit, joining `file_sync` (when not null) as late as it may.
+  Status Place(const std::string& incoming_path, const std::string& relative_path,
+               PendingSync* file_sync);
   // The directory `relative_dir` below the root, open; missing directories
   // on the way are created and every entry on the way made durable.
   Result<Directory> OpenDurableDirectories(const std::filesystem::path& relative_dir);

@@ -26,8 +26,11 @@ struct Step {
 };
 
 // Storing an instance of a new study and series calls, in order (the
-// incoming directory is held open since Initialize): Sync(file), then
-// FileStore::Commit: OpenDirectory(root), OpenDirectory(study: not found),
+// incoming directory is held open since Initialize): Sync(file) on a file
+// worker, started before the data set is parsed and so first (should it
+// come later, another sync fails instead, and every assertion below holds
+// all the same), and FileStore::CommitWhileSyncing, which does not wait for
+// it before the rename: OpenDirectory(root), OpenDirectory(study: not found),
 // CreateDirectory(study), OpenDirectory(study), Sync(root),
 // OpenDirectory(series: not found), CreateDirectory(series),
 // OpenDirectory(series), Sync(study dir), Link (beside the target), Rename

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "catalog/storage/file_store.h"
 #include "catalog/storage/incoming_file.h"
@@ -397,6 +398,72 @@ TEST_F(FileStoreDurabilityTest, AFailedParentSyncIsRetriedByTheNextCommit) {
   ASSERT_TRUE(fs::exists(root_ / "1.2"));  // made, but its entry may not be durable
   ASSERT_TRUE(Store("1.2/3.4/6.dcm").ok());
   EXPECT_EQ(SyncsOf(root_), 2);  // the failed sync, then the retry
+}
+
+// CommitWhileSyncing: the file's fsync is a deferred task here, so it runs
+// where the commit joins it; what it sees then is the order of the flushes.
+TEST_F(FileStoreDurabilityTest, ANewNameIsPlacedAndItsDirectorySyncedBeforeTheFilesSyncIsJoined) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  const std::string incoming = store_.NewIncomingPath();
+  std::ofstream(incoming) << "x";
+  const fs::path series = root_ / "1.2/3.4";
+  bool placed_before = false;
+  int directory_syncs_before = 0;
+  FileStore::PendingSync file_sync = std::async(std::launch::deferred, [&] {
+    placed_before = fs::exists(series / "5.dcm");
+    directory_syncs_before = SyncsOf(series);
+    return store_.SyncIncoming(incoming);
+  });
+  ASSERT_TRUE(store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm").ok());
+  EXPECT_FALSE(file_sync.valid());  // joined before the answer
+  // One flush did not wait for the other (issue 20)...
+  EXPECT_TRUE(placed_before);
+  EXPECT_EQ(directory_syncs_before, 1);
+  // ...and both happened.
+  EXPECT_EQ(SyncsOf(series), 1);
+  EXPECT_EQ(fs_.SyncedPaths().size(), 5u);  // incoming dir, root, study, series, file
+}
+
+TEST_F(FileStoreDurabilityTest, AReplacementWaitsForTheFilesSyncBeforeTheRename) {
+  using Op = pixeldex::testing::FaultyFileSystem::Op;
+  ASSERT_TRUE(store_.Initialize().ok());
+  ASSERT_TRUE(Store("1.2/3.4/5.dcm").ok());
+  const std::string incoming = store_.NewIncomingPath();
+  std::ofstream(incoming) << "new";
+  const int renames_before = fs_.Calls(Op::kRename);
+  int renames_when_synced = -1;
+  FileStore::PendingSync file_sync = std::async(std::launch::deferred, [&] {
+    renames_when_synced = fs_.Calls(Op::kRename);
+    return store_.SyncIncoming(incoming);
+  });
+  ASSERT_TRUE(store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm").ok());
+  // The answered older copy was replaced only by a durable file.
+  EXPECT_EQ(renames_when_synced, renames_before);
+  EXPECT_EQ(fs_.Calls(Op::kRename), renames_before + 1);
+  std::ifstream in(root_ / "1.2/3.4/5.dcm");
+  std::string content;
+  in >> content;
+  EXPECT_EQ(content, "new");
+}
+
+TEST_F(FileStoreDurabilityTest, AFailedFileSyncTakesTheNewNameBackDurably) {
+  ASSERT_TRUE(store_.Initialize().ok());
+  const std::string incoming = store_.NewIncomingPath();
+  std::ofstream(incoming) << "x";
+  // After Initialize: the root's, the study's and the series directory's
+  // syncs, then the file's, which fails.
+  fs_.FailOnce(pixeldex::testing::FaultyFileSystem::Op::kSync, /*skip=*/3);
+  FileStore::PendingSync file_sync =
+      std::async(std::launch::deferred, [&] { return store_.SyncIncoming(incoming); });
+  const Status committed = store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm");
+  EXPECT_EQ(committed.code(), Status::Code::kIoError) << committed.ToString();
+  EXPECT_NE(committed.message().find("injected fault"), std::string::npos);
+  EXPECT_FALSE(file_sync.valid());
+  // The name, durable already, is removed and the removal synced.
+  EXPECT_FALSE(fs::exists(root_ / "1.2/3.4/5.dcm"));
+  EXPECT_EQ(SyncsOf(root_ / "1.2/3.4"), 2);
+  EXPECT_TRUE(fs::exists(incoming));  // its owner's to remove
+  EXPECT_TRUE(store_.JournalEntries().empty());
 }
 
 }  // namespace
