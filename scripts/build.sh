@@ -4,5 +4,7 @@
 # scripts/test.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Ninja for a new build folder (scripts/generator.sh).
+source scripts/generator.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > /dev/null
 cmake --build build -j"$(nproc)"

@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   lld                         # links the tests and the server in a third of ld.bfd's time (CMakeLists.txt)
+  ninja-build                 # compiles the tests beside the server's last files, not after them (scripts/generator.sh)
   libdcmtk-dev dcmtk          # DICOM networking, codecs, and the CLI clients the tests use
   libsqlite3-dev sqlite3      # the index, and the shell people query it with
   libpq-dev                   # libpq, the PostgreSQL project's own C client: the PostgreSQL index (issue 18)

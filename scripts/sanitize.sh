@@ -41,10 +41,15 @@ if command -v ccache > /dev/null; then
 fi
 # One line a stage with its wall and CPU time (scripts/stage.sh).
 source scripts/stage.sh
-# -O1 -g1: the sanitizers' usual trade of build time against speed and stacks.
+# Ninja for a new build folder (scripts/generator.sh).
+source scripts/generator.sh
+# -Og -g1: optimised for debugging, line tables only. Measured under
+# ASan+UBSan against the sanitizers' usual -O1 (README, "Tests"): the
+# libraries and the server compile in 0.74x the CPU (the TLS HTTP connection
+# file 0.60x), and the same end-to-end and unit tests ran in no more CPU.
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPIXELDEX_SANITIZE="$sanitize" \
   -DPIXELDEX_WERROR="$werror" -DPIXELDEX_SKIP_TEST_KINDS= -DPIXELDEX_WHOLE_TEST_KINDS=unit \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-Og -g1" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-Og -g1" \
   "${launcher[@]}" > /dev/null
 stage "$kind-build" cmake --build "$dir" -j"$(nproc)" --target "${targets[@]}"
 
