@@ -50,7 +50,7 @@ Result<Db> Db::Open(const std::string& path, Mode mode) {
   if (postgres::IsPostgresUri(path)) {
     return Status::Unsupported("this reads the SQLite index, and the index is PostgreSQL (" +
                                postgres::RedactUri(path) +
-                               "): not available on PostgreSQL yet (issue 18)");
+                               "): this step is not available on PostgreSQL");
   }
   sqlite3* raw = nullptr;
   const int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
