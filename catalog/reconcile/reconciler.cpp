@@ -192,9 +192,9 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
     reported = std::move(already).value();
   }
   for (MissingFile& candidate : *candidates) {
-    // Under the instance's lock, which a node storing it holds while it
-    // commits the file and the rows: confirmed and removed with no store of
-    // the same instance in between (IndexBackend::LockInstance).
+    // Under the instance's lock, which a store of it holds while it commits
+    // the file and the rows: confirmed and removed with no store of the
+    // same instance in between (IndexWriter::LockInstance).
     auto lock = writer.LockInstance(candidate.sop_instance_uid);
     if (!lock.ok()) return lock.status();
     auto missing = StillMissing(writer, store.layout(), candidate);

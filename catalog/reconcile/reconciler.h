@@ -41,8 +41,9 @@
 // same archive: every instance's rows are replaced atomically (readers see
 // the old rows or the new ones, never none), and a missing file is confirmed
 // against the instance's current row before it is reported, under the
-// instance's lock (IndexBackend::LockInstance: on PostgreSQL the nodes
-// storing it wait meanwhile) until its rows are removed.
+// instance's lock (IndexWriter::LockInstance: the threads and processes
+// storing it, on SQLite or on the nodes of a PostgreSQL index, wait
+// meanwhile) until its rows are removed.
 
 #include <atomic>
 #include <cstdint>
