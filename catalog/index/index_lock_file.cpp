@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
+#include <system_error>
 
 #include "catalog/common/fnv1a.h"
 #include "catalog/common/log.h"
@@ -39,8 +41,20 @@ class IndexLockFile::Held final : public InstanceLock {
   int fd_;
 };
 
+namespace {
+
+// `path` made absolute, as SQLite makes the index's path when it opens it,
+// so that a later change of the working folder changes neither.
+std::string Absolute(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  return ec ? path : absolute.string();
+}
+
+}  // namespace
+
 IndexLockFile::IndexLockFile(const std::string& index_path)
-    : index_path_(index_path), path_(index_path + ".locks") {}
+    : index_path_(Absolute(index_path)), path_(index_path_ + ".locks") {}
 
 off_t IndexLockFile::ByteOf(const std::string& sop_instance_uid) {
   return static_cast<off_t>(Fnv1a64(sop_instance_uid) % kInstanceBytes);
