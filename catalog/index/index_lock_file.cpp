@@ -54,7 +54,7 @@ std::string Absolute(const std::string& path) {
 }  // namespace
 
 IndexLockFile::IndexLockFile(const std::string& index_path)
-    : index_path_(Absolute(index_path)), path_(index_path_ + ".locks") {}
+    : index_path_(Absolute(index_path)), path_(PathOf(index_path_)) {}
 
 off_t IndexLockFile::ByteOf(const std::string& sop_instance_uid) {
   return static_cast<off_t>(Fnv1a64(sop_instance_uid) % kInstanceBytes);

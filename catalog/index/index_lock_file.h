@@ -58,6 +58,8 @@ class IndexLockFile {
   // while another holds it; without, nullopt when another holds it.
   Result<std::optional<std::unique_ptr<InstanceLock>>> LockRecycling(bool wait);
 
+  // The lock file of the index at `index_path`: `<index_path>.locks`.
+  static std::string PathOf(const std::string& index_path) { return index_path + ".locks"; }
   // The byte of the lock of `sop_instance_uid`, and of the recycling lock.
   static off_t ByteOf(const std::string& sop_instance_uid);
   static constexpr off_t kRecyclingByte = off_t{1} << 62;
@@ -71,7 +73,7 @@ class IndexLockFile {
   Result<int> Open();
 
   std::string index_path_;  // absolute
-  std::string path_;        // index_path_ + ".locks"
+  std::string path_;        // PathOf(index_path_)
 };
 
 }  // namespace pixeldex::index

@@ -10,6 +10,7 @@
 #include "catalog/common/event_kind.h"
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
+#include "catalog/index/index_lock_file.h"
 #include "catalog/index/postgres/archive_reads_of.h"
 #include "catalog/reconcile/in_flight_journal.h"
 #include "catalog/reconcile/instance_deleter.h"
@@ -214,7 +215,8 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
 }
 
 std::vector<std::string> IndexFiles(const std::string& index_path) {
-  return {index_path, index_path + "-wal", index_path + "-shm", index_path + "-journal"};
+  return {index_path, index_path + "-wal", index_path + "-shm", index_path + "-journal",
+          index::IndexLockFile::PathOf(index_path)};
 }
 
 void LogReport(const ReconcileReport& report, const std::string& when) {

@@ -112,8 +112,9 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
                                   index::IndexWriter& writer, const std::string& index_path,
                                   const ReconcileOptions& options);
 
-// The index file and its SQLite companions (-wal, -shm, -journal): what a
-// walk of a storage root that holds the index must leave out.
+// The index file, its SQLite companions (-wal, -shm, -journal) and its lock
+// file (index_lock_file.h): what a walk of a storage root that holds the
+// index must leave out.
 std::vector<std::string> IndexFiles(const std::string& index_path);
 
 // One log line for the report (info when nothing needed doing, else warning)
