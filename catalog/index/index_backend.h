@@ -55,8 +55,9 @@ struct ThumbnailUpdate {
   ThumbnailRecord thumbnail;
 };
 
-// Held while one SOP Instance UID is stored (IndexBackend::LockInstance);
-// released when destroyed.
+// Held while one SOP Instance UID is stored or deleted
+// (IndexBackend::LockInstance), or while a recycling pass runs
+// (LockRecycling); released when destroyed.
 class InstanceLock {
  public:
   virtual ~InstanceLock() = default;
@@ -115,26 +116,25 @@ class IndexBackend {
 
   virtual Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) = 0;
 
-  // Makes the stores of one SOP Instance UID by several processes (nodes on
-  // one PostgreSQL database) take turns: the ingest pipeline decides on a
-  // duplicate, commits the file and writes the rows under it. Waits while
-  // another process holds it. nullptr when the backend needs none: a SQLite
-  // index has one serving process, whose pipeline serializes its own threads.
-  virtual Result<std::unique_ptr<InstanceLock>> LockInstance(const std::string& sop_instance_uid) {
-    (void)sop_instance_uid;
-    return std::unique_ptr<InstanceLock>();
-  }
+  // Makes the stores and deletes of one SOP Instance UID by several
+  // processes take turns (a server and `pixeldex delete` or `import` beside
+  // it on a SQLite index, the nodes of one PostgreSQL database): the ingest
+  // pipeline decides on a duplicate, commits the file and writes the rows
+  // under it; the deleter (catalog/reconcile/instance_deleter.h) moves the
+  // file away and removes the rows under it. Waits while another holder has
+  // it. SQLite: a byte of the lock file beside the index (index_lock_file.h);
+  // PostgreSQL: an advisory lock (pg_instance_locks.h). Each lock taken
+  // conflicts with every other of the same UID, in this process too; the
+  // threads of one process take turns before it (IndexWriter::LockInstance).
+  virtual Result<std::unique_ptr<InstanceLock>> LockInstance(
+      const std::string& sop_instance_uid) = 0;
 
   // Makes the recycling passes (retention, recycling to storage.max_size_mb)
   // of several processes take turns, so that one pass at a time selects and
   // deletes: two would delete one instance twice and count its bytes twice.
-  // With `wait`, waits while another process holds it; without, nullopt when
-  // another process holds it. A null lock when the backend needs none (as
-  // LockInstance).
-  virtual Result<std::optional<std::unique_ptr<InstanceLock>>> LockRecycling(bool wait) {
-    (void)wait;
-    return std::optional<std::unique_ptr<InstanceLock>>(std::unique_ptr<InstanceLock>());
-  }
+  // With `wait`, waits while another holds it; without, nullopt when
+  // another holds it. On the same lock file or database as LockInstance.
+  virtual Result<std::optional<std::unique_ptr<InstanceLock>>> LockRecycling(bool wait) = 0;
 };
 
 // The CatalogedCopy of one row of `instances` read as text: path,

@@ -6,6 +6,7 @@
 
 #include "catalog/common/clock.h"
 #include "catalog/common/exception_boundary.h"
+#include "catalog/common/fnv1a.h"
 #include "catalog/common/log.h"
 #include "catalog/index/sqlite_index_backend.h"
 
@@ -127,13 +128,39 @@ Result<std::optional<CatalogedCopy>> IndexWriter::FindCopy(const std::string& so
   return backend_->FindCopy(sop_instance_uid);
 }
 
+// A lock of LockInstance or LockRecycling: the backend's, released before
+// this writer's mutex.
+class IndexWriter::Held final : public InstanceLock {
+ public:
+  Held(std::unique_lock<std::mutex> own, std::unique_ptr<InstanceLock> backend)
+      : own_(std::move(own)), backend_(std::move(backend)) {}
+
+ private:
+  std::unique_lock<std::mutex> own_;  // declared first: released last
+  std::unique_ptr<InstanceLock> backend_;
+};
+
 Result<std::unique_ptr<InstanceLock>> IndexWriter::LockInstance(
     const std::string& sop_instance_uid) {
-  return backend_->LockInstance(sop_instance_uid);
+  std::unique_lock stripe(instance_stripes_[Fnv1a64(sop_instance_uid) % kInstanceStripes]);
+  auto held = backend_->LockInstance(sop_instance_uid);
+  if (!held.ok()) return held.status();
+  return std::unique_ptr<InstanceLock>(
+      std::make_unique<Held>(std::move(stripe), std::move(held).value()));
 }
 
 Result<std::optional<std::unique_ptr<InstanceLock>>> IndexWriter::LockRecycling(bool wait) {
-  return backend_->LockRecycling(wait);
+  using MaybeHeld = std::optional<std::unique_ptr<InstanceLock>>;
+  std::unique_lock turn(recycling_, std::defer_lock);
+  if (wait) {
+    turn.lock();
+  } else if (!turn.try_lock()) {
+    return MaybeHeld();
+  }
+  auto held = backend_->LockRecycling(wait);
+  if (!held.ok()) return held.status();
+  if (!held->has_value()) return MaybeHeld();
+  return MaybeHeld(std::make_unique<Held>(std::move(turn), std::move(**held)));
 }
 
 Result<WriteOutcome> IndexWriter::Submit(std::unique_ptr<Job> job) {
@@ -251,7 +278,7 @@ Status LockParents(IndexBackend& backend, const StoredInstance& stored,
 // (upserted), the old ones that come after; only then is the old row
 // deleted, which locks its study once more (the count trigger), and the new
 // one inserted. (The instance rows themselves need no order: the stores of
-// one SOP Instance UID take turns, IndexBackend::LockInstance.)
+// one SOP Instance UID take turns, IndexWriter::LockInstance.)
 // A store that moves an instance to another patient, study or series locks
 // the rows of two keys, and the jobs ordered between them (lock_order.h)
 // would take theirs in between: unless `alone` in its transaction, it does

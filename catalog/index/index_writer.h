@@ -35,6 +35,7 @@
 // An exception escaping a transaction (a bug, out of memory) rolls it back
 // and fails each of its jobs with an internal error; the writer goes on.
 
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -73,6 +74,8 @@ class IndexWriter {
  public:
   // Transactions a job that keeps losing conflicts is tried in.
   static constexpr int kConflictAttempts = 3;
+  // The mutexes LockInstance spreads SOP Instance UIDs over.
+  static constexpr size_t kInstanceStripes = 64;
 
   // Opens or creates the SQLite index file, migrating its schema.
   static Result<std::unique_ptr<IndexWriter>> Open(const std::string& path,
@@ -114,15 +117,24 @@ class IndexWriter {
   // Thread-safe. The committed copy of an instance, if it is cataloged. Reads
   // through the backend's own connection, so it never waits for a batch.
   Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid);
-  // Thread-safe. The backend's lock on one SOP Instance UID across processes
-  // (IndexBackend::LockInstance); nullptr when it needs none.
+  // Thread-safe. The lock of one SOP Instance UID, which every store
+  // (the ingest pipeline), delete (instance_deleter.h) and removal of rows
+  // whose file is missing (reconciler.h) holds, so that they take turns:
+  // first this writer's own (one of kInstanceStripes mutexes, so unrelated
+  // UIDs mostly do not wait for each other), then the backend's, shared by
+  // every process writing the index (IndexBackend::LockInstance). Waits
+  // while another thread or process holds it; never nullptr. A thread holds
+  // one at a time (a second of the same stripe would wait for itself); a
+  // lock must not outlive its writer.
   Result<std::unique_ptr<InstanceLock>> LockInstance(const std::string& sop_instance_uid);
-  // Thread-safe. The backend's lock on recycling passes across processes
-  // (IndexBackend::LockRecycling).
+  // Thread-safe. The lock of recycling passes, likewise: this writer's,
+  // then the backend's across processes (IndexBackend::LockRecycling).
+  // Without `wait`, nullopt when another thread or process holds it.
   Result<std::optional<std::unique_ptr<InstanceLock>>> LockRecycling(bool wait);
 
  private:
   struct Job;
+  class Held;
   IndexWriter(std::unique_ptr<IndexBackend> backend, IndexWriterOptions options);
   Result<WriteOutcome> Submit(std::unique_ptr<Job> job);
   // Queues `jobs` together; their answers, in order, once each is decided.
@@ -163,6 +175,9 @@ class IndexWriter {
   bool committing_ = false;  // a batch is in progress (on any thread); guarded by mutex_
   bool stopping_ = false;
   std::thread thread_;
+  // This process's side of LockInstance and LockRecycling.
+  std::array<std::mutex, kInstanceStripes> instance_stripes_;
+  std::mutex recycling_;
 };
 
 }  // namespace pixeldex::index

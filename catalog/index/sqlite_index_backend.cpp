@@ -33,7 +33,7 @@ Result<std::unique_ptr<SqliteIndexBackend>> SqliteIndexBackend::Open(const std::
   if (!reader.ok()) return reader.status();
   PIXELDEX_RETURN_IF_ERROR(PrepareForReading(*reader));
   std::unique_ptr<SqliteIndexBackend> backend(
-      new SqliteIndexBackend(std::move(db).value(), std::move(reader).value()));
+      new SqliteIndexBackend(std::move(db).value(), std::move(reader).value(), path));
   auto statements = RecordStatements::Prepare(backend->db_);
   if (!statements.ok()) return statements.status();
   backend->statements_ = std::make_unique<RecordStatements>(std::move(statements).value());
@@ -46,8 +46,8 @@ Result<std::unique_ptr<SqliteIndexBackend>> SqliteIndexBackend::Open(const std::
   return backend;
 }
 
-SqliteIndexBackend::SqliteIndexBackend(Db db, Db reader)
-    : db_(std::move(db)), reader_(std::move(reader)) {}
+SqliteIndexBackend::SqliteIndexBackend(Db db, Db reader, const std::string& path)
+    : db_(std::move(db)), reader_(std::move(reader)), locks_(path) {}
 
 // Statements are finalized (members in reverse order) before the connections close.
 SqliteIndexBackend::~SqliteIndexBackend() = default;

@@ -4,7 +4,9 @@
 // one BEGIN IMMEDIATE transaction, committed with synchronous=FULL, and each
 // job of several a SAVEPOINT; statements are prepared once (RecordStatements,
 // HistoryStatements). FindCopy reads through a second, read-only connection,
-// so it never waits for a batch to commit.
+// so it never waits for a batch to commit. LockInstance and LockRecycling
+// lock bytes of the file `<index>.locks` (index_lock_file.h), which every
+// process writing the index shares.
 
 #include <memory>
 #include <mutex>
@@ -12,6 +14,7 @@
 
 #include "catalog/common/result.h"
 #include "catalog/index/index_backend.h"
+#include "catalog/index/index_lock_file.h"
 #include "catalog/index/sqlite_db.h"
 
 namespace pixeldex::index {
@@ -44,10 +47,16 @@ class SqliteIndexBackend final : public IndexBackend {
   Status Unprotect(const std::string& study_instance_uid) override;
   Result<bool> ReplaceThumbnail(const ThumbnailUpdate& update) override;
   Result<std::optional<CatalogedCopy>> FindCopy(const std::string& sop_instance_uid) override;
+  Result<std::unique_ptr<InstanceLock>> LockInstance(const std::string& sop_instance_uid) override {
+    return locks_.LockInstance(sop_instance_uid);
+  }
+  Result<std::optional<std::unique_ptr<InstanceLock>>> LockRecycling(bool wait) override {
+    return locks_.LockRecycling(wait);
+  }
 
  private:
   struct TransactionStatements;
-  SqliteIndexBackend(Db db, Db reader);
+  SqliteIndexBackend(Db db, Db reader, const std::string& path);
 
   Db db_;
   std::mutex reader_mutex_;
@@ -55,6 +64,7 @@ class SqliteIndexBackend final : public IndexBackend {
   std::unique_ptr<RecordStatements> statements_;
   std::unique_ptr<HistoryStatements> history_;
   std::unique_ptr<TransactionStatements> transactions_;
+  IndexLockFile locks_;
 };
 
 }  // namespace pixeldex::index

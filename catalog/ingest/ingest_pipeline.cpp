@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <functional>
 #include <future>
 
 #include "catalog/common/clock.h"
@@ -149,10 +148,6 @@ bool IngestPipeline::KeepsOtherCopy(const index::CatalogedCopy& existing, Instan
   return true;
 }
 
-std::mutex& IngestPipeline::StripeFor(const std::string& sop_instance_uid) {
-  return stripes_[std::hash<std::string>{}(sop_instance_uid) % stripes_.size()];
-}
-
 Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   // The pipeline owns the incoming file from here: it is removed on every
   // path out of Ingest(); after the commit it is the journal entry of the
@@ -234,11 +229,11 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
                        "': its UIDs are encoded as UN, the data set's are used";
   }
 
-  std::lock_guard stripe(StripeFor(record.instance.sop_instance_uid));
-  // Other processes may store into the same archive (nodes on one PostgreSQL
-  // database): the instance's lock makes them take turns as the stripe does
-  // this process's threads, so the duplicates policy holds across nodes and
-  // a file is only ever taken back while no other node can have replaced it.
+  // The instance's lock (IndexWriter::LockInstance) makes the stores and
+  // deletes of this UID take turns, those of this process's threads and of
+  // other processes (a `pixeldex delete` beside a server, the nodes of one
+  // PostgreSQL database): the duplicates policy holds, and a file is only
+  // ever taken back while nothing else can have replaced or deleted it.
   auto instance_lock = writer_.LockInstance(record.instance.sop_instance_uid);
   if (!instance_lock.ok()) return IndexFailure(instance_lock.status());
   if (in_layout || options_.duplicates != DuplicatePolicy::kReplace) {

@@ -14,10 +14,11 @@
 // duplicates and thumbnail decode errors are recorded as events. On any failure nothing
 // is left behind: the incoming file is discarded and a stored file whose rows
 // could not be written is removed again. Thread-safe; one pipeline serves all
-// associations and import workers.
+// associations and import workers. Steps 4 and 5, and the duplicate check
+// before them, run under the instance's lock (IndexWriter::LockInstance), so
+// the stores and deletes of one SOP Instance UID take turns, in this process
+// and in every other writing the index.
 
-#include <array>
-#include <mutex>
 #include <string>
 
 #include "catalog/common/cached_thread_pool.h"
@@ -101,7 +102,6 @@ class IngestPipeline {
   void RecordEvent(EventRecord event);
 
  private:
-  std::mutex& StripeFor(const std::string& sop_instance_uid);
   // For a file below the root cataloged in place, with `existing` the row
   // of its SOP Instance UID: true when that row stays (outcome filled in).
   bool KeepsOtherCopy(const index::CatalogedCopy& existing, InstanceRecord& record,
@@ -112,9 +112,6 @@ class IngestPipeline {
   storage::FileStore& store_;
   index::IndexWriter& writer_;
   IngestOptions options_;
-  // Serialises work on one SOP Instance UID (duplicate check, move, index)
-  // without serialising unrelated instances.
-  std::array<std::mutex, 64> stripes_;
   // Hash and fsync each file beside the thread that ingests it (two workers
   // per concurrent ingest, reused across instances).
   CachedThreadPool file_workers_;

@@ -41,9 +41,10 @@ Status FinishDelete(storage::FileSystem& file_system, const storage::StorageLayo
 Status DeleteInstance(storage::FileSystem& file_system, const storage::StorageLayout& layout,
                       index::IndexWriter& writer, const DeleteTarget& target,
                       const std::string& who_and_why) {
-  // Under the instance's lock (IndexBackend::LockInstance; on PostgreSQL
-  // shared by every node), which the ingest pipeline holds while it stores
-  // the same UID: the store waits, and the path is the one recorded now.
+  // Under the instance's lock (IndexWriter::LockInstance: this process's
+  // threads, then every process writing the index), which the ingest
+  // pipeline holds while it stores the same UID: the store waits, and the
+  // path is the one recorded now.
   auto lock = writer.LockInstance(target.sop_instance_uid);
   if (!lock.ok()) return lock.status();
   auto copy = writer.FindCopy(target.sop_instance_uid);
@@ -89,7 +90,7 @@ Result<int64_t> FinishInterruptedDeletes(storage::FileSystem& file_system,
     if (uid.empty()) continue;  // not ours; left for a person
     // A deleter holds the instance's lock from before its rename until after
     // its unlink: once the lock is ours, a file still here was left by one
-    // that stopped (on PostgreSQL perhaps on another node).
+    // that stopped (perhaps another process, or another node).
     auto lock = writer.LockInstance(uid);
     if (!lock.ok()) return lock.status();
     std::error_code gone;

@@ -1,8 +1,10 @@
 #pragma once
 // Deleting instances from the archive (`pixeldex delete`), crash-safe. The
-// instance's lock is held throughout (IndexWriter::LockInstance: on
-// PostgreSQL an advisory lock every node's store of the same SOP Instance UID
-// takes too), and the path is the one the index records once it is held. The
+// instance's lock is held throughout (IndexWriter::LockInstance, which every
+// store of the same SOP Instance UID takes too, by this process's threads
+// and by every other process writing the index: on SQLite a byte of the
+// lock file beside it, on PostgreSQL an advisory lock), and the path is the
+// one the index records once it is held. The
 // durable intent is the file itself, moved into the storage root's
 // .deleting/ directory (StorageLayout::DeletingRelativePath) before anything
 // else happens:
@@ -21,10 +23,12 @@
 // interruption) are kept. Deletes are finished, never undone: the
 // user asked for them. A file outside the storage root (cataloged with
 // `import --in-place`) is not the archive's to delete: its rows go, the file
-// stays. Safe beside a running server (a SQLite index in WAL mode serialises
-// the writes of several processes; PostgreSQL's are transactions) and on
-// several nodes of one PostgreSQL index; an instance received while it is
-// deleted waits for the delete, then is stored again as new. An instance no
+// stays. Safe beside a running server, within it (its recycling, DICOMweb
+// DELETE) and on several nodes of one PostgreSQL index: the instance's lock
+// makes a store and a delete of one SOP Instance UID take turns, and the
+// index's own transactions serialise their rows (SQLite in WAL mode has one
+// writer at a time); an instance received while it is deleted waits for
+// the delete, then is stored again as new. An instance no
 // longer in the index (deleted meanwhile by another deleter) is Ok, with no
 // event of its own.
 

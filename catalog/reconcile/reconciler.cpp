@@ -10,6 +10,7 @@
 #include "catalog/common/event_kind.h"
 #include "catalog/common/log.h"
 #include "catalog/import/importer.h"
+#include "catalog/index/index_lock_file.h"
 #include "catalog/index/postgres/archive_reads_of.h"
 #include "catalog/reconcile/in_flight_journal.h"
 #include "catalog/reconcile/instance_deleter.h"
@@ -192,9 +193,9 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
     reported = std::move(already).value();
   }
   for (MissingFile& candidate : *candidates) {
-    // Under the instance's lock, which a node storing it holds while it
-    // commits the file and the rows: confirmed and removed with no store of
-    // the same instance in between (IndexBackend::LockInstance).
+    // Under the instance's lock, which a store of it holds while it commits
+    // the file and the rows: confirmed and removed with no store of the
+    // same instance in between (IndexWriter::LockInstance).
     auto lock = writer.LockInstance(candidate.sop_instance_uid);
     if (!lock.ok()) return lock.status();
     auto missing = StillMissing(writer, store.layout(), candidate);
@@ -214,7 +215,8 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
 }
 
 std::vector<std::string> IndexFiles(const std::string& index_path) {
-  return {index_path, index_path + "-wal", index_path + "-shm", index_path + "-journal"};
+  return {index_path, index_path + "-wal", index_path + "-shm", index_path + "-journal",
+          index::IndexLockFile::PathOf(index_path)};
 }
 
 void LogReport(const ReconcileReport& report, const std::string& when) {

@@ -41,8 +41,9 @@
 // same archive: every instance's rows are replaced atomically (readers see
 // the old rows or the new ones, never none), and a missing file is confirmed
 // against the instance's current row before it is reported, under the
-// instance's lock (IndexBackend::LockInstance: on PostgreSQL the nodes
-// storing it wait meanwhile) until its rows are removed.
+// instance's lock (IndexWriter::LockInstance: the threads and processes
+// storing it, on SQLite or on the nodes of a PostgreSQL index, wait
+// meanwhile) until its rows are removed.
 
 #include <atomic>
 #include <cstdint>
@@ -111,8 +112,9 @@ Result<ReconcileReport> Reconcile(ingest::IngestPipeline& pipeline, storage::Fil
                                   index::IndexWriter& writer, const std::string& index_path,
                                   const ReconcileOptions& options);
 
-// The index file and its SQLite companions (-wal, -shm, -journal): what a
-// walk of a storage root that holds the index must leave out.
+// The index file, its SQLite companions (-wal, -shm, -journal) and its lock
+// file (index_lock_file.h): what a walk of a storage root that holds the
+// index must leave out.
 std::vector<std::string> IndexFiles(const std::string& index_path);
 
 // One log line for the report (info when nothing needed doing, else warning)

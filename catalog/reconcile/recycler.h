@@ -9,11 +9,11 @@
 //   - max_size_bytes: the oldest studies until the archive's files (the sum
 //     of instances.size_bytes), plus the bytes about to arrive, fit.
 // The selection reads the index (SQLite or PostgreSQL) through a connection
-// of its own; the caller owns the writer. Not thread-safe: one recycling at a
-// time in a process (the caller serialises); across the processes of one
-// index, Recycle takes turns through the writer (IndexWriter::LockRecycling:
-// on PostgreSQL an advisory lock, so that the nodes of a shared archive
-// never delete one instance twice nor count its bytes twice).
+// of its own; the caller owns the writer. Recycle takes turns through the
+// writer (IndexWriter::LockRecycling) with the other passes of this process
+// and of every other process writing the index (on SQLite a byte of the lock
+// file beside it, on PostgreSQL an advisory lock), so that no two passes
+// delete one instance twice nor count its bytes twice.
 
 #include <atomic>
 #include <chrono>

@@ -40,10 +40,10 @@ constexpr const char* kReindexDescription =
     "itself is damaged, stop the server, move index.db (and index.db-wal) aside, and run\n"
     "reindex to build a new one. Rows of files imported with --in-place from outside the\n"
     "storage root are kept while their file exists (re-run that import to refresh them).\n"
-    "On a PostgreSQL index the same holds beside every node that shares it: each instance\n"
-    "is cataloged, and a missing one's rows removed, under the lock of its UID that the\n"
-    "nodes store it under; files a node has in flight (a second link in .incoming/) are\n"
-    "left to that node.\n"
+    "Each instance is cataloged, and a missing one's rows removed, under the lock of its\n"
+    "UID that every store and delete takes (on SQLite in index.db.locks beside the index).\n"
+    "On a PostgreSQL index the same holds beside every node that shares it; files a node\n"
+    "has in flight (a second link in .incoming/) are left to that node.\n"
     "See README, \"Crash safety and reconciliation\".";
 
 constexpr const char* kReindexEpilogue =

@@ -33,8 +33,9 @@ std::optional<std::string> ArchiveSizeShortfall(const ServerContext& context);
 
 // Applies RecyclePolicyOf(the settings) once, now, as `pixeldex recycle`
 // does; stops between two studies once `cancel` is set. Skipped (the report
-// says so) while another process of a PostgreSQL index runs a pass
-// (reconcile::RecycleTurn::kSkip): one node per round does the work.
+// says so) while another process of the index runs a pass (a `pixeldex
+// recycle` beside it, another node of a PostgreSQL index;
+// reconcile::RecycleTurn::kSkip): one process per round does the work.
 Result<reconcile::RecycleReport> ApplyRetention(const ServerContext& context,
                                                 const std::atomic<bool>& cancel);
 

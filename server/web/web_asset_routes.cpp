@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "catalog/common/fnv1a.h"
 #include "server/web/web_assets.h"
 
 namespace pixeldex::server {
@@ -17,12 +18,7 @@ constexpr const char* kContentSecurityPolicy =
 
 // 64-bit FNV-1a of the bytes: the ETag of an embedded file.
 std::string EntityTag(std::string_view bytes) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return fmt::format("\"{:016x}\"", hash);
+  return fmt::format("\"{:016x}\"", Fnv1a64(bytes));
 }
 
 struct ServedAsset {

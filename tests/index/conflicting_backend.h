@@ -96,6 +96,12 @@ class ConflictingBackend final : public index::IndexBackend {
   Result<std::optional<index::CatalogedCopy>> FindCopy(const std::string& uid) override {
     return inner_->FindCopy(uid);
   }
+  Result<std::unique_ptr<index::InstanceLock>> LockInstance(const std::string& uid) override {
+    return inner_->LockInstance(uid);
+  }
+  Result<std::optional<std::unique_ptr<index::InstanceLock>>> LockRecycling(bool wait) override {
+    return inner_->LockRecycling(wait);
+  }
 
  private:
   std::unique_ptr<index::IndexBackend> inner_;

@@ -4,11 +4,16 @@
 // .deleting/, and an instance whose file had moved is gone (never cataloged
 // again); one whose file had not moved is intact. An instance deleted
 // meanwhile is not deleted (nor recorded) twice, and an interrupted delete
-// keeps an instance received again since.
+// keeps an instance received again since. A delete by the process that is
+// storing the same instance (the server's recycling or DICOMweb DELETE
+// beside its C-STORE) waits for the store to finish, then deletes it.
 
 #include "catalog/reconcile/instance_deleter.h"
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <future>
 
 #include "tests/reconcile/archive_fixture.h"
 
@@ -112,6 +117,65 @@ INSTANTIATE_TEST_SUITE_P(EachDurableStep, InstanceDeleterFaultTest,
                                            std::pair{Op::kSync, 1}, std::pair{Op::kSync, 2},
                                            std::pair{Op::kRemoveFile, 0},
                                            std::pair{Op::kSync, 3}));
+
+TEST_F(InstanceDeleterTest, ADeleteWaitsForAStoreOfTheSameInstanceInProgress) {
+  using namespace std::chrono_literals;
+  // One writer for the store and the delete, as in the server: a store that
+  // has put its file in place stops before its rows are written.
+  std::atomic<bool> armed{false};
+  std::promise<void> applying;
+  std::promise<void> go;
+  const std::shared_future<void> released = go.get_future().share();
+  index::IndexWriterOptions options;
+  options.before_apply = [&] {
+    if (!armed.exchange(false)) return;
+    applying.set_value();
+    released.wait();
+  };
+  pipeline_.reset();
+  writer_.reset();
+  auto writer = index::IndexWriter::Open(index_path_, options);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  writer_ = std::move(writer).value();
+  pipeline_ = std::make_unique<ingest::IngestPipeline>(store_, *writer_, ingest::IngestOptions{});
+  const TestInstance t = Instance();
+  const std::string path = Stored(t);
+
+  armed = true;
+  auto store = std::async(std::launch::async, [&] { return Ingest(t); });  // received again
+  std::future<Status> deleted;
+  // Lets the store go on whatever the assertions below find (destroyed
+  // before the futures, which wait for their tasks).
+  struct Release {
+    std::promise<void>& go;
+    bool done = false;
+    ~Release() {
+      if (!done) go.set_value();
+    }
+  } release{go};
+  ASSERT_EQ(applying.get_future().wait_for(30s), std::future_status::ready);
+  deleted = std::async(std::launch::async, [&] { return Delete(t); });
+  // The delete waits for the instance's lock, which the store holds: it has
+  // not moved the file the store has just put in place. (A delete that did
+  // not wait would have moved it within microseconds.)
+  EXPECT_EQ(deleted.wait_for(200ms), std::future_status::timeout);
+  EXPECT_TRUE(fs::exists(FileOf(path)));
+  EXPECT_TRUE(DeletingIsEmpty());
+
+  release.done = true;
+  go.set_value();
+  ASSERT_EQ(store.wait_for(30s), std::future_status::ready);
+  auto stored = store.get();
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(stored->disposition, ingest::Disposition::kReplaced);
+  ASSERT_EQ(deleted.wait_for(30s), std::future_status::ready);
+  const Status status = deleted.get();
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_FALSE(fs::exists(FileOf(path)));
+  EXPECT_EQ(Rows(t), 0);
+  EXPECT_TRUE(DeletingIsEmpty());
+  EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
+}
 
 }  // namespace
 }  // namespace pixeldex::testing

@@ -179,10 +179,13 @@ TEST_F(ReconcileTest, NonDicomFilesInTheTreeAreCountedAndLeftAlone) {
 }
 
 TEST_F(ReconcileTest, AnIndexKeptBelowTheStorageRootIsNotPartOfTheArchive) {
-  // storage.index = <root>/index.db: the walk must not take it for a stray file.
+  // storage.index = <root>/index.db: the walk must not take it, nor its
+  // companions (-wal, -shm, the lock file), for stray files.
   const std::string inside = FileOf("index.db");
   auto writer = index::IndexWriter::Open(inside);
   ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->LockInstance("1.2.3").ok());  // makes index.db.locks
+  ASSERT_TRUE(fs::exists(inside + ".locks"));
   ingest::IngestPipeline pipeline(store_, **writer, ingest::IngestOptions{});
   auto report = reconcile::Reconcile(pipeline, store_, **writer, inside, {});
   ASSERT_TRUE(report.ok()) << report.status().ToString();

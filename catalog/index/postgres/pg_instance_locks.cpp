@@ -1,5 +1,6 @@
 #include "catalog/index/postgres/pg_instance_locks.h"
 
+#include "catalog/common/fnv1a.h"
 #include "catalog/common/log.h"
 
 namespace pixeldex::index::postgres {
@@ -26,12 +27,7 @@ class PgInstanceLocks::Held final : public InstanceLock {
 };
 
 int64_t PgInstanceLocks::KeyOf(const std::string& sop_instance_uid) {
-  uint64_t hash = 14695981039346656037ULL;  // FNV-1a, 64 bits
-  for (const unsigned char c : sop_instance_uid) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return static_cast<int64_t>(hash);
+  return static_cast<int64_t>(Fnv1a64(sop_instance_uid));
 }
 
 Result<PgConnection> PgInstanceLocks::Acquire() {

@@ -1,12 +1,13 @@
 #pragma once
 // PgInstanceLocks: a lock per SOP Instance UID shared by every process that
 // writes one PostgreSQL index (the nodes of a shared archive), so that two
-// nodes storing the same instance at the same moment take turns, as the
-// threads of one process do (IndexBackend::LockInstance). Each is a
+// nodes storing or deleting the same instance at the same moment take turns
+// (IndexBackend::LockInstance; the threads of one process take turns
+// before, IndexWriter::LockInstance). Each is a
 // session-level advisory lock (PostgreSQL documentation 9.28.10, "Advisory
 // Lock Functions": pg_advisory_lock(bigint) waits until it is granted;
-// pg_advisory_unlock releases it) whose key is a 64-bit FNV-1a hash of the
-// UID: two UIDs that share a key only wait for each other more often.
+// pg_advisory_unlock releases it) whose key is the 64-bit FNV-1a hash of the
+// UID (fnv1a.h): two UIDs that share a key only wait for each other more often.
 //
 // A lock is held on a connection of its own while the store runs (taken
 // from a pool of idle ones, opened on demand); it goes back to the pool once

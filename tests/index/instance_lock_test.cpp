@@ -1,0 +1,254 @@
+// The instance and recycling locks of a SQLite index (IndexWriter::
+// LockInstance and LockRecycling over the lock file, index_lock_file.h):
+// in one process, a second lock of the same SOP Instance UID waits until the
+// first is released, another UID's does not; two writers of one index (as
+// two processes have) take turns in the lock file, and so does another
+// process (fork); one recycling pass at a time, skipped or waited for. The
+// lock file is made by the first lock, not by opening or writing the index;
+// one that cannot be opened is a clear error, after which the UID can be
+// locked again.
+#include "catalog/index/index_lock_file.h"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <string>
+#include <thread>
+
+#include "catalog/common/fnv1a.h"
+#include "catalog/index/index_writer.h"
+#include "catalog/index/sqlite_index_backend.h"
+#include "tests/support/lock_waiters.h"
+#include "tests/support/sample_record.h"
+#include "tests/support/temp_dir.h"
+
+namespace pixeldex::index {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kUid = "1.2.3";
+
+// A UID whose lock shares neither this writer's mutex nor the lock file's
+// byte with kUid's: locking it while kUid's is held must not wait.
+std::string UnrelatedUid() {
+  const auto stripe = [](const std::string& uid) {
+    return Fnv1a64(uid) % IndexWriter::kInstanceStripes;
+  };
+  for (int n = 4;; ++n) {
+    const std::string uid = "1.2." + std::to_string(n);
+    if (stripe(uid) != stripe(kUid) && IndexLockFile::ByteOf(uid) != IndexLockFile::ByteOf(kUid)) {
+      return uid;
+    }
+  }
+}
+
+// Reads one byte from `fd`, waiting up to 30 s; '\0' when none came.
+char ReadByte(int fd) {
+  pollfd ready{fd, POLLIN, 0};
+  char byte = '\0';
+  if (::poll(&ready, 1, 30000) == 1 && ::read(fd, &byte, 1) != 1) byte = '\0';
+  return byte;
+}
+
+bool Readable(int fd) {
+  pollfd ready{fd, POLLIN, 0};
+  return ::poll(&ready, 1, 0) == 1;
+}
+
+class InstanceLockTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<IndexWriter> OpenWriter() {
+    auto writer = IndexWriter::Open(index_path_);
+    EXPECT_TRUE(writer.ok()) << writer.status().ToString();
+    return writer.ok() ? std::move(writer).value() : nullptr;
+  }
+
+  testing::TempDir dir_;
+  const std::string index_path_ = dir_ / "index.db";
+  const std::string lock_path_ = index_path_ + ".locks";
+};
+
+TEST_F(InstanceLockTest, ASecondLockOfTheSameUidWaitsInOneProcessAndAnotherUidDoesNot) {
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  auto held = writer->LockInstance(kUid);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_NE(*held, nullptr);
+
+  std::promise<void> trying;
+  std::promise<void> acquired;
+  std::thread second([&] {
+    trying.set_value();
+    auto lock = writer->LockInstance(kUid);
+    EXPECT_TRUE(lock.ok()) << lock.status().ToString();
+    acquired.set_value();
+  });
+  trying.get_future().wait();
+  // Another UID is not held up, on this thread or another.
+  auto other = std::async(std::launch::async, [&] { return writer->LockInstance(UnrelatedUid()); });
+  ASSERT_EQ(other.wait_for(30s), std::future_status::ready);
+  ASSERT_TRUE(other.get().ok());
+  // The same UID is: the second locker has not got it while the first holds
+  // it. (It waits on this writer's mutex, which nothing outside the process
+  // can observe; a lock that let it through would take microseconds.)
+  auto got = acquired.get_future();
+  EXPECT_EQ(got.wait_for(200ms), std::future_status::timeout);
+  held->reset();
+  EXPECT_EQ(got.wait_for(30s), std::future_status::ready);
+  second.join();
+}
+
+TEST_F(InstanceLockTest, TwoWritersOfOneIndexTakeTurnsInTheLockFile) {
+  auto node_a = OpenWriter();
+  auto node_b = OpenWriter();
+  ASSERT_NE(node_a, nullptr);
+  ASSERT_NE(node_b, nullptr);
+  auto held = node_a->LockInstance(kUid);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  auto other = node_b->LockInstance(UnrelatedUid());
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  other->reset();
+
+  std::atomic<bool> acquired{false};
+  std::thread waiter([&] {
+    auto lock = node_b->LockInstance(kUid);
+    EXPECT_TRUE(lock.ok()) << lock.status().ToString();
+    acquired = true;
+  });
+  // B waits in the kernel, on A's byte of the lock file.
+  ASSERT_TRUE(testing::AwaitLockWaiters(lock_path_, 1));
+  EXPECT_FALSE(acquired.load());
+  held->reset();
+  waiter.join();
+  EXPECT_TRUE(acquired.load());
+  EXPECT_EQ(testing::LockWaiters(lock_path_), 0);
+}
+
+TEST_F(InstanceLockTest, AnotherProcessWaitsForTheSameUidOnly) {
+  // The index exists before the fork; no thread of this process runs
+  // during it (the writer that made the index is gone).
+  ASSERT_NE(OpenWriter(), nullptr);
+  int to_child[2];
+  int from_child[2];
+  ASSERT_EQ(::pipe(to_child), 0);
+  ASSERT_EQ(::pipe(from_child), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The other process: its own backend on the same index, no threads.
+    // It reports 'o' once another UID's lock was taken, 'a' once kUid's is.
+    ::close(to_child[1]);
+    ::close(from_child[0]);
+    char go = '\0';
+    if (::read(to_child[0], &go, 1) != 1) ::_exit(2);
+    auto backend = SqliteIndexBackend::Open(index_path_);
+    if (!backend.ok()) ::_exit(3);
+    auto other = (*backend)->LockInstance(UnrelatedUid());
+    if (!other.ok() || *other == nullptr || ::write(from_child[1], "o", 1) != 1) ::_exit(4);
+    other->reset();
+    auto lock = (*backend)->LockInstance(kUid);
+    if (!lock.ok() || *lock == nullptr || ::write(from_child[1], "a", 1) != 1) ::_exit(5);
+    ::_exit(0);
+  }
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  auto held = writer->LockInstance(kUid);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_EQ(::write(to_child[1], "g", 1), 1);
+  EXPECT_EQ(ReadByte(from_child[0]), 'o') << "another UID is not held up";
+  // The child waits for this process's byte of the lock file, and has said
+  // nothing since.
+  EXPECT_TRUE(testing::AwaitLockWaiters(lock_path_, 1));
+  EXPECT_FALSE(Readable(from_child[0]));
+  held->reset();
+  EXPECT_EQ(ReadByte(from_child[0]), 'a');
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ::close(to_child[1]);
+  ::close(from_child[0]);
+}
+
+TEST_F(InstanceLockTest, OneRecyclingPassAtATimeSkippedOrWaitedFor) {
+  auto node_a = OpenWriter();
+  auto node_b = OpenWriter();
+  ASSERT_NE(node_a, nullptr);
+  ASSERT_NE(node_b, nullptr);
+  auto held = node_a->LockRecycling(false);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_TRUE(held->has_value());
+  // Skipped by another thread of the same writer, and by another writer.
+  auto same_writer = std::async(std::launch::async, [&] { return node_a->LockRecycling(false); });
+  ASSERT_EQ(same_writer.wait_for(30s), std::future_status::ready);
+  auto skipped_here = same_writer.get();
+  ASSERT_TRUE(skipped_here.ok()) << skipped_here.status().ToString();
+  EXPECT_FALSE(skipped_here->has_value());
+  auto skipped = node_b->LockRecycling(false);
+  ASSERT_TRUE(skipped.ok()) << skipped.status().ToString();
+  EXPECT_FALSE(skipped->has_value());
+  // No instance's lock is held by it.
+  auto instance = node_b->LockInstance(kUid);
+  ASSERT_TRUE(instance.ok()) << instance.status().ToString();
+  instance->reset();
+
+  std::atomic<bool> acquired{false};
+  std::thread waiter([&] {
+    auto turn = node_b->LockRecycling(true);
+    EXPECT_TRUE(turn.ok() && turn->has_value()) << turn.status().ToString();
+    acquired = true;
+  });
+  ASSERT_TRUE(testing::AwaitLockWaiters(lock_path_, 1));
+  EXPECT_FALSE(acquired.load());
+  held->reset();
+  waiter.join();
+  EXPECT_TRUE(acquired.load());
+  auto again = node_a->LockRecycling(false);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->has_value()) << "B's turn ended with its lock";
+}
+
+TEST_F(InstanceLockTest, OpeningAndWritingTheIndexMakeNoLockFile) {
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Write(testing::SampleRecord(kUid)).ok());
+  ASSERT_TRUE(writer->FindCopy(kUid).ok());
+  EXPECT_FALSE(std::filesystem::exists(lock_path_));
+  auto held = writer->LockInstance(kUid);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  EXPECT_TRUE(std::filesystem::exists(lock_path_));
+}
+
+TEST_F(InstanceLockTest, ALockFileThatCannotBeOpenedIsAnErrorNamingIt) {
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  // A folder where the file should be: open(2) fails (EISDIR) even for root.
+  ASSERT_TRUE(std::filesystem::create_directory(lock_path_));
+  auto refused = writer->LockInstance(kUid);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kIoError);
+  EXPECT_NE(refused.status().message().find(lock_path_), std::string::npos)
+      << refused.status().message();
+  auto no_turn = writer->LockRecycling(true);
+  ASSERT_FALSE(no_turn.ok());
+  EXPECT_EQ(no_turn.status().code(), Status::Code::kIoError);
+  // The failure held nothing: once the file can be made, the same UID and
+  // the recycling turn are had at once.
+  std::filesystem::remove(lock_path_);
+  auto locked = std::async(std::launch::async, [&] {
+    auto turn = writer->LockRecycling(false);
+    return writer->LockInstance(kUid).ok() && turn.ok() && turn->has_value();
+  });
+  ASSERT_EQ(locked.wait_for(30s), std::future_status::ready);
+  EXPECT_TRUE(locked.get());
+}
+
+}  // namespace
+}  // namespace pixeldex::index
