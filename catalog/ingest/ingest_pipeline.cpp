@@ -1,11 +1,16 @@
 #include "catalog/ingest/ingest_pipeline.h"
 
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcistrmb.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <optional>
 
 #include "catalog/common/clock.h"
 #include "catalog/common/log.h"
@@ -25,6 +30,58 @@ namespace {
 // the thumbnail by opening the file once more (10 system calls of a 64x64
 // instance's 130). Memory stays bounded by the file's size either way.
 constexpr Uint32 kLazyLoadThreshold = 64 * 1024;
+
+// A file no larger than that is read into memory once (open, fstat, read,
+// close) and checked, parsed and hashed from there: on the path from the
+// file, the framing check, DCMTK's parse and the hash opened it three times
+// and stat'ed, sought and read it 24 system calls' worth (a 64x64 instance's
+// 110; issue 20 part 2). Its hash is taken on this thread (microseconds with
+// SHA-NI), so its file worker has one task, the fsync.
+constexpr off_t kReadWholeBelow = kLazyLoadThreshold;
+
+// A small file's status and bytes.
+struct SmallFile {
+  struct stat stat {};
+  std::string bytes;
+};
+
+// The file at `path` when it is a regular file of at most kReadWholeBelow
+// bytes, read whole; nothing otherwise, also when it cannot be opened or
+// read (the path's route then reports what is wrong, as it always did).
+std::optional<SmallFile> ReadSmallFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  SmallFile file;
+  bool whole = ::fstat(fd, &file.stat) == 0 && S_ISREG(file.stat.st_mode) &&
+               file.stat.st_size <= kReadWholeBelow;
+  if (whole) {
+    file.bytes.resize(static_cast<size_t>(file.stat.st_size));
+    size_t got = 0;
+    while (got < file.bytes.size()) {
+      const ssize_t n = ::read(fd, file.bytes.data() + got, file.bytes.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    whole = got == file.bytes.size();
+  }
+  ::close(fd);
+  if (!whole) return std::nullopt;
+  return file;
+}
+
+// DcmFileFormat::loadFile of a file's bytes in memory: the same parse
+// (DCMTK's loadFile is transferInit, read, transferEnd on a file stream);
+// every value is read, none is left on disk.
+OFCondition LoadFromBytes(DcmFileFormat& file, const std::string& bytes) {
+  DcmInputBufferStream stream;
+  stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
+  stream.setEos();
+  file.transferInit();
+  const OFCondition read = file.read(stream, EXS_Unknown, EGL_noChange, kLazyLoadThreshold);
+  file.transferEnd();
+  return read;
+}
 
 // Waits on every path out of Ingest() for a task that uses its locals.
 template <typename T>
@@ -78,17 +135,21 @@ Status ValidateIdentity(const metadata::ExtractedMetadata& m, const IngestReques
   return Status::Ok();
 }
 
+FileFacts FileFactsOf(const struct stat& st, std::string sha256) {
+  FileFacts facts;
+  facts.size_bytes = st.st_size;
+  facts.sha256 = std::move(sha256);
+  facts.file_mtime = ToIso8601(st.st_mtim);
+  facts.received_at = NowIso8601();
+  return facts;
+}
+
 Result<FileFacts> ComputeFileFacts(const std::string& path, const std::string& known_sha256) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "cannot stat " + path);
   auto hash = known_sha256.empty() ? storage::Sha256OfFile(path) : Result<std::string>(known_sha256);
   if (!hash.ok()) return hash.status();
-  FileFacts facts;
-  facts.size_bytes = st.st_size;
-  facts.sha256 = std::move(hash).value();
-  facts.file_mtime = ToIso8601(st.st_mtim);
-  facts.received_at = NowIso8601();
-  return facts;
+  return FileFactsOf(st, std::move(hash).value());
 }
 
 // The one place an index failure becomes an ingest failure. What the index
@@ -158,28 +219,36 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   // path out of Ingest(); after the commit it is the journal entry of the
   // stored file until then.
   storage::IncomingFile incoming(store_, request.in_place ? std::string() : request.incoming_path);
+  // A small file is read once, here; a larger one is read where it is.
+  const std::optional<SmallFile> small = ReadSmallFile(request.incoming_path);
   // 1. validate, the framing first (DCMTK's parser recurses per nesting level
   // and spends CPU per element far beyond its bytes); it reads headers only,
   // so a refused file is not hashed either (a sparse file's hole would be).
-  PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(request.incoming_path));
-  // The received file's fsync (unless in place) and its facts (hash, size)
-  // on other threads while this one parses, extracts and renders; both only
-  // read or flush the finished file, and are joined before `incoming` may
-  // remove it. The fsync runs on until the commit, beside the directory's
-  // (FileStore::CommitWhileSyncing).
+  PIXELDEX_RETURN_IF_ERROR(small ? metadata::CheckStoredDataSetOfFile(small->bytes)
+                                 : metadata::CheckStoredDataSet(request.incoming_path));
+  // The received file's fsync (unless in place) and, for a file not read
+  // whole, its facts (hash, size) on other threads while this one parses,
+  // extracts and renders; both only read or flush the finished file, and
+  // are joined before `incoming` may remove it. The fsync runs on until the
+  // commit, beside the directory's (FileStore::CommitWhileSyncing).
   storage::FileStore::PendingSync file_sync;
   if (!request.in_place) {
     file_sync = file_workers_.Submit(
         [this, &request] { return store_.SyncIncoming(request.incoming_path); });
   }
   JoinOnExit join_file_sync(file_sync);
-  std::future<Result<FileFacts>> file_facts = file_workers_.Submit(
-      [&request] { return ComputeFileFacts(request.incoming_path, request.sha256); });
+  std::future<Result<FileFacts>> file_facts;
+  if (!small) {
+    file_facts = file_workers_.Submit(
+        [&request] { return ComputeFileFacts(request.incoming_path, request.sha256); });
+  }
   JoinOnExit join_file_facts(file_facts);
 
   DcmFileFormat file;
-  const OFCondition loaded = file.loadFile(request.incoming_path.c_str(), EXS_Unknown,
-                                           EGL_noChange, kLazyLoadThreshold, ERM_autoDetect);
+  const OFCondition loaded =
+      small ? LoadFromBytes(file, small->bytes)
+            : file.loadFile(request.incoming_path.c_str(), EXS_Unknown, EGL_noChange,
+                            kLazyLoadThreshold, ERM_autoDetect);
   if (loaded.bad()) {
     return Status::Corruption(std::string("cannot parse data set: ") + loaded.text());
   }
@@ -211,7 +280,10 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   } else {
     record.thumbnail = ThumbnailRecord{ThumbnailStatus::kDisabled, {}, 0, 0, {}};
   }
-  auto facts = file_facts.get();
+  auto facts = small ? FileFactsOf(small->stat, request.sha256.empty()
+                                                    ? storage::Sha256Hex(small->bytes)
+                                                    : request.sha256)
+                     : file_facts.get();
   if (!facts.ok()) return facts.status();
   record.file = std::move(facts).value();
   record.file.relative_path = std::move(relative_path);
@@ -261,14 +333,13 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   // 4. store (files cataloged in place stay where they are)
   bool overwrote_file = true;
   if (!request.in_place) {
-    std::error_code ec;
-    overwrote_file =
-        std::filesystem::exists(store_.layout().Absolute(record.file.relative_path), ec);
     // Rows only after the file, its name and its directory are durable (a
     // row never names a file a power loss can take back: reconciler.h); the
     // file's and the directory's flushes overlap (file_store.h, issue 20).
-    PIXELDEX_RETURN_IF_ERROR(
-        store_.CommitWhileSyncing(request.incoming_path, file_sync, record.file.relative_path));
+    auto placed =
+        store_.CommitWhileSyncing(request.incoming_path, file_sync, record.file.relative_path);
+    if (!placed.ok()) return placed.status();
+    overwrote_file = *placed == storage::FileStore::Placement::kReplaced;
     // `incoming` stays until the rows are written: the journal entry of a
     // file in the layout that may lack rows (file_store.h).
   }

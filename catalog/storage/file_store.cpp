@@ -136,11 +136,12 @@ Result<FileStore::SyncedIncoming> FileStore::SyncIncoming(const std::string& inc
 }
 
 Status FileStore::Commit(const SyncedIncoming& incoming, const std::string& relative_path) {
-  return Place(incoming.path(), relative_path, nullptr);
+  return Place(incoming.path(), relative_path, nullptr).status();
 }
 
-Status FileStore::CommitWhileSyncing(const std::string& incoming_path, PendingSync& file_sync,
-                                     const std::string& relative_path) {
+Result<FileStore::Placement> FileStore::CommitWhileSyncing(const std::string& incoming_path,
+                                                           PendingSync& file_sync,
+                                                           const std::string& relative_path) {
   return Place(incoming_path, relative_path, &file_sync);
 }
 
@@ -154,8 +155,9 @@ Status Joined(FileStore::PendingSync& file_sync) {
 
 }  // namespace
 
-Status FileStore::Place(const std::string& incoming_path, const std::string& relative_path,
-                        PendingSync* file_sync) {
+Result<FileStore::Placement> FileStore::Place(const std::string& incoming_path,
+                                              const std::string& relative_path,
+                                              PendingSync* file_sync) {
   const fs::path relative(relative_path);
   if (relative.is_absolute() || relative.empty()) {
     return Status::InvalidArgument("not a relative storage path: " + relative_path);
@@ -201,7 +203,8 @@ Status FileStore::Place(const std::string& incoming_path, const std::string& rel
   if (!synced.ok() && !replaces) {
     if (fs_.RemoveFileAt(*dir, name).ok() && dir_synced.ok()) (void)fs_.SyncAt(*dir, "");
   }
-  return synced;
+  if (!synced.ok()) return synced;
+  return replaces ? Placement::kReplaced : Placement::kNew;
 }
 
 Status FileStore::Remove(const std::string& relative_path) {

@@ -100,15 +100,19 @@ class FileStore {
   // The fsync of an incoming file, started (SyncIncoming on another thread)
   // and not yet joined.
   using PendingSync = std::future<Result<SyncedIncoming>>;
+  // What a commit did at its name: made it, or replaced the file there.
+  enum class Placement { kNew, kReplaced };
   // Commit() of `incoming_path`, whose fsync `file_sync` may still run (see
   // above). Ok only when the file, its name and its directory are durable
   // (`file_sync` joined); on error nothing new is visible at
   // `relative_path`, as for Commit(), the error being the first of the
   // directory's fsync and the file's, and `file_sync` may be left unjoined
   // (a failure before the rename): the caller waits for it before it removes
-  // the file.
-  Status CommitWhileSyncing(const std::string& incoming_path, PendingSync& file_sync,
-                            const std::string& relative_path);
+  // the file. On success, whether a file was at `relative_path` before
+  // (looked up once, before the rename; the caller's lock on the name keeps
+  // it true).
+  Result<Placement> CommitWhileSyncing(const std::string& incoming_path, PendingSync& file_sync,
+                                       const std::string& relative_path);
   // Removes a committed file durably (unlink, fsync directory).
   Status Remove(const std::string& relative_path);
   // The journal entries a process that is gone left behind: incoming files
@@ -138,7 +142,7 @@ class FileStore {
   // for a path elsewhere.
   Result<std::string> IncomingName(const std::string& incoming_path) const;
   // Commit, joining `file_sync` (when not null) as late as it may.
-  Status Place(const std::string& incoming_path, const std::string& relative_path,
+  Result<Placement> Place(const std::string& incoming_path, const std::string& relative_path,
                PendingSync* file_sync);
   // The directory `relative_dir` below the root, open; missing directories
   // on the way are created and every entry on the way made durable.

@@ -66,7 +66,8 @@ class StoreService {
   // Catalogs the received file (handed to the ingest pipeline, which moves
   // it into the layout or removes it) and answers 0000 once it and its rows
   // are durable, else the failure's status from the table. The pipeline
-  // hashes the file on its file worker, beside the parse (ingest_pipeline.h).
+  // hashes the file after receiving it, never as it arrives
+  // (ingest_pipeline.h).
   StoreAnswer Ingest(storage::IncomingFile incoming);
 
  private:

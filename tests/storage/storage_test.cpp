@@ -414,7 +414,9 @@ TEST_F(FileStoreDurabilityTest, ANewNameIsPlacedAndItsDirectorySyncedBeforeTheFi
     directory_syncs_before = SyncsOf(series);
     return store_.SyncIncoming(incoming);
   });
-  ASSERT_TRUE(store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm").ok());
+  const auto placed = store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm");
+  ASSERT_TRUE(placed.ok()) << placed.status().ToString();
+  EXPECT_EQ(*placed, FileStore::Placement::kNew);
   EXPECT_FALSE(file_sync.valid());  // joined before the answer
   // One flush did not wait for the other (issue 20)...
   EXPECT_TRUE(placed_before);
@@ -436,7 +438,9 @@ TEST_F(FileStoreDurabilityTest, AReplacementWaitsForTheFilesSyncBeforeTheRename)
     renames_when_synced = fs_.Calls(Op::kRename);
     return store_.SyncIncoming(incoming);
   });
-  ASSERT_TRUE(store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm").ok());
+  const auto placed = store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm");
+  ASSERT_TRUE(placed.ok()) << placed.status().ToString();
+  EXPECT_EQ(*placed, FileStore::Placement::kReplaced);
   // The answered older copy was replaced only by a durable file.
   EXPECT_EQ(renames_when_synced, renames_before);
   EXPECT_EQ(fs_.Calls(Op::kRename), renames_before + 1);
@@ -455,7 +459,8 @@ TEST_F(FileStoreDurabilityTest, AFailedFileSyncTakesTheNewNameBackDurably) {
   fs_.FailOnce(pixeldex::testing::FaultyFileSystem::Op::kSync, /*skip=*/3);
   FileStore::PendingSync file_sync =
       std::async(std::launch::deferred, [&] { return store_.SyncIncoming(incoming); });
-  const Status committed = store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm");
+  const Status committed =
+      store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm").status();
   EXPECT_EQ(committed.code(), Status::Code::kIoError) << committed.ToString();
   EXPECT_NE(committed.message().find("injected fault"), std::string::npos);
   EXPECT_FALSE(file_sync.valid());
