@@ -11,6 +11,7 @@
 #include <functional>
 #include <future>
 #include <optional>
+#include <utility>
 
 #include "catalog/common/clock.h"
 #include "catalog/common/log.h"
@@ -31,18 +32,33 @@ namespace {
 // instance's 130). Memory stays bounded by the file's size either way.
 constexpr Uint32 kLazyLoadThreshold = 64 * 1024;
 
-// A file no larger than that is read into memory once (open, fstat, read,
-// close) and checked, parsed and hashed from there: on the path from the
-// file, the framing check, DCMTK's parse and the hash opened it three times
-// and stat'ed, sought and read it 24 system calls' worth (a 64x64 instance's
-// 110; issue 20 part 2). Its hash is taken on this thread (microseconds with
-// SHA-NI), so its file worker has one task, the fsync.
+// A file no larger than that is opened once (open, fstat, read) and
+// checked, parsed and hashed from memory, and fsynced through that
+// descriptor: on the path from the file, the framing check, DCMTK's parse,
+// the hash and the fsync opened it four times and stat'ed, sought and read
+// it 27 system calls' worth (a 64x64 instance's 110; issue 20 part 2). Its
+// hash is taken on this thread (microseconds with SHA-NI), so its file
+// worker has one task, the fsync.
 constexpr off_t kReadWholeBelow = kLazyLoadThreshold;
 
-// A small file's status and bytes.
-struct SmallFile {
+// A small file's status and bytes, and the descriptor they were read
+// through, open until the SmallFile goes.
+class SmallFile {
+ public:
+  explicit SmallFile(int fd) : fd_(fd) {}
+  SmallFile(SmallFile&& other) noexcept
+      : stat(other.stat), bytes(std::move(other.bytes)), fd_(std::exchange(other.fd_, -1)) {}
+  SmallFile& operator=(SmallFile&&) = delete;
+  ~SmallFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int fd() const { return fd_; }
+
   struct stat stat {};
   std::string bytes;
+
+ private:
+  int fd_;
 };
 
 // The file at `path` when it is a regular file of at most kReadWholeBelow
@@ -51,22 +67,19 @@ struct SmallFile {
 std::optional<SmallFile> ReadSmallFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  SmallFile file;
-  bool whole = ::fstat(fd, &file.stat) == 0 && S_ISREG(file.stat.st_mode) &&
-               file.stat.st_size <= kReadWholeBelow;
-  if (whole) {
-    file.bytes.resize(static_cast<size_t>(file.stat.st_size));
-    size_t got = 0;
-    while (got < file.bytes.size()) {
-      const ssize_t n = ::read(fd, file.bytes.data() + got, file.bytes.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    whole = got == file.bytes.size();
+  SmallFile file(fd);
+  if (::fstat(fd, &file.stat) != 0 || !S_ISREG(file.stat.st_mode) ||
+      file.stat.st_size > kReadWholeBelow) {
+    return std::nullopt;
   }
-  ::close(fd);
-  if (!whole) return std::nullopt;
+  file.bytes.resize(static_cast<size_t>(file.stat.st_size));
+  size_t got = 0;
+  while (got < file.bytes.size()) {
+    const ssize_t n = ::read(fd, file.bytes.data() + got, file.bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    got += static_cast<size_t>(n);
+  }
   return file;
 }
 
@@ -219,7 +232,8 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   // path out of Ingest(); after the commit it is the journal entry of the
   // stored file until then.
   storage::IncomingFile incoming(store_, request.in_place ? std::string() : request.incoming_path);
-  // A small file is read once, here; a larger one is read where it is.
+  // A small file is read once, here; a larger one is read where it is. (It
+  // stays open until the file's task below is joined.)
   const std::optional<SmallFile> small = ReadSmallFile(request.incoming_path);
   // 1. validate, the framing first (DCMTK's parser recurses per nesting level
   // and spends CPU per element far beyond its bytes); it reads headers only,
@@ -233,8 +247,9 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   // commit, beside the directory's (FileStore::CommitWhileSyncing).
   storage::FileStore::PendingSync file_sync;
   if (!request.in_place) {
+    const int fd = small ? small->fd() : -1;
     file_sync = file_workers_.Submit(
-        [this, &request] { return store_.SyncIncoming(request.incoming_path); });
+        [this, &request, fd] { return store_.SyncIncoming(request.incoming_path, fd); });
   }
   JoinOnExit join_file_sync(file_sync);
   std::future<Result<FileFacts>> file_facts;

@@ -126,12 +126,14 @@ Result<Directory> FileStore::OpenDurableDirectories(const fs::path& relative_dir
   return dir;
 }
 
-Result<FileStore::SyncedIncoming> FileStore::SyncIncoming(const std::string& incoming_path) {
+Result<FileStore::SyncedIncoming> FileStore::SyncIncoming(const std::string& incoming_path,
+                                                          int fd) {
   auto incoming_dir = Incoming();
   if (!incoming_dir.ok()) return incoming_dir.status();
   auto name = IncomingName(incoming_path);
   if (!name.ok()) return name.status();
-  PIXELDEX_RETURN_IF_ERROR(fs_.SyncAt(**incoming_dir, *name));
+  PIXELDEX_RETURN_IF_ERROR(fd < 0 ? fs_.SyncAt(**incoming_dir, *name)
+                                  : fs_.SyncOpenAt(**incoming_dir, *name, fd));
   return SyncedIncoming(incoming_path);
 }
 

@@ -89,8 +89,9 @@ class FileStore {
     std::string path_;
   };
   // fsyncs a complete incoming file. Thread-safe; the file may be read
-  // meanwhile.
-  Result<SyncedIncoming> SyncIncoming(const std::string& incoming_path);
+  // meanwhile. With `fd`, a descriptor of that file the caller holds open
+  // until this returns, through it (one open and close fewer).
+  Result<SyncedIncoming> SyncIncoming(const std::string& incoming_path, int fd = -1);
   // Makes the synced incoming file durable at `relative_path`. On error
   // nothing new is visible there: a failure after the rename unlinks the moved
   // file again, unless it replaced an older file (whose content is then gone;

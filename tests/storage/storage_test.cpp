@@ -1,6 +1,8 @@
 // Storage layout, UID path safety and durable placement.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -351,6 +353,31 @@ class FileStoreDurabilityTest : public ::testing::Test {
   fs::path root_ = dir_.path() / "root";
   FileStore store_{StorageLayout(root_), fs_};
 };
+
+// The ingest pipeline fsyncs a small file through the descriptor it read it
+// with: the same step of the file system (a fault there fails it), the
+// descriptor left open, and only for a file of the incoming directory.
+TEST_F(FileStoreDurabilityTest, SyncIncomingThroughAnOpenDescriptor) {
+  using Op = pixeldex::testing::FaultyFileSystem::Op;
+  ASSERT_TRUE(store_.Initialize().ok());
+  const std::string incoming = store_.NewIncomingPath();
+  std::ofstream(incoming) << "x";
+  const int fd = ::open(incoming.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  const int syncs_before = fs_.Calls(Op::kSync);
+  auto synced = store_.SyncIncoming(incoming, fd);
+  ASSERT_TRUE(synced.ok()) << synced.status().ToString();
+  EXPECT_EQ(synced->path(), incoming);
+  EXPECT_EQ(fs_.Calls(Op::kSync), syncs_before + 1);
+  EXPECT_EQ(SyncsOf(incoming), 1);
+  EXPECT_EQ(::fcntl(fd, F_GETFD), FD_CLOEXEC);  // still open
+  fs_.FailOnce(Op::kSync);
+  const auto failed = store_.SyncIncoming(incoming, fd);
+  EXPECT_EQ(failed.status().code(), Status::Code::kIoError) << failed.status().ToString();
+  EXPECT_EQ(store_.SyncIncoming((dir_.path() / "elsewhere.part").string(), fd).status().code(),
+            Status::Code::kInvalidArgument);
+  ::close(fd);
+}
 
 TEST_F(FileStoreDurabilityTest, ADirectoryAnotherCommitCreatedHasItsParentSynced) {
   ASSERT_TRUE(store_.Initialize().ok());
