@@ -176,25 +176,30 @@ Result<FileStore::Placement> FileStore::Place(const std::string& incoming_path,
   // Every step below is in this one directory (or from the incoming one).
   auto dir = OpenDurableDirectories(relative.parent_path());
   if (!dir.ok()) return dir.status();
-  std::error_code ec;
-  // No other commit writes this name meanwhile: the pipeline holds the
-  // instance's lock, and the name is the instance's.
-  const bool replaces = fs::exists(layout_.root() / relative, ec);
-  // An older file is replaced only by a durable one: it may be an answered
-  // copy, and the rename can reach the disk before the new file's bytes.
-  if (file_sync != nullptr && replaces) {
-    PIXELDEX_RETURN_IF_ERROR(Joined(*file_sync));
-    file_sync = nullptr;
-  }
-  // The incoming name stays, as the journal entry: linked beside the target,
-  // then renamed over it (atomic, replacing an older file).
+  // The incoming name stays, as the journal entry. A new name is linked to
+  // the file at once (link(2) never replaces, so it is also how a name that
+  // exists, a file or anything else, is found: no stat first). No other
+  // commit writes this name meanwhile: the pipeline holds the instance's
+  // lock, and the name is the instance's.
   const std::string name = relative.filename().string();
-  const std::string committing =
-      fs::path(StorageLayout::CommittingRelativePath(relative_path, incoming_path)).filename().string();
-  PIXELDEX_RETURN_IF_ERROR(fs_.LinkAt(**incoming_dir, *incoming_name, *dir, committing));
-  if (Status moved = fs_.RenameAt(*dir, committing, *dir, name); !moved.ok()) {
-    (void)fs_.RemoveFileAt(*dir, committing);
-    return moved;
+  const Status linked = fs_.LinkAt(**incoming_dir, *incoming_name, *dir, name);
+  const bool replaces = linked.code() == Status::Code::kAlreadyExists;
+  if (!linked.ok() && !replaces) return linked;
+  if (replaces) {
+    // An older file is replaced only by a durable one: it may be an answered
+    // copy, and the rename can reach the disk before the new file's bytes.
+    if (file_sync != nullptr) {
+      PIXELDEX_RETURN_IF_ERROR(Joined(*file_sync));
+      file_sync = nullptr;
+    }
+    // Linked beside the target, then renamed over it (atomic).
+    const std::string committing =
+        fs::path(StorageLayout::CommittingRelativePath(relative_path, incoming_path)).filename().string();
+    PIXELDEX_RETURN_IF_ERROR(fs_.LinkAt(**incoming_dir, *incoming_name, *dir, committing));
+    if (Status moved = fs_.RenameAt(*dir, committing, *dir, name); !moved.ok()) {
+      (void)fs_.RemoveFileAt(*dir, committing);
+      return moved;
+    }
   }
   // Two flushes at once: this directory's and, still running, the file's.
   const Status dir_synced = fs_.SyncAt(*dir, "");

@@ -5,15 +5,16 @@
 // SyncIncoming() fsyncs its bytes (it may run on another thread while the file
 // is being read), then Commit() makes it visible durably: create missing
 // directories (fsyncing each parent, also of a directory another commit
-// created and this store has not seen synced), rename into place (atomically replacing
-// an older file of the same name), fsync the directory. Commit() takes the
+// created and this store has not seen synced), link a new name to it, or
+// rename it over an older file of the same name (atomically replacing it),
+// fsync the directory. Commit() takes the
 // proof that SyncIncoming() succeeded, so an unsynced file can never replace
 // another. After Commit returns ok the file survives a crash or power
 // loss; before, a crash leaves at most a temporary file, which Initialize()
 // removes on the next start.
 // CommitWhileSyncing() is Commit() for a file whose fsync is still running
-// (the ingest pipeline's order, issue 20): a new name is linked, renamed and
-// its directory fsynced while the file's fsync runs, so one sender waits for
+// (the ingest pipeline's order, issue 20): a new name is linked and its
+// directory fsynced while the file's fsync runs, so one sender waits for
 // two device flushes at once instead of one after the other; it returns ok
 // only once both have succeeded. The price, after a power loss (not a
 // crash: the page cache holds the bytes), is that a name whose file was
@@ -24,8 +25,8 @@
 // name (a replacement) is never renamed over before the file is synced, so
 // an answered older copy is never traded for an incomplete one.
 // The in-flight journal: Commit() links the incoming file into the layout
-// (beside its target, then renamed over it) and leaves the incoming name in
-// place; its owner (IncomingFile) removes it once the file's rows are
+// (at its name, or, replacing a file, beside it and then renamed over it)
+// and leaves the incoming name in place; its owner (IncomingFile) removes it once the file's rows are
 // written. So every committed file that may lack rows has a second link in
 // the incoming directory, and a start after a crash finds what was in flight
 // there (JournalEntries) instead of walking the whole tree. The journal costs
@@ -93,8 +94,8 @@ class FileStore {
   // until this returns, through it (one open and close fewer).
   Result<SyncedIncoming> SyncIncoming(const std::string& incoming_path, int fd = -1);
   // Makes the synced incoming file durable at `relative_path`. On error
-  // nothing new is visible there: a failure after the rename unlinks the moved
-  // file again, unless it replaced an older file (whose content is then gone;
+  // nothing new is visible there: a failure after the link (or rename)
+  // unlinks the new name again, unless it replaced an older file (whose content is then gone;
   // reconcile re-catalogs the path because its size and mtime no longer match
   // the row).
   Status Commit(const SyncedIncoming& incoming, const std::string& relative_path);
@@ -108,10 +109,10 @@ class FileStore {
   // (`file_sync` joined); on error nothing new is visible at
   // `relative_path`, as for Commit(), the error being the first of the
   // directory's fsync and the file's, and `file_sync` may be left unjoined
-  // (a failure before the rename): the caller waits for it before it removes
-  // the file. On success, whether a file was at `relative_path` before
-  // (looked up once, before the rename; the caller's lock on the name keeps
-  // it true).
+  // (a failure before the name is made): the caller waits for it before it
+  // removes the file. On success, whether something was at `relative_path`
+  // before (the link that found it taken; the caller's lock on the name
+  // keeps that true).
   Result<Placement> CommitWhileSyncing(const std::string& incoming_path, PendingSync& file_sync,
                                        const std::string& relative_path);
   // Removes a committed file durably (unlink, fsync directory).

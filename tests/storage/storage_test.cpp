@@ -444,6 +444,9 @@ TEST_F(FileStoreDurabilityTest, ANewNameIsPlacedAndItsDirectorySyncedBeforeTheFi
   const auto placed = store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm");
   ASSERT_TRUE(placed.ok()) << placed.status().ToString();
   EXPECT_EQ(*placed, FileStore::Placement::kNew);
+  // A new name is the file's second link, made at once: nothing renamed.
+  EXPECT_EQ(fs_.Calls(pixeldex::testing::FaultyFileSystem::Op::kRename), 0);
+  EXPECT_EQ(fs::hard_link_count(series / "5.dcm"), 2u);
   EXPECT_FALSE(file_sync.valid());  // joined before the answer
   // One flush did not wait for the other (issue 20)...
   EXPECT_TRUE(placed_before);
