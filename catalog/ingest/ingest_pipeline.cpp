@@ -355,6 +355,7 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
         store_.CommitWhileSyncing(request.incoming_path, file_sync, record.file.relative_path);
     if (!placed.ok()) return placed.status();
     overwrote_file = *placed == storage::FileStore::Placement::kReplaced;
+    store_.NoteStored(static_cast<uint64_t>(outcome.size_bytes));
     // `incoming` stays until the rows are written: the journal entry of a
     // file in the layout that may lack rows (file_store.h).
   }

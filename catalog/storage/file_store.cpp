@@ -250,4 +250,10 @@ Result<uint64_t> FileStore::FreeBytes() const {
   return static_cast<uint64_t>(fs_stats.f_bavail) * fs_stats.f_frsize;
 }
 
+Result<uint64_t> FileStore::FreeBytesFor(uint64_t minimum) const {
+  return free_space_.FreeBytesFor(minimum);
+}
+
+void FileStore::NoteStored(uint64_t bytes) const { free_space_.Consumed(bytes); }
+
 }  // namespace pixeldex::storage

@@ -62,6 +62,7 @@
 #include "catalog/common/result.h"
 #include "catalog/storage/durable_directories.h"
 #include "catalog/storage/file_system.h"
+#include "catalog/storage/free_space_gauge.h"
 #include "catalog/storage/storage_layout.h"
 
 namespace pixeldex::storage {
@@ -123,8 +124,14 @@ class FileStore {
   std::vector<std::string> JournalEntries() const;
   // Removes an incoming file; errors are ignored (it may not exist).
   void Discard(const std::string& incoming_path);
-  // Bytes available to this process on the storage file system.
+  // Bytes available to this process on the storage file system (statfs).
   Result<uint64_t> FreeBytes() const;
+  // FreeBytes() for an admission check against `minimum` bytes
+  // (storage.min_free_mb), measured only when due: free_space_gauge.h says
+  // when, and what the estimate in between keeps.
+  Result<uint64_t> FreeBytesFor(uint64_t minimum) const;
+  // A file of `bytes` was stored into the layout (FreeBytesFor counts it).
+  void NoteStored(uint64_t bytes) const;
   // Every process that named this node's incoming files is known to be gone
   // (another node's directory taken over under its lock, `pixeldex reconcile
   // --node`), whatever process the pid in a name is on this machine: from
@@ -158,6 +165,7 @@ class FileStore {
   std::atomic<uint64_t> counter_{0};
   std::string name_prefix_;
   bool writers_gone_ = false;
+  mutable FreeSpaceGauge free_space_{[this] { return FreeBytes(); }};
 };
 
 }  // namespace pixeldex::storage

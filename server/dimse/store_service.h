@@ -30,7 +30,8 @@ namespace pixeldex::server {
 // says so with the numbers, e.g. "free space 12 MB is below
 // storage.min_free_mb 500", in at most 64 characters (it is the A700's Error
 // Comment, PS3.7 C.4). Nothing when there is enough, the threshold is 0, or
-// the space is unknown.
+// the space is unknown. The free space is FileStore::FreeBytesFor's: not a
+// statfs per store (free_space_gauge.h).
 std::optional<std::string> FreeSpaceShortfall(const storage::FileStore& store, int64_t min_free_mb);
 
 // What a C-STORE-RQ and its association say about the instance.
