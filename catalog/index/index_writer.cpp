@@ -108,8 +108,8 @@ Result<std::vector<bool>> IndexWriter::ReplaceThumbnails(std::vector<ThumbnailUp
   }
   std::vector<bool> written;
   Status first_failure;
-  for (auto& answer : Enqueue(std::move(jobs))) {
-    const Status status = answer.get().status();
+  for (const auto& answer : Enqueue(std::move(jobs))) {
+    const Status status = answer.status();
     written.push_back(status.ok());
     if (!status.ok() && status.code() != Status::Code::kNotFound && first_failure.ok()) {
       first_failure = status;
@@ -166,42 +166,54 @@ Result<std::optional<std::unique_ptr<InstanceLock>>> IndexWriter::LockRecycling(
 Result<WriteOutcome> IndexWriter::Submit(std::unique_ptr<Job> job) {
   std::vector<std::unique_ptr<Job>> jobs;
   jobs.push_back(std::move(job));
-  return Enqueue(std::move(jobs)).front().get();
+  return std::move(Enqueue(std::move(jobs)).front());
 }
 
-std::vector<std::future<Result<WriteOutcome>>> IndexWriter::Enqueue(
-    std::vector<std::unique_ptr<Job>> jobs) {
-  std::vector<std::future<Result<WriteOutcome>>> answers;
+std::vector<Result<WriteOutcome>> IndexWriter::Enqueue(std::vector<std::unique_ptr<Job>> jobs) {
+  const size_t n = jobs.size();
+  std::vector<std::optional<Result<WriteOutcome>>> results(n);
+  std::vector<std::future<Result<WriteOutcome>>> answers(n);
   std::deque<std::unique_ptr<Job>> batch;
   {
     std::unique_lock lock(mutex_);
-    const bool idle = !committing_ && queue_.empty();
-    for (auto& job : jobs) {
-      answers.push_back(job->done.get_future());
-      if (stopping_) {
-        job->done.set_value(Status::Internal("index writer is stopping"));
-      } else {
+    if (stopping_) {
+      for (auto& result : results) result = Status::Internal("index writer is stopping");
+    } else {
+      std::vector<Job*> mine;
+      for (auto& job : jobs) {
+        mine.push_back(job.get());
         queue_.push_back(std::move(job));
       }
+      // Nothing committing and nothing else waiting (one sender's usual
+      // case): this thread commits its own jobs (the first max_batch of
+      // them), sparing the writer thread's wake-up and the wake-up of its
+      // answer (two thread switches per job), and takes their results
+      // itself (a promise set costs a futex wake-up, glibc's call_once).
+      if (n > 0 && n == queue_.size() && !committing_) batch = TakeBatch(lock);
+      // The rest are answered by whichever thread commits them, once this
+      // lock is released.
+      for (size_t i = batch.size(); i < n; ++i) answers[i] = mine[i]->done.get_future();
     }
-    // Nothing committing and nothing else waiting (one sender's usual case):
-    // this thread commits its own jobs, sparing the writer thread's wake-up
-    // and the wake-up of its answer (two thread switches per job).
-    if (idle && !queue_.empty()) batch = TakeBatch(lock);
   }
-  if (batch.empty()) {
+  if (!batch.empty()) {
+    std::vector<Result<WriteOutcome>> own = CommitTaken(batch);
+    for (size_t i = 0; i < own.size(); ++i) results[i] = std::move(own[i]);
+    bool more;
+    {
+      std::lock_guard lock(mutex_);
+      committing_ = false;
+      more = stopping_ || !queue_.empty();
+    }
+    if (more) wake_.notify_one();  // what queued meanwhile: the writer thread's
+  } else {
     wake_.notify_one();
-    return answers;
   }
-  CommitTaken(batch);
-  bool more;
-  {
-    std::lock_guard lock(mutex_);
-    committing_ = false;
-    more = stopping_ || !queue_.empty();
+  std::vector<Result<WriteOutcome>> answered;
+  answered.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    answered.push_back(results[i] ? std::move(*results[i]) : answers[i].get());
   }
-  if (more) wake_.notify_one();  // what queued meanwhile: the writer thread's
-  return answers;
+  return answered;
 }
 
 std::deque<std::unique_ptr<IndexWriter::Job>> IndexWriter::TakeBatch(
@@ -244,22 +256,27 @@ void IndexWriter::Run() {
       if (queue_.empty()) return;  // stopping and drained
       batch = TakeBatch(lock);
     }
-    CommitTaken(batch);
+    std::vector<Result<WriteOutcome>> results = CommitTaken(batch);
+    for (size_t k = 0; k < batch.size(); ++k) batch[k]->done.set_value(std::move(results[k]));
     std::lock_guard lock(mutex_);
     committing_ = false;
   }
 }
 
-void IndexWriter::CommitTaken(std::deque<std::unique_ptr<Job>>& batch) {
+std::vector<Result<WriteOutcome>> IndexWriter::CommitTaken(
+    const std::deque<std::unique_ptr<Job>>& batch) {
   // Applied in the global lock order (lock_order.h); each answer goes to
   // its own job.
   const std::vector<size_t> order = LockOrder(LockKeysOf(batch));
   std::vector<const Job*> jobs;
   for (size_t i : order) jobs.push_back(batch[i].get());
   std::vector<Result<WriteOutcome>> results = CommitRetryingConflicts(jobs);
-  for (size_t k = 0; k < order.size(); ++k) {
-    batch[order[k]]->done.set_value(std::move(results[k]));
-  }
+  std::vector<std::optional<Result<WriteOutcome>>> in_batch_order(batch.size());
+  for (size_t k = 0; k < order.size(); ++k) in_batch_order[order[k]] = std::move(results[k]);
+  std::vector<Result<WriteOutcome>> answers;
+  answers.reserve(batch.size());
+  for (auto& answer : in_batch_order) answers.push_back(std::move(*answer));
+  return answers;
 }
 
 namespace {

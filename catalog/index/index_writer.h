@@ -137,14 +137,15 @@ class IndexWriter {
   class Held;
   IndexWriter(std::unique_ptr<IndexBackend> backend, IndexWriterOptions options);
   Result<WriteOutcome> Submit(std::unique_ptr<Job> job);
-  // Queues `jobs` together; their answers, in order, once each is decided.
-  std::vector<std::future<Result<WriteOutcome>>> Enqueue(std::vector<std::unique_ptr<Job>> jobs);
+  // Queues `jobs` together and waits for their answers, in order.
+  std::vector<Result<WriteOutcome>> Enqueue(std::vector<std::unique_ptr<Job>> jobs);
   // The writer thread.
   void Run();
   // Marks a batch in progress and takes the queued jobs for it (mutex_ held).
   std::deque<std::unique_ptr<Job>> TakeBatch(std::unique_lock<std::mutex>& held);
-  // Commits a taken batch (mutex_ not held) and answers each of its jobs.
-  void CommitTaken(std::deque<std::unique_ptr<Job>>& batch);
+  // Commits a taken batch (mutex_ not held); each job's answer, in the
+  // batch's order.
+  std::vector<Result<WriteOutcome>> CommitTaken(const std::deque<std::unique_ptr<Job>>& batch);
   // What each job of `batch` locks, for LockOrder.
   static std::vector<std::optional<RowLockKey>> LockKeysOf(
       const std::deque<std::unique_ptr<Job>>& batch);

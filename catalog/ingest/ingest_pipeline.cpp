@@ -1,10 +1,16 @@
 #include "catalog/ingest/ingest_pipeline.h"
 
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcistrmb.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <future>
+#include <optional>
+#include <utility>
 
 #include "catalog/common/clock.h"
 #include "catalog/common/log.h"
@@ -24,6 +30,70 @@ namespace {
 // the thumbnail by opening the file once more (10 system calls of a 64x64
 // instance's 130). Memory stays bounded by the file's size either way.
 constexpr Uint32 kLazyLoadThreshold = 64 * 1024;
+
+// A file no larger than that is opened once (open, fstat, read) and
+// checked, parsed and hashed from memory, and fsynced through that
+// descriptor: on the path from the file, the framing check, DCMTK's parse,
+// the hash and the fsync opened it four times and stat'ed, sought and read
+// it 27 system calls' worth (a 64x64 instance's 110; issue 20 part 2). Its
+// hash is taken on this thread (microseconds with SHA-NI), so its file
+// worker has one task, the fsync.
+constexpr off_t kReadWholeBelow = kLazyLoadThreshold;
+
+// A small file's status and bytes, and the descriptor they were read
+// through, open until the SmallFile goes.
+class SmallFile {
+ public:
+  explicit SmallFile(int fd) : fd_(fd) {}
+  SmallFile(SmallFile&& other) noexcept
+      : stat(other.stat), bytes(std::move(other.bytes)), fd_(std::exchange(other.fd_, -1)) {}
+  SmallFile& operator=(SmallFile&&) = delete;
+  ~SmallFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int fd() const { return fd_; }
+
+  struct stat stat {};
+  std::string bytes;
+
+ private:
+  int fd_;
+};
+
+// The file at `path` when it is a regular file of at most kReadWholeBelow
+// bytes, read whole; nothing otherwise, also when it cannot be opened or
+// read (the path's route then reports what is wrong, as it always did).
+std::optional<SmallFile> ReadSmallFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  SmallFile file(fd);
+  if (::fstat(fd, &file.stat) != 0 || !S_ISREG(file.stat.st_mode) ||
+      file.stat.st_size > kReadWholeBelow) {
+    return std::nullopt;
+  }
+  file.bytes.resize(static_cast<size_t>(file.stat.st_size));
+  size_t got = 0;
+  while (got < file.bytes.size()) {
+    const ssize_t n = ::read(fd, file.bytes.data() + got, file.bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    got += static_cast<size_t>(n);
+  }
+  return file;
+}
+
+// DcmFileFormat::loadFile of a file's bytes in memory: the same parse
+// (DCMTK's loadFile is transferInit, read, transferEnd on a file stream);
+// every value is read, none is left on disk.
+OFCondition LoadFromBytes(DcmFileFormat& file, const std::string& bytes) {
+  DcmInputBufferStream stream;
+  stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
+  stream.setEos();
+  file.transferInit();
+  const OFCondition read = file.read(stream, EXS_Unknown, EGL_noChange, kLazyLoadThreshold);
+  file.transferEnd();
+  return read;
+}
 
 // Waits on every path out of Ingest() for a task that uses its locals.
 template <typename T>
@@ -77,17 +147,21 @@ Status ValidateIdentity(const metadata::ExtractedMetadata& m, const IngestReques
   return Status::Ok();
 }
 
+FileFacts FileFactsOf(const struct stat& st, std::string sha256) {
+  FileFacts facts;
+  facts.size_bytes = st.st_size;
+  facts.sha256 = std::move(sha256);
+  facts.file_mtime = ToIso8601(st.st_mtim);
+  facts.received_at = NowIso8601();
+  return facts;
+}
+
 Result<FileFacts> ComputeFileFacts(const std::string& path, const std::string& known_sha256) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "cannot stat " + path);
   auto hash = known_sha256.empty() ? storage::Sha256OfFile(path) : Result<std::string>(known_sha256);
   if (!hash.ok()) return hash.status();
-  FileFacts facts;
-  facts.size_bytes = st.st_size;
-  facts.sha256 = std::move(hash).value();
-  facts.file_mtime = ToIso8601(st.st_mtim);
-  facts.received_at = NowIso8601();
-  return facts;
+  return FileFactsOf(st, std::move(hash).value());
 }
 
 // The one place an index failure becomes an ingest failure. What the index
@@ -153,28 +227,38 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   // path out of Ingest(); after the commit it is the journal entry of the
   // stored file until then.
   storage::IncomingFile incoming(store_, request.in_place ? std::string() : request.incoming_path);
+  // A small file is read once, here; a larger one is read where it is. (It
+  // stays open until the file's task below is joined.)
+  const std::optional<SmallFile> small = ReadSmallFile(request.incoming_path);
   // 1. validate, the framing first (DCMTK's parser recurses per nesting level
   // and spends CPU per element far beyond its bytes); it reads headers only,
   // so a refused file is not hashed either (a sparse file's hole would be).
-  PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(request.incoming_path));
-  // The received file's fsync (unless in place) and its facts (hash, size)
-  // on other threads while this one parses, extracts and renders; both only
-  // read or flush the finished file, and are joined before `incoming` may
-  // remove it. The fsync runs on until the commit, beside the directory's
-  // (FileStore::CommitWhileSyncing).
+  PIXELDEX_RETURN_IF_ERROR(small ? metadata::CheckStoredDataSetOfFile(small->bytes)
+                                 : metadata::CheckStoredDataSet(request.incoming_path));
+  // The received file's fsync (unless in place) and, for a file not read
+  // whole, its facts (hash, size) on other threads while this one parses,
+  // extracts and renders; both only read or flush the finished file, and
+  // are joined before `incoming` may remove it. The fsync runs on until the
+  // commit, beside the directory's (FileStore::CommitWhileSyncing).
   storage::FileStore::PendingSync file_sync;
   if (!request.in_place) {
+    const int fd = small ? small->fd() : -1;
     file_sync = file_workers_.Submit(
-        [this, &request] { return store_.SyncIncoming(request.incoming_path); });
+        [this, &request, fd] { return store_.SyncIncoming(request.incoming_path, fd); });
   }
   JoinOnExit join_file_sync(file_sync);
-  std::future<Result<FileFacts>> file_facts = file_workers_.Submit(
-      [&request] { return ComputeFileFacts(request.incoming_path, request.sha256); });
+  std::future<Result<FileFacts>> file_facts;
+  if (!small) {
+    file_facts = file_workers_.Submit(
+        [&request] { return ComputeFileFacts(request.incoming_path, request.sha256); });
+  }
   JoinOnExit join_file_facts(file_facts);
 
   DcmFileFormat file;
-  const OFCondition loaded = file.loadFile(request.incoming_path.c_str(), EXS_Unknown,
-                                           EGL_noChange, kLazyLoadThreshold, ERM_autoDetect);
+  const OFCondition loaded =
+      small ? LoadFromBytes(file, small->bytes)
+            : file.loadFile(request.incoming_path.c_str(), EXS_Unknown, EGL_noChange,
+                            kLazyLoadThreshold, ERM_autoDetect);
   if (loaded.bad()) {
     return Status::Corruption(std::string("cannot parse data set: ") + loaded.text());
   }
@@ -206,7 +290,10 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   } else {
     record.thumbnail = ThumbnailRecord{ThumbnailStatus::kDisabled, {}, 0, 0, {}};
   }
-  auto facts = file_facts.get();
+  auto facts = small ? FileFactsOf(small->stat, request.sha256.empty()
+                                                    ? storage::Sha256Hex(small->bytes)
+                                                    : request.sha256)
+                     : file_facts.get();
   if (!facts.ok()) return facts.status();
   record.file = std::move(facts).value();
   record.file.relative_path = std::move(relative_path);
@@ -256,14 +343,14 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   // 4. store (files cataloged in place stay where they are)
   bool overwrote_file = true;
   if (!request.in_place) {
-    std::error_code ec;
-    overwrote_file =
-        std::filesystem::exists(store_.layout().Absolute(record.file.relative_path), ec);
     // Rows only after the file, its name and its directory are durable (a
     // row never names a file a power loss can take back: reconciler.h); the
     // file's and the directory's flushes overlap (file_store.h, issue 20).
-    PIXELDEX_RETURN_IF_ERROR(
-        store_.CommitWhileSyncing(request.incoming_path, file_sync, record.file.relative_path));
+    auto placed =
+        store_.CommitWhileSyncing(request.incoming_path, file_sync, record.file.relative_path);
+    if (!placed.ok()) return placed.status();
+    overwrote_file = *placed == storage::FileStore::Placement::kReplaced;
+    store_.NoteStored(static_cast<uint64_t>(outcome.size_bytes));
     // `incoming` stays until the rows are written: the journal entry of a
     // file in the layout that may lack rows (file_store.h).
   }

@@ -2,8 +2,10 @@
 // IngestPipeline: the one path every instance takes into the catalog, whether
 // it arrived by C-STORE or from `pixeldex import`, so that both produce
 // identical rows. For one file it:
-//   1. validates   parses the dataset; SOP Class/Instance, Study and Series
-//                  UIDs present and equal to what the sender announced
+//   1. validates   parses the dataset (a file of up to 64 KiB is read once
+//                  and checked, parsed and hashed from memory); SOP
+//                  Class/Instance, Study and Series UIDs present and
+//                  equal to what the sender announced
 //   2. extracts    file facts and every header attribute (DICOM JSON)
 //   3. renders     the thumbnail (a failure is recorded, never fatal)
 //   4. stores      atomic, fsync'd move into the layout
@@ -54,8 +56,10 @@ struct IngestRequest {
   // The file's SHA-256 (lowercase hex) when the caller has just computed it
   // (a file cataloged in place, a STOW-RS part hashed as it was written),
   // so that the file is not read again to hash it; empty otherwise (a
-  // C-STORE data set: the file worker hashes it beside the parse, off the
-  // association's receive path). It is recorded as the file's hash unchecked.
+  // C-STORE data set, hashed off the association's receive path: a file of
+  // up to 64 KiB from the bytes the pipeline read to parse it, a larger one
+  // by the file worker beside the parse). It is recorded as the file's hash
+  // unchecked.
   std::string sha256;
   // From the C-STORE request; empty for imports (then not checked).
   std::string expected_sop_class_uid;
@@ -112,8 +116,9 @@ class IngestPipeline {
   storage::FileStore& store_;
   index::IndexWriter& writer_;
   IngestOptions options_;
-  // Hash and fsync each file beside the thread that ingests it (two workers
-  // per concurrent ingest, reused across instances).
+  // Fsync each file, and hash one of over 64 KiB, beside the thread that
+  // ingests it (one or two workers per concurrent ingest, reused across
+  // instances).
   CachedThreadPool file_workers_;
 };
 

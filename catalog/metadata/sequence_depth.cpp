@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -31,9 +32,15 @@ class ByteSource {
   uint64_t position_ = 0;
 };
 
-class MemorySource : public ByteSource {
+// A whole file's bytes, from its start: what the file checks read.
+class SeekableSource : public ByteSource {
  public:
-  explicit MemorySource(const std::string& bytes) : bytes_(bytes) {}
+  virtual bool Seek(uint64_t to) = 0;
+};
+
+class MemorySource : public SeekableSource {
+ public:
+  explicit MemorySource(std::string_view bytes) : bytes_(bytes) {}
   bool Read(char* out, size_t n) override {
     if (bytes_.size() - position_ < n) return false;
     std::memcpy(out, bytes_.data() + position_, n);
@@ -45,12 +52,17 @@ class MemorySource : public ByteSource {
     position_ += n;
     return true;
   }
+  bool Seek(uint64_t to) override {
+    if (to > bytes_.size()) return false;
+    position_ = to;
+    return true;
+  }
 
  private:
-  const std::string& bytes_;
+  std::string_view bytes_;
 };
 
-class FileSource : public ByteSource {
+class FileSource : public SeekableSource {
  public:
   explicit FileSource(std::FILE* file) : file_(file) {}
   bool Read(char* out, size_t n) override {
@@ -67,7 +79,7 @@ class FileSource : public ByteSource {
     position_ += n;
     return true;
   }
-  bool Seek(uint64_t to) {
+  bool Seek(uint64_t to) override {
     if (::fseeko(file_, static_cast<off_t>(to), SEEK_SET) != 0) return false;
     position_ = to;
     return true;
@@ -316,7 +328,7 @@ class DepthScanner {
 
 // PS3.10 7.1: reads the File Meta Information (explicit VR little endian,
 // group 0002) and returns the Transfer Syntax UID; leaves `in` at the data set.
-std::string ReadMetaTransferSyntax(FileSource& in) {
+std::string ReadMetaTransferSyntax(SeekableSource& in) {
   std::string syntax;
   for (;;) {
     const uint64_t start = in.position();
@@ -347,7 +359,7 @@ std::string ReadMetaTransferSyntax(FileSource& in) {
 
 // Explicit VR when the first element's VR bytes are two capital letters,
 // as DCMTK guesses for a data set without meta header (PS3.5 7.1.2).
-bool LooksExplicit(FileSource& in) {
+bool LooksExplicit(SeekableSource& in) {
   char head[6];
   const bool explicit_vr =
       in.Read(head, sizeof(head)) && std::isupper(static_cast<unsigned char>(head[4])) &&
@@ -356,10 +368,8 @@ bool LooksExplicit(FileSource& in) {
   return explicit_vr;
 }
 
-Status CheckFile(const std::string& path, Checks checks) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) return Status::Ok();  // the parser will report it
-  FileSource in(file.get());
+// A Part-10 file or a bare data set, from its first byte.
+Status CheckWhole(SeekableSource& in, Checks checks) {
   char preamble[132];
   if (in.Read(preamble, sizeof(preamble)) && std::memcmp(preamble + 128, "DICM", 4) == 0) {
     const std::string ts = ReadMetaTransferSyntax(in);
@@ -385,6 +395,15 @@ Status CheckFile(const std::string& path, Checks checks) {
   return Status::Ok();
 }
 
+Status CheckFile(const std::string& path, Checks checks) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) return Status::Ok();  // the parser will report it
+  FileSource in(file.get());
+  return CheckWhole(in, checks);
+}
+
+constexpr Checks kStoredDataSetChecks{kMaxSequenceDepth, true, kMaxDataSetElements};
+
 }  // namespace
 
 Status CheckSequenceDepth(const std::string& path, int max_depth) {
@@ -392,7 +411,12 @@ Status CheckSequenceDepth(const std::string& path, int max_depth) {
 }
 
 Status CheckStoredDataSet(const std::string& path) {
-  return CheckFile(path, Checks{kMaxSequenceDepth, true, kMaxDataSetElements});
+  return CheckFile(path, kStoredDataSetChecks);
+}
+
+Status CheckStoredDataSetOfFile(std::string_view file_bytes) {
+  MemorySource in(file_bytes);
+  return CheckWhole(in, kStoredDataSetChecks);
 }
 
 Status CheckSequenceDepthOfBytes(const std::string& dataset, bool implicit_vr, int max_depth) {
@@ -402,9 +426,7 @@ Status CheckSequenceDepthOfBytes(const std::string& dataset, bool implicit_vr, i
 
 Status CheckStoredDataSetOfBytes(const std::string& dataset, bool implicit_vr) {
   MemorySource in(dataset);
-  return DepthScanner(in, Syntax{implicit_vr, false},
-                      Checks{kMaxSequenceDepth, true, kMaxDataSetElements})
-      .Run();
+  return DepthScanner(in, Syntax{implicit_vr, false}, kStoredDataSetChecks).Run();
 }
 
 }  // namespace pixeldex::metadata

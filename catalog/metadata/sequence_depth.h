@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "catalog/common/status.h"
 
@@ -48,6 +49,9 @@ constexpr uint64_t kMaxDataSetElements = uint64_t{1} << 22;
 // Corruption when the file at `path` fails CheckSequenceDepth or the
 // structure rules above, with a reason fit for a DIMSE Error Comment.
 Status CheckStoredDataSet(const std::string& path);
+// The same for a whole file's bytes in memory (the ingest pipeline reads a
+// small file once, then checks and parses those bytes).
+Status CheckStoredDataSetOfFile(std::string_view file_bytes);
 
 // The same for data set bytes in memory, in Explicit (or, when `implicit_vr`,
 // Implicit) VR Little Endian: for fuzzing and tests.

@@ -24,7 +24,7 @@
 // layout file it became, by the pipeline's own rule (StorageLayout::
 // RelativePathFor of the UIDs in its data set) and confirmed by device and
 // inode, so that only those files are cataloged; RemoveJournal then drops the
-// entries and any link a commit left before its rename. For the start-up
+// entries and any link a commit left before its rename (a replacement's). For the start-up
 // thread, before anything is received.
 
 #include <set>

@@ -126,21 +126,24 @@ Result<Directory> FileStore::OpenDurableDirectories(const fs::path& relative_dir
   return dir;
 }
 
-Result<FileStore::SyncedIncoming> FileStore::SyncIncoming(const std::string& incoming_path) {
+Result<FileStore::SyncedIncoming> FileStore::SyncIncoming(const std::string& incoming_path,
+                                                          int fd) {
   auto incoming_dir = Incoming();
   if (!incoming_dir.ok()) return incoming_dir.status();
   auto name = IncomingName(incoming_path);
   if (!name.ok()) return name.status();
-  PIXELDEX_RETURN_IF_ERROR(fs_.SyncAt(**incoming_dir, *name));
+  PIXELDEX_RETURN_IF_ERROR(fd < 0 ? fs_.SyncAt(**incoming_dir, *name)
+                                  : fs_.SyncOpenAt(**incoming_dir, *name, fd));
   return SyncedIncoming(incoming_path);
 }
 
 Status FileStore::Commit(const SyncedIncoming& incoming, const std::string& relative_path) {
-  return Place(incoming.path(), relative_path, nullptr);
+  return Place(incoming.path(), relative_path, nullptr).status();
 }
 
-Status FileStore::CommitWhileSyncing(const std::string& incoming_path, PendingSync& file_sync,
-                                     const std::string& relative_path) {
+Result<FileStore::Placement> FileStore::CommitWhileSyncing(const std::string& incoming_path,
+                                                           PendingSync& file_sync,
+                                                           const std::string& relative_path) {
   return Place(incoming_path, relative_path, &file_sync);
 }
 
@@ -154,8 +157,9 @@ Status Joined(FileStore::PendingSync& file_sync) {
 
 }  // namespace
 
-Status FileStore::Place(const std::string& incoming_path, const std::string& relative_path,
-                        PendingSync* file_sync) {
+Result<FileStore::Placement> FileStore::Place(const std::string& incoming_path,
+                                              const std::string& relative_path,
+                                              PendingSync* file_sync) {
   const fs::path relative(relative_path);
   if (relative.is_absolute() || relative.empty()) {
     return Status::InvalidArgument("not a relative storage path: " + relative_path);
@@ -172,25 +176,30 @@ Status FileStore::Place(const std::string& incoming_path, const std::string& rel
   // Every step below is in this one directory (or from the incoming one).
   auto dir = OpenDurableDirectories(relative.parent_path());
   if (!dir.ok()) return dir.status();
-  std::error_code ec;
-  // No other commit writes this name meanwhile: the pipeline holds the
-  // instance's lock, and the name is the instance's.
-  const bool replaces = fs::exists(layout_.root() / relative, ec);
-  // An older file is replaced only by a durable one: it may be an answered
-  // copy, and the rename can reach the disk before the new file's bytes.
-  if (file_sync != nullptr && replaces) {
-    PIXELDEX_RETURN_IF_ERROR(Joined(*file_sync));
-    file_sync = nullptr;
-  }
-  // The incoming name stays, as the journal entry: linked beside the target,
-  // then renamed over it (atomic, replacing an older file).
+  // The incoming name stays, as the journal entry. A new name is linked to
+  // the file at once (link(2) never replaces, so it is also how a name that
+  // exists, a file or anything else, is found: no stat first). No other
+  // commit writes this name meanwhile: the pipeline holds the instance's
+  // lock, and the name is the instance's.
   const std::string name = relative.filename().string();
-  const std::string committing =
-      fs::path(StorageLayout::CommittingRelativePath(relative_path, incoming_path)).filename().string();
-  PIXELDEX_RETURN_IF_ERROR(fs_.LinkAt(**incoming_dir, *incoming_name, *dir, committing));
-  if (Status moved = fs_.RenameAt(*dir, committing, *dir, name); !moved.ok()) {
-    (void)fs_.RemoveFileAt(*dir, committing);
-    return moved;
+  const Status linked = fs_.LinkAt(**incoming_dir, *incoming_name, *dir, name);
+  const bool replaces = linked.code() == Status::Code::kAlreadyExists;
+  if (!linked.ok() && !replaces) return linked;
+  if (replaces) {
+    // An older file is replaced only by a durable one: it may be an answered
+    // copy, and the rename can reach the disk before the new file's bytes.
+    if (file_sync != nullptr) {
+      PIXELDEX_RETURN_IF_ERROR(Joined(*file_sync));
+      file_sync = nullptr;
+    }
+    // Linked beside the target, then renamed over it (atomic).
+    const std::string committing =
+        fs::path(StorageLayout::CommittingRelativePath(relative_path, incoming_path)).filename().string();
+    PIXELDEX_RETURN_IF_ERROR(fs_.LinkAt(**incoming_dir, *incoming_name, *dir, committing));
+    if (Status moved = fs_.RenameAt(*dir, committing, *dir, name); !moved.ok()) {
+      (void)fs_.RemoveFileAt(*dir, committing);
+      return moved;
+    }
   }
   // Two flushes at once: this directory's and, still running, the file's.
   const Status dir_synced = fs_.SyncAt(*dir, "");
@@ -201,7 +210,8 @@ Status FileStore::Place(const std::string& incoming_path, const std::string& rel
   if (!synced.ok() && !replaces) {
     if (fs_.RemoveFileAt(*dir, name).ok() && dir_synced.ok()) (void)fs_.SyncAt(*dir, "");
   }
-  return synced;
+  if (!synced.ok()) return synced;
+  return replaces ? Placement::kReplaced : Placement::kNew;
 }
 
 Status FileStore::Remove(const std::string& relative_path) {
@@ -239,5 +249,11 @@ Result<uint64_t> FileStore::FreeBytes() const {
   }
   return static_cast<uint64_t>(fs_stats.f_bavail) * fs_stats.f_frsize;
 }
+
+Result<uint64_t> FileStore::FreeBytesFor(uint64_t minimum) const {
+  return free_space_.FreeBytesFor(minimum);
+}
+
+void FileStore::NoteStored(uint64_t bytes) const { free_space_.Consumed(bytes); }
 
 }  // namespace pixeldex::storage

@@ -58,6 +58,11 @@ class PosixFileSystem final : public FileSystem {
     return synced;
   }
 
+  Status SyncOpenAt(const Directory& dir, const std::string& name, int fd) override {
+    if (!IsOneComponent(name)) return NotOneComponent(dir, name);
+    return Synced(::fsync(fd), dir, name);
+  }
+
   Status CreateDirectoryAt(const Directory& parent, const std::string& name) override {
     if (!IsOneComponent(name)) return NotOneComponent(parent, name);
     if (::mkdirat(parent.fd(), name.c_str(), 0755) == 0) return Status::Ok();

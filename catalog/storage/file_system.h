@@ -69,6 +69,9 @@ class FileSystem {
   virtual Result<Directory> OpenSubdirectory(const Directory& parent, const std::string& name) = 0;
   // fsyncs the file or directory `name` in `dir`, or `dir` itself for "".
   virtual Status SyncAt(const Directory& dir, const std::string& name) = 0;
+  // fsyncs the file open as `fd` (the caller's descriptor, left open), the
+  // file `name` in `dir`: SyncAt without opening it again.
+  virtual Status SyncOpenAt(const Directory& dir, const std::string& name, int fd) = 0;
   // Creates one directory (mode 0755); kAlreadyExists when it (or anything
   // else of that name) exists.
   virtual Status CreateDirectoryAt(const Directory& parent, const std::string& name) = 0;

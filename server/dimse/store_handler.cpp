@@ -63,7 +63,8 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
                   std::string("cannot create file in storage: ") + cond.text());
   }
   // The data set goes to the file unhashed: the pipeline hashes the closed
-  // file on its file worker while this thread parses it, as it did before
+  // file (a small one from the bytes it parses, a larger one on its file
+  // worker while this thread parses it), as it did before
   // issue 20 part 2. Hashed here, as the PDVs arrived, the SHA-256 (about
   // 0.4 ms per 525 kB) ran in series with the network reads, and one sender
   // got 0.88x the rate (issue 15; bench/README.md).

@@ -11,8 +11,9 @@ namespace pixeldex::server {
 std::optional<std::string> FreeSpaceShortfall(const storage::FileStore& store,
                                               int64_t min_free_mb) {
   if (min_free_mb <= 0) return std::nullopt;
-  auto free_bytes = store.FreeBytes();
-  if (!free_bytes.ok() || *free_bytes >= static_cast<uint64_t>(min_free_mb) * 1024 * 1024) {
+  const uint64_t minimum = static_cast<uint64_t>(min_free_mb) * 1024 * 1024;
+  auto free_bytes = store.FreeBytesFor(minimum);
+  if (!free_bytes.ok() || *free_bytes >= minimum) {
     return std::nullopt;
   }
   return fmt::format("free space {} MB is below storage.min_free_mb {}", *free_bytes >> 20,

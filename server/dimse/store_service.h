@@ -30,7 +30,8 @@ namespace pixeldex::server {
 // says so with the numbers, e.g. "free space 12 MB is below
 // storage.min_free_mb 500", in at most 64 characters (it is the A700's Error
 // Comment, PS3.7 C.4). Nothing when there is enough, the threshold is 0, or
-// the space is unknown.
+// the space is unknown. The free space is FileStore::FreeBytesFor's: not a
+// statfs per store (free_space_gauge.h).
 std::optional<std::string> FreeSpaceShortfall(const storage::FileStore& store, int64_t min_free_mb);
 
 // What a C-STORE-RQ and its association say about the instance.
@@ -66,7 +67,8 @@ class StoreService {
   // Catalogs the received file (handed to the ingest pipeline, which moves
   // it into the layout or removes it) and answers 0000 once it and its rows
   // are durable, else the failure's status from the table. The pipeline
-  // hashes the file on its file worker, beside the parse (ingest_pipeline.h).
+  // hashes the file after receiving it, never as it arrives
+  // (ingest_pipeline.h).
   StoreAnswer Ingest(storage::IncomingFile incoming);
 
  private:

@@ -221,6 +221,32 @@ TEST_F(ThumbnailStoreTest, SkipsInstancesRemovedOrReplacedSinceListing) {
             1);
 }
 
+// An idle writer's caller commits the first batch of its jobs itself and
+// takes their answers; those past the batch are the writer thread's, and
+// answered through their futures: every answer in its place.
+TEST_F(ThumbnailStoreTest, JobsPastTheCallersBatchAreAnsweredInOrder) {
+  IndexWriterOptions options;
+  options.max_batch = 2;
+  writer_.reset();
+  auto writer = IndexWriter::Open(path_, options);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  writer_ = std::move(writer).value();
+  ASSERT_TRUE(writer_->Remove("1.4").ok());
+  auto written = writer_->ReplaceThumbnails(
+      {Update("1.1", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "a"}),
+       Update("1.4", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "b"}),
+       Update("1.2", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "c"}),
+       Update("1.3", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "d"}),
+       Update("1.5", ThumbnailRecord{ThumbnailStatus::kOk, {}, 1, 1, "e"})});
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(*written, (std::vector<bool>{true, false, true, true, true}));
+  EXPECT_GE(writer_->stats().transactions, 4u);  // the removal, then batches of two at most
+  EXPECT_EQ(probe_.Rows("SELECT i.sop_instance_uid, t.png FROM thumbnails t "
+                        "JOIN instances i USING (instance_pk) WHERE t.status = 'ok' ORDER BY 1"),
+            (std::vector<pixeldex::testing::Row>{{"1.1", "a"}, {"1.2", "c"}, {"1.3", "d"},
+                                                 {"1.5", "e"}}));
+}
+
 TEST_F(ThumbnailStoreTest, AFailingRowFailsAloneAndIsReported) {
   {
     auto db = Db::Open(path_, Db::Mode::kReadWrite);

@@ -5,9 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <dcmtk/dcmdata/dcfilefo.h>
+
 #include <filesystem>
 #include <fstream>
 
+#include "catalog/metadata/metadata_extractor.h"
+#include "catalog/metadata/sequence_depth.h"
+#include "catalog/storage/sha256.h"
 #include "tests/support/dicom_factory.h"
 #include "tests/support/index_probe.h"
 #include "tests/support/temp_dir.h"
@@ -225,6 +230,59 @@ TEST_F(IngestPipelineTest, RejectPolicyRefusesTheSecondCopy) {
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.status().code(), Status::Code::kAlreadyExists);
   EXPECT_TRUE(IncomingIsEmpty());
+}
+
+// A file of up to 64 KiB is read once and checked, parsed and hashed from
+// memory; a larger one from its path. Either way the rows hold the stored
+// file's size and SHA-256 and the header DCMTK's loadFile of that file gives.
+TEST_F(IngestPipelineTest, ASmallFileReadOnceGetsTheRowsOfItsStoredFile) {
+  TestInstance small;
+  small.sop_instance_uid = pixeldex::testing::UniqueUid();
+  TestInstance large = small;  // 200x200 at 16 bits: 80 kB of pixels
+  large.sop_instance_uid = pixeldex::testing::UniqueUid();
+  large.rows = large.columns = 200;
+  for (const TestInstance* t : {&small, &large}) {
+    const IngestRequest request = Incoming(*t);
+    const auto size = fs::file_size(request.incoming_path);
+    EXPECT_EQ(size <= 64 * 1024, t == &small) << size;
+    auto outcome = pipeline_->Ingest(request);
+    ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+    const std::string stored = store_.layout().Absolute(outcome->relative_path).string();
+    auto hash = storage::Sha256OfFile(stored);
+    ASSERT_TRUE(hash.ok());
+    EXPECT_EQ(probe_.Rows("SELECT size_bytes, sha256 FROM instances WHERE sop_instance_uid = ?",
+                          {t->sop_instance_uid}),
+              (std::vector<pixeldex::testing::Row>{{std::to_string(size), *hash}}));
+    DcmFileFormat file;
+    ASSERT_TRUE(file.loadFile(stored.c_str()).good());
+    auto extracted = metadata::ExtractMetadata(file);
+    ASSERT_TRUE(extracted.ok());
+    EXPECT_EQ(probe_.Rows("SELECT h.json FROM headers h JOIN instances i USING (instance_pk) "
+                          "WHERE i.sop_instance_uid = ?",
+                          {t->sop_instance_uid}),
+              (std::vector<pixeldex::testing::Row>{{extracted->header_json}}));
+    EXPECT_EQ(outcome->thumbnail_status, ThumbnailStatus::kOk);
+  }
+}
+
+// The framing check runs on the bytes read: a small file that nests too deep
+// is refused before DCMTK parses it, and leaves nothing.
+TEST_F(IngestPipelineTest, ASmallFileIsCheckedFromTheBytesRead) {
+  IngestRequest request;
+  request.incoming_path = store_.NewIncomingPath();
+  std::string nested;  // a bare data set, as a sender may send
+  for (int i = 0; i < metadata::kMaxSequenceDepth + 1; ++i) {
+    // (0040,A730) SQ of undefined length, holding an item of undefined length
+    nested += std::string("\x40\x00\x30\xA7SQ\0\0\xFF\xFF\xFF\xFF", 12);
+    nested += std::string("\xFE\xFF\x00\xE0\xFF\xFF\xFF\xFF", 8);
+  }
+  std::ofstream(request.incoming_path, std::ios::binary) << nested;
+  ASSERT_LE(fs::file_size(request.incoming_path), 64u * 1024);
+  auto outcome = pipeline_->Ingest(request);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), Status::Code::kCorruption) << outcome.status().ToString();
+  EXPECT_TRUE(IncomingIsEmpty());
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 0);
 }
 
 TEST_F(IngestPipelineTest, ThumbnailsCanBeDisabled) {

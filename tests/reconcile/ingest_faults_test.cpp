@@ -33,8 +33,9 @@ struct Step {
 // it before the rename: OpenDirectory(root), OpenDirectory(study: not found),
 // CreateDirectory(study), OpenDirectory(study), Sync(root),
 // OpenDirectory(series: not found), CreateDirectory(series),
-// OpenDirectory(series), Sync(study dir), Link (beside the target), Rename
-// (over it), Sync(series dir).
+// OpenDirectory(series), Sync(study dir), Link (the new name), Sync(series
+// dir). (A replacement's link beside the target and rename over it:
+// AFailedStepOfAReplacementKeepsTheAnsweredCopy.)
 const Step kSteps[] = {
     {"fsync_of_the_file", Op::kSync, 0, EIO},
     {"open_of_the_root", Op::kOpenDirectory, 0, EIO},
@@ -46,9 +47,7 @@ const Step kSteps[] = {
     {"fsync_of_the_study_directory", Op::kSync, 2, EIO},
     {"link_disk_full", Op::kLink, 0, ENOSPC},
     {"link_io_error", Op::kLink, 0, EIO},
-    {"rename_disk_full", Op::kRename, 0, ENOSPC},
-    {"rename_io_error", Op::kRename, 0, EIO},
-    {"fsync_of_the_directory_after_rename", Op::kSync, 3, EIO},
+    {"fsync_of_the_directory_after_the_link", Op::kSync, 3, EIO},
 };
 
 void PrintTo(const Step& step, std::ostream* os) { *os << step.name; }
@@ -159,6 +158,38 @@ TEST_F(IngestFaultTest, AnInterruptedReplacementIsReportedUntilTheInstanceIsRece
   EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
   EXPECT_EQ(probe_.Scalar("SELECT series_description FROM instance_details"),
             "second copy, a little longer");
+}
+
+// A replacement finds the name taken (its first link fails, EEXIST), waits
+// for the file's fsync, links the file beside the target and renames it over
+// it. A failure of either leaves the answered copy, its file and rows as
+// they were, and nothing beside it.
+TEST_F(IngestFaultTest, AFailedStepOfAReplacementKeepsTheAnsweredCopy) {
+  for (const Step& step : {Step{"link_beside_the_target", Op::kLink, 1, EIO},
+                           Step{"rename_disk_full", Op::kRename, 0, ENOSPC},
+                           Step{"rename_io_error", Op::kRename, 0, EIO}}) {
+    SCOPED_TRACE(step.name);
+    TestInstance t;
+    t.sop_instance_uid = UniqueUid("3.");
+    t.series_description = "first copy";
+    Stored(t);
+    t.series_description = "second copy";
+    const int calls_before = faults_.Calls(step.op);
+    faults_.FailOnce(step.op, step.skip, step.err);
+    auto failed = Ingest(t);
+    ASSERT_FALSE(failed.ok()) << "the fault was not hit";
+    EXPECT_NE(failed.status().message().find("injected fault"), std::string::npos)
+        << failed.status().ToString();
+    EXPECT_EQ(faults_.Calls(step.op), calls_before + step.skip + 1);
+    ArchiveAudit audit = Audit();
+    EXPECT_TRUE(audit.Consistent()) << audit.Describe();
+    EXPECT_EQ(probe_.Count("SELECT count(*) FROM instance_details WHERE sop_instance_uid = ?1 "
+                           "AND series_description = 'first copy'",
+                           {t.sop_instance_uid}),
+              1);
+    Stored(t);
+    EXPECT_TRUE(Audit().Consistent()) << Audit().Describe();
+  }
 }
 
 TEST_F(IngestFaultTest, AShortWriteIsRefusedAndLeavesNothing) {

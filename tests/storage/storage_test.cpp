@@ -1,6 +1,8 @@
 // Storage layout, UID path safety and durable placement.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -352,6 +354,31 @@ class FileStoreDurabilityTest : public ::testing::Test {
   FileStore store_{StorageLayout(root_), fs_};
 };
 
+// The ingest pipeline fsyncs a small file through the descriptor it read it
+// with: the same step of the file system (a fault there fails it), the
+// descriptor left open, and only for a file of the incoming directory.
+TEST_F(FileStoreDurabilityTest, SyncIncomingThroughAnOpenDescriptor) {
+  using Op = pixeldex::testing::FaultyFileSystem::Op;
+  ASSERT_TRUE(store_.Initialize().ok());
+  const std::string incoming = store_.NewIncomingPath();
+  std::ofstream(incoming) << "x";
+  const int fd = ::open(incoming.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  const int syncs_before = fs_.Calls(Op::kSync);
+  auto synced = store_.SyncIncoming(incoming, fd);
+  ASSERT_TRUE(synced.ok()) << synced.status().ToString();
+  EXPECT_EQ(synced->path(), incoming);
+  EXPECT_EQ(fs_.Calls(Op::kSync), syncs_before + 1);
+  EXPECT_EQ(SyncsOf(incoming), 1);
+  EXPECT_EQ(::fcntl(fd, F_GETFD), FD_CLOEXEC);  // still open
+  fs_.FailOnce(Op::kSync);
+  const auto failed = store_.SyncIncoming(incoming, fd);
+  EXPECT_EQ(failed.status().code(), Status::Code::kIoError) << failed.status().ToString();
+  EXPECT_EQ(store_.SyncIncoming((dir_.path() / "elsewhere.part").string(), fd).status().code(),
+            Status::Code::kInvalidArgument);
+  ::close(fd);
+}
+
 TEST_F(FileStoreDurabilityTest, ADirectoryAnotherCommitCreatedHasItsParentSynced) {
   ASSERT_TRUE(store_.Initialize().ok());
   // Another association's mkdir won the race (EEXIST here) and has not
@@ -414,7 +441,12 @@ TEST_F(FileStoreDurabilityTest, ANewNameIsPlacedAndItsDirectorySyncedBeforeTheFi
     directory_syncs_before = SyncsOf(series);
     return store_.SyncIncoming(incoming);
   });
-  ASSERT_TRUE(store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm").ok());
+  const auto placed = store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm");
+  ASSERT_TRUE(placed.ok()) << placed.status().ToString();
+  EXPECT_EQ(*placed, FileStore::Placement::kNew);
+  // A new name is the file's second link, made at once: nothing renamed.
+  EXPECT_EQ(fs_.Calls(pixeldex::testing::FaultyFileSystem::Op::kRename), 0);
+  EXPECT_EQ(fs::hard_link_count(series / "5.dcm"), 2u);
   EXPECT_FALSE(file_sync.valid());  // joined before the answer
   // One flush did not wait for the other (issue 20)...
   EXPECT_TRUE(placed_before);
@@ -436,7 +468,9 @@ TEST_F(FileStoreDurabilityTest, AReplacementWaitsForTheFilesSyncBeforeTheRename)
     renames_when_synced = fs_.Calls(Op::kRename);
     return store_.SyncIncoming(incoming);
   });
-  ASSERT_TRUE(store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm").ok());
+  const auto placed = store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm");
+  ASSERT_TRUE(placed.ok()) << placed.status().ToString();
+  EXPECT_EQ(*placed, FileStore::Placement::kReplaced);
   // The answered older copy was replaced only by a durable file.
   EXPECT_EQ(renames_when_synced, renames_before);
   EXPECT_EQ(fs_.Calls(Op::kRename), renames_before + 1);
@@ -455,7 +489,8 @@ TEST_F(FileStoreDurabilityTest, AFailedFileSyncTakesTheNewNameBackDurably) {
   fs_.FailOnce(pixeldex::testing::FaultyFileSystem::Op::kSync, /*skip=*/3);
   FileStore::PendingSync file_sync =
       std::async(std::launch::deferred, [&] { return store_.SyncIncoming(incoming); });
-  const Status committed = store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm");
+  const Status committed =
+      store_.CommitWhileSyncing(incoming, file_sync, "1.2/3.4/5.dcm").status();
   EXPECT_EQ(committed.code(), Status::Code::kIoError) << committed.ToString();
   EXPECT_NE(committed.message().find("injected fault"), std::string::npos);
   EXPECT_FALSE(file_sync.valid());

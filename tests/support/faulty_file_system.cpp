@@ -49,6 +49,16 @@ Status FaultyFileSystem::SyncAt(const storage::Directory& dir, const std::string
   return storage::RealFileSystem().SyncAt(dir, name);
 }
 
+Status FaultyFileSystem::SyncOpenAt(const storage::Directory& dir, const std::string& name,
+                                    int fd) {
+  {
+    std::lock_guard lock(mutex_);
+    synced_paths_.push_back(dir.FullOf(name));
+  }
+  PIXELDEX_RETURN_IF_ERROR(Injected(Op::kSync, dir.FullOf(name)));
+  return storage::RealFileSystem().SyncOpenAt(dir, name, fd);
+}
+
 Status FaultyFileSystem::CreateDirectoryAt(const storage::Directory& parent,
                                            const std::string& name) {
   PIXELDEX_RETURN_IF_ERROR(Injected(Op::kCreateDirectory, parent.FullOf(name)));

@@ -32,6 +32,8 @@ class FaultyFileSystem final : public storage::FileSystem {
   Result<storage::Directory> OpenSubdirectory(const storage::Directory& parent,
                                               const std::string& name) override;
   Status SyncAt(const storage::Directory& dir, const std::string& name) override;
+  // A kSync call, as SyncAt.
+  Status SyncOpenAt(const storage::Directory& dir, const std::string& name, int fd) override;
   Status CreateDirectoryAt(const storage::Directory& parent, const std::string& name) override;
   Status RenameAt(const storage::Directory& from_dir, const std::string& from,
                   const storage::Directory& to_dir, const std::string& to) override;
