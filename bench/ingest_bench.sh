@@ -110,6 +110,17 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target pixeldex make_corpus >/dev/null
 mkdir -p "$work"
+# Every run's archive stays until the script ends: a receiver's files are
+# never created among inodes another run has just freed. ext4 without a
+# journal (this VM's build disk) skips inodes freed in the last 60-360 s
+# when it creates a file (`recently_deleted` in the inode allocator), which
+# cost the runs after a deletion up to a third of their rate, whichever
+# receiver ran next (bench/README.md, "Every line on a quiet machine"). On
+# such a disk, start a script a few minutes after the last one ended.
+runs="$work/runs"
+rm -rf "$runs" "$work"/out-*
+mkdir -p "$runs"
+trap 'rm -rf "$runs"; bench_cleanup' EXIT
 kinds=""
 for kind in big tiny; do
   count=${!kind}
@@ -169,11 +180,11 @@ db_cpu() {
 # sender_cpu_ms_per_inst db_cpu_ms_per_inst".
 run() {
   local receiver=$1 kind=$2 senders=$3 mode=$4
-  local corpus="$work/corpus-$kind" out="$work/out-$receiver" port ports=() pids=()
+  local corpus="$work/corpus-$kind" out port ports=() pids=()
   local count bytes
   count=$(find "$corpus" -type f ! -name '.done-*' | wc -l)
   bytes=$(find "$corpus" -type f ! -name '.done-*' -printf '%s\n' | awk '{s+=$1} END {print s}')
-  rm -rf "$out" && mkdir -p "$out"
+  out=$(mktemp -d "$runs/$receiver-XXXXXX")
   local aet=PIXELDEX
   case "$receiver" in pixeldex-pg*|orthanc-pg) bench_postgres_reset "$postgres" ;; esac
   if [ "$receiver" = pixeldex ] || [ "$receiver" = pixeldex-pg ] || [ "$receiver" = pixeldex-pg2 ]; then
