@@ -14,8 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <string>
 #include <thread>
@@ -69,6 +71,22 @@ class InstanceLockTest : public ::testing::Test {
     return writer.ok() ? std::move(writer).value() : nullptr;
   }
 
+  // Runs `take` on a thread and sees it wait in the kernel on the lock file
+  // while `release` has not run, then runs `release` and sees `take` return.
+  void ExpectWaitsInTheLockFileUntil(const std::function<void()>& take,
+                                     const std::function<void()>& release) {
+    std::atomic<bool> acquired{false};
+    std::thread waiter([&] {
+      take();
+      acquired = true;
+    });
+    EXPECT_TRUE(testing::AwaitLockWaiters(lock_path_, 1));
+    EXPECT_FALSE(acquired.load());
+    release();
+    waiter.join();
+    EXPECT_TRUE(acquired.load());
+  }
+
   testing::TempDir dir_;
   const std::string index_path_ = dir_ / "index.db";
   const std::string lock_path_ = index_path_ + ".locks";
@@ -115,18 +133,13 @@ TEST_F(InstanceLockTest, TwoWritersOfOneIndexTakeTurnsInTheLockFile) {
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   other->reset();
 
-  std::atomic<bool> acquired{false};
-  std::thread waiter([&] {
-    auto lock = node_b->LockInstance(kUid);
-    EXPECT_TRUE(lock.ok()) << lock.status().ToString();
-    acquired = true;
-  });
   // B waits in the kernel, on A's byte of the lock file.
-  ASSERT_TRUE(testing::AwaitLockWaiters(lock_path_, 1));
-  EXPECT_FALSE(acquired.load());
-  held->reset();
-  waiter.join();
-  EXPECT_TRUE(acquired.load());
+  ExpectWaitsInTheLockFileUntil(
+      [&] {
+        auto lock = node_b->LockInstance(kUid);
+        EXPECT_TRUE(lock.ok()) << lock.status().ToString();
+      },
+      [&] { held->reset(); });
   EXPECT_EQ(testing::LockWaiters(lock_path_), 0);
 }
 
@@ -199,17 +212,12 @@ TEST_F(InstanceLockTest, OneRecyclingPassAtATimeSkippedOrWaitedFor) {
   ASSERT_TRUE(instance.ok()) << instance.status().ToString();
   instance->reset();
 
-  std::atomic<bool> acquired{false};
-  std::thread waiter([&] {
-    auto turn = node_b->LockRecycling(true);
-    EXPECT_TRUE(turn.ok() && turn->has_value()) << turn.status().ToString();
-    acquired = true;
-  });
-  ASSERT_TRUE(testing::AwaitLockWaiters(lock_path_, 1));
-  EXPECT_FALSE(acquired.load());
-  held->reset();
-  waiter.join();
-  EXPECT_TRUE(acquired.load());
+  ExpectWaitsInTheLockFileUntil(
+      [&] {
+        auto turn = node_b->LockRecycling(true);
+        EXPECT_TRUE(turn.ok() && turn->has_value()) << turn.status().ToString();
+      },
+      [&] { held->reset(); });
   auto again = node_a->LockRecycling(false);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_TRUE(again->has_value()) << "B's turn ended with its lock";
