@@ -239,7 +239,7 @@ TEST_F(WadoE2eTest, NeverReadsOutsideTheStorageRoot) {
   const std::string stored = StoredFile(base_.series_uid, native_);
   fs::copy_file(stored, secret);
   auto r = RunProcess(
-      {"sqlite3", dir_ / "index.db",
+      {"sqlite3", "-cmd", ".timeout 30000", dir_ / "index.db",
        "UPDATE instances SET path = '../secret.dcm' WHERE sop_instance_uid = '" + native_ + "'"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto reply = Get(InstancePath(base_.series_uid, native_), {kAnySyntax});

@@ -21,7 +21,7 @@ void TestIndex::Exec(const std::string& sql) const {
   const ProcessResult r =
       postgres_ ? RunProcess({"psql", "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "-q", location_,
                               "-c", sql})
-                : RunProcess({"sqlite3", location_, sql});
+                : RunProcess({"sqlite3", "-cmd", ".timeout 30000", location_, sql});
   if (r.exit_code != 0) throw std::runtime_error(sql + ": " + r.output);
 }
 

@@ -24,7 +24,8 @@ class TestIndex {
   // The file's path, or the database's postgresql:// URI: storage.index.
   const std::string& location() const { return location_; }
   // Runs `sql`, a write in SQL both databases speak, as an administrator
-  // would with sqlite3 or psql; throws std::runtime_error on failure.
+  // would with sqlite3 or psql (waiting up to 30 s for a running server's
+  // write to end, as psql does); throws std::runtime_error on failure.
   void Exec(const std::string& sql) const;
 
  private:
