@@ -124,8 +124,9 @@ class IndexWriter {
   // UIDs mostly do not wait for each other), then the backend's, shared by
   // every process writing the index (IndexBackend::LockInstance). Waits
   // while another thread or process holds it; never nullptr. A thread holds
-  // one at a time (a second of the same stripe would wait for itself); a
-  // lock must not outlive its writer.
+  // one at a time (a second of the same stripe would wait for itself),
+  // releases it on the thread that took it (a std::mutex), and a lock must
+  // not outlive its writer.
   Result<std::unique_ptr<InstanceLock>> LockInstance(const std::string& sop_instance_uid);
   // Thread-safe. The lock of recycling passes, likewise: this writer's,
   // then the backend's across processes (IndexBackend::LockRecycling).
