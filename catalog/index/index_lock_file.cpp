@@ -73,6 +73,10 @@ Result<std::optional<std::unique_ptr<InstanceLock>>> IndexLockFile::LockRecyclin
 }
 
 Result<int> IndexLockFile::Open() {
+  // Made by the first lock; every later one only opens it.
+  const int existing = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
+  if (existing >= 0) return existing;
+  if (errno != ENOENT) return LockFileFailure(errno, "cannot open the index's lock file " + path_);
   struct stat index {};
   const bool index_known = ::stat(index_path_.c_str(), &index) == 0;
   const mode_t mode = index_known ? (index.st_mode & 0666) : 0644;
