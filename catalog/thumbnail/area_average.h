@@ -69,6 +69,53 @@ class RoundedDivider {
   int shift_ = 0;
 };
 
+// block[x * Channels + c] = the sum of column[(x * Fx + i) * Channels + c]
+// over i < Fx, for `width` target samples: one row's block sums from its
+// column sums. Fx and Channels are constants here, so that the compiler
+// vectorises the loop (with them at run time it stayed scalar, and took
+// half of a 512x512 frame's averaging: perf annotate, bench/README.md).
+template <int Fx, int Channels, typename Sum>
+void SumBlockColumnsOf(const Sum* column, size_t width, Sum* block) {
+  for (size_t x = 0; x < width; ++x) {
+    for (int c = 0; c < Channels; ++c) {
+      Sum sum = 0;
+      for (int i = 0; i < Fx; ++i) sum += column[(x * Fx + i) * Channels + c];
+      block[x * Channels + c] = sum;
+    }
+  }
+}
+
+// The same for any fx and channels: the common shapes (blocks 2, 4 or 8
+// wide; grey or RGB) by the constant versions above, others in a loop.
+template <typename Sum>
+void SumBlockColumns(const Sum* column, int fx, int channels, size_t width, Sum* block) {
+  const auto fixed = [&]<int Channels>() {
+    switch (fx) {
+      case 2:
+        SumBlockColumnsOf<2, Channels>(column, width, block);
+        return true;
+      case 4:
+        SumBlockColumnsOf<4, Channels>(column, width, block);
+        return true;
+      case 8:
+        SumBlockColumnsOf<8, Channels>(column, width, block);
+        return true;
+      default:
+        return false;
+    }
+  };
+  if (channels == 1 && fixed.template operator()<1>()) return;
+  if (channels == 3 && fixed.template operator()<3>()) return;
+  for (size_t x = 0; x < width; ++x) {
+    for (int c = 0; c < channels; ++c) {
+      const Sum* sums = column + x * fx * channels + c;
+      Sum sum = 0;
+      for (int i = 0; i < fx; ++i) sum += sums[i * channels];
+      block[x * channels + c] = sum;
+    }
+  }
+}
+
 // Exact path for whole-number ratios (512 -> 256, 2048 -> 256): integer sums
 // over fx x fy blocks, which the compiler vectorises; Sum must hold a block's.
 template <typename Sum, typename V, typename Read>
@@ -86,14 +133,7 @@ void AverageWholeBlocks(int width, int height, int channels, Size target, const 
       const size_t row = (static_cast<size_t>(t) * fy + i) * stride;
       for (size_t v = 0; v < stride; ++v) column_sums[v] += static_cast<Sum>(read(row + v));
     }
-    for (int x = 0; x < target.width; ++x) {
-      for (int c = 0; c < channels; ++c) {
-        const Sum* sums = column_sums.data() + static_cast<size_t>(x) * fx * channels + c;
-        Sum sum = 0;
-        for (int i = 0; i < fx; ++i) sum += sums[i * channels];
-        block_sums[static_cast<size_t>(x) * channels + c] = sum;
-      }
-    }
+    SumBlockColumns(column_sums.data(), fx, channels, target.width, block_sums.data());
     mean.Divide(block_sums.data(), out + t * target_stride, target_stride);
   }
 }

@@ -75,6 +75,45 @@ TEST(AverageByArea, DividingManySumsAtOnceMatchesOneByOne) {
   }
 }
 
+TEST(AverageByArea, EveryBlockShapeMatchesTheBlockMean) {
+  // The block sums take a constant-width path for blocks 2, 4 and 8 wide of
+  // 1 or 3 channels, a loop for others: all must give the mean of each
+  // block, rounded by RoundedDivider, per channel.
+  uint64_t state = 99;
+  for (const int channels : {1, 3}) {
+    for (const int fx : {1, 2, 3, 4, 5, 8}) {
+      for (const int fy : {1, 2, 3}) {
+        const Size target{5, 3};
+        const int width = target.width * fx, height = target.height * fy;
+        std::vector<int32_t> values(static_cast<size_t>(width) * height * channels);
+        for (int32_t& v : values) {
+          state = state * 6364136223846793005u + 1442695040888963407u;
+          v = static_cast<int32_t>(state >> 49) - (1 << 14);  // [-16384, 16383]
+        }
+        const std::vector<int32_t> got = AverageByArea<int32_t>(
+            width, height, channels, target, 1 << 14, [&](size_t i) { return values[i]; });
+        const RoundedDivider mean(int64_t{fx} * fy);
+        for (int ty = 0; ty < target.height; ++ty) {
+          for (int tx = 0; tx < target.width; ++tx) {
+            for (int c = 0; c < channels; ++c) {
+              int64_t sum = 0;
+              for (int y = ty * fy; y < (ty + 1) * fy; ++y) {
+                for (int x = tx * fx; x < (tx + 1) * fx; ++x) {
+                  sum += values[(static_cast<size_t>(y) * width + x) * channels + c];
+                }
+              }
+              ASSERT_EQ(got[(static_cast<size_t>(ty) * target.width + tx) * channels + c],
+                        mean(sum))
+                  << "block " << fx << "x" << fy << ", " << channels << " channels, at " << tx
+                  << "," << ty << "," << c;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(AverageByArea, EqualSizesCopy) {
   const std::vector<int32_t> values = {5, -7, 9, 11};
   EXPECT_EQ(Average<int32_t>(values, 2, 2, {2, 2}, 11), values);
