@@ -142,6 +142,10 @@ TEST_F(SaturatedPortE2eTest, TlsPortServesAndHealthzSaysSoWhileThePlainPortIsSat
   EXPECT_EQ(HttpRequest(server_->http_port(), "GET", "/healthz").status, 503)
       << "the plain port was freed before the TLS echo was answered: nothing shown";
 
+  // The TLS association holds one of the four association slots until its
+  // thread has ended it, which may come after echoscu has exited.
+  EXPECT_TRUE(server_->WaitForLog("ended (released)")) << server_->Log();
+
   // The silent peers go away: the plain port serves again, /healthz is ok.
   CloseAll(silent_);
   EXPECT_EQ(HealthzUntil(server_->http_port(), 200).status, 200) << server_->Log();
