@@ -37,48 +37,75 @@ constexpr Uint32 kLazyLoadThreshold = 64 * 1024;
 // the hash and the fsync opened it four times and stat'ed, sought and read
 // it 27 system calls' worth (a 64x64 instance's 110; issue 20 part 2). Its
 // hash is taken on this thread (microseconds with SHA-NI), so its file
-// worker has one task, the fsync.
+// worker has one task, the fsync. A larger file whose bytes its receiver
+// kept (ReceivedCopy) is taken from memory the same way, and hashed on its
+// file worker beside the parse: not read back for the check, the parse, the
+// hash and the thumbnail's frame (issue 20 part 2, bench/README.md).
 constexpr off_t kReadWholeBelow = kLazyLoadThreshold;
 
-// A small file's status and bytes, and the descriptor they were read
-// through, open until the SmallFile goes.
-class SmallFile {
+// A file's status and bytes, read once or borrowed from its receiver's
+// copy (ReceivedCopy, given back when the WholeFile goes, its capacity
+// with it), and the descriptor it was opened through, open until then.
+class WholeFile {
  public:
-  explicit SmallFile(int fd) : fd_(fd) {}
-  SmallFile(SmallFile&& other) noexcept
-      : stat(other.stat), bytes(std::move(other.bytes)), fd_(std::exchange(other.fd_, -1)) {}
-  SmallFile& operator=(SmallFile&&) = delete;
-  ~SmallFile() {
+  explicit WholeFile(int fd) : fd_(fd) {}
+  WholeFile(WholeFile&& other) noexcept
+      : stat(other.stat),
+        bytes(std::move(other.bytes)),
+        fd_(std::exchange(other.fd_, -1)),
+        lender_(std::exchange(other.lender_, nullptr)) {}
+  WholeFile& operator=(WholeFile&&) = delete;
+  ~WholeFile() {
+    if (lender_ != nullptr) lender_->swap(bytes);
     if (fd_ >= 0) ::close(fd_);
   }
   int fd() const { return fd_; }
+  // `bytes` are `from`'s until this WholeFile goes.
+  void Borrow(std::string& from) {
+    bytes.swap(from);
+    lender_ = &from;
+  }
 
   struct stat stat {};
   std::string bytes;
 
  private:
   int fd_;
+  std::string* lender_ = nullptr;
 };
 
-// The file at `path` when it is a regular file of at most kReadWholeBelow
-// bytes, read whole; nothing otherwise, also when it cannot be opened or
-// read (the path's route then reports what is wrong, as it always did).
-std::optional<SmallFile> ReadSmallFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  SmallFile file(fd);
-  if (::fstat(fd, &file.stat) != 0 || !S_ISREG(file.stat.st_mode) ||
-      file.stat.st_size > kReadWholeBelow) {
-    return std::nullopt;
-  }
-  file.bytes.resize(static_cast<size_t>(file.stat.st_size));
+// Reads `length` bytes at `offset` of `fd` into `to`; false when it cannot.
+bool ReadFully(int fd, char* to, size_t length, off_t offset) {
   size_t got = 0;
-  while (got < file.bytes.size()) {
-    const ssize_t n = ::read(fd, file.bytes.data() + got, file.bytes.size() - got);
+  while (got < length) {
+    const ssize_t n = ::pread(fd, to + got, length - got, offset + static_cast<off_t>(got));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return std::nullopt;
+    if (n <= 0) return false;
     got += static_cast<size_t>(n);
   }
+  return true;
+}
+
+// The regular file at `path`, whole in memory: its receiver's copy, with
+// the bytes written before the copy began read from the file, when the
+// copy's size is the file's; else the file read whole when it has at most
+// kReadWholeBelow bytes. Nothing otherwise, also when it cannot be opened
+// or read (the path's route then reports what is wrong, as it always did).
+std::optional<WholeFile> ReadWholeFile(const std::string& path, ReceivedCopy* received) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  WholeFile file(fd);
+  if (::fstat(fd, &file.stat) != 0 || !S_ISREG(file.stat.st_mode)) return std::nullopt;
+  const auto size = static_cast<size_t>(file.stat.st_size);
+  if (received != nullptr && !received->bytes.empty() && received->bytes.size() == size &&
+      received->unread <= size) {
+    file.Borrow(received->bytes);
+    if (!ReadFully(fd, file.bytes.data(), received->unread, 0)) return std::nullopt;
+    return file;
+  }
+  if (file.stat.st_size > kReadWholeBelow) return std::nullopt;
+  file.bytes.resize(size);
+  if (!ReadFully(fd, file.bytes.data(), size, 0)) return std::nullopt;
   return file;
 }
 
@@ -222,43 +249,53 @@ bool IngestPipeline::KeepsOtherCopy(const index::CatalogedCopy& existing, Instan
   return true;
 }
 
-Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
+Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request, ReceivedCopy* received) {
   // The pipeline owns the incoming file from here: it is removed on every
   // path out of Ingest(); after the commit it is the journal entry of the
   // stored file until then.
   storage::IncomingFile incoming(store_, request.in_place ? std::string() : request.incoming_path);
-  // A small file is read once, here; a larger one is read where it is. (It
-  // stays open until the file's task below is joined.)
-  const std::optional<SmallFile> small = ReadSmallFile(request.incoming_path);
+  // A small file is read once, here, and a received one is taken from
+  // memory; any other is read where it is. (It stays open until the file's
+  // tasks below are joined.)
+  const std::optional<WholeFile> whole = ReadWholeFile(request.incoming_path, received);
   // 1. validate, the framing first (DCMTK's parser recurses per nesting level
   // and spends CPU per element far beyond its bytes); it reads headers only,
   // so a refused file is not hashed either (a sparse file's hole would be).
-  PIXELDEX_RETURN_IF_ERROR(small ? metadata::CheckStoredDataSetOfFile(small->bytes)
+  PIXELDEX_RETURN_IF_ERROR(whole ? metadata::CheckStoredDataSetOfFile(whole->bytes)
                                  : metadata::CheckStoredDataSet(request.incoming_path));
   // The received file's fsync (unless in place) and, for a file not read
-  // whole, its facts (hash, size) on other threads while this one parses,
+  // whole or larger than kReadWholeBelow, its facts (hash, size) on other
+  // threads while this one parses,
   // extracts and renders; both only read or flush the finished file, and
   // are joined before `incoming` may remove it. The fsync runs on until the
   // commit, beside the directory's (FileStore::CommitWhileSyncing).
   storage::FileStore::PendingSync file_sync;
   if (!request.in_place) {
-    const int fd = small ? small->fd() : -1;
+    const int fd = whole ? whole->fd() : -1;
     file_sync = file_workers_.Submit(
         [this, &request, fd] { return store_.SyncIncoming(request.incoming_path, fd); });
   }
   JoinOnExit join_file_sync(file_sync);
+  // A small file's hash is taken on this thread (microseconds with SHA-NI).
+  const bool hash_here = whole && whole->bytes.size() <= kReadWholeBelow;
+  const auto whole_file_facts = [&request, &whole]() -> Result<FileFacts> {
+    return FileFactsOf(whole->stat,
+                       request.sha256.empty() ? storage::Sha256Hex(whole->bytes) : request.sha256);
+  };
   std::future<Result<FileFacts>> file_facts;
-  if (!small) {
+  if (whole && !hash_here) {
+    file_facts = file_workers_.Submit(whole_file_facts);
+  } else if (!whole) {
     file_facts = file_workers_.Submit(
         [&request] { return ComputeFileFacts(request.incoming_path, request.sha256); });
   }
   JoinOnExit join_file_facts(file_facts);
 
   DcmFileFormat file;
-  const OFCondition loaded =
-      small ? LoadFromBytes(file, small->bytes)
-            : file.loadFile(request.incoming_path.c_str(), EXS_Unknown, EGL_noChange,
-                            kLazyLoadThreshold, ERM_autoDetect);
+  const OFCondition loaded = whole
+                                 ? LoadFromBytes(file, whole->bytes)
+                                 : file.loadFile(request.incoming_path.c_str(), EXS_Unknown,
+                                                 EGL_noChange, kLazyLoadThreshold, ERM_autoDetect);
   if (loaded.bad()) {
     return Status::Corruption(std::string("cannot parse data set: ") + loaded.text());
   }
@@ -290,10 +327,7 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request) {
   } else {
     record.thumbnail = ThumbnailRecord{ThumbnailStatus::kDisabled, {}, 0, 0, {}};
   }
-  auto facts = small ? FileFactsOf(small->stat, request.sha256.empty()
-                                                    ? storage::Sha256Hex(small->bytes)
-                                                    : request.sha256)
-                     : file_facts.get();
+  auto facts = hash_here ? whole_file_facts() : file_facts.get();
   if (!facts.ok()) return facts.status();
   record.file = std::move(facts).value();
   record.file.relative_path = std::move(relative_path);

@@ -3,7 +3,8 @@
 // it arrived by C-STORE or from `pixeldex import`, so that both produce
 // identical rows. For one file it:
 //   1. validates   parses the dataset (a file of up to 64 KiB is read once
-//                  and checked, parsed and hashed from memory); SOP
+//                  and checked, parsed and hashed from memory, and so is
+//                  a file whose bytes the receiver kept: ReceivedCopy); SOP
 //                  Class/Instance, Study and Series UIDs present and
 //                  equal to what the sender announced
 //   2. extracts    file facts and every header attribute (DICOM JSON)
@@ -70,6 +71,20 @@ struct IngestRequest {
   Provenance provenance;
 };
 
+// The incoming file's bytes as its receiver wrote them, kept in memory so
+// that the pipeline checks, parses, hashes and renders them without reading
+// the file back (a C-STORE data set: store_handler.cpp). `bytes` is the
+// whole file but for its first `unread` bytes, written before the copy
+// began (the Part-10 header DIMSE wrote), which the pipeline reads from the
+// file into their place. Empty: nothing was kept (the file is read from
+// disk). The pipeline uses the copy only when its size is the file's, and
+// gives the string back (its capacity too) before Ingest returns, so that a
+// receiver can keep one for all its data sets.
+struct ReceivedCopy {
+  std::string bytes;
+  size_t unread = 0;
+};
+
 // kRecataloged: cataloged in place at the very path the instance's row
 // recorded (reindex, reconcile): its rows are rebuilt; nothing was replaced.
 enum class Disposition { kStored, kReplaced, kKeptExisting, kRecataloged };
@@ -97,7 +112,8 @@ class IngestPipeline {
   // Errors: kCorruption (not a readable dataset), kInvalidArgument (identity
   // missing or not matching the request), kAlreadyExists (kReject policy),
   // kResourceExhausted / kIoError (disk), kInternal.
-  Result<IngestOutcome> Ingest(const IngestRequest& request);
+  // `received`: the file's bytes if its receiver kept them (may be null).
+  Result<IngestOutcome> Ingest(const IngestRequest& request, ReceivedCopy* received = nullptr);
 
   const IngestOptions& options() const { return options_; }
 

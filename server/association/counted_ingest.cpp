@@ -8,9 +8,10 @@
 namespace pixeldex::server {
 
 Result<ingest::IngestOutcome> CountedIngest(const ServerContext& context,
-                                            const ingest::IngestRequest& request) {
+                                            const ingest::IngestRequest& request,
+                                            ingest::ReceivedCopy* received) {
   const auto started = std::chrono::steady_clock::now();
-  Result<ingest::IngestOutcome> outcome = context.pipeline.Ingest(request);
+  Result<ingest::IngestOutcome> outcome = context.pipeline.Ingest(request, received);
   context.metrics.ingest_seconds.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!outcome.ok()) return outcome;

@@ -14,8 +14,10 @@
 
 namespace pixeldex::server {
 
+// `received`: the file's bytes if the receiver kept them (IngestPipeline::Ingest).
 Result<ingest::IngestOutcome> CountedIngest(const ServerContext& context,
-                                            const ingest::IngestRequest& request);
+                                            const ingest::IngestRequest& request,
+                                            ingest::ReceivedCopy* received = nullptr);
 
 // Appends a store_failed event (who sent it: `calling_aet`, empty for
 // DICOMweb; `status`: the DIMSE status or Failure Reason answered, 0 when

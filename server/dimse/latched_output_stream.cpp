@@ -15,9 +15,20 @@ offile_off_t LatchedOutputStream::Consumer::write(const void* buf, offile_off_t 
     const offile_off_t written = target.write(buf, buflen);
     if (!target.good() || written != buflen) {
       failure = target.status().bad() ? target.status() : EC_InvalidStream;
+    } else if (copy != nullptr) {
+      Keep(buf, static_cast<size_t>(buflen));
     }
   }
   return buflen;
+}
+
+void LatchedOutputStream::Consumer::Keep(const void* buf, size_t buflen) {
+  if (copy->size() + buflen > copy_limit) {
+    copy->clear();
+    copy = nullptr;
+    return;
+  }
+  copy->append(static_cast<const char*>(buf), buflen);
 }
 
 void LatchedOutputStream::Consumer::flush() {

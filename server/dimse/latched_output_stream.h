@@ -8,10 +8,15 @@
 // the failed one was flagged last (PS3.8 E.2: the last fragment's Message
 // Control Header), so a full disk on the last fragment stalled the
 // association until the DIMSE timeout instead of answering A700.
-// Not thread-safe; `target` must outlive it.
+// It can also keep a copy of what it passed on, for a data set up to a size
+// (the pipeline then need not read the file back: ReceivedCopy).
+// Not thread-safe; `target` (and `copy`) must outlive it.
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcostrma.h>
+
+#include <cstddef>
+#include <string>
 
 namespace pixeldex::server {
 
@@ -19,6 +24,14 @@ class LatchedOutputStream : public DcmOutputStream {
  public:
   explicit LatchedOutputStream(DcmOutputStream& target)
       : DcmOutputStream(&consumer_), consumer_(target) {}
+  // Also appends every byte passed on to `copy` while the copy stays within
+  // `copy_limit` bytes; one that would outgrow it is cleared (its capacity
+  // kept) and no more is kept.
+  LatchedOutputStream(DcmOutputStream& target, std::string& copy, size_t copy_limit)
+      : DcmOutputStream(&consumer_), consumer_(target) {
+    consumer_.copy = &copy;
+    consumer_.copy_limit = copy_limit;
+  }
 
   // Ok, or the target's first failure.
   OFCondition failure() const { return consumer_.failure; }
@@ -33,8 +46,12 @@ class LatchedOutputStream : public DcmOutputStream {
     offile_off_t write(const void* buf, offile_off_t buflen) override;
     void flush() override;
 
+    void Keep(const void* buf, size_t buflen);
+
     DcmOutputStream& target;
     OFCondition failure = EC_Normal;
+    std::string* copy = nullptr;  // null: none kept (any longer)
+    size_t copy_limit = 0;
   };
   // Constructed after the base, which only keeps its address.
   Consumer consumer_;

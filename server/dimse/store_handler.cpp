@@ -13,6 +13,15 @@
 namespace pixeldex::server {
 namespace {
 
+// A data set whose file (with its Part-10 header) has at most this many
+// bytes is also kept in memory as it is written, so that the pipeline
+// checks, parses, hashes and renders it without reading the file back
+// (ReceivedCopy): a 512x512 16-bit CT or MR image is 525 kB. One copy per
+// association thread, its capacity kept from one data set to the next (no
+// allocation and no page faults per instance); 1 MiB of memory at most per
+// association that received one (issue 20 part 2).
+constexpr size_t kReceivedCopyLimit = size_t{1} << 20;
+
 OFCondition SendResponse(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id,
                          const T_DIMSE_C_StoreRQ& request, const StoreAnswer& answer,
                          const ServerContext& context) {
@@ -63,15 +72,21 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
                   std::string("cannot create file in storage: ") + cond.text());
   }
   // The data set goes to the file unhashed: the pipeline hashes the closed
-  // file (a small one from the bytes it parses, a larger one on its file
-  // worker while this thread parses it), as it did before
+  // file (a small one on this thread from the bytes it parses, a larger one
+  // on its file worker while this thread parses it), as it did before
   // issue 20 part 2. Hashed here, as the PDVs arrived, the SHA-256 (about
   // 0.4 ms per 525 kB) ran in series with the network reads, and one sender
   // got 0.88x the rate (issue 15; bench/README.md).
   std::unique_ptr<DcmOutputFileStream> stream(raw_stream);
+  thread_local ingest::ReceivedCopy received;
+  received.bytes.reserve(kReceivedCopyLimit);
+  // The Part-10 header is in the file already: its room is left for the
+  // pipeline to read it into.
+  received.unread = static_cast<size_t>(stream->tell());
+  received.bytes.assign(received.unread, '\0');
   // A failed write does not stop the receive: the data set is read to its
   // last fragment, then answered A700 at once (latched_output_stream.h).
-  LatchedOutputStream latched(*stream);
+  LatchedOutputStream latched(*stream, received.bytes, kReceivedCopyLimit);
   T_ASC_PresentationContextID data_pres_id = 0;
   const int timeout = context.settings.network.dimse_timeout_seconds;
   cond = DIMSE_receiveDataSetInFile(assoc, DIMSE_NONBLOCKING, timeout, &data_pres_id, &latched,
@@ -92,8 +107,8 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
         service.OutOfResources(std::string("writing the incoming file failed: ") + written.text()),
         context);
   }
-  return SendResponse(assoc, pres_id, request,
-                      service.Ingest(std::move(incoming)), context);
+  return SendResponse(assoc, pres_id, request, service.Ingest(std::move(incoming), &received),
+                      context);
 }
 
 }  // namespace pixeldex::server

@@ -42,7 +42,7 @@ void StoreService::ReceiveFailed(const std::string& reason) {
   RecordStoreFailure(context_, request_.sop_instance_uid, request_.calling_aet, 0, what);
 }
 
-StoreAnswer StoreService::Ingest(storage::IncomingFile incoming) {
+StoreAnswer StoreService::Ingest(storage::IncomingFile incoming, ingest::ReceivedCopy* received) {
   ingest::IngestRequest ingest_request;
   ingest_request.incoming_path = std::move(incoming).Release();
   ingest_request.expected_sop_class_uid = request_.sop_class_uid;
@@ -52,7 +52,7 @@ StoreAnswer StoreService::Ingest(storage::IncomingFile incoming) {
   ingest_request.provenance.called_aet = request_.called_aet;
   ingest_request.provenance.peer_address = request_.peer;
 
-  Result<ingest::IngestOutcome> outcome = CountedIngest(context_, ingest_request);
+  Result<ingest::IngestOutcome> outcome = CountedIngest(context_, ingest_request, received);
   if (!outcome.ok()) {
     const Uint16 status = DimseStatusFor(DimseService::kStore, outcome.status());
     ++stats_.store_failures;

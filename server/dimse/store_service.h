@@ -68,8 +68,9 @@ class StoreService {
   // it into the layout or removes it) and answers 0000 once it and its rows
   // are durable, else the failure's status from the table. The pipeline
   // hashes the file after receiving it, never as it arrives
-  // (ingest_pipeline.h).
-  StoreAnswer Ingest(storage::IncomingFile incoming);
+  // (ingest_pipeline.h); `received`, the data set's bytes kept as they were
+  // written (may be null), saves it reading them back.
+  StoreAnswer Ingest(storage::IncomingFile incoming, ingest::ReceivedCopy* received = nullptr);
 
  private:
   StoreAnswer Fail(Uint16 status, const std::string& reason);

@@ -3,12 +3,12 @@
 
 #include "catalog/ingest/ingest_pipeline.h"
 
-#include <gtest/gtest.h>
-
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "catalog/metadata/metadata_extractor.h"
 #include "catalog/metadata/sequence_depth.h"
@@ -263,6 +263,53 @@ TEST_F(IngestPipelineTest, ASmallFileReadOnceGetsTheRowsOfItsStoredFile) {
               (std::vector<pixeldex::testing::Row>{{extracted->header_json}}));
     EXPECT_EQ(outcome->thumbnail_status, ThumbnailStatus::kOk);
   }
+}
+
+// A receiver's copy of the file's bytes (ReceivedCopy) is what the pipeline
+// checks, parses and hashes: the bytes written before the copy began are
+// read from the file into their room, and the copy, whole, is given back.
+TEST_F(IngestPipelineTest, AReceivedCopyStandsForTheFile) {
+  TestInstance t;  // 200x200 at 16 bits: larger than a file read whole
+  t.sop_instance_uid = pixeldex::testing::UniqueUid();
+  t.rows = t.columns = 200;
+  const IngestRequest request = Incoming(t);
+  std::ifstream in(request.incoming_path, std::ios::binary);
+  const std::string file_bytes((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_GT(file_bytes.size(), 64u * 1024);
+  ReceivedCopy copy;
+  copy.unread = 300;  // the Part-10 header and a little more, left to the pipeline
+  copy.bytes = std::string(copy.unread, '\0') + file_bytes.substr(copy.unread);
+  // One byte of pixel data differs from the file's: the recorded hash says
+  // which bytes were read.
+  copy.bytes[copy.bytes.size() - 2] ^= 0x01;
+  const std::string copy_with_head =
+      file_bytes.substr(0, copy.unread) + copy.bytes.substr(copy.unread);
+
+  auto outcome = pipeline_->Ingest(request, &copy);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(probe_.Scalar("SELECT sha256 FROM instances WHERE sop_instance_uid = ?",
+                          {t.sop_instance_uid}),
+            storage::Sha256Hex(copy_with_head));
+  EXPECT_EQ(copy.bytes, copy_with_head);
+  EXPECT_EQ(outcome->thumbnail_status, ThumbnailStatus::kOk);
+}
+
+// A copy whose size is not the file's is not the file: the file is read.
+TEST_F(IngestPipelineTest, AReceivedCopyOfAnotherSizeIsIgnored) {
+  TestInstance t;
+  t.sop_instance_uid = pixeldex::testing::UniqueUid();
+  t.rows = t.columns = 200;
+  const IngestRequest request = Incoming(t);
+  auto file_hash = storage::Sha256OfFile(request.incoming_path);
+  ASSERT_TRUE(file_hash.ok());
+  ReceivedCopy copy;
+  copy.bytes = std::string(100 * 1024, 'x');
+  auto outcome = pipeline_->Ingest(request, &copy);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(probe_.Scalar("SELECT sha256 FROM instances WHERE sop_instance_uid = ?",
+                          {t.sop_instance_uid}),
+            *file_hash);
+  EXPECT_EQ(copy.bytes, std::string(100 * 1024, 'x'));
 }
 
 // The framing check runs on the bytes read: a small file that nests too deep
