@@ -91,7 +91,7 @@ Status WriteFileContents(const std::string& to, std::string_view bytes) {
   return CreateFilled(to, [&](int out) { return WriteAll(out, bytes.data(), bytes.size(), to); });
 }
 
-Result<bool> ReadFileUpTo(const std::string& from, size_t limit, std::vector<char>& bytes) {
+Result<bool> ReadFileUpTo(const std::string& from, size_t limit, std::string& bytes) {
   Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (in.get() < 0) return Status::FromErrno(errno, "cannot open " + from);
   struct stat st {};

@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "catalog/common/result.h"
 
@@ -28,6 +27,6 @@ Status WriteFileContents(const std::string& to, std::string_view bytes);
 // reused across files is not filled first) when the file holds at most
 // `limit` bytes: true. False, `bytes` unspecified, when it holds more.
 // Errors are IoError naming the file.
-Result<bool> ReadFileUpTo(const std::string& from, size_t limit, std::vector<char>& bytes);
+Result<bool> ReadFileUpTo(const std::string& from, size_t limit, std::string& bytes);
 
 }  // namespace pixeldex::import

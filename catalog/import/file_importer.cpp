@@ -121,12 +121,13 @@ Result<FileResult> FileImporter::Copied(const std::string& path) {
   // into .incoming, only for ingest to refuse the copy.
   PIXELDEX_RETURN_IF_ERROR(metadata::CheckStoredDataSet(path));
   // A file of up to kHeldFileBytes is read once: hashed, then written from
-  // memory, so its hash is that of the very bytes stored and the pipeline
-  // need not read the copy back to hash it again. A larger one is hashed,
-  // copied, and its copy hashed by the pipeline.
-  auto held = ReadFileUpTo(path, kHeldFileBytes, held_bytes_);
+  // memory, so its hash is that of the very bytes stored, and the pipeline
+  // checks, parses and renders those bytes instead of reading the copy
+  // back. A larger one is hashed, copied, and its copy read and hashed by
+  // the pipeline.
+  auto held = ReadFileUpTo(path, kHeldFileBytes, held_.bytes);
   if (!held.ok()) return held.status();
-  const std::string_view bytes(held_bytes_.data(), *held ? held_bytes_.size() : 0);
+  const std::string_view bytes(held_.bytes.data(), *held ? held_.bytes.size() : 0);
   auto sha256 =
       *held ? Result<std::string>(storage::Sha256Hex(bytes)) : storage::Sha256OfFile(path);
   if (!sha256.ok()) return sha256.status();
@@ -138,7 +139,7 @@ Result<FileResult> FileImporter::Copied(const std::string& path) {
   ingest::IngestRequest request =
       RequestFor(std::move(incoming).Release(), /*in_place=*/false, context_.source);
   if (*held) request.sha256 = *sha256;
-  auto result = Ingest(request, path);
+  auto result = Ingest(request, path, *held ? &held_ : nullptr);
   if (result.ok() && *result != FileResult::kDuplicateKept) {
     context_.known_contents.Insert(*sha256);
   }
@@ -146,8 +147,9 @@ Result<FileResult> FileImporter::Copied(const std::string& path) {
 }
 
 Result<FileResult> FileImporter::Ingest(const ingest::IngestRequest& request,
-                                        const std::string& source_path) {
-  auto outcome = context_.pipeline.Ingest(request);
+                                        const std::string& source_path,
+                                        ingest::ReceivedCopy* held) {
+  auto outcome = context_.pipeline.Ingest(request, held);
   if (!outcome.ok()) return outcome.status();
   if (!outcome->warning.empty()) LogDebug("import {}: {}", source_path, outcome->warning);
   return FromDisposition(outcome->disposition);

@@ -23,7 +23,8 @@
 //                    IngestPipeline::Ingest (which moves it into the layout);
 //                    a file of up to kHeldFileBytes is read once, its hash
 //                    taken in memory and handed to the pipeline with the
-//                    copy written from the same bytes;
+//                    copy written from the same bytes, and those bytes
+//                    (ReceivedCopy) too;
 //                    in place: Ingest with in_place = true and the source path
 // and records the result in the tally. Never throws; a failure is a result.
 // One FileImporter per worker thread (it owns a read connection); the
@@ -81,11 +82,15 @@ class FileImporter {
   // Logs and (once per finding) records the file_corrupt event.
   void ReportCorrupt(const RecordedFile& row, const std::string& recorded_path,
                      const std::string& sha256);
-  Result<FileResult> Ingest(const ingest::IngestRequest& request, const std::string& source_path);
+  // `held`: the file's bytes, when the importer holds them (IngestPipeline::Ingest).
+  Result<FileResult> Ingest(const ingest::IngestRequest& request, const std::string& source_path,
+                            ingest::ReceivedCopy* held = nullptr);
 
   const ImportContext& context_;
   CatalogLookup lookup_;
-  std::vector<char> held_bytes_;  // the source file being copied, when held
+  // The source file being copied, when held; lent to the pipeline, which
+  // parses, hashes and renders it instead of reading the copy back.
+  ingest::ReceivedCopy held_;
 };
 
 }  // namespace pixeldex::import

@@ -9,7 +9,6 @@
 
 #include <filesystem>
 #include <string>
-#include <vector>
 
 #include "tests/import/import_corpus.h"
 #include "tests/support/dicom_factory.h"
@@ -71,20 +70,20 @@ TEST(FileCopyTest, ReadsAFileUpToTheLimitWholeIntoAReusedBuffer) {
   for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 17 % 253);
   WriteBytes(dir / "from", bytes);
   WriteBytes(dir / "short", "abc");
-  std::vector<char> buffer(1024 * 1024, 'x');  // longer than the file: cut to it
+  std::string buffer(1024 * 1024, 'x');  // longer than the file: cut to it
   auto held = ReadFileUpTo(dir / "from", bytes.size(), buffer);
   ASSERT_TRUE(held.ok()) << held.status().ToString();
   ASSERT_TRUE(*held);
-  EXPECT_EQ(std::string(buffer.begin(), buffer.end()), bytes);
+  EXPECT_EQ(buffer, bytes);
   held = ReadFileUpTo(dir / "short", bytes.size(), buffer);
   ASSERT_TRUE(held.ok() && *held);
-  EXPECT_EQ(std::string(buffer.begin(), buffer.end()), "abc");
+  EXPECT_EQ(buffer, "abc");
 }
 
 TEST(FileCopyTest, ReadsNothingOfAFileOverTheLimitAndNamesAMissingOne) {
   TempDir dir;
   WriteBytes(dir / "from", std::string(4097, 'a'));
-  std::vector<char> buffer;
+  std::string buffer;
   auto held = ReadFileUpTo(dir / "from", 4096, buffer);
   ASSERT_TRUE(held.ok()) << held.status().ToString();
   EXPECT_FALSE(*held);
