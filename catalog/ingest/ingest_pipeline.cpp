@@ -263,11 +263,11 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request, Recei
   // so a refused file is not hashed either (a sparse file's hole would be).
   PIXELDEX_RETURN_IF_ERROR(whole ? metadata::CheckStoredDataSetOfFile(whole->bytes)
                                  : metadata::CheckStoredDataSet(request.incoming_path));
-  // The received file's fsync (unless in place) and, for a file not read
-  // whole or larger than kReadWholeBelow, its facts (hash, size) on other
-  // threads while this one parses,
-  // extracts and renders; both only read or flush the finished file, and
-  // are joined before `incoming` may remove it. The fsync runs on until the
+  // The received file's fsync (unless in place) and, for a file not in
+  // memory or larger than kReadWholeBelow, its facts (hash, size) on other
+  // threads while this one parses, extracts and renders; both only read or
+  // flush the finished file (or its bytes), and are joined before
+  // `incoming` may remove it. The fsync runs on until the
   // commit, beside the directory's (FileStore::CommitWhileSyncing).
   storage::FileStore::PendingSync file_sync;
   if (!request.in_place) {
