@@ -312,22 +312,50 @@ TEST_F(IngestPipelineTest, AReceivedCopyOfAnotherSizeIsIgnored) {
   EXPECT_EQ(copy.bytes, std::string(100 * 1024, 'x'));
 }
 
-// The framing check runs on the bytes read: a small file that nests too deep
-// is refused before DCMTK parses it, and leaves nothing.
-TEST_F(IngestPipelineTest, ASmallFileIsCheckedFromTheBytesRead) {
-  IngestRequest request;
-  request.incoming_path = store_.NewIncomingPath();
-  std::string nested;  // a bare data set, as a sender may send
+// A bare data set, as a sender may send, that nests sequences one level
+// deeper than the framing check allows, after `prefix`.
+std::string TooDeeplyNested(const std::string& prefix = {}) {
+  std::string nested = prefix;
   for (int i = 0; i < metadata::kMaxSequenceDepth + 1; ++i) {
     // (0040,A730) SQ of undefined length, holding an item of undefined length
     nested += std::string("\x40\x00\x30\xA7SQ\0\0\xFF\xFF\xFF\xFF", 12);
     nested += std::string("\xFE\xFF\x00\xE0\xFF\xFF\xFF\xFF", 8);
   }
-  std::ofstream(request.incoming_path, std::ios::binary) << nested;
+  return nested;
+}
+
+// The framing check runs on the bytes read: a small file that nests too deep
+// is refused before DCMTK parses it, and leaves nothing.
+TEST_F(IngestPipelineTest, ASmallFileIsCheckedFromTheBytesRead) {
+  IngestRequest request;
+  request.incoming_path = store_.NewIncomingPath();
+  std::ofstream(request.incoming_path, std::ios::binary) << TooDeeplyNested();
   ASSERT_LE(fs::file_size(request.incoming_path), 64u * 1024);
   auto outcome = pipeline_->Ingest(request);
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.status().code(), Status::Code::kCorruption) << outcome.status().ToString();
+  EXPECT_TRUE(IncomingIsEmpty());
+  EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 0);
+}
+
+// So does it on a receiver's copy: a larger hostile data set (a 70 kB
+// private OB value, then the nesting) taken from memory is refused the same.
+TEST_F(IngestPipelineTest, AReceivedCopyIsCheckedBeforeItIsParsed) {
+  IngestRequest request;
+  request.incoming_path = store_.NewIncomingPath();
+  const size_t length = 70 * 1024;                               // 0x00011800
+  std::string ob("\x09\x00\x10\x10OB\0\0\x00\x18\x01\x00", 12);  // (0009,1010) OB
+  ob.append(length, '\x01');
+  ReceivedCopy copy;
+  copy.bytes = TooDeeplyNested(ob);
+  std::ofstream(request.incoming_path, std::ios::binary) << copy.bytes;
+  ASSERT_GT(fs::file_size(request.incoming_path), 64u * 1024);
+  auto outcome = pipeline_->Ingest(request, &copy);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), Status::Code::kCorruption) << outcome.status().ToString();
+  // The framing check's refusal, not DCMTK's.
+  EXPECT_NE(outcome.status().message().find("nests sequences more than"), std::string::npos)
+      << outcome.status().ToString();
   EXPECT_TRUE(IncomingIsEmpty());
   EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances"), 0);
 }
