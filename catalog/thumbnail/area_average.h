@@ -69,51 +69,50 @@ class RoundedDivider {
   int shift_ = 0;
 };
 
-// block[x * Channels + c] = the sum of column[(x * Fx + i) * Channels + c]
-// over i < Fx, for `width` target samples: one row's block sums from its
-// column sums. Fx and Channels are constants here, so that the compiler
-// vectorises the loop (with them at run time it stayed scalar, and took
-// half of a 512x512 frame's averaging: perf annotate, bench/README.md).
-template <int Fx, int Channels, typename Sum>
-void SumBlockColumnsOf(const Sum* column, size_t width, Sum* block) {
+// block[x * channels + c] = the sum of column[(x * fx + i) * channels + c]
+// over i < fx, for `width` target samples: one row's block sums from its
+// column sums. Always inlined, so that where SumBlockColumns passes fx and
+// channels as constants the compiler vectorises the loop (with them at run
+// time it stayed scalar, and took half of a 512x512 frame's averaging: perf
+// annotate, bench/README.md).
+template <typename Sum>
+[[gnu::always_inline]] inline void SumBlockColumnsOf(const Sum* column, int fx, int channels,
+                                                     size_t width, Sum* block) {
   for (size_t x = 0; x < width; ++x) {
-    for (int c = 0; c < Channels; ++c) {
+    for (int c = 0; c < channels; ++c) {
       Sum sum = 0;
-      for (int i = 0; i < Fx; ++i) sum += column[(x * Fx + i) * Channels + c];
-      block[x * Channels + c] = sum;
+      for (int i = 0; i < fx; ++i) sum += column[(x * fx + i) * channels + c];
+      block[x * channels + c] = sum;
     }
   }
 }
 
-// The same for any fx and channels: the common shapes (blocks 2, 4 or 8
-// wide; grey or RGB) by the constant versions above, others in a loop.
+// SumBlockColumnsOf for a block 2, 4 or 8 wide (fx) of `Channels`, with
+// both constant: true; false for another width (nothing summed).
+template <int Channels, typename Sum>
+bool SumCommonBlocks(const Sum* column, int fx, size_t width, Sum* block) {
+  switch (fx) {
+    case 2:
+      SumBlockColumnsOf(column, 2, Channels, width, block);
+      return true;
+    case 4:
+      SumBlockColumnsOf(column, 4, Channels, width, block);
+      return true;
+    case 8:
+      SumBlockColumnsOf(column, 8, Channels, width, block);
+      return true;
+    default:
+      return false;
+  }
+}
+
+// SumBlockColumnsOf, the common shapes (blocks 2, 4 or 8 wide; grey or RGB)
+// with constant fx and channels, others as they come.
 template <typename Sum>
 void SumBlockColumns(const Sum* column, int fx, int channels, size_t width, Sum* block) {
-  const auto fixed = [&]<int Channels>() {
-    switch (fx) {
-      case 2:
-        SumBlockColumnsOf<2, Channels>(column, width, block);
-        return true;
-      case 4:
-        SumBlockColumnsOf<4, Channels>(column, width, block);
-        return true;
-      case 8:
-        SumBlockColumnsOf<8, Channels>(column, width, block);
-        return true;
-      default:
-        return false;
-    }
-  };
-  if (channels == 1 && fixed.template operator()<1>()) return;
-  if (channels == 3 && fixed.template operator()<3>()) return;
-  for (size_t x = 0; x < width; ++x) {
-    for (int c = 0; c < channels; ++c) {
-      const Sum* sums = column + x * fx * channels + c;
-      Sum sum = 0;
-      for (int i = 0; i < fx; ++i) sum += sums[i * channels];
-      block[x * channels + c] = sum;
-    }
-  }
+  if (channels == 1 && SumCommonBlocks<1>(column, fx, width, block)) return;
+  if (channels == 3 && SumCommonBlocks<3>(column, fx, width, block)) return;
+  SumBlockColumnsOf(column, fx, channels, width, block);
 }
 
 // Exact path for whole-number ratios (512 -> 256, 2048 -> 256): integer sums
