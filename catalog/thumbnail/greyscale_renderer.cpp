@@ -138,12 +138,17 @@ std::pair<int64_t, int64_t> MinMaxOf(const std::vector<V>& values) {
   return {lo, hi};
 }
 
-// out[i] = table[values[i] - lo].
+// out[i] = table[values[i] - lo]. Through local pointers: a store to `out`
+// (bytes, which may alias anything) would otherwise make the compiler load
+// the vectors' data and size again for every pixel.
 template <typename V>
 void LookUp(const std::vector<V>& values, int64_t lo, const std::vector<uint8_t>& table,
             uint8_t* out) {
   const V base = static_cast<V>(lo);
-  for (size_t i = 0; i < values.size(); ++i) out[i] = table[static_cast<size_t>(values[i] - base)];
+  const V* value = values.data();
+  const uint8_t* entry = table.data();
+  const size_t count = values.size();
+  for (size_t i = 0; i < count; ++i) out[i] = entry[static_cast<size_t>(value[i] - base)];
 }
 
 // Calls fn.template operator()<V>(decoder) with the decoder for T's
