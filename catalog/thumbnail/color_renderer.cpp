@@ -134,7 +134,7 @@ Result<PaletteLuts> ReadPaletteLuts(DcmItem& dataset, bool pixel_signed) {
 Result<DisplayImage> RenderColor(const RawFrame& frame, const PaletteLuts* palette) {
   const FrameLayout& layout = frame.layout;
   DisplayImage image(layout.columns, layout.rows, 3);
-  if (frame.bytes.size() < layout.FrameBytes()) {
+  if (frame.Samples().size() < layout.FrameBytes()) {
     return Status::Corruption("frame shorter than its layout");
   }
   uint8_t* out = image.pixels.data();
@@ -151,7 +151,7 @@ Result<DisplayImage> RenderColor(const RawFrame& frame, const PaletteLuts* palet
   }
   if (layout.photometric == "RGB" && layout.bits_allocated == 8 && layout.bits_stored == 8 &&
       layout.planar_configuration == 0) {
-    std::copy_n(frame.bytes.data(), image.pixels.size(), out);  // already display RGB
+    std::copy_n(frame.Samples().data(), image.pixels.size(), out);  // already display RGB
     return image;
   }
   const Model model = layout.photometric == "RGB"                    ? Model::kRgb

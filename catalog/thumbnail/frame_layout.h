@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,9 +66,18 @@ struct UninitializedAllocator : std::allocator<T> {
 // Samples of one frame, in host byte order, laid out as `layout` says.
 // `layout.photometric` names the colour model of these bytes, which can differ
 // from the dataset's (a JPEG decoder may already have converted YCbCr to RGB).
+// The samples are either owned (`bytes`: decoded, unpacked, swapped or read
+// from the file) or borrowed (`borrowed`: a native frame inside the data
+// set's Pixel Data value, already in memory, which must outlive the frame);
+// read them through Samples().
 struct RawFrame {
   FrameLayout layout;
   std::vector<uint8_t, UninitializedAllocator<uint8_t>> bytes;
+  std::span<const uint8_t> borrowed;
+
+  std::span<const uint8_t> Samples() const {
+    return borrowed.data() != nullptr ? borrowed : std::span<const uint8_t>(bytes);
+  }
 };
 
 // Reads and validates the Image Pixel Module of `dataset`. Fails with

@@ -52,16 +52,22 @@ Result<DcmPixelSequence*> OriginalPixelSequence(DcmPixelData& pixel_data) {
 
 bool IsEncapsulated(DcmPixelData& pixel_data) { return OriginalPixelSequence(pixel_data).ok(); }
 
+// Whether native pixel data holds bytes [offset, offset + size) of frame
+// `frame_index`: kCorruption naming them when it is shorter.
+Status CheckFrameIsPresent(DcmPixelData& pixel_data, uint64_t offset, size_t size,
+                           int frame_index) {
+  const uint64_t available = pixel_data.getLength();
+  if (offset + size <= available) return Status::Ok();
+  return Status::Corruption(
+      fmt::format("pixel data truncated: frame {} needs bytes {}..{}, only {} present", frame_index,
+                  offset, offset + size, available));
+}
+
 // Reads `size` bytes at `offset` of native pixel data, as DCMTK holds them:
 // in host byte order, swapped in units of the element's VR (2 for OW).
 Status ReadNativeBytes(DcmPixelData& pixel_data, uint64_t offset, size_t size, int frame_index,
                        uint8_t* out) {
-  const uint64_t available = pixel_data.getLength();
-  if (offset + size > available) {
-    return Status::Corruption(fmt::format("pixel data truncated: frame {} needs bytes {}..{}, "
-                                          "only {} present",
-                                          frame_index, offset, offset + size, available));
-  }
+  PIXELDEX_RETURN_IF_ERROR(CheckFrameIsPresent(pixel_data, offset, size, frame_index));
   OFCondition condition = pixel_data.getPartialValue(out, static_cast<Uint32>(offset),
                                                      static_cast<Uint32>(size));
   if (condition.bad()) return DcmtkError("reading native pixel data", condition);
@@ -116,12 +122,24 @@ Result<RawFrame> ReadNativeFrame(DcmDataset& dataset, DcmPixelData& pixel_data,
   frame.layout.chroma_subsampled =
       layout.photometric == "YBR_FULL_422" || layout.photometric == "YBR_PARTIAL_422";
   const size_t size = frame.layout.FrameBytes();
-  frame.bytes.resize(size);
-  PIXELDEX_RETURN_IF_ERROR(ReadNativeBytes(pixel_data, static_cast<uint64_t>(size) * frame_index,
-                                           size, frame_index, frame.bytes.data()));
-  if (layout.bits_allocated == 32 && dataset.getOriginalXfer() == EXS_BigEndianExplicit) {
-    FinishBigEndianSwap(pixel_data.getVR(), frame);
+  const uint64_t offset = static_cast<uint64_t>(size) * frame_index;
+  const bool big_endian = dataset.getOriginalXfer() == EXS_BigEndianExplicit;
+  if (!big_endian && gLocalByteOrder == EBO_LittleEndian && pixel_data.valueLoaded()) {
+    // Read from a little-endian stream into memory already (a received or
+    // imported copy, a small file): the value's bytes are the samples as the
+    // copy below would give them, so the frame points at them instead.
+    PIXELDEX_RETURN_IF_ERROR(CheckFrameIsPresent(pixel_data, offset, size, frame_index));
+    Uint8* value = nullptr;
+    if (pixel_data.getUint8Array(value).bad() || value == nullptr) {
+      return Status::Corruption("native pixel data cannot be read");
+    }
+    frame.borrowed = {value + offset, size};
+    return frame;
   }
+  frame.bytes.resize(size);
+  PIXELDEX_RETURN_IF_ERROR(
+      ReadNativeBytes(pixel_data, offset, size, frame_index, frame.bytes.data()));
+  if (layout.bits_allocated == 32 && big_endian) FinishBigEndianSwap(pixel_data.getVR(), frame);
   return frame;
 }
 

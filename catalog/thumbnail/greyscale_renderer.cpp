@@ -238,7 +238,7 @@ Result<DisplayImage> RenderGreyscale(const RawFrame& frame, const GreyscaleParam
     return Status::InvalidArgument("greyscale rendering needs a MONOCHROME1/2 frame");
   }
   const size_t count = static_cast<size_t>(layout.columns) * layout.rows;
-  if (frame.bytes.size() < count * layout.BytesPerSample()) {
+  if (frame.Samples().size() < count * layout.BytesPerSample()) {
     return Status::Corruption("frame shorter than its layout");
   }
   if (size.width < 1 || size.height < 1 || size.width > layout.columns ||

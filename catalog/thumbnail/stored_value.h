@@ -55,10 +55,11 @@ class StoredValueDecoder {
 // container type of its Bits Allocated (uint8_t, uint16_t or uint32_t).
 template <typename Fn>
 void WithContainers(const RawFrame& frame, Fn&& fn) {
+  const uint8_t* samples = frame.Samples().data();
   switch (frame.layout.bits_allocated) {
-    case 8: fn(frame.bytes.data()); break;
-    case 16: fn(reinterpret_cast<const uint16_t*>(frame.bytes.data())); break;
-    default: fn(reinterpret_cast<const uint32_t*>(frame.bytes.data())); break;
+    case 8: fn(samples); break;
+    case 16: fn(reinterpret_cast<const uint16_t*>(samples)); break;
+    default: fn(reinterpret_cast<const uint32_t*>(samples)); break;
   }
 }
 

@@ -63,7 +63,8 @@ Result<std::string> ReadServedFrame(DcmDataset& dataset, const thumbnail::FrameL
   auto frame =
       thumbnail::ReadFrame(dataset, kind, layout, number - 1, {layout.columns, layout.rows});
   if (!frame.ok()) return frame.status();
-  return std::string(frame->bytes.begin(), frame->bytes.end());
+  const std::span<const uint8_t> samples = frame->Samples();
+  return std::string(samples.begin(), samples.end());
 }
 
 HttpResponse InstanceFailure(const Status& status, const std::string& what) {
