@@ -77,12 +77,8 @@ std::vector<uint8_t> FrameBytesOf(const std::vector<uint32_t>& samples, size_t f
 }
 
 TEST(FrameReader, ANativeFrameInMemoryIsReadInPlaceAsTheFileGivesIt) {
-  PixelSpec spec;
-  spec.rows = 5;
-  spec.columns = 7;
-  spec.bits_allocated = spec.bits_stored = 16;
-  spec.high_bit = 15;
-  spec.frames = 3;
+  const PixelSpec spec{
+      .rows = 5, .columns = 7, .bits_allocated = 16, .bits_stored = 16, .high_bit = 15, .frames = 3};
   const size_t frame_samples = 5 * 7;
   std::vector<uint32_t> samples(frame_samples * 3);
   for (size_t i = 0; i < samples.size(); ++i) samples[i] = static_cast<uint32_t>(i * 977 % 65536);
