@@ -147,12 +147,14 @@ Result<RawFrame> ReadNativeFrame(DcmDataset& dataset, DcmPixelData& pixel_data,
 // its frame header claims, and its RLE decoder (A.4.2) reads past the frame
 // on crafted segment offsets: check those streams first
 // (jpeg_marker_guard.h, jpeg_frame_header_guard.h, rle_header_guard.h).
-Status CheckDcmtkCodecFrame(DcmPixelData& pixel_data, const FrameLayout& layout, int frame_index) {
+// Returns a JPEG stream's sample precision, 0 for the other syntaxes.
+Result<unsigned> CheckDcmtkCodecFrame(DcmPixelData& pixel_data, const FrameLayout& layout,
+                                      int frame_index) {
   E_TransferSyntax xfer = EXS_Unknown;
   const DcmRepresentationParameter* parameter = nullptr;
   pixel_data.getOriginalRepresentationKey(xfer, parameter);
   const bool jpeg = xfer >= EXS_JPEGProcess1 && xfer <= EXS_JPEGProcess14SV1;
-  if (!jpeg && xfer != EXS_RLELossless) return Status::Ok();
+  if (!jpeg && xfer != EXS_RLELossless) return 0u;
   Result<DcmPixelSequence*> sequence = OriginalPixelSequence(pixel_data);
   if (!sequence.ok()) return sequence.status();
   Result<std::vector<uint8_t>> stream =
@@ -167,13 +169,29 @@ Status CheckDcmtkCodecFrame(DcmPixelData& pixel_data, const FrameLayout& layout,
     problem = JpegFrameHeaderProblem(stream->data(), stream->size(), layout);
   }
   if (problem) return Status::Corruption(*problem);
-  return Status::Ok();
+  return jpeg ? JpegSamplePrecision(stream->data(), stream->size()).value_or(0) : 0u;
+}
+
+// A JPEG stream of 8-bit precision belongs in a data set of 8 bits
+// allocated (PS3.5 8.2.1); some writers put one in a data set of 16, and
+// DCMTK 3.6.7 decodes it into the first half of the 16-bit frame as 8-bit
+// samples. They are widened in place to the 16-bit containers the data set
+// declares, so that every reader of the frame (thumbnail, WADO-RS frames)
+// gets the samples the data set describes instead of pairs of them.
+void WidenEightBitSamples(unsigned precision, RawFrame& frame) {
+  if (precision == 0 || precision > 8 || frame.layout.bits_allocated != 16) return;
+  uint8_t* bytes = frame.bytes.data();
+  for (size_t i = frame.bytes.size() / 2; i-- > 0;) {  // last first: 2i >= i
+    const uint16_t sample = bytes[i];
+    std::memcpy(bytes + 2 * i, &sample, sizeof sample);  // host byte order
+  }
 }
 
 // Decodes one frame with the DCMTK codec registered for the syntax.
 Result<RawFrame> ReadDcmtkCodecFrame(DcmDataset& dataset, DcmPixelData& pixel_data,
                                      const FrameLayout& layout, int frame_index) {
-  PIXELDEX_RETURN_IF_ERROR(CheckDcmtkCodecFrame(pixel_data, layout, frame_index));
+  Result<unsigned> jpeg_precision = CheckDcmtkCodecFrame(pixel_data, layout, frame_index);
+  if (!jpeg_precision.ok()) return jpeg_precision.status();
   Uint32 dcmtk_size = 0;
   if (pixel_data.getUncompressedFrameSize(&dataset, dcmtk_size).bad()) dcmtk_size = 0;
   // The decoders write full-resolution samples; leave room for the pad byte.
@@ -197,6 +215,7 @@ Result<RawFrame> ReadDcmtkCodecFrame(DcmDataset& dataset, DcmPixelData& pixel_da
   frame.bytes.resize(full);
   if (!color_model.empty()) frame.layout.photometric = FullResolutionModel(color_model.c_str());
   frame.layout.chroma_subsampled = false;
+  WidenEightBitSamples(*jpeg_precision, frame);
   return frame;
 }
 
@@ -287,9 +306,9 @@ Status CheckDcmtkDecodable(DcmDataset& dataset) {
   Result<FrameLayout> layout = ReadFrameLayout(dataset);
   if (!layout.ok()) return layout.status();
   for (int frame = 0; frame < layout->number_of_frames; ++frame) {
-    if (Status checked = CheckDcmtkCodecFrame(*pixel_data, *layout, frame);
+    if (Result<unsigned> checked = CheckDcmtkCodecFrame(*pixel_data, *layout, frame);
         !checked.ok()) {
-      return Status::Corruption(fmt::format("frame {}: {}", frame + 1, checked.message()));
+      return Status::Corruption(fmt::format("frame {}: {}", frame + 1, checked.status().message()));
     }
   }
   return Status::Ok();

@@ -50,4 +50,10 @@ std::optional<std::string> JpegFrameHeaderProblem(const uint8_t* data, size_t si
   return std::nullopt;
 }
 
+std::optional<unsigned> JpegSamplePrecision(const uint8_t* data, size_t size) {
+  const std::optional<size_t> at = DcmtkJpegFrameHeaderAt(data, size);
+  if (!at || size - *at < kFrameHeaderBytes) return std::nullopt;
+  return data[*at + 4];
+}
+
 }  // namespace pixeldex::thumbnail

@@ -29,4 +29,9 @@ namespace pixeldex::thumbnail {
 std::optional<std::string> JpegFrameHeaderProblem(const uint8_t* data, size_t size,
                                                   const FrameLayout& declared);
 
+// The sample precision P (T.81 B.2.2) of the frame header DCMTK decodes in
+// the JPEG stream `data`; nullopt when it would reach none or the header
+// is truncated.
+std::optional<unsigned> JpegSamplePrecision(const uint8_t* data, size_t size);
+
 }  // namespace pixeldex::thumbnail

@@ -1,5 +1,6 @@
-// ReadFrame's contract for frames DCMTK decodes: bytes its decoder leaves
-// unwritten read as zero, never as what the heap held before; for native
+// ReadFrame's contract for frames DCMTK decodes: an 8-bit JPEG stream in a
+// data set of 16 bits allocated gives its samples in 16-bit containers, with
+// nothing of what the heap held before; for native
 // frames: one already in memory is read in place, with the samples a copy
 // from the file gives.
 
@@ -18,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "catalog/thumbnail/display_image.h"
+#include "catalog/thumbnail/frame_renderer.h"
 #include "tests/thumbnail/thumbnail_test_support.h"
 
 namespace pixeldex::thumbnail::testing {
@@ -33,11 +36,14 @@ void DirtyTheHeap(size_t size) {
   }
 }
 
-TEST(FrameReader, BytesDcmtkLeavesUnwrittenReadAsZero) {
+// An 8-bit frame of `syntax_option` (dcmcjpeg's) in a data set that says 16
+// bits allocated, against the same stream in its own 8-bit data set.
+void ExpectAnEightBitStreamInSixteenBitsGivesItsSamples(const char* syntax_option) {
   // Found running mutated frame headers under valgrind: DCMTK 3.6.7
   // decodes a JPEG stream of 8-bit precision in a data set of 16 bits
   // allocated into the first half of the frame buffer and reports success;
-  // the second half was rendered from uninitialised memory.
+  // the second half was rendered from uninitialised memory, the first read
+  // as pairs of samples.
   PixelSpec spec;
   spec.rows = spec.columns = 64;
   std::vector<uint32_t> samples(64 * 64);
@@ -45,23 +51,52 @@ TEST(FrameReader, BytesDcmtkLeavesUnwrittenReadAsZero) {
   auto native = MakeDataset(spec, samples);
   TempDir dir;
   SaveFile(*native, dir.Path("grey8.dcm"), EXS_LittleEndianExplicit);
-  ASSERT_EQ(RunCommand("dcmcjpeg +e1 " + dir.Path("grey8.dcm") + " " + dir.Path("sv1.dcm")), 0);
-  DcmFileFormat file;
-  ASSERT_TRUE(file.loadFile(dir.Path("sv1.dcm").c_str()).good());
-  DcmDataset& dataset = *file.getDataset();
+  ASSERT_EQ(RunCommand(std::string("dcmcjpeg ") + syntax_option + " " + dir.Path("grey8.dcm") +
+                       " " + dir.Path("jpeg.dcm")),
+            0);
+  DcmFileFormat as_written, sixteen;
+  ASSERT_TRUE(as_written.loadFile(dir.Path("jpeg.dcm").c_str()).good());
+  ASSERT_TRUE(sixteen.loadFile(dir.Path("jpeg.dcm").c_str()).good());
+  DcmDataset& dataset = *sixteen.getDataset();
   ASSERT_TRUE(dataset.putAndInsertUint16(DCM_BitsAllocated, 16).good());  // the stream says 8
   Result<FrameLayout> layout = ReadFrameLayout(dataset);
+  Result<FrameLayout> eight_bit_layout = ReadFrameLayout(*as_written.getDataset());
   ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  ASSERT_TRUE(eight_bit_layout.ok()) << eight_bit_layout.status().ToString();
   EnsureDcmtkDecodersRegistered();
 
   DirtyTheHeap(layout->FrameBytes() + 2);
   Result<RawFrame> frame = ReadFrame(dataset, SyntaxKind::kDcmtkCodec, *layout, 0);
+  Result<RawFrame> expected =
+      ReadFrame(*as_written.getDataset(), SyntaxKind::kDcmtkCodec, *eight_bit_layout, 0);
   ASSERT_TRUE(frame.ok()) << frame.status().ToString();
+  ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+  EXPECT_EQ(frame->layout.bits_allocated, 16);  // as the data set says
   ASSERT_EQ(frame->bytes.size(), 64u * 64 * 2);
-  const auto written_end = frame->bytes.begin() + 64 * 64;
-  EXPECT_EQ(std::vector<uint8_t>(frame->bytes.begin(), frame->bytes.begin() + 4),
-            (std::vector<uint8_t>{1, 2, 3, 4}));  // what DCMTK wrote: 8-bit samples
-  EXPECT_TRUE(std::all_of(written_end, frame->bytes.end(), [](uint8_t b) { return b == 0; }));
+  ASSERT_EQ(expected->bytes.size(), 64u * 64);
+  std::vector<uint16_t> widened(64 * 64);
+  std::memcpy(widened.data(), frame->bytes.data(), frame->bytes.size());
+  EXPECT_TRUE(std::equal(widened.begin(), widened.end(), expected->bytes.begin()));
+  if (std::string(syntax_option) == "+e1") {  // lossless: the samples themselves
+    EXPECT_TRUE(std::equal(widened.begin(), widened.end(), samples.begin()));
+  }
+
+  RenderOptions fit;
+  fit.fit = {32, 32};
+  Result<DisplayImage> rendered = RenderDisplayFrame(dataset, dataset.getOriginalXfer(), fit);
+  Result<DisplayImage> rendered_as_written =
+      RenderDisplayFrame(*as_written.getDataset(), dataset.getOriginalXfer(), fit);
+  ASSERT_TRUE(rendered.ok()) << rendered.status().ToString();
+  ASSERT_TRUE(rendered_as_written.ok()) << rendered_as_written.status().ToString();
+  EXPECT_EQ(rendered->pixels, rendered_as_written->pixels);
+}
+
+TEST(FrameReader, AnEightBitLosslessStreamInSixteenBitsGivesItsSamples) {
+  ExpectAnEightBitStreamInSixteenBitsGivesItsSamples("+e1");
+}
+
+TEST(FrameReader, AnEightBitBaselineStreamInSixteenBitsGivesItsSamples) {
+  ExpectAnEightBitStreamInSixteenBitsGivesItsSamples("+eb");
 }
 
 // The samples of frame `index` of a data set made by MakeDataset from
