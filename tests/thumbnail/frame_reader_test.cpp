@@ -99,6 +99,39 @@ TEST(FrameReader, AnEightBitBaselineStreamInSixteenBitsGivesItsSamples) {
   ExpectAnEightBitStreamInSixteenBitsGivesItsSamples("+eb");
 }
 
+TEST(FrameReader, AWholeDecodeOfEightBitStreamsInSixteenBitsGivesEightBitPixelData) {
+  // What a transfer syntax conversion does (outgoing_syntax.cpp): DCMTK
+  // decodes every frame of the data set at once, and there it matches the
+  // data set to the streams: Bits Allocated 8 and 8-bit samples, frame by
+  // frame. Only ReadFrame's one-frame decode needs widening.
+  PixelSpec spec;
+  spec.rows = spec.columns = 16;
+  spec.frames = 2;
+  std::vector<uint32_t> samples(16 * 16 * 2);
+  for (size_t i = 0; i < samples.size(); ++i) samples[i] = (i * 7 + i / 256 * 100) % 256;
+  auto native = MakeDataset(spec, samples);
+  TempDir dir;
+  SaveFile(*native, dir.Path("frames8.dcm"), EXS_LittleEndianExplicit);
+  ASSERT_EQ(RunCommand("dcmcjpeg +e1 " + dir.Path("frames8.dcm") + " " + dir.Path("sv1.dcm")), 0);
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(dir.Path("sv1.dcm").c_str()).good());
+  DcmDataset& dataset = *file.getDataset();
+  ASSERT_TRUE(dataset.putAndInsertUint16(DCM_BitsAllocated, 16).good());  // the streams say 8
+  EnsureDcmtkDecodersRegistered();
+  ASSERT_TRUE(CheckDcmtkDecodable(dataset).ok());
+
+  ASSERT_TRUE(dataset.chooseRepresentation(EXS_LittleEndianExplicit, nullptr).good());
+  Uint16 bits_allocated = 0;
+  ASSERT_TRUE(dataset.findAndGetUint16(DCM_BitsAllocated, bits_allocated).good());
+  EXPECT_EQ(bits_allocated, 8);
+  DcmElement* pixel_data = nullptr;
+  Uint8* decoded = nullptr;
+  ASSERT_TRUE(dataset.findAndGetElement(DCM_PixelData, pixel_data).good());
+  ASSERT_TRUE(pixel_data->getUint8Array(decoded).good());
+  ASSERT_EQ(pixel_data->getLength(), samples.size());
+  EXPECT_TRUE(std::equal(decoded, decoded + samples.size(), samples.begin()));
+}
+
 // The samples of frame `index` of a data set made by MakeDataset from
 // 16-bit `samples`, as little-endian bytes.
 std::vector<uint8_t> FrameBytesOf(const std::vector<uint32_t>& samples, size_t frame_samples,
