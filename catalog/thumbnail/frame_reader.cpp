@@ -172,12 +172,14 @@ Result<unsigned> CheckDcmtkCodecFrame(DcmPixelData& pixel_data, const FrameLayou
   return jpeg ? JpegSamplePrecision(stream->data(), stream->size()).value_or(0) : 0u;
 }
 
-// A JPEG stream of 8-bit precision belongs in a data set of 8 bits
-// allocated (PS3.5 8.2.1); some writers put one in a data set of 16, and
-// DCMTK 3.6.7 decodes it into the first half of the 16-bit frame as 8-bit
-// samples. They are widened in place to the 16-bit containers the data set
-// declares, so that every reader of the frame (thumbnail, WADO-RS frames)
-// gets the samples the data set describes instead of pairs of them.
+// PS3.5 8.2.1: the data set's pixel attributes (Bits Allocated among them)
+// shall be consistent with the JPEG stream, and the stream's own
+// characteristics are used to decode it. Some writers put a stream of 8-bit
+// precision in a data set of 16 bits allocated; DCMTK 3.6.7 decodes one
+// frame of it into the first half of the 16-bit frame as 8-bit samples.
+// They are widened in place to the 16-bit containers the data set declares,
+// so that every reader of the frame (thumbnail, WADO-RS frames) gets the
+// samples the data set describes instead of pairs of them.
 void WidenEightBitSamples(unsigned precision, RawFrame& frame) {
   if (precision == 0 || precision > 8 || frame.layout.bits_allocated != 16) return;
   uint8_t* bytes = frame.bytes.data();
