@@ -160,16 +160,15 @@ Result<unsigned> CheckDcmtkCodecFrame(DcmPixelData& pixel_data, const FrameLayou
   Result<std::vector<uint8_t>> stream =
       ExtractEncapsulatedFrame(**sequence, layout.number_of_frames, frame_index);
   if (!stream.ok()) return stream.status();
-  std::optional<std::string> problem;
   if (!jpeg) {
-    problem = RleHeaderProblem(stream->data(), stream->size());
-  } else if (!DcmtkJpegScanTerminates(stream->data(), stream->size())) {
-    problem = "JPEG stream with a TEM marker before its frame header";
-  } else {
-    problem = JpegFrameHeaderProblem(stream->data(), stream->size(), layout);
+    std::optional<std::string> problem = RleHeaderProblem(stream->data(), stream->size());
+    if (problem) return Status::Corruption(*problem);
+    return 0u;
   }
-  if (problem) return Status::Corruption(*problem);
-  return jpeg ? JpegSamplePrecision(stream->data(), stream->size()).value_or(0) : 0u;
+  if (!DcmtkJpegScanTerminates(stream->data(), stream->size())) {
+    return Status::Corruption("JPEG stream with a TEM marker before its frame header");
+  }
+  return CheckJpegFrameHeader(stream->data(), stream->size(), layout);
 }
 
 // PS3.5 8.2.1: the data set's pixel attributes (Bits Allocated among them)

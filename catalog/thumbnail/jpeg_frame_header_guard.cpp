@@ -15,12 +15,12 @@ constexpr size_t kFrameHeaderBytes = 10;
 
 }  // namespace
 
-std::optional<std::string> JpegFrameHeaderProblem(const uint8_t* data, size_t size,
-                                                  const FrameLayout& declared) {
+Result<unsigned> CheckJpegFrameHeader(const uint8_t* data, size_t size,
+                                      const FrameLayout& declared) {
   const std::optional<size_t> at = DcmtkJpegFrameHeaderAt(data, size);
-  if (!at) return std::nullopt;
+  if (!at) return 0u;
   if (size - *at < kFrameHeaderBytes) {
-    return fmt::format("JPEG frame header at byte {} is truncated", *at);
+    return Status::Corruption(fmt::format("JPEG frame header at byte {} is truncated", *at));
   }
   const uint8_t* header = data + *at;
   const unsigned precision = header[4];
@@ -29,31 +29,25 @@ std::optional<std::string> JpegFrameHeaderProblem(const uint8_t* data, size_t si
   const uint64_t components = header[9];
   // T.81 B.2.2 Table B.2: P is 8 or 12 (DCT), 2..16 (lossless).
   if (precision < 2 || precision > 16) {
-    return fmt::format("JPEG frame header declares {}-bit samples (T.81 B.2.2: 2 to 16)",
-                       precision);
+    return Status::Corruption(
+        fmt::format("JPEG frame header declares {}-bit samples (T.81 B.2.2: 2 to 16)", precision));
   }
   // Y = 0 announces a DNL marker, which DCMTK's decoder does not support.
   if (lines == 0 || columns == 0 || components == 0) {
-    return fmt::format("JPEG frame header declares {}x{} with {} components", columns, lines,
-                       components);
+    return Status::Corruption(fmt::format("JPEG frame header declares {}x{} with {} components",
+                                          columns, lines, components));
   }
   const uint64_t bytes = lines * columns * components * (precision > 8 ? 2 : 1);
   const uint64_t room = static_cast<uint64_t>(declared.rows) * declared.columns *
                         declared.samples_per_pixel * std::max(1, declared.BytesPerSample());
   if (bytes > room) {
-    return fmt::format(
+    return Status::Corruption(fmt::format(
         "JPEG frame header declares {}x{} with {} components of {} bits, larger than the data "
         "set's {}x{} with {} samples per pixel",
         columns, lines, components, precision, declared.columns, declared.rows,
-        declared.samples_per_pixel);
+        declared.samples_per_pixel));
   }
-  return std::nullopt;
-}
-
-std::optional<unsigned> JpegSamplePrecision(const uint8_t* data, size_t size) {
-  const std::optional<size_t> at = DcmtkJpegFrameHeaderAt(data, size);
-  if (!at || size - *at < kFrameHeaderBytes) return std::nullopt;
-  return data[*at + 4];
+  return precision;
 }
 
 }  // namespace pixeldex::thumbnail

@@ -37,7 +37,25 @@ FrameLayout Declared(int rows, int columns, int samples, int bits_allocated) {
 }
 
 std::optional<std::string> Problem(const std::vector<uint8_t>& stream, const FrameLayout& declared) {
-  return JpegFrameHeaderProblem(stream.data(), stream.size(), declared);
+  Result<unsigned> checked = CheckJpegFrameHeader(stream.data(), stream.size(), declared);
+  if (checked.ok()) return std::nullopt;
+  EXPECT_EQ(checked.status().code(), Status::Code::kCorruption);
+  return checked.status().message();
+}
+
+TEST(JpegFrameHeaderGuard, AFittingHeaderGivesItsSamplePrecision) {
+  const std::vector<uint8_t> eight = Stream(0xC0, 8, 64, 64, 1);
+  const std::vector<uint8_t> twelve = Stream(0xC1, 12, 64, 64, 1);
+  const std::vector<uint8_t> no_header = {0xFF, 0xD8, 0xFF, 0xD9};  // SOI, EOI
+  Result<unsigned> p8 = CheckJpegFrameHeader(eight.data(), eight.size(), Declared(64, 64, 1, 16));
+  Result<unsigned> p12 =
+      CheckJpegFrameHeader(twelve.data(), twelve.size(), Declared(64, 64, 1, 16));
+  Result<unsigned> none =
+      CheckJpegFrameHeader(no_header.data(), no_header.size(), Declared(64, 64, 1, 16));
+  ASSERT_TRUE(p8.ok() && p12.ok() && none.ok());
+  EXPECT_EQ(*p8, 8u);
+  EXPECT_EQ(*p12, 12u);
+  EXPECT_EQ(*none, 0u);  // DCMTK would reach no frame header: nothing to say
 }
 
 TEST(JpegFrameHeaderGuard, AcceptsHeadersThatFitTheDataSetsFrame) {
