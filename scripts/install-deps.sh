@@ -15,7 +15,7 @@ packages=(
   postgresql                  # the server the PostgreSQL index tests start in a temporary folder (initdb, pg_ctl)
   libpng-dev                  # thumbnails
   libjpeg62-turbo-dev         # JPEG encoding of the WADO-RS rendered resources (image/jpeg)
-  libdeflate-dev              # fast compression of the thumbnails' PNG image data
+  libisal-dev                 # ISA-L's igzip: fast compression of the thumbnails' PNG image data
   libopenjp2-7-dev            # JPEG 2000 decoding for thumbnails (free DCMTK has none)
   libssl-dev                  # SHA-256 content hashes; DICOM TLS (via DCMTK's dcmtls)
   openssl                     # the TLS tests make their certificates with it

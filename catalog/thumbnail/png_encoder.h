@@ -1,7 +1,7 @@
 #pragma once
-// PNG encoding into memory: libpng writes the file, libdeflate compresses its
-// image data. All libpng errors are translated to Status here. Thread-safe:
-// each call owns its libpng and libdeflate state.
+// PNG encoding into memory: libpng writes the file, ISA-L's igzip compresses
+// its image data. All libpng errors are translated to Status here.
+// Thread-safe: each call owns its libpng state, each thread its igzip state.
 
 #include <string>
 
@@ -11,10 +11,10 @@
 namespace pixeldex::thumbnail {
 
 // Encodes an 8-bit grey (1 channel) or RGB (3 channels) image as a PNG file,
-// favouring speed (libdeflate's level 1, the SUB filter) over the last bytes
+// favouring speed (igzip's level 1, the SUB filter) over the last bytes
 // of size.
 // kInvalidArgument for empty images or other channel counts; kInternal when
-// libpng fails.
+// libpng or igzip fails.
 Result<std::string> EncodePng(const DisplayImage& image);
 
 }  // namespace pixeldex::thumbnail
