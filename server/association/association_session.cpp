@@ -13,6 +13,7 @@
 #include "server/dimse/request_refusal.h"
 #include "server/dimse/store_handler.h"
 #include "server/find/find_handler.h"
+#include "server/listener/guarded_connection.h"
 #include "server/retrieve/get_handler.h"
 #include "server/retrieve/move_handler.h"
 
@@ -296,10 +297,12 @@ OFCondition AssociationSession::Dispatch(T_DIMSE_Message& message,
   }
   if (context_.before_dispatch) context_.before_dispatch(message.CommandField);
   switch (message.CommandField) {
-    case DIMSE_C_ECHO_RQ:
+    case DIMSE_C_ECHO_RQ: {
       context_.metrics.echoes.Increment();
+      const HeldWrites one_write(assoc_);
       return DIMSE_sendEchoResponse(assoc_, pres_id, &message.msg.CEchoRQ, STATUS_Success,
                                     nullptr);
+    }
     case DIMSE_C_STORE_RQ:
       return HandleStoreRequest(assoc_, message.msg.CStoreRQ, pres_id, context_, stats_);
     case DIMSE_C_FIND_RQ: {

@@ -8,6 +8,7 @@
 
 #include "server/dimse/latched_output_stream.h"
 #include "server/dimse/request_refusal.h"
+#include "server/listener/guarded_connection.h"
 #include "server/metrics/server_metrics.h"
 
 namespace pixeldex::server {
@@ -28,6 +29,7 @@ OFCondition SendResponse(T_ASC_Association* assoc, T_ASC_PresentationContextID p
   context.metrics.stores.Increment(metrics::StatusLabel(answer.status));
   T_DIMSE_C_StoreRSP response = StoreResponseTo(request, answer.status);
   const std::unique_ptr<DcmDataset> detail = ErrorCommentDetail(answer.comment);
+  const HeldWrites one_write(assoc);
   return DIMSE_sendStoreResponse(assoc, pres_id, &request, &response, detail.get());
 }
 

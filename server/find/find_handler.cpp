@@ -112,18 +112,14 @@ OFCondition HandleFindRequest(T_ASC_Association* assoc, T_DIMSE_Message& request
   if (const auto syntax = TransferSyntaxOf(assoc, pres_id)) {
     if (const auto encoding = IdentifierSyntaxFor(*syntax)) query.EncodeIdentifiers(*encoding);
   }
-  if (writes != nullptr) writes->Hold();
   OFCondition cond;
   {
+    // A network failure can end the exchange before Finish: either way, the
+    // association's later messages go straight out.
+    HeldWrites held(assoc);
     SendTimeLimit send_limit(assoc, context.time_limit);
     cond = ProvideFind(assoc, request.msg.CFindRQ, pres_id, query, writes);
   }
-  // A network failure can end the exchange before Finish: either way, the
-  // association's later messages go straight out. The coalescer is looked up
-  // again: when the exchange failed, DCMTK may have closed the connection and
-  // destroyed it with its coalescer (ASan: heap-use-after-free in
-  // SlowPeerE2eTest.FindRequestWhoseIdentifierNeverComesIsDropped).
-  if (WriteCoalescer* held = WriteCoalescerOf(assoc)) held->Release();
   const std::string peer = assoc->params->DULparams.callingPresentationAddress;
   if (cond.bad() && query.TimedOut()) {
     LogWarning({{"calling_aet", context.calling_ae},

@@ -59,4 +59,15 @@ WriteCoalescer* WriteCoalescerOf(T_ASC_Association* assoc) {
   return guarded != nullptr ? &guarded->writes() : nullptr;
 }
 
+HeldWrites::HeldWrites(T_ASC_Association* assoc) : assoc_(assoc) {
+  if (WriteCoalescer* writes = WriteCoalescerOf(assoc_)) writes->Hold();
+}
+
+HeldWrites::~HeldWrites() {
+  // Looked up again: when the exchange failed, DCMTK may have closed the
+  // connection and destroyed it with its coalescer (ASan:
+  // heap-use-after-free in SlowPeerE2eTest.FindRequestWhoseIdentifierNeverComesIsDropped).
+  if (WriteCoalescer* writes = WriteCoalescerOf(assoc_)) writes->Release();
+}
+
 }  // namespace pixeldex::server

@@ -48,4 +48,22 @@ class GuardedConnection : public ForwardingConnection {
 // is not a GuardedConnection (associations pixeldex requests itself).
 WriteCoalescer* WriteCoalescerOf(T_ASC_Association* assoc);
 
+// Holds the association's outgoing bytes back while it lives (from its
+// constructor) and writes them out when it goes: what is sent meanwhile
+// leaves in as few writes as the coalescer allows, one for a single DIMSE
+// response, whose PDU header and command DCMTK writes on their own (two
+// segments with TCP_NODELAY, two wake-ups of the peer; bench/README.md
+// "One write per response"). Nothing happens for a connection that is not
+// a GuardedConnection.
+class HeldWrites {
+ public:
+  explicit HeldWrites(T_ASC_Association* assoc);
+  ~HeldWrites();
+  HeldWrites(const HeldWrites&) = delete;
+  HeldWrites& operator=(const HeldWrites&) = delete;
+
+ private:
+  T_ASC_Association* assoc_;
+};
+
 }  // namespace pixeldex::server

@@ -1,9 +1,14 @@
 // End-to-end: C-ECHO and C-STORE against the real binary with DCMTK clients.
 
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmnet/dimse.h>
+
 #include <filesystem>
 
 #include "catalog/storage/sha256.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/raw_store_client.h"
+#include "tests/support/tcp_segments.h"
 
 namespace pixeldex::testing {
 namespace {
@@ -15,6 +20,44 @@ TEST_F(StoreE2eTest, EchoSucceeds) {
                        server_->port_string()},
                       FastClientEnv());
   EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+// A C-STORE response leaves the server in one write (HeldWrites): one TCP
+// segment, where DCMTK's two writes (the PDU and PDV headers, then the
+// command set) made two with TCP_NODELAY, each waking the sender.
+TEST_F(StoreE2eTest, AStoreResponseArrivesInOneSegment) {
+  RawStoreClient client(server_->port(), UID_CTImageStorage);
+  ASSERT_TRUE(client.connected());
+  const int fd = AssociationSocket(client.association());
+  for (int store = 0; store < 3; ++store) {
+    TestInstance t;
+    t.sop_instance_uid = UniqueUid("3.");
+    const std::string dataset =
+        DatasetBytes(MakeInstance(t, "one-segment" + std::to_string(store) + ".dcm"));
+    const long before = DataSegmentsReceived(fd);
+    ASSERT_GE(before, 0) << "the kernel does not count data segments (TCP_INFO)";
+    ASSERT_TRUE(client.SendCommand(t.sop_instance_uid));
+    ASSERT_TRUE(client.SendData(dataset, true));
+    ASSERT_EQ(client.ReceiveStatus(30), 0) << server_->Log();
+    EXPECT_EQ(DataSegmentsReceived(fd) - before, 1) << "store " << store;
+  }
+}
+
+TEST_F(StoreE2eTest, AnEchoResponseArrivesInOneSegment) {
+  RawStoreClient client(server_->port(), {{UID_VerificationSOPClass}}, "RAWSENDER");
+  ASSERT_TRUE(client.connected());
+  const int fd = AssociationSocket(client.association());
+  for (DIC_US id = 1; id <= 3; ++id) {
+    const long before = DataSegmentsReceived(fd);
+    ASSERT_GE(before, 0) << "the kernel does not count data segments (TCP_INFO)";
+    DIC_US status = 0xFFFF;
+    DcmDataset* detail = nullptr;
+    ASSERT_TRUE(
+        DIMSE_echoUser(client.association(), id, DIMSE_BLOCKING, 0, &status, &detail).good());
+    delete detail;
+    EXPECT_EQ(status, STATUS_Success);
+    EXPECT_EQ(DataSegmentsReceived(fd) - before, 1) << "echo " << id;
+  }
 }
 
 TEST_F(StoreE2eTest, StoredFileKeepsTheSentBytesInThePredictableLayout) {
