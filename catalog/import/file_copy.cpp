@@ -9,31 +9,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "catalog/common/unique_fd.h"
+
 namespace pixeldex::import {
 namespace {
 
 constexpr size_t kChunkBytes = 1 << 20;
-
-// Closes a descriptor on every path out of the copy.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // Closes now, reporting the error (NFS reports write errors here).
-  int Close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
 
 Status WriteAll(int fd, const char* data, size_t size, const std::string& to) {
   while (size > 0) {
@@ -71,7 +52,7 @@ Status Copy(int in, int out, const std::string& from, const std::string& to) {
 // Creates `to` and fills it with `fill(fd)`; removes it again on failure.
 template <typename Fill>
 Status CreateFilled(const std::string& to, Fill fill) {
-  Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (out.get() < 0) return Status::FromErrno(errno, "cannot create " + to);
   Status status = fill(out.get());
   if (out.Close() != 0 && status.ok()) status = Status::FromErrno(errno, "cannot write " + to);
@@ -82,7 +63,7 @@ Status CreateFilled(const std::string& to, Fill fill) {
 }  // namespace
 
 Status CopyFileContents(const std::string& from, const std::string& to) {
-  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (in.get() < 0) return Status::FromErrno(errno, "cannot open " + from);
   return CreateFilled(to, [&](int out) { return Copy(in.get(), out, from, to); });
 }
@@ -92,7 +73,7 @@ Status WriteFileContents(const std::string& to, std::string_view bytes) {
 }
 
 Result<bool> ReadFileUpTo(const std::string& from, size_t limit, std::string& bytes) {
-  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (in.get() < 0) return Status::FromErrno(errno, "cannot open " + from);
   struct stat st {};
   if (::fstat(in.get(), &st) != 0) return Status::FromErrno(errno, "cannot stat " + from);

@@ -48,18 +48,17 @@ constexpr off_t kReadWholeBelow = kLazyLoadThreshold;
 // with it), and the descriptor it was opened through, open until then.
 class WholeFile {
  public:
-  explicit WholeFile(int fd) : fd_(fd) {}
+  explicit WholeFile(UniqueFd fd) : fd_(std::move(fd)) {}
   WholeFile(WholeFile&& other) noexcept
       : stat(other.stat),
         bytes(std::move(other.bytes)),
-        fd_(std::exchange(other.fd_, -1)),
+        fd_(std::move(other.fd_)),
         lender_(std::exchange(other.lender_, nullptr)) {}
   WholeFile& operator=(WholeFile&&) = delete;
   ~WholeFile() {
     if (lender_ != nullptr) lender_->swap(bytes);
-    if (fd_ >= 0) ::close(fd_);
   }
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
   // `bytes` are `from`'s until this WholeFile goes.
   void Borrow(std::string& from) {
     bytes.swap(from);
@@ -70,7 +69,7 @@ class WholeFile {
   std::string bytes;
 
  private:
-  int fd_;
+  UniqueFd fd_;
   std::string* lender_ = nullptr;
 };
 
@@ -91,10 +90,13 @@ bool ReadFully(int fd, char* to, size_t length, off_t offset) {
 // copy's size is the file's; else the file read whole when it has at most
 // kReadWholeBelow bytes. Nothing otherwise, also when it cannot be opened
 // or read (the path's route then reports what is wrong, as it always did).
+// The file is read through the receiver's descriptor when it gave one.
 std::optional<WholeFile> ReadWholeFile(const std::string& path, ReceivedCopy* received) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  UniqueFd given = received != nullptr ? std::move(received->file) : UniqueFd();
+  WholeFile file(given.valid() ? std::move(given)
+                               : UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)));
+  const int fd = file.fd();
   if (fd < 0) return std::nullopt;
-  WholeFile file(fd);
   if (::fstat(fd, &file.stat) != 0 || !S_ISREG(file.stat.st_mode)) return std::nullopt;
   const auto size = static_cast<size_t>(file.stat.st_size);
   if (received != nullptr && !received->bytes.empty() && received->bytes.size() == size &&

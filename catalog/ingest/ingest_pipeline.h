@@ -27,6 +27,7 @@
 #include "catalog/common/cached_thread_pool.h"
 #include "catalog/common/instance_record.h"
 #include "catalog/common/result.h"
+#include "catalog/common/unique_fd.h"
 #include "catalog/index/index_writer.h"
 #include "catalog/ingest/duplicate_policy.h"
 #include "catalog/storage/file_store.h"
@@ -73,16 +74,20 @@ struct IngestRequest {
 
 // The incoming file's bytes as its receiver wrote them, kept in memory so
 // that the pipeline checks, parses, hashes and renders them without reading
-// the file back (a C-STORE data set: store_handler.cpp). `bytes` is the
-// whole file but for its first `unread` bytes, written before the copy
-// began (the Part-10 header DIMSE wrote), which the pipeline reads from the
-// file into their place. Empty: nothing was kept (the file is read from
-// disk). The pipeline uses the copy only when its size is the file's, and
-// gives the string back (its capacity too) before Ingest returns, so that a
-// receiver can keep one for all its data sets.
+// the file back (a C-STORE data set: store_handler.cpp; an imported file).
+// `bytes` is the whole file but for its first `unread` bytes, written before
+// the copy began, which the pipeline reads from the file into their place.
+// Empty: nothing was kept (the file is read from disk). The pipeline uses
+// the copy only when its size is the file's, and gives the string back (its
+// capacity too) before Ingest returns, so that a receiver can keep one for
+// all its data sets. `file`, when the receiver still has the incoming file
+// open for reading, is the descriptor the pipeline then uses instead of
+// opening the file again (stat, reading, fsync); Ingest takes it and closes
+// it before returning.
 struct ReceivedCopy {
   std::string bytes;
   size_t unread = 0;
+  UniqueFd file;
 };
 
 // kRecataloged: cataloged in place at the very path the instance's row

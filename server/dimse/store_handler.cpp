@@ -1,12 +1,12 @@
 #include "server/dimse/store_handler.h"
 
-#include <dcmtk/dcmdata/dcostrmf.h>
-
 #include <memory>
 #include <string>
 #include <utility>
 
+#include "server/dimse/descriptor_output_stream.h"
 #include "server/dimse/latched_output_stream.h"
+#include "server/dimse/part10_header.h"
 #include "server/dimse/request_refusal.h"
 #include "server/listener/guarded_connection.h"
 #include "server/metrics/server_metrics.h"
@@ -31,6 +31,16 @@ OFCondition SendResponse(T_ASC_Association* assoc, T_ASC_PresentationContextID p
   const std::unique_ptr<DcmDataset> detail = ErrorCommentDetail(answer.comment);
   const HeldWrites one_write(assoc);
   return DIMSE_sendStoreResponse(assoc, pres_id, &request, &response, detail.get());
+}
+
+// The Part-10 header DIMSE_createFilestream would write for `request`; an
+// empty string when the presentation context was not accepted.
+std::string HeaderFor(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ& request,
+                      T_ASC_PresentationContextID pres_id) {
+  T_ASC_PresentationContext context;
+  if (ASC_findAcceptedPresentationContext(assoc->params, pres_id, &context).bad()) return {};
+  return Part10Header({request.AffectedSOPClassUID, request.AffectedSOPInstanceUID,
+                       context.acceptedTransferSyntax, assoc->params->DULparams.callingAPTitle});
 }
 
 StoreRequestFacts FactsOf(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ& request) {
@@ -65,13 +75,16 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   }
   // Removes the file on every way out but the hand-over to the pipeline.
   storage::IncomingFile incoming = storage::NewIncomingFile(context.store);
-  DcmOutputFileStream* raw_stream = nullptr;
-  OFCondition cond = DIMSE_createFilestream(incoming.path().c_str(), &request, assoc, pres_id,
-                                            OFTrue /* Part-10 meta header */, &raw_stream);
-  if (cond.bad()) {
+  // The file is written through a descriptor of its own, which the pipeline
+  // then stats, reads and fsyncs without opening the file again; its
+  // Part-10 header is the one DIMSE_createFilestream writes (part10_header.h).
+  const std::string header = HeaderFor(assoc, request, pres_id);
+  DescriptorOutputStream file(incoming.path());
+  if (header.empty() || !file.good()) {
     // Cannot even create the file (disk full, permissions).
     return Refuse(assoc, pres_id, request, context, service,
-                  std::string("cannot create file in storage: ") + cond.text());
+                  std::string("cannot create file in storage: ") +
+                      (header.empty() ? "no accepted presentation context" : file.status().text()));
   }
   // The data set goes to the file unhashed: the pipeline hashes the closed
   // file (a small one on this thread from the bytes it parses, a larger one
@@ -79,23 +92,23 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   // issue 20 part 2. Hashed here, as the PDVs arrived, the SHA-256 (about
   // 0.4 ms per 525 kB) ran in series with the network reads, and one sender
   // got 0.88x the rate (issue 15; bench/README.md).
-  std::unique_ptr<DcmOutputFileStream> stream(raw_stream);
   thread_local ingest::ReceivedCopy received;
   received.bytes.reserve(kReceivedCopyLimit);
-  // The Part-10 header is in the file already: its room is left for the
-  // pipeline to read it into.
-  received.unread = static_cast<size_t>(stream->tell());
-  received.bytes.assign(received.unread, '\0');
+  received.bytes.clear();
+  received.unread = 0;
   // A failed write does not stop the receive: the data set is read to its
   // last fragment, then answered A700 at once (latched_output_stream.h).
-  LatchedOutputStream latched(*stream, received.bytes, kReceivedCopyLimit);
+  LatchedOutputStream latched(file, received.bytes, kReceivedCopyLimit);
+  latched.write(header.data(), static_cast<offile_off_t>(header.size()));
   T_ASC_PresentationContextID data_pres_id = 0;
   const int timeout = context.settings.network.dimse_timeout_seconds;
-  cond = DIMSE_receiveDataSetInFile(assoc, DIMSE_NONBLOCKING, timeout, &data_pres_id, &latched,
-                                    nullptr, nullptr);
-  const OFCondition written = latched.failure().bad() ? latched.failure() : stream->status();
-  stream.reset();  // flush and close before anything reads the file
+  const OFCondition cond = DIMSE_receiveDataSetInFile(assoc, DIMSE_NONBLOCKING, timeout,
+                                                      &data_pres_id, &latched, nullptr, nullptr);
+  // Written out before anything reads the file.
+  received.file = file.Release();
+  const OFCondition written = latched.failure().bad() ? latched.failure() : file.status();
   if (cond.bad()) {
+    received.file.Reset();
     service.ReceiveFailed(cond.text());
     return cond;  // the association is no longer usable
   }
@@ -103,14 +116,16 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
     // The file could not be written (disk full, I/O error); the whole data
     // set has been read off the wire, so the association is still usable.
     // The partial file goes before the answer: nothing is left once A700 is read.
+    received.file.Reset();
     std::move(incoming).Discard();
     return SendResponse(
         assoc, pres_id, request,
         service.OutOfResources(std::string("writing the incoming file failed: ") + written.text()),
         context);
   }
-  return SendResponse(assoc, pres_id, request, service.Ingest(std::move(incoming), &received),
-                      context);
+  const StoreAnswer answer = service.Ingest(std::move(incoming), &received);
+  received.file.Reset();  // taken by the pipeline; closed here if it was not
+  return SendResponse(assoc, pres_id, request, answer, context);
 }
 
 }  // namespace pixeldex::server
