@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <future>
 #include <optional>
@@ -15,10 +16,10 @@
 #include "catalog/common/clock.h"
 #include "catalog/common/log.h"
 #include "catalog/metadata/metadata_extractor.h"
-#include "catalog/thumbnail/thumbnail_renderer.h"
 #include "catalog/metadata/sequence_depth.h"
-#include "catalog/storage/sha256.h"
 #include "catalog/storage/incoming_file.h"
+#include "catalog/storage/sha256.h"
+#include "catalog/thumbnail/thumbnail_renderer.h"
 
 namespace pixeldex::ingest {
 namespace {
@@ -214,7 +215,10 @@ Status IndexFailure(const Status& status) {
 
 IngestPipeline::IngestPipeline(storage::FileStore& store, index::IndexWriter& writer,
                                IngestOptions options)
-    : store_(store), writer_(writer), options_(std::move(options)) {}
+    : store_(store),
+      writer_(writer),
+      options_(std::move(options)),
+      fsync_cost_(options_.fsync_inline_below) {}
 
 void IngestPipeline::RecordEvent(EventRecord event) {
   const EventKind kind = event.kind;
@@ -274,8 +278,19 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request, Recei
   storage::FileStore::PendingSync file_sync;
   if (!request.in_place) {
     const int fd = whole ? whole->fd() : -1;
-    file_sync = file_workers_.Submit(
-        [this, &request, fd] { return store_.SyncIncoming(request.incoming_path, fd); });
+    const auto sync = [this, &request, fd] {
+      const auto started = std::chrono::steady_clock::now();
+      auto synced = store_.SyncIncoming(request.incoming_path, fd);
+      fsync_cost_.Observe(std::chrono::steady_clock::now() - started);
+      return synced;
+    };
+    if (fsync_cost_.RunInline()) {  // cheaper here than a hand-off (fsync_cost.h)
+      std::promise<Result<storage::FileStore::SyncedIncoming>> done;
+      done.set_value(sync());
+      file_sync = done.get_future();
+    } else {
+      file_sync = file_workers_.Submit(sync);
+    }
   }
   JoinOnExit join_file_sync(file_sync);
   // A small file's hash is taken on this thread (microseconds with SHA-NI).

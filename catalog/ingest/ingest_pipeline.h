@@ -22,6 +22,7 @@
 // the stores and deletes of one SOP Instance UID take turns, in this process
 // and in every other writing the index.
 
+#include <chrono>
 #include <string>
 
 #include "catalog/common/cached_thread_pool.h"
@@ -30,6 +31,7 @@
 #include "catalog/common/unique_fd.h"
 #include "catalog/index/index_writer.h"
 #include "catalog/ingest/duplicate_policy.h"
+#include "catalog/ingest/fsync_cost.h"
 #include "catalog/storage/file_store.h"
 #include "catalog/thumbnail/thumbnail_options.h"
 
@@ -39,6 +41,9 @@ struct IngestOptions {
   DuplicatePolicy duplicates = DuplicatePolicy::kReplace;
   bool thumbnails = true;
   thumbnail::ThumbnailOptions thumbnail;
+  // A file's fsync runs on the ingesting thread while recent ones took less
+  // (fsync_cost.h); the fault tests take either route with zero or an hour.
+  std::chrono::microseconds fsync_inline_below = FsyncCost::kOverlapWorthAbove;
 };
 
 struct IngestRequest {
@@ -137,10 +142,12 @@ class IngestPipeline {
   storage::FileStore& store_;
   index::IndexWriter& writer_;
   IngestOptions options_;
-  // Fsync each file, and hash one of over 64 KiB, beside the thread that
+  // Fsync each file (unless fsyncs are cheaper than the hand-off:
+  // fsync_cost.h), and hash one of over 64 KiB, beside the thread that
   // ingests it (one or two workers per concurrent ingest, reused across
   // instances).
   CachedThreadPool file_workers_;
+  FsyncCost fsync_cost_;
 };
 
 }  // namespace pixeldex::ingest

@@ -29,7 +29,7 @@ class ArchiveFixture : public ::testing::Test {
     auto writer = index::IndexWriter::Open(index_path_);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     writer_ = std::move(writer).value();
-    pipeline_ = std::make_unique<ingest::IngestPipeline>(store_, *writer_, ingest::IngestOptions{});
+    pipeline_ = std::make_unique<ingest::IngestPipeline>(store_, *writer_, options_);
   }
 
   // Ingests `t` as if received from MODALITY; returns the pipeline's result.
@@ -77,6 +77,7 @@ class ArchiveFixture : public ::testing::Test {
   FaultyFileSystem faults_;
   storage::FileStore store_{storage::StorageLayout(dir_.path() / "storage"), faults_};
   std::unique_ptr<index::IndexWriter> writer_;
+  ingest::IngestOptions options_;  // set before ArchiveFixture::SetUp runs
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
   IndexProbe probe_{index_path_};
 };

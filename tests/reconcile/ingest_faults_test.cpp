@@ -26,15 +26,14 @@ struct Step {
 };
 
 // Storing an instance of a new study and series calls, in order (the
-// incoming directory is held open since Initialize): Sync(file) on a file
-// worker, started before the data set is parsed and so first (should it
+// incoming directory is held open since Initialize): Sync(file), on a file
+// worker started before the data set is parsed and so first (should it
 // come later, another sync fails instead, and every assertion below holds
-// all the same), and FileStore::CommitWhileSyncing, which does not wait for
-// it before the rename: OpenDirectory(root), OpenDirectory(study: not found),
-// CreateDirectory(study), OpenDirectory(study), Sync(root),
-// OpenDirectory(series: not found), CreateDirectory(series),
-// OpenDirectory(series), Sync(study dir), Link (the new name), Sync(series
-// dir). (A replacement's link beside the target and rename over it:
+// all the same), or on the ingesting thread before the parse, and FileStore::CommitWhileSyncing,
+// which does not wait for it before the rename: OpenDirectory(root), OpenDirectory(study: not
+// found), CreateDirectory(study), OpenDirectory(study), Sync(root), OpenDirectory(series: not
+// found), CreateDirectory(series), OpenDirectory(series), Sync(study dir), Link (the new name),
+// Sync(series dir). (A replacement's link beside the target and rename over it:
 // AFailedStepOfAReplacementKeepsTheAnsweredCopy.)
 const Step kSteps[] = {
     {"fsync_of_the_file", Op::kSync, 0, EIO},
@@ -52,10 +51,20 @@ const Step kSteps[] = {
 
 void PrintTo(const Step& step, std::ostream* os) { *os << step.name; }
 
-class StoreStepFaultTest : public ArchiveFixture, public ::testing::WithParamInterface<Step> {};
+// Each step fails with the file's fsync on a file worker and on the
+// ingesting thread (IngestOptions::fsync_inline_below, fsync_cost.h).
+class StoreStepFaultTest : public ArchiveFixture,
+                           public ::testing::WithParamInterface<std::tuple<Step, bool>> {
+ protected:
+  void SetUp() override {
+    options_.fsync_inline_below =
+        std::get<1>(GetParam()) ? std::chrono::hours(1) : std::chrono::microseconds(0);
+    ArchiveFixture::SetUp();
+  }
+};
 
 TEST_P(StoreStepFaultTest, FailsCleanlyAndAStoreAfterwardsSucceeds) {
-  const Step& step = GetParam();
+  const Step& step = std::get<0>(GetParam());
   TestInstance t;
   faults_.FailOnce(step.op, step.skip, step.err);
   auto failed = Ingest(t);
@@ -79,8 +88,13 @@ TEST_P(StoreStepFaultTest, FailsCleanlyAndAStoreAfterwardsSucceeds) {
   EXPECT_EQ(audit.rows, 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(EachStep, StoreStepFaultTest, ::testing::ValuesIn(kSteps),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(EachStep, StoreStepFaultTest,
+                         ::testing::Combine(::testing::ValuesIn(kSteps), ::testing::Bool()),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param).name) +
+                                  (std::get<1>(info.param) ? "_fsync_inline"
+                                                           : "_fsync_on_a_worker");
+                         });
 
 // The index step fails, installed as SQL on the index from outside.
 struct IndexFault {
