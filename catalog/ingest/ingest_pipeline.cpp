@@ -19,6 +19,7 @@
 #include "catalog/metadata/sequence_depth.h"
 #include "catalog/storage/incoming_file.h"
 #include "catalog/storage/sha256.h"
+#include "catalog/thumbnail/in_memory_input_stream.h"
 #include "catalog/thumbnail/thumbnail_renderer.h"
 
 namespace pixeldex::ingest {
@@ -114,11 +115,10 @@ std::optional<WholeFile> ReadWholeFile(const std::string& path, ReceivedCopy* re
 
 // DcmFileFormat::loadFile of a file's bytes in memory: the same parse
 // (DCMTK's loadFile is transferInit, read, transferEnd on a file stream);
-// every value is read, none is left on disk.
+// a value longer than kLazyLoadThreshold stays where it is in `bytes`
+// (in_memory_input_stream.h), which outlive `file`.
 OFCondition LoadFromBytes(DcmFileFormat& file, const std::string& bytes) {
-  DcmInputBufferStream stream;
-  stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
-  stream.setEos();
+  thumbnail::InMemoryInputStream stream(bytes);
   file.transferInit();
   const OFCondition read = file.read(stream, EXS_Unknown, EGL_noChange, kLazyLoadThreshold);
   file.transferEnd();

@@ -3,7 +3,6 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,9 +13,10 @@
 #include <vector>
 
 #include "catalog/thumbnail/encapsulated_frame.h"
+#include "catalog/thumbnail/in_memory_input_stream.h"
+#include "catalog/thumbnail/jpeg2000_decoder.h"
 #include "catalog/thumbnail/jpeg_frame_header_guard.h"
 #include "catalog/thumbnail/jpeg_marker_guard.h"
-#include "catalog/thumbnail/jpeg2000_decoder.h"
 #include "catalog/thumbnail/packed_bits.h"
 #include "catalog/thumbnail/rle_header_guard.h"
 
@@ -124,16 +124,31 @@ Result<RawFrame> ReadNativeFrame(DcmDataset& dataset, DcmPixelData& pixel_data,
   const size_t size = frame.layout.FrameBytes();
   const uint64_t offset = static_cast<uint64_t>(size) * frame_index;
   const bool big_endian = dataset.getOriginalXfer() == EXS_BigEndianExplicit;
-  if (!big_endian && gLocalByteOrder == EBO_LittleEndian && pixel_data.valueLoaded()) {
-    // Read from a little-endian stream into memory already (a received or
-    // imported copy, a small file): the value's bytes are the samples as the
-    // copy below would give them, so the frame points at them instead.
+  const bool in_host_order = !big_endian && gLocalByteOrder == EBO_LittleEndian;
+  if (in_host_order && pixel_data.valueLoaded()) {
+    // Read from a little-endian stream into memory already (a small file):
+    // the value's bytes are the samples as the copy below would give them,
+    // so the frame points at them instead.
     PIXELDEX_RETURN_IF_ERROR(CheckFrameIsPresent(pixel_data, offset, size, frame_index));
     Uint8* value = nullptr;
     if (pixel_data.getUint8Array(value).bad() || value == nullptr) {
       return Status::Corruption("native pixel data cannot be read");
     }
     frame.borrowed = {value + offset, size};
+    return frame;
+  }
+  const auto* in_memory = dynamic_cast<const InMemoryValue*>(pixel_data.getInputStream());
+  if (in_host_order && in_memory != nullptr) {
+    // Left where it is in a received or imported copy (in_memory_input_stream.h):
+    // the same bytes, not yet copied; the frame points at them.
+    PIXELDEX_RETURN_IF_ERROR(CheckFrameIsPresent(pixel_data, offset, size, frame_index));
+    const std::span<const uint8_t> value = in_memory->Bytes();
+    if (offset + size > value.size()) {
+      return Status::Corruption(
+          fmt::format("pixel data truncated: frame {} needs bytes {}..{}, only {} present",
+                      frame_index, offset, offset + size, value.size()));
+    }
+    frame.borrowed = value.subspan(offset, size);
     return frame;
   }
   frame.bytes.resize(size);

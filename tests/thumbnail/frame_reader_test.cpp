@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <string>
@@ -21,6 +23,7 @@
 
 #include "catalog/thumbnail/display_image.h"
 #include "catalog/thumbnail/frame_renderer.h"
+#include "catalog/thumbnail/in_memory_input_stream.h"
 #include "tests/thumbnail/thumbnail_test_support.h"
 
 namespace pixeldex::thumbnail::testing {
@@ -186,6 +189,68 @@ TEST(FrameReader, ANativeFrameInMemoryIsReadInPlaceAsTheFileGivesIt) {
   EXPECT_EQ(truncated.status().code(), Status::Code::kCorruption);
   EXPECT_NE(truncated.status().message().find("pixel data truncated: frame 2"), std::string::npos)
       << truncated.status().message();
+}
+
+// Parses `bytes` (a Part-10 file) as the ingest pipeline parses a received
+// copy, leaving values over `limit` bytes where they are.
+OFCondition ParseInMemory(DcmFileFormat& file, const std::string& bytes, Uint32 limit) {
+  InMemoryInputStream stream(bytes);
+  file.transferInit();
+  const OFCondition read = file.read(stream, EXS_Unknown, EGL_noChange, limit);
+  file.transferEnd();
+  return read;
+}
+
+TEST(FrameReader, ANativeFrameLeftInTheFilesBytesIsReadThereAsTheFileGivesIt) {
+  const PixelSpec spec{.rows = 5,
+                       .columns = 7,
+                       .bits_allocated = 16,
+                       .bits_stored = 16,
+                       .high_bit = 15,
+                       .frames = 3};
+  const size_t frame_samples = 5 * 7;
+  std::vector<uint32_t> samples(frame_samples * 3);
+  for (size_t i = 0; i < samples.size(); ++i) samples[i] = static_cast<uint32_t>(i * 613 % 65536);
+  auto made = MakeDataset(spec, samples);
+  Result<FrameLayout> layout = ReadFrameLayout(*made);
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  TempDir dir;
+  SaveFile(*made, dir.Path("frames.dcm"), EXS_LittleEndianExplicit);
+  std::ifstream in(dir.Path("frames.dcm"), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+
+  DcmFileFormat file;  // values over 16 bytes stay in `bytes`
+  ASSERT_TRUE(ParseInMemory(file, bytes, 16).good());
+  DcmElement* pixel_data = nullptr;
+  ASSERT_TRUE(file.getDataset()->findAndGetElement(DCM_PixelData, pixel_data).good());
+  EXPECT_FALSE(pixel_data->valueLoaded());
+  ASSERT_NE(dynamic_cast<const InMemoryValue*>(pixel_data->getInputStream()), nullptr);
+  for (int index = 0; index < 3; ++index) {
+    SCOPED_TRACE(index);
+    Result<RawFrame> frame = ReadFrame(*file.getDataset(), SyntaxKind::kNative, *layout, index);
+    ASSERT_TRUE(frame.ok()) << frame.status().ToString();
+    const std::span<const uint8_t> in_place = frame->Samples();
+    const auto* start = reinterpret_cast<const uint8_t*>(bytes.data());
+    EXPECT_TRUE(in_place.data() >= start &&
+                in_place.data() + in_place.size() <= start + bytes.size())
+        << "not a view of the file's bytes";
+    EXPECT_TRUE(frame->bytes.empty());
+    const std::vector<uint8_t> expected = FrameBytesOf(samples, frame_samples, index);
+    EXPECT_EQ(std::vector<uint8_t>(in_place.begin(), in_place.end()), expected);
+  }
+  // Asked for, DCMTK loads the value from the same bytes.
+  Uint8* loaded = nullptr;
+  ASSERT_TRUE(pixel_data->getUint8Array(loaded).good());
+  std::vector<uint8_t> all;
+  for (int index = 0; index < 3; ++index) {
+    const std::vector<uint8_t> frame = FrameBytesOf(samples, frame_samples, index);
+    all.insert(all.end(), frame.begin(), frame.end());
+  }
+  EXPECT_TRUE(std::equal(all.begin(), all.end(), loaded));
+
+  // Bytes that end two bytes short of the last frame: not a data set.
+  DcmFileFormat short_file;
+  EXPECT_TRUE(ParseInMemory(short_file, bytes.substr(0, bytes.size() - 2), 16).bad());
 }
 
 }  // namespace
