@@ -147,17 +147,36 @@ std::vector<uint8_t> FrameBytesOf(const std::vector<uint32_t>& samples, size_t f
   return bytes;
 }
 
-TEST(FrameReader, ANativeFrameInMemoryIsReadInPlaceAsTheFileGivesIt) {
+// Three frames of 5x7 16-bit samples (spread by `step`), made by
+// MakeDataset and saved as frames.dcm in `dir`.
+struct ThreeFrames {
+  static constexpr size_t kFrameSamples = 5 * 7;
+  std::vector<uint32_t> samples;
+  std::unique_ptr<DcmDataset> dataset;
+  Result<FrameLayout> layout = Status::Internal("not read");
+};
+ThreeFrames MakeThreeFrames(TempDir& dir, uint32_t step) {
   const PixelSpec spec{
       .rows = 5, .columns = 7, .bits_allocated = 16, .bits_stored = 16, .high_bit = 15, .frames = 3};
-  const size_t frame_samples = 5 * 7;
-  std::vector<uint32_t> samples(frame_samples * 3);
-  for (size_t i = 0; i < samples.size(); ++i) samples[i] = static_cast<uint32_t>(i * 977 % 65536);
-  auto in_memory = MakeDataset(spec, samples);
-  Result<FrameLayout> layout = ReadFrameLayout(*in_memory);
-  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  ThreeFrames made;
+  made.samples.resize(ThreeFrames::kFrameSamples * 3);
+  for (size_t i = 0; i < made.samples.size(); ++i) {
+    made.samples[i] = static_cast<uint32_t>(i * step % 65536);
+  }
+  made.dataset = MakeDataset(spec, made.samples);
+  made.layout = ReadFrameLayout(*made.dataset);
+  SaveFile(*made.dataset, dir.Path("frames.dcm"), EXS_LittleEndianExplicit);
+  return made;
+}
+
+TEST(FrameReader, ANativeFrameInMemoryIsReadInPlaceAsTheFileGivesIt) {
   TempDir dir;
-  SaveFile(*in_memory, dir.Path("frames.dcm"), EXS_LittleEndianExplicit);
+  const ThreeFrames made = MakeThreeFrames(dir, 977);
+  DcmDataset* in_memory = made.dataset.get();
+  const std::vector<uint32_t>& samples = made.samples;
+  const Result<FrameLayout>& layout = made.layout;
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  const size_t frame_samples = ThreeFrames::kFrameSamples;
   DcmFileFormat file;  // Pixel Data left on disk: values over 16 bytes load lazily
   ASSERT_TRUE(file.loadFile(dir.Path("frames.dcm").c_str(), EXS_Unknown, EGL_noChange, 16).good());
   Uint8* value = nullptr;
@@ -202,20 +221,12 @@ OFCondition ParseInMemory(DcmFileFormat& file, const std::string& bytes, Uint32 
 }
 
 TEST(FrameReader, ANativeFrameLeftInTheFilesBytesIsReadThereAsTheFileGivesIt) {
-  const PixelSpec spec{.rows = 5,
-                       .columns = 7,
-                       .bits_allocated = 16,
-                       .bits_stored = 16,
-                       .high_bit = 15,
-                       .frames = 3};
-  const size_t frame_samples = 5 * 7;
-  std::vector<uint32_t> samples(frame_samples * 3);
-  for (size_t i = 0; i < samples.size(); ++i) samples[i] = static_cast<uint32_t>(i * 613 % 65536);
-  auto made = MakeDataset(spec, samples);
-  Result<FrameLayout> layout = ReadFrameLayout(*made);
-  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
   TempDir dir;
-  SaveFile(*made, dir.Path("frames.dcm"), EXS_LittleEndianExplicit);
+  const ThreeFrames made = MakeThreeFrames(dir, 613);
+  const std::vector<uint32_t>& samples = made.samples;
+  const Result<FrameLayout>& layout = made.layout;
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  const size_t frame_samples = ThreeFrames::kFrameSamples;
   std::ifstream in(dir.Path("frames.dcm"), std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), {});
 
