@@ -9,6 +9,8 @@
 #include <sstream>
 #include <vector>
 
+#include "catalog/common/write_all.h"
+
 namespace pixeldex::deidentify {
 namespace {
 
@@ -68,18 +70,13 @@ Status PseudonymMapping::WriteTo(const std::string& path) const {
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return Status::FromErrno(errno, "cannot create " + temp);
   ::fchmod(fd, 0600);  // whatever the umask
-  size_t done = 0;
-  while (done < body.size()) {
-    const ssize_t n = ::write(fd, body.data() + done, body.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    done += static_cast<size_t>(n);
-  }
-  const bool ok = done == body.size() && ::fsync(fd) == 0;
+  const Status written = WriteAll(fd, body, path);
+  const bool ok = written.ok() && ::fsync(fd) == 0;
   const int err = errno;
   ::close(fd);
   if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    const Status status = Status::FromErrno(ok ? errno : err, "cannot write " + path);
+    const Status status =
+        !written.ok() ? written : Status::FromErrno(ok ? errno : err, "cannot write " + path);
     ::unlink(temp.c_str());
     return status;
   }

@@ -8,6 +8,8 @@
 #include <system_error>
 #include <vector>
 
+#include "catalog/common/write_all.h"
+
 namespace pixeldex::exporting {
 namespace fs = std::filesystem;
 namespace {
@@ -61,13 +63,7 @@ ZipDestination::~ZipDestination() {
 }
 
 Status ZipDestination::WriteAll(std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::FromErrno(errno, "cannot write " + partial_.string());
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
+  return pixeldex::WriteAll(fd_, bytes, partial_.string());
 }
 
 Status ZipDestination::AddFile(const std::string& name, const fs::path& path) {

@@ -10,22 +10,12 @@
 #include <vector>
 
 #include "catalog/common/unique_fd.h"
+#include "catalog/common/write_all.h"
 
 namespace pixeldex::import {
 namespace {
 
 constexpr size_t kChunkBytes = 1 << 20;
-
-Status WriteAll(int fd, const char* data, size_t size, const std::string& to) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::FromErrno(errno, "cannot write " + to);
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
 
 Status Copy(int in, int out, const std::string& from, const std::string& to) {
   // copy_file_range lets the kernel copy (or reflink) without a round trip
@@ -45,7 +35,7 @@ Status Copy(int in, int out, const std::string& from, const std::string& to) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Status::FromErrno(errno, "cannot read " + from);
     if (n == 0) return Status::Ok();
-    PIXELDEX_RETURN_IF_ERROR(WriteAll(out, buffer.data(), static_cast<size_t>(n), to));
+    PIXELDEX_RETURN_IF_ERROR(WriteAll(out, std::string_view(buffer.data(), static_cast<size_t>(n)), to));
   }
 }
 
@@ -69,7 +59,7 @@ Status CopyFileContents(const std::string& from, const std::string& to) {
 }
 
 Status WriteFileContents(const std::string& to, std::string_view bytes) {
-  return CreateFilled(to, [&](int out) { return WriteAll(out, bytes.data(), bytes.size(), to); });
+  return CreateFilled(to, [&](int out) { return WriteAll(out, bytes, to); });
 }
 
 Result<bool> ReadFileUpTo(const std::string& from, size_t limit, std::string& bytes) {

@@ -4,16 +4,16 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <limits>
 #include <utility>
+
+#include "catalog/common/write_all.h"
 
 namespace pixeldex::server {
 namespace {
 
 OFCondition ErrnoCondition(const std::string& what, int error) {
-  const std::string text = what + ": " + std::strerror(error);
-  return makeOFCondition(OFM_dcmdata, 18, OF_error, text.c_str());
+  return makeOFCondition(OFM_dcmdata, 18, OF_error, Status::FromErrno(error, what).message().c_str());
 }
 
 }  // namespace
@@ -39,17 +39,9 @@ offile_off_t DescriptorOutputStream::Consumer::avail() const {
 }
 
 bool DescriptorOutputStream::Consumer::WriteAll(const char* data, size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd.get(), data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      failure = ErrnoCondition("cannot write " + path, n < 0 ? errno : EIO);
-      return false;
-    }
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
+  const Status written = pixeldex::WriteAll(fd.get(), std::string_view(data, size), path);
+  if (!written.ok()) failure = makeOFCondition(OFM_dcmdata, 18, OF_error, written.message().c_str());
+  return written.ok();
 }
 
 offile_off_t DescriptorOutputStream::Consumer::write(const void* buf, offile_off_t buflen) {

@@ -39,7 +39,8 @@ class DescriptorOutputStream : public DcmOutputStream {
     offile_off_t write(const void* buf, offile_off_t buflen) override;
     void flush() override;
 
-    // Writes `size` bytes at `data` whole; false (failure set) when it cannot.
+    // Writes `size` bytes at `data` whole (WriteAll); false (failure set)
+    // when it cannot.
     bool WriteAll(const char* data, size_t size);
 
     std::string path;
