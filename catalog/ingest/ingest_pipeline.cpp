@@ -75,11 +75,11 @@ class WholeFile {
   std::string* lender_ = nullptr;
 };
 
-// Reads `length` bytes at `offset` of `fd` into `to`; false when it cannot.
-bool ReadFully(int fd, char* to, size_t length, off_t offset) {
+// Reads the first `length` bytes of `fd` into `to`; false when it cannot.
+bool ReadFully(int fd, char* to, size_t length) {
   size_t got = 0;
   while (got < length) {
-    const ssize_t n = ::pread(fd, to + got, length - got, offset + static_cast<off_t>(got));
+    const ssize_t n = ::pread(fd, to + got, length - got, static_cast<off_t>(got));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     got += static_cast<size_t>(n);
@@ -87,10 +87,9 @@ bool ReadFully(int fd, char* to, size_t length, off_t offset) {
   return true;
 }
 
-// The regular file at `path`, whole in memory: its receiver's copy, with
-// the bytes written before the copy began read from the file, when the
-// copy's size is the file's; else the file read whole when it has at most
-// kReadWholeBelow bytes. Nothing otherwise, also when it cannot be opened
+// The regular file at `path`, whole in memory: its receiver's copy, when
+// the copy's size is the file's; else the file read whole when it has at
+// most kReadWholeBelow bytes. Nothing otherwise, also when it cannot be opened
 // or read (the path's route then reports what is wrong, as it always did).
 // The file is read through the receiver's descriptor when it gave one.
 std::optional<WholeFile> ReadWholeFile(const std::string& path, ReceivedCopy* received) {
@@ -101,15 +100,13 @@ std::optional<WholeFile> ReadWholeFile(const std::string& path, ReceivedCopy* re
   if (fd < 0) return std::nullopt;
   if (::fstat(fd, &file.stat) != 0 || !S_ISREG(file.stat.st_mode)) return std::nullopt;
   const auto size = static_cast<size_t>(file.stat.st_size);
-  if (received != nullptr && !received->bytes.empty() && received->bytes.size() == size &&
-      received->unread <= size) {
+  if (received != nullptr && !received->bytes.empty() && received->bytes.size() == size) {
     file.Borrow(received->bytes);
-    if (!ReadFully(fd, file.bytes.data(), received->unread, 0)) return std::nullopt;
     return file;
   }
   if (file.stat.st_size > kReadWholeBelow) return std::nullopt;
   file.bytes.resize(size);
-  if (!ReadFully(fd, file.bytes.data(), size, 0)) return std::nullopt;
+  if (!ReadFully(fd, file.bytes.data(), size)) return std::nullopt;
   return file;
 }
 

@@ -80,9 +80,8 @@ struct IngestRequest {
 // The incoming file's bytes as its receiver wrote them, kept in memory so
 // that the pipeline checks, parses, hashes and renders them without reading
 // the file back (a C-STORE data set: store_handler.cpp; an imported file).
-// `bytes` is the whole file but for its first `unread` bytes, written before
-// the copy began, which the pipeline reads from the file into their place.
-// Empty: nothing was kept (the file is read from disk). The pipeline uses
+// `bytes` is the whole file; empty: nothing was kept (the file is read from
+// disk). The pipeline uses
 // the copy only when its size is the file's, and gives the string back (its
 // capacity too) before Ingest returns, so that a receiver can keep one for
 // all its data sets. `file`, when the receiver still has the incoming file
@@ -91,7 +90,6 @@ struct IngestRequest {
 // it before returning.
 struct ReceivedCopy {
   std::string bytes;
-  size_t unread = 0;
   UniqueFd file;
 };
 

@@ -95,7 +95,6 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   thread_local ingest::ReceivedCopy received;
   received.bytes.reserve(kReceivedCopyLimit);
   received.bytes.clear();
-  received.unread = 0;
   // A failed write does not stop the receive: the data set is read to its
   // last fragment, then answered A700 at once (latched_output_stream.h).
   LatchedOutputStream latched(file, received.bytes, kReceivedCopyLimit);
@@ -104,11 +103,11 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
   const int timeout = context.settings.network.dimse_timeout_seconds;
   const OFCondition cond = DIMSE_receiveDataSetInFile(assoc, DIMSE_NONBLOCKING, timeout,
                                                       &data_pres_id, &latched, nullptr, nullptr);
-  // Written out before anything reads the file.
-  received.file = file.Release();
+  // Written out before anything reads the file; none when a write failed,
+  // closed on the other ways out before the pipeline.
+  UniqueFd written_file = file.Release();
   const OFCondition written = latched.failure().bad() ? latched.failure() : file.status();
   if (cond.bad()) {
-    received.file.Reset();
     service.ReceiveFailed(cond.text());
     return cond;  // the association is no longer usable
   }
@@ -116,13 +115,13 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
     // The file could not be written (disk full, I/O error); the whole data
     // set has been read off the wire, so the association is still usable.
     // The partial file goes before the answer: nothing is left once A700 is read.
-    received.file.Reset();
     std::move(incoming).Discard();
     return SendResponse(
         assoc, pres_id, request,
         service.OutOfResources(std::string("writing the incoming file failed: ") + written.text()),
         context);
   }
+  received.file = std::move(written_file);
   const StoreAnswer answer = service.Ingest(std::move(incoming), &received);
   received.file.Reset();  // taken by the pipeline; closed here if it was not
   return SendResponse(assoc, pres_id, request, answer, context);

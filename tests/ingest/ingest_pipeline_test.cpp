@@ -3,6 +3,8 @@
 
 #include "catalog/ingest/ingest_pipeline.h"
 
+#include <fcntl.h>
+
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <gtest/gtest.h>
 
@@ -266,8 +268,7 @@ TEST_F(IngestPipelineTest, ASmallFileReadOnceGetsTheRowsOfItsStoredFile) {
 }
 
 // A receiver's copy of the file's bytes (ReceivedCopy) is what the pipeline
-// checks, parses and hashes: the bytes written before the copy began are
-// read from the file into their room, and the copy, whole, is given back.
+// checks, parses and hashes, and the copy, whole, is given back.
 TEST_F(IngestPipelineTest, AReceivedCopyStandsForTheFile) {
   TestInstance t;  // 200x200 at 16 bits: larger than a file read whole
   t.sop_instance_uid = pixeldex::testing::UniqueUid();
@@ -277,20 +278,22 @@ TEST_F(IngestPipelineTest, AReceivedCopyStandsForTheFile) {
   const std::string file_bytes((std::istreambuf_iterator<char>(in)), {});
   ASSERT_GT(file_bytes.size(), 64u * 1024);
   ReceivedCopy copy;
-  copy.unread = 300;  // the Part-10 header and a little more, left to the pipeline
-  copy.bytes = std::string(copy.unread, '\0') + file_bytes.substr(copy.unread);
+  copy.bytes = file_bytes;
   // One byte of pixel data differs from the file's: the recorded hash says
   // which bytes were read.
   copy.bytes[copy.bytes.size() - 2] ^= 0x01;
-  const std::string copy_with_head =
-      file_bytes.substr(0, copy.unread) + copy.bytes.substr(copy.unread);
+  const std::string kept = copy.bytes;
+  // The receiver's descriptor of the file, which the pipeline takes.
+  copy.file = UniqueFd(::open(request.incoming_path.c_str(), O_RDONLY | O_CLOEXEC));
+  ASSERT_TRUE(copy.file.valid());
 
   auto outcome = pipeline_->Ingest(request, &copy);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   EXPECT_EQ(probe_.Scalar("SELECT sha256 FROM instances WHERE sop_instance_uid = ?",
                           {t.sop_instance_uid}),
-            storage::Sha256Hex(copy_with_head));
-  EXPECT_EQ(copy.bytes, copy_with_head);
+            storage::Sha256Hex(kept));
+  EXPECT_EQ(copy.bytes, kept);
+  EXPECT_FALSE(copy.file.valid());
   EXPECT_EQ(outcome->thumbnail_status, ThumbnailStatus::kOk);
 }
 
