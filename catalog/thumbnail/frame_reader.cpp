@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,20 +55,37 @@ bool IsEncapsulated(DcmPixelData& pixel_data) { return OriginalPixelSequence(pix
 
 // Whether native pixel data holds bytes [offset, offset + size) of frame
 // `frame_index`: kCorruption naming them when it is shorter.
-Status CheckFrameIsPresent(DcmPixelData& pixel_data, uint64_t offset, size_t size,
-                           int frame_index) {
-  const uint64_t available = pixel_data.getLength();
+Status CheckFrameIsPresent(uint64_t available, uint64_t offset, size_t size, int frame_index) {
   if (offset + size <= available) return Status::Ok();
   return Status::Corruption(
       fmt::format("pixel data truncated: frame {} needs bytes {}..{}, only {} present", frame_index,
                   offset, offset + size, available));
 }
 
+// The bytes of native Pixel Data already in memory, as many as its length
+// says and are there: loaded (a small file), or left where they are in a
+// received or imported copy (in_memory_input_stream.h); nullopt when the
+// value is on disk.
+Result<std::optional<std::span<const uint8_t>>> ValueInMemory(DcmPixelData& pixel_data) {
+  const size_t length = pixel_data.getLength();
+  if (pixel_data.valueLoaded()) {
+    Uint8* value = nullptr;
+    if (pixel_data.getUint8Array(value).bad() || value == nullptr) {
+      return Status::Corruption("native pixel data cannot be read");
+    }
+    return std::optional(std::span<const uint8_t>(value, length));
+  }
+  const auto* left = dynamic_cast<const InMemoryValue*>(pixel_data.getInputStream());
+  if (left == nullptr) return std::optional<std::span<const uint8_t>>();
+  const std::span<const uint8_t> bytes = left->Bytes();
+  return std::optional(bytes.first(std::min(length, bytes.size())));
+}
+
 // Reads `size` bytes at `offset` of native pixel data, as DCMTK holds them:
 // in host byte order, swapped in units of the element's VR (2 for OW).
 Status ReadNativeBytes(DcmPixelData& pixel_data, uint64_t offset, size_t size, int frame_index,
                        uint8_t* out) {
-  PIXELDEX_RETURN_IF_ERROR(CheckFrameIsPresent(pixel_data, offset, size, frame_index));
+  PIXELDEX_RETURN_IF_ERROR(CheckFrameIsPresent(pixel_data.getLength(), offset, size, frame_index));
   OFCondition condition = pixel_data.getPartialValue(out, static_cast<Uint32>(offset),
                                                      static_cast<Uint32>(size));
   if (condition.bad()) return DcmtkError("reading native pixel data", condition);
@@ -124,32 +142,18 @@ Result<RawFrame> ReadNativeFrame(DcmDataset& dataset, DcmPixelData& pixel_data,
   const size_t size = frame.layout.FrameBytes();
   const uint64_t offset = static_cast<uint64_t>(size) * frame_index;
   const bool big_endian = dataset.getOriginalXfer() == EXS_BigEndianExplicit;
-  const bool in_host_order = !big_endian && gLocalByteOrder == EBO_LittleEndian;
-  if (in_host_order && pixel_data.valueLoaded()) {
-    // Read from a little-endian stream into memory already (a small file):
-    // the value's bytes are the samples as the copy below would give them,
-    // so the frame points at them instead.
-    PIXELDEX_RETURN_IF_ERROR(CheckFrameIsPresent(pixel_data, offset, size, frame_index));
-    Uint8* value = nullptr;
-    if (pixel_data.getUint8Array(value).bad() || value == nullptr) {
-      return Status::Corruption("native pixel data cannot be read");
+  if (!big_endian && gLocalByteOrder == EBO_LittleEndian) {
+    // Read from a little-endian stream into memory already: the value's
+    // bytes are the samples as the copy below would give them, so the frame
+    // points at them instead.
+    Result<std::optional<std::span<const uint8_t>>> in_memory = ValueInMemory(pixel_data);
+    if (!in_memory.ok()) return in_memory.status();
+    if (*in_memory) {
+      PIXELDEX_RETURN_IF_ERROR(
+          CheckFrameIsPresent((*in_memory)->size(), offset, size, frame_index));
+      frame.borrowed = (*in_memory)->subspan(offset, size);
+      return frame;
     }
-    frame.borrowed = {value + offset, size};
-    return frame;
-  }
-  const auto* in_memory = dynamic_cast<const InMemoryValue*>(pixel_data.getInputStream());
-  if (in_host_order && in_memory != nullptr) {
-    // Left where it is in a received or imported copy (in_memory_input_stream.h):
-    // the same bytes, not yet copied; the frame points at them.
-    PIXELDEX_RETURN_IF_ERROR(CheckFrameIsPresent(pixel_data, offset, size, frame_index));
-    const std::span<const uint8_t> value = in_memory->Bytes();
-    if (offset + size > value.size()) {
-      return Status::Corruption(
-          fmt::format("pixel data truncated: frame {} needs bytes {}..{}, only {} present",
-                      frame_index, offset, offset + size, value.size()));
-    }
-    frame.borrowed = value.subspan(offset, size);
-    return frame;
   }
   frame.bytes.resize(size);
   PIXELDEX_RETURN_IF_ERROR(

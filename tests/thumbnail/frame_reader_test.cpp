@@ -264,5 +264,35 @@ TEST(FrameReader, ANativeFrameLeftInTheFilesBytesIsReadThereAsTheFileGivesIt) {
   EXPECT_TRUE(ParseInMemory(short_file, bytes.substr(0, bytes.size() - 2), 16).bad());
 }
 
+TEST(FrameReader, AValueLeftInTheFilesBytesShortOfItsFramesIsRefused) {
+  // As a sender may send it: Pixel Data one sample short of the three frames
+  // Rows, Columns and Number of Frames announce, left where it is.
+  TempDir dir;
+  const ThreeFrames made = MakeThreeFrames(dir, 613);
+  ASSERT_TRUE(made.layout.ok()) << made.layout.status().ToString();
+  DcmElement* pixel_data = nullptr;
+  ASSERT_TRUE(made.dataset->findAndGetElement(DCM_PixelData, pixel_data).good());
+  Uint8* value = nullptr;
+  ASSERT_TRUE(pixel_data->getUint8Array(value).good());
+  const std::vector<Uint8> shorter(value, value + ThreeFrames::kFrameSamples * 6 - 2);
+  ASSERT_TRUE(
+      pixel_data->putUint8Array(shorter.data(), static_cast<Uint32>(shorter.size())).good());
+  SaveFile(*made.dataset, dir.Path("short.dcm"), EXS_LittleEndianExplicit);
+  std::ifstream in(dir.Path("short.dcm"), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+
+  DcmFileFormat file;
+  ASSERT_TRUE(ParseInMemory(file, bytes, 16).good());
+  DcmElement* left = nullptr;
+  ASSERT_TRUE(file.getDataset()->findAndGetElement(DCM_PixelData, left).good());
+  ASSERT_NE(dynamic_cast<const InMemoryValue*>(left->getInputStream()), nullptr);
+  EXPECT_TRUE(ReadFrame(*file.getDataset(), SyntaxKind::kNative, *made.layout, 1).ok());
+  Result<RawFrame> truncated = ReadFrame(*file.getDataset(), SyntaxKind::kNative, *made.layout, 2);
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_EQ(truncated.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(truncated.status().message().find("pixel data truncated: frame 2"), std::string::npos)
+      << truncated.status().message();
+}
+
 }  // namespace
 }  // namespace pixeldex::thumbnail::testing
