@@ -14,6 +14,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "catalog/thumbnail/vector_clones.h"
+
 namespace pixeldex::thumbnail {
 
 struct Size {
@@ -117,9 +119,13 @@ void SumBlockColumns(const Sum* column, int fx, int channels, size_t width, Sum*
 
 // Exact path for whole-number ratios (512 -> 256, 2048 -> 256): integer sums
 // over fx x fy blocks, which the compiler vectorises; Sum must hold a block's.
+// Compiled twice, for the x86-64 baseline (SSE2) and for AVX2, the one the
+// CPU has chosen at load time (GCC function multi-versioning, an ifunc):
+// twice as many samples per instruction where the CPU has AVX2, and still
+// a binary that runs on any x86-64.
 template <typename Sum, typename V, typename Read>
-void AverageWholeBlocks(int width, int height, int channels, Size target, const Read& read,
-                        V* out) {
+PIXELDEX_VECTOR_CLONES void AverageWholeBlocks(int width, int height, int channels, Size target,
+                                               const Read& read, V* out) {
   const size_t stride = static_cast<size_t>(width) * channels;
   const size_t target_stride = static_cast<size_t>(target.width) * channels;
   const int fx = width / target.width, fy = height / target.height;
@@ -127,9 +133,10 @@ void AverageWholeBlocks(int width, int height, int channels, Size target, const 
   std::vector<Sum> column_sums(stride);
   std::vector<Sum> block_sums(target_stride);
   for (int t = 0; t < target.height; ++t) {
-    std::fill(column_sums.begin(), column_sums.end(), Sum{0});
-    for (int i = 0; i < fy; ++i) {
-      const size_t row = (static_cast<size_t>(t) * fy + i) * stride;
+    const size_t first_row = static_cast<size_t>(t) * fy * stride;
+    for (size_t v = 0; v < stride; ++v) column_sums[v] = static_cast<Sum>(read(first_row + v));
+    for (int i = 1; i < fy; ++i) {
+      const size_t row = first_row + static_cast<size_t>(i) * stride;
       for (size_t v = 0; v < stride; ++v) column_sums[v] += static_cast<Sum>(read(row + v));
     }
     SumBlockColumns(column_sums.data(), fx, channels, target.width, block_sums.data());
@@ -138,8 +145,10 @@ void AverageWholeBlocks(int width, int height, int channels, Size target, const 
 }
 
 // Any other ratio: partly covered samples weighted by their covered fraction.
+// Cloned for AVX2 as AverageWholeBlocks is (no FMA: the same float results).
 template <typename V, typename Read>
-void AverageWeighted(int width, int height, int channels, Size target, const Read& read, V* out) {
+PIXELDEX_VECTOR_CLONES void AverageWeighted(int width, int height, int channels, Size target,
+                                            const Read& read, V* out) {
   const size_t stride = static_cast<size_t>(width) * channels;
   const size_t target_stride = static_cast<size_t>(target.width) * channels;
   // Vertical pass into one row of sums, then horizontal pass: each source row
@@ -176,24 +185,34 @@ void AverageWeighted(int width, int height, int channels, Size target, const Rea
 
 // Resamples a `width` x `height` plane of `channels` interleaved samples,
 // sample i read as read(i) and within [-value_bound, value_bound], to
-// `target` (each side <= the source's, >= 1). Results are rounded to the
-// nearest V (halves away from zero) and stay within the range of the inputs.
+// `target` (each side <= the source's, >= 1), into `out` (target.width *
+// target.height * channels samples, every one written: it need not be
+// initialised). Results are rounded to the nearest V (halves away from
+// zero) and stay within the range of the inputs.
 template <typename V, typename Read>
-std::vector<V> AverageByArea(int width, int height, int channels, Size target,
-                             int64_t value_bound, const Read& read) {
-  std::vector<V> out(static_cast<size_t>(target.width) * target.height * channels);
+void AverageByArea(int width, int height, int channels, Size target, int64_t value_bound,
+                   const Read& read, V* out) {
   if (width == target.width && height == target.height) {
-    for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<V>(read(i));  // small images
+    const size_t count = static_cast<size_t>(width) * height * channels;
+    for (size_t i = 0; i < count; ++i) out[i] = static_cast<V>(read(i));  // small images
   } else if (width % target.width != 0 || height % target.height != 0) {
-    AverageWeighted(width, height, channels, target, read, out.data());
+    AverageWeighted(width, height, channels, target, read, out);
   } else if (const int64_t area = int64_t{width / target.width} * (height / target.height);
              value_bound <= (INT32_MAX - area) / area) {
     // 32-bit sums vectorise twice as wide as 64-bit ones (a block's sum plus
     // half the area, RoundedDivider's rounding, fits).
-    AverageWholeBlocks<int32_t>(width, height, channels, target, read, out.data());
+    AverageWholeBlocks<int32_t>(width, height, channels, target, read, out);
   } else {
-    AverageWholeBlocks<int64_t>(width, height, channels, target, read, out.data());
+    AverageWholeBlocks<int64_t>(width, height, channels, target, read, out);
   }
+}
+
+// The same, into a new vector.
+template <typename V, typename Read>
+std::vector<V> AverageByArea(int width, int height, int channels, Size target, int64_t value_bound,
+                             const Read& read) {
+  std::vector<V> out(static_cast<size_t>(target.width) * target.height * channels);
+  AverageByArea(width, height, channels, target, value_bound, read, out.data());
   return out;
 }
 

@@ -6,12 +6,15 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "catalog/thumbnail/monotone_table.h"
 #include "catalog/thumbnail/stored_value.h"
+#include "catalog/thumbnail/vector_clones.h"
 
 namespace pixeldex::thumbnail {
 namespace {
@@ -129,7 +132,7 @@ class GreyMapper {
 
 // The smallest and largest of `values`.
 template <typename V>
-std::pair<int64_t, int64_t> MinMaxOf(const std::vector<V>& values) {
+PIXELDEX_VECTOR_CLONES std::pair<int64_t, int64_t> MinMaxOf(std::span<const V> values) {
   V lo = std::numeric_limits<V>::max(), hi = std::numeric_limits<V>::min();
   for (const V v : values) {
     lo = std::min(lo, v);
@@ -142,7 +145,7 @@ std::pair<int64_t, int64_t> MinMaxOf(const std::vector<V>& values) {
 // (bytes, which may alias anything) would otherwise make the compiler load
 // the vectors' data and size again for every pixel.
 template <typename V>
-void LookUp(const std::vector<V>& values, int64_t lo, const std::vector<uint8_t>& table,
+void LookUp(std::span<const V> values, int64_t lo, const std::vector<uint8_t>& table,
             uint8_t* out) {
   const V base = static_cast<V>(lo);
   const V* value = values.data();
@@ -165,8 +168,8 @@ auto WithDecoder(const StoredValueDecoder& decode, Fn&& fn) {
 
 // Maps (averaged) stored values to display bytes.
 template <typename V>
-void RenderValues(const std::vector<V>& values, const StoredValueDecoder& decode,
-                  GreyMapper& mapper, bool needs_range, uint8_t* out) {
+void RenderValues(std::span<const V> values, const StoredValueDecoder& decode, GreyMapper& mapper,
+                  bool needs_range, uint8_t* out) {
   const auto [lo, hi] = MinMaxOf(values);
   if (needs_range) {
     mapper.SetRange(lo, hi);
@@ -255,10 +258,13 @@ Result<DisplayImage> RenderGreyscale(const RawFrame& frame, const GreyscaleParam
   WithContainers(frame, [&](const auto* samples) {
     using T = std::remove_cv_t<std::remove_pointer_t<decltype(samples)>>;
     WithDecoder<T>(decode, [&]<typename V>(const auto& d) {
-      const std::vector<V> values =
-          AverageByArea<V>(layout.columns, layout.rows, 1, size, bound,
-                           [&](size_t i) -> V { return d(samples[i]); });
-      RenderValues(values, decode, mapper, needs_range, image.pixels.data());
+      // Not initialised: the averaging writes every value.
+      const size_t count = image.pixels.size();
+      const std::unique_ptr<V[]> values = std::make_unique_for_overwrite<V[]>(count);
+      AverageByArea<V>(
+          layout.columns, layout.rows, 1, size, bound, [&](size_t i) -> V { return d(samples[i]); },
+          values.get());
+      RenderValues<V>({values.get(), count}, decode, mapper, needs_range, image.pixels.data());
     });
   });
   return image;
