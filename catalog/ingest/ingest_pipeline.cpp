@@ -434,6 +434,9 @@ Result<IngestOutcome> IngestPipeline::Ingest(const IngestRequest& request, Recei
       if (!removed.ok()) LogWarning("cannot remove the replaced copy: {}", removed.ToString());
     }
   }
+  // Answered before the locals above are tidied away (~3 % of a 64x64
+  // C-STORE's time to its answer: bench/README.md).
+  if (request.on_indexed) request.on_indexed(outcome);
   return outcome;
 }
 

@@ -23,6 +23,7 @@
 // and in every other writing the index.
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "catalog/common/cached_thread_pool.h"
@@ -45,6 +46,8 @@ struct IngestOptions {
   // (fsync_cost.h); the fault tests take either route with zero or an hour.
   std::chrono::microseconds fsync_inline_below = FsyncCost::kOverlapWorthAbove;
 };
+
+struct IngestOutcome;
 
 struct IngestRequest {
   // A file in the store's incoming directory; the pipeline moves it into the
@@ -75,6 +78,14 @@ struct IngestRequest {
   // otherwise (then not checked).
   std::string expected_study_instance_uid;
   Provenance provenance;
+  // Called on the ingesting thread, once, as soon as the instance is
+  // stored, replaced or recataloged: its file and rows durable, every event
+  // recorded, the outcome final (Ingest then returns it). What is left
+  // after it is tidying (the incoming name's removal, the parsed data set,
+  // the instance's lock), so a C-STORE is answered from here and its sender
+  // does not wait for that. Not called when Ingest fails or keeps another
+  // copy. Empty: nothing is called.
+  std::function<void(const IngestOutcome&)> on_indexed;
 };
 
 // The incoming file's bytes as its receiver wrote them, kept in memory so

@@ -1,6 +1,7 @@
 #include "server/dimse/store_handler.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -122,9 +123,16 @@ OFCondition HandleStoreRequest(T_ASC_Association* assoc, const T_DIMSE_C_StoreRQ
         context);
   }
   received.file = std::move(written_file);
-  const StoreAnswer answer = service.Ingest(std::move(incoming), &received);
+  // A stored instance is answered as soon as it is durable and indexed,
+  // before the pipeline tidies up after it; any other outcome once Ingest
+  // returns. Either way one response.
+  std::optional<OFCondition> sent;
+  const auto send = [&](const StoreAnswer& answer) {
+    sent = SendResponse(assoc, pres_id, request, answer, context);
+  };
+  const StoreAnswer answer = service.Ingest(std::move(incoming), &received, send);
   received.file.Reset();  // taken by the pipeline; closed here if it was not
-  return SendResponse(assoc, pres_id, request, answer, context);
+  return sent ? *sent : SendResponse(assoc, pres_id, request, answer, context);
 }
 
 }  // namespace pixeldex::server

@@ -42,7 +42,9 @@ void StoreService::ReceiveFailed(const std::string& reason) {
   RecordStoreFailure(context_, request_.sop_instance_uid, request_.calling_aet, 0, what);
 }
 
-StoreAnswer StoreService::Ingest(storage::IncomingFile incoming, ingest::ReceivedCopy* received) {
+StoreAnswer StoreService::Ingest(storage::IncomingFile incoming, ingest::ReceivedCopy* received,
+                                 const std::function<void(const StoreAnswer&)>& answer_early) {
+  const StoreAnswer stored{STATUS_Success, {}};
   ingest::IngestRequest ingest_request;
   ingest_request.incoming_path = std::move(incoming).Release();
   ingest_request.expected_sop_class_uid = request_.sop_class_uid;
@@ -51,6 +53,9 @@ StoreAnswer StoreService::Ingest(storage::IncomingFile incoming, ingest::Receive
   ingest_request.provenance.calling_aet = request_.calling_aet;
   ingest_request.provenance.called_aet = request_.called_aet;
   ingest_request.provenance.peer_address = request_.peer;
+  if (answer_early) {
+    ingest_request.on_indexed = [&](const ingest::IngestOutcome&) { answer_early(stored); };
+  }
 
   Result<ingest::IngestOutcome> outcome = CountedIngest(context_, ingest_request, received);
   if (!outcome.ok()) {
@@ -65,7 +70,7 @@ StoreAnswer StoreService::Ingest(storage::IncomingFile incoming, ingest::Receive
   stats_.bytes_received += outcome->size_bytes;
   LogResult(LogLevel::kDebug, STATUS_Success, fmt::format("stored, {} bytes", outcome->size_bytes),
             outcome->sop_instance_uid);
-  return {STATUS_Success, {}};
+  return stored;
 }
 
 StoreAnswer StoreService::Fail(Uint16 status, const std::string& reason) {

@@ -15,6 +15,7 @@
 #include <dcmtk/dcmnet/dimse.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -69,8 +70,12 @@ class StoreService {
   // are durable, else the failure's status from the table. The pipeline
   // hashes the file after receiving it, never as it arrives
   // (ingest_pipeline.h); `received`, the data set's bytes kept as they were
-  // written (may be null), saves it reading them back.
-  StoreAnswer Ingest(storage::IncomingFile incoming, ingest::ReceivedCopy* received = nullptr);
+  // written (may be null), saves it reading them back. `answer_early`, when
+  // given, is called with the 0000 answer as soon as the instance is durable
+  // and indexed, before the pipeline tidies up after it
+  // (IngestRequest::on_indexed); the answer returned is then the same.
+  StoreAnswer Ingest(storage::IncomingFile incoming, ingest::ReceivedCopy* received = nullptr,
+                     const std::function<void(const StoreAnswer&)>& answer_early = {});
 
  private:
   StoreAnswer Fail(Uint16 status, const std::string& reason);

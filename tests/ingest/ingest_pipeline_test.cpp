@@ -234,6 +234,43 @@ TEST_F(IngestPipelineTest, RejectPolicyRefusesTheSecondCopy) {
   EXPECT_TRUE(IncomingIsEmpty());
 }
 
+// on_indexed (where a C-STORE is answered): called once, when the file and
+// its rows are there, with the outcome Ingest then returns, while the
+// incoming name (tidied away after it) still exists; never for a failure or
+// a copy kept instead.
+TEST_F(IngestPipelineTest, OnIndexedComesOnceTheInstanceIsDurableAndBeforeTheTidying) {
+  TestInstance t;
+  IngestRequest request = Incoming(t);
+  int calls = 0;
+  IngestOutcome seen;
+  request.on_indexed = [&](const IngestOutcome& outcome) {
+    ++calls;
+    seen = outcome;
+    EXPECT_TRUE(fs::exists(store_.layout().Absolute(outcome.relative_path)));
+    EXPECT_EQ(probe_.Count("SELECT count(*) FROM instances WHERE sop_instance_uid = ?",
+                           {t.sop_instance_uid}),
+              1);
+    EXPECT_FALSE(IncomingIsEmpty());
+  };
+  auto outcome = pipeline_->Ingest(request);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(seen.relative_path, outcome->relative_path);
+  EXPECT_EQ(seen.disposition, outcome->disposition);
+  EXPECT_TRUE(IncomingIsEmpty());
+
+  pipeline_ =
+      std::make_unique<IngestPipeline>(store_, *writer_, IngestOptions{DuplicatePolicy::kKeep});
+  IngestRequest kept = Incoming(t);
+  kept.on_indexed = request.on_indexed;
+  ASSERT_TRUE(pipeline_->Ingest(kept).ok());
+  IngestRequest refused = Incoming(t);
+  refused.expected_sop_instance_uid = "1.2.3.4.5.6";
+  refused.on_indexed = request.on_indexed;
+  ASSERT_FALSE(pipeline_->Ingest(refused).ok());
+  EXPECT_EQ(calls, 1);
+}
+
 // A file of up to 64 KiB is read once and checked, parsed and hashed from
 // memory; a larger one from its path. Either way the rows hold the stored
 // file's size and SHA-256 and the header DCMTK's loadFile of that file gives.

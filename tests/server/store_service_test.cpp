@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <vector>
 
 #include "catalog/storage/sha256.h"
 #include "tests/server/server_context_fixture.h"
@@ -52,6 +53,28 @@ TEST_F(StoreServiceTest, AnswersSuccessOnceStoredAndCountsIt) {
                           {t.sop_instance_uid}),
             "MODALITY");
   EXPECT_EQ(IncomingFiles(), 0u);
+}
+
+// The handler's early answer: the 0000 it is given before Ingest returns is
+// the answer Ingest returns, and a refusal gives none early.
+TEST_F(StoreServiceTest, AStoredInstanceIsAnsweredEarlyWithTheSameSuccess) {
+  TestInstance t;
+  t.sop_instance_uid = testing::UniqueUid("3.");
+  std::vector<StoreAnswer> early;
+  const auto answer_early = [&](const StoreAnswer& answer) { early.push_back(answer); };
+  StoreService service(context(), stats_, FactsFor(t));
+  const StoreAnswer answer = service.Ingest(Incoming(t), nullptr, answer_early);
+  ASSERT_EQ(early.size(), 1u);
+  EXPECT_EQ(early[0].status, STATUS_Success);
+  EXPECT_EQ(answer.status, early[0].status);
+  EXPECT_EQ(answer.comment, early[0].comment);
+
+  TestInstance other = t;
+  other.sop_instance_uid = testing::UniqueUid("3.");
+  StoreService refusing(context(), stats_, FactsFor(t));  // announces t, sends other
+  EXPECT_EQ(refusing.Ingest(Incoming(other), nullptr, answer_early).status,
+            STATUS_STORE_Error_DataSetDoesNotMatchSOPClass);
+  EXPECT_EQ(early.size(), 1u);
 }
 
 TEST_F(StoreServiceTest, RecordsTheStoredFilesHash) {
