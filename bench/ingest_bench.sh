@@ -273,13 +273,16 @@ done
 below_target=0
 for kind in $kinds; do
   for senders in $sender_counts; do
-    declare -A rates=()
+    declare -A rates=() cpus=() sender_cpus=()
     for round in $(seq 1 "$rounds"); do
       for mode in $modes; do
         for receiver in $receivers; do
           r=$(run "$receiver" "$kind" "$senders" "$mode")
           echo "$kind x$senders $mode $receiver: $r"
           rates[$mode/$receiver]="${rates[$mode/$receiver]:-} ${r%% *}"
+          read -r _ _ cpu _ sender_cpu _ <<< "$r"
+          cpus[$mode/$receiver]="${cpus[$mode/$receiver]:-} $cpu"
+          sender_cpus[$mode/$receiver]="${sender_cpus[$mode/$receiver]:-} $sender_cpu"
         done
       done
     done
@@ -298,6 +301,16 @@ for kind in $kinds; do
             -v m="$mode" -v pair="$pair" -v rounds="$per_round" \
           'BEGIN { printf "RATIO %s x%s %s: %s = %.2f (medians %.1f / %.1f inst/s; rounds:%s)\n",
                    k, n, m, pair, p / s, p, s, rounds }'
+        # The receivers' CPU per instance, and the senders' beside them: with
+        # both cores busy a rate is about cores / (receiver + senders' CPU),
+        # so the senders' share bounds what a cheaper receiver can gain.
+        # shellcheck disable=SC2086
+        awk -v p="$(bench_median ${cpus[$mode/$a]})" -v s="$(bench_median ${cpus[$mode/$b]})" \
+            -v sp="$(bench_median ${sender_cpus[$mode/$a]})" \
+            -v ss="$(bench_median ${sender_cpus[$mode/$b]})" -v k="$kind" -v n="$senders" \
+            -v m="$mode" -v pair="$pair" \
+          'BEGIN { printf "CPU %s x%s %s: %s = %.2f (receiver ms/inst medians %.2f / %.2f;" \
+                   " senders %.2f / %.2f)\n", k, n, m, pair, p / s, p, s, sp, ss }'
       done
     done
     for receiver in $receivers; do
@@ -312,7 +325,7 @@ for kind in $kinds; do
       fi
       echo "$line"
     done
-    unset rates
+    unset rates cpus sender_cpus
   done
 done
 echo "# done $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
