@@ -119,10 +119,10 @@ void SumBlockColumns(const Sum* column, int fx, int channels, size_t width, Sum*
 
 // Exact path for whole-number ratios (512 -> 256, 2048 -> 256): integer sums
 // over fx x fy blocks, which the compiler vectorises; Sum must hold a block's.
-// Compiled twice, for the x86-64 baseline (SSE2) and for AVX2, the one the
-// CPU has chosen at load time (GCC function multi-versioning, an ifunc):
-// twice as many samples per instruction where the CPU has AVX2, and still
-// a binary that runs on any x86-64.
+// Compiled for the x86-64 baseline (SSE2) and for AVX2, the program calling
+// the one its CPU supports (vector_clones.h): twice as many samples per
+// instruction where the CPU has AVX2, and a binary that still runs on any
+// x86-64.
 template <typename Sum, typename V, typename Read>
 PIXELDEX_VECTOR_CLONES void AverageWholeBlocks(int width, int height, int channels, Size target,
                                                const Read& read, V* out) {
