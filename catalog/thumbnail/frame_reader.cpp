@@ -3,6 +3,7 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcstack.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -321,14 +322,34 @@ Result<std::vector<uint8_t>> ReadEncapsulatedFrame(DcmDataset& dataset, const Fr
 }
 
 Status CheckDcmtkDecodable(DcmDataset& dataset) {
-  DcmPixelData* pixel_data = FindPixelData(dataset);
-  if (pixel_data == nullptr || !IsEncapsulated(*pixel_data)) return Status::Ok();
-  Result<FrameLayout> layout = ReadFrameLayout(dataset);
-  if (!layout.ok()) return layout.status();
-  for (int frame = 0; frame < layout->number_of_frames; ++frame) {
-    if (Result<unsigned> checked = CheckDcmtkCodecFrame(*pixel_data, *layout, frame);
-        !checked.ok()) {
-      return Status::Corruption(fmt::format("frame {}: {}", frame + 1, checked.status().message()));
+  // DcmDataset::chooseRepresentation decodes every Pixel Data element it
+  // finds, nested ones too (an Icon Image Sequence's, PS3.3 F.7, or any a
+  // crafted item carries), each with the pixel attributes of the item that
+  // holds it (DJCodecDecoder reads them from the element's parent): each is
+  // checked the same way. Found as DCMTK finds them (a deep search).
+  DcmStack stack;
+  stack.push(&dataset);
+  while (dataset.search(DCM_PixelData, stack, ESM_afterStackTop, OFTrue).good()) {
+    auto* pixel_data = dynamic_cast<DcmPixelData*>(stack.top());
+    if (pixel_data == nullptr || !IsEncapsulated(*pixel_data)) continue;
+    auto* item = stack.card() > 1 ? dynamic_cast<DcmItem*>(stack.elem(1)) : nullptr;
+    if (item == nullptr) return Status::Corruption("Pixel Data outside an item");
+    // The stack of a top-level one holds it and the data set; a nested
+    // one's, its item, the item's sequence and so on up.
+    const bool nested = stack.card() > 2;
+    const std::string where = nested ? fmt::format("Pixel Data in an item of {}, ",
+                                                   stack.elem(2)->getTag().toString().c_str())
+                                     : "";
+    Result<FrameLayout> layout = ReadFrameLayout(*item);
+    if (!layout.ok()) {
+      return nested ? Status::Corruption(where + layout.status().message()) : layout.status();
+    }
+    for (int frame = 0; frame < layout->number_of_frames; ++frame) {
+      if (Result<unsigned> checked = CheckDcmtkCodecFrame(*pixel_data, *layout, frame);
+          !checked.ok()) {
+        return Status::Corruption(
+            fmt::format("{}frame {}: {}", where, frame + 1, checked.status().message()));
+      }
     }
   }
   return Status::Ok();

@@ -38,14 +38,16 @@ Result<RawFrame> ReadFrame(DcmDataset& dataset, SyntaxKind kind, const FrameLayo
 Result<std::vector<uint8_t>> ReadEncapsulatedFrame(DcmDataset& dataset, const FrameLayout& layout,
                                                    int frame_index);
 
-// Whether every frame of `dataset`'s encapsulated Pixel Data may be handed to
-// DCMTK's decoders: kCorruption naming the first frame whose JPEG stream
-// would hang DCMTK (jpeg_marker_guard.h) or declares a larger image than the
-// data set (jpeg_frame_header_guard.h), or whose RLE header would make it
-// read past the frame (rle_header_guard.h). Ok for native Pixel Data, other
-// syntaxes and data sets without pixels. ReadFrame checks its frame itself;
-// callers that let DCMTK decode a whole data set (a transfer syntax
-// conversion) call this first.
+// Whether every frame of every encapsulated Pixel Data element of `dataset`
+// (nested ones too, each against the pixel attributes of its own item, as
+// DCMTK's whole-data-set decode reads them) may be handed to DCMTK's
+// decoders: kCorruption naming the first frame (and the sequence of a
+// nested element) whose JPEG stream would hang DCMTK (jpeg_marker_guard.h)
+// or declares a larger image than its item (jpeg_frame_header_guard.h), or
+// whose RLE header would make it read past the frame (rle_header_guard.h).
+// Ok for native Pixel Data, other syntaxes and data sets without pixels.
+// ReadFrame checks its frame itself; callers that let DCMTK decode a whole
+// data set (a transfer syntax conversion) call this first.
 Status CheckDcmtkDecodable(DcmDataset& dataset);
 
 }  // namespace pixeldex::thumbnail

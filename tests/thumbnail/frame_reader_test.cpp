@@ -135,6 +135,45 @@ TEST(FrameReader, AWholeDecodeOfEightBitStreamsInSixteenBitsGivesEightBitPixelDa
   EXPECT_TRUE(std::equal(decoded, decoded + samples.size(), samples.begin()));
 }
 
+// DcmDataset::chooseRepresentation decodes every Pixel Data element of a
+// data set, an Icon Image Sequence's too (PS3.3 F.7), each with the pixel
+// attributes of the item holding it. A nested stream that declares more
+// than its item's frame (here 16x16 in an icon item that says 8x8; the
+// fuzzer's was a progressive stream whose header asked IJG for ~1 GB) is
+// refused before a whole decode, as a top-level one is.
+TEST(FrameReader, NestedPixelDataIsCheckedBeforeAWholeDecode) {
+  PixelSpec spec;
+  spec.rows = spec.columns = 16;
+  std::vector<uint32_t> samples(16 * 16);
+  for (size_t i = 0; i < samples.size(); ++i) samples[i] = (i * 7) % 256;
+  auto native = MakeDataset(spec, samples);
+  TempDir dir;
+  SaveFile(*native, dir.Path("native.dcm"), EXS_LittleEndianExplicit);
+  ASSERT_EQ(RunCommand("dcmcjpeg +e1 " + dir.Path("native.dcm") + " " + dir.Path("sv1.dcm")), 0);
+  DcmFileFormat file, icon_source;
+  ASSERT_TRUE(file.loadFile(dir.Path("sv1.dcm").c_str()).good());
+  ASSERT_TRUE(icon_source.loadFile(dir.Path("sv1.dcm").c_str()).good());
+  DcmDataset& dataset = *file.getDataset();
+  EnsureDcmtkDecodersRegistered();
+  ASSERT_TRUE(CheckDcmtkDecodable(dataset).ok());
+
+  auto icon = std::make_unique<DcmItem>();
+  ASSERT_TRUE(icon->putAndInsertUint16(DCM_SamplesPerPixel, 1).good());
+  ASSERT_TRUE(icon->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2").good());
+  ASSERT_TRUE(icon->putAndInsertUint16(DCM_Rows, 8).good());
+  ASSERT_TRUE(icon->putAndInsertUint16(DCM_Columns, 8).good());
+  ASSERT_TRUE(icon->putAndInsertUint16(DCM_BitsAllocated, 8).good());
+  ASSERT_TRUE(icon->putAndInsertUint16(DCM_BitsStored, 8).good());
+  ASSERT_TRUE(icon->putAndInsertUint16(DCM_HighBit, 7).good());
+  ASSERT_TRUE(icon->putAndInsertUint16(DCM_PixelRepresentation, 0).good());
+  ASSERT_TRUE(icon->insert(icon_source.getDataset()->remove(DCM_PixelData)).good());
+  ASSERT_TRUE(dataset.insertSequenceItem(DCM_IconImageSequence, icon.release()).good());
+
+  const Status checked = CheckDcmtkDecodable(dataset);
+  EXPECT_EQ(checked.code(), Status::Code::kCorruption) << checked.ToString();
+  EXPECT_NE(checked.message().find("(0088,0200)"), std::string::npos) << checked.ToString();
+}
+
 // The samples of frame `index` of a data set made by MakeDataset from
 // 16-bit `samples`, as little-endian bytes.
 std::vector<uint8_t> FrameBytesOf(const std::vector<uint32_t>& samples, size_t frame_samples,
