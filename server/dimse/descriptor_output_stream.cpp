@@ -12,8 +12,9 @@
 namespace pixeldex::server {
 namespace {
 
-OFCondition ErrnoCondition(const std::string& what, int error) {
-  return makeOFCondition(OFM_dcmdata, 18, OF_error, Status::FromErrno(error, what).message().c_str());
+// The stream's failure condition, saying what `status` says.
+OFCondition ConditionOf(const Status& status) {
+  return makeOFCondition(OFM_dcmdata, 18, OF_error, status.message().c_str());
 }
 
 }  // namespace
@@ -22,7 +23,8 @@ DescriptorOutputStream::DescriptorOutputStream(const std::string& path)
     : DcmOutputStream(&consumer_) {
   consumer_.path = path;
   consumer_.fd = UniqueFd(::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
-  if (!consumer_.fd.valid()) consumer_.failure = ErrnoCondition("cannot create " + path, errno);
+  if (!consumer_.fd.valid())
+    consumer_.failure = ConditionOf(Status::FromErrno(errno, "cannot create " + path));
   consumer_.buffer.reserve(kBufferBytes);
 }
 
@@ -40,7 +42,7 @@ offile_off_t DescriptorOutputStream::Consumer::avail() const {
 
 bool DescriptorOutputStream::Consumer::WriteAll(const char* data, size_t size) {
   const Status written = pixeldex::WriteAll(fd.get(), std::string_view(data, size), path);
-  if (!written.ok()) failure = makeOFCondition(OFM_dcmdata, 18, OF_error, written.message().c_str());
+  if (!written.ok()) failure = ConditionOf(written);
   return written.ok();
 }
 
