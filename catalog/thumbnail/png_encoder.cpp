@@ -73,30 +73,52 @@ struct Igzip {
 // previous choice, to the same size or smaller (bench/README.md,
 // "igzip"). One state per thread, kept while the thread lives (an
 // association's, an import worker's): 170 kB, too much for each call's
-// stack. Its output depends on the input alone. False when the input is
-// larger than igzip's 32-bit counts allow (no rendered DICOM frame comes
-// near: 4 GiB) or igzip fails.
+// stack. False when the input is larger than igzip's 32-bit counts allow
+// (no rendered DICOM frame comes near: 4 GiB) or igzip fails.
+//
+// Its output depends on the input alone because the first 16 bytes go to
+// igzip on their own, with a sync flush. igzip's level-1 body, when it
+// starts a stream, hashes the third byte from a register still holding
+// the state's address (igzip_icf_body_h1_gr_bt.asm, .write_first_byte:
+// `shr tmp2, 16`, tmp2 never loaded; Debian's 2.30, still so in 2.32), so
+// each thread's state found other matches and one image gave different
+// PNGs (import and C-STORE disagreed in CI). The body leaves the last 16
+// bytes of a flushed input to the finishing code, which hashes the right
+// bytes and starts the stream when given 4 or more; after that the body
+// never starts one. Costs 7-10 bytes (the flush's empty block and a second
+// block header) and 22,000 instructions per image (callgrind; mostly the
+// first block's own Huffman code): about 4 us, under 1 % of a 64x64
+// C-STORE's CPU (bench/README.md, "igzip's first bytes").
 bool CompressZlib(const std::vector<uint8_t>& filtered, std::string& out) {
+  // igzip's MIN_INBUF_PADDING: what its body leaves to the finishing code.
+  constexpr size_t kIgzipTailBytes = 16;
   // Stored blocks at worst (RFC 1951 3.2.4: 5 bytes per 65,535), with room
-  // for the zlib header and checksum and a block header.
-  const size_t bound = filtered.size() + filtered.size() / 8192 + ISAL_DEF_MAX_HDR_SIZE + 64;
+  // for the zlib header and checksum, two block headers and the flush's
+  // empty block.
+  const size_t bound = filtered.size() + filtered.size() / 8192 + 2 * ISAL_DEF_MAX_HDR_SIZE + 64;
   if (bound > std::numeric_limits<uint32_t>::max()) return false;
   thread_local const std::unique_ptr<Igzip> igzip = std::make_unique<Igzip>();
   isal_zstream& stream = igzip->stream;
-  isal_deflate_stateless_init(&stream);
+  isal_deflate_init(&stream);
   stream.level = 1;
   stream.level_buf = igzip->level_buf;
   stream.level_buf_size = sizeof(igzip->level_buf);
   stream.gzip_flag = IGZIP_ZLIB;
-  stream.flush = NO_FLUSH;
-  stream.end_of_stream = 1;
-  // igzip only reads its input.
-  stream.next_in = const_cast<uint8_t*>(filtered.data());
-  stream.avail_in = static_cast<uint32_t>(filtered.size());
   out.resize(bound);
   stream.next_out = reinterpret_cast<uint8_t*>(out.data());
   stream.avail_out = static_cast<uint32_t>(out.size());
-  if (isal_deflate_stateless(&stream) != COMP_OK) return false;
+  // igzip only reads its input.
+  stream.next_in = const_cast<uint8_t*>(filtered.data());
+  const uint32_t first = static_cast<uint32_t>(std::min(filtered.size(), kIgzipTailBytes));
+  stream.avail_in = first;
+  stream.flush = SYNC_FLUSH;
+  if (isal_deflate(&stream) != COMP_OK || stream.avail_in != 0) return false;
+  stream.avail_in = static_cast<uint32_t>(filtered.size() - first);
+  stream.flush = NO_FLUSH;
+  stream.end_of_stream = 1;
+  if (isal_deflate(&stream) != COMP_OK || stream.internal_state.state != ZSTATE_END) {
+    return false;
+  }
   out.resize(stream.total_out);
   return true;
 }

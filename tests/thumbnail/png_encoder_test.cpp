@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <barrier>
+#include <set>
+#include <thread>
+#include <vector>
+
 #include "tests/thumbnail/thumbnail_test_support.h"
 
 namespace pixeldex::thumbnail {
@@ -19,6 +25,38 @@ TEST(EncodePng, GreyAndRgbRoundTripExactly) {
     EXPECT_EQ(decoded.height, 11);
     EXPECT_EQ(decoded.channels, channels);
     EXPECT_EQ(decoded.pixels, image.pixels);
+  }
+}
+
+// The same image gives the same bytes on every thread: each thread's igzip
+// state lies at its own address, and igzip's level-1 body hashed the third
+// byte of a stream from a register still holding that address. Images
+// whose filtered rows repeat the bytes at offsets 2-5 find other matches
+// when that hash lands elsewhere: a flat 4x4 (a 16-slot hash table) and
+// the 16x16 ramp on which import and C-STORE stored different PNGs in CI.
+TEST(EncodePng, TheSameImageGivesTheSameBytesOnEveryThread) {
+  DisplayImage flat(4, 4, 1);
+  std::fill(flat.pixels.begin(), flat.pixels.end(), 7);
+  DisplayImage ramp(16, 16, 1);
+  for (size_t i = 0; i < ramp.pixels.size(); ++i) ramp.pixels[i] = static_cast<uint8_t>(i);
+  for (const DisplayImage* image : {&flat, &ramp}) {
+    constexpr int kThreads = 64;
+    std::vector<std::string> pngs(kThreads);
+    // Every thread keeps its state alive until all have encoded, so that
+    // no two states share an address.
+    std::barrier all_encoded(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        Result<std::string> png = EncodePng(*image);
+        if (png.ok()) pngs[t] = *png;
+        all_encoded.arrive_and_wait();
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    ASSERT_FALSE(pngs[0].empty()) << image->width;
+    EXPECT_EQ(std::set<std::string>(pngs.begin(), pngs.end()).size(), 1u) << image->width;
+    EXPECT_EQ(testing::DecodePng(pngs[0]).pixels, image->pixels);
   }
 }
 
