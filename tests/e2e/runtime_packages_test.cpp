@@ -21,6 +21,15 @@ TEST(RuntimePackagesTest, ListCoversEveryLibraryTheBinaryNeeds) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
+// jemalloc, not glibc, answers the binary's malloc: asked for its
+// statistics at exit (MALLOC_CONF), it prints them.
+TEST(RuntimePackagesTest, TheBinaryAllocatesWithJemalloc) {
+  auto r = RunProcess({"env", "MALLOC_CONF=stats_print:true", PIXELDEX_BINARY, "--version"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("pixeldex "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("jemalloc statistics"), std::string::npos) << r.output;
+}
+
 TEST(RuntimePackagesTest, ALibraryWhosePackageIsMissingIsCaught) {
   TempDir dir;
   std::ofstream(dir / "list.txt") << "libdcmtk17\nlibpng16-16\nlibopenjp2-7\nlibssl3\nlibfmt9\n"
