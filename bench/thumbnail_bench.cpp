@@ -51,16 +51,18 @@ std::unique_ptr<DcmDataset> Header(int columns, int rows, int bits, int stored, 
   return d;
 }
 
-std::unique_ptr<DcmDataset> Ct() {
-  auto d = Header(512, 512, 16, 16, true, 1, "MONOCHROME2", 1);
-  std::vector<Uint16> px(512 * 512);
+// A CT slice of `size` x `size`: a disc of soft tissue in air.
+std::unique_ptr<DcmDataset> Ct(int size) {
+  auto d = Header(size, size, 16, 16, true, 1, "MONOCHROME2", 1);
+  std::vector<Uint16> px(static_cast<size_t>(size) * size);
   uint32_t noise = 1;
-  for (int y = 0; y < 512; ++y) {
-    for (int x = 0; x < 512; ++x) {
+  const int c = size / 2, r = size * 200 / 512;
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
       noise = noise * 1103515245u + 12345u;
-      const int dx = x - 256, dy = y - 256;
-      const int hu = dx * dx + dy * dy < 200 * 200 ? 40 + (noise >> 26) : -1000;
-      px[y * 512 + x] = static_cast<Uint16>(static_cast<int16_t>(hu + 1024));
+      const int dx = x - c, dy = y - c;
+      const int hu = dx * dx + dy * dy < r * r ? 40 + (noise >> 26) : -1000;
+      px[static_cast<size_t>(y) * size + x] = static_cast<Uint16>(static_cast<int16_t>(hu + 1024));
     }
   }
   d->putAndInsertUint16Array(DCM_PixelData, px.data(), px.size());
@@ -68,6 +70,19 @@ std::unique_ptr<DcmDataset> Ct() {
   d->putAndInsertString(DCM_RescaleSlope, "1");
   d->putAndInsertString(DCM_WindowCenter, "40");
   d->putAndInsertString(DCM_WindowWidth, "400");
+  return d;
+}
+
+// A 16-bit image whose stored values span the whole range (a mammogram's or
+// radiograph's detector values), with a wide window: the value-to-grey table
+// has 65,536 entries.
+std::unique_ptr<DcmDataset> WideRange() {
+  auto d = Header(256, 256, 16, 16, false, 1, "MONOCHROME2", 1);
+  std::vector<Uint16> px(256 * 256);
+  for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<Uint16>(i * 40503u);
+  d->putAndInsertUint16Array(DCM_PixelData, px.data(), px.size());
+  d->putAndInsertString(DCM_WindowCenter, "30000");
+  d->putAndInsertString(DCM_WindowWidth, "40000");
   return d;
 }
 
@@ -125,9 +140,11 @@ void Bench(const char* name, DcmDataset& dataset, int iterations,
 int main(int argc, char** argv) {
   OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
   const int iterations = argc > 1 ? std::max(1, std::atoi(argv[1])) : 200;
-  auto ct = Ct();
+  auto ct = Ct(512);
   auto cr = Cr();
   auto us = Us();
+  auto tiny = Ct(64);
+  auto wide = WideRange();
   Bench("CT 512x512 s16 windowed", *ct, iterations);
   const std::pair<const char*, E_TransferSyntax> compressed[] = {
       {"  same, JPEG lossless SV1", EXS_JPEGProcess14SV1},
@@ -144,5 +161,7 @@ int main(int argc, char** argv) {
   Bench("  same, JPEG 2000 lossless", *cr_j2k->file->getDataset(), std::max(1, iterations / 4),
         EXS_JPEG2000LosslessOnly);
   Bench("US 640x480 RGB, 3 frames", *us, iterations);
+  Bench("CT 64x64 s16 windowed", *tiny, iterations * 10);
+  Bench("256x256 u16 full range", *wide, iterations * 10);
   return 0;
 }
