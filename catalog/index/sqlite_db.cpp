@@ -52,6 +52,14 @@ Result<Db> Db::Open(const std::string& path, Mode mode) {
                                postgres::RedactUri(path) +
                                "): this step is not available on PostgreSQL");
   }
+  // SQLite keeps process-wide allocation statistics (sqlite3_memory_used)
+  // behind one global mutex that every allocation of every connection takes;
+  // nothing here reads them. The setting must precede the library's
+  // initialization (the first open); were SQLite initialized already, it
+  // refuses with SQLITE_MISUSE and changes nothing. About 4 % of a 64x64
+  // C-STORE's user-space instructions (bench/README.md, "SQLite's
+  // allocation statistics off").
+  static const int memstatus_off [[maybe_unused]] = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   sqlite3* raw = nullptr;
   const int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
