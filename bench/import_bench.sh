@@ -10,16 +10,18 @@
 # 2. reads it once so every run below starts from a warm page cache;
 # 3. baseline: a single-threaded pass that reads each file's header with DCMTK
 #    (`dcmdump -q -M +P 0010,0020` over all files, pixel data skipped);
-# 4. `pixeldex import` into a fresh archive: --jobs 1 and --jobs J (default
+# 4. the corpus copied into the archive's file system (cp -r, then sync -f):
+#    the peer of the copying imports, measured in the same run;
+# 5. `pixeldex import` into a fresh archive: --jobs 1 and --jobs J (default
 #    nproc), with and without thumbnails, copying; --jobs 2J; in place, and
 #    again in place (all skipped unchanged: stat + lookup); then the copying
 #    import again over a copied archive (all skipped unchanged: SHA-256);
-# 5. prints wall time, files/s, MB/s, CPU time and the ratios to the baseline and
-#    to --jobs 1.
+# 6. prints wall time, files/s, MB/s, CPU time and the ratios to the baseline and
+#    to --jobs 1, then --jobs J's files/s over the copy's.
 # With --index postgresql://USER@HOST:PORT/DB (its user owns the database,
 # whose public schema is dropped and made again before each import), or
 # --postgres DIR (a PostgreSQL cluster of the script's own with its data in
-# DIR, bench/lib.sh bench_postgres_start), steps 3-5 become a comparison
+# DIR, bench/lib.sh bench_postgres_start), steps 3-6 become a comparison
 # instead: `pixeldex import --jobs 1`, `--jobs J` and `--jobs J
 # --no-thumbnails`, each into SQLite then PostgreSQL, alternating, R rounds
 # (default 3); each row has the files/s of every round, the medians and
@@ -52,7 +54,7 @@ while [[ $# -gt 0 ]]; do
     --index) pg_index=$2; shift 2 ;;
     --postgres) postgres_dir=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
-    *) sed -n '2,29p' "$0"; exit 2 ;;
+    *) sed -n '2,30p' "$0"; exit 2 ;;
   esac
 done
 pixeldex="$build/pixeldex"
@@ -159,9 +161,21 @@ if [[ -n "$pg_index" ]]; then
   exit 0
 fi
 
+# The bytes alone, the peer of the copying imports in the same run: the
+# corpus copied into the archive's file system by cp, then made durable by
+# one syncfs (coreutils' sync -f), after a sync of what was dirty before.
+# No file is parsed, hashed or fsynced on its own, so no import can be
+# faster than this on the same disk.
+sync -f "$work"
+# shellcheck disable=SC2016  # $1 and $2 are the inner shell's arguments
+timed "$work/copy.txt" bash -c 'cp -r "$1" "$2" && sync -f "$2"' copy "$corpus" "$work/copy"
+copy_seconds=$wall
+report "copy: cp -r, then sync -f" "$wall" "$cpu"
+
 run_import "import --jobs 1" --jobs 1
 jobs1_seconds=$last_seconds
 run_import "import --jobs $jobs_max" --jobs "$jobs_max"
+jobs_max_seconds=$last_seconds
 run_import "import --jobs 1 --no-thumbnails" --jobs 1 --no-thumbnails
 run_import "import --jobs $jobs_max --no-thumbnails" --jobs "$jobs_max" --no-thumbnails
 run_import "import --jobs $((2 * jobs_max)) (2 per core)" --jobs "$((2 * jobs_max))"
@@ -175,4 +189,6 @@ timed "$work/summary.txt" "$pixeldex" import --storage "$work/storage" --index "
   --jobs "$jobs_max" "$corpus"
 grep -q "skipped unchanged *$count\$" "$work/summary.txt" || { cat "$work/summary.txt"; exit 1; }
 report "re-run: all skipped unchanged (SHA-256)" "$wall" "$cpu"
+awk -v c="$copy_seconds" -v i="$jobs_max_seconds" -v j="$jobs_max" \
+  'BEGIN { printf "== import --jobs %d against the copy: %.2fx its files/s\n", j, c / i }'
 rm -rf "$work"

@@ -263,6 +263,20 @@ JSON
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores; big=$big tiny=$tiny rounds=$rounds; modes: $modes; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# config receiver: inst/s MB/s cpu_ms/inst peak_rss_MB sender_cpu_ms/inst db_cpu_ms/inst (storescp's RSS excludes its --fork children)"
+# Each dcmsend spends about 30 ms of CPU starting (on this VM; DCMTK's data
+# dictionary mostly), counted in the senders' CPU and taken from the cores
+# the receiver shares: with few files per sender, their start-up sets the
+# line's rate more than the receiver does (1,000 tiny files over 32 senders:
+# about 1 ms per instance, twice pixeldex's own CPU; bench/README.md).
+min_per_sender=250
+for kind in $kinds; do
+  for senders in $sender_counts; do
+    per_sender=$(( ${!kind} / senders ))
+    [ "$per_sender" -ge "$min_per_sender" ] ||
+      echo "# note: $kind x$senders sends $per_sender files per dcmsend, whose start-up is then" \
+           "much of the senders' CPU; --$kind $((min_per_sender * senders)) measures the receivers"
+  done
+done
 # The ratios to print: pixeldex against every peer, then these where both run.
 ratio_pairs=""
 for peer in $receivers; do [ "$peer" = pixeldex ] || ratio_pairs="$ratio_pairs pixeldex/$peer"; done
