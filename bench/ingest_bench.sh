@@ -188,10 +188,10 @@ run() {
   local aet=PIXELDEX
   case "$receiver" in pixeldex-pg*|orthanc-pg) bench_postgres_reset "$postgres" ;; esac
   if [ "$receiver" = pixeldex ] || [ "$receiver" = pixeldex-pg ] || [ "$receiver" = pixeldex-pg2 ]; then
-    local index="$out/index.db" nodes=1 node
+    local index="$out/index.db" nodes=1
     [ "$receiver" = pixeldex ] || index=$postgres
     [ "$receiver" = pixeldex-pg2 ] && nodes=2
-    for node in $(seq 1 "$nodes"); do
+    for _ in $(seq 1 "$nodes"); do
       port=$(bench_free_port)
       "$pixeldex" serve --port "$port" --storage "$out/storage" --index "$index" \
         >/dev/null 2>>"$out/log" &
@@ -288,7 +288,7 @@ below_target=0
 for kind in $kinds; do
   for senders in $sender_counts; do
     declare -A rates=() cpus=() sender_cpus=()
-    for round in $(seq 1 "$rounds"); do
+    for _ in $(seq 1 "$rounds"); do
       for mode in $modes; do
         for receiver in $receivers; do
           r=$(run "$receiver" "$kind" "$senders" "$mode")
@@ -303,10 +303,9 @@ for kind in $kinds; do
     for mode in $modes; do
       for pair in $ratio_pairs; do
         a=${pair%/*} b=${pair#*/}
-        [ -n "${rates[$mode/$a]:-}" ] && [ -n "${rates[$mode/$b]:-}" ] || continue
-        # shellcheck disable=SC2086
-        read -r -a ra <<< ${rates[$mode/$a]}
-        read -r -a rb <<< ${rates[$mode/$b]}
+        if [ -z "${rates[$mode/$a]:-}" ] || [ -z "${rates[$mode/$b]:-}" ]; then continue; fi
+        read -r -a ra <<< "${rates[$mode/$a]}"
+        read -r -a rb <<< "${rates[$mode/$b]}"
         per_round=""
         for i in "${!ra[@]}"; do
           per_round="$per_round $(awk -v x="${ra[i]}" -v y="${rb[i]}" 'BEGIN { printf "%.2f", x / y }')"
@@ -328,7 +327,7 @@ for kind in $kinds; do
       done
     done
     for receiver in $receivers; do
-      [ -n "${rates[nagle/$receiver]:-}" ] && [ -n "${rates[nodelay/$receiver]:-}" ] || continue
+      if [ -z "${rates[nagle/$receiver]:-}" ] || [ -z "${rates[nodelay/$receiver]:-}" ]; then continue; fi
       # shellcheck disable=SC2086
       a=$(bench_median ${rates[nagle/$receiver]}) b=$(bench_median ${rates[nodelay/$receiver]})
       line=$(awk -v a="$a" -v b="$b" -v k="$kind" -v n="$senders" -v r="$receiver" \
