@@ -21,7 +21,7 @@
 # With --index postgresql://USER@HOST:PORT/DB (its user owns the database,
 # whose public schema is dropped and made again before each import), or
 # --postgres DIR (a PostgreSQL cluster of the script's own with its data in
-# DIR, bench/lib.sh bench_postgres_start), steps 3-6 become a comparison
+# DIR, bench/lib.sh bench_postgres_start), steps 4-6 become a comparison
 # instead: `pixeldex import --jobs 1`, `--jobs J` and `--jobs J
 # --no-thumbnails`, each into SQLite then PostgreSQL, alternating, R rounds
 # (default 3); each row has the files/s of every round, the medians and

@@ -57,8 +57,8 @@ Result<Db> Db::Open(const std::string& path, Mode mode) {
   // nothing here reads them. The setting must precede the library's
   // initialization (the first open); were SQLite initialized already, it
   // refuses with SQLITE_MISUSE and changes nothing. About 4 % of a 64x64
-  // C-STORE's user-space instructions (bench/README.md, "SQLite's
-  // allocation statistics off").
+  // C-STORE's user-space instructions (bench/README.md, "Senders'
+  // start-up; every line with 250 files per sender; what stands").
   static const int memstatus_off [[maybe_unused]] = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   sqlite3* raw = nullptr;
   const int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY

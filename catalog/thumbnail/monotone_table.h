@@ -6,12 +6,11 @@
 // filled without evaluating it; a short span whose ends differ by at least
 // half its length is evaluated entry by entry (a linear window's ramp, where
 // halving would evaluate about as many entries and pay for the halving
-// too); other spans are halved. A greyscale
-// window maps a CT's few thousand distinct stored values to 256 grey levels,
-// most of them to black or white: the greyscale renderer's value-to-grey
-// table takes one evaluation per value inside the window and a few dozen
-// for the flats. Header-only; the result equals evaluating every entry
-// exactly when `f` is monotone.
+// too); other spans are halved. A greyscale window maps a CT's few thousand
+// distinct stored values to 256 grey levels, most of them to black or
+// white: the greyscale renderer's value-to-grey table takes one evaluation
+// per value inside the window and a few dozen for the flats. Header-only;
+// the result equals evaluating every entry exactly when `f` is monotone.
 
 #include <algorithm>
 #include <cstddef>
